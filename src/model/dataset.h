@@ -1,0 +1,137 @@
+#pragma once
+
+#include "model/decimal.h"
+#include "model/diagnostic.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jixiao::model {
+
+/// A row's origin, kept so that documents and the manifest can cite their source rows.
+struct SourceRef {
+    std::string file;
+    std::string sheet;
+    int row = 0;
+};
+
+/// What `dataset.json` says about the dataset as a whole.
+struct DatasetConfig {
+    int year = 0;                          ///< 年度 (required)
+    std::string authority;                 ///< 发文机关 (required)
+    std::string letterPrefix;              ///< 文号前缀, default: first char of authority + "财绩"
+    bool moneyInYuan = false;              ///< 金额单位 "元": converted to 万元 at ingest
+    std::string ruleSet = "national-2020"; ///< 评分规则
+    std::optional<Decimal> varianceThreshold;  ///< 偏差阈值; empty = the rule set's
+    std::string publishDate;               ///< 公开日期, ISO "2025-08-20", may be empty
+    std::string contactOffice;             ///< 联系处室 for letters, may be empty
+    std::string contactPhone;              ///< 联系电话 of the issuing office, may be empty
+};
+
+enum class UnitKind { Department, Unit };
+
+/// 单位: a budget unit or a department (主管部门).
+struct Unit {
+    std::string code;
+    std::string name;
+    std::string parentCode;   ///< empty for a department itself
+    UnitKind kind = UnitKind::Department;
+    std::string contact;      ///< personal data: never public
+    std::string phone;        ///< personal data: never public
+    SourceRef source;
+};
+
+/// Which line of the 项目资金 block a funding row fills.
+enum class FundKind {
+    Total,          ///< 年度资金总额 (合计)
+    CurrentFiscal,  ///< 其中：当年财政拨款
+    CarryOver,      ///< 上年结转资金
+    Other,          ///< 其他资金
+};
+
+/// 预算执行: one row of a project's funding, in 万元.
+struct FundingRow {
+    FundKind kind = FundKind::Total;
+    std::optional<Decimal> initial;  ///< 年初预算数 (A0), may be blank
+    Decimal adjusted;                ///< 全年预算数 (A)
+    Decimal executed;                ///< 全年执行数 (B)
+    std::string reason;              ///< 偏差原因 / 预算调整说明
+    std::optional<Decimal> selfScore;///< the unit's own score for execution
+    SourceRef source;
+};
+
+enum class Operator { Ge, Gt, Eq, Lt, Le, Qualitative };
+
+/// A target or actual as found, plus its number when it has one. For percent quantities
+/// (unit % or a % sign on either value) `value` is in percent points: 95% → 95.
+struct Quantity {
+    std::string text;               ///< as found, trimmed
+    std::optional<Decimal> value;   ///< the number, if the text is one
+    bool percentSign = false;       ///< the text carried a % sign
+    bool empty() const { return text.empty(); }
+};
+
+/// 三级绩效指标: one row of the indicator table, owned by a project or by a unit.
+struct Indicator {
+    std::string projectCode;   ///< owner when a project indicator
+    std::string unitCode;      ///< owner when a 部门整体 indicator
+    std::string level1;
+    std::string level2;
+    std::string level3;
+    Operator op = Operator::Ge;
+    Quantity target;
+    std::string unitOfMeasure; ///< 计量单位
+    std::optional<Decimal> weight;  ///< 分值; empty → from the rule set
+    Quantity actual;
+    std::string reason;        ///< 偏差原因分析
+    std::string measures;      ///< 改进措施
+    std::optional<Decimal> selfScore;
+    SourceRef source;
+    /// True when target and actual compare on the percent scale.
+    bool percentScale() const;
+};
+
+/// 项目: a project with its funding rows and indicators.
+struct Project {
+    std::string code;
+    std::string name;
+    std::string unitCode;
+    std::string category;       ///< 项目类别
+    std::string functionClass;  ///< 功能分类科目
+    std::string fundingSource;  ///< 资金来源
+    bool classified = false;    ///< 涉密: never in public outputs
+    std::string period;         ///< 实施期
+    std::string goal;           ///< 年度总体目标
+    std::string achieved;       ///< 总体目标完成情况
+    std::string owner;          ///< 项目负责人: personal data
+    SourceRef source;
+    std::vector<FundingRow> funds;
+    std::vector<Indicator> indicators;
+};
+
+/// 部门整体: department-wide figures of one year (预算数, 执行数, 三公经费 …), by canonical name.
+struct DepartmentFigures {
+    std::string unitCode;
+    int year = 0;
+    std::map<std::string, Decimal> figures;
+    SourceRef source;
+};
+
+/// Everything read from one dataset folder. Vectors are sorted by code (and year).
+struct Dataset {
+    std::string folder;
+    DatasetConfig config;
+    std::vector<Unit> units;
+    std::vector<Project> projects;
+    std::vector<Indicator> unitIndicators;   ///< 部门整体 indicators, owned by units
+    std::vector<DepartmentFigures> figures;
+
+    const Unit* findUnit(const std::string& code) const;
+    const Project* findProject(const std::string& code) const;
+    /// The department a unit belongs to (itself when it is one); nullptr if unresolved.
+    const Unit* departmentOf(const std::string& unitCode) const;
+};
+
+} // namespace jixiao::model

@@ -1,0 +1,147 @@
+#include "model/decimal.h"
+
+#include <cstdlib>
+#include <stdexcept>
+
+namespace jixiao::model {
+
+namespace {
+
+using Wide = __int128;
+
+constexpr std::int64_t kMaxRaw = INT64_MAX;
+
+std::int64_t narrow(Wide v) {
+    if (v > kMaxRaw || v < -kMaxRaw) throw std::overflow_error("Decimal overflow");
+    return static_cast<std::int64_t>(v);
+}
+
+/// Divides with rounding half away from zero.
+Wide divRound(Wide num, Wide den) {
+    if (den == 0) throw std::domain_error("Decimal division by zero");
+    bool negative = (num < 0) != (den < 0);
+    Wide n = num < 0 ? -num : num;
+    Wide d = den < 0 ? -den : den;
+    Wide q = n / d;
+    Wide r = n % d;
+    if (r * 2 >= d) ++q;
+    return negative ? -q : q;
+}
+
+std::int64_t pow10(int n) {
+    std::int64_t p = 1;
+    while (n-- > 0) p *= 10;
+    return p;
+}
+
+} // namespace
+
+Decimal Decimal::fromInt(std::int64_t value) { return fromRaw(narrow(Wide(value) * kScale)); }
+
+std::optional<Decimal> Decimal::parse(std::string_view text) {
+    size_t i = 0;
+    bool negative = false;
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
+    Wide mantissa = 0;
+    int fracDigits = 0;
+    int digits = 0;
+    bool point = false;
+    for (; i < text.size(); ++i) {
+        char c = text[i];
+        if (c >= '0' && c <= '9') {
+            if (mantissa > Wide(1) << 100) return std::nullopt;
+            mantissa = mantissa * 10 + (c - '0');
+            ++digits;
+            if (point) ++fracDigits;
+        } else if (c == '.' && !point) {
+            point = true;
+        } else {
+            break;
+        }
+    }
+    if (digits == 0) return std::nullopt;
+    int exponent = 0;
+    if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+        ++i;
+        bool expNegative = false;
+        if (i < text.size() && (text[i] == '+' || text[i] == '-')) expNegative = text[i++] == '-';
+        int expDigits = 0;
+        for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, ++expDigits) {
+            exponent = exponent * 10 + (text[i] - '0');
+            if (exponent > 40) return std::nullopt;
+        }
+        if (expDigits == 0) return std::nullopt;
+        if (expNegative) exponent = -exponent;
+    }
+    if (i != text.size()) return std::nullopt;
+    // value = mantissa × 10^(exponent − fracDigits); raw = value × 10^8
+    int shift = kPlaces + exponent - fracDigits;
+    Wide raw = mantissa;
+    if (shift >= 0) {
+        for (int k = 0; k < shift; ++k) {
+            raw *= 10;
+            if (raw > kMaxRaw) return std::nullopt;
+        }
+    } else {
+        if (-shift > 36) return fromRaw(0);
+        Wide den = 1;
+        for (int k = 0; k < -shift; ++k) den *= 10;
+        raw = divRound(raw, den);
+    }
+    if (raw > kMaxRaw) return std::nullopt;
+    return fromRaw(static_cast<std::int64_t>(negative ? -raw : raw));
+}
+
+Decimal Decimal::rounded(int places) const {
+    if (places >= kPlaces) return *this;
+    if (places < 0) places = 0;
+    std::int64_t unit = pow10(kPlaces - places);
+    return fromRaw(narrow(divRound(raw_, unit) * unit));
+}
+
+std::string Decimal::toFixed(int places) const {
+    if (places > kPlaces) places = kPlaces;
+    if (places < 0) places = 0;
+    std::int64_t r = rounded(places).raw_;
+    bool negative = r < 0;
+    std::uint64_t a = negative ? std::uint64_t(0) - std::uint64_t(r) : std::uint64_t(r);
+    std::uint64_t whole = a / kScale;
+    std::uint64_t frac = a % kScale;
+    std::string out = negative ? "-" : "";
+    out += std::to_string(whole);
+    if (places > 0) {
+        std::string f = std::to_string(frac);
+        f.insert(0, kPlaces - f.size(), '0');
+        out += '.';
+        out += f.substr(0, places);
+    }
+    return out;
+}
+
+std::string Decimal::toString() const {
+    std::string s = toFixed(kPlaces);
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    if (s == "-0") s = "0";
+    return s;
+}
+
+double Decimal::toDouble() const { return std::strtod(toFixed(kPlaces).c_str(), nullptr); }
+
+Decimal operator*(Decimal a, Decimal b) {
+    return Decimal::fromRaw(narrow(divRound(Wide(a.raw_) * b.raw_, Decimal::kScale)));
+}
+
+Decimal operator/(Decimal a, Decimal b) {
+    return Decimal::fromRaw(narrow(divRound(Wide(a.raw_) * Decimal::kScale, b.raw_)));
+}
+
+Decimal mulDiv(Decimal a, Decimal b, Decimal c) {
+    // a×b has 16 fractional digits; dividing by c (8 digits) leaves 8.
+    return Decimal::fromRaw(narrow(divRound(Wide(a.raw()) * b.raw(), c.raw())));
+}
+
+Decimal min(Decimal a, Decimal b) { return b < a ? b : a; }
+Decimal max(Decimal a, Decimal b) { return a < b ? b : a; }
+
+} // namespace jixiao::model
