@@ -1,1 +1,54 @@
-// (being written)
+#include "model/validate.h"
+
+#include <set>
+
+namespace jixiao::model {
+
+namespace {
+Position at(const SourceRef& ref, int column = -1, std::string header = {}) {
+    return {ref.file, ref.sheet, ref.row, column, std::move(header)};
+}
+std::string q(const std::string& s) { return "“" + s + "”"; }
+} // namespace
+
+void validate(const Dataset& dataset, Diagnostics& diags) {
+    for (const auto& unit : dataset.units) {
+        if (unit.parentCode.empty()) continue;
+        if (!dataset.findUnit(unit.parentCode)) {
+            diags.error(at(unit.source, -1, "主管部门编码"), unit.parentCode,
+                        "单位" + q(unit.code) + "的主管部门编码" + q(unit.parentCode) + "在单位表中不存在。",
+                        "请检查编码是否写错，或在单位表中补充该部门。");
+        } else if (!dataset.departmentOf(unit.code)) {
+            diags.error(at(unit.source, -1, "主管部门编码"), unit.parentCode,
+                        "单位" + q(unit.code) + "的主管部门关系形成循环，找不到所属部门。",
+                        "部门本身的主管部门编码应留空。");
+        }
+    }
+    for (const auto& project : dataset.projects) {
+        Diagnostic d;
+        d.projectCode = project.code;
+        if (!dataset.findUnit(project.unitCode)) {
+            d.at = at(project.source, -1, "单位编码");
+            d.value = project.unitCode;
+            d.message = "项目" + q(project.code) + "的单位编码" + q(project.unitCode) + "在单位表中不存在。";
+            d.hint = "请检查编码是否写错，或在单位表中补充该单位。";
+            diags.add(d);
+        }
+        if (project.funds.empty()) {
+            d.at = at(project.source);
+            d.value.clear();
+            d.message = "项目" + q(project.code) + "在预算执行表中没有数据。";
+            d.hint = "每个项目至少需要一行预算执行数据（年度资金总额）。";
+            diags.add(d);
+        }
+        if (project.indicators.empty()) {
+            d.at = at(project.source);
+            d.value.clear();
+            d.message = "项目" + q(project.code) + "在绩效指标表中没有指标。";
+            d.hint = "每个项目至少需要一条三级绩效指标。";
+            diags.add(d);
+        }
+    }
+}
+
+} // namespace jixiao::model

@@ -1,1 +1,75 @@
-// (being written)
+#include "publish/atomic_file.h"
+
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace jixiao::publish {
+
+void writeFileAtomic(const std::string& path, const std::string& bytes) {
+    Poco::Path target(path);
+    try {
+        Poco::File(target.parent()).createDirectories();
+    } catch (const Poco::Exception& e) {
+        throw OutputError("无法创建输出文件夹 " + target.parent().toString() + "（" + e.message() + "）。");
+    }
+    std::string tmpl = target.parent().toString() + "." + target.getFileName() + ".tmp-XXXXXX";
+    std::string tmp(tmpl);
+    int fd = ::mkstemp(tmp.data());
+    if (fd < 0) throw OutputError("无法写入 " + path + "（" + std::strerror(errno) + "）。");
+    const char* data = bytes.data();
+    std::size_t left = bytes.size();
+    while (left > 0) {
+        ssize_t n = ::write(fd, data, left);
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw OutputError("写入 " + path + " 失败（" + std::strerror(err) + "），原文件未改动。");
+        }
+        data += n;
+        left -= std::size_t(n);
+    }
+    // mkstemp creates 0600; outputs are meant to be read by others (e.g. a web server).
+    ::fchmod(fd, 0644);
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        throw OutputError("写入 " + path + " 失败（" + std::strerror(err) + "），原文件未改动。");
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        throw OutputError("无法将临时文件改名为 " + path + "（" + std::strerror(err) + "），原文件未改动。");
+    }
+}
+
+std::string safeName(const std::string& name, std::size_t maxBytes) {
+    std::string out;
+    for (unsigned char c : name) {
+        if (c < 0x20 || c == 0x7F || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' || c == '"' ||
+            c == '<' || c == '>' || c == '|')
+            out += '_';
+        else
+            out += char(c);
+    }
+    while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.erase(out.begin());
+    if (out.size() > maxBytes) {
+        std::size_t cut = maxBytes;
+        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 continuation
+        out.resize(cut);
+    }
+    while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
+    if (out.empty()) out = "_";
+    return out;
+}
+
+} // namespace jixiao::publish

@@ -1,0 +1,34 @@
+#pragma once
+
+#include "ingest/table.h"
+#include "model/dataset.h"
+#include "model/diagnostic.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace jixiao::ingest {
+
+/// The dataset folder or its dataset.json is missing (exit 66).
+class NoInputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// dataset.json is not valid JSON or not an object (exit 78).
+class ConfigError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Reads a dataset folder (input.md) into a Dataset. Every problem in the data becomes a
+/// Diagnostic and reading goes on, so one run shows them all; rows with errors are left out
+/// and their project is marked through Diagnostic::projectCode. Throws NoInputError and
+/// ConfigError only for the two cases above. Cross-references are checked by model::validate.
+model::Dataset readDataset(const std::string& folder, model::Diagnostics& diags, const ReadLimits& limits = {});
+
+/// Reads one section file by content (XLSX by its zip signature, anything else as CSV).
+/// Throws ReadError.
+Table readTableFile(const std::string& path, const std::string& sheet, const ReadLimits& limits);
+
+} // namespace jixiao::ingest

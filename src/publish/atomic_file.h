@@ -1,0 +1,25 @@
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace jixiao::publish {
+
+/// An output that cannot be written (exit 73). The message is Chinese and names the path.
+class OutputError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Writes `bytes` to `path` so that readers only ever see the old file or the complete new
+/// one: a temporary file in the same folder, flushed to disk, then renamed over the target.
+/// Creates missing parent folders. Throws OutputError.
+void writeFileAtomic(const std::string& path, const std::string& bytes);
+
+/// Makes a file or folder name from user data (project names may contain `/`, `..`, control
+/// characters): path separators and characters Windows forbids become "_", leading dots and
+/// trailing dots/spaces are dropped, and the result is cut to `maxBytes` on a UTF-8 boundary.
+/// Never returns "", "." or "..".
+std::string safeName(const std::string& name, std::size_t maxBytes = 120);
+
+} // namespace jixiao::publish
