@@ -15,10 +15,11 @@
 //    maps row by row onto the Private Use Area U+E000–U+E765;
 //  - four-byte codes for U+10000–U+10FFFF: a plain linear formula;
 //  - four-byte codes for the rest of the BMP (U+0080–U+FFFF not reachable by two bytes, e.g.
-//    CJK Extension A, Tibetan, Uyghur): these follow a 207-range table that Poco 1.11 does not
-//    ship. Excel's "CSV" export on Chinese Windows is code page 936 and never writes them, so
-//    they become U+FFFD (and such characters become '?' when encoding), except the GB18030
-//    byte-order mark 84 31 95 33 = U+FEFF.
+//    CJK Extension A, Tibetan, Uyghur): these follow a table of some two hundred ranges that
+//    Poco 1.11 does not ship. Excel's "CSV" export on Chinese Windows is code page 936 and
+//    never writes them, so they become U+FFFD (and such characters '?' when encoding, as Excel
+//    does), except the GB18030 byte-order mark 84 31 95 33 = U+FEFF.
+// Code page 936 also writes € as the single byte 0x80, which GB18030 lacks; we accept it.
 
 namespace jixiao::ingest {
 

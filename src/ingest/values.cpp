@@ -283,36 +283,52 @@ std::optional<model::Operator> parseOperator(std::string_view text) {
     return std::nullopt;
 }
 
+namespace {
+
+/// The number of a quantity's text, when it is one, optionally followed by a unit word.
+void readValue(model::Quantity& quantity) {
+    std::string s = numberText(quantity.text);
+    std::size_t end = 0;
+    auto scanned = scanNumber(s, end);
+    if (!scanned || !isUnitWord(trimText(std::string_view(s).substr(end)))) return;
+    quantity.value = model::Decimal::parse(scanned->first);
+    quantity.percentSign = quantity.value && scanned->second;
+}
+
+} // namespace
+
 SplitQuantity splitQuantity(std::string_view text) {
     SplitQuantity result;
-    std::string rest = trimText(text);
+    result.quantity.text = trimText(text);
+    readValue(result.quantity);
+
+    // A symbol always splits off. A word (高于, 以上) only does when a number remains, so that
+    // qualitative text such as "高于全省平均水平" or "超过预期" reaches scoring whole.
+    SplitQuantity candidate;
+    bool word = false;
+    const std::string& whole = result.quantity.text;
     for (const OperatorWord& w : kLeadingOperators) {
-        if (std::size_t n = matchPrefix(rest, w.word)) {
-            result.op = w.op;
-            rest = trimText(std::string_view(rest).substr(n));
+        if (std::size_t n = matchPrefix(whole, w.word)) {
+            candidate.op = w.op;
+            candidate.quantity.text = trimText(std::string_view(whole).substr(n));
+            word = w.word.front() >= 0x4E00;
             break;
         }
     }
-    if (!result.op) {
+    if (!candidate.op) {
         for (const Suffix& s : kSuffixes) {
-            if (endsWith(rest, s.word)) {
-                result.op = s.op;
-                rest = trimText(std::string_view(rest).substr(0, rest.size() - s.word.size()));
+            if (endsWith(whole, s.word)) {
+                candidate.op = s.op;
+                candidate.quantity.text = trimText(std::string_view(whole).substr(0, whole.size() - s.word.size()));
+                word = true;
                 break;
             }
         }
     }
-    result.quantity.text = rest;
-    std::string s = numberText(rest);
-    std::size_t end = 0;
-    if (auto scanned = scanNumber(s, end)) {
-        std::string unit = trimText(std::string_view(s).substr(end));
-        if (isUnitWord(unit)) {
-            result.quantity.value = model::Decimal::parse(scanned->first);
-            result.quantity.percentSign = result.quantity.value && scanned->second;
-        }
-    }
-    return result;
+    if (!candidate.op) return result;
+    readValue(candidate.quantity);
+    if (word && !candidate.quantity.value) return result;
+    return candidate;
 }
 
 std::optional<bool> parseYesNo(std::string_view text) {

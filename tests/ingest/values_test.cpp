@@ -191,8 +191,11 @@ TEST_CASE("splitQuantity separates operator, text and number", "[ingest]") {
         {"达成年度指标", "none", "达成年度指标", "none", false},
         {"达成", "none", "达成", "none", false},
         {"有效提升", "none", "有效提升", "none", false},
-        {"高于全省平均水平", "Gt", "全省平均水平", "none", false},
-        {"三级以上", "Ge", "三级", "none", false},
+        // Words split off only before a number: qualitative text stays whole for scoring.
+        {"高于全省平均水平", "none", "高于全省平均水平", "none", false},
+        {"超过预期", "none", "超过预期", "none", false},
+        {"三级以上", "none", "三级以上", "none", false},
+        {"≥良好", "Ge", "良好", "none", false},
         {"3-5天", "none", "3-5天", "none", false},
         {"2024年12月31日前", "none", "2024年12月31日前", "none", false},
         {"1,23人", "none", "1,23人", "none", false},
