@@ -1,0 +1,17 @@
+// libFuzzer target: any bytes through the CSV reader (encoding detection included). A ReadError
+// is a correct refusal; any other exception escapes and libFuzzer reports it as a crash.
+
+#include "ingest/csv_reader.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    const std::string bytes(reinterpret_cast<const char*>(data), size);
+    try {
+        jixiao::ingest::readCsv(bytes, "fuzz.csv");
+    } catch (const jixiao::ingest::ReadError&) {
+    }
+    return 0;
+}
