@@ -1334,7 +1334,7 @@ def dept_figures(code, projects, rnd, staff_over=False, sangong_up=False):
         basic = f["在职人员经费"] + f["公用经费"]
         scale = ONE if year == 2024 else urand(rnd, D("0.85"), D("1.02"))
         f["预算数"] = r2((pa + basic) * scale)
-        f["预算调整数"] = r2(f["预算数"] * urand(rnd, D("-0.02"), D("0.08")))
+        f["预算调整数"] = r2(f["预算数"] * urand(rnd, D("0.005"), D("0.08")))
         f["执行数"] = r2((pb + basic * D("0.98")) * scale)
         left = f["预算数"] + f["预算调整数"] - f["执行数"]
         f["结转结余总额"] = r2(max(left, D("5")) * urand(rnd, D("0.5"), D("0.9")))
@@ -1355,7 +1355,7 @@ def dept_figures(code, projects, rnd, staff_over=False, sangong_up=False):
 
 COUNTY_FILES = {
     "单位": "单位信息.csv",
-    "项目": {"文件": "项目信息.xlsx", "工作表": "项目清单"},
+    "项目": "项目信息.xlsx",
     "预算执行": "预算执行情况.csv",
     "绩效指标": "绩效指标完成情况.xlsx",
     "部门整体": "部门整体支出情况.csv",
@@ -1429,7 +1429,7 @@ def write_county(out):
     os.makedirs(out, exist_ok=True)
     ds = {"年度": 2024, "发文机关": "云溪县财政局", "文号前缀": "云财绩", "金额单位": "万元",
           "评分规则": "national-2020", "公开日期": "2025-08-20", "files": COUNTY_FILES,
-          "columns": {"指标名称": "三级指标", "年份": "年度"}}
+          "sheets": {"项目": "项目清单"}, "columns": {"指标名称": "三级指标", "年份": "年度"}}
     with open(os.path.join(out, "dataset.json"), "w", encoding="utf-8", newline="\n") as f:
         f.write(json.dumps(ds, ensure_ascii=False, indent=2) + "\n")
 
@@ -1627,8 +1627,8 @@ def write_county_readme(out, data, positions, n_ind_rows, sums):
          "“年份”经 columns 对应到“年度”；“三公”经费列用别名““三公”经费”"],
     ]))
     L.append("")
-    L.append("`dataset.json` 的 `files` 中，项目表写成对象 `{\"文件\": \"项目信息.xlsx\", \"工作表\": \"项目清单\"}`，"
-             "用来指定非第一个工作表；其余各表写文件名字符串。\n")
+    L.append("`dataset.json` 用 `files` 指定各表的文件名，用 `sheets` 指定项目表读取工作表“项目清单”"
+             "（不是第一个工作表），用 `columns` 把“指标名称”“年份”对应到规范列名。\n")
     L.append("## 刻意包含的写法\n")
     L.append("- 指标性质：≥、≤、=、<、定性；少数行写“正向”“反向”；部分行指标性质为空，运算符写在指标值前（`≥95%`）"
              "或以“以上/以下/以内”结尾（`95%以上`、`30天以内`）；也有指标性质和指标值里同时写运算符的行。")
