@@ -264,7 +264,14 @@ public:
     }
 
 private:
-    LoadedTable load(Section section, bool required) {
+    /// Reads a section's table; a section that cannot be used at all is remembered as unread.
+    LoadedTable load(model::Dataset& ds, Section section, bool required) {
+        LoadedTable lt = loadTable(section, required);
+        if (!lt.present && required) ds.unreadSections.push_back(sectionName(section));
+        return lt;
+    }
+
+    LoadedTable loadTable(Section section, bool required) {
         LoadedTable lt;
         std::string name = sectionName(section);
         std::string file;
@@ -299,6 +306,8 @@ private:
         }
         lt.map = mapHeaders(lt.table, section, settings_.columns, diags_);
         lt.present = lt.map.headerIndex >= 0;
+        for (const auto& field : fieldsOf(section))
+            if (field.required && !lt.map.column(field.header)) lt.present = false;  // reported by mapHeaders
         return lt;
     }
 
@@ -316,7 +325,7 @@ private:
     }
 
     void readUnits(model::Dataset& ds) {
-        auto lt = load(Section::Units, true);
+        auto lt = load(ds, Section::Units, true);
         if (!lt.present) return;
         std::map<std::string, int> seen;
         eachRow(lt, [&](RowReader& r) {
@@ -349,7 +358,7 @@ private:
     }
 
     void readProjects(model::Dataset& ds) {
-        auto lt = load(Section::Projects, true);
+        auto lt = load(ds, Section::Projects, true);
         if (!lt.present) return;
         std::map<std::string, int> seen;
         eachRow(lt, [&](RowReader& r) {
@@ -412,7 +421,7 @@ private:
     }
 
     void readExecution(model::Dataset& ds) {
-        auto lt = load(Section::Execution, true);
+        auto lt = load(ds, Section::Execution, true);
         if (!lt.present) return;
         Decimal allAdjusted, allExecuted;  // every data row, as a plain SUM over the column gives
         std::vector<const Row*> totalRows;
@@ -495,7 +504,7 @@ private:
     }
 
     void readIndicators(model::Dataset& ds) {
-        auto lt = load(Section::Indicators, true);
+        auto lt = load(ds, Section::Indicators, true);
         if (!lt.present) return;
         eachRow(lt, [&](RowReader& r) {
             model::Indicator ind;
@@ -576,7 +585,7 @@ private:
     }
 
     void readFigures(model::Dataset& ds) {
-        auto lt = load(Section::Figures, false);
+        auto lt = load(ds, Section::Figures, false);
         if (!lt.present) return;
         eachRow(lt, [&](RowReader& r) {
             model::DepartmentFigures f;
@@ -587,7 +596,9 @@ private:
             for (const auto& field : fieldsOf(Section::Figures)) {
                 if (field.header == "单位编码" || field.header == "年度") continue;
                 bool money = field.header != "在职人数" && field.header != "编制数";
-                if (auto v = r.number(field.header, false, money)) f.figures[field.header] = *v;
+                // 预算调整数 is negative when the budget was cut during the year (调减).
+                bool signedFigure = field.header == "预算调整数";
+                if (auto v = r.number(field.header, false, money, signedFigure)) f.figures[field.header] = *v;
             }
             f.source = r.source();
             if (!r.ok || !year) return;

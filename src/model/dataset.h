@@ -127,6 +127,9 @@ struct Dataset {
     std::vector<Project> projects;
     std::vector<Indicator> unitIndicators;   ///< 部门整体 indicators, owned by units
     std::vector<DepartmentFigures> figures;
+    /// Sections that could not be read at all (missing file or required column): checks that
+    /// would only repeat that one problem for every project are skipped.
+    std::vector<std::string> unreadSections;
 
     const Unit* findUnit(const std::string& code) const;
     const Project* findProject(const std::string& code) const;

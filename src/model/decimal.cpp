@@ -7,7 +7,7 @@ namespace jixiao::model {
 
 namespace {
 
-using Wide = __int128;
+__extension__ typedef __int128 Wide;  // GCC and Clang both have it; -Wpedantic wants it marked
 
 constexpr std::int64_t kMaxRaw = INT64_MAX;
 

@@ -1,6 +1,6 @@
 #include "model/validate.h"
 
-#include <set>
+#include <algorithm>
 
 namespace jixiao::model {
 
@@ -12,6 +12,12 @@ std::string q(const std::string& s) { return "“" + s + "”"; }
 } // namespace
 
 void validate(const Dataset& dataset, Diagnostics& diags) {
+    auto read = [&](const char* section) {
+        return std::find(dataset.unreadSections.begin(), dataset.unreadSections.end(), section) ==
+               dataset.unreadSections.end();
+    };
+    const bool checkFunds = read("预算执行");
+    const bool checkIndicators = read("绩效指标");
     for (const auto& unit : dataset.units) {
         if (unit.parentCode.empty()) continue;
         if (!dataset.findUnit(unit.parentCode)) {
@@ -34,14 +40,14 @@ void validate(const Dataset& dataset, Diagnostics& diags) {
             d.hint = "请检查编码是否写错，或在单位表中补充该单位。";
             diags.add(d);
         }
-        if (project.funds.empty()) {
+        if (checkFunds && project.funds.empty()) {
             d.at = at(project.source);
             d.value.clear();
             d.message = "项目" + q(project.code) + "在预算执行表中没有数据。";
             d.hint = "每个项目至少需要一行预算执行数据（年度资金总额）。";
             diags.add(d);
         }
-        if (project.indicators.empty()) {
+        if (checkIndicators && project.indicators.empty()) {
             d.at = at(project.source);
             d.value.clear();
             d.message = "项目" + q(project.code) + "在绩效指标表中没有指标。";
