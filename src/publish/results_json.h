@@ -1,0 +1,24 @@
+#pragma once
+
+#include "model/diagnostic.h"
+#include "score/evaluation.h"
+
+#include <string>
+
+namespace jixiao::publish {
+
+/// The text of `results.json` (spec/results.md) for an evaluation: keys in English, values
+/// keeping the Chinese of the input, numbers as JSON numbers written from their exact decimal
+/// text (rounded by `score`, never passed through a double), projects and departments sorted by
+/// code, indicators in file order, pretty-printed with two-space indents and a final newline.
+/// Same evaluation and diagnostics, same bytes. Beyond results.md it adds keys that do not
+/// change the meaning of those listed there: per project `diagnostics` (its own, so that an
+/// unscored project shows why), per indicator `declared_weight`, `weight_filled`, `status`,
+/// `reason`, `measures` and `row`, per finding `row` (`indicator` is the 0-based index into
+/// `indicators`), per department `scored_projects`, `ratio_details`, its own `indicators`,
+/// `indicator_total`, `indicator_grade` and `findings`, and in `diagnostics` the counts of
+/// notes and suppressed diagnostics plus `other`, the diagnostics not tied to a project.
+/// Personal data (contacts, project owners) is never written.
+std::string resultsJson(const score::Evaluation& evaluation, const model::Diagnostics& diagnostics);
+
+} // namespace jixiao::publish

@@ -1,0 +1,519 @@
+#include "score/rules.h"
+
+#include "score/format.h"
+#include "score/json_reader.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace jixiao::score {
+
+using model::Decimal;
+
+std::string severityName(FindingSeverity severity) {
+    switch (severity) {
+    case FindingSeverity::Notice: return "提示";
+    case FindingSeverity::Explain: return "需说明";
+    case FindingSeverity::Rectify: return "需整改";
+    }
+    return {};
+}
+
+const std::vector<std::string>& findingCodes() {
+    static const std::vector<std::string> codes = {
+        "execution_low",      "budget_adjusted",    "unmet_no_reason",    "target_too_low",
+        "self_score_mismatch", "met_but_deducted",  "weights_not_100",    "score_above_weight",
+        "fund_rows_mismatch", "actual_repeats_target", "actual_missing",
+    };
+    return codes;
+}
+
+const std::vector<std::string>& ratioNames() {
+    static const std::vector<std::string> names = {
+        "预算执行率",     "预算调整率",     "结转结余变动率", "“三公”经费变动率",
+        "人均公用经费变动率", "政府采购执行率", "在职人员控制率",
+    };
+    return names;
+}
+
+namespace {
+
+/// Which sentence templates each finding code has, and the placeholders each may use.
+struct MessageSpec {
+    const char* code;
+    const char* key;
+    bool required;
+    std::vector<std::string> placeholders;
+};
+
+const std::vector<MessageSpec>& messageSpecs() {
+    static const std::vector<MessageSpec> specs = {
+        {"execution_low", "message", true, {"rate", "threshold", "budget", "executed"}},
+        {"budget_adjusted", "message", true, {"initial", "adjusted", "change"}},
+        {"unmet_no_reason", "message", true, {"indicator", "target", "actual", "completion", "variance"}},
+        {"unmet_no_reason", "message_qualitative", true, {"indicator", "target", "actual", "band"}},
+        {"target_too_low", "message", true,
+         {"indicator", "target", "actual", "completion", "variance", "threshold"}},
+        {"self_score_mismatch", "message", true, {"item", "self_score", "self_note", "score", "difference"}},
+        {"self_score_mismatch", "message_band", true,
+         {"indicator", "actual", "band", "band_range", "self_score", "self_note", "score"}},
+        {"self_score_mismatch", "self_note", true, {"indicator_total", "scaled"}},
+        {"met_but_deducted", "message", true,
+         {"indicator", "target", "actual", "completion", "weight", "self_score"}},
+        {"weights_not_100", "message", true, {"budget_weight", "indicator_sum", "sum"}},
+        {"weights_not_100", "message_rescaled", true, {"indicator_sum", "expected"}},
+        {"weights_not_100", "message_department", true, {"sum", "expected"}},
+        {"score_above_weight", "message", true, {"item", "self_score", "weight"}},
+        {"fund_rows_mismatch", "message", true, {"field", "sum", "total"}},
+        {"actual_repeats_target", "message", true, {"indicator", "actual", "target"}},
+        {"actual_missing", "message", true, {"indicator", "target"}},
+    };
+    return specs;
+}
+
+std::string quoteZh(const std::string& s) { return "“" + s + "”"; }
+
+std::string joinNames(const std::vector<std::string>& names) {
+    std::string out;
+    for (const auto& n : names) {
+        if (!out.empty()) out += "、";
+        out += n;
+    }
+    return out;
+}
+
+/// What a value looks like in a message: its text, or a short stand-in for containers.
+std::string shown(const JsonValue& v) {
+    switch (v.kind) {
+    case JsonValue::Kind::Null: return "null";
+    case JsonValue::Kind::Bool: return v.boolean ? "true" : "false";
+    case JsonValue::Kind::Number:
+    case JsonValue::Kind::String: return v.text;
+    case JsonValue::Kind::Array: return "[…]";
+    case JsonValue::Kind::Object: return "{…}";
+    }
+    return {};
+}
+
+/// Validates one rule file; every failure names the file and the key path.
+class Checker {
+public:
+    explicit Checker(std::string file) : file_(std::move(file)) {}
+
+    [[noreturn]] void fail(const std::string& path, const std::string& problem) const {
+        throw RuleError(file_ + "：键" + quoteZh(path) + problem + "。");
+    }
+    [[noreturn]] void wrong(const std::string& path, const std::string& expected, const JsonValue& v) const {
+        fail(path, "应为" + expected + "，实际为" + quoteZh(shown(v)));
+    }
+
+    /// Refuses keys outside `allowed`; "说明" (a free comment) is allowed everywhere.
+    void onlyKeys(const JsonValue& obj, const std::string& path, const std::vector<std::string>& allowed) const {
+        for (const auto& member : obj.members) {
+            if (member.first == "说明") {
+                if (member.second.kind != JsonValue::Kind::String) wrong(join(path, "说明"), "文字", member.second);
+                continue;
+            }
+            if (std::find(allowed.begin(), allowed.end(), member.first) == allowed.end())
+                fail(join(path, member.first), "未知，此处可用的键：" + joinNames(allowed));
+        }
+    }
+
+    const JsonValue& object(const JsonValue& parent, const std::string& path, const std::string& key) const {
+        const JsonValue& v = require(parent, path, key);
+        if (v.kind != JsonValue::Kind::Object) wrong(join(path, key), "对象（{…}）", v);
+        return v;
+    }
+
+    const JsonValue& require(const JsonValue& parent, const std::string& path, const std::string& key) const {
+        const JsonValue* v = parent.find(key);
+        if (!v) throw RuleError(file_ + "：缺少键" + quoteZh(join(path, key)) + "。");
+        return *v;
+    }
+
+    std::string string(const JsonValue& v, const std::string& path) const {
+        if (v.kind != JsonValue::Kind::String || v.text.empty()) wrong(path, "非空文字", v);
+        return v.text;
+    }
+
+    Decimal number(const JsonValue& v, const std::string& path, Decimal lo, Decimal hi,
+                   const std::string& expected) const {
+        if (v.kind != JsonValue::Kind::Number) wrong(path, expected, v);
+        auto d = Decimal::parse(v.text);
+        if (!d || *d < lo || *d > hi) wrong(path, expected, v);
+        return *d;
+    }
+
+    int integer(const JsonValue& v, const std::string& path, int lo, int hi) const {
+        std::string expected = std::to_string(lo) + "到" + std::to_string(hi) + "之间的整数";
+        Decimal d = number(v, path, Decimal::fromInt(lo), Decimal::fromInt(hi), expected);
+        if (d.rounded(0) != d) wrong(path, expected, v);
+        return static_cast<int>(d.raw() / Decimal::kScale);
+    }
+
+    bool boolean(const JsonValue& v, const std::string& path) const {
+        if (v.kind != JsonValue::Kind::Bool) wrong(path, "true或false", v);
+        return v.boolean;
+    }
+
+    std::vector<std::string> strings(const JsonValue& v, const std::string& path, bool nonEmpty) const {
+        if (v.kind != JsonValue::Kind::Array) wrong(path, "文字数组（[\"…\", …]）", v);
+        if (nonEmpty && v.items.empty()) fail(path, "不能为空数组");
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < v.items.size(); ++i)
+            out.push_back(string(v.items[i], path + "[" + std::to_string(i) + "]"));
+        return out;
+    }
+
+    FindingSeverity severity(const JsonValue& v, const std::string& path) const {
+        if (v.kind == JsonValue::Kind::String) {
+            for (auto s : {FindingSeverity::Notice, FindingSeverity::Explain, FindingSeverity::Rectify})
+                if (v.text == severityName(s)) return s;
+        }
+        wrong(path, "“提示”“需说明”或“需整改”", v);
+    }
+
+    static std::string join(const std::string& path, const std::string& key) {
+        return path.empty() ? key : path + "." + key;
+    }
+
+private:
+    std::string file_;
+};
+
+const Decimal kZero = Decimal::fromInt(0);
+const Decimal kOne = Decimal::fromInt(1);
+const Decimal kHundred = Decimal::fromInt(100);
+const Decimal kHuge = Decimal::fromInt(1000000);
+
+void checkTemplate(const Checker& c, const std::string& path, const std::string& tmpl,
+                   const std::vector<std::string>& allowed) {
+    for (std::size_t i = 0; i < tmpl.size(); ++i) {
+        if (tmpl[i] == '}') c.fail(path, "中有多余的右花括号“}”");
+        if (tmpl[i] != '{') continue;
+        std::size_t end = tmpl.find('}', i + 1);
+        if (end == std::string::npos) c.fail(path, "中的占位符缺少右花括号“}”");
+        std::string name = tmpl.substr(i + 1, end - i - 1);
+        if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+            std::vector<std::string> braced;
+            for (const auto& a : allowed) braced.push_back("{" + a + "}");
+            c.fail(path, "中的占位符" + quoteZh("{" + name + "}") + "未知，可用：" + joinNames(braced));
+        }
+        i = end;
+    }
+}
+
+void readIndicators(const Checker& c, const JsonValue& root, RuleSet& rules) {
+    const std::string path = "indicators";
+    const JsonValue& ind = c.object(root, "", path);
+    c.onlyKeys(ind, path, {"total", "rescale", "accepted_totals", "reverse_variant", "levels"});
+
+    const JsonValue& total = c.require(ind, path, "total");
+    rules.indicatorTotal = c.number(total, "indicators.total", kZero, kHundred, "0到100之间的数字");
+    if (rules.budgetWeight + rules.indicatorTotal != kHundred)
+        c.fail("indicators.total", "应等于100减去budget.weight，即" + (kHundred - rules.budgetWeight).toString() +
+                                       "，实际为" + quoteZh(total.text));
+    if (const JsonValue* v = ind.find("rescale")) rules.rescale = c.boolean(*v, "indicators.rescale");
+    if (const JsonValue* v = ind.find("accepted_totals")) {
+        if (v->kind != JsonValue::Kind::Array || v->items.empty())
+            c.wrong("indicators.accepted_totals", "非空的数字数组", *v);
+        for (std::size_t i = 0; i < v->items.size(); ++i)
+            rules.acceptedTotals.push_back(c.number(v->items[i], "indicators.accepted_totals[" + std::to_string(i) + "]",
+                                                    Decimal::fromRaw(1), kHundred, "0到100之间的正数"));
+    } else {
+        rules.acceptedTotals.push_back(rules.indicatorTotal);
+    }
+
+    const JsonValue& variant = c.require(ind, path, "reverse_variant");
+    if (variant.kind == JsonValue::Kind::String && variant.text == "A") rules.reverse = ReverseVariant::A;
+    else if (variant.kind == JsonValue::Kind::String && variant.text == "B") rules.reverse = ReverseVariant::B;
+    else c.wrong("indicators.reverse_variant", "“A”或“B”", variant);
+
+    const JsonValue& levels = c.object(ind, path, "levels");
+    if (levels.members.empty()) c.fail("indicators.levels", "不能为空");
+    std::set<std::string> seen;
+    Decimal defaults;
+    for (const auto& [name, body] : levels.members) {
+        if (name == "说明") continue;
+        std::string lp = "indicators.levels." + name;
+        if (body.kind != JsonValue::Kind::Object) c.wrong(lp, "对象（{…}）", body);
+        c.onlyKeys(body, lp, {"weight", "aliases", "level2"});
+        LevelRule level;
+        level.name = name;
+        const JsonValue& w = c.require(body, lp, "weight");
+        if (w.kind != JsonValue::Kind::Null) {
+            level.weight = c.number(w, lp + ".weight", kZero, kHundred, "0到100之间的数字或null");
+            defaults += *level.weight;
+        }
+        if (const JsonValue* v = body.find("aliases")) level.aliases = c.strings(*v, lp + ".aliases", false);
+        if (const JsonValue* v = body.find("level2")) level.level2 = c.strings(*v, lp + ".level2", false);
+        if (!seen.insert(name).second) c.fail(lp, "与其他一级指标的名称或别名重复");
+        for (std::size_t i = 0; i < level.aliases.size(); ++i)
+            if (!seen.insert(level.aliases[i]).second)
+                c.fail(lp + ".aliases[" + std::to_string(i) + "]", "与其他一级指标的名称或别名重复");
+        rules.levels.push_back(std::move(level));
+    }
+    // Without rescaling the defaults are the points themselves, so they must fill the indicator
+    // total exactly (财预〔2020〕10号: 产出50、效益30、满意度10 with 预算执行率10).
+    if (!rules.rescale && defaults != rules.indicatorTotal)
+        c.fail("indicators.levels", "中各一级指标的默认分值合计应等于indicators.total（" +
+                                        rules.indicatorTotal.toString() + "），实际为" + defaults.toString());
+    if (rules.rescale && defaults.isZero()) c.fail("indicators.levels", "中至少要有一个一级指标给出默认分值");
+}
+
+void readBands(const Checker& c, const JsonValue& root, RuleSet& rules) {
+    const JsonValue& q = c.object(root, "", "qualitative");
+    std::set<std::string> words;
+    for (const auto& [name, body] : q.members) {
+        if (name == "说明") continue;
+        std::string bp = "qualitative." + name;
+        if (body.kind != JsonValue::Kind::Object) c.wrong(bp, "对象（{…}）", body);
+        c.onlyKeys(body, bp, {"lower", "upper", "default", "words"});
+        Band band;
+        band.name = name;
+        const std::string share = "0到1之间的数字（分值的比例）";
+        band.lower = c.number(c.require(body, bp, "lower"), bp + ".lower", kZero, kOne, share);
+        band.upper = c.number(c.require(body, bp, "upper"), bp + ".upper", kZero, kOne, share);
+        if (band.upper <= band.lower) c.fail(bp + ".upper", "应大于下限" + band.lower.toString() + "，实际为" + band.upper.toString());
+        band.defaultShare = c.number(c.require(body, bp, "default"), bp + ".default", kZero, kOne, share);
+        bool top = rules.bands.empty();
+        // Bands are [lower, upper); only the top band includes its upper bound (full marks).
+        if (band.defaultShare < band.lower || band.defaultShare > band.upper || (!top && band.defaultShare == band.upper))
+            c.fail(bp + ".default", "应在本档区间" + band.lower.toString() + "–" + band.upper.toString() +
+                                        (top ? "内" : "（不含上限）内") + "，实际为" + band.defaultShare.toString());
+        if (top && band.upper != kOne)
+            c.fail(bp + ".upper", "应为1（最高一档须包含满分），实际为" + band.upper.toString());
+        if (!top && band.upper != rules.bands.back().lower)
+            c.fail(bp + ".upper", "应等于上一档" + quoteZh(rules.bands.back().name) + "的下限" +
+                                      rules.bands.back().lower.toString() + "（各档须覆盖0–100%且不重叠），实际为" +
+                                      band.upper.toString());
+        band.words = c.strings(c.require(body, bp, "words"), bp + ".words", true);
+        for (std::size_t i = 0; i < band.words.size(); ++i)
+            if (!words.insert(band.words[i]).second)
+                c.fail(bp + ".words[" + std::to_string(i) + "]", "中的" + quoteZh(band.words[i]) + "已出现在其他档次中");
+        rules.bands.push_back(std::move(band));
+    }
+    if (rules.bands.empty()) c.fail("qualitative", "至少需要一档");
+    if (!rules.bands.back().lower.isZero())
+        c.fail("qualitative." + rules.bands.back().name + ".lower",
+               "应为0（最低一档须从0开始），实际为" + rules.bands.back().lower.toString());
+}
+
+void readGrades(const Checker& c, const JsonValue& root, RuleSet& rules) {
+    const JsonValue& g = c.object(root, "", "grades");
+    for (const auto& [name, bound] : g.members) {
+        if (name == "说明") continue;
+        std::string gp = "grades." + name;
+        Decimal lower = c.number(bound, gp, kZero, kHundred, "0到100之间的数字");
+        if (!rules.grades.empty() && lower >= rules.grades.back().lower)
+            c.fail(gp, "应小于上一等级" + quoteZh(rules.grades.back().name) + "的下限" +
+                           rules.grades.back().lower.toString() + "（等级须从高到低排列），实际为" + lower.toString());
+        rules.grades.push_back({name, lower});
+    }
+    if (rules.grades.empty()) c.fail("grades", "至少需要一个等级");
+    if (!rules.grades.back().lower.isZero())
+        c.fail("grades." + rules.grades.back().name, "应为0（最低等级须包含所有低分），实际为" +
+                                                          rules.grades.back().lower.toString());
+}
+
+void readFindings(const Checker& c, const JsonValue& root, RuleSet& rules) {
+    const JsonValue& f = c.object(root, "", "findings");
+    c.onlyKeys(f, "findings", findingCodes());
+    for (const auto& code : findingCodes()) {
+        std::string fp = "findings." + code;
+        const JsonValue& body = c.object(f, "findings", code);
+        std::vector<std::string> keys = {"severity"};
+        for (const auto& spec : messageSpecs())
+            if (spec.code == code) keys.push_back(spec.key);
+        c.onlyKeys(body, fp, keys);
+        FindingRule rule;
+        rule.severity = c.severity(c.require(body, fp, "severity"), fp + ".severity");
+        for (const auto& spec : messageSpecs()) {
+            if (spec.code != code) continue;
+            std::string mp = fp + "." + spec.key;
+            std::string tmpl = c.string(c.require(body, fp, spec.key), mp);
+            checkTemplate(c, mp, tmpl, spec.placeholders);
+            rule.messages[spec.key] = tmpl;
+        }
+        rules.findings[code] = std::move(rule);
+    }
+}
+
+void readDepartment(const Checker& c, const JsonValue& root, RuleSet& rules) {
+    const JsonValue& d = c.object(root, "", "department");
+    c.onlyKeys(d, "department", {"indicator_total", "ratios"});
+    rules.departmentIndicatorTotal = c.number(c.require(d, "department", "indicator_total"),
+                                              "department.indicator_total", Decimal::fromRaw(1), kHundred,
+                                              "0到100之间的正数");
+    const JsonValue& ratios = c.object(d, "department", "ratios");
+    c.onlyKeys(ratios, "department.ratios", ratioNames());
+    for (const auto& [name, body] : ratios.members) {
+        if (name == "说明") continue;
+        std::string rp = "department.ratios." + name;
+        if (body.kind != JsonValue::Kind::Object) c.wrong(rp, "对象（{…}）", body);
+        RatioRule rule;
+        rule.name = name;
+        rule.weight = c.number(c.require(body, rp, "weight"), rp + ".weight", kZero, kHundred, "0到100之间的数字");
+        const JsonValue& kind = c.require(body, rp, "rule");
+        if (kind.kind == JsonValue::Kind::String && kind.text == "at_least") {
+            c.onlyKeys(body, rp, {"weight", "rule", "target"});
+            rule.kind = RatioRuleKind::AtLeast;
+            rule.target = c.number(c.require(body, rp, "target"), rp + ".target", Decimal::fromRaw(1), kHuge,
+                                   "正数（比率，1即100%）");
+        } else if (kind.kind == JsonValue::Kind::String && kind.text == "at_most") {
+            c.onlyKeys(body, rp, {"weight", "rule", "target", "deduct_per_point"});
+            rule.kind = RatioRuleKind::AtMost;
+            rule.target = c.number(c.require(body, rp, "target"), rp + ".target", -kHuge, kHuge,
+                                   "数字（比率，1即100%）");
+            rule.deductPerPoint = c.number(c.require(body, rp, "deduct_per_point"), rp + ".deduct_per_point", kZero,
+                                           kHundred, "0到100之间的数字（每超出1个百分点扣减的分值）");
+        } else {
+            c.wrong(rp + ".rule", "“at_least”（不低于目标按比例得分）或“at_most”（不高于目标得满分，超出按百分点扣分）", kind);
+        }
+        rules.ratios.push_back(std::move(rule));
+    }
+}
+
+} // namespace
+
+RuleSet parseRules(const std::string& json, const std::string& displayName) {
+    JsonValue root;
+    try {
+        root = parseJson(json);
+    } catch (const JsonSyntaxError& e) {
+        throw RuleError(displayName + "：第" + std::to_string(e.line()) + "行第" + std::to_string(e.column()) +
+                        "列：JSON格式错误，" + e.what() + "。");
+    }
+    Checker c(displayName);
+    if (root.kind != JsonValue::Kind::Object)
+        throw RuleError(displayName + "：评分规则文件应为一个JSON对象（{…}），实际为" + quoteZh(shown(root)) + "。");
+    c.onlyKeys(root, "", {"name", "title", "budget", "indicators", "qualitative", "thresholds", "rounding", "grades",
+                          "feedback", "findings", "department"});
+
+    RuleSet rules;
+    rules.file = displayName;
+    rules.name = c.string(c.require(root, "", "name"), "name");
+    rules.title = c.string(c.require(root, "", "title"), "title");
+
+    const JsonValue& budget = c.object(root, "", "budget");
+    c.onlyKeys(budget, "budget", {"weight"});
+    rules.budgetWeight = c.number(c.require(budget, "budget", "weight"), "budget.weight", kZero, kHundred,
+                                  "0到100之间的数字");
+
+    readIndicators(c, root, rules);
+    readBands(c, root, rules);
+
+    const JsonValue& t = c.object(root, "", "thresholds");
+    c.onlyKeys(t, "thresholds", {"execution_rate", "over_achievement", "self_score_tolerance"});
+    rules.executionThreshold = c.number(c.require(t, "thresholds", "execution_rate"), "thresholds.execution_rate",
+                                        kZero, kOne, "0到1之间的数字（0.9即90%）");
+    rules.overAchievement = c.number(c.require(t, "thresholds", "over_achievement"), "thresholds.over_achievement",
+                                     kOne, kHuge, "不小于1的数字（1.2即完成率120%）");
+    rules.selfScoreTolerance = c.number(c.require(t, "thresholds", "self_score_tolerance"),
+                                        "thresholds.self_score_tolerance", kZero, kHundred, "0到100之间的数字（分）");
+
+    const JsonValue& r = c.object(root, "", "rounding");
+    c.onlyKeys(r, "rounding", {"indicator", "total", "rate"});
+    rules.rounding.indicator = c.integer(c.require(r, "rounding", "indicator"), "rounding.indicator", 0, 4);
+    rules.rounding.total = c.integer(c.require(r, "rounding", "total"), "rounding.total", 0, 4);
+    rules.rounding.rate = c.integer(c.require(r, "rounding", "rate"), "rounding.rate", 2, 8);
+
+    readGrades(c, root, rules);
+
+    const JsonValue& fb = c.object(root, "", "feedback");
+    c.onlyKeys(fb, "feedback", {"grades", "severity"});
+    rules.feedbackGrades = c.strings(c.require(fb, "feedback", "grades"), "feedback.grades", false);
+    for (std::size_t i = 0; i < rules.feedbackGrades.size(); ++i) {
+        const auto& g = rules.feedbackGrades[i];
+        bool known = std::any_of(rules.grades.begin(), rules.grades.end(), [&](const GradeBound& b) { return b.name == g; });
+        if (!known) {
+            std::vector<std::string> names;
+            for (const auto& b : rules.grades) names.push_back(b.name);
+            c.fail("feedback.grades[" + std::to_string(i) + "]", "中的等级" + quoteZh(g) + "不在grades中（可用：" +
+                                                                     joinNames(names) + "）");
+        }
+    }
+    rules.feedbackSeverity = c.severity(c.require(fb, "feedback", "severity"), "feedback.severity");
+
+    readFindings(c, root, rules);
+    readDepartment(c, root, rules);
+    return rules;
+}
+
+RuleSet loadRules(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw RuleError(path + "：无法读取评分规则文件（文件不存在或没有读取权限）。");
+    std::ostringstream text;
+    text << in.rdbuf();
+    return parseRules(text.str(), path);
+}
+
+std::string ruleSetPath(const std::string& templatesDir, const std::string& name) {
+    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
+        name.find("..") != std::string::npos)
+        throw RuleError("评分规则名称" + quoteZh(name) + "无效：名称不能为空，也不能包含“/”“\\”或“..”。");
+    std::string dir = templatesDir;
+    if (!dir.empty() && dir.back() != '/') dir += '/';
+    return dir + "rules/" + name + ".json";
+}
+
+std::vector<std::string> availableRuleSets(const std::string& templatesDir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    std::filesystem::directory_iterator it(std::filesystem::path(templatesDir) / "rules", ec), end;
+    for (; !ec && it != end; it.increment(ec)) {
+        const auto& p = it->path();
+        if (p.extension() == ".json") names.push_back(p.stem().string());
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+RuleSet loadRuleSet(const std::string& templatesDir, const std::string& name) {
+    std::string path = ruleSetPath(templatesDir, name);
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec)) {
+        auto names = availableRuleSets(templatesDir);
+        throw RuleError("找不到评分规则" + quoteZh(name) + "（" + path + "）。可用的评分规则：" +
+                        (names.empty() ? std::string("无") : joinNames(names)) + "。");
+    }
+    return loadRules(path);
+}
+
+const LevelRule* RuleSet::findLevel(const std::string& levelName) const {
+    for (const auto& level : levels) {
+        if (level.name == levelName) return &level;
+        if (std::find(level.aliases.begin(), level.aliases.end(), levelName) != level.aliases.end()) return &level;
+    }
+    return nullptr;
+}
+
+const Band* RuleSet::matchBand(const std::string& actual) const {
+    std::string word = normalizeWord(actual);
+    for (const auto& band : bands)
+        if (std::find(band.words.begin(), band.words.end(), word) != band.words.end()) return &band;
+    return nullptr;
+}
+
+const std::string& RuleSet::gradeOf(Decimal total) const {
+    for (const auto& g : grades)
+        if (total >= g.lower) return g.name;
+    return grades.back().name;
+}
+
+const std::string& RuleSet::message(const std::string& code, const std::string& key) const {
+    return findings.at(code).messages.at(key);
+}
+
+FindingSeverity RuleSet::severityOf(const std::string& code) const { return findings.at(code).severity; }
+
+const RatioRule* RuleSet::findRatio(const std::string& ratioName) const {
+    for (const auto& r : ratios)
+        if (r.name == ratioName) return &r;
+    return nullptr;
+}
+
+} // namespace jixiao::score

@@ -1,0 +1,116 @@
+#pragma once
+
+// Shared helpers for the [score] and [publish] tests: the shipped rule sets and a small
+// dataset builder, so that each test states only what it is about.
+
+#include "model/dataset.h"
+#include "model/decimal.h"
+#include "score/rules.h"
+
+#include <stdexcept>
+#include <string>
+
+namespace jixiao::testing {
+
+/// A Decimal from its text; throws on a typo in the test itself.
+inline model::Decimal dec(const std::string& text) {
+    auto d = model::Decimal::parse(text);
+    if (!d) throw std::invalid_argument("bad decimal in test: " + text);
+    return *d;
+}
+
+/// The shipped rule set `name` (templates/rules/<name>.json), loaded once.
+inline const score::RuleSet& shippedRules(const std::string& name) {
+    static const score::RuleSet national = score::loadRules(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/national-2020.json");
+    static const score::RuleSet hubei = score::loadRules(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/hubei.json");
+    if (name == "hubei") return hubei;
+    return national;
+}
+
+inline const score::RuleSet& national() { return shippedRules("national-2020"); }
+inline const score::RuleSet& hubei() { return shippedRules("hubei"); }
+
+/// A number quantity as ingest produces it ("735" → value 735).
+inline model::Quantity num(const std::string& text) {
+    model::Quantity q;
+    q.text = text;
+    q.value = model::Decimal::parse(text);
+    return q;
+}
+
+/// A text quantity ("达成").
+inline model::Quantity words(const std::string& text) {
+    model::Quantity q;
+    q.text = text;
+    return q;
+}
+
+/// A project indicator row at `row` of 绩效指标.csv.
+inline model::Indicator indicator(const std::string& level1, const std::string& level3, model::Operator op,
+                                  model::Quantity target, model::Quantity actual, const char* weight,
+                                  const std::string& unit = "", int row = 2) {
+    model::Indicator ind;
+    ind.level1 = level1;
+    ind.level2 = level1 == "产出指标" ? "数量指标" : level1 == "效益指标" ? "社会效益指标" : "服务对象满意度指标";
+    ind.level3 = level3;
+    ind.op = op;
+    ind.target = std::move(target);
+    ind.actual = std::move(actual);
+    ind.unitOfMeasure = unit;
+    if (weight) ind.weight = dec(weight);
+    ind.source = {"绩效指标.csv", "", row};
+    return ind;
+}
+
+/// A funding total row.
+inline model::FundingRow fundTotal(const char* initial, const char* adjusted, const char* executed, int row = 2) {
+    model::FundingRow f;
+    f.kind = model::FundKind::Total;
+    if (initial) f.initial = dec(initial);
+    f.adjusted = dec(adjusted);
+    f.executed = dec(executed);
+    f.source = {"预算执行.csv", "", row};
+    return f;
+}
+
+/// A project of unit 101 whose indicators score full marks (90 points) unless changed:
+/// 产出 50 (two rows of 25), 效益 30, 满意度 10; budget fully executed.
+inline model::Project fullProject(const std::string& code, const std::string& unit = "101") {
+    using model::Operator;
+    model::Project p;
+    p.code = code;
+    p.name = "项目" + code;
+    p.unitCode = unit;
+    p.source = {"项目.csv", "", 2};
+    p.funds.push_back(fundTotal("100", "100", "100"));
+    p.indicators.push_back(indicator("产出指标", "培训人次", Operator::Ge, num("735"), num("735"), "25", "人次", 2));
+    p.indicators.push_back(indicator("产出指标", "验收合格率", Operator::Ge, num("95"), num("98"), "25", "%", 3));
+    p.indicators.push_back(indicator("效益指标", "带动就业", Operator::Ge, num("100"), num("100"), "30", "人", 4));
+    p.indicators.push_back(indicator("满意度指标", "服务对象满意度", Operator::Ge, num("90"), num("95"), "10", "%", 5));
+    return p;
+}
+
+/// A dataset of year 2024 with department 101 (and its unit 10101), holding `projects`.
+inline model::Dataset datasetWith(std::vector<model::Project> projects) {
+    model::Dataset d;
+    d.folder = "county";
+    d.config.year = 2024;
+    d.config.authority = "某某县财政局";
+    model::Unit dept;
+    dept.code = "101";
+    dept.name = "某某县教育局";
+    dept.kind = model::UnitKind::Department;
+    model::Unit unit;
+    unit.code = "10101";
+    unit.name = "某某县第一中学";
+    unit.parentCode = "101";
+    unit.kind = model::UnitKind::Unit;
+    model::Unit dept2;
+    dept2.code = "102";
+    dept2.name = "某某县卫生健康局";
+    d.units = {dept, unit, dept2};
+    d.projects = std::move(projects);
+    return d;
+}
+
+} // namespace jixiao::testing
