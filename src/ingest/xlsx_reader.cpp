@@ -87,9 +87,9 @@ std::string trimAscii(const std::string& s) {
 }
 
 /// Parses a non-negative decimal integer made of ASCII digits only; false when empty, not
-/// digits, or above `max`.
+/// digits, or above `max`. 18 digits at most, so the value cannot wrap.
 bool parseIndex(const std::string& s, std::uint64_t max, std::uint64_t& value) {
-    if (s.empty() || s.size() > 19) return false;
+    if (s.empty() || s.size() > 18) return false;
     value = 0;
     for (char c : s) {
         if (c < '0' || c > '9') return false;
@@ -662,6 +662,11 @@ private:
     int phonetic_ = 0;
 };
 
+/// How much raw text a cell may collect before its escapes are decoded and the real limit applied.
+std::size_t rawCellCap(const ReadLimits& limits) {
+    return limits.maxCellBytes > SIZE_MAX / kEscapeSlack ? SIZE_MAX : limits.maxCellBytes * kEscapeSlack;
+}
+
 class SharedStringsHandler : public PartHandler {
 public:
     SharedStringsHandler(Context& ctx, std::string part) : PartHandler(ctx), part_(std::move(part)) {}
@@ -690,7 +695,7 @@ public:
     }
     void characters(const XMLChar ch[], int start, int length) override {
         if (aborted() || !inItem_ || !item_.collecting()) return;
-        if (item_.text().size() + std::size_t(length) > ctx_.limits().maxCellBytes * kEscapeSlack) return tooLong();
+        if (item_.text().size() + std::size_t(length) > rawCellCap(ctx_.limits())) return tooLong();
         item_.text().append(ch + start, std::size_t(length));
     }
 
@@ -751,7 +756,7 @@ public:
         if (inline_ && inlineText_.collecting()) target = &inlineText_.text();
         else if (inValue_) target = &value_;
         if (!target) return;
-        if (target->size() + std::size_t(length) > ctx_.limits().maxCellBytes * kEscapeSlack) return cellTooLong();
+        if (target->size() + std::size_t(length) > rawCellCap(ctx_.limits())) return cellTooLong();
         target->append(ch + start, std::size_t(length));
     }
 
@@ -813,7 +818,7 @@ private:
     }
 
     /// Reads the column of a reference such as `AB12`; the row digits must be present but the
-    /// row element's number wins, as Excel's does.
+    /// row element's number is the one used.
     static bool parseColumn(const std::string& ref, std::uint64_t& column) {
         std::size_t i = 0;
         std::uint64_t n = 0;
@@ -825,7 +830,7 @@ private:
         }
         if (i == 0 || i == ref.size()) return false;
         std::uint64_t row = 0;
-        if (!parseIndex(ref.substr(i), UINT64_MAX, row) || row == 0 || ref[i] == '0') return false;
+        if (!parseIndex(ref.substr(i), UINT64_MAX, row)) return false;
         column = n - 1;
         return true;
     }

@@ -101,6 +101,17 @@ std::string handMade(const std::string& sheetData, const std::string& sharedItem
     return makeZip(workbookParts(worksheet(sheetData), sharedItems.empty() ? "" : sharedStrings(sharedItems)));
 }
 
+/// Overwrites a little-endian field of the central directory entry of `part`, to damage a zip
+/// the way a broken writer or a bad disk would.
+std::string patchDirectory(std::string bytes, const std::string& part, std::size_t offset, std::uint64_t value, int width) {
+    const std::size_t name = bytes.rfind(part);  // the directory copy of the name comes last
+    REQUIRE(name != std::string::npos);
+    const std::size_t header = name - 46;
+    REQUIRE(bytes.compare(header, 4, "PK\x01\x02") == 0);
+    for (int i = 0; i < width; ++i) bytes[header + offset + std::size_t(i)] = char((value >> (8 * i)) & 0xFF);
+    return bytes;
+}
+
 /// The message of the ReadError that reading `bytes` throws.
 std::string errorOf(const std::string& bytes, const std::string& sheet = "", const ReadLimits& limits = {}) {
     try {
@@ -310,6 +321,33 @@ TEST_CASE("xlsx: files that are not workbooks", "[ingest]") {
     SECTION("malformed XML") {
         CHECK(errorOf(makeZip(workbookParts("<worksheet><sheetData><row></sheetData></worksheet>"))) ==
               "项目.xlsx：xl/worksheets/sheet1.xml 不是有效的 XML（第 1 行第 29 列），文件已损坏。");
+    }
+    SECTION("damaged zip directory entries") {
+        const std::string bytes = makeZip(workbookParts(worksheet(R"(<row r="1"><c r="A1"><v>1</v></c></row>)")));
+        const std::string sheet = "xl/worksheets/sheet1.xml";
+        CHECK(errorOf(patchDirectory(bytes, sheet, 8, 0x0001, 2)) ==
+              "项目.xlsx：xl/worksheets/sheet1.xml 已加密，无法读取。请在 Excel 中取消密码后另存。");
+        CHECK(errorOf(patchDirectory(bytes, sheet, 10, 12, 2)) ==
+              "项目.xlsx：xl/worksheets/sheet1.xml 使用了不支持的压缩方式（编号 12），请在 Excel 中重新保存。");
+        CHECK(errorOf(patchDirectory(bytes, sheet, 20, 0x7FFFFFFF, 4)) ==
+              "项目.xlsx：xl/worksheets/sheet1.xml 的数据不完整（文件被截断），请重新获取该文件。");
+        CHECK(errorOf(patchDirectory(bytes, sheet, 42, 3, 4)) == "项目.xlsx：xl/worksheets/sheet1.xml 的数据位置无效，文件已损坏。");
+        std::string badOffset = bytes;
+        const std::size_t end = badOffset.rfind("PK\x05\x06");
+        badOffset[end + 16] = char(badOffset[end + 16] + 1);  // the directory no longer starts on an entry
+        CHECK(errorOf(badOffset) == "项目.xlsx：文件已损坏（ZIP 目录无效），无法作为 XLSX 读取。");
+    }
+    SECTION("workbooks without sheets or relationships") {
+        auto parts = workbookParts(worksheet(""));
+        parts[2].content = std::string("<workbook xmlns=\"") + kMain + "\"><sheets/></workbook>";
+        CHECK(errorOf(makeZip(parts)) == "项目.xlsx：工作簿中没有工作表。");
+        parts = workbookParts(worksheet(""));
+        parts[2].content = std::string("<workbook xmlns=\"") + kMain + "\" xmlns:r=\"" + kRel +
+                           "\"><sheets><sheet name=\"汇总\" r:id=\"rId9\"/></sheets></workbook>";
+        CHECK(errorOf(makeZip(parts)) == "项目.xlsx：工作表“汇总”的数据位置缺失，文件已损坏。");
+        parts = workbookParts(worksheet(""));
+        parts.erase(parts.begin() + 3);
+        CHECK(errorOf(makeZip(parts)) == "项目.xlsx：不是有效的 XLSX 文件（缺少 xl/_rels/workbook.xml.rels），文件已损坏。");
     }
     SECTION("a sheet whose part is missing") {
         auto parts = workbookParts(worksheet(""));
