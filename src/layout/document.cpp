@@ -1,0 +1,109 @@
+#include "layout/document.h"
+
+#include <string>
+#include <utility>
+
+namespace jixiao::layout {
+
+Paragraph Paragraph::plain(std::string text, TextStyle style, ParagraphFormat format) {
+    Paragraph p;
+    p.runs.push_back(Run{std::move(text), std::nullopt, std::nullopt, false});
+    p.style = style;
+    p.format = format;
+    return p;
+}
+
+std::string Paragraph::text() const {
+    std::string all;
+    for (const Run& run : runs) all += run.text;
+    return all;
+}
+
+Cell Cell::label(std::string text, int colspan, int rowspan) {
+    Cell c;
+    c.text = std::move(text);
+    c.colspan = colspan;
+    c.rowspan = rowspan;
+    return c;
+}
+
+Cell Cell::figure(std::string text, std::optional<model::Decimal> value, std::string numberFormat) {
+    Cell c;
+    c.text = std::move(text);
+    c.number = true;
+    c.value = value;
+    c.numberFormat = std::move(numberFormat);
+    return c;
+}
+
+namespace {
+
+std::string where(int row, int column) {
+    return "table row " + std::to_string(row + 1) + ", column " + std::to_string(column + 1);
+}
+
+} // namespace
+
+std::vector<PlacedCell> placeCells(const Table& table) {
+    const int columns = static_cast<int>(table.columnWidths.size());
+    const int rows = static_cast<int>(table.rows.size());
+    if (columns == 0) throw LayoutError("table has no columns");
+    if (table.headerRows < 0 || table.headerRows > rows) {
+        throw LayoutError("table has " + std::to_string(table.headerRows) + " header rows but " +
+                          std::to_string(rows) + " rows");
+    }
+    for (double w : table.columnWidths) {
+        if (!(w > 0.0)) throw LayoutError("table column widths must be positive");
+    }
+
+    // Row-major occupancy; a table of a few hundred rows by a dozen columns is tiny.
+    std::vector<char> taken(static_cast<size_t>(rows) * static_cast<size_t>(columns), 0);
+    auto at = [&](int r, int c) -> char& {
+        return taken[static_cast<size_t>(r) * static_cast<size_t>(columns) + static_cast<size_t>(c)];
+    };
+
+    std::vector<PlacedCell> placed;
+    for (int r = 0; r < rows; ++r) {
+        int c = 0;
+        for (const Cell& cell : table.rows[static_cast<size_t>(r)].cells) {
+            while (c < columns && at(r, c)) ++c;
+            if (c >= columns) {
+                throw LayoutError("table row " + std::to_string(r + 1) + " has more cells than its " +
+                                  std::to_string(columns) + " columns can hold");
+            }
+            if (cell.colspan < 1 || cell.rowspan < 1) {
+                throw LayoutError(where(r, c) + ": colspan and rowspan must be at least 1");
+            }
+            if (c + cell.colspan > columns) {
+                throw LayoutError(where(r, c) + ": colspan " + std::to_string(cell.colspan) +
+                                  " runs past the last column");
+            }
+            if (r + cell.rowspan > rows) {
+                throw LayoutError(where(r, c) + ": rowspan " + std::to_string(cell.rowspan) +
+                                  " runs past the last row");
+            }
+            if (r < table.headerRows && r + cell.rowspan > table.headerRows) {
+                throw LayoutError(where(r, c) + ": a header cell cannot span into the body rows");
+            }
+            for (int rr = r; rr < r + cell.rowspan; ++rr) {
+                for (int cc = c; cc < c + cell.colspan; ++cc) {
+                    if (at(rr, cc)) {
+                        throw LayoutError(where(r, c) + ": cell overlaps the cell covering " +
+                                          where(rr, cc));
+                    }
+                    at(rr, cc) = 1;
+                }
+            }
+            placed.push_back(PlacedCell{r, c, &cell});
+            c += cell.colspan;
+        }
+        for (int cc = 0; cc < columns; ++cc) {
+            if (!at(r, cc)) {
+                throw LayoutError(where(r, cc) + ": no cell covers this position");
+            }
+        }
+    }
+    return placed;
+}
+
+} // namespace jixiao::layout

@@ -1,0 +1,239 @@
+#pragma once
+
+#include "model/decimal.h"
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <variant>
+#include <vector>
+
+/// The format-neutral document that layout builds and every renderer (PDF, XLSX, HTML)
+/// translates. Lengths on paper are in millimetres, type sizes in points; a renderer never
+/// has to compute a number, only place what it is given.
+namespace jixiao::layout {
+
+/// A malformed Document (a template or layout bug, not bad input data).
+class LayoutError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A fixed timestamp for document properties. Layout copies it from the run's pinned
+/// "today"; nothing below app reads the clock, so output bytes are reproducible.
+struct FixedDate {
+    int year = 2000;              ///< four digits
+    int month = 1;                ///< 1..12
+    int day = 1;                  ///< 1..31
+    int hour = 0;                 ///< 0..23
+    int minute = 0;               ///< 0..59
+    int second = 0;               ///< 0..59
+    int utcOffsetMinutes = 480;   ///< offset from UTC; China Standard Time by default
+};
+
+/// Document properties (PDF info dictionary, XLSX core properties, HTML <meta>).
+struct Metadata {
+    std::string title;     ///< 标题, e.g. "项目支出绩效自评表（2024年度）"
+    std::string author;    ///< 作者 = the issuing unit (发文机关), never a person
+    std::string subject;   ///< 主题, may be empty
+    std::string keywords;  ///< 关键词, comma separated, may be empty
+    FixedDate created;     ///< creation and modification date
+};
+
+/// Sheet orientation; the paper is always A4 (GB/T 148, 210 × 297 mm).
+enum class Orientation { Portrait, Landscape };
+
+/// Page margins in millimetres, measured from the paper edge to the type area.
+struct Margins {
+    double top = 25.0;     ///< GB/T 9704 letters: 37
+    double bottom = 25.0;  ///< GB/T 9704 letters: 35
+    double left = 25.0;    ///< binding side; GB/T 9704 letters: 28
+    double right = 25.0;   ///< GB/T 9704 letters: 26
+};
+
+/// Paper and type area.
+struct PageSetup {
+    Orientation orientation = Orientation::Portrait;  ///< A4 portrait or landscape
+    Margins marginsMm;                                ///< margins in mm
+};
+
+/// How pages are numbered in the footer.
+enum class PageNumberStyle {
+    None,     ///< no page numbers
+    OfTotal,  ///< "第 N 页 共 M 页"
+    Dashed,   ///< "— N —" (GB/T 9704 公文 style)
+};
+
+/// Where the page number sits on its line.
+enum class PageNumberPosition {
+    Center,   ///< centred under the type area
+    Outside,  ///< GB/T 9704: odd pages flush right, even pages flush left, one character in
+};
+
+/// Named type faces; the renderer maps each to a bundled font (see fonts/README.md).
+enum class FontRole {
+    Title,    ///< document title: 小标宋-style display face (bundled: LXGW WenKai Bold)
+    Heading,  ///< section headings, table header emphasis (bundled: LXGW WenKai Bold)
+    Body,     ///< running text and tables: 宋/仿宋-style face (bundled: AR PL UMing)
+    Kai,      ///< 楷体 for quotations, notes, 2nd-level letter headings (bundled: LXGW WenKai)
+};
+
+/// Horizontal alignment. In table cells `Auto` means right for number cells, left otherwise.
+enum class Align { Auto, Left, Center, Right, Justify };
+
+/// Type face, size and weight of a piece of text.
+struct TextStyle {
+    FontRole role = FontRole::Body;  ///< which face
+    double sizePt = 12.0;            ///< type size in points (3号 = 16, 4号 = 14, 小4 = 12, 5号 = 10.5)
+    bool bold = false;               ///< emphasise; a face without a bold cut is emboldened
+};
+
+/// How far apart the baselines of a paragraph's lines are.
+struct LineSpacing {
+    /// Multiple: `value` × the line's largest type size. Exact: `value` points, whatever the
+    /// size (GB/T 9704 letters: 22 lines in 225 mm ≈ 28.95 pt).
+    enum class Mode { Multiple, Exact };
+    Mode mode = Mode::Multiple;  ///< how `value` is read
+    double value = 1.5;          ///< factor or points
+};
+
+/// Paragraph-level formatting shared by headings and paragraphs.
+struct ParagraphFormat {
+    Align align = Align::Justify;        ///< Auto is treated as Justify
+    double firstLineIndentChars = 0.0;   ///< first-line indent in characters of the style's size (2 in body text)
+    LineSpacing lineSpacing;             ///< baseline distance
+    double spaceBeforePt = 0.0;          ///< extra space above, dropped at the top of a page
+    double spaceAfterPt = 0.0;           ///< extra space below
+};
+
+/// A stretch of text in one style; unset fields inherit the paragraph's style.
+struct Run {
+    std::string text;                   ///< UTF-8; "\n" forces a line break
+    std::optional<FontRole> role;       ///< face override
+    std::optional<double> sizePt;       ///< size override
+    bool bold = false;                  ///< bold on top of the paragraph's style
+};
+
+/// A section heading (一、 （一） 1. （1）); bookmarked headings form the PDF outline.
+struct Heading {
+    int level = 1;               ///< 1 = top level; the outline nests by level
+    std::string text;            ///< UTF-8, numbering included ("一、基本情况")
+    bool bookmark = true;        ///< add to the PDF outline / HTML table of contents
+    TextStyle style{FontRole::Heading, 16.0, false};  ///< face and size
+    ParagraphFormat format{Align::Left, 0.0, {}, 6.0, 6.0};  ///< alignment and spacing
+};
+
+/// A paragraph of running text made of runs.
+struct Paragraph {
+    std::vector<Run> runs;       ///< concatenated in order
+    TextStyle style;             ///< default style of the runs
+    ParagraphFormat format;      ///< alignment, indent, spacing
+
+    /// A one-run paragraph.
+    static Paragraph plain(std::string text, TextStyle style = {}, ParagraphFormat format = {});
+    /// The runs' texts concatenated.
+    std::string text() const;
+};
+
+/// One table cell. A row lists only the cells that start in it, left to right; positions
+/// covered by a span from the left or from above are skipped (as in HTML).
+struct Cell {
+    std::string text;                    ///< what PDF and HTML print; UTF-8, "\n" breaks lines
+    int colspan = 1;                     ///< columns covered, >= 1
+    int rowspan = 1;                     ///< rows covered, >= 1; may cross a page break
+    Align align = Align::Auto;           ///< Auto: right when `number`, else left
+    std::optional<FontRole> role;        ///< face override; else the table's style
+    std::optional<double> sizePt;        ///< size override; else the table's style
+    bool bold = false;                   ///< emphasise (headers, totals)
+    bool number = false;                 ///< a figure: right-aligned, set smaller rather than wrapped (PDF), a number cell (XLSX)
+    std::optional<model::Decimal> value; ///< the exact number behind `text`, for XLSX
+    std::string numberFormat;            ///< XLSX number format, e.g. "#,##0.00", "0.00%"
+    std::string formula;                 ///< XLSX formula ("=E7/D7"), `value` as cached result
+
+    /// A text cell.
+    static Cell label(std::string text, int colspan = 1, int rowspan = 1);
+    /// A number cell: `text` as printed, `value` for XLSX.
+    static Cell figure(std::string text, std::optional<model::Decimal> value = {},
+                       std::string numberFormat = {});
+};
+
+/// One table row.
+struct TableRow {
+    std::vector<Cell> cells;     ///< cells starting in this row, left to right
+    double minHeightMm = 0.0;    ///< rows grow to fit their text, never below this
+};
+
+/// How Table::columnWidths is read.
+enum class WidthUnit {
+    Relative,  ///< proportions of the type area's width
+    Mm,        ///< millimetres (scaled down if they exceed the type area)
+};
+
+/// A grid with merged cells and header rows repeated on every page.
+struct Table {
+    std::vector<double> columnWidths;   ///< one entry per column
+    WidthUnit widthUnit = WidthUnit::Relative;  ///< how the widths are read
+    int headerRows = 0;                 ///< leading rows repeated at the top of each page
+    std::vector<TableRow> rows;         ///< header rows first
+    TextStyle style{FontRole::Body, 10.5, false};  ///< default cell style
+    double lineSpacing = 1.25;          ///< baseline distance in cells, × type size
+    double cellPaddingMm = 1.5;         ///< inner margin of every cell
+    double spaceBeforePt = 6.0;         ///< gap above the table
+    double spaceAfterPt = 6.0;          ///< gap below the table
+};
+
+/// A cell's resolved place in the grid.
+struct PlacedCell {
+    int row = 0;             ///< first row (0-based)
+    int column = 0;          ///< first column (0-based)
+    const Cell* cell = nullptr;  ///< the cell in Table::rows[row].cells
+};
+
+/// Places every cell in the grid, row by row; the result is ordered by (row, column).
+/// Throws LayoutError when cells overlap, leave a hole, overflow the columns or the rows, or
+/// a header cell spans into the body.
+std::vector<PlacedCell> placeCells(const Table& table);
+
+/// The signature block of a letter (GB/T 9704 7.3.5): the last line (成文日期) is flush right
+/// with `rightIndentChars` characters of space, the lines above (署名) are centred on it.
+struct Signature {
+    std::vector<std::string> lines;    ///< e.g. {"某县财政局", "2025年3月5日"}
+    TextStyle style;                    ///< face and size
+    double rightIndentChars = 4.0;      ///< space after the last line, in characters
+    double spaceBeforeLines = 2.0;      ///< blank lines above the block
+    LineSpacing lineSpacing;            ///< baseline distance
+};
+
+/// Vertical white space; dropped at the top of a page.
+struct Spacer {
+    double heightMm = 5.0;   ///< height
+};
+
+/// Starts a new page.
+struct PageBreak {};
+
+/// One block of the document's flow.
+using Block = std::variant<Heading, Paragraph, Table, Signature, Spacer, PageBreak>;
+
+/// Running header and footer.
+struct HeaderFooter {
+    std::string headerText;                      ///< centred above the type area; empty = none
+    PageNumberStyle pageNumbers = PageNumberStyle::OfTotal;  ///< footer page number text
+    PageNumberPosition position = PageNumberPosition::Center;  ///< where on the line
+    bool skipFirstPage = false;                  ///< no number on page 1 (GB/T 9704 letters)
+    TextStyle style{FontRole::Body, 10.5, false};  ///< face and size of header and numbers
+    double distanceMm = 7.0;                     ///< gap between type area and the number line (GB/T 9704: 7)
+};
+
+/// A whole document: properties, page setup and the flow of blocks.
+struct Document {
+    Metadata meta;               ///< properties
+    PageSetup page;              ///< paper and margins
+    HeaderFooter headerFooter;   ///< header text and page numbers
+    std::vector<Block> blocks;   ///< the flow, top to bottom
+};
+
+/// Millimetres to PDF points (1/72 inch).
+constexpr double mmToPt(double mm) { return mm * 72.0 / 25.4; }
+
+} // namespace jixiao::layout

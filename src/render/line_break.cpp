@@ -1,0 +1,199 @@
+#include "render/line_break.h"
+
+#include "render/utf8.h"
+
+#include <algorithm>
+
+namespace jixiao::render {
+
+namespace {
+
+bool inList(char32_t cp, std::u32string_view list) {
+    return list.find(cp) != std::u32string_view::npos;
+}
+
+// Closing marks, postfix signs and small kana (GB/T 15834-2011 4.x; JIS X 4051 classes 2-7).
+constexpr std::u32string_view kNoStart =
+    U"!),.:;?]}%\u00B0\u00B7\u00BB"
+    U"\u2019\u201D\u2025\u2026\u2030\u2032\u2033\u203A\u203C\u2047\u2048\u2049\u2103\u2109"
+    U"\u3001\u3002\u3003\u3005\u3009\u300B\u300D\u300F\u3011\u3015\u3017\u3019\u301B\u301E"
+    U"\u301F\u303B\u309D\u309E\u30FB\u30FC\u30FD\u30FE"
+    U"\u3041\u3043\u3045\u3047\u3049\u3063\u3083\u3085\u3087\u308E\u3095\u3096"
+    U"\u30A1\u30A3\u30A5\u30A7\u30A9\u30C3\u30E3\u30E5\u30E7\u30EE\u30F5\u30F6"
+    U"\uFF01\uFF05\uFF09\uFF0C\uFF0E\uFF1A\uFF1B\uFF1F\uFF3D\uFF5D\uFF60\uFF61\uFF63\uFF64"
+    U"\uFFE0\uFE50\uFE51\uFE52\uFE54\uFE55\uFE56\uFE57\uFE5A\uFE5C\uFE5E";
+
+// Opening marks and prefix currency signs.
+constexpr std::u32string_view kNoEnd =
+    U"([{$\u00A3\u00A5\u00AB\u2018\u201C\u2039\u20AC"
+    U"\u3008\u300A\u300C\u300E\u3010\u3014\u3016\u3018\u301A\u301D"
+    U"\uFF04\uFF08\uFF3B\uFF5B\uFF5F\uFF62\uFFE1\uFFE5\uFE59\uFE5B\uFE5D";
+
+// Marks written doubled that must stay on one line: —— (破折号), …… (省略号), ⸺.
+constexpr std::u32string_view kDoubled = U"\u2014\u2015\u2025\u2026\u2E3A\u2E3B";
+
+bool isSpace(char32_t cp) { return cp == U' ' || cp == U'\t'; }
+
+// A cluster is a stretch that must not be broken: a Latin word, a figure, one ideograph,
+// plus whatever punctuation the rules glue to it. Spaces between glued units stay inside.
+struct Cluster {
+    std::size_t begin;
+    std::size_t end;
+};
+
+std::vector<Cluster> clustersOf(std::u32string_view text, std::size_t begin, std::size_t end) {
+    std::vector<Cluster> units;
+    std::size_t i = begin;
+    while (i < end) {
+        if (isSpace(text[i])) {
+            ++i;
+            continue;
+        }
+        std::size_t j = i + 1;
+        if (!isCjkBreakable(text[i])) {
+            while (j < end && !isSpace(text[j]) && !isCjkBreakable(text[j])) ++j;
+        }
+        units.push_back(Cluster{i, j});
+        i = j;
+    }
+
+    std::vector<Cluster> glued;
+    for (const Cluster& u : units) {
+        if (!glued.empty()) {
+            const char32_t last = text[glued.back().end - 1];
+            const char32_t first = text[u.begin];
+            const bool doubled = last == first && inList(first, kDoubled);
+            if (isNoLineStart(first) || isNoLineEnd(last) || doubled) {
+                glued.back().end = u.end;
+                continue;
+            }
+        }
+        glued.push_back(u);
+    }
+    return glued;
+}
+
+double sumOf(const std::vector<double>& advances, std::size_t begin, std::size_t end) {
+    double w = 0.0;
+    for (std::size_t k = begin; k < end; ++k) w += advances[k];
+    return w;
+}
+
+// Greedy filling of one hard line [begin, end).
+void breakHardLine(std::u32string_view text, const std::vector<double>& advances,
+                   std::size_t begin, std::size_t end, double maxWidth, double& avail,
+                   std::vector<LineSpan>& out) {
+    // Rounding in width sums must not push a character that fits exactly to the next line.
+    const double eps = 1e-9 * std::max(1.0, maxWidth);
+    const std::vector<Cluster> clusters = clustersOf(text, begin, end);
+    if (clusters.empty()) {
+        out.push_back(LineSpan{begin, begin, 0.0, true});
+        avail = maxWidth;
+        return;
+    }
+
+    bool open = false;  // a line is being filled
+    LineSpan line;
+    auto finish = [&](bool last) {
+        line.endsParagraph = last;
+        out.push_back(line);
+        open = false;
+        avail = maxWidth;
+    };
+
+    for (std::size_t k = 0; k < clusters.size(); ++k) {
+        const Cluster& c = clusters[k];
+        const double cw = sumOf(advances, c.begin, c.end);
+        if (open) {
+            const double gap = sumOf(advances, line.end, c.begin);  // spaces between
+            if (line.width + gap + cw <= avail + eps) {
+                line.width += gap + cw;
+                line.end = c.end;
+                continue;
+            }
+            finish(false);
+        }
+        // Leading spaces of a hard line are kept (the author indented on purpose).
+        std::size_t start = k == 0 ? begin : c.begin;
+        double width = sumOf(advances, start, c.begin);
+        if (width + cw <= avail + eps) {
+            line = LineSpan{start, c.end, width + cw, false};
+            open = true;
+            continue;
+        }
+        // Wider than a whole line: break it by characters, at least one per line.
+        std::size_t pos = start;
+        while (pos < c.end) {
+            std::size_t stop = pos;
+            double w = 0.0;
+            while (stop < c.end && (stop == pos || w + advances[stop] <= avail + eps)) {
+                w += advances[stop];
+                ++stop;
+            }
+            line = LineSpan{pos, stop, w, false};
+            open = true;
+            if (stop < c.end) finish(false);
+            pos = stop;
+        }
+    }
+    if (open) finish(true);
+}
+
+} // namespace
+
+bool isNoLineStart(char32_t cp) { return inList(cp, kNoStart); }
+
+bool isNoLineEnd(char32_t cp) { return inList(cp, kNoEnd); }
+
+bool isCjkBreakable(char32_t cp) {
+    if (cp < 0x00B7) return false;
+    if (cp == 0x00B7) return true;  // 间隔号 in transliterated names
+    if (cp >= 0x2014 && cp <= 0x2015) return true;
+    if (cp >= 0x2018 && cp <= 0x201D) return true;
+    if (cp >= 0x2025 && cp <= 0x2026) return true;
+    if (cp == 0x2030) return true;
+    if (cp >= 0x1100 && cp <= 0x11FF) return true;
+    if (cp >= 0x2E80 && cp <= 0x2FFF) return true;
+    if (cp >= 0x3000 && cp <= 0x33FF) return true;
+    if (cp >= 0x3400 && cp <= 0x4DBF) return true;
+    if (cp >= 0x4E00 && cp <= 0x9FFF) return true;
+    if (cp >= 0xA960 && cp <= 0xA97F) return true;
+    if (cp >= 0xAC00 && cp <= 0xD7AF) return true;
+    if (cp >= 0xF900 && cp <= 0xFAFF) return true;
+    if (cp >= 0xFE10 && cp <= 0xFE1F) return true;
+    if (cp >= 0xFE30 && cp <= 0xFE6F) return true;
+    if (cp >= 0xFF00 && cp <= 0xFF60) return true;
+    if (cp >= 0xFFE0 && cp <= 0xFFE6) return true;
+    if (cp >= 0x20000 && cp <= 0x3FFFF) return true;
+    return false;
+}
+
+std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances,
+                                 double maxWidth, double firstLineWidth) {
+    std::vector<LineSpan> lines;
+    double avail = firstLineWidth;
+    std::size_t begin = 0;
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        if (i == text.size() || text[i] == U'\n') {
+            breakHardLine(text, advances, begin, i, maxWidth, avail, lines);
+            begin = i + 1;
+        }
+    }
+    return lines;
+}
+
+std::vector<std::string> breakLines(std::string_view utf8,
+                                    const std::function<double(char32_t)>& advance,
+                                    double maxWidth) {
+    const std::u32string text = decodeUtf8(utf8);
+    std::vector<double> advances;
+    advances.reserve(text.size());
+    for (char32_t cp : text) advances.push_back(cp == U'\n' ? 0.0 : advance(cp));
+    std::vector<std::string> out;
+    for (const LineSpan& span : breakLines(text, advances, maxWidth, maxWidth)) {
+        out.push_back(encodeUtf8(std::u32string_view(text).substr(span.begin, span.end - span.begin)));
+    }
+    return out;
+}
+
+} // namespace jixiao::render

@@ -1,0 +1,56 @@
+#pragma once
+
+#include "layout/document.h"
+#include "render/pdf_fonts.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace jixiao::render {
+
+/// A thin, checked wrapper around one libharu document: pages, text in a given face, lines,
+/// bookmarks, properties. Coordinates are PDF points with the origin at the bottom left.
+/// Every libharu call is checked; a failure throws RenderError after the C call returned
+/// (the error handler only records the code: no longjmp, no throw through C).
+/// Faces are embedded lazily, the first time a page draws with them.
+class PdfCanvas {
+public:
+    /// A new empty document using `fonts`; `compress` Flate-compresses content and fonts.
+    PdfCanvas(const FontSet& fonts, bool compress);
+    ~PdfCanvas();
+    PdfCanvas(const PdfCanvas&) = delete;
+    PdfCanvas& operator=(const PdfCanvas&) = delete;
+
+    /// Title, author, subject, keywords and the fixed creation/modification date.
+    void setMetadata(const layout::Metadata& meta);
+
+    /// Appends a page of the given size; returns its number (0-based).
+    int addPage(double widthPt, double heightPt);
+    /// Pages so far.
+    int pageCount() const;
+
+    /// Draws `text` with its baseline starting at (x, baseline). Every code point must be
+    /// covered by `face` (FontSet::faceFor); `charSpacing` is added after each character;
+    /// `emboldenSynthetic` strokes the outlines too, for faces without a bold cut.
+    void drawText(int page, int face, double sizePt, double x, double baseline,
+                  std::u32string_view text, double charSpacing, bool emboldenSynthetic);
+
+    /// Strokes a rectangle with its lower left corner at (x, y).
+    void strokeRect(int page, double x, double y, double width, double height, double lineWidth);
+
+    /// Adds an outline entry under the last entry of a lower level, pointing at `top` on `page`.
+    void addBookmark(int level, const std::string& title, int page, double top);
+
+    /// Faces embedded so far.
+    int embeddedFaces() const;
+
+    /// Writes the document and returns the bytes; the canvas is finished afterwards.
+    std::string save();
+
+private:
+    struct State;
+    std::unique_ptr<State> s_;
+};
+
+} // namespace jixiao::render

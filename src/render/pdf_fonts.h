@@ -1,0 +1,55 @@
+#pragma once
+
+#include "layout/document.h"
+#include "render/font_face.h"
+
+#include <array>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace jixiao::render {
+
+/// One font file (or one face of a collection) the renderer may embed.
+struct FaceSpec {
+    std::string name;      ///< for messages, e.g. "AR PL UMing CN"
+    std::string path;      ///< .ttf or .ttc file
+    unsigned index = 0;    ///< face in a .ttc collection
+    bool bold = false;     ///< a bold cut: no synthetic emboldening on top
+};
+
+/// The faces a document may use, which role draws with which face, and the fallback order.
+/// This is the one place fonts are chosen and loaded, so that per-document subsetting can
+/// later replace "embed the whole file" without touching the layout code.
+class FontSet {
+public:
+    /// The faces bundled in the project's fonts/ folder (see fonts/README.md): body = AR PL
+    /// UMing CN, kai = LXGW WenKai, title and heading = LXGW WenKai Bold. Throws RenderError
+    /// when a file is missing or unreadable.
+    static FontSet bundled(const std::string& fontsDir);
+
+    /// Adds a face and reads its metrics (cached per process); returns its number.
+    int addFace(FaceSpec spec);
+    /// Sets the faces a role tries in order; the first is the role's own face.
+    void setChain(layout::FontRole role, std::vector<int> faces);
+
+    /// Number of faces.
+    int faceCount() const { return static_cast<int>(specs_.size()); }
+    /// The file behind face `face`.
+    const FaceSpec& spec(int face) const { return specs_.at(static_cast<size_t>(face)); }
+    /// Metrics and coverage of face `face`.
+    const FontFace& face(int face) const { return *faces_.at(static_cast<size_t>(face)); }
+    /// The faces `role` tries, in order.
+    const std::vector<int>& chain(layout::FontRole role) const;
+
+    /// The face that draws `cp` in `role`: the first of the role's chain that covers it, or
+    /// -1 when no face does (the caller substitutes a visible replacement).
+    int faceFor(layout::FontRole role, char32_t cp) const;
+
+private:
+    std::vector<FaceSpec> specs_;
+    std::vector<std::shared_ptr<const FontFace>> faces_;
+    std::array<std::vector<int>, 4> chains_;
+};
+
+} // namespace jixiao::render
