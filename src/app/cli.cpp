@@ -1,7 +1,19 @@
 #include "app/cli.h"
 
+#include "app/batch.h"
 #include "ingest/dataset_reader.h"
-#include "model/validate.h"
+#include "layout/template_text.h"
+#include "publish/atomic_file.h"
+#include "render/render_error.h"
+#include "score/rules.h"
+
+#include <Poco/DateTime.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/DateTimeParser.h>
+#include <Poco/Environment.h>
+#include <Poco/File.h>
+#include <Poco/LocalDateTime.h>
+#include <Poco/Path.h>
 
 #include <Poco/Util/Application.h>
 #include <Poco/Util/HelpFormatter.h>
@@ -11,6 +23,8 @@
 
 #include <algorithm>
 #include <iostream>
+#include <thread>
+#include <unistd.h>
 
 namespace jixiao::app {
 
@@ -27,6 +41,9 @@ constexpr const char* kUsage =
     "  -o, --output=文件夹       输出文件夹（run 必填）\n"
     "      --rules=文件          使用指定的评分规则文件，代替 dataset.json 中的“评分规则”\n"
     "      --templates=文件夹    模板文件夹（默认为程序旁的 templates）\n"
+    "      --fonts=文件夹        字体文件夹（默认为程序旁的 fonts）\n"
+    "      --date=YYYY-MM-DD     成文日期（默认为今天）；固定日期可使两次运行的输出逐字节相同\n"
+    "  -j, --jobs=N              并行生成文档的线程数（默认为 CPU 核数）\n"
     "  -h, --help                显示本帮助\n"
     "  -V, --version             显示版本\n"
     "\n"
@@ -39,19 +56,24 @@ struct Request {
     std::string output;
     std::string rules;
     std::string templates;
+    std::string fonts;
+    std::string date;
+    int jobs = 0;
 };
+
+/// A resource folder (templates, fonts): the option if given, else beside the program
+/// (build tree or installed), else the current folder.
+std::string resourceDir(const std::string& option, const std::string& name, const std::string& exeDir) {
+    if (!option.empty()) return option;
+    for (const std::string& candidate : {exeDir + "/../../" + name, exeDir + "/../share/jixiao/" + name, exeDir + "/" + name})
+        if (Poco::File(candidate).exists()) return Poco::Path(candidate).makeAbsolute().toString();
+    return name;
+}
 
 void printDiagnostics(const model::Diagnostics& diags, std::ostream& err) {
     for (const auto& d : diags.list()) err << d.format() << '\n';
     if (diags.suppressed() > 0)
         err << "另有 " << diags.suppressed() << " 条问题未逐条列出（每个文件最多列出 200 条）。\n";
-}
-
-/// Reads and cross-checks the dataset; prints its diagnostics. Throws the ingest errors.
-model::Dataset load(const std::string& folder, model::Diagnostics& diags) {
-    model::Dataset ds = ingest::readDataset(folder, diags);
-    model::validate(ds, diags);
-    return ds;
 }
 
 void printSummary(const model::Dataset& ds, const model::Diagnostics& diags, std::ostream& out) {
@@ -68,11 +90,30 @@ void printSummary(const model::Dataset& ds, const model::Diagnostics& diags, std
 }
 
 int check(const Request& req) {
-    model::Diagnostics diags;
-    model::Dataset ds = load(req.dataset, diags);
-    printDiagnostics(diags, std::cerr);
-    printSummary(ds, diags, std::cout);
-    return diags.errors() > 0 ? kExitDataError : kExitOk;
+    Scored s = scoreDataset(req.dataset, req.rules, req.templates);
+    printDiagnostics(s.diags, std::cerr);
+    printSummary(s.dataset, s.diags, std::cout);
+    return s.diags.errors() > 0 ? kExitDataError : kExitOk;
+}
+
+bool validDate(const std::string& d) {
+    int tzd = 0;
+    Poco::DateTime parsed;
+    return d.size() == 10 && Poco::DateTimeParser::tryParse("%Y-%m-%d", d, parsed, tzd);
+}
+
+int runCommand(const Request& req) {
+    RunRequest r;
+    r.dataset = req.dataset;
+    r.output = req.output;
+    r.rulesFile = req.rules;
+    r.templatesDir = req.templates;
+    r.fontsDir = req.fonts;
+    // The clock is read here and nowhere below: every stage gets the date handed in.
+    r.date = req.date.empty() ? Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d") : req.date;
+    r.jobs = req.jobs > 0 ? req.jobs : std::max(1, int(std::thread::hardware_concurrency()));
+    r.terminal = ::isatty(2) != 0;
+    return runBatch(r, std::cout, std::cerr);
 }
 
 class Cli : public Poco::Util::Application {
@@ -84,6 +125,9 @@ protected:
         options.addOption(Option("output", "o").argument("dir").repeatable(false));
         options.addOption(Option("rules", "").argument("file").repeatable(false));
         options.addOption(Option("templates", "").argument("dir").repeatable(false));
+        options.addOption(Option("fonts", "").argument("dir").repeatable(false));
+        options.addOption(Option("date", "").argument("date").repeatable(false));
+        options.addOption(Option("jobs", "j").argument("n").repeatable(false));
     }
 
     void handleOption(const std::string& name, const std::string& value) override {
@@ -91,6 +135,9 @@ protected:
         if (name == "output") req_.output = value;
         if (name == "rules") req_.rules = value;
         if (name == "templates") req_.templates = value;
+        if (name == "fonts") req_.fonts = value;
+        if (name == "date") req_.date = value;
+        if (name == "jobs") jobsText_ = value;
     }
 
     int main(const std::vector<std::string>& args) override {
@@ -104,6 +151,18 @@ protected:
         } catch (const ingest::ConfigError& e) {
             std::cerr << "错误：" << e.what() << '\n';
             return kExitConfig;
+        } catch (const score::RuleError& e) {
+            std::cerr << "评分规则错误：" << e.what() << '\n';
+            return kExitConfig;
+        } catch (const layout::TemplateError& e) {
+            std::cerr << "模板错误：" << e.what() << '\n';
+            return kExitConfig;
+        } catch (const render::RenderError& e) {
+            std::cerr << "字体或排版错误：" << e.what() << '\n';
+            return kExitConfig;
+        } catch (const publish::OutputError& e) {
+            std::cerr << "无法写出文件：" << e.what() << '\n';
+            return kExitCannotCreate;
         }
     }
 
@@ -114,9 +173,19 @@ private:
         if (req_.command != "check" && req_.command != "run") return usage("未知命令“" + req_.command + "”。");
         if (args.size() != 2) return usage("命令 " + req_.command + " 需要且只需要一个数据集文件夹。");
         req_.dataset = args[1];
+        if (!jobsText_.empty()) {
+            char* end = nullptr;
+            long n = std::strtol(jobsText_.c_str(), &end, 10);
+            if (*end != '\0' || n < 1 || n > 256) return usage("--jobs 应为1到256之间的整数，实际为“" + jobsText_ + "”。");
+            req_.jobs = int(n);
+        }
+        if (!req_.date.empty() && !validDate(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
+        std::string exeDir = config().getString("application.dir", ".");
+        req_.templates = resourceDir(req_.templates, "templates", exeDir);
+        req_.fonts = resourceDir(req_.fonts, "fonts", exeDir);
         if (req_.command == "check") return check(req_);
         if (req_.output.empty()) return usage("run 需要用 -o 指定输出文件夹。");
-        return check(req_);
+        return runCommand(req_);
     }
 
     void onHelp(const std::string&, const std::string&) {
@@ -135,6 +204,7 @@ private:
     }
 
     Request req_;
+    std::string jobsText_;
     bool done_ = false;
 };
 

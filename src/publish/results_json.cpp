@@ -1,5 +1,7 @@
 #include "publish/results_json.h"
 
+#include "publish/json_writer.h"
+
 #include "score/format.h"
 
 #include <cstdio>
@@ -14,126 +16,11 @@ using model::Decimal;
 
 namespace {
 
-/// A JSON value being built; numbers hold their final text so no double is ever involved.
-struct Node {
-    enum class Kind { Null, Bool, Number, String, Array, Object };
-    Kind kind = Kind::Null;
-    bool boolean = false;
-    std::string text;
-    std::vector<Node> items;
-    std::vector<std::pair<std::string, Node>> members;
-
-    static Node null() { return {}; }
-    static Node flag(bool b) {
-        Node n;
-        n.kind = Kind::Bool;
-        n.boolean = b;
-        return n;
-    }
-    static Node number(const Decimal& d) {
-        Node n;
-        n.kind = Kind::Number;
-        n.text = d.toString();
-        return n;
-    }
-    static Node integer(long long v) {
-        Node n;
-        n.kind = Kind::Number;
-        n.text = std::to_string(v);
-        return n;
-    }
-    static Node string(std::string s) {
-        Node n;
-        n.kind = Kind::String;
-        n.text = std::move(s);
-        return n;
-    }
-    static Node array() {
-        Node n;
-        n.kind = Kind::Array;
-        return n;
-    }
-    static Node object() {
-        Node n;
-        n.kind = Kind::Object;
-        return n;
-    }
-    Node& set(std::string key, Node value) {
-        members.emplace_back(std::move(key), std::move(value));
-        return *this;
-    }
-    Node& push(Node value) {
-        items.push_back(std::move(value));
-        return *this;
-    }
-};
+using Node = JsonNode;
 
 Node number(const std::optional<Decimal>& d) { return d ? Node::number(*d) : Node::null(); }
 Node text(const std::optional<std::string>& s) { return s ? Node::string(*s) : Node::null(); }
 Node textOrNull(const std::string& s) { return s.empty() ? Node::null() : Node::string(s); }
-
-void escape(std::string& out, const std::string& s) {
-    out += '"';
-    for (unsigned char c : s) {
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += char(c);  // UTF-8 passes through: Chinese stays readable
-            }
-        }
-    }
-    out += '"';
-}
-
-void write(std::string& out, const Node& n, int depth) {
-    const std::string pad(std::size_t(depth + 1) * 2, ' ');
-    const std::string closePad(std::size_t(depth) * 2, ' ');
-    switch (n.kind) {
-    case Node::Kind::Null: out += "null"; return;
-    case Node::Kind::Bool: out += n.boolean ? "true" : "false"; return;
-    case Node::Kind::Number: out += n.text; return;
-    case Node::Kind::String: escape(out, n.text); return;
-    case Node::Kind::Array:
-        if (n.items.empty()) {
-            out += "[]";
-            return;
-        }
-        out += "[\n";
-        for (std::size_t i = 0; i < n.items.size(); ++i) {
-            out += pad;
-            write(out, n.items[i], depth + 1);
-            out += i + 1 < n.items.size() ? ",\n" : "\n";
-        }
-        out += closePad + "]";
-        return;
-    case Node::Kind::Object:
-        if (n.members.empty()) {
-            out += "{}";
-            return;
-        }
-        out += "{\n";
-        for (std::size_t i = 0; i < n.members.size(); ++i) {
-            out += pad;
-            escape(out, n.members[i].first);
-            out += ": ";
-            write(out, n.members[i].second, depth + 1);
-            out += i + 1 < n.members.size() ? ",\n" : "\n";
-        }
-        out += closePad + "}";
-        return;
-    }
-}
 
 const char* operatorName(const score::IndicatorResult& r) {
     if (r.qualitative) return "qualitative";
@@ -315,10 +202,7 @@ std::string resultsJson(const score::Evaluation& ev, const model::Diagnostics& d
     summary.set("suppressed", Node::integer(diags.suppressed()));
     summary.set("other", std::move(other));
     root.set("diagnostics", std::move(summary));
-    std::string out;
-    write(out, root, 0);
-    out += '\n';
-    return out;
+    return toJson(root);
 }
 
 } // namespace jixiao::publish

@@ -1,0 +1,190 @@
+#include "app/batch.h"
+
+#include "app/cli.h"
+#include "app/progress.h"
+#include "ingest/dataset_reader.h"
+#include "layout/context.h"
+#include "layout/form.h"
+#include "model/validate.h"
+#include "publish/atomic_file.h"
+#include "publish/output_tree.h"
+#include "publish/results_json.h"
+#include "render/pdf_writer.h"
+#include "render/render_error.h"
+#include "render/xlsx_writer.h"
+#include "score/evaluate.h"
+#include "score/rules.h"
+
+#include <Poco/Runnable.h>
+#include <Poco/ThreadPool.h>
+
+#include <atomic>
+#include <exception>
+#include <functional>
+#include <mutex>
+
+namespace jixiao::app {
+
+Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir) {
+    Scored s;
+    s.dataset = ingest::readDataset(folder, s.diags);
+    model::validate(s.dataset, s.diags);
+    score::RuleSet rules = rulesFile.empty() ? score::loadRuleSet(templatesDir, s.dataset.config.ruleSet)
+                                             : score::loadRules(rulesFile);
+    s.evaluation = score::evaluate(s.dataset, rules, s.diags);
+    return s;
+}
+
+namespace {
+
+/// The document templates of a run, parsed once.
+struct Forms {
+    layout::FormTemplate projectTable, projectReport, departmentTable, summary;
+};
+
+/// Everything the workers share; read-only except the output tree and the failure list.
+struct Job {
+    const Scored& scored;
+    const Forms& forms;
+    const render::PdfOptions& pdf;
+    const layout::RunFacts& facts;
+    layout::FixedDate created;
+    publish::OutputTree& tree;
+    std::string tempDir;
+};
+
+std::string source(const model::SourceRef& s) {
+    std::string out = s.file + "[";
+    if (!s.sheet.empty()) out += s.sheet + "!";
+    return out + std::to_string(s.row) + "]";
+}
+
+std::string departmentFolder(const model::Dataset& ds, const std::string& code) {
+    const model::Unit* u = ds.findUnit(code);
+    return code.empty() ? std::string("未归属部门") : code + "_" + (u ? u->name : std::string());
+}
+
+/// One project's documents: its self-evaluation table as PDF and XLSX, and its report.
+void renderProject(const Job& job, const score::ProjectResult& p) {
+    const auto& ds = job.scored.dataset;
+    layout::Value ctx = layout::projectContext(p, ds, job.facts);
+    std::string folder = departmentFolder(ds, p.departmentCode);
+    std::vector<std::string> sources{source(p.source), source(p.budgetSource)};
+    layout::Document table = job.forms.projectTable.build(ctx, job.created);
+    std::string stem = job.forms.projectTable.fileStem(ctx);
+    job.tree.write(folder, stem, ".pdf", render::renderPdf(table, job.pdf), "项目支出绩效自评表", sources);
+    render::XlsxOptions xo;
+    xo.tempDir = job.tempDir;
+    xo.sheetName = "项目支出绩效自评表";
+    job.tree.write(folder, stem, ".xlsx", render::renderXlsx(table, xo), "项目支出绩效自评表", sources);
+    layout::Document report = job.forms.projectReport.build(ctx, job.created);
+    job.tree.write(folder, job.forms.projectReport.fileStem(ctx), ".pdf", render::renderPdf(report, job.pdf), "绩效自评报告",
+                   sources);
+}
+
+void renderDepartment(const Job& job, const score::DepartmentResult& d) {
+    const auto& ds = job.scored.dataset;
+    layout::Value ctx = layout::departmentContext(d, job.scored.evaluation, ds, job.facts, false);
+    layout::Document doc = job.forms.departmentTable.build(ctx, job.created);
+    std::string folder = departmentFolder(ds, d.code);
+    std::string stem = job.forms.departmentTable.fileStem(ctx);
+    job.tree.write(folder, stem, ".pdf", render::renderPdf(doc, job.pdf), "部门整体支出绩效自评表");
+    render::XlsxOptions xo;
+    xo.tempDir = job.tempDir;
+    xo.sheetName = "部门整体支出绩效自评表";
+    job.tree.write(folder, stem, ".xlsx", render::renderXlsx(doc, xo), "部门整体支出绩效自评表");
+}
+
+/// Runs `work(i)` for i in [0, count) over a Poco thread pool. A failing item is recorded and
+/// skipped; a configuration or output error stops the batch and is rethrown after the join.
+class Pool {
+public:
+    template <class Fn>
+    static std::vector<std::pair<std::size_t, std::string>> run(std::size_t count, int jobs, Progress& progress, Fn work) {
+        std::atomic<std::size_t> next{0};
+        std::atomic<bool> stop{false};
+        std::mutex mutex;
+        std::vector<std::pair<std::size_t, std::string>> failures;
+        std::exception_ptr fatal;
+        auto body = [&] {
+            for (std::size_t i; !stop && (i = next++) < count;) {
+                try {
+                    work(i);
+                } catch (const render::RenderError& e) {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    failures.emplace_back(i, e.what());
+                } catch (...) {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    if (!fatal) fatal = std::current_exception();
+                    stop = true;
+                }
+                progress.step();
+            }
+        };
+        int threads = std::max(1, std::min<int>(jobs, int(count)));
+        Poco::ThreadPool pool(threads, threads);
+        std::vector<std::unique_ptr<Poco::Runnable>> runnables;
+        struct Task : Poco::Runnable {
+            std::function<void()> fn;
+            void run() override { fn(); }
+        };
+        for (int t = 0; t < threads; ++t) {
+            auto task = std::make_unique<Task>();
+            task->fn = body;
+            pool.start(*task);
+            runnables.push_back(std::move(task));
+        }
+        pool.joinAll();
+        if (fatal) std::rethrow_exception(fatal);
+        std::sort(failures.begin(), failures.end());
+        return failures;
+    }
+};
+
+} // namespace
+
+int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
+    Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir);
+    for (const auto& d : scored.diags.list()) err << d.format() << '\n';
+
+    Forms forms{layout::FormTemplate::load(req.templatesDir, "project-table"),
+                layout::FormTemplate::load(req.templatesDir, "project-report"),
+                layout::FormTemplate::load(req.templatesDir, "department-table"),
+                layout::FormTemplate::load(req.templatesDir, "summary")};
+    render::PdfOptions pdf{render::FontSet::bundled(req.fontsDir), true};
+    layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
+    publish::OutputTree tree(req.output);
+    Job job{scored, forms, pdf, facts, layout::fixedDate(req.date), tree, req.output};
+
+    const auto& projects = scored.evaluation.projects;
+    const auto& departments = scored.evaluation.departments;
+    Progress progress(err, req.terminal, projects.size() + departments.size(), "项目与部门");
+    auto failures = Pool::run(projects.size() + departments.size(), req.jobs, progress, [&](std::size_t i) {
+        if (i < projects.size())
+            renderProject(job, projects[i]);
+        else
+            renderDepartment(job, departments[i - projects.size()]);
+    });
+    progress.finish();
+    for (const auto& [i, message] : failures) {
+        std::string what = i < projects.size() ? "项目“" + projects[i].code + "”" : "部门“" + departments[i - projects.size()].code + "”";
+        err << "错误：" << what << "的文档生成失败，已跳过：" << message << '\n';
+    }
+
+    layout::Value summary = layout::summaryContext(scored.evaluation, scored.dataset, facts);
+    render::XlsxOptions xo;
+    xo.tempDir = req.output;
+    tree.write({}, forms.summary.fileStem(summary), ".xlsx",
+               render::renderXlsx(forms.summary.buildWorkbook(summary, job.created), xo), "绩效自评汇总表");
+    tree.write({}, "results", ".json", publish::resultsJson(scored.evaluation, scored.diags), "评分结果");
+    // The manifest lists every other file, so it is written last and does not list itself.
+    publish::writeFileAtomic(req.output + "/manifest.json", tree.manifestJson());
+
+    int scoredCount = int(std::count_if(projects.begin(), projects.end(), [](const auto& p) { return p.scored(); }));
+    out << "已生成 " << tree.entries().size() + 1 << " 个文件到 " << req.output << "（评分项目 " << scoredCount << "/"
+        << projects.size() << " 个，部门 " << departments.size() << " 个）\n";
+    if (!failures.empty()) return kExitCannotCreate;
+    return scored.diags.errors() > 0 ? kExitDataError : kExitOk;
+}
+
+} // namespace jixiao::app

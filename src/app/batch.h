@@ -1,0 +1,41 @@
+#pragma once
+
+#include "model/dataset.h"
+#include "model/diagnostic.h"
+#include "score/evaluation.h"
+
+#include <ostream>
+#include <string>
+
+namespace jixiao::app {
+
+/// What `jixiao run` was asked to do; paths already resolved by the CLI.
+struct RunRequest {
+    std::string dataset;
+    std::string output;
+    std::string rulesFile;     ///< --rules; empty = the dataset's 评分规则
+    std::string templatesDir;
+    std::string fontsDir;
+    std::string date;          ///< the run's pinned date (ISO), used for document dates
+    int jobs = 1;              ///< worker threads
+    bool terminal = false;     ///< stderr is a terminal: draw a progress bar
+};
+
+/// A dataset read, checked and scored: what `check` prints and `run` renders.
+struct Scored {
+    model::Dataset dataset;
+    model::Diagnostics diags;
+    score::Evaluation evaluation;
+};
+
+/// Reads, validates and scores a dataset (the rule set from `rulesFile` or the dataset's
+/// 评分规则 under `templatesDir`). Throws the ingest and rule errors for the CLI to map.
+Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir);
+
+/// The whole batch: every project's self-evaluation table (PDF + XLSX) and report (PDF),
+/// every department's table (PDF + XLSX), the summary workbook, results.json and the
+/// manifest, written atomically under `output`. Projects are rendered over a thread pool;
+/// one that fails is reported and skipped. Returns the exit code.
+int runBatch(const RunRequest& request, std::ostream& out, std::ostream& err);
+
+} // namespace jixiao::app

@@ -1,0 +1,288 @@
+#include "layout/context.h"
+
+#include "score/format.h"
+#include "score/rules.h"
+
+#include <algorithm>
+
+namespace jixiao::layout {
+
+using model::Decimal;
+
+namespace {
+
+Value num(const std::optional<Decimal>& d) { return d ? Value(*d) : Value(); }
+
+Value base(const RunFacts& facts) {
+    Value root = Value::map();
+    root.set("year", Value(Decimal::fromInt(facts.year)));
+    root.set("authority", facts.authority);
+    root.set("today", facts.today);
+    root.set("rule_set", facts.ruleSet);
+    root.set("rule_set_title", facts.ruleSetTitle);
+    root.set("letter_prefix", facts.letterPrefix);
+    return root;
+}
+
+std::string unitName(const model::Dataset& ds, const std::string& code) {
+    const model::Unit* u = ds.findUnit(code);
+    return u ? u->name : code;
+}
+
+Value indicatorValue(const score::IndicatorResult& r) {
+    Value v = Value::map();
+    v.set("level1", r.level1);
+    v.set("level2", r.level2);
+    v.set("level3", r.level3);
+    v.set("operator", score::operatorSymbol(r.op));
+    v.set("qualitative", Value(r.qualitative));
+    v.set("target", score::quantityText(r.target, r.unitOfMeasure, r.percentScale, r.op, true));
+    v.set("actual", r.actual.empty() ? std::string() : score::quantityText(r.actual, r.unitOfMeasure, r.percentScale, r.op, false));
+    v.set("unit", r.unitOfMeasure);
+    v.set("weight", Value(r.weight));
+    v.set("weight_filled", Value(r.weightFilled));
+    v.set("completion", num(r.completion));
+    v.set("variance", num(r.variance));
+    v.set("score", num(r.score));
+    v.set("self_score", num(r.selfScore));
+    v.set("band", r.band ? Value(*r.band) : Value());
+    v.set("reason", r.reason);
+    v.set("measures", r.measures);
+    std::string analysis = r.reason;
+    if (!r.measures.empty()) analysis += (analysis.empty() ? "" : "；") + r.measures;
+    v.set("analysis", analysis);
+    v.set("met", Value(r.completion ? *r.completion >= Decimal::fromInt(1) : (r.band && r.band == std::string("达成"))));
+    return v;
+}
+
+Value findingsValue(const std::vector<score::Finding>& findings, const std::vector<score::IndicatorResult>& indicators) {
+    Value list = Value::list();
+    for (const auto& f : findings) {
+        Value& v = list.push(Value::map());
+        v.set("code", f.code);
+        v.set("severity", score::severityName(f.severity));
+        v.set("message", f.message);
+        v.set("indicator", f.indicator && *f.indicator < indicators.size() ? Value(indicators[*f.indicator].level3) : Value());
+        v.set("rectify", Value(f.severity == score::FindingSeverity::Rectify));
+    }
+    return list;
+}
+
+/// The four lines of the 项目资金 block of the national form, in its order.
+Value fundsValue(const score::ProjectResult& p, const model::Dataset& ds) {
+    struct Line { model::FundKind kind; const char* label; };
+    static const Line lines[] = {{model::FundKind::Total, "年度资金总额"},
+                                 {model::FundKind::CurrentFiscal, "其中：当年财政拨款"},
+                                 {model::FundKind::CarryOver, "上年结转资金"},
+                                 {model::FundKind::Other, "其他资金"}};
+    const model::Project* src = ds.findProject(p.code);
+    Value list = Value::list();
+    for (const auto& line : lines) {
+        Value& v = list.push(Value::map());
+        v.set("label", line.label);
+        v.set("total", Value(line.kind == model::FundKind::Total));
+        if (line.kind == model::FundKind::Total) {
+            v.set("initial", num(p.initial));
+            v.set("adjusted", Value(p.adjusted));
+            v.set("executed", Value(p.executed));
+            continue;
+        }
+        const model::FundingRow* row = nullptr;
+        if (src)
+            for (const auto& f : src->funds)
+                if (f.kind == line.kind) row = &f;
+        v.set("initial", row ? num(row->initial) : Value());
+        v.set("adjusted", row ? Value(row->adjusted) : Value());
+        v.set("executed", row ? Value(row->executed) : Value());
+    }
+    return list;
+}
+
+Value projectSummary(const score::ProjectResult& p, const model::Dataset& ds) {
+    Value v = Value::map();
+    v.set("code", p.code);
+    v.set("name", p.name);
+    v.set("unit_name", unitName(ds, p.unitCode));
+    v.set("department_name", unitName(ds, p.departmentCode));
+    v.set("department_code", p.departmentCode);
+    v.set("classified", Value(p.classified));
+    v.set("adjusted", Value(p.adjusted));
+    v.set("executed", Value(p.executed));
+    v.set("rate", num(p.rate));
+    v.set("total", num(p.total));
+    v.set("grade", p.grade ? Value(*p.grade) : Value());
+    v.set("findings_count", Value(Decimal::fromInt(std::int64_t(p.findings.size()))));
+    return v;
+}
+
+} // namespace
+
+RunFacts runFacts(const score::Evaluation& evaluation, const model::Dataset& dataset, const std::string& today) {
+    return {evaluation.year, evaluation.authority, today, evaluation.ruleSet, evaluation.ruleSetTitle,
+            dataset.config.letterPrefix};
+}
+
+Value projectContext(const score::ProjectResult& p, const model::Dataset& ds, const RunFacts& facts) {
+    Value root = base(facts);
+    Value& v = root.set("project", Value::map());
+    const model::Project* src = ds.findProject(p.code);
+    v.set("code", p.code);
+    v.set("name", p.name);
+    v.set("classified", Value(p.classified));
+    v.set("category", src ? src->category : std::string());
+    v.set("function_class", src ? src->functionClass : std::string());
+    v.set("funding_source", src ? src->fundingSource : std::string());
+    v.set("period", src ? src->period : std::string());
+    v.set("goal", src ? src->goal : std::string());
+    v.set("achieved", src ? src->achieved : std::string());
+    Value& unit = v.set("unit", Value::map());
+    unit.set("code", p.unitCode);
+    unit.set("name", unitName(ds, p.unitCode));
+    Value& dept = v.set("department", Value::map());
+    dept.set("code", p.departmentCode);
+    dept.set("name", unitName(ds, p.departmentCode));
+
+    Value& budget = v.set("budget", Value::map());
+    budget.set("initial", num(p.initial));
+    budget.set("adjusted", Value(p.adjusted));
+    budget.set("executed", Value(p.executed));
+    budget.set("rate", num(p.rate));
+    budget.set("weight", Value(p.budgetWeight));
+    budget.set("score", Value(p.budgetScore));
+    budget.set("self_score", num(p.budgetSelfScore));
+    budget.set("adjusted_changed", Value(p.initial && *p.initial != p.adjusted));
+    std::string reason;
+    if (src)
+        for (const auto& f : src->funds)
+            if (!f.reason.empty()) reason += (reason.empty() ? "" : "；") + f.reason;
+    budget.set("reason", reason);
+    budget.set("funds", fundsValue(p, ds));
+
+    Value& indicators = v.set("indicators", Value::list());
+    Decimal weights;
+    for (const auto& r : p.indicators) {
+        indicators.push(indicatorValue(r));
+        weights += r.weight;
+    }
+    v.set("indicator_weight", Value(weights));
+    v.set("indicators_count", Value(Decimal::fromInt(std::int64_t(p.indicators.size()))));
+    v.set("weight_total", Value(weights + p.budgetWeight));
+    v.set("total", num(p.total));
+    v.set("grade", p.grade ? Value(*p.grade) : Value());
+    v.set("scored", Value(p.scored()));
+    v.set("findings", findingsValue(p.findings, p.indicators));
+    bool rectify = std::any_of(p.findings.begin(), p.findings.end(),
+                               [](const auto& f) { return f.severity == score::FindingSeverity::Rectify; });
+    v.set("needs_rectification", Value(rectify));
+    Value& unmet = v.set("unmet", Value::list());
+    for (const auto& r : p.indicators)
+        if (r.completion && *r.completion < Decimal::fromInt(1)) unmet.push(indicatorValue(r));
+    return root;
+}
+
+Value departmentContext(const score::DepartmentResult& d, const score::Evaluation& evaluation, const model::Dataset& ds,
+                        const RunFacts& facts, bool publicView) {
+    Value root = base(facts);
+    Value& v = root.set("department", Value::map());
+    v.set("code", d.code);
+    v.set("name", d.name);
+    v.set("budget_weighted_total", num(d.budgetWeightedTotal));
+    v.set("indicator_total", num(d.indicatorTotal));
+    v.set("indicator_grade", d.indicatorGrade ? Value(*d.indicatorGrade) : Value());
+    Value& grades = v.set("grades", Value::list());
+    for (const auto& [name, count] : d.gradeCounts) {
+        Value& g = grades.push(Value::map());
+        g.set("name", name);
+        g.set("count", Value(Decimal::fromInt(count)));
+    }
+    Value& ratios = v.set("ratios", Value::list());
+    for (const auto& r : d.ratios) {
+        Value& x = ratios.push(Value::map());
+        x.set("name", r.name);
+        x.set("formula", r.formula);
+        x.set("value", num(r.value));
+        x.set("weight", num(r.weight));
+        x.set("score", num(r.score));
+        std::string figures;
+        for (const auto& [name, value] : r.figures)
+            figures += (figures.empty() ? "" : "；") + name + " " + value.toString();
+        x.set("figures", figures);
+    }
+    Value& byName = v.set("ratios_by_name", Value::map());
+    for (const auto& name : score::ratioNames()) byName.set(name, Value());
+    for (const auto& r : d.ratios) byName.set(r.name, num(r.value));
+    Value& indicators = v.set("indicators", Value::list());
+    for (const auto& r : d.indicators) indicators.push(indicatorValue(r));
+    // This year's 部门整体 figures by their Chinese names; absent ones are null so that a
+    // template can test them without naming an unknown field.
+    Value& figures = v.set("figures", Value::map());
+    for (const char* name : {"预算数", "预算调整数", "执行数", "结转结余总额", "三公经费", "在职人员经费", "公用经费", "在职人数",
+                             "编制数", "政府采购预算", "政府采购执行数"})
+        figures.set(name, Value());
+    for (const auto& f : ds.figures)
+        if (f.unitCode == d.code && f.year == facts.year)
+            for (const auto& [name, value] : f.figures) figures.set(name, Value(value));
+    // 基本支出 = 人员经费 + 公用经费, when the export gives either.
+    const Value* staff = figures.get("在职人员经费");
+    const Value* office = figures.get("公用经费");
+    if (staff->isNull() && office->isNull())
+        v.set("basic_budget", Value());
+    else
+        v.set("basic_budget", Value((staff->isNull() ? Decimal() : staff->asNumber()) +
+                                    (office->isNull() ? Decimal() : office->asNumber())));
+    v.set("findings", findingsValue(d.findings, d.indicators));
+
+    Value& projects = v.set("projects", Value::list());
+    int excluded = 0;
+    Decimal adjusted, executed;
+    for (const auto& p : evaluation.projects) {
+        if (p.departmentCode != d.code) continue;
+        if (publicView && p.classified) {
+            ++excluded;
+            continue;
+        }
+        projects.push(projectSummary(p, ds));
+        adjusted += p.adjusted;
+        executed += p.executed;
+    }
+    v.set("classified_excluded", Value(Decimal::fromInt(excluded)));
+    v.set("project_count", Value(Decimal::fromInt(std::int64_t(projects.items().size()))));
+    v.set("project_adjusted", Value(adjusted));
+    v.set("project_executed", Value(executed));
+    v.set("project_rate", adjusted.isZero() ? Value() : Value((executed / adjusted).rounded(evaluation.rounding.rate)));
+    return root;
+}
+
+Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& ds, const RunFacts& facts) {
+    Value root = base(facts);
+    Value& projects = root.set("projects", Value::list());
+    Value& findings = root.set("findings", Value::list());
+    for (const auto& p : evaluation.projects) {
+        projects.push(projectSummary(p, ds));
+        for (const auto& f : p.findings) {
+            Value& x = findings.push(Value::map());
+            x.set("project_code", p.code);
+            x.set("project_name", p.name);
+            x.set("department_name", unitName(ds, p.departmentCode));
+            x.set("code", f.code);
+            x.set("severity", score::severityName(f.severity));
+            x.set("message", f.message);
+        }
+    }
+    Value& departments = root.set("departments", Value::list());
+    for (const auto& d : evaluation.departments) {
+        Value dept = departmentContext(d, evaluation, ds, facts, false);
+        departments.push(*dept.get("department"));
+    }
+    Value& grades = root.set("grades", Value::list());
+    for (const auto& name : evaluation.gradeNames) {
+        Value& g = grades.push(Value::map());
+        g.set("name", name);
+        auto n = std::count_if(evaluation.projects.begin(), evaluation.projects.end(),
+                               [&](const auto& p) { return p.grade && *p.grade == name; });
+        g.set("count", Value(Decimal::fromInt(n)));
+    }
+    return root;
+}
+
+} // namespace jixiao::layout

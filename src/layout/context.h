@@ -1,0 +1,38 @@
+#pragma once
+
+#include "layout/value.h"
+#include "model/dataset.h"
+#include "score/evaluation.h"
+
+#include <string>
+
+namespace jixiao::layout {
+
+/// What every document's data shares: year, issuing authority, pinned date, rule set.
+struct RunFacts {
+    int year = 0;
+    std::string authority;
+    std::string today;        ///< ISO date of the run, pinned by the app ("2025-03-05")
+    std::string ruleSet;
+    std::string ruleSetTitle;
+    std::string letterPrefix; ///< 文号前缀
+};
+
+/// The data of one project's documents (self-evaluation table, report): `project` with its
+/// budget block, indicators, findings, unit and department names. Personal data (联系人,
+/// 电话, 项目负责人) is never put into a context, so no template can print it by mistake.
+Value projectContext(const score::ProjectResult& project, const model::Dataset& dataset, const RunFacts& facts);
+
+/// The data of one department's documents: `department` with its ratios, own indicators and
+/// the list of its projects (code, name, unit, budget, rate, total, grade, findings count).
+/// With `publicView`, classified projects are left out and only counted.
+Value departmentContext(const score::DepartmentResult& department, const score::Evaluation& evaluation,
+                        const model::Dataset& dataset, const RunFacts& facts, bool publicView);
+
+/// The data of the run's summary workbook: all projects, departments and findings.
+Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& dataset, const RunFacts& facts);
+
+/// The facts of a run, from the evaluation and the dataset config.
+RunFacts runFacts(const score::Evaluation& evaluation, const model::Dataset& dataset, const std::string& today);
+
+} // namespace jixiao::layout

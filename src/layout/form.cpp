@@ -1,0 +1,934 @@
+#include "layout/form.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/ParseHandler.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Path.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace jixiao::layout {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using Scopes = std::vector<const Value*>;
+
+namespace {
+
+std::string q(const std::string& s) { return "“" + s + "”"; }
+
+std::string readFile(const std::string& path, const std::string& shown) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) throw TemplateError(shown + ": 找不到模板文件。");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// A number format of a cell: how its text is written and its XLSX number format.
+struct NumberFormat {
+    std::string filter;  // percent, money, fixed, int
+    int places = -1;
+    std::string xlsx() const {
+        int p = places < 0 ? (filter == "int" ? 0 : 2) : places;
+        std::string frac = p > 0 ? "." + std::string(std::size_t(p), '0') : "";
+        if (filter == "percent") return "0" + frac + "%";
+        if (filter == "money") return "#,##0" + frac;
+        return "0" + frac;
+    }
+};
+
+} // namespace
+
+/// A cell of a table row in a layout.
+struct CellSpec {
+    int line = 0;
+    TextTemplate text;
+    bool hasText = false;
+    int colspan = 1;
+    int rowspan = 1;
+    Align align = Align::Auto;
+    bool bold = false;
+    std::optional<FontRole> role;
+    std::optional<double> size;
+    std::string valuePath;
+    NumberFormat format;
+    std::string empty = "—";
+    std::optional<TextTemplate> formula;
+    std::optional<TextTemplate> id;
+};
+
+struct RowSpec {
+    enum class Kind { Cells, Each, If } kind = Kind::Cells;
+    int line = 0;
+    std::vector<CellSpec> cells;
+    double minHeight = 0;
+    std::string path;
+    std::vector<RowSpec> rows;
+    std::vector<RowSpec> elseRows;
+    std::vector<int> merge;
+    std::optional<TextTemplate> condition;
+};
+
+struct BlockSpec {
+    enum class Kind { Heading, Paragraph, TextFile, Table, Spacer, PageBreak, Signature, Each, If, Include } kind;
+    int line = 0;
+    TextTemplate text;                 // heading, paragraph
+    std::vector<TextTemplate> lines;   // signature
+    int level = 1;
+    bool bookmark = true;
+    TextStyle style;
+    ParagraphFormat format;
+    Table table;                       // table settings (rows empty)
+    std::vector<RowSpec> rows;
+    double spacer = 5;
+    std::string path;                  // each
+    std::optional<TextTemplate> condition;
+    std::vector<BlockSpec> blocks;
+    std::vector<BlockSpec> elseBlocks;
+    std::shared_ptr<const FormTemplate::Spec> include;
+};
+
+struct ChartSpec {
+    ChartType type = ChartType::Column;
+    TextTemplate title, categories;
+    std::vector<std::pair<TextTemplate, TextTemplate>> series;  // name, values
+};
+
+struct SheetSpec {
+    int line = 0;
+    TextTemplate name;
+    std::string each;  // one sheet per item when set
+    bool autofilter = false;
+    int freezeRows = -1;
+    std::vector<BlockSpec> blocks;
+    std::vector<ChartSpec> charts;
+};
+
+struct FormTemplate::Spec {
+    std::string name;
+    std::string file;
+    TextTemplate title, subject, keywords, fileStem, headerText;
+    PageSetup page;
+    HeaderFooter headerFooter;
+    std::vector<BlockSpec> blocks;
+    std::vector<SheetSpec> sheets;
+};
+
+namespace {
+
+/// Walks a layout.json in document order, tracking the line of each key for messages and
+/// reporting keys it does not know.
+class Reader {
+public:
+    Reader(std::string file, const std::string& source, std::string templatesDir, std::set<std::string>& loading)
+        : file_(std::move(file)), src_(source), dir_(std::move(templatesDir)), loading_(loading) {}
+
+    [[noreturn]] void fail(int line, const std::string& message) const {
+        throw TemplateError(file_ + ":" + std::to_string(line) + ": " + message);
+    }
+
+    /// Line of the next occurrence of `"key"` from the cursor; advances the cursor.
+    int lineOf(const std::string& key) {
+        auto at = src_.find("\"" + key + "\"", cursor_);
+        if (at == std::string::npos) return line_;
+        line_ += int(std::count(src_.begin() + long(cursor_), src_.begin() + long(at), '\n'));
+        cursor_ = at + key.size() + 2;
+        return line_;
+    }
+
+    /// Keys of an object in file order, each checked against `known`.
+    std::vector<std::pair<std::string, int>> keys(const Object& obj, const std::vector<std::string>& known) {
+        std::vector<std::pair<std::string, int>> out;
+        for (const auto& k : obj.getNames()) {
+            int line = lineOf(k);
+            if (std::find(known.begin(), known.end(), k) == known.end()) {
+                std::string best;
+                std::size_t bestD = 99;
+                for (const auto& c : known) {
+                    std::size_t d = distance(k, c);
+                    if (d < bestD) {
+                        bestD = d;
+                        best = c;
+                    }
+                }
+                fail(line, "未知的设置" + q(k) + "。" + (bestD <= 3 ? "是否指" + q(best) + "？" : "可用：" + join(known) + "。"));
+            }
+            out.emplace_back(k, line);
+        }
+        return out;
+    }
+
+    static std::size_t distance(const std::string& a, const std::string& b) {
+        std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+        for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+        for (std::size_t i = 1; i <= a.size(); ++i) {
+            cur[0] = i;
+            for (std::size_t j = 1; j <= b.size(); ++j)
+                cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+            std::swap(prev, cur);
+        }
+        return prev[b.size()];
+    }
+
+    static std::string join(const std::vector<std::string>& v) {
+        std::string s;
+        for (const auto& x : v) s += (s.empty() ? "" : "、") + x;
+        return s;
+    }
+
+    std::string text(const Object& obj, const std::string& key, int line) const {
+        auto v = obj.get(key);
+        if (!v.isString()) fail(line, q(key) + "应为文字（用双引号括起来）。");
+        return v.extract<std::string>();
+    }
+    double number(const Object& obj, const std::string& key, int line, double lo, double hi) const {
+        auto v = obj.get(key);
+        if (!v.isNumeric()) fail(line, q(key) + "应为数字。");
+        double d = v.convert<double>();
+        if (d < lo || d > hi) fail(line, q(key) + "应在" + trimmed(lo) + "到" + trimmed(hi) + "之间。");
+        return d;
+    }
+    static std::string trimmed(double d) {
+        std::ostringstream s;
+        s << d;
+        return s.str();
+    }
+    bool flag(const Object& obj, const std::string& key, int line) const {
+        auto v = obj.get(key);
+        if (!v.isBoolean()) fail(line, q(key) + "应为 true 或 false。");
+        return v.extract<bool>();
+    }
+    TextTemplate tmpl(const std::string& source, int line) const { return TextTemplate::parse(source, file_, line); }
+    TextTemplate condition(const std::string& cond, int line) const {
+        return TextTemplate::parse("{{#if " + cond + "}}1{{/if}}", file_, line);
+    }
+
+    Align align(const std::string& s, int line) const {
+        static const std::map<std::string, Align> m = {{"auto", Align::Auto}, {"left", Align::Left}, {"center", Align::Center},
+                                                       {"right", Align::Right}, {"justify", Align::Justify}};
+        auto it = m.find(s);
+        if (it == m.end()) fail(line, "对齐方式" + q(s) + "无法识别。可用：auto、left、center、right、justify。");
+        return it->second;
+    }
+    FontRole role(const std::string& s, int line) const {
+        static const std::map<std::string, FontRole> m = {
+            {"title", FontRole::Title}, {"heading", FontRole::Heading}, {"body", FontRole::Body}, {"kai", FontRole::Kai}};
+        auto it = m.find(s);
+        if (it == m.end()) fail(line, "字体角色" + q(s) + "无法识别。可用：title、heading、body、kai。");
+        return it->second;
+    }
+    NumberFormat numberFormat(const std::string& s, int line) const {
+        NumberFormat f;
+        auto colon = s.find(':');
+        f.filter = s.substr(0, colon);
+        if (f.filter != "percent" && f.filter != "money" && f.filter != "fixed" && f.filter != "int")
+            fail(line, "数字格式" + q(s) + "无法识别。可用：percent、money、fixed、int，可加小数位数如 percent:2。");
+        if (colon != std::string::npos) {
+            std::string p = s.substr(colon + 1);
+            if (p.size() != 1 || p[0] < '0' || p[0] > '8') fail(line, "数字格式" + q(s) + "的小数位数应为0到8。");
+            f.places = p[0] - '0';
+        }
+        return f;
+    }
+
+    Object::Ptr object(const Poco::Dynamic::Var& v, int line, const std::string& what) const {
+        if (v.type() != typeid(Object::Ptr)) fail(line, what + "应为 { … } 对象。");
+        return v.extract<Object::Ptr>();
+    }
+    Array::Ptr array(const Poco::Dynamic::Var& v, int line, const std::string& what) const {
+        if (v.type() != typeid(Array::Ptr)) fail(line, what + "应为 [ … ] 列表。");
+        return v.extract<Array::Ptr>();
+    }
+
+    void styleKey(const std::string& k, const Object& o, int line, TextStyle& style) const {
+        if (k == "size") style.sizePt = number(o, k, line, 5, 72);
+        if (k == "role") style.role = role(text(o, k, line), line);
+        if (k == "bold") style.bold = flag(o, k, line);
+    }
+    void formatKey(const std::string& k, const Object& o, int line, ParagraphFormat& format) const {
+        if (k == "align") format.align = align(text(o, k, line), line);
+        if (k == "indent") format.firstLineIndentChars = number(o, k, line, 0, 10);
+        if (k == "line_spacing") format.lineSpacing = {LineSpacing::Mode::Multiple, number(o, k, line, 0.8, 4)};
+        if (k == "line_spacing_pt") format.lineSpacing = {LineSpacing::Mode::Exact, number(o, k, line, 6, 100)};
+        if (k == "space_before") format.spaceBeforePt = number(o, k, line, 0, 200);
+        if (k == "space_after") format.spaceAfterPt = number(o, k, line, 0, 200);
+    }
+
+    std::vector<BlockSpec> blocks(const Array& arr, int line) {
+        std::vector<BlockSpec> out;
+        for (std::size_t i = 0; i < arr.size(); ++i) out.push_back(block(*object(arr.get(i), line, "blocks 中的每一项"), line));
+        return out;
+    }
+
+    BlockSpec block(const Object& o, int parentLine) {
+        static const std::vector<std::string> known = {
+            "heading", "paragraph", "text_file", "table", "spacer", "page_break", "signature", "each", "if", "include",
+            "blocks", "else", "level", "bookmark", "size", "role", "bold", "align", "indent", "line_spacing",
+            "line_spacing_pt", "space_before", "space_after"};
+        BlockSpec b;
+        b.kind = BlockSpec::Kind::Paragraph;
+        b.line = parentLine;
+        bool kindSet = false;
+        auto setKind = [&](BlockSpec::Kind k, int line) {
+            if (kindSet) fail(line, "一个块只能是 heading、paragraph、text_file、table、spacer、page_break、signature、each、if、include 中的一种。");
+            kindSet = true;
+            b.kind = k;
+            b.line = line;
+        };
+        b.style = TextStyle{FontRole::Body, 12.0, false};
+        for (const auto& [k, line] : keys(o, known)) {
+            if (k == "heading") {
+                setKind(BlockSpec::Kind::Heading, line);
+                b.text = tmpl(text(o, k, line), line);
+                b.style = TextStyle{FontRole::Heading, 16.0, false};
+                b.format = ParagraphFormat{Align::Left, 0.0, {}, 6.0, 6.0};
+            } else if (k == "paragraph") {
+                setKind(BlockSpec::Kind::Paragraph, line);
+                b.text = tmpl(text(o, k, line), line);
+            } else if (k == "text_file") {
+                setKind(BlockSpec::Kind::TextFile, line);
+                std::string name = text(o, k, line);
+                if (name.find("..") != std::string::npos || name.empty() || name[0] == '/')
+                    fail(line, "text_file 应为 templates 文件夹内的相对路径，实际为" + q(name) + "。");
+                std::string shown = "templates/" + name;
+                b.text = TextTemplate::parse(readFile(Poco::Path(dir_, name).toString(), shown), shown, 1);
+                b.format.firstLineIndentChars = 2;
+            } else if (k == "table") {
+                setKind(BlockSpec::Kind::Table, line);
+                table(*object(o.get(k), line, "table"), b);
+            } else if (k == "spacer") {
+                setKind(BlockSpec::Kind::Spacer, line);
+                b.spacer = number(o, k, line, 0, 200);
+            } else if (k == "page_break") {
+                setKind(BlockSpec::Kind::PageBreak, line);
+            } else if (k == "signature") {
+                setKind(BlockSpec::Kind::Signature, line);
+                auto arr = array(o.get(k), line, "signature");
+                for (std::size_t i = 0; i < arr->size(); ++i) {
+                    if (!arr->get(i).isString()) fail(line, "signature 的每一行应为文字。");
+                    b.lines.push_back(tmpl(arr->get(i).extract<std::string>(), line));
+                }
+            } else if (k == "each") {
+                setKind(BlockSpec::Kind::Each, line);
+                b.path = text(o, k, line);
+            } else if (k == "if") {
+                setKind(BlockSpec::Kind::If, line);
+                b.condition = condition(text(o, k, line), line);
+            } else if (k == "include") {
+                setKind(BlockSpec::Kind::Include, line);
+                std::string name = text(o, k, line);
+                if (loading_.count(name)) fail(line, "include " + q(name) + "形成了循环引用。");
+                try {
+                    b.include = loadSpec(dir_, name, loading_);
+                } catch (const TemplateError& e) {
+                    fail(line, "include " + q(name) + "失败：" + e.what());
+                }
+            } else if (k == "blocks") {
+                b.blocks = blocks(*array(o.get(k), line, "blocks"), line);
+            } else if (k == "else") {
+                b.elseBlocks = blocks(*array(o.get(k), line, "else"), line);
+            } else if (k == "level") {
+                b.level = int(number(o, k, line, 1, 6));
+            } else if (k == "bookmark") {
+                b.bookmark = flag(o, k, line);
+            } else {
+                styleKey(k, o, line, b.style);
+                formatKey(k, o, line, b.format);
+            }
+        }
+        if (!kindSet) fail(parentLine, "块缺少类型：应包含 heading、paragraph、text_file、table、spacer、page_break、signature、each、if 或 include。");
+        if ((b.kind == BlockSpec::Kind::Each || b.kind == BlockSpec::Kind::If) && b.blocks.empty())
+            fail(b.line, "each / if 块需要 blocks 列表。");
+        return b;
+    }
+
+    void table(const Object& o, BlockSpec& b) {
+        static const std::vector<std::string> known = {"columns", "unit", "header_rows", "rows", "size", "role",
+                                                       "line_spacing", "padding", "space_before", "space_after"};
+        bool hasColumns = false;
+        for (const auto& [k, line] : keys(o, known)) {
+            if (k == "columns") {
+                auto arr = array(o.get(k), line, "columns");
+                for (std::size_t i = 0; i < arr->size(); ++i) {
+                    if (!arr->get(i).isNumeric()) fail(line, "columns 的每一项应为正数（列宽）。");
+                    double w = arr->get(i).convert<double>();
+                    if (w <= 0) fail(line, "columns 的每一项应为正数（列宽）。");
+                    b.table.columnWidths.push_back(w);
+                }
+                hasColumns = !b.table.columnWidths.empty();
+            } else if (k == "unit") {
+                std::string u = text(o, k, line);
+                if (u != "mm" && u != "relative") fail(line, "unit 应为 mm 或 relative。");
+                b.table.widthUnit = u == "mm" ? WidthUnit::Mm : WidthUnit::Relative;
+            } else if (k == "header_rows") {
+                b.table.headerRows = int(number(o, k, line, 0, 20));
+            } else if (k == "rows") {
+                b.rows = rows(*array(o.get(k), line, "rows"), line);
+            } else if (k == "size") {
+                b.table.style.sizePt = number(o, k, line, 5, 36);
+            } else if (k == "role") {
+                b.table.style.role = role(text(o, k, line), line);
+            } else if (k == "line_spacing") {
+                b.table.lineSpacing = number(o, k, line, 0.8, 4);
+            } else if (k == "padding") {
+                b.table.cellPaddingMm = number(o, k, line, 0, 10);
+            } else if (k == "space_before") {
+                b.table.spaceBeforePt = number(o, k, line, 0, 200);
+            } else if (k == "space_after") {
+                b.table.spaceAfterPt = number(o, k, line, 0, 200);
+            }
+        }
+        if (!hasColumns) fail(b.line, "table 需要 columns（各列宽度）。");
+    }
+
+    std::vector<RowSpec> rows(const Array& arr, int line) {
+        std::vector<RowSpec> out;
+        for (std::size_t i = 0; i < arr.size(); ++i) out.push_back(row(arr.get(i), line));
+        return out;
+    }
+
+    RowSpec row(const Poco::Dynamic::Var& v, int parentLine) {
+        RowSpec r;
+        r.line = parentLine;
+        if (v.type() == typeid(Array::Ptr)) {
+            auto arr = v.extract<Array::Ptr>();
+            for (std::size_t i = 0; i < arr->size(); ++i) r.cells.push_back(cell(arr->get(i), parentLine));
+            return r;
+        }
+        auto o = object(v, parentLine, "rows 中的每一项");
+        static const std::vector<std::string> known = {"cells", "min_height", "each", "rows", "merge", "if", "else"};
+        bool hasRows = false;
+        for (const auto& [k, line] : keys(*o, known)) {
+            r.line = line;
+            if (k == "cells") {
+                auto arr = array(o->get(k), line, "cells");
+                for (std::size_t i = 0; i < arr->size(); ++i) r.cells.push_back(cell(arr->get(i), line));
+            } else if (k == "min_height") {
+                r.minHeight = number(*o, k, line, 0, 200);
+            } else if (k == "each") {
+                r.kind = RowSpec::Kind::Each;
+                r.path = text(*o, k, line);
+            } else if (k == "if") {
+                r.kind = RowSpec::Kind::If;
+                r.condition = condition(text(*o, k, line), line);
+            } else if (k == "rows") {
+                r.rows = rows(*array(o->get(k), line, "rows"), line);
+                hasRows = true;
+            } else if (k == "else") {
+                r.elseRows = rows(*array(o->get(k), line, "else"), line);
+            } else if (k == "merge") {
+                auto arr = array(o->get(k), line, "merge");
+                for (std::size_t i = 0; i < arr->size(); ++i) {
+                    if (!arr->get(i).isInteger()) fail(line, "merge 应为列序号的列表，如 [0, 1]。");
+                    r.merge.push_back(arr->get(i).convert<int>());
+                }
+                std::sort(r.merge.begin(), r.merge.end());
+            }
+        }
+        if (r.kind != RowSpec::Kind::Cells && !hasRows) fail(r.line, "each / if 行需要 rows 列表。");
+        return r;
+    }
+
+    CellSpec cell(const Poco::Dynamic::Var& v, int line) {
+        CellSpec c;
+        c.line = line;
+        if (v.isString()) {
+            c.text = tmpl(v.extract<std::string>(), line);
+            c.hasText = true;
+            return c;
+        }
+        auto o = object(v, line, "单元格");
+        static const std::vector<std::string> known = {"text", "colspan", "rowspan", "align", "bold", "role", "size",
+                                                       "value", "format", "empty", "formula", "id"};
+        for (const auto& [k, kl] : keys(*o, known)) {
+            c.line = kl;
+            if (k == "text") {
+                c.text = tmpl(text(*o, k, kl), kl);
+                c.hasText = true;
+            } else if (k == "colspan") {
+                c.colspan = int(number(*o, k, kl, 1, 100));
+            } else if (k == "rowspan") {
+                c.rowspan = int(number(*o, k, kl, 1, 1000));
+            } else if (k == "align") {
+                c.align = align(text(*o, k, kl), kl);
+            } else if (k == "bold") {
+                c.bold = flag(*o, k, kl);
+            } else if (k == "role") {
+                c.role = role(text(*o, k, kl), kl);
+            } else if (k == "size") {
+                c.size = number(*o, k, kl, 5, 36);
+            } else if (k == "value") {
+                c.valuePath = text(*o, k, kl);
+            } else if (k == "format") {
+                c.format = numberFormat(text(*o, k, kl), kl);
+            } else if (k == "empty") {
+                c.empty = text(*o, k, kl);
+            } else if (k == "formula") {
+                c.formula = tmpl(text(*o, k, kl), kl);
+            } else if (k == "id") {
+                c.id = tmpl(text(*o, k, kl), kl);
+            }
+        }
+        if (!c.valuePath.empty() && c.format.filter.empty()) c.format.filter = "fixed";
+        if (c.valuePath.empty() && !c.hasText) fail(c.line, "单元格需要 text 或 value。");
+        return c;
+    }
+
+    std::shared_ptr<const FormTemplate::Spec> spec(const Object& root) {
+        auto s = std::make_shared<FormTemplate::Spec>();
+        s->file = file_;
+        static const std::vector<std::string> known = {"说明", "title", "subject", "keywords", "file", "orientation",
+                                                       "margins_mm", "page_numbers", "page_number_position",
+                                                       "skip_first_page", "header_text", "footer_size", "blocks",
+                                                       "sheets"};
+        s->title = tmpl("", 1);
+        s->subject = tmpl("", 1);
+        s->keywords = tmpl("", 1);
+        s->headerText = tmpl("", 1);
+        bool hasBlocks = false;
+        for (const auto& [k, line] : keys(root, known)) {
+            if (k == "title") s->title = tmpl(text(root, k, line), line);
+            if (k == "subject") s->subject = tmpl(text(root, k, line), line);
+            if (k == "keywords") s->keywords = tmpl(text(root, k, line), line);
+            if (k == "file") s->fileStem = tmpl(text(root, k, line), line);
+            if (k == "header_text") s->headerText = tmpl(text(root, k, line), line);
+            if (k == "orientation") {
+                std::string o = text(root, k, line);
+                if (o != "portrait" && o != "landscape") fail(line, "orientation 应为 portrait 或 landscape。");
+                s->page.orientation = o == "portrait" ? Orientation::Portrait : Orientation::Landscape;
+            }
+            if (k == "margins_mm") {
+                auto m = object(root.get(k), line, "margins_mm");
+                for (const auto& [mk, ml] : keys(*m, {"top", "bottom", "left", "right"})) {
+                    double v = number(*m, mk, ml, 0, 80);
+                    if (mk == "top") s->page.marginsMm.top = v;
+                    if (mk == "bottom") s->page.marginsMm.bottom = v;
+                    if (mk == "left") s->page.marginsMm.left = v;
+                    if (mk == "right") s->page.marginsMm.right = v;
+                }
+            }
+            if (k == "page_numbers") {
+                std::string p = text(root, k, line);
+                if (p == "none") s->headerFooter.pageNumbers = PageNumberStyle::None;
+                else if (p == "of_total") s->headerFooter.pageNumbers = PageNumberStyle::OfTotal;
+                else if (p == "dashed") s->headerFooter.pageNumbers = PageNumberStyle::Dashed;
+                else fail(line, "page_numbers 应为 none、of_total 或 dashed。");
+            }
+            if (k == "page_number_position") {
+                std::string p = text(root, k, line);
+                if (p != "center" && p != "outside") fail(line, "page_number_position 应为 center 或 outside。");
+                s->headerFooter.position = p == "center" ? PageNumberPosition::Center : PageNumberPosition::Outside;
+            }
+            if (k == "skip_first_page") s->headerFooter.skipFirstPage = flag(root, k, line);
+            if (k == "footer_size") s->headerFooter.style.sizePt = number(root, k, line, 5, 36);
+            if (k == "blocks") {
+                s->blocks = blocks(*array(root.get(k), line, "blocks"), line);
+                hasBlocks = true;
+            }
+            if (k == "sheets") {
+                auto arr = array(root.get(k), line, "sheets");
+                for (std::size_t i = 0; i < arr->size(); ++i) s->sheets.push_back(sheet(*object(arr->get(i), line, "sheets 中的每一项"), line));
+                if (s->sheets.empty()) fail(line, "sheets 不能为空。");
+                hasBlocks = true;
+            }
+        }
+        if (!hasBlocks) fail(1, "缺少 blocks（文档内容）或 sheets（工作表）。");
+        if (!s->blocks.empty() && !s->sheets.empty()) fail(1, "blocks 与 sheets 只能二选一：前者是一份文档，后者是一个多工作表的工作簿。");
+        return s;
+    }
+
+    SheetSpec sheet(const Object& o, int parentLine) {
+        static const std::vector<std::string> known = {"name", "each", "autofilter", "freeze_rows", "blocks", "charts"};
+        SheetSpec sh;
+        sh.line = parentLine;
+        sh.name = tmpl("", parentLine);
+        bool hasBlocks = false;
+        for (const auto& [k, line] : keys(o, known)) {
+            if (k == "name") sh.name = tmpl(text(o, k, line), line);
+            if (k == "each") sh.each = text(o, k, line);
+            if (k == "autofilter") sh.autofilter = flag(o, k, line);
+            if (k == "freeze_rows") sh.freezeRows = int(number(o, k, line, -1, 100));
+            if (k == "blocks") {
+                sh.blocks = blocks(*array(o.get(k), line, "blocks"), line);
+                hasBlocks = true;
+            }
+            if (k == "charts") {
+                auto arr = array(o.get(k), line, "charts");
+                for (std::size_t i = 0; i < arr->size(); ++i) sh.charts.push_back(chart(*object(arr->get(i), line, "charts 中的每一项"), line));
+            }
+        }
+        if (!hasBlocks) fail(parentLine, "工作表缺少 blocks。");
+        return sh;
+    }
+
+    ChartSpec chart(const Object& o, int parentLine) {
+        static const std::vector<std::string> known = {"type", "title", "categories", "series"};
+        ChartSpec c;
+        c.title = tmpl("", parentLine);
+        c.categories = tmpl("", parentLine);
+        for (const auto& [k, line] : keys(o, known)) {
+            if (k == "type") {
+                std::string t = text(o, k, line);
+                if (t == "column") c.type = ChartType::Column;
+                else if (t == "bar") c.type = ChartType::Bar;
+                else if (t == "pie") c.type = ChartType::Pie;
+                else fail(line, "图表类型" + q(t) + "无法识别。可用：column、bar、pie。");
+            }
+            if (k == "title") c.title = tmpl(text(o, k, line), line);
+            if (k == "categories") c.categories = tmpl(text(o, k, line), line);
+            if (k == "series") {
+                auto arr = array(o.get(k), line, "series");
+                for (std::size_t i = 0; i < arr->size(); ++i) {
+                    auto so = object(arr->get(i), line, "series 中的每一项");
+                    TextTemplate name = tmpl("", line), values = tmpl("", line);
+                    for (const auto& [sk, sl] : keys(*so, {"name", "values"})) {
+                        if (sk == "name") name = tmpl(text(*so, sk, sl), sl);
+                        if (sk == "values") values = tmpl(text(*so, sk, sl), sl);
+                    }
+                    c.series.emplace_back(std::move(name), std::move(values));
+                }
+            }
+        }
+        if (c.series.empty()) fail(parentLine, "图表至少需要一个 series。");
+        return c;
+    }
+
+    static std::shared_ptr<const FormTemplate::Spec> loadSpec(const std::string& dir, const std::string& name,
+                                                              std::set<std::string>& loading) {
+        if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos)
+            throw TemplateError("模板名" + q(name) + "无效：只能是 templates 下的一个文件夹名。");
+        std::string shown = "templates/" + name + "/layout.json";
+        std::string source = readFile(Poco::Path(dir).append(name + "/layout.json").toString(), shown);
+        Object::Ptr root;
+        try {
+            Poco::JSON::Parser parser(new Poco::JSON::ParseHandler(true));
+            auto v = parser.parse(source);
+            if (v.type() != typeid(Object::Ptr)) throw TemplateError(shown + ":1: 最外层应为 { … } 对象。");
+            root = v.extract<Object::Ptr>();
+        } catch (const Poco::Exception& e) {
+            throw TemplateError(shown + ": 不是有效的 JSON（" + e.message() + "）。请检查引号、逗号和括号是否成对。");
+        }
+        loading.insert(name);
+        Reader reader(shown, source, dir, loading);
+        auto s = reader.spec(*root);
+        loading.erase(name);
+        std::const_pointer_cast<FormTemplate::Spec>(s)->name = name;
+        return s;
+    }
+
+private:
+    std::string file_;
+    const std::string& src_;
+    std::string dir_;
+    std::set<std::string>& loading_;
+    std::size_t cursor_ = 0;
+    int line_ = 1;
+};
+
+/// Builds blocks and rows from specs for one data tree.
+class Builder {
+public:
+    Builder(const FormTemplate::Spec& spec, Scopes scopes) : spec_(spec), scopes_(std::move(scopes)) {}
+
+    void blocks(const std::vector<BlockSpec>& specs, std::vector<Block>& out) {
+        for (const auto& b : specs) block(b, out);
+    }
+
+    /// The sheets of one sheet entry: one, or one per item of its `each` list.
+    void sheets(const SheetSpec& s, const Document& page, std::vector<Sheet>& out) {
+        auto one = [&] {
+            Sheet sheet;
+            sheet.name = render(s.name);
+            sheet.flow.page = page.page;
+            sheet.flow.headerFooter = page.headerFooter;
+            sheet.autofilter = s.autofilter;
+            sheet.freezeRows = s.freezeRows;
+            blocks(s.blocks, sheet.flow.blocks);
+            for (const auto& c : s.charts) {
+                Chart chart;
+                chart.type = c.type;
+                chart.title = render(c.title);
+                chart.categories = render(c.categories);
+                for (const auto& [name, values] : c.series) chart.series.push_back({render(name), render(values)});
+                sheet.charts.push_back(std::move(chart));
+            }
+            out.push_back(std::move(sheet));
+        };
+        if (s.each.empty())
+            one();
+        else
+            forEach(s.each, spec_.file, s.line, one);
+    }
+
+private:
+    std::string render(const TextTemplate& t) const { return t.render(scopes_); }
+    bool test(const TextTemplate& cond) const { return render(cond) == "1"; }
+
+    template <class Fn>
+    void forEach(const std::string& path, const std::string& file, int line, Fn&& fn) {
+        const Value& list = resolvePath(scopes_, path, file, line);
+        if (list.isNull()) return;
+        if (list.kind() != Value::Kind::List)
+            throw TemplateError(file + ":" + std::to_string(line) + ": " + q(path) + "不是列表，不能用于 each。");
+        const auto& items = list.items();
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            Value loop = Value::map();
+            loop.set("@index", Value(model::Decimal::fromInt(std::int64_t(i) + 1)));
+            loop.set("@first", Value(i == 0));
+            loop.set("@last", Value(i + 1 == items.size()));
+            scopes_.push_back(&loop);
+            scopes_.push_back(&items[i]);
+            fn();
+            scopes_.pop_back();
+            scopes_.pop_back();
+        }
+    }
+
+    void block(const BlockSpec& b, std::vector<Block>& out) {
+        switch (b.kind) {
+        case BlockSpec::Kind::Heading: {
+            Heading h;
+            h.level = b.level;
+            h.text = render(b.text);
+            h.bookmark = b.bookmark;
+            h.style = b.style;
+            h.format = b.format;
+            if (!h.text.empty()) out.push_back(std::move(h));
+            break;
+        }
+        case BlockSpec::Kind::Paragraph:
+            out.push_back(Paragraph::plain(render(b.text), b.style, b.format));
+            break;
+        case BlockSpec::Kind::TextFile:
+            textFile(render(b.text), b, out);
+            break;
+        case BlockSpec::Kind::Table: {
+            Table t = b.table;
+            for (const auto& r : b.rows) rows(r, t.rows);
+            out.push_back(std::move(t));
+            break;
+        }
+        case BlockSpec::Kind::Spacer: out.push_back(Spacer{b.spacer}); break;
+        case BlockSpec::Kind::PageBreak: out.push_back(PageBreak{}); break;
+        case BlockSpec::Kind::Signature: {
+            Signature s;
+            for (const auto& l : b.lines) s.lines.push_back(render(l));
+            s.style = b.style;
+            out.push_back(std::move(s));
+            break;
+        }
+        case BlockSpec::Kind::Each:
+            forEach(b.path, spec_.file, b.line, [&] { blocks(b.blocks, out); });
+            break;
+        case BlockSpec::Kind::If: blocks(test(*b.condition) ? b.blocks : b.elseBlocks, out); break;
+        case BlockSpec::Kind::Include: {
+            Builder inner(*b.include, scopes_);
+            inner.blocks(b.include->blocks, out);
+            break;
+        }
+        }
+    }
+
+    /// A snippet's output: paragraphs split at blank lines; a paragraph starting with "#"
+    /// is a heading of that many levels ("## （一）资金情况").
+    void textFile(const std::string& text, const BlockSpec& b, std::vector<Block>& out) {
+        std::vector<std::string> paragraphs;
+        std::string cur;
+        std::istringstream in(text);
+        std::string line;
+        auto flush = [&] {
+            auto s = cur.find_first_not_of(" \n");
+            if (s != std::string::npos) {
+                auto e = cur.find_last_not_of(" \n");
+                paragraphs.push_back(cur.substr(s, e - s + 1));
+            }
+            cur.clear();
+        };
+        while (std::getline(in, line)) {
+            if (line.find_first_not_of(" \t\r") == std::string::npos) {
+                flush();
+                continue;
+            }
+            if (!line.empty() && line.back() == '\r') line.pop_back();
+            cur += (cur.empty() ? "" : "\n") + line;
+        }
+        flush();
+        for (auto& p : paragraphs) {
+            if (p[0] == '#') {
+                int level = int(p.find_first_not_of('#'));
+                Heading h;
+                h.level = level;
+                h.text = p.substr(std::size_t(level));
+                h.text.erase(0, h.text.find_first_not_of(' '));
+                h.style = TextStyle{level == 1 ? FontRole::Heading : FontRole::Kai, b.style.sizePt + (level == 1 ? 2 : 0), level == 1};
+                h.format = ParagraphFormat{Align::Left, level == 1 ? 0.0 : 2.0, b.format.lineSpacing, 6.0, 3.0};
+                out.push_back(std::move(h));
+            } else {
+                // Line breaks inside a paragraph of a snippet are soft: the text reflows.
+                p.erase(std::remove(p.begin(), p.end(), '\n'), p.end());
+                out.push_back(Paragraph::plain(p, b.style, b.format));
+            }
+        }
+    }
+
+    void rows(const RowSpec& r, std::vector<TableRow>& out) {
+        switch (r.kind) {
+        case RowSpec::Kind::Cells: {
+            TableRow row;
+            row.minHeightMm = r.minHeight;
+            for (const auto& c : r.cells) row.cells.push_back(cell(c));
+            out.push_back(std::move(row));
+            break;
+        }
+        case RowSpec::Kind::If:
+            for (const auto& x : test(*r.condition) ? r.rows : r.elseRows) rows(x, out);
+            break;
+        case RowSpec::Kind::Each: {
+            std::size_t first = out.size();
+            forEach(r.path, spec_.file, r.line, [&] {
+                for (const auto& x : r.rows) rows(x, out);
+            });
+            merge(out, first, r.merge);
+            break;
+        }
+        }
+    }
+
+    /// Merges equal neighbours down the listed columns of the rows from `first` on; a column's
+    /// runs never cross the runs of the columns before it (二级 within 一级).
+    static void merge(std::vector<TableRow>& rows, std::size_t first, const std::vector<int>& columns) {
+        if (columns.empty() || rows.size() <= first) return;
+        std::vector<std::size_t> runStart(rows.size(), first);
+        std::vector<bool> boundary(rows.size(), false);
+        boundary[first] = true;
+        std::vector<std::vector<bool>> removed(rows.size(), std::vector<bool>(columns.size(), false));
+        for (std::size_t m = 0; m < columns.size(); ++m) {
+            int col = columns[m];
+            std::size_t start = first;
+            for (std::size_t i = first + 1; i <= rows.size(); ++i) {
+                bool end = i == rows.size() || boundary[i] || textAt(rows[i], col) != textAt(rows[start], col);
+                if (!end) continue;
+                if (i - start > 1) {
+                    if (Cell* c = cellAt(rows[start], col)) c->rowspan = int(i - start);
+                    for (std::size_t k = start + 1; k < i; ++k) removed[k][m] = true;
+                }
+                if (i < rows.size()) boundary[i] = true;
+                start = i;
+            }
+        }
+        for (std::size_t i = first; i < rows.size(); ++i)
+            for (std::size_t m = columns.size(); m-- > 0;)
+                if (removed[i][m] && std::size_t(columns[m]) < rows[i].cells.size())
+                    rows[i].cells.erase(rows[i].cells.begin() + columns[m]);
+    }
+    static Cell* cellAt(TableRow& row, int col) { return std::size_t(col) < row.cells.size() ? &row.cells[std::size_t(col)] : nullptr; }
+    static std::string textAt(TableRow& row, int col) {
+        Cell* c = cellAt(row, col);
+        return c ? c->text : std::string();
+    }
+
+    Cell cell(const CellSpec& s) {
+        Cell c;
+        c.colspan = s.colspan;
+        c.rowspan = s.rowspan;
+        c.align = s.align;
+        c.bold = s.bold;
+        c.role = s.role;
+        c.sizePt = s.size;
+        if (!s.valuePath.empty()) {
+            const Value& v = resolvePath(scopes_, s.valuePath, spec_.file, s.line);
+            c.number = true;
+            if (v.kind() == Value::Kind::Number) {
+                c.value = v.asNumber();
+                c.text = *formatNumber(v.asNumber(), s.format.filter, s.format.places);
+                c.numberFormat = s.format.xlsx();
+            } else if (v.isNull()) {
+                c.text = s.empty;
+                c.align = c.align == Align::Auto ? Align::Center : c.align;
+            } else {
+                throw TemplateError(spec_.file + ":" + std::to_string(s.line) + ": " + q(s.valuePath) + "不是数字，实际为" +
+                                    q(v.toText()) + "；文字请用 text。");
+            }
+        }
+        if (s.hasText) c.text = render(s.text);
+        if (s.formula && c.value) c.formula = render(*s.formula);
+        if (s.id) c.id = render(*s.id);
+        return c;
+    }
+
+    const FormTemplate::Spec& spec_;
+    Scopes scopes_;
+};
+
+} // namespace
+
+FormTemplate FormTemplate::load(const std::string& templatesDir, const std::string& name) {
+    std::set<std::string> loading;
+    FormTemplate t;
+    t.spec_ = Reader::loadSpec(templatesDir, name, loading);
+    return t;
+}
+
+namespace {
+Document frame(const FormTemplate::Spec& spec, const Scopes& scopes, const Value& data, const FixedDate& created) {
+    Document doc;
+    doc.meta.title = spec.title.render(scopes);
+    doc.meta.subject = spec.subject.render(scopes);
+    doc.meta.keywords = spec.keywords.render(scopes);
+    if (const Value* a = data.get("authority")) doc.meta.author = a->toText();
+    doc.meta.created = created;
+    doc.page = spec.page;
+    doc.headerFooter = spec.headerFooter;
+    doc.headerFooter.headerText = spec.headerText.render(scopes);
+    return doc;
+}
+} // namespace
+
+bool FormTemplate::isWorkbook() const { return !spec_->sheets.empty(); }
+
+Workbook FormTemplate::buildWorkbook(const Value& data, const FixedDate& created) const {
+    if (!isWorkbook()) throw TemplateError(spec_->file + ": 这是文档模板（blocks），不是工作簿模板（sheets）。");
+    Scopes scopes{&data};
+    Document page = frame(*spec_, scopes, data, created);
+    Workbook book;
+    book.meta = page.meta;
+    Builder builder(*spec_, scopes);
+    for (const auto& s : spec_->sheets) builder.sheets(s, page, book.sheets);
+    return book;
+}
+
+Document FormTemplate::build(const Value& data, const FixedDate& created) const {
+    if (isWorkbook()) throw TemplateError(spec_->file + ": 这是工作簿模板（sheets），不是文档模板（blocks）。");
+    Scopes scopes{&data};
+    Document doc = frame(*spec_, scopes, data, created);
+    Builder(*spec_, scopes).blocks(spec_->blocks, doc.blocks);
+    return doc;
+}
+
+std::string FormTemplate::fileStem(const Value& data) const {
+    std::string stem = spec_->fileStem.render(data);
+    return stem.empty() ? spec_->name : stem;
+}
+
+const std::string& FormTemplate::name() const { return spec_->name; }
+
+FixedDate fixedDate(const std::string& iso) {
+    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') throw TemplateError("日期应为 YYYY-MM-DD，实际为" + q(iso) + "。");
+    FixedDate d;
+    try {
+        d.year = std::stoi(iso.substr(0, 4));
+        d.month = std::stoi(iso.substr(5, 2));
+        d.day = std::stoi(iso.substr(8, 2));
+    } catch (const std::exception&) {
+        throw TemplateError("日期应为 YYYY-MM-DD，实际为" + q(iso) + "。");
+    }
+    return d;
+}
+
+} // namespace jixiao::layout

@@ -1,0 +1,48 @@
+#pragma once
+
+#include "layout/document.h"
+#include "layout/template_text.h"
+#include "layout/value.h"
+
+#include <memory>
+#include <string>
+
+namespace jixiao::layout {
+
+/// A document template: `templates/<name>/layout.json` (page setup, blocks, tables with
+/// column widths, header rows, merges and bindings) plus the text snippets it names. Parsed
+/// once per run and then built for each project or department; see templates/README.md.
+class FormTemplate {
+public:
+    /// Loads `<templatesDir>/<name>/layout.json`. Throws TemplateError naming file, line and,
+    /// for unknown keys, the closest known one.
+    static FormTemplate load(const std::string& templatesDir, const std::string& name);
+
+    /// Builds the document for `data` (a context from layout/context.h), dated `created`.
+    /// Throws TemplateError when the template describes a workbook (`sheets`).
+    Document build(const Value& data, const FixedDate& created) const;
+
+    /// True when the template describes a multi-sheet workbook (`sheets` instead of `blocks`).
+    bool isWorkbook() const;
+
+    /// Builds the workbook of a `sheets` template: one sheet per entry, or per item of the
+    /// entry's `each` list, with its flow, filter, frozen rows and charts.
+    Workbook buildWorkbook(const Value& data, const FixedDate& created) const;
+
+    /// The output file stem the template asks for (`"file": "{{project.code}}_自评表"`),
+    /// before publish makes it safe.
+    std::string fileStem(const Value& data) const;
+
+    /// The template's name (its folder).
+    const std::string& name() const;
+
+    struct Spec;
+
+private:
+    std::shared_ptr<const Spec> spec_;
+};
+
+/// "2025-03-05" → a FixedDate at midnight China time; throws TemplateError for anything else.
+FixedDate fixedDate(const std::string& isoDate);
+
+} // namespace jixiao::layout

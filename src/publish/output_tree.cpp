@@ -1,0 +1,57 @@
+#include "publish/output_tree.h"
+
+#include "publish/atomic_file.h"
+#include "publish/json_writer.h"
+
+#include <Poco/DigestEngine.h>
+#include <Poco/SHA2Engine.h>
+
+#include <algorithm>
+
+namespace jixiao::publish {
+
+std::string sha256Hex(const std::string& bytes) {
+    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    engine.update(bytes.data(), static_cast<unsigned>(bytes.size()));
+    return Poco::DigestEngine::digestToHex(engine.digest());
+}
+
+OutputTree::OutputTree(std::string root) : root_(std::move(root)) {}
+
+std::string OutputTree::write(const std::string& folder, const std::string& stem, const std::string& ext,
+                              const std::string& bytes, const std::string& kind, std::vector<std::string> sources) {
+    std::string rel = folder.empty() ? std::string() : safeName(folder) + "/";
+    rel += safeName(stem) + ext;
+    writeFileAtomic(root_ + "/" + rel, bytes);
+    ManifestEntry e{rel, bytes.size(), sha256Hex(bytes), kind, std::move(sources)};
+    std::lock_guard<std::mutex> lock(mutex_);
+    entries_.push_back(std::move(e));
+    return rel;
+}
+
+std::vector<ManifestEntry> OutputTree::entries() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto out = entries_;
+    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    return out;
+}
+
+std::string OutputTree::manifestJson() const {
+    JsonNode files = JsonNode::array();
+    for (const auto& e : entries()) {
+        JsonNode f = JsonNode::object();
+        f.set("path", JsonNode::string(e.path));
+        f.set("bytes", JsonNode::integer(static_cast<long long>(e.bytes)));
+        f.set("sha256", JsonNode::string(e.sha256));
+        f.set("kind", JsonNode::string(e.kind));
+        JsonNode sources = JsonNode::array();
+        for (const auto& s : e.sources) sources.push(JsonNode::string(s));
+        f.set("sources", std::move(sources));
+        files.push(std::move(f));
+    }
+    JsonNode root = JsonNode::object();
+    root.set("files", std::move(files));
+    return toJson(root);
+}
+
+} // namespace jixiao::publish

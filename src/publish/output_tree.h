@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstddef>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace jixiao::publish {
+
+/// One file of a run's output, as the manifest lists it.
+struct ManifestEntry {
+    std::string path;                  ///< relative to the output root, "/" separated
+    std::size_t bytes = 0;
+    std::string sha256;                ///< lowercase hex
+    std::string kind;                  ///< e.g. 项目支出绩效自评表
+    std::vector<std::string> sources;  ///< source rows, e.g. "项目.xlsx[项目清单!5]"
+};
+
+/// SHA-256 of `bytes` as lowercase hex.
+std::string sha256Hex(const std::string& bytes);
+
+/// The output folder of a run. Every file is written atomically under a name made safe
+/// from user data (a project named "a/../b" can never leave the folder), and remembered for
+/// the manifest. Safe to use from several worker threads.
+class OutputTree {
+public:
+    explicit OutputTree(std::string root);
+
+    /// Writes `bytes` to `<root>/<folder>/<stem><ext>`; `folder` and `stem` are made safe
+    /// (folder may be empty). Returns the relative path. Throws OutputError.
+    std::string write(const std::string& folder, const std::string& stem, const std::string& ext,
+                      const std::string& bytes, const std::string& kind, std::vector<std::string> sources = {});
+
+    /// Everything written so far, sorted by path.
+    std::vector<ManifestEntry> entries() const;
+
+    /// The manifest: every file with bytes, SHA-256, kind and source rows, sorted by path.
+    std::string manifestJson() const;
+
+    const std::string& root() const { return root_; }
+
+private:
+    std::string root_;
+    mutable std::mutex mutex_;
+    std::vector<ManifestEntry> entries_;
+};
+
+} // namespace jixiao::publish

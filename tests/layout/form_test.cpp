@@ -1,0 +1,151 @@
+#include "layout/form.h"
+
+#include <catch2/catch.hpp>
+
+#include <Poco/File.h>
+#include <Poco/TemporaryFile.h>
+
+#include <fstream>
+
+using namespace jixiao::layout;
+using jixiao::model::Decimal;
+
+namespace {
+
+/// A templates folder with one form written in the test.
+struct Templates {
+    Poco::TemporaryFile dir;
+    Templates(const std::string& name, const std::string& json) {
+        Poco::File(dir.path() + "/" + name).createDirectories();
+        std::ofstream(dir.path() + "/" + name + "/layout.json") << json;
+    }
+    void add(const std::string& rel, const std::string& text) const { std::ofstream(dir.path() + "/" + rel) << text; }
+};
+
+Value data() {
+    Value root = Value::map();
+    root.set("authority", "测试县财政局");
+    Value& p = root.set("project", Value::map());
+    p.set("name", "示例项目");
+    p.set("rate", *Decimal::parse("0.862"));
+    p.set("none", Value());
+    Value& list = p.set("indicators", Value::list());
+    const char* rows[][3] = {{"产出指标", "数量指标", "a"}, {"产出指标", "数量指标", "b"}, {"产出指标", "质量指标", "c"},
+                             {"效益指标", "社会效益指标", "d"}};
+    for (auto& r : rows) {
+        Value& i = list.push(Value::map());
+        i.set("level1", r[0]);
+        i.set("level2", r[1]);
+        i.set("level3", r[2]);
+        i.set("score", Decimal::fromInt(5));
+    }
+    return root;
+}
+
+std::string loadError(const std::string& json) {
+    Templates t("f", json);
+    try {
+        FormTemplate::load(t.dir.path(), "f");
+    } catch (const TemplateError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+} // namespace
+
+TEST_CASE("a layout builds a document with merged loop rows and number cells", "[layout]") {
+    Templates t("f", R"J({
+  "title": "{{project.name}}自评表",
+  "file": "{{project.name}}_表",
+  "blocks": [
+    { "heading": "标题", "level": 1 },
+    { "table": { "columns": [1, 1, 1, 1], "header_rows": 1, "rows": [
+      [ "一级", "二级", "三级", "得分" ],
+      { "each": "project.indicators", "merge": [0, 1], "rows": [
+        [ "{{level1}}", "{{level2}}", "{{level3}}", { "value": "score", "format": "fixed:2", "id": "s{{@index}}" } ] ] },
+      [ { "text": "执行率", "colspan": 2 }, { "value": "project.rate", "format": "percent:2", "formula": "=SUM({s*})" },
+        { "value": "project.none", "format": "money" } ]
+    ] } }
+  ]
+})J");
+    auto form = FormTemplate::load(t.dir.path(), "f");
+    Document doc = form.build(data(), fixedDate("2025-03-05"));
+    CHECK(doc.meta.title == "示例项目自评表");
+    CHECK(doc.meta.author == "测试县财政局");
+    CHECK(doc.meta.created.month == 3);
+    CHECK(form.fileStem(data()) == "示例项目_表");
+    REQUIRE(doc.blocks.size() == 2);
+    const auto& table = std::get<Table>(doc.blocks[1]);
+    REQUIRE(table.rows.size() == 6);
+    // 产出指标 spans three rows, 数量指标 two; 效益指标 and 社会效益指标 one each.
+    CHECK(table.rows[1].cells[0].rowspan == 3);
+    CHECK(table.rows[1].cells[1].rowspan == 2);
+    CHECK(table.rows[2].cells.size() == 2);
+    CHECK(table.rows[3].cells.size() == 3);
+    CHECK(table.rows[3].cells[0].text == "质量指标");
+    CHECK(table.rows[4].cells.size() == 4);
+    CHECK(table.rows[1].cells[3].text == "5.00");
+    CHECK(table.rows[1].cells[3].numberFormat == "0.00");
+    CHECK(table.rows[1].cells[3].id == "s1");
+    const auto& rate = table.rows[5].cells[1];
+    CHECK(rate.text == "86.20%");
+    CHECK(rate.value->toString() == "0.862");
+    CHECK(rate.numberFormat == "0.00%");
+    CHECK(rate.formula == "=SUM({s*})");
+    CHECK(table.rows[5].cells[2].text == "—");
+    CHECK_FALSE(table.rows[5].cells[2].value);
+    CHECK_NOTHROW(placeCells(table));
+}
+
+TEST_CASE("text files become headings and paragraphs", "[layout]") {
+    Templates t("f", R"({ "blocks": [ { "text_file": "f/body.txt", "size": 14 } ] })");
+    t.add("f/body.txt", "# 一、基本情况\n\n{{project.name}}的执行率为\n{{project.rate|percent}}。\n\n## （一）概况\n\n第二段。\n");
+    Document doc = FormTemplate::load(t.dir.path(), "f").build(data(), fixedDate("2025-03-05"));
+    REQUIRE(doc.blocks.size() == 4);
+    CHECK(std::get<Heading>(doc.blocks[0]).text == "一、基本情况");
+    CHECK(std::get<Heading>(doc.blocks[0]).level == 1);
+    CHECK(std::get<Paragraph>(doc.blocks[1]).text() == "示例项目的执行率为86.20%。");
+    CHECK(std::get<Heading>(doc.blocks[2]).level == 2);
+}
+
+TEST_CASE("layout mistakes name the file, the line and a suggestion", "[layout]") {
+    CHECK(loadError("{ \"blocks\": [\n  { \"paragraf\": \"x\" } ] }") ==
+          "templates/f/layout.json:2: 未知的设置“paragraf”。是否指“paragraph”？");
+    CHECK(loadError("{ \"blocks\": [ { \"table\": {\n \"rows\": [] } } ] }") ==
+          "templates/f/layout.json:1: table 需要 columns（各列宽度）。");
+    CHECK(loadError("{ \"blocks\": [\n\n { \"paragraph\": \"{{#if x}}\" } ] }") ==
+          "templates/f/layout.json:3: {{#if}} 没有对应的 {{/if}}。");
+    CHECK(loadError("{ \"blocks\": [ ").rfind("templates/f/layout.json: 不是有效的 JSON（", 0) == 0);
+    CHECK(loadError("{ \"blocks\": [ { \"text_file\": \"../etc/passwd\" } ] }") ==
+          "templates/f/layout.json:1: text_file 应为 templates 文件夹内的相对路径，实际为“../etc/passwd”。");
+    CHECK(loadError("{ \"blocks\": [ { \"include\": \"f\" } ] }") ==
+          "templates/f/layout.json:1: include “f”形成了循环引用。");
+}
+
+TEST_CASE("an unknown field is reported when the document is built", "[layout]") {
+    Templates t("f", "{ \"blocks\": [\n { \"paragraph\": \"{{project.nam}}\" } ] }");
+    auto form = FormTemplate::load(t.dir.path(), "f");
+    try {
+        form.build(data(), fixedDate("2025-03-05"));
+        FAIL("no error");
+    } catch (const TemplateError& e) {
+        CHECK(std::string(e.what()) == "templates/f/layout.json:2: 未知字段“project.nam”。是否指“project.name”？");
+    }
+}
+
+TEST_CASE("a sheets template builds a workbook with one sheet per item", "[layout]") {
+    Templates t("f", R"({ "title": "汇总", "sheets": [
+      { "name": "全部", "autofilter": true, "blocks": [ { "paragraph": "x" } ],
+        "charts": [ { "type": "pie", "title": "分布", "categories": "{c*}", "series": [ { "name": "n", "values": "{v*}" } ] } ] },
+      { "name": "{{level3}}", "each": "project.indicators", "blocks": [ { "paragraph": "{{level1}}" } ] } ] })");
+    auto form = FormTemplate::load(t.dir.path(), "f");
+    CHECK(form.isWorkbook());
+    Workbook book = form.buildWorkbook(data(), fixedDate("2025-03-05"));
+    REQUIRE(book.sheets.size() == 5);
+    CHECK(book.meta.title == "汇总");
+    CHECK(book.sheets[0].autofilter);
+    CHECK(book.sheets[0].charts[0].type == ChartType::Pie);
+    CHECK(book.sheets[4].name == "d");
+    CHECK_THROWS_AS(form.build(data(), fixedDate("2025-03-05")), TemplateError);
+}
