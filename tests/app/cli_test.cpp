@@ -119,3 +119,66 @@ TEST_CASE("check reports a bad number with its position and exits 65", "[app]") 
     CHECK(r.err.find("预算执行.csv[C2] 错误：第2行“全年预算数”应为数字，实际为“约30万”。"
                      "提示：请只填写数字，如 1234.50；可以带千分位逗号或百分号。\n") != std::string::npos);
 }
+
+TEST_CASE("the broken sample reports its 20 deliberate mistakes at their positions", "[app]") {
+    auto r = jixiao(std::string("check ") + JIXIAO_SOURCE_DIR + "/samples/broken");
+    CHECK(r.code == 65);
+    CHECK(r.out.find("错误 20 条，警告 0 条\n") != std::string::npos);
+    // One line per mistake of samples/broken/README.md, in its order of files.
+    const char* expected[] = {
+        "dataset.json 错误：“公开日期”不是有效日期：“2025-13-01”。",
+        "单位.csv[A6] 错误：单位编码“301001”重复：第3行已有同一编码。",
+        "项目.csv[G3] 错误：第3行“是否涉密”应为“是/否”或“涉密/非密”，实际为“不详”。",
+        "项目.csv[H3] 错误：第3行“实施期”的结束年份早于开始年份：“2025-2023”。",
+        "项目.csv[B4] 错误：第4行“项目名称”不能为空。",
+        "项目.csv[6] 错误：项目“QH005”的单位编码“309”在单位表中不存在。",
+        "项目.csv[6] 错误：项目“QH005”在预算执行表中没有数据。",
+        "项目.csv[6] 错误：项目“QH005”在绩效指标表中没有指标。",
+        "项目.csv[A7] 错误：项目编码“QH001”重复：第2行已有同一编码。",
+        "预算执行.csv[E4] 错误：第4行“全年执行数”应为数字，实际为“约35万”。",
+        "预算执行.csv[B7] 错误：第7行“资金类别”无法识别：“中央补助资金”。",
+        "预算执行.csv[D9] 错误：第9行“全年预算数”不能为负数，实际为“-45.00”。",
+        "预算执行.csv[A11] 错误：预算执行表第11行的项目编码“QH009”在项目表中不存在。",
+        "绩效指标.xlsx[Sheet1!I3] 错误：第3行“分值”应为数字，实际为“十分”。",
+        "绩效指标.xlsx[Sheet1!F4] 错误：第4行“指标性质”无法识别：“约等于”。",
+        "绩效指标.xlsx[Sheet1!7] 错误：第7行“一级指标”为“其他指标”，不是评分规则“national-2020”中的一级指标",
+        "绩效指标.xlsx[Sheet1!34] 错误：第34行“实际完成值”应为定性指标的评价用语，实际为“还行”",
+        "绩效指标.xlsx[Sheet1!A38] 错误：绩效指标表第38行的项目编码“QH008”在项目表中不存在。",
+        "绩效指标.xlsx[Sheet1!A39] 错误：绩效指标表第39行应填写“项目编码”或“单位编码”中的一个，两者都为空。",
+        "部门整体.csv[1] 错误：“部门整体”表缺少必需的列“单位编码”。提示：第A列“单位编”是否指“单位编码”？",
+    };
+    for (const char* line : expected) {
+        INFO(line);
+        bool found = r.err.find(std::string("\n") + line) != std::string::npos || r.err.rfind(line, 0) == 0;
+        CHECK(found);
+    }
+    CHECK(r.err.find("部门整体.csv[A1] 说明：无法识别的列名“单位编”，是否指“单位编码”？") != std::string::npos);
+}
+
+TEST_CASE("run writes documents, results.json and a manifest, byte-identical twice", "[app]") {
+    Poco::TemporaryFile a, b;
+    std::string tiny = std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny";
+    auto first = jixiao("run " + tiny + " -o " + a.path() + " --date 2025-03-05 --jobs 2");
+    INFO(first.err);
+    REQUIRE(first.code == 0);
+    auto second = jixiao("run " + tiny + " -o " + b.path() + " --date 2025-03-05 --jobs 1");
+    REQUIRE(second.code == 0);
+    std::string manifest = slurp(a.path() + "/manifest.json");
+    CHECK(manifest == slurp(b.path() + "/manifest.json"));
+    CHECK(manifest.find("\"path\": \"results.json\"") != std::string::npos);
+    CHECK(manifest.find("项目支出绩效自评表.pdf") != std::string::npos);
+    CHECK(manifest.find("项目支出绩效自评表.xlsx") != std::string::npos);
+    CHECK(manifest.find("绩效自评报告.pdf") != std::string::npos);
+    CHECK(manifest.find("部门整体支出绩效自评表.pdf") != std::string::npos);
+    CHECK(manifest.find("年度绩效自评汇总表.xlsx") != std::string::npos);
+    CHECK(slurp(a.path() + "/results.json").find("\"year\": 2024") != std::string::npos);
+}
+
+TEST_CASE("run refuses a bad date and a bad job count", "[app]") {
+    auto date = jixiao("run x -o y --date 2025-02-30");
+    CHECK(date.code == 64);
+    CHECK(date.err.find("jixiao：--date 应为 YYYY-MM-DD 格式的日期，实际为“2025-02-30”。\n") == 0);
+    auto jobs = jixiao("run x -o y --jobs 0");
+    CHECK(jobs.code == 64);
+    CHECK(jobs.err.find("jixiao：--jobs 应为1到256之间的整数，实际为“0”。\n") == 0);
+}
