@@ -1,0 +1,53 @@
+#pragma once
+
+#include "layout/document.h"
+
+#include <string>
+
+namespace jixiao::render {
+
+/// How to render an XLSX workbook.
+struct XlsxOptions {
+    /// Directory for the private temporary files libxlsxwriter needs (it can only write to a
+    /// path); empty = "/tmp". The files are removed before renderXlsx returns.
+    std::string tempDir;
+    /// Tab name of the sheet in the single-Document form; empty = the document's title.
+    std::string sheetName;
+};
+
+/// Renders one Document as a one-sheet workbook and returns the XLSX bytes (publish writes
+/// them atomically). See the Workbook form for how the flow becomes a sheet.
+std::string renderXlsx(const layout::Document& doc, const XlsxOptions& options = {});
+
+/// Renders a workbook and returns the XLSX bytes. The same Workbook always gives the same
+/// bytes: core properties carry Metadata::created and libxlsxwriter 1.1.4 stamps every zip
+/// entry 1980-01-01.
+///
+/// Each sheet's flow runs down the sheet. The column grid is the union of the column edges of
+/// all tables in the flow (each table scaled to the type area as in the PDF), so every table
+/// keeps its own widths and a table column that covers several grid columns becomes a merged
+/// range. Headings, paragraphs and signature lines are rows merged across the whole grid; row
+/// heights are estimated from the text (CJK characters one em wide, others half) because
+/// neither Excel nor LibreOffice fits merged cells. Table cells are bordered, wrapped and
+/// vertically centred; header rows bold, centred and grey. A cell with `value` is a number cell
+/// with its number format (a percentage format expects the fraction: 0.862 for 86.20%); a cell
+/// with `formula` is a formula whose `{id}` / `{prefix*}` references are resolved to A1
+/// references (a prefix range becomes "F10:F24" when its cells are contiguous in one column
+/// or row, else a comma list), cached with `value`.
+///
+/// Print setup: A4, the flow's orientation and margins, one page wide (unless the flow has
+/// page breaks: Excel ignores manual breaks under fit-to-page, so such sheets print at 100%
+/// with the widths already fitted to the type area), footer page numbers ("第 &P 页 共 &N 页" or
+/// "— &P —"), the header rows of the sheet's longest table repeated on every page.
+///
+/// Throws RenderError on libxlsxwriter failures, file errors, unknown or duplicate cell ids,
+/// non-contiguous chart ranges, and on an empty workbook; layout::LayoutError on malformed
+/// tables.
+std::string renderXlsx(const layout::Workbook& book, const XlsxOptions& options = {});
+
+/// The tab name a requested sheet name becomes: the characters []:*?/\ replaced by "_",
+/// leading and trailing apostrophes dropped, at most 31 characters, "Sheet" when nothing is
+/// left. Uniqueness among a workbook's tabs is settled by renderXlsx (suffixes "(2)", "(3)"…).
+std::string sheetNameFor(const std::string& requested);
+
+} // namespace jixiao::render

@@ -1,0 +1,547 @@
+#include "layout/document.h"
+#include "model/decimal.h"
+#include "render/render_error.h"
+#include "render/xlsx_writer.h"
+
+#include <Poco/StreamCopier.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
+
+#include <catch2/catch.hpp>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+#include <vector>
+
+// The workbook is checked part by part after unzipping it in memory (structure, not bytes);
+// one test converts it with LibreOffice (package libreoffice-calc-nogui) to prove it opens.
+
+namespace fs = std::filesystem;
+using namespace jixiao;
+using layout::Cell;
+using layout::Document;
+using layout::Table;
+using layout::TableRow;
+using model::Decimal;
+
+namespace {
+
+Decimal dec(const char* text) { return *Decimal::parse(text); }
+
+Cell money(const char* text, const std::string& id = {}) {
+    Cell c = Cell::figure(text, dec(text), "#,##0.00");
+    c.id = id;
+    return c;
+}
+
+Cell score(const char* text, const std::string& id) {
+    Cell c = Cell::figure(text, dec(text), "0.00");
+    c.id = id;
+    return c;
+}
+
+Cell formula(std::string text, const char* value, std::string printed, std::string format) {
+    Cell c = Cell::figure(std::move(printed), dec(value), std::move(format));
+    c.formula = std::move(text);
+    return c;
+}
+
+Cell dash() { return Cell::figure("—"); }
+
+layout::Metadata metadata() {
+    layout::Metadata m;
+    m.title = "项目支出绩效自评表（2024年度）";
+    m.author = "某县财政局";
+    m.subject = "绩效自评";
+    m.keywords = "绩效,自评";
+    m.created = layout::FixedDate{2025, 3, 5, 9, 30, 0, 480};
+    return m;
+}
+
+// The national 项目支出绩效自评表: a title, a funding block whose 执行率 and 得分 are formulas,
+// and an indicator table with two header rows and 一级/二级 cells merged over many rows.
+// Column widths are chosen so both tables share the indicator table's eight-column grid
+// (the funding table's first column covers two of its columns).
+Document selfEvaluation() {
+    Document doc;
+    doc.meta = metadata();
+    layout::Heading title;
+    title.text = "项目支出绩效自评表";
+    title.style = layout::TextStyle{layout::FontRole::Title, 18.0, true};
+    title.format.align = layout::Align::Center;
+    doc.blocks.push_back(title);
+    layout::ParagraphFormat centred;
+    centred.align = layout::Align::Center;
+    doc.blocks.push_back(layout::Paragraph::plain("（2024年度）", {}, centred));
+
+    Table funding;
+    funding.columnWidths = {19, 20, 14, 14, 9, 9, 25};
+    funding.headerRows = 1;
+    funding.rows.push_back(TableRow{{Cell::label("项目资金（万元）"), Cell::label("年初预算数"),
+                                     Cell::label("全年预算数"), Cell::label("全年执行数"), Cell::label("分值"),
+                                     Cell::label("执行率"), Cell::label("得分")}});
+    funding.rows.push_back(TableRow{{Cell::label("年度资金总额"), money("120"), money("100", "budget"),
+                                     money("86.2", "exec"), score("10", "weight"),
+                                     formula("={exec}/{budget}", "0.862", "86.20%", "0.00%"),
+                                     formula("=MIN({exec}/{budget},1)*{weight}", "8.62", "8.62", "0.00")}});
+    funding.rows.push_back(TableRow{{Cell::label("其中：当年财政拨款"), money("100"), money("80"), money("70"),
+                                     dash(), dash(), dash()}});
+    funding.rows.push_back(TableRow{{Cell::label("上年结转资金"), money("20"), money("20"), money("16.2"),
+                                     dash(), dash(), dash()}});
+    funding.rows.push_back(TableRow{{Cell::label("其他资金"), money("0"), money("0"), money("0"), dash(), dash(),
+                                     dash()}});
+    doc.blocks.push_back(funding);
+
+    Table indicators;
+    indicators.columnWidths = {9, 10, 20, 14, 14, 9, 9, 25};
+    indicators.headerRows = 2;
+    indicators.rows.push_back(TableRow{{Cell::label("一级指标", 1, 2), Cell::label("二级指标", 1, 2),
+                                        Cell::label("三级指标", 1, 2), Cell::label("指标值", 2),
+                                        Cell::label("评分", 2), Cell::label("偏差原因分析及改进措施", 1, 2)}});
+    indicators.rows.push_back(TableRow{{Cell::label("年度指标值"), Cell::label("实际完成值"),
+                                        Cell::label("分值"), Cell::label("得分")}});
+    struct Group {
+        const char* first;
+        std::vector<std::pair<const char*, int>> seconds;
+    };
+    const std::vector<Group> groups = {
+        {"产出指标", {{"数量指标", 4}, {"质量指标", 4}, {"时效指标", 4}}},
+        {"效益指标", {{"社会效益指标", 2}, {"可持续影响指标", 2}}},
+        {"满意度指标", {{"服务对象满意度指标", 2}}},
+    };
+    int n = 0;
+    for (const Group& g : groups) {
+        int rows = 0;
+        for (const auto& s : g.seconds) rows += s.second;
+        bool firstOfGroup = true;
+        for (const auto& [second, count] : g.seconds) {
+            for (int i = 0; i < count; ++i) {
+                ++n;
+                TableRow row;
+                if (firstOfGroup) row.cells.push_back(Cell::label(g.first, 1, rows));
+                if (i == 0) row.cells.push_back(Cell::label(second, 1, count));
+                firstOfGroup = false;
+                row.cells.push_back(Cell::label("指标" + std::to_string(n) + "：完成农村公路养护里程"));
+                row.cells.push_back(Cell::label("≥120公里"));
+                row.cells.push_back(Cell::label("118公里"));
+                row.cells.push_back(score("5", "w." + std::to_string(n)));
+                row.cells.push_back(score("4.5", "score." + std::to_string(n)));
+                row.cells.push_back(Cell::label(n % 5 == 0 ? "受汛期影响，部分路段养护推迟至次年一季度，已督促施工单位"
+                                                             "制定赶工计划并加强质量抽检，下一年度将提前安排。"
+                                                           : ""));
+                indicators.rows.push_back(std::move(row));
+            }
+        }
+    }
+    indicators.rows.push_back(TableRow{{Cell::label("总分", 5), formula("=SUM({w.*})", "90", "90.00", "0.00"),
+                                        formula("=SUM({score.*})", "81", "81.00", "0.00"),
+                                        Cell::label("自评等级：良")}});
+    doc.blocks.push_back(indicators);
+    return doc;
+}
+
+std::map<std::string, std::string> unzip(const std::string& bytes) {
+    std::istringstream in(bytes);
+    Poco::Zip::ZipArchive archive(in);
+    std::map<std::string, std::string> parts;
+    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
+        Poco::Zip::ZipInputStream zin(in, it->second);
+        std::string content;
+        Poco::StreamCopier::copyToString(zin, content);
+        parts[it->first] = content;
+    }
+    return parts;
+}
+
+std::string part(const std::map<std::string, std::string>& parts, const std::string& name) {
+    auto it = parts.find(name);
+    INFO("part " << name);
+    REQUIRE(it != parts.end());
+    return it->second;
+}
+
+/// The <c> element of one cell, e.g. cellXml(sheet, "H4").
+std::string cellXml(const std::string& sheet, const std::string& ref) {
+    std::smatch m;
+    const std::regex re("<c r=\"" + ref + "\"[^>]*?(/>|>.*?</c>)");
+    if (!std::regex_search(sheet, m, re)) return {};
+    return m.str(0);
+}
+
+std::string renderError(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const render::RenderError& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+fs::path scratchDir() {
+    const fs::path dir = fs::temp_directory_path() / ("jixiao-xlsx-test-" + std::to_string(::getpid()));
+    fs::create_directories(dir);
+    return dir;
+}
+
+// Set JIXIAO_KEEP_RENDER_OUTPUT=1 to keep the workbooks (and look at them) after the run.
+bool keepOutput() { return std::getenv("JIXIAO_KEEP_RENDER_OUTPUT") != nullptr; }
+
+void keep(const std::string& name, const std::string& bytes) {
+    if (keepOutput()) std::ofstream(scratchDir() / name, std::ios::binary) << bytes;
+}
+
+std::string run(const std::string& command, int* status) {
+    std::string out;
+    FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
+    if (pipe == nullptr) {
+        *status = -1;
+        return out;
+    }
+    char buf[4096];
+    size_t got = 0;
+    while ((got = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, got);
+    *status = ::pclose(pipe);
+    return out;
+}
+
+} // namespace
+
+TEST_CASE("xlsx: the self-evaluation form becomes a sheet with merges, numbers and formulas", "[render]") {
+    const std::string bytes = render::renderXlsx(selfEvaluation());
+    keep("自评表.xlsx", bytes);
+    const auto parts = unzip(bytes);
+    const std::string sheet = part(parts, "xl/worksheets/sheet1.xml");
+
+    SECTION("title rows are merged across the grid, tables keep their spans") {
+        CHECK(sheet.find("<mergeCell ref=\"A1:H1\"/>") != std::string::npos);  // title
+        CHECK(sheet.find("<mergeCell ref=\"A2:H2\"/>") != std::string::npos);  // year
+        CHECK(sheet.find("<mergeCell ref=\"A4:B4\"/>") != std::string::npos);  // 年度资金总额 over two grid columns
+        CHECK(sheet.find("<mergeCell ref=\"A9:A10\"/>") != std::string::npos);  // 一级指标 header
+        CHECK(sheet.find("<mergeCell ref=\"D9:E9\"/>") != std::string::npos);   // 指标值
+        CHECK(sheet.find("<mergeCell ref=\"A11:A22\"/>") != std::string::npos);  // 产出指标 over 12 rows
+        CHECK(sheet.find("<mergeCell ref=\"B11:B14\"/>") != std::string::npos);  // 数量指标
+        CHECK(sheet.find("<mergeCell ref=\"A29:E29\"/>") != std::string::npos);  // 总分
+        CHECK(sheet.find("<cols>") != std::string::npos);
+        CHECK(std::regex_search(sheet, std::regex("<col min=\"8\" max=\"8\"")));
+        CHECK_FALSE(std::regex_search(sheet, std::regex("<col min=\"9\"")));
+    }
+    SECTION("formulas name their cells by A1 reference and cache the exact value") {
+        CHECK(cellXml(sheet, "G4").find("<f>E4/D4</f><v>0.862</v>") != std::string::npos);
+        // libxlsxwriter 1.1.4 prints doubles with "%.16G", so 8.62 is cached as
+        // 8.619999999999999: the same number to Excel's 15 significant digits.
+        std::smatch m;
+        const std::string h4 = cellXml(sheet, "H4");
+        REQUIRE(std::regex_search(h4, m, std::regex("<f>MIN\\(E4/D4,1\\)\\*F4</f><v>([0-9.]+)</v>")));
+        CHECK(std::stod(m.str(1)) == Approx(8.62).epsilon(1e-14));
+        CHECK(cellXml(sheet, "F29").find("<f>SUM(F11:F28)</f><v>90</v>") != std::string::npos);
+        CHECK(cellXml(sheet, "G29").find("<f>SUM(G11:G28)</f><v>81</v>") != std::string::npos);
+    }
+    SECTION("numbers are number cells, text is shared strings") {
+        const std::string d4 = cellXml(sheet, "D4");
+        CHECK(d4.find("<v>100</v>") != std::string::npos);
+        CHECK(d4.find(" t=") == std::string::npos);
+        const std::string e4 = cellXml(sheet, "E4");
+        CHECK(e4.find("<v>86.2</v>") != std::string::npos);
+        CHECK(e4.find(" t=") == std::string::npos);
+        CHECK(cellXml(sheet, "A3").find("t=\"s\"") != std::string::npos);
+        CHECK(cellXml(sheet, "F5").find("t=\"s\"") != std::string::npos);  // "—" stays text
+    }
+    SECTION("styles: number formats, bold grey headers, thin borders, wrapping") {
+        const std::string styles = part(parts, "xl/styles.xml");
+        CHECK(styles.find("formatCode=\"#,##0.00\"") != std::string::npos);
+        CHECK(styles.find("formatCode=\"0.00%\"") != std::string::npos);
+        CHECK(styles.find("formatCode=\"0.00\"") != std::string::npos);
+        CHECK(styles.find("<fgColor rgb=\"FFD9D9D9\"/>") != std::string::npos);
+        CHECK(styles.find("<left style=\"thin\">") != std::string::npos);
+        CHECK(styles.find("wrapText=\"1\"") != std::string::npos);
+        CHECK(styles.find("<name val=\"宋体\"/>") != std::string::npos);
+        CHECK(styles.find("<name val=\"黑体\"/>") != std::string::npos);
+        // A header cell's format is bold; a body number cell's is not.
+        std::smatch m;
+        REQUIRE(std::regex_search(sheet, m, std::regex("<c r=\"C3\" s=\"(\\d+)\"")));
+        const int headerXf = std::stoi(m.str(1));
+        REQUIRE(std::regex_search(styles, m, std::regex("<cellXfs count=\"\\d+\">(.*?)</cellXfs>")));
+        std::vector<std::string> xfs;
+        const std::string all = m.str(1);
+        const std::regex xfRe("<xf [^>]*?(/>|>.*?</xf>)");
+        for (std::sregex_iterator it(all.begin(), all.end(), xfRe), end; it != end; ++it) {
+            xfs.push_back(it->str(0));
+        }
+        REQUIRE(headerXf < static_cast<int>(xfs.size()));
+        CHECK(xfs[static_cast<size_t>(headerXf)].find("horizontal=\"center\"") != std::string::npos);
+        CHECK(xfs[static_cast<size_t>(headerXf)].find("vertical=\"center\"") != std::string::npos);
+    }
+    SECTION("print setup: A4, one page wide, header rows repeated, page numbers") {
+        CHECK(sheet.find("paperSize=\"9\"") != std::string::npos);
+        CHECK(sheet.find("orientation=\"portrait\"") != std::string::npos);
+        CHECK(sheet.find("<pageSetUpPr fitToPage=\"1\"/>") != std::string::npos);
+        CHECK(sheet.find("fitToHeight=\"0\"") != std::string::npos);
+        CHECK(sheet.find("<oddFooter>&amp;C第 &amp;P 页 共 &amp;N 页</oddFooter>") != std::string::npos);
+        const std::string workbook = part(parts, "xl/workbook.xml");
+        CHECK(workbook.find("<definedName name=\"_xlnm.Print_Titles\" localSheetId=\"0\">"
+                            "'项目支出绩效自评表（2024年度）'!$9:$10</definedName>") != std::string::npos);
+        CHECK(workbook.find("<sheet name=\"项目支出绩效自评表（2024年度）\"") != std::string::npos);
+        // Two tables: no frozen pane by default.
+        CHECK(sheet.find("<pane ") == std::string::npos);
+    }
+    SECTION("document properties are pinned") {
+        const std::string core = part(parts, "docProps/core.xml");
+        CHECK(core.find("<dc:title>项目支出绩效自评表（2024年度）</dc:title>") != std::string::npos);
+        CHECK(core.find("<dc:creator>某县财政局</dc:creator>") != std::string::npos);
+        CHECK(core.find("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-03-05T01:30:00Z</dcterms:created>") !=
+              std::string::npos);
+        CHECK(core.find("<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2025-03-05T01:30:00Z</dcterms:modified>") !=
+              std::string::npos);
+    }
+}
+
+TEST_CASE("xlsx: the same document gives the same bytes", "[render]") {
+    const Document doc = selfEvaluation();
+    const std::string first = render::renderXlsx(doc);
+    ::sleep(1);  // a second later: nothing may depend on the clock
+    const std::string second = render::renderXlsx(doc);
+    CHECK(first.size() > 5000);
+    CHECK(first == second);
+}
+
+TEST_CASE("xlsx: a prefix range that is not contiguous becomes a list", "[render]") {
+    Document doc;
+    Table t;
+    t.columnWidths = {1, 1};
+    t.rows.push_back(TableRow{{Cell::label("甲"), money("1", "x.1")}});
+    t.rows.push_back(TableRow{{Cell::label("乙"), money("2")}});
+    t.rows.push_back(TableRow{{Cell::label("丙"), money("3", "x.3")}});
+    t.rows.push_back(TableRow{{Cell::label("合计"), formula("=SUM({x.*})+LEN(\"{x.1}\")", "4", "4.00", "0.00")}});
+    doc.blocks.push_back(t);
+    const std::string sheet = part(unzip(render::renderXlsx(doc)), "xl/worksheets/sheet1.xml");
+    // Braces inside a string literal are text, not a reference.
+    CHECK(cellXml(sheet, "B4").find("<f>SUM(B1,B3)+LEN(\"{x.1}\")</f><v>4</v>") != std::string::npos);
+    // One table with no header rows: nothing to freeze, nothing to repeat.
+    CHECK(sheet.find("<pane ") == std::string::npos);
+}
+
+TEST_CASE("xlsx: reference errors name the formula, the sheet and the id", "[render]") {
+    Document doc;
+    Table t;
+    t.columnWidths = {1, 1};
+    t.rows.push_back(TableRow{{money("1", "exec"), formula("=MIN({exec}/{budget},1)", "1", "1", "0.00")}});
+    doc.blocks.push_back(t);
+    render::XlsxOptions options;
+    options.sheetName = "自评表";
+    CHECK(renderError([&] { render::renderXlsx(doc, options); }) ==
+          "formula \"=MIN({exec}/{budget},1)\" on sheet \"自评表\" references unknown cell id \"budget\"");
+
+    std::get<Table>(doc.blocks[0]).rows[0].cells[1].formula = "=SUM({w.*})";
+    CHECK(renderError([&] { render::renderXlsx(doc, options); }) ==
+          "formula \"=SUM({w.*})\" on sheet \"自评表\": no cell id starts with \"w.\"");
+
+    std::get<Table>(doc.blocks[0]).rows[0].cells[1].id = "exec";
+    CHECK(renderError([&] { render::renderXlsx(doc, options); }) ==
+          "sheet \"自评表\": duplicate cell id \"exec\"");
+}
+
+TEST_CASE("xlsx: sheet names are fixed, shortened and made unique", "[render]") {
+    CHECK(render::sheetNameFor("2024/12 [草稿]: a*b?c\\d") == "2024_12 _草稿__ a_b_c_d");
+    CHECK(render::sheetNameFor("'引号'") == "引号");
+    CHECK(render::sheetNameFor("") == "Sheet");
+    CHECK(render::sheetNameFor("history") == "history_");
+    CHECK(render::sheetNameFor("某某县农业农村局某某某某某某某某某某某某某某某某某某某某某某某某某") ==
+          "某某县农业农村局某某某某某某某某某某某某某某某某某某某某某某某");
+
+    layout::Workbook book;
+    book.meta = metadata();
+    for (const char* name : {"部门/汇总", "部门_汇总", "Sheet", "sheet"}) {
+        layout::Sheet s;
+        s.name = name;
+        s.flow.blocks.push_back(layout::Paragraph::plain("内容"));
+        book.sheets.push_back(s);
+    }
+    const std::string workbook = part(unzip(render::renderXlsx(book)), "xl/workbook.xml");
+    CHECK(workbook.find("<sheet name=\"部门_汇总\" sheetId=\"1\"") != std::string::npos);
+    CHECK(workbook.find("<sheet name=\"部门_汇总(2)\" sheetId=\"2\"") != std::string::npos);
+    CHECK(workbook.find("<sheet name=\"Sheet\" sheetId=\"3\"") != std::string::npos);
+    CHECK(workbook.find("<sheet name=\"sheet(2)\" sheetId=\"4\"") != std::string::npos);
+}
+
+namespace {
+
+// The 汇总表: a list sheet with autofilter, frozen header and two charts.
+layout::Workbook summary() {
+    layout::Workbook book;
+    book.meta = metadata();
+    book.meta.title = "2024年度预算绩效自评汇总表";
+    layout::Sheet all;
+    all.name = "所有项目";
+    all.autofilter = true;
+    all.flow.page.orientation = layout::Orientation::Landscape;
+    Table list;
+    list.columnWidths = {40, 25, 20, 15, 15, 12};
+    list.headerRows = 1;
+    list.rows.push_back(TableRow{{Cell::label("项目名称"), Cell::label("主管部门"), Cell::label("全年预算数（万元）"),
+                                  Cell::label("执行率"), Cell::label("总分"), Cell::label("等级")}});
+    const char* names[] = {"农村公路养护", "义务教育营养改善", "基层医疗设备购置", "高标准农田建设"};
+    const char* depts[] = {"交通运输局", "教育局", "卫生健康局", "农业农村局"};
+    const char* rates[] = {"0.862", "0.95", "1", "0.71"};
+    const char* scores[] = {"81", "93.5", "96", "68"};
+    const char* grades[] = {"良", "优", "优", "差"};
+    for (int i = 0; i < 4; ++i) {
+        Cell name = Cell::label(names[i]);
+        name.id = "dept." + std::to_string(i);
+        Cell rate = Cell::figure("", dec(rates[i]), "0.00%");
+        rate.id = "rate." + std::to_string(i);
+        list.rows.push_back(TableRow{{name, Cell::label(depts[i]), money("100"), rate,
+                                      score(scores[i], "s." + std::to_string(i)), Cell::label(grades[i])}});
+    }
+    all.flow.blocks.push_back(list);
+    Table grades2;
+    grades2.columnWidths = {40, 25, 20, 15, 15, 12};
+    grades2.headerRows = 0;
+    const char* gradeNames[] = {"优", "良", "中", "差"};
+    const char* counts[] = {"2", "1", "0", "1"};
+    for (int i = 0; i < 4; ++i) {
+        Cell g = Cell::label(gradeNames[i]);
+        g.id = "grade." + std::to_string(i);
+        Cell n = Cell::figure(counts[i], dec(counts[i]), "0");
+        n.id = "count." + std::to_string(i);
+        grades2.rows.push_back(TableRow{{g, n, Cell::label("", 4)}});
+    }
+    all.flow.blocks.push_back(grades2);
+    all.freezeRows = 1;
+    all.charts.push_back(layout::Chart{layout::ChartType::Column, "绩效等级分布", "{grade.*}",
+                                       {layout::ChartSeries{"项目数", "{count.*}"}}});
+    all.charts.push_back(layout::Chart{layout::ChartType::Bar, "预算执行率", "A2:A5",
+                                       {layout::ChartSeries{"执行率", "{rate.*}"}}});
+    book.sheets.push_back(all);
+
+    layout::Sheet findings;
+    findings.name = "问题清单";
+    findings.flow.blocks.push_back(layout::Paragraph::plain("无"));
+    book.sheets.push_back(findings);
+    return book;
+}
+
+} // namespace
+
+TEST_CASE("xlsx: the summary workbook has filters, frozen headers and charts", "[render]") {
+    const std::string bytes = render::renderXlsx(summary());
+    keep("汇总表.xlsx", bytes);
+    const auto parts = unzip(bytes);
+    const std::string sheet = part(parts, "xl/worksheets/sheet1.xml");
+    CHECK(sheet.find("<autoFilter ref=\"A1:F5\"/>") != std::string::npos);
+    CHECK(sheet.find("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>") !=
+          std::string::npos);
+    CHECK(sheet.find("orientation=\"landscape\"") != std::string::npos);
+    CHECK(sheet.find("<drawing r:id=\"rId1\"/>") != std::string::npos);
+    const std::string workbook = part(parts, "xl/workbook.xml");
+    CHECK(workbook.find("<definedName name=\"_xlnm._FilterDatabase\" localSheetId=\"0\" hidden=\"1\">"
+                        "'所有项目'!$A$1:$F$5</definedName>") != std::string::npos);
+    CHECK(workbook.find("<sheet name=\"问题清单\" sheetId=\"2\"") != std::string::npos);
+
+    const std::string column = part(parts, "xl/charts/chart1.xml");
+    CHECK(column.find("<c:barDir val=\"col\"/>") != std::string::npos);
+    CHECK(column.find("<c:f>'所有项目'!$A$7:$A$10</c:f>") != std::string::npos);
+    CHECK(column.find("<c:f>'所有项目'!$B$7:$B$10</c:f>") != std::string::npos);
+    CHECK(column.find("绩效等级分布") != std::string::npos);
+    const std::string bar = part(parts, "xl/charts/chart2.xml");
+    CHECK(bar.find("<c:barDir val=\"bar\"/>") != std::string::npos);
+    CHECK(bar.find("<c:f>'所有项目'!$A$2:$A$5</c:f>") != std::string::npos);
+    CHECK(bar.find("<c:f>'所有项目'!$D$2:$D$5</c:f>") != std::string::npos);
+    // The value axis is labelled like the cells (percentages), the category axis is not.
+    CHECK(std::regex_search(bar, std::regex("<c:valAx>.*<c:numFmt formatCode=\"0\\.00%\" sourceLinked=\"0\"/>.*</c:valAx>")));
+    CHECK_FALSE(std::regex_search(bar, std::regex("<c:catAx>.*0\\.00%.*</c:catAx>")));
+
+    // The same workbook twice: the same bytes, charts included.
+    CHECK(render::renderXlsx(summary()) == render::renderXlsx(summary()));
+}
+
+TEST_CASE("xlsx: chart and workbook errors", "[render]") {
+    layout::Workbook book = summary();
+    book.sheets[0].charts[0].series[0].values = "{s.*}";
+    book.sheets[0].charts[0].categories = "{dept.0}";
+    CHECK_NOTHROW(render::renderXlsx(book));
+
+    // dept.0 and the grade labels are not one block.
+    book.sheets[0].charts[0].categories = "{d*}";
+    book.sheets[0].charts[0].series[0].values = "{count.*}";
+    std::get<Table>(book.sheets[0].flow.blocks[1]).rows[0].cells[0].id = "d.grade";
+    CHECK(renderError([&] { render::renderXlsx(book); }) ==
+          "chart 1 \"绩效等级分布\" on sheet \"所有项目\": the cells of {d*} are not one block of a column or row");
+
+    book = summary();
+    book.sheets[0].charts[1].categories = "甲1";
+    CHECK(renderError([&] { render::renderXlsx(book); }) ==
+          "chart 2 \"预算执行率\" on sheet \"所有项目\": \"甲1\" is neither a {cell id} nor an A1 range");
+
+    book.sheets.clear();
+    CHECK(renderError([&] { render::renderXlsx(book); }) == "a workbook needs at least one sheet");
+
+    render::XlsxOptions options;
+    options.tempDir = "/nonexistent-jixiao";
+    CHECK(renderError([&] { render::renderXlsx(selfEvaluation(), options); }) ==
+          "cannot create a temporary file /nonexistent-jixiao/jixiao-xlsx-XXXXXX (No such file or directory)");
+}
+
+TEST_CASE("xlsx: tables with different grids share the union of their column edges", "[render]") {
+    Document doc;
+    Table a;
+    a.columnWidths = {1, 1};
+    a.rows.push_back(TableRow{{Cell::label("左"), Cell::label("右")}});
+    Table b;
+    b.columnWidths = {1, 2, 1};
+    b.rows.push_back(TableRow{{Cell::label("一"), Cell::label("二"), Cell::label("三")}});
+    doc.blocks.push_back(a);
+    doc.blocks.push_back(layout::PageBreak{});
+    doc.blocks.push_back(b);
+    const std::string sheet = part(unzip(render::renderXlsx(doc)), "xl/worksheets/sheet1.xml");
+    // Edges 0, 1/4, 1/2, 3/4, 1 of the type area: four grid columns of equal width.
+    CHECK(std::regex_search(sheet, std::regex("<col min=\"4\" max=\"4\"")));
+    CHECK_FALSE(std::regex_search(sheet, std::regex("<col min=\"5\"")));
+    CHECK(sheet.find("<mergeCell ref=\"A1:B1\"/>") != std::string::npos);
+    CHECK(sheet.find("<mergeCell ref=\"C1:D1\"/>") != std::string::npos);
+    CHECK(sheet.find("<mergeCell ref=\"B2:C2\"/>") != std::string::npos);
+    // The page break is kept, so the sheet is not fitted to a page (Excel would ignore it).
+    CHECK(sheet.find("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"1\" max=\"16383\" man=\"1\"/></rowBreaks>") !=
+          std::string::npos);
+    CHECK(sheet.find("fitToPage") == std::string::npos);
+}
+
+TEST_CASE("xlsx: LibreOffice opens the workbook and shows its Chinese text", "[render]") {
+    int status = 0;
+    run("command -v soffice", &status);
+    if (status != 0) {
+        WARN("soffice not found (install libreoffice-calc-nogui); skipping the LibreOffice check");
+        return;
+    }
+    const fs::path dir = scratchDir();
+    const fs::path xlsx = dir / "自评表.xlsx";
+    std::ofstream(xlsx, std::ios::binary) << render::renderXlsx(selfEvaluation());
+    // A private profile: a second soffice would otherwise hand the job to a running one.
+    const std::string out = run("cd '" + dir.string() + "' && HOME='" + dir.string() +
+                                    "' timeout 120 soffice --headless -env:UserInstallation=file://" +
+                                    dir.string() + "/profile --convert-to pdf --outdir '" + dir.string() + "' '" +
+                                    xlsx.string() + "'",
+                                &status);
+    INFO(out);
+    REQUIRE(status == 0);
+    const fs::path pdf = dir / "自评表.pdf";
+    REQUIRE(fs::exists(pdf));
+    const std::string text = run("pdftotext -layout '" + pdf.string() + "' -", &status);
+    REQUIRE(status == 0);
+    CHECK(text.find("项目支出绩效自评表") != std::string::npos);
+    CHECK(text.find("偏差原因分析及改进措施") != std::string::npos);
+    CHECK(text.find("86.20%") != std::string::npos);   // the cached formula value, formatted
+    CHECK(text.find("MIN(") == std::string::npos);     // formulas show results, not text
+    CHECK(std::regex_search(text, std::regex("第 ?1 ?页 共 ?2 ?页")));  // the footer
+    if (!keepOutput()) {
+        std::error_code ec;
+        fs::remove_all(dir, ec);
+    }
+}
