@@ -745,26 +745,29 @@ private:
                                "部门整体绩效指标应由主管部门填报。");
             }
         }
-        for (const auto& code : codes) ev.departments.push_back(department(code, ev));
+        std::map<std::string, std::vector<const ProjectResult*>> byDepartment;
+        for (const auto& p : ev.projects)
+            if (!p.departmentCode.empty()) byDepartment[p.departmentCode].push_back(&p);
+        for (const auto& code : codes) ev.departments.push_back(department(code, byDepartment[code]));
     }
 
-    DepartmentResult department(const std::string& code, const Evaluation& ev) {
+    DepartmentResult department(const std::string& code, const std::vector<const ProjectResult*>& projects) {
         DepartmentResult d;
         d.code = code;
         const model::Unit* unit = data_.findUnit(code);
         if (unit) d.name = unit->name;
         for (const auto& g : rules_.grades) d.gradeCounts.emplace_back(g.name, 0);
         Decimal weighted, weights;
-        for (const auto& p : ev.projects) {
-            if (p.departmentCode != code) continue;
+        for (const ProjectResult* p : projects) {
             ++d.projects;
-            if (!p.total) continue;
+            if (!p->total) continue;
             ++d.scoredProjects;
             for (auto& [name, count] : d.gradeCounts)
-                if (p.grade && name == *p.grade) ++count;
-            if (p.adjusted > kZero) {
-                weighted += p.adjusted * *p.total;
-                weights += p.adjusted;
+                if (name == *p->grade) ++count;
+            // Weighted by 全年预算数 (A): a large project moves the department's mean more.
+            if (p->adjusted > kZero) {
+                weighted += p->adjusted * *p->total;
+                weights += p->adjusted;
             }
         }
         Reporter report(diags_, "");
@@ -809,7 +812,7 @@ private:
 } // namespace
 
 Evaluation evaluate(const model::Dataset& dataset, const RuleSet& rules, model::Diagnostics& diags) {
-    if (dataset.config.varianceThreshold) {
+    if (dataset.config.varianceThreshold && !dataset.config.varianceThreshold->isNegative()) {
         // dataset.json 偏差阈值 (e.g. 0.10) states the tolerated |偏差率|; over-achievement is
         // then 完成率 above 1 + 偏差阈值.
         RuleSet local = rules;

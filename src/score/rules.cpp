@@ -291,9 +291,14 @@ void readBands(const Checker& c, const JsonValue& root, RuleSet& rules) {
                                       rules.bands.back().lower.toString() + "（各档须覆盖0–100%且不重叠），实际为" +
                                       band.upper.toString());
         band.words = c.strings(c.require(body, bp, "words"), bp + ".words", true);
-        for (std::size_t i = 0; i < band.words.size(); ++i)
+        for (std::size_t i = 0; i < band.words.size(); ++i) {
+            // Stored as they are matched: trimmed, without a final 。
+            band.words[i] = normalizeWord(band.words[i]);
+            if (band.words[i].empty())
+                c.fail(bp + ".words[" + std::to_string(i) + "]", "去掉空格和句号后为空");
             if (!words.insert(band.words[i]).second)
                 c.fail(bp + ".words[" + std::to_string(i) + "]", "中的" + quoteZh(band.words[i]) + "已出现在其他档次中");
+        }
         rules.bands.push_back(std::move(band));
     }
     if (rules.bands.empty()) c.fail("qualitative", "至少需要一档");

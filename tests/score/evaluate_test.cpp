@@ -3,7 +3,9 @@
 #include "score/evaluate.h"
 #include "score_fixtures.h"
 
+#include <fstream>
 #include <functional>
+#include <sstream>
 #include <random>
 
 using namespace jixiao;
@@ -681,5 +683,93 @@ TEST_CASE("property: totals stay within 100 and grades match totals", "[score]")
                 if (g > 0) CHECK(*p.total < rules->grades[g - 1].lower);
             }
         }
+    }
+}
+
+TEST_CASE("every rule parameter reaches the result", "[score]") {
+    std::ifstream in(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/national-2020.json", std::ios::binary);
+    std::ostringstream text;
+    text << in.rdbuf();
+    auto with = [&](const std::string& from, const std::string& to) {
+        std::string t = text.str();
+        auto pos = t.find(from);
+        REQUIRE(pos != std::string::npos);
+        return score::parseRules(t.replace(pos, from.size(), to), "custom.json");
+    };
+    auto project = fullProject("P001");
+    project.funds = {fundTotal("43.2", "43.2", "37.24")};  // 86.20%, no reason
+    project.indicators[0].actual = num("700");
+    project.indicators[0].reason = "疫情影响";
+    project.indicators[0].selfScore = dec("20");           // 3.81 from 23.81
+    project.indicators[2].target = num("20000");
+    project.indicators[2].actual = num("23333.56");       // 116.67%
+    project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Le, num("5"), num("8"), "10", "起", 5);
+    project.indicators[3].reason = "天气原因";
+    const auto base = one(project);
+    REQUIRE(codes(base.findings) == std::vector<std::string>{"execution_low", "self_score_mismatch"});
+    REQUIRE(base.total->toString() == "93.68");  // 8.62 + 23.81 + 25 + 30 + 6.25
+    REQUIRE(*base.grade == "优");
+
+    SECTION("thresholds") {
+        CHECK(codes(one(project, with("\"execution_rate\": 0.9", "\"execution_rate\": 0.8")).findings) ==
+              std::vector<std::string>{"self_score_mismatch"});
+        CHECK(codes(one(project, with("\"over_achievement\": 1.2", "\"over_achievement\": 1.1")).findings) ==
+              std::vector<std::string>{"execution_low", "self_score_mismatch", "target_too_low"});
+        CHECK(codes(one(project, with("\"self_score_tolerance\": 0.1", "\"self_score_tolerance\": 5")).findings) ==
+              std::vector<std::string>{"execution_low"});
+    }
+    SECTION("rounding and grades") {
+        auto p = one(project, with("\"total\": 2", "\"total\": 0"));
+        CHECK(p.total->toString() == "94");
+        p = one(project, with("\"indicator\": 2", "\"indicator\": 1"));
+        CHECK(p.budgetScore.toString() == "8.6");
+        CHECK(p.total->toString() == "93.7");  // 8.6 + 23.8 + 25 + 30 + 6.3
+        p = one(project, with("\"rate\": 4", "\"rate\": 6"));
+        CHECK(p.rate->toString() == "0.862037");
+        CHECK(p.findings[0].message == "执行率86.2037%，低于90%，未说明原因");
+        CHECK(*one(project, with("\"优\": 90", "\"优\": 95")).grade == "良");
+    }
+    SECTION("reverse variant") {
+        auto p = one(project, with("\"reverse_variant\": \"A\"", "\"reverse_variant\": \"B\""));
+        CHECK(p.indicators[3].score->toString() == "4");  // 10 × (1 − 3/5)
+        CHECK(base.indicators[3].score->toString() == "6.25");  // 10 × 5/8
+    }
+    SECTION("severities, sentences and feedback") {
+        auto rules = with("\"severity\": \"需说明\",\n      \"message\": \"执行率{rate}，低于{threshold}，未说明原因\"",
+                          "\"severity\": \"需整改\",\n      \"message\": \"预算执行率仅为{rate}（{executed}/{budget}）\"");
+        auto p = one(project, rules);
+        CHECK(p.findings[0].severity == score::FindingSeverity::Rectify);
+        CHECK(p.findings[0].message == "预算执行率仅为86.20%（37.24万元/43.20万元）");
+        CHECK(score::needsFeedback(p, rules));
+        CHECK_FALSE(score::needsFeedback(base, national()));
+        CHECK(score::needsFeedback(base, with("\"grades\": [\"中\", \"差\"]", "\"grades\": [\"优\"]")));
+    }
+    SECTION("first-level defaults fill missing weights") {
+        auto missing = fullProject("P001");
+        missing.indicators[0].weight.reset();
+        missing.indicators[1].weight.reset();
+        missing.indicators[2].weight.reset();
+        // 产出 40 and 效益 40 instead of 50 and 30 (the sum must stay 90).
+        auto rules = score::parseRules(
+            [&] {
+                std::string t = text.str();
+                t.replace(t.find("\"weight\": 50"), 12, "\"weight\": 40");
+                t.replace(t.find("\"weight\": 30"), 12, "\"weight\": 40");
+                return t;
+            }(),
+            "custom.json");
+        auto p = one(missing, rules);
+        CHECK(p.indicators[0].weight.toString() == "20");
+        CHECK(p.indicators[2].weight.toString() == "40");
+    }
+    SECTION("band words") {
+        auto p = project;
+        p.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("满意"), words("较好"), "10", "", 5);
+        p.indicators[3].reason = "有投诉";
+        CHECK_FALSE(one(p).total);
+        auto rules = with("[\"部分达成\", \"基本达成\"", "[\"部分达成\", \"较好\", \"基本达成\"");
+        auto scored = one(p, rules);
+        CHECK(*scored.indicators[3].band == "部分达成");
+        CHECK(scored.indicators[3].score->toString() == "6");
     }
 }

@@ -200,6 +200,8 @@ TEST_CASE("rule file missing keys and wrong types", "[score]") {
     CHECK(errorOf(mutated("\"grades\": {", "\"grades\": [], \"x\": {")) ==
           f + "键“x”未知，此处可用的键：name、title、budget、indicators、qualitative、thresholds、rounding、grades、feedback、findings、department。");
     CHECK(errorOf("{\"说明\": 1}") == f + "键“说明”应为文字，实际为“1”。");
+    CHECK(errorOf(mutated("[\"部分达成\", \"基本达成\"", "[\"部分达成\", \" 。\"")) ==
+          f + "键“qualitative.部分达成.words[1]”去掉空格和句号后为空。");
 }
 
 TEST_CASE("rule file JSON syntax errors give line and column", "[score]") {
