@@ -7,6 +7,7 @@
 #include "layout/form.h"
 #include "model/validate.h"
 #include "publish/atomic_file.h"
+#include "publish/history_store.h"
 #include "publish/output_tree.h"
 #include "publish/results_json.h"
 #include "render/pdf_writer.h"
@@ -15,6 +16,9 @@
 #include "score/evaluate.h"
 #include "score/rules.h"
 
+#include <Poco/DateTimeFormat.h>
+#include <Poco/DateTimeFormatter.h>
+#include <Poco/LocalDateTime.h>
 #include <Poco/Runnable.h>
 #include <Poco/ThreadPool.h>
 
@@ -25,13 +29,14 @@
 
 namespace jixiao::app {
 
-Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir) {
+Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir,
+                    const FigureSource& lastYear) {
     Scored s;
     s.dataset = ingest::readDataset(folder, s.diags);
     model::validate(s.dataset, s.diags);
-    score::RuleSet rules = rulesFile.empty() ? score::loadRuleSet(templatesDir, s.dataset.config.ruleSet)
-                                             : score::loadRules(rulesFile);
-    s.evaluation = score::evaluate(s.dataset, rules, s.diags);
+    if (lastYear) lastYear(s.dataset);
+    s.rules = rulesFile.empty() ? score::loadRuleSet(templatesDir, s.dataset.config.ruleSet) : score::loadRules(rulesFile);
+    s.evaluation = score::evaluate(s.dataset, s.rules, s.diags);
     return s;
 }
 
@@ -39,7 +44,7 @@ namespace {
 
 /// The document templates of a run, parsed once.
 struct Forms {
-    layout::FormTemplate projectTable, projectReport, departmentTable, summary;
+    layout::FormTemplate projectTable, projectReport, departmentTable, summary, letter;
 };
 
 /// Everything the workers share; read-only except the output tree and the failure list.
@@ -95,6 +100,76 @@ void renderDepartment(const Job& job, const score::DepartmentResult& d) {
     job.tree.write(folder, stem, ".xlsx", render::renderXlsx(doc, xo), "部门整体支出绩效自评表");
 }
 
+/// Last year's 部门整体 figures from the store, for units whose input has this year's only.
+FigureSource figuresFromStore(const publish::HistoryStore& store) {
+    return [&store](model::Dataset& ds) {
+        int year = ds.config.year;
+        std::vector<model::DepartmentFigures> added;
+        for (const auto& f : ds.figures) {
+            if (f.year != year) continue;
+            bool hasLast = std::any_of(ds.figures.begin(), ds.figures.end(),
+                                       [&](const auto& g) { return g.unitCode == f.unitCode && g.year == year - 1; });
+            if (hasLast) continue;
+            auto stored = store.lastYearFigures(f.unitCode, year);
+            if (stored.empty()) continue;
+            model::DepartmentFigures last{f.unitCode, year - 1, {}, {"历史库", {}, 0}};
+            for (const auto& [name, text] : stored)
+                if (auto d = model::Decimal::parse(text)) last.figures[name] = *d;
+            added.push_back(std::move(last));
+        }
+        ds.figures.insert(ds.figures.end(), added.begin(), added.end());
+        std::sort(ds.figures.begin(), ds.figures.end(),
+                  [](const auto& a, const auto& b) { return std::tie(a.unitCode, a.year) < std::tie(b.unitCode, b.year); });
+    };
+}
+
+/// Saves this year's project results and 部门整体 figures, for next year's ratios and for
+/// year-over-year comparison.
+void saveHistory(publish::HistoryStore& store, std::int64_t runId, const Scored& s) {
+    std::vector<publish::ProjectYear> rows;
+    auto text = [](const std::optional<model::Decimal>& d) { return d ? std::optional<std::string>(d->toString()) : std::nullopt; };
+    for (const auto& p : s.evaluation.projects)
+        rows.push_back({p.code, p.unitCode, p.departmentCode, p.name, p.adjusted.toString(), p.executed.toString(), text(p.rate),
+                        text(p.total), p.grade});
+    store.saveResults(runId, s.evaluation.year, rows);
+    for (const auto& f : s.dataset.figures) {
+        if (f.year != s.dataset.config.year) continue;
+        std::map<std::string, std::string> figures;
+        for (const auto& [name, value] : f.figures) figures[name] = value.toString();
+        store.saveFigures(runId, f.year, f.unitCode, figures);
+    }
+}
+
+/// One feedback letter per unit with a project the rule set sends a letter for (grade 中/差
+/// or a finding to rectify), in unit-code order so numbers follow the codes; numbers come
+/// from the store and never change once issued.
+void issueLetters(const Job& job, publish::HistoryStore& store, std::int64_t runId, const layout::FormTemplate& form) {
+    const auto& s = job.scored;
+    std::map<std::string, std::vector<const score::ProjectResult*>> byUnit;
+    for (const auto& p : s.evaluation.projects)
+        if (p.scored() && score::needsFeedback(p, s.rules)) byUnit[p.unitCode].push_back(&p);
+    const int letterYear = job.created.year;
+    for (const auto& [unitCode, projects] : byUnit) {
+        const model::Unit* unit = s.dataset.findUnit(unitCode);
+        if (!unit) continue;
+        publish::LetterRequest req;
+        req.year = letterYear;
+        req.prefix = s.dataset.config.letterPrefix + "函";
+        req.unitCode = unitCode;
+        req.evaluationKey = std::to_string(s.evaluation.year) + "/" + unitCode;
+        req.issuedOn = job.facts.today;
+        req.deadline = publish::addDays(job.facts.today, s.dataset.config.rectificationDays);
+        req.runId = runId;
+        publish::IssuedLetter letter = store.issueLetter(req);
+        // A letter issued before keeps its number and date, so re-running gives the same letter.
+        layout::Value ctx = layout::letterContext(*unit, projects, s.dataset, job.facts,
+                                                  {letter.number.text, letter.issuedOn, letter.deadline});
+        layout::Document doc = form.build(ctx, layout::fixedDate(letter.issuedOn));
+        job.tree.write(departmentFolder(s.dataset, s.dataset.departmentOf(unitCode) ? s.dataset.departmentOf(unitCode)->code : ""),
+                       form.fileStem(ctx), ".pdf", render::renderPdf(doc, job.pdf), "绩效评价结果反馈函");
+    }
+}
+
 /// Runs `work(i)` for i in [0, count) over a Poco thread pool. A failing item is recorded and
 /// skipped; a configuration or output error stops the batch and is rethrown after the join.
 class Pool {
@@ -144,13 +219,19 @@ public:
 } // namespace
 
 int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
-    Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir);
+    std::string dbPath = req.dbPath.empty() ? req.output + "/jixiao-history.db" : req.dbPath;
+    publish::HistoryStore store = publish::HistoryStore::open(dbPath);
+    publish::RunLock lock = store.lockForRun(req.startedAt);
+    Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir, figuresFromStore(store));
+    std::int64_t runId = store.beginRun({req.dataset, scored.evaluation.year, scored.evaluation.authority, req.startedAt,
+                                         scored.evaluation.ruleSet});
     for (const auto& d : scored.diags.list()) err << d.format() << '\n';
 
     Forms forms{layout::FormTemplate::load(req.templatesDir, "project-table"),
                 layout::FormTemplate::load(req.templatesDir, "project-report"),
                 layout::FormTemplate::load(req.templatesDir, "department-table"),
-                layout::FormTemplate::load(req.templatesDir, "summary")};
+                layout::FormTemplate::load(req.templatesDir, "summary"),
+                layout::FormTemplate::load(req.templatesDir, "feedback-letter")};
     render::PdfOptions pdf{render::FontSet::bundled(req.fontsDir), true};
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     publish::OutputTree tree(req.output);
@@ -171,7 +252,22 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
         err << "错误：" << what << "的文档生成失败，已跳过：" << message << '\n';
     }
 
+    saveHistory(store, runId, scored);
+    issueLetters(job, store, runId, forms.letter);
+
     layout::Value summary = layout::summaryContext(scored.evaluation, scored.dataset, facts);
+    // Rectifications past their deadline (any year) are listed in the summary workbook.
+    layout::Value& overdue = summary.set("overdue", layout::Value::list());
+    for (const auto& item : store.overdue(req.date)) {
+        layout::Value& o = overdue.push(layout::Value::map());
+        const model::Unit* unit = scored.dataset.findUnit(item.unitCode);
+        o.set("letter", item.letter.text);
+        o.set("unit_code", item.unitCode);
+        o.set("unit_name", unit ? unit->name : item.unitCode);
+        o.set("issued_on", item.issuedOn);
+        o.set("deadline", item.deadline);
+        o.set("status", publish::rectificationStatusLabel(item.status));
+    }
     render::XlsxOptions xo;
     xo.tempDir = req.output;
     tree.write({}, forms.summary.fileStem(summary), ".xlsx",
@@ -181,6 +277,8 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     publish::writeFileAtomic(req.output + "/manifest.json", tree.manifestJson());
 
     int scoredCount = int(std::count_if(projects.begin(), projects.end(), [](const auto& p) { return p.scored(); }));
+    store.finishRun(runId, failures.empty() ? publish::RunStatus::Completed : publish::RunStatus::Failed,
+                    Poco::DateTimeFormatter::format(Poco::LocalDateTime(), Poco::DateTimeFormat::ISO8601_FORMAT));
     out << "已生成 " << tree.entries().size() + 1 << " 个文件到 " << req.output << "（评分项目 " << scoredCount << "/"
         << projects.size() << " 个，部门 " << departments.size() << " 个）\n";
     if (!failures.empty()) return kExitCannotCreate;

@@ -4,6 +4,7 @@
 #include "model/diagnostic.h"
 #include "score/evaluation.h"
 
+#include <functional>
 #include <ostream>
 #include <string>
 
@@ -17,6 +18,8 @@ struct RunRequest {
     std::string templatesDir;
     std::string fontsDir;
     std::string date;          ///< the run's pinned date (ISO), used for document dates
+    std::string startedAt;     ///< wall-clock start of the run, for the history store only
+    std::string dbPath;        ///< history store; empty = <output>/jixiao-history.db
     int jobs = 1;              ///< worker threads
     bool terminal = false;     ///< stderr is a terminal: draw a progress bar
 };
@@ -25,12 +28,18 @@ struct RunRequest {
 struct Scored {
     model::Dataset dataset;
     model::Diagnostics diags;
+    score::RuleSet rules;
     score::Evaluation evaluation;
 };
 
+/// Fills in last year's 部门整体 figures a dataset lacks (for its ratios), e.g. from the
+/// history store. Called between reading and scoring.
+using FigureSource = std::function<void(model::Dataset&)>;
+
 /// Reads, validates and scores a dataset (the rule set from `rulesFile` or the dataset's
 /// 评分规则 under `templatesDir`). Throws the ingest and rule errors for the CLI to map.
-Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir);
+Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir,
+                    const FigureSource& lastYear = {});
 
 /// The whole batch: every project's self-evaluation table (PDF + XLSX) and report (PDF),
 /// every department's table (PDF + XLSX), the summary workbook, results.json and the

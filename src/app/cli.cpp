@@ -4,10 +4,12 @@
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
 #include "publish/atomic_file.h"
+#include "publish/history_store.h"
 #include "render/render_error.h"
 #include "score/rules.h"
 
 #include <Poco/DateTime.h>
+#include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
 #include <Poco/DateTimeParser.h>
 #include <Poco/Environment.h>
@@ -44,6 +46,7 @@ constexpr const char* kUsage =
     "      --fonts=文件夹        字体文件夹（默认为程序旁的 fonts）\n"
     "      --date=YYYY-MM-DD     成文日期（默认为今天）；固定日期可使两次运行的输出逐字节相同\n"
     "  -j, --jobs=N              并行生成文档的线程数（默认为 CPU 核数）\n"
+    "      --db=文件             历史库（记录历年结果、反馈函文号和整改情况；默认为输出文件夹中的 jixiao-history.db）\n"
     "  -h, --help                显示本帮助\n"
     "  -V, --version             显示版本\n"
     "\n"
@@ -58,6 +61,7 @@ struct Request {
     std::string templates;
     std::string fonts;
     std::string date;
+    std::string db;
     int jobs = 0;
 };
 
@@ -113,6 +117,8 @@ int runCommand(const Request& req) {
     r.date = req.date.empty() ? Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d") : req.date;
     r.jobs = req.jobs > 0 ? req.jobs : std::max(1, int(std::thread::hardware_concurrency()));
     r.terminal = ::isatty(2) != 0;
+    r.dbPath = req.db;
+    r.startedAt = Poco::DateTimeFormatter::format(Poco::LocalDateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
     return runBatch(r, std::cout, std::cerr);
 }
 
@@ -128,6 +134,7 @@ protected:
         options.addOption(Option("fonts", "").argument("dir").repeatable(false));
         options.addOption(Option("date", "").argument("date").repeatable(false));
         options.addOption(Option("jobs", "j").argument("n").repeatable(false));
+        options.addOption(Option("db", "").argument("file").repeatable(false));
     }
 
     void handleOption(const std::string& name, const std::string& value) override {
@@ -137,6 +144,7 @@ protected:
         if (name == "templates") req_.templates = value;
         if (name == "fonts") req_.fonts = value;
         if (name == "date") req_.date = value;
+        if (name == "db") req_.db = value;
         if (name == "jobs") jobsText_ = value;
     }
 
@@ -160,6 +168,12 @@ protected:
         } catch (const render::RenderError& e) {
             std::cerr << "字体或排版错误：" << e.what() << '\n';
             return kExitConfig;
+        } catch (const publish::StoreBusyError& e) {
+            std::cerr << "错误：" << e.what() << '\n';
+            return kExitCannotCreate;
+        } catch (const publish::StoreError& e) {
+            std::cerr << "历史库错误：" << e.what() << '\n';
+            return kExitCannotCreate;
         } catch (const publish::OutputError& e) {
             std::cerr << "无法写出文件：" << e.what() << '\n';
             return kExitCannotCreate;

@@ -116,6 +116,14 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
         else
             s.config.varianceThreshold = n->fraction();
     }
+    if (std::string days = optText("整改期限"); !days.empty()) {
+        auto n = parseNumber(days);
+        if (!n || n->percent || n->value.rounded(0) != n->value || n->value < Decimal::fromInt(1) ||
+            n->value > Decimal::fromInt(365))
+            diags.error(keyAt("整改期限"), days, "“整改期限”应为1到365之间的天数，实际为" + q(days) + "。", "例如 \"整改期限\": 30");
+        else
+            s.config.rectificationDays = int(n->value.raw() / Decimal::kScale);
+    }
     if (std::string date = optText("公开日期"); !date.empty()) {
         if (!validIsoDate(date))
             diags.error(keyAt("公开日期"), date, "“公开日期”不是有效日期：" + q(date) + "。", "格式应为 YYYY-MM-DD，例如 2025-08-20。");

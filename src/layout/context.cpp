@@ -253,6 +253,29 @@ Value departmentContext(const score::DepartmentResult& d, const score::Evaluatio
     return root;
 }
 
+Value letterContext(const model::Unit& unit, const std::vector<const score::ProjectResult*>& projects,
+                    const model::Dataset& ds, const RunFacts& facts, const LetterFacts& letter) {
+    Value root = base(facts);
+    Value& l = root.set("letter", Value::map());
+    l.set("number", letter.number);
+    l.set("date", letter.date);
+    l.set("deadline", letter.deadline);
+    Value& u = root.set("unit", Value::map());
+    u.set("code", unit.code);
+    u.set("name", unit.name);
+    Value& contact = root.set("contact", Value::map());
+    contact.set("office", ds.config.contactOffice);
+    contact.set("phone", ds.config.contactPhone);
+    Value& list = root.set("projects", Value::list());
+    for (const auto* p : projects) {
+        Value item = projectContext(*p, ds, facts);
+        Value& entry = list.push(Value::map());
+        entry.set("project", *item.get("project"));
+    }
+    root.set("projects_count", Value(Decimal::fromInt(std::int64_t(projects.size()))));
+    return root;
+}
+
 Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& ds, const RunFacts& facts) {
     Value root = base(facts);
     Value& projects = root.set("projects", Value::list());

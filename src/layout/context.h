@@ -29,6 +29,19 @@ Value projectContext(const score::ProjectResult& project, const model::Dataset& 
 Value departmentContext(const score::DepartmentResult& department, const score::Evaluation& evaluation,
                         const model::Dataset& dataset, const RunFacts& facts, bool publicView);
 
+/// What the history store decided for one feedback letter.
+struct LetterFacts {
+    std::string number;    ///< 发文字号, e.g. 某财绩函〔2025〕3号
+    std::string date;      ///< 成文日期, ISO
+    std::string deadline;  ///< last day to report the rectification, ISO
+};
+
+/// The data of one feedback letter (绩效评价结果反馈函) to `unit`: `letter`, `unit`,
+/// `contact` (the issuing office from dataset.json, never a private person) and `projects`,
+/// each item holding a `project` as projectContext gives it, for the attached tables.
+Value letterContext(const model::Unit& unit, const std::vector<const score::ProjectResult*>& projects,
+                    const model::Dataset& dataset, const RunFacts& facts, const LetterFacts& letter);
+
 /// The data of the run's summary workbook: all projects, departments and findings.
 Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& dataset, const RunFacts& facts);
 

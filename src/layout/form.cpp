@@ -766,8 +766,10 @@ private:
                 h.level = level;
                 h.text = p.substr(std::size_t(level));
                 h.text.erase(0, h.text.find_first_not_of(' '));
-                h.style = TextStyle{level == 1 ? FontRole::Heading : FontRole::Kai, b.style.sizePt + (level == 1 ? 2 : 0), level == 1};
-                h.format = ParagraphFormat{Align::Left, level == 1 ? 0.0 : 2.0, b.format.lineSpacing, 6.0, 3.0};
+                // As in official documents (GB/T 9704): headings keep the body size and indent,
+                // 一、 in the heading (黑体-like) face, （一） in 楷体, deeper levels in the body face.
+                h.style = TextStyle{level == 1 ? FontRole::Heading : level == 2 ? FontRole::Kai : FontRole::Body, b.style.sizePt, false};
+                h.format = ParagraphFormat{Align::Left, b.format.firstLineIndentChars, b.format.lineSpacing, 0.0, 0.0};
                 out.push_back(std::move(h));
             } else {
                 // Line breaks inside a paragraph of a snippet are soft: the text reflows.

@@ -28,6 +28,7 @@ struct DatasetConfig {
     std::string publishDate;               ///< 公开日期, ISO "2025-08-20", may be empty
     std::string contactOffice;             ///< 联系处室 for letters, may be empty
     std::string contactPhone;              ///< 联系电话 of the issuing office, may be empty
+    int rectificationDays = 30;            ///< 整改期限（天）: a letter's deadline after its date
 };
 
 enum class UnitKind { Department, Unit };
