@@ -1,6 +1,8 @@
 #include "app/cli.h"
 
 #include "app/batch.h"
+#include "app/publish_command.h"
+#include "app/rectify_command.h"
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
 #include "publish/atomic_file.h"
@@ -37,10 +39,17 @@ constexpr const char* kUsage =
     "\n"
     "命令：\n"
     "  check 数据集              检查数据集，列出全部问题，不生成文件\n"
-    "  run 数据集 -o 输出文件夹  检查、评分并生成 results.json\n"
+    "  run 数据集 -o 输出文件夹  检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json\n"
+    "  rectify list|record|close|overdue --db=历史库\n"
+    "                            整改跟踪：列出、登记整改报告（--letter --date --summary [--file]）、\n"
+    "                            销号（--letter --date --summary）、列出逾期未整改事项（--date 为今天）\n"
+    "  publish 数据集 --to 文件夹 绩效信息公开：部门和非涉密项目的自评表（PDF、XLSX）及静态网站，\n"
+    "                            只改动有变化的文件；未到“公开日期”不公开（退出码 75）\n"
     "\n"
     "选项：\n"
     "  -o, --output=文件夹       输出文件夹（run 必填）\n"
+    "      --to=文件夹           公开文件夹（publish 必填）\n"
+    "      --force               publish 时不等“公开日期”，立即公开\n"
     "      --rules=文件          使用指定的评分规则文件，代替 dataset.json 中的“评分规则”\n"
     "      --templates=文件夹    模板文件夹（默认为程序旁的 templates）\n"
     "      --fonts=文件夹        字体文件夹（默认为程序旁的 fonts）\n"
@@ -50,7 +59,7 @@ constexpr const char* kUsage =
     "  -h, --help                显示本帮助\n"
     "  -V, --version             显示版本\n"
     "\n"
-    "退出码：0 成功；64 用法错误；65 数据有错误；66 找不到输入；73 无法写出文件；78 配置错误。\n";
+    "退出码：0 成功；64 用法错误；65 数据有错误；66 找不到输入；73 无法写出文件；75 暂不能公开（未到公开日期，或另一次公开正在进行）；78 配置错误。\n";
 
 /// What the command line asked for.
 struct Request {
@@ -134,7 +143,14 @@ protected:
         options.addOption(Option("fonts", "").argument("dir").repeatable(false));
         options.addOption(Option("date", "").argument("date").repeatable(false));
         options.addOption(Option("jobs", "j").argument("n").repeatable(false));
+        options.addOption(Option("to", "").argument("dir").repeatable(false));
+        options.addOption(Option("force", "").repeatable(false));
         options.addOption(Option("db", "").argument("file").repeatable(false));
+        options.addOption(Option("letter", "").argument("number").repeatable(false));
+        options.addOption(Option("summary", "").argument("text").repeatable(false));
+        options.addOption(Option("file", "").argument("path").repeatable(false));
+        options.addOption(Option("year", "").argument("year").repeatable(false));
+        options.addOption(Option("status", "").argument("status").repeatable(false));
     }
 
     void handleOption(const std::string& name, const std::string& value) override {
@@ -145,7 +161,14 @@ protected:
         if (name == "fonts") req_.fonts = value;
         if (name == "date") req_.date = value;
         if (name == "db") req_.db = value;
+        if (name == "letter") rectify_.letter = value;
+        if (name == "summary") rectify_.summary = value;
+        if (name == "file") rectify_.file = value;
+        if (name == "year") yearText_ = value;
+        if (name == "status") rectify_.status = value;
         if (name == "jobs") jobsText_ = value;
+        if (name == "to") publishTo_ = value;
+        if (name == "force") force_ = true;
     }
 
     int main(const std::vector<std::string>& args) override {
@@ -184,7 +207,8 @@ private:
     int dispatch(const std::vector<std::string>& args) {
         if (args.empty()) return usage("缺少命令。");
         req_.command = args[0];
-        if (req_.command != "check" && req_.command != "run") return usage("未知命令“" + req_.command + "”。");
+        if (req_.command == "rectify") return rectifyCommand(args);
+        if (req_.command != "check" && req_.command != "run" && req_.command != "publish") return usage("未知命令“" + req_.command + "”。");
         if (args.size() != 2) return usage("命令 " + req_.command + " 需要且只需要一个数据集文件夹。");
         req_.dataset = args[1];
         if (!jobsText_.empty()) {
@@ -197,9 +221,38 @@ private:
         std::string exeDir = config().getString("application.dir", ".");
         req_.templates = resourceDir(req_.templates, "templates", exeDir);
         req_.fonts = resourceDir(req_.fonts, "fonts", exeDir);
+        if (req_.command == "publish") return publishCommand();
         if (req_.command == "check") return check(req_);
         if (req_.output.empty()) return usage("run 需要用 -o 指定输出文件夹。");
         return runCommand(req_);
+    }
+
+    int rectifyCommand(const std::vector<std::string>& args) {
+        if (args.size() != 2) return usage("rectify 需要一个操作：list、record、close 或 overdue。");
+        rectify_.action = args[1];
+        rectify_.db = req_.db;
+        rectify_.date = req_.date.empty() ? Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d") : req_.date;
+        if (!yearText_.empty()) {
+            char* end = nullptr;
+            long y = std::strtol(yearText_.c_str(), &end, 10);
+            if (*end != '\0' || y < 2000 || y > 2100) return usage("--year 应为四位年份，实际为“" + yearText_ + "”。");
+            rectify_.year = int(y);
+        }
+        return rectify(rectify_, std::cout, std::cerr);
+    }
+
+    int publishCommand() {
+        if (publishTo_.empty()) return usage("publish 需要用 --to 指定公开文件夹。");
+        PublishRequest p;
+        p.dataset = req_.dataset;
+        p.to = publishTo_;
+        p.rulesFile = req_.rules;
+        p.templatesDir = req_.templates;
+        p.fontsDir = req_.fonts;
+        // As for run, the clock is read here only; --date pins "today" for the 公开日期 check.
+        p.today = req_.date.empty() ? Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d") : req_.date;
+        p.force = force_;
+        return runPublish(p, std::cout, std::cerr);
     }
 
     void onHelp(const std::string&, const std::string&) {
@@ -218,7 +271,11 @@ private:
     }
 
     Request req_;
+    RectifyRequest rectify_;
+    std::string yearText_;
     std::string jobsText_;
+    std::string publishTo_;
+    bool force_ = false;
     bool done_ = false;
 };
 
