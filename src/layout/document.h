@@ -148,7 +148,11 @@ struct Cell {
     bool number = false;                 ///< a figure: right-aligned, set smaller rather than wrapped (PDF), a number cell (XLSX)
     std::optional<model::Decimal> value; ///< the exact number behind `text`, for XLSX
     std::string numberFormat;            ///< XLSX number format, e.g. "#,##0.00", "0.00%"
-    std::string formula;                 ///< XLSX formula ("=E7/D7"), `value` as cached result
+    /// XLSX formula with `value` as its cached result. Other cells of the same sheet are named
+    /// by id, never by position: `{budget}` is one cell, `{score.*}` every cell whose id starts
+    /// with "score." in sheet order, e.g. "=MIN({exec}/{budget},1)*{weight}", "=SUM({score.*})".
+    std::string formula;
+    std::string id;                      ///< names the cell for formulas and charts; unique per sheet
 
     /// A text cell.
     static Cell label(std::string text, int colspan = 1, int rowspan = 1);
@@ -231,6 +235,42 @@ struct Document {
     PageSetup page;              ///< paper and margins
     HeaderFooter headerFooter;   ///< header text and page numbers
     std::vector<Block> blocks;   ///< the flow, top to bottom
+};
+
+/// Kinds of chart a spreadsheet sheet can carry.
+enum class ChartType {
+    Column,  ///< vertical bars (e.g. 等级分布)
+    Bar,     ///< horizontal bars (e.g. 各部门预算执行率)
+    Pie,     ///< shares of a whole; only the first series is drawn
+};
+
+/// One data series of a chart.
+struct ChartSeries {
+    std::string name;    ///< legend text, e.g. "项目数"
+    std::string values;  ///< cells of the same sheet: "{id}", "{prefix*}" or an A1 range "C2:C9"
+};
+
+/// A chart drawn from cells of its own sheet (XLSX only). Ranges must be contiguous.
+struct Chart {
+    ChartType type = ChartType::Column;  ///< kind of chart
+    std::string title;                    ///< chart title, e.g. "绩效等级分布"
+    std::string categories;               ///< category labels, written like ChartSeries::values
+    std::vector<ChartSeries> series;      ///< at least one
+};
+
+/// One sheet of a workbook: a flow like a Document's, plus spreadsheet-only options.
+struct Sheet {
+    std::string name;          ///< tab name; forbidden characters and excess length are fixed by the renderer
+    Document flow;             ///< page setup, header/footer and blocks (flow.meta is not used)
+    bool autofilter = false;   ///< filter buttons on the last header row of the sheet's first table
+    int freezeRows = -1;       ///< rows kept in view; -1 = below the header rows when the flow has one table
+    std::vector<Chart> charts; ///< drawn below the flow, one under the other
+};
+
+/// A multi-sheet spreadsheet (the 汇总表): properties and sheets in tab order.
+struct Workbook {
+    Metadata meta;              ///< properties
+    std::vector<Sheet> sheets;  ///< at least one
 };
 
 /// Millimetres to PDF points (1/72 inch).
