@@ -170,6 +170,8 @@ Node department(const score::DepartmentResult& d, const score::Evaluation& ev) {
     n.set("indicators", std::move(indicators));
     n.set("indicator_total", number(d.indicatorTotal));
     n.set("indicator_grade", text(d.indicatorGrade));
+    n.set("total", number(d.total));
+    n.set("grade", text(d.grade));
     n.set("findings", findings(d.findings));
     return n;
 }

@@ -16,7 +16,9 @@ namespace jixiao::publish {
 /// unscored project shows why), per indicator `declared_weight`, `weight_filled`, `status`,
 /// `reason`, `measures` and `row`, per finding `row` (`indicator` is the 0-based index into
 /// `indicators`), per department `scored_projects`, `ratio_details`, its own `indicators`,
-/// `indicator_total`, `indicator_grade` and `findings`, and in `diagnostics` the counts of
+/// `indicator_total` (Σ of those indicators), `total` and `grade` (the 部门整体 self-evaluation:
+/// the rule set's total ratios, 预算执行率 in national-2020, plus `indicator_total`),
+/// `indicator_grade` (same as `grade`) and `findings`, and in `diagnostics` the counts of
 /// notes and suppressed diagnostics plus `other`, the diagnostics not tied to a project.
 /// Personal data (contacts, project owners) is never written.
 std::string resultsJson(const score::Evaluation& evaluation, const model::Diagnostics& diagnostics);

@@ -405,13 +405,14 @@ private:
                                             {{"indicator_total", rules_.indicatorTotal.toString()},
                                              {"scaled", scaledSelf->toFixed(places)}});
         }
-        if (self > w.declaredScale) {
-            v["item"] = quoteZh(r.level3);
-            add(w, index, "score_above_weight", "message", v);
-        } else if (r.status == IndicatorStatus::Scored && !r.qualitative && w.met && !reasonGiven &&
-                   w.declaredScale - self > tolerance) {
+        v["item"] = quoteZh(r.level3);
+        // The specific findings come first; the difference itself is listed as well, since
+        // scoring.md asks for every own score that differs, "listed with both numbers".
+        if (self > w.declaredScale) add(w, index, "score_above_weight", "message", v);
+        if (r.status == IndicatorStatus::Scored && !r.qualitative && w.met && !reasonGiven &&
+            w.declaredScale - self > tolerance)
             add(w, index, "met_but_deducted", "message", v);
-        } else if (r.selfScoreOutsideBand) {
+        if (r.selfScoreOutsideBand) {
             const Band* band = nullptr;
             for (const auto& b : rules_.bands)
                 if (r.band && b.name == *r.band) band = &b;
@@ -420,14 +421,13 @@ private:
             std::string hi = mulRound(band->upper, w.declaredScale, places).toFixed(places);
             v["band_range"] = lo + "分（含）至" + hi + "分" + (top ? "（含）" : "");
             add(w, index, "self_score_mismatch", "message_band", v);
-        } else {
-            Decimal diff = *scaledSelf - *r.score;
-            if (diff.isNegative()) diff = -diff;
-            if (diff > tolerance) {
-                v["item"] = quoteZh(r.level3);
-                v["difference"] = diff.toFixed(places);
-                add(w, index, "self_score_mismatch", "message", v);
-            }
+            return;
+        }
+        Decimal diff = *scaledSelf - *r.score;
+        if (diff.isNegative()) diff = -diff;
+        if (diff > tolerance) {
+            v["difference"] = diff.toFixed(places);
+            add(w, index, "self_score_mismatch", "message", v);
         }
     }
 
@@ -664,7 +664,7 @@ private:
             v["difference"] = diff.toFixed(places);
             if (self > rules_.budgetWeight)
                 pr.findings.push_back(budgetFinding("score_above_weight", "message", v, b.source));
-            else if (diff > rules_.selfScoreTolerance)
+            if (diff > rules_.selfScoreTolerance)
                 pr.findings.push_back(budgetFinding("self_score_mismatch", "message", v, b.source));
         }
     }
@@ -786,8 +786,7 @@ private:
             if (ind.unitCode == code) rows.push_back(&ind);
         if (rows.empty()) return d;
         Reporter tableReport(diags_, "");
-        TableScorer scorer(rules_, tableReport, TableKind::Department, label + "部门整体绩效指标",
-                           rows.front()->source, false);
+        TableScorer scorer(rules_, tableReport, TableKind::Department, label, rows.front()->source, false);
         TableOutcome t;
         try {
             t = scorer.score(rows);
@@ -796,15 +795,28 @@ private:
         }
         d.indicators = std::move(t.rows);
         d.findings = std::move(t.findings);
-        if (!tableReport.errors()) {
-            Decimal sum;
-            for (const auto& r : d.indicators) sum += r.score.value_or(kZero);
-            if (sum > kHundred) sum = kHundred;
-            d.indicatorTotal = sum.rounded(rules_.rounding.total);
-            d.indicatorGrade = rules_.gradeOf(*d.indicatorTotal);
-        } else {
+        if (tableReport.errors()) {
             d.findings.clear();
+            return d;
         }
+        Decimal sum;
+        for (const auto& r : d.indicators) sum += r.score.value_or(kZero);
+        d.indicatorTotal = sum.rounded(rules_.rounding.total);
+        for (const auto& name : rules_.departmentTotalRatios) {
+            auto it = std::find_if(d.ratios.begin(), d.ratios.end(), [&](const RatioResult& r) { return r.name == name; });
+            if (it != d.ratios.end() && it->score) {
+                sum += *it->score;
+            } else {
+                // As for a project with A = 0: the points are lost and the user is told why.
+                tableReport.warning(rows.front()->source, "", "",
+                                    label + "缺少计算" + quoteZh(name) + "所需的部门整体支出数据（或除数为0），该项按0分计入部门整体自评总分。",
+                                    "请在部门整体支出表中填写本年度的相关数据。");
+            }
+        }
+        if (sum > kHundred) sum = kHundred;
+        d.total = sum.rounded(rules_.rounding.total);
+        d.grade = rules_.gradeOf(*d.total);
+        d.indicatorGrade = d.grade;
         return d;
     }
 };

@@ -104,7 +104,11 @@ struct DepartmentResult {
     std::vector<RatioResult> ratios;           ///< those whose inputs exist, in scoring.md order
     std::vector<IndicatorResult> indicators;   ///< 部门整体 indicators owned by the department
     std::optional<model::Decimal> indicatorTotal;  ///< Σ indicator scores, when it has indicators
-    std::optional<std::string> indicatorGrade;
+    /// The 部门整体 self-evaluation total: the scores of the rule set's total_ratios (national:
+    /// 预算执行率, 10 points) plus indicatorTotal; empty without indicators or on errors.
+    std::optional<model::Decimal> total;
+    std::optional<std::string> grade;           ///< from the rounded total
+    std::optional<std::string> indicatorGrade;  ///< same as grade (kept for existing templates)
     std::vector<Finding> findings;
 };
 

@@ -349,7 +349,7 @@ void readFindings(const Checker& c, const JsonValue& root, RuleSet& rules) {
 
 void readDepartment(const Checker& c, const JsonValue& root, RuleSet& rules) {
     const JsonValue& d = c.object(root, "", "department");
-    c.onlyKeys(d, "department", {"indicator_total", "ratios"});
+    c.onlyKeys(d, "department", {"indicator_total", "total_ratios", "ratios"});
     rules.departmentIndicatorTotal = c.number(c.require(d, "department", "indicator_total"),
                                               "department.indicator_total", Decimal::fromRaw(1), kHundred,
                                               "0到100之间的正数");
@@ -380,6 +380,24 @@ void readDepartment(const Checker& c, const JsonValue& root, RuleSet& rules) {
         }
         rules.ratios.push_back(std::move(rule));
     }
+    // The 部门整体 self-evaluation total: these ratios' scores plus the department's own
+    // indicators (national form: 预算执行率 10 + indicators 90), so together they make 100.
+    const JsonValue& total = c.require(d, "department", "total_ratios");
+    rules.departmentTotalRatios = c.strings(total, "department.total_ratios", false);
+    Decimal sum = rules.departmentIndicatorTotal;
+    std::vector<std::string> terms = {"indicator_total（" + rules.departmentIndicatorTotal.toString() + "）"};
+    for (std::size_t i = 0; i < rules.departmentTotalRatios.size(); ++i) {
+        const std::string& name = rules.departmentTotalRatios[i];
+        const RatioRule* rule = rules.findRatio(name);
+        if (!rule)
+            c.fail("department.total_ratios[" + std::to_string(i) + "]",
+                   "中的" + quoteZh(name) + "不在department.ratios中（计入总分的比率须给出计分方法）");
+        sum += rule->weight;
+        terms.push_back(name + "（" + rule->weight.toString() + "）");
+    }
+    if (sum != kHundred)
+        c.fail("department.indicator_total", "与total_ratios所列比率的分值合计应为100，实际为" + joinNames(terms) + "，共" +
+                                                 sum.toString());
 }
 
 } // namespace

@@ -113,6 +113,7 @@ struct RuleSet {
     std::map<std::string, FindingRule> findings;  ///< by finding code
 
     model::Decimal departmentIndicatorTotal;  ///< points a 部门整体 indicator table adds up to
+    std::vector<std::string> departmentTotalRatios;  ///< ratios whose scores join the department total
     std::vector<RatioRule> ratios;            ///< scored department ratios, file order
 
     /// The level named `name` or having it as an alias; nullptr if unknown.

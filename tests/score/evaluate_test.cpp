@@ -188,8 +188,9 @@ TEST_CASE("met_but_deducted", "[score]") {
     auto project = fullProject("P001");
     project.indicators[0].selfScore = dec("20");
     auto p = one(project);
-    REQUIRE(codes(p.findings) == std::vector<std::string>{"met_but_deducted"});
+    REQUIRE(codes(p.findings) == std::vector<std::string>{"met_but_deducted", "self_score_mismatch"});
     CHECK(p.findings[0].message == "“培训人次”已达到年度指标值≥735人次（实际完成735人次），自评得分20.00分低于分值25分，且未说明扣分原因");
+    CHECK(p.findings[1].message == "“培训人次”自评得分20.00分，复核得分25.00分，相差5.00分");
     // With a reason the deduction is explained; the difference is still listed.
     project.indicators[0].reason = "质量抽查有瑕疵";
     CHECK(codes(one(project).findings) == std::vector<std::string>{"self_score_mismatch"});
@@ -215,9 +216,12 @@ TEST_CASE("score_above_weight", "[score]") {
     project.funds[0].selfScore = dec("12");
     project.indicators[0].selfScore = dec("30");
     auto p = one(project);
-    REQUIRE(codes(p.findings) == std::vector<std::string>{"score_above_weight", "score_above_weight"});
+    REQUIRE(codes(p.findings) == std::vector<std::string>{"score_above_weight", "self_score_mismatch",
+                                                          "score_above_weight", "self_score_mismatch"});
     CHECK(p.findings[0].message == "预算执行率自评得分12.00分，高于分值10分");
-    CHECK(p.findings[1].message == "“培训人次”自评得分30.00分，高于分值25分");
+    CHECK(p.findings[1].message == "预算执行率自评得分12.00分，复核得分10.00分，相差2.00分");
+    CHECK(p.findings[2].message == "“培训人次”自评得分30.00分，高于分值25分");
+    CHECK(p.findings[3].message == "“培训人次”自评得分30.00分，复核得分25.00分，相差5.00分");
 }
 
 TEST_CASE("fund_rows_mismatch", "[score]") {
@@ -529,7 +533,7 @@ TEST_CASE("departments: weighted total, grade counts, ratios and own indicators"
     model::DepartmentFigures now{"101", 2024, {{"预算数", dec("1000")}, {"执行数", dec("930")}, {"三公经费", dec("12")}}, {}};
     model::DepartmentFigures before{"101", 2023, {{"三公经费", dec("10")}}, {}};
     d.figures = {before, now};
-    auto own1 = indicator("产出指标", "重点工作完成率", Operator::Ge, num("100"), num("100"), "60", "%", 2);
+    auto own1 = indicator("产出指标", "重点工作完成率", Operator::Ge, num("100"), num("100"), "50", "%", 2);
     own1.level1 = "履职效能";
     own1.unitCode = "101";
     auto own2 = indicator("满意度指标", "群众满意度", Operator::Qualitative, words("满意"), words("达成"), "40", "", 3);
@@ -557,7 +561,9 @@ TEST_CASE("departments: weighted total, grade counts, ratios and own indicators"
     CHECK(a.ratios[1].figures == std::vector<std::pair<std::string, model::Decimal>>{{"本年三公经费", dec("12")},
                                                                                       {"上年三公经费", dec("10")}});
     REQUIRE(a.indicators.size() == 2);
-    CHECK(a.indicatorTotal->toString() == "100");
+    CHECK(a.indicatorTotal->toString() == "90");
+    CHECK(a.total->toString() == "99.3");  // 预算执行率 93% of 10 points, plus 90
+    CHECK(*a.grade == "优");
     CHECK(*a.indicatorGrade == "优");
     CHECK(a.findings.empty());
 
@@ -606,9 +612,13 @@ TEST_CASE("department indicator weights must make the department total", "[score
     CHECK(a.projects == 0);
     CHECK(a.indicators[0].score->toString() == "54");
     CHECK(a.indicatorTotal->toString() == "54");
-    CHECK(*a.indicatorGrade == "差");
+    CHECK(a.total->toString() == "54");  // no figures: 预算执行率 counts 0
+    CHECK(*a.grade == "差");
     REQUIRE(codes(a.findings) == std::vector<std::string>{"weights_not_100", "unmet_no_reason"});
-    CHECK(a.findings[0].message == "部门整体绩效指标分值合计60分，应为100分");
+    CHECK(a.findings[0].message == "部门整体绩效指标分值合计60分，应为90分");
+    CHECK(messages(diags, model::Severity::Warning) ==
+          std::vector<std::string>{"部门“101”部门整体绩效指标分值合计60分，应为90分。",
+                                   "部门“101”缺少计算“预算执行率”所需的部门整体支出数据（或除数为0），该项按0分计入部门整体自评总分。"});
 }
 
 TEST_CASE("needsFeedback follows the rule set", "[score]") {

@@ -83,6 +83,7 @@ std::vector<std::string> differences(const score::RuleSet& a, const score::RuleS
                    b.findings.at(code).messages == rule.messages;
     cmp("findings", findings);
     cmp("departmentIndicatorTotal", a.departmentIndicatorTotal == b.departmentIndicatorTotal);
+    cmp("departmentTotalRatios", a.departmentTotalRatios == b.departmentTotalRatios);
     bool ratios = a.ratios.size() == b.ratios.size();
     for (std::size_t i = 0; ratios && i < a.ratios.size(); ++i)
         ratios = a.ratios[i].name == b.ratios[i].name && a.ratios[i].weight == b.ratios[i].weight &&
@@ -127,6 +128,8 @@ TEST_CASE("shipped national-2020 rule set", "[score]") {
     CHECK(r.findings.size() == score::findingCodes().size());
     CHECK(r.severityOf("execution_low") == score::FindingSeverity::Explain);
     CHECK(r.ratios.size() == score::ratioNames().size());
+    CHECK(r.departmentIndicatorTotal.toString() == "90");
+    CHECK(r.departmentTotalRatios == std::vector<std::string>{"预算执行率"});
 }
 
 TEST_CASE("switching national-2020 to hubei changes exactly what the files say", "[score]") {
@@ -181,6 +184,10 @@ TEST_CASE("rule file mistakes name the file and the key", "[score]") {
          f + "键“department.ratios.预算调整比率”未知，此处可用的键：预算执行率、预算调整率、结转结余变动率、“三公”经费变动率、人均公用经费变动率、政府采购执行率、在职人员控制率。"},
         {"\"rule\": \"at_least\", \"target\": 1 }", "\"rule\": \"at_least\", \"target\": 0 }",
          f + "键“department.ratios.预算执行率.target”应为正数（比率，1即100%），实际为“0”。"},
+        {"\"total_ratios\": [\"预算执行率\"]", "\"total_ratios\": [\"预算执行率\", \"在职人员控制率\"]",
+         f + "键“department.indicator_total”与total_ratios所列比率的分值合计应为100，实际为indicator_total（90）、预算执行率（10）、在职人员控制率（5），共105。"},
+        {"\"total_ratios\": [\"预算执行率\"]", "\"total_ratios\": [\"预算完成率\"]",
+         f + "键“department.total_ratios[0]”中的“预算完成率”不在department.ratios中（计入总分的比率须给出计分方法）。"},
         {"\"message_rescaled\"", "\"message_scaled\"",
          f + "键“findings.weights_not_100.message_scaled”未知，此处可用的键：severity、message、message_rescaled、message_department。"},
     };
