@@ -553,17 +553,6 @@ public:
         ev.rounding = rules_.rounding;
         for (const auto& g : rules_.grades) ev.gradeNames.push_back(g.name);
         for (const auto& p : data_.projects) ev.projects.push_back(project(p));
-        // Ingest leaves out rows with errors; when that was a project's own row, the project
-        // is known only from its diagnostics. It still appears, unscored, never dropped.
-        std::set<std::string> known;
-        for (const auto& p : data_.projects) known.insert(p.code);
-        for (const auto& d : diags_.list()) {
-            if (d.severity != Severity::Error || d.projectCode.empty() || !known.insert(d.projectCode).second) continue;
-            ProjectResult stub;
-            stub.code = d.projectCode;
-            stub.budgetWeight = rules_.budgetWeight;
-            ev.projects.push_back(std::move(stub));
-        }
         std::sort(ev.projects.begin(), ev.projects.end(),
                   [](const ProjectResult& a, const ProjectResult& b) { return a.code < b.code; });
         departments(ev);
