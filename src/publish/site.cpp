@@ -1,0 +1,400 @@
+#include "publish/site.h"
+
+#include "publish/atomic_file.h"
+#include "publish/json_writer.h"
+#include "publish/output_tree.h"
+#include "render/html_writer.h"
+#include "render/xlsx_writer.h"
+
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Path.h>
+#include <Poco/TemporaryFile.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace jixiao::publish {
+
+using model::Decimal;
+
+namespace {
+
+constexpr const char* kManifest = "manifest.json";
+constexpr const char* kLockFile = ".jixiao-publish.lock";
+constexpr const char* kPageKind = "网页";
+
+/// The whole file, or nothing when it does not exist. Throws OutputError when it exists but
+/// cannot be read.
+std::optional<std::string> readIfExists(const std::string& path) {
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
+        throw OutputError("无法读取 " + path + "（" + std::strerror(errno) + "）。");
+    }
+    std::string out;
+    char buf[65536];
+    while (true) {
+        ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n == 0) break;
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            int err = errno;
+            ::close(fd);
+            throw OutputError("无法读取 " + path + "（" + std::strerror(err) + "）。");
+        }
+        out.append(buf, std::size_t(n));
+    }
+    ::close(fd);
+    return out;
+}
+
+/// A previous manifest's paths that we may remove: relative, inside the folder, not the
+/// manifest or the lock. Anything else in it is ignored, so a damaged or hostile manifest
+/// can never make us delete outside our own files.
+bool removablePath(const std::string& p) {
+    if (p.empty() || p.front() == '/' || p.find('\\') != std::string::npos || p.find('\0') != std::string::npos)
+        return false;
+    std::istringstream parts(p);
+    for (std::string seg; std::getline(parts, seg, '/');)
+        if (seg.empty() || seg == "." || seg == "..") return false;
+    return p != kManifest && p != kLockFile;
+}
+
+/// Paths listed by a previous manifest; empty (and a warning) when there is none or it is
+/// unreadable.
+std::vector<std::string> previousPaths(const std::optional<std::string>& manifest, std::string& warning) {
+    std::vector<std::string> out;
+    if (!manifest) return out;
+    try {
+        Poco::JSON::Parser parser;
+        auto root = parser.parse(*manifest).extract<Poco::JSON::Object::Ptr>();
+        auto files = root ? root->getArray("files") : nullptr;
+        if (!files) throw Poco::Exception("no files");
+        for (std::size_t i = 0; i < files->size(); ++i) {
+            auto f = files->getObject(static_cast<unsigned>(i));
+            if (f && f->has("path")) out.push_back(f->getValue<std::string>("path"));
+        }
+    } catch (const Poco::Exception&) {
+        warning = "原有 manifest.json 无法读取，本次没有删除任何旧文件。";
+        out.clear();
+    }
+    return out;
+}
+
+/// ISO "2025-08-20" → "2025年8月20日"; anything else as it is.
+std::string chineseDate(const std::string& iso) {
+    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
+    auto part = [&](std::size_t pos, std::size_t len) { return std::to_string(std::stoi(iso.substr(pos, len))); };
+    return iso.substr(0, 4) + "年" + part(5, 2) + "月" + part(8, 2) + "日";
+}
+
+render::HtmlLink link(std::string text, const std::string& relativePath) {
+    return {std::move(text), hrefFor(relativePath)};
+}
+
+/// A file stem unique within its folder: "_2", "_3" … on a clash (two templates' names may
+/// reduce to the same safe name).
+std::string uniqueStem(const std::string& wanted, std::set<std::string>& used) {
+    std::string stem = safeName(wanted);
+    for (int n = 2; !used.insert(stem).second; ++n) stem = safeName(wanted) + "_" + std::to_string(n);
+    return stem;
+}
+
+/// One department's entry on the index page.
+struct DepartmentEntry {
+    std::string name;
+    std::string page;  ///< relative to the root
+    int projects = 0;
+    int classified = 0;
+    std::optional<Decimal> weightedTotal;
+};
+
+class SiteBuilder {
+public:
+    SiteBuilder(const SiteInput& in, SiteStaging& staging) : in_(in), staging_(staging) {
+        footer_ = "发布机关：" + in.facts.authority + "　公开日期：" + chineseDate(in.facts.today);
+    }
+
+    SiteSummary build() {
+        SiteSummary summary;
+        std::vector<DepartmentEntry> entries;
+        for (const auto& d : in_.view.evaluation.departments) {
+            entries.push_back(department(d, summary));
+            ++summary.departments;
+            summary.classified += in_.view.excludedIn(d.code);
+        }
+        staging_.add("index.html", indexPage(entries), kPageKind);
+        return summary;
+    }
+
+private:
+    /// Both print formats of a document; returns their paths.
+    std::pair<std::string, std::string> printFiles(const layout::Document& doc, const std::string& base,
+                                                   const std::string& kind) {
+        staging_.add(base + ".pdf", render::renderPdf(doc, in_.pdf), kind);
+        render::XlsxOptions xo;
+        xo.tempDir = staging_.folder();
+        xo.sheetName = kind;
+        staging_.add(base + ".xlsx", render::renderXlsx(doc, xo), kind);
+        return {base + ".pdf", base + ".xlsx"};
+    }
+
+    DepartmentEntry department(const score::DepartmentResult& d, SiteSummary& summary) {
+        const auto& view = in_.view;
+        const std::string folder = safeName(d.code + "_" + d.name);
+        std::set<std::string> used{"index"};
+        const int excluded = view.excludedIn(d.code);
+
+        // The department's documents, projects first so that its page is staged after
+        // everything it links to.
+        struct Row {
+            std::string title, page, pdf, xlsx;
+        };
+        std::vector<Row> rows;
+        for (const auto& p : view.evaluation.projects) {
+            if (p.departmentCode != d.code) continue;
+            layout::Value ctx = layout::projectContext(p, view.dataset, in_.facts);
+            layout::Document doc = in_.projectForm.build(ctx, in_.created);
+            const std::string stem = uniqueStem(in_.projectForm.fileStem(ctx), used);
+            auto [pdf, xlsx] = printFiles(doc, folder + "/" + stem, "项目支出绩效自评表");
+            render::HtmlOptions ho;
+            ho.nav = {link("公开目录", "../index.html"), link(d.name.empty() ? d.code : d.name, "index.html")};
+            ho.downloads = {link("PDF", stem + ".pdf"), link("XLSX", stem + ".xlsx")};
+            ho.footer = footer_;
+            staging_.add(folder + "/" + stem + ".html", render::renderHtml(doc, ho), kPageKind);
+            rows.push_back({p.code + " " + p.name, stem + ".html", stem + ".pdf", stem + ".xlsx"});
+            ++summary.projects;
+        }
+
+        layout::Value ctx = layout::departmentContext(d, view.evaluation, view.dataset, in_.facts, true);
+        // The classified projects are no longer in the public evaluation, so the context
+        // cannot count them itself; the public view kept their number.
+        layout::Value dept = *ctx.get("department");
+        dept.set("classified_excluded", layout::Value(Decimal::fromInt(excluded)));
+        dept.set("totals_withheld", layout::Value(view.totalsWithheld(d.code)));
+        ctx.set("department", std::move(dept));
+        layout::Document doc = in_.departmentForm.build(ctx, in_.created);
+        const std::string stem = uniqueStem(in_.departmentForm.fileStem(ctx), used);
+        printFiles(doc, folder + "/" + stem, "部门整体支出绩效自评表");
+        rows.insert(rows.begin(), Row{"部门整体支出绩效自评表", "#table", stem + ".pdf", stem + ".xlsx"});
+
+        std::string body = "<h1>" + render::escapeHtml(d.name.empty() ? d.code : d.name) + "</h1>\n<p>" +
+                           std::to_string(in_.facts.year) + "年度预算绩效自评结果公开</p>\n<h2>公开文件</h2>\n";
+        body += "<div class=\"tw\"><table style=\"min-width:20em\">\n<colgroup><col style=\"width:60%\">"
+                "<col style=\"width:18%\"><col style=\"width:22%\"></colgroup>\n<thead><tr><th scope=\"col\">文件</th>"
+                "<th scope=\"col\">在线查看</th><th scope=\"col\">下载</th></tr></thead>\n<tbody>\n";
+        for (const auto& r : rows)
+            body += "<tr><td>" + render::escapeHtml(r.title) + "</td><td class=\"c\"><a href=\"" +
+                    render::escapeHtml(r.page.front() == '#' ? r.page : hrefFor(r.page)) + "\">" +
+                    (r.page.front() == '#' ? "见下文" : "查看") + "</a></td><td class=\"c\"><a href=\"" +
+                    render::escapeHtml(hrefFor(r.pdf)) + "\">PDF</a> <a href=\"" + render::escapeHtml(hrefFor(r.xlsx)) +
+                    "\">XLSX</a></td></tr>\n";
+        body += "</tbody>\n</table></div>\n";
+        if (excluded > 0) body += "<p>另有涉密项目" + std::to_string(excluded) + "个，按规定不予公开。</p>\n";
+        body += "<section id=\"table\">\n<p class=\"downloads\">下载：<a href=\"" + render::escapeHtml(hrefFor(stem + ".pdf")) +
+                "\">PDF</a> <a href=\"" + render::escapeHtml(hrefFor(stem + ".xlsx")) + "\">XLSX</a></p>\n" +
+                render::renderHtmlArticle(doc, 1) + "</section>\n";
+
+        render::HtmlPage page;
+        page.title = (d.name.empty() ? d.code : d.name) + std::to_string(in_.facts.year) + "年度预算绩效自评结果公开";
+        page.author = in_.facts.authority;
+        page.date = in_.facts.today;
+        page.nav = {link("公开目录", "../index.html")};
+        page.bodyHtml = std::move(body);
+        page.footer = footer_;
+        staging_.add(folder + "/index.html", render::renderHtmlPage(page), kPageKind);
+
+        return {d.name.empty() ? d.code : d.name, folder + "/index.html", d.projects, excluded, d.budgetWeightedTotal};
+    }
+
+    std::string indexPage(const std::vector<DepartmentEntry>& entries) const {
+        const auto& facts = in_.facts;
+        const std::string title = facts.authority + std::to_string(facts.year) + "年度预算绩效自评结果公开";
+        std::string body = "<h1>" + render::escapeHtml(title) + "</h1>\n<p>现公开" + std::to_string(facts.year) +
+                           "年度各部门的部门整体支出绩效自评表和项目支出绩效自评表（PDF、XLSX 格式，可在线查看）。"
+                           "涉密项目按规定不予公开。</p>\n";
+        body += "<div class=\"tw\"><table style=\"min-width:24em\">\n<colgroup><col style=\"width:34%\">"
+                "<col style=\"width:16%\"><col style=\"width:20%\"><col style=\"width:30%\"></colgroup>\n"
+                "<thead><tr><th scope=\"col\">部门</th>"
+                "<th scope=\"col\">公开项目数</th><th scope=\"col\">按预算加权平均得分</th><th scope=\"col\">说明</th>"
+                "</tr></thead>\n<tbody>\n";
+        for (const auto& e : entries) {
+            body += "<tr><td><a href=\"" + render::escapeHtml(hrefFor(e.page)) + "\">" + render::escapeHtml(e.name) +
+                    "</a></td><td class=\"r num\">" + std::to_string(e.projects) + "</td><td class=\"r num\">" +
+                    (e.weightedTotal ? e.weightedTotal->toFixed(in_.view.evaluation.rounding.total) : std::string("—")) +
+                    "</td><td>" +
+                    (e.classified > 0 ? "另有涉密项目" + std::to_string(e.classified) + "个，按规定不予公开" : std::string()) +
+                    "</td></tr>\n";
+        }
+        body += "</tbody>\n</table></div>\n";
+        render::HtmlPage page;
+        page.title = title;
+        page.author = facts.authority;
+        page.description = title;
+        page.date = facts.today;
+        page.bodyHtml = std::move(body);
+        page.footer = footer_;
+        return render::renderHtmlPage(page);
+    }
+
+    const SiteInput& in_;
+    SiteStaging& staging_;
+    std::string footer_;
+};
+
+} // namespace
+
+SiteStaging::SiteStaging() {
+    folder_ = Poco::TemporaryFile::tempName() + "-jixiao-publish";
+    try {
+        Poco::File(folder_).createDirectories();
+    } catch (const Poco::Exception& e) {
+        throw OutputError("无法创建临时文件夹 " + folder_ + "（" + e.message() + "）。");
+    }
+    ::chmod(folder_.c_str(), 0700);
+}
+
+SiteStaging::~SiteStaging() {
+    try {
+        Poco::File(folder_).remove(true);
+    } catch (...) {
+        // A leftover temporary folder is harmless; a destructor must not throw.
+    }
+}
+
+void SiteStaging::add(const std::string& path, const std::string& bytes, const std::string& kind) {
+    if (std::any_of(files_.begin(), files_.end(), [&](const SiteFile& f) { return f.path == path; }))
+        throw OutputError("公开文件重名：" + path + "。");
+    const std::string target = folder_ + "/s/" + path;
+    try {
+        Poco::File(Poco::Path(target).parent()).createDirectories();
+    } catch (const Poco::Exception& e) {
+        throw OutputError("无法创建临时文件夹（" + e.message() + "）。");
+    }
+    std::ofstream out(target, std::ios::binary);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out.flush()) throw OutputError("无法写入临时文件 " + target + "。");
+    files_.push_back({path, bytes.size(), sha256Hex(bytes), kind});
+}
+
+std::string SiteStaging::read(const SiteFile& file) const {
+    auto bytes = readIfExists(folder_ + "/s/" + file.path);
+    if (!bytes || bytes->size() != file.bytes) throw OutputError("临时文件 " + file.path + " 已丢失或被改动。");
+    return *bytes;
+}
+
+std::string siteManifestJson(const std::vector<SiteFile>& files, int year, const std::string& authority,
+                             const std::string& publishDate) {
+    std::vector<SiteFile> sorted = files;
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    JsonNode list = JsonNode::array();
+    for (const auto& f : sorted) {
+        JsonNode n = JsonNode::object();
+        n.set("path", JsonNode::string(f.path));
+        n.set("bytes", JsonNode::integer(static_cast<long long>(f.bytes)));
+        n.set("sha256", JsonNode::string(f.sha256));
+        n.set("kind", JsonNode::string(f.kind));
+        list.push(std::move(n));
+    }
+    JsonNode root = JsonNode::object();
+    root.set("year", JsonNode::integer(year));
+    root.set("authority", JsonNode::string(authority));
+    root.set("publish_date", JsonNode::string(publishDate));
+    root.set("files", std::move(list));
+    return toJson(root);
+}
+
+CommitReport commitSite(const SiteStaging& staging, const std::string& manifestBytes, const std::string& dir) {
+    CommitReport report;
+    const std::string manifestPath = dir + "/" + kManifest;
+    const auto oldManifest = readIfExists(manifestPath);
+
+    std::set<std::string> published;
+    for (const auto& f : staging.files()) {
+        published.insert(f.path);
+        const std::string target = dir + "/" + f.path;
+        const auto current = readIfExists(target);
+        if (current && current->size() == f.bytes && sha256Hex(*current) == f.sha256) {
+            ++report.unchanged;
+            continue;
+        }
+        writeFileAtomic(target, staging.read(f));
+        ++(current ? report.updated : report.added);
+    }
+
+    for (const auto& path : previousPaths(oldManifest, report.warning)) {
+        if (published.count(path) != 0 || !removablePath(path)) continue;
+        const std::string target = dir + "/" + path;
+        if (::unlink(target.c_str()) != 0) {
+            if (errno == ENOENT) continue;
+            throw OutputError("无法删除不再公开的文件 " + target + "（" + std::strerror(errno) + "）。");
+        }
+        ++report.removed;
+        // Folders emptied by the removal go too (a department no longer published); rmdir
+        // refuses a folder that still holds anything, which is what we want.
+        for (Poco::Path parent = Poco::Path(path).parent(); parent.depth() > 0; parent = parent.parent())
+            if (::rmdir((dir + "/" + parent.toString(Poco::Path::PATH_UNIX)).c_str()) != 0) break;
+    }
+
+    if (!oldManifest || *oldManifest != manifestBytes) {
+        writeFileAtomic(manifestPath, manifestBytes);
+        report.manifestWritten = true;
+    }
+    return report;
+}
+
+PublishLock::PublishLock(const std::string& dir) {
+    try {
+        Poco::File(dir).createDirectories();
+    } catch (const Poco::Exception& e) {
+        throw OutputError("无法创建公开文件夹 " + dir + "（" + e.message() + "）。");
+    }
+    const std::string path = dir + "/" + kLockFile;
+    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw OutputError("无法打开锁文件 " + path + "（" + std::strerror(errno) + "）。");
+    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
+        int err = errno;
+        ::close(fd_);
+        fd_ = -1;
+        if (err == EWOULDBLOCK)
+            throw PublishLockedError("另一个 jixiao publish 正在向 " + dir + " 公开（锁文件 " + path +
+                                     "），本次没有改动任何文件；请等它结束后再运行。");
+        throw OutputError("无法锁定 " + path + "（" + std::strerror(err) + "）。");
+    }
+}
+
+PublishLock::~PublishLock() {
+    if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock
+}
+
+std::string hrefFor(const std::string& relativePath) {
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : relativePath) {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+            c == '_' || c == '~' || c == '/') {
+            out += char(c);
+        } else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
+SiteSummary buildSite(const SiteInput& input, SiteStaging& staging) { return SiteBuilder(input, staging).build(); }
+
+} // namespace jixiao::publish
