@@ -1,0 +1,510 @@
+#!/usr/bin/python3
+"""Runs jixiao and the peer generators on one generated data set, measures them, checks their
+output and prints one comparison table (plus bench/work/results-N.json).
+
+Called by bench/run, which installs the tools and generates the data first. Standard library
+only, so that it runs with Debian's /usr/bin/python3 and nothing else.
+
+What is measured, per tool:
+  seconds      wall time from starting the tool to the exit of its last process, so interpreter
+               start-up, font loading and (for jixiao) reading and scoring the CSV data count.
+  peak RSS     "Maximum resident set size" from /usr/bin/time -v. jixiao is one process with a
+               thread pool; a peer runs as J processes side by side, and its figure is the SUM
+               of their maxima (they run over the same period, so this is the memory the peer
+               needs for J workers; the largest single process is kept in the JSON too).
+  first doc    seconds from start until the first finished .pdf appears in the output folder,
+               found by polling the folder every 5 ms (jixiao writes to a hidden temporary name
+               and renames, so a visible .pdf is complete; peers write in place, so theirs is
+               the moment the file is created).
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+import zipfile
+from concurrent.futures import ThreadPoolExecutor
+
+TABLE_KIND = "项目支出绩效自评表"  # manifest kind of jixiao's per-project table (PDF and XLSX)
+REPORT_KIND = "绩效自评报告"
+
+PEERS = {
+    "rl": {"label": "ReportLab+XlsxWriter", "renders": "table PDF+XLSX", "script": "rl_peer.py",
+           "prefix": "rl_", "xlsx": True},
+    "typst": {"label": "typst.ts", "renders": "table PDF", "script": "typst_peer.js",
+              "prefix": "ty_", "xlsx": False},
+    "pdfmake": {"label": "pdfmake+exceljs", "renders": "table PDF+XLSX", "script": "pdfmake_peer.js",
+                "prefix": "pm_", "xlsx": True},
+}
+JIXIAO_RENDERS = "table PDF+XLSX, report PDF, dept docs, summary"
+SAMPLE = 20  # outputs checked per tool when N > 200
+BASE14 = {"Courier", "Courier-Bold", "Courier-Oblique", "Courier-BoldOblique", "Helvetica", "Helvetica-Bold",
+          "Helvetica-Oblique", "Helvetica-BoldOblique", "Times-Roman", "Times-Bold", "Times-Italic",
+          "Times-BoldItalic", "Symbol", "ZapfDingbats"}
+
+
+def parse_time_v(path):
+    """Reads what /usr/bin/time -v wrote: peak RSS (KiB), CPU seconds and exit status."""
+    out = {"maxrss_kb": 0, "cpu_s": 0.0, "exit": None}
+    try:
+        text = open(path, encoding="utf-8", errors="replace").read()
+    except OSError:
+        return out
+    m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", text)
+    if m:
+        out["maxrss_kb"] = int(m.group(1))
+    for key in ("User time", "System time"):
+        m = re.search(key + r" \(seconds\): ([\d.]+)", text)
+        if m:
+            out["cpu_s"] += float(m.group(1))
+    m = re.search(r"Exit status: (\d+)", text)
+    if m:
+        out["exit"] = int(m.group(1))
+    elif "Command terminated by signal" in text:
+        out["exit"] = -1
+    return out
+
+
+def first_pdf(folder):
+    """True when a finished (not hidden/temporary) .pdf exists in folder or one level below."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    subdirs = []
+    for e in entries:
+        if e.name.startswith("."):
+            continue
+        if e.name.endswith(".pdf"):
+            return True
+        if e.is_dir():
+            subdirs.append(e.path)
+    for d in subdirs:
+        try:
+            if any(x.name.endswith(".pdf") and not x.name.startswith(".") for x in os.scandir(d)):
+                return True
+        except OSError:
+            pass
+    return False
+
+
+def busy_cpu_seconds():
+    """CPU seconds the whole machine has spent busy (all processes) since boot, from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except (OSError, ValueError):
+        return None
+    # user nice system idle iowait irq softirq steal ...: everything but idle and iowait
+    return (sum(v[:8]) - v[3] - v[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(cmds, out_dir, log_dir, name):
+    """Starts every command at once under /usr/bin/time -v, waits for all of them, and returns
+    wall time, time to the first PDF, per-process time -v figures and their stdout lines."""
+    os.makedirs(log_dir, exist_ok=True)
+    procs = []
+    busy0 = busy_cpu_seconds()
+    t0 = time.perf_counter()
+    for i, cmd in enumerate(cmds):
+        tv = os.path.join(log_dir, f"{name}.{i}.time")
+        log = open(os.path.join(log_dir, f"{name}.{i}.log"), "wb")
+        procs.append((subprocess.Popen(["/usr/bin/time", "-v", "-o", tv] + cmd, stdout=log,
+                                       stderr=subprocess.STDOUT), tv, log))
+    first = None
+    while first is None and any(p.poll() is None for p, _, _ in procs):
+        if first_pdf(out_dir):
+            first = time.perf_counter() - t0
+            break
+        time.sleep(0.005)
+    for p, _, _ in procs:
+        p.wait()
+    wall = time.perf_counter() - t0
+    busy1 = busy_cpu_seconds()
+    if first is None and first_pdf(out_dir):
+        first = wall  # finished between two polls: the best bound we have
+    runs = []
+    for i, (p, tv, log) in enumerate(procs):
+        log.close()
+        figures = parse_time_v(tv)
+        text = open(log.name, encoding="utf-8", errors="replace").read()
+        figures["returncode"] = p.returncode
+        figures["last_line"] = text.strip().splitlines()[-1] if text.strip() else ""
+        figures["log"] = log.name
+        runs.append(figures)
+    # What else kept the CPUs busy meanwhile (other users' builds, say), in CPUs on average.
+    other = None
+    if busy0 is not None and busy1 is not None:
+        other = max(0.0, (busy1 - busy0 - sum(r["cpu_s"] for r in runs)) / wall)
+    return wall, first, runs, other
+
+
+def run_cmd(args):
+    r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
+
+
+def squash(s):
+    return re.sub(r"\s+", "", s)
+
+
+def check_pdf(path, name):
+    """Page count >= 1, every font embedded, the project name in the extracted text."""
+    problems = []
+    rc, out, err = run_cmd(["pdfinfo", path])
+    m = re.search(r"^Pages:\s+(\d+)", out, re.M)
+    pages = int(m.group(1)) if m else 0
+    if rc != 0 or pages < 1:
+        problems.append(f"pdfinfo: {pages} pages (rc {rc}) {err.strip()[:120]}")
+    rc, out, err = run_cmd(["pdffonts", path])
+    rows = out.splitlines()
+    sep = next((i for i, l in enumerate(rows) if l.startswith("---")), None)
+    fonts = [l for l in rows[sep + 1:] if l.strip()] if sep is not None else []
+    # Columns end with: emb sub uni object-number generation; names and types may hold spaces.
+    not_embedded = [l.split()[0] for l in fonts if len(l.split()) >= 5 and l.split()[-5] != "yes"]
+    # The standard 14 fonts need no embedding (every PDF reader has them); ReportLab lists an
+    # unused Helvetica on every page. Any other font, the CJK one above all, must be embedded.
+    base14 = sorted({f for f in not_embedded if f in BASE14})
+    not_embedded = [f for f in not_embedded if f not in BASE14]
+    if rc != 0 or not fonts:
+        problems.append(f"pdffonts: no fonts listed (rc {rc}) {err.strip()[:120]}")
+    elif not_embedded:
+        problems.append("pdffonts: not embedded: " + ", ".join(not_embedded))
+    elif len(base14) == len(fonts):
+        problems.append("pdffonts: only standard-14 fonts, none embedded")
+    rc, out, err = run_cmd(["pdftotext", "-enc", "UTF-8", path, "-"])
+    if rc != 0 or squash(name) not in squash(out):
+        problems.append(f"pdftotext: project name {name!r} not found (rc {rc})")
+    return pages, base14, problems
+
+
+def check_xlsx(path, name):
+    """A zip with xl/workbook.xml whose sheets or shared strings hold the project name."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            names = z.namelist()
+            if "xl/workbook.xml" not in names:
+                return ["xlsx: no xl/workbook.xml"]
+            bad = z.testzip()
+            if bad:
+                return [f"xlsx: damaged member {bad}"]
+            parts = [n for n in names if n == "xl/sharedStrings.xml" or n.startswith("xl/worksheets/")]
+            if not any(name in z.read(n).decode("utf-8", "replace") for n in parts):
+                return [f"xlsx: project name {name!r} not found"]
+    except (OSError, zipfile.BadZipFile) as e:
+        return [f"xlsx: cannot open as zip ({e})"]
+    return []
+
+
+def sample_indices(n):
+    if n <= 200:
+        return list(range(n))
+    return sorted({i * n // SAMPLE for i in range(SAMPLE)} | {n - 1})
+
+
+def check_outputs(projects, pdfs, xlsxs, want_xlsx):
+    """Checks that every project has its files and checks a sample of them in depth."""
+    failures, pages, base14 = [], [], set()
+    missing_pdf = [p["code"] for p in projects if p["code"] not in pdfs]
+    if missing_pdf:
+        failures.append(f"{len(missing_pdf)} of {len(projects)} project PDFs missing (first: {missing_pdf[0]})")
+    if want_xlsx:
+        missing_x = [p["code"] for p in projects if p["code"] not in xlsxs]
+        if missing_x:
+            failures.append(f"{len(missing_x)} of {len(projects)} project XLSX missing (first: {missing_x[0]})")
+
+    def one(p):
+        msgs, pg, b14 = [], 0, []
+        if p["code"] in pdfs:
+            pg, b14, probs = check_pdf(pdfs[p["code"]], p["name"])
+            msgs += probs
+        if want_xlsx and p["code"] in xlsxs:
+            msgs += check_xlsx(xlsxs[p["code"]], p["name"])
+        return p["code"], pg, b14, msgs
+
+    sample = [projects[i] for i in sample_indices(len(projects))]
+    with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as ex:
+        for code, pg, b14, msgs in ex.map(one, sample):
+            if pg:
+                pages.append(pg)
+            base14.update(b14)
+            failures += [f"{code}: {m}" for m in msgs]
+    return {"failures": failures, "checked": len(sample), "pages_median": statistics.median(pages) if pages else None,
+            "unembedded_standard_fonts": sorted(base14)}
+
+
+def peer_files(out_dir, prefix):
+    pdfs, xlsxs = {}, {}
+    for e in os.scandir(out_dir) if os.path.isdir(out_dir) else []:
+        if e.name.startswith(prefix):
+            stem, ext = os.path.splitext(e.name[len(prefix):])
+            if ext == ".pdf":
+                pdfs[stem] = e.path
+            elif ext == ".xlsx":
+                xlsxs[stem] = e.path
+    return pdfs, xlsxs
+
+
+def jixiao_files(out_dir):
+    """Per-project table PDF/XLSX by project code, from manifest.json, and byte totals by kind."""
+    pdfs, xlsxs, report_bytes, other = {}, {}, [], {"files": 0, "bytes": 0, "kinds": {}}
+    problems = []
+    try:
+        manifest = json.load(open(os.path.join(out_dir, "manifest.json"), encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        return pdfs, xlsxs, report_bytes, other, [f"manifest.json unreadable ({e})"]
+    for f in manifest.get("files", []):
+        path = os.path.join(out_dir, f["path"])
+        base = os.path.basename(f["path"])
+        code = base.split("_", 1)[0]
+        if f.get("kind") == TABLE_KIND and base.endswith(".pdf"):
+            pdfs[code] = path
+        elif f.get("kind") == TABLE_KIND and base.endswith(".xlsx"):
+            xlsxs[code] = path
+        elif f.get("kind") == REPORT_KIND and base.endswith(".pdf"):
+            report_bytes.append(f["bytes"])
+        else:
+            other["files"] += 1
+            other["bytes"] += f["bytes"]
+            kind = f"{f.get('kind', '?')} {os.path.splitext(base)[1][1:]}"
+            other["kinds"][kind] = other["kinds"].get(kind, 0) + 1
+        if not os.path.isfile(path):
+            problems.append(f"manifest lists {f['path']} but it is not there")
+        elif os.path.getsize(path) != f["bytes"]:
+            problems.append(f"{f['path']}: {os.path.getsize(path)} bytes, manifest says {f['bytes']}")
+    return pdfs, xlsxs, report_bytes, other, problems[:10]
+
+
+def sizes(paths):
+    return [os.path.getsize(p) for p in paths]
+
+
+def fmt(v, spec):
+    return "-" if v is None else format(v, spec)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--repo", required=True)
+    ap.add_argument("--work", required=True)
+    ap.add_argument("--jixiao", required=True, help="the jixiao binary to measure")
+    ap.add_argument("--resources", help="folder holding the templates/ and fonts/ the binary is to use")
+    ap.add_argument("--n", type=int, required=True)
+    ap.add_argument("--jobs", type=int, required=True)
+    ap.add_argument("--seed", type=int, required=True)
+    ap.add_argument("--date", required=True)
+    ap.add_argument("--peers", default="rl,typst,pdfmake")
+    ap.add_argument("--skip", action="append", default=[], help="peer:reason for a peer that could not be installed")
+    ap.add_argument("--keep", action="store_true")
+    a = ap.parse_args()
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+    data = os.path.join(a.work, "data")
+    projects = [{"code": p["code"], "name": p["name"]}
+                for p in json.load(open(os.path.join(data, "bench.json"), encoding="utf-8"))]
+    if len(projects) != a.n:
+        sys.exit(f"bench/report.py: {data}/bench.json holds {len(projects)} projects, expected {a.n}")
+    out_root = os.path.join(a.work, f"out-{a.n}")
+    log_dir = os.path.join(a.work, f"logs-{a.n}")
+    subprocess.run(["rm", "-rf", out_root, log_dir], check=True)
+    os.makedirs(out_root)
+    skipped = dict(s.split(":", 1) for s in a.skip)
+    J = a.jobs
+    results = []
+
+    # jixiao: one process, J render threads, on the CSV form of the same projects.
+    jx_out = os.path.join(out_root, "jixiao")
+    jx = a.jixiao
+    print(f"== jixiao: {a.n} projects, --jobs {J}", flush=True)
+    cmd = [jx, "run", os.path.join(data, "dataset"), "-o", jx_out, "--date", a.date, "--jobs", str(J)]
+    if a.resources:
+        cmd += ["--templates", os.path.join(a.resources, "templates"), "--fonts", os.path.join(a.resources, "fonts")]
+    wall, first, runs, other_load = measure([cmd], jx_out, log_dir, "jixiao")
+    pdfs, xlsxs, report_bytes, other, failures = jixiao_files(jx_out)
+    if runs[0]["returncode"] != 0:
+        failures.insert(0, f"exit code {runs[0]['returncode']} (see {runs[0]['log']})")
+    chk = check_outputs(projects, pdfs, xlsxs, True)
+    failures += chk.pop("failures")
+    pdf_b, xlsx_b = sizes(pdfs.values()), sizes(xlsxs.values())
+    results.append({
+        "tool": "jixiao", "label": "jixiao", "renders": JIXIAO_RENDERS, "projects": a.n, "workers": J,
+        "processes": 1, "seconds": wall, "other_cpu_load": other_load, "first_pdf_s": first, "cpu_s": runs[0]["cpu_s"],
+        "rss_mb": runs[0]["maxrss_kb"] / 1024, "rss_max_process_mb": runs[0]["maxrss_kb"] / 1024,
+        "pdf_bytes_median": statistics.median(pdf_b) if pdf_b else None,
+        "xlsx_bytes_median": statistics.median(xlsx_b) if xlsx_b else None,
+        "report_pdf_bytes_median": statistics.median(report_bytes) if report_bytes else None,
+        "report_pdfs": len(report_bytes), "other_files": other["files"], "other_bytes": other["bytes"],
+        "other_kinds": other["kinds"],
+        **chk, "failures": failures, "valid": not failures, "last_line": runs[0]["last_line"],
+    })
+
+    for key in [p for p in a.peers.split(",") if p]:
+        peer = PEERS[key]
+        if key in skipped:
+            results.append({"tool": key, "label": peer["label"], "renders": peer["renders"], "skipped": skipped[key]})
+            print(f"== {peer['label']}: not run ({skipped[key]})", flush=True)
+            continue
+        out = os.path.join(out_root, key)
+        script = os.path.join(a.work, "peers", peer["script"])
+        runner = ["/usr/bin/python3"] if script.endswith(".py") else ["node"]
+        print(f"== {peer['label']}: {a.n} projects, {J} processes", flush=True)
+        cmds = [runner + [script, os.path.join(data, "bench.json"), out, f"{k}/{J}"] for k in range(J)]
+        wall, first, runs, other_load = measure(cmds, out, log_dir, key)
+        failures = [f"process {i} exit code {r['returncode']} (see {r['log']})"
+                    for i, r in enumerate(runs) if r["returncode"] != 0]
+        pdfs, xlsxs = peer_files(out, peer["prefix"])
+        chk = check_outputs(projects, pdfs, xlsxs, peer["xlsx"])
+        failures += chk.pop("failures")
+        pdf_b, xlsx_b = sizes(pdfs.values()), sizes(xlsxs.values())
+        results.append({
+            "tool": key, "label": peer["label"], "renders": peer["renders"], "projects": a.n, "workers": J,
+            "processes": J, "seconds": wall, "other_cpu_load": other_load, "first_pdf_s": first, "cpu_s": sum(r["cpu_s"] for r in runs),
+            "rss_mb": sum(r["maxrss_kb"] for r in runs) / 1024,
+            "rss_max_process_mb": max(r["maxrss_kb"] for r in runs) / 1024,
+            "pdf_bytes_median": statistics.median(pdf_b) if pdf_b else None,
+            "xlsx_bytes_median": statistics.median(xlsx_b) if xlsx_b else None,
+            **chk, "failures": failures, "valid": not failures,
+            "peer_lines": [r["last_line"] for r in runs],
+        })
+
+    for r in results:
+        if "seconds" in r:
+            r["projects_per_s"] = r["projects"] / r["seconds"]
+            r["ms_per_project"] = 1000 * r["seconds"] / r["projects"]
+            r["cpu_ms_per_project"] = 1000 * r["cpu_s"] / r["projects"]
+
+    jxr = results[0]
+    by = {r["tool"]: r for r in results}
+    for r in results[1:]:
+        if "seconds" in r and r["valid"] and jxr["valid"]:
+            r["jixiao_speed_ratio"] = jxr["projects_per_s"] / r["projects_per_s"]
+            if r["pdf_bytes_median"] and jxr["pdf_bytes_median"]:
+                r["jixiao_pdf_bytes_ratio"] = jxr["pdf_bytes_median"] / r["pdf_bytes_median"]
+            r["jixiao_rss_ratio"] = jxr["rss_mb"] / r["rss_mb"] if r["rss_mb"] else None
+
+    # ---- print
+    print()
+    print(f"N = {a.n} projects (seed {a.seed}), {J} workers per tool, {os.cpu_count()} CPUs; one run, tools one after another")
+    head = ["tool", "what it renders", "projects", "seconds", "projects/s", "ms/project", "peak RSS MB",
+            "bytes/PDF (median)", "jixiao ratio"]
+    rows = []
+    for r in results:
+        if "skipped" in r:
+            rows.append([r["label"], r["renders"], "not run: " + r["skipped"], "", "", "", "", "", ""])
+            continue
+        label = r["label"] + ("" if r["valid"] else " INVALID")
+        ratio = "1.00" if r is jxr else (f"{r['jixiao_speed_ratio']:.2f}x" if "jixiao_speed_ratio" in r else "-")
+        rss = f"{r['rss_mb']:.0f}" + (f" (sum of {r['processes']})" if r["processes"] > 1 else "")
+        rows.append([label, r["renders"], str(r["projects"]), f"{r['seconds']:.2f}", f"{r['projects_per_s']:.1f}",
+                     f"{r['ms_per_project']:.1f}", rss, fmt(r["pdf_bytes_median"], ",.0f"), ratio])
+    widths = [max(len(h), *(len(row[i]) for row in rows)) for i, h in enumerate(head)]
+    line = lambda cells: "| " + " | ".join(c.ljust(w) for c, w in zip(cells, widths)) + " |"
+    print(line(head))
+    print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
+    for row in rows:
+        print(line(row))
+    print()
+    print("What the numbers include:")
+    print("- seconds: wall time of the whole tool run, start-up included; projects/s = projects / seconds;"
+          " ms/project = 1000 * seconds / projects (wall time with all workers busy, not CPU time).")
+    print(f"- jixiao: one process, --jobs {J}; its time also reads/checks/scores the CSV data and renders, per project,"
+          f" a report PDF (median {fmt(jxr.get('report_pdf_bytes_median'), ',.0f')} B, {jxr.get('report_pdfs', 0)} files)"
+          f" besides the table PDF+XLSX, plus {jxr.get('other_files', 0)} other files"
+          f" ({jxr.get('other_bytes', 0) / 1e6:.1f} MB: "
+          + ", ".join(f"{k} x{v}" for k, v in sorted(jxr.get("other_kinds", {}).items()))
+          + ") and manifest.json.")
+    print("  jixiao has no option to render the table alone, so its ratios below are against a run doing more work"
+          " than the peer's.")
+    print(f"- bytes/PDF: median over every project's table PDF (jixiao: {TABLE_KIND} only; report PDFs not counted).")
+    print(f"- peak RSS: /usr/bin/time -v maximum resident set size; peers run {J} processes (K/{J} shards) side by side"
+          " and the figure is the sum of their maxima.")
+    print("- time to first document (poll of the output folder every 5 ms): "
+          + ", ".join(f"{r['label']} {fmt(r['first_pdf_s'], '.3f')} s" for r in results if "seconds" in r))
+    loads = [r for r in results if "seconds" in r and r["other_cpu_load"] is not None]
+    print("- other load during each run (CPUs kept busy by other processes, from /proc/stat): "
+          + ", ".join(f"{r['label']} {r['other_cpu_load']:.2f}" for r in loads))
+    if any(r["other_cpu_load"] > 0.25 for r in loads):
+        print("  WARNING: the machine was not idle; the tools did not get the same CPUs, so the ratios are unreliable."
+              " Re-run on an idle machine.")
+    print("- CPU ms/project (user+sys): "
+          + ", ".join(f"{r['label']} {r['cpu_ms_per_project']:.1f}" for r in results if "seconds" in r))
+    print("- checks before a number counts: every project has its PDF (and XLSX); on all outputs when N <= 200,"
+          f" else on {SAMPLE} spread over the run plus the last: pdfinfo pages >= 1, pdffonts every font embedded"
+          " (standard-14 fonts excepted), pdftotext holds the project name; XLSX opens as a zip with xl/workbook.xml"
+          " and holds the name.")
+    for r in results:
+        if "seconds" in r:
+            extra = (f"; unembedded standard-14 fonts referenced: {', '.join(r['unembedded_standard_fonts'])}"
+                     if r["unembedded_standard_fonts"] else "")
+            print(f"  {r['label']}: {'ok' if r['valid'] else 'FAILED'} on {r['checked']} checked,"
+                  f" median {fmt(r['pages_median'], 'g')} pages per table PDF{extra}")
+    for r in results:
+        if "seconds" in r and r["failures"]:
+            print(f"  {r['label']} failures ({len(r['failures'])}):")
+            for f in r["failures"][:10]:
+                print(f"    {f}")
+            if len(r["failures"]) > 10:
+                print(f"    ... {len(r['failures']) - 10} more in results-{a.n}.json")
+    ratios = [r for r in results[1:] if "jixiao_speed_ratio" in r]
+    if ratios:
+        print("- jixiao / peer: " + "; ".join(
+            f"{r['label']}: speed {r['jixiao_speed_ratio']:.2f}x, PDF bytes {fmt(r.get('jixiao_pdf_bytes_ratio'), '.2f')}x,"
+            f" peak RSS {fmt(r.get('jixiao_rss_ratio'), '.2f')}x" for r in ratios))
+
+    # ---- targets
+    targets = []
+
+    def target(name, ok, value, note=""):
+        status = "n/a" if ok is None else ("PASS" if ok else "FAIL")
+        targets.append({"target": name, "status": status, "value": value, "note": note})
+
+    def speed_target(name, key, want, note):
+        r = by.get(key)
+        if not jxr["valid"]:
+            target(name, None, "jixiao output invalid")
+        elif r is None or "jixiao_speed_ratio" not in r:
+            target(name, None, "peer not run" if r is None or "skipped" in r else "peer output invalid")
+        else:
+            target(name, r["jixiao_speed_ratio"] >= want, f"{r['jixiao_speed_ratio']:.2f}x", note)
+
+    speed_target("projects/s >= 5x ReportLab+XlsxWriter (PDF+XLSX)", "rl", 5,
+                 "jixiao's time includes the report PDF, department documents and summary")
+    speed_target("projects/s >= 3x typst.ts (PDF alone)", "typst", 3,
+                 "jixiao renders table XLSX and report PDF too; typst renders the table PDF only")
+    rl = by.get("rl")
+    if jxr["valid"] and rl and rl.get("valid") and rl.get("pdf_bytes_median") and jxr["pdf_bytes_median"]:
+        target("PDF bytes <= ReportLab's (median table PDF)", jxr["pdf_bytes_median"] <= rl["pdf_bytes_median"],
+               f"{jxr['pdf_bytes_median']:,.0f} vs {rl['pdf_bytes_median']:,.0f}")
+    else:
+        target("PDF bytes <= ReportLab's (median table PDF)", None, "jixiao or ReportLab not valid / not run")
+    note = "" if a.n == 20000 else f"target is for N=20,000; this is N={a.n}, indicative only"
+    target("jixiao peak RSS < 300 MB at 20,000 projects", jxr["rss_mb"] < 300 if jxr["valid"] else None,
+           f"{jxr['rss_mb']:.0f} MB", note)
+    first = jxr["first_pdf_s"]
+    target("jixiao time to first document < 0.5 s", (first is not None and first < 0.5) if jxr["valid"] else None,
+           f"{fmt(first, '.3f')} s", "polled output folder")
+    print()
+    print("Targets:")
+    for t in targets:
+        print(f"  {t['status']:<4}  {t['target']}: {t['value']}" + (f"  ({t['note']})" if t["note"] else ""))
+
+    env = {"cpus": os.cpu_count(), "jixiao_commit": run_cmd(["git", "-C", a.repo, "rev-parse", "HEAD"])[1].strip(),
+           "jixiao_tree_dirty": bool(run_cmd(["git", "-C", a.repo, "status", "--porcelain", "--", "src"])[1].strip())}
+    try:
+        env["cpu_model"] = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    out_json = os.path.join(a.work, f"results-{a.n}.json")
+    with open(out_json, "w", encoding="utf-8") as f:
+        json.dump({"n": a.n, "jobs": J, "seed": a.seed, "date": a.date, "started": started,
+                   "environment": env, "tools": results, "targets": targets}, f, ensure_ascii=False, indent=1)
+    print(f"\nWrote {os.path.relpath(out_json, a.repo)}" + ("" if a.keep else f"; outputs removed (--keep keeps {os.path.relpath(out_root, a.repo)})"))
+    if not a.keep:
+        subprocess.run(["rm", "-rf", out_root], check=True)
+
+
+if __name__ == "__main__":
+    main()
