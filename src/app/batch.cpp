@@ -112,7 +112,7 @@ FigureSource figuresFromStore(const publish::HistoryStore& store) {
             if (hasLast) continue;
             auto stored = store.lastYearFigures(f.unitCode, year);
             if (stored.empty()) continue;
-            model::DepartmentFigures last{f.unitCode, year - 1, {}, {"历史库", {}, 0}};
+            model::DepartmentFigures last{f.unitCode, year - 1, {}, {"历史库", {}, 0, {}}};
             for (const auto& [name, text] : stored)
                 if (auto d = model::Decimal::parse(text)) last.figures[name] = *d;
             added.push_back(std::move(last));

@@ -158,8 +158,9 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
 /// One data row with its table and header map: typed access with diagnostics at the cell.
 class RowReader {
 public:
-    RowReader(const Table& table, const HeaderMap& map, const Row& row, Diagnostics& diags, bool yuan)
-        : table_(table), map_(map), row_(row), diags_(diags), yuan_(yuan) {}
+    RowReader(const Table& table, const HeaderMap& map, const Row& row, Diagnostics& diags, bool yuan,
+              std::shared_ptr<const std::map<std::string, int>> columns = {})
+        : table_(table), map_(map), row_(row), diags_(diags), yuan_(yuan), columns_(std::move(columns)) {}
 
     std::string project;  ///< project the row belongs to, stamped on its diagnostics
 
@@ -177,7 +178,7 @@ public:
         auto c = map_.column(field);
         return {table_.file, table_.sheet, row_.row, c ? *c : -1, c ? map_.headerAt(*c) : field};
     }
-    model::SourceRef source() const { return {table_.file, table_.sheet, row_.row}; }
+    model::SourceRef source() const { return {table_.file, table_.sheet, row_.row, columns_}; }
 
     void error(const std::string& field, const std::string& value, const std::string& message,
                const std::string& hint = {}) {
@@ -232,6 +233,7 @@ private:
     const Row& row_;
     Diagnostics& diags_;
     bool yuan_;
+    std::shared_ptr<const std::map<std::string, int>> columns_;
 };
 
 /// "合计"/"总计" in the row's first non-empty cell marks the trailing total row.
@@ -248,6 +250,7 @@ bool isTotalRow(const Row& row) {
 struct LoadedTable {
     Table table;
     HeaderMap map;
+    std::shared_ptr<const std::map<std::string, int>> columns;  ///< map.columns, shared by the rows' SourceRefs
     bool present = false;
 };
 
@@ -313,6 +316,7 @@ private:
             return lt;
         }
         lt.map = mapHeaders(lt.table, section, settings_.columns, diags_);
+        lt.columns = std::make_shared<const std::map<std::string, int>>(lt.map.columns);
         lt.present = lt.map.headerIndex >= 0;
         for (const auto& field : fieldsOf(section))
             if (field.required && !lt.map.column(field.header)) lt.present = false;  // reported by mapHeaders
@@ -327,7 +331,7 @@ private:
                 if (onTotal) (*onTotal)(row);
                 continue;
             }
-            RowReader r(lt.table, lt.map, row, diags_, settings_.config.moneyInYuan);
+            RowReader r(lt.table, lt.map, row, diags_, settings_.config.moneyInYuan, lt.columns);
             fn(r);
         }
     }

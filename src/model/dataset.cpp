@@ -4,6 +4,12 @@
 
 namespace jixiao::model {
 
+int SourceRef::column(const std::string& header) const {
+    if (!columns) return -1;
+    auto it = columns->find(header);
+    return it == columns->end() ? -1 : it->second;
+}
+
 bool Indicator::percentScale() const {
     return unitOfMeasure == "%" || unitOfMeasure == "％" || target.percentSign || actual.percentSign;
 }

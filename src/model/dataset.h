@@ -4,6 +4,7 @@
 #include "model/diagnostic.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -15,6 +16,11 @@ struct SourceRef {
     std::string file;
     std::string sheet;
     int row = 0;
+    /// Canonical header → column index of the row's table, shared by all its rows, so that a
+    /// later stage can point at the cell (绩效指标.xlsx[Sheet1!J34]) and not just the row.
+    std::shared_ptr<const std::map<std::string, int>> columns;
+    /// Column of a canonical header in the row's table, or −1.
+    int column(const std::string& header) const;
 };
 
 /// What `dataset.json` says about the dataset as a whole.

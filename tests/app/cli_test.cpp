@@ -141,8 +141,8 @@ TEST_CASE("the broken sample reports its 20 deliberate mistakes at their positio
         "预算执行.csv[A11] 错误：预算执行表第11行的项目编码“QH009”在项目表中不存在。",
         "绩效指标.xlsx[Sheet1!I3] 错误：第3行“分值”应为数字，实际为“十分”。",
         "绩效指标.xlsx[Sheet1!F4] 错误：第4行“指标性质”无法识别：“约等于”。",
-        "绩效指标.xlsx[Sheet1!7] 错误：第7行“一级指标”为“其他指标”，不是评分规则“national-2020”中的一级指标",
-        "绩效指标.xlsx[Sheet1!34] 错误：第34行“实际完成值”应为定性指标的评价用语，实际为“还行”",
+        "绩效指标.xlsx[Sheet1!C7] 错误：第7行“一级指标”为“其他指标”，不是评分规则“national-2020”中的一级指标",
+        "绩效指标.xlsx[Sheet1!J34] 错误：第34行“实际完成值”应为定性指标的评价用语，实际为“还行”",
         "绩效指标.xlsx[Sheet1!A38] 错误：绩效指标表第38行的项目编码“QH008”在项目表中不存在。",
         "绩效指标.xlsx[Sheet1!A39] 错误：绩效指标表第39行应填写“项目编码”或“单位编码”中的一个，两者都为空。",
         "部门整体.csv[1] 错误：“部门整体”表缺少必需的列“单位编码”。提示：第A列“单位编”是否指“单位编码”？",
@@ -181,4 +181,51 @@ TEST_CASE("run refuses a bad date and a bad job count", "[app]") {
     auto jobs = jixiao("run x -o y --jobs 0");
     CHECK(jobs.code == 64);
     CHECK(jobs.err.find("jixiao：--jobs 应为1到256之间的整数，实际为“0”。\n") == 0);
+}
+
+TEST_CASE("letters are numbered once and rectification is tracked until closed", "[app]") {
+    TinyDataset ds;
+    write(ds.path() + "/dataset.json", R"({"年度": 2024, "发文机关": "测试县财政局", "文号前缀": "测财绩", "联系处室": "绩效管理股"})");
+    write(ds.path() + "/单位.csv", "单位编码,单位名称,主管部门编码\n101,测试局,\n102,测试中心,101\n");
+    write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码\nP001,培训项目,102\nP002,维修项目,101\n");
+    write(ds.path() + "/预算执行.csv", "项目编码,全年预算数,全年执行数\nP001,100,40\nP002,100,99\n");
+    // P001 reaches a third of its target: grade 差, so unit 102 gets a letter; P002 is 优.
+    write(ds.path() + "/绩效指标.csv",
+          "项目编码,一级指标,二级指标,三级指标,指标性质,年度指标值,计量单位,分值,实际完成值,偏差原因分析\n"
+          "P001,产出指标,数量指标,培训人次,≥,900,人次,50,300,报名不足\n"
+          "P001,效益指标,社会效益指标,技能提升率,≥,90,%,30,30%,报名不足\n"
+          "P001,满意度指标,服务对象满意度指标,学员满意度,≥,90,%,10,60%,报名不足\n"
+          "P002,产出指标,数量指标,维修面积,≥,100,平方米,50,100,\n"
+          "P002,效益指标,社会效益指标,使用率,≥,90,%,30,95%,\n"
+          "P002,满意度指标,服务对象满意度指标,满意度,≥,90,%,10,95%,\n");
+    Poco::TemporaryFile out1, out2, db;
+    auto first = jixiao("run " + ds.path() + " -o " + out1.path() + " --db " + db.path() + " --date 2025-03-05");
+    INFO(first.err);
+    REQUIRE(first.code == 0);
+    std::string manifest = slurp(out1.path() + "/manifest.json");
+    CHECK(manifest.find("102_测试中心_绩效评价结果反馈函.pdf") != std::string::npos);
+    CHECK(manifest.find("101_测试局_绩效评价结果反馈函.pdf") == std::string::npos);
+    // A later re-run keeps the letter's number and date.
+    auto second = jixiao("run " + ds.path() + " -o " + out2.path() + " --db " + db.path() + " --date 2025-06-01");
+    REQUIRE(second.code == 0);
+    std::string letter1 = slurp(out1.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf");
+    CHECK(letter1 == slurp(out2.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf"));
+
+    auto list = jixiao("rectify list --db " + db.path());
+    CHECK(list.code == 0);
+    CHECK(list.out == "测财绩函〔2025〕1号\t102\t发函 2025-03-05\t期限 2025-04-04\t待整改\n共 1 项。\n");
+    auto overdue = jixiao("rectify overdue --db " + db.path() + " --date 2025-04-05");
+    CHECK(overdue.code == 1);
+    CHECK(overdue.out.find("截至 2025-04-05，逾期未整改 1 项。") != std::string::npos);
+    auto record = jixiao("rectify record --db " + db.path() + " --letter 测财绩函〔2025〕1号 --date 2025-04-01 --summary 已调整培训计划");
+    CHECK(record.code == 0);
+    CHECK(record.out == "测财绩函〔2025〕1号\t102\t发函 2025-03-05\t期限 2025-04-04\t已报送\t报送 2025-04-01：已调整培训计划\n");
+    auto close = jixiao("rectify close --db " + db.path() + " --letter 测财绩函〔2025〕1号 --date 2025-04-20 --summary 整改到位");
+    CHECK(close.code == 0);
+    CHECK(close.out.find("已销号") != std::string::npos);
+    auto none = jixiao("rectify overdue --db " + db.path() + " --date 2025-05-01");
+    CHECK(none.code == 0);
+    auto bad = jixiao("rectify list --db " + db.path() + " --status 完成");
+    CHECK(bad.code == 64);
+    CHECK(bad.err == "jixiao：--status 应为“待整改”“已报送”或“已销号”，实际为“完成”。\n");
 }
