@@ -12,17 +12,6 @@
 
 namespace jixiao::app {
 
-namespace {
-
-/// "2025-08-20" → "2025年8月20日", as the refusal messages name the date.
-std::string chineseDate(const std::string& iso) {
-    if (iso.size() != 10) return iso;
-    return iso.substr(0, 4) + "年" + std::to_string(std::stoi(iso.substr(5, 2))) + "月" +
-           std::to_string(std::stoi(iso.substr(8, 2))) + "日";
-}
-
-} // namespace
-
 int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) {
     Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir);
     for (const auto& d : scored.diags.list()) err << d.format() << '\n';
@@ -42,11 +31,11 @@ int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) 
     if (date.empty()) date = req.today;
     if (req.today < date) {
         if (!req.force) {
-            err << "未到公开日期：本数据集的公开日期为" << chineseDate(date) << "，今天是" << chineseDate(req.today)
+            err << "未到公开日期：本数据集的公开日期为" << publish::chineseDate(date) << "，今天是" << publish::chineseDate(req.today)
                 << "，未公开任何文件。到期后再运行，或用 --force 提前公开。\n";
             return kExitTempFail;
         }
-        err << "注意：公开日期为" << chineseDate(date) << "，已按 --force 提前公开。\n";
+        err << "注意：公开日期为" << publish::chineseDate(date) << "，已按 --force 提前公开。\n";
     }
 
     std::optional<publish::PublishLock> lock;

@@ -93,13 +93,6 @@ std::vector<std::string> previousPaths(const std::optional<std::string>& manifes
     return out;
 }
 
-/// ISO "2025-08-20" → "2025年8月20日"; anything else as it is.
-std::string chineseDate(const std::string& iso) {
-    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
-    auto part = [&](std::size_t pos, std::size_t len) { return std::to_string(std::stoi(iso.substr(pos, len))); };
-    return iso.substr(0, 4) + "年" + part(5, 2) + "月" + part(8, 2) + "日";
-}
-
 render::HtmlLink link(std::string text, const std::string& relativePath) {
     return {std::move(text), hrefFor(relativePath)};
 }
@@ -111,6 +104,11 @@ std::string uniqueStem(const std::string& wanted, std::set<std::string>& used) {
     for (int n = 2; !used.insert(stem).second; ++n) stem = safeName(wanted) + "_" + std::to_string(n);
     return stem;
 }
+
+/// One document on a department's page: its HTML view (or an anchor) and print files.
+struct DocumentRow {
+    std::string title, page, pdf, xlsx;
+};
 
 /// One department's entry on the index page.
 struct DepartmentEntry {
@@ -140,15 +138,13 @@ public:
     }
 
 private:
-    /// Both print formats of a document; returns their paths.
-    std::pair<std::string, std::string> printFiles(const layout::Document& doc, const std::string& base,
-                                                   const std::string& kind) {
+    /// Both print formats of a document, at `base` + ".pdf" and ".xlsx".
+    void printFiles(const layout::Document& doc, const std::string& base, const std::string& kind) {
         staging_.add(base + ".pdf", render::renderPdf(doc, in_.pdf), kind);
         render::XlsxOptions xo;
         xo.tempDir = staging_.folder();
         xo.sheetName = kind;
         staging_.add(base + ".xlsx", render::renderXlsx(doc, xo), kind);
-        return {base + ".pdf", base + ".xlsx"};
     }
 
     DepartmentEntry department(const score::DepartmentResult& d, SiteSummary& summary) {
@@ -159,16 +155,13 @@ private:
 
         // The department's documents, projects first so that its page is staged after
         // everything it links to.
-        struct Row {
-            std::string title, page, pdf, xlsx;
-        };
-        std::vector<Row> rows;
+        std::vector<DocumentRow> rows;
         for (const auto& p : view.evaluation.projects) {
             if (p.departmentCode != d.code) continue;
             layout::Value ctx = layout::projectContext(p, view.dataset, in_.facts);
             layout::Document doc = in_.projectForm.build(ctx, in_.created);
             const std::string stem = uniqueStem(in_.projectForm.fileStem(ctx), used);
-            auto [pdf, xlsx] = printFiles(doc, folder + "/" + stem, "项目支出绩效自评表");
+            printFiles(doc, folder + "/" + stem, "项目支出绩效自评表");
             render::HtmlOptions ho;
             ho.nav = {link("公开目录", "../index.html"), link(d.name.empty() ? d.code : d.name, "index.html")};
             ho.downloads = {link("PDF", stem + ".pdf"), link("XLSX", stem + ".xlsx")};
@@ -188,8 +181,17 @@ private:
         layout::Document doc = in_.departmentForm.build(ctx, in_.created);
         const std::string stem = uniqueStem(in_.departmentForm.fileStem(ctx), used);
         printFiles(doc, folder + "/" + stem, "部门整体支出绩效自评表");
-        rows.insert(rows.begin(), Row{"部门整体支出绩效自评表", "#table", stem + ".pdf", stem + ".xlsx"});
+        rows.insert(rows.begin(), DocumentRow{"部门整体支出绩效自评表", "#table", stem + ".pdf", stem + ".xlsx"});
 
+        staging_.add(folder + "/index.html", departmentPage(d, rows, stem, doc), kPageKind);
+
+        return {d.name.empty() ? d.code : d.name, folder + "/index.html", d.projects, excluded, d.budgetWeightedTotal};
+    }
+
+    /// The department's page: its documents with links, then its table inline.
+    std::string departmentPage(const score::DepartmentResult& d, const std::vector<DocumentRow>& rows,
+                               const std::string& stem, const layout::Document& doc) const {
+        const int excluded = in_.view.excludedIn(d.code);
         std::string body = "<h1>" + render::escapeHtml(d.name.empty() ? d.code : d.name) + "</h1>\n<p>" +
                            std::to_string(in_.facts.year) + "年度预算绩效自评结果公开</p>\n<h2>公开文件</h2>\n";
         body += "<div class=\"tw\"><table style=\"min-width:20em\">\n<colgroup><col style=\"width:60%\">"
@@ -214,11 +216,10 @@ private:
         page.nav = {link("公开目录", "../index.html")};
         page.bodyHtml = std::move(body);
         page.footer = footer_;
-        staging_.add(folder + "/index.html", render::renderHtmlPage(page), kPageKind);
-
-        return {d.name.empty() ? d.code : d.name, folder + "/index.html", d.projects, excluded, d.budgetWeightedTotal};
+        return render::renderHtmlPage(page);
     }
 
+    /// The site's entry: every department with its public project count, mean and note.
     std::string indexPage(const std::vector<DepartmentEntry>& entries) const {
         const auto& facts = in_.facts;
         const std::string title = facts.authority + std::to_string(facts.year) + "年度预算绩效自评结果公开";
@@ -377,6 +378,12 @@ PublishLock::PublishLock(const std::string& dir) {
 
 PublishLock::~PublishLock() {
     if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock
+}
+
+std::string chineseDate(const std::string& iso) {
+    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
+    auto part = [&](std::size_t pos) { return std::to_string(std::stoi(iso.substr(pos, 2))); };
+    return iso.substr(0, 4) + "年" + part(5) + "月" + part(8) + "日";
 }
 
 std::string hrefFor(const std::string& relativePath) {

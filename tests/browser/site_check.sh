@@ -49,6 +49,15 @@ before=$(stamp)
   || fail "second publish failed"
 grep -q '^没有变化，未改动任何文件' "$work/publish2.out" || fail "second publish did not report 没有变化: $(cat "$work/publish2.out")"
 [ "$before" = "$(stamp)" ] || fail "second publish touched files"
+# A run while another process holds the lock is refused with 75 and touches nothing.
+if command -v flock >/dev/null 2>&1; then
+  flock --nonblock "$site/.jixiao-publish.lock" \
+    "$jixiao" publish "$source_dir/samples/county" --to "$site" --date 2025-09-02 >/dev/null 2>"$work/locked.err"
+  code=$?
+  [ "$code" = 75 ] || fail "publish under a held lock exited $code, expected 75"
+  grep -q '另一个 jixiao publish 正在向' "$work/locked.err" || fail "no lock message: $(cat "$work/locked.err")"
+  [ "$before" = "$(stamp)" ] || fail "publish under a held lock touched files"
+fi
 
 # --- one page in chromium -------------------------------------------------------------------
 # Prints the page's screenshot, DOM and log paths; every run gets its own profile because
