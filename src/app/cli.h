@@ -9,6 +9,9 @@ enum ExitCode : int {
     kExitDataError = 65,
     kExitNoInput = 66,
     kExitCannotCreate = 73,
+    /// publish: before the dataset's 公开日期, or another run holds the lock. A scheduler runs
+    /// `publish` daily from well before the date, so these refusals mean "retry later", not a failure.
+    kExitTempFail = 75,
     kExitConfig = 78,
 };
 

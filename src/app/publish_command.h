@@ -5,12 +5,6 @@
 
 namespace jixiao::app {
 
-/// Exit code of a publication to simply retry later (sysexits EX_TEMPFAIL): it is before the
-/// dataset's 公开日期, or another run holds the lock. A scheduler runs `publish` every day
-/// from well before the date; these refusals are expected, not failures, and the systemd
-/// unit in the README lists 75 under SuccessExitStatus.
-constexpr int kExitTempFail = 75;
-
 /// What `jixiao publish` was asked to do; paths already resolved by the CLI.
 struct PublishRequest {
     std::string dataset;

@@ -246,6 +246,8 @@ Value departmentContext(const score::DepartmentResult& d, const score::Evaluatio
         executed += p.executed;
     }
     v.set("classified_excluded", Value(Decimal::fromInt(excluded)));
+    // Set by the disclosure site when totals would reveal classified amounts.
+    v.set("totals_withheld", Value(false));
     v.set("project_count", Value(Decimal::fromInt(std::int64_t(projects.items().size()))));
     v.set("project_adjusted", Value(adjusted));
     v.set("project_executed", Value(executed));

@@ -1,3 +1,4 @@
+#include "app/cli.h"
 #include "app/publish_command.h"
 #include "publish/atomic_file.h"
 #include "publish/output_tree.h"
