@@ -13,7 +13,6 @@
 #include <ctime>
 #include <deque>
 #include <fstream>
-#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -44,7 +43,8 @@ using layout::Table;
 
 constexpr double kPxPerMm = 96.0 / 25.4;
 constexpr double kMaxRowHeightPt = 409.0;   // Excel's limit
-constexpr double kDefaultRowHeightPx = 20.0;  // 15 pt, rows below the flow
+constexpr double kDefaultRowHeightPt = 15.0;  // rows below the flow (libxlsxwriter 1.1.4's default)
+constexpr double kDefaultRowHeightPx = 20.0;
 constexpr int kMaxPageBreaks = 1023;        // Excel's limit
 constexpr double kA4ShortMm = 210.0;
 constexpr double kA4LongMm = 297.0;
@@ -104,8 +104,9 @@ double lineEms(std::u32string_view line) {
     return ems;
 }
 
-/// Lines the text takes when wrapped into `widthPt` at `sizePt` (at least 1). CJK wraps
-/// anywhere, Latin at spaces, so the estimate keeps a little slack.
+/// Lines the text takes when wrapped in a cell `widthPt` wide at `sizePt` (at least 1).
+/// Excel keeps about 2 px of each side of a cell free; CJK wraps anywhere at exactly one em
+/// per character, Latin at spaces, which the 0.55 em per narrow character allows for.
 int wrappedLines(const std::string& text, double widthPt, double sizePt, bool wrap) {
     const std::u32string cps = decodeUtf8(text);
     int lines = 0;
@@ -114,7 +115,7 @@ int wrappedLines(const std::string& text, double widthPt, double sizePt, bool wr
         const size_t end = cps.find(U'\n', start);
         const std::u32string_view line(cps.data() + start,
                                        (end == std::u32string::npos ? cps.size() : end) - start);
-        const double usable = std::max(widthPt * 0.94, sizePt);
+        const double usable = std::max((widthPt - 4.0) * 0.98, sizePt);
         lines += wrap ? std::max(1, static_cast<int>(std::ceil(lineEms(line) * sizePt / usable)))
                       : 1;
         if (end == std::u32string::npos) break;
@@ -231,7 +232,13 @@ public:
         if (style.bold) format_set_bold(f);
         format_set_align(f, style.align);
         format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
-        if (style.wrap) format_set_text_wrap(f);
+        // Text wraps; a number never does, and shrinks instead of showing "###" when the
+        // template's column is a little too narrow for it.
+        if (style.wrap) {
+            format_set_text_wrap(f);
+        } else {
+            format_set_shrink(f);
+        }
         if (style.border) format_set_border(f, LXW_BORDER_THIN);
         if (style.fill) {
             format_set_pattern(f, LXW_PATTERN_SOLID);
@@ -284,7 +291,8 @@ struct SheetPlan {
     std::vector<std::pair<std::string, Area>> idOrder;  // sheet order
 
     int addRow(double heightPt) {
-        rowPt.push_back(std::min(kMaxRowHeightPt, std::max(heightPt, 1.0)));
+        const double clamped = std::min(kMaxRowHeightPt, std::max(heightPt, 1.0));
+        rowPt.push_back(std::round(clamped * 100.0) / 100.0);
         return static_cast<int>(rowPt.size()) - 1;
     }
     int lastColumn() const { return static_cast<int>(columnMm.size()) - 1; }
@@ -330,19 +338,24 @@ std::vector<double> tableEdgesMm(const Table& table, double typeWidthMm) {
 // rounding noise; anything visible stays apart).
 constexpr double kEdgeToleranceMm = 0.05;
 
-/// The union of all tables' column edges; with no table, one column over the type area.
+// A grid narrower than the type area by more than this gets a filler column, so headings
+// and signatures still reach the type area's right edge.
+constexpr double kFillerMinMm = 2.0;
+
+/// The union of all tables' column edges, plus the type area's right edge when the tables are
+/// narrower; with no table, one column over the type area.
 std::vector<double> gridEdges(const Document& doc, double typeWidthMm) {
     std::vector<double> all{0.0};
-    bool anyTable = false;
+    double widest = 0.0;
     for (const layout::Block& block : doc.blocks) {
         if (const auto* table = std::get_if<Table>(&block)) {
             if (table->columnWidths.empty()) continue;  // placeCells reports it
-            anyTable = true;
             std::vector<double> e = tableEdgesMm(*table, typeWidthMm);
+            widest = std::max(widest, e.back());
             all.insert(all.end(), e.begin() + 1, e.end());
         }
     }
-    if (!anyTable) all.push_back(typeWidthMm);
+    if (widest < typeWidthMm - kFillerMinMm) all.push_back(typeWidthMm);
     std::sort(all.begin(), all.end());
     std::vector<double> edges;
     for (double e : all) {
@@ -469,6 +482,12 @@ private:
         const std::vector<double> edges = tableEdgesMm(table, typeWidthMm_);
         std::vector<int> gridCol;  // table column edge -> grid edge
         for (double e : edges) gridCol.push_back(gridIndex(edges_, e));
+        for (size_t c = 0; c + 1 < gridCol.size(); ++c) {
+            if (gridCol[c + 1] <= gridCol[c]) {
+                throw RenderError("sheet \"" + sheet_ + "\": table column " + std::to_string(c + 1) +
+                                  " is too narrow for a spreadsheet column");
+            }
+        }
 
         const int firstRow = static_cast<int>(plan_.rowPt.size());
         const int rows = static_cast<int>(table.rows.size());
@@ -509,7 +528,7 @@ private:
             st.wrap = !numeric;
             if (numeric) st.numberFormat = cell.numberFormat;
 
-            const double width = plan_.widthPt(item.area.col, item.area.lastCol) - 3.0;
+            const double width = plan_.widthPt(item.area.col, item.area.lastCol);
             const int lines = wrappedLines(item.text, width, st.sizePt, st.wrap);
             const double need = lines * st.sizePt * lineSpacing + 2 * padPt;
             if (cell.rowspan == 1) {
@@ -721,6 +740,40 @@ uint8_t chartType(ChartType type) {
     return LXW_CHART_COLUMN;
 }
 
+/// A range of sheet rows (0-based, inclusive).
+struct Rows {
+    int first = 0;
+    int last = 0;
+};
+
+double typeAreaHeightPt(const layout::PageSetup& page) {
+    const double heightMm = page.orientation == layout::Orientation::Landscape ? kA4ShortMm : kA4LongMm;
+    return ptFromMm(std::max(20.0, heightMm - page.marginsMm.top - page.marginsMm.bottom));
+}
+
+double rowsHeightPt(const SheetPlan& plan, int first, int last) {
+    double pt = 0.0;
+    for (int r = first; r <= last; ++r) pt += plan.rowPt[static_cast<size_t>(r)];
+    return pt;
+}
+
+/// The height the flow fills on its last printed page, paginated the way spreadsheets do:
+/// whole rows, manual breaks, print titles at the top of every page after their own.
+double usedOnLastPage(const SheetPlan& plan, double pagePt, const std::optional<Rows>& titles) {
+    const double titlesPt = titles ? rowsHeightPt(plan, titles->first, titles->last) : 0.0;
+    double used = 0.0;
+    size_t nextBreak = 0;
+    for (int r = 0; r < static_cast<int>(plan.rowPt.size()); ++r) {
+        const double h = plan.rowPt[static_cast<size_t>(r)];
+        const double top = titles && r > titles->last ? titlesPt : 0.0;
+        const bool manual = nextBreak < plan.pageBreaks.size() && plan.pageBreaks[nextBreak] == r;
+        if (manual) ++nextBreak;
+        if (manual || (used + h > pagePt && used > top)) used = top;
+        used += h;
+    }
+    return used;
+}
+
 class SheetWriter {
 public:
     SheetWriter(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep)
@@ -747,9 +800,15 @@ public:
         }
         for (const Item& item : plan.items) writeItem(ws, item, resolver, where);
 
-        printSetup(ws, doc, plan, where);
+        const std::optional<Rows> titles = printTitles(plan);
+        printSetup(ws, doc, titles, where);
         views(ws, in, plan, where);
-        if (in.charts != nullptr) charts(ws, in, plan, resolver);
+        std::vector<int> breaks = plan.pageBreaks;
+        if (in.charts != nullptr && !in.charts->empty()) {
+            const std::vector<int> more = charts(ws, in, plan, resolver, titles);
+            breaks.insert(breaks.end(), more.begin(), more.end());
+        }
+        pageBreaks(ws, breaks, where);
     }
 
 private:
@@ -787,7 +846,23 @@ private:
         }
     }
 
-    void printSetup(lxw_worksheet* ws, const Document& doc, const SheetPlan& plan, const std::string& where) {
+    /// Print titles: the header rows of the longest table, the one that runs over pages. A
+    /// sheet has one print-title range and it repeats on every later page, so a table
+    /// followed by a page break (more document after it) gets none.
+    static std::optional<Rows> printTitles(const SheetPlan& plan) {
+        const TablePlacement* longest = nullptr;
+        for (const TablePlacement& t : plan.tables) {
+            if (t.headerRows > 0 && (longest == nullptr || t.rows > longest->rows)) longest = &t;
+        }
+        if (longest == nullptr) return std::nullopt;
+        if (!plan.pageBreaks.empty() && plan.pageBreaks.back() >= longest->firstRow + longest->rows) {
+            return std::nullopt;
+        }
+        return Rows{longest->firstRow, longest->firstRow + longest->headerRows - 1};
+    }
+
+    void printSetup(lxw_worksheet* ws, const Document& doc, const std::optional<Rows>& titles,
+                    const std::string& where) {
         worksheet_set_paper(ws, 9);  // A4
         if (doc.page.orientation == layout::Orientation::Landscape) {
             worksheet_set_landscape(ws);
@@ -797,28 +872,14 @@ private:
         const layout::Margins& m = doc.page.marginsMm;
         worksheet_set_margins(ws, m.left / 25.4, m.right / 25.4, m.top / 25.4, m.bottom / 25.4);
 
-        // Excel ignores manual page breaks on a fit-to-page sheet; the grid already matches the
-        // type area, so a sheet with breaks prints at 100 % instead.
-        if (plan.pageBreaks.empty()) {
-            worksheet_fit_to_pages(ws, 1, 0);
-        } else {
-            std::vector<lxw_row_t> breaks;
-            for (int r : plan.pageBreaks) {
-                if (static_cast<int>(breaks.size()) == kMaxPageBreaks) break;
-                breaks.push_back(static_cast<lxw_row_t>(r));
-            }
-            breaks.push_back(0);  // terminator
-            check(worksheet_set_h_pagebreaks(ws, breaks.data()), "setting the page breaks of " + where);
-        }
-
-        // Print titles: the header rows of the longest table, the one that runs over pages.
-        const TablePlacement* longest = nullptr;
-        for (const TablePlacement& t : plan.tables) {
-            if (t.headerRows > 0 && (longest == nullptr || t.rows > longest->rows)) longest = &t;
-        }
-        if (longest != nullptr) {
-            check(worksheet_repeat_rows(ws, static_cast<lxw_row_t>(longest->firstRow),
-                                        static_cast<lxw_row_t>(longest->firstRow + longest->headerRows - 1)),
+        // One page wide, height automatic (fitToHeight 0). The grid matches the type area in
+        // Excel's metrics already, but LibreOffice measures columns with its own default font
+        // (without Carlito, about 1.3 times wider). LibreOffice 7.4 keeps manual row breaks
+        // under this setting; a fixed page count in both directions would drop them.
+        worksheet_fit_to_pages(ws, 1, 0);
+        if (titles) {
+            check(worksheet_repeat_rows(ws, static_cast<lxw_row_t>(titles->first),
+                                        static_cast<lxw_row_t>(titles->last)),
                   "setting the print titles of " + where);
         }
 
@@ -843,6 +904,19 @@ private:
         }
     }
 
+    void pageBreaks(lxw_worksheet* ws, std::vector<int> rows, const std::string& where) {
+        if (rows.empty()) return;
+        std::sort(rows.begin(), rows.end());
+        rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+        std::vector<lxw_row_t> breaks;
+        for (int r : rows) {
+            if (static_cast<int>(breaks.size()) == kMaxPageBreaks) break;
+            breaks.push_back(static_cast<lxw_row_t>(r));
+        }
+        breaks.push_back(0);  // terminator
+        check(worksheet_set_h_pagebreaks(ws, breaks.data()), "setting the page breaks of " + where);
+    }
+
     void views(lxw_worksheet* ws, const SheetInput& in, const SheetPlan& plan, const std::string& where) {
         int freeze = in.freezeRows;
         if (freeze < 0) {
@@ -863,8 +937,15 @@ private:
         }
     }
 
-    void charts(lxw_worksheet* ws, const SheetInput& in, const SheetPlan& plan, const Resolver& resolver) {
-        int row = static_cast<int>(plan.rowPt.size()) + 1;
+    /// Inserts the charts below the flow and returns the page breaks that keep each chart on
+    /// one printed page (a chart that does not fit the rest of a page starts a new one).
+    std::vector<int> charts(lxw_worksheet* ws, const SheetInput& in, const SheetPlan& plan,
+                            const Resolver& resolver, const std::optional<Rows>& titles) {
+        const double pagePt = typeAreaHeightPt(in.flow->page);
+        const double titlesPt = titles ? rowsHeightPt(plan, titles->first, titles->last) : 0.0;
+        double used = usedOnLastPage(plan, pagePt, titles);
+        std::vector<int> breaks;
+        int row = static_cast<int>(plan.rowPt.size());
         double gridMm = 0.0;
         for (double w : plan.columnMm) gridMm += w;
         const double gridPx = gridMm * kPxPerMm;
@@ -880,7 +961,7 @@ private:
             if (!spec.title.empty()) chart_title_set_name(chart, keep(cleanText(spec.title)));
 
             const Area categories = resolver.range(spec.categories, context);
-            int points = std::max(categories.lastRow - categories.row, categories.lastCol - categories.col) + 1;
+            const int points = std::max(categories.lastRow - categories.row, categories.lastCol - categories.col) + 1;
             const size_t seriesCount = spec.type == ChartType::Pie ? 1 : spec.series.size();
             for (size_t s = 0; s < seriesCount; ++s) {
                 const layout::ChartSeries& cs = spec.series[s];
@@ -903,10 +984,16 @@ private:
                 // The value axis shows numbers as the cells do (LibreOffice 7.4 ignores the
                 // axis' link to the source format and would print 0.862 for 86.20%).
                 const std::string format = numberFormatAt(plan, resolver.range(spec.series[0].values, context));
-                // libxlsxwriter 1.1.4 keeps x_axis as the category axis of a bar chart, so
-                // its value axis is x_axis there and y_axis everywhere else.
+                // libxlsxwriter 1.1.4 swaps the axes of a bar chart: there y_axis is the
+                // (vertical) category axis and x_axis the value axis.
                 lxw_chart_axis* valueAxis = spec.type == ChartType::Bar ? chart->x_axis : chart->y_axis;
                 if (!format.empty()) chart_axis_set_num_format(valueAxis, keep(format));
+                if (spec.type == ChartType::Bar) {
+                    // Bars read top to bottom in the order of the cells, as in the table; the
+                    // value axis stays at the bottom.
+                    chart_axis_set_reverse(chart->y_axis);
+                    chart_axis_set_crossing_max(chart->y_axis);
+                }
             }
 
             // libxlsxwriter's default chart is 480 × 288 px; as wide as the grid, and a bar chart
@@ -917,10 +1004,24 @@ private:
             if (spec.type == ChartType::Bar) heightPx = std::max(heightPx, 80.0 + 24.0 * points * static_cast<double>(seriesCount));
             opt.y_scale = heightPx / 288.0;
             opt.object_position = LXW_OBJECT_MOVE_DONT_SIZE;
+
+            // One empty row above each chart; rows below the flow keep the default height.
+            row += 1;
+            used += kDefaultRowHeightPt;
+            const int rows = static_cast<int>(std::ceil(heightPx / kDefaultRowHeightPx));
+            const double chartPt = rows * kDefaultRowHeightPt;
+            if (used + chartPt > pagePt && used > titlesPt + kDefaultRowHeightPt) {
+                // Break above the empty row: a chart anchored on the first row of a page gets
+                // its top border drawn at the foot of the previous page by LibreOffice 7.4.
+                breaks.push_back(row - 1);
+                used = titlesPt + kDefaultRowHeightPt;
+            }
             check(worksheet_insert_chart_opt(ws, static_cast<lxw_row_t>(row), 0, chart, &opt),
                   "inserting " + context + " into sheet \"" + in.name + "\"");
-            row += static_cast<int>(std::ceil(heightPx / kDefaultRowHeightPx)) + 1;
+            row += rows;
+            used += chartPt;
         }
+        return breaks;
     }
 
     static std::string numberFormatAt(const SheetPlan& plan, const Area& area) {

@@ -24,21 +24,25 @@ std::string renderXlsx(const layout::Document& doc, const XlsxOptions& options =
 /// entry 1980-01-01.
 ///
 /// Each sheet's flow runs down the sheet. The column grid is the union of the column edges of
-/// all tables in the flow (each table scaled to the type area as in the PDF), so every table
-/// keeps its own widths and a table column that covers several grid columns becomes a merged
-/// range. Headings, paragraphs and signature lines are rows merged across the whole grid; row
-/// heights are estimated from the text (CJK characters one em wide, others half) because
-/// neither Excel nor LibreOffice fits merged cells. Table cells are bordered, wrapped and
-/// vertically centred; header rows bold, centred and grey. A cell with `value` is a number cell
-/// with its number format (a percentage format expects the fraction: 0.862 for 86.20%); a cell
-/// with `formula` is a formula whose `{id}` / `{prefix*}` references are resolved to A1
-/// references (a prefix range becomes "F10:F24" when its cells are contiguous in one column
-/// or row, else a comma list), cached with `value`.
+/// all tables in the flow (each table scaled to the type area as in the PDF), plus a filler
+/// column when the tables are narrower than the type area; so every table keeps its own
+/// widths, and a table column that covers several grid columns becomes a merged range.
+/// Headings, paragraphs and signature lines are rows merged across the whole grid; spacers
+/// are empty rows of their height; consecutive tables are separated by a row of their
+/// spacing. Row heights are estimated from the text (CJK characters one em wide, others
+/// about half) because neither Excel nor LibreOffice fits merged cells. Table cells are
+/// bordered, wrapped and vertically centred; header rows bold, centred and grey. A cell with
+/// `value` is a number cell with its number format (a percentage format expects the
+/// fraction: 0.862 for 86.20%); a cell with `formula` is a formula whose `{id}` / `{prefix*}`
+/// references are resolved to A1 references (a prefix range becomes "F10:F24" when its cells
+/// are contiguous in one column or row, else a comma list), cached with `value`.
 ///
-/// Print setup: A4, the flow's orientation and margins, one page wide (unless the flow has
-/// page breaks: Excel ignores manual breaks under fit-to-page, so such sheets print at 100%
-/// with the widths already fitted to the type area), footer page numbers ("第 &P 页 共 &N 页" or
-/// "— &P —"), the header rows of the sheet's longest table repeated on every page.
+/// Print setup: A4, the flow's orientation and margins, one page wide with automatic height
+/// (manual page breaks kept), footer page numbers ("第 &P 页 共 &N 页" or "— &P —"), the header
+/// rows of the sheet's longest table repeated on every page unless a page break follows that
+/// table (a sheet has one print-title range, and it would repeat over the rest of the flow).
+/// Frozen rows: Sheet::freezeRows, by default below the header rows when the flow has exactly
+/// one table. Charts go below the flow, one under the other, as wide as the grid.
 ///
 /// Throws RenderError on libxlsxwriter failures, file errors, unknown or duplicate cell ids,
 /// non-contiguous chart ranges, and on an empty workbook; layout::LayoutError on malformed

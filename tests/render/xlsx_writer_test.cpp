@@ -262,6 +262,7 @@ TEST_CASE("xlsx: the self-evaluation form becomes a sheet with merges, numbers a
         CHECK(styles.find("<fgColor rgb=\"FFD9D9D9\"/>") != std::string::npos);
         CHECK(styles.find("<left style=\"thin\">") != std::string::npos);
         CHECK(styles.find("wrapText=\"1\"") != std::string::npos);
+        CHECK(styles.find("shrinkToFit=\"1\"") != std::string::npos);  // numbers
         CHECK(styles.find("<name val=\"宋体\"/>") != std::string::npos);
         CHECK(styles.find("<name val=\"黑体\"/>") != std::string::npos);
         // A header cell's format is bold; a body number cell's is not.
@@ -458,8 +459,30 @@ TEST_CASE("xlsx: the summary workbook has filters, frozen headers and charts", "
     CHECK(std::regex_search(bar, std::regex("<c:valAx>.*<c:numFmt formatCode=\"0\\.00%\" sourceLinked=\"0\"/>.*</c:valAx>")));
     CHECK_FALSE(std::regex_search(bar, std::regex("<c:catAx>.*0\\.00%.*</c:catAx>")));
 
+    // The bar chart does not fit under the column chart on the landscape page: it starts a
+    // page (the break is above the empty row over it, row 27).
+    CHECK(sheet.find("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"26\" max=\"16383\" man=\"1\"/>") !=
+          std::string::npos);
+    const std::string drawing = part(parts, "xl/drawings/drawing1.xml");
+    CHECK(drawing.find("<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>11</xdr:row>") !=
+          std::string::npos);
+    CHECK(drawing.find("<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>27</xdr:row>") !=
+          std::string::npos);
+
     // The same workbook twice: the same bytes, charts included.
     CHECK(render::renderXlsx(summary()) == render::renderXlsx(summary()));
+}
+
+TEST_CASE("xlsx: a pie chart draws its first series with percentages", "[render]") {
+    layout::Workbook book = summary();
+    book.sheets[0].charts.resize(1);
+    book.sheets[0].charts[0].type = layout::ChartType::Pie;
+    book.sheets[0].charts[0].series.push_back(layout::ChartSeries{"忽略", "{s.*}"});
+    const std::string pie = part(unzip(render::renderXlsx(book)), "xl/charts/chart1.xml");
+    CHECK(pie.find("<c:pieChart>") != std::string::npos);
+    CHECK(pie.find("<c:showPercent val=\"1\"/>") != std::string::npos);
+    CHECK(pie.find("<c:f>'所有项目'!$B$7:$B$10</c:f>") != std::string::npos);
+    CHECK(pie.find("$E$2:$E$5") == std::string::npos);  // a pie has one series
 }
 
 TEST_CASE("xlsx: chart and workbook errors", "[render]") {
@@ -482,6 +505,14 @@ TEST_CASE("xlsx: chart and workbook errors", "[render]") {
 
     book.sheets.clear();
     CHECK(renderError([&] { render::renderXlsx(book); }) == "a workbook needs at least one sheet");
+
+    Document thin;
+    Table t;
+    t.columnWidths = {1, 0.0001, 1};
+    t.rows.push_back(TableRow{{Cell::label("甲"), Cell::label("乙"), Cell::label("丙")}});
+    thin.blocks.push_back(t);
+    CHECK(renderError([&] { render::renderXlsx(thin); }) ==
+          "sheet \"Sheet1\": table column 2 is too narrow for a spreadsheet column");
 
     render::XlsxOptions options;
     options.tempDir = "/nonexistent-jixiao";
@@ -507,10 +538,78 @@ TEST_CASE("xlsx: tables with different grids share the union of their column edg
     CHECK(sheet.find("<mergeCell ref=\"A1:B1\"/>") != std::string::npos);
     CHECK(sheet.find("<mergeCell ref=\"C1:D1\"/>") != std::string::npos);
     CHECK(sheet.find("<mergeCell ref=\"B2:C2\"/>") != std::string::npos);
-    // The page break is kept, so the sheet is not fitted to a page (Excel would ignore it).
+    // The page break is kept, and the sheet is still one page wide.
     CHECK(sheet.find("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"1\" max=\"16383\" man=\"1\"/></rowBreaks>") !=
           std::string::npos);
-    CHECK(sheet.find("fitToPage") == std::string::npos);
+    CHECK(sheet.find("<pageSetUpPr fitToPage=\"1\"/>") != std::string::npos);
+}
+
+namespace {
+
+// A letter-like flow: paragraphs, a spacer, a table, a page break and a signature.
+Document letter() {
+    Document doc;
+    doc.meta = metadata();
+    doc.page.orientation = layout::Orientation::Landscape;
+    doc.headerFooter.headerText = "财政 & 绩效";
+    doc.headerFooter.pageNumbers = layout::PageNumberStyle::Dashed;
+    layout::ParagraphFormat body;
+    body.firstLineIndentChars = 2;
+    doc.blocks.push_back(layout::Paragraph::plain("根据《项目支出绩效评价管理办法》，现将评价结果反馈如下。", {}, body));
+    doc.blocks.push_back(layout::Spacer{10.0});
+    Table t;
+    t.columnWidths = {60, 40};
+    t.widthUnit = layout::WidthUnit::Mm;
+    t.headerRows = 1;
+    t.rows.push_back(TableRow{{Cell::label("项目"), Cell::label("得分")}});
+    t.rows.push_back(TableRow{{Cell::label("农村公路养护"), score("81", "s")}});
+    doc.blocks.push_back(t);
+    doc.blocks.push_back(layout::PageBreak{});
+    layout::Signature sig;
+    sig.lines = {"某县财政局", "2025年3月5日"};
+    sig.spaceBeforeLines = 1;
+    doc.blocks.push_back(sig);
+    return doc;
+}
+
+} // namespace
+
+TEST_CASE("xlsx: paragraphs, spacers, signatures and page setup", "[render]") {
+    const std::string bytes = render::renderXlsx(letter());
+    keep("反馈函.xlsx", bytes);
+    const auto parts = unzip(bytes);
+    const std::string sheet = part(parts, "xl/worksheets/sheet1.xml");
+    const std::string strings = part(parts, "xl/sharedStrings.xml");
+    // A table of 100 mm in a 247 mm type area: its two columns and a filler column; the
+    // paragraph row spans all three.
+    CHECK(sheet.find("<mergeCell ref=\"A1:C1\"/>") != std::string::npos);
+    CHECK(std::regex_search(sheet, std::regex("<col min=\"3\" max=\"3\"")));
+    CHECK_FALSE(std::regex_search(sheet, std::regex("<col min=\"4\"")));
+    // First-line indent of two characters, as ideographic spaces.
+    CHECK(strings.find("<t>　　根据《项目支出绩效评价管理办法》") != std::string::npos);
+    // The spacer is a 10 mm row (heights are kept to 0.01 pt).
+    CHECK(sheet.find("<row r=\"2\" ht=\"28.35\" customHeight=\"1\"/>") != std::string::npos);
+    // The header row of the only table is frozen and repeated.
+    CHECK(sheet.find("<pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/>") !=
+          std::string::npos);
+    // Signature: a blank line, then right-aligned lines; the name is centred over the date
+    // (4 + (6.3 - 5) / 2 ideographic spaces, rounded: digits are half width) and the date
+    // ends 4 characters from the edge.
+    CHECK(strings.find("<t>某县财政局　　　　　</t>") != std::string::npos);
+    CHECK(strings.find("<t>2025年3月5日　　　　</t>") != std::string::npos);
+    CHECK(sheet.find("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"4\" max=\"16383\" man=\"1\"/>") !=
+          std::string::npos);
+    CHECK(sheet.find("orientation=\"landscape\"") != std::string::npos);
+    // More document follows the table after a page break: no print titles.
+    CHECK(part(parts, "xl/workbook.xml").find("Print_Titles") == std::string::npos);
+    CHECK(sheet.find("<oddHeader>&amp;C财政 &amp;&amp; 绩效</oddHeader><oddFooter>&amp;C— &amp;P —</oddFooter>") !=
+          std::string::npos);
+}
+
+TEST_CASE("xlsx: an empty document is an empty sheet", "[render]") {
+    const auto parts = unzip(render::renderXlsx(Document{}));
+    CHECK(part(parts, "xl/workbook.xml").find("<sheet name=\"Sheet1\"") != std::string::npos);
+    CHECK(part(parts, "xl/worksheets/sheet1.xml").find("<sheetData/>") != std::string::npos);
 }
 
 TEST_CASE("xlsx: LibreOffice opens the workbook and shows its Chinese text", "[render]") {
@@ -536,7 +635,8 @@ TEST_CASE("xlsx: LibreOffice opens the workbook and shows its Chinese text", "[r
     const std::string text = run("pdftotext -layout '" + pdf.string() + "' -", &status);
     REQUIRE(status == 0);
     CHECK(text.find("项目支出绩效自评表") != std::string::npos);
-    CHECK(text.find("偏差原因分析及改进措施") != std::string::npos);
+    CHECK(text.find("年度资金总额") != std::string::npos);
+    CHECK(text.find("自评等级：良") != std::string::npos);
     CHECK(text.find("86.20%") != std::string::npos);   // the cached formula value, formatted
     CHECK(text.find("MIN(") == std::string::npos);     // formulas show results, not text
     CHECK(std::regex_search(text, std::regex("第 ?1 ?页 共 ?2 ?页")));  // the footer
