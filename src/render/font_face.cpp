@@ -2,37 +2,68 @@
 
 #include "render/render_error.h"
 
-#include <fstream>
-#include <map>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <mutex>
 #include <utility>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 namespace jixiao::render {
+
+// A read-only private mapping of a whole font file. Pages are read on demand and shared with
+// the page cache, so four threads rendering with the same 20 MB face cost one mapping.
+// (A font file truncated by someone else while mapped would fault on access; fonts are part
+// of the installation, not user input, so that is accepted.)
+struct FontFace::Mapping {
+    const char* data = nullptr;
+    size_t size = 0;
+
+    Mapping(const Mapping&) = delete;
+    Mapping& operator=(const Mapping&) = delete;
+
+    explicit Mapping(const std::string& path) {
+        const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0) throw RenderError("cannot read font " + path + " (file not found or not readable)");
+        struct stat st {};
+        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd);
+            throw RenderError("cannot read font " + path + " (not a regular file)");
+        }
+        size = static_cast<size_t>(st.st_size);
+        if (size > 0) {
+            void* p = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+            if (p == MAP_FAILED) {
+                const int error = errno;
+                ::close(fd);
+                throw RenderError("cannot read font " + path + " (" + std::strerror(error) + ")");
+            }
+            data = static_cast<const char*>(p);
+        }
+        ::close(fd);
+    }
+
+    ~Mapping() {
+        if (data != nullptr) ::munmap(const_cast<char*>(data), size);
+    }
+};
 
 namespace {
 
-struct TableRecord {
-    std::uint32_t offset = 0;
-    std::uint32_t length = 0;
-};
-
-// Reads big-endian fields from parts of a font file, with bounds checks: a truncated or
-// corrupt font must produce an error, not a crash.
-class FontFile {
+// Bounds-checked views of parts of a font file: a truncated or corrupt font must produce an
+// error, not a crash.
+class FontBytes {
 public:
-    explicit FontFile(const std::string& path) : path_(path), in_(path, std::ios::binary) {
-        if (!in_) fail("file not found or not readable");
-        in_.seekg(0, std::ios::end);
-        size_ = static_cast<std::uint64_t>(in_.tellg());
-    }
+    FontBytes(const std::string& path, const char* data, size_t size)
+        : path_(path), data_(data), size_(size) {}
 
-    std::string read(std::uint64_t offset, std::uint64_t length) {
+    std::string_view read(std::uint64_t offset, std::uint64_t length) const {
         if (offset > size_ || length > size_ - offset) fail("truncated file");
-        std::string buf(static_cast<size_t>(length), '\0');
-        in_.seekg(static_cast<std::streamoff>(offset));
-        in_.read(buf.data(), static_cast<std::streamsize>(length));
-        if (!in_) fail("read error");
-        return buf;
+        return std::string_view(data_ + offset, static_cast<size_t>(length));
     }
 
     [[noreturn]] void fail(const std::string& cause) const {
@@ -40,20 +71,21 @@ public:
     }
 
 private:
-    std::string path_;
-    std::ifstream in_;
-    std::uint64_t size_ = 0;
+    const std::string& path_;
+    const char* data_;
+    size_t size_;
 };
 
-std::uint16_t u16(const std::string& b, size_t at) {
+// Big-endian fields; reads past the end give 0 so that a short table degrades, not crashes.
+std::uint16_t u16(std::string_view b, size_t at) {
     if (at + 2 > b.size()) return 0;
     return static_cast<std::uint16_t>((static_cast<unsigned char>(b[at]) << 8) |
                                       static_cast<unsigned char>(b[at + 1]));
 }
 
-std::int16_t s16(const std::string& b, size_t at) { return static_cast<std::int16_t>(u16(b, at)); }
+std::int16_t s16(std::string_view b, size_t at) { return static_cast<std::int16_t>(u16(b, at)); }
 
-std::uint32_t u32(const std::string& b, size_t at) {
+std::uint32_t u32(std::string_view b, size_t at) {
     return (static_cast<std::uint32_t>(u16(b, at)) << 16) | u16(b, at + 2);
 }
 
@@ -61,8 +93,8 @@ bool isWhitespace(char32_t cp) {
     return cp == 0x20 || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B);
 }
 
-// cmap format 4 (segment mapping to delta values): the BMP subtable libharu 2.3.0 uses.
-void readFormat4(const std::string& t, size_t at, std::vector<std::uint16_t>& glyphOf) {
+// cmap format 4 (segment mapping to delta values), the usual BMP subtable.
+void readFormat4(std::string_view t, size_t at, std::vector<std::uint16_t>& glyphOf) {
     const size_t segCount = u16(t, at + 6) / 2;
     const size_t ends = at + 14;
     const size_t starts = ends + 2 * segCount + 2;
@@ -88,7 +120,7 @@ void readFormat4(const std::string& t, size_t at, std::vector<std::uint16_t>& gl
 }
 
 // cmap format 12 (segmented coverage), used only when a face has no format 4 subtable.
-void readFormat12(const std::string& t, size_t at, std::vector<std::uint16_t>& glyphOf) {
+void readFormat12(std::string_view t, size_t at, std::vector<std::uint16_t>& glyphOf) {
     const std::uint32_t groups = u32(t, at + 12);
     for (std::uint32_t k = 0; k < groups; ++k) {
         const size_t g = at + 16 + 12 * static_cast<size_t>(k);
@@ -102,13 +134,55 @@ void readFormat12(const std::string& t, size_t at, std::vector<std::uint16_t>& g
     }
 }
 
+// A PDF name carries any byte but needs #xx escapes for delimiters, '#' and anything outside
+// '!'..'~'; keeping only the plain characters makes BaseFont readable in every tool.
+std::string plainName(std::string_view raw) {
+    std::string out;
+    for (char ch : raw) {
+        const bool plain = ch > ' ' && ch <= '~' &&
+                           std::string_view("()<>[]{}/%#").find(ch) == std::string_view::npos;
+        if (plain) out.push_back(ch);
+    }
+    return out;
+}
+
+// Name ID 6 from the 'name' table: the Windows (3,1) UTF-16BE record if there is one, else
+// the Macintosh (1,0) Roman record. PostScript names are ASCII by definition.
+std::string postScriptNameIn(std::string_view name) {
+    const size_t count = u16(name, 2);
+    const size_t strings = u16(name, 4);
+    std::string mac;
+    for (size_t k = 0; k < count; ++k) {
+        const size_t rec = 6 + 12 * k;
+        if (rec + 12 > name.size()) break;
+        const std::uint16_t platform = u16(name, rec);
+        const std::uint16_t encoding = u16(name, rec + 2);
+        if (u16(name, rec + 6) != 6) continue;
+        const size_t length = u16(name, rec + 8);
+        const size_t offset = strings + u16(name, rec + 10);
+        if (offset > name.size() || length > name.size() - offset) continue;
+        const std::string_view raw = name.substr(offset, length);
+        if (platform == 3 && encoding == 1) {
+            std::string ascii;
+            for (size_t i = 0; i + 1 < raw.size(); i += 2) {
+                if (raw[i] == 0) ascii.push_back(raw[i + 1]);
+            }
+            if (!plainName(ascii).empty()) return plainName(ascii);
+        } else if (platform == 1 && encoding == 0 && mac.empty()) {
+            mac = plainName(raw);
+        }
+    }
+    return mac;
+}
+
 } // namespace
 
 FontFace::FontFace(const std::string& path, unsigned index) : path_(path), index_(index) {
-    FontFile file(path);
+    file_ = std::make_shared<const Mapping>(path);
+    const FontBytes file(path_, file_->data, file_->size);
     std::uint64_t base = 0;
-    const std::string head12 = file.read(0, 12);
-    if (head12.compare(0, 4, "ttcf") == 0) {
+    const std::string_view head12 = file.read(0, 12);
+    if (head12.substr(0, 4) == "ttcf") {
         collection_ = true;
         const std::uint32_t count = u32(head12, 8);
         if (index >= count) {
@@ -120,52 +194,63 @@ FontFace::FontFace(const std::string& path, unsigned index) : path_(path), index
         file.fail("face index " + std::to_string(index) + " of a single-face file");
     }
 
-    const std::string offsetTable = file.read(base, 12);
-    if (offsetTable.compare(0, 4, "OTTO") == 0) {
-        file.fail("CFF outlines; libharu 2.3.0 embeds TrueType outlines only");
+    const std::string_view offsetTable = file.read(base, 12);
+    if (offsetTable.substr(0, 4) == "OTTO") {
+        file.fail("CFF outlines; the PDF writer embeds TrueType outlines only");
     }
     const std::uint16_t numTables = u16(offsetTable, 4);
-    const std::string dir = file.read(base + 12, 16 * static_cast<std::uint64_t>(numTables));
-    std::map<std::string, TableRecord> tables;
+    const std::string_view dir = file.read(base + 12, 16 * static_cast<std::uint64_t>(numTables));
     for (size_t k = 0; k < numTables; ++k) {
-        tables[dir.substr(16 * k, 4)] = TableRecord{u32(dir, 16 * k + 8), u32(dir, 16 * k + 12)};
+        tables_[std::string(dir.substr(16 * k, 4))] = file.read(u32(dir, 16 * k + 8), u32(dir, 16 * k + 12));
     }
     auto table = [&](const char* tag) {
-        auto it = tables.find(tag);
-        if (it == tables.end()) file.fail(std::string("no '") + tag + "' table");
-        return file.read(it->second.offset, it->second.length);
+        auto it = tables_.find(tag);
+        if (it == tables_.end()) file.fail(std::string("no '") + tag + "' table");
+        return it->second;
     };
 
-    const std::string head = table("head");
+    const std::string_view head = table("head");
     unitsPerEm_ = u16(head, 18);
     if (unitsPerEm_ == 0) file.fail("unitsPerEm is 0");
     const bool longLoca = s16(head, 50) != 0;
 
-    const std::string maxp = table("maxp");
+    const std::string_view maxp = table("maxp");
     const size_t numGlyphs = u16(maxp, 4);
+    if (numGlyphs == 0) file.fail("no glyphs");
 
-    const std::string hhea = table("hhea");
+    const std::string_view hhea = table("hhea");
     ascender_ = s16(hhea, 4) * 1000 / unitsPerEm_;
     descender_ = s16(hhea, 6) * 1000 / unitsPerEm_;
     const size_t numMetrics = u16(hhea, 34);
 
-    const std::string hmtx = table("hmtx");
+    // hmtx: numberOfHMetrics (advance, lsb) pairs, then one lsb per remaining glyph, which
+    // repeats the last advance (TrueType spec, 'hmtx').
+    const std::string_view hmtx = table("hmtx");
     advances_.assign(numGlyphs, 0);
+    bearings_.assign(numGlyphs, 0);
     std::uint16_t last = 0;
     for (size_t g = 0; g < numGlyphs; ++g) {
-        if (g < numMetrics) last = u16(hmtx, 4 * g);
+        if (g < numMetrics) {
+            last = u16(hmtx, 4 * g);
+            bearings_[g] = s16(hmtx, 4 * g + 2);
+        } else {
+            bearings_[g] = s16(hmtx, 4 * numMetrics + 2 * (g - numMetrics));
+        }
         advances_[g] = last;
     }
 
-    const std::string loca = table("loca");
-    hasOutline_.assign(numGlyphs, false);
-    for (size_t g = 0; g < numGlyphs; ++g) {
-        const std::uint32_t from = longLoca ? u32(loca, 4 * g) : 2u * u16(loca, 2 * g);
-        const std::uint32_t to = longLoca ? u32(loca, 4 * g + 4) : 2u * u16(loca, 2 * g + 2);
-        hasOutline_[g] = to > from;
+    // loca: numGlyphs + 1 offsets into glyf. An entry out of order or past the end of glyf
+    // makes that glyph empty rather than the face unusable.
+    const std::string_view loca = table("loca");
+    glyf_ = table("glyf");
+    const auto glyfSize = static_cast<std::uint32_t>(glyf_.size());
+    glyphStart_.assign(numGlyphs + 1, 0);
+    for (size_t g = 0; g <= numGlyphs; ++g) {
+        const std::uint32_t at = longLoca ? u32(loca, 4 * g) : 2u * u16(loca, 2 * g);
+        glyphStart_[g] = std::min(at, glyfSize);
     }
 
-    const std::string cmap = table("cmap");
+    const std::string_view cmap = table("cmap");
     const std::uint16_t subtables = u16(cmap, 2);
     size_t format4 = 0;
     size_t format12 = 0;
@@ -177,7 +262,7 @@ FontFace::FontFace(const std::string& path, unsigned index) : path_(path), index
         const std::uint16_t format = u16(cmap, offset);
         const bool unicode = platform == 0 || (platform == 3 && (encoding == 1 || encoding == 10));
         if (!unicode) continue;
-        // libharu 2.3.0 reads the Windows Unicode BMP subtable (3,1); match its choice.
+        // Prefer the Windows Unicode BMP subtable (3,1), as libharu 2.3.0 did.
         if (format == 4 && (format4 == 0 || (platform == 3 && encoding == 1))) format4 = offset;
         if (format == 12 && format12 == 0) format12 = offset;
     }
@@ -192,6 +277,9 @@ FontFace::FontFace(const std::string& path, unsigned index) : path_(path), index
     for (std::uint16_t& g : glyphOfBmp_) {
         if (g >= numGlyphs) g = 0;
     }
+
+    auto name = tables_.find("name");
+    if (name != tables_.end()) postScriptName_ = postScriptNameIn(name->second);
 }
 
 std::shared_ptr<const FontFace> FontFace::load(const std::string& path, unsigned index) {
@@ -207,15 +295,29 @@ std::uint16_t FontFace::glyphOf(char32_t cp) const {
     return cp < 0xFFFF ? glyphOfBmp_[cp] : 0;
 }
 
-bool FontFace::covers(char32_t cp) const {
-    const std::uint16_t g = glyphOf(cp);
-    return g != 0 && (hasOutline_[g] || isWhitespace(cp));
+std::string_view FontFace::glyph(std::uint16_t glyph) const {
+    if (glyph >= advances_.size()) return {};
+    const std::uint32_t from = glyphStart_[glyph];
+    const std::uint32_t to = glyphStart_[glyph + 1u];
+    if (to <= from) return {};
+    return glyf_.substr(from, to - from);
 }
 
-int FontFace::advance(char32_t cp) const {
-    const std::uint16_t g = glyphOf(cp);
-    return static_cast<int>(advances_.empty() ? 0 : advances_[g] * 1000 / unitsPerEm_);
+std::string_view FontFace::table(std::string_view tag) const {
+    auto it = tables_.find(tag);
+    return it == tables_.end() ? std::string_view() : it->second;
 }
+
+bool FontFace::covers(char32_t cp) const {
+    const std::uint16_t g = glyphOf(cp);
+    return g != 0 && (glyphStart_[g + 1u] > glyphStart_[g] || isWhitespace(cp));
+}
+
+int FontFace::glyphAdvance(std::uint16_t glyph) const {
+    return glyph < advances_.size() ? advances_[glyph] * 1000 / unitsPerEm_ : 0;
+}
+
+int FontFace::advance(char32_t cp) const { return glyphAdvance(glyphOf(cp)); }
 
 std::vector<char32_t> FontFace::coveredIn(char32_t from, char32_t to) const {
     std::vector<char32_t> out;

@@ -1,16 +1,23 @@
 #include "render/pdf_canvas.h"
 
+#include "render/font_subset.h"
 #include "render/render_error.h"
-#include "render/utf8.h"
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
 #include <hpdf_objects.h>
+#include <hpdf_pages.h>
 #include <hpdf_streams.h>
 
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <map>
-#include <set>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace jixiao::render {
@@ -33,71 +40,164 @@ extern "C" void recordHpdfError(HPDF_STATUS code, HPDF_STATUS detail, void* user
 
 const char* describe(HPDF_STATUS code) {
     static const std::map<HPDF_STATUS, const char*> names = {
+        {HPDF_ARRAY_COUNT_ERR, "too many array elements"},
+        {HPDF_DICT_COUNT_ERR, "too many dictionary entries"},
         {HPDF_FAILD_TO_ALLOC_MEM, "out of memory"},
         {HPDF_FILE_IO_ERROR, "file I/O error"},
         {HPDF_FILE_OPEN_ERROR, "cannot open file"},
-        {HPDF_FONT_EXISTS, "font already loaded"},
         {HPDF_INVALID_DATE_TIME, "invalid date"},
         {HPDF_INVALID_DOCUMENT, "invalid document"},
         {HPDF_INVALID_ENCODER, "invalid encoder"},
-        {HPDF_INVALID_FONT_NAME, "invalid font name"},
+        {HPDF_INVALID_OBJECT, "invalid object"},
         {HPDF_INVALID_PARAMETER, "invalid parameter"},
-        {HPDF_INVALID_TTC_FILE, "invalid TrueType collection"},
-        {HPDF_INVALID_TTC_INDEX, "invalid face index in TrueType collection"},
-        {HPDF_PAGE_INVALID_FONT_SIZE, "invalid font size"},
         {HPDF_PAGE_INVALID_GMODE, "operator not allowed in this graphics mode"},
         {HPDF_PAGE_OUT_OF_RANGE, "page out of range"},
         {HPDF_REAL_OUT_OF_RANGE, "number out of range"},
         {HPDF_STRING_OUT_OF_RANGE, "string too long"},
-        {HPDF_TTF_CANNOT_EMBEDDING_FONT, "the font's licence flags forbid embedding"},
-        {HPDF_TTF_INVALID_CMAP, "invalid cmap table"},
-        {HPDF_TTF_INVALID_FOMAT, "invalid TrueType format"},
-        {HPDF_TTF_MISSING_TABLE, "missing TrueType table"},
-        {HPDF_UNSUPPORTED_FONT_TYPE, "unsupported font type"},
         {HPDF_ZLIB_ERROR, "zlib error"},
     };
     auto it = names.find(code);
     return it == names.end() ? "see hpdf_error.h" : it->second;
 }
 
-// libharu 2.3.0 writes an invalid ToUnicode CMap for UTF-8 CID fonts ("begincidrange" with
-// an integer target, which poppler rejects with "Invalid 'begincidrange' operator"), so text
-// extraction depends on reader heuristics. With the UTF-8 encoder the character codes *are*
-// the Unicode BMP values, so the correct map is the identity: one bfrange per high byte
-// (a bfrange may not cross a last-byte boundary), at most 100 per block (PDF limit).
-std::string identityToUnicode() {
+// Why the fonts bypass libharu's font loader (HPDF_LoadTTFontFromFile, libharu 2.3.0):
+// it parses the whole 15–20 MB file for every document (about 70 ms per face), builds a
+// 64 K-entry CIDToGIDMap and a width for every character the face maps, copies the full
+// cmap, hmtx, loca and post tables into the PDF (220–280 KB per face), writes an invalid
+// ToUnicode CMap, and its own glyph subsetter silently loses glyphs of some CJK fonts.
+// Handing it a small subset font through a temporary file would still leave the 64 K-entry
+// map (one linear cmap search per code) and its subsetter in the path. So each face becomes
+// a Type0 font of our making (ISO 32000-1 9.7): CID k is glyph k of a per-document subset
+// (font_subset.h) that holds the characters in the order the document first draws them,
+// /CIDToGIDMap /Identity, and a ToUnicode CMap that maps CID k back to its character.
+// Because ids are handed out as text is drawn, one pass suffices: the content stream names
+// CIDs at once and the subset is built in save(), when the set is complete. libharu still
+// writes every object, the pages and the file; text operators go straight into the page's
+// content stream, since HPDF_Page_ShowText needs a libharu-loaded font. A short report PDF
+// went from about 150 ms and 290 KB to about 2 ms and 30 KB; what remains is mostly
+// libharu deflating the glyph outlines (zlib level 6).
+
+// Numbers in content streams as libharu 2.3.0 wrote them: the value as HPDF_REAL (float),
+// five decimals, trailing zeros trimmed; so text lands where it did before the fonts were
+// ours and text extraction (pdftotext -layout) reads the same. No exponent, and '.' as the
+// decimal point whatever the C locale (std::to_chars ignores it).
+void appendNumber(std::string& out, double v) {
+    if (!std::isfinite(v) || std::fabs(v) > HPDF_LIMIT_MAX_REAL) {
+        throw RenderError("number out of range in page content: " + std::to_string(v));
+    }
+    char buf[32];
+    const auto result = std::to_chars(buf, buf + sizeof buf, static_cast<double>(static_cast<float>(v)),
+                                      std::chars_format::fixed, 5);
+    std::string_view text(buf, static_cast<size_t>(result.ptr - buf));
+    while (text.back() == '0') text.remove_suffix(1);
+    if (text.back() == '.') text.remove_suffix(1);
+    if (text == "-0") text = "0";
+    out += text;
+}
+
+// Two-byte codes (Identity-H) in a literal string: shorter than hex before and after Flate.
+// A bare CR inside a literal string would be read as LF (ISO 32000-1 7.3.4.2), so it is
+// escaped along with the delimiters.
+void appendCode(std::string& out, std::uint16_t code) {
+    for (const auto byte : {static_cast<char>(code >> 8), static_cast<char>(code & 0xFF)}) {
+        if (byte == '(' || byte == ')' || byte == '\\') {
+            out += '\\';
+            out += byte;
+        } else if (byte == '\r') {
+            out += "\\r";
+        } else {
+            out += byte;
+        }
+    }
+}
+
+void appendHex16(std::string& out, std::uint32_t v) {
+    char buf[8];
+    std::snprintf(buf, sizeof buf, "%04X", static_cast<unsigned>(v & 0xFFFF));
+    out += buf;
+}
+
+// <UTF-16BE> of a code point.
+std::string utf16Hex(char32_t cp) {
+    std::string out = "<";
+    if (cp >= 0x10000) {
+        appendHex16(out, 0xD800 + ((cp - 0x10000) >> 10));
+        appendHex16(out, 0xDC00 + ((cp - 0x10000) & 0x3FF));
+    } else {
+        appendHex16(out, cp);
+    }
+    return out + ">";
+}
+
+// The ToUnicode CMap (ISO 32000-1 9.10.3) of a subset: CID k → chars[k-1]. Runs of
+// consecutive CIDs drawing consecutive characters become one bfrange, which may not cross
+// a change of the CID's or the character's high byte; the rest are bfchar entries. At most
+// 100 entries per block.
+std::string toUnicodeCMap(const std::vector<char32_t>& chars) {
+    std::vector<std::string> singles;
+    std::vector<std::string> ranges;
+    for (size_t k = 0; k < chars.size();) {
+        size_t e = k + 1;
+        while (e < chars.size() && chars[e] == chars[e - 1] + 1 && chars[e] < 0x10000 &&
+               ((e + 1) & 0xFF) != 0 && (chars[e] & 0xFF) != 0) {
+            ++e;
+        }
+        std::string entry = "<";
+        appendHex16(entry, static_cast<std::uint32_t>(k + 1));
+        if (e - k == 1) {
+            singles.push_back(entry + "> " + utf16Hex(chars[k]) + "\n");
+        } else {
+            entry += "> <";
+            appendHex16(entry, static_cast<std::uint32_t>(e));
+            ranges.push_back(entry + "> " + utf16Hex(chars[k]) + "\n");
+        }
+        k = e;
+    }
     std::string cmap =
         "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
         "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
         "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
         "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n";
-    char line[40];
-    for (int high = 0; high < 256; high += 100) {
-        const int count = high + 100 <= 256 ? 100 : 256 - high;
-        std::snprintf(line, sizeof line, "%d beginbfrange\n", count);
-        cmap += line;
-        for (int h = high; h < high + count; ++h) {
-            std::snprintf(line, sizeof line, "<%02X00> <%02XFF> <%02X00>\n", h, h, h);
-            cmap += line;
+    auto blocks = [&cmap](const std::vector<std::string>& entries, const char* kind) {
+        for (size_t k = 0; k < entries.size(); k += 100) {
+            const size_t count = std::min<size_t>(100, entries.size() - k);
+            cmap += std::to_string(count) + " begin" + kind + "\n";
+            for (size_t i = k; i < k + count; ++i) cmap += entries[i];
+            cmap += std::string("end") + kind + "\n";
         }
-        cmap += "endbfrange\n";
-    }
+    };
+    blocks(singles, "bfchar");
+    blocks(ranges, "bfrange");
     cmap += "endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n";
     return cmap;
+}
+
+std::int16_t s16(std::string_view b, size_t at) {
+    if (at + 2 > b.size()) return 0;
+    return static_cast<std::int16_t>((static_cast<unsigned char>(b[at]) << 8) |
+                                     static_cast<unsigned char>(b[at + 1]));
 }
 
 } // namespace
 
 struct PdfCanvas::State {
+    // One face as used by this document: its Type0 font object (created on first use so
+    // that pages can refer to it, filled in by save()) and the characters drawn with it.
+    struct FaceUse {
+        HPDF_Dict font = nullptr;
+        std::vector<char32_t> chars;                        // CID k draws chars[k-1]
+        std::unordered_map<char32_t, std::uint16_t> cids;   // lookup only, never iterated
+    };
+
     FontSet fonts;
     bool compress = true;
     HpdfError error;
     HPDF_Doc doc = nullptr;
     HPDF_Encoder utf8 = nullptr;
-    std::vector<HPDF_Font> loaded;
-    std::vector<std::set<char32_t>> used;  // per face, sorted: the /W array is built from it
+    std::vector<FaceUse> faces;
     std::vector<HPDF_Page> pages;
     std::vector<std::pair<int, HPDF_Outline>> outlineStack;
+    std::string ops;  // reused buffer for one text object
     bool hasOutline = false;
     bool saved = false;
 
@@ -125,62 +225,176 @@ struct PdfCanvas::State {
         return pages[static_cast<size_t>(index)];
     }
 
-    HPDF_Font font(int face) {
+    // An indirect dictionary: HPDF_Dict_Add then stores a reference to it.
+    HPDF_Dict indirectDict(const char* what) {
+        HPDF_Dict dict = checked(HPDF_Dict_New(doc->mmgr), what);
+        check(HPDF_Xref_Add(doc->xref, dict), what);
+        return dict;
+    }
+
+    HPDF_Dict stream(const std::string& content, const char* what) {
+        HPDF_Dict dict = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), what);
+        dict->filter = compress ? HPDF_STREAM_FILTER_FLATE_DECODE : HPDF_STREAM_FILTER_NONE;
+        check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
+                                static_cast<HPDF_UINT>(content.size())),
+              what);
+        return dict;
+    }
+
+    FaceUse& use(int face) {
         if (face < 0 || face >= fonts.faceCount()) {
             throw RenderError("font face " + std::to_string(face) + " does not exist");
         }
-        HPDF_Font& slot = loaded[static_cast<size_t>(face)];
-        if (slot != nullptr) return slot;
-        const FaceSpec& spec = fonts.spec(face);
-        const std::string what = "loading font " + spec.path;
-        // libharu 2.3.0 rejects a plain .ttf in HPDF_LoadTTFontFromFile2 (it expects "ttcf").
-        const char* name = checked(
-            fonts.face(face).collection()
-                ? HPDF_LoadTTFontFromFile2(doc, spec.path.c_str(), spec.index, HPDF_TRUE)
-                : HPDF_LoadTTFontFromFile(doc, spec.path.c_str(), HPDF_TRUE),
-            what);
-        slot = checked(HPDF_GetFont(doc, name, "UTF-8"), "HPDF_GetFont(" + spec.name + ")");
-        replaceToUnicode(slot);
+        FaceUse& slot = faces[static_cast<size_t>(face)];
+        if (slot.font == nullptr) slot.font = indirectDict("font dictionary");
         return slot;
     }
 
-    // libharu 2.3.0 writes a width for every character the face maps (about 135 KB of
-    // uncompressed /W array for AR PL UMing, a third of a one-page PDF). The viewer only
-    // needs the characters drawn; their widths are the ones the layout used.
-    void trimWidths(int face) {
-        HPDF_Font font = loaded[static_cast<size_t>(face)];
-        auto* descendants = static_cast<HPDF_Array>(
-            HPDF_Dict_GetItem(font, "DescendantFonts", HPDF_OCLASS_ARRAY));
-        auto* cidFont = descendants == nullptr ? nullptr : static_cast<HPDF_Dict>(
-            HPDF_Array_GetItem(descendants, 0, HPDF_OCLASS_DICT));
-        if (cidFont == nullptr) throw RenderError("libharu font has no descendant CID font");
-        HPDF_Array widths = checked(HPDF_Array_New(doc->mmgr), "width array");
-        const FontFace& metrics = fonts.face(face);
-        const std::set<char32_t>& chars = used[static_cast<size_t>(face)];
-        for (auto it = chars.begin(); it != chars.end();) {
-            // One "first [w w w]" entry per run of consecutive codes.
-            HPDF_Array run = checked(HPDF_Array_New(doc->mmgr), "width array");
-            const char32_t first = *it;
-            char32_t next = first;
-            while (it != chars.end() && *it == next) {
-                check(HPDF_Array_AddNumber(run, metrics.advance(*it)), "width array");
-                ++it;
-                ++next;
+    static std::uint16_t cidFor(FaceUse& use, char32_t cp) {
+        auto [it, added] = use.cids.try_emplace(cp, 0);
+        if (added) {
+            // CID 0 is .notdef; 65535 is left out so that the subset's glyph count, which
+            // adds .notdef and composite components, still fits maxp's 16 bits.
+            if (use.chars.size() >= 0xFFFD) {
+                use.cids.erase(it);
+                throw RenderError("a face draws more than 65533 distinct characters in one document");
             }
-            check(HPDF_Array_AddNumber(widths, static_cast<HPDF_INT32>(first)), "width array");
-            check(HPDF_Array_Add(widths, run), "width array");
+            use.chars.push_back(cp);
+            it->second = static_cast<std::uint16_t>(use.chars.size());
         }
-        check(HPDF_Dict_RemoveElement(cidFont, "W"), "remove /W");
-        check(HPDF_Dict_Add(cidFont, "W", widths), "add /W");
+        return it->second;
     }
 
-    void replaceToUnicode(HPDF_Font font) {
-        HPDF_Dict stream = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), "ToUnicode stream");
-        stream->filter = compress ? HPDF_STREAM_FILTER_FLATE_DECODE : HPDF_STREAM_FILTER_NONE;
-        check(HPDF_Stream_WriteStr(stream->stream, identityToUnicode().c_str()), "ToUnicode CMap");
-        // The original map stays in the file as an unreferenced object (about 300 bytes).
-        check(HPDF_Dict_RemoveElement(font, "ToUnicode"), "remove ToUnicode");
-        check(HPDF_Dict_Add(font, "ToUnicode", stream), "add ToUnicode");
+    // Writes operators at the end of the page's content stream, where libharu's own calls
+    // (lines, rectangles) write theirs, so the two interleave in drawing order.
+    void writeContent(HPDF_Page page, const std::string& content) {
+        auto* attr = static_cast<HPDF_PageAttr>(page->attr);
+        if (attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION) {
+            throw RenderError("text drawn while a path or text object is open");
+        }
+        check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
+                                static_cast<HPDF_UINT>(content.size())),
+              "page content");
+    }
+
+    // The /W array (ISO 32000-1 9.7.4.3) for CIDs 1..n with /DW the most common width: only
+    // the other widths are listed, as "first [w w ...]" runs that bridge gaps of up to two
+    // default widths (cheaper than a new run) and stay well below libharu's array limit.
+    HPDF_Array widthArray(const std::vector<int>& widths, int dw) {
+        constexpr size_t kMaxRun = 8192;
+        HPDF_Array w = checked(HPDF_Array_New(doc->mmgr), "width array");
+        const size_t n = widths.size();
+        for (size_t k = 1; k < n;) {
+            if (widths[k] == dw) {
+                ++k;
+                continue;
+            }
+            size_t end = k + 1;
+            for (;;) {
+                size_t next = end;
+                while (next < n && widths[next] == dw && next - end < 2) ++next;
+                if (next < n && widths[next] != dw && next + 1 - k <= kMaxRun) {
+                    end = next + 1;
+                } else {
+                    break;
+                }
+            }
+            HPDF_Array run = checked(HPDF_Array_New(doc->mmgr), "width array");
+            for (size_t i = k; i < end; ++i) check(HPDF_Array_AddNumber(run, widths[i]), "width array");
+            check(HPDF_Array_AddNumber(w, static_cast<HPDF_INT32>(k)), "width array");
+            check(HPDF_Array_Add(w, run), "width array");
+            k = end;
+        }
+        return w;
+    }
+
+    // Builds face `face`'s subset and the objects around it: FontFile2, FontDescriptor,
+    // CIDFontType2 with /W, ToUnicode, and the Type0 font the pages already refer to.
+    void embed(int face) {
+        FaceUse& used = faces[static_cast<size_t>(face)];
+        const FontFace& metrics = fonts.face(face);
+        const FontSubset subset = subsetFont(metrics, used.chars);
+        std::string name = metrics.postScriptName();
+        if (name.empty()) {
+            for (char ch : fonts.spec(face).name) {
+                if ((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-') {
+                    name.push_back(ch);
+                }
+            }
+        }
+        // ISO 32000-1 9.6.4: a subset's name is a six-letter tag, '+', the font's name.
+        const std::string baseFont = subset.tag + "+" + (name.empty() ? "Font" : name);
+        const std::string what = "embedding font " + fonts.spec(face).name;
+
+        HPDF_Dict file = stream(subset.program, "font file");
+        check(HPDF_Dict_AddNumber(file, "Length1", static_cast<HPDF_INT32>(subset.program.size())), what);
+
+        const int upm = metrics.unitsPerEm();
+        auto em = [upm](int units) { return static_cast<HPDF_INT32>(units * 1000 / upm); };
+        const std::string_view head = metrics.table("head");
+        const std::string_view os2 = metrics.table("OS/2");
+        const std::string_view post = metrics.table("post");
+        HPDF_Dict descriptor = indirectDict("font descriptor");
+        check(HPDF_Dict_AddName(descriptor, "Type", "FontDescriptor"), what);
+        check(HPDF_Dict_AddName(descriptor, "FontName", baseFont.c_str()), what);
+        // Flags 4, Symbolic: the glyphs lie outside the standard Latin set (9.8.2).
+        check(HPDF_Dict_AddNumber(descriptor, "Flags", 4), what);
+        HPDF_Array bbox = checked(HPDF_Array_New(doc->mmgr), what);
+        for (size_t at : {36, 38, 40, 42}) check(HPDF_Array_AddNumber(bbox, em(s16(head, at))), what);
+        check(HPDF_Dict_Add(descriptor, "FontBBox", bbox), what);
+        const double italic = s16(post, 4) + static_cast<std::uint16_t>(s16(post, 6)) / 65536.0;
+        check(HPDF_Dict_AddReal(descriptor, "ItalicAngle", static_cast<HPDF_REAL>(italic)), what);
+        // Ascent and Descent from hhea, as libharu 2.3.0 wrote them; text extraction
+        // (pdftotext) places lines with them.
+        check(HPDF_Dict_AddNumber(descriptor, "Ascent", metrics.ascender()), what);
+        check(HPDF_Dict_AddNumber(descriptor, "Descent", metrics.descender()), what);
+        // sCapHeight exists from OS/2 version 2 on; the ascender is the usual stand-in.
+        const int capHeight = s16(os2, 0) >= 2 && os2.size() >= 90 ? em(s16(os2, 88)) : metrics.ascender();
+        check(HPDF_Dict_AddNumber(descriptor, "CapHeight", capHeight), what);
+        // StemV only guides a viewer that substitutes a font, and the font is embedded.
+        check(HPDF_Dict_AddNumber(descriptor, "StemV", 80), what);
+        check(HPDF_Dict_Add(descriptor, "FontFile2", file), what);
+
+        std::vector<int> widths(used.chars.size() + 1);
+        std::map<int, size_t> frequency;
+        for (size_t k = 0; k < widths.size(); ++k) {
+            widths[k] = metrics.glyphAdvance(subset.source[k]);
+            if (k > 0) ++frequency[widths[k]];
+        }
+        int dw = 1000;
+        size_t best = 0;
+        for (const auto& [width, count] : frequency) {
+            if (count > best) {
+                best = count;
+                dw = width;
+            }
+        }
+
+        HPDF_Dict cidFont = indirectDict("CID font");
+        check(HPDF_Dict_AddName(cidFont, "Type", "Font"), what);
+        check(HPDF_Dict_AddName(cidFont, "Subtype", "CIDFontType2"), what);
+        check(HPDF_Dict_AddName(cidFont, "BaseFont", baseFont.c_str()), what);
+        HPDF_Dict info = checked(HPDF_Dict_New(doc->mmgr), what);
+        check(HPDF_Dict_Add(info, "Registry", checked(HPDF_String_New(doc->mmgr, "Adobe", nullptr), what)), what);
+        check(HPDF_Dict_Add(info, "Ordering", checked(HPDF_String_New(doc->mmgr, "Identity", nullptr), what)), what);
+        check(HPDF_Dict_AddNumber(info, "Supplement", 0), what);
+        check(HPDF_Dict_Add(cidFont, "CIDSystemInfo", info), what);
+        check(HPDF_Dict_Add(cidFont, "FontDescriptor", descriptor), what);
+        check(HPDF_Dict_AddNumber(cidFont, "DW", dw), what);
+        check(HPDF_Dict_Add(cidFont, "W", widthArray(widths, dw)), what);
+        check(HPDF_Dict_AddName(cidFont, "CIDToGIDMap", "Identity"), what);
+
+        HPDF_Dict toUnicode = stream(toUnicodeCMap(used.chars), "ToUnicode CMap");
+
+        HPDF_Dict font = used.font;
+        check(HPDF_Dict_AddName(font, "Type", "Font"), what);
+        check(HPDF_Dict_AddName(font, "Subtype", "Type0"), what);
+        check(HPDF_Dict_AddName(font, "BaseFont", baseFont.c_str()), what);
+        check(HPDF_Dict_AddName(font, "Encoding", "Identity-H"), what);
+        HPDF_Array descendants = checked(HPDF_Array_New(doc->mmgr), what);
+        check(HPDF_Array_Add(descendants, cidFont), what);
+        check(HPDF_Dict_Add(font, "DescendantFonts", descendants), what);
+        check(HPDF_Dict_Add(font, "ToUnicode", toUnicode), what);
     }
 };
 
@@ -188,8 +402,7 @@ PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress) : s_(std::make_unique<
     if (fonts.faceCount() == 0) throw RenderError("no fonts: the font set is empty");
     s_->fonts = fonts;
     s_->compress = compress;
-    s_->loaded.assign(static_cast<size_t>(fonts.faceCount()), nullptr);
-    s_->used.assign(static_cast<size_t>(fonts.faceCount()), {});
+    s_->faces.resize(static_cast<size_t>(fonts.faceCount()));
     s_->doc = HPDF_New(recordHpdfError, &s_->error);
     if (s_->doc == nullptr) throw RenderError("libharu could not create a document (out of memory)");
     s_->check(HPDF_SetCompressionMode(s_->doc, compress ? HPDF_COMP_ALL : HPDF_COMP_NONE),
@@ -244,35 +457,37 @@ void PdfCanvas::drawText(int pageIndex, int face, double sizePt, double x, doubl
                          std::u32string_view text, double charSpacing, bool emboldenSynthetic) {
     if (text.empty()) return;
     HPDF_Page page = s_->page(pageIndex);
-    HPDF_Font font = s_->font(face);
-    s_->used[static_cast<size_t>(face)].insert(text.begin(), text.end());
-    const std::string utf8 = encodeUtf8(text);
+    State::FaceUse& use = s_->use(face);
+    const char* resource = s_->checked(HPDF_Page_GetLocalFontName(page, use.font), "font resource");
+    std::string& ops = s_->ops;
+    ops.clear();
     const bool styled = charSpacing != 0.0 || emboldenSynthetic;
-    // Character spacing and rendering mode are graphics state that outlives BT/ET; q/Q
-    // scopes them (libharu 2.3.0 refuses q inside a text object).
-    if (styled) s_->check(HPDF_Page_GSave(page), "HPDF_Page_GSave");
+    // Character spacing, line width and rendering mode are graphics state that outlives
+    // BT/ET; q/Q scopes them.
+    if (styled) ops += "q\n";
     if (emboldenSynthetic) {
-        s_->check(HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(sizePt * 0.035)),
-                  "HPDF_Page_SetLineWidth");
+        appendNumber(ops, sizePt * 0.035);
+        ops += " w\n";
     }
-    s_->check(HPDF_Page_BeginText(page), "HPDF_Page_BeginText");
-    s_->check(HPDF_Page_SetFontAndSize(page, font, static_cast<HPDF_REAL>(sizePt)),
-              "HPDF_Page_SetFontAndSize");
+    ops += "BT\n/";
+    ops += resource;
+    ops += ' ';
+    appendNumber(ops, sizePt);
+    ops += " Tf\n";
     if (charSpacing != 0.0) {
-        s_->check(HPDF_Page_SetCharSpace(page, static_cast<HPDF_REAL>(charSpacing)),
-                  "HPDF_Page_SetCharSpace");
+        appendNumber(ops, charSpacing);
+        ops += " Tc\n";
     }
-    if (emboldenSynthetic) {
-        s_->check(HPDF_Page_SetTextRenderingMode(page, HPDF_FILL_THEN_STROKE),
-                  "HPDF_Page_SetTextRenderingMode");
-    }
-    // An absolute text matrix: libharu's relative Td bookkeeping never comes into play.
-    s_->check(HPDF_Page_SetTextMatrix(page, 1, 0, 0, 1, static_cast<HPDF_REAL>(x),
-                                      static_cast<HPDF_REAL>(baseline)),
-              "HPDF_Page_SetTextMatrix");
-    s_->check(HPDF_Page_ShowText(page, utf8.c_str()), "HPDF_Page_ShowText");
-    s_->check(HPDF_Page_EndText(page), "HPDF_Page_EndText");
-    if (styled) s_->check(HPDF_Page_GRestore(page), "HPDF_Page_GRestore");
+    if (emboldenSynthetic) ops += "2 Tr\n";  // fill, then stroke the outlines
+    ops += "1 0 0 1 ";
+    appendNumber(ops, x);
+    ops += ' ';
+    appendNumber(ops, baseline);
+    ops += " Tm\n(";
+    for (char32_t cp : text) appendCode(ops, State::cidFor(use, cp));
+    ops += ") Tj\nET\n";
+    if (styled) ops += "Q\n";
+    s_->writeContent(page, ops);
 }
 
 void PdfCanvas::strokeRect(int pageIndex, double x, double y, double width, double height,
@@ -310,7 +525,7 @@ void PdfCanvas::addBookmark(int level, const std::string& title, int pageIndex, 
 
 int PdfCanvas::embeddedFaces() const {
     int n = 0;
-    for (HPDF_Font f : s_->loaded) n += f != nullptr ? 1 : 0;
+    for (const State::FaceUse& use : s_->faces) n += use.font != nullptr ? 1 : 0;
     return n;
 }
 
@@ -318,7 +533,7 @@ std::string PdfCanvas::save() {
     if (s_->saved) throw RenderError("PDF already saved");
     s_->saved = true;
     for (int face = 0; face < s_->fonts.faceCount(); ++face) {
-        if (s_->loaded[static_cast<size_t>(face)] != nullptr) s_->trimWidths(face);
+        if (s_->faces[static_cast<size_t>(face)].font != nullptr) s_->embed(face);
     }
     s_->check(HPDF_SaveToStream(s_->doc), "HPDF_SaveToStream");
     std::string bytes;

@@ -13,7 +13,9 @@ namespace jixiao::render {
 /// bookmarks, properties. Coordinates are PDF points with the origin at the bottom left.
 /// Every libharu call is checked; a failure throws RenderError after the C call returned
 /// (the error handler only records the code: no longjmp, no throw through C).
-/// Faces are embedded lazily, the first time a page draws with them.
+/// Fonts are subset per document: each face a page draws with is embedded in save() with
+/// only the glyphs of the characters drawn (font_subset.h), as a Type0/CIDFontType2 font
+/// with exact widths and a ToUnicode CMap, so text stays selectable and extractable.
 class PdfCanvas {
 public:
     /// A new empty document using `fonts`; `compress` Flate-compresses content and fonts.
@@ -30,8 +32,9 @@ public:
     /// Pages so far.
     int pageCount() const;
 
-    /// Draws `text` with its baseline starting at (x, baseline). Every code point must be
-    /// covered by `face` (FontSet::faceFor); `charSpacing` is added after each character;
+    /// Draws `text` with its baseline starting at (x, baseline). Every code point should be
+    /// covered by `face` (FontSet::faceFor; others draw the face's .notdef glyph);
+    /// `charSpacing` is added after each character;
     /// `emboldenSynthetic` strokes the outlines too, for faces without a bold cut.
     void drawText(int page, int face, double sizePt, double x, double baseline,
                   std::u32string_view text, double charSpacing, bool emboldenSynthetic);
@@ -42,7 +45,7 @@ public:
     /// Adds an outline entry under the last entry of a lower level, pointing at `top` on `page`.
     void addBookmark(int level, const std::string& title, int page, double top);
 
-    /// Faces embedded so far.
+    /// Faces drawn with so far (each is embedded as a subset by save()).
     int embeddedFaces() const;
 
     /// Writes the document and returns the bytes; the canvas is finished afterwards.

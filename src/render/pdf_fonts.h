@@ -19,8 +19,8 @@ struct FaceSpec {
 };
 
 /// The faces a document may use, which role draws with which face, and the fallback order.
-/// This is the one place fonts are chosen and loaded, so that per-document subsetting can
-/// later replace "embed the whole file" without touching the layout code.
+/// This is the one place fonts are chosen and loaded; the PDF canvas embeds, per document,
+/// a subset of each face with only the characters drawn (font_subset.h).
 class FontSet {
 public:
     /// The faces bundled in the project's fonts/ folder (see fonts/README.md): body = AR PL

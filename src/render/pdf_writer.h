@@ -25,8 +25,9 @@ struct PdfStats {
 /// breaking rules (line_break.h); tables break across pages between rows, repeating their
 /// header rows, and a merged cell cut by a page break is drawn on both pages with its own
 /// borders (short text repeated, long text continued); page numbers, bookmarks for flagged
-/// headings, embedded fonts with per-character fallback. Throws RenderError on font or
-/// libharu failures and layout::LayoutError on malformed tables.
+/// headings, embedded font subsets (only the glyphs drawn) with per-character fallback.
+/// Throws RenderError on font or libharu failures and layout::LayoutError on malformed
+/// tables.
 std::string renderPdf(const layout::Document& doc, const PdfOptions& options,
                       PdfStats* stats = nullptr);
 
