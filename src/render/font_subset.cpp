@@ -233,17 +233,21 @@ std::string cmapTable(const std::vector<char32_t>& chars) {
 }
 
 // Name IDs 0–6 (copyright, family, subfamily, unique ID, full name, version, PostScript
-// name) of every platform: what identifies the font and its licence, without the long
-// licence text and descriptions some faces carry.
+// name): what identifies the font and its licence, without the long licence text and
+// descriptions some faces carry. Only the Windows (platform 3) records when there are any:
+// the Macintosh records repeat them, and the font is only ever read from the PDF.
 std::string nameTable(std::string_view name) {
     const size_t count = u16(name, 2);
     const size_t strings = u16(name, 4);
+    bool windows = false;
+    for (size_t k = 0; k < count && 6 + 12 * k + 12 <= name.size(); ++k) windows |= u16(name, 6 + 12 * k) == 3;
     std::vector<std::pair<size_t, std::string_view>> kept;  // record offset, string
     for (size_t k = 0; k < count; ++k) {
         const size_t rec = 6 + 12 * k;
         if (rec + 12 > name.size()) break;
         const size_t length = u16(name, rec + 8);
         const size_t offset = strings + u16(name, rec + 10);
+        if (windows && u16(name, rec) != 3) continue;
         // Language IDs from 0x8000 refer to format 1 language tags, which we do not keep.
         if (u16(name, rec + 6) > 6 || u16(name, rec + 4) >= 0x8000) continue;
         if (offset > name.size() || length > name.size() - offset) continue;

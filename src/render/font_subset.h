@@ -21,11 +21,12 @@ struct FontSubset {
 /// as CIDs (/CIDToGIDMap /Identity) and map CID k back to exactly chars[k-1] in ToUnicode,
 /// even where the face draws two characters with one glyph. The components of composite
 /// glyphs follow, renumbered. Kept: glyf, loca, hmtx, hhea, maxp, head, a cmap of `chars`,
-/// OS/2, post (format 3), name (IDs 0–6), and the hinting tables (cvt, fpgm, prep) that the
-/// glyphs' instructions refer to. The tag is derived from a hash of the subset's contents,
-/// so the same characters give the same bytes. Throws RenderError when the face's licence
-/// flags (OS/2 fsType) forbid embedding or subsetting, when a composite glyph names a glyph
-/// the face lacks, or when the subset would need more than 65535 glyphs.
+/// OS/2, post (format 3), name (IDs 0–6, Windows records) and the hinting tables (cvt,
+/// fpgm, prep) that the glyphs' instructions refer to. The tag is derived from a hash of
+/// the subset's contents, so the same characters give the same bytes. Throws RenderError
+/// when the face's licence flags (OS/2 fsType) forbid embedding or subsetting, when a
+/// composite glyph names a glyph the face lacks, or when the subset would need more than
+/// 65535 glyphs.
 FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars);
 
 } // namespace jixiao::render
