@@ -429,8 +429,9 @@ def main():
     print("- other load during each run (CPUs kept busy by other processes, from /proc/stat): "
           + ", ".join(f"{r['label']} {r['other_cpu_load']:.2f}" for r in loads))
     if any(r["other_cpu_load"] > 0.25 for r in loads):
-        print("  WARNING: the machine was not idle; the tools did not get the same CPUs, so the ratios are unreliable."
-              " Re-run on an idle machine.")
+        print("  WARNING: the machine was not idle, so the times are slowed by other work"
+              + (" and the tools did not get the same CPUs: the ratios are unreliable." if len(loads) > 1 else ".")
+              + " Re-run on an idle machine; CPU per project (below) suffers less.")
     print("- CPU ms/project (user+sys): "
           + ", ".join(f"{r['label']} {r['cpu_ms_per_project']:.1f}" for r in results if "seconds" in r))
     print("- checks before a number counts: every project has its PDF (and XLSX); on all outputs when N <= 200,"
