@@ -1,5 +1,7 @@
 #include "ingest/encoding.h"
 
+#include "model/text.h"
+
 #include <Poco/Windows936Encoding.h>
 
 #include <climits>
@@ -28,24 +30,6 @@ namespace {
 constexpr char32_t kReplacement = 0xFFFD;
 
 bool inRange(unsigned char b, unsigned lo, unsigned hi) { return b >= lo && b <= hi; }
-
-void appendUtf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
 
 /// Length of the strictly valid UTF-8 sequence at `p` (overlongs, surrogates and code points
 /// above U+10FFFF rejected), storing its code point; 0 when invalid or truncated.
@@ -283,7 +267,7 @@ std::string sanitizeUtf8(std::string_view bytes) {
         char32_t cp = 0;
         std::size_t len = decodeUtf8(p + i, bytes.size() - i, cp);
         if (len == 0) {
-            appendUtf8(out, kReplacement);
+            model::appendUtf8(out, kReplacement);
             ++i;
         } else {
             out.append(bytes.data() + i, len);
@@ -300,22 +284,22 @@ std::string gb18030ToUtf8(std::string_view bytes) {
     for (std::size_t i = 0; i < bytes.size();) {
         std::size_t len = gbSequenceLength(p + i, bytes.size() - i);
         if (len == 0) {
-            appendUtf8(out, kReplacement);
+            model::appendUtf8(out, kReplacement);
             ++i;
             continue;
         }
         if (len == 1) {
-            appendUtf8(out, p[i] == 0x80 ? char32_t(0x20AC) : char32_t(p[i]));
+            model::appendUtf8(out, p[i] == 0x80 ? char32_t(0x20AC) : char32_t(p[i]));
         } else if (len == 2) {
-            appendUtf8(out, decodeTwoByte(p + i));
+            model::appendUtf8(out, decodeTwoByte(p + i));
         } else {
             std::uint32_t index = fourByteIndex(p + i);
             if (index >= kSupplementaryBase && index - kSupplementaryBase <= 0x10FFFF - 0x10000)
-                appendUtf8(out, 0x10000 + (index - kSupplementaryBase));
+                model::appendUtf8(out, 0x10000 + (index - kSupplementaryBase));
             else if (index == kBomIndex)
-                appendUtf8(out, 0xFEFF);
+                model::appendUtf8(out, 0xFEFF);
             else
-                appendUtf8(out, kReplacement);
+                model::appendUtf8(out, kReplacement);
         }
         i += len;
     }

@@ -2,8 +2,7 @@
 
 #include "ingest/values.h"
 
-#include <Poco/TextIterator.h>
-#include <Poco/UTF8Encoding.h>
+#include "model/text.h"
 
 #include <algorithm>
 #include <set>
@@ -116,25 +115,6 @@ std::string headerKey(const std::string& text) {
 
 namespace {
 
-std::vector<int> codePoints(const std::string& text) {
-    Poco::UTF8Encoding utf8;
-    std::vector<int> out;
-    for (Poco::TextIterator it(text, utf8), end(text); it != end; ++it) out.push_back(*it);
-    return out;
-}
-
-int editDistance(const std::vector<int>& a, const std::vector<int>& b) {
-    std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = int(j);
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = int(i);
-        for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 /// Canonical header for a key, if the key is the header or one of its aliases.
 std::optional<std::string> lookup(const std::string& key, Section section) {
     for (const auto& field : fieldsOf(section)) {
@@ -148,24 +128,6 @@ std::optional<std::string> lookup(const std::string& key, Section section) {
 std::string quoted(const std::string& s) { return "“" + s + "”"; }
 
 } // namespace
-
-std::optional<std::string> closestMatch(const std::string& text, const std::vector<std::string>& candidates) {
-    auto a = codePoints(text);
-    if (a.empty()) return std::nullopt;
-    std::optional<std::string> best;
-    int bestDistance = 0;
-    for (const auto& c : candidates) {
-        auto b = codePoints(c);
-        int d = editDistance(a, b);
-        // Likely a typo or a shortened header: at most a third of the longer name differs.
-        int allowed = std::max<int>(1, int(std::max(a.size(), b.size())) / 3);
-        if (d <= allowed && (!best || d < bestDistance)) {
-            best = c;
-            bestDistance = d;
-        }
-    }
-    return best;
-}
 
 HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::string, std::string>& mapping,
                      model::Diagnostics& diags) {
@@ -228,7 +190,7 @@ HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::st
     std::set<std::string> suggestedFor;
     for (size_t u = 0; u < unknown.size(); ++u) {
         model::Position at{table.file, table.sheet, header.row, unknownColumns[u], unknown[u]};
-        auto guess = closestMatch(headerKey(unknown[u]), missing);
+        auto guess = model::closestMatch(headerKey(unknown[u]), missing);
         if (guess) {
             suggestedFor.insert(*guess);
             diags.note(at, unknown[u], "无法识别的列名" + quoted(unknown[u]) + "，是否指" + quoted(*guess) + "？",
@@ -241,7 +203,7 @@ HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::st
         if (!field.required || map.columns.count(field.header)) continue;
         std::string hint;
         for (size_t u = 0; u < unknown.size(); ++u)
-            if (closestMatch(headerKey(unknown[u]), {field.header}))
+            if (model::closestMatch(headerKey(unknown[u]), {field.header}))
                 hint = "第" + model::columnLetter(unknownColumns[u]) + "列" + quoted(unknown[u]) + "是否指" +
                        quoted(field.header) + "？可在 dataset.json 的 columns 中对应。";
         diags.error({table.file, table.sheet, header.row, -1, {}}, {},

@@ -49,7 +49,4 @@ std::string headerKey(const std::string& text);
 HeaderMap mapHeaders(const Table& table, Section section,
                      const std::map<std::string, std::string>& mapping, model::Diagnostics& diags);
 
-/// The closest candidate by edit distance on characters, if close enough to be a likely typo.
-std::optional<std::string> closestMatch(const std::string& text, const std::vector<std::string>& candidates);
-
 } // namespace jixiao::ingest

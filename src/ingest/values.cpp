@@ -1,5 +1,7 @@
 #include "ingest/values.h"
 
+#include "model/text.h"
+
 #include <array>
 #include <cstddef>
 #include <utility>
@@ -38,24 +40,6 @@ char32_t nextCodePoint(std::string_view s, std::size_t& i) {
     return cp;
 }
 
-void appendUtf8(std::string& out, char32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
-
 /// White space as it arrives from Excel and web forms: ASCII, NBSP, the en/em/thin spaces and
 /// zero-width space of U+2000–U+200B, the ideographic space and a stray BOM.
 bool isSpace(char32_t cp) {
@@ -77,7 +61,7 @@ std::string foldText(std::string_view text) {
         std::size_t start = i;
         char32_t cp = nextCodePoint(text, i);
         if (cp == kInvalid) out.append(text.substr(start, i - start));
-        else appendUtf8(out, foldWidth(cp));
+        else model::appendUtf8(out, foldWidth(cp));
     }
     return out;
 }

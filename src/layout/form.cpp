@@ -1,5 +1,7 @@
 #include "layout/form.h"
 
+#include "model/text.h"
+
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/ParseHandler.h>
@@ -151,7 +153,7 @@ public:
                 std::string best;
                 std::size_t bestD = 99;
                 for (const auto& c : known) {
-                    std::size_t d = distance(k, c);
+                    std::size_t d = model::editDistance(k, c);
                     if (d < bestD) {
                         bestD = d;
                         best = c;
@@ -162,18 +164,6 @@ public:
             out.emplace_back(k, line);
         }
         return out;
-    }
-
-    static std::size_t distance(const std::string& a, const std::string& b) {
-        std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
-        for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
-        for (std::size_t i = 1; i <= a.size(); ++i) {
-            cur[0] = i;
-            for (std::size_t j = 1; j <= b.size(); ++j)
-                cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
-            std::swap(prev, cur);
-        }
-        return prev[b.size()];
     }
 
     static std::string join(const std::vector<std::string>& v) {

@@ -1,7 +1,6 @@
 #include "layout/template_text.h"
 
-#include <Poco/TextIterator.h>
-#include <Poco/UTF8Encoding.h>
+#include "model/text.h"
 
 #include <algorithm>
 #include <functional>
@@ -270,26 +269,6 @@ private:
     int stopLine_ = 0;
 };
 
-std::vector<int> codePoints(const std::string& text) {
-    Poco::UTF8Encoding utf8;
-    std::vector<int> out;
-    for (Poco::TextIterator it(text, utf8), end(text); it != end; ++it) out.push_back(*it);
-    return out;
-}
-
-int distance(const std::string& x, const std::string& y) {
-    auto a = codePoints(x), b = codePoints(y);
-    std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
-    for (size_t j = 0; j <= b.size(); ++j) prev[j] = int(j);
-    for (size_t i = 1; i <= a.size(); ++i) {
-        cur[0] = int(i);
-        for (size_t j = 1; j <= b.size(); ++j)
-            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
-        std::swap(prev, cur);
-    }
-    return prev[b.size()];
-}
-
 /// Evaluation state: the scope chain (innermost last) and loop variables.
 class Renderer {
 public:
@@ -336,7 +315,7 @@ public:
         int bestD = 1 << 30;
         for (const Value* s : scopes_)
             for (const auto& [k, v] : s->fields()) {
-                int d = distance(root, k);
+                int d = int(model::editDistance(root, k));
                 if (d < bestD) {
                     bestD = d;
                     best = k;
@@ -351,7 +330,7 @@ public:
         std::string best;
         int bestD = 1 << 30;
         for (const auto& [k, v] : parent.fields()) {
-            int d = distance(key, k);
+            int d = int(model::editDistance(key, k));
             if (d < bestD) {
                 bestD = d;
                 best = k;

@@ -1,6 +1,6 @@
 #include "render/html_writer.h"
 
-#include "render/utf8.h"
+#include "model/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -8,6 +8,10 @@
 #include <numeric>
 
 namespace jixiao::render {
+
+using model::appendUtf8;
+using model::decodeUtf8;
+using model::encodeUtf8;
 
 using layout::Align;
 

@@ -1,10 +1,14 @@
 #include "render/line_break.h"
 
-#include "render/utf8.h"
+#include "model/text.h"
 
 #include <algorithm>
 
 namespace jixiao::render {
+
+using model::appendUtf8;
+using model::decodeUtf8;
+using model::encodeUtf8;
 
 namespace {
 

@@ -3,7 +3,7 @@
 #include "render/line_break.h"
 #include "render/pdf_canvas.h"
 #include "render/render_error.h"
-#include "render/utf8.h"
+#include "model/text.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,6 +12,10 @@
 #include <vector>
 
 namespace jixiao::render {
+
+using model::appendUtf8;
+using model::decodeUtf8;
+using model::encodeUtf8;
 
 namespace {
 

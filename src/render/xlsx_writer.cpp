@@ -1,7 +1,7 @@
 #include "render/xlsx_writer.h"
 
 #include "render/render_error.h"
-#include "render/utf8.h"
+#include "model/text.h"
 
 #include <xlsxwriter.h>
 
@@ -25,6 +25,10 @@
 #include <vector>
 
 namespace jixiao::render {
+
+using model::appendUtf8;
+using model::decodeUtf8;
+using model::encodeUtf8;
 
 namespace {
 

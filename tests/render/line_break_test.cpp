@@ -1,5 +1,5 @@
 #include "render/line_break.h"
-#include "render/utf8.h"
+#include "model/text.h"
 
 #include <catch2/catch.hpp>
 
@@ -7,8 +7,8 @@
 #include <vector>
 
 using jixiao::render::breakLines;
-using jixiao::render::decodeUtf8;
-using jixiao::render::encodeUtf8;
+using jixiao::model::decodeUtf8;
+using jixiao::model::encodeUtf8;
 using jixiao::render::isCjkBreakable;
 using jixiao::render::isNoLineEnd;
 using jixiao::render::isNoLineStart;

@@ -4,7 +4,7 @@
 #include "render/pdf_fonts.h"
 #include "render/pdf_writer.h"
 #include "render/render_error.h"
-#include "render/utf8.h"
+#include "model/text.h"
 
 #include <catch2/catch.hpp>
 
@@ -439,7 +439,7 @@ TEST_CASE("characters missing from a face fall back to another bundled face", "[
     CHECK(fonts.faceFor(layout::FontRole::Body, 0x20000) == -1);  // beyond the BMP
 
     Document doc;
-    const std::string rare = render::encodeUtf8(std::u32string(1, onlyKai));
+    const std::string rare = model::encodeUtf8(std::u32string(1, onlyKai));
     doc.blocks.push_back(layout::Paragraph::plain("甲" + rare + "乙𠀀丙"));
     render::PdfStats stats;
     const fs::path pdf = writeFile("fallback.pdf", render::renderPdf(doc, options(), &stats));
@@ -645,7 +645,7 @@ TEST_CASE("every CJK ideograph of every bundled face renders visibly", "[render]
                     break;
                 }
                 // A blank cell is pure white; the thin horizontal of 宋体 一 still reaches ~175.
-                if (darkest > 230) blank.push_back(render::encodeUtf8(std::u32string(1, chars[i])));
+                if (darkest > 230) blank.push_back(model::encodeUtf8(std::u32string(1, chars[i])));
             }
         }
         std::string list;
@@ -767,7 +767,7 @@ TEST_CASE("rendering cost", "[.][bench]") {
         size_t chars = 0;
         for (const layout::Block& b : doc.blocks) {
             if (const auto* p = std::get_if<layout::Paragraph>(&b)) {
-                for (const layout::Run& r : p->runs) chars += render::decodeUtf8(r.text).size();
+                for (const layout::Run& r : p->runs) chars += model::decodeUtf8(r.text).size();
             }
         }
         WARN(what << ": " << stats.pages << " pages, " << stats.embeddedFaces << " faces, " << chars

@@ -1,6 +1,8 @@
-#include "render/utf8.h"
+#include "model/text.h"
 
-namespace jixiao::render {
+#include <algorithm>
+
+namespace jixiao::model {
 
 namespace {
 
@@ -77,4 +79,33 @@ std::string encodeUtf8(std::u32string_view text) {
     return out;
 }
 
-} // namespace jixiao::render
+std::size_t editDistance(std::string_view a8, std::string_view b8) {
+    const std::u32string a = decodeUtf8(a8), b = decodeUtf8(b8);
+    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j)
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::optional<std::string> closestMatch(std::string_view text, const std::vector<std::string>& candidates) {
+    const std::size_t length = decodeUtf8(text).size();
+    if (length == 0) return std::nullopt;
+    std::optional<std::string> best;
+    std::size_t bestDistance = 0;
+    for (const auto& c : candidates) {
+        std::size_t d = editDistance(text, c);
+        std::size_t allowed = std::max<std::size_t>(1, std::max(length, decodeUtf8(c).size()) / 3);
+        if (d <= allowed && (!best || d < bestDistance)) {
+            best = c;
+            bestDistance = d;
+        }
+    }
+    return best;
+}
+
+} // namespace jixiao::model

@@ -1,0 +1,29 @@
+#pragma once
+
+// Text helpers every stage shares: lenient UTF-8 and "did you mean" matching.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jixiao::model {
+
+/// Decodes UTF-8; each malformed or overlong sequence (and each surrogate) becomes U+FFFD, so
+/// text from a bad cell still renders instead of failing the document.
+std::u32string decodeUtf8(std::string_view text);
+
+/// Appends the UTF-8 encoding of `cp` (U+FFFD for values that are not scalar values).
+void appendUtf8(std::string& out, char32_t cp);
+
+/// Encodes a code point sequence as UTF-8.
+std::string encodeUtf8(std::u32string_view text);
+
+/// Levenshtein distance counted in characters (code points), not bytes.
+std::size_t editDistance(std::string_view a, std::string_view b);
+
+/// The candidate closest to `text`, when it is a likely typo or shortening of it: at most a
+/// third of the longer name differs (at least one character may). For "是否指……？" hints.
+std::optional<std::string> closestMatch(std::string_view text, const std::vector<std::string>& candidates);
+
+} // namespace jixiao::model
