@@ -29,6 +29,26 @@
 
 namespace jixiao::app {
 
+std::optional<DocumentSet> DocumentSet::parse(const std::string& list) {
+    if (list == "all") return DocumentSet{};
+    DocumentSet set{false, false, false, false, false, false};
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        auto comma = list.find(',', start);
+        std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (name == "table-pdf") set.tablePdf = true;
+        else if (name == "table-xlsx") set.tableXlsx = true;
+        else if (name == "report") set.report = true;
+        else if (name == "department") set.department = true;
+        else if (name == "letter") set.letters = true;
+        else if (name == "summary") set.summary = true;
+        else return std::nullopt;
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return set;
+}
+
 Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir,
                     const FigureSource& lastYear) {
     Scored s;
@@ -56,6 +76,7 @@ struct Job {
     layout::FixedDate created;
     publish::OutputTree& tree;
     std::string tempDir;
+    DocumentSet documents;
 };
 
 std::string source(const model::SourceRef& s) {
@@ -72,19 +93,46 @@ std::string departmentFolder(const model::Dataset& ds, const std::string& code) 
 /// One project's documents: its self-evaluation table as PDF and XLSX, and its report.
 void renderProject(const Job& job, const score::ProjectResult& p) {
     const auto& ds = job.scored.dataset;
+    const DocumentSet& want = job.documents;
     layout::Value ctx = layout::projectContext(p, ds, job.facts);
     std::string folder = departmentFolder(ds, p.departmentCode);
     std::vector<std::string> sources{source(p.source), source(p.budgetSource)};
-    layout::Document table = job.forms.projectTable.build(ctx, job.created);
-    std::string stem = job.forms.projectTable.fileStem(ctx);
-    job.tree.write(folder, stem, ".pdf", render::renderPdf(table, job.pdf), "项目支出绩效自评表", sources);
+    if (want.tablePdf || want.tableXlsx) {
+        layout::Document table = job.forms.projectTable.build(ctx, job.created);
+        std::string stem = job.forms.projectTable.fileStem(ctx);
+        if (want.tablePdf) job.tree.write(folder, stem, ".pdf", render::renderPdf(table, job.pdf), "项目支出绩效自评表", sources);
+        if (want.tableXlsx) {
+            render::XlsxOptions xo;
+            xo.tempDir = job.tempDir;
+            xo.sheetName = "项目支出绩效自评表";
+            job.tree.write(folder, stem, ".xlsx", render::renderXlsx(table, xo), "项目支出绩效自评表", sources);
+        }
+    }
+    if (want.report) {
+        layout::Document report = job.forms.projectReport.build(ctx, job.created);
+        job.tree.write(folder, job.forms.projectReport.fileStem(ctx), ".pdf", render::renderPdf(report, job.pdf), "绩效自评报告",
+                       sources);
+    }
+}
+
+/// The summary workbook, with the rectifications past their deadline (any year).
+void writeSummary(const Job& job, const publish::HistoryStore& store, const layout::FormTemplate& form) {
+    layout::Value summary = layout::summaryContext(job.scored.evaluation, job.scored.dataset, job.facts);
+    layout::Value& overdue = summary.set("overdue", layout::Value::list());
+    for (const auto& item : store.overdue(job.facts.today)) {
+        layout::Value& o = overdue.push(layout::Value::map());
+        const model::Unit* unit = job.scored.dataset.findUnit(item.unitCode);
+        o.set("letter", item.letter.text);
+        o.set("unit_code", item.unitCode);
+        o.set("unit_name", unit ? unit->name : item.unitCode);
+        o.set("issued_on", item.issuedOn);
+        o.set("deadline", item.deadline);
+        o.set("status", publish::rectificationStatusLabel(item.status));
+    }
     render::XlsxOptions xo;
     xo.tempDir = job.tempDir;
-    xo.sheetName = "项目支出绩效自评表";
-    job.tree.write(folder, stem, ".xlsx", render::renderXlsx(table, xo), "项目支出绩效自评表", sources);
-    layout::Document report = job.forms.projectReport.build(ctx, job.created);
-    job.tree.write(folder, job.forms.projectReport.fileStem(ctx), ".pdf", render::renderPdf(report, job.pdf), "绩效自评报告",
-                   sources);
+    job.tree.write({}, form.fileStem(summary), ".xlsx", render::renderXlsx(form.buildWorkbook(summary, job.created), xo),
+                   "绩效自评汇总表");
 }
 
 void renderDepartment(const Job& job, const score::DepartmentResult& d) {
@@ -235,10 +283,11 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     render::PdfOptions pdf{render::FontSet::bundled(req.fontsDir), true};
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     publish::OutputTree tree(req.output);
-    Job job{scored, forms, pdf, facts, layout::fixedDate(req.date), tree, req.output};
+    Job job{scored, forms, pdf, facts, layout::fixedDate(req.date), tree, req.output, req.documents};
 
     const auto& projects = scored.evaluation.projects;
-    const auto& departments = scored.evaluation.departments;
+    const auto& departments = req.documents.department ? scored.evaluation.departments
+                                                       : std::vector<score::DepartmentResult>{};
     Progress progress(err, req.terminal, projects.size() + departments.size(), "项目与部门");
     auto failures = Pool::run(projects.size() + departments.size(), req.jobs, progress, [&](std::size_t i) {
         if (i < projects.size())
@@ -253,25 +302,8 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     }
 
     saveHistory(store, runId, scored);
-    issueLetters(job, store, runId, forms.letter);
-
-    layout::Value summary = layout::summaryContext(scored.evaluation, scored.dataset, facts);
-    // Rectifications past their deadline (any year) are listed in the summary workbook.
-    layout::Value& overdue = summary.set("overdue", layout::Value::list());
-    for (const auto& item : store.overdue(req.date)) {
-        layout::Value& o = overdue.push(layout::Value::map());
-        const model::Unit* unit = scored.dataset.findUnit(item.unitCode);
-        o.set("letter", item.letter.text);
-        o.set("unit_code", item.unitCode);
-        o.set("unit_name", unit ? unit->name : item.unitCode);
-        o.set("issued_on", item.issuedOn);
-        o.set("deadline", item.deadline);
-        o.set("status", publish::rectificationStatusLabel(item.status));
-    }
-    render::XlsxOptions xo;
-    xo.tempDir = req.output;
-    tree.write({}, forms.summary.fileStem(summary), ".xlsx",
-               render::renderXlsx(forms.summary.buildWorkbook(summary, job.created), xo), "绩效自评汇总表");
+    if (req.documents.letters) issueLetters(job, store, runId, forms.letter);
+    if (req.documents.summary) writeSummary(job, store, forms.summary);
     tree.write({}, "results", ".json", publish::resultsJson(scored.evaluation, scored.diags), "评分结果");
     // The manifest lists every other file, so it is written last and does not list itself.
     publish::writeFileAtomic(req.output + "/manifest.json", tree.manifestJson());

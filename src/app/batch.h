@@ -5,10 +5,25 @@
 #include "score/evaluation.h"
 
 #include <functional>
+#include <optional>
 #include <ostream>
 #include <string>
 
 namespace jixiao::app {
+
+/// Which documents a run produces (`--documents`); results.json and the manifest always.
+struct DocumentSet {
+    bool tablePdf = true;    ///< 项目支出绩效自评表 PDF
+    bool tableXlsx = true;   ///< 项目支出绩效自评表 XLSX
+    bool report = true;      ///< 绩效自评报告 PDF
+    bool department = true;  ///< 部门整体支出绩效自评表 PDF + XLSX
+    bool letters = true;     ///< 绩效评价结果反馈函 PDF (numbers are issued only when on)
+    bool summary = true;     ///< 绩效自评汇总表 XLSX
+
+    /// Parses "table-pdf,table-xlsx,report,department,letter,summary" (any subset, or "all").
+    /// Returns nothing for an unknown name.
+    static std::optional<DocumentSet> parse(const std::string& list);
+};
 
 /// What `jixiao run` was asked to do; paths already resolved by the CLI.
 struct RunRequest {
@@ -22,6 +37,7 @@ struct RunRequest {
     std::string dbPath;        ///< history store; empty = <output>/jixiao-history.db
     int jobs = 1;              ///< worker threads
     bool terminal = false;     ///< stderr is a terminal: draw a progress bar
+    DocumentSet documents;     ///< what to render
 };
 
 /// A dataset read, checked and scored: what `check` prints and `run` renders.

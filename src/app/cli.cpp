@@ -55,6 +55,8 @@ constexpr const char* kUsage =
     "      --fonts=文件夹        字体文件夹（默认为程序旁的 fonts）\n"
     "      --date=YYYY-MM-DD     成文日期（默认为今天）；固定日期可使两次运行的输出逐字节相同\n"
     "  -j, --jobs=N              并行生成文档的线程数（默认为 CPU 核数）\n"
+    "      --documents=列表      只生成部分文书，逗号分隔：table-pdf、table-xlsx、report、department、\n"
+    "                            letter、summary（默认 all：全部；results.json 和 manifest.json 总会生成）\n"
     "      --db=文件             历史库（记录历年结果、反馈函文号和整改情况；默认为输出文件夹中的 jixiao-history.db）\n"
     "  -h, --help                显示本帮助\n"
     "  -V, --version             显示版本\n"
@@ -72,6 +74,7 @@ struct Request {
     std::string date;
     std::string db;
     int jobs = 0;
+    DocumentSet documents;
 };
 
 /// A resource folder (templates, fonts): the option if given, else beside the program
@@ -127,6 +130,7 @@ int runCommand(const Request& req) {
     r.jobs = req.jobs > 0 ? req.jobs : std::max(1, int(std::thread::hardware_concurrency()));
     r.terminal = ::isatty(2) != 0;
     r.dbPath = req.db;
+    r.documents = req.documents;
     r.startedAt = Poco::DateTimeFormatter::format(Poco::LocalDateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
     return runBatch(r, std::cout, std::cerr);
 }
@@ -146,6 +150,7 @@ protected:
         options.addOption(Option("to", "").argument("dir").repeatable(false));
         options.addOption(Option("force", "").repeatable(false));
         options.addOption(Option("db", "").argument("file").repeatable(false));
+        options.addOption(Option("documents", "").argument("list").repeatable(false));
         options.addOption(Option("letter", "").argument("number").repeatable(false));
         options.addOption(Option("summary", "").argument("text").repeatable(false));
         options.addOption(Option("file", "").argument("path").repeatable(false));
@@ -161,6 +166,7 @@ protected:
         if (name == "fonts") req_.fonts = value;
         if (name == "date") req_.date = value;
         if (name == "db") req_.db = value;
+        if (name == "documents") documentsText_ = value;
         if (name == "letter") rectify_.letter = value;
         if (name == "summary") rectify_.summary = value;
         if (name == "file") rectify_.file = value;
@@ -216,6 +222,12 @@ private:
             long n = std::strtol(jobsText_.c_str(), &end, 10);
             if (*end != '\0' || n < 1 || n > 256) return usage("--jobs 应为1到256之间的整数，实际为“" + jobsText_ + "”。");
             req_.jobs = int(n);
+        }
+        if (!documentsText_.empty()) {
+            auto set = DocumentSet::parse(documentsText_);
+            if (!set) return usage("--documents 应为 table-pdf、table-xlsx、report、department、letter、summary 的组合，实际为“" +
+                                   documentsText_ + "”。");
+            req_.documents = *set;
         }
         if (!req_.date.empty() && !validDate(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
         std::string exeDir = config().getString("application.dir", ".");
@@ -274,6 +286,7 @@ private:
     RectifyRequest rectify_;
     std::string yearText_;
     std::string jobsText_;
+    std::string documentsText_;
     std::string publishTo_;
     bool force_ = false;
     bool done_ = false;

@@ -229,3 +229,21 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
     CHECK(bad.code == 64);
     CHECK(bad.err == "jixiao：--status 应为“待整改”“已报送”或“已销号”，实际为“完成”。\n");
 }
+
+TEST_CASE("--documents renders only the documents asked for", "[app]") {
+    Poco::TemporaryFile out;
+    std::string tiny = std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny";
+    auto r = jixiao("run " + tiny + " -o " + out.path() + " --date 2025-03-05 --documents table-pdf,summary");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::string manifest = slurp(out.path() + "/manifest.json");
+    CHECK(manifest.find("项目支出绩效自评表.pdf") != std::string::npos);
+    CHECK(manifest.find("年度绩效自评汇总表.xlsx") != std::string::npos);
+    CHECK(manifest.find("项目支出绩效自评表.xlsx") == std::string::npos);
+    CHECK(manifest.find("绩效自评报告") == std::string::npos);
+    CHECK(manifest.find("部门整体") == std::string::npos);
+    CHECK(manifest.find("results.json") != std::string::npos);
+    auto bad = jixiao("run " + tiny + " -o " + out.path() + " --documents pdf");
+    CHECK(bad.code == 64);
+    CHECK(bad.err.find("jixiao：--documents 应为 table-pdf、table-xlsx、report、department、letter、summary 的组合，实际为“pdf”。\n") == 0);
+}
