@@ -301,6 +301,12 @@ def main():
     ap.add_argument("--keep", action="store_true")
     a = ap.parse_args()
     started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    env = {"cpus": os.cpu_count(), "jixiao_commit": run_cmd(["git", "-C", a.repo, "rev-parse", "HEAD"])[1].strip(),
+           "jixiao_tree_dirty": bool(run_cmd(["git", "-C", a.repo, "status", "--porcelain", "--", "src"])[1].strip())}
+    try:
+        env["cpu_model"] = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
 
     data = os.path.join(a.work, "data")
     projects = [{"code": p["code"], "name": p["name"]}
@@ -497,12 +503,6 @@ def main():
     for t in targets:
         print(f"  {t['status']:<4}  {t['target']}: {t['value']}" + (f"  ({t['note']})" if t["note"] else ""))
 
-    env = {"cpus": os.cpu_count(), "jixiao_commit": run_cmd(["git", "-C", a.repo, "rev-parse", "HEAD"])[1].strip(),
-           "jixiao_tree_dirty": bool(run_cmd(["git", "-C", a.repo, "status", "--porcelain", "--", "src"])[1].strip())}
-    try:
-        env["cpu_model"] = next(l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
     out_json = os.path.join(a.work, f"results-{a.n}.json")
     with open(out_json, "w", encoding="utf-8") as f:
         json.dump({"n": a.n, "jobs": J, "seed": a.seed, "date": a.date, "started": started,
