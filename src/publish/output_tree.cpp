@@ -3,15 +3,16 @@
 #include "publish/atomic_file.h"
 #include "publish/json_writer.h"
 
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
+#include <Poco/Crypto/DigestEngine.h>
 
 #include <algorithm>
 
 namespace jixiao::publish {
 
 std::string sha256Hex(const std::string& bytes) {
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    // Poco::Crypto's engine is OpenSSL's SHA-256: about ten times faster than Poco::SHA2Engine,
+    // which took a tenth of a whole batch's CPU time in a callgrind profile.
+    Poco::Crypto::DigestEngine engine("SHA256");
     engine.update(bytes.data(), static_cast<unsigned>(bytes.size()));
     return Poco::DigestEngine::digestToHex(engine.digest());
 }
