@@ -44,6 +44,13 @@ JsonNode JsonNode::object() {
     return n;
 }
 
+JsonNode JsonNode::raw(std::string json) {
+    JsonNode n;
+    n.kind = Kind::Raw;
+    n.text = std::move(json);
+    return n;
+}
+
 JsonNode& JsonNode::set(std::string key, JsonNode value) {
     members.emplace_back(std::move(key), std::move(value));
     return *this;
@@ -86,7 +93,8 @@ void write(std::string& out, const JsonNode& n, int depth) {
     switch (n.kind) {
     case JsonNode::Kind::Null: out += "null"; return;
     case JsonNode::Kind::Bool: out += n.boolean ? "true" : "false"; return;
-    case JsonNode::Kind::Number: out += n.text; return;
+    case JsonNode::Kind::Number:
+    case JsonNode::Kind::Raw: out += n.text; return;
     case JsonNode::Kind::String: escape(out, n.text); return;
     case JsonNode::Kind::Array:
         if (n.items.empty()) {
@@ -120,6 +128,12 @@ void write(std::string& out, const JsonNode& n, int depth) {
 }
 
 } // namespace
+
+std::string toJsonAt(const JsonNode& node, int depth) {
+    std::string out;
+    write(out, node, depth);
+    return out;
+}
 
 std::string toJson(const JsonNode& root) {
     std::string out;

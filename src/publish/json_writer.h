@@ -12,7 +12,7 @@ namespace jixiao::publish {
 /// exact Decimals, so no double is ever involved; object members keep their insertion order,
 /// so the bytes are the same from run to run.
 struct JsonNode {
-    enum class Kind { Null, Bool, Number, String, Array, Object };
+    enum class Kind { Null, Bool, Number, String, Array, Object, Raw };
     Kind kind = Kind::Null;
     bool boolean = false;
     std::string text;
@@ -33,6 +33,9 @@ struct JsonNode {
     static JsonNode array();
     /// An empty object.
     static JsonNode object();
+    /// Already serialised JSON (from toJsonAt at the depth it will stand at), so that a large
+    /// document can be built part by part without holding every node at once.
+    static JsonNode raw(std::string json);
     /// Appends an object member.
     JsonNode& set(std::string key, JsonNode value);
     /// Appends an array item.
@@ -41,5 +44,8 @@ struct JsonNode {
 
 /// Pretty-printed JSON (two-space indent, UTF-8 kept readable) with a final newline.
 std::string toJson(const JsonNode& root);
+
+/// The same for a node that will stand `depth` levels deep, without the final newline.
+std::string toJsonAt(const JsonNode& node, int depth);
 
 } // namespace jixiao::publish
