@@ -1,5 +1,7 @@
 #include "ingest/xlsx_reader.h"
 
+#include "model/text.h"
+
 #include <Poco/Checksum.h>
 #include <Poco/Exception.h>
 #include <Poco/InflatingStream.h>
@@ -98,23 +100,6 @@ bool parseIndex(const std::string& s, std::uint64_t max, std::uint64_t& value) {
     return value <= max;
 }
 
-void appendUtf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += char(cp);
-    } else if (cp < 0x800) {
-        out += char(0xC0 | (cp >> 6));
-        out += char(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += char(0xE0 | (cp >> 12));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    } else {
-        out += char(0xF0 | (cp >> 18));
-        out += char(0x80 | ((cp >> 12) & 0x3F));
-        out += char(0x80 | ((cp >> 6) & 0x3F));
-        out += char(0x80 | (cp & 0x3F));
-    }
-}
 
 /// Reads an ECMA-376 `_xHHHH_` escape at `pos`.
 bool escapeAt(const std::string& s, std::size_t pos, std::uint32_t& cp) {
@@ -147,14 +132,14 @@ std::string decodeEscapes(const std::string& s) {
         }
         std::uint32_t low = 0;
         if (cp >= 0xD800 && cp <= 0xDBFF && escapeAt(s, i + 7, low) && low >= 0xDC00 && low <= 0xDFFF) {
-            appendUtf8(out, 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00));
+            model::appendUtf8(out, 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00));
             i += 14;
         } else if (cp == 0 || (cp >= 0xD800 && cp <= 0xDFFF)) {
             // NUL and lone surrogates cannot be text: keep what the file says.
             out.append(s, i, 7);
             i += 7;
         } else {
-            appendUtf8(out, cp);
+            model::appendUtf8(out, cp);
             i += 7;
         }
     }

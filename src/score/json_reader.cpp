@@ -1,5 +1,7 @@
 #include "score/json_reader.h"
 
+#include "model/text.h"
+
 #include <cstdint>
 
 namespace jixiao::score {
@@ -193,23 +195,6 @@ private:
         return v;
     }
 
-    static void appendUtf8(std::string& out, std::uint32_t cp) {
-        if (cp < 0x80) {
-            out += char(cp);
-        } else if (cp < 0x800) {
-            out += char(0xC0 | (cp >> 6));
-            out += char(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += char(0xE0 | (cp >> 12));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        } else {
-            out += char(0xF0 | (cp >> 18));
-            out += char(0x80 | ((cp >> 12) & 0x3F));
-            out += char(0x80 | ((cp >> 6) & 0x3F));
-            out += char(0x80 | (cp & 0x3F));
-        }
-    }
 
     std::string parseString() {
         ++pos_;  // opening quote
@@ -250,7 +235,7 @@ private:
                 } else if (cp >= 0xDC00 && cp < 0xE000) {
                     fail("不成对的UTF-16代理项");
                 }
-                appendUtf8(out, cp);
+                model::appendUtf8(out, cp);
                 break;
             }
             default:
