@@ -230,7 +230,7 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
     CHECK(bad.err == "jixiao：--status 应为“待整改”“已报送”或“已销号”，实际为“完成”。\n");
 }
 
-TEST_CASE("--documents renders only the documents asked for", "[app]") {
+TEST_CASE("run with --documents renders only the documents asked for", "[app]") {
     Poco::TemporaryFile out;
     std::string tiny = std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny";
     auto r = jixiao("run " + tiny + " -o " + out.path() + " --date 2025-03-05 --documents table-pdf,summary");

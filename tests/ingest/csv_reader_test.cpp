@@ -121,7 +121,7 @@ TEST_CASE("readCsv numbers rows by record, as Excel shows them", "[ingest]") {
     CHECK(read(bytes) == expected);
 }
 
-TEST_CASE("readCsv detects ; and TAB separators from the header line", "[ingest]") {
+TEST_CASE("readCsv detects semicolon and TAB separators from the header line", "[ingest]") {
     auto [label, bytes, expected] = GENERATE(table<std::string, std::string, std::string>({
         {"semicolons", "编码;名称;金额\n1;a,b;1,5\n", "1:编码|名称|金额\n2:1|a,b|1,5\n"},
         {"tabs", "编码\t名称\n1\t\"a\tb\"\n", "1:编码|名称\n2:1|a\tb\n"},

@@ -282,7 +282,7 @@ TEST_CASE("actual_repeats_target and actual_missing score 0", "[score]") {
     CHECK(codes(one(project).findings) == std::vector<std::string>{"actual_repeats_target"});
 }
 
-TEST_CASE("a word outside the band lists is an error; the rest of the batch is scored", "[score]") {
+TEST_CASE("a word outside the band lists is an error, the rest of the batch is scored", "[score]") {
     model::Diagnostics diags;
     auto bad = fullProject("P001");
     bad.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("较好"), "10", "", 5);
