@@ -26,6 +26,7 @@
 #include <exception>
 #include <functional>
 #include <mutex>
+#include <unistd.h>
 
 namespace jixiao::app {
 
@@ -75,9 +76,18 @@ struct Job {
     const layout::RunFacts& facts;
     layout::FixedDate created;
     publish::OutputTree& tree;
-    std::string tempDir;
+    std::string outputDir;   // scratch for big workbooks (the summary): disk, like the output
+    std::string scratchDir;  // scratch for the many small per-project workbooks
     DocumentSet documents;
 };
+
+/// Where the per-project workbooks keep libxlsxwriter's temporary files (about a dozen per
+/// workbook, created and deleted at once): RAM-backed /dev/shm where the system has it, as
+/// creating and deleting files on a journalling disk cost more system time than rendering
+/// the workbook; otherwise the output folder.
+std::string smallScratchDir(const std::string& outputDir) {
+    return ::access("/dev/shm", W_OK | X_OK) == 0 ? std::string("/dev/shm") : outputDir;
+}
 
 std::string source(const model::SourceRef& s) {
     std::string out = s.file + "[";
@@ -103,7 +113,7 @@ void renderProject(const Job& job, const score::ProjectResult& p) {
         if (want.tablePdf) job.tree.write(folder, stem, ".pdf", render::renderPdf(table, job.pdf), "项目支出绩效自评表", sources);
         if (want.tableXlsx) {
             render::XlsxOptions xo;
-            xo.tempDir = job.tempDir;
+            xo.tempDir = job.scratchDir;
             xo.sheetName = "项目支出绩效自评表";
             job.tree.write(folder, stem, ".xlsx", render::renderXlsx(table, xo), "项目支出绩效自评表", sources);
         }
@@ -130,7 +140,7 @@ void writeSummary(const Job& job, const publish::HistoryStore& store, const layo
         o.set("status", publish::rectificationStatusLabel(item.status));
     }
     render::XlsxOptions xo;
-    xo.tempDir = job.tempDir;
+    xo.tempDir = job.outputDir;
     job.tree.write({}, form.fileStem(summary), ".xlsx", render::renderXlsx(form.buildWorkbook(summary, job.created), xo),
                    "绩效自评汇总表");
 }
@@ -143,7 +153,7 @@ void renderDepartment(const Job& job, const score::DepartmentResult& d) {
     std::string stem = job.forms.departmentTable.fileStem(ctx);
     job.tree.write(folder, stem, ".pdf", render::renderPdf(doc, job.pdf), "部门整体支出绩效自评表");
     render::XlsxOptions xo;
-    xo.tempDir = job.tempDir;
+    xo.tempDir = job.scratchDir;
     xo.sheetName = "部门整体支出绩效自评表";
     job.tree.write(folder, stem, ".xlsx", render::renderXlsx(doc, xo), "部门整体支出绩效自评表");
 }
@@ -283,7 +293,8 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     render::PdfOptions pdf{render::FontSet::bundled(req.fontsDir), true};
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     publish::OutputTree tree(req.output);
-    Job job{scored, forms, pdf, facts, layout::fixedDate(req.date), tree, req.output, req.documents};
+    Job job{scored, forms, pdf, facts, layout::fixedDate(req.date), tree, req.output, smallScratchDir(req.output),
+            req.documents};
 
     const auto& projects = scored.evaluation.projects;
     const auto& departments = req.documents.department ? scored.evaluation.departments
