@@ -68,11 +68,29 @@ struct Forms {
     layout::FormTemplate projectTable, projectReport, departmentTable, summary, letter;
 };
 
+/// PDF options per form: the same fonts, each with the glyph prefix of its form's fixed text.
+struct PdfForms {
+    render::PdfOptions projectTable, projectReport, departmentTable, letter;
+};
+
+/// `base` with the glyph prefix of the form's document for an empty record (`blank`). The
+/// prefix only saves work, so a template that cannot be built without data goes without;
+/// its real documents report their own errors.
+render::PdfOptions withPrefix(const render::PdfOptions& base, const std::function<layout::Document()>& blank) {
+    render::PdfOptions options = base;
+    try {
+        options.prefix = render::prepareGlyphPrefix(blank(), base);
+    } catch (const layout::TemplateError&) {
+    } catch (const layout::LayoutError&) {
+    }
+    return options;
+}
+
 /// Everything the workers share; read-only except the output tree and the failure list.
 struct Job {
     const Scored& scored;
     const Forms& forms;
-    const render::PdfOptions& pdf;
+    const PdfForms& pdf;
     const layout::RunFacts& facts;
     layout::FixedDate created;
     publish::OutputTree& tree;
@@ -110,7 +128,7 @@ void renderProject(const Job& job, const score::ProjectResult& p) {
     if (want.tablePdf || want.tableXlsx) {
         layout::Document table = job.forms.projectTable.build(ctx, job.created);
         std::string stem = job.forms.projectTable.fileStem(ctx);
-        if (want.tablePdf) job.tree.write(folder, stem, ".pdf", render::renderPdf(table, job.pdf), "项目支出绩效自评表", sources);
+        if (want.tablePdf) job.tree.write(folder, stem, ".pdf", render::renderPdf(table, job.pdf.projectTable), "项目支出绩效自评表", sources);
         if (want.tableXlsx) {
             render::XlsxOptions xo;
             xo.tempDir = job.scratchDir;
@@ -120,7 +138,7 @@ void renderProject(const Job& job, const score::ProjectResult& p) {
     }
     if (want.report) {
         layout::Document report = job.forms.projectReport.build(ctx, job.created);
-        job.tree.write(folder, job.forms.projectReport.fileStem(ctx), ".pdf", render::renderPdf(report, job.pdf), "绩效自评报告",
+        job.tree.write(folder, job.forms.projectReport.fileStem(ctx), ".pdf", render::renderPdf(report, job.pdf.projectReport), "绩效自评报告",
                        sources);
     }
 }
@@ -151,7 +169,7 @@ void renderDepartment(const Job& job, const score::DepartmentResult& d) {
     layout::Document doc = job.forms.departmentTable.build(ctx, job.created);
     std::string folder = departmentFolder(ds, d.code);
     std::string stem = job.forms.departmentTable.fileStem(ctx);
-    job.tree.write(folder, stem, ".pdf", render::renderPdf(doc, job.pdf), "部门整体支出绩效自评表");
+    job.tree.write(folder, stem, ".pdf", render::renderPdf(doc, job.pdf.departmentTable), "部门整体支出绩效自评表");
     render::XlsxOptions xo;
     xo.tempDir = job.scratchDir;
     xo.sheetName = "部门整体支出绩效自评表";
@@ -224,7 +242,7 @@ void issueLetters(const Job& job, publish::HistoryStore& store, std::int64_t run
                                                   {letter.number.text, letter.issuedOn, letter.deadline});
         layout::Document doc = form.build(ctx, layout::fixedDate(letter.issuedOn));
         job.tree.write(departmentFolder(s.dataset, s.dataset.departmentOf(unitCode) ? s.dataset.departmentOf(unitCode)->code : ""),
-                       form.fileStem(ctx), ".pdf", render::renderPdf(doc, job.pdf), "绩效评价结果反馈函");
+                       form.fileStem(ctx), ".pdf", render::renderPdf(doc, job.pdf.letter), "绩效评价结果反馈函");
     }
 }
 
@@ -290,10 +308,21 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
                 layout::FormTemplate::load(req.templatesDir, "department-table"),
                 layout::FormTemplate::load(req.templatesDir, "summary"),
                 layout::FormTemplate::load(req.templatesDir, "feedback-letter")};
-    render::PdfOptions pdf{render::FontSet::bundled(req.fontsDir), true};
+    const render::PdfOptions base{render::FontSet::bundled(req.fontsDir), true, nullptr};
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
+    const layout::FixedDate created = layout::fixedDate(req.date);
+    const auto& ds = scored.dataset;
+    const PdfForms pdf{
+        withPrefix(base, [&] { return forms.projectTable.build(layout::projectContext({}, ds, facts), created); }),
+        withPrefix(base, [&] { return forms.projectReport.build(layout::projectContext({}, ds, facts), created); }),
+        withPrefix(base,
+                   [&] {
+                       return forms.departmentTable.build(
+                           layout::departmentContext({}, scored.evaluation, ds, facts, false), created);
+                   }),
+        base};
     publish::OutputTree tree(req.output);
-    Job job{scored, forms, pdf, facts, layout::fixedDate(req.date), tree, req.output, smallScratchDir(req.output),
+    Job job{scored, forms, pdf, facts, created, tree, req.output, smallScratchDir(req.output),
             req.documents};
 
     const auto& projects = scored.evaluation.projects;

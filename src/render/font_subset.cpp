@@ -70,10 +70,6 @@ constexpr std::uint16_t kMoreComponents = 0x0020;
 constexpr std::uint16_t kHaveXYScale = 0x0040;
 constexpr std::uint16_t kHaveTwoByTwo = 0x0080;
 
-bool isComposite(std::string_view glyph) {
-    return glyph.size() >= 10 && static_cast<std::int16_t>(u16(glyph, 0)) < 0;
-}
-
 // Calls visit(offset, glyphId) for each component of a composite glyph, where offset is the
 // position of the component's glyph index within `glyph`.
 template <typename Visit>
@@ -300,6 +296,10 @@ std::string tagFor(const std::vector<std::uint16_t>& source, const std::vector<c
 
 } // namespace
 
+bool isCompositeGlyph(std::string_view glyph) {
+    return glyph.size() >= 10 && static_cast<std::int16_t>(u16(glyph, 0)) < 0;
+}
+
 FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) {
     checkLicence(face);
     const auto glyphCount = static_cast<size_t>(face.glyphCount());
@@ -321,7 +321,7 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
     }
     for (size_t i = 0; i < source.size(); ++i) {
         const std::string_view data = face.glyph(source[i]);
-        if (!isComposite(data)) continue;
+        if (!isCompositeGlyph(data)) continue;
         forEachComponent(data, face, [&](size_t, std::uint16_t component) {
             if (component >= glyphCount) {
                 throw RenderError("cannot subset font " + face.path() + " (glyph " +
@@ -348,7 +348,7 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
         const std::string_view data = face.glyph(source[i]);
         const size_t at = glyf.size();
         glyf.append(data);
-        if (isComposite(data)) {
+        if (isCompositeGlyph(data)) {
             forEachComponent(data, face, [&](size_t offset, std::uint16_t component) {
                 set16(glyf, at + offset, newId[component]);
             });
@@ -356,6 +356,7 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
         padTo4(glyf);
     }
     offsets.push_back(static_cast<std::uint32_t>(glyf.size()));
+    subset.glyphEnds.assign(offsets.begin() + 1, offsets.end());
     // Short offsets store offset / 2 in 16 bits.
     const bool shortLoca = glyf.size() <= 2 * 0xFFFF;
     std::string loca;
@@ -407,7 +408,10 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
         if (!face.table(tag).empty()) tables[tag] = std::string(face.table(tag));
     }
 
-    // The sfnt: offset table, table directory, tables on 4-byte boundaries.
+    // The sfnt: offset table, table directory (sorted by tag), then the tables on 4-byte
+    // boundaries: glyf first, so that the bytes after the directory begin with the outlines
+    // of glyphs 1, 2, ... (which the spec allows: any order of table data); documents that
+    // draw the same leading characters then share those bytes (glyph_prefix.h).
     const size_t count = tables.size();
     size_t power = 1;
     size_t log2 = 0;
@@ -415,29 +419,36 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
         power *= 2;
         ++log2;
     }
+    std::vector<const std::pair<const std::string, std::string>*> order;
+    order.push_back(&*tables.find("glyf"));
+    for (const auto& entry : tables) {
+        if (entry.first != "glyf") order.push_back(&entry);
+    }
+    std::map<std::string, size_t> offsetOf;
+    size_t offset = 12 + 16 * count;
+    subset.glyfOffset = offset;
+    for (const auto* entry : order) {
+        offsetOf[entry->first] = offset;
+        offset += (entry->second.size() + 3) / 4 * 4;
+    }
     std::string& out = subset.program;
-    size_t total = 12 + 16 * count;
-    for (const auto& entry : tables) total += (entry.second.size() + 3) / 4 * 4;
-    out.reserve(total);
+    out.reserve(offset);
     put32(out, 0x00010000);
     put16(out, static_cast<std::uint32_t>(count));
     put16(out, static_cast<std::uint32_t>(16 * power));
     put16(out, static_cast<std::uint32_t>(log2));
     put16(out, static_cast<std::uint32_t>(16 * count - 16 * power));
-    size_t offset = 12 + 16 * count;
-    size_t headAt = 0;
     for (const auto& [tag, data] : tables) {
         out.append(tag);
         put32(out, checksum(data));
-        put32(out, static_cast<std::uint32_t>(offset));
+        put32(out, static_cast<std::uint32_t>(offsetOf[tag]));
         put32(out, static_cast<std::uint32_t>(data.size()));
-        if (tag == "head") headAt = offset;
-        offset += (data.size() + 3) / 4 * 4;
     }
-    for (const auto& entry : tables) {
-        out.append(entry.second);
+    for (const auto* entry : order) {
+        out.append(entry->second);
         padTo4(out);
     }
+    const size_t headAt = offsetOf["head"];
     // head.checkSumAdjustment makes the whole font sum to 0xB1B0AFBA ('head' spec).
     set32(out, headAt + 8, 0xB1B0AFBAu - checksum(out));
 

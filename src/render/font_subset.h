@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jixiao::render {
@@ -14,7 +15,12 @@ struct FontSubset {
     std::string program;               ///< the sfnt bytes: a complete, valid TrueType font
     std::vector<std::uint16_t> source; ///< per subset glyph, its glyph id in the original face
     std::string tag;                   ///< six capitals for the "ABCDEF+Name" subset font name
+    std::size_t glyfOffset = 0;        ///< where glyf starts in program: right after the directory
+    std::vector<std::uint32_t> glyphEnds; ///< per subset glyph, where its data ends within glyf
 };
+
+/// True when `glyph` (its bytes in 'glyf') is a composite glyph, drawn from other glyphs.
+bool isCompositeGlyph(std::string_view glyph);
 
 /// Builds the subset of `face` that draws `chars` (distinct BMP code points). Glyph 0 is
 /// .notdef and glyph k (1 ≤ k ≤ chars.size()) draws chars[k-1], so a PDF can use glyph ids

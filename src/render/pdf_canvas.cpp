@@ -191,6 +191,7 @@ struct PdfCanvas::State {
 
     FontSet fonts;
     bool compress = true;
+    std::shared_ptr<const GlyphPrefix> prefix;  // may be null
     HpdfError error;
     HPDF_Doc doc = nullptr;
     HPDF_Encoder utf8 = nullptr;
@@ -239,6 +240,34 @@ struct PdfCanvas::State {
                                 static_cast<HPDF_UINT>(content.size())),
               what);
         return dict;
+    }
+
+    // The FontFile2 stream of a subset. Compressed here rather than by libharu, so that
+    // the outlines a glyph prefix shares are compressed once per run (flate.h); libharu
+    // then writes the bytes as they are, and writeFlateFilter names their filter.
+    HPDF_Dict fontFile(int face, const FontSubset& subset) {
+        if (!compress) return stream(subset.program, "font file");
+        const std::string_view program = subset.program;
+        const FlatePrefix* shared = prefix ? prefix->outlines(face) : nullptr;
+        const bool reuse = shared != nullptr &&
+                           program.substr(subset.glyfOffset, shared->bytes().size()) == shared->bytes();
+        const std::string packed =
+            reuse ? shared->compress(program.substr(0, subset.glyfOffset),
+                                     program.substr(subset.glyfOffset + shared->bytes().size()))
+                  : flate(program);
+        HPDF_Dict dict = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), "font file");
+        dict->filter = HPDF_STREAM_FILTER_NONE;
+        dict->write_fn = writeFlateFilter;
+        check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(packed.data()),
+                                static_cast<HPDF_UINT>(packed.size())),
+              "font file");
+        return dict;
+    }
+
+    // libharu drops /Filter from a stream it does not compress itself; this adds it back
+    // inside the dictionary (called by HPDF_Dict_Write after the other entries).
+    static HPDF_STATUS writeFlateFilter(HPDF_Dict, HPDF_Stream out) {
+        return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
     }
 
     FaceUse& use(int face) {
@@ -326,7 +355,7 @@ struct PdfCanvas::State {
         const std::string baseFont = subset.tag + "+" + (name.empty() ? "Font" : name);
         const std::string what = "embedding font " + fonts.spec(face).name;
 
-        HPDF_Dict file = stream(subset.program, "font file");
+        HPDF_Dict file = fontFile(face, subset);
         check(HPDF_Dict_AddNumber(file, "Length1", static_cast<HPDF_INT32>(subset.program.size())), what);
 
         const int upm = metrics.unitsPerEm();
@@ -398,11 +427,19 @@ struct PdfCanvas::State {
     }
 };
 
-PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress) : s_(std::make_unique<State>()) {
+PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix)
+    : s_(std::make_unique<State>()) {
     if (fonts.faceCount() == 0) throw RenderError("no fonts: the font set is empty");
     s_->fonts = fonts;
     s_->compress = compress;
+    s_->prefix = std::move(prefix);
     s_->faces.resize(static_cast<size_t>(fonts.faceCount()));
+    if (s_->prefix) {
+        // The prefix's characters take the first CIDs of each face, in its order.
+        for (int face = 0; face < fonts.faceCount(); ++face) {
+            for (char32_t cp : s_->prefix->chars(face)) State::cidFor(s_->faces[static_cast<size_t>(face)], cp);
+        }
+    }
     s_->doc = HPDF_New(recordHpdfError, &s_->error);
     if (s_->doc == nullptr) throw RenderError("libharu could not create a document (out of memory)");
     s_->check(HPDF_SetCompressionMode(s_->doc, compress ? HPDF_COMP_ALL : HPDF_COMP_NONE),
@@ -521,6 +558,12 @@ void PdfCanvas::addBookmark(int level, const std::string& title, int pageIndex, 
         s_->hasOutline = true;
     }
     stack.emplace_back(level, outline);
+}
+
+std::vector<std::vector<char32_t>> PdfCanvas::charsByFace() const {
+    std::vector<std::vector<char32_t>> chars;
+    for (const State::FaceUse& use : s_->faces) chars.push_back(use.font != nullptr ? use.chars : std::vector<char32_t>{});
+    return chars;
 }
 
 int PdfCanvas::embeddedFaces() const {

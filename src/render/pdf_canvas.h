@@ -1,11 +1,13 @@
 #pragma once
 
 #include "layout/document.h"
+#include "render/glyph_prefix.h"
 #include "render/pdf_fonts.h"
 
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jixiao::render {
 
@@ -19,7 +21,8 @@ namespace jixiao::render {
 class PdfCanvas {
 public:
     /// A new empty document using `fonts`; `compress` Flate-compresses content and fonts.
-    PdfCanvas(const FontSet& fonts, bool compress);
+    /// With a `prefix`, each face's subset starts with the prefix's characters.
+    PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix = nullptr);
     ~PdfCanvas();
     PdfCanvas(const PdfCanvas&) = delete;
     PdfCanvas& operator=(const PdfCanvas&) = delete;
@@ -45,6 +48,9 @@ public:
     /// Adds an outline entry under the last entry of a lower level, pointing at `top` on `page`.
     void addBookmark(int level, const std::string& title, int page, double top);
 
+    /// Per face, the characters drawn so far in the order first drawn (empty for faces not
+    /// drawn with), as a glyph prefix takes them.
+    std::vector<std::vector<char32_t>> charsByFace() const;
     /// Faces drawn with so far (each is embedded as a subset by save()).
     int embeddedFaces() const;
 

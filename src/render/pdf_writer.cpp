@@ -657,7 +657,7 @@ private:
 } // namespace
 
 std::string renderPdf(const layout::Document& doc, const PdfOptions& options, PdfStats* stats) {
-    PdfCanvas canvas(options.fonts, options.compress);
+    PdfCanvas canvas(options.fonts, options.compress, options.prefix);
     canvas.setMetadata(doc.meta);
     Flow flow(doc, options.fonts, canvas);
     flow.run();
@@ -666,6 +666,13 @@ std::string renderPdf(const layout::Document& doc, const PdfOptions& options, Pd
         stats->embeddedFaces = canvas.embeddedFaces();
     }
     return canvas.save();
+}
+
+std::shared_ptr<const GlyphPrefix> prepareGlyphPrefix(const layout::Document& blank, const PdfOptions& options) {
+    PdfCanvas canvas(options.fonts, options.compress);
+    Flow flow(blank, options.fonts, canvas);
+    flow.run();
+    return std::make_shared<const GlyphPrefix>(options.fonts, canvas.charsByFace());
 }
 
 } // namespace jixiao::render

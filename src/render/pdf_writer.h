@@ -1,8 +1,10 @@
 #pragma once
 
 #include "layout/document.h"
+#include "render/glyph_prefix.h"
 #include "render/pdf_fonts.h"
 
+#include <memory>
 #include <string>
 
 namespace jixiao::render {
@@ -11,6 +13,9 @@ namespace jixiao::render {
 struct PdfOptions {
     FontSet fonts;          ///< the faces; normally FontSet::bundled(<repo>/fonts)
     bool compress = true;   ///< Flate-compress page content, fonts and CMaps
+    /// The glyphs every document of the form draws, prepared once (prepareGlyphPrefix);
+    /// null renders without. Same document, options and prefix: same bytes.
+    std::shared_ptr<const GlyphPrefix> prefix;
 };
 
 /// Statistics of one rendering, for benchmarks and tests.
@@ -30,5 +35,10 @@ struct PdfStats {
 /// tables.
 std::string renderPdf(const layout::Document& doc, const PdfOptions& options,
                       PdfStats* stats = nullptr);
+
+/// Lays out `blank` (the form built for an empty record: its labels and fixed text) and
+/// prepares the glyph prefix of the characters it draws, per face in drawing order, for the
+/// form's real documents (glyph_prefix.h). Throws like renderPdf.
+std::shared_ptr<const GlyphPrefix> prepareGlyphPrefix(const layout::Document& blank, const PdfOptions& options);
 
 } // namespace jixiao::render

@@ -128,6 +128,21 @@ TEST_CASE("a font subset is a valid TrueType font with the original glyphs and w
                                                "maxp", "name", "post"});
         CHECK(checksum(p) == 0xB1B0AFBAu);
 
+        // The table data starts with glyf, right after the directory, glyph by glyph.
+        const size_t glyfRecord = 12 + 16 * 2;
+        REQUIRE(p.substr(glyfRecord, 4) == "glyf");
+        CHECK(subset.glyfOffset == 12 + 16 * tables);
+        CHECK(u32(p, glyfRecord + 8) == subset.glyfOffset);
+        REQUIRE(subset.glyphEnds.size() == subset.source.size());
+        CHECK(subset.glyphEnds.back() == u32(p, glyfRecord + 12));
+        CHECK(std::is_sorted(subset.glyphEnds.begin(), subset.glyphEnds.end()));
+        // A subset of more characters with the same leading ones starts with the same bytes.
+        std::vector<char32_t> lead(chars.begin(), chars.begin() + 20);
+        const render::FontSubset shorter = render::subsetFont(original, lead);
+        const size_t shared = shorter.glyfOffset + shorter.glyphEnds[20];
+        CHECK(shorter.program.substr(shorter.glyfOffset, shared - shorter.glyfOffset) ==
+              p.substr(subset.glyfOffset, shared - shorter.glyfOffset));
+
         // Parsed back: glyph k draws chars[k-1], with the original outline and width.
         const render::FontFace copy = dir.face("subset-" + std::to_string(f) + ".ttf", p);
         CHECK(copy.glyphCount() == static_cast<int>(subset.source.size()));

@@ -1,5 +1,6 @@
 #include "layout/document.h"
 #include "render/font_face.h"
+#include "render/font_subset.h"
 #include "render/pdf_canvas.h"
 #include "render/pdf_fonts.h"
 #include "render/pdf_writer.h"
@@ -540,6 +541,61 @@ TEST_CASE("characters that share a glyph are extracted as drawn", "[render]") {
     CHECK(withoutSpaces(run("pdftotext " + quoted(pdf) + " -")) == text);
 }
 
+TEST_CASE("documents rendered with a glyph prefix look and read as without one", "[render]") {
+    // The batch prepares a prefix per form from its document for an empty record; a real
+    // document then starts its subsets with those characters and reuses their compressed
+    // outlines. The prefix here also holds a composite glyph (AR PL UMing builds some CJK
+    // compatibility ideographs from components), after which outlines are not shared.
+    Cleanup cleanup;
+    const render::FontSet fonts = render::FontSet::bundled(kFonts);
+    const render::FontFace& ming = fonts.face(fonts.chain(layout::FontRole::Body).front());
+    char32_t composite = 0;
+    for (char32_t cp : ming.coveredIn(0xF900, 0xFAFF)) {
+        if (render::isCompositeGlyph(ming.glyph(ming.glyphOf(cp)))) {
+            composite = cp;
+            break;
+        }
+    }
+    REQUIRE(composite != 0);
+    Document blank;
+    blank.headerFooter.pageNumbers = layout::PageNumberStyle::OfTotal;
+    blank.blocks.push_back(layout::Paragraph::plain("项目支出绩效自评表 年初预算数 全年执行数 执行率 得分",
+                                                    layout::TextStyle{layout::FontRole::Title, 18.0, false}));
+    blank.blocks.push_back(layout::Paragraph::plain("年度总体目标 实际完成情况 " + model::encodeUtf8(std::u32string{composite}) +
+                                                    " 偏差原因分析"));
+    render::PdfOptions prefixed = options();
+    prefixed.prefix = render::prepareGlyphPrefix(blank, options());
+    REQUIRE(prefixed.prefix->chars(fonts.chain(layout::FontRole::Body).front()).size() > 20);
+
+    Document kaiOnly;  // draws none of the prefix's characters, in a face the prefix has none of
+    kaiOnly.headerFooter.pageNumbers = layout::PageNumberStyle::None;
+    kaiOnly.blocks.push_back(layout::Paragraph::plain("甲乙丙丁戊己庚辛壬癸", layout::TextStyle{layout::FontRole::Kai, 12.0, false}));
+
+    int n = 0;
+    for (const Document& doc : {reportDocument(), blank, kaiOnly}) {
+        const std::string name = "prefix-" + std::to_string(n++);
+        INFO(name);
+        render::PdfStats plainStats, prefixedStats;
+        const fs::path plain = writeFile(name + "-plain.pdf", render::renderPdf(doc, options(), &plainStats));
+        const std::string bytes = render::renderPdf(doc, prefixed, &prefixedStats);
+        CHECK(render::renderPdf(doc, prefixed) == bytes);
+        const fs::path pdf = writeFile(name + ".pdf", bytes);
+        CHECK(prefixedStats.pages == plainStats.pages);
+        CHECK(prefixedStats.embeddedFaces == plainStats.embeddedFaces);
+        CHECK(run("pdftotext -layout " + quoted(pdf) + " -") == run("pdftotext -layout " + quoted(plain) + " -"));
+        const std::string fontsListed = run("pdffonts " + quoted(pdf));
+        CHECK(fontsListed.find(" no ") == std::string::npos);  // every face embedded, as a subset
+        // The same pictures, pixel for pixel.
+        run("pdftoppm -r 40 -gray " + quoted(pdf) + " " + quoted(outputDir() / (name + "-p")));
+        run("pdftoppm -r 40 -gray " + quoted(plain) + " " + quoted(outputDir() / (name + "-q")));
+        for (int page = 1; page <= plainStats.pages; ++page) {
+            const std::string suffix = "-" + std::to_string(page) + ".pgm";
+            const std::string digits = plainStats.pages >= 10 && page < 10 ? "-0" + std::to_string(page) + ".pgm" : suffix;
+            CHECK(readPgm(outputDir() / (name + "-p" + digits)).pixels == readPgm(outputDir() / (name + "-q" + digits)).pixels);
+        }
+    }
+}
+
 TEST_CASE("PDFs rendered on four threads at once equal a single-threaded rendering", "[render]") {
     // The batch renders on a thread pool: the font cache (FontFace::load) is shared, every
     // subset and libharu document belongs to one rendering.
@@ -547,8 +603,11 @@ TEST_CASE("PDFs rendered on four threads at once equal a single-threaded renderi
     letter.meta.created = layout::FixedDate{2025, 3, 5, 9, 30, 0, 480};
     letter.blocks.push_back(layout::Paragraph::plain(kOverview, layout::TextStyle{layout::FontRole::Kai, 14.0, false}));
     const std::vector<Document> docs = {reportDocument(), letter};
+    // All threads share one glyph prefix, as the batch's workers do.
+    render::PdfOptions shared = options();
+    shared.prefix = render::prepareGlyphPrefix(letter, options());
     std::vector<std::string> expected;
-    for (const Document& doc : docs) expected.push_back(render::renderPdf(doc, options()));
+    for (const Document& doc : docs) expected.push_back(render::renderPdf(doc, shared));
 
     constexpr int kThreads = 4;
     constexpr int kRounds = 3;
@@ -558,7 +617,7 @@ TEST_CASE("PDFs rendered on four threads at once equal a single-threaded renderi
     for (int t = 0; t < kThreads; ++t) {
         threads.emplace_back([&, t] {
             try {
-                const render::PdfOptions o = options();
+                const render::PdfOptions o = shared;
                 for (int r = 0; r < kRounds; ++r) {
                     // Threads start on different documents so that both are in flight at once.
                     for (size_t k = 0; k < docs.size(); ++k) {

@@ -1,0 +1,34 @@
+#include "render/glyph_prefix.h"
+
+#include "render/font_subset.h"
+#include "render/render_error.h"
+
+namespace jixiao::render {
+
+GlyphPrefix::GlyphPrefix(const FontSet& fonts, std::vector<std::vector<char32_t>> chars)
+    : chars_(std::move(chars)), outlines_(chars_.size()) {
+    if (chars_.size() != static_cast<std::size_t>(fonts.faceCount())) {
+        throw RenderError("glyph prefix for " + std::to_string(chars_.size()) + " faces, the font set has " +
+                          std::to_string(fonts.faceCount()));
+    }
+    for (std::size_t face = 0; face < chars_.size(); ++face) {
+        if (chars_[face].empty()) continue;
+        const FontFace& metrics = fonts.face(static_cast<int>(face));
+        const FontSubset subset = subsetFont(metrics, chars_[face]);
+        // A composite glyph refers to its components by their subset ids, and those follow
+        // all of a document's characters: its bytes differ between documents. The shared
+        // outlines end before the first one.
+        std::size_t lead = 0;
+        for (std::size_t k = 1; k <= chars_[face].size(); ++k) {
+            if (isCompositeGlyph(metrics.glyph(subset.source[k]))) break;
+            lead = k;
+        }
+        outlines_[face] = std::make_unique<const FlatePrefix>(subset.program.substr(subset.glyfOffset, subset.glyphEnds[lead]));
+    }
+}
+
+const std::vector<char32_t>& GlyphPrefix::chars(int face) const { return chars_.at(static_cast<std::size_t>(face)); }
+
+const FlatePrefix* GlyphPrefix::outlines(int face) const { return outlines_.at(static_cast<std::size_t>(face)).get(); }
+
+} // namespace jixiao::render
