@@ -346,7 +346,7 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     if (req.documents.summary) writeSummary(job, store, forms.summary);
     tree.write({}, "results", ".json", publish::resultsJson(scored.evaluation, scored.diags), "评分结果");
     // The manifest lists every other file, so it is written last and does not list itself.
-    publish::writeFileAtomic(req.output + "/manifest.json", tree.manifestJson());
+    tree.writeManifest();
 
     int scoredCount = int(std::count_if(projects.begin(), projects.end(), [](const auto& p) { return p.scored(); }));
     store.finishRun(runId, failures.empty() ? publish::RunStatus::Completed : publish::RunStatus::Failed,

@@ -13,7 +13,7 @@
 
 namespace jixiao::publish {
 
-void writeFileAtomic(const std::string& path, const std::string& bytes) {
+void writeFileAtomic(const std::string& path, const std::string& bytes, Durability durability) {
     Poco::Path target(path);
     try {
         Poco::File(target.parent()).createDirectories();
@@ -40,7 +40,7 @@ void writeFileAtomic(const std::string& path, const std::string& bytes) {
     }
     // mkstemp creates 0600; outputs are meant to be read by others (e.g. a web server).
     ::fchmod(fd, 0644);
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    if ((durability == Durability::Now && ::fsync(fd) != 0) || ::close(fd) != 0) {
         int err = errno;
         ::unlink(tmp.c_str());
         throw OutputError("写入 " + path + " 失败（" + std::strerror(err) + "），原文件未改动。");
@@ -50,6 +50,16 @@ void writeFileAtomic(const std::string& path, const std::string& bytes) {
         ::unlink(tmp.c_str());
         throw OutputError("无法将临时文件改名为 " + path + "（" + std::strerror(err) + "），原文件未改动。");
     }
+}
+
+void syncFileSystem(const std::string& path) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || ::syncfs(fd) != 0) {
+        const int err = errno;
+        if (fd >= 0) ::close(fd);
+        throw OutputError("无法将 " + path + " 中的文件写入磁盘（" + std::strerror(err) + "）。");
+    }
+    ::close(fd);
 }
 
 std::string safeName(const std::string& name, std::size_t maxBytes) {

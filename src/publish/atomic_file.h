@@ -11,10 +11,21 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// When writeFileAtomic forces a file to disk.
+enum class Durability {
+    Now,    ///< before the rename: once the call returns, a power cut keeps the new content
+    Later,  ///< not at all: the caller flushes once for many files (syncFileSystem) before it
+            ///< records them as done; a fsync per file costs a disk flush per file
+};
+
 /// Writes `bytes` to `path` so that readers only ever see the old file or the complete new
-/// one: a temporary file in the same folder, flushed to disk, then renamed over the target.
-/// Creates missing parent folders. Throws OutputError.
-void writeFileAtomic(const std::string& path, const std::string& bytes);
+/// one: a temporary file in the same folder, renamed over the target (flushed to disk first
+/// with Durability::Now). Creates missing parent folders. Throws OutputError.
+void writeFileAtomic(const std::string& path, const std::string& bytes, Durability durability = Durability::Now);
+
+/// Flushes everything written to the file system that holds `path` to disk (syncfs).
+/// Throws OutputError.
+void syncFileSystem(const std::string& path);
 
 /// Makes a file or folder name from user data (project names may contain `/`, `..`, control
 /// characters): path separators and characters Windows forbids become "_", leading dots and

@@ -23,7 +23,7 @@ std::string OutputTree::write(const std::string& folder, const std::string& stem
                               const std::string& bytes, const std::string& kind, std::vector<std::string> sources) {
     std::string rel = folder.empty() ? std::string() : safeName(folder) + "/";
     rel += safeName(stem) + ext;
-    writeFileAtomic(root_ + "/" + rel, bytes);
+    writeFileAtomic(root_ + "/" + rel, bytes, Durability::Later);
     ManifestEntry e{rel, bytes.size(), sha256Hex(bytes), kind, std::move(sources)};
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.push_back(std::move(e));
@@ -53,6 +53,12 @@ std::string OutputTree::manifestJson() const {
     JsonNode root = JsonNode::object();
     root.set("files", std::move(files));
     return toJson(root);
+}
+
+void OutputTree::writeManifest() const {
+    const std::string manifest = manifestJson();
+    syncFileSystem(root_);
+    writeFileAtomic(root_ + "/manifest.json", manifest);
 }
 
 } // namespace jixiao::publish

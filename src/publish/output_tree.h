@@ -36,6 +36,11 @@ public:
 
     /// The manifest: every file with bytes, SHA-256, kind and source rows, sorted by path.
     std::string manifestJson() const;
+    /// Flushes every file written so far to disk, then writes `<root>/manifest.json`, flushed
+    /// too. Files are written without a flush each (one disk flush per file costs more than
+    /// rendering it), so the manifest is what records a run's files as complete: written
+    /// last, it never lists a file a power cut could have lost. Throws OutputError.
+    void writeManifest() const;
 
     const std::string& root() const { return root_; }
 

@@ -1,0 +1,69 @@
+#include "publish/atomic_file.h"
+#include "publish/output_tree.h"
+
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+namespace fs = std::filesystem;
+using namespace jixiao;
+
+namespace {
+
+struct TempDir {
+    fs::path path = fs::temp_directory_path() / ("jixiao-tree-" + std::to_string(::getpid()));
+    TempDir() {
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+std::string slurp(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+TEST_CASE("an output tree writes files without a flush each and then its manifest", "[publish]") {
+    TempDir dir;
+    publish::OutputTree tree(dir.path.string());
+    std::ofstream(dir.path / "old.txt") << "from an earlier run";
+    CHECK(tree.write("部门", "abc", ".txt", "abcd", "测试") == "部门/abc.txt");
+    CHECK(tree.write("a/../b", "..", ".txt", "x", "测试") == "a_.._b/_.txt");  // never leaves the folder
+    CHECK(tree.write("", "old", ".txt", "new", "测试") == "old.txt");          // replaced whole
+    CHECK(slurp(dir.path / "部门/abc.txt") == "abcd");
+    CHECK(slurp(dir.path / "old.txt") == "new");
+    tree.writeManifest();
+    const std::string manifest = slurp(dir.path / "manifest.json");
+    CHECK(manifest.find("\"部门/abc.txt\"") != std::string::npos);
+    CHECK(manifest.find(publish::sha256Hex("abcd")) != std::string::npos);
+    CHECK(publish::sha256Hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    for (const auto& entry : fs::recursive_directory_iterator(dir.path)) {
+        CHECK(entry.path().filename().string().find(".tmp-") == std::string::npos);  // no temporaries left
+    }
+}
+
+TEST_CASE("writing to disk reports the folder it could not flush", "[publish]") {
+    TempDir dir;
+    publish::writeFileAtomic((dir.path / "x.txt").string(), "later", publish::Durability::Later);
+    CHECK(slurp(dir.path / "x.txt") == "later");
+    CHECK_NOTHROW(publish::syncFileSystem(dir.path.string()));
+    const std::string missing = (dir.path / "没有这个文件夹").string();
+    try {
+        publish::syncFileSystem(missing);
+        FAIL("no error");
+    } catch (const publish::OutputError& e) {
+        CHECK(std::string(e.what()).find(missing) != std::string::npos);
+    }
+}
