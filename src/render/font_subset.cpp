@@ -18,10 +18,6 @@ std::uint16_t u16(std::string_view b, size_t at) {
                                       static_cast<unsigned char>(b[at + 1]));
 }
 
-std::uint32_t u32(std::string_view b, size_t at) {
-    return (static_cast<std::uint32_t>(u16(b, at)) << 16) | u16(b, at + 2);
-}
-
 void put16(std::string& out, std::uint32_t v) {
     out.push_back(static_cast<char>((v >> 8) & 0xFF));
     out.push_back(static_cast<char>(v & 0xFF));
@@ -50,9 +46,13 @@ void padTo4(std::string& out) {
 // The table checksum of the TrueType spec: the sum of the big-endian 32-bit words of the
 // table, zero-padded to a multiple of four bytes.
 std::uint32_t checksum(std::string_view data) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
     std::uint32_t sum = 0;
     size_t i = 0;
-    for (; i + 4 <= data.size(); i += 4) sum += u32(data, i);
+    for (; i + 4 <= data.size(); i += 4) {
+        sum += (std::uint32_t{bytes[i]} << 24) | (std::uint32_t{bytes[i + 1]} << 16) | (std::uint32_t{bytes[i + 2]} << 8) |
+               bytes[i + 3];
+    }
     if (i < data.size()) {
         std::uint32_t last = 0;
         for (size_t k = 0; k < 4; ++k) {
@@ -438,9 +438,14 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
     put16(out, static_cast<std::uint32_t>(16 * power));
     put16(out, static_cast<std::uint32_t>(log2));
     put16(out, static_cast<std::uint32_t>(16 * count - 16 * power));
+    // The whole font's checksum is the sum of its parts' checksums: every table starts on a
+    // 4-byte boundary and is padded with zeros.
+    std::uint32_t fontSum = 0;
     for (const auto& [tag, data] : tables) {
+        const std::uint32_t sum = checksum(data);
+        fontSum += sum;
         out.append(tag);
-        put32(out, checksum(data));
+        put32(out, sum);
         put32(out, static_cast<std::uint32_t>(offsetOf[tag]));
         put32(out, static_cast<std::uint32_t>(data.size()));
     }
@@ -450,7 +455,7 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
     }
     const size_t headAt = offsetOf["head"];
     // head.checkSumAdjustment makes the whole font sum to 0xB1B0AFBA ('head' spec).
-    set32(out, headAt + 8, 0xB1B0AFBAu - checksum(out));
+    set32(out, headAt + 8, 0xB1B0AFBAu - (fontSum + checksum(std::string_view(out).substr(0, subset.glyfOffset))));
 
     subset.tag = tagFor(source, chars);
     return subset;
