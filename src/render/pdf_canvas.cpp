@@ -2,6 +2,7 @@
 
 #include "render/font_subset.h"
 #include "render/render_error.h"
+#include "model/text.h"
 
 #include <hpdf.h>
 #include <hpdf_doc.h>
@@ -195,7 +196,6 @@ struct PdfCanvas::State {
     std::shared_ptr<const GlyphPrefix> prefix;  // may be null
     HpdfError error;
     HPDF_Doc doc = nullptr;
-    HPDF_Encoder utf8 = nullptr;
     std::vector<FaceUse> faces;
     std::vector<HPDF_Page> pages;
     std::vector<std::pair<int, HPDF_Outline>> outlineStack;
@@ -269,6 +269,28 @@ struct PdfCanvas::State {
     // inside the dictionary (called by HPDF_Dict_Write after the other entries).
     static HPDF_STATUS writeFlateFilter(HPDF_Dict, HPDF_Stream out) {
         return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+    }
+
+    // A text string (ISO 32000-1 7.9.2.2) for document information and outline titles:
+    // UTF-16BE after a byte order mark, which libharu writes as a hex string. (libharu's own
+    // UTF-8 encoder does the same, but building it costs more than a short document.)
+    HPDF_Binary textString(const std::string& utf8) {
+        std::string bytes = "\xFE\xFF";
+        auto unit = [&bytes](std::uint32_t u) {
+            bytes.push_back(static_cast<char>(u >> 8));
+            bytes.push_back(static_cast<char>(u & 0xFF));
+        };
+        for (char32_t cp : model::decodeUtf8(utf8)) {
+            if (cp >= 0x10000) {
+                unit(0xD800 + ((cp - 0x10000) >> 10));
+                unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+            } else {
+                unit(cp);
+            }
+        }
+        return checked(HPDF_Binary_New(doc->mmgr, reinterpret_cast<HPDF_BYTE*>(bytes.data()),
+                                       static_cast<HPDF_UINT>(bytes.size())),
+                       "text string");
     }
 
     FaceUse& use(int face) {
@@ -445,9 +467,6 @@ PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const 
     if (s_->doc == nullptr) throw RenderError("libharu could not create a document (out of memory)");
     s_->check(HPDF_SetCompressionMode(s_->doc, compress ? HPDF_COMP_ALL : HPDF_COMP_NONE),
               "HPDF_SetCompressionMode");
-    s_->check(HPDF_UseUTFEncodings(s_->doc), "HPDF_UseUTFEncodings");
-    s_->check(HPDF_SetCurrentEncoder(s_->doc, "UTF-8"), "HPDF_SetCurrentEncoder");
-    s_->utf8 = s_->checked(HPDF_GetEncoder(s_->doc, "UTF-8"), "HPDF_GetEncoder");
 }
 
 PdfCanvas::~PdfCanvas() {
@@ -455,16 +474,6 @@ PdfCanvas::~PdfCanvas() {
 }
 
 void PdfCanvas::setMetadata(const layout::Metadata& meta) {
-    auto set = [&](HPDF_InfoType type, const std::string& value, const char* what) {
-        if (!value.empty()) s_->check(HPDF_SetInfoAttr(s_->doc, type, value.c_str()), what);
-    };
-    // The current encoder is UTF-8, so libharu writes these as UTF-16BE strings with a BOM.
-    set(HPDF_INFO_TITLE, meta.title, "set title");
-    set(HPDF_INFO_AUTHOR, meta.author, "set author");
-    set(HPDF_INFO_SUBJECT, meta.subject, "set subject");
-    set(HPDF_INFO_KEYWORDS, meta.keywords, "set keywords");
-    set(HPDF_INFO_CREATOR, "jixiao", "set creator");
-
     const layout::FixedDate& d = meta.created;
     HPDF_Date date{};
     date.year = d.year;
@@ -479,6 +488,16 @@ void PdfCanvas::setMetadata(const layout::Metadata& meta) {
     date.off_minutes = offset % 60;
     s_->check(HPDF_SetInfoDateAttr(s_->doc, HPDF_INFO_CREATION_DATE, date), "set creation date");
     s_->check(HPDF_SetInfoDateAttr(s_->doc, HPDF_INFO_MOD_DATE, date), "set modification date");
+    // The dates made the information dictionary; the texts go in as UTF-16 text strings.
+    HPDF_Dict info = s_->checked(s_->doc->info, "document information");
+    auto set = [&](const char* key, const std::string& value) {
+        if (!value.empty()) s_->check(HPDF_Dict_Add(info, key, s_->textString(value)), key);
+    };
+    set("Title", meta.title);
+    set("Author", meta.author);
+    set("Subject", meta.subject);
+    set("Keywords", meta.keywords);
+    set("Creator", "jixiao");
 }
 
 int PdfCanvas::addPage(double widthPt, double heightPt) {
@@ -544,8 +563,8 @@ void PdfCanvas::addBookmark(int level, const std::string& title, int pageIndex, 
     auto& stack = s_->outlineStack;
     while (!stack.empty() && stack.back().first >= level) stack.pop_back();
     HPDF_Outline parent = stack.empty() ? nullptr : stack.back().second;
-    HPDF_Outline outline = s_->checked(HPDF_CreateOutline(s_->doc, parent, title.c_str(), s_->utf8),
-                                       "HPDF_CreateOutline");
+    HPDF_Outline outline = s_->checked(HPDF_CreateOutline(s_->doc, parent, "", nullptr), "HPDF_CreateOutline");
+    s_->check(HPDF_Dict_Add(outline, "Title", s_->textString(title)), "outline title");
     s_->check(HPDF_Outline_SetOpened(outline, HPDF_TRUE), "HPDF_Outline_SetOpened");
     HPDF_Destination dest = s_->checked(HPDF_Page_CreateDestination(page),
                                         "HPDF_Page_CreateDestination");
