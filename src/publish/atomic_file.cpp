@@ -40,6 +40,9 @@ void writeFileAtomic(const std::string& path, const std::string& bytes, Durabili
     }
     // mkstemp creates 0600; outputs are meant to be read by others (e.g. a web server).
     ::fchmod(fd, 0644);
+    // Later: the disk write starts now, in the background, so that the caller's one flush at
+    // the end has little left to wait for. Only a hint; that flush reports any failure.
+    if (durability == Durability::Later) ::sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
     if ((durability == Durability::Now && ::fsync(fd) != 0) || ::close(fd) != 0) {
         int err = errno;
         ::unlink(tmp.c_str());
