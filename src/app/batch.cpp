@@ -312,13 +312,15 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     const layout::FixedDate created = layout::fixedDate(req.date);
     const auto& ds = scored.dataset;
+    // Each form's prefix comes from its document for an empty record (no project, department
+    // or evaluation): it depends on the templates, the fonts and the run's facts only.
     const PdfForms pdf{
         withPrefix(base, [&] { return forms.projectTable.build(layout::projectContext({}, ds, facts), created); }),
         withPrefix(base, [&] { return forms.projectReport.build(layout::projectContext({}, ds, facts), created); }),
         withPrefix(base,
                    [&] {
                        return forms.departmentTable.build(
-                           layout::departmentContext({}, scored.evaluation, ds, facts, false), created);
+                           layout::departmentContext({}, score::Evaluation{}, ds, facts, false), created);
                    }),
         base};
     publish::OutputTree tree(req.output);
