@@ -9,6 +9,7 @@
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
+#include <vector>
 
 namespace {
 
@@ -246,4 +247,42 @@ TEST_CASE("run with --documents renders only the documents asked for", "[app]") 
     auto bad = jixiao("run " + tiny + " -o " + out.path() + " --documents pdf");
     CHECK(bad.code == 64);
     CHECK(bad.err.find("jixiao：--documents 应为 table-pdf、table-xlsx、report、department、letter、summary 的组合，实际为“pdf”。\n") == 0);
+}
+
+TEST_CASE("a project's documents do not change when another project's data does", "[app]") {
+    // Fonts are subset per document, starting with the characters of each form's fixed text
+    // (the glyph prefix), never with another project's: so unchanged projects keep their
+    // checksums when a colleague's project is corrected and the batch is run again.
+    auto dataset = [](const std::string& otherName, const std::string& otherIndicator) {
+        TinyDataset d;
+        write(d.path() + "/项目.csv", "项目编码,项目名称,单位编码,是否涉密\nP001,培训项目,101,否\nP002," + otherName + ",101,否\n");
+        write(d.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,43.2,37.24\nP002,10,12,11.5\n");
+        write(d.path() + "/绩效指标.csv",
+              "项目编码,一级指标,二级指标,三级指标,指标性质,年度指标值,计量单位,分值,实际完成值\n"
+              "P001,产出指标,数量指标,培训人次,≥,735,人次,50,700\n"
+              "P001,效益指标,社会效益指标,技能提升,定性,明显提升,,30,达成\n"
+              "P001,满意度指标,服务对象满意度指标,学员满意度,≥,90,%,10,95%\n"
+              "P002,产出指标,数量指标," + otherIndicator + ",≥,12,个,90,12\n");
+        return d;
+    };
+    const TinyDataset before = dataset("乡村道路养护", "养护里程");
+    const TinyDataset after = dataset("河湖清淤整治工程", "清淤河道数量");
+    Poco::TemporaryFile a, b;
+    REQUIRE(jixiao("run " + before.path() + " -o " + a.path() + " --date 2025-03-05 --documents table-pdf,report").code == 0);
+    REQUIRE(jixiao("run " + after.path() + " -o " + b.path() + " --date 2025-03-05 --documents table-pdf,report").code == 0);
+    int compared = 0;
+    for (const char* doc : {"项目支出绩效自评表.pdf", "绩效自评报告.pdf"}) {
+        Poco::File folder(a.path() + "/101_测试局");
+        std::vector<std::string> names;
+        folder.list(names);
+        for (const std::string& name : names) {
+            if (name.rfind("P001", 0) != 0 || name.find(doc) == std::string::npos) continue;
+            INFO(name);
+            const std::string first = slurp(a.path() + "/101_测试局/" + name);
+            CHECK(!first.empty());
+            CHECK(first == slurp(b.path() + "/101_测试局/" + name));
+            ++compared;
+        }
+    }
+    CHECK(compared == 2);
 }
