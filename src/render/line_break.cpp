@@ -13,6 +13,8 @@ using model::encodeUtf8;
 namespace {
 
 bool inList(char32_t cp, std::u32string_view list) {
+    // No ideograph (U+3400..U+9FFF) is in any list: most characters skip the search.
+    if (cp >= 0x3400 && cp <= 0x9FFF) return false;
     return list.find(cp) != std::u32string_view::npos;
 }
 
