@@ -198,6 +198,7 @@ struct PdfCanvas::State {
     HPDF_Doc doc = nullptr;
     std::vector<FaceUse> faces;
     std::vector<HPDF_Page> pages;
+    std::vector<double> lineWidths;  // per page, the width outside q/Q (PDF starts at 1)
     std::vector<std::pair<int, HPDF_Outline>> outlineStack;
     std::string ops;  // reused buffer for one text object
     bool hasOutline = false;
@@ -505,6 +506,7 @@ int PdfCanvas::addPage(double widthPt, double heightPt) {
     s_->check(HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(widthPt)), "HPDF_Page_SetWidth");
     s_->check(HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(heightPt)), "HPDF_Page_SetHeight");
     s_->pages.push_back(page);
+    s_->lineWidths.push_back(1.0);
     return static_cast<int>(s_->pages.size()) - 1;
 }
 
@@ -550,12 +552,23 @@ void PdfCanvas::drawText(int pageIndex, int face, double sizePt, double x, doubl
 void PdfCanvas::strokeRect(int pageIndex, double x, double y, double width, double height,
                            double lineWidth) {
     HPDF_Page page = s_->page(pageIndex);
-    s_->check(HPDF_Page_SetLineWidth(page, static_cast<HPDF_REAL>(lineWidth)),
-              "HPDF_Page_SetLineWidth");
-    s_->check(HPDF_Page_Rectangle(page, static_cast<HPDF_REAL>(x), static_cast<HPDF_REAL>(y),
-                                  static_cast<HPDF_REAL>(width), static_cast<HPDF_REAL>(height)),
-              "HPDF_Page_Rectangle");
-    s_->check(HPDF_Page_Stroke(page), "HPDF_Page_Stroke");
+    if (!(lineWidth >= 0.0)) throw RenderError("line width " + std::to_string(lineWidth) + " is not a width");
+    // Written here rather than through HPDF_Page_SetLineWidth/Rectangle/Stroke: a table is
+    // mostly cell borders, and the width is only set when it changes.
+    std::string& ops = s_->ops;
+    ops.clear();
+    double& current = s_->lineWidths[static_cast<size_t>(pageIndex)];
+    if (lineWidth != current) {
+        appendNumber(ops, lineWidth);
+        ops += " w\n";
+        current = lineWidth;
+    }
+    for (double v : {x, y, width, height}) {
+        appendNumber(ops, v);
+        ops += ' ';
+    }
+    ops += "re\nS\n";
+    s_->writeContent(page, ops);
 }
 
 void PdfCanvas::addBookmark(int level, const std::string& title, int pageIndex, double top) {
