@@ -465,6 +465,12 @@ private:
                 avail -= remaining[static_cast<size_t>(r)];
                 ++r;
             }
+            // A row that does not fit breaks across the page, as Word's tables do, when it is
+            // tall (moving it whole would leave a gap of up to its height) and every cell can
+            // show two lines here; a short row moves to the next page whole.
+            if (r < rowCount && remaining[static_cast<size_t>(r)] > (top_ - bottom_) / 4 && avail >= 2 * oneLine) {
+                slices.push_back(Slice{r, avail, false});
+            }
             const bool headerOnly = r >= rowCount && slices.empty();
             if ((slices.empty() && r < rowCount) || (headerOnly && headerH > room() + kEps)) {
                 if (!fresh_) {

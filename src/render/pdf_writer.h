@@ -28,7 +28,7 @@ struct PdfStats {
 /// options always give the same bytes: dates come from Document::meta and libharu 2.3.0
 /// writes no /ID for unencrypted documents. Layout: paragraphs wrap with the Chinese line
 /// breaking rules (line_break.h); tables break across pages between rows, repeating their
-/// header rows, and a merged cell cut by a page break is drawn on both pages with its own
+/// header rows (a row taller than a quarter of the type area breaks where the page ends), and a merged cell cut by a page break is drawn on both pages with its own
 /// borders (short text repeated, long text continued); page numbers, bookmarks for flagged
 /// headings, embedded font subsets (only the glyphs drawn) with per-character fallback.
 /// Throws RenderError on font or libharu failures and layout::LayoutError on malformed
