@@ -346,7 +346,9 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     saveHistory(store, runId, scored);
     if (req.documents.letters) issueLetters(job, store, runId, forms.letter);
     if (req.documents.summary) writeSummary(job, store, forms.summary);
-    tree.write({}, "results", ".json", publish::resultsJson(scored.evaluation, scored.diags), "评分结果");
+    const publish::JsonNode results = publish::resultsJson(scored.evaluation, scored.diags);
+    tree.writeStreamed({}, "results", ".json", [&results](const publish::ByteSink& sink) { publish::writeJson(results, sink); },
+                       "评分结果");
     // The manifest lists every other file, so it is written last and does not list itself.
     tree.writeManifest();
 

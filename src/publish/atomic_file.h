@@ -2,6 +2,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace jixiao::publish {
 
@@ -22,6 +23,30 @@ enum class Durability {
 /// one: a temporary file in the same folder, renamed over the target (flushed to disk first
 /// with Durability::Now). Creates missing parent folders. Throws OutputError.
 void writeFileAtomic(const std::string& path, const std::string& bytes, Durability durability = Durability::Now);
+
+/// A file written part by part the same way, for files too large to hold in memory: nothing
+/// is visible at `path` until commit(); destroyed uncommitted, it removes its temporary file.
+/// Throws OutputError.
+class AtomicFile {
+public:
+    explicit AtomicFile(std::string path, Durability durability = Durability::Now);
+    AtomicFile(const AtomicFile&) = delete;
+    AtomicFile& operator=(const AtomicFile&) = delete;
+    ~AtomicFile();
+
+    void append(std::string_view bytes);
+    /// Renames the file over the target (flushed first with Durability::Now).
+    void commit();
+
+private:
+    /// Removes the temporary file and throws "<what>（<errno text>），原文件未改动。".
+    [[noreturn]] void fail(const std::string& what);
+
+    std::string path_;
+    Durability durability_;
+    std::string tmp_;
+    int fd_ = -1;
+};
 
 /// Flushes everything written to the file system that holds `path` to disk (syncfs).
 /// Throws OutputError.

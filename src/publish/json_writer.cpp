@@ -44,10 +44,11 @@ JsonNode JsonNode::object() {
     return n;
 }
 
-JsonNode JsonNode::raw(std::string json) {
+JsonNode JsonNode::generated(std::size_t count, std::function<JsonNode(std::size_t)> item) {
     JsonNode n;
-    n.kind = Kind::Raw;
-    n.text = std::move(json);
+    n.kind = Kind::Generated;
+    n.count = count;
+    n.item = std::move(item);
     return n;
 }
 
@@ -87,28 +88,45 @@ void escape(std::string& out, const std::string& s) {
     out += '"';
 }
 
-void write(std::string& out, const JsonNode& n, int depth) {
+/// The text being written, passed to the sink whenever an array item leaves it above a megabyte.
+struct Output {
+    std::string text;
+    const ByteSink& sink;
+    void itemDone() {
+        if (text.size() < (std::size_t(1) << 20)) return;
+        sink(text);
+        text.clear();
+    }
+};
+
+void write(Output& o, const JsonNode& n, int depth) {
+    std::string& out = o.text;
     const std::string pad(std::size_t(depth + 1) * 2, ' ');
     const std::string closePad(std::size_t(depth) * 2, ' ');
     switch (n.kind) {
     case JsonNode::Kind::Null: out += "null"; return;
     case JsonNode::Kind::Bool: out += n.boolean ? "true" : "false"; return;
-    case JsonNode::Kind::Number:
-    case JsonNode::Kind::Raw: out += n.text; return;
+    case JsonNode::Kind::Number: out += n.text; return;
     case JsonNode::Kind::String: escape(out, n.text); return;
     case JsonNode::Kind::Array:
-        if (n.items.empty()) {
+    case JsonNode::Kind::Generated: {
+        const bool generated = n.kind == JsonNode::Kind::Generated;
+        const std::size_t count = generated ? n.count : n.items.size();
+        if (count == 0) {
             out += "[]";
             return;
         }
         out += "[\n";
-        for (std::size_t i = 0; i < n.items.size(); ++i) {
+        for (std::size_t i = 0; i < count; ++i) {
             out += pad;
-            write(out, n.items[i], depth + 1);
-            out += i + 1 < n.items.size() ? ",\n" : "\n";
+            if (generated) write(o, n.item(i), depth + 1);
+            else write(o, n.items[i], depth + 1);
+            out += i + 1 < count ? ",\n" : "\n";
+            o.itemDone();
         }
         out += closePad + "]";
         return;
+    }
     case JsonNode::Kind::Object:
         if (n.members.empty()) {
             out += "{}";
@@ -119,7 +137,7 @@ void write(std::string& out, const JsonNode& n, int depth) {
             out += pad;
             escape(out, n.members[i].first);
             out += ": ";
-            write(out, n.members[i].second, depth + 1);
+            write(o, n.members[i].second, depth + 1);
             out += i + 1 < n.members.size() ? ",\n" : "\n";
         }
         out += closePad + "}";
@@ -129,16 +147,16 @@ void write(std::string& out, const JsonNode& n, int depth) {
 
 } // namespace
 
-std::string toJsonAt(const JsonNode& node, int depth) {
-    std::string out;
-    write(out, node, depth);
-    return out;
+void writeJson(const JsonNode& root, const ByteSink& sink) {
+    Output o{{}, sink};
+    write(o, root, 0);
+    o.text += '\n';
+    sink(o.text);
 }
 
 std::string toJson(const JsonNode& root) {
     std::string out;
-    write(out, root, 0);
-    out += '\n';
+    writeJson(root, [&out](std::string_view part) { out += part; });
     return out;
 }
 

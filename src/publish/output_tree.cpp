@@ -21,10 +21,24 @@ OutputTree::OutputTree(std::string root) : root_(std::move(root)) {}
 
 std::string OutputTree::write(const std::string& folder, const std::string& stem, const std::string& ext,
                               const std::string& bytes, const std::string& kind, std::vector<std::string> sources) {
+    return writeStreamed(folder, stem, ext, [&bytes](const ByteSink& sink) { sink(bytes); }, kind, std::move(sources));
+}
+
+std::string OutputTree::writeStreamed(const std::string& folder, const std::string& stem, const std::string& ext,
+                                      const std::function<void(const ByteSink&)>& fill, const std::string& kind,
+                                      std::vector<std::string> sources) {
     std::string rel = folder.empty() ? std::string() : safeName(folder) + "/";
     rel += safeName(stem) + ext;
-    writeFileAtomic(root_ + "/" + rel, bytes, Durability::Later);
-    ManifestEntry e{rel, bytes.size(), sha256Hex(bytes), kind, std::move(sources)};
+    AtomicFile file(root_ + "/" + rel, Durability::Later);
+    Poco::Crypto::DigestEngine engine("SHA256");
+    std::size_t size = 0;
+    fill([&](std::string_view part) {
+        file.append(part);
+        engine.update(part.data(), static_cast<unsigned>(part.size()));
+        size += part.size();
+    });
+    file.commit();
+    ManifestEntry e{rel, size, Poco::DigestEngine::digestToHex(engine.digest()), kind, std::move(sources)};
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.push_back(std::move(e));
     return rel;

@@ -1,6 +1,9 @@
 #pragma once
 
+#include "publish/json_writer.h"
+
 #include <cstddef>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -30,6 +33,12 @@ public:
     /// (folder may be empty). Returns the relative path. Throws OutputError.
     std::string write(const std::string& folder, const std::string& stem, const std::string& ext,
                       const std::string& bytes, const std::string& kind, std::vector<std::string> sources = {});
+
+    /// The same for a file too large to hold in memory (results.json): `fill` passes its bytes
+    /// to the sink in order, and they are written and hashed as they come.
+    std::string writeStreamed(const std::string& folder, const std::string& stem, const std::string& ext,
+                              const std::function<void(const ByteSink&)>& fill, const std::string& kind,
+                              std::vector<std::string> sources = {});
 
     /// Everything written so far, sorted by path.
     std::vector<ManifestEntry> entries() const;

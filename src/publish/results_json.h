@@ -1,13 +1,12 @@
 #pragma once
 
 #include "model/diagnostic.h"
+#include "publish/json_writer.h"
 #include "score/evaluation.h"
-
-#include <string>
 
 namespace jixiao::publish {
 
-/// The text of `results.json` (spec/results.md) for an evaluation: keys in English, values
+/// `results.json` (spec/results.md) for an evaluation: keys in English, values
 /// keeping the Chinese of the input, numbers as JSON numbers written from their exact decimal
 /// text (rounded by `score`, never passed through a double), projects and departments sorted by
 /// code, indicators in file order, pretty-printed with two-space indents and a final newline.
@@ -20,7 +19,8 @@ namespace jixiao::publish {
 /// the rule set's total ratios, 预算执行率 in national-2020, plus `indicator_total`),
 /// `indicator_grade` (same as `grade`) and `findings`, and in `diagnostics` the counts of
 /// notes and suppressed diagnostics plus `other`, the diagnostics not tied to a project.
-/// Personal data (contacts, project owners) is never written.
-std::string resultsJson(const score::Evaluation& evaluation, const model::Diagnostics& diagnostics);
+/// Personal data (contacts, project owners) is never written. The projects are built one at a
+/// time while the document is written, so `evaluation` and `diagnostics` must outlive it.
+JsonNode resultsJson(const score::Evaluation& evaluation, const model::Diagnostics& diagnostics);
 
 } // namespace jixiao::publish

@@ -49,7 +49,7 @@ TEST_CASE("results.json follows results.md", "[publish]") {
     auto d = sampleDataset();
     model::Diagnostics diags;
     auto ev = score::evaluate(d, national(), diags);
-    std::string text = publish::resultsJson(ev, diags);
+    std::string text = publish::toJson(publish::resultsJson(ev, diags));
     auto root = parse(text);
 
     CHECK(root->getValue<int>("year") == 2024);
@@ -163,7 +163,7 @@ TEST_CASE("results.json writes exact decimal text, sorted, byte for byte the sam
     std::reverse(d.projects.begin(), d.projects.end());  // evaluate sorts by code
     model::Diagnostics diags;
     auto ev = score::evaluate(d, national(), diags);
-    std::string text = publish::resultsJson(ev, diags);
+    std::string text = publish::toJson(publish::resultsJson(ev, diags));
     // Numbers come from decimal text: no 0.86199999999999999, no 8.6199999999999992.
     CHECK(text.find("\"rate\": 0.862,") != std::string::npos);
     CHECK(text.find("\"score\": 8.62,") != std::string::npos);
@@ -183,7 +183,7 @@ TEST_CASE("results.json writes exact decimal text, sorted, byte for byte the sam
 
     model::Diagnostics again;
     auto ev2 = score::evaluate(sampleDataset(), national(), again);
-    CHECK(publish::resultsJson(ev2, again) == text);
+    CHECK(publish::toJson(publish::resultsJson(ev2, again)) == text);
 }
 
 TEST_CASE("results.json under hubei and with unassigned diagnostics", "[publish]") {
@@ -191,7 +191,7 @@ TEST_CASE("results.json under hubei and with unassigned diagnostics", "[publish]
     model::Diagnostics diags;
     diags.warning({"单位.csv", "", 4, 2, "主管部门编码"}, "999", "第4行“主管部门编码”为空。");
     auto ev = score::evaluate(d, hubei(), diags);
-    auto root = parse(publish::resultsJson(ev, diags));
+    auto root = parse(publish::toJson(publish::resultsJson(ev, diags)));
     CHECK(root->getValue<std::string>("rule_set") == "hubei");
     auto p1 = root->getArray("projects")->getObject(0);
     CHECK(p1->getObject("budget")->getValue<int>("weight") == 20);
