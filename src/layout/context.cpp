@@ -30,15 +30,16 @@ std::string unitName(const model::Dataset& ds, const std::string& code) {
 }
 
 Value indicatorValue(const score::IndicatorResult& r) {
+    const model::Indicator& in = *r.row;
     Value v = Value::map();
-    v.set("level1", r.level1);
-    v.set("level2", r.level2);
-    v.set("level3", r.level3);
+    v.set("level1", in.level1);
+    v.set("level2", in.level2);
+    v.set("level3", in.level3);
     v.set("operator", score::operatorSymbol(r.op));
     v.set("qualitative", Value(r.qualitative));
-    v.set("target", score::quantityText(r.target, r.unitOfMeasure, r.percentScale, r.op, true));
-    v.set("actual", r.actual.empty() ? std::string() : score::quantityText(r.actual, r.unitOfMeasure, r.percentScale, r.op, false));
-    v.set("unit", r.unitOfMeasure);
+    v.set("target", score::quantityText(in.target, in.unitOfMeasure, r.percentScale, r.op, true));
+    v.set("actual", in.actual.empty() ? std::string() : score::quantityText(in.actual, in.unitOfMeasure, r.percentScale, r.op, false));
+    v.set("unit", in.unitOfMeasure);
     v.set("weight", Value(r.weight));
     v.set("weight_filled", Value(r.weightFilled));
     v.set("completion", num(r.completion));
@@ -46,10 +47,10 @@ Value indicatorValue(const score::IndicatorResult& r) {
     v.set("score", num(r.score));
     v.set("self_score", num(r.selfScore));
     v.set("band", r.band ? Value(*r.band) : Value());
-    v.set("reason", r.reason);
-    v.set("measures", r.measures);
-    std::string analysis = r.reason;
-    if (!r.measures.empty()) analysis += (analysis.empty() ? "" : "；") + r.measures;
+    v.set("reason", in.reason);
+    v.set("measures", in.measures);
+    std::string analysis = in.reason;
+    if (!in.measures.empty()) analysis += (analysis.empty() ? "" : "；") + in.measures;
     v.set("analysis", analysis);
     v.set("met", Value(r.completion ? *r.completion >= Decimal::fromInt(1) : (r.band && r.band == std::string("达成"))));
     return v;
@@ -62,7 +63,7 @@ Value findingsValue(const std::vector<score::Finding>& findings, const std::vect
         v.set("code", f.code);
         v.set("severity", score::severityName(f.severity));
         v.set("message", f.message);
-        v.set("indicator", f.indicator && *f.indicator < indicators.size() ? Value(indicators[*f.indicator].level3) : Value());
+        v.set("indicator", f.indicator && *f.indicator < indicators.size() ? Value(indicators[*f.indicator].row->level3) : Value());
         v.set("rectify", Value(f.severity == score::FindingSeverity::Rectify));
     }
     return list;

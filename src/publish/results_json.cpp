@@ -48,19 +48,20 @@ const char* statusName(score::IndicatorStatus s) {
 Node rowOf(const model::SourceRef& s) { return s.row > 0 ? Node::integer(s.row) : Node::null(); }
 
 Node indicator(const score::IndicatorResult& r, const score::Rounding& rounding) {
+    const model::Indicator& in = *r.row;
     Node n = Node::object();
-    n.set("level1", Node::string(r.level1));
-    n.set("level2", Node::string(r.level2));
-    n.set("level3", Node::string(r.level3));
+    n.set("level1", Node::string(in.level1));
+    n.set("level2", Node::string(in.level2));
+    n.set("level3", Node::string(in.level3));
     n.set("operator", Node::string(operatorName(r)));
     // Quantitative values are numbers (percent points for % indicators, as in the input);
     // text targets and actuals, and actuals that are not used as numbers, stay text.
-    if (!r.qualitative && r.target.value) n.set("target", Node::number(*r.target.value));
-    else n.set("target", textOrNull(r.target.text));
-    n.set("unit", Node::string(r.unitOfMeasure));
-    if (!r.qualitative && r.actual.value && r.status == score::IndicatorStatus::Scored)
-        n.set("actual", Node::number(*r.actual.value));
-    else n.set("actual", textOrNull(r.actual.text));
+    if (!r.qualitative && in.target.value) n.set("target", Node::number(*in.target.value));
+    else n.set("target", textOrNull(in.target.text));
+    n.set("unit", Node::string(in.unitOfMeasure));
+    if (!r.qualitative && in.actual.value && r.status == score::IndicatorStatus::Scored)
+        n.set("actual", Node::number(*in.actual.value));
+    else n.set("actual", textOrNull(in.actual.text));
     n.set("weight", Node::number(r.weight.rounded(rounding.indicator)));
     n.set("completion", number(r.completion));
     n.set("variance", number(r.variance));
@@ -70,9 +71,9 @@ Node indicator(const score::IndicatorResult& r, const score::Rounding& rounding)
     n.set("declared_weight", number(r.declaredWeight));
     n.set("weight_filled", Node::flag(r.weightFilled));
     n.set("status", Node::string(statusName(r.status)));
-    n.set("reason", Node::string(r.reason));
-    n.set("measures", Node::string(r.measures));
-    n.set("row", rowOf(r.source));
+    n.set("reason", Node::string(in.reason));
+    n.set("measures", Node::string(in.measures));
+    n.set("row", rowOf(in.source));
     return n;
 }
 

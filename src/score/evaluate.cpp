@@ -130,7 +130,7 @@ public:
             w.result.weight = scaled_ ? mulDivRound(w.declaredScale, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces)
                                       : w.declaredScale;
             if (w.result.status != IndicatorStatus::Error) evaluateRow(w, i);
-            out.rows.push_back(w.result);
+            out.rows.push_back(std::move(w.result));
         }
         if (!partial_ && !report_.errors()) weightChecks(work, out);
         for (auto& w : work)
@@ -160,17 +160,9 @@ private:
     Row prepare(const Indicator& ind) {
         Row w;
         IndicatorResult& r = w.result;
-        r.level1 = ind.level1;
-        r.level2 = ind.level2;
-        r.level3 = ind.level3;
+        r.row = &ind;
         r.op = ind.op;
         r.percentScale = ind.percentScale();
-        r.target = ind.target;
-        r.actual = ind.actual;
-        r.unitOfMeasure = ind.unitOfMeasure;
-        r.reason = ind.reason;
-        r.measures = ind.measures;
-        r.source = ind.source;
         r.declaredWeight = ind.weight;
         r.selfScore = ind.selfScore;
         // A 定性 indicator, or one whose target is words only (the national form leaves the
@@ -217,7 +209,7 @@ private:
 
     void fail(IndicatorResult& r, const std::string& header, const std::string& value, std::string message,
               std::string hint = {}) {
-        report_.error(r.source, header, value, std::move(message), std::move(hint));
+        report_.error(r.row->source, header, value, std::move(message), std::move(hint));
         r.status = IndicatorStatus::Error;
         r.score.reset();
     }
@@ -232,11 +224,11 @@ private:
             // Rows of an unknown level already carry an error; the others need a default.
             if (w.result.declaredWeight || w.result.status == IndicatorStatus::Error) continue;
             if (kind_ == TableKind::Department) {
-                fail(w.result, "分值", "", cell(w.result.source, "分值") + "为空，部门整体绩效指标须填写分值。",
+                fail(w.result, "分值", "", cell(w.result.row->source, "分值") + "为空，部门整体绩效指标须填写分值。",
                      "请填写该指标的分值。");
             } else if (!w.level->weight) {
                 fail(w.result, "分值", "",
-                     cell(w.result.source, "分值") + "为空，评分规则" + quoteZh(rules_.name) + "没有一级指标" +
+                     cell(w.result.row->source, "分值") + "为空，评分规则" + quoteZh(rules_.name) + "没有一级指标" +
                          quoteZh(w.level->name) + "的默认分值，无法补齐。",
                      "请填写该指标的分值。");
             }
@@ -255,7 +247,7 @@ private:
             if (missing.empty()) continue;
             const Decimal n = Decimal::fromInt(static_cast<std::int64_t>(missing.size()));
             Decimal remaining = *level->weight - given;
-            const SourceRef& at = missing.front()->result.source;
+            const SourceRef& at = missing.front()->result.row->source;
             if (remaining <= kZero) {
                 for (Row* w : missing) w->result.weightFilled = true;
                 report_.warning(at, "分值", "",
@@ -295,11 +287,11 @@ private:
         const IndicatorResult& r = w.result;
         const int ratePlaces = rules_.rounding.rate;
         std::map<std::string, std::string> v;
-        v["indicator"] = r.level3;
-        v["target"] = r.qualitative ? r.target.text
-                                    : quantityText(r.target, r.unitOfMeasure, r.percentScale, r.op, true);
-        v["actual"] = r.qualitative ? r.actual.text
-                                    : quantityText(r.actual, r.unitOfMeasure, r.percentScale, r.op, false);
+        v["indicator"] = r.row->level3;
+        v["target"] = r.qualitative ? r.row->target.text
+                                    : quantityText(r.row->target, r.row->unitOfMeasure, r.percentScale, r.op, true);
+        v["actual"] = r.qualitative ? r.row->actual.text
+                                    : quantityText(r.row->actual, r.row->unitOfMeasure, r.percentScale, r.op, false);
         v["completion"] = r.completion ? percentText(*r.completion, ratePlaces) : "—";
         v["variance"] = r.variance ? percentText(*r.variance, ratePlaces) : "—";
         v["band"] = r.band.value_or("");
@@ -316,7 +308,7 @@ private:
         f.severity = rules_.severityOf(code);
         f.indicator = index;
         f.message = expandTemplate(rules_.message(code, key), values);
-        f.source = w.result.source;
+        f.source = w.result.row->source;
         w.findings.push_back(std::move(f));
     }
 
@@ -326,40 +318,40 @@ private:
         std::optional<Decimal> self = r.selfScore;
         if (self && scaled_) self = mulDivRound(*self, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces);
         try {
-            if (r.actual.empty()) {
+            if (r.row->actual.empty()) {
                 r.status = IndicatorStatus::Missing;
                 r.score = kZero.rounded(places);
                 add(w, index, "actual_missing", "message", rowValues(w));
             } else if (r.qualitative) {
-                const Band* band = rules_.matchBand(r.actual.text);
+                const Band* band = rules_.matchBand(r.row->actual.text);
                 if (band) {
                     QualitativeOutcome q = scoreQualitative(*band, r.weight, self, rules_);
                     r.band = band->name;
                     r.score = q.score;
                     r.selfScoreOutsideBand = q.selfOutside;
                     w.met = band == &rules_.bands.front();
-                } else if (looksLikeTarget(r.actual.text) ||
-                           (!r.target.empty() && normalizeWord(r.actual.text) == normalizeWord(r.target.text))) {
+                } else if (looksLikeTarget(r.row->actual.text) ||
+                           (!r.row->target.empty() && normalizeWord(r.row->actual.text) == normalizeWord(r.row->target.text))) {
                     repeatsTarget(w, index);
                 } else {
                     std::vector<std::string> lists;
                     for (const auto& b : rules_.bands) lists.push_back(b.name + "档：" + joinNames(b.words));
-                    fail(r, "实际完成值", r.actual.text,
-                         cell(r.source, "实际完成值") + "应为定性指标的评价用语，实际为" + quoteZh(r.actual.text) +
+                    fail(r, "实际完成值", r.row->actual.text,
+                         cell(r.row->source, "实际完成值") + "应为定性指标的评价用语，实际为" + quoteZh(r.row->actual.text) +
                              "，不在评分规则" + quoteZh(rules_.name) + "的词表中。可用的词：" + joinNames(lists, "；") + "。",
                          "请改为上述词语之一，或在评分规则的qualitative.<档次>.words中增加该词。");
                     return;
                 }
-            } else if (looksLikeTarget(r.actual.text)) {
+            } else if (looksLikeTarget(r.row->actual.text)) {
                 repeatsTarget(w, index);
-            } else if (!r.actual.value) {
-                fail(r, "实际完成值", r.actual.text,
-                     cell(r.source, "实际完成值") + "应为数字，实际为" + quoteZh(r.actual.text) + "。",
+            } else if (!r.row->actual.value) {
+                fail(r, "实际完成值", r.row->actual.text,
+                     cell(r.row->source, "实际完成值") + "应为数字，实际为" + quoteZh(r.row->actual.text) + "。",
                      "定量指标（指标性质为" + quoteZh(operatorSymbol(r.op)) +
                          "）的实际完成值须填写数值；如为定性指标，请将指标性质填为“定性”。");
                 return;
             } else {
-                QuantitativeOutcome q = scoreQuantitative(r.op, *r.target.value, *r.actual.value, r.weight, rules_);
+                QuantitativeOutcome q = scoreQuantitative(r.op, *r.row->target.value, *r.row->actual.value, r.weight, rules_);
                 r.completion = q.completion;
                 r.variance = q.variance;
                 r.score = q.score;
@@ -367,7 +359,7 @@ private:
                 w.overAchieved = q.overAchieved;
             }
         } catch (const std::overflow_error&) {
-            fail(r, "实际完成值", r.actual.text, cell(r.source, "实际完成值") + "或年度指标值的数值过大，无法计算完成率。");
+            fail(r, "实际完成值", r.row->actual.text, cell(r.row->source, "实际完成值") + "或年度指标值的数值过大，无法计算完成率。");
             return;
         }
         rowFindings(w, index, self);
@@ -377,7 +369,7 @@ private:
         w.result.status = IndicatorStatus::RepeatsTarget;
         w.result.score = kZero.rounded(rules_.rounding.indicator);
         auto v = rowValues(w);
-        v["actual"] = w.result.actual.text;
+        v["actual"] = w.result.row->actual.text;
         add(w, index, "actual_repeats_target", "message", v);
     }
 
@@ -385,7 +377,7 @@ private:
         const IndicatorResult& r = w.result;
         const int places = rules_.rounding.indicator;
         auto values = rowValues(w);
-        const bool reasonGiven = !normalizeWord(r.reason).empty();
+        const bool reasonGiven = !normalizeWord(r.row->reason).empty();
         if (r.status == IndicatorStatus::Scored) {
             if (!w.met && !reasonGiven)
                 add(w, index, "unmet_no_reason", r.qualitative ? "message_qualitative" : "message", values);
@@ -405,7 +397,7 @@ private:
                                             {{"indicator_total", rules_.indicatorTotal.toString()},
                                              {"scaled", scaledSelf->toFixed(places)}});
         }
-        v["item"] = quoteZh(r.level3);
+        v["item"] = quoteZh(r.row->level3);
         // The specific findings come first; the difference itself is listed as well, since
         // scoring.md asks for every own score that differs, "listed with both numbers".
         if (self > w.declaredScale) add(w, index, "score_above_weight", "message", v);
@@ -435,7 +427,7 @@ private:
     /// set's defaults are only a warning (财预〔2020〕10号 lets units adjust them).
     void weightChecks(const std::vector<Row>& work, TableOutcome& out) {
         const Decimal sum = out.declaredSum;
-        const SourceRef& at = work.empty() ? ownerSource_ : work.front().result.source;
+        const SourceRef& at = work.empty() ? ownerSource_ : work.front().result.row->source;
         std::map<std::string, std::string> v;
         std::string key;
         bool bad = false;
@@ -479,7 +471,7 @@ private:
             for (const auto& w : work) {
                 if (w.level != &level) continue;
                 levelSum += w.declaredScale;
-                if (!first) first = &w.result.source;
+                if (!first) first = &w.result.row->source;
             }
             // levelSum / basis against default / defaults, cross-multiplied to stay exact.
             if (levelSum * defaults == *level.weight * basis) continue;

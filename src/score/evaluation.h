@@ -31,20 +31,14 @@ enum class IndicatorStatus {
     Error,          ///< an error diagnostic was raised; no score
 };
 
-/// One 三级指标 with what was computed for it. Copies the source fields that documents show.
+/// One 三级指标 with what was computed for it.
 struct IndicatorResult {
-    std::string level1;
-    std::string level2;
-    std::string level3;
+    /// The row as read: names, target, actual, texts and source. Points into the dataset, which
+    /// outlives its evaluation (copies of 300,000 rows doubled a run's memory).
+    const model::Indicator* row = nullptr;
     model::Operator op = model::Operator::Ge;  ///< as declared
     bool qualitative = false;    ///< scored by band (定性, or a target that is text only)
     bool percentScale = false;   ///< target and actual are in percent points
-    model::Quantity target;
-    model::Quantity actual;
-    std::string unitOfMeasure;
-    std::string reason;
-    std::string measures;
-    model::SourceRef source;
 
     std::optional<model::Decimal> declaredWeight;  ///< 分值 as in the file
     model::Decimal weight;       ///< points used: declared or filled, then rescaled (exact)

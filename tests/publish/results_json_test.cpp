@@ -182,7 +182,8 @@ TEST_CASE("results.json writes exact decimal text, sorted, byte for byte the sam
     CHECK(text.back() == '\n');
 
     model::Diagnostics again;
-    auto ev2 = score::evaluate(sampleDataset(), national(), again);
+    const model::Dataset d2 = sampleDataset();
+    auto ev2 = score::evaluate(d2, national(), again);
     CHECK(publish::toJson(publish::resultsJson(ev2, again)) == text);
 }
 
