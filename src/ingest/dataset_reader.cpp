@@ -323,16 +323,19 @@ private:
         return lt;
     }
 
+    /// Calls `fn` for each data row, then releases the row's cells, so that a big table and
+    /// the records made from it are not both whole in memory. Total rows are kept for `onTotal`.
     template <class Fn>
     void eachRow(LoadedTable& lt, Fn&& fn, std::optional<std::function<void(const Row&)>> onTotal = {}) {
         for (size_t i = lt.map.headerIndex + 1; i < lt.table.rows.size(); ++i) {
-            const Row& row = lt.table.rows[i];
+            Row& row = lt.table.rows[i];
             if (isTotalRow(row)) {
                 if (onTotal) (*onTotal)(row);
                 continue;
             }
             RowReader r(lt.table, lt.map, row, diags_, settings_.config.moneyInYuan, lt.columns);
             fn(r);
+            std::vector<Cell>().swap(row.cells);
         }
     }
 
@@ -645,7 +648,7 @@ Table readTableFile(const std::string& path, const std::string& sheet, const Rea
     if (bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0) return readXlsx(bytes, name, sheet, limits);
     if (bytes.size() >= 8 && bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0)
         throw ReadError(name + "：这是旧版 Excel（.xls）或加密的工作簿，无法读取。请在 Excel 中另存为 .xlsx 或 CSV。");
-    return readCsv(bytes, name, limits);
+    return readCsv(std::move(bytes), name, limits);
 }
 
 model::Dataset readDataset(const std::string& folder, Diagnostics& diags, const ReadLimits& limits) {
