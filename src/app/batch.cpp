@@ -143,8 +143,8 @@ void renderProject(const Job& job, const score::ProjectResult& p) {
     }
 }
 
-/// The summary workbook, with the rectifications past their deadline (any year).
-void writeSummary(const Job& job, const publish::HistoryStore& store, const layout::FormTemplate& form) {
+/// What the summary workbook shows, with the rectifications past their deadline (any year).
+layout::Value summaryData(const Job& job, const publish::HistoryStore& store) {
     layout::Value summary = layout::summaryContext(job.scored.evaluation, job.scored.dataset, job.facts);
     layout::Value& overdue = summary.set("overdue", layout::Value::list());
     for (const auto& item : store.overdue(job.facts.today)) {
@@ -157,10 +157,22 @@ void writeSummary(const Job& job, const publish::HistoryStore& store, const layo
         o.set("deadline", item.deadline);
         o.set("status", publish::rectificationStatusLabel(item.status));
     }
+    return summary;
+}
+
+/// The summary workbook. Its data (every project, again per department) is released once the
+/// workbook is built, before the workbook is rendered.
+void writeSummary(const Job& job, const publish::HistoryStore& store, const layout::FormTemplate& form) {
+    std::string stem;
+    layout::Workbook book;
+    {
+        const layout::Value summary = summaryData(job, store);
+        stem = form.fileStem(summary);
+        book = form.buildWorkbook(summary, job.created);
+    }
     render::XlsxOptions xo;
     xo.tempDir = job.outputDir;
-    job.tree.write({}, form.fileStem(summary), ".xlsx", render::renderXlsx(form.buildWorkbook(summary, job.created), xo),
-                   "绩效自评汇总表");
+    job.tree.write({}, stem, ".xlsx", render::renderXlsx(book, xo), "绩效自评汇总表");
 }
 
 void renderDepartment(const Job& job, const score::DepartmentResult& d) {
