@@ -4,57 +4,90 @@
 
 namespace jixiao::layout {
 
-Value::Value(bool b) : kind_(Kind::Bool), bool_(b) {}
-Value::Value(model::Decimal d) : kind_(Kind::Number), number_(d) {}
-Value::Value(std::string s) : kind_(Kind::Text), text_(std::move(s)) {}
-Value::Value(const char* s) : kind_(Kind::Text), text_(s) {}
+Value::Value(bool b) : data_(b) {}
+Value::Value(model::Decimal d) : data_(d) {}
+Value::Value(std::string s) : data_(std::move(s)) {}
+Value::Value(const char* s) : data_(std::string(s)) {}
 
 Value Value::list() {
     Value v;
-    v.kind_ = Kind::List;
+    v.data_ = std::vector<Value>();
     return v;
 }
 
 Value Value::map() {
     Value v;
-    v.kind_ = Kind::Map;
+    v.data_ = std::map<std::string, Value>();
     return v;
 }
 
+bool Value::asBool() const {
+    const bool* b = std::get_if<bool>(&data_);
+    return b && *b;
+}
+
+const model::Decimal& Value::asNumber() const {
+    static const model::Decimal zero;
+    const model::Decimal* d = std::get_if<model::Decimal>(&data_);
+    return d ? *d : zero;
+}
+
+const std::string& Value::asText() const {
+    static const std::string empty;
+    const std::string* t = std::get_if<std::string>(&data_);
+    return t ? *t : empty;
+}
+
+const std::vector<Value>& Value::items() const {
+    static const std::vector<Value> empty;
+    const std::vector<Value>* l = std::get_if<std::vector<Value>>(&data_);
+    return l ? *l : empty;
+}
+
+const std::map<std::string, Value>& Value::fields() const {
+    static const std::map<std::string, Value> empty;
+    const std::map<std::string, Value>* m = std::get_if<std::map<std::string, Value>>(&data_);
+    return m ? *m : empty;
+}
+
 Value& Value::push(Value v) {
-    list_.push_back(std::move(v));
-    return list_.back();
+    if (kind() != Kind::List) data_ = std::vector<Value>();
+    auto& list = std::get<std::vector<Value>>(data_);
+    list.push_back(std::move(v));
+    return list.back();
 }
 
 Value& Value::set(const std::string& key, Value v) {
-    Value& slot = map_[key];
+    if (kind() != Kind::Map) data_ = std::map<std::string, Value>();
+    Value& slot = std::get<std::map<std::string, Value>>(data_)[key];
     slot = std::move(v);
     return slot;
 }
 
 const Value* Value::get(const std::string& key) const {
-    if (kind_ != Kind::Map) return nullptr;
-    auto it = map_.find(key);
-    return it == map_.end() ? nullptr : &it->second;
+    const auto* m = std::get_if<std::map<std::string, Value>>(&data_);
+    if (!m) return nullptr;
+    auto it = m->find(key);
+    return it == m->end() ? nullptr : &it->second;
 }
 
 bool Value::truthy() const {
-    switch (kind_) {
+    switch (kind()) {
     case Kind::Null: return false;
-    case Kind::Bool: return bool_;
-    case Kind::Number: return !number_.isZero();
-    case Kind::Text: return !text_.empty();
-    case Kind::List: return !list_.empty();
-    case Kind::Map: return !map_.empty();
+    case Kind::Bool: return asBool();
+    case Kind::Number: return !asNumber().isZero();
+    case Kind::Text: return !asText().empty();
+    case Kind::List: return !items().empty();
+    case Kind::Map: return !fields().empty();
     }
     return false;
 }
 
 std::string Value::toText() const {
-    switch (kind_) {
-    case Kind::Bool: return bool_ ? "是" : "否";
-    case Kind::Number: return number_.toString();
-    case Kind::Text: return text_;
+    switch (kind()) {
+    case Kind::Bool: return asBool() ? "是" : "否";
+    case Kind::Number: return asNumber().toString();
+    case Kind::Text: return asText();
     default: return {};
     }
 }

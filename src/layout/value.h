@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace jixiao::layout {
@@ -23,13 +24,14 @@ public:
     static Value list();
     static Value map();
 
-    Kind kind() const { return kind_; }
-    bool isNull() const { return kind_ == Kind::Null; }
-    bool asBool() const { return bool_; }
-    const model::Decimal& asNumber() const { return number_; }
-    const std::string& asText() const { return text_; }
-    const std::vector<Value>& items() const { return list_; }
-    const std::map<std::string, Value>& fields() const { return map_; }
+    Kind kind() const { return Kind(data_.index()); }
+    bool isNull() const { return kind() == Kind::Null; }
+    /// The scalar, list or map this holds; false, zero, empty for a value of another kind.
+    bool asBool() const;
+    const model::Decimal& asNumber() const;
+    const std::string& asText() const;
+    const std::vector<Value>& items() const;
+    const std::map<std::string, Value>& fields() const;
 
     /// Appends to a list.
     Value& push(Value v);
@@ -44,12 +46,9 @@ public:
     std::string toText() const;
 
 private:
-    Kind kind_ = Kind::Null;
-    bool bool_ = false;
-    model::Decimal number_;
-    std::string text_;
-    std::vector<Value> list_;
-    std::map<std::string, Value> map_;
+    /// One alternative per Kind, in its order. A summary holds hundreds of thousands of
+    /// values: one member per kind made each node more than twice as large.
+    std::variant<std::monostate, bool, model::Decimal, std::string, std::vector<Value>, std::map<std::string, Value>> data_;
 };
 
 } // namespace jixiao::layout
