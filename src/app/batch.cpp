@@ -108,8 +108,8 @@ std::string smallScratchDir(const std::string& outputDir) {
 }
 
 std::string source(const model::SourceRef& s) {
-    std::string out = s.file + "[";
-    if (!s.sheet.empty()) out += s.sheet + "!";
+    std::string out = s.file() + "[";
+    if (!s.sheet().empty()) out += s.sheet() + "!";
     return out + std::to_string(s.row) + "]";
 }
 
@@ -200,7 +200,7 @@ FigureSource figuresFromStore(const publish::HistoryStore& store) {
             if (hasLast) continue;
             auto stored = store.lastYearFigures(f.unitCode, year);
             if (stored.empty()) continue;
-            model::DepartmentFigures last{f.unitCode, year - 1, {}, {"历史库", {}, 0, {}}};
+            model::DepartmentFigures last{f.unitCode, year - 1, {}, model::SourceRef::inFile("历史库", 0)};
             for (const auto& [name, text] : stored)
                 if (auto d = model::Decimal::parse(text)) last.figures[name] = *d;
             added.push_back(std::move(last));

@@ -159,8 +159,8 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
 class RowReader {
 public:
     RowReader(const Table& table, const HeaderMap& map, const Row& row, Diagnostics& diags, bool yuan,
-              std::shared_ptr<const std::map<std::string, int>> columns = {})
-        : table_(table), map_(map), row_(row), diags_(diags), yuan_(yuan), columns_(std::move(columns)) {}
+              std::shared_ptr<const model::SourceTable> source = {})
+        : table_(table), map_(map), row_(row), diags_(diags), yuan_(yuan), source_(std::move(source)) {}
 
     std::string project;  ///< project the row belongs to, stamped on its diagnostics
 
@@ -178,7 +178,7 @@ public:
         auto c = map_.column(field);
         return {table_.file, table_.sheet, row_.row, c ? *c : -1, c ? map_.headerAt(*c) : field};
     }
-    model::SourceRef source() const { return {table_.file, table_.sheet, row_.row, columns_}; }
+    model::SourceRef source() const { return {source_, row_.row}; }
 
     void error(const std::string& field, const std::string& value, const std::string& message,
                const std::string& hint = {}) {
@@ -233,7 +233,7 @@ private:
     const Row& row_;
     Diagnostics& diags_;
     bool yuan_;
-    std::shared_ptr<const std::map<std::string, int>> columns_;
+    std::shared_ptr<const model::SourceTable> source_;
 };
 
 /// "合计"/"总计" in the row's first non-empty cell marks the trailing total row.
@@ -250,7 +250,7 @@ bool isTotalRow(const Row& row) {
 struct LoadedTable {
     Table table;
     HeaderMap map;
-    std::shared_ptr<const std::map<std::string, int>> columns;  ///< map.columns, shared by the rows' SourceRefs
+    std::shared_ptr<const model::SourceTable> source;  ///< file, sheet and map.columns, shared by the rows' SourceRefs
     bool present = false;
 };
 
@@ -316,7 +316,7 @@ private:
             return lt;
         }
         lt.map = mapHeaders(lt.table, section, settings_.columns, diags_);
-        lt.columns = std::make_shared<const std::map<std::string, int>>(lt.map.columns);
+        lt.source = std::make_shared<const model::SourceTable>(model::SourceTable{lt.table.file, lt.table.sheet, lt.map.columns});
         lt.present = lt.map.headerIndex >= 0;
         for (const auto& field : fieldsOf(section))
             if (field.required && !lt.map.column(field.header)) lt.present = false;  // reported by mapHeaders
@@ -333,7 +333,7 @@ private:
                 if (onTotal) (*onTotal)(row);
                 continue;
             }
-            RowReader r(lt.table, lt.map, row, diags_, settings_.config.moneyInYuan, lt.columns);
+            RowReader r(lt.table, lt.map, row, diags_, settings_.config.moneyInYuan, lt.source);
             fn(r);
             std::vector<Cell>().swap(row.cells);
         }

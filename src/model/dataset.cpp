@@ -4,10 +4,24 @@
 
 namespace jixiao::model {
 
+SourceRef SourceRef::inFile(std::string file, int row) {
+    return {std::make_shared<const SourceTable>(SourceTable{std::move(file), {}, {}}), row};
+}
+
+const std::string& SourceRef::file() const {
+    static const std::string none;
+    return table ? table->file : none;
+}
+
+const std::string& SourceRef::sheet() const {
+    static const std::string none;
+    return table ? table->sheet : none;
+}
+
 int SourceRef::column(const std::string& header) const {
-    if (!columns) return -1;
-    auto it = columns->find(header);
-    return it == columns->end() ? -1 : it->second;
+    if (!table) return -1;
+    auto it = table->columns.find(header);
+    return it == table->columns.end() ? -1 : it->second;
 }
 
 bool Indicator::percentScale() const {

@@ -11,14 +11,27 @@
 
 namespace jixiao::model {
 
-/// A row's origin, kept so that documents and the manifest can cite their source rows.
-struct SourceRef {
+/// The table rows are read from, shared by the SourceRefs of all its rows.
+struct SourceTable {
     std::string file;
     std::string sheet;
+    /// Canonical header → column index, so that a later stage can point at the cell
+    /// (绩效指标.xlsx[Sheet1!J34]) and not just the row.
+    std::map<std::string, int> columns;
+};
+
+/// A row's origin, kept so that documents and the manifest can cite their source rows.
+struct SourceRef {
+    /// Shared: a copy of the file and sheet names per row was a sixth of a row's memory.
+    std::shared_ptr<const SourceTable> table;
     int row = 0;
-    /// Canonical header → column index of the row's table, shared by all its rows, so that a
-    /// later stage can point at the cell (绩效指标.xlsx[Sheet1!J34]) and not just the row.
-    std::shared_ptr<const std::map<std::string, int>> columns;
+
+    /// A row of a file without columns to point at (e.g. the history store's figures).
+    static SourceRef inFile(std::string file, int row);
+    /// The file's display name; empty when the row has no source.
+    const std::string& file() const;
+    /// The sheet's name; empty for CSV.
+    const std::string& sheet() const;
     /// Column of a canonical header in the row's table, or −1.
     int column(const std::string& header) const;
 };

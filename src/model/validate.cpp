@@ -6,7 +6,7 @@ namespace jixiao::model {
 
 namespace {
 Position at(const SourceRef& ref, int column = -1, std::string header = {}) {
-    return {ref.file, ref.sheet, ref.row, column, std::move(header)};
+    return {ref.file(), ref.sheet(), ref.row, column, std::move(header)};
 }
 std::string q(const std::string& s) { return "“" + s + "”"; }
 } // namespace

@@ -65,7 +65,7 @@ private:
              std::string message, std::string hint) {
         Diagnostic d;
         d.severity = severity;
-        d.at = {at.file, at.sheet, at.row, at.column(header), header};
+        d.at = {at.file(), at.sheet(), at.row, at.column(header), header};
         d.value = value;
         d.message = std::move(message);
         d.hint = std::move(hint);

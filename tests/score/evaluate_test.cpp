@@ -70,7 +70,7 @@ TEST_CASE("execution_low: the scoring.md budget example", "[score]") {
     CHECK(p.findings[0].message == "执行率86.20%，低于90%，未说明原因");
     CHECK(p.findings[0].severity == score::FindingSeverity::Explain);
     CHECK_FALSE(p.findings[0].indicator);
-    CHECK(p.findings[0].source.file == "预算执行.csv");
+    CHECK(p.findings[0].source.file() == "预算执行.csv");
 
     project.funds[0].reason = "部分设备采购延至次年";
     CHECK(one(project).findings.empty());

@@ -58,7 +58,7 @@ inline model::Indicator indicator(const std::string& level1, const std::string& 
     ind.actual = std::move(actual);
     ind.unitOfMeasure = unit;
     if (weight) ind.weight = dec(weight);
-    ind.source = {"绩效指标.csv", "", row, {}};
+    ind.source = model::SourceRef::inFile("绩效指标.csv", row);
     return ind;
 }
 
@@ -69,7 +69,7 @@ inline model::FundingRow fundTotal(const char* initial, const char* adjusted, co
     if (initial) f.initial = dec(initial);
     f.adjusted = dec(adjusted);
     f.executed = dec(executed);
-    f.source = {"预算执行.csv", "", row, {}};
+    f.source = model::SourceRef::inFile("预算执行.csv", row);
     return f;
 }
 
@@ -81,7 +81,7 @@ inline model::Project fullProject(const std::string& code, const std::string& un
     p.code = code;
     p.name = "项目" + code;
     p.unitCode = unit;
-    p.source = {"项目.csv", "", 2, {}};
+    p.source = model::SourceRef::inFile("项目.csv", 2);
     p.funds.push_back(fundTotal("100", "100", "100"));
     p.indicators.push_back(indicator("产出指标", "培训人次", Operator::Ge, num("735"), num("735"), "25", "人次", 2));
     p.indicators.push_back(indicator("产出指标", "验收合格率", Operator::Ge, num("95"), num("98"), "25", "%", 3));
