@@ -774,6 +774,7 @@ private:
         case RowSpec::Kind::Cells: {
             TableRow row;
             row.minHeightMm = r.minHeight;
+            row.cells.reserve(r.cells.size());
             for (const auto& c : r.cells) row.cells.push_back(cell(c));
             out.push_back(std::move(row));
             break;
