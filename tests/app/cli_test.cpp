@@ -253,8 +253,7 @@ TEST_CASE("a project's documents do not change when another project's data does"
     // Fonts are subset per document, starting with the characters of each form's fixed text
     // (the glyph prefix), never with another project's: so unchanged projects keep their
     // checksums when a colleague's project is corrected and the batch is run again.
-    auto dataset = [](const std::string& otherName, const std::string& otherIndicator) {
-        TinyDataset d;
+    auto fill = [](const TinyDataset& d, const std::string& otherName, const std::string& otherIndicator) {
         write(d.path() + "/项目.csv", "项目编码,项目名称,单位编码,是否涉密\nP001,培训项目,101,否\nP002," + otherName + ",101,否\n");
         write(d.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,43.2,37.24\nP002,10,12,11.5\n");
         write(d.path() + "/绩效指标.csv",
@@ -263,10 +262,10 @@ TEST_CASE("a project's documents do not change when another project's data does"
               "P001,效益指标,社会效益指标,技能提升,定性,明显提升,,30,达成\n"
               "P001,满意度指标,服务对象满意度指标,学员满意度,≥,90,%,10,95%\n"
               "P002,产出指标,数量指标," + otherIndicator + ",≥,12,个,90,12\n");
-        return d;
     };
-    const TinyDataset before = dataset("乡村道路养护", "养护里程");
-    const TinyDataset after = dataset("河湖清淤整治工程", "清淤河道数量");
+    const TinyDataset before, after;
+    fill(before, "乡村道路养护", "养护里程");
+    fill(after, "河湖清淤整治工程", "清淤河道数量");
     Poco::TemporaryFile a, b;
     REQUIRE(jixiao("run " + before.path() + " -o " + a.path() + " --date 2025-03-05 --documents table-pdf,report").code == 0);
     REQUIRE(jixiao("run " + after.path() + " -o " + b.path() + " --date 2025-03-05 --documents table-pdf,report").code == 0);
