@@ -74,14 +74,15 @@ struct PdfForms {
 };
 
 /// `base` with the glyph prefix of the form's document for an empty record (`blank`). The
-/// prefix only saves work, so a template that cannot be built without data goes without;
-/// its real documents report their own errors.
+/// prefix only saves work, so a form whose blank document fails goes without: its real
+/// documents report their own errors, per project, as they would without a prefix.
 render::PdfOptions withPrefix(const render::PdfOptions& base, const std::function<layout::Document()>& blank) {
     render::PdfOptions options = base;
     try {
         options.prefix = render::prepareGlyphPrefix(blank(), base);
     } catch (const layout::TemplateError&) {
     } catch (const layout::LayoutError&) {
+    } catch (const render::RenderError&) {
     }
     return options;
 }
