@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <stdexcept>
 #include <string>
 #include <unistd.h>
 
@@ -66,4 +67,28 @@ TEST_CASE("writing to disk reports the folder it could not flush", "[publish]") 
     } catch (const publish::OutputError& e) {
         CHECK(std::string(e.what()).find(missing) != std::string::npos);
     }
+}
+
+TEST_CASE("a file streamed part by part is written and listed like one written whole", "[publish]") {
+    TempDir dir;
+    publish::OutputTree tree(dir.path.string());
+    auto fill = [](const publish::ByteSink& sink) {
+        sink("ab");
+        sink("");
+        sink("cd");
+    };
+    CHECK(tree.writeStreamed("", "streamed", ".txt", fill, "测试") == "streamed.txt");
+    CHECK(slurp(dir.path / "streamed.txt") == "abcd");
+    const auto entries = tree.entries();
+    REQUIRE(entries.size() == 1);
+    CHECK(entries[0].bytes == 4);
+    CHECK(entries[0].sha256 == publish::sha256Hex("abcd"));
+
+    // A fill that fails leaves neither the file nor a temporary behind.
+    auto failing = [](const publish::ByteSink& sink) {
+        sink("ab");
+        throw std::runtime_error("stop");
+    };
+    CHECK_THROWS_WITH(tree.writeStreamed("", "failed", ".txt", failing, "测试"), "stop");
+    for (const auto& entry : fs::directory_iterator(dir.path)) CHECK(entry.path().filename() == "streamed.txt");
 }

@@ -204,3 +204,26 @@ TEST_CASE("results.json under hubei and with unassigned diagnostics", "[publish]
     CHECK(other->getObject(0)->getValue<std::string>("column") == "C");
     CHECK(other->getObject(0)->getValue<std::string>("text") == "单位.csv[C4] 警告：第4行“主管部门编码”为空。");
 }
+
+TEST_CASE("a generated array is written like the array of its items, in parts or whole", "[publish]") {
+    using publish::JsonNode;
+    auto item = [](std::size_t i) {
+        JsonNode x = JsonNode::object();
+        x.set("i", JsonNode::integer(static_cast<long long>(i)));
+        return x;
+    };
+    JsonNode whole = JsonNode::object();
+    JsonNode items = JsonNode::array();
+    for (std::size_t i = 0; i < 3; ++i) items.push(item(i));
+    whole.set("items", std::move(items));
+    JsonNode generated = JsonNode::object();
+    generated.set("items", JsonNode::generated(3, item));
+
+    const std::string text = publish::toJson(whole);
+    CHECK(text == "{\n  \"items\": [\n    {\n      \"i\": 0\n    },\n    {\n      \"i\": 1\n    },\n    {\n      \"i\": 2\n    }\n  ]\n}\n");
+    CHECK(publish::toJson(generated) == text);
+    std::string parts;
+    publish::writeJson(generated, [&parts](std::string_view part) { parts += part; });
+    CHECK(parts == text);
+    CHECK(publish::toJson(JsonNode::generated(0, item)) == "[]\n");
+}
