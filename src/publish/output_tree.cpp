@@ -4,17 +4,41 @@
 #include "publish/json_writer.h"
 
 #include <Poco/Crypto/DigestEngine.h>
+#include <Poco/Crypto/OpenSSLInitializer.h>
 
 #include <algorithm>
 
 namespace jixiao::publish {
 
+namespace {
+
+// Poco::Crypto counts the objects that use OpenSSL (every DigestEngine is one) and tears
+// OpenSSL's locks down whenever the count falls to zero; engines made and dropped on
+// several worker threads then race that set-up against the tear-down (a crash in
+// OpenSSLInitializer::uninitialize under --jobs 3). One user kept for the whole process,
+// made before the first engine, keeps the count above zero.
+struct OpenSSLKept {
+    OpenSSLKept() { static const Poco::Crypto::OpenSSLInitializer process; }
+};
+
+// SHA-256 by OpenSSL through Poco::Crypto: about ten times faster than Poco::SHA2Engine,
+// which took a tenth of a whole batch's CPU time in a callgrind profile.
+class Sha256 {
+public:
+    void update(std::string_view part) { engine_.update(part.data(), static_cast<unsigned>(part.size())); }
+    std::string hex() { return Poco::DigestEngine::digestToHex(engine_.digest()); }
+
+private:
+    OpenSSLKept kept_;  // first: made before the engine
+    Poco::Crypto::DigestEngine engine_{"SHA256"};
+};
+
+} // namespace
+
 std::string sha256Hex(const std::string& bytes) {
-    // Poco::Crypto's engine is OpenSSL's SHA-256: about ten times faster than Poco::SHA2Engine,
-    // which took a tenth of a whole batch's CPU time in a callgrind profile.
-    Poco::Crypto::DigestEngine engine("SHA256");
-    engine.update(bytes.data(), static_cast<unsigned>(bytes.size()));
-    return Poco::DigestEngine::digestToHex(engine.digest());
+    Sha256 sha;
+    sha.update(bytes);
+    return sha.hex();
 }
 
 OutputTree::OutputTree(std::string root) : root_(std::move(root)) {}
@@ -30,15 +54,15 @@ std::string OutputTree::writeStreamed(const std::string& folder, const std::stri
     std::string rel = folder.empty() ? std::string() : safeName(folder) + "/";
     rel += safeName(stem) + ext;
     AtomicFile file(root_ + "/" + rel, Durability::Later);
-    Poco::Crypto::DigestEngine engine("SHA256");
+    Sha256 sha;
     std::size_t size = 0;
     fill([&](std::string_view part) {
         file.append(part);
-        engine.update(part.data(), static_cast<unsigned>(part.size()));
+        sha.update(part);
         size += part.size();
     });
     file.commit();
-    ManifestEntry e{rel, size, Poco::DigestEngine::digestToHex(engine.digest()), kind, std::move(sources)};
+    ManifestEntry e{rel, size, sha.hex(), kind, std::move(sources)};
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.push_back(std::move(e));
     return rel;
