@@ -612,21 +612,18 @@ std::string PdfCanvas::save() {
         if (s_->faces[static_cast<size_t>(face)].font != nullptr) s_->embed(face);
     }
     s_->check(HPDF_SaveToStream(s_->doc), "HPDF_SaveToStream");
+    // The file sits in libharu's memory stream as a list of buffers: copied out buffer by
+    // buffer (HPDF_ReadFromStream would copy each byte twice, one at a time).
+    HPDF_Stream stream = s_->doc->stream;
     std::string bytes;
     bytes.reserve(HPDF_GetStreamSize(s_->doc));
-    HPDF_BYTE buffer[65536];
-    for (;;) {
-        HPDF_UINT32 size = sizeof buffer;
-        const HPDF_STATUS status = HPDF_ReadFromStream(s_->doc, buffer, &size);
-        bytes.append(reinterpret_cast<const char*>(buffer), size);
-        if (status == HPDF_STREAM_EOF) {
-            // The end of the stream is reported through the error handler too.
-            if (s_->error.code == HPDF_STREAM_EOF) s_->error = HpdfError{};
-            HPDF_ResetError(s_->doc);
-            break;
-        }
-        s_->check(status, "HPDF_ReadFromStream");
+    const HPDF_UINT count = HPDF_MemStream_GetBufCount(stream);
+    for (HPDF_UINT k = 0; k < count; ++k) {
+        HPDF_UINT length = 0;
+        const HPDF_BYTE* part = s_->checked(HPDF_MemStream_GetBufPtr(stream, k, &length), "reading the saved PDF");
+        bytes.append(reinterpret_cast<const char*>(part), length);
     }
+    if (bytes.size() != HPDF_GetStreamSize(s_->doc)) throw RenderError("the saved PDF is incomplete");
     return bytes;
 }
 
