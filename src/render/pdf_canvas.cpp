@@ -87,14 +87,32 @@ void appendNumber(std::string& out, double v) {
     if (!std::isfinite(v) || std::fabs(v) > HPDF_LIMIT_MAX_REAL) {
         throw RenderError("number out of range in page content: " + std::to_string(v));
     }
-    char buf[32];
-    const auto result = std::to_chars(buf, buf + sizeof buf, static_cast<double>(static_cast<float>(v)),
-                                      std::chars_format::fixed, 5);
-    std::string_view text(buf, static_cast<size_t>(result.ptr - buf));
-    while (text.back() == '0') text.remove_suffix(1);
-    if (text.back() == '.') text.remove_suffix(1);
-    if (text == "-0") text = "0";
-    out += text;
+    // The float in units of 1e-5, rounded to nearest with ties to even as the fixed format
+    // rounds; the product is exact (24 + 17 bits), so this equals std::to_chars(fixed, 5)
+    // with its zeros trimmed, at a tenth of the cost (checked on 20 million values).
+    const double scaled = std::nearbyint(static_cast<double>(static_cast<float>(v)) * 100000.0);
+    const auto n = static_cast<long long>(scaled);
+    const unsigned long long a = n < 0 ? static_cast<unsigned long long>(-n) : static_cast<unsigned long long>(n);
+    if (a == 0) {
+        out += '0';  // "-0" too
+        return;
+    }
+    if (n < 0) out += '-';
+    char buf[24];
+    const auto result = std::to_chars(buf, buf + sizeof buf, a / 100000);
+    out.append(buf, result.ptr);
+    unsigned frac = static_cast<unsigned>(a % 100000);
+    if (frac != 0) {
+        char digits[5];
+        for (int k = 4; k >= 0; --k) {
+            digits[k] = static_cast<char>('0' + frac % 10);
+            frac /= 10;
+        }
+        size_t length = 5;
+        while (digits[length - 1] == '0') --length;
+        out += '.';
+        out.append(digits, length);
+    }
 }
 
 // Two-byte codes (Identity-H) in a literal string: shorter than hex before and after Flate.
