@@ -76,8 +76,10 @@ struct PdfForms {
 /// `base` with the glyph prefix of the form's document for an empty record (`blank`). The
 /// prefix only saves work, so a form whose blank document fails goes without: its real
 /// documents report their own errors, per project, as they would without a prefix.
-render::PdfOptions withPrefix(const render::PdfOptions& base, const std::function<layout::Document()>& blank) {
+render::PdfOptions withPrefix(const render::PdfOptions& base, bool wanted,
+                              const std::function<layout::Document()>& blank) {
     render::PdfOptions options = base;
+    if (!wanted) return options;  // the run renders no PDF of this form
     try {
         options.prefix = render::prepareGlyphPrefix(blank(), base);
     } catch (const layout::TemplateError&) {
@@ -328,9 +330,11 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     // Each form's prefix comes from its document for an empty record (no project, department
     // or evaluation): it depends on the templates, the fonts and the run's facts only.
     const PdfForms pdf{
-        withPrefix(base, [&] { return forms.projectTable.build(layout::projectContext({}, ds, facts), created); }),
-        withPrefix(base, [&] { return forms.projectReport.build(layout::projectContext({}, ds, facts), created); }),
-        withPrefix(base,
+        withPrefix(base, req.documents.tablePdf,
+                   [&] { return forms.projectTable.build(layout::projectContext({}, ds, facts), created); }),
+        withPrefix(base, req.documents.report,
+                   [&] { return forms.projectReport.build(layout::projectContext({}, ds, facts), created); }),
+        withPrefix(base, req.documents.department,
                    [&] {
                        return forms.departmentTable.build(
                            layout::departmentContext({}, score::Evaluation{}, ds, facts, false), created);
