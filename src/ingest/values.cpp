@@ -207,17 +207,28 @@ bool isUnitWord(std::string_view rest) {
 } // namespace
 
 std::string trimText(std::string_view text) {
-    std::size_t begin = text.size();
-    std::size_t end = 0;
-    for (std::size_t i = 0; i < text.size();) {
-        std::size_t start = i;
-        char32_t cp = nextCodePoint(text, i);
-        if (cp == kInvalid || !isSpace(cp)) {
-            if (begin == text.size()) begin = start;
-            end = i;
-        }
+    // Only the ends are read (a cell may hold pages of narrative): forwards to the first
+    // character that is not a space, backwards to the last. A character never spans a byte
+    // that is not a continuation byte, so stepping back over at most three continuation
+    // bytes finds where the last one starts; bytes that do not decode to exactly that end
+    // are kept, as the forward reading keeps invalid bytes.
+    std::size_t begin = 0;
+    while (begin < text.size()) {
+        std::size_t next = begin;
+        const char32_t cp = nextCodePoint(text, next);
+        if (cp == kInvalid || !isSpace(cp)) break;
+        begin = next;
     }
-    return begin < end ? std::string(text.substr(begin, end - begin)) : std::string();
+    std::size_t end = text.size();
+    while (end > begin) {
+        std::size_t start = end - 1;
+        while (start > begin && end - start < 4 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+        std::size_t next = start;
+        const char32_t cp = nextCodePoint(text, next);
+        if (next != end || cp == kInvalid || !isSpace(cp)) break;
+        end = start;
+    }
+    return std::string(text.substr(begin, end - begin));
 }
 
 std::string normalizeText(std::string_view text) { return trimText(foldText(text)); }

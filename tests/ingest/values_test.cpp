@@ -2,9 +2,11 @@
 
 #include "ingest/values.h"
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <tuple>
+#include <vector>
 
 using jixiao::ingest::Cell;
 using jixiao::ingest::CellKind;
@@ -61,6 +63,57 @@ TEST_CASE("trimText trims but keeps full-width characters", "[ingest]") {
     }));
     CAPTURE(input);
     CHECK(ingest::trimText(input) == expected);
+}
+
+namespace {
+
+// trimText as a full forward reading: each code point (an invalid byte is one unit that is
+// not a space) is kept from the first non-space unit to the last.
+std::string trimByReadingAll(const std::string& text) {
+    const std::u32string spaces = U" \t\n\v\f\r\u00A0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200A\u200B\u3000\uFEFF";
+    std::size_t begin = text.size(), end = 0;
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t start = i;
+        const auto b = static_cast<unsigned char>(text[i]);
+        const std::size_t len = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+        bool valid = len > 0 && i + len <= text.size();
+        char32_t cp = len == 1 ? b : len == 2 ? (b & 0x1F) : len == 3 ? (b & 0x0F) : (b & 0x07);
+        for (std::size_t k = 1; valid && k < len; ++k) {
+            const auto c = static_cast<unsigned char>(text[i + k]);
+            valid = (c & 0xC0) == 0x80;
+            cp = (cp << 6) | (c & 0x3F);
+        }
+        static constexpr char32_t kMin[] = {0, 0, 0x80, 0x800, 0x10000};
+        valid = valid && cp >= kMin[len] && cp <= 0x10FFFF && (cp < 0xD800 || cp > 0xDFFF);
+        i += valid ? len : 1;
+        if (!valid || spaces.find(cp) == std::u32string::npos) {
+            if (begin == text.size()) begin = start;
+            end = i;
+        }
+    }
+    return begin < end ? text.substr(begin, end - begin) : std::string();
+}
+
+} // namespace
+
+TEST_CASE("trimText reads only the ends, and trims as a reading of the whole text would", "[ingest]") {
+    // Random strings of spaces (ASCII, no-break, ideographic, zero-width), text, and broken
+    // UTF-8: stray continuation bytes, truncated and overlong sequences.
+    const std::vector<std::string> pieces = {" ", "\t", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x8B", "\xEF\xBB\xBF",
+                                             "a", "某", "（", "\x80", "\xBF\x80", "\xE3\x80", "\xF0\x80\x80\x80",
+                                             "\xC0\xA0", "\xED\xA0\x80", "\xF4\x8F\xBF\xBF", "\xFF"};
+    std::uint32_t seed = 12345;
+    for (int round = 0; round < 20000; ++round) {
+        std::string text;
+        seed = seed * 1664525u + 1013904223u;
+        const int count = static_cast<int>(seed >> 28);
+        for (int k = 0; k < count; ++k) {
+            seed = seed * 1664525u + 1013904223u;
+            text += pieces[(seed >> 16) % pieces.size()];
+        }
+        CAPTURE(text);
+        REQUIRE(ingest::trimText(text) == trimByReadingAll(text));
+    }
 }
 
 TEST_CASE("parseNumber reads numbers as finance staff write them", "[ingest]") {
