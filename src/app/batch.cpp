@@ -25,6 +25,7 @@
 #include <atomic>
 #include <exception>
 #include <functional>
+#include <future>
 #include <mutex>
 #include <unistd.h>
 
@@ -347,6 +348,13 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     const auto& projects = scored.evaluation.projects;
     const auto& departments = req.documents.department ? scored.evaluation.departments
                                                        : std::vector<score::DepartmentResult>{};
+    // results.json needs only the evaluation: it is written while the workers render, rather
+    // than after them on one core (about a second at 20,000 projects).
+    std::future<void> results = std::async(std::launch::async, [&tree, &scored] {
+        const publish::JsonNode json = publish::resultsJson(scored.evaluation, scored.diags);
+        tree.writeStreamed({}, "results", ".json", [&json](const publish::ByteSink& sink) { publish::writeJson(json, sink); },
+                           "评分结果");
+    });
     Progress progress(err, req.terminal, projects.size() + departments.size(), "项目与部门");
     auto failures = Pool::run(projects.size() + departments.size(), req.jobs, progress, [&](std::size_t i) {
         if (i < projects.size())
@@ -363,9 +371,7 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     saveHistory(store, runId, scored);
     if (req.documents.letters) issueLetters(job, store, runId, forms.letter);
     if (req.documents.summary) writeSummary(job, store, forms.summary);
-    const publish::JsonNode results = publish::resultsJson(scored.evaluation, scored.diags);
-    tree.writeStreamed({}, "results", ".json", [&results](const publish::ByteSink& sink) { publish::writeJson(results, sink); },
-                       "评分结果");
+    results.get();  // rethrows what writing results.json threw
     // The manifest lists every other file, so it is written last and does not list itself.
     tree.writeManifest();
 
