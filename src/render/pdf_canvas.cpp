@@ -137,15 +137,21 @@ void appendHex16(std::string& out, std::uint32_t v) {
     out += buf;
 }
 
+// Calls unit(u) for each UTF-16 code unit of `cp`: one, or a surrogate pair.
+template <typename Unit>
+void utf16Units(char32_t cp, Unit unit) {
+    if (cp >= 0x10000) {
+        unit(0xD800 + ((cp - 0x10000) >> 10));
+        unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
+    } else {
+        unit(cp);
+    }
+}
+
 // <UTF-16BE> of a code point.
 std::string utf16Hex(char32_t cp) {
     std::string out = "<";
-    if (cp >= 0x10000) {
-        appendHex16(out, 0xD800 + ((cp - 0x10000) >> 10));
-        appendHex16(out, 0xDC00 + ((cp - 0x10000) & 0x3FF));
-    } else {
-        appendHex16(out, cp);
-    }
+    utf16Units(cp, [&out](std::uint32_t u) { appendHex16(out, u); });
     return out + ">";
 }
 
@@ -253,9 +259,13 @@ struct PdfCanvas::State {
         return dict;
     }
 
-    HPDF_Dict stream(const std::string& content, const char* what) {
+    // A stream object holding `content`, which libharu deflates when compressing, or which
+    // is `deflated` already: then libharu writes it as it is and writeFlateFilter names the
+    // filter (libharu drops /Filter from a stream it does not compress itself).
+    HPDF_Dict stream(const std::string& content, const char* what, bool deflated = false) {
         HPDF_Dict dict = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), what);
-        dict->filter = compress ? HPDF_STREAM_FILTER_FLATE_DECODE : HPDF_STREAM_FILTER_NONE;
+        dict->filter = compress && !deflated ? HPDF_STREAM_FILTER_FLATE_DECODE : HPDF_STREAM_FILTER_NONE;
+        if (deflated) dict->write_fn = writeFlateFilter;
         check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
                                 static_cast<HPDF_UINT>(content.size())),
               what);
@@ -263,8 +273,7 @@ struct PdfCanvas::State {
     }
 
     // The FontFile2 stream of a subset. Compressed here rather than by libharu, so that
-    // the outlines a glyph prefix shares are compressed once per run (flate.h); libharu
-    // then writes the bytes as they are, and writeFlateFilter names their filter.
+    // the outlines a glyph prefix shares are compressed once per run (flate.h).
     HPDF_Dict fontFile(int face, const FontSubset& subset) {
         if (!compress) return stream(subset.program, "font file");
         const std::string_view program = subset.program;
@@ -275,17 +284,11 @@ struct PdfCanvas::State {
             reuse ? shared->compress(program.substr(0, subset.glyfOffset),
                                      program.substr(subset.glyfOffset + shared->bytes().size()))
                   : flate(program);
-        HPDF_Dict dict = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), "font file");
-        dict->filter = HPDF_STREAM_FILTER_NONE;
-        dict->write_fn = writeFlateFilter;
-        check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(packed.data()),
-                                static_cast<HPDF_UINT>(packed.size())),
-              "font file");
-        return dict;
+        return stream(packed, "font file", true);
     }
 
-    // libharu drops /Filter from a stream it does not compress itself; this adds it back
-    // inside the dictionary (called by HPDF_Dict_Write after the other entries).
+    // Writes /Filter inside a stream's dictionary (called by HPDF_Dict_Write after the
+    // other entries).
     static HPDF_STATUS writeFlateFilter(HPDF_Dict, HPDF_Stream out) {
         return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
     }
@@ -295,17 +298,11 @@ struct PdfCanvas::State {
     // UTF-8 encoder does the same, but building it costs more than a short document.)
     HPDF_Binary textString(const std::string& utf8) {
         std::string bytes = "\xFE\xFF";
-        auto unit = [&bytes](std::uint32_t u) {
-            bytes.push_back(static_cast<char>(u >> 8));
-            bytes.push_back(static_cast<char>(u & 0xFF));
-        };
         for (char32_t cp : model::decodeUtf8(utf8)) {
-            if (cp >= 0x10000) {
-                unit(0xD800 + ((cp - 0x10000) >> 10));
-                unit(0xDC00 + ((cp - 0x10000) & 0x3FF));
-            } else {
-                unit(cp);
-            }
+            utf16Units(cp, [&bytes](std::uint32_t u) {
+                bytes.push_back(static_cast<char>(u >> 8));
+                bytes.push_back(static_cast<char>(u & 0xFF));
+            });
         }
         return checked(HPDF_Binary_New(doc->mmgr, reinterpret_cast<HPDF_BYTE*>(bytes.data()),
                                        static_cast<HPDF_UINT>(bytes.size())),
