@@ -8,7 +8,7 @@
 # sizes and SHA-256 match the files. A second publish must change nothing.
 #
 # Usage: site_check.sh JIXIAO_BINARY SOURCE_DIR
-# Exits 77 (skipped) when chromium is not installed; scripts/setup installs it.
+# Exits 77 (skipped) when chromium is not installed; scripts/setup --test installs it.
 # JIXIAO_KEEP_BROWSER_OUTPUT=1 keeps the folder with the site and the screenshots.
 set -uo pipefail
 
@@ -20,7 +20,7 @@ for candidate in chromium chromium-browser; do
   if command -v "$candidate" >/dev/null 2>&1; then chromium=$(command -v "$candidate"); break; fi
 done
 if [ -z "$chromium" ]; then
-  echo "SKIP: chromium is not installed (scripts/setup installs it)"
+  echo "SKIP: chromium is not installed (scripts/setup --test installs it)"
   exit 77
 fi
 
