@@ -1,7 +1,7 @@
 #include "score/rules.h"
 
 #include "score/format.h"
-#include "score/json_reader.h"
+#include "model/json.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -12,6 +12,9 @@
 namespace jixiao::score {
 
 using model::Decimal;
+using model::JsonSyntaxError;
+using model::JsonValue;
+using model::parseJson;
 
 std::string severityName(FindingSeverity severity) {
     switch (severity) {

@@ -116,7 +116,16 @@ TEST_CASE("layout mistakes name the file, the line and a suggestion", "[layout]"
           "templates/f/layout.json:1: table 需要 columns（各列宽度）。");
     CHECK(loadError("{ \"blocks\": [\n\n { \"paragraph\": \"{{#if x}}\" } ] }") ==
           "templates/f/layout.json:3: {{#if}} 没有对应的 {{/if}}。");
-    CHECK(loadError("{ \"blocks\": [ ").rfind("templates/f/layout.json: 不是有效的 JSON（", 0) == 0);
+    CHECK(loadError("{ \"blocks\": [ ") == "templates/f/layout.json:1:15: 不是有效的 JSON：JSON内容不完整。");
+    CHECK(loadError("{ \"blocks\": [\n  { \"paragraph\": \"x\" },\n] }") ==
+          "templates/f/layout.json:3:1: 不是有效的 JSON：数组的最后一项后面不能有逗号。");
+    CHECK(loadError("[]") == "templates/f/layout.json:1: 最外层应为 { … } 对象。");
+    // The line is where the value is, not where the key's text first appears in the file.
+    CHECK(loadError("{ \"title\": \"paragraf\",\n  \"blocks\": [\n\n    { \"paragraf\": \"x\" } ] }") ==
+          "templates/f/layout.json:4: 未知的设置“paragraf”。是否指“paragraph”？");
+    CHECK(loadError("{ \"blocks\": [\n  { \"table\": { \"columns\": [10,\n  0] } } ] }") ==
+          "templates/f/layout.json:3: columns 的每一项应为正数（列宽）。");
+    CHECK(loadError("{ \"blocks\": [ { \"spacer\": \"5\" } ] }") == "templates/f/layout.json:1: “spacer”应为数字。");
     CHECK(loadError("{ \"blocks\": [ { \"text_file\": \"../etc/passwd\" } ] }") ==
           "templates/f/layout.json:1: text_file 应为 templates 文件夹内的相对路径，实际为“../etc/passwd”。");
     CHECK(loadError("{ \"blocks\": [ { \"include\": \"f\" } ] }") ==

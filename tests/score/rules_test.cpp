@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "score/json_reader.h"
 #include "score/rules.h"
 #include "score_fixtures.h"
 
@@ -222,17 +221,6 @@ TEST_CASE("rule file JSON syntax errors give line and column", "[score]") {
     CHECK(errorOf("", "bad.json") == "bad.json：第1行第1列：JSON格式错误，JSON内容不完整。");
     CHECK(errorOf("{} x", "bad.json") == "bad.json：第1行第4列：JSON格式错误，JSON内容结束后还有多余的字符。");
     CHECK(errorOf("[]", "bad.json") == "bad.json：评分规则文件应为一个JSON对象（{…}），实际为“[…]”。");
-}
-
-TEST_CASE("JSON reader keeps number text, order and escapes", "[score]") {
-    auto v = score::parseJson("\xEF\xBB\xBF{\"b\": 0.1, \"a\": [true, false, null, -1.5e2], \"s\": \"\\u4e2d\\n\\ud83d\\ude00\"}");
-    REQUIRE(v.kind == score::JsonValue::Kind::Object);
-    REQUIRE(v.members.size() == 3);
-    CHECK(v.members[0].first == "b");
-    CHECK(v.members[0].second.text == "0.1");
-    CHECK(v.members[1].second.items.size() == 4);
-    CHECK(v.members[1].second.items[3].text == "-1.5e2");
-    CHECK(v.find("s")->text == "中\n😀");
 }
 
 TEST_CASE("rule set names map to files inside the rules folder", "[score]") {

@@ -1,10 +1,10 @@
-#include "score/json_reader.h"
+#include "model/json.h"
 
 #include "model/text.h"
 
 #include <cstdint>
 
-namespace jixiao::score {
+namespace jixiao::model {
 
 const JsonValue* JsonValue::find(const std::string& key) const {
     for (const auto& member : members)
@@ -12,9 +12,13 @@ const JsonValue* JsonValue::find(const std::string& key) const {
     return nullptr;
 }
 
+bool JsonValue::isInteger() const {
+    return kind == Kind::Number && text.find_first_of(".eE") == std::string::npos;
+}
+
 namespace {
 
-// Rule files are a few levels deep; the bound only keeps a hostile file from exhausting the stack.
+// JSON files users write are a few levels deep; the bound only keeps a hostile file from exhausting the stack.
 constexpr int kMaxDepth = 64;
 
 class Reader {
@@ -37,14 +41,16 @@ private:
     int line_ = 1;
     std::size_t lineStart_ = 0;
 
-    [[noreturn]] void fail(const std::string& message) const {
-        // Columns count characters, not bytes, so that a position after Chinese text matches
-        // what an editor shows.
+    /// Columns count characters, not bytes, so that a position after Chinese text matches
+    /// what an editor shows.
+    int column() const {
         int column = 1;
         for (std::size_t i = lineStart_; i < pos_ && i < text_.size(); ++i)
             if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) ++column;
-        throw JsonSyntaxError(line_, column, message);
+        return column;
     }
+
+    [[noreturn]] void fail(const std::string& message) const { throw JsonSyntaxError(line_, column(), message); }
 
     bool atEnd() const { return pos_ >= text_.size(); }
     char peek() const { return atEnd() ? '\0' : text_[pos_]; }
@@ -75,6 +81,7 @@ private:
         if (depth > kMaxDepth) fail("嵌套层数过多");
         JsonValue value;
         value.line = line_;
+        value.column = column();
         char c = peek();
         if (c == '{') {
             parseObject(value, depth);
@@ -195,7 +202,6 @@ private:
         return v;
     }
 
-
     std::string parseString() {
         ++pos_;  // opening quote
         std::string out;
@@ -250,4 +256,4 @@ private:
 
 JsonValue parseJson(const std::string& text) { return Reader(text).document(); }
 
-} // namespace jixiao::score
+} // namespace jixiao::model

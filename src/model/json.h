@@ -5,11 +5,15 @@
 #include <utility>
 #include <vector>
 
-namespace jixiao::score {
+namespace jixiao::model {
 
-/// A parsed JSON value that keeps what a rule file needs and general parsers drop: numbers as
+/// The one reader for every JSON file a user writes (rule files, layout.json, dataset.json).
+///
+/// A parsed JSON value that keeps what such files need and general parsers drop: numbers as
 /// their literal text (so 0.9 stays exactly 0.9 instead of a binary double), object members in
-/// file order (grades and bands are read top-down), and the line of every value for messages.
+/// file order (grades and bands are read top-down), and the line and column where every value
+/// starts, so that a message can point at it. Callers check kinds themselves and word their own
+/// messages; this header only parses.
 struct JsonValue {
     enum class Kind { Null, Bool, Number, String, Array, Object };
 
@@ -19,9 +23,13 @@ struct JsonValue {
     std::vector<JsonValue> items;                          ///< Array elements
     std::vector<std::pair<std::string, JsonValue>> members;  ///< Object members, file order
     int line = 0;      ///< 1-based line where the value starts
+    int column = 0;    ///< 1-based column where the value starts (counts characters, not bytes)
 
     /// The member named `key`, or nullptr.
     const JsonValue* find(const std::string& key) const;
+
+    /// True for a Number written without fraction or exponent ("12", "-3"; not "12.0", "1e2").
+    bool isInteger() const;
 };
 
 /// A JSON text that does not parse; line and column are 1-based (column counts characters).
@@ -42,4 +50,4 @@ private:
 /// Throws JsonSyntaxError with a Chinese message.
 JsonValue parseJson(const std::string& text);
 
-} // namespace jixiao::score
+} // namespace jixiao::model
