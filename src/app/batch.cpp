@@ -11,6 +11,7 @@
 #include "publish/output_tree.h"
 #include "publish/results_json.h"
 #include "render/pdf_writer.h"
+#include "pdf/pdf_error.h"
 #include "render/render_error.h"
 #include "render/xlsx_writer.h"
 #include "score/evaluate.h"
@@ -86,6 +87,7 @@ render::PdfOptions withPrefix(const render::PdfOptions& base, bool wanted,
     } catch (const layout::TemplateError&) {
     } catch (const layout::LayoutError&) {
     } catch (const render::RenderError&) {
+    } catch (const pdf::PdfError&) {
     }
     return options;
 }
@@ -280,6 +282,9 @@ public:
                 } catch (const render::RenderError& e) {
                     std::lock_guard<std::mutex> lock(mutex);
                     failures.emplace_back(i, e.what());
+                } catch (const pdf::PdfError& e) {
+                    std::lock_guard<std::mutex> lock(mutex);
+                    failures.emplace_back(i, e.what());
                 } catch (...) {
                     std::lock_guard<std::mutex> lock(mutex);
                     if (!fatal) fatal = std::current_exception();
@@ -324,7 +329,7 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
                 layout::FormTemplate::load(req.templatesDir, "department-table"),
                 layout::FormTemplate::load(req.templatesDir, "summary"),
                 layout::FormTemplate::load(req.templatesDir, "feedback-letter")};
-    const render::PdfOptions base{render::FontSet::bundled(req.fontsDir), true, nullptr};
+    const render::PdfOptions base{pdf::FontSet::bundled(req.fontsDir), true, nullptr};
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     const layout::FixedDate created = layout::fixedDate(req.date);
     const auto& ds = scored.dataset;

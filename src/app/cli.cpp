@@ -7,6 +7,7 @@
 #include "layout/template_text.h"
 #include "publish/atomic_file.h"
 #include "publish/history_store.h"
+#include "pdf/pdf_error.h"
 #include "render/render_error.h"
 #include "score/rules.h"
 
@@ -195,6 +196,9 @@ protected:
             std::cerr << "模板错误：" << e.what() << '\n';
             return kExitConfig;
         } catch (const render::RenderError& e) {
+            std::cerr << "字体或排版错误：" << e.what() << '\n';
+            return kExitConfig;
+        } catch (const pdf::PdfError& e) {
             std::cerr << "字体或排版错误：" << e.what() << '\n';
             return kExitConfig;
         } catch (const publish::StoreBusyError& e) {

@@ -50,7 +50,7 @@ int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) 
     const auto departmentForm = layout::FormTemplate::load(req.templatesDir, "department-table");
     const auto projectForm = layout::FormTemplate::load(req.templatesDir, "project-table");
     const layout::RunFacts facts = layout::runFacts(view.evaluation, view.dataset, date);
-    const render::PdfOptions pdf{render::FontSet::bundled(req.fontsDir), true, nullptr};
+    const render::PdfOptions pdf{pdf::FontSet::bundled(req.fontsDir), true, nullptr};
     publish::SiteStaging staging;
     const publish::SiteSummary site =
         publish::buildSite({view, departmentForm, projectForm, facts, layout::fixedDate(date), pdf}, staging);

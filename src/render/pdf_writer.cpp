@@ -1,7 +1,7 @@
 #include "render/pdf_writer.h"
 
 #include "render/line_break.h"
-#include "render/pdf_canvas.h"
+#include "pdf/canvas.h"
 #include "render/render_error.h"
 #include "model/text.h"
 
@@ -48,7 +48,7 @@ struct Shaped {
 
 class Shaper {
 public:
-    explicit Shaper(const FontSet& fonts) : fonts_(fonts) {}
+    explicit Shaper(const pdf::FontSet& fonts) : fonts_(fonts) {}
 
     void append(Shaped& out, std::string_view utf8, FontRole role, double sizePt, bool bold) const {
         const std::u32string text = decodeUtf8(utf8);
@@ -81,7 +81,7 @@ public:
         }
     }
 
-    const FontSet& fonts() const { return fonts_; }
+    const pdf::FontSet& fonts() const { return fonts_; }
 
 private:
     static void push(Shaped& out, char32_t cp, int face, double size, double adv, bool bold) {
@@ -92,7 +92,7 @@ private:
         out.bold.push_back(bold ? 1 : 0);
     }
 
-    const FontSet& fonts_;
+    const pdf::FontSet& fonts_;
 };
 
 double lineHeightFor(const layout::LineSpacing& spacing, double size) {
@@ -100,7 +100,7 @@ double lineHeightFor(const layout::LineSpacing& spacing, double size) {
 }
 
 // Draws line [span) of `shaped` starting at x; `spacing` is extra space after each character.
-void drawLine(PdfCanvas& canvas, int page, const Shaped& shaped, const LineSpan& span, double x,
+void drawLine(pdf::PdfCanvas& canvas, int page, const Shaped& shaped, const LineSpan& span, double x,
               double baseline, double spacing) {
     size_t i = span.begin;
     while (i < span.end) {
@@ -178,7 +178,7 @@ struct Slice {
 
 class Flow {
 public:
-    Flow(const layout::Document& doc, const FontSet& fonts, PdfCanvas& canvas)
+    Flow(const layout::Document& doc, const pdf::FontSet& fonts, pdf::PdfCanvas& canvas)
         : doc_(doc), shaper_(fonts), canvas_(canvas) {
         const bool landscape = doc.page.orientation == layout::Orientation::Landscape;
         const double a4w = layout::mmToPt(210.0);
@@ -652,7 +652,7 @@ private:
 
     const layout::Document& doc_;
     Shaper shaper_;
-    PdfCanvas& canvas_;
+    pdf::PdfCanvas& canvas_;
     double pageW_ = 0.0, pageH_ = 0.0;
     double left_ = 0.0, right_ = 0.0, top_ = 0.0, bottom_ = 0.0;
     int page_ = -1;
@@ -663,7 +663,7 @@ private:
 } // namespace
 
 std::string renderPdf(const layout::Document& doc, const PdfOptions& options, PdfStats* stats) {
-    PdfCanvas canvas(options.fonts, options.compress, options.prefix);
+    pdf::PdfCanvas canvas(options.fonts, options.compress, options.prefix);
     canvas.setMetadata(doc.meta);
     Flow flow(doc, options.fonts, canvas);
     flow.run();
@@ -674,11 +674,11 @@ std::string renderPdf(const layout::Document& doc, const PdfOptions& options, Pd
     return canvas.save();
 }
 
-std::shared_ptr<const GlyphPrefix> prepareGlyphPrefix(const layout::Document& blank, const PdfOptions& options) {
-    PdfCanvas canvas(options.fonts, options.compress);
+std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Document& blank, const PdfOptions& options) {
+    pdf::PdfCanvas canvas(options.fonts, options.compress);
     Flow flow(blank, options.fonts, canvas);
     flow.run();
-    return std::make_shared<const GlyphPrefix>(options.fonts, canvas.charsByFace());
+    return std::make_shared<const pdf::GlyphPrefix>(options.fonts, canvas.charsByFace());
 }
 
 } // namespace jixiao::render

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "layout/document.h"
-#include "render/glyph_prefix.h"
-#include "render/pdf_fonts.h"
+#include "pdf/glyph_prefix.h"
+#include "pdf/fonts.h"
 
 #include <memory>
 #include <string>
@@ -11,11 +11,11 @@ namespace jixiao::render {
 
 /// How to render a PDF.
 struct PdfOptions {
-    FontSet fonts;          ///< the faces; normally FontSet::bundled(<repo>/fonts)
+    pdf::FontSet fonts;     ///< the faces; normally pdf::FontSet::bundled(<repo>/fonts)
     bool compress = true;   ///< Flate-compress page content, fonts and CMaps
     /// The glyphs every document of the form draws, prepared once (prepareGlyphPrefix);
     /// null renders without. Same document, options and prefix: same bytes.
-    std::shared_ptr<const GlyphPrefix> prefix;
+    std::shared_ptr<const pdf::GlyphPrefix> prefix;
 };
 
 /// Statistics of one rendering, for benchmarks and tests.
@@ -39,6 +39,6 @@ std::string renderPdf(const layout::Document& doc, const PdfOptions& options,
 /// Lays out `blank` (the form built for an empty record: its labels and fixed text) and
 /// prepares the glyph prefix of the characters it draws, per face in drawing order, for the
 /// form's real documents (glyph_prefix.h). Throws like renderPdf.
-std::shared_ptr<const GlyphPrefix> prepareGlyphPrefix(const layout::Document& blank, const PdfOptions& options);
+std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Document& blank, const PdfOptions& options);
 
 } // namespace jixiao::render

@@ -4,9 +4,9 @@
 
 namespace jixiao::render {
 
-/// A renderer could not produce its output (missing or unusable font, libharu failure).
-/// The message names the operation and the cause: "cannot load font fonts/x.ttf (file not
-/// found)", "libharu error 0x1017 (cannot open file) in loading font fonts/x.ttf".
+/// A renderer could not produce its output (libxlsxwriter failure, unknown cell id ...); font
+/// and libharu failures are pdf::PdfError, which callers treat the same way.
+/// The message names the operation and the cause: "sheet \"自评表\": duplicate cell id \"a1\"".
 class RenderError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;

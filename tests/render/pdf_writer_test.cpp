@@ -1,8 +1,8 @@
 #include "layout/document.h"
-#include "render/font_face.h"
-#include "render/font_subset.h"
-#include "render/pdf_canvas.h"
-#include "render/pdf_fonts.h"
+#include "pdf/font_face.h"
+#include "pdf/subsetter.h"
+#include "pdf/canvas.h"
+#include "pdf/fonts.h"
 #include "render/pdf_writer.h"
 #include "render/render_error.h"
 #include "model/text.h"
@@ -75,7 +75,7 @@ std::string quoted(const fs::path& p) { return "'" + p.string() + "'"; }
 
 render::PdfOptions options() {
     render::PdfOptions o;
-    o.fonts = render::FontSet::bundled(kFonts);
+    o.fonts = pdf::FontSet::bundled(kFonts);
     return o;
 }
 
@@ -423,9 +423,9 @@ TEST_CASE("right alignment and justification use the widths the viewer uses", "[
 
 TEST_CASE("characters missing from a face fall back to another bundled face", "[render]") {
     Cleanup cleanup;
-    const render::FontSet fonts = render::FontSet::bundled(kFonts);
-    const render::FontFace& ming = fonts.face(fonts.chain(layout::FontRole::Body).front());
-    const render::FontFace& kai = fonts.face(fonts.chain(layout::FontRole::Kai).front());
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
+    const pdf::FontFace& ming = fonts.face(fonts.chain(layout::FontRole::Body).front());
+    const pdf::FontFace& kai = fonts.face(fonts.chain(layout::FontRole::Kai).front());
     // An ideograph the 宋体 face lacks but 文楷 has (UMing CN has no 通用规范汉字表 additions).
     char32_t onlyKai = 0;
     for (char32_t cp : kai.coveredIn(0x4E00, 0x9FFF)) {
@@ -495,9 +495,9 @@ TEST_CASE("malformed tables and missing fonts are reported", "[render]") {
     CHECK(placed[2].row == 1);
     CHECK(placed[2].column == 1);
 
-    CHECK_THROWS_WITH(render::FontSet::bundled("/nonexistent"),
+    CHECK_THROWS_WITH(pdf::FontSet::bundled("/nonexistent"),
                       "cannot read font /nonexistent/uming.ttc (file not found or not readable)");
-    CHECK_THROWS_WITH(render::FontFace::load(kFonts + "/uming.ttc", 9),
+    CHECK_THROWS_WITH(pdf::FontFace::load(kFonts + "/uming.ttc", 9),
                       "cannot read font " + kFonts + "/uming.ttc (face index 9 but the collection has 4)");
 }
 
@@ -527,8 +527,8 @@ TEST_CASE("characters that share a glyph are extracted as drawn", "[render]") {
     // and U+2012 and U+2013 with one glyph each; every character has its own CID, so the
     // ToUnicode CMap can give each one back.
     Cleanup cleanup;
-    const render::FontSet fonts = render::FontSet::bundled(kFonts);
-    const render::FontFace& kai = fonts.face(fonts.chain(layout::FontRole::Kai).front());
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
+    const pdf::FontFace& kai = fonts.face(fonts.chain(layout::FontRole::Kai).front());
     REQUIRE(kai.glyphOf(0x2329) == kai.glyphOf(0x3008));
     REQUIRE(kai.glyphOf(0x301C) == kai.glyphOf(0xFF5E));
     const std::string text = "甲\u2329乙\u3008丙\u301C丁\uFF5E戊\u2012己\u2013庚";
@@ -547,11 +547,11 @@ TEST_CASE("documents rendered with a glyph prefix look and read as without one",
     // outlines. The prefix here also holds a composite glyph (AR PL UMing builds some CJK
     // compatibility ideographs from components), after which outlines are not shared.
     Cleanup cleanup;
-    const render::FontSet fonts = render::FontSet::bundled(kFonts);
-    const render::FontFace& ming = fonts.face(fonts.chain(layout::FontRole::Body).front());
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
+    const pdf::FontFace& ming = fonts.face(fonts.chain(layout::FontRole::Body).front());
     char32_t composite = 0;
     for (char32_t cp : ming.coveredIn(0xF900, 0xFAFF)) {
-        if (render::isCompositeGlyph(ming.glyph(ming.glyphOf(cp)))) {
+        if (pdf::isCompositeGlyph(ming.glyph(ming.glyphOf(cp)))) {
             composite = cp;
             break;
         }
@@ -646,7 +646,7 @@ TEST_CASE("every CJK ideograph of every bundled face renders visibly", "[render]
     // libharu 2.3.0's TrueType subsetter loses glyphs of some fonts without any error, so
     // each bundled face is checked by rasterising every ideograph it maps in U+4E00..U+9FFF.
     Cleanup cleanup;
-    const render::FontSet fonts = render::FontSet::bundled(kFonts);
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
     constexpr double kCell = 18.0;
     constexpr double kSize = 14.0;
     constexpr double kMargin = 36.0;
@@ -661,7 +661,7 @@ TEST_CASE("every CJK ideograph of every bundled face renders visibly", "[render]
         INFO(name);
         const std::vector<char32_t> chars = fonts.face(face).coveredIn(0x4E00, 0x9FFF);
         CHECK(chars.size() > 6000);  // at least GB 2312's 6763 ideographs
-        render::PdfCanvas canvas(fonts, true);
+        pdf::PdfCanvas canvas(fonts, true);
         for (size_t i = 0; i < chars.size(); ++i) {
             const int slot = static_cast<int>(i % static_cast<size_t>(perPage));
             if (slot == 0) canvas.addPage(pageW, pageH);

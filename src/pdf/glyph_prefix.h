@@ -1,17 +1,17 @@
 #pragma once
 
-#include "render/flate.h"
-#include "render/pdf_fonts.h"
+#include "pdf/flate.h"
+#include "pdf/fonts.h"
 
 #include <memory>
 #include <vector>
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 /// The characters every document of one form draws (its labels, headings, fixed sentences),
 /// prepared once per run. A document rendered with it starts each face's subset with these
 /// characters, in this order, whether it draws them all or not; so the outlines of their
-/// glyphs stand at the same place in every subset (font_subset.h) and are compressed once
+/// glyphs stand at the same place in every subset (subsetter.h) and are compressed once
 /// (FlatePrefix) instead of once per document: most of a short PDF's compression work.
 /// Made by prepareGlyphPrefix (pdf_writer.h) from a document of the form for an empty record,
 /// so a document's bytes depend on its own data, the templates and the fonts only.
@@ -31,4 +31,4 @@ private:
     std::vector<std::unique_ptr<const FlatePrefix>> outlines_;
 };
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

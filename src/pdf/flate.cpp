@@ -1,12 +1,12 @@
-#include "render/flate.h"
+#include "pdf/flate.h"
 
-#include "render/render_error.h"
+#include "pdf/pdf_error.h"
 
 #include <zlib.h>
 
 #include <climits>
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 namespace {
 
@@ -17,7 +17,7 @@ std::string zlibError(int rc, const char* what) {
 }
 
 uInt inputSize(std::string_view in) {
-    if (in.size() > UINT_MAX) throw RenderError("a PDF stream of " + std::to_string(in.size()) + " bytes is too long");
+    if (in.size() > UINT_MAX) throw PdfError("a PDF stream of " + std::to_string(in.size()) + " bytes is too long");
     return static_cast<uInt>(in.size());
 }
 
@@ -31,7 +31,7 @@ void deflateAll(z_stream& z, std::string_view in, int flush, std::string& out) {
         z.next_out = buffer;
         z.avail_out = sizeof buffer;
         const int rc = deflate(&z, flush);
-        if (rc == Z_STREAM_ERROR) throw RenderError(zlibError(rc, "deflate"));
+        if (rc == Z_STREAM_ERROR) throw PdfError(zlibError(rc, "deflate"));
         out.append(reinterpret_cast<const char*>(buffer), sizeof buffer - z.avail_out);
         // Done once deflate stops filling the whole buffer (a sync flush) or ends the stream.
         if (flush == Z_FINISH ? rc == Z_STREAM_END : z.avail_out != 0) break;
@@ -53,7 +53,7 @@ std::string flate(std::string_view data) {
     std::string out(size, '\0');
     const int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
                              inputSize(data), kLevel);
-    if (rc != Z_OK) throw RenderError(zlibError(rc, "compress2"));
+    if (rc != Z_OK) throw PdfError(zlibError(rc, "compress2"));
     out.resize(size);
     return out;
 }
@@ -69,7 +69,7 @@ struct FlatePrefix::Compressor {
 FlatePrefix::FlatePrefix(std::string bytes) : bytes_(std::move(bytes)), after_(std::make_unique<Compressor>()) {
     // Raw deflate (negative window bits): the zlib header and trailer are written by compress().
     const int rc = deflateInit2(&after_->z, kLevel, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    if (rc != Z_OK) throw RenderError(zlibError(rc, "deflateInit2"));
+    if (rc != Z_OK) throw PdfError(zlibError(rc, "deflateInit2"));
     after_->open = true;
     deflateAll(after_->z, bytes_, Z_SYNC_FLUSH, deflated_);
     adler_ = adlerOf(bytes_);
@@ -95,7 +95,7 @@ std::string FlatePrefix::compress(std::string_view head, std::string_view tail) 
     out += deflated_;
     Compressor tailCompressor;
     const int rc = deflateCopy(&tailCompressor.z, &after_->z);
-    if (rc != Z_OK) throw RenderError(zlibError(rc, "deflateCopy"));
+    if (rc != Z_OK) throw PdfError(zlibError(rc, "deflateCopy"));
     tailCompressor.open = true;
     deflateAll(tailCompressor.z, tail, Z_FINISH, out);
     uLong adler = adlerOf(head);
@@ -105,4 +105,4 @@ std::string FlatePrefix::compress(std::string_view head, std::string_view tail) 
     return out;
 }
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

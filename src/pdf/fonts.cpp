@@ -1,10 +1,10 @@
-#include "render/pdf_fonts.h"
+#include "pdf/fonts.h"
 
-#include "render/render_error.h"
+#include "pdf/pdf_error.h"
 
 #include <utility>
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 namespace {
 
@@ -34,7 +34,7 @@ int FontSet::addFace(FaceSpec spec) {
 
 void FontSet::setChain(layout::FontRole role, std::vector<int> faces) {
     for (int f : faces) {
-        if (f < 0 || f >= faceCount()) throw RenderError("font chain names an unknown face");
+        if (f < 0 || f >= faceCount()) throw PdfError("font chain names an unknown face");
     }
     chains_.at(slot(role)) = std::move(faces);
 }
@@ -50,4 +50,4 @@ int FontSet::faceFor(layout::FontRole role, char32_t cp) const {
     return -1;
 }
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

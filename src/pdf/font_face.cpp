@@ -1,6 +1,6 @@
-#include "render/font_face.h"
+#include "pdf/font_face.h"
 
-#include "render/render_error.h"
+#include "pdf/pdf_error.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 // A read-only private mapping of a whole font file. Pages are read on demand and shared with
 // the page cache, so four threads rendering with the same 20 MB face cost one mapping.
@@ -28,11 +28,11 @@ struct FontFace::Mapping {
 
     explicit Mapping(const std::string& path) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw RenderError("cannot read font " + path + " (file not found or not readable)");
+        if (fd < 0) throw PdfError("cannot read font " + path + " (file not found or not readable)");
         struct stat st {};
         if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
             ::close(fd);
-            throw RenderError("cannot read font " + path + " (not a regular file)");
+            throw PdfError("cannot read font " + path + " (not a regular file)");
         }
         size = static_cast<size_t>(st.st_size);
         if (size > 0) {
@@ -40,7 +40,7 @@ struct FontFace::Mapping {
             if (p == MAP_FAILED) {
                 const int error = errno;
                 ::close(fd);
-                throw RenderError("cannot read font " + path + " (" + std::strerror(error) + ")");
+                throw PdfError("cannot read font " + path + " (" + std::strerror(error) + ")");
             }
             data = static_cast<const char*>(p);
         }
@@ -67,7 +67,7 @@ public:
     }
 
     [[noreturn]] void fail(const std::string& cause) const {
-        throw RenderError("cannot read font " + path_ + " (" + cause + ")");
+        throw PdfError("cannot read font " + path_ + " (" + cause + ")");
     }
 
 private:
@@ -327,4 +327,4 @@ std::vector<char32_t> FontFace::coveredIn(char32_t from, char32_t to) const {
     return out;
 }
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

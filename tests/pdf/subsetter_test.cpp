@@ -1,7 +1,7 @@
-#include "render/font_face.h"
-#include "render/font_subset.h"
-#include "render/pdf_fonts.h"
-#include "render/render_error.h"
+#include "pdf/font_face.h"
+#include "pdf/subsetter.h"
+#include "pdf/fonts.h"
+#include "pdf/pdf_error.h"
 
 #include <catch2/catch.hpp>
 
@@ -29,9 +29,9 @@ struct TempDir {
         fs::remove_all(path, ec);
     }
     // Reads `bytes` back as a font file, bypassing FontFace::load's cache.
-    render::FontFace face(const std::string& name, const std::string& bytes) const {
+    pdf::FontFace face(const std::string& name, const std::string& bytes) const {
         std::ofstream(path / name, std::ios::binary) << bytes;
-        return render::FontFace((path / name).string(), 0);
+        return pdf::FontFace((path / name).string(), 0);
     }
 };
 
@@ -71,7 +71,7 @@ std::vector<std::pair<size_t, std::uint16_t>> components(std::string_view glyph)
 
 // True when glyph `a` of `fa` draws what glyph `b` of `fb` draws: the same bytes once
 // component ids are put aside, and components that match in turn.
-bool sameOutline(const render::FontFace& fa, std::uint16_t a, const render::FontFace& fb, std::uint16_t b) {
+bool sameOutline(const pdf::FontFace& fa, std::uint16_t a, const pdf::FontFace& fb, std::uint16_t b) {
     std::string ga(fa.glyph(a));
     std::string gb(fb.glyph(b));
     const auto ca = components(ga);
@@ -97,18 +97,18 @@ std::vector<char32_t> sampleText() {
 
 } // namespace
 
-TEST_CASE("a font subset is a valid TrueType font with the original glyphs and widths", "[render]") {
+TEST_CASE("a font subset is a valid TrueType font with the original glyphs and widths", "[pdf]") {
     TempDir dir;
-    const render::FontSet fonts = render::FontSet::bundled(kFonts);
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
     for (int f = 0; f < fonts.faceCount(); ++f) {
-        const render::FontFace& original = fonts.face(f);
+        const pdf::FontFace& original = fonts.face(f);
         INFO(fonts.spec(f).name);
         std::vector<char32_t> chars;
         for (char32_t cp : sampleText()) {
             if (original.covers(cp)) chars.push_back(cp);
         }
         REQUIRE(chars.size() > 30);
-        const render::FontSubset subset = render::subsetFont(original, chars);
+        const pdf::FontSubset subset = pdf::subsetFont(original, chars);
 
         // The sfnt structure: every table's checksum, and the whole font sums to 0xB1B0AFBA.
         const std::string& p = subset.program;
@@ -138,13 +138,13 @@ TEST_CASE("a font subset is a valid TrueType font with the original glyphs and w
         CHECK(std::is_sorted(subset.glyphEnds.begin(), subset.glyphEnds.end()));
         // A subset of more characters with the same leading ones starts with the same bytes.
         std::vector<char32_t> lead(chars.begin(), chars.begin() + 20);
-        const render::FontSubset shorter = render::subsetFont(original, lead);
+        const pdf::FontSubset shorter = pdf::subsetFont(original, lead);
         const size_t shared = shorter.glyfOffset + shorter.glyphEnds[20];
         CHECK(shorter.program.substr(shorter.glyfOffset, shared - shorter.glyfOffset) ==
               p.substr(subset.glyfOffset, shared - shorter.glyfOffset));
 
         // Parsed back: glyph k draws chars[k-1], with the original outline and width.
-        const render::FontFace copy = dir.face("subset-" + std::to_string(f) + ".ttf", p);
+        const pdf::FontFace copy = dir.face("subset-" + std::to_string(f) + ".ttf", p);
         CHECK(copy.glyphCount() == static_cast<int>(subset.source.size()));
         CHECK(copy.unitsPerEm() == original.unitsPerEm());
         CHECK(copy.ascender() == original.ascender());
@@ -165,26 +165,26 @@ TEST_CASE("a font subset is a valid TrueType font with the original glyphs and w
         CHECK_FALSE(copy.covers(U'丐'));  // not asked for
 
         // Reproducible, and the tag follows the contents.
-        const render::FontSubset again = render::subsetFont(original, chars);
+        const pdf::FontSubset again = pdf::subsetFont(original, chars);
         CHECK(again.program == subset.program);
         CHECK(again.tag == subset.tag);
         CHECK(std::all_of(subset.tag.begin(), subset.tag.end(), [](char c) { return c >= 'A' && c <= 'Z'; }));
         CHECK(subset.tag.size() == 6);
         std::vector<char32_t> fewer(chars.begin(), chars.end() - 1);
-        CHECK(render::subsetFont(original, fewer).tag != subset.tag);
+        CHECK(pdf::subsetFont(original, fewer).tag != subset.tag);
 
         // A subset of the subset keeps the outlines too.
-        const render::FontSubset twice = render::subsetFont(copy, chars);
-        const render::FontFace copy2 = dir.face("twice-" + std::to_string(f) + ".ttf", twice.program);
+        const pdf::FontSubset twice = pdf::subsetFont(copy, chars);
+        const pdf::FontFace copy2 = dir.face("twice-" + std::to_string(f) + ".ttf", twice.program);
         for (char32_t cp : chars) CHECK(sameOutline(original, original.glyphOf(cp), copy2, copy2.glyphOf(cp)));
     }
 }
 
-TEST_CASE("a font subset keeps the components of composite glyphs", "[render]") {
+TEST_CASE("a font subset keeps the components of composite glyphs", "[pdf]") {
     TempDir dir;
     // AR PL UMing builds accented letters, i and j, and the CJK compatibility ideographs
     // (U+F900..) from components.
-    const auto ming = render::FontFace::load(kFonts + "/uming.ttc", 0);
+    const auto ming = pdf::FontFace::load(kFonts + "/uming.ttc", 0);
     std::vector<char32_t> chars;
     for (char32_t cp : ming->coveredIn(0x20, 0xFFFD)) {
         if (!components(ming->glyph(ming->glyphOf(cp))).empty()) chars.push_back(cp);
@@ -197,8 +197,8 @@ TEST_CASE("a font subset keeps the components of composite glyphs", "[render]") 
     }
     REQUIRE(chars.size() == 60);
     chars.push_back(U'中');
-    const render::FontSubset subset = render::subsetFont(*ming, chars);
-    const render::FontFace copy = dir.face("composite.ttf", subset.program);
+    const pdf::FontSubset subset = pdf::subsetFont(*ming, chars);
+    const pdf::FontFace copy = dir.face("composite.ttf", subset.program);
     CHECK(subset.source.size() > chars.size() + 1);  // components were added
     CHECK(copy.glyphCount() == static_cast<int>(subset.source.size()));
     for (char32_t cp : chars) {
@@ -212,9 +212,9 @@ TEST_CASE("a font subset keeps the components of composite glyphs", "[render]") 
     }
 }
 
-TEST_CASE("a font subset too large for cmap format 4 gets format 12", "[render]") {
+TEST_CASE("a font subset too large for cmap format 4 gets format 12", "[pdf]") {
     TempDir dir;
-    const auto ming = render::FontFace::load(kFonts + "/uming.ttc", 0);
+    const auto ming = pdf::FontFace::load(kFonts + "/uming.ttc", 0);
     // Every other ideograph: no two code points adjacent, so format 4 needs a segment each.
     std::vector<char32_t> chars;
     const std::vector<char32_t> all = ming->coveredIn(0x4E00, 0x9FFF);
@@ -222,8 +222,8 @@ TEST_CASE("a font subset too large for cmap format 4 gets format 12", "[render]"
         if (chars.empty() || all[k] > chars.back() + 1) chars.push_back(all[k]);
     }
     REQUIRE(chars.size() > 8200);
-    const render::FontSubset subset = render::subsetFont(*ming, chars);
-    const render::FontFace copy = dir.face("large.ttf", subset.program);
+    const pdf::FontSubset subset = pdf::subsetFont(*ming, chars);
+    const pdf::FontFace copy = dir.face("large.ttf", subset.program);
     const std::string_view cmap = copy.table("cmap");
     CHECK(u16(cmap, 4) == 3);
     CHECK(u16(cmap, 6) == 10);
@@ -231,16 +231,16 @@ TEST_CASE("a font subset too large for cmap format 4 gets format 12", "[render]"
     for (size_t k = 0; k < chars.size(); ++k) REQUIRE(copy.glyphOf(chars[k]) == k + 1);
 }
 
-TEST_CASE("a font whose licence flags forbid embedding is refused", "[render]") {
+TEST_CASE("a font whose licence flags forbid embedding is refused", "[pdf]") {
     TempDir dir;
-    const auto kai = render::FontFace::load(kFonts + "/LXGWWenKai-Regular.ttf", 0);
-    std::string program = render::subsetFont(*kai, {U'绩', U'效'}).program;
+    const auto kai = pdf::FontFace::load(kFonts + "/LXGWWenKai-Regular.ttf", 0);
+    std::string program = pdf::subsetFont(*kai, {U'绩', U'效'}).program;
     // Patch OS/2 fsType (offset 8 of the table) to 0x0002, Restricted License embedding.
     for (size_t k = 0; k < u16(program, 4); ++k) {
         if (program.compare(12 + 16 * k, 4, "OS/2") == 0) program[u32(program, 12 + 16 * k + 8) + 9] = 2;
     }
-    const render::FontFace restricted = dir.face("restricted.ttf", program);
-    CHECK_THROWS_WITH(render::subsetFont(restricted, {U'绩'}),
+    const pdf::FontFace restricted = dir.face("restricted.ttf", program);
+    CHECK_THROWS_WITH(pdf::subsetFont(restricted, {U'绩'}),
                       "cannot embed font " + (dir.path / "restricted.ttf").string() +
                           " (its licence flags (OS/2 fsType) forbid embedding)");
 }

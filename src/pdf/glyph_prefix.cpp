@@ -1,14 +1,14 @@
-#include "render/glyph_prefix.h"
+#include "pdf/glyph_prefix.h"
 
-#include "render/font_subset.h"
-#include "render/render_error.h"
+#include "pdf/subsetter.h"
+#include "pdf/pdf_error.h"
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 GlyphPrefix::GlyphPrefix(const FontSet& fonts, std::vector<std::vector<char32_t>> chars)
     : chars_(std::move(chars)), outlines_(chars_.size()) {
     if (chars_.size() != static_cast<std::size_t>(fonts.faceCount())) {
-        throw RenderError("glyph prefix for " + std::to_string(chars_.size()) + " faces, the font set has " +
+        throw PdfError("glyph prefix for " + std::to_string(chars_.size()) + " faces, the font set has " +
                           std::to_string(fonts.faceCount()));
     }
     for (std::size_t face = 0; face < chars_.size(); ++face) {
@@ -31,4 +31,4 @@ const std::vector<char32_t>& GlyphPrefix::chars(int face) const { return chars_.
 
 const FlatePrefix* GlyphPrefix::outlines(int face) const { return outlines_.at(static_cast<std::size_t>(face)).get(); }
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

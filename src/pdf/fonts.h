@@ -1,14 +1,14 @@
 #pragma once
 
 #include "layout/document.h"
-#include "render/font_face.h"
+#include "pdf/font_face.h"
 
 #include <array>
 #include <memory>
 #include <string>
 #include <vector>
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 /// One font file (or one face of a collection) the renderer may embed.
 struct FaceSpec {
@@ -20,11 +20,11 @@ struct FaceSpec {
 
 /// The faces a document may use, which role draws with which face, and the fallback order.
 /// This is the one place fonts are chosen and loaded; the PDF canvas embeds, per document,
-/// a subset of each face with only the characters drawn (font_subset.h).
+/// a subset of each face with only the characters drawn (subsetter.h).
 class FontSet {
 public:
     /// The faces bundled in the project's fonts/ folder (see fonts/README.md): body = AR PL
-    /// UMing CN, kai = LXGW WenKai, title and heading = LXGW WenKai Bold. Throws RenderError
+    /// UMing CN, kai = LXGW WenKai, title and heading = LXGW WenKai Bold. Throws PdfError
     /// when a file is missing or unreadable.
     static FontSet bundled(const std::string& fontsDir);
 
@@ -52,4 +52,4 @@ private:
     std::array<std::vector<int>, 4> chains_;
 };
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

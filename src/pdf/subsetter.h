@@ -1,13 +1,13 @@
 #pragma once
 
-#include "render/font_face.h"
+#include "pdf/font_face.h"
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 /// A TrueType font holding only the glyphs a document draws, ready to embed as a PDF
 /// FontFile2 (ISO 32000-1 9.9).
@@ -29,10 +29,10 @@ bool isCompositeGlyph(std::string_view glyph);
 /// glyphs follow, renumbered. Kept: glyf, loca, hmtx, hhea, maxp, head, a cmap of `chars`,
 /// OS/2, post (format 3), name (IDs 0–6, Windows records) and the hinting tables (cvt,
 /// fpgm, prep) that the glyphs' instructions refer to. The tag is derived from a hash of
-/// the subset's contents, so the same characters give the same bytes. Throws RenderError
+/// the subset's contents, so the same characters give the same bytes. Throws PdfError
 /// when the face's licence flags (OS/2 fsType) forbid embedding or subsetting, when a
 /// composite glyph names a glyph the face lacks, or when the subset would need more than
 /// 65535 glyphs.
 FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars);
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

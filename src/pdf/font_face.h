@@ -7,7 +7,7 @@
 #include <string_view>
 #include <vector>
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 /// What the layout and the PDF subsetter need from a TrueType face: which characters it can
 /// draw, how wide they are, and the raw tables and glyph outlines to copy into a subset.
@@ -20,7 +20,7 @@ namespace jixiao::render {
 class FontFace {
 public:
     /// Reads face `index` of a .ttf/.ttc file. Parsed faces are cached for the life of the
-    /// process (thread-safe), so a batch parses each font once. Throws RenderError.
+    /// process (thread-safe), so a batch parses each font once. Throws PdfError.
     static std::shared_ptr<const FontFace> load(const std::string& path, unsigned index = 0);
 
     /// True when the face has a glyph with an outline for `cp` (spaces need none). Only the
@@ -88,4 +88,4 @@ private:
     std::string postScriptName_;
 };
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

@@ -1,4 +1,4 @@
-#include "render/flate.h"
+#include "pdf/flate.h"
 
 #include <catch2/catch.hpp>
 
@@ -35,16 +35,16 @@ std::string sample(std::size_t size, unsigned seed) {
 
 } // namespace
 
-TEST_CASE("flate writes a zlib stream of the data", "[render]") {
+TEST_CASE("flate writes a zlib stream of the data", "[pdf]") {
     const std::string data = sample(100000, 1);
-    const std::string packed = render::flate(data);
+    const std::string packed = pdf::flate(data);
     CHECK(packed.size() < data.size() / 2);
     CHECK(inflated(packed, data.size()) == data);
-    CHECK(inflated(render::flate(""), 0).empty());
+    CHECK(inflated(pdf::flate(""), 0).empty());
 }
 
-TEST_CASE("a flate prefix makes streams equal to compressing them in one pass", "[render]") {
-    const render::FlatePrefix prefix(sample(40000, 2));
+TEST_CASE("a flate prefix makes streams equal to compressing them in one pass", "[pdf]") {
+    const pdf::FlatePrefix prefix(sample(40000, 2));
     struct Case {
         std::string head, tail;
     };
@@ -61,16 +61,16 @@ TEST_CASE("a flate prefix makes streams equal to compressing them in one pass", 
         INFO("head " << c.head.size() << " tail " << c.tail.size());
         CHECK(inflated(packed, whole.size()) == whole);
         // The head is stored, not compressed; the rest costs about what one pass costs.
-        CHECK(packed.size() <= c.head.size() + render::flate(prefix.bytes() + c.tail).size() + 32);
+        CHECK(packed.size() <= c.head.size() + pdf::flate(prefix.bytes() + c.tail).size() + 32);
     }
 }
 
-TEST_CASE("the tail may refer back into the prefix", "[render]") {
+TEST_CASE("the tail may refer back into the prefix", "[pdf]") {
     // A tail that repeats the prefix compresses to almost nothing only if the compressor
     // still sees the prefix.
-    const render::FlatePrefix prefix(sample(20000, 8));
+    const pdf::FlatePrefix prefix(sample(20000, 8));
     const std::string packed = prefix.compress("", prefix.bytes());
     CHECK(inflated(packed, 40000) == prefix.bytes() + prefix.bytes());
-    const std::size_t alone = render::flate(prefix.bytes()).size();
+    const std::size_t alone = pdf::flate(prefix.bytes()).size();
     CHECK(packed.size() - alone < alone / 5);
 }

@@ -1,22 +1,22 @@
 #pragma once
 
 #include "layout/document.h"
-#include "render/glyph_prefix.h"
-#include "render/pdf_fonts.h"
+#include "pdf/glyph_prefix.h"
+#include "pdf/fonts.h"
 
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 /// A thin, checked wrapper around one libharu document: pages, text in a given face, lines,
 /// bookmarks, properties. Coordinates are PDF points with the origin at the bottom left.
-/// Every libharu call is checked; a failure throws RenderError after the C call returned
+/// Every libharu call is checked; a failure throws PdfError after the C call returned
 /// (the error handler only records the code: no longjmp, no throw through C).
 /// Fonts are subset per document: each face a page draws with is embedded in save() with
-/// only the glyphs of the characters drawn (font_subset.h), as a Type0/CIDFontType2 font
+/// only the glyphs of the characters drawn (subsetter.h), as a Type0/CIDFontType2 font
 /// with exact widths and a ToUnicode CMap, so text stays selectable and extractable.
 class PdfCanvas {
 public:
@@ -62,4 +62,4 @@ private:
     std::unique_ptr<State> s_;
 };
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

@@ -4,7 +4,7 @@
 #include <string>
 #include <string_view>
 
-namespace jixiao::render {
+namespace jixiao::pdf {
 
 /// The zlib stream (RFC 1950, deflate level 6) of `data`, as a PDF FlateDecode filter reads
 /// it (ISO 32000-1 7.4.4).
@@ -29,7 +29,7 @@ public:
 
     const std::string& bytes() const { return bytes_; }
 
-    /// The zlib stream of head + bytes() + tail. Throws RenderError when zlib fails.
+    /// The zlib stream of head + bytes() + tail. Throws PdfError when zlib fails.
     std::string compress(std::string_view head, std::string_view tail) const;
 
 private:
@@ -40,4 +40,4 @@ private:
     std::unique_ptr<Compressor> after_;  // the compressor once it has taken bytes_
 };
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

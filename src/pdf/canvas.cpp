@@ -1,7 +1,7 @@
-#include "render/pdf_canvas.h"
+#include "pdf/canvas.h"
 
-#include "render/font_subset.h"
-#include "render/render_error.h"
+#include "pdf/subsetter.h"
+#include "pdf/pdf_error.h"
 #include "model/text.h"
 
 #include <hpdf.h>
@@ -9,6 +9,7 @@
 #include <hpdf_objects.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
+#include <hpdf_version.h>
 
 #include <algorithm>
 #include <charconv>
@@ -21,7 +22,17 @@
 #include <unordered_map>
 #include <vector>
 
-namespace jixiao::render {
+// This file reaches into libharu's private structures: the document's memory manager and
+// cross-reference table (doc->mmgr, doc->xref, doc->info, doc->stream), a stream
+// dictionary's filter and write callback (dict->filter, dict->write_fn) and a page's content
+// stream and graphics mode (page->attr->stream, page->attr->gmode). Their layout is not part
+// of libharu's API and changes between releases, so another version must not compile here
+// unchecked (see README.md).
+static_assert(HPDF_VERSION_ID == 20300,
+              "src/pdf/canvas.cpp uses libharu 2.3.0's private structures; check them against this "
+              "libharu version (src/pdf/README.md) before changing the expected version");
+
+namespace jixiao::pdf {
 
 namespace {
 
@@ -69,7 +80,7 @@ const char* describe(HPDF_STATUS code) {
 // Handing it a small subset font through a temporary file would still leave the 64 K-entry
 // map (one linear cmap search per code) and its subsetter in the path. So each face becomes
 // a Type0 font of our making (ISO 32000-1 9.7): CID k is glyph k of a per-document subset
-// (font_subset.h) that holds the characters in the order the document first draws them,
+// (subsetter.h) that holds the characters in the order the document first draws them,
 // /CIDToGIDMap /Identity, and a ToUnicode CMap that maps CID k back to its character.
 // Because ids are handed out as text is drawn, one pass suffices: the content stream names
 // CIDs at once and the subset is built in save(), when the set is complete. libharu still
@@ -85,7 +96,7 @@ const char* describe(HPDF_STATUS code) {
 // decimal point whatever the C locale (std::to_chars ignores it).
 void appendNumber(std::string& out, double v) {
     if (!std::isfinite(v) || std::fabs(v) > HPDF_LIMIT_MAX_REAL) {
-        throw RenderError("number out of range in page content: " + std::to_string(v));
+        throw PdfError("number out of range in page content: " + std::to_string(v));
     }
     // The float in units of 1e-5, rounded to nearest with ties to even as the fixed format
     // rounds; the product is exact (24 + 17 bits), so this equals std::to_chars(fixed, 5)
@@ -235,7 +246,7 @@ struct PdfCanvas::State {
         std::snprintf(hex, sizeof hex, "0x%04X", static_cast<unsigned>(code));
         std::string message = "libharu error " + std::string(hex) + " (" + describe(code) + ")";
         if (error.detail != HPDF_OK) message += " detail " + std::to_string(error.detail);
-        throw RenderError(message + " in " + what);
+        throw PdfError(message + " in " + what);
     }
 
     template <typename T>
@@ -247,7 +258,7 @@ struct PdfCanvas::State {
 
     HPDF_Page page(int index) {
         if (index < 0 || index >= static_cast<int>(pages.size())) {
-            throw RenderError("page " + std::to_string(index) + " does not exist");
+            throw PdfError("page " + std::to_string(index) + " does not exist");
         }
         return pages[static_cast<size_t>(index)];
     }
@@ -311,7 +322,7 @@ struct PdfCanvas::State {
 
     FaceUse& use(int face) {
         if (face < 0 || face >= fonts.faceCount()) {
-            throw RenderError("font face " + std::to_string(face) + " does not exist");
+            throw PdfError("font face " + std::to_string(face) + " does not exist");
         }
         FaceUse& slot = faces[static_cast<size_t>(face)];
         if (slot.font == nullptr) slot.font = indirectDict("font dictionary");
@@ -325,7 +336,7 @@ struct PdfCanvas::State {
             // adds .notdef and composite components, still fits maxp's 16 bits.
             if (use.chars.size() >= 0xFFFD) {
                 use.cids.erase(it);
-                throw RenderError("a face draws more than 65533 distinct characters in one document");
+                throw PdfError("a face draws more than 65533 distinct characters in one document");
             }
             use.chars.push_back(cp);
             it->second = static_cast<std::uint16_t>(use.chars.size());
@@ -338,7 +349,7 @@ struct PdfCanvas::State {
     void writeContent(HPDF_Page page, const std::string& content) {
         auto* attr = static_cast<HPDF_PageAttr>(page->attr);
         if (attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION) {
-            throw RenderError("text drawn while a path or text object is open");
+            throw PdfError("text drawn while a path or text object is open");
         }
         check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
                                 static_cast<HPDF_UINT>(content.size())),
@@ -468,7 +479,7 @@ struct PdfCanvas::State {
 
 PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix)
     : s_(std::make_unique<State>()) {
-    if (fonts.faceCount() == 0) throw RenderError("no fonts: the font set is empty");
+    if (fonts.faceCount() == 0) throw PdfError("no fonts: the font set is empty");
     s_->fonts = fonts;
     s_->compress = compress;
     s_->prefix = std::move(prefix);
@@ -480,7 +491,7 @@ PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const 
         }
     }
     s_->doc = HPDF_New(recordHpdfError, &s_->error);
-    if (s_->doc == nullptr) throw RenderError("libharu could not create a document (out of memory)");
+    if (s_->doc == nullptr) throw PdfError("libharu could not create a document (out of memory)");
     s_->check(HPDF_SetCompressionMode(s_->doc, compress ? HPDF_COMP_ALL : HPDF_COMP_NONE),
               "HPDF_SetCompressionMode");
 }
@@ -567,7 +578,7 @@ void PdfCanvas::drawText(int pageIndex, int face, double sizePt, double x, doubl
 void PdfCanvas::strokeRect(int pageIndex, double x, double y, double width, double height,
                            double lineWidth) {
     HPDF_Page page = s_->page(pageIndex);
-    if (!(lineWidth >= 0.0)) throw RenderError("line width " + std::to_string(lineWidth) + " is not a width");
+    if (!(lineWidth >= 0.0)) throw PdfError("line width " + std::to_string(lineWidth) + " is not a width");
     // Written here rather than through HPDF_Page_SetLineWidth/Rectangle/Stroke: a table is
     // mostly cell borders, and the width is only set when it changes.
     std::string& ops = s_->ops;
@@ -621,7 +632,7 @@ int PdfCanvas::embeddedFaces() const {
 }
 
 std::string PdfCanvas::save() {
-    if (s_->saved) throw RenderError("PDF already saved");
+    if (s_->saved) throw PdfError("PDF already saved");
     s_->saved = true;
     for (int face = 0; face < s_->fonts.faceCount(); ++face) {
         if (s_->faces[static_cast<size_t>(face)].font != nullptr) s_->embed(face);
@@ -638,8 +649,8 @@ std::string PdfCanvas::save() {
         const HPDF_BYTE* part = s_->checked(HPDF_MemStream_GetBufPtr(stream, k, &length), "reading the saved PDF");
         bytes.append(reinterpret_cast<const char*>(part), length);
     }
-    if (bytes.size() != HPDF_GetStreamSize(s_->doc)) throw RenderError("the saved PDF is incomplete");
+    if (bytes.size() != HPDF_GetStreamSize(s_->doc)) throw PdfError("the saved PDF is incomplete");
     return bytes;
 }
 
-} // namespace jixiao::render
+} // namespace jixiao::pdf

@@ -1,0 +1,16 @@
+#pragma once
+
+#include <stdexcept>
+
+namespace jixiao::pdf {
+
+/// The PDF kit could not do its part: a font file missing, unreadable or not embeddable, a
+/// libharu or zlib failure. The message names the operation and the cause: "cannot read font
+/// fonts/x.ttf (file not found or not readable)", "libharu error 0x1025 (...) in page content".
+/// Callers treat it like render::RenderError (a document that cannot be rendered).
+class PdfError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+} // namespace jixiao::pdf
