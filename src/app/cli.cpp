@@ -1,6 +1,10 @@
 #include "app/cli.h"
 
 #include "app/batch.h"
+#include "app/data_dir.h"
+#include "app/help.h"
+#include "app/log.h"
+#include "app/version.h"
 #include "app/publish_command.h"
 #include "app/rectify_command.h"
 #include "ingest/dataset_reader.h"
@@ -28,41 +32,13 @@
 
 #include <algorithm>
 #include <iostream>
+#include <memory>
 #include <thread>
 #include <unistd.h>
 
 namespace jixiao::app {
 
 namespace {
-
-constexpr const char* kUsage =
-    "用法：jixiao <命令> [选项] 数据集文件夹\n"
-    "\n"
-    "命令：\n"
-    "  check 数据集              检查数据集，列出全部问题，不生成文件\n"
-    "  run 数据集 -o 输出文件夹  检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json\n"
-    "  rectify list|record|close|overdue --db=历史库\n"
-    "                            整改跟踪：列出、登记整改报告（--letter --date --summary [--file]）、\n"
-    "                            销号（--letter --date --summary）、列出逾期未整改事项（--date 为今天）\n"
-    "  publish 数据集 --to 文件夹 绩效信息公开：部门和非涉密项目的自评表（PDF、XLSX）及静态网站，\n"
-    "                            只改动有变化的文件；未到“公开日期”不公开（退出码 75）\n"
-    "\n"
-    "选项：\n"
-    "  -o, --output=文件夹       输出文件夹（run 必填）\n"
-    "      --to=文件夹           公开文件夹（publish 必填）\n"
-    "      --force               publish 时不等“公开日期”，立即公开\n"
-    "      --rules=文件          使用指定的评分规则文件，代替 dataset.json 中的“评分规则”\n"
-    "      --templates=文件夹    模板文件夹（默认为程序旁的 templates）\n"
-    "      --fonts=文件夹        字体文件夹（默认为程序旁的 fonts）\n"
-    "      --date=YYYY-MM-DD     成文日期（默认为今天）；固定日期可使两次运行的输出逐字节相同\n"
-    "  -j, --jobs=N              并行生成文档的线程数（默认为 CPU 核数）\n"
-    "      --documents=列表      只生成部分文书，逗号分隔：table-pdf、table-xlsx、report、department、\n"
-    "                            letter、summary（默认 all：全部；results.json 和 manifest.json 总会生成）\n"
-    "      --db=文件             历史库（记录历年结果、反馈函文号和整改情况；默认为输出文件夹中的 jixiao-history.db）\n"
-    "  -h, --help                显示本帮助\n"
-    "  -V, --version             显示版本\n"
-    "\n"
-    "退出码：0 成功；64 用法错误；65 数据有错误；66 找不到输入；73 无法写出文件；75 暂不能公开（未到公开日期，或另一次公开正在进行）；78 配置错误。\n";
 
 /// What the command line asked for.
 struct Request {
@@ -78,13 +54,14 @@ struct Request {
     DocumentSet documents;
 };
 
-/// A resource folder (templates, fonts): the option if given, else beside the program
-/// (build tree or installed), else the current folder.
-std::string resourceDir(const std::string& option, const std::string& name, const std::string& exeDir) {
-    if (!option.empty()) return option;
-    for (const std::string& candidate : {exeDir + "/../../" + name, exeDir + "/../share/jixiao/" + name, exeDir + "/" + name})
-        if (Poco::File(candidate).exists()) return Poco::Path(candidate).makeAbsolute().toString();
-    return name;
+/// A resource folder (templates, fonts): the option if given, else in the data folder.
+std::string resourceDir(const std::string& option, const std::string& name, const std::string& dataDir) {
+    return option.empty() ? dataDir + "/" + name : option;
+}
+
+/// The data folder, looked for only when an option leaves a resource to it.
+std::string dataDirFor(const std::string& programFallback) {
+    return findDataDir(programDir(programFallback), Poco::Environment::get("JIXIAO_DATA", ""));
 }
 
 void printDiagnostics(const model::Diagnostics& diags, std::ostream& err) {
@@ -137,6 +114,10 @@ int runCommand(const Request& req) {
 }
 
 class Cli : public Poco::Util::Application {
+public:
+    /// `commandLine` is what the log records as the command that ran.
+    explicit Cli(std::string commandLine) : commandLine_(std::move(commandLine)) {}
+
 protected:
     void defineOptions(Poco::Util::OptionSet& options) override {
         using Poco::Util::Option;
@@ -157,6 +138,8 @@ protected:
         options.addOption(Option("file", "").argument("path").repeatable(false));
         options.addOption(Option("year", "").argument("year").repeatable(false));
         options.addOption(Option("status", "").argument("status").repeatable(false));
+        options.addOption(Option("log", "").argument("file").repeatable(false));
+        options.addOption(Option("quiet", "q").repeatable(false));
     }
 
     void handleOption(const std::string& name, const std::string& value) override {
@@ -176,13 +159,35 @@ protected:
         if (name == "jobs") jobsText_ = value;
         if (name == "to") publishTo_ = value;
         if (name == "force") force_ = true;
+        if (name == "log") logPath_ = value;
+        if (name == "quiet") quiet_ = true;
     }
 
     int main(const std::vector<std::string>& args) override {
         if (done_) return kExitOk;
+        if (helpRequested_) return help(args.empty() ? std::vector<std::string>{} : std::vector<std::string>{args[0]});
+        std::unique_ptr<RunLog> log;
+        if (!logPath_.empty() || quiet_) {
+            try {
+                log = std::make_unique<RunLog>(logPath_, quiet_, commandLine_);
+            } catch (const publish::OutputError& e) {
+                std::cerr << "错误：" << e.what() << '\n';
+                return kExitCannotCreate;
+            }
+        }
+        int code = execute(args);
+        if (log) log->finish(code);
+        return code;
+    }
+
+private:
+    int execute(const std::vector<std::string>& args) {
         // Poco's Application::run would turn an escaped exception into 70: map each here.
         try {
             return dispatch(args);
+        } catch (const DataDirError& e) {
+            std::cerr << "错误：" << e.what() << '\n';
+            return kExitConfig;
         } catch (const ingest::NoInputError& e) {
             std::cerr << "错误：" << e.what() << '\n';
             return kExitNoInput;
@@ -213,10 +218,10 @@ protected:
         }
     }
 
-private:
     int dispatch(const std::vector<std::string>& args) {
         if (args.empty()) return usage("缺少命令。");
         req_.command = args[0];
+        if (req_.command == "help") return help({args.begin() + 1, args.end()});
         if (req_.command == "rectify") return rectifyCommand(args);
         if (req_.command != "check" && req_.command != "run" && req_.command != "publish") return usage("未知命令“" + req_.command + "”。");
         if (args.size() != 2) return usage("命令 " + req_.command + " 需要且只需要一个数据集文件夹。");
@@ -234,9 +239,11 @@ private:
             req_.documents = *set;
         }
         if (!req_.date.empty() && !validDate(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
-        std::string exeDir = config().getString("application.dir", ".");
-        req_.templates = resourceDir(req_.templates, "templates", exeDir);
-        req_.fonts = resourceDir(req_.fonts, "fonts", exeDir);
+        if (req_.templates.empty() || req_.fonts.empty()) {
+            const std::string data = dataDirFor(config().getString("application.dir", "."));
+            req_.templates = resourceDir(req_.templates, "templates", data);
+            req_.fonts = resourceDir(req_.fonts, "fonts", data);
+        }
         if (req_.command == "publish") return publishCommand();
         if (req_.command == "check") return check(req_);
         if (req_.output.empty()) return usage("run 需要用 -o 指定输出文件夹。");
@@ -272,17 +279,34 @@ private:
     }
 
     void onHelp(const std::string&, const std::string&) {
-        std::cout << kUsage;
-        done_ = true;
+        helpRequested_ = true;
         stopOptionsProcessing();
     }
+    /// `jixiao help [命令]`, `jixiao [命令] --help`.
+    int help(const std::vector<std::string>& topic) {
+        if (topic.empty()) {
+            std::cout << usageText();
+            return kExitOk;
+        }
+        if (topic.size() > 1) return usage("help 后面只写一个命令，例如 jixiao help run。");
+        auto text = commandHelp(topic[0]);
+        if (!text) return usage("没有命令“" + topic[0] + "”。");
+        std::cout << *text;
+        return kExitOk;
+    }
     void onVersion(const std::string&, const std::string&) {
-        std::cout << "jixiao 0.1.0\n";
+        std::string data, problem;
+        try {
+            data = dataDirFor(config().getString("application.dir", "."));
+        } catch (const DataDirError& e) {
+            problem = e.what();
+        }
+        std::cout << versionText(data, problem);
         done_ = true;
         stopOptionsProcessing();
     }
     int usage(const std::string& message) {
-        std::cerr << "jixiao：" << message << "\n\n" << kUsage;
+        std::cerr << "jixiao：" << message << "\n\n" << usageText();
         return kExitUsage;
     }
 
@@ -294,17 +318,23 @@ private:
     std::string publishTo_;
     bool force_ = false;
     bool done_ = false;
+    bool helpRequested_ = false;
+    std::string commandLine_;
+    std::string logPath_;
+    bool quiet_ = false;
 };
 
 } // namespace
 
 int main(int argc, char** argv) {
     try {
-        Cli cli;
+        std::string commandLine = "jixiao";
+        for (int i = 1; i < argc; ++i) commandLine += std::string(" ") + argv[i];
+        Cli cli(commandLine);
         try {
             cli.init(argc, argv);
         } catch (const Poco::Util::OptionException& e) {
-            std::cerr << "jixiao：选项有误（" << e.displayText() << "）。\n\n" << kUsage;
+            std::cerr << "jixiao：选项有误（" << e.displayText() << "）。\n\n" << usageText();
             return kExitUsage;
         }
         return cli.run();

@@ -5,7 +5,9 @@
 #include <Poco/TemporaryFile.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <sys/wait.h>
@@ -26,13 +28,17 @@ std::string slurp(const std::string& path) {
     return s.str();
 }
 
-/// Runs the real binary, as a user would, capturing both streams.
-Outcome jixiao(const std::string& args) {
+/// Runs `program` as a user would, capturing both streams; `env` ("NAME=value ...", or
+/// "env -u NAME") comes before it on the command line.
+Outcome runProgram(const std::string& program, const std::string& args, const std::string& env) {
     Poco::TemporaryFile out, err;
-    std::string cmd = std::string(JIXIAO_BINARY) + " " + args + " >" + out.path() + " 2>" + err.path();
+    std::string cmd = env + (env.empty() ? "" : " ") + program + " " + args + " >" + out.path() + " 2>" + err.path();
     int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out.path()), slurp(err.path())};
 }
+
+/// Runs the real binary.
+Outcome jixiao(const std::string& args, const std::string& env = "") { return runProgram(JIXIAO_BINARY, args, env); }
 
 void write(const std::string& path, const std::string& text) {
     Poco::File(Poco::Path(path).parent()).createDirectories();
@@ -64,7 +70,110 @@ TEST_CASE("help and version exit 0", "[app]") {
     CHECK(help.out.find("用法：jixiao <命令>") == 0);
     auto version = jixiao("--version");
     CHECK(version.code == 0);
-    CHECK(version.out == "jixiao 0.1.0\n");
+    CHECK(version.out.find("jixiao 0.1.0\n数据文件夹：" + std::string(JIXIAO_SOURCE_DIR) + "\n评分规则：\n  ") == 0);
+    CHECK(version.out.find("\n  national-2020  ") != std::string::npos);
+    CHECK(version.out.find("\n模板：\n  department-table  ") != std::string::npos);
+}
+
+TEST_CASE("--version lists the data folder's rule sets and templates with fingerprints", "[app]") {
+    Poco::TemporaryFile data;
+    write(data.path() + "/templates/rules/a.json", R"({"name": "a"})");
+    write(data.path() + "/templates/letter/layout.json", "{}");
+    write(data.path() + "/templates/letter/letter.txt", "x");
+    Poco::File(data.path() + "/fonts").createDirectories();
+    auto version = jixiao("--version", "JIXIAO_DATA=" + data.path());
+    CHECK(version.code == 0);
+    CHECK(version.out == "jixiao 0.1.0\n数据文件夹：" + data.path() + "\n评分规则：\n  a  412ef43e715b\n模板：\n  letter  0bff687b4aee\n");
+    auto missing = jixiao("--version", "JIXIAO_DATA=" + data.path() + "/templates");
+    CHECK(missing.code == 0);
+    CHECK(missing.out == "jixiao 0.1.0\n环境变量 JIXIAO_DATA 指向的“" + data.path() +
+                             "/templates”不是 jixiao 的数据文件夹（其中应有 templates 和 fonts 两个文件夹）。"
+                             "请改正 JIXIAO_DATA，或删除它（unset JIXIAO_DATA）以使用安装时自带的数据。\n");
+}
+
+TEST_CASE("help names every command and explains each with examples", "[app]") {
+    auto overview = jixiao("help");
+    CHECK(overview.code == 0);
+    CHECK(overview.out == jixiao("--help").out);
+    for (const std::string command : {"check", "run", "publish", "rectify"}) {
+        CAPTURE(command);
+        CHECK(overview.out.find("\n  " + command + " ") != std::string::npos);
+        auto help = jixiao("help " + command);
+        CHECK(help.code == 0);
+        CHECK(help.out.find("用法：jixiao " + command + " ") == 0);
+        CHECK(help.out.find("\n示例：\n  jixiao " + command + " ") != std::string::npos);
+        CHECK(jixiao(command + " --help").out == help.out);
+    }
+    CHECK(jixiao("help run").out.find("用法：jixiao run 数据集 -o 输出文件夹\n"
+                                      "检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json。\n\n选项：\n") == 0);
+    auto unknown = jixiao("help chek");
+    CHECK(unknown.code == 64);
+    CHECK(unknown.err.find("jixiao：没有命令“chek”。\n\n用法：jixiao <命令>") == 0);
+}
+
+TEST_CASE("a program without its data folder says where it looked, in Chinese", "[app]") {
+    Poco::TemporaryFile prefix;
+    Poco::File(prefix.path() + "/bin").createDirectories();
+    Poco::File(JIXIAO_BINARY).copyTo(prefix.path() + "/bin/jixiao");
+    TinyDataset ds;
+    auto r = runProgram(prefix.path() + "/bin/jixiao", "check " + ds.path(), "env -u JIXIAO_DATA");
+    std::string above = Poco::Path(prefix.path()).parent().toString();  // "/tmp/"
+    above.pop_back();
+    CHECK(r.code == 78);
+    CHECK(r.err == "错误：找不到 jixiao 的数据文件夹（模板、字体和评分规则，其中应有 templates 和 fonts 两个文件夹），已查找：“" +
+                       prefix.path() + "/share/jixiao”、“" + above +
+                       "”。请重新安装 jixiao 软件包，或用环境变量 JIXIAO_DATA 指定数据文件夹，"
+                       "例如：JIXIAO_DATA=/usr/share/jixiao jixiao check 数据集文件夹\n");
+    auto pointed = runProgram(prefix.path() + "/bin/jixiao", "check " + ds.path(), "JIXIAO_DATA=" + std::string(JIXIAO_SOURCE_DIR));
+    CHECK(pointed.code == 0);
+    CHECK(pointed.err.empty());
+}
+
+TEST_CASE("--log appends every line with its time and level; --quiet keeps only problems", "[app]") {
+    TinyDataset ds;
+    Poco::TemporaryFile log;
+    auto checked = jixiao("--log " + log.path() + " check " + ds.path());
+    CHECK(checked.code == 0);
+    CHECK(checked.out.find("错误 0 条，警告 0 条\n") != std::string::npos);
+    write(ds.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,abc,37.24\n");
+    auto failed = jixiao("check " + ds.path() + " --quiet --log=" + log.path());
+    CHECK(failed.code == 65);
+    CHECK(failed.out.empty());
+    CHECK(failed.err.find("错误：") != std::string::npos);
+
+    std::istringstream lines(slurp(log.path()));
+    std::vector<std::string> levels, texts;
+    const std::regex stamped(R"(^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} \[(信息|警告|错误)\] (.*)$)");
+    for (std::string line; std::getline(lines, line);) {
+        std::smatch m;
+        REQUIRE(std::regex_match(line, m, stamped));
+        levels.push_back(m[1]);
+        texts.push_back(m[2]);
+    }
+    REQUIRE(texts.size() >= 6);
+    CHECK(texts.front() == "开始：jixiao --log " + log.path() + " check " + ds.path());
+    CHECK(levels.front() == "信息");
+    const auto secondStart = std::find(texts.begin(), texts.end(), "开始：jixiao check " + ds.path() + " --quiet --log=" + log.path());
+    REQUIRE(secondStart != texts.end());
+    const auto firstEnd = *(secondStart - 1);
+    CHECK(std::regex_match(firstEnd, std::regex("结束：退出码 0，用时 [0-9]+\\.[0-9] 秒")));
+    CHECK(std::find(texts.begin(), secondStart, "错误 0 条，警告 0 条") != secondStart);
+    CHECK(std::regex_match(texts.back(), std::regex("结束：退出码 65，用时 [0-9]+\\.[0-9] 秒")));
+    CHECK(levels.back() == "错误");
+    // The error the quiet run still showed is in the log, as an error, word for word.
+    std::string shown = failed.err.substr(0, failed.err.find('\n'));
+    const auto logged = std::find(secondStart, texts.end(), shown);
+    REQUIRE(logged != texts.end());
+    CHECK(levels[std::size_t(logged - texts.begin())] == "错误");
+}
+
+TEST_CASE("a log file that cannot be written exits 73 in Chinese", "[app]") {
+    TinyDataset ds;
+    auto r = jixiao("check " + ds.path() + " --log /nonexistent/jixiao.log");
+    CHECK(r.code == 73);
+    CHECK(r.err == "错误：无法写入日志文件“/nonexistent/jixiao.log”（所在的文件夹不存在）。"
+                   "请先建好文件夹、给运行 jixiao 的用户写入权限，或用 --log 指定别的文件。\n");
+    CHECK(r.out.empty());
 }
 
 TEST_CASE("usage errors exit 64 with a Chinese message", "[app]") {

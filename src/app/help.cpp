@@ -1,0 +1,126 @@
+#include "app/help.h"
+
+
+namespace jixiao::app {
+
+namespace {
+
+/// One command's help. A new command adds its entry here; the overview lists it by itself.
+struct CommandHelp {
+    const char* name;
+    const char* usage;    ///< what follows "jixiao"
+    const char* summary;  ///< one sentence, for the overview
+    const char* details;  ///< options and examples, for `jixiao help 命令`
+};
+
+constexpr CommandHelp kCommands[] = {
+    {"check",
+     "check 数据集", "检查数据集，列出全部问题（文件、工作表、行、列、取值），不生成文件",
+     "选项：\n"
+     "      --rules=文件          使用指定的评分规则文件，代替 dataset.json 中的“评分规则”\n"
+     "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）\n"
+     "\n"
+     "没有错误时退出码为 0，数据有错误时为 65。\n"
+     "\n"
+     "示例：\n"
+     "  jixiao check /srv/绩效/2024县本级\n"
+     "  jixiao check 2024县本级 --rules 规则/本县2024.json\n"},
+    {"run",
+     "run 数据集 -o 输出文件夹", "检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json",
+     "选项：\n"
+     "  -o, --output=文件夹       输出文件夹（必填）\n"
+     "      --date=YYYY-MM-DD     成文日期（默认为今天）；固定日期可使两次运行的输出逐字节相同\n"
+     "  -j, --jobs=N              并行生成文档的线程数（默认为 CPU 核数）\n"
+     "      --documents=列表      只生成部分文书，逗号分隔：table-pdf、table-xlsx、report、department、\n"
+     "                            letter、summary（默认 all：全部；results.json 和 manifest.json 总会生成）\n"
+     "      --db=文件             历史库（历年结果、反馈函文号和整改情况；默认为输出文件夹中的 jixiao-history.db）\n"
+     "      --rules=文件          使用指定的评分规则文件，代替 dataset.json 中的“评分规则”\n"
+     "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）\n"
+     "      --fonts=文件夹        字体文件夹（默认为安装的数据文件夹中的 fonts）\n"
+     "\n"
+     "有错误的行照常报告，其余项目照常生成，此时退出码为 65。\n"
+     "\n"
+     "示例：\n"
+     "  jixiao run 2024县本级 -o 输出/2024\n"
+     "  jixiao run 2024县本级 -o 输出/2024 --date 2025-03-05 --db /var/lib/jixiao/jixiao-history.db\n"
+     "  jixiao run 2024县本级 -o 输出/汇总 --documents summary\n"},
+    {"publish",
+     "publish 数据集 --to 文件夹", "绩效信息公开：部门和非涉密项目的自评表（PDF、XLSX）及静态网站",
+     "选项：\n"
+     "      --to=文件夹           公开文件夹（必填），网站的根目录\n"
+     "      --force               不等 dataset.json 中的“公开日期”，立即公开\n"
+     "      --date=YYYY-MM-DD     把“今天”当作这一天来判断是否已到公开日期\n"
+     "      --rules=文件、--templates=文件夹、--fonts=文件夹  同 run\n"
+     "\n"
+     "只改动有变化的文件。未到“公开日期”时不公开，退出码为 75（稍后再试），\n"
+     "因此可以每天定时运行（见 jixiao-publish.timer）。\n"
+     "\n"
+     "示例：\n"
+     "  jixiao publish 2024县本级 --to /var/www/绩效公开\n"
+     "  jixiao publish 2024县本级 --to 公开预览 --force\n"},
+    {"rectify",
+     "rectify 操作 --db 历史库", "反馈函整改跟踪：list、record、close、overdue",
+     "操作：\n"
+     "  list      列出反馈函及整改状态（可用 --year 年度、--status 待整改|已报送|已销号 筛选）\n"
+     "  record    登记整改报告：--letter 文号 --date 日期 --summary 摘要 [--file 报告文件]\n"
+     "  close     销号：--letter 文号 --date 日期 --summary 意见\n"
+     "  overdue   列出逾期未整改事项（--date 为今天，默认今天）；有逾期事项时退出码为 1\n"
+     "\n"
+     "示例：\n"
+     "  jixiao rectify list --db 历史库.db --year 2025 --status 待整改\n"
+     "  jixiao rectify record --db 历史库.db --letter 某财绩函〔2025〕3号 --date 2025-03-20 --summary \"已制定整改方案\" --file 报告.pdf\n"
+     "  jixiao rectify close --db 历史库.db --letter 某财绩函〔2025〕3号 --date 2025-04-10 --summary \"整改到位，予以销号\"\n"
+     "  jixiao rectify overdue --db 历史库.db\n"},
+};
+
+/// Columns a terminal gives the text: two for a CJK character (three UTF-8 bytes), one otherwise.
+std::size_t displayWidth(const std::string& text) {
+    std::size_t width = 0;
+    for (unsigned char c : text) {
+        if (c < 0x80) width += 1;
+        else if (c >= 0xE0) width += 2;  // lead byte of a three- or four-byte sequence
+    }
+    return width;
+}
+
+/// "  usage<padding>summary", the summaries aligned in one column.
+std::string overviewLine(const std::string& usage, const std::string& summary) {
+    constexpr std::size_t kColumn = 30;
+    std::string line = "  " + usage;
+    std::size_t width = 2 + displayWidth(usage);
+    line += width < kColumn ? std::string(kColumn - width, ' ') : std::string(" ");
+    return line + summary + "\n";
+}
+
+const CommandHelp* find(const std::string& name) {
+    for (const auto& c : kCommands)
+        if (name == c.name) return &c;
+    return nullptr;
+}
+
+} // namespace
+
+std::string usageText() {
+    std::string text = "用法：jixiao <命令> [选项] 数据集文件夹\n\n命令：\n";
+    for (const auto& c : kCommands) text += overviewLine(c.usage, c.summary);
+    text += overviewLine("help 命令", "显示某个命令的详细说明和示例，例如 jixiao help run");
+    text += "\n"
+            "所有命令都可用的选项：\n"
+            "      --log=文件            把全部输出连同时间和级别（信息、警告、错误）追加到日志文件\n"
+            "  -q, --quiet               只显示警告和错误（日志文件仍记录全部输出）\n"
+            "  -h, --help                显示本帮助\n"
+            "  -V, --version             显示版本、评分规则和模板\n"
+            "\n"
+            "数据文件夹（模板、字体、评分规则）默认在程序旁的 ../share/jixiao，可用环境变量 JIXIAO_DATA 指定。\n"
+            "退出码：0 成功；64 用法错误；65 数据有错误；66 找不到输入；73 无法写出文件；"
+            "75 稍后再试（未到公开日期，或另一次公开正在进行）；78 配置错误。\n";
+    return text;
+}
+
+std::optional<std::string> commandHelp(const std::string& command) {
+    const CommandHelp* c = find(command);
+    if (c == nullptr) return std::nullopt;
+    return std::string("用法：jixiao ") + c->usage + "\n" + c->summary + "。\n\n" + c->details;
+}
+
+} // namespace jixiao::app
