@@ -75,7 +75,7 @@ TEST_CASE("help and version exit 0", "[app]") {
     CHECK(version.out.find("\n模板：\n  department-table  ") != std::string::npos);
 }
 
-TEST_CASE("--version lists the data folder's rule sets and templates with fingerprints", "[app]") {
+TEST_CASE("the version lists the data folder's rule sets and templates with fingerprints", "[app]") {
     Poco::TemporaryFile data;
     write(data.path() + "/templates/rules/a.json", R"({"name": "a"})");
     write(data.path() + "/templates/letter/layout.json", "{}");
@@ -129,7 +129,7 @@ TEST_CASE("a program without its data folder says where it looked, in Chinese", 
     CHECK(pointed.err.empty());
 }
 
-TEST_CASE("--log appends every line with its time and level; --quiet keeps only problems", "[app]") {
+TEST_CASE("a log file gets every line with its time and level, and quiet keeps only problems", "[app]") {
     TinyDataset ds;
     Poco::TemporaryFile log;
     auto checked = jixiao("--log " + log.path() + " check " + ds.path());
