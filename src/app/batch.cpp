@@ -7,7 +7,8 @@
 #include "layout/form.h"
 #include "model/validate.h"
 #include "publish/atomic_file.h"
-#include "publish/history_store.h"
+#include "publish/letter_register.h"
+#include "publish/run_store.h"
 #include "publish/output_tree.h"
 #include "publish/results_json.h"
 #include "render/pdf_writer.h"
@@ -150,10 +151,10 @@ void renderProject(const Job& job, const score::ProjectResult& p) {
 }
 
 /// What the summary workbook shows, with the rectifications past their deadline (any year).
-layout::Value summaryData(const Job& job, const publish::HistoryStore& store) {
+layout::Value summaryData(const Job& job, const publish::LetterRegister& letters) {
     layout::Value summary = layout::summaryContext(job.scored.evaluation, job.scored.dataset, job.facts);
     layout::Value& overdue = summary.set("overdue", layout::Value::list());
-    for (const auto& item : store.overdue(job.facts.today)) {
+    for (const auto& item : letters.overdue(job.facts.today)) {
         layout::Value& o = overdue.push(layout::Value::map());
         const model::Unit* unit = job.scored.dataset.findUnit(item.unitCode);
         o.set("letter", item.letter.text);
@@ -168,11 +169,11 @@ layout::Value summaryData(const Job& job, const publish::HistoryStore& store) {
 
 /// The summary workbook. Its data (every project, again per department) is released once the
 /// workbook is built, before the workbook is rendered.
-void writeSummary(const Job& job, const publish::HistoryStore& store, const layout::FormTemplate& form) {
+void writeSummary(const Job& job, const publish::LetterRegister& letters, const layout::FormTemplate& form) {
     std::string stem;
     layout::Workbook book;
     {
-        const layout::Value summary = summaryData(job, store);
+        const layout::Value summary = summaryData(job, letters);
         stem = form.fileStem(summary);
         book = form.buildWorkbook(summary, job.created);
     }
@@ -195,7 +196,7 @@ void renderDepartment(const Job& job, const score::DepartmentResult& d) {
 }
 
 /// Last year's 部门整体 figures from the store, for units whose input has this year's only.
-FigureSource figuresFromStore(const publish::HistoryStore& store) {
+FigureSource figuresFromStore(const publish::RunStore& store) {
     return [&store](model::Dataset& ds) {
         int year = ds.config.year;
         std::vector<model::DepartmentFigures> added;
@@ -219,7 +220,7 @@ FigureSource figuresFromStore(const publish::HistoryStore& store) {
 
 /// Saves this year's project results and 部门整体 figures, for next year's ratios and for
 /// year-over-year comparison.
-void saveHistory(publish::HistoryStore& store, std::int64_t runId, const Scored& s) {
+void saveHistory(publish::RunStore& store, std::int64_t runId, const Scored& s) {
     std::vector<publish::ProjectYear> rows;
     auto text = [](const std::optional<model::Decimal>& d) { return d ? std::optional<std::string>(d->toString()) : std::nullopt; };
     for (const auto& p : s.evaluation.projects)
@@ -237,7 +238,7 @@ void saveHistory(publish::HistoryStore& store, std::int64_t runId, const Scored&
 /// One feedback letter per unit with a project the rule set sends a letter for (grade 中/差
 /// or a finding to rectify), in unit-code order so numbers follow the codes; numbers come
 /// from the store and never change once issued.
-void issueLetters(const Job& job, publish::HistoryStore& store, std::int64_t runId, const layout::FormTemplate& form) {
+void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t runId, const layout::FormTemplate& form) {
     const auto& s = job.scored;
     std::map<std::string, std::vector<const score::ProjectResult*>> byUnit;
     for (const auto& p : s.evaluation.projects)
@@ -254,7 +255,7 @@ void issueLetters(const Job& job, publish::HistoryStore& store, std::int64_t run
         req.issuedOn = job.facts.today;
         req.deadline = publish::addDays(job.facts.today, s.dataset.config.rectificationDays);
         req.runId = runId;
-        publish::IssuedLetter letter = store.issueLetter(req);
+        publish::IssuedLetter letter = letters.issueLetter(req);
         // A letter issued before keeps its number and date, so re-running gives the same letter.
         layout::Value ctx = layout::letterContext(*unit, projects, s.dataset, job.facts,
                                                   {letter.number.text, letter.issuedOn, letter.deadline});
@@ -317,8 +318,10 @@ public:
 
 int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     std::string dbPath = req.dbPath.empty() ? req.output + "/jixiao-history.db" : req.dbPath;
-    publish::HistoryStore store = publish::HistoryStore::open(dbPath);
-    publish::RunLock lock = store.lockForRun(req.startedAt);
+    publish::StoreDb db = publish::StoreDb::open(dbPath);
+    publish::RunStore store(db);
+    publish::LetterRegister letters(db);
+    publish::FileLock lock = store.lockForRun(req.startedAt);
     Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir, figuresFromStore(store));
     std::int64_t runId = store.beginRun({req.dataset, scored.evaluation.year, scored.evaluation.authority, req.startedAt,
                                          scored.evaluation.ruleSet});
@@ -374,8 +377,8 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     }
 
     saveHistory(store, runId, scored);
-    if (req.documents.letters) issueLetters(job, store, runId, forms.letter);
-    if (req.documents.summary) writeSummary(job, store, forms.summary);
+    if (req.documents.letters) issueLetters(job, letters, runId, forms.letter);
+    if (req.documents.summary) writeSummary(job, letters, forms.summary);
     results.get();  // rethrows what writing results.json threw
     // The manifest lists every other file, so it is written last and does not list itself.
     tree.writeManifest();

@@ -10,8 +10,8 @@
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
 #include "publish/atomic_file.h"
-#include "publish/history_store.h"
 #include "pdf/pdf_error.h"
+#include "publish/store_db.h"
 #include "render/render_error.h"
 #include "score/rules.h"
 

@@ -1,7 +1,7 @@
 #include "app/rectify_command.h"
 
 #include "app/cli.h"
-#include "publish/history_store.h"
+#include "publish/letter_register.h"
 
 namespace jixiao::app {
 
@@ -39,20 +39,21 @@ int rectify(const RectifyRequest& req, std::ostream& out, std::ostream& err) {
         return kExitUsage;
     }
 
-    publish::HistoryStore store = publish::HistoryStore::open(req.db);
+    publish::StoreDb db = publish::StoreDb::open(req.db);
+    publish::LetterRegister letters(db);
     if (req.action == "list") {
-        auto items = store.rectifications(req.year, status);
+        auto items = letters.rectifications(req.year, status);
         for (const auto& item : items) print(item, out);
         out << "共 " << items.size() << " 项。\n";
     } else if (req.action == "overdue") {
-        auto items = store.overdue(req.date);
+        auto items = letters.overdue(req.date);
         for (const auto& item : items) print(item, out);
         out << "截至 " << req.date << "，逾期未整改 " << items.size() << " 项。\n";
         return items.empty() ? kExitOk : 1;  // a scheduler can alert on a non-zero status
     } else if (req.action == "record") {
-        print(store.recordReport(publish::LetterRef::byNumber(req.letter), req.date, req.summary, req.file), out);
+        print(letters.recordReport(publish::LetterRef::byNumber(req.letter), req.date, req.summary, req.file), out);
     } else if (req.action == "close") {
-        print(store.closeRectification(publish::LetterRef::byNumber(req.letter), req.date, req.summary), out);
+        print(letters.closeRectification(publish::LetterRef::byNumber(req.letter), req.date, req.summary), out);
     } else {
         err << "jixiao：rectify 的操作应为 list、record、close 或 overdue，实际为“" << req.action << "”。\n";
         return kExitUsage;

@@ -1,6 +1,7 @@
 #include "publish/site.h"
 
 #include "publish/atomic_file.h"
+#include "publish/file_lock.h"
 #include "publish/json_writer.h"
 #include "publish/output_tree.h"
 #include "render/html_writer.h"
@@ -21,7 +22,6 @@
 #include <optional>
 #include <set>
 #include <sstream>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -363,21 +363,16 @@ PublishLock::PublishLock(const std::string& dir) {
         throw OutputError("无法创建公开文件夹 " + dir + "（" + e.message() + "）。");
     }
     const std::string path = dir + "/" + kLockFile;
-    fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd_ < 0) throw OutputError("无法打开锁文件 " + path + "（" + std::strerror(errno) + "）。");
-    if (::flock(fd_, LOCK_EX | LOCK_NB) != 0) {
-        int err = errno;
-        ::close(fd_);
-        fd_ = -1;
-        if (err == EWOULDBLOCK)
-            throw PublishLockedError("另一个 jixiao publish 正在向 " + dir + " 公开（锁文件 " + path +
-                                     "），本次没有改动任何文件；请等它结束后再运行。");
-        throw OutputError("无法锁定 " + path + "（" + std::strerror(err) + "）。");
+    LockHolder holder;
+    bool taken = false;
+    try {
+        taken = FileLock::tryAcquire(path, "", lock_, holder);
+    } catch (const FileLockError& e) {
+        throw OutputError("无法锁定 " + path + "（" + e.what() + "）。");
     }
-}
-
-PublishLock::~PublishLock() {
-    if (fd_ >= 0) ::close(fd_);  // closing the descriptor releases the flock
+    if (!taken)
+        throw PublishLockedError("另一个 jixiao publish 正在向 " + dir + " 公开（锁文件 " + path +
+                                 "），本次没有改动任何文件；请等它结束后再运行。");
 }
 
 std::string chineseDate(const std::string& iso) {

@@ -2,6 +2,7 @@
 
 #include "layout/context.h"
 #include "layout/form.h"
+#include "publish/file_lock.h"
 #include "render/pdf_writer.h"
 #include "score/public_view.h"
 
@@ -92,12 +93,9 @@ public:
     /// Creates `dir` if needed and takes the lock without waiting. Throws PublishLockedError
     /// when another run holds it, OutputError when the lock file cannot be opened.
     explicit PublishLock(const std::string& dir);
-    ~PublishLock();
-    PublishLock(const PublishLock&) = delete;
-    PublishLock& operator=(const PublishLock&) = delete;
 
 private:
-    int fd_ = -1;
+    FileLock lock_;
 };
 
 /// A relative path as an href: every byte outside RFC 3986's unreserved set percent-encoded,

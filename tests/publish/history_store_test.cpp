@@ -1,6 +1,8 @@
 #include <catch2/catch.hpp>
 
-#include "publish/history_store.h"
+#include "publish/letter_register.h"
+#include "publish/run_store.h"
+#include "publish/store_db.h"
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/Data/Session.h>
@@ -45,6 +47,14 @@ Poco::Data::Session rawSession(const std::string& path) {
     return Poco::Data::Session(Poco::Data::SQLite::Connector::KEY, path, 1);
 }
 
+/// The store's file with both of its parts, as the app opens them.
+struct Store {
+    StoreDb db;
+    RunStore run{db};
+    LetterRegister letters{db};
+    explicit Store(const std::string& path) : db(StoreDb::open(path)) {}
+};
+
 RunInfo runInfo(int year) { return {"samples/county", year, "某某县财政局", "2025-03-05T09:00:00+08:00", "national-2020"}; }
 
 LetterRequest letterFor(const std::string& unit, int year = 2025, const std::string& issuedOn = "2025-03-05") {
@@ -83,39 +93,39 @@ TEST_CASE("history store: a new store is created and migrated to the current sch
     TempDir dir;
     const std::string path = dir.file("out/nested/history.db");
     {
-        auto store = HistoryStore::open(path);
-        CHECK(store.schemaVersion() == HistoryStore::kSchemaVersion);
-        CHECK(store.path() == path);
-        CHECK(store.runs().empty());
-        CHECK(store.issuedLetters(2025).empty());
+        Store store(path);
+        CHECK(store.db.schemaVersion() == StoreDb::kSchemaVersion);
+        CHECK(store.db.path() == path);
+        CHECK(store.run.runs().empty());
+        CHECK(store.letters.issuedLetters(2025).empty());
     }
     CHECK(Poco::File(path).exists());
-    auto again = HistoryStore::open(path);
-    CHECK(again.schemaVersion() == HistoryStore::kSchemaVersion);
+    auto again = StoreDb::open(path);
+    CHECK(again.schemaVersion() == StoreDb::kSchemaVersion);
     auto raw = rawSession(path);
     int version = 0;
     std::string mode;
     raw << "PRAGMA user_version", into(version), now;
     raw << "PRAGMA journal_mode", into(mode), now;
-    CHECK(version == HistoryStore::kSchemaVersion);
+    CHECK(version == StoreDb::kSchemaVersion);
     CHECK(mode == "wal");
 }
 
 TEST_CASE("history store: a store written by a newer jixiao is refused", "[publish]") {
     TempDir dir;
     const std::string path = dir.file("history.db");
-    { HistoryStore::open(path); }
+    { StoreDb::open(path); }
     {
         auto raw = rawSession(path);
-        raw << "PRAGMA user_version = " + std::to_string(HistoryStore::kSchemaVersion + 1), now;
+        raw << "PRAGMA user_version = " + std::to_string(StoreDb::kSchemaVersion + 1), now;
     }
     const std::string expected = "历史库 " + path + " 由较新版本的 jixiao 写入（格式版本 2，本程序最高支持 1）。为免损坏，不予打开；请升级 jixiao 后再运行。";
-    CHECK_THROWS_WITH(HistoryStore::open(path), expected);
+    CHECK_THROWS_WITH(StoreDb::open(path), expected);
     // Refusing must not have changed the file.
     auto raw = rawSession(path);
     int version = 0;
     raw << "PRAGMA user_version", into(version), now;
-    CHECK(version == HistoryStore::kSchemaVersion + 1);
+    CHECK(version == StoreDb::kSchemaVersion + 1);
 }
 
 TEST_CASE("history store: other files are refused, not written to", "[publish]") {
@@ -126,26 +136,26 @@ TEST_CASE("history store: other files are refused, not written to", "[publish]")
             auto raw = rawSession(path);
             raw << "CREATE TABLE customers (name TEXT)", now;
         }
-        CHECK_THROWS_WITH(HistoryStore::open(path), path + " 不是 jixiao 历史库（文件中已有其他数据）。请用 --db 指定另一个文件。");
+        CHECK_THROWS_WITH(StoreDb::open(path), path + " 不是 jixiao 历史库（文件中已有其他数据）。请用 --db 指定另一个文件。");
     }
     SECTION("a file that is not a database") {
         const std::string path = dir.file("notes.db");
         std::ofstream(path) << std::string(4096, 'x');
-        CHECK_THROWS_WITH(HistoryStore::open(path),
+        CHECK_THROWS_WITH(StoreDb::open(path),
                           "无法打开历史库 " + path + "（文件已损坏或不是 SQLite 数据库：file is not a database）。");
     }
-    SECTION("an empty path") { CHECK_THROWS_WITH(HistoryStore::open(""), "历史库路径不能为空。"); }
+    SECTION("an empty path") { CHECK_THROWS_WITH(StoreDb::open(""), "历史库路径不能为空。"); }
 }
 
 TEST_CASE("history store: runs are recorded and finished", "[publish]") {
     TempDir dir;
-    auto store = HistoryStore::open(dir.file("history.db"));
-    auto first = store.beginRun(runInfo(2024));
-    auto second = store.beginRun(runInfo(2024));
+    Store store(dir.file("history.db"));
+    auto first = store.run.beginRun(runInfo(2024));
+    auto second = store.run.beginRun(runInfo(2024));
     CHECK(first == 1);
     CHECK(second == 2);
-    store.finishRun(first, RunStatus::Completed, "2025-03-05T09:10:00+08:00");
-    auto runs = store.runs();
+    store.run.finishRun(first, RunStatus::Completed, "2025-03-05T09:10:00+08:00");
+    auto runs = store.run.runs();
     REQUIRE(runs.size() == 2);
     CHECK(runs[0].id == 1);
     CHECK(runs[0].info.dataset == "samples/county");
@@ -159,9 +169,9 @@ TEST_CASE("history store: runs are recorded and finished", "[publish]") {
     CHECK_FALSE(runs[1].finishedAt);
     CHECK(runStatusLabel(RunStatus::Interrupted) == "已中断");
 
-    CHECK_THROWS_WITH(store.finishRun(99, RunStatus::Failed, "x"), "历史库中没有编号为 99 的运行记录。");
-    CHECK_THROWS_WITH(store.finishRun(first, RunStatus::Running, "x"), "结束运行时的状态不能是“进行中”。");
-    CHECK_THROWS_WITH(store.beginRun(runInfo(24)), "年度 24 无效，应为四位年份。");
+    CHECK_THROWS_WITH(store.run.finishRun(99, RunStatus::Failed, "x"), "历史库中没有编号为 99 的运行记录。");
+    CHECK_THROWS_WITH(store.run.finishRun(first, RunStatus::Running, "x"), "结束运行时的状态不能是“进行中”。");
+    CHECK_THROWS_WITH(store.run.beginRun(runInfo(24)), "年度 24 无效，应为四位年份。");
 }
 
 TEST_CASE("history store: a second run on the same store is refused", "[publish]") {
@@ -171,22 +181,22 @@ TEST_CASE("history store: a second run on the same store is refused", "[publish]
                              "，开始于 2025-03-05T09:00:00+08:00）。请等它结束后再运行。";
 
     SECTION("in the same process, through another descriptor") {
-        auto store = HistoryStore::open(path);
-        auto lock = store.lockForRun("2025-03-05T09:00:00+08:00");
+        Store store(path);
+        auto lock = store.run.lockForRun("2025-03-05T09:00:00+08:00");
         CHECK(lock.held());
-        CHECK_THROWS_AS(store.lockForRun("2025-03-05T09:30:00+08:00"), StoreBusyError);
-        CHECK_THROWS_WITH(RunLock::acquire(path, "2025-03-05T09:30:00+08:00"), busy);
+        CHECK_THROWS_AS(store.run.lockForRun("2025-03-05T09:30:00+08:00"), StoreBusyError);
+        CHECK_THROWS_WITH(lockStore(path, "2025-03-05T09:30:00+08:00"), busy);
         lock.release();
         CHECK_FALSE(lock.held());
-        auto next = RunLock::acquire(path, "2025-03-05T09:30:00+08:00");
+        auto next = lockStore(path, "2025-03-05T09:30:00+08:00");
         CHECK(next.held());
     }
     SECTION("from another process, and free again once released") {
-        { HistoryStore::open(path); }  // no connection may be open across fork
-        auto lock = RunLock::acquire(path, "2025-03-05T09:00:00+08:00");
+        { StoreDb::open(path); }  // no connection may be open across fork
+        auto lock = lockStore(path, "2025-03-05T09:00:00+08:00");
         int refused = inChild([&] {
             try {
-                RunLock::acquire(path, "2025-03-05T09:30:00+08:00");
+                lockStore(path, "2025-03-05T09:30:00+08:00");
             } catch (const StoreBusyError& e) {
                 if (e.what() == busy) return 0;
                 std::fprintf(stderr, "child: unexpected message %s\n", e.what());
@@ -197,18 +207,18 @@ TEST_CASE("history store: a second run on the same store is refused", "[publish]
         CHECK(refused == 0);
         // Moving the lock keeps it held; destroying the moved-to object releases it.
         {
-            RunLock moved = std::move(lock);
+            FileLock moved = std::move(lock);
             CHECK_FALSE(lock.held());
             CHECK(moved.held());
         }
-        int taken = inChild([&] { return RunLock::acquire(path, "2025-03-05T09:30:00+08:00").held() ? 0 : 4; });
+        int taken = inChild([&] { return lockStore(path, "2025-03-05T09:30:00+08:00").held() ? 0 : 4; });
         CHECK(taken == 0);
     }
     SECTION("a run left running by a dead process is marked interrupted by the next lock") {
-        auto store = HistoryStore::open(path);
-        auto id = store.beginRun(runInfo(2024));  // never finished: the process "died"
-        auto lock = store.lockForRun("2025-03-06T09:00:00+08:00");
-        auto runs = store.runs();
+        Store store(path);
+        auto id = store.run.beginRun(runInfo(2024));  // never finished: the process "died"
+        auto lock = store.run.lockForRun("2025-03-06T09:00:00+08:00");
+        auto runs = store.run.runs();
         REQUIRE(runs.size() == 1);
         CHECK(runs[0].id == id);
         CHECK(runs[0].status == RunStatus::Interrupted);
@@ -220,10 +230,10 @@ TEST_CASE("history store: letter numbers are assigned once, in order, per year",
     const std::string path = dir.file("history.db");
     CHECK(formatLetterNumber("某财绩函", 2025, 12) == "某财绩函〔2025〕12号");
     {
-        auto store = HistoryStore::open(path);
-        auto a = store.issueLetter(letterFor("101"));
-        auto b = store.issueLetter(letterFor("102"));
-        auto c = store.issueLetter(letterFor("103"));
+        Store store(path);
+        auto a = store.letters.issueLetter(letterFor("101"));
+        auto b = store.letters.issueLetter(letterFor("102"));
+        auto c = store.letters.issueLetter(letterFor("103"));
         CHECK(a.number.seq == 1);
         CHECK(a.number.year == 2025);
         CHECK(a.number.text == "某财绩函〔2025〕1号");
@@ -233,51 +243,51 @@ TEST_CASE("history store: letter numbers are assigned once, in order, per year",
         CHECK(c.number.text == "某财绩函〔2025〕3号");
 
         // Re-running the batch a week later: same number, original date and deadline.
-        auto again = store.issueLetter(letterFor("102", 2025, "2025-03-12"));
+        auto again = store.letters.issueLetter(letterFor("102", 2025, "2025-03-12"));
         CHECK(again.number.text == "某财绩函〔2025〕2号");
         CHECK(again.issuedOn == "2025-03-05");
         CHECK(again.deadline == "2025-04-04");
         CHECK_FALSE(again.newlyIssued);
     }
-    auto store = HistoryStore::open(path);
-    CHECK(store.issueLetter(letterFor("102")).number.seq == 2);
-    CHECK(store.issueLetter(letterFor("101")).number.seq == 1);
-    auto d = store.issueLetter(letterFor("104"));
+    Store store(path);
+    CHECK(store.letters.issueLetter(letterFor("102")).number.seq == 2);
+    CHECK(store.letters.issueLetter(letterFor("101")).number.seq == 1);
+    auto d = store.letters.issueLetter(letterFor("104"));
     CHECK(d.number.text == "某财绩函〔2025〕4号");
-    auto nextYear = store.issueLetter(letterFor("101", 2026, "2026-03-02"));
+    auto nextYear = store.letters.issueLetter(letterFor("101", 2026, "2026-03-02"));
     CHECK(nextYear.number.text == "某财绩函〔2026〕1号");
     CHECK(nextYear.newlyIssued);
 
-    auto issued = store.issuedLetters(2025);
+    auto issued = store.letters.issuedLetters(2025);
     REQUIRE(issued.size() == 4);
     CHECK(issued[0].unitCode == "101");
     CHECK(issued[1].unitCode == "102");
     CHECK(issued[3].number.text == "某财绩函〔2025〕4号");
     CHECK(issued[3].evaluationKey == "2024/104");
     CHECK(issued[3].issuedOn == "2025-03-05");
-    CHECK(store.issuedLetters(2026).size() == 1);
+    CHECK(store.letters.issuedLetters(2026).size() == 1);
 
     auto late = letterFor("105");
     late.deadline = "2025-03-01";
-    CHECK_THROWS_WITH(store.issueLetter(late), "整改期限 2025-03-01 早于发文日期 2025-03-05。");
+    CHECK_THROWS_WITH(store.letters.issueLetter(late), "整改期限 2025-03-01 早于发文日期 2025-03-05。");
     auto noPrefix = letterFor("105");
     noPrefix.prefix = "";
-    CHECK_THROWS_WITH(store.issueLetter(noPrefix), "发文字号前缀不能为空。");
+    CHECK_THROWS_WITH(store.letters.issueLetter(noPrefix), "发文字号前缀不能为空。");
     auto badDate = letterFor("105");
     badDate.issuedOn = "2025-3-5";
-    CHECK_THROWS_WITH(store.issueLetter(badDate), "发文日期“2025-3-5”无效，应为 YYYY-MM-DD 格式的日期，如 2025-03-05。");
-    CHECK(store.issuedLetters(2025).size() == 4);
+    CHECK_THROWS_WITH(store.letters.issueLetter(badDate), "发文日期“2025-3-5”无效，应为 YYYY-MM-DD 格式的日期，如 2025-03-05。");
+    CHECK(store.letters.issuedLetters(2025).size() == 4);
 }
 
 TEST_CASE("history store: two processes issuing at once never share a number", "[publish]") {
     TempDir dir;
     const std::string path = dir.file("history.db");
-    { HistoryStore::open(path); }
+    { StoreDb::open(path); }
     constexpr int kEach = 20;
     auto issueMany = [&](const std::string& prefix) {
         return [&path, prefix] {
-            auto store = HistoryStore::open(path);
-            for (int i = 0; i < kEach; ++i) store.issueLetter(letterFor(prefix + std::to_string(i)));
+            Store store(path);
+            for (int i = 0; i < kEach; ++i) store.letters.issueLetter(letterFor(prefix + std::to_string(i)));
             return 0;
         };
     };
@@ -300,21 +310,21 @@ TEST_CASE("history store: two processes issuing at once never share a number", "
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(second == 0);
 
-    auto store = HistoryStore::open(path);
-    auto issued = store.issuedLetters(2025);
+    Store store(path);
+    auto issued = store.letters.issuedLetters(2025);
     REQUIRE(issued.size() == 2 * kEach);
     for (std::size_t i = 0; i < issued.size(); ++i) CHECK(issued[i].number.seq == int(i) + 1);
 }
 
 TEST_CASE("history store: rectification from letter to 销号, and overdue items", "[publish]") {
     TempDir dir;
-    auto store = HistoryStore::open(dir.file("history.db"));
-    store.issueLetter(letterFor("101"));
-    store.issueLetter(letterFor("102"));
+    Store store(dir.file("history.db"));
+    store.letters.issueLetter(letterFor("101"));
+    store.letters.issueLetter(letterFor("102"));
     const std::string report = dir.file("整改报告.pdf");
     std::ofstream(report, std::ios::binary) << "abc";
 
-    auto open = store.rectifications(2025, std::nullopt);
+    auto open = store.letters.rectifications(2025, std::nullopt);
     REQUIRE(open.size() == 2);
     CHECK(open[0].status == RectificationStatus::Open);
     CHECK(open[0].letter.text == "某财绩函〔2025〕1号");
@@ -324,11 +334,11 @@ TEST_CASE("history store: rectification from letter to 销号, and overdue items
     CHECK(open[0].reports.empty());
     CHECK(rectificationStatusLabel(open[0].status) == "待整改");
 
-    CHECK(store.overdue("2025-04-04").empty());  // the deadline day itself is in time
-    CHECK(store.overdue("2025-04-05").size() == 2);
+    CHECK(store.letters.overdue("2025-04-04").empty());  // the deadline day itself is in time
+    CHECK(store.letters.overdue("2025-04-05").size() == 2);
 
     // The number as a user types it: half-width brackets, a space.
-    auto reported = store.recordReport(LetterRef::byNumber("某财绩函[2025] 1号"), "2025-03-20", "已收回违规资金", report);
+    auto reported = store.letters.recordReport(LetterRef::byNumber("某财绩函[2025] 1号"), "2025-03-20", "已收回违规资金", report);
     CHECK(reported.status == RectificationStatus::Reported);
     CHECK(rectificationStatusLabel(reported.status) == "已报送");
     REQUIRE(reported.reports.size() == 1);
@@ -339,90 +349,90 @@ TEST_CASE("history store: rectification from letter to 销号, and overdue items
           std::optional<std::string>("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 
     // Reported items are the bureau's move, not overdue.
-    auto overdue = store.overdue("2025-04-05");
+    auto overdue = store.letters.overdue("2025-04-05");
     REQUIRE(overdue.size() == 1);
     CHECK(overdue[0].unitCode == "102");
 
-    CHECK_THROWS_WITH(store.closeRectification(LetterRef::byUnit("102", 2025), "2025-04-10", ""),
+    CHECK_THROWS_WITH(store.letters.closeRectification(LetterRef::byUnit("102", 2025), "2025-04-10", ""),
                       "反馈函 某财绩函〔2025〕2号 尚未报送整改情况，不能销号。请先登记整改报告（jixiao rectify record）。");
-    CHECK_THROWS_WITH(store.closeRectification(LetterRef::byUnit("101", 2025), "2025-03-19", ""),
+    CHECK_THROWS_WITH(store.letters.closeRectification(LetterRef::byUnit("101", 2025), "2025-03-19", ""),
                       "销号日期 2025-03-19 早于最近一次整改报告日期 2025-03-20。");
-    CHECK_THROWS_WITH(store.recordReport(LetterRef::byUnit("102", 2025), "2025-03-01", "已整改", std::nullopt),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("102", 2025), "2025-03-01", "已整改", std::nullopt),
                       "整改报告日期 2025-03-01 早于反馈函 某财绩函〔2025〕2号 的发文日期 2025-03-05。");
 
-    auto second = store.recordReport(LetterRef::byUnit("101", 2025), "2025-03-28", "补充材料", std::nullopt);
+    auto second = store.letters.recordReport(LetterRef::byUnit("101", 2025), "2025-03-28", "补充材料", std::nullopt);
     REQUIRE(second.reports.size() == 2);
     CHECK(second.reports[1].date == "2025-03-28");
     CHECK_FALSE(second.reports[1].file);
 
-    auto closed = store.closeRectification(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-04-02", "经核查已整改到位");
+    auto closed = store.letters.closeRectification(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-04-02", "经核查已整改到位");
     CHECK(closed.status == RectificationStatus::Closed);
     CHECK(rectificationStatusLabel(closed.status) == "已销号");
     CHECK(closed.closedOn == std::optional<std::string>("2025-04-02"));
     CHECK(closed.closeNote == std::optional<std::string>("经核查已整改到位"));
 
-    CHECK_THROWS_WITH(store.closeRectification(LetterRef::byUnit("101", 2025), "2025-04-03", ""),
+    CHECK_THROWS_WITH(store.letters.closeRectification(LetterRef::byUnit("101", 2025), "2025-04-03", ""),
                       "反馈函 某财绩函〔2025〕1号 的整改已于 2025-04-02 销号，不能重复销号。");
-    CHECK_THROWS_WITH(store.recordReport(LetterRef::byUnit("101", 2025), "2025-04-03", "再报", std::nullopt),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("101", 2025), "2025-04-03", "再报", std::nullopt),
                       "反馈函 某财绩函〔2025〕1号 的整改已于 2025-04-02 销号，不能再报送整改情况。");
-    CHECK_THROWS_WITH(store.recordReport(LetterRef::byNumber("某财绩函〔2025〕9号"), "2025-04-03", "x", std::nullopt),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byNumber("某财绩函〔2025〕9号"), "2025-04-03", "x", std::nullopt),
                       "历史库中没有文号为“某财绩函〔2025〕9号”的反馈函。");
-    CHECK_THROWS_WITH(store.recordReport(LetterRef::byUnit("999", 2025), "2025-04-03", "x", std::nullopt),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("999", 2025), "2025-04-03", "x", std::nullopt),
                       "历史库中没有 2025 年发给单位 999 的反馈函。");
-    CHECK_THROWS_WITH(store.recordReport(LetterRef::byUnit("102", 2025), "2025-04-03", "  ", std::nullopt),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("102", 2025), "2025-04-03", "  ", std::nullopt),
                       "整改情况摘要不能为空。");
-    CHECK_THROWS_WITH(store.recordReport(LetterRef::byUnit("102", 2025), "2025-04-03", "x", dir.file("无.pdf")),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("102", 2025), "2025-04-03", "x", dir.file("无.pdf")),
                       "无法读取整改报告文件 " + dir.file("无.pdf") + "（No such file or directory）。");
-    CHECK_THROWS_WITH(store.overdue("明天"), "当天日期“明天”无效，应为 YYYY-MM-DD 格式的日期，如 2025-03-05。");
+    CHECK_THROWS_WITH(store.letters.overdue("明天"), "当天日期“明天”无效，应为 YYYY-MM-DD 格式的日期，如 2025-03-05。");
 
-    CHECK(store.rectifications(2025, RectificationStatus::Closed).size() == 1);
-    CHECK(store.rectifications(2025, RectificationStatus::Open).size() == 1);
-    CHECK(store.rectifications(2026, std::nullopt).empty());
-    CHECK(store.rectifications(std::nullopt, std::nullopt).size() == 2);
+    CHECK(store.letters.rectifications(2025, RectificationStatus::Closed).size() == 1);
+    CHECK(store.letters.rectifications(2025, RectificationStatus::Open).size() == 1);
+    CHECK(store.letters.rectifications(2026, std::nullopt).empty());
+    CHECK(store.letters.rectifications(std::nullopt, std::nullopt).size() == 2);
     // The failed requests above changed nothing.
-    auto unit102 = store.rectifications(2025, RectificationStatus::Open);
+    auto unit102 = store.letters.rectifications(2025, RectificationStatus::Open);
     CHECK(unit102[0].reports.empty());
 }
 
 TEST_CASE("history store: last year's 部门整体 figures come from the latest run", "[publish]") {
     TempDir dir;
-    auto store = HistoryStore::open(dir.file("history.db"));
-    auto first = store.beginRun(runInfo(2024));
-    store.saveFigures(first, 2024, "101", {{"预算数", "1000.50"}, {"执行数", "930"}});
-    store.saveFigures(first, 2024, "102", {{"预算数", "80"}});
-    CHECK(store.lastYearFigures("101", 2025) ==
+    Store store(dir.file("history.db"));
+    auto first = store.run.beginRun(runInfo(2024));
+    store.run.saveFigures(first, 2024, "101", {{"预算数", "1000.50"}, {"执行数", "930"}});
+    store.run.saveFigures(first, 2024, "102", {{"预算数", "80"}});
+    CHECK(store.run.lastYearFigures("101", 2025) ==
           std::map<std::string, std::string>{{"预算数", "1000.50"}, {"执行数", "930"}});
 
     // A later run of 2024 corrects 101: its whole set wins, never a mix with the first run's.
-    auto second = store.beginRun(runInfo(2024));
-    store.saveFigures(second, 2024, "101", {{"预算数", "1000.5"}, {"人员经费", "12.3"}});
-    CHECK(store.lastYearFigures("101", 2025) ==
+    auto second = store.run.beginRun(runInfo(2024));
+    store.run.saveFigures(second, 2024, "101", {{"预算数", "1000.5"}, {"人员经费", "12.3"}});
+    CHECK(store.run.lastYearFigures("101", 2025) ==
           std::map<std::string, std::string>{{"预算数", "1000.5"}, {"人员经费", "12.3"}});
     // Saving again in the same run replaces that run's set.
-    store.saveFigures(second, 2024, "101", {{"预算数", "1001"}});
-    CHECK(store.lastYearFigures("101", 2025) == std::map<std::string, std::string>{{"预算数", "1001"}});
-    CHECK(store.lastYearFigures("102", 2025) == std::map<std::string, std::string>{{"预算数", "80"}});
-    CHECK(store.lastYearFigures("101", 2024).empty());
-    CHECK(store.lastYearFigures("103", 2025).empty());
+    store.run.saveFigures(second, 2024, "101", {{"预算数", "1001"}});
+    CHECK(store.run.lastYearFigures("101", 2025) == std::map<std::string, std::string>{{"预算数", "1001"}});
+    CHECK(store.run.lastYearFigures("102", 2025) == std::map<std::string, std::string>{{"预算数", "80"}});
+    CHECK(store.run.lastYearFigures("101", 2024).empty());
+    CHECK(store.run.lastYearFigures("103", 2025).empty());
 
-    CHECK_THROWS_WITH(store.saveFigures(second, 2024, "101", {{"预算数", "1,001"}}),
+    CHECK_THROWS_WITH(store.run.saveFigures(second, 2024, "101", {{"预算数", "1,001"}}),
                       "单位 101 的“预算数”应为精确小数文本（如 37.24），实际为“1,001”。");
-    CHECK_THROWS_WITH(store.saveFigures(42, 2024, "101", {{"预算数", "1"}}), "历史库中没有编号为 42 的运行记录。");
-    CHECK(store.lastYearFigures("101", 2025) == std::map<std::string, std::string>{{"预算数", "1001"}});
+    CHECK_THROWS_WITH(store.run.saveFigures(42, 2024, "101", {{"预算数", "1"}}), "历史库中没有编号为 42 的运行记录。");
+    CHECK(store.run.lastYearFigures("101", 2025) == std::map<std::string, std::string>{{"预算数", "1001"}});
 }
 
 TEST_CASE("history store: results keep exact decimals and the latest run per year", "[publish]") {
     TempDir dir;
     const std::string path = dir.file("history.db");
     {
-        auto store = HistoryStore::open(path);
-        auto run = store.beginRun(runInfo(2024));
+        Store store(path);
+        auto run = store.run.beginRun(runInfo(2024));
         ProjectYear full{"P001", "101", "1", "农村义务教育营养改善计划", "43.20", "37.24", "0.86203704", "89.995", "良"};
         ProjectYear big = project("P002", "123456789012345678901234567890.12345678901", "-0.00000001");
-        store.saveResults(run, 2024, {full, big});
+        store.run.saveResults(run, 2024, {full, big});
     }
-    auto store = HistoryStore::open(path);
-    auto p1 = store.projectHistory("P001");
+    Store store(path);
+    auto p1 = store.run.projectHistory("P001");
     REQUIRE(p1.size() == 1);
     CHECK(p1[0].year == 2024);
     CHECK(p1[0].runId == 1);
@@ -435,7 +445,7 @@ TEST_CASE("history store: results keep exact decimals and the latest run per yea
     CHECK(p1[0].result.rate == std::optional<std::string>("0.86203704"));
     CHECK(p1[0].result.total == std::optional<std::string>("89.995"));
     CHECK(p1[0].result.grade == std::optional<std::string>("良"));
-    auto p2 = store.projectHistory("P002");
+    auto p2 = store.run.projectHistory("P002");
     REQUIRE(p2.size() == 1);
     CHECK(p2[0].result.adjusted == "123456789012345678901234567890.12345678901");
     CHECK(p2[0].result.executed == "-0.00000001");
@@ -443,24 +453,24 @@ TEST_CASE("history store: results keep exact decimals and the latest run per yea
     CHECK_FALSE(p2[0].result.total);
     CHECK_FALSE(p2[0].result.grade);
 
-    auto rerun = store.beginRun(runInfo(2024));
-    store.saveResults(rerun, 2024, {project("P001", "43.2", "40")});
-    auto next = store.beginRun(runInfo(2025));
-    store.saveResults(next, 2025, {project("P001", "50", "50")});
-    auto history = store.projectHistory("P001");
+    auto rerun = store.run.beginRun(runInfo(2024));
+    store.run.saveResults(rerun, 2024, {project("P001", "43.2", "40")});
+    auto next = store.run.beginRun(runInfo(2025));
+    store.run.saveResults(next, 2025, {project("P001", "50", "50")});
+    auto history = store.run.projectHistory("P001");
     REQUIRE(history.size() == 2);
     CHECK(history[0].year == 2024);
     CHECK(history[0].runId == rerun);
     CHECK(history[0].result.executed == "40");
     CHECK(history[1].year == 2025);
     CHECK(history[1].result.executed == "50");
-    CHECK(store.projectHistory("P404").empty());
+    CHECK(store.run.projectHistory("P404").empty());
 
-    CHECK_THROWS_WITH(store.saveResults(next, 2025, {project("P003", "1e3", "0")}),
+    CHECK_THROWS_WITH(store.run.saveResults(next, 2025, {project("P003", "1e3", "0")}),
                       "项目 P003 的全年预算数应为精确小数文本（如 37.24），实际为“1e3”。");
     auto noRate = project("P003", "1", "0");
     noRate.rate = "86.2%";
-    CHECK_THROWS_WITH(store.saveResults(next, 2025, {noRate}),
+    CHECK_THROWS_WITH(store.run.saveResults(next, 2025, {noRate}),
                       "项目 P003 的执行率应为精确小数文本（如 37.24），实际为“86.2%”。");
 }
 
@@ -469,25 +479,25 @@ TEST_CASE("history store: a change interrupted midway leaves nothing behind", "[
     const std::string path = dir.file("history.db");
     SECTION("an exception in the middle of saving results") {
         {
-            auto store = HistoryStore::open(path);
-            auto run = store.beginRun(runInfo(2024));
+            Store store(path);
+            auto run = store.run.beginRun(runInfo(2024));
             // P001 is inserted, then its duplicate fails: the whole batch must roll back.
             CHECK_THROWS_WITH(
-                store.saveResults(run, 2024, {project("P001", "1", "1"), project("P002", "2", "2"), project("P001", "3", "3")}),
+                store.run.saveResults(run, 2024, {project("P001", "1", "1"), project("P002", "2", "2"), project("P001", "3", "3")}),
                 "运行 1 已保存过项目 P001 的 2024 年度结果，不能重复保存。");
-            CHECK_THROWS_WITH(store.saveResults(7, 2024, {project("P009", "1", "1")}), "历史库中没有编号为 7 的运行记录。");
+            CHECK_THROWS_WITH(store.run.saveResults(7, 2024, {project("P009", "1", "1")}), "历史库中没有编号为 7 的运行记录。");
         }
-        auto store = HistoryStore::open(path);
-        CHECK(store.projectHistory("P001").empty());
-        CHECK(store.projectHistory("P002").empty());
+        Store store(path);
+        CHECK(store.run.projectHistory("P001").empty());
+        CHECK(store.run.projectHistory("P002").empty());
         // And the store is usable afterwards.
-        store.saveResults(1, 2024, {project("P001", "1", "1")});
-        CHECK(store.projectHistory("P001").size() == 1);
+        store.run.saveResults(1, 2024, {project("P001", "1", "1")});
+        CHECK(store.run.projectHistory("P001").size() == 1);
     }
     SECTION("a process killed inside a transaction") {
         int code = inChild([&] {
-            auto store = HistoryStore::open(path);
-            store.beginRun(runInfo(2024));
+            Store store(path);
+            store.run.beginRun(runInfo(2024));
             auto raw = rawSession(path);
             raw << "BEGIN IMMEDIATE", now;
             raw << "INSERT INTO letters (year, seq, text, unit_code, evaluation_key, issued_on)"
@@ -502,10 +512,10 @@ TEST_CASE("history store: a change interrupted midway leaves nothing behind", "[
         std::string integrity;
         raw << "PRAGMA integrity_check", into(integrity), now;
         CHECK(integrity == "ok");
-        auto store = HistoryStore::open(path);
-        CHECK(store.runs().size() == 1);
-        CHECK(store.issuedLetters(2025).empty());
-        auto letter = store.issueLetter(letterFor("102"));
+        Store store(path);
+        CHECK(store.run.runs().size() == 1);
+        CHECK(store.letters.issuedLetters(2025).empty());
+        auto letter = store.letters.issueLetter(letterFor("102"));
         CHECK(letter.number.seq == 1);
     }
 }

@@ -1,0 +1,117 @@
+#pragma once
+
+#include "publish/store_db.h"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jixiao::publish {
+
+/// A feedback letter's number: `text` is `前缀〔2025〕12号` (GB/T 9704: hexagonal brackets,
+/// no zero padding).
+struct LetterNumber {
+    int year = 0;
+    int seq = 0;
+    std::string text;
+};
+
+/// Formats a letter number: formatLetterNumber("某财绩函", 2025, 12) is "某财绩函〔2025〕12号".
+std::string formatLetterNumber(const std::string& prefix, int year, int seq);
+
+/// A letter to issue. Dates are YYYY-MM-DD given by the caller; the deadline is usually
+/// addDays(issuedOn, 30).
+struct LetterRequest {
+    int year = 0;                 ///< the year of the 发文字号
+    std::string prefix;           ///< 发文字号 prefix, e.g. 某财绩函
+    std::string unitCode;         ///< the addressed unit
+    std::string evaluationKey;    ///< what was evaluated (kept for the record, e.g. "2024/101")
+    std::string issuedOn;         ///< 成文日期
+    std::string deadline;         ///< the last day to report the rectification
+    std::optional<std::int64_t> runId;  ///< the run that issued it
+};
+
+/// A letter as stored.
+struct IssuedLetter {
+    LetterNumber number;
+    std::string unitCode;
+    std::string evaluationKey;
+    std::string issuedOn;
+    std::string deadline;
+    /// True only in the result of the issueLetter call that assigned the number.
+    bool newlyIssued = false;
+};
+
+/// Which letter a rectification action is about: its number as printed, or unit and year.
+struct LetterRef {
+    std::string text;      ///< e.g. 某财绩函〔2025〕12号; [] () （） 【】 are accepted for 〔〕
+    std::string unitCode;  ///< used with `year` when `text` is empty
+    int year = 0;
+
+    /// By the printed number.
+    static LetterRef byNumber(std::string text);
+    /// By the addressed unit and the letter's year.
+    static LetterRef byUnit(std::string unitCode, int year);
+};
+
+/// 待整改 (letter issued, nothing reported) → 已报送 (the unit reported) → 已销号 (closed).
+enum class RectificationStatus { Open, Reported, Closed };
+
+/// 待整改 / 已报送 / 已销号.
+std::string rectificationStatusLabel(RectificationStatus status);
+
+/// A unit's rectification report. The file is not copied: its path and SHA-256 are kept so
+/// the document on file can be checked later.
+struct RectificationReport {
+    std::string date;
+    std::string summary;
+    std::optional<std::string> file;
+    std::optional<std::string> fileSha256;  ///< lowercase hex
+};
+
+/// The rectification opened by an issued letter.
+struct RectificationItem {
+    LetterNumber letter;
+    std::string unitCode;
+    std::string issuedOn;
+    std::string deadline;
+    RectificationStatus status = RectificationStatus::Open;
+    std::vector<RectificationReport> reports;  ///< oldest first
+    std::optional<std::string> closedOn;
+    std::optional<std::string> closeNote;
+};
+
+/// The feedback letters (绩效评价结果反馈函) of the history store, their numbers and the
+/// rectification each opens. Works on an open StoreDb, which must outlive it.
+class LetterRegister {
+public:
+    explicit LetterRegister(StoreDb& db) : db_(db) {}
+
+    /// Issues the letter for (year, unit) once: when one exists it is returned unchanged
+    /// (same number, date and deadline); otherwise it takes the next number of that year and
+    /// opens its rectification item (待整改). Safe against other processes issuing at the
+    /// same time.
+    IssuedLetter issueLetter(const LetterRequest& request);
+    /// The letters of a year, by number.
+    std::vector<IssuedLetter> issuedLetters(int year) const;
+
+    /// Records a rectification report (待整改/已报送 → 已报送). `file`, when given, must be
+    /// readable: its path and SHA-256 are stored. Returns the updated item.
+    RectificationItem recordReport(const LetterRef& letter, const std::string& date, const std::string& summary,
+                                   const std::optional<std::string>& file);
+    /// Closes a reported item (已报送 → 已销号). Returns the updated item.
+    RectificationItem closeRectification(const LetterRef& letter, const std::string& date, const std::string& note);
+    /// Items by letter number, optionally only of one letter year and one status.
+    std::vector<RectificationItem> rectifications(std::optional<int> year,
+                                                  std::optional<RectificationStatus> status) const;
+    /// Items still 待整改 whose deadline is before `today` (YYYY-MM-DD), earliest deadline
+    /// first. The deadline binds the unit's report, so a reported item awaiting 销号 is the
+    /// finance bureau's move and is not overdue.
+    std::vector<RectificationItem> overdue(const std::string& today) const;
+
+private:
+    StoreDb& db_;
+};
+
+} // namespace jixiao::publish

@@ -1,0 +1,70 @@
+#pragma once
+
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+namespace jixiao::publish {
+
+/// The history store cannot be opened, read or written. The message is Chinese and names the
+/// store's path.
+class StoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// Another process holds the store: a second run at the same time, or a write that waited
+/// out the busy timeout. Trying again later can succeed.
+class StoreBusyError : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
+/// The request itself is wrong (unknown letter, invalid date, closing an item twice, …);
+/// the store is unchanged. The message says what was expected.
+class StoreRequestError : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
+/// True for a valid calendar date written YYYY-MM-DD (years 1000–9999).
+bool isIsoDate(const std::string& text);
+
+/// The date `days` days after (or before, when negative) `isoDate`. Pure: no clock.
+/// Throws StoreRequestError when `isoDate` is not a valid YYYY-MM-DD date.
+std::string addDays(const std::string& isoDate, int days);
+
+/// The history store's file: one SQLite database (WAL, synchronous=FULL) with a versioned
+/// schema, shared by the run store (run_store.h) and the letter register
+/// (letter_register.h). Every change is one transaction, so an interrupted process leaves
+/// either all of a change or none of it. Not thread-safe: use one StoreDb per thread.
+/// Keep it on a local disk (WAL does not work reliably on network file systems).
+class StoreDb {
+public:
+    /// The schema version this build writes; older stores are migrated on open.
+    static constexpr int kSchemaVersion = 1;
+
+    /// Opens (creating it and its folder if needed) the store at `path` and migrates it.
+    /// Throws StoreError when the file cannot be opened, is not a jixiao store, or was written
+    /// by a newer jixiao (its schema version is above kSchemaVersion).
+    static StoreDb open(const std::string& path);
+
+    StoreDb(StoreDb&& other) noexcept;
+    StoreDb& operator=(StoreDb&& other) noexcept;
+    ~StoreDb();
+
+    /// The path the store was opened with.
+    const std::string& path() const;
+    /// The schema version of the file (kSchemaVersion after open).
+    int schemaVersion() const;
+
+    /// The connection, for the store's parts (store_sql.h, inside publish only).
+    struct Impl;
+    Impl& impl() const { return *impl_; }
+
+private:
+    explicit StoreDb(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+} // namespace jixiao::publish
