@@ -18,9 +18,6 @@
 #include "score/evaluate.h"
 #include "score/rules.h"
 
-#include <Poco/DateTimeFormat.h>
-#include <Poco/DateTimeFormatter.h>
-#include <Poco/LocalDateTime.h>
 #include <Poco/Runnable.h>
 #include <Poco/ThreadPool.h>
 
@@ -384,8 +381,7 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     tree.writeManifest();
 
     int scoredCount = int(std::count_if(projects.begin(), projects.end(), [](const auto& p) { return p.scored(); }));
-    store.finishRun(runId, failures.empty() ? publish::RunStatus::Completed : publish::RunStatus::Failed,
-                    Poco::DateTimeFormatter::format(Poco::LocalDateTime(), Poco::DateTimeFormat::ISO8601_FORMAT));
+    store.finishRun(runId, failures.empty() ? publish::RunStatus::Completed : publish::RunStatus::Failed, req.clock());
     out << "已生成 " << tree.entries().size() + 1 << " 个文件到 " << req.output << "（评分项目 " << scoredCount << "/"
         << projects.size() << " 个，部门 " << departments.size() << " 个）\n";
     if (!failures.empty()) return kExitCannotCreate;

@@ -34,6 +34,8 @@ struct RunRequest {
     std::string fontsDir;
     std::string date;          ///< the run's pinned date (ISO), used for document dates
     std::string startedAt;     ///< wall-clock start of the run, for the history store only
+    /// The CLI's clock (ISO 8601 local time), read for the run's finishing time only.
+    std::function<std::string()> clock;
     std::string dbPath;        ///< history store; empty = <output>/jixiao-history.db
     int jobs = 1;              ///< worker threads
     bool terminal = false;     ///< stderr is a terminal: draw a progress bar

@@ -9,16 +9,15 @@
 #include "app/rectify_command.h"
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
+#include "model/date.h"
 #include "publish/atomic_file.h"
 #include "pdf/pdf_error.h"
 #include "publish/store_db.h"
 #include "render/render_error.h"
 #include "score/rules.h"
 
-#include <Poco/DateTime.h>
 #include <Poco/DateTimeFormat.h>
 #include <Poco/DateTimeFormatter.h>
-#include <Poco/DateTimeParser.h>
 #include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/LocalDateTime.h>
@@ -90,11 +89,11 @@ int check(const Request& req) {
     return s.diags.errors() > 0 ? kExitDataError : kExitOk;
 }
 
-bool validDate(const std::string& d) {
-    int tzd = 0;
-    Poco::DateTime parsed;
-    return d.size() == 10 && Poco::DateTimeParser::tryParse("%Y-%m-%d", d, parsed, tzd);
-}
+/// The program's clock, read here and nowhere else: every stage gets its dates handed in.
+std::string clockNow(const std::string& format) { return Poco::DateTimeFormatter::format(Poco::LocalDateTime(), format); }
+
+/// Today's ISO date from the clock, or the date pinned with --date.
+std::string today(const std::string& pinned) { return pinned.empty() ? clockNow("%Y-%m-%d") : pinned; }
 
 int runCommand(const Request& req) {
     RunRequest r;
@@ -103,13 +102,13 @@ int runCommand(const Request& req) {
     r.rulesFile = req.rules;
     r.templatesDir = req.templates;
     r.fontsDir = req.fonts;
-    // The clock is read here and nowhere below: every stage gets the date handed in.
-    r.date = req.date.empty() ? Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d") : req.date;
+    r.date = today(req.date);
     r.jobs = req.jobs > 0 ? req.jobs : std::max(1, int(std::thread::hardware_concurrency()));
     r.terminal = ::isatty(2) != 0;
     r.dbPath = req.db;
     r.documents = req.documents;
-    r.startedAt = Poco::DateTimeFormatter::format(Poco::LocalDateTime(), Poco::DateTimeFormat::ISO8601_FORMAT);
+    r.startedAt = clockNow(Poco::DateTimeFormat::ISO8601_FORMAT);
+    r.clock = [] { return clockNow(Poco::DateTimeFormat::ISO8601_FORMAT); };
     return runBatch(r, std::cout, std::cerr);
 }
 
@@ -238,7 +237,7 @@ private:
                                    documentsText_ + "”。");
             req_.documents = *set;
         }
-        if (!req_.date.empty() && !validDate(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
+        if (!req_.date.empty() && !model::Date::parse(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
         if (req_.templates.empty() || req_.fonts.empty()) {
             const std::string data = dataDirFor(config().getString("application.dir", "."));
             req_.templates = resourceDir(req_.templates, "templates", data);
@@ -254,7 +253,7 @@ private:
         if (args.size() != 2) return usage("rectify 需要一个操作：list、record、close 或 overdue。");
         rectify_.action = args[1];
         rectify_.db = req_.db;
-        rectify_.date = req_.date.empty() ? Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d") : req_.date;
+        rectify_.date = today(req_.date);
         if (!yearText_.empty()) {
             char* end = nullptr;
             long y = std::strtol(yearText_.c_str(), &end, 10);
@@ -272,8 +271,8 @@ private:
         p.rulesFile = req_.rules;
         p.templatesDir = req_.templates;
         p.fontsDir = req_.fonts;
-        // As for run, the clock is read here only; --date pins "today" for the 公开日期 check.
-        p.today = req_.date.empty() ? Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d") : req_.date;
+        // --date pins "today" for the 公开日期 check.
+        p.today = today(req_.date);
         p.force = force_;
         return runPublish(p, std::cout, std::cerr);
     }

@@ -4,6 +4,7 @@
 #include "app/cli.h"
 #include "layout/context.h"
 #include "layout/form.h"
+#include "model/date.h"
 #include "publish/site.h"
 #include "render/pdf_writer.h"
 #include "score/public_view.h"
@@ -31,11 +32,11 @@ int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) 
     if (date.empty()) date = req.today;
     if (req.today < date) {
         if (!req.force) {
-            err << "未到公开日期：本数据集的公开日期为" << publish::chineseDate(date) << "，今天是" << publish::chineseDate(req.today)
+            err << "未到公开日期：本数据集的公开日期为" << model::chineseDate(date) << "，今天是" << model::chineseDate(req.today)
                 << "，未公开任何文件。到期后再运行，或用 --force 提前公开。\n";
             return kExitTempFail;
         }
-        err << "注意：公开日期为" << publish::chineseDate(date) << "，已按 --force 提前公开。\n";
+        err << "注意：公开日期为" << model::chineseDate(date) << "，已按 --force 提前公开。\n";
     }
 
     std::optional<publish::PublishLock> lock;

@@ -4,6 +4,7 @@
 #include "ingest/headers.h"
 #include "ingest/values.h"
 #include "ingest/xlsx_reader.h"
+#include "model/date.h"
 
 #include <Poco/File.h>
 #include <Poco/JSON/Object.h>
@@ -49,17 +50,6 @@ struct Settings {
 };
 
 std::string jsonText(const Poco::Dynamic::Var& v) { return v.isString() ? v.extract<std::string>() : v.toString(); }
-
-bool validIsoDate(const std::string& s) {
-    if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
-    for (int i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (s[i] < '0' || s[i] > '9') return false;
-    int y = std::stoi(s.substr(0, 4)), m = std::stoi(s.substr(5, 2)), d = std::stoi(s.substr(8, 2));
-    static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return !(m == 2 && d == 29 && !leap);
-}
 
 Settings readSettings(const std::string& folder, Diagnostics& diags) {
     Poco::Path path(folder, "dataset.json");
@@ -125,7 +115,7 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
             s.config.rectificationDays = int(n->value.raw() / Decimal::kScale);
     }
     if (std::string date = optText("公开日期"); !date.empty()) {
-        if (!validIsoDate(date))
+        if (!model::Date::parse(date))
             diags.error(keyAt("公开日期"), date, "“公开日期”不是有效日期：" + q(date) + "。", "格式应为 YYYY-MM-DD，例如 2025-08-20。");
         else
             s.config.publishDate = date;

@@ -5,6 +5,14 @@
 
 namespace jixiao::layout {
 
+model::Date FixedDate::date() const {
+    auto d = model::Date::fromParts(year, month, day);
+    if (!d)
+        throw LayoutError("document date " + std::to_string(year) + "-" + std::to_string(month) + "-" + std::to_string(day) +
+                          " is not a calendar day");
+    return *d;
+}
+
 Paragraph Paragraph::plain(std::string text, TextStyle style, ParagraphFormat format) {
     Paragraph p;
     p.runs.push_back(Run{std::move(text), std::nullopt, std::nullopt, false});

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/date.h"
 #include "model/decimal.h"
 
 #include <optional>
@@ -29,6 +30,9 @@ struct FixedDate {
     int minute = 0;               ///< 0..59
     int second = 0;               ///< 0..59
     int utcOffsetMinutes = 480;   ///< offset from UTC; China Standard Time by default
+
+    /// The calendar day. Throws LayoutError when year, month and day are not a valid date.
+    model::Date date() const;
 };
 
 /// Document properties (PDF info dictionary, XLSX core properties, HTML <meta>).

@@ -889,15 +889,12 @@ std::string FormTemplate::fileStem(const Value& data) const {
 const std::string& FormTemplate::name() const { return spec_->name; }
 
 FixedDate fixedDate(const std::string& iso) {
-    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') throw TemplateError("日期应为 YYYY-MM-DD，实际为" + q(iso) + "。");
+    auto date = model::Date::parse(iso);
+    if (!date) throw TemplateError("日期应为 YYYY-MM-DD，实际为" + q(iso) + "。");
     FixedDate d;
-    try {
-        d.year = std::stoi(iso.substr(0, 4));
-        d.month = std::stoi(iso.substr(5, 2));
-        d.day = std::stoi(iso.substr(8, 2));
-    } catch (const std::exception&) {
-        throw TemplateError("日期应为 YYYY-MM-DD，实际为" + q(iso) + "。");
-    }
+    d.year = date->year();
+    d.month = date->month();
+    d.day = date->day();
     return d;
 }
 

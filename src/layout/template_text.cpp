@@ -1,5 +1,6 @@
 #include "layout/template_text.h"
 
+#include "model/date.h"
 #include "model/text.h"
 
 #include <algorithm>
@@ -427,7 +428,7 @@ public:
                 continue;
             }
             if (f.name == "cn_date") {
-                text = cnDate(text);
+                text = model::chineseDate(text);
                 isNumber = false;
                 continue;
             }
@@ -451,16 +452,6 @@ public:
             isNumber = false;
         }
         return text;
-    }
-
-    static std::string cnDate(const std::string& iso) {
-        if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
-        auto num = [&](size_t at, size_t n) { return std::to_string(std::stoi(iso.substr(at, n))); };
-        try {
-            return num(0, 4) + "年" + num(5, 2) + "月" + num(8, 2) + "日";
-        } catch (const std::exception&) {
-            return iso;
-        }
     }
 
 private:

@@ -1,5 +1,6 @@
 #include "publish/site.h"
 
+#include "model/date.h"
 #include "publish/atomic_file.h"
 #include "publish/file_lock.h"
 #include "publish/json_writer.h"
@@ -122,7 +123,7 @@ struct DepartmentEntry {
 class SiteBuilder {
 public:
     SiteBuilder(const SiteInput& in, SiteStaging& staging) : in_(in), staging_(staging) {
-        footer_ = "发布机关：" + in.facts.authority + "　公开日期：" + chineseDate(in.facts.today);
+        footer_ = "发布机关：" + in.facts.authority + "　公开日期：" + model::chineseDate(in.facts.today);
     }
 
     SiteSummary build() {
@@ -373,12 +374,6 @@ PublishLock::PublishLock(const std::string& dir) {
     if (!taken)
         throw PublishLockedError("另一个 jixiao publish 正在向 " + dir + " 公开（锁文件 " + path +
                                  "），本次没有改动任何文件；请等它结束后再运行。");
-}
-
-std::string chineseDate(const std::string& iso) {
-    if (iso.size() != 10 || iso[4] != '-' || iso[7] != '-') return iso;
-    auto part = [&](std::size_t pos) { return std::to_string(std::stoi(iso.substr(pos, 2))); };
-    return iso.substr(0, 4) + "年" + part(5) + "月" + part(8) + "日";
 }
 
 std::string hrefFor(const std::string& relativePath) {

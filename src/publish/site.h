@@ -102,10 +102,6 @@ private:
 /// "/" kept, so Chinese file names work on any web server.
 std::string hrefFor(const std::string& relativePath);
 
-/// An ISO date as Chinese text reads it: "2025-08-20" → "2025年8月20日" (no zero padding);
-/// anything else is returned as it is.
-std::string chineseDate(const std::string& iso);
-
 /// Everything the site is built from. The public view is the only data: the internal
 /// evaluation never reaches a public renderer.
 struct SiteInput {

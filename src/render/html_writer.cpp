@@ -176,11 +176,6 @@ void links(std::string& out, const std::vector<HtmlLink>& list) {
         out += std::string(i ? " " : "") + "<a href=\"" + escapeHtml(list[i].href) + "\">" + escapeHtml(list[i].text) + "</a>";
 }
 
-std::string isoDate(const layout::FixedDate& d) {
-    auto two = [](int n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); };
-    return std::to_string(d.year) + "-" + two(d.month) + "-" + two(d.day);
-}
-
 } // namespace
 
 std::string escapeHtml(std::string_view text) {
@@ -260,7 +255,7 @@ std::string renderHtml(const layout::Document& doc, const HtmlOptions& options) 
     page.author = doc.meta.author;
     page.description = doc.meta.subject;
     page.keywords = doc.meta.keywords;
-    page.date = isoDate(doc.meta.created);
+    page.date = doc.meta.created.date().iso();
     page.nav = options.nav;
     page.footer = options.footer;
     if (!options.downloads.empty()) {

@@ -1043,23 +1043,13 @@ private:
 // ---------------------------------------------------------------------------------------
 // Dates: FixedDate is local time at utcOffsetMinutes; libxlsxwriter wants a UTC time_t.
 
-int64_t daysFromCivil(int64_t y, int m, int d) {
-    // Proleptic Gregorian day count from 1970-01-01 (the "days from civil" construction).
-    y -= m <= 2 ? 1 : 0;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const int64_t yoe = y - era * 400;
-    const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 time_t utcSeconds(const layout::FixedDate& d) {
     if (d.year < 1970 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31 ||
         d.hour < 0 || d.hour > 23 || d.minute < 0 || d.minute > 59 || d.second < 0 || d.second > 60) {
         throw RenderError("document date " + std::to_string(d.year) + "-" + std::to_string(d.month) + "-" +
                           std::to_string(d.day) + " is out of range");
     }
-    const int64_t local = daysFromCivil(d.year, d.month, d.day) * 86400 + d.hour * 3600 + d.minute * 60 + d.second;
+    const int64_t local = d.date().daysSinceEpoch() * 86400 + d.hour * 3600 + d.minute * 60 + d.second;
     const int64_t utc = local - static_cast<int64_t>(d.utcOffsetMinutes) * 60;
     // libxlsxwriter treats 0 as "now"; the epoch itself is never a real creation date.
     return static_cast<time_t>(std::max<int64_t>(utc, 1));

@@ -93,12 +93,6 @@ TEST_CASE("hrefFor percent-encodes everything but unreserved characters and slas
     CHECK(publish::hrefFor("A-z_0.9~/x") == "A-z_0.9~/x");
 }
 
-TEST_CASE("chineseDate writes dates without zero padding", "[publish]") {
-    CHECK(publish::chineseDate("2025-08-20") == "2025年8月20日");
-    CHECK(publish::chineseDate("2025-10-01") == "2025年10月1日");
-    CHECK(publish::chineseDate("20250820") == "20250820");
-}
-
 TEST_CASE("commitSite writes only what changed, removes what is gone and says when nothing changed", "[publish]") {
     Poco::TemporaryFile dir;
     const std::string root = dir.path();
