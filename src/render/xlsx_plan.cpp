@@ -1,0 +1,348 @@
+#include "render/xlsx_plan.h"
+
+#include "model/text.h"
+#include "render/render_error.h"
+
+#include <optional>
+#include <string_view>
+#include <variant>
+
+namespace jixiao::render::xlsx {
+
+using model::decodeUtf8;
+using model::encodeUtf8;
+
+std::string cleanText(const std::string& text) {
+    std::u32string cps = decodeUtf8(text);
+    std::u32string kept;
+    kept.reserve(cps.size());
+    for (char32_t cp : cps) {
+        if (cp == U'\r') continue;
+        if (cp < 0x20 && cp != U'\n' && cp != U'\t') continue;
+        kept.push_back(cp);
+    }
+    return encodeUtf8(kept);
+}
+
+namespace {
+
+// Windows faces every Chinese Office installation has; LibreOffice substitutes by glyph.
+const char* fontName(FontRole role) {
+    switch (role) {
+    case FontRole::Title: return "黑体";
+    case FontRole::Heading: return "黑体";
+    case FontRole::Kai: return "楷体";
+    case FontRole::Body: break;
+    }
+    return "宋体";
+}
+
+// ---------------------------------------------------------------------------------------
+// Text width estimates.
+
+/// East Asian Wide and Fullwidth characters occupy one em; everything else about half.
+bool isWide(char32_t cp) {
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
+           (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+           (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
+           (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD) ||
+           cp == 0x2014 || cp == 0x2026;  // — and … are set full width in CJK faces
+}
+
+/// Width of one line of text in ems.
+double lineEms(std::u32string_view line) {
+    double ems = 0.0;
+    for (char32_t cp : line) ems += isWide(cp) ? 1.0 : 0.55;
+    return ems;
+}
+
+/// Lines the text takes when wrapped in a cell `widthPt` wide at `sizePt` (at least 1).
+/// Excel keeps about 2 px of each side of a cell free; CJK wraps anywhere at exactly one em
+/// per character, Latin at spaces, which the 0.55 em per narrow character allows for.
+int wrappedLines(const std::string& text, double widthPt, double sizePt, bool wrap) {
+    const std::u32string cps = decodeUtf8(text);
+    int lines = 0;
+    size_t start = 0;
+    while (true) {
+        const size_t end = cps.find(U'\n', start);
+        const std::u32string_view line(cps.data() + start,
+                                       (end == std::u32string::npos ? cps.size() : end) - start);
+        const double usable = std::max((widthPt - 4.0) * 0.98, sizePt);
+        lines += wrap ? std::max(1, static_cast<int>(std::ceil(lineEms(line) * sizePt / usable)))
+                      : 1;
+        if (end == std::u32string::npos) break;
+        start = end + 1;
+    }
+    return lines;
+}
+struct PageGeometry {
+    double widthMm = kA4ShortMm;
+    double typeWidthMm = kA4ShortMm - 50.0;
+};
+
+PageGeometry geometryOf(const layout::PageSetup& page) {
+    PageGeometry g;
+    g.widthMm = page.orientation == layout::Orientation::Landscape ? kA4LongMm : kA4ShortMm;
+    g.typeWidthMm = std::max(20.0, g.widthMm - page.marginsMm.left - page.marginsMm.right);
+    return g;
+}
+
+/// Column edges of a table in millimetres from the type area's left edge, as the PDF draws it.
+std::vector<double> tableEdgesMm(const Table& table, double typeWidthMm) {
+    double total = 0.0;
+    for (double w : table.columnWidths) total += w;
+    double scale = 1.0;
+    if (table.widthUnit == layout::WidthUnit::Relative) {
+        scale = total > 0.0 ? typeWidthMm / total : 1.0;
+    } else if (total > typeWidthMm) {
+        scale = typeWidthMm / total;
+    }
+    std::vector<double> edges{0.0};
+    double x = 0.0;
+    for (double w : table.columnWidths) {
+        x += w * scale;
+        edges.push_back(x);
+    }
+    return edges;
+}
+
+// Edges closer than this are one grid line (relative widths give the same edges up to
+// rounding noise; anything visible stays apart).
+constexpr double kEdgeToleranceMm = 0.05;
+
+// A grid narrower than the type area by more than this gets a filler column, so headings
+// and signatures still reach the type area's right edge.
+constexpr double kFillerMinMm = 2.0;
+
+/// The union of all tables' column edges, plus the type area's right edge when the tables are
+/// narrower; with no table, one column over the type area.
+std::vector<double> gridEdges(const Document& doc, double typeWidthMm) {
+    std::vector<double> all{0.0};
+    double widest = 0.0;
+    for (const layout::Block& block : doc.blocks) {
+        if (const auto* table = std::get_if<Table>(&block)) {
+            if (table->columnWidths.empty()) continue;  // placeCells reports it
+            std::vector<double> e = tableEdgesMm(*table, typeWidthMm);
+            widest = std::max(widest, e.back());
+            all.insert(all.end(), e.begin() + 1, e.end());
+        }
+    }
+    if (widest < typeWidthMm - kFillerMinMm) all.push_back(typeWidthMm);
+    std::sort(all.begin(), all.end());
+    std::vector<double> edges;
+    for (double e : all) {
+        if (edges.empty() || e - edges.back() > kEdgeToleranceMm) edges.push_back(e);
+    }
+    return edges;
+}
+
+int gridIndex(const std::vector<double>& edges, double mm) {
+    auto it = std::lower_bound(edges.begin(), edges.end(), mm - kEdgeToleranceMm);
+    return static_cast<int>(it - edges.begin());
+}
+
+uint8_t lxwAlign(Align align, bool number, bool paragraph) {
+    switch (align) {
+    case Align::Left: return LXW_ALIGN_LEFT;
+    case Align::Center: return LXW_ALIGN_CENTER;
+    case Align::Right: return LXW_ALIGN_RIGHT;
+    case Align::Justify: return paragraph ? LXW_ALIGN_JUSTIFY : LXW_ALIGN_LEFT;
+    case Align::Auto: break;
+    }
+    if (paragraph) return LXW_ALIGN_JUSTIFY;
+    return number ? LXW_ALIGN_RIGHT : LXW_ALIGN_LEFT;
+}
+
+double lineHeightPt(const layout::LineSpacing& spacing, double sizePt) {
+    // Excel and LibreOffice set each line at the face's own height (~1.3 em); a larger
+    // spacing only adds room, a smaller one must not clip.
+    const double natural = sizePt * 1.35;
+    const double asked = spacing.mode == layout::LineSpacing::Mode::Exact ? spacing.value
+                                                                          : spacing.value * sizePt;
+    return std::max(natural, asked);
+}
+
+std::string ideographicSpaces(double chars) {
+    std::string s;
+    for (int i = 0; i < static_cast<int>(std::lround(chars)); ++i) s += "\u3000";
+    return s;
+}
+
+class Planner {
+public:
+    Planner(const Document& doc, const std::string& sheetName) : doc_(doc), sheet_(sheetName) {}
+
+    SheetPlan plan() {
+        const PageGeometry geo = geometryOf(doc_.page);
+        typeWidthMm_ = geo.typeWidthMm;
+        edges_ = gridEdges(doc_, typeWidthMm_);
+        for (size_t i = 1; i < edges_.size(); ++i) plan_.columnMm.push_back(edges_[i] - edges_[i - 1]);
+
+        bool previousWasTable = false;
+        double previousSpaceAfterPt = 0.0;
+        for (const layout::Block& block : doc_.blocks) {
+            const bool isTable = std::holds_alternative<Table>(block);
+            if (isTable && previousWasTable) {
+                const double gap = std::max(previousSpaceAfterPt, std::get<Table>(block).spaceBeforePt);
+                if (gap > 0.0) plan_.addRow(gap);
+            }
+            std::visit([this](const auto& b) { add(b); }, block);
+            previousWasTable = isTable;
+            previousSpaceAfterPt = isTable ? std::get<Table>(block).spaceAfterPt : 0.0;
+        }
+        return std::move(plan_);
+    }
+
+private:
+    /// A row merged across the whole grid.
+    void addFlowRow(const std::string& text, const layout::TextStyle& style, uint8_t align,
+                    const layout::LineSpacing& spacing, double extraPt) {
+        Item item;
+        item.text = cleanText(text);
+        item.style.font = fontName(style.role);
+        item.style.sizePt = style.sizePt;
+        item.style.bold = style.bold;
+        item.style.align = align;
+        const double width = plan_.widthPt(0, plan_.lastColumn());
+        const int lines = wrappedLines(item.text, width, style.sizePt, true);
+        const int row = plan_.addRow(lines * lineHeightPt(spacing, style.sizePt) + extraPt);
+        item.area = Area{row, 0, row, plan_.lastColumn()};
+        plan_.items.push_back(std::move(item));
+    }
+
+    void add(const layout::Heading& h) {
+        addFlowRow(h.text, h.style, lxwAlign(h.format.align, false, true), h.format.lineSpacing,
+                   h.format.spaceBeforePt + h.format.spaceAfterPt);
+    }
+
+    void add(const layout::Paragraph& p) {
+        layout::TextStyle style = p.style;
+        // The sheet has one style per cell; a paragraph made only of bold runs is bold.
+        bool allBold = !p.runs.empty();
+        for (const layout::Run& run : p.runs) allBold = allBold && run.bold;
+        style.bold = style.bold || allBold;
+        addFlowRow(ideographicSpaces(p.format.firstLineIndentChars) + p.text(), style,
+                   lxwAlign(p.format.align, false, true), p.format.lineSpacing,
+                   p.format.spaceBeforePt + p.format.spaceAfterPt);
+    }
+
+    void add(const layout::Signature& s) {
+        const double lineH = lineHeightPt(s.lineSpacing, s.style.sizePt);
+        for (int i = 0; i < static_cast<int>(std::lround(s.spaceBeforeLines)); ++i) plan_.addRow(lineH);
+        // GB/T 9704 7.3.5: the date ends `rightIndentChars` from the right edge and the lines
+        // above are centred on it; right-aligned text padded with ideographic spaces does that.
+        const double lastEms = s.lines.empty() ? 0.0 : lineEms(decodeUtf8(s.lines.back()));
+        for (size_t i = 0; i < s.lines.size(); ++i) {
+            double pad = s.rightIndentChars;
+            if (i + 1 < s.lines.size()) pad += (lastEms - lineEms(decodeUtf8(s.lines[i]))) / 2.0;
+            addFlowRow(s.lines[i] + ideographicSpaces(std::max(0.0, pad)), s.style, LXW_ALIGN_RIGHT,
+                       s.lineSpacing, 0.0);
+        }
+    }
+
+    void add(const layout::Spacer& s) { plan_.addRow(ptFromMm(s.heightMm)); }
+
+    void add(const layout::PageBreak&) {
+        const int next = static_cast<int>(plan_.rowPt.size());
+        if (next > 0 && (plan_.pageBreaks.empty() || plan_.pageBreaks.back() != next)) {
+            plan_.pageBreaks.push_back(next);
+        }
+    }
+
+    void add(const Table& table) {
+        const std::vector<layout::PlacedCell> placed = layout::placeCells(table);
+        const std::vector<double> edges = tableEdgesMm(table, typeWidthMm_);
+        std::vector<int> gridCol;  // table column edge -> grid edge
+        for (double e : edges) gridCol.push_back(gridIndex(edges_, e));
+        for (size_t c = 0; c + 1 < gridCol.size(); ++c) {
+            if (gridCol[c + 1] <= gridCol[c]) {
+                throw RenderError("sheet \"" + sheet_ + "\": table column " + std::to_string(c + 1) +
+                                  " is too narrow for a spreadsheet column");
+            }
+        }
+
+        const int firstRow = static_cast<int>(plan_.rowPt.size());
+        const int rows = static_cast<int>(table.rows.size());
+        const double padPt = std::min(ptFromMm(table.cellPaddingMm), 3.0);
+        const double lineSpacing = std::max(table.lineSpacing, 1.35);
+
+        std::vector<double> heights(static_cast<size_t>(rows), 0.0);
+        for (int r = 0; r < rows; ++r) {
+            const double size = table.style.sizePt;
+            heights[static_cast<size_t>(r)] =
+                std::max(ptFromMm(table.rows[static_cast<size_t>(r)].minHeightMm), size * 1.35 + 2 * padPt);
+        }
+
+        struct Need {
+            int row;
+            int rowspan;
+            double pt;
+        };
+        std::vector<Need> spanning;
+        for (const layout::PlacedCell& pc : placed) {
+            const Cell& cell = *pc.cell;
+            const bool header = pc.row < table.headerRows;
+            Item item;
+            item.cell = &cell;
+            item.text = cleanText(cell.text);
+            item.area = Area{firstRow + pc.row, gridCol[static_cast<size_t>(pc.column)],
+                             firstRow + pc.row + cell.rowspan - 1,
+                             gridCol[static_cast<size_t>(pc.column + cell.colspan)] - 1};
+            Style& st = item.style;
+            st.font = fontName(cell.role.value_or(table.style.role));
+            st.sizePt = cell.sizePt.value_or(table.style.sizePt);
+            st.bold = cell.bold || table.style.bold || header;
+            st.align = header && cell.align == Align::Auto ? static_cast<uint8_t>(LXW_ALIGN_CENTER)
+                                                           : lxwAlign(cell.align, cell.number, false);
+            st.border = true;
+            st.fill = header;
+            const bool numeric = cell.value.has_value() || !cell.formula.empty();
+            st.wrap = !numeric;
+            if (numeric) st.numberFormat = cell.numberFormat;
+
+            const double width = plan_.widthPt(item.area.col, item.area.lastCol);
+            const int lines = wrappedLines(item.text, width, st.sizePt, st.wrap);
+            const double need = lines * st.sizePt * lineSpacing + 2 * padPt;
+            if (cell.rowspan == 1) {
+                double& h = heights[static_cast<size_t>(pc.row)];
+                h = std::max(h, need);
+            } else {
+                spanning.push_back(Need{pc.row, cell.rowspan, need});
+            }
+
+            if (!cell.id.empty()) {
+                if (!plan_.ids.emplace(cell.id, item.area).second) {
+                    throw RenderError("sheet \"" + sheet_ + "\": duplicate cell id \"" + cell.id + "\"");
+                }
+                plan_.idOrder.emplace_back(cell.id, item.area);
+            }
+            plan_.items.push_back(std::move(item));
+        }
+        // Merged cells: spread what the spanned rows lack evenly over them.
+        for (const Need& n : spanning) {
+            double have = 0.0;
+            for (int r = n.row; r < n.row + n.rowspan; ++r) have += heights[static_cast<size_t>(r)];
+            if (n.pt > have) {
+                const double extra = (n.pt - have) / n.rowspan;
+                for (int r = n.row; r < n.row + n.rowspan; ++r) heights[static_cast<size_t>(r)] += extra;
+            }
+        }
+        for (double h : heights) plan_.addRow(h);
+        plan_.tables.push_back(TablePlacement{firstRow, table.headerRows, rows, gridCol.front(),
+                                              gridCol.back() - 1});
+    }
+
+    const Document& doc_;
+    const std::string& sheet_;
+    double typeWidthMm_ = 0.0;
+    std::vector<double> edges_;
+    SheetPlan plan_;
+};
+
+} // namespace
+
+SheetPlan planSheet(const Document& doc, const std::string& sheetName) { return Planner(doc, sheetName).plan(); }
+
+} // namespace jixiao::render::xlsx

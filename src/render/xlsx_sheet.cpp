@@ -1,0 +1,369 @@
+#include "render/xlsx_sheet.h"
+
+#include "render/render_error.h"
+#include "render/xlsx_refs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <optional>
+
+namespace jixiao::render::xlsx {
+
+void check(lxw_error err, const std::string& what) {
+    if (err != LXW_NO_ERROR) {
+        throw RenderError("libxlsxwriter error " + std::to_string(static_cast<int>(err)) + " (" +
+                          lxw_strerror(err) + ") in " + what);
+    }
+}
+
+lxw_format* FormatCache::get(const Style& style) {
+    auto it = formats_.find(style);
+    if (it != formats_.end()) return it->second;
+    lxw_format* f = workbook_add_format(book_);
+    if (f == nullptr) throw RenderError("libxlsxwriter could not create a cell format (out of memory)");
+    format_set_font_name(f, style.font.c_str());
+    format_set_font_size(f, style.sizePt);
+    if (style.bold) format_set_bold(f);
+    format_set_align(f, style.align);
+    format_set_align(f, LXW_ALIGN_VERTICAL_CENTER);
+    // Text wraps; a number never does, and shrinks instead of showing "###" when the
+    // template's column is a little too narrow for it.
+    if (style.wrap) {
+        format_set_text_wrap(f);
+    } else {
+        format_set_shrink(f);
+    }
+    if (style.border) format_set_border(f, LXW_BORDER_THIN);
+    if (style.fill) {
+        format_set_pattern(f, LXW_PATTERN_SOLID);
+        format_set_bg_color(f, kHeaderFill);
+    }
+    if (!style.numberFormat.empty()) format_set_num_format(f, style.numberFormat.c_str());
+    formats_.emplace(style, f);
+    return f;
+}
+
+namespace {
+
+/// Header/footer text: "&" is Excel's control character and must be doubled.
+std::string escapeHeaderText(const std::string& text) {
+    std::string out;
+    for (char ch : text) {
+        out += ch;
+        if (ch == '&') out += '&';
+    }
+    return out;
+}
+
+uint8_t chartType(ChartType type) {
+    switch (type) {
+    case ChartType::Bar: return LXW_CHART_BAR;
+    case ChartType::Pie: return LXW_CHART_PIE;
+    case ChartType::Column: break;
+    }
+    return LXW_CHART_COLUMN;
+}
+
+/// A range of sheet rows (0-based, inclusive).
+struct Rows {
+    int first = 0;
+    int last = 0;
+};
+
+double typeAreaHeightPt(const layout::PageSetup& page) {
+    const double heightMm = page.orientation == layout::Orientation::Landscape ? kA4ShortMm : kA4LongMm;
+    return ptFromMm(std::max(20.0, heightMm - page.marginsMm.top - page.marginsMm.bottom));
+}
+
+double rowsHeightPt(const SheetPlan& plan, int first, int last) {
+    double pt = 0.0;
+    for (int r = first; r <= last; ++r) pt += plan.rowPt[static_cast<size_t>(r)];
+    return pt;
+}
+
+/// The height the flow fills on its last printed page, paginated the way spreadsheets do:
+/// whole rows, manual breaks, print titles at the top of every page after their own.
+double usedOnLastPage(const SheetPlan& plan, double pagePt, const std::optional<Rows>& titles) {
+    const double titlesPt = titles ? rowsHeightPt(plan, titles->first, titles->last) : 0.0;
+    double used = 0.0;
+    size_t nextBreak = 0;
+    for (int r = 0; r < static_cast<int>(plan.rowPt.size()); ++r) {
+        const double h = plan.rowPt[static_cast<size_t>(r)];
+        const double top = titles && r > titles->last ? titlesPt : 0.0;
+        const bool manual = nextBreak < plan.pageBreaks.size() && plan.pageBreaks[nextBreak] == r;
+        if (manual) ++nextBreak;
+        if (manual || (used + h > pagePt && used > top)) used = top;
+        used += h;
+    }
+    return used;
+}
+
+class SheetWriter {
+public:
+    SheetWriter(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep)
+        : book_(book), formats_(formats), keep_(keep) {}
+
+    void write(const SheetInput& in) {
+        const std::string& name = in.name;
+        const Document& doc = *in.flow;
+        SheetPlan plan = planSheet(doc, name);
+        const Resolver resolver(plan, name);
+        const std::string where = "sheet \"" + name + "\"";
+
+        lxw_worksheet* ws = workbook_add_worksheet(book_, keep(name));
+        if (ws == nullptr) throw RenderError("libxlsxwriter could not add " + where);
+
+        for (size_t c = 0; c < plan.columnMm.size(); ++c) {
+            const auto col = static_cast<lxw_col_t>(c);
+            check(worksheet_set_column(ws, col, col, columnCharsFromMm(plan.columnMm[c]), nullptr),
+                  "setting the column widths of " + where);
+        }
+        for (size_t r = 0; r < plan.rowPt.size(); ++r) {
+            check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowPt[r], nullptr),
+                  "setting the row heights of " + where);
+        }
+        for (const Item& item : plan.items) writeItem(ws, item, resolver, where);
+
+        const std::optional<Rows> titles = printTitles(plan);
+        printSetup(ws, doc, titles, where);
+        views(ws, in, plan, where);
+        std::vector<int> breaks = plan.pageBreaks;
+        if (in.charts != nullptr && !in.charts->empty()) {
+            const std::vector<int> more = charts(ws, in, plan, resolver, titles);
+            breaks.insert(breaks.end(), more.begin(), more.end());
+        }
+        pageBreaks(ws, breaks, where);
+    }
+
+private:
+    const char* keep(std::string s) {
+        keep_.push_back(std::move(s));
+        return keep_.back().c_str();
+    }
+
+    void writeItem(lxw_worksheet* ws, const Item& item, const Resolver& resolver, const std::string& where) {
+        lxw_format* f = formats_.get(item.style);
+        const Area& a = item.area;
+        const auto row = static_cast<lxw_row_t>(a.row);
+        const auto col = static_cast<lxw_col_t>(a.col);
+        const std::string at = where + " cell " + cellName(a.row, a.col);
+        const Cell* cell = item.cell;
+        const bool formula = cell != nullptr && !cell->formula.empty();
+        const bool number = cell != nullptr && !formula && cell->value.has_value();
+        const bool merged = a.lastRow > a.row || a.lastCol > a.col;
+        if (merged) {
+            // A merge writes its first cell as a string; numbers and formulas overwrite it with
+            // the same format, as libxlsxwriter's documentation prescribes.
+            check(worksheet_merge_range(ws, row, col, static_cast<lxw_row_t>(a.lastRow),
+                                        static_cast<lxw_col_t>(a.lastCol),
+                                        formula || number ? "" : item.text.c_str(), f),
+                  "merging " + cellName(a.row, a.col) + ":" + cellName(a.lastRow, a.lastCol) + " of " + where);
+        }
+        if (formula) {
+            const std::string resolved = resolver.formula(cell->formula);
+            const double cached = cell->value ? cell->value->toDouble() : 0.0;
+            check(worksheet_write_formula_num(ws, row, col, resolved.c_str(), f, cached), "writing the formula of " + at);
+        } else if (number) {
+            check(worksheet_write_number(ws, row, col, cell->value->toDouble(), f), "writing the number of " + at);
+        } else if (!merged) {
+            check(worksheet_write_string(ws, row, col, item.text.c_str(), f), "writing the text of " + at);
+        }
+    }
+
+    /// Print titles: the header rows of the longest table, the one that runs over pages. A
+    /// sheet has one print-title range and it repeats on every later page, so a table
+    /// followed by a page break (more document after it) gets none.
+    static std::optional<Rows> printTitles(const SheetPlan& plan) {
+        const TablePlacement* longest = nullptr;
+        for (const TablePlacement& t : plan.tables) {
+            if (t.headerRows > 0 && (longest == nullptr || t.rows > longest->rows)) longest = &t;
+        }
+        if (longest == nullptr) return std::nullopt;
+        if (!plan.pageBreaks.empty() && plan.pageBreaks.back() >= longest->firstRow + longest->rows) {
+            return std::nullopt;
+        }
+        return Rows{longest->firstRow, longest->firstRow + longest->headerRows - 1};
+    }
+
+    void printSetup(lxw_worksheet* ws, const Document& doc, const std::optional<Rows>& titles,
+                    const std::string& where) {
+        worksheet_set_paper(ws, 9);  // A4
+        if (doc.page.orientation == layout::Orientation::Landscape) {
+            worksheet_set_landscape(ws);
+        } else {
+            worksheet_set_portrait(ws);
+        }
+        const layout::Margins& m = doc.page.marginsMm;
+        worksheet_set_margins(ws, m.left / 25.4, m.right / 25.4, m.top / 25.4, m.bottom / 25.4);
+
+        // One page wide, height automatic (fitToHeight 0). The grid matches the type area in
+        // Excel's metrics already, but LibreOffice measures columns with its own default font
+        // (without Carlito, about 1.3 times wider). LibreOffice 7.4 keeps manual row breaks
+        // under this setting; a fixed page count in both directions would drop them.
+        worksheet_fit_to_pages(ws, 1, 0);
+        if (titles) {
+            check(worksheet_repeat_rows(ws, static_cast<lxw_row_t>(titles->first),
+                                        static_cast<lxw_row_t>(titles->last)),
+                  "setting the print titles of " + where);
+        }
+
+        const layout::HeaderFooter& hf = doc.headerFooter;
+        lxw_header_footer_options header{};
+        header.margin = std::max(0.1, (m.top / 2.0) / 25.4);
+        if (!hf.headerText.empty()) {
+            check(worksheet_set_header_opt(ws, keep("&C" + escapeHeaderText(cleanText(hf.headerText))), &header),
+                  "setting the page header of " + where);
+        }
+        std::string footer;
+        switch (hf.pageNumbers) {
+        case layout::PageNumberStyle::OfTotal: footer = "&C第 &P 页 共 &N 页"; break;
+        case layout::PageNumberStyle::Dashed: footer = "&C— &P —"; break;
+        case layout::PageNumberStyle::None: break;
+        }
+        if (!footer.empty()) {
+            lxw_header_footer_options opt{};
+            // The number line sits `distanceMm` below the type area, as in the PDF.
+            opt.margin = std::max(0.1, (m.bottom - hf.distanceMm - 4.0) / 25.4);
+            check(worksheet_set_footer_opt(ws, keep(footer), &opt), "setting the page footer of " + where);
+        }
+    }
+
+    void pageBreaks(lxw_worksheet* ws, std::vector<int> rows, const std::string& where) {
+        if (rows.empty()) return;
+        std::sort(rows.begin(), rows.end());
+        rows.erase(std::unique(rows.begin(), rows.end()), rows.end());
+        std::vector<lxw_row_t> breaks;
+        for (int r : rows) {
+            if (static_cast<int>(breaks.size()) == kMaxPageBreaks) break;
+            breaks.push_back(static_cast<lxw_row_t>(r));
+        }
+        breaks.push_back(0);  // terminator
+        check(worksheet_set_h_pagebreaks(ws, breaks.data()), "setting the page breaks of " + where);
+    }
+
+    void views(lxw_worksheet* ws, const SheetInput& in, const SheetPlan& plan, const std::string& where) {
+        int freeze = in.freezeRows;
+        if (freeze < 0) {
+            freeze = 0;
+            if (plan.tables.size() == 1 && plan.tables.front().headerRows > 0) {
+                freeze = plan.tables.front().firstRow + plan.tables.front().headerRows;
+            }
+        }
+        if (freeze > 0) worksheet_freeze_panes(ws, static_cast<lxw_row_t>(freeze), 0);
+
+        if (in.autofilter && !plan.tables.empty()) {
+            const TablePlacement& t = plan.tables.front();
+            const int headerRow = t.firstRow + std::max(0, t.headerRows - 1);
+            check(worksheet_autofilter(ws, static_cast<lxw_row_t>(headerRow), static_cast<lxw_col_t>(t.firstCol),
+                                       static_cast<lxw_row_t>(t.firstRow + t.rows - 1),
+                                       static_cast<lxw_col_t>(t.lastCol)),
+                  "setting the autofilter of " + where);
+        }
+    }
+
+    /// Inserts the charts below the flow and returns the page breaks that keep each chart on
+    /// one printed page (a chart that does not fit the rest of a page starts a new one).
+    std::vector<int> charts(lxw_worksheet* ws, const SheetInput& in, const SheetPlan& plan,
+                            const Resolver& resolver, const std::optional<Rows>& titles) {
+        const double pagePt = typeAreaHeightPt(in.flow->page);
+        const double titlesPt = titles ? rowsHeightPt(plan, titles->first, titles->last) : 0.0;
+        double used = usedOnLastPage(plan, pagePt, titles);
+        std::vector<int> breaks;
+        int row = static_cast<int>(plan.rowPt.size());
+        double gridMm = 0.0;
+        for (double w : plan.columnMm) gridMm += w;
+        const double gridPx = gridMm * kPxPerMm;
+        int index = 0;
+        for (const Chart& spec : *in.charts) {
+            ++index;
+            const std::string context = "chart " + std::to_string(index) + " \"" + spec.title + "\"";
+            if (spec.series.empty()) {
+                throw RenderError(context + " on sheet \"" + in.name + "\" has no series");
+            }
+            lxw_chart* chart = workbook_add_chart(book_, chartType(spec.type));
+            if (chart == nullptr) throw RenderError("libxlsxwriter could not create " + context);
+            if (!spec.title.empty()) chart_title_set_name(chart, keep(cleanText(spec.title)));
+
+            const Area categories = resolver.range(spec.categories, context);
+            const int points = std::max(categories.lastRow - categories.row, categories.lastCol - categories.col) + 1;
+            const size_t seriesCount = spec.type == ChartType::Pie ? 1 : spec.series.size();
+            for (size_t s = 0; s < seriesCount; ++s) {
+                const layout::ChartSeries& cs = spec.series[s];
+                const Area values = resolver.range(cs.values, context);
+                lxw_chart_series* series = chart_add_series(chart, nullptr, nullptr);
+                if (series == nullptr) throw RenderError("libxlsxwriter could not add a series to " + context);
+                chart_series_set_categories(series, keep(in.name), static_cast<lxw_row_t>(categories.row),
+                                            static_cast<lxw_col_t>(categories.col),
+                                            static_cast<lxw_row_t>(categories.lastRow),
+                                            static_cast<lxw_col_t>(categories.lastCol));
+                chart_series_set_values(series, keep(in.name), static_cast<lxw_row_t>(values.row),
+                                        static_cast<lxw_col_t>(values.col), static_cast<lxw_row_t>(values.lastRow),
+                                        static_cast<lxw_col_t>(values.lastCol));
+                if (!cs.name.empty()) chart_series_set_name(series, keep(cleanText(cs.name)));
+                chart_series_set_labels(series);
+                if (spec.type == ChartType::Pie) chart_series_set_labels_percentage(series);
+            }
+            if (spec.type != ChartType::Pie) {
+                if (seriesCount == 1) chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
+                // The value axis shows numbers as the cells do (LibreOffice 7.4 ignores the
+                // axis' link to the source format and would print 0.862 for 86.20%).
+                const std::string format = numberFormatAt(plan, resolver.range(spec.series[0].values, context));
+                // libxlsxwriter 1.1.4 swaps the axes of a bar chart: there y_axis is the
+                // (vertical) category axis and x_axis the value axis.
+                lxw_chart_axis* valueAxis = spec.type == ChartType::Bar ? chart->x_axis : chart->y_axis;
+                if (!format.empty()) chart_axis_set_num_format(valueAxis, keep(format));
+                if (spec.type == ChartType::Bar) {
+                    // Bars read top to bottom in the order of the cells, as in the table; the
+                    // value axis stays at the bottom.
+                    chart_axis_set_reverse(chart->y_axis);
+                    chart_axis_set_crossing_max(chart->y_axis);
+                }
+            }
+
+            // libxlsxwriter's default chart is 480 × 288 px; as wide as the grid, and a bar chart
+            // tall enough for one readable bar per category.
+            lxw_chart_options opt{};
+            opt.x_scale = std::clamp(gridPx / 480.0, 0.75, 2.5);
+            double heightPx = 288.0;
+            if (spec.type == ChartType::Bar) heightPx = std::max(heightPx, 80.0 + 24.0 * points * static_cast<double>(seriesCount));
+            opt.y_scale = heightPx / 288.0;
+            opt.object_position = LXW_OBJECT_MOVE_DONT_SIZE;
+
+            // One empty row above each chart; rows below the flow keep the default height.
+            row += 1;
+            used += kDefaultRowHeightPt;
+            const int rows = static_cast<int>(std::ceil(heightPx / kDefaultRowHeightPx));
+            const double chartPt = rows * kDefaultRowHeightPt;
+            if (used + chartPt > pagePt && used > titlesPt + kDefaultRowHeightPt) {
+                // Break above the empty row: a chart anchored on the first row of a page gets
+                // its top border drawn at the foot of the previous page by LibreOffice 7.4.
+                breaks.push_back(row - 1);
+                used = titlesPt + kDefaultRowHeightPt;
+            }
+            check(worksheet_insert_chart_opt(ws, static_cast<lxw_row_t>(row), 0, chart, &opt),
+                  "inserting " + context + " into sheet \"" + in.name + "\"");
+            row += rows;
+            used += chartPt;
+        }
+        return breaks;
+    }
+
+    static std::string numberFormatAt(const SheetPlan& plan, const Area& area) {
+        for (const Item& item : plan.items) {
+            if (item.area.row == area.row && item.area.col == area.col) return item.style.numberFormat;
+        }
+        return {};
+    }
+
+    lxw_workbook* book_;
+    FormatCache& formats_;
+    std::deque<std::string>& keep_;
+};
+
+} // namespace
+
+void writeSheet(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in) {
+    SheetWriter(book, formats, keep).write(in);
+}
+
+} // namespace jixiao::render::xlsx

@@ -1,0 +1,45 @@
+#pragma once
+
+// Internal to render/xlsx_*: writing one planned sheet with libxlsxwriter — cells, merges,
+// formulas, print setup, views, charts.
+
+#include "render/xlsx_plan.h"
+
+#include <xlsxwriter.h>
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace jixiao::render::xlsx {
+
+/// The libxlsxwriter boundary: a failed call becomes a RenderError naming the operation.
+void check(lxw_error err, const std::string& what);
+
+/// One lxw_format per distinct look, created in first-use order (deterministic).
+class FormatCache {
+public:
+    explicit FormatCache(lxw_workbook* book) : book_(book) {}
+
+    lxw_format* get(const Style& style);
+
+private:
+    lxw_workbook* book_;
+    std::map<Style, lxw_format*> formats_;
+};
+
+/// A sheet of the workbook: its final tab name, its flow, and what Sheet adds to it.
+struct SheetInput {
+    std::string name;  // final tab name
+    const Document* flow = nullptr;
+    bool autofilter = false;
+    int freezeRows = -1;
+    const std::vector<Chart>* charts = nullptr;
+};
+
+/// Plans and writes one sheet. C strings handed to libxlsxwriter are kept in `keep` until
+/// the workbook is closed.
+void writeSheet(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in);
+
+} // namespace jixiao::render::xlsx
