@@ -5,6 +5,7 @@
 #include "ingest/dataset_reader.h"
 #include "layout/context.h"
 #include "layout/form.h"
+#include "model/date.h"
 #include "model/validate.h"
 #include "publish/atomic_file.h"
 #include "publish/letter_register.h"
@@ -250,7 +251,13 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
         req.unitCode = unitCode;
         req.evaluationKey = std::to_string(s.evaluation.year) + "/" + unitCode;
         req.issuedOn = job.facts.today;
-        req.deadline = publish::addDays(job.facts.today, s.dataset.config.rectificationDays);
+        // The run date is checked by the CLI and 整改期限 by ingest (1–365 days); only a run
+        // dated at the very end of 9999 has no deadline.
+        const int days = s.dataset.config.rectificationDays;
+        const auto deadline = model::Date::parse(job.facts.today).value().plusDays(days);
+        if (!deadline)
+            throw publish::StoreRequestError("日期 " + job.facts.today + " 加 " + std::to_string(days) + " 天超出可表示的范围。");
+        req.deadline = deadline->iso();
         req.runId = runId;
         publish::IssuedLetter letter = letters.issueLetter(req);
         // A letter issued before keeps its number and date, so re-running gives the same letter.

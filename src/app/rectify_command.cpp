@@ -1,6 +1,7 @@
 #include "app/rectify_command.h"
 
 #include "app/cli.h"
+#include "model/date.h"
 #include "publish/letter_register.h"
 
 namespace jixiao::app {
@@ -30,7 +31,7 @@ int rectify(const RectifyRequest& req, std::ostream& out, std::ostream& err) {
     };
     if (!needs(!req.db.empty(), "--db=历史库文件")) return kExitUsage;
     if ((req.action == "record" || req.action == "close") &&
-        !(needs(!req.letter.empty(), "--letter=反馈函文号") && needs(publish::isIsoDate(req.date), "--date=YYYY-MM-DD") &&
+        !(needs(!req.letter.empty(), "--letter=反馈函文号") && needs(model::Date::parse(req.date).has_value(), "--date=YYYY-MM-DD") &&
           needs(!req.summary.empty(), req.action == "record" ? "--summary=整改情况" : "--summary=销号说明")))
         return kExitUsage;
     std::optional<publish::RectificationStatus> status;

@@ -21,7 +21,7 @@ struct LetterNumber {
 std::string formatLetterNumber(const std::string& prefix, int year, int seq);
 
 /// A letter to issue. Dates are YYYY-MM-DD given by the caller; the deadline is usually
-/// addDays(issuedOn, 30).
+/// 30 days after issuedOn (model::Date::plusDays).
 struct LetterRequest {
     int year = 0;                 ///< the year of the 发文字号
     std::string prefix;           ///< 发文字号 prefix, e.g. 某财绩函

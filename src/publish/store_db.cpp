@@ -2,12 +2,11 @@
 
 #include "publish/store_sql.h"
 
+#include "model/date.h"
+
 #include <Poco/Data/SQLite/Connector.h>
-#include <Poco/DateTime.h>
-#include <Poco/DateTimeFormatter.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
-#include <Poco/Timespan.h>
 
 #include <cstdlib>
 #include <mutex>
@@ -72,8 +71,6 @@ void registerSqlite() {
     static std::once_flag once;
     std::call_once(once, [] { Poco::Data::SQLite::Connector::registerConnector(); });
 }
-
-bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
 int pragmaInt(Session& session, const std::string& name) {
     int value = 0;
@@ -171,7 +168,7 @@ OptText toNullable(const std::optional<std::string>& value) {
 }
 
 void requireDate(const std::string& what, const std::string& value) {
-    if (!isIsoDate(value))
+    if (!model::Date::parse(value))
         throw StoreRequestError(what + "“" + value + "”无效，应为 YYYY-MM-DD 格式的日期，如 2025-03-05。");
 }
 
@@ -188,34 +185,6 @@ void StoreDb::Impl::requireRun(std::int64_t runId) {
     Poco::Int64 id = runId;
     session << "SELECT COUNT(*) FROM runs WHERE id = ?", into(count), bind(id), now;
     if (count == 0) throw StoreRequestError("历史库中没有编号为 " + std::to_string(runId) + " 的运行记录。");
-}
-
-// ---------------------------------------------------------------------------------------
-// Dates (until model::Date)
-
-bool isIsoDate(const std::string& text) {
-    if (text.size() != 10 || text[4] != '-' || text[7] != '-') return false;
-    for (std::size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (!isDigit(text[i])) return false;
-    int year = std::atoi(text.substr(0, 4).c_str());
-    int month = std::atoi(text.substr(5, 2).c_str());
-    int day = std::atoi(text.substr(8, 2).c_str());
-    return year >= 1000 && Poco::DateTime::isValid(year, month, day);
-}
-
-std::string addDays(const std::string& isoDate, int days) {
-    requireDate("日期", isoDate);
-    // Bounded so the arithmetic stays inside Poco::DateTime's range (years 0–9999 and a
-    // positive Julian day); real deadlines are weeks away.
-    constexpr int kMaxDays = 1000000;
-    if (days > kMaxDays || days < -kMaxDays)
-        throw StoreRequestError("日期 " + isoDate + " 加 " + std::to_string(days) + " 天超出可表示的范围。");
-    Poco::DateTime date(std::atoi(isoDate.substr(0, 4).c_str()), std::atoi(isoDate.substr(5, 2).c_str()),
-                        std::atoi(isoDate.substr(8, 2).c_str()));
-    date += Poco::Timespan(days, 0, 0, 0, 0);
-    if (date.year() < 1000 || date.year() > 9999)
-        throw StoreRequestError("日期 " + isoDate + " 加 " + std::to_string(days) + " 天超出可表示的范围。");
-    return Poco::DateTimeFormatter::format(date, "%Y-%m-%d");
 }
 
 // ---------------------------------------------------------------------------------------

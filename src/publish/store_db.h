@@ -27,13 +27,6 @@ public:
     using StoreError::StoreError;
 };
 
-/// True for a valid calendar date written YYYY-MM-DD (years 1000–9999).
-bool isIsoDate(const std::string& text);
-
-/// The date `days` days after (or before, when negative) `isoDate`. Pure: no clock.
-/// Throws StoreRequestError when `isoDate` is not a valid YYYY-MM-DD date.
-std::string addDays(const std::string& isoDate, int days);
-
 /// The history store's file: one SQLite database (WAL, synchronous=FULL) with a versioned
 /// schema, shared by the run store (run_store.h) and the letter register
 /// (letter_register.h). Every change is one transaction, so an interrupted process leaves

@@ -32,6 +32,24 @@ TEST_CASE("dates read in Chinese, count days and compare", "[model]") {
     CHECK(Date::parse("2025-03-05")->daysSinceEpoch() == 20152);
     CHECK(Date::parse("1969-12-31")->daysSinceEpoch() == -1);
     CHECK(d.plusDays(30)->iso() == "2025-09-19");
+    struct Case {
+        const char* from;
+        int days;
+        const char* to;
+    };
+    const Case cases[] = {
+        {"2025-03-05", 30, "2025-04-04"}, {"2025-03-05", 0, "2025-03-05"},  {"2024-02-28", 1, "2024-02-29"},
+        {"2023-02-28", 1, "2023-03-01"},  {"2024-12-31", 1, "2025-01-01"},  {"2025-01-01", -1, "2024-12-31"},
+        {"2000-02-28", 1, "2000-02-29"},  {"1900-02-28", 1, "1900-03-01"},  {"2025-01-31", 365, "2026-01-31"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.from << " + " << c.days);
+        CHECK(Date::parse(c.from)->plusDays(c.days)->iso() == c.to);
+    }
+    for (const char* bad : {"2025-02-30", "2025-3-5", "20250305", "2025/03/05", "２０２５-03-05", "0999-01-01"}) {
+        INFO(bad);
+        CHECK_FALSE(Date::parse(bad));
+    }
     CHECK(Date::parse("2024-02-28")->plusDays(1)->iso() == "2024-02-29");
     CHECK(Date::parse("2025-03-01")->plusDays(-1)->iso() == "2025-02-28");
     CHECK(Date::parse("2024-12-31")->plusDays(366)->iso() == "2026-01-01");
