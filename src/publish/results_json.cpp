@@ -47,7 +47,7 @@ const char* statusName(score::IndicatorStatus s) {
 
 Node rowOf(const model::SourceRef& s) { return s.row > 0 ? Node::integer(s.row) : Node::null(); }
 
-Node indicator(const score::IndicatorResult& r, const score::Rounding& rounding) {
+Node indicator(const score::IndicatorResult& r, const score::Rounding& rounding, bool adjusts) {
     const model::Indicator& in = *r.row;
     Node n = Node::object();
     n.set("level1", Node::string(in.level1));
@@ -66,6 +66,7 @@ Node indicator(const score::IndicatorResult& r, const score::Rounding& rounding)
     n.set("completion", number(r.completion));
     n.set("variance", number(r.variance));
     n.set("score", number(r.score));
+    if (adjusts) n.set("deduction", number(r.deduction));
     n.set("self_score", number(r.selfScore));
     n.set("band", text(r.band));
     n.set("declared_weight", number(r.declaredWeight));
@@ -127,11 +128,42 @@ Node project(const score::ProjectResult& p, const score::Evaluation& ev, const m
     budget.set("self_score", number(p.budgetSelfScore));
     n.set("budget", std::move(budget));
     Node indicators = Node::array();
-    for (const auto& r : p.indicators) indicators.push(indicator(r, rounding));
+    for (const auto& r : p.indicators) indicators.push(indicator(r, rounding, ev.adjusts));
     n.set("indicators", std::move(indicators));
     n.set("total", number(p.total));
     n.set("grade", text(p.grade));
     n.set("findings", findings(p.findings));
+    // Only rule sets that have these parameters add the keys, so that the others' results
+    // stay as they were.
+    if (ev.adjusts) {
+        n.set("uncapped_total", number(p.uncappedTotal));
+        Node adjustments = Node::array();
+        for (const auto& f : p.findings) {
+            if (!f.points) continue;
+            Node a = Node::object();
+            a.set("rule", Node::string(f.code));
+            a.set("indicator", f.indicator ? Node::integer(static_cast<long long>(*f.indicator)) : Node::null());
+            a.set("points", Node::number(*f.points));
+            a.set("why", Node::string(f.message));
+            adjustments.push(std::move(a));
+        }
+        n.set("adjustments", std::move(adjustments));
+    }
+    if (!ev.application.empty()) {
+        if (const score::ApplicationRule* a = score::applicationOf(p, ev)) {
+            Node x = Node::object();
+            x.set("grade", Node::string(a->grade));
+            x.set("advice", Node::string(a->advice));
+            Node range = Node::array();
+            range.push(Node::number(a->changeMin));
+            range.push(Node::number(a->changeMax));
+            x.set("budget_change", std::move(range));
+            x.set("in_letter", Node::flag(a->inLetter));
+            n.set("result_application", std::move(x));
+        } else {
+            n.set("result_application", Node::null());
+        }
+    }
     Node list = Node::array();
     for (const auto& d : diags.list())
         if (d.projectCode == p.code) list.push(diagnostic(d));
@@ -167,7 +199,7 @@ Node department(const score::DepartmentResult& d, const score::Evaluation& ev) {
     n.set("ratios", std::move(ratios));
     n.set("ratio_details", std::move(details));
     Node indicators = Node::array();
-    for (const auto& r : d.indicators) indicators.push(indicator(r, ev.rounding));
+    for (const auto& r : d.indicators) indicators.push(indicator(r, ev.rounding, ev.adjusts));
     n.set("indicators", std::move(indicators));
     n.set("indicator_total", number(d.indicatorTotal));
     n.set("indicator_grade", text(d.indicatorGrade));

@@ -355,6 +355,7 @@ private:
                 r.completion = q.completion;
                 r.variance = q.variance;
                 r.score = q.score;
+                r.deduction = q.deduction;
                 w.met = q.met;
                 w.overAchieved = q.overAchieved;
             }
@@ -381,10 +382,18 @@ private:
         if (r.status == IndicatorStatus::Scored) {
             if (!w.met && !reasonGiven)
                 add(w, index, "unmet_no_reason", r.qualitative ? "message_qualitative" : "message", values);
-            if (!r.qualitative && w.overAchieved) {
+            // A deviation deduction says what target_too_low says, and what it cost.
+            if (!r.qualitative && w.overAchieved && !r.deduction) {
                 auto v = values;
                 v["threshold"] = thresholdText(rules_.overAchievement);
                 add(w, index, "target_too_low", "message", v);
+            }
+            if (r.deduction) {
+                auto v = values;
+                v["threshold"] = thresholdText(Decimal::fromInt(1) + rules_.deviation->threshold);
+                v["points"] = r.deduction->toFixed(places);
+                add(w, index, "indicator_deviation", "message", v);
+                w.findings.back().points = r.deduction;
             }
         }
         if (!r.selfScore || !r.score) return;
@@ -401,7 +410,8 @@ private:
         // The specific findings come first; the difference itself is listed as well, since
         // scoring.md asks for every own score that differs, "listed with both numbers".
         if (self > w.declaredScale) add(w, index, "score_above_weight", "message", v);
-        if (r.status == IndicatorStatus::Scored && !r.qualitative && w.met && !reasonGiven &&
+        // Below full weight is expected where a deviation deduction applies.
+        if (r.status == IndicatorStatus::Scored && !r.qualitative && w.met && !reasonGiven && !r.deduction &&
             w.declaredScale - self > tolerance)
             add(w, index, "met_but_deducted", "message", v);
         if (r.selfScoreOutsideBand) {
@@ -450,7 +460,7 @@ private:
         }
         if (bad && !work.empty()) {
             Finding f{"weights_not_100", rules_.severityOf("weights_not_100"), std::nullopt,
-                      expandTemplate(rules_.message("weights_not_100", key), v), at};
+                      expandTemplate(rules_.message("weights_not_100", key), v), at, std::nullopt};
             report_.warning(at, "分值", sum.toString(), ownerLabel_ + f.message + "。");
             out.findings.insert(out.findings.begin(), std::move(f));
         }
@@ -531,6 +541,11 @@ BudgetFigures budgetFigures(const model::Project& p) {
     return b;
 }
 
+/// "70%（含）至80%（不含）" — the band of an execution cap as the finding states it.
+std::string capBandText(const ExecutionCap& cap) {
+    return thresholdText(cap.from) + "（含）至" + thresholdText(cap.below) + "（不含）";
+}
+
 class Evaluator {
 public:
     Evaluator(const model::Dataset& dataset, const RuleSet& rules, model::Diagnostics& diags)
@@ -544,6 +559,8 @@ public:
         ev.ruleSetTitle = rules_.title;
         ev.rounding = rules_.rounding;
         for (const auto& g : rules_.grades) ev.gradeNames.push_back(g.name);
+        ev.adjusts = rules_.deviation || !rules_.executionCaps.empty();
+        ev.application = rules_.application;
         for (const auto& p : data_.projects) ev.projects.push_back(project(p));
         std::sort(ev.projects.begin(), ev.projects.end(),
                   [](const ProjectResult& a, const ProjectResult& b) { return a.code < b.code; });
@@ -558,7 +575,7 @@ private:
 
     Finding budgetFinding(const std::string& code, const std::string& key, const std::map<std::string, std::string>& v,
                           const SourceRef& at) const {
-        return {code, rules_.severityOf(code), std::nullopt, expandTemplate(rules_.message(code, key), v), at};
+        return {code, rules_.severityOf(code), std::nullopt, expandTemplate(rules_.message(code, key), v), at, std::nullopt};
     }
 
     ProjectResult project(const model::Project& p) {
@@ -572,8 +589,10 @@ private:
         pr.source = p.source;
         pr.budgetWeight = rules_.budgetWeight;
         const std::string label = "项目" + quoteZh(p.code);
+        std::size_t budgetFindings = 0;
         try {
             budget(p, pr, report, label);
+            budgetFindings = pr.findings.size();
             std::vector<const Indicator*> rows;
             for (const auto& ind : p.indicators) rows.push_back(&ind);
             TableScorer scorer(rules_, report, TableKind::Project, label, p.source, diags_.hasErrorFor(p.code));
@@ -595,6 +614,21 @@ private:
         // weights_not_100) can push the sum past the form's 100 points.
         if (sum > kHundred) sum = kHundred;
         pr.total = sum.rounded(rules_.rounding.total);
+        if (const ExecutionCap* cap = pr.rate ? rules_.capFor(*pr.rate) : nullptr; cap && *pr.total > cap->maxTotal) {
+            // The rate as shown decides the band, as it does for execution_low.
+            const Decimal capped = cap->maxTotal.rounded(rules_.rounding.total);
+            Finding f = budgetFinding("execution_cap", "message",
+                                      {{"rate", percentText(*pr.rate, rules_.rounding.rate)},
+                                       {"band", capBandText(*cap)},
+                                       {"max_total", cap->maxTotal.toString()},
+                                       {"total", pr.total->toFixed(rules_.rounding.total)},
+                                       {"points", (*pr.total - capped).toFixed(rules_.rounding.total)}},
+                                      pr.budgetSource);
+            f.points = *pr.total - capped;
+            pr.findings.insert(pr.findings.begin() + static_cast<std::ptrdiff_t>(budgetFindings), std::move(f));
+            pr.uncappedTotal = pr.total;
+            pr.total = capped;
+        }
         pr.grade = rules_.gradeOf(*pr.total);
         return pr;
     }
@@ -813,6 +847,13 @@ Evaluation evaluate(const model::Dataset& dataset, const RuleSet& rules, model::
         return Evaluator(dataset, local, diags).run();
     }
     return Evaluator(dataset, rules, diags).run();
+}
+
+const ApplicationRule* applicationOf(const ProjectResult& project, const Evaluation& evaluation) {
+    if (!project.grade) return nullptr;
+    for (const auto& a : evaluation.application)
+        if (a.grade == *project.grade) return &a;
+    return nullptr;
 }
 
 bool needsFeedback(const ProjectResult& project, const RuleSet& rules) {

@@ -21,6 +21,9 @@ struct Finding {
     std::optional<std::size_t> indicator; ///< index into the owner's indicators, if about one
     std::string message;                  ///< Chinese sentence with the figures
     model::SourceRef source;              ///< the row it concerns (file empty when none)
+    /// Points this finding took off a score (indicator_deviation: the indicator's score;
+    /// execution_cap: the total); empty for findings that only report.
+    std::optional<model::Decimal> points;
 };
 
 /// How an indicator row was scored.
@@ -49,6 +52,7 @@ struct IndicatorResult {
     std::optional<model::Decimal> selfScore;   ///< 自评得分 as in the file
     std::optional<std::string> band;           ///< qualitative rows: the band matched
     bool selfScoreOutsideBand = false;  ///< own score outside its band: the band default applied
+    std::optional<model::Decimal> deduction;   ///< 指标偏离 points already taken off `score`
     IndicatorStatus status = IndicatorStatus::Scored;
 };
 
@@ -72,6 +76,8 @@ struct ProjectResult {
 
     std::vector<IndicatorResult> indicators;  ///< file order
     std::optional<model::Decimal> total;      ///< rounded; empty when the project could not be scored
+    /// The total before the execution-rate cap brought it down; empty when no cap applied.
+    std::optional<model::Decimal> uncappedTotal;
     std::optional<std::string> grade;         ///< from the rounded total
     std::vector<Finding> findings;            ///< budget findings first, then by indicator
     bool scored() const { return total.has_value(); }
@@ -114,6 +120,10 @@ struct Evaluation {
     std::string ruleSetTitle;
     Rounding rounding;
     std::vector<std::string> gradeNames;      ///< from the highest
+    /// The rule set adjusts scores (deviation rule or execution caps): results.json then lists
+    /// each project's adjustments, even when there are none.
+    bool adjusts = false;
+    std::vector<ApplicationRule> application; ///< 结果应用 per grade; empty when the rule set has none
     std::vector<ProjectResult> projects;      ///< sorted by code
     std::vector<DepartmentResult> departments;  ///< sorted by code
 };
@@ -121,5 +131,8 @@ struct Evaluation {
 /// True when the unit of this project gets a feedback letter: its grade is one the rule set
 /// lists, or it has a finding at least as severe as the rule set's letter severity.
 bool needsFeedback(const ProjectResult& project, const RuleSet& rules);
+
+/// The 结果应用 advice for a project's grade; nullptr when unscored or the rule set has none.
+const ApplicationRule* applicationOf(const ProjectResult& project, const Evaluation& evaluation);
 
 } // namespace jixiao::score

@@ -2,6 +2,8 @@
 
 #include "score/exact.h"
 
+#include <algorithm>
+
 namespace jixiao::score {
 
 using model::Decimal;
@@ -23,6 +25,23 @@ BudgetOutcome scoreBudget(Decimal adjusted, Decimal executed, const RuleSet& rul
     else out.score = mulDivRound(executed, rules.budgetWeight, adjusted, places);
     return out;
 }
+
+namespace {
+
+/// 指标偏离: numerator / denominator is the 完成率 as the operator defines it.
+void applyDeviation(QuantitativeOutcome& out, Operator op, Decimal numerator, Decimal denominator,
+                    const RuleSet& rules) {
+    if (!rules.deviation) return;
+    const DeviationRule& d = *rules.deviation;
+    if (std::find(d.operators.begin(), d.operators.end(), op) == d.operators.end()) return;
+    const int cmp = compareQuotient(numerator, denominator, kOne + d.threshold);
+    if (cmp < 0 || (cmp == 0 && !d.inclusive)) return;
+    const Decimal taken = d.points < out.score ? d.points.rounded(rules.rounding.indicator) : out.score;
+    out.deduction = taken;
+    out.score = out.score - taken;
+}
+
+} // namespace
 
 QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actual, Decimal weight,
                                       const RuleSet& rules) {
@@ -48,6 +67,7 @@ QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actua
             out.overAchieved = compareQuotient(a, t, rules.overAchievement) > 0;
         }
         out.score = out.met ? full : (t.isZero() ? kZero.rounded(places) : mulDivRound(a, weight, t, places));
+        if (!t.isZero()) applyDeviation(out, op, a, t, rules);
         return out;
     }
 
@@ -63,6 +83,7 @@ QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actua
             out.overAchieved = compareQuotient(t, a, rules.overAchievement) > 0;
         }
         out.score = out.met ? full : mulDivRound(t, weight, a, places);
+        if (!a.isZero()) applyDeviation(out, op, t, a, rules);
         return out;
     }
     // Variant B: the share is 1 − (a − t) / t = (2t − a) / t, clamped to [0, 1].
@@ -73,6 +94,7 @@ QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actua
     if (out.met) out.score = full;
     else if (a >= twice) out.score = kZero.rounded(places);
     else out.score = mulDivRound(numerator, weight, t, places);
+    applyDeviation(out, op, numerator, t, rules);
     return out;
 }
 

@@ -28,14 +28,20 @@ BudgetOutcome scoreBudget(model::Decimal adjusted, model::Decimal executed, cons
 struct QuantitativeOutcome {
     std::optional<model::Decimal> completion;  ///< rounded to rate places; empty on t = 0 (or a = 0 for 反向 A)
     std::optional<model::Decimal> variance;    ///< (a − t) / t rounded; empty on t = 0
-    model::Decimal score;                      ///< rounded to indicator places
+    model::Decimal score;                      ///< rounded to indicator places, after any deduction
     bool met = false;           ///< the target is reached (完成率 ≥ 1, or the t = 0 rule holds)
     bool overAchieved = false;  ///< 完成率 above the rule set's over-achievement threshold
+    /// Points taken for 指标偏离 (the rule set's deviation rule): set when the exact 完成率
+    /// reaches 1 + threshold (or exceeds it, when not inclusive) for a listed operator; never
+    /// more than the score had.
+    std::optional<model::Decimal> deduction;
 };
 
 /// Scores `actual` against `target` (t ≥ 0) for operator `op` (not Qualitative) and weight w:
 /// 正向 (≥, >, =): min(a / t, 1) × w; 反向 (≤, <): variant A or B of the rule set; a negative
 /// actual counts as 0; t = 0: ≥ always met, > met when a > 0, = and 反向 met when a = 0.
+/// With a deviation rule, a 完成率 of 1 + threshold or more (as defined for the operator;
+/// none on t = 0) costs its points: score = max(score − points, 0).
 QuantitativeOutcome scoreQuantitative(model::Operator op, model::Decimal target, model::Decimal actual,
                                       model::Decimal weight, const RuleSet& rules);
 

@@ -29,7 +29,7 @@ const std::vector<std::string>& findingCodes() {
     static const std::vector<std::string> codes = {
         "execution_low",      "budget_adjusted",    "unmet_no_reason",    "target_too_low",
         "self_score_mismatch", "met_but_deducted",  "weights_not_100",    "score_above_weight",
-        "fund_rows_mismatch", "actual_repeats_target", "actual_missing",
+        "fund_rows_mismatch", "actual_repeats_target", "actual_missing", "indicator_deviation", "execution_cap",
     };
     return codes;
 }
@@ -52,6 +52,13 @@ struct MessageSpec {
     std::vector<std::string> placeholders;
 };
 
+/// The finding codes that belong to an optional parameter: required only when it is set.
+bool optionalCode(const std::string& code, const RuleSet& rules) {
+    if (code == "indicator_deviation") return !rules.deviation;
+    if (code == "execution_cap") return rules.executionCaps.empty();
+    return false;
+}
+
 const std::vector<MessageSpec>& messageSpecs() {
     static const std::vector<MessageSpec> specs = {
         {"execution_low", "message", true, {"rate", "threshold", "budget", "executed"}},
@@ -73,6 +80,9 @@ const std::vector<MessageSpec>& messageSpecs() {
         {"fund_rows_mismatch", "message", true, {"field", "sum", "total"}},
         {"actual_repeats_target", "message", true, {"indicator", "actual", "target"}},
         {"actual_missing", "message", true, {"indicator", "target"}},
+        {"indicator_deviation", "message", true,
+         {"indicator", "target", "actual", "completion", "variance", "threshold", "points", "weight", "score"}},
+        {"execution_cap", "message", true, {"rate", "band", "max_total", "total", "points"}},
     };
     return specs;
 }
@@ -106,12 +116,15 @@ class Checker {
 public:
     explicit Checker(std::string file) : file_(std::move(file)) {}
 
-    [[noreturn]] void fail(const std::string& path, const std::string& problem) const {
-        throw RuleError(file_ + "：键" + quoteZh(path) + problem + "。");
+    /// `line`: where the offending value starts (0 when there is no single place).
+    [[noreturn]] void fail(const std::string& path, const std::string& problem, int line = 0) const {
+        throw RuleError(file_ + "：" + at(line) + "键" + quoteZh(path) + problem + "。");
     }
     [[noreturn]] void wrong(const std::string& path, const std::string& expected, const JsonValue& v) const {
-        fail(path, "应为" + expected + "，实际为" + quoteZh(shown(v)));
+        fail(path, "应为" + expected + "，实际为" + quoteZh(shown(v)), v.line);
     }
+    /// "第12行：" or nothing.
+    static std::string at(int line) { return line > 0 ? "第" + std::to_string(line) + "行：" : std::string(); }
 
     /// Refuses keys outside `allowed`; "说明" (a free comment) is allowed everywhere.
     void onlyKeys(const JsonValue& obj, const std::string& path, const std::vector<std::string>& allowed) const {
@@ -121,7 +134,7 @@ public:
                 continue;
             }
             if (std::find(allowed.begin(), allowed.end(), member.first) == allowed.end())
-                fail(join(path, member.first), "未知，此处可用的键：" + joinNames(allowed));
+                fail(join(path, member.first), "未知，此处可用的键：" + joinNames(allowed), member.second.line);
         }
     }
 
@@ -133,7 +146,7 @@ public:
 
     const JsonValue& require(const JsonValue& parent, const std::string& path, const std::string& key) const {
         const JsonValue* v = parent.find(key);
-        if (!v) throw RuleError(file_ + "：缺少键" + quoteZh(join(path, key)) + "。");
+        if (!v) throw RuleError(file_ + "：" + at(parent.line) + "缺少键" + quoteZh(join(path, key)) + "。");
         return *v;
     }
 
@@ -164,7 +177,7 @@ public:
 
     std::vector<std::string> strings(const JsonValue& v, const std::string& path, bool nonEmpty) const {
         if (v.kind != JsonValue::Kind::Array) wrong(path, "文字数组（[\"…\", …]）", v);
-        if (nonEmpty && v.items.empty()) fail(path, "不能为空数组");
+        if (nonEmpty && v.items.empty()) fail(path, "不能为空数组", v.line);
         std::vector<std::string> out;
         for (std::size_t i = 0; i < v.items.size(); ++i)
             out.push_back(string(v.items[i], path + "[" + std::to_string(i) + "]"));
@@ -193,17 +206,17 @@ const Decimal kHundred = Decimal::fromInt(100);
 const Decimal kHuge = Decimal::fromInt(1000000);
 
 void checkTemplate(const Checker& c, const std::string& path, const std::string& tmpl,
-                   const std::vector<std::string>& allowed) {
+                   const std::vector<std::string>& allowed, int line) {
     for (std::size_t i = 0; i < tmpl.size(); ++i) {
-        if (tmpl[i] == '}') c.fail(path, "中有多余的右花括号“}”");
+        if (tmpl[i] == '}') c.fail(path, "中有多余的右花括号“}”", line);
         if (tmpl[i] != '{') continue;
         std::size_t end = tmpl.find('}', i + 1);
-        if (end == std::string::npos) c.fail(path, "中的占位符缺少右花括号“}”");
+        if (end == std::string::npos) c.fail(path, "中的占位符缺少右花括号“}”", line);
         std::string name = tmpl.substr(i + 1, end - i - 1);
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
             std::vector<std::string> braced;
             for (const auto& a : allowed) braced.push_back("{" + a + "}");
-            c.fail(path, "中的占位符" + quoteZh("{" + name + "}") + "未知，可用：" + joinNames(braced));
+            c.fail(path, "中的占位符" + quoteZh("{" + name + "}") + "未知，可用：" + joinNames(braced), line);
         }
         i = end;
     }
@@ -218,7 +231,7 @@ void readIndicators(const Checker& c, const JsonValue& root, RuleSet& rules) {
     rules.indicatorTotal = c.number(total, "indicators.total", kZero, kHundred, "0到100之间的数字");
     if (rules.budgetWeight + rules.indicatorTotal != kHundred)
         c.fail("indicators.total", "应等于100减去budget.weight，即" + (kHundred - rules.budgetWeight).toString() +
-                                       "，实际为" + quoteZh(total.text));
+                                       "，实际为" + quoteZh(total.text), total.line);
     if (const JsonValue* v = ind.find("rescale")) rules.rescale = c.boolean(*v, "indicators.rescale");
     if (const JsonValue* v = ind.find("accepted_totals")) {
         if (v->kind != JsonValue::Kind::Array || v->items.empty())
@@ -236,7 +249,7 @@ void readIndicators(const Checker& c, const JsonValue& root, RuleSet& rules) {
     else c.wrong("indicators.reverse_variant", "“A”或“B”", variant);
 
     const JsonValue& levels = c.object(ind, path, "levels");
-    if (levels.members.empty()) c.fail("indicators.levels", "不能为空");
+    if (levels.members.empty()) c.fail("indicators.levels", "不能为空", levels.line);
     std::set<std::string> seen;
     Decimal defaults;
     for (const auto& [name, body] : levels.members) {
@@ -253,23 +266,27 @@ void readIndicators(const Checker& c, const JsonValue& root, RuleSet& rules) {
         }
         if (const JsonValue* v = body.find("aliases")) level.aliases = c.strings(*v, lp + ".aliases", false);
         if (const JsonValue* v = body.find("level2")) level.level2 = c.strings(*v, lp + ".level2", false);
-        if (!seen.insert(name).second) c.fail(lp, "与其他一级指标的名称或别名重复");
+        if (!seen.insert(name).second) c.fail(lp, "与其他一级指标的名称或别名重复", body.line);
         for (std::size_t i = 0; i < level.aliases.size(); ++i)
             if (!seen.insert(level.aliases[i]).second)
-                c.fail(lp + ".aliases[" + std::to_string(i) + "]", "与其他一级指标的名称或别名重复");
+                c.fail(lp + ".aliases[" + std::to_string(i) + "]", "与其他一级指标的名称或别名重复",
+                       body.find("aliases")->items[i].line);
         rules.levels.push_back(std::move(level));
     }
     // Without rescaling the defaults are the points themselves, so they must fill the indicator
     // total exactly (财预〔2020〕10号: 产出50、效益30、满意度10 with 预算执行率10).
     if (!rules.rescale && defaults != rules.indicatorTotal)
         c.fail("indicators.levels", "中各一级指标的默认分值合计应等于indicators.total（" +
-                                        rules.indicatorTotal.toString() + "），实际为" + defaults.toString());
-    if (rules.rescale && defaults.isZero()) c.fail("indicators.levels", "中至少要有一个一级指标给出默认分值");
+                                        rules.indicatorTotal.toString() + "），实际为" + defaults.toString(),
+               levels.line);
+    if (rules.rescale && defaults.isZero())
+        c.fail("indicators.levels", "中至少要有一个一级指标给出默认分值", levels.line);
 }
 
 void readBands(const Checker& c, const JsonValue& root, RuleSet& rules) {
     const JsonValue& q = c.object(root, "", "qualitative");
     std::set<std::string> words;
+    int lastLowerLine = 0;
     for (const auto& [name, body] : q.members) {
         if (name == "说明") continue;
         std::string bp = "qualitative." + name;
@@ -280,51 +297,62 @@ void readBands(const Checker& c, const JsonValue& root, RuleSet& rules) {
         const std::string share = "0到1之间的数字（分值的比例）";
         band.lower = c.number(c.require(body, bp, "lower"), bp + ".lower", kZero, kOne, share);
         band.upper = c.number(c.require(body, bp, "upper"), bp + ".upper", kZero, kOne, share);
-        if (band.upper <= band.lower) c.fail(bp + ".upper", "应大于下限" + band.lower.toString() + "，实际为" + band.upper.toString());
+        const int upperLine = body.find("upper")->line;
+        if (band.upper <= band.lower)
+            c.fail(bp + ".upper", "应大于下限" + band.lower.toString() + "，实际为" + band.upper.toString(), upperLine);
         band.defaultShare = c.number(c.require(body, bp, "default"), bp + ".default", kZero, kOne, share);
         bool top = rules.bands.empty();
         // Bands are [lower, upper); only the top band includes its upper bound (full marks).
         if (band.defaultShare < band.lower || band.defaultShare > band.upper || (!top && band.defaultShare == band.upper))
             c.fail(bp + ".default", "应在本档区间" + band.lower.toString() + "–" + band.upper.toString() +
-                                        (top ? "内" : "（不含上限）内") + "，实际为" + band.defaultShare.toString());
+                                        (top ? "内" : "（不含上限）内") + "，实际为" + band.defaultShare.toString(),
+                   body.find("default")->line);
         if (top && band.upper != kOne)
-            c.fail(bp + ".upper", "应为1（最高一档须包含满分），实际为" + band.upper.toString());
+            c.fail(bp + ".upper", "应为1（最高一档须包含满分），实际为" + band.upper.toString(), upperLine);
         if (!top && band.upper != rules.bands.back().lower)
             c.fail(bp + ".upper", "应等于上一档" + quoteZh(rules.bands.back().name) + "的下限" +
                                       rules.bands.back().lower.toString() + "（各档须覆盖0–100%且不重叠），实际为" +
-                                      band.upper.toString());
-        band.words = c.strings(c.require(body, bp, "words"), bp + ".words", true);
+                                      band.upper.toString(),
+                   upperLine);
+        const JsonValue& wordsValue = c.require(body, bp, "words");
+        band.words = c.strings(wordsValue, bp + ".words", true);
         for (std::size_t i = 0; i < band.words.size(); ++i) {
             // Stored as they are matched: trimmed, without a final 。
             band.words[i] = normalizeWord(band.words[i]);
             if (band.words[i].empty())
-                c.fail(bp + ".words[" + std::to_string(i) + "]", "去掉空格和句号后为空");
+                c.fail(bp + ".words[" + std::to_string(i) + "]", "去掉空格和句号后为空", wordsValue.items[i].line);
             if (!words.insert(band.words[i]).second)
-                c.fail(bp + ".words[" + std::to_string(i) + "]", "中的" + quoteZh(band.words[i]) + "已出现在其他档次中");
+                c.fail(bp + ".words[" + std::to_string(i) + "]", "中的" + quoteZh(band.words[i]) + "已出现在其他档次中",
+                       wordsValue.items[i].line);
         }
+        lastLowerLine = body.find("lower")->line;
         rules.bands.push_back(std::move(band));
     }
-    if (rules.bands.empty()) c.fail("qualitative", "至少需要一档");
+    if (rules.bands.empty()) c.fail("qualitative", "至少需要一档", q.line);
     if (!rules.bands.back().lower.isZero())
         c.fail("qualitative." + rules.bands.back().name + ".lower",
-               "应为0（最低一档须从0开始），实际为" + rules.bands.back().lower.toString());
+               "应为0（最低一档须从0开始），实际为" + rules.bands.back().lower.toString(), lastLowerLine);
 }
 
 void readGrades(const Checker& c, const JsonValue& root, RuleSet& rules) {
     const JsonValue& g = c.object(root, "", "grades");
+    int lastLine = g.line;
     for (const auto& [name, bound] : g.members) {
         if (name == "说明") continue;
         std::string gp = "grades." + name;
         Decimal lower = c.number(bound, gp, kZero, kHundred, "0到100之间的数字");
         if (!rules.grades.empty() && lower >= rules.grades.back().lower)
             c.fail(gp, "应小于上一等级" + quoteZh(rules.grades.back().name) + "的下限" +
-                           rules.grades.back().lower.toString() + "（等级须从高到低排列），实际为" + lower.toString());
+                           rules.grades.back().lower.toString() + "（等级须从高到低排列），实际为" + lower.toString(),
+                   bound.line);
         rules.grades.push_back({name, lower});
+        lastLine = bound.line;
     }
-    if (rules.grades.empty()) c.fail("grades", "至少需要一个等级");
+    if (rules.grades.empty()) c.fail("grades", "至少需要一个等级", g.line);
     if (!rules.grades.back().lower.isZero())
         c.fail("grades." + rules.grades.back().name, "应为0（最低等级须包含所有低分），实际为" +
-                                                          rules.grades.back().lower.toString());
+                                                          rules.grades.back().lower.toString(),
+               lastLine);
 }
 
 void readFindings(const Checker& c, const JsonValue& root, RuleSet& rules) {
@@ -332,6 +360,7 @@ void readFindings(const Checker& c, const JsonValue& root, RuleSet& rules) {
     c.onlyKeys(f, "findings", findingCodes());
     for (const auto& code : findingCodes()) {
         std::string fp = "findings." + code;
+        if (!f.find(code) && optionalCode(code, rules)) continue;
         const JsonValue& body = c.object(f, "findings", code);
         std::vector<std::string> keys = {"severity"};
         for (const auto& spec : messageSpecs())
@@ -342,11 +371,121 @@ void readFindings(const Checker& c, const JsonValue& root, RuleSet& rules) {
         for (const auto& spec : messageSpecs()) {
             if (spec.code != code) continue;
             std::string mp = fp + "." + spec.key;
-            std::string tmpl = c.string(c.require(body, fp, spec.key), mp);
-            checkTemplate(c, mp, tmpl, spec.placeholders);
+            const JsonValue& value = c.require(body, fp, spec.key);
+            std::string tmpl = c.string(value, mp);
+            checkTemplate(c, mp, tmpl, spec.placeholders, value.line);
             rule.messages[spec.key] = tmpl;
         }
         rules.findings[code] = std::move(rule);
+    }
+}
+
+/// "≥" ">" "=" "≤" "<" as the rule file spells them.
+const std::vector<std::pair<std::string, model::Operator>>& operatorNames() {
+    static const std::vector<std::pair<std::string, model::Operator>> names = {
+        {"≥", model::Operator::Ge}, {">", model::Operator::Gt}, {"=", model::Operator::Eq},
+        {"≤", model::Operator::Le}, {"<", model::Operator::Lt}};
+    return names;
+}
+
+void readDeviation(const Checker& c, const JsonValue& root, RuleSet& rules) {
+    const JsonValue* v = root.find("deviation");
+    if (!v) return;
+    const std::string path = "deviation";
+    if (v->kind != JsonValue::Kind::Object) c.wrong(path, "对象（{…}）", *v);
+    c.onlyKeys(*v, path, {"threshold", "inclusive", "points", "operators"});
+    DeviationRule d;
+    d.threshold = c.number(c.require(*v, path, "threshold"), "deviation.threshold", Decimal::fromRaw(1), kHuge,
+                           "正数（完成率超过100%的部分，0.3即完成率130%）");
+    d.inclusive = c.boolean(c.require(*v, path, "inclusive"), "deviation.inclusive");
+    d.points = c.number(c.require(*v, path, "points"), "deviation.points", Decimal::fromRaw(1), kHundred,
+                        "0到100之间的正数（扣减的分值）");
+    const JsonValue& ops = c.require(*v, path, "operators");
+    std::vector<std::string> texts = c.strings(ops, "deviation.operators", true);
+    std::vector<std::string> allowed;
+    for (const auto& [name, op] : operatorNames()) allowed.push_back(quoteZh(name));
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+        const std::string ip = "deviation.operators[" + std::to_string(i) + "]";
+        auto it = std::find_if(operatorNames().begin(), operatorNames().end(),
+                               [&](const auto& n) { return n.first == texts[i]; });
+        if (it == operatorNames().end()) c.wrong(ip, joinNames(allowed) + "之一（定性指标不适用）", ops.items[i]);
+        if (std::find(d.operators.begin(), d.operators.end(), it->second) != d.operators.end())
+            c.fail(ip, "中的" + quoteZh(texts[i]) + "重复", ops.items[i].line);
+        d.operators.push_back(it->second);
+    }
+    rules.deviation = std::move(d);
+}
+
+void readExecutionCaps(const Checker& c, const JsonValue& root, RuleSet& rules) {
+    const JsonValue* v = root.find("execution_caps");
+    if (!v) return;
+    const std::string path = "execution_caps";
+    if (v->kind != JsonValue::Kind::Object) c.wrong(path, "对象（{…}）", *v);
+    c.onlyKeys(*v, path, {"bands"});
+    const JsonValue& bands = c.require(*v, path, "bands");
+    if (bands.kind != JsonValue::Kind::Array) c.wrong("execution_caps.bands", "对象数组（[{…}, …]）", bands);
+    if (bands.items.empty()) c.fail("execution_caps.bands", "不能为空数组", bands.line);
+    const std::string share = "0到1之间的数字（执行率，0.8即80%）";
+    for (std::size_t i = 0; i < bands.items.size(); ++i) {
+        const JsonValue& b = bands.items[i];
+        const std::string bp = "execution_caps.bands[" + std::to_string(i) + "]";
+        if (b.kind != JsonValue::Kind::Object) c.wrong(bp, "对象（{…}）", b);
+        c.onlyKeys(b, bp, {"from", "below", "max_total"});
+        ExecutionCap cap;
+        const JsonValue& from = c.require(b, bp, "from");
+        const JsonValue& below = c.require(b, bp, "below");
+        cap.from = c.number(from, bp + ".from", kZero, kOne, share);
+        cap.below = c.number(below, bp + ".below", kZero, kOne, share);
+        if (cap.below <= cap.from)
+            c.fail(bp + ".below", "应大于本档的from（" + cap.from.toString() + "），实际为" + cap.below.toString(),
+                   below.line);
+        cap.maxTotal = c.number(c.require(b, bp, "max_total"), bp + ".max_total", kZero, kHundred, "0到100之间的数字");
+        if (!rules.executionCaps.empty()) {
+            const ExecutionCap& prev = rules.executionCaps.back();
+            // Bands run from the highest rate down and touch: each one's below is the previous
+            // one's from, so that every rate falls in at most one band.
+            if (cap.below != prev.from)
+                c.fail(bp + ".below", "应等于上一档的from（" + prev.from.toString() +
+                                          "）（各档须从高到低相接、不重叠），实际为" + cap.below.toString(),
+                       below.line);
+            if (cap.maxTotal >= prev.maxTotal)
+                c.fail(bp + ".max_total", "应小于上一档的max_total（" + prev.maxTotal.toString() +
+                                              "）（执行率越低，封顶分越低），实际为" + cap.maxTotal.toString(),
+                       b.find("max_total")->line);
+        }
+        rules.executionCaps.push_back(cap);
+    }
+}
+
+void readApplication(const Checker& c, const JsonValue& root, RuleSet& rules) {
+    const JsonValue* v = root.find("result_application");
+    if (!v) return;
+    const std::string path = "result_application";
+    if (v->kind != JsonValue::Kind::Object) c.wrong(path, "对象（{…}）", *v);
+    std::vector<std::string> names;
+    for (const auto& g : rules.grades) names.push_back(g.name);
+    c.onlyKeys(*v, path, names);
+    const std::string change = "-1到1之间的数字（预算调整比例，-0.1即压减10%，-1即取消）";
+    for (const auto& g : rules.grades) {
+        const std::string gp = path + "." + g.name;
+        const JsonValue* body = v->find(g.name);
+        if (!body)
+            c.fail(path, "缺少等级" + quoteZh(g.name) + "（grades中的每个等级都须给出结果应用意见）", v->line);
+        if (body->kind != JsonValue::Kind::Object) c.wrong(gp, "对象（{…}）", *body);
+        c.onlyKeys(*body, gp, {"advice", "budget_change", "letter"});
+        ApplicationRule a;
+        a.grade = g.name;
+        a.advice = c.string(c.require(*body, gp, "advice"), gp + ".advice");
+        const JsonValue& range = c.require(*body, gp, "budget_change");
+        if (range.kind != JsonValue::Kind::Array || range.items.size() != 2)
+            c.wrong(gp + ".budget_change", "两个数字组成的数组（[下限, 上限]，如[-0.1, -0.05]）", range);
+        a.changeMin = c.number(range.items[0], gp + ".budget_change[0]", -kOne, kOne, change);
+        a.changeMax = c.number(range.items[1], gp + ".budget_change[1]", -kOne, kOne, change);
+        if (a.changeMax < a.changeMin)
+            c.fail(gp + ".budget_change[1]", "应不小于下限" + a.changeMin.toString() + "，实际为" + a.changeMax.toString(),
+                   range.items[1].line);
+        a.inLetter = c.boolean(c.require(*body, gp, "letter"), gp + ".letter");
+        rules.application.push_back(std::move(a));
     }
 }
 
@@ -394,13 +533,14 @@ void readDepartment(const Checker& c, const JsonValue& root, RuleSet& rules) {
         const RatioRule* rule = rules.findRatio(name);
         if (!rule)
             c.fail("department.total_ratios[" + std::to_string(i) + "]",
-                   "中的" + quoteZh(name) + "不在department.ratios中（计入总分的比率须给出计分方法）");
+                   "中的" + quoteZh(name) + "不在department.ratios中（计入总分的比率须给出计分方法）", total.items[i].line);
         sum += rule->weight;
         terms.push_back(name + "（" + rule->weight.toString() + "）");
     }
     if (sum != kHundred)
         c.fail("department.indicator_total", "与total_ratios所列比率的分值合计应为100，实际为" + joinNames(terms) + "，共" +
-                                                 sum.toString());
+                                                 sum.toString(),
+               d.find("indicator_total")->line);
 }
 
 } // namespace
@@ -417,7 +557,7 @@ RuleSet parseRules(const std::string& json, const std::string& displayName) {
     if (root.kind != JsonValue::Kind::Object)
         throw RuleError(displayName + "：评分规则文件应为一个JSON对象（{…}），实际为" + quoteZh(shown(root)) + "。");
     c.onlyKeys(root, "", {"name", "title", "budget", "indicators", "qualitative", "thresholds", "rounding", "grades",
-                          "feedback", "findings", "department"});
+                          "feedback", "deviation", "execution_caps", "result_application", "findings", "department"});
 
     RuleSet rules;
     rules.file = displayName;
@@ -451,7 +591,8 @@ RuleSet parseRules(const std::string& json, const std::string& displayName) {
 
     const JsonValue& fb = c.object(root, "", "feedback");
     c.onlyKeys(fb, "feedback", {"grades", "severity"});
-    rules.feedbackGrades = c.strings(c.require(fb, "feedback", "grades"), "feedback.grades", false);
+    const JsonValue& feedbackGrades = c.require(fb, "feedback", "grades");
+    rules.feedbackGrades = c.strings(feedbackGrades, "feedback.grades", false);
     for (std::size_t i = 0; i < rules.feedbackGrades.size(); ++i) {
         const auto& g = rules.feedbackGrades[i];
         bool known = std::any_of(rules.grades.begin(), rules.grades.end(), [&](const GradeBound& b) { return b.name == g; });
@@ -459,11 +600,15 @@ RuleSet parseRules(const std::string& json, const std::string& displayName) {
             std::vector<std::string> names;
             for (const auto& b : rules.grades) names.push_back(b.name);
             c.fail("feedback.grades[" + std::to_string(i) + "]", "中的等级" + quoteZh(g) + "不在grades中（可用：" +
-                                                                     joinNames(names) + "）");
+                                                                     joinNames(names) + "）",
+                   feedbackGrades.items[i].line);
         }
     }
     rules.feedbackSeverity = c.severity(c.require(fb, "feedback", "severity"), "feedback.severity");
 
+    readDeviation(c, root, rules);
+    readExecutionCaps(c, root, rules);
+    readApplication(c, root, rules);
     readFindings(c, root, rules);
     readDepartment(c, root, rules);
     return rules;
@@ -539,6 +684,12 @@ FindingSeverity RuleSet::severityOf(const std::string& code) const { return find
 const RatioRule* RuleSet::findRatio(const std::string& ratioName) const {
     for (const auto& r : ratios)
         if (r.name == ratioName) return &r;
+    return nullptr;
+}
+
+const ExecutionCap* RuleSet::capFor(Decimal rate) const {
+    for (const auto& cap : executionCaps)
+        if (rate >= cap.from && rate < cap.below) return &cap;
     return nullptr;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "model/dataset.h"
 #include "model/decimal.h"
 
 #include <map>
@@ -85,6 +86,31 @@ struct RatioRule {
     model::Decimal deductPerPoint;  ///< AtMost: points off per percentage point above target
 };
 
+/// 指标偏离 (一体化 systems): an indicator whose 完成率 exceeds 100% by `threshold` or more
+/// loses `points` — its target was set too low.
+struct DeviationRule {
+    model::Decimal threshold;  ///< excess over 100% as a fraction: 0.3 → 完成率 130%
+    bool inclusive = true;     ///< true: 完成率 exactly 1 + threshold is deducted too
+    model::Decimal points;     ///< taken off the indicator's score, never below 0
+    std::vector<model::Operator> operators;  ///< the operators it applies to (定性 never)
+};
+
+/// One execution-rate cap: a 执行率 in [from, below) limits the total to maxTotal.
+struct ExecutionCap {
+    model::Decimal from;      ///< inclusive lower edge (fraction)
+    model::Decimal below;     ///< exclusive upper edge (fraction)
+    model::Decimal maxTotal;  ///< the highest total such a project can have
+};
+
+/// 结果应用: what a grade means for next year's budget.
+struct ApplicationRule {
+    std::string grade;
+    std::string advice;               ///< Chinese advice text
+    model::Decimal changeMin;         ///< suggested budget change, fraction (−0.1 = 压减10%)
+    model::Decimal changeMax;         ///< changeMin ≤ changeMax
+    bool inLetter = false;            ///< repeated in the feedback letter's 整改要求
+};
+
 /// A rule set: every number of the scoring method that varies between provinces.
 struct RuleSet {
     std::string name;         ///< e.g. national-2020
@@ -112,6 +138,10 @@ struct RuleSet {
 
     std::map<std::string, FindingRule> findings;  ///< by finding code
 
+    std::optional<DeviationRule> deviation;   ///< absent: no deviation deduction
+    std::vector<ExecutionCap> executionCaps;  ///< from the highest band down; empty: no caps
+    std::vector<ApplicationRule> application;  ///< per grade, in grade order; empty: none
+
     model::Decimal departmentIndicatorTotal;  ///< points a 部门整体 indicator table adds up to
     std::vector<std::string> departmentTotalRatios;  ///< ratios whose scores join the department total
     std::vector<RatioRule> ratios;            ///< scored department ratios, file order
@@ -128,9 +158,12 @@ struct RuleSet {
     FindingSeverity severityOf(const std::string& code) const;
     /// The scoring of department ratio `name`, or nullptr when the rule set does not score it.
     const RatioRule* findRatio(const std::string& name) const;
+    /// The cap whose band holds the (rounded) execution rate, or nullptr.
+    const ExecutionCap* capFor(model::Decimal rate) const;
 };
 
-/// The finding codes of scoring.md, in the order the spec lists them.
+/// The finding codes of scoring.md, in the order the spec lists them, then the optional ones
+/// of the rule-set parameters (indicator_deviation, execution_cap).
 const std::vector<std::string>& findingCodes();
 
 /// The department-wide ratios jixiao computes, in the order of scoring.md.
