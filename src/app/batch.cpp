@@ -57,7 +57,9 @@ Scored scoreDataset(const std::string& folder, const std::string& rulesFile, con
     s.dataset = ingest::readDataset(folder, s.diags);
     model::validate(s.dataset, s.diags);
     if (lastYear) lastYear(s.dataset);
-    s.rules = rulesFile.empty() ? score::loadRuleSet(templatesDir, s.dataset.config.ruleSet) : score::loadRules(rulesFile);
+    // dataset.json names a bundled set only; --rules may also give a file.
+    s.rules = rulesFile.empty() ? score::loadRuleSet(templatesDir, s.dataset.config.ruleSet)
+                                : score::loadRulesOption(templatesDir, rulesFile);
     s.evaluation = score::evaluate(s.dataset, s.rules, s.diags);
     return s;
 }

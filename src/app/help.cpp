@@ -17,7 +17,7 @@ constexpr CommandHelp kCommands[] = {
     {"check",
      "check 数据集", "检查数据集，列出全部问题（文件、工作表、行、列、取值），不生成文件",
      "选项：\n"
-     "      --rules=文件          使用指定的评分规则文件，代替 dataset.json 中的“评分规则”\n"
+     "      --rules=名称或文件    评分规则：自带规则的名称（如 yitihua-2022）或一个 .json 文件，代替 dataset.json 中的“评分规则”\n"
      "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）\n"
      "\n"
      "没有错误时退出码为 0，数据有错误时为 65。\n"
@@ -34,7 +34,7 @@ constexpr CommandHelp kCommands[] = {
      "      --documents=列表      只生成部分文书，逗号分隔：table-pdf、table-xlsx、report、department、\n"
      "                            letter、summary（默认 all：全部；results.json 和 manifest.json 总会生成）\n"
      "      --db=文件             历史库（历年结果、反馈函文号和整改情况；默认为输出文件夹中的 jixiao-history.db）\n"
-     "      --rules=文件          使用指定的评分规则文件，代替 dataset.json 中的“评分规则”\n"
+     "      --rules=名称或文件    评分规则：自带规则的名称（如 yitihua-2022）或一个 .json 文件，代替 dataset.json 中的“评分规则”\n"
      "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）\n"
      "      --fonts=文件夹        字体文件夹（默认为安装的数据文件夹中的 fonts）\n"
      "\n"
@@ -50,7 +50,7 @@ constexpr CommandHelp kCommands[] = {
      "      --to=文件夹           公开文件夹（必填），网站的根目录\n"
      "      --force               不等 dataset.json 中的“公开日期”，立即公开\n"
      "      --date=YYYY-MM-DD     把“今天”当作这一天来判断是否已到公开日期\n"
-     "      --rules=文件、--templates=文件夹、--fonts=文件夹  同 run\n"
+     "      --rules=名称或文件、--templates=文件夹、--fonts=文件夹  同 run\n"
      "\n"
      "只改动有变化的文件。未到“公开日期”时不公开，退出码为 75（稍后再试），\n"
      "因此可以每天定时运行（见 jixiao-publish.timer）。\n"

@@ -4,6 +4,7 @@
 #include "score/rules.h"
 
 #include <algorithm>
+#include <map>
 
 namespace jixiao::layout {
 
@@ -45,6 +46,7 @@ Value indicatorValue(const score::IndicatorResult& r) {
     v.set("completion", num(r.completion));
     v.set("variance", num(r.variance));
     v.set("score", num(r.score));
+    v.set("deduction", num(r.deduction));
     v.set("self_score", num(r.selfScore));
     v.set("band", r.band ? Value(*r.band) : Value());
     v.set("reason", in.reason);
@@ -65,6 +67,7 @@ Value findingsValue(const std::vector<score::Finding>& findings, const std::vect
         v.set("message", f.message);
         v.set("indicator", f.indicator && *f.indicator < indicators.size() ? Value(indicators[*f.indicator].row->level3) : Value());
         v.set("rectify", Value(f.severity == score::FindingSeverity::Rectify));
+        v.set("points", num(f.points));
     }
     return list;
 }
@@ -99,6 +102,50 @@ Value fundsValue(const score::ProjectResult& p, const model::Dataset& ds) {
     return list;
 }
 
+/// The 结果应用 advice of a project's grade, or nullptr.
+const score::ApplicationRule* applicationOf(const score::ProjectResult& p, const RunFacts& facts) {
+    if (!p.grade) return nullptr;
+    for (const auto& a : facts.application)
+        if (a.grade == *p.grade) return &a;
+    return nullptr;
+}
+
+/// `application`: the advice, its range and the change in 万元 for the project's 全年预算数;
+/// null when the rule set has no 结果应用 table or the project has no grade.
+Value applicationValue(const score::ProjectResult& p, const RunFacts& facts) {
+    const score::ApplicationRule* a = applicationOf(p, facts);
+    if (!a) return Value();
+    Value v = Value::map();
+    v.set("grade", a->grade);
+    v.set("advice", a->advice);
+    v.set("change_min", Value(a->changeMin));
+    v.set("change_max", Value(a->changeMax));
+    v.set("change_text", score::budgetChangeText(a->changeMin, a->changeMax));
+    v.set("amount_min", Value((p.adjusted * a->changeMin).rounded(2)));
+    v.set("amount_max", Value((p.adjusted * a->changeMax).rounded(2)));
+    const Decimal base = p.adjusted;
+    v.set("amount_text", score::budgetChangeText(a->changeMin, a->changeMax,
+                                                 [base](Decimal f) { return score::moneyText((base * f).rounded(2)); }));
+    v.set("in_letter", Value(a->inLetter));
+    return v;
+}
+
+/// The execution-rate cap of a project: `max_total`, `points` taken and the finding's
+/// sentence; null when no cap brought the total down.
+Value capValue(const score::ProjectResult& p) {
+    if (!p.uncappedTotal) return Value();
+    for (const auto& f : p.findings) {
+        if (f.code != "execution_cap" || !f.points) continue;
+        Value v = Value::map();
+        v.set("uncapped_total", Value(*p.uncappedTotal));
+        v.set("max_total", num(p.total));
+        v.set("points", Value(*f.points));
+        v.set("message", f.message);
+        return v;
+    }
+    return Value();
+}
+
 Value projectSummary(const score::ProjectResult& p, const model::Dataset& ds) {
     Value v = Value::map();
     v.set("code", p.code);
@@ -116,11 +163,55 @@ Value projectSummary(const score::ProjectResult& p, const model::Dataset& ds) {
     return v;
 }
 
+/// The 结果应用 sheet of the summary workbook: a list holding one item when the rule set has a
+/// 结果应用 table and none otherwise, so that the sheet (an `each` over it) appears only then.
+/// The item lists every graded project with its advice, and per department the budgets and
+/// the suggested change in 万元.
+Value applicationSheets(const score::Evaluation& evaluation, const model::Dataset& ds, const RunFacts& facts) {
+    Value sheets = Value::list();
+    if (facts.application.empty()) return sheets;
+    Value& sheet = sheets.push(Value::map());
+    Value& projects = sheet.set("projects", Value::list());
+    struct Sum {
+        int count = 0;
+        Decimal adjusted, min, max;
+    };
+    std::map<std::string, Sum> byDepartment;
+    Sum all;
+    for (const auto& p : evaluation.projects) {
+        Value advice = applicationValue(p, facts);
+        if (advice.isNull()) continue;
+        Value& x = projects.push(projectSummary(p, ds));
+        x.set("application", advice);
+        for (Sum* s : {&byDepartment[p.departmentCode], &all}) {
+            ++s->count;
+            s->adjusted += p.adjusted;
+            s->min += advice.get("amount_min")->asNumber();
+            s->max += advice.get("amount_max")->asNumber();
+        }
+    }
+    auto sumValue = [](const Sum& s, Value& v) {
+        v.set("count", Value(Decimal::fromInt(s.count)));
+        v.set("adjusted", Value(s.adjusted));
+        v.set("amount_min", Value(s.min));
+        v.set("amount_max", Value(s.max));
+    };
+    Value& departments = sheet.set("departments", Value::list());
+    for (const auto& [code, s] : byDepartment) {
+        Value& d = departments.push(Value::map());
+        d.set("code", code);
+        d.set("name", code.empty() ? std::string("（未归属部门）") : unitName(ds, code));
+        sumValue(s, d);
+    }
+    sumValue(all, sheet.set("total", Value::map()));
+    return sheets;
+}
+
 } // namespace
 
 RunFacts runFacts(const score::Evaluation& evaluation, const model::Dataset& dataset, const std::string& today) {
     return {evaluation.year, evaluation.authority, today, evaluation.ruleSet, evaluation.ruleSetTitle,
-            dataset.config.letterPrefix};
+            dataset.config.letterPrefix, evaluation.application};
 }
 
 Value projectContext(const score::ProjectResult& p, const model::Dataset& ds, const RunFacts& facts) {
@@ -161,8 +252,14 @@ Value projectContext(const score::ProjectResult& p, const model::Dataset& ds, co
 
     Value& indicators = v.set("indicators", Value::list());
     Decimal weights;
-    for (const auto& r : p.indicators) {
-        indicators.push(indicatorValue(r));
+    for (std::size_t i = 0; i < p.indicators.size(); ++i) {
+        const auto& r = p.indicators[i];
+        Value& x = indicators.push(indicatorValue(r));
+        // The sentence of a deduction on this row (指标偏离), for the 偏差原因 column.
+        std::string adjustment;
+        for (const auto& f : p.findings)
+            if (f.points && f.indicator == i) adjustment = f.message;
+        x.set("adjustment", adjustment);
         weights += r.weight;
     }
     v.set("indicator_weight", Value(weights));
@@ -170,6 +267,8 @@ Value projectContext(const score::ProjectResult& p, const model::Dataset& ds, co
     v.set("weight_total", Value(weights + p.budgetWeight));
     v.set("total", num(p.total));
     v.set("grade", p.grade ? Value(*p.grade) : Value());
+    v.set("cap", capValue(p));
+    v.set("application", applicationValue(p, facts));
     v.set("scored", Value(p.scored()));
     v.set("findings", findingsValue(p.findings, p.indicators));
     bool rectify = std::any_of(p.findings.begin(), p.findings.end(),
@@ -270,11 +369,16 @@ Value letterContext(const model::Unit& unit, const std::vector<const score::Proj
     contact.set("office", ds.config.contactOffice);
     contact.set("phone", ds.config.contactPhone);
     Value& list = root.set("projects", Value::list());
+    bool applicationInLetter = false;
     for (const auto* p : projects) {
         Value item = projectContext(*p, ds, facts);
         Value& entry = list.push(Value::map());
         entry.set("project", *item.get("project"));
+        const score::ApplicationRule* a = applicationOf(*p, facts);
+        if (a && a->inLetter) applicationInLetter = true;
     }
+    // Some project's grade calls for 结果应用 advice in the 整改要求.
+    root.set("application_in_letter", Value(applicationInLetter));
     root.set("projects_count", Value(Decimal::fromInt(std::int64_t(projects.size()))));
     return root;
 }
@@ -300,6 +404,7 @@ Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& 
         Value dept = departmentContext(d, evaluation, ds, facts, false);
         departments.push(*dept.get("department"));
     }
+    root.set("result_application", applicationSheets(evaluation, ds, facts));
     Value& grades = root.set("grades", Value::list());
     for (const auto& name : evaluation.gradeNames) {
         Value& g = grades.push(Value::map());

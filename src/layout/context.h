@@ -5,6 +5,7 @@
 #include "score/evaluation.h"
 
 #include <string>
+#include <vector>
 
 namespace jixiao::layout {
 
@@ -16,6 +17,7 @@ struct RunFacts {
     std::string ruleSet;
     std::string ruleSetTitle;
     std::string letterPrefix; ///< 文号前缀
+    std::vector<score::ApplicationRule> application;  ///< the rule set's 结果应用 table, if any
 };
 
 /// The data of one project's documents (self-evaluation table, report): `project` with its

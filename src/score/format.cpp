@@ -13,6 +13,23 @@ std::string thresholdText(Decimal fraction) { return (fraction * Decimal::fromIn
 
 std::string moneyText(Decimal amount) { return amount.toFixed(2) + "万元"; }
 
+std::string budgetChangeText(Decimal min, Decimal max, const std::function<std::string(Decimal)>& show) {
+    const Decimal zero;
+    if (min.isZero() && max.isZero()) return "维持现有规模";
+    if (max <= zero) {
+        // Reductions read from the smaller cut to the larger one.
+        if (min == max) return "压减" + show(-min);
+        if (min <= -Decimal::fromInt(1)) return "压减" + show(-max) + "以上直至取消";
+        return "压减" + show(-max) + "至" + show(-min);
+    }
+    if (min >= zero) {
+        if (min == max) return "增加" + show(max);
+        if (min.isZero()) return "维持或增加不超过" + show(max);
+        return "增加" + show(min) + "至" + show(max);
+    }
+    return "压减不超过" + show(-min) + "至增加不超过" + show(max);
+}
+
 std::string operatorSymbol(model::Operator op) {
     switch (op) {
     case model::Operator::Ge: return "≥";

@@ -3,6 +3,7 @@
 #include "model/dataset.h"
 #include "model/decimal.h"
 
+#include <functional>
 #include <map>
 #include <string>
 
@@ -18,6 +19,13 @@ std::string thresholdText(model::Decimal fraction);
 
 /// Money in 万元 with two decimals: 43.2 → "43.20万元".
 std::string moneyText(model::Decimal amount);
+
+/// A suggested budget change range (fractions, −1 = cancel) in words: [−0.1, −0.05] →
+/// "压减5%至10%", [−1, −0.5] → "压减50%以上直至取消", [0, 0.1] → "维持或增加不超过10%",
+/// [0, 0] → "维持现有规模". `show` writes one magnitude (a positive fraction); by default
+/// as a percentage, or e.g. as 万元 of a budget.
+std::string budgetChangeText(model::Decimal min, model::Decimal max,
+                             const std::function<std::string(model::Decimal)>& show = thresholdText);
 
 /// "≥", ">", "=", "<", "≤" or "定性".
 std::string operatorSymbol(model::Operator op);

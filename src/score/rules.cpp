@@ -654,6 +654,12 @@ RuleSet loadRuleSet(const std::string& templatesDir, const std::string& name) {
     return loadRules(path);
 }
 
+RuleSet loadRulesOption(const std::string& templatesDir, const std::string& value) {
+    const bool file = value.find('/') != std::string::npos || value.find('\\') != std::string::npos ||
+                      (value.size() > 5 && value.compare(value.size() - 5, 5, ".json") == 0);
+    return file ? loadRules(value) : loadRuleSet(templatesDir, value);
+}
+
 const LevelRule* RuleSet::findLevel(const std::string& levelName) const {
     for (const auto& level : levels) {
         if (level.name == levelName) return &level;

@@ -186,4 +186,8 @@ std::vector<std::string> availableRuleSets(const std::string& templatesDir);
 /// Loads the rule set a dataset names (`评分规则`); an unknown name lists the available ones.
 RuleSet loadRuleSet(const std::string& templatesDir, const std::string& name);
 
+/// `--rules`: a value holding a path separator or ending in ".json" is a file,
+/// anything else the name of a bundled rule set (yitihua-2022).
+RuleSet loadRulesOption(const std::string& templatesDir, const std::string& value);
+
 } // namespace jixiao::score
