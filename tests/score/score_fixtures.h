@@ -23,12 +23,16 @@ inline model::Decimal dec(const std::string& text) {
 inline const score::RuleSet& shippedRules(const std::string& name) {
     static const score::RuleSet national = score::loadRules(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/national-2020.json");
     static const score::RuleSet hubei = score::loadRules(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/hubei.json");
+    static const score::RuleSet yitihua =
+        score::loadRules(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/yitihua-2022.json");
     if (name == "hubei") return hubei;
+    if (name == "yitihua-2022") return yitihua;
     return national;
 }
 
 inline const score::RuleSet& national() { return shippedRules("national-2020"); }
 inline const score::RuleSet& hubei() { return shippedRules("hubei"); }
+inline const score::RuleSet& yitihua() { return shippedRules("yitihua-2022"); }
 
 /// A number quantity as ingest produces it ("735" → value 735).
 inline model::Quantity num(const std::string& text) {
