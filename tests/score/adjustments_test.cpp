@@ -357,7 +357,7 @@ TEST_CASE("budget change ranges in words", "[score]") {
     CHECK(budgetChangeText(dec("-0.3"), dec("-0.1"), money) == "压减4.32万元至12.96万元");
 }
 
-TEST_CASE("--rules takes a bundled name or a file", "[score]") {
+TEST_CASE("the rules option takes a bundled name or a file", "[score]") {
     const std::string dir = std::string(JIXIAO_SOURCE_DIR) + "/templates";
     CHECK(score::loadRulesOption(dir, "yitihua-2022").name == "yitihua-2022");
     CHECK(score::loadRulesOption(dir, dir + "/rules/hubei.json").name == "hubei");
