@@ -1,6 +1,7 @@
 #include "app/batch.h"
 
 #include "app/cli.h"
+#include "app/help.h"
 #include "app/progress.h"
 #include "ingest/dataset_reader.h"
 #include "layout/context.h"
@@ -379,7 +380,7 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     progress.finish();
     for (const auto& [i, message] : failures) {
         std::string what = i < projects.size() ? "项目“" + projects[i].code + "”" : "部门“" + departments[i - projects.size()].code + "”";
-        err << "错误：" << what << "的文档生成失败，已跳过：" << message << '\n';
+        err << "错误：" << what << "的文档生成失败，已跳过：" << message << "。" << renderFailureAdvice() << '\n';
     }
 
     saveHistory(store, runId, scored);

@@ -200,10 +200,10 @@ private:
             std::cerr << "模板错误：" << e.what() << '\n';
             return kExitConfig;
         } catch (const render::RenderError& e) {
-            std::cerr << "字体或排版错误：" << e.what() << '\n';
+            std::cerr << "生成文档出错：" << e.what() << "。" << renderFailureAdvice() << '\n';
             return kExitConfig;
         } catch (const pdf::PdfError& e) {
-            std::cerr << "字体或排版错误：" << e.what() << '\n';
+            std::cerr << "生成 PDF 出错：" << e.what() << "。" << renderFailureAdvice() << '\n';
             return kExitConfig;
         } catch (const publish::StoreBusyError& e) {
             std::cerr << "错误：" << e.what() << '\n';

@@ -117,6 +117,11 @@ std::string usageText() {
     return text;
 }
 
+std::string renderFailureAdvice() {
+    return "请确认字体文件夹完整（重新安装 jixiao 软件包，或用 --fonts 指定字体文件夹），"
+           "输出文件夹和临时文件夹所在的磁盘有空间；仍然出错时，请把这条信息发给技术支持。";
+}
+
 std::optional<std::string> commandHelp(const std::string& command) {
     const CommandHelp* c = find(command);
     if (c == nullptr) return std::nullopt;

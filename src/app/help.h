@@ -13,4 +13,8 @@ std::string usageText();
 /// Nothing for a command jixiao does not have.
 std::optional<std::string> commandHelp(const std::string& command);
 
+/// What to do when a document could not be rendered (a font, libharu or libxlsxwriter
+/// failure), said after the cause.
+std::string renderFailureAdvice();
+
 } // namespace jixiao::app

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <mutex>
 #include <utility>
 
@@ -28,11 +27,11 @@ struct FontFace::Mapping {
 
     explicit Mapping(const std::string& path) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw PdfError("cannot read font " + path + " (file not found or not readable)");
+        if (fd < 0) throw PdfError("无法读取字体文件 " + path + "（文件不存在或没有读取权限）");
         struct stat st {};
         if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
             ::close(fd);
-            throw PdfError("cannot read font " + path + " (not a regular file)");
+            throw PdfError("无法读取字体文件 " + path + "（不是普通文件）");
         }
         size = static_cast<size_t>(st.st_size);
         if (size > 0) {
@@ -40,7 +39,7 @@ struct FontFace::Mapping {
             if (p == MAP_FAILED) {
                 const int error = errno;
                 ::close(fd);
-                throw PdfError("cannot read font " + path + " (" + std::strerror(error) + ")");
+                throw PdfError("无法读取字体文件 " + path + "（无法映射到内存，系统错误号 " + std::to_string(error) + "）");
             }
             data = static_cast<const char*>(p);
         }
@@ -67,7 +66,7 @@ public:
     }
 
     [[noreturn]] void fail(const std::string& cause) const {
-        throw PdfError("cannot read font " + path_ + " (" + cause + ")");
+        throw PdfError("字体文件 " + path_ + " 已损坏或不是 TrueType 字体（" + cause + "）");
     }
 
 private:

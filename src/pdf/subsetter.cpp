@@ -77,7 +77,7 @@ void forEachComponent(std::string_view glyph, const FontFace& face, Visit visit)
     size_t at = 10;
     for (;;) {
         if (at + 4 > glyph.size()) {
-            throw PdfError("cannot subset font " + face.path() + " (a composite glyph is truncated)");
+            throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（a composite glyph is truncated）");
         }
         const std::uint16_t flags = u16(glyph, at);
         visit(at + 2, u16(glyph, at + 2));
@@ -101,7 +101,7 @@ void checkLicence(const FontFace& face) {
     if ((fsType & 0x000F) == 0x0002) why = "its licence flags (OS/2 fsType) forbid embedding";
     else if ((fsType & 0x0100) != 0) why = "its licence flags (OS/2 fsType) forbid subsetting";
     else if ((fsType & 0x0200) != 0) why = "its licence flags (OS/2 fsType) allow bitmap embedding only";
-    if (why != nullptr) throw PdfError("cannot embed font " + face.path() + " (" + why + ")");
+    if (why != nullptr) throw PdfError("字体 " + face.path() + " 不能嵌入 PDF（" + why + "）");
 }
 
 // cmap format 4 for the sorted (code point, glyph) pairs, or "" when it would exceed the
@@ -304,7 +304,7 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
     checkLicence(face);
     const auto glyphCount = static_cast<size_t>(face.glyphCount());
     if (chars.size() + 1 > 0xFFFF) {
-        throw PdfError("cannot subset font " + face.path() + " (more than 65535 glyphs)");
+        throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（more than 65535 glyphs）");
     }
 
     FontSubset subset;
@@ -324,13 +324,13 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
         if (!isCompositeGlyph(data)) continue;
         forEachComponent(data, face, [&](size_t, std::uint16_t component) {
             if (component >= glyphCount) {
-                throw PdfError("cannot subset font " + face.path() + " (glyph " +
+                throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（glyph " +
                                   std::to_string(source[i]) + " uses glyph " +
-                                  std::to_string(component) + ", which does not exist)");
+                                  std::to_string(component) + ", which does not exist）");
             }
             if (newId[component] != kUnassigned) return;
             if (source.size() >= 0xFFFF) {
-                throw PdfError("cannot subset font " + face.path() + " (more than 65535 glyphs)");
+                throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（more than 65535 glyphs）");
             }
             newId[component] = static_cast<std::uint16_t>(source.size());
             source.push_back(component);

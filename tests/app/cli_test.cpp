@@ -176,6 +176,17 @@ TEST_CASE("a log file that cannot be written exits 73 in Chinese", "[app]") {
     CHECK(r.out.empty());
 }
 
+TEST_CASE("missing fonts are a Chinese error that says what to do", "[app]") {
+    TinyDataset ds;
+    Poco::TemporaryFile out, fonts;
+    fonts.createDirectories();
+    auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --fonts " + fonts.path());
+    CHECK(r.code == 78);
+    CHECK(r.err == "生成 PDF 出错：无法读取字体文件 " + fonts.path() + "/uming.ttc（文件不存在或没有读取权限）。"
+                   "请确认字体文件夹完整（重新安装 jixiao 软件包，或用 --fonts 指定字体文件夹），"
+                   "输出文件夹和临时文件夹所在的磁盘有空间；仍然出错时，请把这条信息发给技术支持。\n");
+}
+
 TEST_CASE("usage errors exit 64 with a Chinese message", "[app]") {
     auto none = jixiao("");
     CHECK(none.code == 64);

@@ -241,6 +241,6 @@ TEST_CASE("a font whose licence flags forbid embedding is refused", "[pdf]") {
     }
     const pdf::FontFace restricted = dir.face("restricted.ttf", program);
     CHECK_THROWS_WITH(pdf::subsetFont(restricted, {U'绩'}),
-                      "cannot embed font " + (dir.path / "restricted.ttf").string() +
-                          " (its licence flags (OS/2 fsType) forbid embedding)");
+                      "字体 " + (dir.path / "restricted.ttf").string() +
+                          " 不能嵌入 PDF（its licence flags (OS/2 fsType) forbid embedding）");
 }

@@ -496,9 +496,9 @@ TEST_CASE("malformed tables and missing fonts are reported", "[render]") {
     CHECK(placed[2].column == 1);
 
     CHECK_THROWS_WITH(pdf::FontSet::bundled("/nonexistent"),
-                      "cannot read font /nonexistent/uming.ttc (file not found or not readable)");
+                      "无法读取字体文件 /nonexistent/uming.ttc（文件不存在或没有读取权限）");
     CHECK_THROWS_WITH(pdf::FontFace::load(kFonts + "/uming.ttc", 9),
-                      "cannot read font " + kFonts + "/uming.ttc (face index 9 but the collection has 4)");
+                      "字体文件 " + kFonts + "/uming.ttc 已损坏或不是 TrueType 字体（face index 9 but the collection has 4）");
 }
 
 TEST_CASE("a row taller than a page is cut and continued", "[render]") {
