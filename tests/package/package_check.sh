@@ -110,6 +110,27 @@ else
   fail "systemd-analyze is not installed (scripts/setup --test installs systemd)"
 fi
 
+# In CI (a throwaway Debian 12 machine, as root) the package is also installed for real, so
+# that the maintainer scripts run: the user, /var/lib/jixiao, /etc/jixiao/publish.conf, the
+# enabled units; then purged again. Elsewhere the machine is left alone.
+if [ "${CI:-}" = "true" ] && [ "$(id -u)" -eq 0 ] && ! dpkg-query -W jixiao >/dev/null 2>&1; then
+  if dpkg -i "$deb" >"$work/dpkg.txt" 2>&1; then
+    /usr/bin/jixiao check /usr/share/jixiao/samples/county >/dev/null 2>&1 || fail "/usr/bin/jixiao check of the sample failed"
+    getent passwd jixiao >/dev/null || fail "postinst did not create the user jixiao"
+    [ "$(stat -c %U:%a /var/lib/jixiao 2>/dev/null)" = "jixiao:750" ] || fail "/var/lib/jixiao is not jixiao's, mode 750"
+    [ -f /etc/jixiao/publish.conf ] || fail "postinst did not write /etc/jixiao/publish.conf"
+    [ -L /etc/systemd/system/timers.target.wants/jixiao-publish.timer ] || fail "postinst did not enable jixiao-publish.timer"
+    dpkg --purge jixiao >>"$work/dpkg.txt" 2>&1 || fail "dpkg --purge jixiao failed"
+    [ ! -e /etc/systemd/system/timers.target.wants/jixiao-publish.timer ] || fail "removal left jixiao-publish.timer enabled"
+    [ ! -e /etc/jixiao/publish.conf ] || fail "purge left /etc/jixiao/publish.conf"
+    [ -d /var/lib/jixiao ] || fail "purge deleted /var/lib/jixiao (data must be kept)"
+    echo "installed with dpkg -i, checked, purged"
+  else
+    cat "$work/dpkg.txt"
+    fail "dpkg -i could not install the package"
+  fi
+fi
+
 if [ "$failures" -gt 0 ]; then
   echo "$failures check(s) failed"
   exit 1
