@@ -106,6 +106,13 @@ if command -v systemd-analyze >/dev/null 2>&1; then
     fail "systemd-analyze verify rejects the units"
   fi
   if [ -s "$work/verify.txt" ]; then cat "$work/verify.txt"; fail "systemd-analyze verify warns about the units"; fi
+  # The hardening, scored by systemd itself: an exposure above 2.0 ("OK" ends there) fails.
+  if ! systemd-analyze security --offline=yes --threshold=20 "$units/jixiao-serve.service" \
+       "$units/jixiao-publish.service" >"$work/security.txt" 2>&1; then
+    grep -e "Overall exposure" "$work/security.txt"
+    fail "the units' hardening scores above 2.0 (systemd-analyze security)"
+  fi
+  grep -e "Overall exposure" "$work/security.txt"
 else
   fail "systemd-analyze is not installed (scripts/setup --test installs systemd)"
 fi
