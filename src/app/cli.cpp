@@ -207,7 +207,13 @@ private:
             return kExitConfig;
         } catch (const publish::StoreBusyError& e) {
             std::cerr << "错误：" << e.what() << '\n';
-            return kExitCannotCreate;
+            return kExitTempFail;  // the other run ends; trying later succeeds
+        } catch (const publish::StoreMissingError& e) {
+            std::cerr << "错误：" << e.what() << '\n';
+            return kExitNoInput;
+        } catch (const publish::StoreRequestError& e) {
+            std::cerr << "错误：" << e.what() << '\n';
+            return kExitDataError;  // the request names what is not in the store, or a wrong date
         } catch (const publish::StoreError& e) {
             std::cerr << "历史库错误：" << e.what() << '\n';
             return kExitCannotCreate;
@@ -238,6 +244,10 @@ private:
             req_.documents = *set;
         }
         if (!req_.date.empty() && !model::Date::parse(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
+        // Documents are dated in this century: a date outside it is a typo, and refused here
+        // rather than half-way through a run (the PDF date field and the 文号 year).
+        if (!req_.date.empty() && (req_.date < "2000-01-01" || req_.date > "2099-12-31"))
+            return usage("--date 应为 2000-01-01 至 2099-12-31 之间的日期，实际为“" + req_.date + "”。");
         if (req_.templates.empty() || req_.fonts.empty()) {
             const std::string data = dataDirFor(config().getString("application.dir", "."));
             req_.templates = resourceDir(req_.templates, "templates", data);

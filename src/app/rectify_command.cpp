@@ -40,7 +40,8 @@ int rectify(const RectifyRequest& req, std::ostream& out, std::ostream& err) {
         return kExitUsage;
     }
 
-    publish::StoreDb db = publish::StoreDb::open(req.db);
+    // Only a run creates a store: a mistyped --db must not start an empty one.
+    publish::StoreDb db = publish::StoreDb::open(req.db, publish::StoreDb::Open::ExistingOnly);
     publish::LetterRegister letters(db);
     if (req.action == "list") {
         auto items = letters.rectifications(req.year, status);

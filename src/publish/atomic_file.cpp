@@ -5,6 +5,7 @@
 #include <Poco/Path.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
@@ -82,20 +83,66 @@ void syncFileSystem(const std::string& path) {
     ::close(fd);
 }
 
+namespace {
+
+/// The length in bytes of an invisible format character starting at `i` (0 when there is
+/// none): bidi marks, embeddings, overrides and isolates, which make a name read otherwise
+/// than it is (`补助<U+202E>TXT.exe` shows as `补助exe.TXT`); zero-width characters; the BOM
+/// and the noncharacters U+FFFE/U+FFFF.
+std::size_t formatControlAt(const std::string& s, std::size_t i) {
+    auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
+    const unsigned a = at(0), b = at(1), c = at(2);
+    if (a == 0xD8 && b == 0x9C) return 2;                                         // U+061C
+    if (a == 0xE2 && b == 0x80 && ((c >= 0x8B && c <= 0x8F) || (c >= 0xAA && c <= 0xAE))) return 3;  // U+200B–200F, U+202A–202E
+    if (a == 0xE2 && b == 0x81 && c >= 0xA0 && c <= 0xAF) return 3;              // U+2060–206F
+    if (a == 0xEF && b == 0xBB && c == 0xBF) return 3;                           // U+FEFF
+    if (a == 0xEF && b == 0xBF && (c == 0xBE || c == 0xBF)) return 3;            // U+FFFE, U+FFFF
+    return 0;
+}
+
+/// 8 hex digits of the FNV-1a hash of `text`: tells apart names that a cut made equal.
+std::string shortHash(const std::string& text) {
+    std::uint64_t h = 14695981039346656037ull;
+    for (unsigned char c : text) h = (h ^ c) * 1099511628211ull;
+    char out[9];
+    std::snprintf(out, sizeof out, "%08x", unsigned((h >> 32) ^ h));
+    return out;
+}
+
+/// The largest n <= want where s[n] does not continue a UTF-8 sequence.
+std::size_t utf8Boundary(const std::string& s, std::size_t want) {
+    while (want > 0 && want < s.size() && (static_cast<unsigned char>(s[want]) & 0xC0) == 0x80) --want;
+    return want;
+}
+
+} // namespace
+
 std::string safeName(const std::string& name, std::size_t maxBytes) {
     std::string out;
-    for (unsigned char c : name) {
+    for (std::size_t i = 0; i < name.size();) {
+        const unsigned char c = static_cast<unsigned char>(name[i]);
+        if (std::size_t n = formatControlAt(name, i)) {
+            out += '_';
+            i += n;
+            continue;
+        }
         if (c < 0x20 || c == 0x7F || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' || c == '"' ||
             c == '<' || c == '>' || c == '|')
             out += '_';
         else
             out += char(c);
+        ++i;
     }
     while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.erase(out.begin());
     if (out.size() > maxBytes) {
-        std::size_t cut = maxBytes;
-        while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;  // UTF-8 continuation
-        out.resize(cut);
+        // Cut in the middle, where a hash of the whole name keeps two long names apart, and
+        // keep the end when it is a short last part: the document's kind (…_项目支出绩效自评表)
+        // survives and a project's table and report stay two files.
+        const std::string tag = "~" + shortHash(name);
+        std::size_t tail = out.rfind('_');
+        tail = tail != std::string::npos && out.size() - tail <= maxBytes / 3 ? out.size() - tail : 0;
+        const std::size_t head = utf8Boundary(out, maxBytes - tag.size() - tail);
+        out = out.substr(0, head) + tag + out.substr(out.size() - tail);
     }
     while (!out.empty() && (out.back() == '.' || out.back() == ' ')) out.pop_back();
     if (out.empty()) out = "_";

@@ -53,8 +53,11 @@ private:
 void syncFileSystem(const std::string& path);
 
 /// Makes a file or folder name from user data (project names may contain `/`, `..`, control
-/// characters): path separators and characters Windows forbids become "_", leading dots and
-/// trailing dots/spaces are dropped, and the result is cut to `maxBytes` on a UTF-8 boundary.
+/// characters): path separators, characters Windows forbids and invisible format characters
+/// (bidi overrides, zero-width characters) become "_", leading dots and trailing dots/spaces
+/// are dropped. A name over `maxBytes` is cut in the middle on a UTF-8 boundary, with
+/// "~" and 8 hex digits of a hash of the whole name, keeping a short last "_" part (the
+/// document's kind): two long names differing only at their end never become one.
 /// Never returns "", "." or "..".
 std::string safeName(const std::string& name, std::size_t maxBytes = 120);
 

@@ -8,9 +8,11 @@
 #include <Poco/Tuple.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <map>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <utility>
 
@@ -64,9 +66,25 @@ std::string normalizeLetterText(const std::string& text) {
 
 std::string errnoText(int err) { return std::strerror(err); }
 
+/// Reports are scans of a few MB; anything far larger is a mistake (a disk image, a video).
+constexpr long long kMaxReportBytes = 256LL * 1024 * 1024;
+
 std::string sha256File(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    // O_NONBLOCK: opening a FIFO must not wait for a writer; only regular files get read.
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0) throw StoreRequestError("无法读取整改报告文件 " + path + "（" + errnoText(errno) + "）。");
+    struct stat st {};
+    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        ::close(fd);
+        throw StoreRequestError("整改报告文件 " + path + " 不是普通文件，请指定要登记的文档（如 PDF 扫描件）。");
+    }
+    if (st.st_size > kMaxReportBytes) {
+        ::close(fd);
+        char size[32];
+        std::snprintf(size, sizeof size, "%.1f", double(st.st_size) / (1024.0 * 1024.0));
+        throw StoreRequestError("整改报告文件 " + path + " 有 " + size + " MB，超过 " +
+                                std::to_string(kMaxReportBytes / (1024 * 1024)) + " MB 的上限。请压缩后再登记。");
+    }
     Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
     char buffer[65536];
     while (true) {
@@ -97,7 +115,7 @@ LetterKey findLetter(StoreDb::Impl& db, const LetterRef& ref) {
         if (rows.empty()) throw StoreRequestError("历史库中没有文号为“" + ref.text + "”的反馈函。");
     } else {
         requireYear(ref.year);
-        db.session << "SELECT year, seq FROM letters WHERE year = ? AND unit_code = ?", into(rows), bind(ref.year),
+        db.session << "SELECT year, seq FROM letters WHERE year = ? AND unit_code = ? ORDER BY seq", into(rows), bind(ref.year),
             bind(ref.unitCode), now;
         if (rows.empty())
             throw StoreRequestError("历史库中没有 " + std::to_string(ref.year) + " 年发给单位 " + ref.unitCode +
@@ -198,6 +216,7 @@ IssuedLetter LetterRegister::issueLetter(const LetterRequest& request) {
     requireYear(request.year);
     requireText("发文字号前缀", request.prefix);
     requireText("单位编码", request.unitCode);
+    requireText("评价对象", request.evaluationKey);
     requireDate("发文日期", request.issuedOn);
     requireDate("整改期限", request.deadline);
     if (request.deadline < request.issuedOn)
@@ -205,16 +224,17 @@ IssuedLetter LetterRegister::issueLetter(const LetterRequest& request) {
     return guarded(db_.path(), [&] {
         auto& s = db_.impl().session;
         WriteTransaction tx(s);
-        using Row = Poco::Tuple<int, std::string, std::string, std::string, std::string>;
+        using Row = Poco::Tuple<int, std::string, std::string, std::string, std::string, int>;
         std::vector<Row> existing;
-        s << "SELECT l.seq, l.text, l.evaluation_key, l.issued_on, r.deadline FROM letters l"
-             " JOIN rectifications r ON r.year = l.year AND r.seq = l.seq WHERE l.year = ? AND l.unit_code = ?",
-            into(existing), bind(request.year), bind(request.unitCode), now;
+        s << "SELECT l.seq, l.text, l.evaluation_key, l.issued_on, r.deadline, l.year FROM letters l"
+             " JOIN rectifications r ON r.year = l.year AND r.seq = l.seq WHERE l.evaluation_key = ?"
+             " ORDER BY l.year, l.seq LIMIT 1",
+            into(existing), bind(request.evaluationKey), now;
         IssuedLetter letter;
         letter.unitCode = request.unitCode;
         if (!existing.empty()) {
             const auto& r = existing.front();
-            letter.number = {request.year, r.get<0>(), r.get<1>()};
+            letter.number = {r.get<5>(), r.get<0>(), r.get<1>()};
             letter.evaluationKey = r.get<2>();
             letter.issuedOn = r.get<3>();
             letter.deadline = r.get<4>();

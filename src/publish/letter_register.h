@@ -26,7 +26,7 @@ struct LetterRequest {
     int year = 0;                 ///< the year of the 发文字号
     std::string prefix;           ///< 发文字号 prefix, e.g. 某财绩函
     std::string unitCode;         ///< the addressed unit
-    std::string evaluationKey;    ///< what was evaluated (kept for the record, e.g. "2024/101")
+    std::string evaluationKey;    ///< what was evaluated, e.g. "2024/101": one letter per key, ever
     std::string issuedOn;         ///< 成文日期
     std::string deadline;         ///< the last day to report the rectification
     std::optional<std::int64_t> runId;  ///< the run that issued it
@@ -88,10 +88,11 @@ class LetterRegister {
 public:
     explicit LetterRegister(StoreDb& db) : db_(db) {}
 
-    /// Issues the letter for (year, unit) once: when one exists it is returned unchanged
-    /// (same number, date and deadline); otherwise it takes the next number of that year and
-    /// opens its rectification item (待整改). Safe against other processes issuing at the
-    /// same time.
+    /// Issues the letter on one evaluation (`evaluationKey`) once, ever: when one exists it is
+    /// returned unchanged (same number, year, date and deadline), whatever year the request
+    /// names; otherwise it takes the next number of `year` and opens its rectification item
+    /// (待整改). A unit may get letters on several evaluations in one year, each with its own
+    /// number. Safe against other processes issuing at the same time.
     IssuedLetter issueLetter(const LetterRequest& request);
     /// The letters of a year, by number.
     std::vector<IssuedLetter> issuedLetters(int year) const;

@@ -53,6 +53,16 @@ std::string OutputTree::writeStreamed(const std::string& folder, const std::stri
                                       std::vector<std::string> sources) {
     std::string rel = folder.empty() ? std::string() : safeName(folder) + "/";
     rel += safeName(stem) + ext;
+    {
+        // Reserved before writing: a second document on the same path is refused, whichever
+        // thread comes first, and never replaces the first one's file.
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (!paths_.insert(rel).second) {
+            const bool changed = (folder.empty() ? std::string() : folder + "/") + stem + ext != rel;
+            throw OutputError("两个文件要写到同一路径 " + rel + (changed ? "（名称中的特殊字符已替换为“_”）" : "") +
+                              "，后一个未写出。请检查项目或单位的编码与名称是否重复。");
+        }
+    }
     AtomicFile file(root_ + "/" + rel, Durability::Later);
     Sha256 sha;
     std::size_t size = 0;

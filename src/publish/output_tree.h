@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <functional>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,7 +31,8 @@ public:
     explicit OutputTree(std::string root);
 
     /// Writes `bytes` to `<root>/<folder>/<stem><ext>`; `folder` and `stem` are made safe
-    /// (folder may be empty). Returns the relative path. Throws OutputError.
+    /// (folder may be empty). Returns the relative path. Throws OutputError, also when an
+    /// earlier call of this tree used the same path (the earlier file is kept).
     std::string write(const std::string& folder, const std::string& stem, const std::string& ext,
                       const std::string& bytes, const std::string& kind, std::vector<std::string> sources = {});
 
@@ -57,6 +59,7 @@ private:
     std::string root_;
     mutable std::mutex mutex_;
     std::vector<ManifestEntry> entries_;
+    std::set<std::string> paths_;  ///< every path written or being written
 };
 
 } // namespace jixiao::publish

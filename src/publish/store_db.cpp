@@ -8,7 +8,9 @@
 #include <Poco/File.h>
 #include <Poco/Path.h>
 
+#include <cerrno>
 #include <cstdlib>
+#include <sys/stat.h>
 #include <mutex>
 #include <vector>
 
@@ -62,6 +64,22 @@ const std::vector<std::vector<std::string>>& migrations() {
             " id INTEGER PRIMARY KEY AUTOINCREMENT, year INTEGER NOT NULL, seq INTEGER NOT NULL,"
             " reported_on TEXT NOT NULL, summary TEXT NOT NULL, file_path TEXT, file_sha256 TEXT,"
             " FOREIGN KEY (year, seq) REFERENCES rectifications (year, seq))",
+        },
+        // 2: a letter is identified by what was evaluated (evaluation_key), not by its
+        // calendar year and unit: a unit may receive letters on two evaluations in one year.
+        // SQLite cannot drop a constraint, so the table is rebuilt (foreign keys are off
+        // while migrating; see prepare).
+        {
+            "CREATE TABLE letters_v2 ("
+            " year INTEGER NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL UNIQUE,"
+            " unit_code TEXT NOT NULL, evaluation_key TEXT NOT NULL, issued_on TEXT NOT NULL,"
+            " run_id INTEGER REFERENCES runs(id),"
+            " PRIMARY KEY (year, seq))",
+            "INSERT INTO letters_v2 (year, seq, text, unit_code, evaluation_key, issued_on, run_id)"
+            " SELECT year, seq, text, unit_code, evaluation_key, issued_on, run_id FROM letters",
+            "DROP TABLE letters",
+            "ALTER TABLE letters_v2 RENAME TO letters",
+            "CREATE INDEX letters_by_evaluation ON letters (evaluation_key, year, seq)",
         },
     };
     return list;
@@ -118,8 +136,11 @@ void prepare(StoreDb::Impl& db) {
     std::string mode;
     session << "PRAGMA journal_mode = WAL", into(mode), now;
     session << "PRAGMA synchronous = FULL", now;
-    session << "PRAGMA foreign_keys = ON", now;
+    // Foreign keys are enforced once migrated: a migration that rebuilds a table drops the
+    // old one, which the checks would refuse while other tables refer to it.
+    session << "PRAGMA foreign_keys = OFF", now;
     migrate(db);
+    session << "PRAGMA foreign_keys = ON", now;
 }
 
 } // namespace
@@ -195,12 +216,15 @@ StoreDb::StoreDb(StoreDb&& other) noexcept = default;
 StoreDb& StoreDb::operator=(StoreDb&& other) noexcept = default;
 StoreDb::~StoreDb() = default;
 
-StoreDb StoreDb::open(const std::string& path) {
+StoreDb StoreDb::open(const std::string& path, Open mode) {
     if (path.empty()) throw StoreRequestError("历史库路径不能为空。");
     registerSqlite();
+    struct stat st {};
+    if (mode == Open::ExistingOnly && ::stat(path.c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
+        throw StoreMissingError("历史库 " + path + " 不存在。请检查 --db 的路径；历史库由 jixiao run 创建。");
     try {
         Poco::Path file(path);
-        if (file.depth() > 0) Poco::File(file.parent()).createDirectories();
+        if (mode == Open::CreateIfMissing && file.depth() > 0) Poco::File(file.parent()).createDirectories();
     } catch (const Poco::Exception& e) {
         throw StoreError("无法打开历史库 " + path + "（无法创建其所在的文件夹：" + e.message() + "）。");
     }

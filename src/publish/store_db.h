@@ -27,6 +27,12 @@ public:
     using StoreError::StoreError;
 };
 
+/// `--db` names no store where a command needs an existing one (exit 66).
+class StoreMissingError : public StoreError {
+public:
+    using StoreError::StoreError;
+};
+
 /// The history store's file: one SQLite database (WAL, synchronous=FULL) with a versioned
 /// schema, shared by the run store (run_store.h) and the letter register
 /// (letter_register.h). Every change is one transaction, so an interrupted process leaves
@@ -35,12 +41,18 @@ public:
 class StoreDb {
 public:
     /// The schema version this build writes; older stores are migrated on open.
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;
 
-    /// Opens (creating it and its folder if needed) the store at `path` and migrates it.
+    /// Whether open may create the store: only a run does; commands that only read or
+    /// update what runs recorded refuse a missing store (a mistyped --db).
+    enum class Open { CreateIfMissing, ExistingOnly };
+
+    /// Opens the store at `path` (creating it and its folder if needed and allowed) and
+    /// migrates it. Throws StoreMissingError when it does not exist and may not be created:
+    /// 历史库 <path> 不存在。请检查 --db 的路径；历史库由 jixiao run 创建。
     /// Throws StoreError when the file cannot be opened, is not a jixiao store, or was written
     /// by a newer jixiao (its schema version is above kSchemaVersion).
-    static StoreDb open(const std::string& path);
+    static StoreDb open(const std::string& path, Open mode = Open::CreateIfMissing);
 
     StoreDb(StoreDb&& other) noexcept;
     StoreDb& operator=(StoreDb&& other) noexcept;

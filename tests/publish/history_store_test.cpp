@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -120,7 +121,9 @@ TEST_CASE("history store: a store written by a newer jixiao is refused", "[publi
         auto raw = rawSession(path);
         raw << "PRAGMA user_version = " + std::to_string(StoreDb::kSchemaVersion + 1), now;
     }
-    const std::string expected = "历史库 " + path + " 由较新版本的 jixiao 写入（格式版本 2，本程序最高支持 1）。为免损坏，不予打开；请升级 jixiao 后再运行。";
+    const std::string expected = "历史库 " + path + " 由较新版本的 jixiao 写入（格式版本 " +
+                                 std::to_string(StoreDb::kSchemaVersion + 1) + "，本程序最高支持 " +
+                                 std::to_string(StoreDb::kSchemaVersion) + "）。为免损坏，不予打开；请升级 jixiao 后再运行。";
     CHECK_THROWS_WITH(StoreDb::open(path), expected);
     // Refusing must not have changed the file.
     auto raw = rawSession(path);
@@ -255,7 +258,9 @@ TEST_CASE("history store: letter numbers are assigned once, in order, per year",
     CHECK(store.letters.issueLetter(letterFor("101")).number.seq == 1);
     auto d = store.letters.issueLetter(letterFor("104"));
     CHECK(d.number.text == "某财绩函〔2025〕4号");
-    auto nextYear = store.letters.issueLetter(letterFor("101", 2026, "2026-03-02"));
+    auto nextEvaluation = letterFor("101", 2026, "2026-03-02");
+    nextEvaluation.evaluationKey = "2025/101";
+    auto nextYear = store.letters.issueLetter(nextEvaluation);
     CHECK(nextYear.number.text == "某财绩函〔2026〕1号");
     CHECK(nextYear.newlyIssued);
 
@@ -521,3 +526,81 @@ TEST_CASE("history store: a change interrupted midway leaves nothing behind", "[
     }
 }
 
+// Defect 5 of the red-team round: letters were unique per (calendar year, unit), so a 2023
+// evaluation run in 2025 printed the number and date of the 2024 evaluation's letter.
+TEST_CASE("history store: one number per letter, ever, whatever year the evaluation is run in", "[publish]") {
+    TempDir dir;
+    Store store(dir.file("history.db"));
+    auto on2024 = store.letters.issueLetter(letterFor("101", 2025, "2025-03-05"));  // evaluation 2024/101
+    CHECK(on2024.number.text == "某财绩函〔2025〕1号");
+    auto request2023 = letterFor("101", 2025, "2025-06-02");
+    request2023.evaluationKey = "2023/101";
+    auto on2023 = store.letters.issueLetter(request2023);
+    CHECK(on2023.number.text == "某财绩函〔2025〕2号");
+    CHECK(on2023.newlyIssued);
+    CHECK(on2023.issuedOn == "2025-06-02");
+    CHECK(on2023.evaluationKey == "2023/101");
+    // The 2024 evaluation run again in 2026 prints the letter it already has.
+    auto again = store.letters.issueLetter(letterFor("101", 2026, "2026-03-02"));
+    CHECK(again.number.text == "某财绩函〔2025〕1号");
+    CHECK(again.number.year == 2025);
+    CHECK(again.issuedOn == "2025-03-05");
+    CHECK_FALSE(again.newlyIssued);
+    CHECK(store.letters.issuedLetters(2025).size() == 2);
+    CHECK(store.letters.issuedLetters(2026).empty());
+    CHECK(store.letters.rectifications(2025, RectificationStatus::Open).size() == 2);
+}
+
+// Defect 18: `rectify record --file /dev/zero` (or a FIFO) hung reading it.
+TEST_CASE("history store: a rectification report file must be a regular file of bounded size", "[publish]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    { Store(path).letters.issueLetter(letterFor("101")); }
+    const std::string fifo = dir.file("pipe");
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+    const std::string big = dir.file("big.pdf");
+    {
+        std::ofstream(big) << "x";
+        REQUIRE(::truncate(big.c_str(), 256 * 1024 * 1024 + 1) == 0);  // sparse: no disk used
+    }
+    struct Case {
+        std::string file, message;
+    };
+    const Case cases[] = {
+        {"/dev/zero", "整改报告文件 /dev/zero 不是普通文件，请指定要登记的文档（如 PDF 扫描件）。"},
+        {fifo, "整改报告文件 " + fifo + " 不是普通文件，请指定要登记的文档（如 PDF 扫描件）。"},
+        {dir.file(""), "整改报告文件 " + dir.file("") + " 不是普通文件，请指定要登记的文档（如 PDF 扫描件）。"},
+        {big, "整改报告文件 " + big + " 有 256.0 MB，超过 256 MB 的上限。请压缩后再登记。"},
+    };
+    for (const auto& c : cases) {
+        INFO(c.file);
+        // In a child with an alarm: before the fix the read never ended.
+        int code = inChild([&] {
+            ::alarm(20);
+            Store store(path);
+            try {
+                store.letters.recordReport(LetterRef::byUnit("101", 2025), "2025-03-20", "已整改", c.file);
+            } catch (const StoreRequestError& e) {
+                if (e.what() == c.message) return 0;
+                std::fprintf(stderr, "child: unexpected message %s\n", e.what());
+                return 2;
+            }
+            return 3;
+        });
+        CHECK(code == 0);
+    }
+    Store store(path);
+    CHECK(store.letters.rectifications(2025, RectificationStatus::Open).size() == 1);
+}
+
+// Defect 10: a mistyped --db silently created an empty store (and its folders).
+TEST_CASE("history store: opening an existing store only never creates one", "[publish]") {
+    TempDir dir;
+    const std::string missing = dir.file("typo/history.db");
+    CHECK_THROWS_AS(StoreDb::open(missing, StoreDb::Open::ExistingOnly), StoreMissingError);
+    CHECK_THROWS_WITH(StoreDb::open(missing, StoreDb::Open::ExistingOnly),
+                      "历史库 " + missing + " 不存在。请检查 --db 的路径；历史库由 jixiao run 创建。");
+    CHECK_FALSE(Poco::File(dir.file("typo")).exists());
+    { StoreDb::open(dir.file("history.db")); }
+    CHECK(StoreDb::open(dir.file("history.db"), StoreDb::Open::ExistingOnly).schemaVersion() == StoreDb::kSchemaVersion);
+}

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <algorithm>
 #include <atomic>
 #include <thread>
 #include <vector>
@@ -113,4 +114,39 @@ TEST_CASE("checksums are computed on many threads at once", "[publish]") {
     }
     for (std::thread& th : threads) th.join();
     CHECK(wrong == 0);
+}
+
+// Defect 1 of the red-team round: stems cut to 120 bytes without de-duplication made a long
+// project's 自评表 and 自评报告 one file, and `A/B` overwrote `A_B` (exit 0, manifest listing a
+// path twice).
+TEST_CASE("two documents never share a path: cut names keep their end and differ, duplicates are refused", "[publish]") {
+    TempDir dir;
+    publish::OutputTree tree(dir.path.string());
+    const std::string name = "2024年中央财政衔接推进乡村振兴补助资金（巩固拓展脱贫攻坚成果同乡村振兴有效衔接）项目";
+    const std::string table = tree.write("部门", "P001_" + name + "_项目支出绩效自评表", ".pdf", "table", "项目支出绩效自评表");
+    const std::string report = tree.write("部门", "P001_" + name + "_绩效自评报告", ".pdf", "report", "绩效自评报告");
+    CHECK(table != report);
+    CHECK(table.rfind("_项目支出绩效自评表.pdf") == table.size() - std::string("_项目支出绩效自评表.pdf").size());
+    CHECK(report.rfind("_绩效自评报告.pdf") == report.size() - std::string("_绩效自评报告.pdf").size());
+    CHECK(table.size() <= std::string("部门/").size() + 120 + 4);
+    CHECK(slurp(dir.path / table) == "table");
+    CHECK(slurp(dir.path / report) == "report");
+
+    CHECK(tree.write("部门", "A_B_培训", ".pdf", "underscore", "自评表") == "部门/A_B_培训.pdf");
+    CHECK_THROWS_WITH(tree.write("部门", "A/B_培训", ".pdf", "slash", "自评表"),
+                      "两个文件要写到同一路径 部门/A_B_培训.pdf（名称中的特殊字符已替换为“_”），后一个未写出。"
+                      "请检查项目或单位的编码与名称是否重复。");
+    CHECK(slurp(dir.path / "部门/A_B_培训.pdf") == "underscore");
+    std::vector<std::string> paths;
+    for (const auto& e : tree.entries()) paths.push_back(e.path);
+    std::vector<std::string> expected{table, report, "部门/A_B_培训.pdf"};
+    std::sort(expected.begin(), expected.end());
+    CHECK(paths == expected);
+}
+
+// Defect 15: bidi controls (U+202E) were kept in output file names.
+TEST_CASE("file names lose bidi and other invisible format controls", "[publish]") {
+    CHECK(publish::safeName("补助\xE2\x80\xAE" "TXT.exe") == "补助_TXT.exe");
+    CHECK(publish::safeName("a\xE2\x80\x8E" "b\xE2\x80\x8F" "c\xE2\x80\xAA" "d\xE2\x81\xA6" "e\xE2\x81\xA9" "f\xD8\x9C" "g\xEF\xBB\xBF" "h") == "a_b_c_d_e_f_g_h");
+    CHECK(publish::safeName("项目\xE2\x80\x8B" "名称") == "项目_名称");
 }
