@@ -28,6 +28,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <unistd.h>
 
 namespace jixiao::app {
@@ -57,10 +58,11 @@ Scored scoreDataset(const std::string& folder, const std::string& rulesFile, con
     Scored s;
     s.dataset = ingest::readDataset(folder, s.diags);
     model::validate(s.dataset, s.diags);
-    if (lastYear) lastYear(s.dataset);
-    // dataset.json names a bundled set only; --rules may also give a file.
+    // dataset.json names a bundled set only; --rules may also give a file. Read before
+    // lastYear, which may open the run's outputs: a rules error must leave nothing behind.
     s.rules = rulesFile.empty() ? score::loadRuleSet(templatesDir, s.dataset.config.ruleSet)
                                 : score::loadRulesOption(templatesDir, rulesFile);
+    if (lastYear) lastYear(s.dataset);
     s.evaluation = score::evaluate(s.dataset, s.rules, s.diags);
     return s;
 }
@@ -323,23 +325,13 @@ public:
 
 } // namespace
 
-int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
-    std::string dbPath = req.dbPath.empty() ? req.output + "/jixiao-history.db" : req.dbPath;
-    publish::StoreDb db = publish::StoreDb::open(dbPath);
-    publish::RunStore store(db);
-    publish::LetterRegister letters(db);
-    publish::FileLock lock = store.lockForRun(req.startedAt);
-    Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir, figuresFromStore(store));
-    std::int64_t runId = store.beginRun({req.dataset, scored.evaluation.year, scored.evaluation.authority, req.startedAt,
-                                         scored.evaluation.ruleSet});
-    for (const auto& d : scored.diags.list()) err << d.format() << '\n';
+namespace {
 
-    Forms forms{layout::FormTemplate::load(req.templatesDir, "project-table"),
-                layout::FormTemplate::load(req.templatesDir, "project-report"),
-                layout::FormTemplate::load(req.templatesDir, "department-table"),
-                layout::FormTemplate::load(req.templatesDir, "summary"),
-                layout::FormTemplate::load(req.templatesDir, "feedback-letter")};
-    const render::PdfOptions base{pdf::FontSet::bundled(req.fontsDir), true, nullptr};
+/// The documents, results.json, history and manifest of a run that has begun.
+int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, const render::PdfOptions& base,
+              publish::OutputTree& tree, publish::RunStore& store, publish::LetterRegister& letters,
+              std::int64_t runId, std::ostream& out, std::ostream& err) {
+    for (const auto& d : scored.diags.list()) err << d.format() << '\n';
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     const layout::FixedDate created = layout::fixedDate(req.date);
     const auto& ds = scored.dataset;
@@ -356,7 +348,6 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
                            layout::departmentContext({}, score::Evaluation{}, ds, facts, false), created);
                    }),
         base};
-    publish::OutputTree tree(req.output);
     Job job{scored, forms, pdf, facts, created, tree, req.output, smallScratchDir(req.output),
             req.documents};
 
@@ -396,6 +387,49 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
         << projects.size() << " 个，部门 " << departments.size() << " 个）\n";
     if (!failures.empty()) return kExitCannotCreate;
     return scored.diags.errors() > 0 ? kExitDataError : kExitOk;
+}
+
+
+} // namespace
+
+int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
+    // Everything the run is configured by (templates, fonts, dataset.json, rules) is read
+    // before anything is created or locked: a configuration error leaves no output folder,
+    // no store and no run behind.
+    Forms forms{layout::FormTemplate::load(req.templatesDir, "project-table"),
+                layout::FormTemplate::load(req.templatesDir, "project-report"),
+                layout::FormTemplate::load(req.templatesDir, "department-table"),
+                layout::FormTemplate::load(req.templatesDir, "summary"),
+                layout::FormTemplate::load(req.templatesDir, "feedback-letter")};
+    const render::PdfOptions base{pdf::FontSet::bundled(req.fontsDir), true, nullptr};
+    publish::OutputTree tree(req.output);
+    const std::string dbPath = req.dbPath.empty() ? req.output + "/jixiao-history.db" : req.dbPath;
+    std::optional<publish::StoreDb> db;
+    std::optional<publish::RunStore> store;
+    publish::FileLock storeLock;
+    // Called by scoreDataset once the dataset and the rules are read, for last year's figures.
+    auto openOutputs = [&](model::Dataset& dataset) {
+        tree.begin(req.startedAt);  // the folder's lock; the old manifest goes before any file is replaced
+        db.emplace(publish::StoreDb::open(dbPath));
+        store.emplace(*db);
+        storeLock = store->lockForRun(req.startedAt);
+        figuresFromStore(*store)(dataset);
+    };
+    Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir, openOutputs);
+    publish::LetterRegister letters(*db);
+    const std::int64_t runId = store->beginRun({req.dataset, scored.evaluation.year, scored.evaluation.authority,
+                                                req.startedAt, scored.evaluation.ruleSet});
+    try {
+        return renderRun(req, scored, forms, base, tree, *store, letters, runId, out, err);
+    } catch (...) {
+        // The run is over: recorded as failed rather than left running until the next run.
+        try {
+            store->finishRun(runId, publish::RunStatus::Failed, req.clock());
+        } catch (const std::exception&) {
+            // the store itself failing is not what the user needs to hear about first
+        }
+        throw;
+    }
 }
 
 } // namespace jixiao::app

@@ -12,6 +12,7 @@
 #include "model/date.h"
 #include "publish/atomic_file.h"
 #include "pdf/pdf_error.h"
+#include "publish/output_tree.h"
 #include "publish/store_db.h"
 #include "render/render_error.h"
 #include "score/rules.h"
@@ -217,6 +218,9 @@ private:
         } catch (const publish::StoreError& e) {
             std::cerr << "历史库错误：" << e.what() << '\n';
             return kExitCannotCreate;
+        } catch (const publish::OutputBusyError& e) {
+            std::cerr << "错误：" << e.what() << '\n';
+            return kExitTempFail;
         } catch (const publish::OutputError& e) {
             std::cerr << "无法写出文件：" << e.what() << '\n';
             return kExitCannotCreate;

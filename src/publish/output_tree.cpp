@@ -6,11 +6,46 @@
 #include <Poco/Crypto/DigestEngine.h>
 #include <Poco/Crypto/OpenSSLInitializer.h>
 
+#include <Poco/Exception.h>
+#include <Poco/File.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace jixiao::publish {
 
 namespace {
+
+/// A temporary file of ours: AtomicFile's `.<name>.tmp-XXXXXX`, libxlsxwriter's scratch
+/// files `jixiao-xlsx-XXXXXX`.
+bool isTemporary(const std::string& name) {
+    if (name.rfind("jixiao-xlsx-", 0) == 0) return true;
+    const std::size_t tmp = name.rfind(".tmp-");
+    return name.size() > 1 && name[0] == '.' && tmp != std::string::npos && name.size() - tmp == 11;
+}
+
+/// Removes our temporary files left in `dir` and its subfolders (to `depth` levels) by
+/// killed runs. Symbolic links are neither followed nor removed.
+void sweepTemporaries(const std::string& dir, int depth) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    std::vector<std::string> folders;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name == "." || name == "..") continue;
+        const std::string path = dir + "/" + name;
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0) continue;
+        if (S_ISREG(st.st_mode) && isTemporary(name)) ::unlink(path.c_str());
+        else if (S_ISDIR(st.st_mode) && depth > 1) folders.push_back(path);
+    }
+    ::closedir(d);
+    for (const auto& f : folders) sweepTemporaries(f, depth - 1);
+}
 
 // Poco::Crypto counts the objects that use OpenSSL (every DigestEngine is one) and tears
 // OpenSSL's locks down whenever the count falls to zero; engines made and dropped on
@@ -43,6 +78,41 @@ std::string sha256Hex(const std::string& bytes) {
 
 OutputTree::OutputTree(std::string root) : root_(std::move(root)) {}
 
+void OutputTree::begin(const std::string& startedAt) {
+    try {
+        Poco::File(root_).createDirectories();
+    } catch (const Poco::Exception& e) {
+        throw OutputError("无法创建输出文件夹 " + root_ + "（" + e.message() + "）。");
+    }
+    const std::string lockPath = root_ + "/.jixiao-run.lock";
+    LockHolder holder;
+    try {
+        if (!FileLock::tryAcquire(lockPath, startedAt, lock_, holder))
+            throw OutputBusyError("另一个 jixiao run 正在向 " + root_ + " 输出（进程 " + holder.pid + "，开始于 " +
+                                  holder.since + "）。请等它结束后再运行。");
+    } catch (const FileLockError& e) {
+        throw OutputError("无法锁定输出文件夹的锁文件 " + lockPath + "（" + e.what() + "）。");
+    }
+    const std::string manifest = root_ + "/manifest.json";
+    if (::unlink(manifest.c_str()) != 0 && errno != ENOENT)
+        throw OutputError("无法删除旧的 " + manifest + "（" + std::strerror(errno) + "）。为免它为本次未完成的输出作证，已停止运行。");
+    syncFileSystem(root_);  // the removal is on disk before any file is replaced
+    sweepTemporaries(root_, 2);
+}
+
+void OutputTree::checkFolder(const std::string& folder) {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (folders_.count(folder)) return;
+    }
+    const std::string path = root_ + "/" + folder;
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode))
+        throw OutputError("输出文件夹中的 " + path + " 是符号链接，为免写到输出文件夹之外，未写入其中。请删除该链接后重新运行。");
+    std::lock_guard<std::mutex> lock(mutex_);
+    folders_.insert(folder);
+}
+
 std::string OutputTree::write(const std::string& folder, const std::string& stem, const std::string& ext,
                               const std::string& bytes, const std::string& kind, std::vector<std::string> sources) {
     return writeStreamed(folder, stem, ext, [&bytes](const ByteSink& sink) { sink(bytes); }, kind, std::move(sources));
@@ -63,6 +133,7 @@ std::string OutputTree::writeStreamed(const std::string& folder, const std::stri
                               "，后一个未写出。请检查项目或单位的编码与名称是否重复。");
         }
     }
+    if (!folder.empty()) checkFolder(safeName(folder));
     AtomicFile file(root_ + "/" + rel, Durability::Later);
     Sha256 sha;
     std::size_t size = 0;

@@ -1,10 +1,12 @@
 #pragma once
 
+#include "publish/file_lock.h"
 #include "publish/json_writer.h"
 
 #include <cstddef>
 #include <functional>
 #include <mutex>
+#include <stdexcept>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +22,12 @@ struct ManifestEntry {
     std::vector<std::string> sources;  ///< source rows, e.g. "项目.xlsx[项目清单!5]"
 };
 
+/// Another run writes into the same output folder (exit 75: try later).
+class OutputBusyError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
 /// SHA-256 of `bytes` as lowercase hex.
 std::string sha256Hex(const std::string& bytes);
 
@@ -30,9 +38,17 @@ class OutputTree {
 public:
     explicit OutputTree(std::string root);
 
+    /// Prepares the folder for a run, before anything is written: creates it, takes its
+    /// lock (FileLock `<root>/.jixiao-run.lock`, or OutputBusyError naming the holder),
+    /// removes `manifest.json` durably, so that a run failing or killed half-way never
+    /// leaves a manifest vouching for files it replaced, and sweeps the temporary files of
+    /// killed runs (`.<name>.tmp-XXXXXX`, `jixiao-xlsx-*`). Throws OutputError.
+    void begin(const std::string& startedAt);
+
     /// Writes `bytes` to `<root>/<folder>/<stem><ext>`; `folder` and `stem` are made safe
     /// (folder may be empty). Returns the relative path. Throws OutputError, also when an
-    /// earlier call of this tree used the same path (the earlier file is kept).
+    /// earlier call of this tree used the same path (the earlier file is kept) and when the
+    /// folder is a symbolic link (which could lead outside the output folder).
     std::string write(const std::string& folder, const std::string& stem, const std::string& ext,
                       const std::string& bytes, const std::string& kind, std::vector<std::string> sources = {});
 
@@ -56,10 +72,15 @@ public:
     const std::string& root() const { return root_; }
 
 private:
+    /// Throws OutputError when `<root>/<folder>` is a symbolic link.
+    void checkFolder(const std::string& folder);
+
     std::string root_;
     mutable std::mutex mutex_;
     std::vector<ManifestEntry> entries_;
-    std::set<std::string> paths_;  ///< every path written or being written
+    std::set<std::string> paths_;    ///< every path written or being written
+    std::set<std::string> folders_;  ///< subfolders checked not to be symbolic links
+    FileLock lock_;
 };
 
 } // namespace jixiao::publish
