@@ -64,6 +64,20 @@ std::string dataDirFor(const std::string& programFallback) {
     return findDataDir(programDir(programFallback), Poco::Environment::get("JIXIAO_DATA", ""));
 }
 
+/// A command-line option Poco refused, said in Chinese. Poco's message is the option's name,
+/// followed by " requires <argument>" for a missing argument, or "name=value" for an unwanted one.
+std::string optionProblem(const Poco::Util::OptionException& e) {
+    const std::string name = e.message().substr(0, e.message().find_first_of(" ="));
+    if (dynamic_cast<const Poco::Util::UnknownOptionException*>(&e)) return "没有选项“--" + e.message() + "”，可用的选项见下。";
+    if (dynamic_cast<const Poco::Util::MissingArgumentException*>(&e)) return "选项 --" + name + " 后面缺少取值。";
+    if (dynamic_cast<const Poco::Util::UnexpectedArgumentException*>(&e))
+        return "选项 --" + name + " 不带取值，实际写成了“--" + e.message() + "”。";
+    if (dynamic_cast<const Poco::Util::DuplicateOptionException*>(&e)) return "选项 --" + name + " 只能写一次。";
+    if (dynamic_cast<const Poco::Util::AmbiguousOptionException*>(&e))
+        return "选项“--" + e.message() + "”可以指不止一个选项，请写全选项名。";
+    return "选项有误：" + e.message() + "。";
+}
+
 void printDiagnostics(const model::Diagnostics& diags, std::ostream& err) {
     for (const auto& d : diags.list()) err << d.format() << '\n';
     if (diags.suppressed() > 0)
@@ -347,7 +361,7 @@ int main(int argc, char** argv) {
         try {
             cli.init(argc, argv);
         } catch (const Poco::Util::OptionException& e) {
-            std::cerr << "jixiao：选项有误（" << e.displayText() << "）。\n\n" << usageText();
+            std::cerr << "jixiao：" << optionProblem(e) << "\n\n" << usageText();
             return kExitUsage;
         }
         return cli.run();

@@ -148,7 +148,16 @@ TEST_CASE("usage errors exit 64 with a Chinese message", "[app]") {
     CHECK(unknown.err.find("jixiao：未知命令“chek”。\n") == 0);
     auto badOption = jixiao("check --frobnicate x");
     CHECK(badOption.code == 64);
-    CHECK(badOption.err.find("jixiao：选项有误") == 0);
+    CHECK(badOption.err.find("jixiao：没有选项“--frobnicate”，可用的选项见下。\n\n用法：jixiao <命令>") == 0);
+    auto noValue = jixiao("run x -o");
+    CHECK(noValue.code == 64);
+    CHECK(noValue.err.find("jixiao：选项 --output 后面缺少取值。\n\n") == 0);
+    auto unwanted = jixiao("publish x --to y --force=1");
+    CHECK(unwanted.code == 64);
+    CHECK(unwanted.err.find("jixiao：选项 --force 不带取值，实际写成了“--force=1”。\n\n") == 0);
+    auto twice = jixiao("check x --date 2025-01-01 --date 2025-01-02");
+    CHECK(twice.code == 64);
+    CHECK(twice.err.find("jixiao：选项 --date 只能写一次。\n\n") == 0);
     auto noOutput = jixiao("run somewhere");
     CHECK(noOutput.code == 64);
     CHECK(noOutput.err.find("jixiao：run 需要用 -o 指定输出文件夹。\n") == 0);
