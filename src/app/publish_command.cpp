@@ -59,7 +59,6 @@ int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) 
         publish::siteManifestJson(staging.files(), view.evaluation.year, view.evaluation.authority, date);
     const publish::CommitReport report = publish::commitSite(staging, manifest, req.to);
 
-    if (!report.warning.empty()) err << "警告：" << report.warning << '\n';
     const std::string counts = "部门 " + std::to_string(site.departments) + " 个，公开项目 " +
                                std::to_string(site.projects) + " 个，涉密项目 " + std::to_string(site.classified) +
                                " 个不予公开";

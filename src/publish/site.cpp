@@ -10,13 +10,13 @@
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <fstream>
 #include <map>
@@ -61,37 +61,37 @@ std::optional<std::string> readIfExists(const std::string& path) {
     return out;
 }
 
-/// A previous manifest's paths that we may remove: relative, inside the folder, not the
-/// manifest or the lock. Anything else in it is ignored, so a damaged or hostile manifest
-/// can never make us delete outside our own files.
-bool removablePath(const std::string& p) {
-    if (p.empty() || p.front() == '/' || p.find('\\') != std::string::npos || p.find('\0') != std::string::npos)
-        return false;
-    std::istringstream parts(p);
-    for (std::string seg; std::getline(parts, seg, '/');)
-        if (seg.empty() || seg == "." || seg == "..") return false;
-    return p != kManifest && p != kLockFile;
-}
-
-/// Paths listed by a previous manifest; empty (and a warning) when there is none or it is
-/// unreadable.
-std::vector<std::string> previousPaths(const std::optional<std::string>& manifest, std::string& warning) {
-    std::vector<std::string> out;
-    if (!manifest) return out;
-    try {
-        Poco::JSON::Parser parser;
-        auto root = parser.parse(*manifest).extract<Poco::JSON::Object::Ptr>();
-        auto files = root ? root->getArray("files") : nullptr;
-        if (!files) throw Poco::Exception("no files");
-        for (std::size_t i = 0; i < files->size(); ++i) {
-            auto f = files->getObject(static_cast<unsigned>(i));
-            if (f && f->has("path")) out.push_back(f->getValue<std::string>("path"));
-        }
-    } catch (const Poco::Exception&) {
-        warning = "原有 manifest.json 无法读取，本次没有删除任何旧文件。";
-        out.clear();
+/// The files in the site folder (relative paths), except the manifest and the lock; its
+/// emptied-out candidates for removal. Throws OutputError, before anything is changed, when
+/// the folder holds a symbolic link: deleting or writing through it could reach files
+/// outside the site.
+void siteFiles(const std::string& dir, const std::string& rel, std::vector<std::string>& out) {
+    const std::string path = rel.empty() ? dir : dir + "/" + rel;
+    DIR* d = ::opendir(path.c_str());
+    if (!d) {
+        if (errno == ENOENT && rel.empty()) return;
+        throw OutputError("无法读取公开文件夹 " + path + "（" + std::strerror(errno) + "）。");
     }
-    return out;
+    std::vector<std::string> entries;
+    while (const dirent* e = ::readdir(d)) {
+        const std::string name = e->d_name;
+        if (name != "." && name != "..") entries.push_back(name);
+    }
+    ::closedir(d);
+    std::sort(entries.begin(), entries.end());
+    for (const auto& name : entries) {
+        const std::string child = rel.empty() ? name : rel + "/" + name;
+        if (child == kManifest || child == kLockFile) continue;
+        struct stat st {};
+        if (::lstat((dir + "/" + child).c_str(), &st) != 0) continue;
+        if (S_ISLNK(st.st_mode))
+            throw OutputError("公开文件夹中的 " + dir + "/" + child +
+                              " 是符号链接，为免删除或写入公开文件夹之外的文件，本次没有改动任何文件。请删除该链接后重新运行。");
+        if (S_ISDIR(st.st_mode))
+            siteFiles(dir, child, out);
+        else
+            out.push_back(child);
+    }
 }
 
 render::HtmlLink link(std::string text, const std::string& relativePath) {
@@ -321,23 +321,40 @@ std::string siteManifestJson(const std::vector<SiteFile>& files, int year, const
 CommitReport commitSite(const SiteStaging& staging, const std::string& manifestBytes, const std::string& dir) {
     CommitReport report;
     const std::string manifestPath = dir + "/" + kManifest;
+    std::vector<std::string> present;
+    siteFiles(dir, "", present);  // refuses symbolic links before anything changes
     const auto oldManifest = readIfExists(manifestPath);
 
+    // Planned first, so that a publish with nothing to change writes nothing at all.
     std::set<std::string> published;
+    std::vector<const SiteFile*> changed;
     for (const auto& f : staging.files()) {
         published.insert(f.path);
-        const std::string target = dir + "/" + f.path;
-        const auto current = readIfExists(target);
+        const auto current = readIfExists(dir + "/" + f.path);
         if (current && current->size() == f.bytes && sha256Hex(*current) == f.sha256) {
             ++report.unchanged;
             continue;
         }
-        writeFileAtomic(target, staging.read(f));
+        changed.push_back(&f);
         ++(current ? report.updated : report.added);
     }
+    // Whatever is not published goes, whether a manifest lists it or not: files of a publish
+    // killed before its manifest, of a project marked 涉密 since, temporary files.
+    std::vector<std::string> gone;
+    for (const auto& path : present)
+        if (published.count(path) == 0) gone.push_back(path);
+    report.manifestWritten = !oldManifest || *oldManifest != manifestBytes;
+    if (changed.empty() && gone.empty() && !report.manifestWritten) return report;
 
-    for (const auto& path : previousPaths(oldManifest, report.warning)) {
-        if (published.count(path) != 0 || !removablePath(path)) continue;
+    // The old manifest goes first, durably: until the new one is written, no manifest vouches
+    // for a site that is half old, half new.
+    if (oldManifest) {
+        if (::unlink(manifestPath.c_str()) != 0 && errno != ENOENT)
+            throw OutputError("无法删除旧的 " + manifestPath + "（" + std::strerror(errno) + "）。");
+        syncFileSystem(dir);
+    }
+    for (const SiteFile* f : changed) writeFileAtomic(dir + "/" + f->path, staging.read(*f));
+    for (const auto& path : gone) {
         const std::string target = dir + "/" + path;
         if (::unlink(target.c_str()) != 0) {
             if (errno == ENOENT) continue;
@@ -349,11 +366,7 @@ CommitReport commitSite(const SiteStaging& staging, const std::string& manifestB
         for (Poco::Path parent = Poco::Path(path).parent(); parent.depth() > 0; parent = parent.parent())
             if (::rmdir((dir + "/" + parent.toString(Poco::Path::PATH_UNIX)).c_str()) != 0) break;
     }
-
-    if (!oldManifest || *oldManifest != manifestBytes) {
-        writeFileAtomic(manifestPath, manifestBytes);
-        report.manifestWritten = true;
-    }
+    writeFileAtomic(manifestPath, manifestBytes);
     return report;
 }
 

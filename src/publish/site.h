@@ -64,19 +64,21 @@ std::string siteManifestJson(const std::vector<SiteFile>& files, int year, const
 struct CommitReport {
     int added = 0;      ///< files that did not exist
     int updated = 0;    ///< files whose bytes changed
-    int removed = 0;    ///< files of the previous manifest no longer published
+    int removed = 0;    ///< files in the folder that are not published (any manifest or none)
     int unchanged = 0;  ///< files already identical
     bool manifestWritten = false;  ///< the manifest's bytes changed
-    std::string warning;           ///< Chinese, e.g. an unreadable previous manifest; may be empty
     /// True when the published folder was not touched at all.
     bool nothingChanged() const { return added == 0 && updated == 0 && removed == 0 && !manifestWritten; }
 };
 
-/// Publishes the staged files to `dir`: each file whose bytes differ from the one on disk is
-/// written atomically (temporary file + rename), in staging order; files listed in the
-/// previous `dir/manifest.json` and no longer staged are removed (never any other file), and
-/// folders that this leaves empty; the manifest (`manifestBytes`) is written last. A second
-/// run with the same input writes nothing. Throws OutputError.
+/// Publishes the staged files to `dir`, which afterwards holds exactly them and the manifest
+/// (and the publish lock): each file whose bytes differ from the one on disk is written
+/// atomically (temporary file + rename), in staging order; every other file in `dir` is
+/// removed, listed by a previous manifest or not (files of an interrupted publish, of a
+/// project classified since), and folders that this leaves empty. Before anything changes,
+/// the old manifest is removed durably; the new one (`manifestBytes`) is written last. A
+/// second run with the same input writes nothing. Throws OutputError, and changes nothing,
+/// when `dir` holds a symbolic link.
 CommitReport commitSite(const SiteStaging& staging, const std::string& manifestBytes, const std::string& dir);
 
 /// The site's lock already held by another process.

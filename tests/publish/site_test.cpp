@@ -122,7 +122,7 @@ TEST_CASE("commitSite writes only what changed, removes what is gone and says wh
                                   publish::sha256Hex("<p>a</p>") + "\",\n      \"kind\": \"网页\"\n"));
     CHECK(manifest1.rfind("{\n  \"year\": 2024,\n  \"authority\": \"测试县财政局\",\n  \"publish_date\": \"2025-08-20\",\n", 0) == 0);
 
-    // Someone else's file in the folder is never touched.
+    // Files the staging does not hold are removed, whether a manifest listed them or not.
     write(root + "/b/readme.txt", "not ours");
     write(root + "/c/old.pdf", "stale");
     {
@@ -134,17 +134,16 @@ TEST_CASE("commitSite writes only what changed, removes what is gone and says wh
         auto third = publish::commitSite(staging, manifest2, root);
         CHECK(third.added == 0);
         CHECK(third.updated == 2);
-        CHECK(third.removed == 1);  // b/two.pdf; c/old.pdf was never in a manifest
+        CHECK(third.removed == 3);  // b/two.pdf, and b/readme.txt and c/old.pdf that no manifest listed
         CHECK(third.unchanged == 1);
-        CHECK(third.warning.empty());
         CHECK_FALSE(fs::exists(root + "/b/two.pdf"));
-        CHECK(fs::exists(root + "/b/readme.txt"));
-        CHECK(fs::exists(root + "/c/old.pdf"));
+        CHECK_FALSE(fs::exists(root + "/b"));
+        CHECK_FALSE(fs::exists(root + "/c"));
         CHECK(slurp(root + "/manifest.json") == manifest2);
     }
 }
 
-TEST_CASE("commitSite removes emptied folders and ignores a hostile previous manifest", "[publish]") {
+TEST_CASE("commitSite removes emptied folders and never reaches outside through a hostile previous manifest", "[publish]") {
     Poco::TemporaryFile dir;
     const std::string root = dir.path();
     write(root + "/x/y/gone.pdf", "old");
@@ -158,14 +157,13 @@ TEST_CASE("commitSite removes emptied folders and ignores a hostile previous man
     publish::SiteStaging staging;
     staging.add("index.html", "i", "网页");
     auto r = publish::commitSite(staging, publish::siteManifestJson(staging.files(), 2024, "x", "2025-08-20"), root);
-    CHECK(r.removed == 1);
+    CHECK(r.removed == 2);  // x/y/gone.pdf and keep.txt: the site holds what is published only
     CHECK_FALSE(fs::exists(root + "/x"));
     CHECK(fs::exists(outside.path()));
-    CHECK(fs::exists(root + "/keep.txt"));
+    CHECK_FALSE(fs::exists(root + "/keep.txt"));
 
     write(root + "/manifest.json", "not json");
     auto again = publish::commitSite(staging, "m", root);
-    CHECK(again.warning == "原有 manifest.json 无法读取，本次没有删除任何旧文件。");
     CHECK(again.manifestWritten);
 }
 
@@ -304,4 +302,68 @@ TEST_CASE("publish refuses a dataset without 公开日期, with errors, or while
     CHECK(locked.err == "错误：另一个 jixiao publish 正在向 " + site + " 公开（锁文件 " + site +
                             "/.jixiao-publish.lock），本次没有改动任何文件；请等它结束后再运行。\n");
     CHECK(listFiles(site) == std::vector<std::string>{".jixiao-publish.lock"});
+}
+
+// Defect 3 of the red-team round: publish removed only files named in the previous
+// manifest, so the files of a publish killed before its manifest stayed public for good,
+// even once their project was marked 涉密. Defect 17: the same when the manifest was
+// unreadable.
+TEST_CASE("after a publish the site holds exactly the published files, whatever manifest was there", "[publish]") {
+    Poco::TemporaryFile dir;
+    const std::string root = dir.path();
+    // Left by a publish killed before its manifest, and by a damaged manifest.
+    write(root + "/101_部门/P9_涉密项目_项目支出绩效自评表.pdf", "classified");
+    write(root + "/101_部门/.P9.html.tmp-a1b2c3", "partial");
+    for (const std::string previous : {"", "not json"}) {
+        INFO("previous manifest: " << previous);
+        if (!previous.empty()) write(root + "/manifest.json", previous);
+        write(root + "/old/P8.html", "stale");
+        publish::SiteStaging staging;
+        staging.add("101_部门/index.html", "<p>101</p>", "网页");
+        staging.add("index.html", "<p>index</p>", "网页");
+        const std::string manifest = publish::siteManifestJson(staging.files(), 2024, "测试县财政局", "2025-08-20");
+        publish::commitSite(staging, manifest, root);
+        CHECK(listFiles(root) == std::vector<std::string>{"101_部门/index.html", "index.html", "manifest.json"});
+        CHECK(slurp(root + "/manifest.json") == manifest);
+    }
+}
+
+// Defect 11: an interrupted publish over an existing site left the old manifest listing
+// files it had deleted or replaced.
+TEST_CASE("a publish failing half-way leaves no manifest vouching for the site", "[publish]") {
+    Poco::TemporaryFile dir;
+    const std::string root = dir.path();
+    {
+        publish::SiteStaging staging;
+        staging.add("a.pdf", "A1", "项目支出绩效自评表");
+        staging.add("sub", "B1", "项目支出绩效自评表");
+        publish::commitSite(staging, publish::siteManifestJson(staging.files(), 2024, "x", "2025-08-20"), root);
+    }
+    REQUIRE(fs::exists(root + "/manifest.json"));
+    // sub/b.pdf cannot be written while the old file "sub" is still there: the publish stops
+    // after replacing a.pdf.
+    publish::SiteStaging staging;
+    staging.add("a.pdf", "A2", "项目支出绩效自评表");
+    staging.add("sub/b.pdf", "B2", "项目支出绩效自评表");
+    CHECK_THROWS_AS(publish::commitSite(staging, publish::siteManifestJson(staging.files(), 2024, "x", "2025-08-21"), root),
+                    publish::OutputError);
+    CHECK(slurp(root + "/a.pdf") == "A2");
+    CHECK_FALSE(fs::exists(root + "/manifest.json"));
+}
+
+// Defect 4: publish deleted files outside the site folder through symbolic links.
+TEST_CASE("publish refuses a site folder holding symbolic links and changes nothing", "[publish]") {
+    Poco::TemporaryFile dir, outside;
+    const std::string root = dir.path();
+    write(outside.path() + "/keep.txt", "not the site's");
+    write(root + "/index.html", "old");
+    write(root + "/manifest.json", "{\"files\": [{\"path\": \"assets/keep.txt\"}, {\"path\": \"index.html\"}]}");
+    fs::create_directory_symlink(outside.path(), root + "/assets");
+    publish::SiteStaging staging;
+    staging.add("index.html", "new", "网页");
+    CHECK_THROWS_WITH(publish::commitSite(staging, publish::siteManifestJson(staging.files(), 2024, "x", "2025-08-20"), root),
+                      "公开文件夹中的 " + root + "/assets 是符号链接，为免删除或写入公开文件夹之外的文件，本次没有改动任何文件。"
+                      "请删除该链接后重新运行。");
+    CHECK(slurp(outside.path() + "/keep.txt") == "not the site's");
+    CHECK(slurp(root + "/index.html") == "old");
 }
