@@ -24,15 +24,12 @@ struct PdfStats {
     int embeddedFaces = 0;    ///< faces embedded (only the faces actually drawn with)
 };
 
-/// Renders a Document to PDF bytes (publish writes them atomically). The same Document and
-/// options always give the same bytes: dates come from Document::meta and libharu 2.3.0
-/// writes no /ID for unencrypted documents. Layout: paragraphs wrap with the Chinese line
-/// breaking rules (line_break.h); tables break across pages between rows, repeating their
-/// header rows (a row taller than a quarter of the type area breaks where the page ends), and a merged cell cut by a page break is drawn on both pages with its own
-/// borders (short text repeated, long text continued); page numbers, bookmarks for flagged
-/// headings, embedded font subsets (only the glyphs drawn) with per-character fallback.
-/// Throws RenderError on font or libharu failures and layout::LayoutError on malformed
-/// tables.
+/// Renders a Document to PDF bytes (publish writes them atomically): lays it out (paginate,
+/// paged.h), then draws the pages with the PDF kit, fonts embedded as subsets of the glyphs
+/// drawn. The same Document and options always give the same bytes: dates come from
+/// Document::meta and libharu 2.3.0 writes no /ID for unencrypted documents. Throws
+/// pdf::PdfError on font or libharu failures, RenderError when no face draws a character and
+/// layout::LayoutError on malformed tables.
 std::string renderPdf(const layout::Document& doc, const PdfOptions& options,
                       PdfStats* stats = nullptr);
 

@@ -1,0 +1,72 @@
+#pragma once
+
+#include "layout/document.h"
+#include "pdf/fonts.h"
+
+#include <cstddef>
+#include <string>
+#include <variant>
+#include <vector>
+
+namespace jixiao::render {
+
+/// A Document laid out on pages, before any output format: every line of text placed in a
+/// face at a position, every border, every bookmark, in points with the origin at the
+/// bottom left of the page (as PDF counts). paginate() makes it once; the fixed-layout
+/// backends (PDF, OFD) only draw it, so both show the same pages.
+
+/// A run of characters on one line in one face, size and weight, starting at (x, baseline).
+/// Its characters are [begin, end) of its page's `text`; every one of them is covered by
+/// `face` (fallback and replacement characters were chosen while shaping).
+struct PagedText {
+    int face = 0;              ///< FontSet face
+    double sizePt = 0.0;
+    double x = 0.0;
+    double baseline = 0.0;
+    double charSpacing = 0.0;  ///< added after each character (justification, letter grids)
+    bool emboldenSynthetic = false;  ///< stroke the outlines too (no bold cut of the face)
+    std::size_t begin = 0;
+    std::size_t end = 0;
+};
+
+/// A stroked rectangle (a cell border) with its lower left corner at (x, y).
+struct PagedRect {
+    double x = 0.0;
+    double y = 0.0;
+    double width = 0.0;
+    double height = 0.0;
+    double lineWidth = 0.0;
+};
+
+/// An outline entry pointing at `top` on its page (a heading flagged for the outline).
+struct PagedBookmark {
+    int level = 1;
+    std::string title;
+    double top = 0.0;
+};
+
+using PagedItem = std::variant<PagedText, PagedRect, PagedBookmark>;
+
+struct PagedPage {
+    double widthPt = 0.0;
+    double heightPt = 0.0;
+    std::u32string text;              ///< the characters of every PagedText, run after run
+    std::vector<PagedItem> items;     ///< the page's body, in drawing order
+    std::vector<PagedItem> furniture; ///< running header and page number, drawn after all bodies
+};
+
+struct PagedDocument {
+    layout::Metadata meta;
+    std::vector<PagedPage> pages;
+};
+
+/// Lays out `doc` with the faces of `fonts`. Paragraphs wrap with the Chinese line breaking
+/// rules (line_break.h); tables break across pages between rows, repeating their header rows
+/// (a row taller than a quarter of the type area breaks where the page ends), and a merged
+/// cell cut by a page break is drawn on both pages with its own borders (short text repeated,
+/// long text continued); page numbers, bookmarks for flagged headings, per-character font
+/// fallback. Throws RenderError when no face draws a character or its replacement and
+/// layout::LayoutError on malformed tables or margins.
+PagedDocument paginate(const layout::Document& doc, const pdf::FontSet& fonts);
+
+} // namespace jixiao::render

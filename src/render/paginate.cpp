@@ -1,0 +1,679 @@
+#include "render/paged.h"
+
+#include "render/line_break.h"
+#include "render/render_error.h"
+#include "model/text.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace jixiao::render {
+
+using model::appendUtf8;
+using model::decodeUtf8;
+using model::encodeUtf8;
+
+namespace {
+
+using layout::Align;
+using layout::FontRole;
+using layout::TextStyle;
+
+// The ideographic em box: CJK faces put the top of the box 0.88 em above the baseline and
+// the bottom 0.12 em below. Using one constant for every face keeps the baselines of
+// fallback faces (which report different ascenders) on one line.
+constexpr double kEmBoxTop = 0.88;
+constexpr double kBorderWidth = 0.5;
+constexpr double kEps = 1e-6;
+constexpr char32_t kMissing = 0x25A1;  // □, the customary stand-in for a missing character
+
+// Text prepared for layout: code points with their face, size, weight and advance.
+struct Shaped {
+    std::u32string text;
+    std::vector<double> advance;   // points
+    std::vector<int> face;
+    std::vector<double> size;
+    std::vector<char> bold;        // synthetic emboldening needed
+
+    double maxSize(size_t begin, size_t end, double fallback) const {
+        double m = 0.0;
+        for (size_t i = begin; i < end; ++i) m = std::max(m, size[i]);
+        return m > 0.0 ? m : fallback;
+    }
+};
+
+class Shaper {
+public:
+    explicit Shaper(const pdf::FontSet& fonts) : fonts_(fonts) {}
+
+    void append(Shaped& out, std::string_view utf8, FontRole role, double sizePt, bool bold) const {
+        const std::u32string text = decodeUtf8(utf8);
+        for (size_t i = 0; i < text.size(); ++i) {
+            char32_t cp = text[i];
+            if (cp == U'\r') {
+                if (i + 1 < text.size() && text[i + 1] == U'\n') continue;
+                cp = U'\n';
+            }
+            if (cp == U'\t') cp = U' ';
+            if (cp == U'\n') {
+                push(out, cp, -1, sizePt, 0.0, false);
+                continue;
+            }
+            if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xFEFF || cp == 0x200B) continue;
+            int face = fonts_.faceFor(role, cp);
+            if (face < 0) {
+                cp = kMissing;
+                face = fonts_.faceFor(role, cp);
+            }
+            if (face < 0) {
+                cp = U'?';
+                face = fonts_.faceFor(role, cp);
+            }
+            if (face < 0) {
+                throw RenderError("no font face can draw the text or a replacement character");
+            }
+            const double adv = fonts_.face(face).advance(cp) * sizePt / 1000.0;
+            push(out, cp, face, sizePt, adv, bold && !fonts_.spec(face).bold);
+        }
+    }
+
+    const pdf::FontSet& fonts() const { return fonts_; }
+
+private:
+    static void push(Shaped& out, char32_t cp, int face, double size, double adv, bool bold) {
+        out.text.push_back(cp);
+        out.face.push_back(face);
+        out.size.push_back(size);
+        out.advance.push_back(adv);
+        out.bold.push_back(bold ? 1 : 0);
+    }
+
+    const pdf::FontSet& fonts_;
+};
+
+double lineHeightFor(const layout::LineSpacing& spacing, double size) {
+    return spacing.mode == layout::LineSpacing::Mode::Exact ? spacing.value : spacing.value * size;
+}
+
+// Places line [span) of `shaped` on `page` starting at x, as one run per face, size and
+// weight; `spacing` is extra space after each character.
+void placeText(PagedPage& page, const Shaped& shaped, const LineSpan& span, double x,
+               double baseline, double spacing, std::vector<PagedItem>& into) {
+    size_t i = span.begin;
+    while (i < span.end) {
+        size_t j = i + 1;
+        while (j < span.end && shaped.face[j] == shaped.face[i] && shaped.size[j] == shaped.size[i] &&
+               shaped.bold[j] == shaped.bold[i]) {
+            ++j;
+        }
+        double width = 0.0;
+        for (size_t k = i; k < j; ++k) width += shaped.advance[k] + spacing;
+        if (shaped.face[i] >= 0) {
+            const std::size_t begin = page.text.size();
+            page.text.append(shaped.text, i, j - i);
+            into.push_back(PagedText{shaped.face[i], shaped.size[i], x, baseline, spacing,
+                                     shaped.bold[i] != 0, begin, page.text.size()});
+        }
+        x += width;
+        i = j;
+    }
+}
+
+// Where a line starts and how much extra space goes after each character.
+struct LinePlacement {
+    double x = 0.0;
+    double spacing = 0.0;
+};
+
+LinePlacement placeLine(const LineSpan& span, Align align, double left, double width,
+                        double emSize) {
+    const double slack = width - span.width;
+    switch (align) {
+    case Align::Center: return {left + std::max(0.0, slack) / 2.0, 0.0};
+    case Align::Right: return {left + std::max(0.0, slack), 0.0};
+    case Align::Justify: {
+        const size_t count = span.end - span.begin;
+        // Spread only moderate gaps: a line cut short by a long word stays ragged rather
+        // than letter-spaced beyond recognition.
+        if (!span.endsParagraph && count > 1 && slack > 0.0 &&
+            slack / static_cast<double>(count - 1) <= 0.5 * emSize) {
+            return {left, slack / static_cast<double>(count - 1)};
+        }
+        return {left, 0.0};
+    }
+    case Align::Auto:
+    case Align::Left: break;
+    }
+    return {left, 0.0};
+}
+
+// ---------------------------------------------------------------------------------------
+// Tables
+
+struct CellBox {
+    const layout::Cell* cell = nullptr;
+    int r0 = 0, r1 = 0;          // first and last row
+    double x = 0.0, width = 0.0;
+    Shaped shaped;
+    std::vector<LineSpan> lines;
+    double lineHeight = 0.0;
+    double size = 0.0;
+    Align align = Align::Left;
+    double padding = 0.0;
+    size_t consumed = 0;          // lines already shown by earlier fragments (flowed text)
+
+    double neededHeight(size_t lineCount) const {
+        return static_cast<double>(lineCount) * lineHeight + 2.0 * padding;
+    }
+};
+
+// One row, or part of a row, on a page.
+struct Slice {
+    int row = 0;
+    double height = 0.0;
+    bool completesRow = true;
+};
+
+class Flow {
+public:
+    Flow(const layout::Document& doc, const pdf::FontSet& fonts) : doc_(doc), shaper_(fonts) {
+        const bool landscape = doc.page.orientation == layout::Orientation::Landscape;
+        const double a4w = layout::mmToPt(210.0);
+        const double a4h = layout::mmToPt(297.0);
+        pageW_ = landscape ? a4h : a4w;
+        pageH_ = landscape ? a4w : a4h;
+        const layout::Margins& m = doc.page.marginsMm;
+        left_ = layout::mmToPt(m.left);
+        right_ = pageW_ - layout::mmToPt(m.right);
+        top_ = pageH_ - layout::mmToPt(m.top);
+        bottom_ = layout::mmToPt(m.bottom);
+        if (right_ - left_ < 20.0 || top_ - bottom_ < 20.0) {
+            throw layout::LayoutError("page margins leave no room for the type area");
+        }
+    }
+
+    PagedDocument run() {
+        out_.meta = doc_.meta;
+        newPage();
+        for (size_t i = 0; i < doc_.blocks.size(); ++i) {
+            const layout::Block& block = doc_.blocks[i];
+            if (auto* h = std::get_if<layout::Heading>(&block)) heading(*h, leadHeight(i + 1));
+            else if (auto* p = std::get_if<layout::Paragraph>(&block)) paragraph(*p, reserveFor(i + 1));
+            else if (auto* t = std::get_if<layout::Table>(&block)) table(*t);
+            else if (auto* s = std::get_if<layout::Signature>(&block)) signature(*s);
+            else if (auto* sp = std::get_if<layout::Spacer>(&block)) spacer(*sp);
+            else if (std::holds_alternative<layout::PageBreak>(block) && !fresh_) newPage();
+        }
+        decoratePages();
+        return std::move(out_);
+    }
+
+private:
+    double width() const { return right_ - left_; }
+    double room() const { return y_ - bottom_; }
+    PagedPage& page() { return out_.pages.back(); }
+    void drawLine(const Shaped& shaped, const LineSpan& span, double x, double baseline, double spacing) {
+        placeText(page(), shaped, span, x, baseline, spacing, page().items);
+    }
+
+    void newPage() {
+        PagedPage page;
+        page.widthPt = pageW_;
+        page.heightPt = pageH_;
+        out_.pages.push_back(std::move(page));
+        y_ = top_;
+        fresh_ = true;
+    }
+
+    void skip(double h) {
+        if (fresh_) return;  // vertical space is dropped at the top of a page
+        if (h >= room()) {
+            newPage();
+        } else {
+            y_ -= h;
+        }
+    }
+
+    // ---- paragraphs and headings ----
+
+    struct TextBlock {
+        Shaped shaped;
+        std::vector<LineSpan> lines;
+        std::vector<double> heights;
+        double indent = 0.0;
+    };
+
+    TextBlock prepare(const std::vector<layout::Run>& runs, const TextStyle& style,
+                      const layout::ParagraphFormat& format) const {
+        TextBlock b;
+        for (const layout::Run& run : runs) {
+            shaper_.append(b.shaped, run.text, run.role.value_or(style.role),
+                           run.sizePt.value_or(style.sizePt), run.bold || style.bold);
+        }
+        b.indent = std::max(0.0, format.firstLineIndentChars * style.sizePt);
+        b.lines = breakLines(b.shaped.text, b.shaped.advance, width(), width() - b.indent);
+        for (const LineSpan& span : b.lines) {
+            const double size = b.shaped.maxSize(span.begin, span.end, style.sizePt);
+            b.heights.push_back(lineHeightFor(format.lineSpacing, size));
+        }
+        return b;
+    }
+
+    // GB/T 9704-2012 7.3.5: a signature page must carry body text, so the paragraph before
+    // a signature keeps its last lines on the signature's page. Returns the height the
+    // signature block needs (without its space above), 0 when the next block is none.
+    double reserveFor(size_t next) const {
+        if (next >= doc_.blocks.size()) return 0.0;
+        const auto* s = std::get_if<layout::Signature>(&doc_.blocks[next]);
+        if (s == nullptr) return 0.0;
+        return lineHeightFor(s->lineSpacing, s->style.sizePt) * static_cast<double>(s->lines.size());
+    }
+
+    void drawTextBlock(const TextBlock& b, const TextStyle& style,
+                       const layout::ParagraphFormat& format, double reserveAfter = 0.0) {
+        const Align align = format.align == Align::Auto ? Align::Justify : format.align;
+        constexpr size_t kKeptLines = 2;
+        const size_t keepFrom = b.lines.size() > kKeptLines ? b.lines.size() - kKeptLines : 0;
+        for (size_t k = 0; k < b.lines.size(); ++k) {
+            const double h = b.heights[k];
+            double need = h;
+            if (reserveAfter > 0.0 && k == keepFrom) {
+                for (size_t j = k + 1; j < b.lines.size(); ++j) need += b.heights[j];
+                need += reserveAfter;
+            }
+            if (need > room() + kEps && !fresh_) newPage();
+            const LineSpan& span = b.lines[k];
+            const double size = b.shaped.maxSize(span.begin, span.end, style.sizePt);
+            const double indent = k == 0 ? b.indent : 0.0;
+            const LinePlacement at = placeLine(span, align, left_ + indent, width() - indent, size);
+            const double baseline = y_ - (h - size) / 2.0 - kEmBoxTop * size;
+            drawLine(b.shaped, span, at.x, baseline, at.spacing);
+            y_ -= h;
+            fresh_ = false;
+        }
+    }
+
+    void paragraph(const layout::Paragraph& p, double reserveAfter) {
+        skip(p.format.spaceBeforePt);
+        const TextBlock b = prepare(p.runs, p.style, p.format);
+        drawTextBlock(b, p.style, p.format, reserveAfter);
+        skip(p.format.spaceAfterPt);
+    }
+
+    // Height of the start of block `i` that must share a page with a heading before it:
+    // a paragraph's first two lines (all of it, plus a following signature, if it is that
+    // short), a table's header and first row (estimated at one line each).
+    double leadHeight(size_t i) const {
+        if (i >= doc_.blocks.size()) return 0.0;
+        const layout::Block& block = doc_.blocks[i];
+        if (const auto* p = std::get_if<layout::Paragraph>(&block)) {
+            const TextBlock b = prepare(p->runs, p->style, p->format);
+            double h = p->format.spaceBeforePt;
+            for (size_t k = 0; k < b.heights.size() && k < 2; ++k) h += b.heights[k];
+            if (b.lines.size() <= 2) h += reserveFor(i + 1);
+            return h;
+        }
+        if (const auto* t = std::get_if<layout::Table>(&block)) {
+            const double row = t->lineSpacing * t->style.sizePt + 2.0 * layout::mmToPt(t->cellPaddingMm);
+            return t->spaceBeforePt + row * static_cast<double>(t->headerRows + 1);
+        }
+        if (const auto* h = std::get_if<layout::Heading>(&block)) {
+            return h->format.spaceBeforePt + lineHeightFor(h->format.lineSpacing, h->style.sizePt) +
+                   leadHeight(i + 1);
+        }
+        return 0.0;
+    }
+
+    void heading(const layout::Heading& h, double lead) {
+        skip(h.format.spaceBeforePt);
+        const std::vector<layout::Run> runs{layout::Run{h.text, std::nullopt, std::nullopt, false}};
+        const TextBlock b = prepare(runs, h.style, h.format);
+        double total = 0.0;
+        for (double lh : b.heights) total += lh;
+        // Keep a heading with what follows: never the last thing on a page.
+        if (!fresh_ && total + h.format.spaceAfterPt + lead > room() + kEps) newPage();
+        if (h.bookmark) page().items.push_back(PagedBookmark{std::max(1, h.level), h.text, y_});
+        drawTextBlock(b, h.style, h.format);
+        skip(h.format.spaceAfterPt);
+    }
+
+    void signature(const layout::Signature& s) {
+        const double size = s.style.sizePt;
+        const double lh = lineHeightFor(s.lineSpacing, size);
+        std::vector<Shaped> lines(s.lines.size());
+        for (size_t i = 0; i < s.lines.size(); ++i) {
+            shaper_.append(lines[i], s.lines[i], s.style.role, size, s.style.bold);
+        }
+        const double blockHeight = lh * static_cast<double>(lines.size());
+        // The space above shrinks before the block moves to a new page (GB/T 9704 allows
+        // adjusting spacing so that the signature stays with the text).
+        if (!fresh_) {
+            if (blockHeight > room() + kEps) {
+                newPage();
+            } else {
+                y_ -= std::min(s.spaceBeforeLines * lh, room() - blockHeight);
+            }
+        }
+        if (lines.empty()) return;
+        auto widthOf = [](const Shaped& sh) {
+            double w = 0.0;
+            for (double a : sh.advance) w += a;
+            return w;
+        };
+        // GB/T 9704-2012 7.3.5.1: the date is flush right with rightIndentChars characters of
+        // space; the issuer's name is centred over the date.
+        const double lastWidth = widthOf(lines.back());
+        const double lastRight = right_ - s.rightIndentChars * size;
+        const double axis = lastRight - lastWidth / 2.0;
+        for (const Shaped& line : lines) {
+            const double w = widthOf(line);
+            double x = std::min(axis - w / 2.0, right_ - w);
+            x = std::max(x, left_);
+            const LineSpan span{0, line.text.size(), w, true};
+            drawLine(line, span, x, y_ - (lh - size) / 2.0 - kEmBoxTop * size, 0.0);
+            y_ -= lh;
+            fresh_ = false;
+        }
+    }
+
+    void spacer(const layout::Spacer& s) { skip(layout::mmToPt(s.heightMm)); }
+
+    // ---- tables ----
+
+    std::vector<double> columnWidths(const layout::Table& t) const {
+        double sum = 0.0;
+        for (double w : t.columnWidths) sum += w;
+        std::vector<double> out;
+        const bool relative = t.widthUnit == layout::WidthUnit::Relative;
+        double scale = relative ? width() / sum : layout::mmToPt(1.0);
+        if (!relative && sum * scale > width()) scale = width() / sum;
+        for (double w : t.columnWidths) out.push_back(w * scale);
+        return out;
+    }
+
+    void table(const layout::Table& t) {
+        const std::vector<layout::PlacedCell> placed = layout::placeCells(t);
+        const std::vector<double> widths = columnWidths(t);
+        double tableWidth = 0.0;
+        std::vector<double> xs{0.0};
+        for (double w : widths) xs.push_back(tableWidth += w);
+        const double x0 = left_ + (width() - tableWidth) / 2.0;
+        const double padding = layout::mmToPt(t.cellPaddingMm);
+
+        std::vector<CellBox> cells;
+        cells.reserve(placed.size());
+        for (const layout::PlacedCell& pc : placed) {
+            const layout::Cell& c = *pc.cell;
+            CellBox box;
+            box.cell = &c;
+            box.r0 = pc.row;
+            box.r1 = pc.row + c.rowspan - 1;
+            box.x = x0 + xs[static_cast<size_t>(pc.column)];
+            box.width = xs[static_cast<size_t>(pc.column + c.colspan)] - xs[static_cast<size_t>(pc.column)];
+            box.size = c.sizePt.value_or(t.style.sizePt);
+            box.lineHeight = t.lineSpacing * box.size;
+            box.padding = padding;
+            box.align = c.align == Align::Auto ? (c.number ? Align::Right : Align::Left) : c.align;
+            shaper_.append(box.shaped, c.text, c.role.value_or(t.style.role), box.size,
+                           c.bold || t.style.bold);
+            const double inner = std::max(1.0, box.width - 2.0 * padding);
+            shrinkFigure(box, inner);
+            box.lines = breakLines(box.shaped.text, box.shaped.advance, inner, inner);
+            cells.push_back(std::move(box));
+        }
+
+        // Row heights: single-row cells first, then spans (shortest first) spread any
+        // missing height evenly over their rows.
+        const int rowCount = static_cast<int>(t.rows.size());
+        const double minRow = t.lineSpacing * t.style.sizePt + 2.0 * padding;
+        std::vector<double> rowH(static_cast<size_t>(rowCount), minRow);
+        for (int r = 0; r < rowCount; ++r) {
+            rowH[static_cast<size_t>(r)] =
+                std::max(minRow, layout::mmToPt(t.rows[static_cast<size_t>(r)].minHeightMm));
+        }
+        std::vector<const CellBox*> spans;
+        for (const CellBox& b : cells) {
+            if (b.r0 == b.r1) {
+                double& h = rowH[static_cast<size_t>(b.r0)];
+                h = std::max(h, b.neededHeight(b.lines.size()));
+            } else {
+                spans.push_back(&b);
+            }
+        }
+        std::stable_sort(spans.begin(), spans.end(), [](const CellBox* a, const CellBox* b) {
+            return a->r1 - a->r0 < b->r1 - b->r0;
+        });
+        for (const CellBox* b : spans) {
+            double have = 0.0;
+            for (int r = b->r0; r <= b->r1; ++r) have += rowH[static_cast<size_t>(r)];
+            const double need = b->neededHeight(b->lines.size());
+            if (need > have) {
+                const double extra = (need - have) / static_cast<double>(b->r1 - b->r0 + 1);
+                for (int r = b->r0; r <= b->r1; ++r) rowH[static_cast<size_t>(r)] += extra;
+            }
+        }
+
+        double headerH = 0.0;
+        for (int r = 0; r < t.headerRows; ++r) headerH += rowH[static_cast<size_t>(r)];
+        // A row may only be cut where every cell can show at least one line on each side.
+        double oneLine = minRow;
+        for (const CellBox& b : cells) oneLine = std::max(oneLine, b.neededHeight(1));
+
+        skip(t.spaceBeforePt);
+        std::vector<double> remaining = rowH;  // of rows cut by a page break
+        int r = t.headerRows;
+        bool drewHeader = false;
+        for (;;) {
+            double avail = room() - headerH;
+            std::vector<Slice> slices;
+            while (r < rowCount && remaining[static_cast<size_t>(r)] <= avail + kEps) {
+                slices.push_back(Slice{r, remaining[static_cast<size_t>(r)], true});
+                avail -= remaining[static_cast<size_t>(r)];
+                ++r;
+            }
+            // A row that does not fit breaks across the page, as Word's tables do, when it is
+            // tall (moving it whole would leave a gap of up to its height) and every cell can
+            // show two lines here; a short row moves to the next page whole.
+            if (r < rowCount && remaining[static_cast<size_t>(r)] > (top_ - bottom_) / 4 && avail >= 2 * oneLine) {
+                slices.push_back(Slice{r, avail, false});
+            }
+            const bool headerOnly = r >= rowCount && slices.empty();
+            if ((slices.empty() && r < rowCount) || (headerOnly && headerH > room() + kEps)) {
+                if (!fresh_) {
+                    newPage();
+                    continue;
+                }
+                if (r < rowCount) {
+                    // Even a fresh page cannot hold the row: cut it if each cell can show a
+                    // line here, else let it overflow (progress is guaranteed either way).
+                    if (avail >= oneLine) {
+                        slices.push_back(Slice{r, avail, false});
+                    } else {
+                        slices.push_back(Slice{r, remaining[static_cast<size_t>(r)], true});
+                        ++r;
+                    }
+                }
+            }
+            if (!slices.empty() || !drewHeader) {
+                drawHeader(t, cells, rowH, headerH);
+                drewHeader = true;
+                drawSlices(cells, slices);
+                fresh_ = false;
+            }
+            if (!slices.empty() && !slices.back().completesRow) {
+                remaining[static_cast<size_t>(r)] = remainderOf(cells, r, minRow);
+            }
+            if (r >= rowCount) break;
+            newPage();
+        }
+        skip(t.spaceAfterPt);
+    }
+
+    // A figure broken over two lines is easily misread ("1.5" / "0"), so a one-line number
+    // cell that is too wide is set smaller instead, down to kMinFigureScale of its size;
+    // beyond that it wraps like text.
+    static void shrinkFigure(CellBox& box, double inner) {
+        constexpr double kMinFigureScale = 0.6;
+        if (!box.cell->number || box.shaped.text.find(U'\n') != std::u32string::npos) return;
+        double w = 0.0;
+        for (double a : box.shaped.advance) w += a;
+        if (w <= inner) return;
+        const double scale = std::max(kMinFigureScale, inner / w);
+        for (size_t i = 0; i < box.shaped.text.size(); ++i) {
+            box.shaped.advance[i] *= scale;
+            box.shaped.size[i] *= scale;
+        }
+        box.size *= scale;
+    }
+
+    // Height still needed by a row that a page break cut.
+    static double remainderOf(const std::vector<CellBox>& cells, int r, double minRow) {
+        double need = minRow;
+        for (const CellBox& b : cells) {
+            if (b.r1 == r && b.r0 <= r) {
+                need = std::max(need, b.neededHeight(b.lines.size() - b.consumed));
+            }
+        }
+        return need;
+    }
+
+    void drawHeader(const layout::Table& t, std::vector<CellBox>& cells,
+                    const std::vector<double>& rowH, double headerH) {
+        if (t.headerRows == 0) return;
+        std::vector<double> tops;
+        double y = y_;
+        for (int r = 0; r < t.headerRows; ++r) {
+            tops.push_back(y);
+            y -= rowH[static_cast<size_t>(r)];
+        }
+        for (CellBox& b : cells) {
+            if (b.r0 >= t.headerRows) break;
+            double h = 0.0;
+            for (int r = b.r0; r <= b.r1; ++r) h += rowH[static_cast<size_t>(r)];
+            drawFragment(b, tops[static_cast<size_t>(b.r0)], h, true, false);
+        }
+        y_ -= headerH;
+    }
+
+    void drawSlices(std::vector<CellBox>& cells, const std::vector<Slice>& slices) {
+        if (slices.empty()) return;
+        const int first = slices.front().row;
+        const int last = slices.back().row;
+        std::vector<double> tops;
+        double y = y_;
+        for (const Slice& s : slices) {
+            tops.push_back(y);
+            y -= s.height;
+        }
+        for (CellBox& b : cells) {
+            if (b.r1 < first || b.r0 > last) continue;
+            const int from = std::max(b.r0, first);
+            const int to = std::min(b.r1, last);
+            double h = 0.0;
+            for (int r = from; r <= to; ++r) h += slices[static_cast<size_t>(r - first)].height;
+            const bool lastFragment =
+                b.r1 <= last && slices[static_cast<size_t>(b.r1 - first)].completesRow;
+            drawFragment(b, tops[static_cast<size_t>(from - first)], h, lastFragment, true);
+        }
+        y_ = y;
+    }
+
+    // Draws the part of a cell that falls on this page: border, then text. Short text that
+    // fits in the fragment is repeated on every page (a merged 一级指标 label stays readable
+    // after a page break); text too long for the fragment flows on from where it stopped.
+    void drawFragment(CellBox& b, double top, double height, bool lastFragment, bool track) {
+        page().items.push_back(PagedRect{b.x, top - height, b.width, height, kBorderWidth});
+        const size_t total = b.lines.size();
+        const double usable = height - 2.0 * b.padding;
+        const auto fit = static_cast<size_t>(std::max(0.0, std::floor(usable / b.lineHeight + kEps)));
+        size_t from = 0;
+        size_t count = total;
+        bool centre = true;
+        if (!(b.consumed == 0 && total <= fit)) {
+            // Flowing text starts at the top; the last fragment takes all that is left even
+            // if rounding made it a line short (overflow beats losing text).
+            from = b.consumed;
+            count = lastFragment ? total - from : std::min(fit, total - from);
+            centre = false;
+            if (track) b.consumed += count;
+        }
+        const double block = static_cast<double>(count) * b.lineHeight;
+        double lineTop = centre ? top - (height - block) / 2.0 : top - b.padding;
+        const double innerLeft = b.x + b.padding;
+        const double innerWidth = b.width - 2.0 * b.padding;
+        for (size_t k = from; k < from + count; ++k) {
+            const LineSpan& span = b.lines[k];
+            const double size = b.shaped.maxSize(span.begin, span.end, b.size);
+            const Align align = b.align == Align::Justify ? Align::Justify : b.align;
+            const LinePlacement at = placeLine(span, align, innerLeft, innerWidth, size);
+            const double baseline = lineTop - (b.lineHeight - size) / 2.0 - kEmBoxTop * size;
+            drawLine(b.shaped, span, at.x, baseline, at.spacing);
+            lineTop -= b.lineHeight;
+        }
+    }
+
+    // ---- running header and page numbers ----
+
+    void decoratePages() {
+        const layout::HeaderFooter& hf = doc_.headerFooter;
+        const int pages = static_cast<int>(out_.pages.size());
+        const double size = hf.style.sizePt;
+        for (int p = 0; p < pages; ++p) {
+            if (!hf.headerText.empty()) {
+                Shaped s;
+                shaper_.append(s, hf.headerText, hf.style.role, size, hf.style.bold);
+                drawCentred(s, p, top_ + layout::mmToPt(5.0) + (1.0 - kEmBoxTop) * size);
+            }
+            if (hf.pageNumbers == layout::PageNumberStyle::None) continue;
+            if (hf.skipFirstPage && p == 0) continue;
+            std::string text;
+            if (hf.pageNumbers == layout::PageNumberStyle::OfTotal) {
+                text = "第 " + std::to_string(p + 1) + " 页 共 " + std::to_string(pages) + " 页";
+            } else {
+                text = "\u2014 " + std::to_string(p + 1) + " \u2014";
+            }
+            Shaped s;
+            shaper_.append(s, text, hf.style.role, size, hf.style.bold);
+            // GB/T 9704 7.5: the number line's top is `distanceMm` below the type area.
+            const double baseline = bottom_ - layout::mmToPt(hf.distanceMm) - kEmBoxTop * size;
+            if (hf.position == layout::PageNumberPosition::Outside) {
+                double w = 0.0;
+                for (double a : s.advance) w += a;
+                // Odd pages flush right, even pages flush left, one character in.
+                const bool odd = (p + 1) % 2 == 1;
+                const double x = odd ? right_ - size - w : left_ + size;
+                PagedPage& on = out_.pages[static_cast<size_t>(p)];
+                placeText(on, s, LineSpan{0, s.text.size(), w, true}, x, baseline, 0.0, on.furniture);
+            } else {
+                drawCentred(s, p, baseline);
+            }
+        }
+    }
+
+    void drawCentred(const Shaped& s, int page, double baseline) {
+        double w = 0.0;
+        for (double a : s.advance) w += a;
+        PagedPage& on = out_.pages[static_cast<size_t>(page)];
+        placeText(on, s, LineSpan{0, s.text.size(), w, true}, left_ + (width() - w) / 2.0, baseline, 0.0,
+                  on.furniture);
+    }
+
+    const layout::Document& doc_;
+    Shaper shaper_;
+    PagedDocument out_;
+    double pageW_ = 0.0, pageH_ = 0.0;
+    double left_ = 0.0, right_ = 0.0, top_ = 0.0, bottom_ = 0.0;
+    double y_ = 0.0;
+    bool fresh_ = true;
+};
+
+} // namespace
+
+PagedDocument paginate(const layout::Document& doc, const pdf::FontSet& fonts) {
+    return Flow(doc, fonts).run();
+}
+
+} // namespace jixiao::render
