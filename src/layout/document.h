@@ -59,7 +59,14 @@ struct Margins {
 struct PageSetup {
     Orientation orientation = Orientation::Portrait;  ///< A4 portrait or landscape
     Margins marginsMm;                                ///< margins in mm
+    /// Keep the document on one page when it can be: spacing, cell padding and line spacing
+    /// tighten and text larger than kMinFitSizePt shrinks towards it (never below) until it fits;
+    /// a document that does not fit even then is laid out as written, over several pages.
+    bool fitOnePage = false;
 };
+
+/// The smallest type size fitting a document on one page may shrink text to (小五 is 9 pt).
+constexpr double kMinFitSizePt = 9.0;
 
 /// How pages are numbered in the footer.
 enum class PageNumberStyle {

@@ -364,8 +364,8 @@ public:
         s->file = file_;
         static const std::vector<std::string> known = {"说明", "title", "subject", "keywords", "file", "orientation",
                                                        "margins_mm", "page_numbers", "page_number_position",
-                                                       "skip_first_page", "header_text", "footer_size", "blocks",
-                                                       "sheets"};
+                                                       "skip_first_page", "header_text", "footer_size", "fit_one_page",
+                                                       "blocks", "sheets"};
         s->title = tmpl("", 1);
         s->subject = tmpl("", 1);
         s->keywords = tmpl("", 1);
@@ -405,6 +405,7 @@ public:
                 s->headerFooter.position = p == "center" ? PageNumberPosition::Center : PageNumberPosition::Outside;
             }
             if (k == "skip_first_page") s->headerFooter.skipFirstPage = flag(v, k);
+            if (k == "fit_one_page") s->page.fitOnePage = flag(v, k);
             if (k == "footer_size") s->headerFooter.style.sizePt = number(v, k, 5, 36);
             if (k == "blocks") {
                 s->blocks = blocks(v, "blocks");

@@ -508,7 +508,7 @@ std::string TextTemplate::render(const std::vector<const Value*>& scopes) const 
     for (const Value* s : scopes) r.push(s);
     std::string out;
     if (nodes_) r.run(*nodes_, out);
-    return out;
+    return model::tidyPunctuation(std::move(out));
 }
 
 const Value& resolvePath(const std::vector<const Value*>& scopes, const std::string& path, const std::string& file,

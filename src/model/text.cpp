@@ -108,4 +108,36 @@ std::optional<std::string> closestMatch(std::string_view text, const std::vector
     return best;
 }
 
+namespace {
+
+// The UTF-8 bytes of 。、，：； (each three bytes long).
+bool isClauseMark(std::string_view t, std::size_t at) {
+    if (at + 3 > t.size()) return false;
+    const auto b0 = static_cast<unsigned char>(t[at]);
+    const auto b1 = static_cast<unsigned char>(t[at + 1]);
+    const auto b2 = static_cast<unsigned char>(t[at + 2]);
+    if (b0 == 0xE3 && b1 == 0x80) return b2 == 0x82 || b2 == 0x81;               // 。、
+    if (b0 == 0xEF && b1 == 0xBC) return b2 == 0x8C || b2 == 0x9A || b2 == 0x9B;  // ，：；
+    return false;
+}
+
+} // namespace
+
+std::string tidyPunctuation(std::string text) {
+    std::size_t at = text.find_first_of("\xE3\xEF");
+    if (at == std::string::npos) return text;
+    std::string out;
+    out.reserve(text.size());
+    out.append(text, 0, at);
+    while (at < text.size()) {
+        if (isClauseMark(text, at) && isClauseMark(text, at + 3)) {
+            at += 3;  // the next mark replaces this one
+            continue;
+        }
+        out.push_back(text[at]);
+        ++at;
+    }
+    return out;
+}
+
 } // namespace jixiao::model

@@ -19,6 +19,11 @@ void appendUtf8(std::string& out, char32_t cp);
 /// Encodes a code point sequence as UTF-8.
 std::string encodeUtf8(std::u32string_view text);
 
+/// Two clause marks in a row (among 。，；、：), as joining sentences gives ("…预算标准。；加强…"),
+/// become the second one alone: it is the mark the joined text means ("…预算标准；加强…").
+/// Other punctuation (？！…… and quotes) stays as written.
+std::string tidyPunctuation(std::string text);
+
 /// Levenshtein distance counted in characters (code points), not bytes.
 std::size_t editDistance(std::string_view a, std::string_view b);
 

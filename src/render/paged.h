@@ -47,12 +47,24 @@ struct PagedBookmark {
 
 using PagedItem = std::variant<PagedText, PagedRect, PagedBookmark>;
 
+/// Where a part of a table cell landed: which table (index into Document::blocks), which
+/// rows the cell spans, and whether this part shows all of the cell's text. Kept so that
+/// tests and checks can see how tables were cut without reading the drawing back.
+struct PagedCell {
+    std::size_t block = 0;
+    int firstRow = 0;       ///< the cell's first row (0-based, header rows counted)
+    int lastRow = 0;        ///< its last row (> firstRow for a merged cell)
+    bool header = false;    ///< a (repeated) header cell
+    bool wholeText = true;  ///< every line of the cell's text is on this page
+};
+
 struct PagedPage {
     double widthPt = 0.0;
     double heightPt = 0.0;
     std::u32string text;              ///< the characters of every PagedText, run after run
     std::vector<PagedItem> items;     ///< the page's body, in drawing order
     std::vector<PagedItem> furniture; ///< running header and page number, drawn after all bodies
+    std::vector<PagedCell> cells;     ///< the table cell parts of the body, in drawing order
 };
 
 struct PagedDocument {

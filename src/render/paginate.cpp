@@ -164,6 +164,7 @@ struct CellBox {
     Align align = Align::Left;
     double padding = 0.0;
     size_t consumed = 0;          // lines already shown by earlier fragments (flowed text)
+    bool label = false;           // a merged cell whose whole text is repeated on every page it spans
 
     double neededHeight(size_t lineCount) const {
         return static_cast<double>(lineCount) * lineHeight + 2.0 * padding;
@@ -202,7 +203,7 @@ public:
             const layout::Block& block = doc_.blocks[i];
             if (auto* h = std::get_if<layout::Heading>(&block)) heading(*h, leadHeight(i + 1));
             else if (auto* p = std::get_if<layout::Paragraph>(&block)) paragraph(*p, reserveFor(i + 1));
-            else if (auto* t = std::get_if<layout::Table>(&block)) table(*t);
+            else if (auto* t = std::get_if<layout::Table>(&block)) table(*t, i);
             else if (auto* s = std::get_if<layout::Signature>(&block)) signature(*s);
             else if (auto* sp = std::get_if<layout::Spacer>(&block)) spacer(*sp);
             else if (std::holds_alternative<layout::PageBreak>(block) && !fresh_) newPage();
@@ -394,7 +395,7 @@ private:
         return out;
     }
 
-    void table(const layout::Table& t) {
+    void table(const layout::Table& t, size_t blockIndex) {
         const std::vector<layout::PlacedCell> placed = layout::placeCells(t);
         const std::vector<double> widths = columnWidths(t);
         double tableWidth = 0.0;
@@ -458,6 +459,12 @@ private:
 
         double headerH = 0.0;
         for (int r = 0; r < t.headerRows; ++r) headerH += rowH[static_cast<size_t>(r)];
+        // A merged label (一级指标 over several rows) is never cut in two: wherever its rows
+        // are divided by a page break, each part shows the whole label. Longer merged text
+        // (more than a quarter of the type area) flows on from page to page instead.
+        for (CellBox& b : cells) {
+            b.label = b.r1 > b.r0 && b.r0 >= t.headerRows && b.neededHeight(b.lines.size()) <= (top_ - bottom_) / 4;
+        }
         // A row may only be cut where every cell can show at least one line on each side.
         double oneLine = minRow;
         for (const CellBox& b : cells) oneLine = std::max(oneLine, b.neededHeight(1));
@@ -480,6 +487,13 @@ private:
             if (r < rowCount && remaining[static_cast<size_t>(r)] > (top_ - bottom_) / 4 && avail >= 2 * oneLine) {
                 slices.push_back(Slice{r, avail, false});
             }
+            if (r == rowCount - 1 && slices.size() >= 2 && slices.back().completesRow) {
+                // Never a page with only the header and the last row (总分): the row before
+                // goes along with it.
+                r = slices.back().row;
+                slices.pop_back();
+            }
+            r = keepLabelsWhole(cells, slices, r, room() - headerH);
             const bool headerOnly = r >= rowCount && slices.empty();
             if ((slices.empty() && r < rowCount) || (headerOnly && headerH > room() + kEps)) {
                 if (!fresh_) {
@@ -498,9 +512,9 @@ private:
                 }
             }
             if (!slices.empty() || !drewHeader) {
-                drawHeader(t, cells, rowH, headerH);
+                drawHeader(t, cells, rowH, headerH, blockIndex);
                 drewHeader = true;
-                drawSlices(cells, slices);
+                drawSlices(cells, slices, blockIndex);
                 fresh_ = false;
             }
             if (!slices.empty() && !slices.back().completesRow) {
@@ -510,6 +524,46 @@ private:
             newPage();
         }
         skip(t.spaceAfterPt);
+    }
+
+    // Makes every merged label on this page's slices whole: a label that starts below the
+    // first row and would be cut moves to the next page with its rows; one that starts at
+    // the top (or continues from the page before) gets rows tall enough for all its text,
+    // pushing rows that then no longer fit to the next page. Returns the next row to place.
+    static int keepLabelsWhole(const std::vector<CellBox>& cells, std::vector<Slice>& slices, int next, double avail) {
+        for (size_t guard = 0; guard < 4 * cells.size() + 4 && !slices.empty(); ++guard) {
+            const int first = slices.front().row;
+            const int last = slices.back().row;
+            bool changed = false;
+            for (const CellBox& b : cells) {
+                if (!b.label || b.r1 < first || b.r0 > last) continue;
+                const int to = std::min(b.r1, last);
+                if (b.r0 >= first && b.r1 <= last && slices[static_cast<size_t>(b.r1 - first)].completesRow) continue;
+                double h = 0.0;
+                for (int r = std::max(b.r0, first); r <= to; ++r) h += slices[static_cast<size_t>(r - first)].height;
+                const double need = b.neededHeight(b.lines.size());
+                if (h + kEps >= need) continue;
+                if (b.r0 > first) {
+                    while (!slices.empty() && slices.back().row >= b.r0) {
+                        next = slices.back().row;
+                        slices.pop_back();
+                    }
+                } else {
+                    slices[static_cast<size_t>(to - first)].height += need - h;
+                    double total = 0.0;
+                    for (const Slice& sl : slices) total += sl.height;
+                    while (slices.size() > 1 && total > avail + kEps) {
+                        total -= slices.back().height;
+                        next = slices.back().row;
+                        slices.pop_back();
+                    }
+                }
+                changed = true;
+                break;
+            }
+            if (!changed) break;
+        }
+        return next;
     }
 
     // A figure broken over two lines is easily misread ("1.5" / "0"), so a one-line number
@@ -541,7 +595,7 @@ private:
     }
 
     void drawHeader(const layout::Table& t, std::vector<CellBox>& cells,
-                    const std::vector<double>& rowH, double headerH) {
+                    const std::vector<double>& rowH, double headerH, size_t blockIndex) {
         if (t.headerRows == 0) return;
         std::vector<double> tops;
         double y = y_;
@@ -553,12 +607,12 @@ private:
             if (b.r0 >= t.headerRows) break;
             double h = 0.0;
             for (int r = b.r0; r <= b.r1; ++r) h += rowH[static_cast<size_t>(r)];
-            drawFragment(b, tops[static_cast<size_t>(b.r0)], h, true, false);
+            drawFragment(b, tops[static_cast<size_t>(b.r0)], h, true, false, blockIndex);
         }
         y_ -= headerH;
     }
 
-    void drawSlices(std::vector<CellBox>& cells, const std::vector<Slice>& slices) {
+    void drawSlices(std::vector<CellBox>& cells, const std::vector<Slice>& slices, size_t blockIndex) {
         if (slices.empty()) return;
         const int first = slices.front().row;
         const int last = slices.back().row;
@@ -576,7 +630,7 @@ private:
             for (int r = from; r <= to; ++r) h += slices[static_cast<size_t>(r - first)].height;
             const bool lastFragment =
                 b.r1 <= last && slices[static_cast<size_t>(b.r1 - first)].completesRow;
-            drawFragment(b, tops[static_cast<size_t>(from - first)], h, lastFragment, true);
+            drawFragment(b, tops[static_cast<size_t>(from - first)], h, lastFragment, true, blockIndex);
         }
         y_ = y;
     }
@@ -584,7 +638,7 @@ private:
     // Draws the part of a cell that falls on this page: border, then text. Short text that
     // fits in the fragment is repeated on every page (a merged 一级指标 label stays readable
     // after a page break); text too long for the fragment flows on from where it stopped.
-    void drawFragment(CellBox& b, double top, double height, bool lastFragment, bool track) {
+    void drawFragment(CellBox& b, double top, double height, bool lastFragment, bool track, size_t blockIndex) {
         page().items.push_back(PagedRect{b.x, top - height, b.width, height, kBorderWidth});
         const size_t total = b.lines.size();
         const double usable = height - 2.0 * b.padding;
@@ -592,7 +646,7 @@ private:
         size_t from = 0;
         size_t count = total;
         bool centre = true;
-        if (!(b.consumed == 0 && total <= fit)) {
+        if (!b.label && !(b.consumed == 0 && total <= fit)) {
             // Flowing text starts at the top; the last fragment takes all that is left even
             // if rounding made it a line short (overflow beats losing text).
             from = b.consumed;
@@ -613,6 +667,7 @@ private:
             drawLine(b.shaped, span, at.x, baseline, at.spacing);
             lineTop -= b.lineHeight;
         }
+        page().cells.push_back(PagedCell{blockIndex, b.r0, b.r1, !track, from == 0 && count == total});
     }
 
     // ---- running header and page numbers ----
@@ -670,10 +725,65 @@ private:
     bool fresh_ = true;
 };
 
+// `doc` tightened by `t` (0 = as written, 1 = as tight as fitting a page may make it): gaps
+// lose up to three quarters, table cell padding up to 60 %, line spacing comes down towards
+// 1.05 and type sizes above kMinFitSizePt shrink by up to 20 % (never below it).
+layout::Document tightened(const layout::Document& doc, double t) {
+    layout::Document d = doc;
+    auto gap = [t](double& pt) { pt *= 1.0 - 0.75 * t; };
+    auto size = [t](double& pt) {
+        if (pt > layout::kMinFitSizePt) pt = std::max(layout::kMinFitSizePt, pt * (1.0 - 0.2 * t));
+    };
+    auto spacing = [t](double& factor) {
+        if (factor > 1.05) factor -= (factor - 1.05) * t;
+    };
+    auto format = [&](layout::ParagraphFormat& f) {
+        gap(f.spaceBeforePt);
+        gap(f.spaceAfterPt);
+        if (f.lineSpacing.mode == layout::LineSpacing::Mode::Multiple) spacing(f.lineSpacing.value);
+    };
+    for (layout::Block& block : d.blocks) {
+        if (auto* h = std::get_if<layout::Heading>(&block)) {
+            size(h->style.sizePt);
+            format(h->format);
+        } else if (auto* p = std::get_if<layout::Paragraph>(&block)) {
+            size(p->style.sizePt);
+            for (layout::Run& run : p->runs) {
+                if (run.sizePt) size(*run.sizePt);
+            }
+            format(p->format);
+        } else if (auto* tb = std::get_if<layout::Table>(&block)) {
+            size(tb->style.sizePt);
+            for (layout::TableRow& row : tb->rows) {
+                for (layout::Cell& cell : row.cells) {
+                    if (cell.sizePt) size(*cell.sizePt);
+                }
+            }
+            spacing(tb->lineSpacing);
+            tb->cellPaddingMm *= 1.0 - 0.6 * t;
+            gap(tb->spaceBeforePt);
+            gap(tb->spaceAfterPt);
+        } else if (auto* sp = std::get_if<layout::Spacer>(&block)) {
+            sp->heightMm *= 1.0 - 0.75 * t;
+        }
+    }
+    return d;
+}
+
 } // namespace
 
 PagedDocument paginate(const layout::Document& doc, const pdf::FontSet& fonts) {
-    return Flow(doc, fonts).run();
+    PagedDocument paged = Flow(doc, fonts).run();
+    if (!doc.page.fitOnePage || paged.pages.size() <= 1) return paged;
+    // The tightest setting first: when even it leaves a second page, the document keeps its
+    // own sizes and spacing. Otherwise the loosest setting that fits.
+    PagedDocument tightest = Flow(tightened(doc, 1.0), fonts).run();
+    if (tightest.pages.size() > 1) return paged;
+    for (double t : {1.0 / 3.0, 2.0 / 3.0}) {
+        PagedDocument fitted = Flow(tightened(doc, t), fonts).run();
+        if (fitted.pages.size() == 1) return fitted;
+    }
+    return tightest;
 }
 
 } // namespace jixiao::render

@@ -1,0 +1,200 @@
+// How tables are cut into pages: checked on the paged layout (paged.h), which records every
+// part of every table cell it placed, so the tests ask "which rows are on this page" and
+// "is this merged label whole" directly instead of reading the PDF back.
+
+#include "app/batch.h"
+#include "layout/context.h"
+#include "layout/form.h"
+#include "model/text.h"
+#include "pdf/fonts.h"
+#include "render/paged.h"
+
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <set>
+#include <string>
+#include <vector>
+
+using namespace jixiao;
+using layout::Cell;
+
+namespace {
+
+const std::string kSource = JIXIAO_SOURCE_DIR;
+
+const pdf::FontSet& fonts() {
+    static const pdf::FontSet set = pdf::FontSet::bundled(kSource + "/fonts");
+    return set;
+}
+
+// The body rows of table `block` that have a cell on `page`.
+std::set<int> bodyRows(const render::PagedPage& page, std::size_t block) {
+    std::set<int> rows;
+    for (const render::PagedCell& c : page.cells) {
+        if (c.block != block || c.header) continue;
+        for (int r = c.firstRow; r <= c.lastRow; ++r) rows.insert(r);
+    }
+    return rows;
+}
+
+// Problems of a paged document: a page whose only body row of a table (under its repeated
+// header) is the table's last row; a merged cell cut so that a page shows part of its text.
+std::vector<std::string> problems(const layout::Document& doc, const render::PagedDocument& paged) {
+    std::vector<std::string> found;
+    for (std::size_t p = 0; p < paged.pages.size(); ++p) {
+        const render::PagedPage& page = paged.pages[p];
+        std::set<std::size_t> tables;
+        for (const render::PagedCell& c : page.cells) tables.insert(c.block);
+        for (std::size_t block : tables) {
+            const auto& table = std::get<layout::Table>(doc.blocks[block]);
+            const int last = static_cast<int>(table.rows.size()) - 1;
+            const std::set<int> rows = bodyRows(page, block);
+            const bool hasHeader = table.headerRows > 0 && p > 0 &&
+                                   std::any_of(page.cells.begin(), page.cells.end(), [&](const render::PagedCell& c) {
+                                       return c.block == block && c.header;
+                                   });
+            if (hasHeader && rows == std::set<int>{last} && last > table.headerRows) {
+                found.push_back(doc.meta.title + " page " + std::to_string(p + 1) + ": only the header and the last row");
+            }
+        }
+        for (const render::PagedCell& c : page.cells) {
+            if (c.lastRow > c.firstRow && !c.wholeText) {
+                found.push_back(doc.meta.title + " page " + std::to_string(p + 1) + ": merged cell at row " +
+                                std::to_string(c.firstRow + 1) + " split");
+            }
+        }
+        if (page.text.find(U"。；") != std::u32string::npos) {
+            found.push_back(doc.meta.title + " page " + std::to_string(p + 1) + ": “。；”");
+        }
+    }
+    return found;
+}
+
+layout::Table indicatorTable(int rows, const std::string& label, int labelRows) {
+    layout::Table t;
+    t.columnWidths = {30, 60, 30};
+    t.widthUnit = layout::WidthUnit::Mm;
+    t.headerRows = 1;
+    t.style.sizePt = 10.5;
+    t.rows.push_back({{Cell::label("一级指标"), Cell::label("指标"), Cell::label("得分")}, 0.0});
+    for (int r = 0; r < rows; ++r) {
+        layout::TableRow row;
+        if (r == rows - labelRows) row.cells.push_back(Cell::label(label, 1, labelRows));
+        else if (r < rows - labelRows) row.cells.push_back(Cell::label("产出指标"));
+        row.cells.push_back(Cell::label("指标" + std::to_string(r + 1)));
+        row.cells.push_back(Cell::figure("10.00"));
+        t.rows.push_back(row);
+    }
+    t.rows.push_back({{Cell::label("总分", 2), Cell::figure("100")}, 0.0});
+    return t;
+}
+
+} // namespace
+
+TEST_CASE("a table's last row never stands alone under the repeated header", "[render]") {
+    // Find the spacer height that leaves room for everything but the total row on page 1.
+    bool seen = false;
+    for (double spacerMm = 150.0; spacerMm < 240.0; spacerMm += 1.0) {
+        layout::Document doc;
+        doc.blocks.push_back(layout::Paragraph::plain("正文"));  // space is dropped at the top of a page
+        doc.blocks.push_back(layout::Spacer{spacerMm});
+        doc.blocks.push_back(indicatorTable(4, "效益指标", 1));
+        const render::PagedDocument paged = render::paginate(doc, fonts());
+        if (paged.pages.size() < 2) continue;
+        const std::set<int> lastPage = bodyRows(paged.pages.back(), 2);
+        if (lastPage.count(5) == 0) continue;
+        INFO("spacer " << spacerMm << " mm");
+        CHECK(lastPage.size() >= 2);
+        seen = seen || lastPage.size() == 2;
+        CHECK(problems(doc, paged).empty());
+    }
+    CHECK(seen);  // some spacer height did put the total row on the last page with one other
+}
+
+TEST_CASE("a merged label cut by a page break shows whole on both pages", "[render]") {
+    int cut = 0;
+    for (double spacerMm = 150.0; spacerMm < 240.0; spacerMm += 1.0) {
+        layout::Document doc;
+        doc.blocks.push_back(layout::Paragraph::plain("正文"));  // space is dropped at the top of a page
+        doc.blocks.push_back(layout::Spacer{spacerMm});
+        // A two-line label over three one-line rows.
+        doc.blocks.push_back(indicatorTable(6, "服务对象满意度指标", 3));
+        const render::PagedDocument paged = render::paginate(doc, fonts());
+        INFO("spacer " << spacerMm << " mm");
+        CHECK(problems(doc, paged) == std::vector<std::string>{});
+        int pagesWithLabel = 0;
+        for (const render::PagedPage& page : paged.pages) {
+            pagesWithLabel += std::any_of(page.cells.begin(), page.cells.end(),
+                                          [](const render::PagedCell& c) { return c.lastRow > c.firstRow; });
+        }
+        cut += pagesWithLabel > 1 ? 1 : 0;
+    }
+    CHECK(cut > 0);  // at some height the label's rows were divided, and it showed whole on both pages
+}
+
+TEST_CASE("a document asked to fit one page shrinks to fit, never below 9 pt", "[render]") {
+    layout::Document doc;
+    doc.page.fitOnePage = true;
+    doc.blocks.push_back(layout::Paragraph::plain("标题", {layout::FontRole::Title, 18.0, false}));
+    doc.blocks.push_back(indicatorTable(30, "效益指标", 2));
+    const std::size_t natural = [&] {
+        layout::Document plain = doc;
+        plain.page.fitOnePage = false;
+        return render::paginate(plain, fonts()).pages.size();
+    }();
+    REQUIRE(natural == 2);
+    const render::PagedDocument fitted = render::paginate(doc, fonts());
+    CHECK(fitted.pages.size() == 1);
+    for (const render::PagedItem& item : fitted.pages[0].items) {
+        if (const auto* t = std::get_if<render::PagedText>(&item)) CHECK(t->sizePt >= 9.0 - 1e-9);
+    }
+    // Far too long for one page: laid out as written.
+    layout::Document longer = doc;
+    longer.blocks[1] = indicatorTable(90, "效益指标", 2);
+    layout::Document plainLonger = longer;
+    plainLonger.page.fitOnePage = false;
+    const render::PagedDocument a = render::paginate(longer, fonts());
+    const render::PagedDocument b = render::paginate(plainLonger, fonts());
+    CHECK(a.pages.size() == b.pages.size());
+    CHECK(a.pages.back().text == b.pages.back().text);
+}
+
+TEST_CASE("clause marks in a row become the second one", "[model]") {
+    CHECK(model::tidyPunctuation("实际成本高于预算标准。；加强前期论证。") == "实际成本高于预算标准；加强前期论证。");
+    CHECK(model::tidyPunctuation("一，。二、，三：；") == "一。二，三；");
+    CHECK(model::tidyPunctuation("好吗？；是的！。") == "好吗？；是的！。");
+    CHECK(model::tidyPunctuation("plain text") == "plain text");
+}
+
+TEST_CASE("samples/county: every table prints well", "[render]") {
+    const app::Scored scored = app::scoreDataset(kSource + "/samples/county", "", kSource + "/templates");
+    const layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, "2025-03-05");
+    const layout::FixedDate created = layout::fixedDate("2025-03-05");
+    const std::string templates = kSource + "/templates";
+    const layout::FormTemplate table = layout::FormTemplate::load(templates, "project-table");
+    const layout::FormTemplate report = layout::FormTemplate::load(templates, "project-report");
+    const layout::FormTemplate department = layout::FormTemplate::load(templates, "department-table");
+    std::vector<std::string> found;
+    int onePage = 0;
+    int tables = 0;
+    auto check = [&](const layout::Document& doc) {
+        const render::PagedDocument paged = render::paginate(doc, fonts());
+        for (const std::string& p : problems(doc, paged)) found.push_back(p);
+        return paged.pages.size();
+    };
+    for (const score::ProjectResult& p : scored.evaluation.projects) {
+        const layout::Value ctx = layout::projectContext(p, scored.dataset, facts);
+        ++tables;
+        onePage += check(table.build(ctx, created)) == 1 ? 1 : 0;
+        check(report.build(ctx, created));
+    }
+    for (const score::DepartmentResult& d : scored.evaluation.departments) {
+        const layout::Value ctx = layout::departmentContext(d, scored.evaluation, scored.dataset, facts, false);
+        check(department.build(ctx, created));
+    }
+    CHECK(found == std::vector<std::string>{});
+    INFO(onePage << " of " << tables << " project tables on one page");
+    CHECK(tables == 66);
+    CHECK(onePage > 34);  // 34 were on one page before the tables were fitted
+}
