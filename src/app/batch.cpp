@@ -332,6 +332,15 @@ int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, c
               publish::OutputTree& tree, publish::RunStore& store, publish::LetterRegister& letters,
               std::int64_t runId, std::ostream& out, std::ostream& err) {
     for (const auto& d : scored.diags.list()) err << d.format() << '\n';
+    const auto& all = scored.evaluation.projects;
+    const int scoredCount = int(std::count_if(all.begin(), all.end(), [](const auto& p) { return p.scored(); }));
+    if (scoredCount == 0 && scored.diags.errors() > 0) {
+        // Nothing to lay out: the data errors above are the whole answer, not a template that
+        // finds no project to chart.
+        store.finishRun(runId, publish::RunStatus::Failed, req.clock());
+        err << "错误：数据有 " << scored.diags.errors() << " 条错误，没有一个项目可以评分，未生成文件。请按上面的提示修改后重新运行。\n";
+        return kExitDataError;
+    }
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     const layout::FixedDate created = layout::fixedDate(req.date);
     const auto& ds = scored.dataset;
@@ -381,7 +390,6 @@ int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, c
     // The manifest lists every other file, so it is written last and does not list itself.
     tree.writeManifest();
 
-    int scoredCount = int(std::count_if(projects.begin(), projects.end(), [](const auto& p) { return p.scored(); }));
     store.finishRun(runId, failures.empty() ? publish::RunStatus::Completed : publish::RunStatus::Failed, req.clock());
     out << "已生成 " << tree.entries().size() + 1 << " 个文件到 " << req.output << "（评分项目 " << scoredCount << "/"
         << projects.size() << " 个，部门 " << departments.size() << " 个）\n";

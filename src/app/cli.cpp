@@ -8,6 +8,8 @@
 #include "app/publish_command.h"
 #include "app/rectify_command.h"
 #include "ingest/dataset_reader.h"
+#include "layout/context.h"
+#include "layout/form.h"
 #include "layout/template_text.h"
 #include "model/date.h"
 #include "publish/atomic_file.h"
@@ -15,6 +17,7 @@
 #include "publish/output_tree.h"
 #include "publish/store_db.h"
 #include "render/render_error.h"
+#include "render/xlsx_writer.h"
 #include "score/rules.h"
 
 #include <Poco/DateTimeFormat.h>
@@ -50,6 +53,7 @@ struct Request {
     std::string fonts;
     std::string date;
     std::string db;
+    std::string problems;
     int jobs = 0;
     DocumentSet documents;
 };
@@ -97,10 +101,23 @@ void printSummary(const model::Dataset& ds, const model::Diagnostics& diags, std
         << "错误 " << diags.errors() << " 条，警告 " << diags.warnings() << " 条\n";
 }
 
+std::string today() { return Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d"); }
+
 int check(const Request& req) {
     Scored s = scoreDataset(req.dataset, req.rules, req.templates);
-    printDiagnostics(s.diags, std::cerr);
-    printSummary(s.dataset, s.diags, std::cout);
+    // The problems are the answer (`jixiao check 数据 > 问题.txt` keeps them); the summary is a status line.
+    printDiagnostics(s.diags, std::cout);
+    printSummary(s.dataset, s.diags, std::cerr);
+    if (!req.problems.empty()) {
+        const std::string date = req.date.empty() ? today() : req.date;
+        const auto form = layout::FormTemplate::load(req.templates, "problems");
+        const layout::Value data =
+            layout::problemsContext(s.diags, s.dataset, layout::runFacts(s.evaluation, s.dataset, date));
+        render::XlsxOptions xo;
+        xo.tempDir = Poco::Path(req.problems).makeAbsolute().parent().toString();
+        publish::writeFileAtomic(req.problems, render::renderXlsx(form.buildWorkbook(data, layout::fixedDate(date)), xo));
+        std::cerr << "问题清单已写出到 " << req.problems << "（" << s.diags.list().size() << " 条）\n";
+    }
     return s.diags.errors() > 0 ? kExitDataError : kExitOk;
 }
 
@@ -146,6 +163,7 @@ protected:
         options.addOption(Option("to", "").argument("dir").repeatable(false));
         options.addOption(Option("force", "").repeatable(false));
         options.addOption(Option("db", "").argument("file").repeatable(false));
+        options.addOption(Option("problems", "").argument("file").repeatable(false));
         options.addOption(Option("documents", "").argument("list").repeatable(false));
         options.addOption(Option("letter", "").argument("number").repeatable(false));
         options.addOption(Option("summary", "").argument("text").repeatable(false));
@@ -164,6 +182,7 @@ protected:
         if (name == "fonts") req_.fonts = value;
         if (name == "date") req_.date = value;
         if (name == "db") req_.db = value;
+        if (name == "problems") req_.problems = value;
         if (name == "documents") documentsText_ = value;
         if (name == "letter") rectify_.letter = value;
         if (name == "summary") rectify_.summary = value;
@@ -241,11 +260,29 @@ private:
         }
     }
 
+    /// `jixiao init 文件夹`: proposes a dataset.json from the exports; never overwrites one.
+    int initCommand(const std::vector<std::string>& args) {
+        if (args.size() != 2) return usage("命令 init 需要且只需要一个文件夹。");
+        const std::string target = Poco::Path(args[1], "dataset.json").toString();
+        if (Poco::File(target).exists()) {
+            std::cerr << "错误：" << target << " 已存在，未覆盖。如需重新生成，请先把它改名。\n";
+            return kExitCannotCreate;
+        }
+        ingest::Proposal p = ingest::proposeDataset(args[1]);
+        publish::writeFileAtomic(target, p.json);
+        std::cout << "已写出 " << target << "。识别出的表：\n";
+        for (const auto& line : p.found) std::cout << "  " << line << '\n';
+        std::cout << "还需确认或修改（" << p.undecided.size() << " 项）：\n";
+        for (const auto& line : p.undecided) std::cout << "  " << line << '\n';
+        return kExitOk;
+    }
+
     int dispatch(const std::vector<std::string>& args) {
         if (args.empty()) return usage("缺少命令。");
         req_.command = args[0];
         if (req_.command == "help") return help({args.begin() + 1, args.end()});
         if (req_.command == "rectify") return rectifyCommand(args);
+        if (req_.command == "init") return initCommand(args);
         if (req_.command != "check" && req_.command != "run" && req_.command != "publish") return usage("未知命令“" + req_.command + "”。");
         if (args.size() != 2) return usage("命令 " + req_.command + " 需要且只需要一个数据集文件夹。");
         req_.dataset = args[1];

@@ -14,17 +14,27 @@ struct CommandHelp {
 };
 
 constexpr CommandHelp kCommands[] = {
+    {"init",
+     "init 文件夹", "查看导出文件，写出 dataset.json（识别出的文件、工作表、列名和金额单位），并列出还需确认的事项",
+     "按表头在文件夹的每个 .xlsx/.csv/.et 文件、每个工作表中找出五张表，写出 文件夹/dataset.json，\n"
+     "并逐条列出无法确定的事项（发文机关、未注明单位的金额列、无法识别的列名）。已有 dataset.json 时不覆盖（退出码 73）。\n"
+     "\n"
+     "示例：\n"
+     "  jixiao init 2024县本级\n"},
     {"check",
      "check 数据集", "检查数据集，列出全部问题（文件、工作表、行、列、取值），不生成文件",
      "选项：\n"
      "      --rules=名称或文件    评分规则：自带规则的名称（如 yitihua-2022）或一个 .json 文件，代替 dataset.json 中的“评分规则”\n"
      "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）\n"
+     "      --problems=文件.xlsx  另写出问题清单：全部问题一张表，另按部门各一张表（文件、工作表、单元格、行、列、取值、问题、如何修改）\n"
      "\n"
+     "问题逐条写到标准输出（可以重定向到文件），统计写到标准错误。\n"
      "没有错误时退出码为 0，数据有错误时为 65。\n"
      "\n"
      "示例：\n"
      "  jixiao check /srv/绩效/2024县本级\n"
-     "  jixiao check 2024县本级 --rules 规则/本县2024.json\n"},
+     "  jixiao check 2024县本级 --rules 规则/本县2024.json\n"
+     "  jixiao check 2024县本级 --problems 问题清单.xlsx > 问题.txt\n"},
     {"run",
      "run 数据集 -o 输出文件夹", "检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json",
      "选项：\n"

@@ -44,8 +44,7 @@ std::mutex& logMutex() {
 /// terminal is logged once, as it stood at its newline.
 class RunLog::Tee : public std::streambuf {
 public:
-    Tee(std::streambuf* terminal, std::ofstream* log, bool isErr, bool quiet)
-        : terminal_(terminal), log_(log), isErr_(isErr), quiet_(quiet) {}
+    Tee(std::streambuf* terminal, std::ofstream* log, bool quiet) : terminal_(terminal), log_(log), quiet_(quiet) {}
 
     void writeLog(const std::string& level, const std::string& text) {
         if (log_ == nullptr) return;
@@ -73,7 +72,7 @@ protected:
 
 private:
     std::string level() const {
-        if (!isErr_) return "信息";
+        // Either stream: `check` prints its problems on stdout, so that `> 问题.txt` keeps them.
         if (line_.find("错误：") != std::string::npos || line_.rfind("jixiao：", 0) == 0) return "错误";
         if (line_.find("警告：") != std::string::npos) return "警告";
         return "信息";
@@ -102,7 +101,6 @@ private:
 
     std::streambuf* terminal_;
     std::ofstream* log_;
-    bool isErr_;
     bool quiet_;
     std::string line_;
 };
@@ -116,8 +114,8 @@ RunLog::RunLog(const std::string& path, bool quiet, const std::string& commandLi
             throw publish::OutputError("无法写入日志文件“" + path + "”（" + openFailure(errno) +
                                        "）。请先建好文件夹、给运行 jixiao 的用户写入权限，或用 --log 指定别的文件。");
     }
-    out_ = std::make_unique<Tee>(savedOut_, path.empty() ? nullptr : &file_, false, quiet);
-    err_ = std::make_unique<Tee>(savedErr_, path.empty() ? nullptr : &file_, true, quiet);
+    out_ = std::make_unique<Tee>(savedOut_, path.empty() ? nullptr : &file_, quiet);
+    err_ = std::make_unique<Tee>(savedErr_, path.empty() ? nullptr : &file_, quiet);
     std::cout.rdbuf(out_.get());
     std::cerr.rdbuf(err_.get());
     out_->writeLog("信息", "开始：" + commandLine);

@@ -9,8 +9,8 @@ namespace jixiao::app {
 
 /// `--log 文件` and `--quiet` for the whole process. While it lives, every line written to
 /// std::cout or std::cerr is also appended to the log file, stamped with the local time and a
-/// level: 错误 for a line of std::cerr that names an error (“错误：”, or a usage message
-/// “jixiao：”), 警告 for one with “警告：”, 信息 for everything else. With `quiet`, only the
+/// level: 错误 for a line that names an error (“错误：”, or a usage message “jixiao：”),
+/// 警告 for one with “警告：”, 信息 for everything else. With `quiet`, only the
 /// 错误 and 警告 lines still reach the terminal (no summaries, no progress). The log is opened
 /// for appending, so a scheduled job keeps one file; the first and last lines record the
 /// command line and its exit code.

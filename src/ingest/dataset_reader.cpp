@@ -1,20 +1,20 @@
 #include "ingest/dataset_reader.h"
 
 #include "ingest/csv_reader.h"
+#include "ingest/dataset_json.h"
 #include "ingest/headers.h"
 #include "ingest/values.h"
 #include "ingest/xlsx_reader.h"
-#include "model/date.h"
+#include "model/text.h"
 
 #include <Poco/File.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
 
 #include <algorithm>
 #include <fstream>
 #include <functional>
 #include <map>
+#include <set>
 #include <sstream>
 
 namespace jixiao::ingest {
@@ -35,122 +35,32 @@ std::string readBytes(const std::string& path) {
     return out.str();
 }
 
-/// A dataset.json file name must name a file inside the dataset folder.
-bool safeFileName(const std::string& name) {
-    return !name.empty() && name.find('/') == std::string::npos && name.find('\\') == std::string::npos &&
-           name != "." && name != "..";
+/// A section file by content: XLSX by its zip signature, an OLE file (.xls, .et, encrypted
+/// workbooks) refused with the way out, anything else as CSV.
+Table readTableBytes(std::string bytes, const std::string& name, const std::string& sheet, const ReadLimits& limits) {
+    if (bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0) return readXlsx(bytes, name, sheet, limits);
+    if (bytes.size() >= 8 && bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0)
+        throw ReadError(name + "：这是旧版 Excel（.xls）或加密的工作簿，无法读取。请在 Excel 中另存为 .xlsx 或 CSV。");
+    return readCsv(std::move(bytes), name, limits);
 }
 
-/// Reads dataset.json into the config and the per-section file, sheet and column mappings.
-struct Settings {
-    model::DatasetConfig config;
-    std::map<std::string, std::string> files;    // section → file name
-    std::map<std::string, std::string> sheets;   // section → sheet name
-    std::map<std::string, std::string> columns;  // found header → canonical header
+/// The money unit of each column of a table, once its header and settings are read.
+struct MoneyColumns {
+    std::set<int> yuan;    ///< columns in 元, converted to 万元 as they are read
+    std::set<int> warned;  ///< columns already warned about an implausible amount
+    bool plausibility = true;  ///< warn about amounts too large for 万元
+    std::string section;   ///< for hints
 };
 
-std::string jsonText(const Poco::Dynamic::Var& v) { return v.isString() ? v.extract<std::string>() : v.toString(); }
-
-Settings readSettings(const std::string& folder, Diagnostics& diags) {
-    Poco::Path path(folder, "dataset.json");
-    if (!Poco::File(path).exists())
-        throw NoInputError(folder + "：找不到 dataset.json。每个数据集文件夹都需要一个 dataset.json，至少写明“年度”和“发文机关”。");
-    std::string text = readBytes(path.toString());
-    if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
-    Poco::JSON::Object::Ptr root;
-    try {
-        Poco::JSON::Parser parser;
-        root = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception& e) {
-        throw ConfigError("dataset.json：不是有效的 JSON（" + e.message() + "）。请检查引号、逗号和括号是否成对。");
-    } catch (const std::exception&) {
-        throw ConfigError("dataset.json：最外层应为 { … } 对象。");
-    }
-    if (!root) throw ConfigError("dataset.json：最外层应为 { … } 对象。");
-
-    Settings s;
-    Position at{"dataset.json", {}, 0, -1, {}};
-    auto keyAt = [&](const std::string& key) { return Position{"dataset.json", {}, 0, -1, key}; };
-    if (!root->has("年度")) {
-        diags.error(at, {}, "缺少必填项“年度”。", "例如 \"年度\": 2024");
-    } else {
-        auto v = root->get("年度");
-        std::string t = jsonText(v);
-        auto n = parseNumber(t);
-        if (!n || n->percent || n->value.rounded(0) != n->value || n->value < Decimal::fromInt(2000) ||
-            n->value > Decimal::fromInt(2100))
-            diags.error(keyAt("年度"), t, "“年度”应为四位年份，实际为" + q(t) + "。", "例如 \"年度\": 2024");
-        else
-            s.config.year = int(n->value.raw() / Decimal::kScale);
-    }
-    if (!root->has("发文机关") || trimText(jsonText(root->get("发文机关"))).empty())
-        diags.error(at, {}, "缺少必填项“发文机关”。", "例如 \"发文机关\": \"某某县财政局\"");
-    else
-        s.config.authority = trimText(jsonText(root->get("发文机关")));
-
-    auto optText = [&](const char* key) { return root->has(key) ? trimText(jsonText(root->get(key))) : std::string(); };
-    s.config.letterPrefix = optText("文号前缀");
-    s.config.contactOffice = optText("联系处室");
-    s.config.contactPhone = optText("联系电话");
-    if (std::string rules = optText("评分规则"); !rules.empty()) s.config.ruleSet = rules;
-    if (std::string unit = optText("金额单位"); !unit.empty()) {
-        if (unit == "元")
-            s.config.moneyInYuan = true;
-        else if (unit != "万元")
-            diags.error(keyAt("金额单位"), unit, "“金额单位”应为“万元”或“元”，实际为" + q(unit) + "。");
-    }
-    if (std::string t = optText("偏差阈值"); !t.empty()) {
-        auto n = parseNumber(t);
-        if (!n || n->fraction() < Decimal() || n->fraction() > Decimal::fromInt(1))
-            diags.error(keyAt("偏差阈值"), t, "“偏差阈值”应为0到1之间的小数（如0.10）或百分数（如10%），实际为" + q(t) + "。");
-        else
-            s.config.varianceThreshold = n->fraction();
-    }
-    if (std::string days = optText("整改期限"); !days.empty()) {
-        auto n = parseNumber(days);
-        if (!n || n->percent || n->value.rounded(0) != n->value || n->value < Decimal::fromInt(1) ||
-            n->value > Decimal::fromInt(365))
-            diags.error(keyAt("整改期限"), days, "“整改期限”应为1到365之间的天数，实际为" + q(days) + "。", "例如 \"整改期限\": 30");
-        else
-            s.config.rectificationDays = int(n->value.raw() / Decimal::kScale);
-    }
-    if (std::string date = optText("公开日期"); !date.empty()) {
-        if (!model::Date::parse(date))
-            diags.error(keyAt("公开日期"), date, "“公开日期”不是有效日期：" + q(date) + "。", "格式应为 YYYY-MM-DD，例如 2025-08-20。");
-        else
-            s.config.publishDate = date;
-    }
-    if (s.config.letterPrefix.empty() && !s.config.authority.empty()) {
-        // 某某县财政局 → 某财绩: the customary short form is the first character plus 财绩.
-        std::string first = s.config.authority.substr(0, s.config.authority.size() >= 3 ? 3 : 1);
-        s.config.letterPrefix = first + "财绩";
-    }
-    auto readMap = [&](const char* key, std::map<std::string, std::string>& out) {
-        if (!root->has(key)) return;
-        auto obj = root->getObject(key);
-        if (!obj) {
-            diags.error(keyAt(key), {}, std::string("“") + key + "”应为 { \"名称\": \"值\" } 形式的对象。");
-            return;
-        }
-        for (const auto& [k, v] : *obj) out[k] = trimText(jsonText(v));
-    };
-    readMap("files", s.files);
-    readMap("sheets", s.sheets);
-    readMap("columns", s.columns);
-    for (const auto& [section, file] : s.files)
-        if (!safeFileName(file)) {
-            diags.error(keyAt("files"), file, "files 中“" + section + "”的文件名" + q(file) + "不安全：不能包含路径分隔符或“..”。",
-                        "只写文件名，文件应放在数据集文件夹内。");
-        }
-    return s;
-}
+/// Amounts at or above this many 万元 (10 亿元) in a 万元 column are more likely 元.
+const Decimal kImplausibleWan = Decimal::fromInt(100000);
 
 /// One data row with its table and header map: typed access with diagnostics at the cell.
 class RowReader {
 public:
-    RowReader(const Table& table, const HeaderMap& map, const Row& row, Diagnostics& diags, bool yuan,
+    RowReader(const Table& table, const HeaderMap& map, const Row& row, Diagnostics& diags, MoneyColumns* money,
               std::shared_ptr<const model::SourceTable> source = {})
-        : table_(table), map_(map), row_(row), diags_(diags), yuan_(yuan), source_(std::move(source)) {}
+        : table_(table), map_(map), row_(row), diags_(diags), money_(money), source_(std::move(source)) {}
 
     std::string project;  ///< project the row belongs to, stamped on its diagnostics
 
@@ -210,7 +120,15 @@ public:
             error(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "不能为负数，实际为" + q(shown) + "。");
             return std::nullopt;
         }
-        if (money && yuan_) v = v / Decimal::fromInt(10000);
+        if (money && money_ && money_->yuan.count(at(field).column)) {
+            // Exact: 元 have at most 2 decimals in practice, 万元 keep 8.
+            v = v / Decimal::fromInt(10000);
+        } else if (money && money_ && money_->plausibility && v >= kImplausibleWan && money_->warned.insert(at(field).column).second) {
+            warning(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "为" + q(shown) +
+                                      "，按万元计超过10亿元，是否实为以元为单位？",
+                    "如果该列以元为单位，请在列名中注明，如" + q(at(field).header + "（元）") + "，或在 dataset.json 中写 "
+                    "\"金额单位\": {" + jsonLiteral(money_->section) + ": \"元\"}。");
+        }
         return v;
     }
 
@@ -222,7 +140,7 @@ private:
     const HeaderMap& map_;
     const Row& row_;
     Diagnostics& diags_;
-    bool yuan_;
+    MoneyColumns* money_;
     std::shared_ptr<const model::SourceTable> source_;
 };
 
@@ -241,8 +159,44 @@ struct LoadedTable {
     Table table;
     HeaderMap map;
     std::shared_ptr<const model::SourceTable> source;  ///< file, sheet and map.columns, shared by the rows' SourceRefs
+    MoneyColumns money;
     bool present = false;
 };
+
+/// Where a section's table is to be read from.
+struct Location {
+    std::string file;
+    std::string sheet;
+    bool sheetGiven = false;  ///< dataset.json names the sheet
+};
+
+/// Money fields of a section: every amount in 万元 once read.
+std::vector<std::string> moneyFields(Section section) {
+    if (section == Section::Execution) return {"年初预算数", "全年预算数", "全年执行数"};
+    if (section != Section::Figures) return {};
+    std::vector<std::string> out;
+    for (const auto& f : fieldsOf(Section::Figures))
+        if (f.header != "单位编码" && f.header != "年度" && f.header != "在职人数" && f.header != "编制数")
+            out.push_back(f.header);
+    return out;
+}
+
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return char(std::tolower(c)); });
+    return s;
+}
+
+std::string extensionOf(const std::string& file) {
+    auto dot = file.rfind('.');
+    return dot == std::string::npos ? std::string() : lower(file.substr(dot));
+}
+
+bool isOleFile(const std::string& bytes) {
+    return bytes.size() >= 8 && bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0;
+}
+bool isZipFile(const std::string& bytes) { return bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0; }
+
+std::string where(const Table& t) { return t.sheet.empty() ? t.file : t.file + "[" + t.sheet + "]"; }
 
 class DatasetReader {
 public:
@@ -250,80 +204,337 @@ public:
         : folder_(std::move(folder)), diags_(diags), limits_(limits) {}
 
     model::Dataset read() {
-        model::Dataset ds;
-        ds.folder = folder_;
         if (!Poco::File(folder_).exists() || !Poco::File(folder_).isDirectory())
             throw NoInputError(folder_ + "：数据集文件夹不存在。");
         settings_ = readSettings(folder_, diags_);
+        return readTables();
+    }
+
+    Proposal propose() {
+        if (!Poco::File(folder_).exists() || !Poco::File(folder_).isDirectory())
+            throw NoInputError(folder_ + "：数据集文件夹不存在。");
+        const model::Dataset ds = readTables();
+        Proposal p;
+        int year = 0;
+        for (const auto& f : ds.figures) year = std::max(year, f.year);
+        std::string files, sheets, columns, units;
+        auto add = [](std::string& list, const std::string& entry) { list += (list.empty() ? "" : ",\n    ") + entry; };
+        for (Section section : allSections()) {
+            const std::string name = sectionName(section);
+            auto it = info_.find(section);
+            if (it == info_.end()) continue;
+            const TableInfo& t = it->second;
+            p.found.push_back(name + "：" + (t.sheet.empty() ? t.file : t.file + "[" + t.sheet + "]"));
+            add(files, jsonLiteral(name) + ": " + jsonLiteral(t.file));
+            if (!t.sheet.empty()) add(sheets, jsonLiteral(name) + ": " + jsonLiteral(t.sheet));
+            std::string mapped;
+            for (const auto& [from, to] : t.aliases) mapped += (mapped.empty() ? "" : ", ") + jsonLiteral(from) + ": " + jsonLiteral(to);
+            if (!mapped.empty()) add(columns, jsonLiteral(name) + ": {" + mapped + "}");
+            if (t.units.size() == 1 && !t.units.begin()->empty()) add(units, jsonLiteral(name) + ": " + jsonLiteral(*t.units.begin()));
+            else if (t.units.count(""))
+                p.undecided.push_back("“" + name + "”表的金额列" + (t.units.size() > 1 ? "有的" : "") +
+                                      "没有注明单位，将按万元读取；如为元，请在 dataset.json 中写 \"金额单位\": {" + jsonLiteral(name) +
+                                      ": \"元\"}，或在列名中注明，如“全年预算数（元）”。");
+        }
+        std::string json = "{\n  \"年度\": " + (year > 0 ? std::to_string(year) : std::string("null")) + ",\n  \"发文机关\": \"\"";
+        if (!units.empty()) json += ",\n  \"金额单位\": {\n    " + units + "\n  }";
+        if (!files.empty()) json += ",\n  \"files\": {\n    " + files + "\n  }";
+        if (!sheets.empty()) json += ",\n  \"sheets\": {\n    " + sheets + "\n  }";
+        if (!columns.empty()) json += ",\n  \"columns\": {\n    " + columns + "\n  }";
+        p.json = json + "\n}\n";
+        if (year == 0) p.undecided.push_back("“年度”：部门整体表中没有年度，请填写预算年度，如 \"年度\": 2024。");
+        p.undecided.push_back("“发文机关”：请填写反馈函的落款单位，如 \"发文机关\": \"某某县财政局\"。");
+        for (const auto& d : diags_.list())
+            if (d.severity != model::Severity::Note || d.message.rfind("无法识别的列名", 0) == 0) p.undecided.push_back(d.format());
+        return p;
+    }
+
+private:
+    /// What init reports about a table it read.
+    struct TableInfo {
+        std::string file, sheet;
+        std::map<std::string, std::string> aliases;  ///< header as found → field, where they differ
+        std::set<std::string> units;                 ///< money units the headers declare ("" for none)
+    };
+
+    model::Dataset readTables() {
+        model::Dataset ds;
+        ds.folder = folder_;
         ds.config = settings_.config;
+        locateAll();
         readUnits(ds);
         readProjects(ds);
         readExecution(ds);
         readIndicators(ds);
         readFigures(ds);
+        checkAgainstDepartments(ds);
         return ds;
     }
 
-private:
+    /// Decides where each section is read from: dataset.json's files, else the default name,
+    /// else the one table in the folder whose header is that section's.
+    void locateAll() {
+        std::set<std::string> taken;
+        std::vector<Section> pending;
+        for (Section section : allSections()) {
+            const std::string name = sectionName(section);
+            Location loc;
+            if (auto it = settings_.sheets.find(name); it != settings_.sheets.end()) {
+                loc.sheet = it->second;
+                loc.sheetGiven = true;
+            }
+            if (auto it = settings_.files.find(name); it != settings_.files.end()) {
+                if (!safeFileName(it->second)) continue;  // already reported
+                loc.file = it->second;
+                if (!Poco::File(Poco::Path(folder_, loc.file)).exists()) {
+                    diags_.error({"dataset.json", {}, 0, -1, "files"}, loc.file,
+                                 "files 中“" + name + "”指定的文件" + q(loc.file) + "不存在。");
+                    continue;
+                }
+            } else {
+                for (const char* ext : {".xlsx", ".csv", ".et"})
+                    if (Poco::File(Poco::Path(folder_, name + ext)).exists()) {
+                        loc.file = name + ext;
+                        break;
+                    }
+                if (loc.file.empty() && Poco::File(Poco::Path(folder_, name + ".xls")).exists()) {
+                    diags_.error({name + ".xls", {}, 0, -1, {}}, {}, name + ".xls 是旧版 Excel（.xls）格式，无法读取。",
+                                 "请在 Excel 或 WPS 中打开它，另存为“Excel 工作簿（*.xlsx）”，文件名为 " + name + ".xlsx。");
+                    continue;
+                }
+                if (loc.file.empty()) {
+                    pending.push_back(section);
+                    continue;
+                }
+            }
+            taken.insert(loc.file);
+            located_[section] = loc;
+        }
+        if (!pending.empty()) discover(pending, taken);
+    }
+
+    /// A table read while looking for a section, with the sections its header fits.
+    struct Candidate {
+        Table table;
+        std::optional<Section> best;  ///< the section its header fits best
+    };
+
+    /// The section a table's header fits best: every required field present, then the most
+    /// fields recognised (a 预算执行 export also naming 项目名称 is still 预算执行).
+    std::optional<Section> bestSection(const Table& table) const {
+        std::optional<Section> best;
+        std::size_t most = 0;
+        for (Section section : allSections()) {
+            HeaderMap m = matchHeaders(table, section, settings_.columnsFor(section));
+            if (hasRequired(m, section) && m.columns.size() > most) {
+                best = section;
+                most = m.columns.size();
+            }
+        }
+        return best;
+    }
+
+    void discover(const std::vector<Section>& pending, const std::set<std::string>& taken) {
+        std::vector<std::string> names, oldExcel;
+        Poco::File(folder_).list(names);
+        std::sort(names.begin(), names.end());
+        std::vector<Candidate> candidates;
+        for (const auto& file : names) {
+            const std::string ext = extensionOf(file);
+            if (taken.count(file) || file.rfind("~$", 0) == 0 || file.rfind('.', 0) == 0) continue;
+            if (ext == ".xls") oldExcel.push_back(file);
+            if (ext != ".xlsx" && ext != ".csv" && ext != ".et") continue;
+            try {
+                std::string bytes = readBytes(Poco::Path(folder_, file).toString());
+                if (isOleFile(bytes)) {
+                    oldExcel.push_back(file);
+                    continue;
+                }
+                if (isZipFile(bytes)) {
+                    for (const auto& sheet : xlsxSheetNames(bytes, file, limits_)) {
+                        Candidate c{readXlsx(bytes, file, sheet, limits_), std::nullopt};
+                        c.best = bestSection(c.table);
+                        if (c.best) candidates.push_back(std::move(c));
+                    }
+                } else {
+                    Candidate c{readCsv(std::move(bytes), file, limits_), std::nullopt};
+                    c.best = bestSection(c.table);
+                    if (c.best) candidates.push_back(std::move(c));
+                }
+            } catch (const ReadError&) {
+                continue;  // not a table of this dataset; a file named in files reports its own error
+            }
+        }
+        for (Section section : pending) {
+            const std::string name = sectionName(section);
+            std::vector<Candidate*> fits;
+            for (auto& c : candidates)
+                if (c.best == section) fits.push_back(&c);
+            if (fits.size() == 1) {
+                Table& t = fits.front()->table;
+                std::string pin = "\"files\": {" + jsonLiteral(name) + ": " + jsonLiteral(t.file) + "}";
+                if (!t.sheet.empty()) pin += ", \"sheets\": {" + jsonLiteral(name) + ": " + jsonLiteral(t.sheet) + "}";
+                diags_.note({t.file, t.sheet, 0, -1, {}}, {}, "“" + name + "”表按表头识别为 " + where(t) + "。",
+                            "如需固定，可在 dataset.json 中写 " + pin + "。");
+                located_[section] = Location{t.file, t.sheet, true};
+                preloaded_[section] = std::move(t);
+            } else if (fits.size() > 1) {
+                std::string list;
+                for (const Candidate* c : fits) list += (list.empty() ? "" : "、") + where(c->table);
+                diags_.error({folder_, {}, 0, -1, {}}, {}, "“" + name + "”表有多个候选：" + list + "，无法确定读取哪一个。",
+                             "请在 dataset.json 的 files 中指定，例如 \"files\": {" + jsonLiteral(name) + ": " + jsonLiteral(fits.front()->table.file) + "}。");
+            } else if (section != Section::Figures) {
+                std::string hint = "如果文件名不同，请在 dataset.json 的 files 中指定，例如 \"files\": {" + jsonLiteral(name) + ": \"文件名.xlsx\"}。";
+                for (const auto& old : oldExcel)
+                    hint += old + " 是旧版 Excel（.xls）或 WPS 格式，无法读取；如果它就是“" + name + "”表，请另存为 .xlsx。";
+                diags_.error({folder_, {}, 0, -1, {}}, {},
+                             "找不到“" + name + "”表：没有" + name + ".xlsx 或 " + name + ".csv，文件夹中也没有表头像“" + name + "”表的表格。",
+                             hint);
+            }
+        }
+    }
+
     /// Reads a section's table; a section that cannot be used at all is remembered as unread.
     LoadedTable load(model::Dataset& ds, Section section, bool required) {
-        LoadedTable lt = loadTable(section, required);
+        LoadedTable lt = loadTable(section);
         if (!lt.present && required) ds.unreadSections.push_back(sectionName(section));
         return lt;
     }
 
-    LoadedTable loadTable(Section section, bool required) {
+    /// Reads the table of a located section. In a workbook whose sheet dataset.json does not
+    /// name, the first sheet with the section's header is read (a 填报说明 sheet often comes first).
+    LoadedTable loadTable(Section section) {
         LoadedTable lt;
-        std::string name = sectionName(section);
-        std::string file;
-        if (auto it = settings_.files.find(name); it != settings_.files.end()) {
-            if (!safeFileName(it->second)) return lt;  // already reported
-            file = it->second;
-            if (!Poco::File(Poco::Path(folder_, file)).exists()) {
-                diags_.error({"dataset.json", {}, 0, -1, "files"}, file,
-                             "files 中“" + name + "”指定的文件" + q(file) + "不存在。");
-                return lt;
-            }
-        } else {
-            for (const char* ext : {".xlsx", ".csv"})
-                if (Poco::File(Poco::Path(folder_, name + ext)).exists()) {
-                    file = name + ext;
-                    break;
-                }
-            if (file.empty()) {
-                if (required)
-                    diags_.error({folder_, {}, 0, -1, {}}, {}, "找不到“" + name + "”表：应为" + name + ".xlsx 或 " + name + ".csv。",
-                                 "如果文件名不同，请在 dataset.json 的 files 中指定，例如 \"files\": {\"" + name + "\": \"文件名.xlsx\"}。");
-                return lt;
-            }
-        }
-        std::string sheet;
-        if (auto it = settings_.sheets.find(name); it != settings_.sheets.end()) sheet = it->second;
+        auto located = located_.find(section);
+        if (located == located_.end()) return lt;
+        const Location& loc = located->second;
+        const std::string name = sectionName(section);
+        const auto mapping = settings_.columnsFor(section);
+        std::vector<std::string> sheets;
         try {
-            lt.table = readTableFile(Poco::Path(folder_, file).toString(), sheet, limits_);
+            if (auto pre = preloaded_.find(section); pre != preloaded_.end()) {
+                lt.table = std::move(pre->second);
+                preloaded_.erase(pre);
+            } else {
+                std::string bytes = readBytes(Poco::Path(folder_, loc.file).toString());
+                if (isZipFile(bytes)) {
+                    sheets = xlsxSheetNames(bytes, loc.file, limits_);
+                    if (!loc.sheetGiven && sheets.size() > 1) {
+                        for (const auto& sheet : sheets) {
+                            Table t = readXlsx(bytes, loc.file, sheet, limits_);
+                            if (hasRequired(matchHeaders(t, section, mapping), section)) {
+                                lt.table = std::move(t);
+                                break;
+                            }
+                        }
+                        if (lt.table.file.empty()) {
+                            diags_.error({loc.file, {}, 0, -1, {}}, {},
+                                         "找不到“" + name + "”表的表头：" + loc.file + " 的工作表" + quotedList(sheets) + "中都没有“" +
+                                             name + "”表应有的列。",
+                                         "请在 dataset.json 的 sheets 中指定数据所在的工作表，例如 \"sheets\": {" + jsonLiteral(name) + ": " +
+                                             jsonLiteral(sheets.back()) + "}；如果列名不同，请在 columns 中对应。");
+                            return lt;
+                        }
+                    } else {
+                        lt.table = readXlsx(bytes, loc.file, loc.sheet, limits_);
+                    }
+                } else {
+                    lt.table = readTableBytes(std::move(bytes), loc.file, loc.sheet, limits_);
+                }
+            }
         } catch (const ReadError& e) {
-            diags_.error({file, sheet, 0, -1, {}}, {}, e.what());
+            diags_.error({loc.file, loc.sheet, 0, -1, {}}, {}, e.what());
             return lt;
         }
-        lt.map = mapHeaders(lt.table, section, settings_.columns, diags_);
+        lt.map = mapHeaders(lt.table, section, mapping, diags_);
         lt.source = std::make_shared<const model::SourceTable>(model::SourceTable{lt.table.file, lt.table.sheet, lt.map.columns});
-        lt.present = lt.map.headerIndex >= 0;
-        for (const auto& field : fieldsOf(section))
-            if (field.required && !lt.map.column(field.header)) lt.present = false;  // reported by mapHeaders
+        lt.present = hasRequired(lt.map, section);
+        if (!lt.present && loc.sheetGiven && sheets.size() > 1) {
+            // The sheet dataset.json names is not this table: say which sheets there are.
+            diags_.error({lt.table.file, lt.table.sheet, 0, -1, {}}, loc.sheet,
+                         "dataset.json 的 sheets 为“" + name + "”表指定的工作表" + q(loc.sheet) + "中没有“" + name +
+                             "”表的表头；" + loc.file + " 中的工作表有：" + quotedList(sheets) + "。",
+                         "请在 sheets 中改为数据所在的工作表，例如 \"sheets\": {" + jsonLiteral(name) + ": " + jsonLiteral(sheets.back()) + "}。");
+        }
+        if (lt.present) resolveUnits(lt, section);
+        if (lt.present) remember(lt, section);
         return lt;
+    }
+
+    void remember(const LoadedTable& lt, Section section) {
+        TableInfo& t = info_[section];
+        t.file = lt.table.file;
+        t.sheet = lt.table.sheet;
+        for (const auto& [field, column] : lt.map.columns) {
+            const std::string found = lt.map.headerAt(column);
+            if (headerKey(found) != headerKey(field) && found.find('/') == std::string::npos) t.aliases[found] = field;
+        }
+        for (const auto& field : moneyFields(section))
+            if (auto column = lt.map.column(field)) {
+                auto u = lt.map.units.find(*column);
+                t.units.insert(u != lt.map.units.end() ? u->second : lt.map.titleUnit);
+            }
+    }
+
+    static std::string quotedList(const std::vector<std::string>& names) {
+        std::string out;
+        for (const auto& n : names) out += q(n);
+        return out;
+    }
+
+    /// Decides the unit of each money column from what its header, a title row and
+    /// dataset.json say; any two that disagree are an error (the header's unit is used).
+    void resolveUnits(LoadedTable& lt, Section section) {
+        const std::string name = sectionName(section);
+        lt.money.section = name;
+        std::string configUnit, configText;
+        if (auto it = settings_.sectionUnits.find(name); it != settings_.sectionUnits.end()) {
+            configUnit = it->second;
+            configText = "dataset.json 的 \"金额单位\": {" + jsonLiteral(name) + ": " + jsonLiteral(configUnit) + "}";
+        } else if (!settings_.moneyUnit.empty()) {
+            configUnit = settings_.moneyUnit;
+            configText = "dataset.json 的 \"金额单位\": " + jsonLiteral(configUnit);
+        }
+        const int headerRow = lt.table.rows[lt.map.headerIndex + lt.map.headerRows - 1].row;
+        std::vector<std::string> converted;
+        std::set<std::string> reported;
+        for (const auto& field : moneyFields(section)) {
+            auto column = lt.map.column(field);
+            if (!column) continue;
+            std::vector<std::pair<std::string, std::string>> said;  // unit, who said it
+            const std::string header = lt.map.headerAt(*column);
+            if (auto u = lt.map.units.find(*column); u != lt.map.units.end()) said.push_back({u->second, "列名" + q(header)});
+            if (!lt.map.titleUnit.empty()) said.push_back({lt.map.titleUnit, "标题行" + q(lt.map.titleUnitText)});
+            if (!configUnit.empty()) said.push_back({configUnit, configText});
+            for (size_t i = 1; i < said.size(); ++i)
+                if (said[i].first != said[0].first && reported.insert(said[0].second + said[i].second).second) {
+                    diags_.error({lt.table.file, lt.table.sheet, headerRow, *column, header}, header,
+                                 "“" + name + "”表的金额单位矛盾：" + said[0].second + "为“" + said[0].first + "”，" + said[i].second +
+                                     "为“" + said[i].first + "”。",
+                                 "请改正其中一处；各表单位不同时，可在 dataset.json 中按表写，例如 \"金额单位\": {" + jsonLiteral(name) + ": " +
+                                     jsonLiteral(said[0].first) + "}。");
+                }
+            if (!said.empty() && said[0].first == "元") {
+                lt.money.yuan.insert(*column);
+                converted.push_back(header);
+            }
+        }
+        if (!converted.empty())
+            diags_.note({lt.table.file, lt.table.sheet, 0, -1, {}}, {},
+                        "“" + name + "”表的" + quotedList(converted) + "以元为单位，已换算为万元。");
     }
 
     /// Calls `fn` for each data row, then releases the row's cells, so that a big table and
     /// the records made from it are not both whole in memory. Total rows are kept for `onTotal`.
     template <class Fn>
     void eachRow(LoadedTable& lt, Fn&& fn, std::optional<std::function<void(const Row&)>> onTotal = {}) {
-        for (size_t i = lt.map.headerIndex + 1; i < lt.table.rows.size(); ++i) {
+        for (size_t i = lt.map.firstDataIndex(); i < lt.table.rows.size(); ++i) {
             Row& row = lt.table.rows[i];
             if (isTotalRow(row)) {
                 if (onTotal) (*onTotal)(row);
                 continue;
             }
-            RowReader r(lt.table, lt.map, row, diags_, settings_.config.moneyInYuan, lt.source);
+            RowReader r(lt.table, lt.map, row, diags_, &lt.money, lt.source);
             fn(r);
             std::vector<Cell>().swap(row.cells);
         }
@@ -421,6 +632,19 @@ private:
         }
     }
 
+    static std::string projectHint(const model::Dataset& ds, const std::string& code) {
+        const std::string like = ds.projectCodeLike(code);
+        return like.empty() ? "请检查编码是否写错，或在项目表中补充该项目。" : model::Dataset::leadingZeroHint("项目表", like);
+    }
+    static std::string unitHint(const model::Dataset& ds, const std::string& code) {
+        const std::string like = ds.unitCodeLike(code);
+        return like.empty() ? std::string() : model::Dataset::leadingZeroHint("单位表", like);
+    }
+
+    static bool projectsRead(const model::Dataset& ds) {
+        return std::find(ds.unreadSections.begin(), ds.unreadSections.end(), "项目") == ds.unreadSections.end();
+    }
+
     model::Project* findProject(model::Dataset& ds, const std::string& code) {
         return const_cast<model::Project*>(ds.findProject(code));
     }
@@ -429,6 +653,7 @@ private:
         auto lt = load(ds, Section::Execution, true);
         if (!lt.present) return;
         Decimal allAdjusted, allExecuted;  // every data row, as a plain SUM over the column gives
+        bool tenfoldWarned = false;
         std::vector<const Row*> totalRows;
         std::function<void(const Row&)> onTotal = [&](const Row& row) { totalRows.push_back(&row); };
         eachRow(lt, [&](RowReader& r) {
@@ -439,7 +664,7 @@ private:
             auto parsed = fundKind(kind);
             if (!parsed) {
                 r.error("资金类别", kind, "第" + std::to_string(r.row()) + "行“资金类别”无法识别：" + q(kind) + "。",
-                        "应为“合计”“财政拨款”“其中：本年财政拨款”“上年结转资金”“其他资金”之一，留空表示合计。");
+                        "应为“合计”“财政拨款”“其中：本年财政拨款”“上年结转资金”“财政专户管理资金”“单位资金”“其他资金”之一，留空表示合计。");
             } else {
                 f.kind = *parsed;
             }
@@ -454,10 +679,19 @@ private:
             if (code.empty() || !r.ok || !adjusted || !executed) return;
             f.adjusted = *adjusted;
             f.executed = *executed;
+            // Once per table: a unit mistake would otherwise be repeated on every row.
+            if (!tenfoldWarned && f.adjusted > Decimal() && f.executed > f.adjusted * Decimal::fromInt(10) && (tenfoldWarned = true))
+                r.warning("全年执行数", r.text("全年执行数"), "第" + std::to_string(r.row()) + "行" + q(r.at("全年执行数").header) + "“" +
+                                                           r.text("全年执行数") + "”超过" + q(r.at("全年预算数").header) + "“" +
+                                                           r.text("全年预算数") + "”的10倍。",
+                          "请检查两列的金额单位是否一致（元与万元相差一万倍）。");
+            if (f.kind == model::FundKind::Total)
+                totalCell_[code] = {r.at("全年预算数"), r.text("全年预算数")};
             model::Project* p = findProject(ds, code);
+            if (!p && !projectsRead(ds)) return;  // the unread 项目 table is the one problem
             if (!p) {
                 r.error("项目编码", code, "预算执行表第" + std::to_string(r.row()) + "行的项目编码" + q(code) + "在项目表中不存在。",
-                        "请检查编码是否写错，或在项目表中补充该项目。");
+                        projectHint(ds, code));
                 return;
             }
             for (const auto& other : p->funds)
@@ -483,15 +717,20 @@ private:
         // The trailing 合计 row is checked, never read as data. Exports differ in whether it adds
         // every row or each project's total once, so either sum is accepted.
         for (const Row* row : totalRows) {
-            RowReader r(lt.table, lt.map, *row, diags_, settings_.config.moneyInYuan);
+            MoneyColumns totals = lt.money;
+            totals.plausibility = false;  // a total is as large as it is
+            RowReader r(lt.table, lt.map, *row, diags_, &totals);
             const std::pair<const char*, std::pair<Decimal, Decimal>> checks[] = {
                 {"全年预算数", {allAdjusted, projectAdjusted}}, {"全年执行数", {allExecuted, projectExecuted}}};
             for (const auto& [field, sums] : checks) {
                 auto v = r.number(field, false, true);
-                if (v && *v != sums.first && *v != sums.second)
-                    r.warning(field, r.text(field), "合计行" + q(r.at(field).header) + "为" + v->toString() + "，与各项目合计" +
-                                                        sums.second.toString() + "不一致。",
-                              "合计行只用于核对，不参与计算；请检查是否漏行或合计公式有误。");
+                if (!v || *v == sums.first || *v == sums.second) continue;
+                // Both in the column's own unit, as the user sees the file.
+                const bool yuan = lt.money.yuan.count(r.at(field).column) > 0;
+                const Decimal sum = yuan ? sums.second * Decimal::fromInt(10000) : sums.second;
+                r.warning(field, r.text(field), "合计行" + q(r.at(field).header) + "为" + r.text(field) + "，与各项目合计" +
+                                                    sum.toString() + "不一致。",
+                          "合计行只用于核对，不参与计算；请检查是否漏行或合计公式有误。");
             }
         }
     }
@@ -504,6 +743,8 @@ private:
         if (k.empty() || k == "合计" || k == "年度资金总额" || k == "资金总额" || k == "小计") return model::FundKind::Total;
         if (k == "财政拨款" || k == "本年财政拨款" || k == "当年财政拨款" || k == "财政资金") return model::FundKind::CurrentFiscal;
         if (k == "上年结转资金" || k == "上年结转" || k == "结转资金") return model::FundKind::CarryOver;
+        if (k == "财政专户管理资金" || k == "财政专户资金" || k == "专户资金") return model::FundKind::FiscalSpecial;
+        if (k == "单位资金" || k == "单位自有资金" || k == "自有资金") return model::FundKind::UnitOwn;
         if (k == "其他资金" || k == "其他") return model::FundKind::Other;
         return std::nullopt;
     }
@@ -544,6 +785,10 @@ private:
             ind.target = target.quantity;
             ind.target.text = targetText;
             ind.op = op.value_or(target.quantity.value ? model::Operator::Ge : model::Operator::Qualitative);
+            if (opText.empty() && !op && ind.op == model::Operator::Ge)
+                diags_.note(r.at("指标性质"), {}, "第" + std::to_string(r.row()) + "行" + (r.has("指标性质") ? q(r.at("指标性质").header) + "为空" : std::string("没有“指标性质”")) +
+                                                     "，年度指标值" + q(targetText) + "中也没有符号，按“≥”（越大越好）读取。",
+                            "如为越小越好的指标，请在“指标性质”中填写“≤”；定性指标填写“定性”。");
             if (ind.op != model::Operator::Qualitative && !ind.target.value && !targetText.empty())
                 r.error("年度指标值", targetText, "第" + std::to_string(r.row()) + "行“年度指标值”应为数字，实际为" + q(targetText) + "。",
                         "定量指标的指标值应为数字，如 95%、735；定性指标请在“指标性质”中写“定性”。");
@@ -571,15 +816,17 @@ private:
             if (!r.ok) return;
             if (!ind.projectCode.empty()) {
                 model::Project* p = findProject(ds, ind.projectCode);
+                if (!p && !projectsRead(ds)) return;
                 if (!p) {
                     r.error("项目编码", ind.projectCode, "绩效指标表第" + std::to_string(r.row()) + "行的项目编码" + q(ind.projectCode) + "在项目表中不存在。",
-                            "请检查编码是否写错，或在项目表中补充该项目。");
+                            projectHint(ds, ind.projectCode));
                     return;
                 }
                 p->indicators.push_back(std::move(ind));
             } else {
                 if (!ds.findUnit(ind.unitCode)) {
-                    r.error("单位编码", ind.unitCode, "绩效指标表第" + std::to_string(r.row()) + "行的单位编码" + q(ind.unitCode) + "在单位表中不存在。");
+                    r.error("单位编码", ind.unitCode, "绩效指标表第" + std::to_string(r.row()) + "行的单位编码" + q(ind.unitCode) + "在单位表中不存在。",
+                            unitHint(ds, ind.unitCode));
                     return;
                 }
                 ds.unitIndicators.push_back(std::move(ind));
@@ -587,6 +834,27 @@ private:
         });
         std::stable_sort(ds.unitIndicators.begin(), ds.unitIndicators.end(),
                          [](const auto& a, const auto& b) { return a.unitCode < b.unitCode; });
+    }
+
+    /// A project budget larger than its whole department's budget of the year is almost
+    /// always a unit mistake (元 read as 万元, or the other way round).
+    void checkAgainstDepartments(const model::Dataset& ds) {
+        for (const auto& p : ds.projects) {
+            auto cell = totalCell_.find(p.code);
+            const model::Unit* dept = ds.departmentOf(p.unitCode);
+            if (cell == totalCell_.end() || !dept || p.funds.empty()) continue;
+            for (const auto& f : ds.figures) {
+                if (f.unitCode != dept->code || f.year != ds.config.year) continue;
+                auto budget = f.figures.find("预算数");
+                if (budget == f.figures.end() || budget->second.isZero() || !(p.funds.front().adjusted > budget->second)) continue;
+                const auto& [pos, raw] = cell->second;
+                diags_.warning(pos, raw, "项目" + q(p.code) + "的" + q(pos.header) + "为“" + raw + "”，折合" +
+                                             p.funds.front().adjusted.toString() + "万元，大于所属部门" + q(dept->code) + "的" +
+                                             std::to_string(f.year) + "年部门预算数" + budget->second.toString() + "万元（" +
+                                             f.source.file() + "第" + std::to_string(f.source.row) + "行）。",
+                               "请检查两张表的金额单位：以元为单位的列请在列名中注明，如“全年预算数（元）”。");
+            }
+        }
     }
 
     void readFigures(model::Dataset& ds) {
@@ -609,7 +877,8 @@ private:
             if (!r.ok || !year) return;
             f.year = int(year->raw() / Decimal::kScale);
             if (!ds.findUnit(f.unitCode)) {
-                r.error("单位编码", f.unitCode, "部门整体表第" + std::to_string(r.row()) + "行的单位编码" + q(f.unitCode) + "在单位表中不存在。");
+                r.error("单位编码", f.unitCode, "部门整体表第" + std::to_string(r.row()) + "行的单位编码" + q(f.unitCode) + "在单位表中不存在。",
+                        unitHint(ds, f.unitCode));
                 return;
             }
             for (const auto& other : ds.figures)
@@ -628,21 +897,25 @@ private:
     Diagnostics& diags_;
     const ReadLimits& limits_;
     Settings settings_;
+    std::map<Section, Location> located_;
+    std::map<Section, Table> preloaded_;  ///< tables read while discovering, not read twice
+    std::map<std::string, std::pair<Position, std::string>> totalCell_;  ///< project → its 全年预算数 cell, as found
+    std::map<Section, TableInfo> info_;
 };
 
 } // namespace
 
 Table readTableFile(const std::string& path, const std::string& sheet, const ReadLimits& limits) {
-    std::string name = Poco::Path(path).getFileName();
-    std::string bytes = readBytes(path);
-    if (bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0) return readXlsx(bytes, name, sheet, limits);
-    if (bytes.size() >= 8 && bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0)
-        throw ReadError(name + "：这是旧版 Excel（.xls）或加密的工作簿，无法读取。请在 Excel 中另存为 .xlsx 或 CSV。");
-    return readCsv(std::move(bytes), name, limits);
+    return readTableBytes(readBytes(path), Poco::Path(path).getFileName(), sheet, limits);
 }
 
 model::Dataset readDataset(const std::string& folder, Diagnostics& diags, const ReadLimits& limits) {
     return DatasetReader(folder, diags, limits).read();
+}
+
+Proposal proposeDataset(const std::string& folder, const ReadLimits& limits) {
+    Diagnostics diags;
+    return DatasetReader(folder, diags, limits).propose();
 }
 
 } // namespace jixiao::ingest

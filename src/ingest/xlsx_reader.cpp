@@ -928,16 +928,22 @@ const SheetRef& chooseSheet(const Context& ctx, const std::vector<SheetRef>& she
     ctx.fail("找不到工作表" + quoted(wanted) + "，文件中的工作表有：" + names + "。");
 }
 
-Table readWorkbook(Context& ctx, const std::string& wanted) {
-    const ZipDirectory zip(ctx);
-
-    const std::string workbook = workbookPart(ctx, zip);
+/// The workbook's sheets in workbook order (never empty).
+std::vector<SheetRef> sheetsOf(Context& ctx, const ZipDirectory& zip, const std::string& workbook) {
     const ZipEntry* workbookEntry = zip.find(workbook);
     if (!workbookEntry) ctx.fail("不是有效的 XLSX 文件（缺少 " + workbook + "），请确认它是 Excel 工作簿。");
     WorkbookHandler workbookHandler(ctx);
     parsePart(ctx, zip, *workbookEntry, workbookHandler);
     if (workbookHandler.sheets().empty()) ctx.fail("工作簿中没有工作表。");
-    const SheetRef& sheet = chooseSheet(ctx, workbookHandler.sheets(), wanted);
+    return workbookHandler.sheets();
+}
+
+Table readWorkbook(Context& ctx, const std::string& wanted) {
+    const ZipDirectory zip(ctx);
+
+    const std::string workbook = workbookPart(ctx, zip);
+    const std::vector<SheetRef> sheets = sheetsOf(ctx, zip, workbook);
+    const SheetRef& sheet = chooseSheet(ctx, sheets, wanted);
 
     const std::string relsPart = relsPartOf(workbook);
     const ZipEntry* relsEntry = zip.find(relsPart);
@@ -982,6 +988,21 @@ Table readXlsx(const std::string& bytes, const std::string& displayName, const s
         throw;
     } catch (const Poco::Exception& e) {
         // The boundary: nothing from Poco escapes as anything but a ReadError.
+        ctx.fail("无法读取（" + e.displayText() + "），文件可能已损坏。");
+    }
+}
+
+std::vector<std::string> xlsxSheetNames(const std::string& bytes, const std::string& displayName,
+                                        const ReadLimits& limits) {
+    Context ctx(bytes, displayName, limits);
+    try {
+        const ZipDirectory zip(ctx);
+        std::vector<std::string> names;
+        for (const auto& s : sheetsOf(ctx, zip, workbookPart(ctx, zip))) names.push_back(s.name);
+        return names;
+    } catch (const ReadError&) {
+        throw;
+    } catch (const Poco::Exception& e) {
         ctx.fail("无法读取（" + e.displayText() + "），文件可能已损坏。");
     }
 }

@@ -3,6 +3,7 @@
 #include "ingest/table.h"
 
 #include <string>
+#include <vector>
 
 namespace jixiao::ingest {
 
@@ -14,7 +15,11 @@ namespace jixiao::ingest {
 Table readXlsx(const std::string& bytes, const std::string& displayName, const std::string& sheet,
                const ReadLimits& limits = {});
 
-/// Same, from a file path; the display name is the file name without its folder.
+/// The names of a workbook's sheets, in workbook order. Throws ReadError.
+std::vector<std::string> xlsxSheetNames(const std::string& bytes, const std::string& displayName,
+                                        const ReadLimits& limits = {});
+
+/// Same as readXlsx, from a file path; the display name is the file name without its folder.
 Table readXlsxFile(const std::string& path, const std::string& sheet, const ReadLimits& limits = {});
 
 } // namespace jixiao::ingest

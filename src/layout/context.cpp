@@ -72,32 +72,61 @@ Value findingsValue(const std::vector<score::Finding>& findings, const std::vect
     return list;
 }
 
-/// The four lines of the 项目资金 block of the national form, in its order.
+/// The four lines of the 项目资金 block of the national form, in its order. The fund kinds
+/// other provinces' forms add (财政专户管理资金, 单位资金) share the last line with 其他资金,
+/// named after what the project has, so that the form keeps its fixed four lines.
 Value fundsValue(const score::ProjectResult& p, const model::Dataset& ds) {
-    struct Line { model::FundKind kind; const char* label; };
-    static const Line lines[] = {{model::FundKind::Total, "年度资金总额"},
-                                 {model::FundKind::CurrentFiscal, "其中：当年财政拨款"},
-                                 {model::FundKind::CarryOver, "上年结转资金"},
-                                 {model::FundKind::Other, "其他资金"}};
+    struct Line { std::vector<model::FundKind> kinds; const char* label; };
+    static const Line lines[] = {{{model::FundKind::Total}, "年度资金总额"},
+                                 {{model::FundKind::CurrentFiscal}, "其中：当年财政拨款"},
+                                 {{model::FundKind::CarryOver}, "上年结转资金"},
+                                 {{model::FundKind::FiscalSpecial, model::FundKind::UnitOwn, model::FundKind::Other}, "其他资金"}};
     const model::Project* src = ds.findProject(p.code);
     Value list = Value::list();
     for (const auto& line : lines) {
         Value& v = list.push(Value::map());
-        v.set("label", line.label);
-        v.set("total", Value(line.kind == model::FundKind::Total));
-        if (line.kind == model::FundKind::Total) {
+        v.set("total", Value(line.kinds.front() == model::FundKind::Total));
+        if (line.kinds.front() == model::FundKind::Total) {
+            v.set("label", line.label);
             v.set("initial", num(p.initial));
             v.set("adjusted", Value(p.adjusted));
             v.set("executed", Value(p.executed));
             continue;
         }
-        const model::FundingRow* row = nullptr;
+        std::vector<const model::FundingRow*> rows;
         if (src)
             for (const auto& f : src->funds)
-                if (f.kind == line.kind) row = &f;
-        v.set("initial", row ? num(row->initial) : Value());
-        v.set("adjusted", row ? Value(row->adjusted) : Value());
-        v.set("executed", row ? Value(row->executed) : Value());
+                if (std::find(line.kinds.begin(), line.kinds.end(), f.kind) != line.kinds.end()) rows.push_back(&f);
+        std::string label = line.label;
+        if (rows.size() == 1 && rows.front()->kind == model::FundKind::FiscalSpecial) label = "财政专户管理资金";
+        if (rows.size() == 1 && rows.front()->kind == model::FundKind::UnitOwn) label = "单位资金";
+        if (rows.size() > 1) {
+            label = "其他资金（含";
+            bool first = true;
+            for (const auto* r : rows)
+                if (r->kind != model::FundKind::Other) {
+                    label += std::string(first ? "" : "、") + (r->kind == model::FundKind::FiscalSpecial ? "财政专户管理资金" : "单位资金");
+                    first = false;
+                }
+            label += "）";
+        }
+        v.set("label", label);
+        if (rows.empty()) {
+            v.set("initial", Value());
+            v.set("adjusted", Value());
+            v.set("executed", Value());
+            continue;
+        }
+        std::optional<Decimal> initial;
+        Decimal adjusted, executed;
+        for (const auto* r : rows) {
+            if (r->initial) initial = initial.value_or(Decimal()) + *r->initial;
+            adjusted += r->adjusted;
+            executed += r->executed;
+        }
+        v.set("initial", num(initial));
+        v.set("adjusted", Value(adjusted));
+        v.set("executed", Value(executed));
     }
     return list;
 }
@@ -383,6 +412,50 @@ Value letterContext(const model::Unit& unit, const std::vector<const score::Proj
     return root;
 }
 
+Value problemsContext(const model::Diagnostics& diagnostics, const model::Dataset& ds, const RunFacts& facts) {
+    Value root = base(facts);
+    auto item = [](const model::Diagnostic& d) {
+        Value v = Value::map();
+        v.set("file", d.at.file);
+        v.set("sheet", d.at.sheet);
+        const bool hasRow = d.at.row > 0;
+        v.set("cell", hasRow && d.at.column >= 0 ? model::columnLetter(d.at.column) + std::to_string(d.at.row) : std::string());
+        v.set("row", hasRow ? Value(Decimal::fromInt(d.at.row)) : Value());
+        v.set("column", d.at.header);
+        v.set("value", d.value);
+        const char* severity = d.severity == model::Severity::Error     ? "错误"
+                               : d.severity == model::Severity::Warning ? "警告"
+                                                                        : "说明";
+        v.set("severity", severity);
+        v.set("message", d.message);
+        v.set("hint", d.hint);
+        return v;
+    };
+    // A problem belongs to the department of its project; failing that, to the department of
+    // the unit its row names (a 单位 or 部门整体 row).
+    auto departmentOf = [&](const model::Diagnostic& d) -> std::string {
+        if (const model::Project* p = ds.findProject(d.projectCode))
+            if (const model::Unit* dept = ds.departmentOf(p->unitCode)) return dept->code;
+        if (const model::Unit* dept = ds.departmentOf(d.value)) return dept->code;
+        return {};
+    };
+    Value& all = root.set("problems", Value::list());
+    std::map<std::string, std::vector<const model::Diagnostic*>> byDepartment;
+    for (const auto& d : diagnostics.list()) {
+        all.push(item(d));
+        if (std::string code = departmentOf(d); !code.empty()) byDepartment[code].push_back(&d);
+    }
+    Value& departments = root.set("departments", Value::list());
+    for (const auto& [code, list] : byDepartment) {
+        Value& dept = departments.push(Value::map());
+        dept.set("code", code);
+        dept.set("name", unitName(ds, code));
+        Value& problems = dept.set("problems", Value::list());
+        for (const auto* d : list) problems.push(item(*d));
+    }
+    return root;
+}
+
 Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& ds, const RunFacts& facts) {
     Value root = base(facts);
     Value& projects = root.set("projects", Value::list());
@@ -395,6 +468,7 @@ Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& 
             x.set("project_name", p.name);
             x.set("department_name", unitName(ds, p.departmentCode));
             x.set("code", f.code);
+            x.set("code_name", score::findingName(f.code));
             x.set("severity", score::severityName(f.severity));
             x.set("message", f.message);
         }

@@ -47,6 +47,12 @@ Value letterContext(const model::Unit& unit, const std::vector<const score::Proj
 /// The data of the run's summary workbook: all projects, departments and findings.
 Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& dataset, const RunFacts& facts);
 
+/// The data of a problem list (问题清单.xlsx) to send back to each department: `problems`, every
+/// diagnostic with file, sheet, cell, row, column header, value, message and hint, and
+/// `departments`, each with the problems of its projects and units (those of no department are
+/// only in `problems`).
+Value problemsContext(const model::Diagnostics& diagnostics, const model::Dataset& dataset, const RunFacts& facts);
+
 /// The facts of a run, from the evaluation and the dataset config.
 RunFacts runFacts(const score::Evaluation& evaluation, const model::Dataset& dataset, const std::string& today);
 

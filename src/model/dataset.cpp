@@ -41,6 +41,29 @@ const Unit* Dataset::findUnit(const std::string& code) const { return findByCode
 
 const Project* Dataset::findProject(const std::string& code) const { return findByCode(projects, code); }
 
+namespace {
+std::string withoutLeadingZeros(const std::string& code) {
+    auto first = code.find_first_not_of('0');
+    return first == std::string::npos ? std::string() : code.substr(first);
+}
+template <class T>
+std::string codeLike(const std::vector<T>& items, const std::string& code) {
+    const std::string bare = withoutLeadingZeros(code);
+    if (bare.empty()) return {};
+    for (const auto& item : items)
+        if (item.code != code && withoutLeadingZeros(item.code) == bare) return item.code;
+    return {};
+}
+} // namespace
+
+std::string Dataset::unitCodeLike(const std::string& code) const { return codeLike(units, code); }
+
+std::string Dataset::projectCodeLike(const std::string& code) const { return codeLike(projects, code); }
+
+std::string Dataset::leadingZeroHint(const std::string& table, const std::string& like) {
+    return table + "中有编码“" + like + "”，只差前导零：Excel 常把编码存成数字而去掉前导零。请把编码列设为“文本”格式后重新导出，或补上前导零。";
+}
+
 const Unit* Dataset::departmentOf(const std::string& unitCode) const {
     const Unit* unit = findUnit(unitCode);
     // Bounded walk: a cycle in 主管部门编码 is reported by validation, not followed forever.

@@ -41,7 +41,6 @@ struct DatasetConfig {
     int year = 0;                          ///< 年度 (required)
     std::string authority;                 ///< 发文机关 (required)
     std::string letterPrefix;              ///< 文号前缀, default: first char of authority + "财绩"
-    bool moneyInYuan = false;              ///< 金额单位 "元": converted to 万元 at ingest
     std::string ruleSet = "national-2020"; ///< 评分规则
     std::optional<Decimal> varianceThreshold;  ///< 偏差阈值; empty = the rule set's
     std::string publishDate;               ///< 公开日期, ISO "2025-08-20", may be empty
@@ -68,6 +67,8 @@ enum class FundKind {
     Total,          ///< 年度资金总额 (合计)
     CurrentFiscal,  ///< 其中：当年财政拨款
     CarryOver,      ///< 上年结转资金
+    FiscalSpecial,  ///< 财政专户管理资金 (Sichuan's form and others)
+    UnitOwn,        ///< 单位资金
     Other,          ///< 其他资金
 };
 
@@ -153,6 +154,12 @@ struct Dataset {
 
     const Unit* findUnit(const std::string& code) const;
     const Project* findProject(const std::string& code) const;
+    /// A unit (project) code equal to `code` but for leading zeros ("0101" for "101"), or
+    /// empty: Excel drops the zeros of a code stored as a number, so the tables disagree.
+    std::string unitCodeLike(const std::string& code) const;
+    std::string projectCodeLike(const std::string& code) const;
+    /// The hint for such a code found in `table` (单位表, 项目表).
+    static std::string leadingZeroHint(const std::string& table, const std::string& like);
     /// The department a unit belongs to (itself when it is one); nullptr if unresolved.
     const Unit* departmentOf(const std::string& unitCode) const;
 };

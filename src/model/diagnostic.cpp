@@ -22,7 +22,7 @@ std::string Diagnostic::format() const {
         out += at.file;
         if (!at.sheet.empty() || at.row > 0) {
             out += '[';
-            if (!at.sheet.empty()) out += at.sheet + '!';
+            if (!at.sheet.empty()) out += at.sheet + (at.row > 0 ? "!" : "");
             if (at.row > 0) {
                 out += at.column >= 0 ? columnLetter(at.column) : std::string();
                 out += std::to_string(at.row);

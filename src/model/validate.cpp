@@ -23,7 +23,9 @@ void validate(const Dataset& dataset, Diagnostics& diags) {
         if (!dataset.findUnit(unit.parentCode)) {
             diags.error(at(unit.source, -1, "主管部门编码"), unit.parentCode,
                         "单位" + q(unit.code) + "的主管部门编码" + q(unit.parentCode) + "在单位表中不存在。",
-                        "请检查编码是否写错，或在单位表中补充该部门。");
+                        dataset.unitCodeLike(unit.parentCode).empty()
+                            ? "请检查编码是否写错，或在单位表中补充该部门。"
+                            : Dataset::leadingZeroHint("单位表", dataset.unitCodeLike(unit.parentCode)));
         } else if (!dataset.departmentOf(unit.code)) {
             diags.error(at(unit.source, -1, "主管部门编码"), unit.parentCode,
                         "单位" + q(unit.code) + "的主管部门关系形成循环，找不到所属部门。",
@@ -37,7 +39,8 @@ void validate(const Dataset& dataset, Diagnostics& diags) {
             d.at = at(project.source, -1, "单位编码");
             d.value = project.unitCode;
             d.message = "项目" + q(project.code) + "的单位编码" + q(project.unitCode) + "在单位表中不存在。";
-            d.hint = "请检查编码是否写错，或在单位表中补充该单位。";
+            const std::string like = dataset.unitCodeLike(project.unitCode);
+            d.hint = like.empty() ? "请检查编码是否写错，或在单位表中补充该单位。" : Dataset::leadingZeroHint("单位表", like);
             diags.add(d);
         }
         if (checkFunds && project.funds.empty()) {

@@ -324,14 +324,19 @@ private:
                 add(w, index, "actual_missing", "message", rowValues(w));
             } else if (r.qualitative) {
                 const Band* band = rules_.matchBand(r.row->actual.text);
+                // A qualitative actual that repeats its target word (“及时” for “及时”, “显著提升”
+                // for “显著提升”) says the target was met; only an operator-led text (“≥266米”)
+                // merely repeats the target.
+                if (!band && !r.row->target.empty() && !looksLikeTarget(r.row->actual.text) &&
+                    normalizeWord(r.row->actual.text) == normalizeWord(r.row->target.text))
+                    band = &rules_.bands.front();
                 if (band) {
                     QualitativeOutcome q = scoreQualitative(*band, r.weight, self, rules_);
                     r.band = band->name;
                     r.score = q.score;
                     r.selfScoreOutsideBand = q.selfOutside;
                     w.met = band == &rules_.bands.front();
-                } else if (looksLikeTarget(r.row->actual.text) ||
-                           (!r.row->target.empty() && normalizeWord(r.row->actual.text) == normalizeWord(r.row->target.text))) {
+                } else if (looksLikeTarget(r.row->actual.text)) {
                     repeatsTarget(w, index);
                 } else {
                     std::vector<std::string> lists;

@@ -34,6 +34,19 @@ const std::vector<std::string>& findingCodes() {
     return codes;
 }
 
+std::string findingName(const std::string& code) {
+    static const std::map<std::string, std::string> names = {
+        {"execution_low", "执行率偏低未说明"},       {"budget_adjusted", "预算调整未说明"},
+        {"unmet_no_reason", "指标未完成未说明原因"}, {"target_too_low", "目标值设置偏低"},
+        {"self_score_mismatch", "自评分与复核分不符"}, {"met_but_deducted", "已完成但自评扣分"},
+        {"weights_not_100", "分值合计不为100"},      {"score_above_weight", "自评分高于分值"},
+        {"fund_rows_mismatch", "资金分项与合计不符"}, {"actual_repeats_target", "实际完成值只重复指标值"},
+        {"actual_missing", "实际完成值为空"},
+    };
+    auto it = names.find(code);
+    return it == names.end() ? code : it->second;
+}
+
 const std::vector<std::string>& ratioNames() {
     static const std::vector<std::string> names = {
         "预算执行率",     "预算调整率",     "结转结余变动率", "“三公”经费变动率",

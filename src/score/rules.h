@@ -166,6 +166,10 @@ struct RuleSet {
 /// of the rule-set parameters (indicator_deviation, execution_cap).
 const std::vector<std::string>& findingCodes();
 
+/// The Chinese name users read for a finding code (执行率偏低未说明 for execution_low); the
+/// code itself for one without a name.
+std::string findingName(const std::string& code);
+
 /// The department-wide ratios jixiao computes, in the order of scoring.md.
 const std::vector<std::string>& ratioNames();
 

@@ -5,6 +5,8 @@
 #include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
 
 #include <cstdio>
 #include <algorithm>
@@ -78,7 +80,7 @@ TEST_CASE("a program without its data folder says where it looked, in Chinese", 
                        "例如：JIXIAO_DATA=/usr/share/jixiao jixiao check 数据集文件夹\n");
     auto pointed = runProgram(prefix.path() + "/bin/jixiao", "check " + ds.path(), "JIXIAO_DATA=" + std::string(JIXIAO_SOURCE_DIR));
     CHECK(pointed.code == 0);
-    CHECK(pointed.err.empty());
+    CHECK(pointed.out.empty());  // no problems; the summary is on stderr
 }
 
 TEST_CASE("a log file gets every line with its time and level, and quiet keeps only problems", "[app]") {
@@ -86,12 +88,13 @@ TEST_CASE("a log file gets every line with its time and level, and quiet keeps o
     Poco::TemporaryFile log;
     auto checked = jixiao("--log " + log.path() + " check " + ds.path());
     CHECK(checked.code == 0);
-    CHECK(checked.out.find("错误 0 条，警告 0 条\n") != std::string::npos);
+    CHECK(checked.err.find("错误 0 条，警告 0 条\n") != std::string::npos);
     write(ds.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,abc,37.24\n");
     auto failed = jixiao("check " + ds.path() + " --quiet --log=" + log.path());
     CHECK(failed.code == 65);
-    CHECK(failed.out.empty());
-    CHECK(failed.err.find("错误：") != std::string::npos);
+    // The problems stay (on stdout, where check prints them); the summary goes.
+    CHECK(failed.err.empty());
+    CHECK(failed.out.find("错误：") != std::string::npos);
 
     std::istringstream lines(slurp(log.path()));
     std::vector<std::string> levels, texts;
@@ -113,7 +116,7 @@ TEST_CASE("a log file gets every line with its time and level, and quiet keeps o
     CHECK(std::regex_match(texts.back(), std::regex("结束：退出码 65，用时 [0-9]+\\.[0-9] 秒")));
     CHECK(levels.back() == "错误");
     // The error the quiet run still showed is in the log, as an error, word for word.
-    std::string shown = failed.err.substr(0, failed.err.find('\n'));
+    std::string shown = failed.out.substr(0, failed.out.find('\n'));
     const auto logged = std::find(secondStart, texts.end(), shown);
     REQUIRE(logged != texts.end());
     CHECK(levels[std::size_t(logged - texts.begin())] == "错误");
@@ -188,9 +191,9 @@ TEST_CASE("check prints a summary and exits 0 on a clean dataset", "[app]") {
     auto r = jixiao("check " + ds.path());
     INFO(r.err);
     CHECK(r.code == 0);
-    CHECK(r.out.find("单位 1 个（其中部门 1 个），项目 1 个（其中涉密 0 个），绩效指标 3 条（其中部门整体指标 0 条）\n") !=
+    CHECK(r.err.find("单位 1 个（其中部门 1 个），项目 1 个（其中涉密 0 个），绩效指标 3 条（其中部门整体指标 0 条）\n") !=
           std::string::npos);
-    CHECK(r.out.find("错误 0 条") != std::string::npos);
+    CHECK(r.err.find("错误 0 条") != std::string::npos);
 }
 
 TEST_CASE("check reports a bad number with its position and exits 65", "[app]") {
@@ -198,14 +201,15 @@ TEST_CASE("check reports a bad number with its position and exits 65", "[app]") 
     write(ds.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,约30万,37.24\n");
     auto r = jixiao("check " + ds.path());
     CHECK(r.code == 65);
-    CHECK(r.err.find("预算执行.csv[C2] 错误：第2行“全年预算数”应为数字，实际为“约30万”。"
+    // Problems go to stdout, so that `jixiao check 数据 > 问题.txt` keeps them.
+    CHECK(r.out.find("预算执行.csv[C2] 错误：第2行“全年预算数”应为数字，实际为“约30万”。"
                      "提示：请只填写数字，如 1234.50；可以带千分位逗号或百分号。\n") != std::string::npos);
 }
 
 TEST_CASE("the broken sample reports its 20 deliberate mistakes at their positions", "[app]") {
     auto r = jixiao(std::string("check ") + JIXIAO_SOURCE_DIR + "/samples/broken");
     CHECK(r.code == 65);
-    CHECK(r.out.find("错误 20 条，警告 0 条\n") != std::string::npos);
+    CHECK(r.err.find("错误 20 条，警告 0 条\n") != std::string::npos);
     // One line per mistake of samples/broken/README.md, in its order of files.
     const char* expected[] = {
         "dataset.json 错误：“公开日期”不是有效日期：“2025-13-01”。",
@@ -231,10 +235,10 @@ TEST_CASE("the broken sample reports its 20 deliberate mistakes at their positio
     };
     for (const char* line : expected) {
         INFO(line);
-        bool found = r.err.find(std::string("\n") + line) != std::string::npos || r.err.rfind(line, 0) == 0;
+        bool found = r.out.find(std::string("\n") + line) != std::string::npos || r.out.rfind(line, 0) == 0;
         CHECK(found);
     }
-    CHECK(r.err.find("部门整体.csv[A1] 说明：无法识别的列名“单位编”，是否指“单位编码”？") != std::string::npos);
+    CHECK(r.out.find("部门整体.csv[A1] 说明：无法识别的列名“单位编”，是否指“单位编码”？") != std::string::npos);
 }
 
 TEST_CASE("run writes documents, results.json and a manifest, byte-identical twice", "[app]") {
@@ -365,4 +369,94 @@ TEST_CASE("a project's documents do not change when another project's data does"
         }
     }
     CHECK(compared == 2);
+}
+
+TEST_CASE("check --problems writes the problem list: 全部 and a sheet per department", "[app]") {
+    TinyDataset ds;
+    write(ds.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,约30万,37.24\n");
+    Poco::TemporaryFile out;
+    const std::string xlsx = out.path() + ".xlsx";
+    auto r = jixiao("check " + ds.path() + " --problems " + xlsx + " --date 2025-03-05");
+    INFO(r.err);
+    CHECK(r.code == 65);
+    CHECK(r.err.find("问题清单已写出到 " + xlsx + "（2 条）\n") != std::string::npos);
+    // The parts of the workbook as text: its sheets by name, and every cell's string.
+    std::ifstream in(xlsx, std::ios::binary);
+    Poco::Zip::ZipArchive archive(in);
+    auto part = [&](const std::string& name) {
+        std::ifstream again(xlsx, std::ios::binary);
+        auto header = archive.findHeader(name);
+        REQUIRE(header != archive.headerEnd());
+        Poco::Zip::ZipInputStream zin(again, header->second);
+        std::ostringstream text;
+        text << zin.rdbuf();
+        return text.str();
+    };
+    const std::string workbook = part("xl/workbook.xml");
+    CHECK(workbook.find("name=\"全部\"") != std::string::npos);
+    CHECK(workbook.find("name=\"101测试局\"") != std::string::npos);
+    const std::string strings = part("xl/sharedStrings.xml");
+    for (const char* text : {"文件", "工作表", "单元格", "行", "列", "取值", "类别", "问题", "如何修改", "预算执行.csv", "C2",
+                             "全年预算数", "约30万", "错误", "第2行“全年预算数”应为数字，实际为“约30万”。",
+                             "请只填写数字，如 1234.50；可以带千分位逗号或百分号。"}) {
+        INFO(text);
+        CHECK(strings.find(std::string(">") + text + "<") != std::string::npos);
+    }
+    Poco::File(xlsx).remove();
+}
+
+TEST_CASE("run with every project in error reports the data errors and exits 65", "[app]") {
+    TinyDataset ds;
+    write(ds.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,约30万,37.24\n");
+    Poco::TemporaryFile out;
+    auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05");
+    CHECK(r.code == 65);
+    CHECK(r.err == "预算执行.csv[C2] 错误：第2行“全年预算数”应为数字，实际为“约30万”。提示：请只填写数字，如 1234.50；可以带千分位逗号或百分号。\n"
+                   "项目.csv[2] 错误：项目“P001”在预算执行表中没有数据。提示：每个项目至少需要一行预算执行数据（年度资金总额）。\n"
+                   "错误：数据有 2 条错误，没有一个项目可以评分，未生成文件。请按上面的提示修改后重新运行。\n");
+}
+
+TEST_CASE("init writes a dataset.json from what the exports show, and lists what is left", "[app]") {
+    Poco::TemporaryFile dir;
+    write(dir.path() + "/a_单位.csv", "2024年度单位信息\n预算单位代码,预算单位名称,上级单位编码\n101,测试局,\n");
+    write(dir.path() + "/b_项目.csv", "项目代码,项目名称,预算单位代码,项目期限\nP001,培训项目,101,2024\n");
+    write(dir.path() + "/c_执行.csv", "项目代码,预算数(元),支出数(元)\nP001,432000,372400\n");
+    write(dir.path() + "/d_指标.csv",
+          "项目代码,一级指标,二级指标,指标名称,指标方向,指标值,计量单位,指标权重,实际值,备注\n"
+          "P001,产出指标,数量指标,培训人次,≥,735,人次,90,700,\n");
+    write(dir.path() + "/e_部门.csv", "单位编码,年份,预算数,执行数\n101,2024,500,480\n");
+    auto r = jixiao("init " + dir.path());
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(slurp(dir.path() + "/dataset.json") ==
+          "{\n"
+          "  \"年度\": 2024,\n"
+          "  \"发文机关\": \"\",\n"
+          "  \"金额单位\": {\n    \"预算执行\": \"元\"\n  },\n"
+          "  \"files\": {\n    \"单位\": \"a_单位.csv\",\n    \"项目\": \"b_项目.csv\",\n    \"预算执行\": \"c_执行.csv\",\n"
+          "    \"绩效指标\": \"d_指标.csv\",\n    \"部门整体\": \"e_部门.csv\"\n  },\n"
+          "  \"columns\": {\n"
+          "    \"单位\": {\"上级单位编码\": \"主管部门编码\", \"预算单位代码\": \"单位编码\", \"预算单位名称\": \"单位名称\"},\n"
+          "    \"项目\": {\"项目代码\": \"项目编码\", \"项目期限\": \"实施期\", \"预算单位代码\": \"单位编码\"},\n"
+          "    \"预算执行\": {\"支出数(元)\": \"全年执行数\", \"项目代码\": \"项目编码\", \"预算数(元)\": \"全年预算数\"},\n"
+          "    \"绩效指标\": {\"实际值\": \"实际完成值\", \"指标值\": \"年度指标值\", \"指标名称\": \"三级指标\", "
+          "\"指标方向\": \"指标性质\", \"指标权重\": \"分值\", \"项目代码\": \"项目编码\"},\n"
+          "    \"部门整体\": {\"年份\": \"年度\"}\n"
+          "  }\n"
+          "}\n");
+    CHECK(r.out == "已写出 " + dir.path() + "/dataset.json。识别出的表：\n"
+                   "  单位：a_单位.csv\n  项目：b_项目.csv\n  预算执行：c_执行.csv\n  绩效指标：d_指标.csv\n  部门整体：e_部门.csv\n"
+                   "还需确认或修改（3 项）：\n"
+                   "  “部门整体”表的金额列没有注明单位，将按万元读取；如为元，请在 dataset.json 中写 \"金额单位\": {\"部门整体\": \"元\"}，"
+                   "或在列名中注明，如“全年预算数（元）”。\n"
+                   "  “发文机关”：请填写反馈函的落款单位，如 \"发文机关\": \"某某县财政局\"。\n"
+                   "  d_指标.csv[J1] 说明：无法识别的列名“备注”，该列将被忽略。\n");
+    // What init wrote reads back; only 发文机关 is left to fill in.
+    auto check = jixiao("check " + dir.path());
+    CHECK(check.code == 65);
+    CHECK(check.out.find("dataset.json 错误：缺少必填项“发文机关”。") != std::string::npos);
+
+    auto again = jixiao("init " + dir.path());
+    CHECK(again.code == 73);
+    CHECK(again.err == "错误：" + dir.path() + "/dataset.json 已存在，未覆盖。如需重新生成，请先把它改名。\n");
 }

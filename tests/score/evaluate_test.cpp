@@ -276,10 +276,17 @@ TEST_CASE("actual_repeats_target and actual_missing score 0", "[score]") {
     project = fullProject("P001");
     project.indicators[0].actual = words("735人次以上");
     CHECK(codes(one(project).findings) == std::vector<std::string>{"actual_repeats_target"});
-    // A qualitative actual that copies the target text.
+    // A qualitative actual that repeats its target word says the target was met (a real
+    // Shanghai table: 费用结算及时性, 年度指标值“及时”, 实际完成值“及时”).
     project = fullProject("P001");
-    project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("群众满意"), "10", "", 5);
-    CHECK(codes(one(project).findings) == std::vector<std::string>{"actual_repeats_target"});
+    project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("及时"), words("及时"), "10", "", 5);
+    auto met = one(project);
+    CHECK(met.findings.empty());
+    CHECK(met.indicators[3].status == score::IndicatorStatus::Scored);
+    CHECK(*met.indicators[3].band == "达成");
+    CHECK(met.indicators[3].score->toString() == "10");
+    project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("显著提升"), words("显著提升"), "10", "", 5);
+    CHECK(*one(project).indicators[3].band == "达成");
 }
 
 TEST_CASE("a word outside the band lists is an error, the rest of the batch is scored", "[score]") {
