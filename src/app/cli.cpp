@@ -101,7 +101,11 @@ void printSummary(const model::Dataset& ds, const model::Diagnostics& diags, std
         << "错误 " << diags.errors() << " 条，警告 " << diags.warnings() << " 条\n";
 }
 
-std::string today() { return Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d"); }
+/// The program's clock, read here and nowhere else: every stage gets its dates handed in.
+std::string clockNow(const std::string& format) { return Poco::DateTimeFormatter::format(Poco::LocalDateTime(), format); }
+
+/// Today's ISO date from the clock, or the date pinned with --date.
+std::string today(const std::string& pinned) { return pinned.empty() ? clockNow("%Y-%m-%d") : pinned; }
 
 int check(const Request& req) {
     Scored s = scoreDataset(req.dataset, req.rules, req.templates);
@@ -109,7 +113,7 @@ int check(const Request& req) {
     printDiagnostics(s.diags, std::cout);
     printSummary(s.dataset, s.diags, std::cerr);
     if (!req.problems.empty()) {
-        const std::string date = req.date.empty() ? today() : req.date;
+        const std::string date = today(req.date);
         const auto form = layout::FormTemplate::load(req.templates, "problems");
         const layout::Value data =
             layout::problemsContext(s.diags, s.dataset, layout::runFacts(s.evaluation, s.dataset, date));
@@ -120,12 +124,6 @@ int check(const Request& req) {
     }
     return s.diags.errors() > 0 ? kExitDataError : kExitOk;
 }
-
-/// The program's clock, read here and nowhere else: every stage gets its dates handed in.
-std::string clockNow(const std::string& format) { return Poco::DateTimeFormatter::format(Poco::LocalDateTime(), format); }
-
-/// Today's ISO date from the clock, or the date pinned with --date.
-std::string today(const std::string& pinned) { return pinned.empty() ? clockNow("%Y-%m-%d") : pinned; }
 
 int runCommand(const Request& req) {
     RunRequest r;

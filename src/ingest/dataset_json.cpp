@@ -4,11 +4,10 @@
 #include "ingest/encoding.h"
 #include "ingest/values.h"
 #include "model/date.h"
+#include "model/json.h"
 #include "model/text.h"
 
 #include <Poco/File.h>
-#include <Poco/JSON/Object.h>
-#include <Poco/JSON/Parser.h>
 #include <Poco/Path.h>
 
 #include <algorithm>
@@ -38,7 +37,23 @@ std::string readFile(const std::string& path) {
     return out.str();
 }
 
-std::string jsonText(const Poco::Dynamic::Var& v) { return v.isString() ? v.extract<std::string>() : v.toString(); }
+using model::JsonValue;
+
+/// A value as text: strings as they are, numbers as written, true/false; empty for null.
+std::string jsonText(const JsonValue& v) {
+    switch (v.kind) {
+    case JsonValue::Kind::String:
+    case JsonValue::Kind::Number: return v.text;
+    case JsonValue::Kind::Bool: return v.boolean ? "true" : "false";
+    case JsonValue::Kind::Null: return {};
+    case JsonValue::Kind::Array: return "[…]";
+    case JsonValue::Kind::Object: return "{…}";
+    }
+    return {};
+}
+
+/// Where a value of dataset.json starts, as a position messages show (dataset.json[行]).
+Position at(const JsonValue& v, const std::string& key = {}) { return {"dataset.json", {}, v.line, -1, key}; }
 
 std::optional<Section> sectionNamed(const std::string& name) {
     for (Section s : allSections())
@@ -71,7 +86,8 @@ std::optional<std::string> keyFor(const std::string& key) {
 
 /// A mapping's target must be a field of the table it applies to (or of some table, for a
 /// global mapping); a wrong one is reported with the closest field name.
-bool checkTarget(const std::string& from, const std::string& to, std::optional<Section> section, Diagnostics& diags) {
+bool checkTarget(const std::string& from, const std::string& to, std::optional<Section> section, const Position& where,
+                 Diagnostics& diags) {
     std::vector<std::string> names;
     for (Section s : allSections()) {
         if (section && s != *section) continue;
@@ -79,7 +95,7 @@ bool checkTarget(const std::string& from, const std::string& to, std::optional<S
         for (const auto& f : fieldsOf(s)) names.push_back(f.header);
     }
     auto guess = suggestField(to, names);
-    diags.error({"dataset.json", {}, 0, -1, "columns"}, to,
+    diags.error(where, to,
                 "columns 中" + q(from) + "对应的" + q(to) + "不是" + (section ? q(sectionName(*section)) + "表的" : std::string()) +
                     "规范列名" + (guess ? "，是否指" + q(*guess) + "？" : "。"),
                 guess ? "请改为 " + jsonLiteral(from) + ": " + jsonLiteral(*guess) + "。" : "规范列名见 docs/input.md。");
@@ -89,31 +105,30 @@ bool checkTarget(const std::string& from, const std::string& to, std::optional<S
 /// `columns`: "原列名": "规范列名" for every table, or "表名": {…} for one table. A global
 /// entry that would also rename another table's own column is refused: it is exactly the
 /// mistake of mapping 预算数(元) → 全年预算数 and losing 部门整体's 预算数.
-void readColumns(const Poco::JSON::Object::Ptr& root, Settings& s, Diagnostics& diags) {
-    if (!root->has("columns")) return;
-    const Position at{"dataset.json", {}, 0, -1, "columns"};
-    auto obj = root->getObject("columns");
-    if (!obj) {
-        diags.error(at, {}, "“columns”应为 {\"原列名\": \"规范列名\"} 或 {\"表名\": {\"原列名\": \"规范列名\"}} 形式的对象。");
+void readColumns(const JsonValue& root, Settings& s, Diagnostics& diags) {
+    const JsonValue* columns = root.find("columns");
+    if (!columns) return;
+    if (columns->kind != JsonValue::Kind::Object) {
+        diags.error(at(*columns, "columns"), {}, "“columns”应为 {\"原列名\": \"规范列名\"} 或 {\"表名\": {\"原列名\": \"规范列名\"}} 形式的对象。");
         return;
     }
-    for (const auto& [key, value] : *obj) {
-        if (auto table = root->getObject("columns")->getObject(key)) {
+    for (const auto& [key, value] : columns->members) {
+        if (value.kind == JsonValue::Kind::Object) {
             auto section = sectionNamed(key);
             if (!section) {
                 auto guess = model::closestMatch(key, sectionNames());
-                diags.error(at, key, "columns 中的" + q(key) + "不是表名" + (guess ? "，是否指" + q(*guess) + "？" : "。"),
+                diags.error(at(value, "columns"), key, "columns 中的" + q(key) + "不是表名" + (guess ? "，是否指" + q(*guess) + "？" : "。"),
                             "表名为“单位”“项目”“预算执行”“绩效指标”“部门整体”之一。");
                 continue;
             }
-            for (const auto& [from, to] : *table) {
+            for (const auto& [from, to] : value.members) {
                 std::string target = trimText(jsonText(to));
-                if (checkTarget(from, target, section, diags)) s.sectionColumns[key][from] = target;
+                if (checkTarget(from, target, section, at(to, "columns"), diags)) s.sectionColumns[key][from] = target;
             }
             continue;
         }
         std::string target = trimText(jsonText(value));
-        if (!checkTarget(key, target, std::nullopt, diags)) continue;
+        if (!checkTarget(key, target, std::nullopt, at(value, "columns"), diags)) continue;
         if (auto hidden = hiddenField(key, target)) {
             std::string owner;
             for (Section sec : allSections())
@@ -121,7 +136,7 @@ void readColumns(const Poco::JSON::Object::Ptr& root, Settings& s, Diagnostics& 
                     owner = sectionName(sec);
                     break;
                 }
-            diags.error(at, key, "columns 中的 " + jsonLiteral(key) + ": " + jsonLiteral(target) + " 对所有表生效，会把" +
+            diags.error(at(value, "columns"), key, "columns 中的 " + jsonLiteral(key) + ": " + jsonLiteral(target) + " 对所有表生效，会把" +
                                      q(sectionName(hidden->first)) + "表的" + q(hidden->second) + "列也当作" + q(target) + "。",
                         "请写在对应的表下，例如 \"columns\": {" + jsonLiteral(owner) + ": {" + jsonLiteral(key) + ": " + jsonLiteral(target) + "}}。");
             continue;
@@ -237,35 +252,42 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
         throw ConfigError("dataset.json：文件不是 UTF-8 编码（看起来是用 GBK/ANSI 保存的）。请另存为 UTF-8："
                           "用记事本打开，选“另存为”，“编码”选“UTF-8”后保存。");
     text = repairJson(text, diags);
-    Poco::JSON::Object::Ptr root;
+    JsonValue root;
     try {
-        Poco::JSON::Parser parser;
-        root = parser.parse(text).extract<Poco::JSON::Object::Ptr>();
-    } catch (const Poco::Exception& e) {
-        throw ConfigError("dataset.json：不是有效的 JSON（" + e.message() + "）。请检查引号、逗号和括号是否成对。");
-    } catch (const std::exception&) {
-        throw ConfigError("dataset.json：最外层应为 { … } 对象。");
+        root = model::parseJson(text);
+    } catch (const model::JsonSyntaxError& e) {
+        const std::string what = e.what();
+        std::string hint = "请检查引号、逗号和括号是否成对。";
+        if (what.find("逗号“,”或") != std::string::npos) hint = "上一项的末尾可能缺少逗号“,”，或引号没有成对。";
+        if (what.find("用双引号括起的键名") != std::string::npos) hint = "键名要用半角双引号括起，例如 \"年度\"。";
+        throw ConfigError("dataset.json 第" + std::to_string(e.line()) + "行第" + std::to_string(e.column()) + "列：" + what +
+                          "。提示：" + hint);
     }
-    if (!root) throw ConfigError("dataset.json：最外层应为 { … } 对象。");
+    if (root.kind != JsonValue::Kind::Object) throw ConfigError("dataset.json：最外层应为 { … } 对象。");
 
     Settings s;
-    Position at{"dataset.json", {}, 0, -1, {}};
-    auto keyAt = [&](const std::string& key) { return Position{"dataset.json", {}, 0, -1, key}; };
-    for (const auto& [key, value] : *root) {
+    const Position top{"dataset.json", {}, 0, -1, {}};
+    auto keyAt = [&](const std::string& key) {
+        const JsonValue* v = root.find(key);
+        return Position{"dataset.json", {}, v ? v->line : 0, -1, key};
+    };
+    auto has = [&](const char* key) { return root.find(key) != nullptr; };
+    auto get = [&](const char* key) { return jsonText(*root.find(key)); };
+    for (const auto& [key, value] : root.members) {
         if (std::find(knownKeys().begin(), knownKeys().end(), key) != knownKeys().end()) continue;
         auto guess = keyFor(key);
         if (guess)
-            diags.warning(keyAt(key), key, "dataset.json 中的" + q(key) + "不是可识别的设置项，已忽略；是否指" + q(*guess) + "？",
-                          "请改为 " + jsonLiteral(*guess) + ": " + (value.isString() ? jsonLiteral(jsonText(value)) : std::string("…")) + "。");
+            diags.warning(at(value, key), key, "dataset.json 中的" + q(key) + "不是可识别的设置项，已忽略；是否指" + q(*guess) + "？",
+                          "请改为 " + jsonLiteral(*guess) + ": " +
+                              (value.kind == JsonValue::Kind::String ? jsonLiteral(value.text) : std::string("…")) + "。");
         else
-            diags.warning(keyAt(key), key, "dataset.json 中的" + q(key) + "不是可识别的设置项，已忽略。",
+            diags.warning(at(value, key), key, "dataset.json 中的" + q(key) + "不是可识别的设置项，已忽略。",
                           "可识别的设置项见 docs/input.md。");
     }
-    if (!root->has("年度")) {
-        diags.error(at, {}, "缺少必填项“年度”。", "例如 \"年度\": 2024");
+    if (!has("年度")) {
+        diags.error(top, {}, "缺少必填项“年度”。", "例如 \"年度\": 2024");
     } else {
-        auto v = root->get("年度");
-        std::string t = jsonText(v);
+        std::string t = get("年度");
         auto n = parseNumber(t);
         if (!n || n->percent || n->value.rounded(0) != n->value || n->value < Decimal::fromInt(2000) ||
             n->value > Decimal::fromInt(2100))
@@ -273,12 +295,12 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
         else
             s.config.year = int(n->value.raw() / Decimal::kScale);
     }
-    if (!root->has("发文机关") || trimText(jsonText(root->get("发文机关"))).empty())
-        diags.error(at, {}, "缺少必填项“发文机关”。", "例如 \"发文机关\": \"某某县财政局\"");
+    if (!has("发文机关") || trimText(get("发文机关")).empty())
+        diags.error(has("发文机关") ? keyAt("发文机关") : top, {}, "缺少必填项“发文机关”。", "例如 \"发文机关\": \"某某县财政局\"");
     else
-        s.config.authority = trimText(jsonText(root->get("发文机关")));
+        s.config.authority = trimText(get("发文机关"));
 
-    auto optText = [&](const char* key) { return root->has(key) ? trimText(jsonText(root->get(key))) : std::string(); };
+    auto optText = [&](const char* key) { return has(key) ? trimText(get(key)) : std::string(); };
     s.config.letterPrefix = optText("文号前缀");
     s.config.contactOffice = optText("联系处室");
     s.config.contactPhone = optText("联系电话");
@@ -291,9 +313,9 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
                     "例如 \"金额单位\": \"元\"，或按表写 \"金额单位\": {\"预算执行\": \"元\", \"部门整体\": \"万元\"}。");
         return {};
     };
-    if (root->has("金额单位")) {
-        if (auto obj = root->getObject("金额单位")) {
-            for (const auto& [section, v] : *obj) {
+    if (const JsonValue* units = root.find("金额单位")) {
+        if (units->kind == JsonValue::Kind::Object) {
+            for (const auto& [section, v] : units->members) {
                 if (!sectionNamed(section)) {
                     auto guess = model::closestMatch(section, sectionNames());
                     diags.error(keyAt("金额单位"), section, "“金额单位”中的" + q(section) + "不是表名" +
@@ -334,13 +356,13 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
         s.config.letterPrefix = first + "财绩";
     }
     auto readMap = [&](const char* key, std::map<std::string, std::string>& out) {
-        if (!root->has(key)) return;
-        auto obj = root->getObject(key);
-        if (!obj) {
-            diags.error(keyAt(key), {}, std::string("“") + key + "”应为 {\"名称\": \"值\"} 形式的对象。");
+        const JsonValue* obj = root.find(key);
+        if (!obj) return;
+        if (obj->kind != JsonValue::Kind::Object) {
+            diags.error(keyAt(key), {}, std::string("“") + key + "”应为 {\"表名\": \"值\"} 形式的对象。");
             return;
         }
-        for (const auto& [k, v] : *obj) {
+        for (const auto& [k, v] : obj->members) {
             if (!sectionNamed(k)) {
                 auto guess = model::closestMatch(k, sectionNames());
                 diags.error(keyAt(key), k, std::string(key) + " 中的" + q(k) + "不是表名" + (guess ? "，是否指" + q(*guess) + "？" : "。"),

@@ -156,11 +156,11 @@ TEST_CASE("dataset.json values are checked", "[ingest]") {
     REQUIRE(all.size() >= 5);  // then the rows that refer to the unread 项目 file
     all.resize(5);
     CHECK(all == std::vector<std::string>{
-        "dataset.json 错误：“年度”应为四位年份，实际为“二〇二四”。提示：例如 \"年度\": 2024",
+        "dataset.json[1] 错误：“年度”应为四位年份，实际为“二〇二四”。提示：例如 \"年度\": 2024",
         "dataset.json 错误：缺少必填项“发文机关”。提示：例如 \"发文机关\": \"某某县财政局\"",
-        "dataset.json 错误：“金额单位”应为“万元”或“元”，实际为“千元”。"
+        "dataset.json[1] 错误：“金额单位”应为“万元”或“元”，实际为“千元”。"
         "提示：例如 \"金额单位\": \"元\"，或按表写 \"金额单位\": {\"预算执行\": \"元\", \"部门整体\": \"万元\"}。",
-        "dataset.json 错误：“公开日期”不是有效日期：“2025-13-01”。提示：格式应为 YYYY-MM-DD，例如 2025-08-20。",
-        "dataset.json 错误：files 中“项目”的文件名“../项目.csv”不安全：不能包含路径分隔符或“..”。提示：只写文件名，文件应放在数据集文件夹内。",
+        "dataset.json[1] 错误：“公开日期”不是有效日期：“2025-13-01”。提示：格式应为 YYYY-MM-DD，例如 2025-08-20。",
+        "dataset.json[2] 错误：files 中“项目”的文件名“../项目.csv”不安全：不能包含路径分隔符或“..”。提示：只写文件名，文件应放在数据集文件夹内。",
     });
 }

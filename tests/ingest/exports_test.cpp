@@ -144,7 +144,7 @@ TEST_CASE("exports: a global mapping that would hide another table's column is r
     auto ds = read(f, diags);
     CHECK(messages(diags) ==
           std::vector<std::string>{
-              "dataset.json 错误：columns 中的 \"预算数(元)\": \"全年预算数\" 对所有表生效，会把“部门整体”表的“预算数”列也当作“全年预算数”。"
+              "dataset.json[1] 错误：columns 中的 \"预算数(元)\": \"全年预算数\" 对所有表生效，会把“部门整体”表的“预算数”列也当作“全年预算数”。"
               "提示：请写在对应的表下，例如 \"columns\": {\"预算执行\": {\"预算数(元)\": \"全年预算数\"}}。",
               "预算执行.csv 说明：“预算执行”表的“预算数(元)”“全年执行数(元)”以元为单位，已换算为万元。"});
     // Read without it: 预算数 is a name 预算执行 knows, and 部门整体 keeps its own 预算数.
@@ -158,9 +158,9 @@ TEST_CASE("exports: a global mapping that would hide another table's column is r
     model::Diagnostics perTable;
     ds = read(f, perTable);
     CHECK(messages(perTable) ==
-          std::vector<std::string>{"dataset.json 错误：columns 中“执行金额”对应的“全年执行数”不是“部门整体”表的规范列名，是否指“执行数”？"
+          std::vector<std::string>{"dataset.json[2] 错误：columns 中“执行金额”对应的“全年执行数”不是“部门整体”表的规范列名，是否指“执行数”？"
                                    "提示：请改为 \"执行金额\": \"执行数\"。",
-                                   "dataset.json 错误：columns 中“名称”对应的“项目名”不是“项目”表的规范列名，是否指“项目名称”？"
+                                   "dataset.json[2] 错误：columns 中“名称”对应的“项目名”不是“项目”表的规范列名，是否指“项目名称”？"
                                    "提示：请改为 \"名称\": \"项目名称\"。"});
     CHECK(ds.projects[0].funds[0].adjusted.toString() == "43.2");
     CHECK(ds.figures[0].figures.at("预算调整数").toString() == "12");
@@ -283,11 +283,11 @@ TEST_CASE("exports: dataset.json keys that are misspelt are named with a suggest
     read(f, diags);
     CHECK(messages(diags) ==
           std::vector<std::string>{
-              "dataset.json 警告：dataset.json 中的“sheet”不是可识别的设置项，已忽略；是否指“sheets”？提示：请改为 \"sheets\": …。",
-              "dataset.json 警告：dataset.json 中的“公开时间”不是可识别的设置项，已忽略；是否指“公开日期”？"
-              "提示：请改为 \"公开日期\": \"2025-08-20\"。",
-              "dataset.json 警告：dataset.json 中的“发文机构”不是可识别的设置项，已忽略；是否指“发文机关”？"
-              "提示：请改为 \"发文机关\": \"某局\"。"});
+              "dataset.json[1] 警告：dataset.json 中的“发文机构”不是可识别的设置项，已忽略；是否指“发文机关”？"
+              "提示：请改为 \"发文机关\": \"某局\"。",
+              "dataset.json[1] 警告：dataset.json 中的“sheet”不是可识别的设置项，已忽略；是否指“sheets”？提示：请改为 \"sheets\": …。",
+              "dataset.json[1] 警告：dataset.json 中的“公开时间”不是可识别的设置项，已忽略；是否指“公开日期”？"
+              "提示：请改为 \"公开日期\": \"2025-08-20\"。"});
 }
 
 TEST_CASE("exports: fund rows of other provinces' forms are kept; a blank operator is noted", "[ingest]") {
@@ -334,6 +334,11 @@ TEST_CASE("exports: slips of hand-written dataset.json are repaired with a warni
                                  "dataset.json 警告：第2行第13列用了全角标点（，：｛｝［］），已按半角标点读取。提示：JSON 的标点必须是半角的 , : { } [ ]，请改正后保存。",
                                  "dataset.json 警告：第3行第19列的逗号后面已没有下一项，已忽略该逗号。提示：JSON 中最后一项后面不能有逗号，请删除它。"});
     CHECK(ds.config.authority == "测试县财政局");
+
+    f.file("dataset.json", "{\n  \"年度\": 2024\n  \"发文机关\": \"测试县财政局\"\n}\n");
+    model::Diagnostics missingComma;
+    CHECK_THROWS_WITH(read(f, missingComma), "dataset.json 第3行第3列：此处应为逗号“,”或右花括号“}”。"
+                                             "提示：上一项的末尾可能缺少逗号“,”，或引号没有成对。");
 
     f.file("dataset.json", ingest::utf8ToGb18030(R"j({"年度": 2024, "发文机关": "测试县财政局"})j"));
     model::Diagnostics gbk;
