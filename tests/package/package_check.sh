@@ -58,12 +58,13 @@ done
 # Files.
 dpkg-deb -c "$deb" | awk '{print $6}' >"$work/files.txt"
 for path in ./usr/bin/jixiao ./usr/share/jixiao/templates/rules/national-2020.json \
-            ./usr/share/jixiao/templates/project-table/layout.json ./usr/share/jixiao/fonts/uming.ttc \
+            ./usr/share/jixiao/templates/project-table/layout.json ./usr/share/jixiao/fonts/README.md \
             ./usr/share/jixiao/samples/county/dataset.json ./usr/share/jixiao/publish.conf.example \
             ./usr/share/doc/jixiao/README.md ./usr/lib/systemd/system/jixiao-serve.service \
             ./usr/lib/systemd/system/jixiao-publish.service ./usr/lib/systemd/system/jixiao-publish.timer; do
   grep -qx "$path" "$work/files.txt" || fail "the package does not install $path"
 done
+grep -q -e '^\./usr/share/jixiao/fonts/.*\.tt[cf]$' "$work/files.txt" || fail "the package installs no font"
 if grep -v -e '^\./usr/' -e '^\./$' "$work/files.txt"; then fail "the package installs outside /usr (above)"; fi
 
 # The sample county from the installed paths, as `apt install ./jixiao_….deb` leaves them.
