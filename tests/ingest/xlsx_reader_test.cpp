@@ -443,7 +443,8 @@ TEST_CASE("xlsx: limits against bombs and runaway files", "[ingest]") {
     }
 }
 
-TEST_CASE("xlsx: 100k rows read quickly", "[ingest]") {
+// How fast this reads is the benchmark's business (bench/), not a unit test's.
+TEST_CASE("xlsx: 100k rows read whole", "[ingest]") {
     const std::string bytes = makeWorkbook([](lxw_workbook* wb) {
         lxw_worksheet* ws = workbook_add_worksheet(wb, "指标");
         for (lxw_row_t r = 0; r < 100'000; ++r) {
@@ -454,13 +455,10 @@ TEST_CASE("xlsx: 100k rows read quickly", "[ingest]") {
             worksheet_write_string(ws, r, 4, "%", nullptr);
         }
     });
-    const auto start = std::chrono::steady_clock::now();
     const Table t = readXlsx(bytes, "指标.xlsx", "");
-    const auto elapsed = std::chrono::steady_clock::now() - start;
     REQUIRE(t.rows.size() == 100'000);
     requireCell(t, 99'999, 2, CellKind::Number, "99999.5");
     CHECK(t.rows.back().row == 100'000);
-    CHECK(elapsed < std::chrono::seconds(2));
 }
 
 TEST_CASE("fuzz regressions and seeds: only ReadError or success", "[ingest]") {
