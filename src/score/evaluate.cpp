@@ -797,6 +797,13 @@ private:
             if (auto now = figures(code, data_.config.year)) {
                 auto before = figures(code, data_.config.year - 1);
                 d.ratios = departmentRatios(*now, before ? &*before : nullptr, rules_);
+                // A ratio whose base is zero (三公经费 0 in both years) has no value: said, not silent.
+                for (const auto& r : d.ratios)
+                    if (!r.value)
+                        report.warning(unit ? unit->source : SourceRef{}, "", "",
+                                       label + "的" + r.name + "无法计算：除数为0（" + r.formula +
+                                           "），表中显示为“—”，该项不得分。",
+                                       "如该项数据确为0，无需修改；否则请核对部门整体支出表。");
             }
         } catch (const std::overflow_error&) {
             report.error(unit ? unit->source : SourceRef{}, "", "", label + "的金额或数值过大，无法计算。");

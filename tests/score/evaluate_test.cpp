@@ -791,3 +791,20 @@ TEST_CASE("every rule parameter reaches the result", "[score]") {
         CHECK(scored.indicators[3].score->toString() == "6");
     }
 }
+
+TEST_CASE("a department ratio whose base is zero is reported and has no value", "[score]") {
+    auto d = datasetWith({fullProject("P001", "101")});
+    d.figures = {{"101", 2023, {{"三公经费", dec("0")}}, {}},
+                 {"101", 2024, {{"预算数", dec("1000")}, {"执行数", dec("930")}, {"三公经费", dec("0")}}, {}}};
+    model::Diagnostics diags;
+    auto ev = run(d, diags);
+    const auto& a = ev.departments[0];
+    REQUIRE(a.ratios.size() == 2);
+    CHECK(a.ratios[1].name == "“三公”经费变动率");
+    CHECK_FALSE(a.ratios[1].value);
+    std::vector<std::string> texts;
+    for (const auto& x : diags.list()) texts.push_back(x.format());
+    CHECK(texts == std::vector<std::string>{
+                       "警告：部门“101”的“三公”经费变动率无法计算：除数为0（“三公”经费变动率 = (本年三公经费 − 上年三公经费) / "
+                       "上年三公经费），表中显示为“—”，该项不得分。提示：如该项数据确为0，无需修改；否则请核对部门整体支出表。"});
+}
