@@ -370,7 +370,7 @@ int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, c
         tree.writeStreamed({}, "results", ".json", [&json](const publish::ByteSink& sink) { publish::writeJson(json, sink); },
                            "评分结果");
     });
-    Progress progress(err, req.terminal, projects.size() + departments.size(), "项目与部门");
+    Progress progress(err, req.terminal, projects.size() + departments.size(), "项目与部门", req.onProgress);
     auto failures = Pool::run(projects.size() + departments.size(), req.jobs, progress, [&](std::size_t i) {
         if (i < projects.size())
             renderProject(job, projects[i]);

@@ -40,6 +40,8 @@ struct RunRequest {
     int jobs = 1;              ///< worker threads
     bool terminal = false;     ///< stderr is a terminal: draw a progress bar
     DocumentSet documents;     ///< what to render
+    /// Told (done, total) as documents are rendered, from the worker threads; may be empty.
+    std::function<void(std::size_t, std::size_t)> onProgress;
 };
 
 /// A dataset read, checked and scored: what `check` prints and `run` renders.

@@ -4,13 +4,17 @@
 
 namespace jixiao::app {
 
-Progress::Progress(std::ostream& out, bool terminal, std::size_t total, std::string what)
+Progress::Progress(std::ostream& out, bool terminal, std::size_t total, std::string what,
+                   std::function<void(std::size_t, std::size_t)> observer)
     : out_(out), terminal_(terminal), total_(total), what_(std::move(what)), start_(std::chrono::steady_clock::now()),
-      lastDraw_(start_) {}
+      lastDraw_(start_), observer_(std::move(observer)) {
+    if (observer_) observer_(0, total_);
+}
 
 void Progress::step() {
     std::lock_guard<std::mutex> lock(mutex_);
     ++done_;
+    if (observer_) observer_(done_, total_);
     auto now = std::chrono::steady_clock::now();
     if (terminal_) {
         // Redrawing more than ten times a second only costs time.

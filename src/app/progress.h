@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <ostream>
 #include <string>
@@ -11,7 +12,9 @@ namespace jixiao::app {
 /// plain log lines (every tenth of the work) otherwise, so cron mails stay readable.
 class Progress {
 public:
-    Progress(std::ostream& out, bool terminal, std::size_t total, std::string what);
+    /// `observer`, when set, is told (done, total) at the start and after every step.
+    Progress(std::ostream& out, bool terminal, std::size_t total, std::string what,
+             std::function<void(std::size_t, std::size_t)> observer = {});
 
     /// One more item done (thread-safe).
     void step();
@@ -30,6 +33,7 @@ private:
     std::chrono::steady_clock::time_point start_;
     std::chrono::steady_clock::time_point lastDraw_;
     std::mutex mutex_;
+    std::function<void(std::size_t, std::size_t)> observer_;
 };
 
 } // namespace jixiao::app

@@ -1,0 +1,93 @@
+#include "web/password.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <openssl/sha.h>
+
+#include <stdexcept>
+#include <vector>
+
+namespace jixiao::web {
+
+namespace {
+
+std::string toHex(const unsigned char* data, std::size_t size) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out;
+    out.reserve(size * 2);
+    for (std::size_t i = 0; i < size; ++i) {
+        out += digits[data[i] >> 4];
+        out += digits[data[i] & 15];
+    }
+    return out;
+}
+
+bool fromHex(const std::string& hex, std::vector<unsigned char>& out) {
+    if (hex.size() % 2 != 0) return false;
+    auto nibble = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    out.clear();
+    for (std::size_t i = 0; i < hex.size(); i += 2) {
+        int hi = nibble(hex[i]), lo = nibble(hex[i + 1]);
+        if (hi < 0 || lo < 0) return false;
+        out.push_back(static_cast<unsigned char>(hi * 16 + lo));
+    }
+    return true;
+}
+
+std::vector<unsigned char> derive(const std::string& password, const std::vector<unsigned char>& salt, int iterations,
+                                  std::size_t length) {
+    std::vector<unsigned char> key(length);
+    if (PKCS5_PBKDF2_HMAC(password.data(), int(password.size()), salt.data(), int(salt.size()), iterations, EVP_sha256(),
+                          int(key.size()), key.data()) != 1)
+        throw std::runtime_error("PBKDF2 failed");
+    return key;
+}
+
+} // namespace
+
+std::string randomHex(std::size_t bytes) {
+    std::vector<unsigned char> buffer(bytes);
+    if (RAND_bytes(buffer.data(), int(buffer.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+    return toHex(buffer.data(), buffer.size());
+}
+
+std::string sha256Hex(const std::string& text) {
+    unsigned char digest[SHA256_DIGEST_LENGTH];
+    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
+    return toHex(digest, sizeof digest);
+}
+
+std::string hashPassword(const std::string& password) {
+    std::vector<unsigned char> salt;
+    fromHex(randomHex(16), salt);
+    auto key = derive(password, salt, kPasswordIterations, 32);
+    return "pbkdf2-sha256$" + std::to_string(kPasswordIterations) + "$" + toHex(salt.data(), salt.size()) + "$" +
+           toHex(key.data(), key.size());
+}
+
+bool verifyPassword(const std::string& password, const std::string& hash) {
+    const std::string scheme = "pbkdf2-sha256$";
+    if (hash.compare(0, scheme.size(), scheme) != 0) return false;
+    auto a = hash.find('$', scheme.size());
+    auto b = a == std::string::npos ? a : hash.find('$', a + 1);
+    if (b == std::string::npos) return false;
+    int iterations = 0;
+    try {
+        iterations = std::stoi(hash.substr(scheme.size(), a - scheme.size()));
+    } catch (const std::exception&) {
+        return false;
+    }
+    std::vector<unsigned char> salt, expected;
+    if (iterations < 1 || !fromHex(hash.substr(a + 1, b - a - 1), salt) || !fromHex(hash.substr(b + 1), expected) ||
+        expected.empty())
+        return false;
+    auto key = derive(password, salt, iterations, expected.size());
+    return CRYPTO_memcmp(key.data(), expected.data(), key.size()) == 0;
+}
+
+} // namespace jixiao::web
