@@ -36,7 +36,9 @@ std::string localToday() { return Poco::DateTimeFormatter::format(Poco::LocalDat
 
 Workspace::Workspace(const ServeOptions& o)
     : options(o), store(WebStore::open(o.paths.store())), datasets(*store, options.paths),
-      runs(*store, options.paths, o.jobs) {}
+      runs(*store, options.paths, o.jobs) {
+    Poco::File(options.paths.incoming()).createDirectories();
+}
 
 void Workspace::audit(const Exchange& ex, const std::string& action, const std::string& target, const std::string& detail) {
     store->audit({0, localNow(), ex.session ? ex.session->user : std::string(), action, target, detail, ex.address()});

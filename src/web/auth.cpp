@@ -9,24 +9,24 @@ namespace jixiao::web {
 
 std::int64_t nowSeconds() { return std::int64_t(std::time(nullptr)); }
 
-std::int64_t LoginLimiter::wait(Count& c, std::int64_t now) const {
+std::int64_t LoginLimiter::wait(Count& c, int limit, std::int64_t now) const {
     if (now - c.since >= kWindowSeconds) {
         c = {};
         return 0;
     }
-    return c.failures >= kMaxFailures ? kWindowSeconds - (now - c.since) : 0;
+    return c.failures >= limit ? kWindowSeconds - (now - c.since) : 0;
 }
 
 std::int64_t LoginLimiter::waitSeconds(const std::string& user, const std::string& address, std::int64_t now) {
     std::lock_guard<std::mutex> lock(mutex_);
-    return std::max(wait(counts_["u:" + user], now), wait(counts_["a:" + address], now));
+    return std::max(wait(counts_["u:" + user], kMaxFailures, now), wait(counts_["a:" + address], kMaxAddressFailures, now));
 }
 
 void LoginLimiter::failed(const std::string& user, const std::string& address, std::int64_t now) {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const std::string& key : {"u:" + user, "a:" + address}) {
         Count& c = counts_[key];
-        wait(c, now);
+        wait(c, kMaxFailures, now);  // restarts a count whose window has passed
         if (c.failures == 0) c.since = now;
         ++c.failures;
     }

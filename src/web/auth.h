@@ -16,11 +16,13 @@ constexpr const char* kSessionCookie = "jixiao_session";
 /// A session unused this long (seconds) has ended.
 constexpr std::int64_t kSessionIdleSeconds = 8 * 3600;
 
-/// Limits password guessing: after kMaxFailures failed logins for one user name or from one
-/// address within the window, further attempts are refused until the window has passed.
+/// Limits password guessing: after kMaxFailures failed logins for one user name, or
+/// kMaxAddressFailures from one address (an office behind one NAT shares it), within the window,
+/// further attempts are refused until the window has passed.
 class LoginLimiter {
 public:
     static constexpr int kMaxFailures = 5;
+    static constexpr int kMaxAddressFailures = 20;
     static constexpr std::int64_t kWindowSeconds = 15 * 60;
 
     /// Seconds to wait before the next attempt for this name/address, 0 when allowed.
@@ -33,7 +35,7 @@ private:
         int failures = 0;
         std::int64_t since = 0;
     };
-    std::int64_t wait(Count& c, std::int64_t now) const;
+    std::int64_t wait(Count& c, int limit, std::int64_t now) const;
     std::mutex mutex_;
     std::map<std::string, Count> counts_;
 };

@@ -1,0 +1,378 @@
+#include <catch2/catch.hpp>
+
+#include "web/password.h"
+#include "web/server.h"
+#include "web/store.h"
+
+#include <Poco/File.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+#include <Poco/Net/HTTPClientSession.h>
+#include <Poco/Net/HTTPRequest.h>
+#include <Poco/Net/HTTPResponse.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/TemporaryFile.h>
+
+#include <chrono>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <unistd.h>
+
+using namespace jixiao::web;
+
+namespace {
+
+const std::string kSource = JIXIAO_SOURCE_DIR;
+
+struct Reply {
+    int status = 0;
+    std::string body;
+    Poco::Net::HTTPResponse head;
+
+    Poco::JSON::Object::Ptr json() const { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Object::Ptr>(); }
+    Poco::JSON::Array::Ptr array() const { return Poco::JSON::Parser().parse(body).extract<Poco::JSON::Array::Ptr>(); }
+    std::string error() const { return json()->getValue<std::string>("error"); }
+};
+
+/// A server on a free loopback port over a fresh data folder, with one user per role.
+struct Fixture {
+    Poco::TemporaryFile data;
+    ServeOptions options;
+    std::unique_ptr<Server> server;
+
+    explicit Fixture(std::int64_t maxUpload = 200ll << 20) {
+        Poco::File(data.path()).createDirectories();
+        options.paths.data = data.path();
+        options.paths.templates = kSource + "/templates";
+        options.paths.fonts = kSource + "/fonts";
+        options.paths.assets = kSource + "/web";
+        options.paths.site = data.path() + "/site";
+        options.port = 0;
+        options.maxUpload = maxUpload;
+        options.jobs = 2;
+        {
+            auto store = WebStore::open(options.paths.store());
+            store->addUser({"admin", Role::Admin, hashPassword("admin-password")}, "2025-01-01T00:00:00");
+            store->addUser({"clerk", Role::Staff, hashPassword("clerk-password")}, "2025-01-01T00:00:00");
+            store->addUser({"clerk2", Role::Staff, hashPassword("clerk2-password")}, "2025-01-01T00:00:00");
+            store->addUser({"reader", Role::Viewer, hashPassword("reader-password")}, "2025-01-01T00:00:00");
+        }
+        server = std::make_unique<Server>(options);
+        server->start();
+    }
+};
+
+/// One browser: its cookie and CSRF token.
+struct Client {
+    int port;
+    std::string cookie;
+    std::string csrf;
+
+    Reply send(const std::string& method, const std::string& uri, const std::string& body = {},
+               const std::string& type = "application/json", bool withCsrf = true) const {
+        Poco::Net::HTTPClientSession session("127.0.0.1", Poco::UInt16(port));
+        session.setTimeout(Poco::Timespan(120, 0));
+        Poco::Net::HTTPRequest request(method, uri, Poco::Net::HTTPMessage::HTTP_1_1);
+        if (!cookie.empty()) {
+            Poco::Net::NameValueCollection cookies;
+            cookies.add("jixiao_session", cookie);
+            request.setCookies(cookies);
+        }
+        if (withCsrf && !csrf.empty()) request.set("X-CSRF-Token", csrf);
+        if (method != "GET") {
+            request.setContentType(type);
+            request.setContentLength64(std::streamsize(body.size()));
+        }
+        std::ostream& out = session.sendRequest(request);
+        out << body;
+        Reply reply;
+        std::istream& in = session.receiveResponse(reply.head);
+        std::ostringstream text;
+        Poco::StreamCopier::copyStream(in, text);
+        reply.status = reply.head.getStatus();
+        reply.body = text.str();
+        return reply;
+    }
+
+    Reply login(const std::string& user, const std::string& password) {
+        Reply r = send("POST", "/api/login", "{\"user\":\"" + user + "\",\"password\":\"" + password + "\"}");
+        if (r.status == 200) {
+            csrf = r.json()->getValue<std::string>("csrf");
+            std::vector<Poco::Net::HTTPCookie> cookies;
+            r.head.getCookies(cookies);
+            for (const auto& c : cookies)
+                if (c.getName() == "jixiao_session") cookie = c.getValue();
+        }
+        return r;
+    }
+};
+
+Client loggedIn(Fixture& f, const std::string& user) {
+    Client c{f.server->port(), {}, {}};
+    REQUIRE(c.login(user, user + "-password").status == 200);
+    return c;
+}
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+/// A multipart/form-data body of the sample's files (all but README.md).
+std::string multipart(const std::vector<std::pair<std::string, std::string>>& files, const std::string& boundary) {
+    std::string body;
+    for (const auto& [name, content] : files)
+        body += "--" + boundary + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"" + name +
+                "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + content + "\r\n";
+    return body + "--" + boundary + "--\r\n";
+}
+
+std::vector<std::pair<std::string, std::string>> sampleFiles(const std::string& sample) {
+    std::vector<std::pair<std::string, std::string>> files;
+    std::vector<std::string> names;
+    Poco::File(kSource + "/samples/" + sample).list(names);
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names)
+        if (n != "README.md") files.emplace_back(n, slurp(kSource + "/samples/" + sample + "/" + n));
+    return files;
+}
+
+std::int64_t upload(const Client& c, const std::string& sample) {
+    const std::string boundary = "----jixiao-test-boundary";
+    Reply r = c.send("POST", "/api/datasets", multipart(sampleFiles(sample), boundary), "multipart/form-data; boundary=" + boundary);
+    REQUIRE(r.status == 201);
+    return r.json()->getValue<std::int64_t>("id");
+}
+
+Poco::JSON::Object::Ptr waitForRun(const Client& c, std::int64_t id) {
+    for (int i = 0; i < 600; ++i) {
+        Reply r = c.send("GET", "/api/runs/" + std::to_string(id));
+        REQUIRE(r.status == 200);
+        auto run = r.json();
+        std::string state = run->getValue<std::string>("state");
+        if (state != "queued" && state != "running") return run;
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    FAIL("run " << id << " did not finish");
+    return nullptr;
+}
+
+} // namespace
+
+TEST_CASE("passwords are stored as salted PBKDF2-SHA256 with at least 200,000 iterations", "[web]") {
+    std::string a = hashPassword("correct horse"), b = hashPassword("correct horse");
+    CHECK(a != b);  // salted
+    CHECK(a.rfind("pbkdf2-sha256$210000$", 0) == 0);
+    CHECK(verifyPassword("correct horse", a));
+    CHECK_FALSE(verifyPassword("correct horse!", a));
+    CHECK_FALSE(verifyPassword("x", "pbkdf2-sha256$abc$00$00"));
+}
+
+TEST_CASE("serve: authentication, sessions, CSRF and roles", "[web]") {
+    Fixture f;
+    Client anonymous{f.server->port(), {}, {}};
+
+    Reply r = anonymous.send("GET", "/api/datasets");
+    CHECK(r.status == 401);
+    CHECK(r.error() == "请先登录（未登录或登录已过期）。");
+    CHECK(r.head.get("Content-Security-Policy").find("frame-ancestors 'none'") != std::string::npos);
+    CHECK(r.head.get("Content-Security-Policy").find("script-src 'self';") != std::string::npos);
+    CHECK(r.head.get("X-Content-Type-Options") == "nosniff");
+
+    r = anonymous.send("POST", "/api/login", R"({"user":"clerk","password":"wrong"})");
+    CHECK(r.status == 401);
+    CHECK(r.error() == "用户名或密码不正确。");
+
+    Client clerk{f.server->port(), {}, {}};
+    r = clerk.login("clerk", "clerk-password");
+    REQUIRE(r.status == 200);
+    CHECK(r.json()->getValue<std::string>("role") == "staff");
+    std::string setCookie = r.head.get("Set-Cookie");
+    CHECK(setCookie.find("HttpOnly") != std::string::npos);
+    CHECK(setCookie.find("SameSite=Strict") != std::string::npos);
+    CHECK(clerk.send("GET", "/api/datasets").status == 200);
+
+    SECTION("a state-changing request without the CSRF token is refused") {
+        r = clerk.send("POST", "/api/datasets/1/runs", "{}", "application/json", false);
+        CHECK(r.status == 403);
+        CHECK(r.error() == "请求缺少有效的 CSRF 令牌（X-CSRF-Token），已拒绝。请刷新页面后重试。");
+        Client forged = clerk;
+        forged.csrf = std::string(64, '0');
+        CHECK(forged.send("POST", "/api/datasets/1/runs", "{}").status == 403);
+    }
+    SECTION("roles are enforced by the server") {
+        Client reader = loggedIn(f, "reader");
+        r = reader.send("POST", "/api/datasets", "x", "multipart/form-data; boundary=x");
+        CHECK(r.status == 403);
+        CHECK(r.error() == "权限不足：此操作需要“经办”及以上角色，当前用户“reader”的角色是“查看”。");
+        r = clerk.send("POST", "/api/datasets/1/publish", "{}");
+        CHECK(r.status == 403);
+        CHECK(r.error() == "权限不足：此操作需要“管理员”及以上角色，当前用户“clerk”的角色是“经办”。");
+        CHECK(clerk.send("GET", "/api/users").status == 403);
+        Client admin = loggedIn(f, "admin");
+        r = admin.send("POST", "/api/users", R"({"name":"new","role":"viewer","password":"new-password-1"})");
+        CHECK(r.status == 201);
+        r = admin.send("GET", "/api/audit");
+        REQUIRE(r.status == 200);
+        auto log = r.array();
+        REQUIRE(log->size() >= 2);
+        CHECK(log->getObject(0)->getValue<std::string>("action") == "user-add");
+        CHECK(log->getObject(0)->getValue<std::string>("user") == "admin");
+        CHECK(log->getObject(0)->getValue<std::string>("target") == "new");
+    }
+    SECTION("unknown things are 404 with a Chinese message") {
+        r = clerk.send("GET", "/api/datasets/999/check");
+        CHECK(r.status == 404);
+        CHECK(r.error() == "找不到编号为 999 的数据集。");
+        r = clerk.send("GET", "/api/runs/77");
+        CHECK(r.status == 404);
+        CHECK(r.error() == "找不到编号为 77 的运行。");
+        r = clerk.send("GET", "/api/nothing");
+        CHECK(r.status == 404);
+        CHECK(r.error() == "找不到所请求的地址：/api/nothing");
+    }
+    SECTION("logging out ends the session") {
+        CHECK(clerk.send("POST", "/api/logout").status == 200);
+        CHECK(clerk.send("GET", "/api/datasets").status == 401);
+    }
+    SECTION("login attempts are limited") {
+        Client guesser{f.server->port(), {}, {}};
+        for (int i = 0; i < 5; ++i) CHECK(guesser.login("reader", "guess" + std::to_string(i)).status == 401);
+        r = guesser.login("reader", "reader-password");
+        CHECK(r.status == 429);
+        CHECK(r.error() == "登录失败次数过多，请 15 分钟后再试。");
+    }
+}
+
+TEST_CASE("serve: no URL reaches outside the data and page folders", "[web]") {
+    Fixture f;
+    Client clerk = loggedIn(f, "clerk");
+    // A symlink inside the page folder pointing outside it is not followed.
+    Poco::TemporaryFile assets;
+    Poco::File(assets.path()).createDirectories();
+    Poco::File(kSource + "/web/index.html").copyTo(assets.path());
+    REQUIRE(::symlink("/etc/passwd", (assets.path() + "/passwd").c_str()) == 0);
+    f.server.reset();
+    f.options.paths.assets = assets.path();
+    f.server = std::make_unique<Server>(f.options);
+    f.server->start();
+    clerk = loggedIn(f, "clerk");
+    for (const std::string uri : {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2Fetc%2Fpasswd", "//etc/passwd",
+                                  "/passwd", "/preview/1/../../jixiao-history.db", "/preview/1/%2e%2e/%2e%2e/jixiao-history.db",
+                                  "/api/runs/1/file?path=../../jixiao-history.db"}) {
+        Reply r = clerk.send("GET", uri);
+        INFO(uri);
+        CHECK(r.status == 404);
+        CHECK(r.body.find("root:") == std::string::npos);
+    }
+    CHECK(clerk.send("GET", "/").status == 200);
+}
+
+TEST_CASE("serve: an upload over the size limit is refused with a clear message", "[web]") {
+    Fixture f(1 << 20);
+    Client clerk = loggedIn(f, "clerk");
+    const std::string boundary = "b0undary";
+    Reply r = clerk.send("POST", "/api/datasets", multipart({{"项目.csv", std::string(2 << 20, 'x')}}, boundary),
+                         "multipart/form-data; boundary=" + boundary);
+    CHECK(r.status == 413);
+    CHECK(r.error() == "上传内容过大：每次最多上传 1 MB。请分几次上传，或请管理员用 jixiao serve --max-upload 调大上限。");
+    std::vector<std::string> left;
+    Poco::File(f.options.paths.incoming()).list(left);
+    CHECK(left.empty());
+}
+
+TEST_CASE("serve: datasets are checked like `jixiao check`", "[web]") {
+    Fixture f;
+    Client clerk = loggedIn(f, "clerk");
+    std::int64_t broken = upload(clerk, "broken");
+    Reply r = clerk.send("GET", "/api/datasets/" + std::to_string(broken) + "/check");
+    REQUIRE(r.status == 200);
+    auto check = r.json();
+    CHECK(check->getValue<int>("errors") == 20);
+    // Messages name the client's files, never the stored names.
+    CHECK(r.body.find("upload-") == std::string::npos);
+    CHECK(r.body.find("项目.csv") != std::string::npos);
+    // Uploads are stored under generated names only.
+    std::vector<std::string> stored;
+    Poco::File(f.options.paths.dataset(broken)).list(stored);
+    for (const auto& name : stored) CHECK((name == "dataset.json" || name.rfind("upload-", 0) == 0));
+
+    r = clerk.send("GET", "/api/datasets/" + std::to_string(broken) + "/problems.csv");
+    CHECK(r.status == 200);
+    CHECK(r.body.rfind("\xEF\xBB\xBF部门,级别,文件,工作表,行,列,列名,值,问题,提示\r\n", 0) == 0);
+
+    std::int64_t county = upload(clerk, "county");
+    r = clerk.send("GET", "/api/datasets/" + std::to_string(county) + "/check");
+    REQUIRE(r.status == 200);
+    CHECK(r.json()->getValue<int>("errors") == 0);
+    CHECK(r.json()->getValue<int>("projects") == 66);
+
+    r = clerk.send("PUT", "/api/datasets/" + std::to_string(county) + "/settings", R"({"年度":"20x4"})");
+    CHECK(r.status == 400);
+    CHECK(r.error() == "“年度”应为四位数字的年份，例如 2024，实际为“20x4”。");
+}
+
+TEST_CASE("serve: two users run at once; runs queue, finish, and their documents download", "[web]") {
+    Fixture f;
+    Client one = loggedIn(f, "clerk"), two = loggedIn(f, "clerk2");
+    std::int64_t a = upload(one, "county"), b = upload(two, "county");
+    Reply ra, rb;
+    std::thread first([&] { ra = one.send("POST", "/api/datasets/" + std::to_string(a) + "/runs", R"({"date":"2025-03-01"})"); });
+    std::thread second([&] { rb = two.send("POST", "/api/datasets/" + std::to_string(b) + "/runs", R"({"date":"2025-03-02"})"); });
+    first.join();
+    second.join();
+    REQUIRE(ra.status == 202);
+    REQUIRE(rb.status == 202);
+    auto runA = waitForRun(one, ra.json()->getValue<std::int64_t>("id"));
+    auto runB = waitForRun(two, rb.json()->getValue<std::int64_t>("id"));
+    CHECK(runA->getValue<std::string>("state") == "done");
+    CHECK(runB->getValue<std::string>("state") == "done");
+    CHECK(runA->getValue<int>("done") == 78);
+    CHECK(runA->getValue<int>("total") == 78);
+
+    std::string id = std::to_string(runA->getValue<std::int64_t>("id"));
+    Reply files = one.send("GET", "/api/runs/" + id + "/files");
+    REQUIRE(files.status == 200);
+    CHECK(files.json()->getArray("departments")->size() == 12);
+    Reply zip = one.send("GET", "/api/runs/" + id + "/zip?department=201");
+    CHECK(zip.status == 200);
+    CHECK(zip.head.getContentType() == "application/zip");
+    CHECK(zip.body.rfind("PK\x03\x04", 0) == 0);
+    CHECK(zip.body.find("201_云溪县教育体育局_部门整体支出绩效自评表.pdf") != std::string::npos);
+    CHECK(zip.body.find("202_") == std::string::npos);
+
+    // Both runs wrote the one history store: the letters are numbered once.
+    Reply letters = one.send("GET", "/api/letters");
+    REQUIRE(letters.status == 200);
+    REQUIRE(letters.array()->size() > 0);
+    std::string letter = letters.array()->getObject(0)->getValue<std::string>("letter");
+    Reply closeEarly = one.send("POST", "/api/letters/close", "{\"letter\":\"" + letter + "\",\"date\":\"2025-04-01\",\"note\":\"已完成\"}");
+    CHECK(closeEarly.status == 400);
+}
+
+TEST_CASE("serve: a run left unfinished by a stopped server shows as interrupted", "[web]") {
+    Poco::TemporaryFile data;
+    Poco::File(data.path()).createDirectories();
+    {
+        auto store = WebStore::open(data.path() + "/jixiao-history.db");
+        std::int64_t ds = store->createDataset("x", "clerk", "2025-01-01T00:00:00");
+        std::int64_t id = store->createRun(ds, "2025-03-01", "clerk", "2025-01-01T00:00:00");
+        auto run = *store->run(id);
+        run.state = "running";
+        store->updateRun(run);
+    }
+    ServeOptions o;
+    o.paths.data = data.path();
+    o.paths.assets = kSource + "/web";
+    o.port = 0;
+    Server server(o);
+    auto run = server.workspace().store->run(1);
+    REQUIRE(run);
+    CHECK(run->state == "interrupted");
+    CHECK(run->message == "服务在运行结束前停止，本次运行未完成；可重新运行。");
+}
