@@ -81,6 +81,28 @@ constexpr CommandHelp kCommands[] = {
      "  jixiao rectify record --db 历史库.db --letter 某财绩函〔2025〕3号 --date 2025-03-20 --summary \"已制定整改方案\" --file 报告.pdf\n"
      "  jixiao rectify close --db 历史库.db --letter 某财绩函〔2025〕3号 --date 2025-04-10 --summary \"整改到位，予以销号\"\n"
      "  jixiao rectify overdue --db 历史库.db\n"},
+    {"serve",
+     "serve --data 文件夹", "浏览器工作台：上传数据、检查、生成文书、整改跟踪、公开（见 README）",
+     "选项：\n"
+     "      --data=文件夹         工作台的数据文件夹（必填）：上传的数据、运行结果、历史库\n"
+     "      --listen=地址:端口    监听地址（默认 127.0.0.1:8080，只有本机可以访问）；局域网使用时请在前面\n"
+     "                            放一个提供 HTTPS 的反向代理，并加 --secure-cookie\n"
+     "      --site=文件夹         公开文件夹（默认为数据文件夹中的 site）\n"
+     "      --max-upload=MB       每次上传的上限（默认 200）\n"
+     "      --jobs=N              运行时并行生成文档的线程数（默认为 CPU 核数）\n"
+     "      --secure-cookie       登录 Cookie 只经 HTTPS 发送\n"
+     "\n"
+     "按 Ctrl+C（或 systemctl stop）停止；正在进行的运行标记为“已中断”，可在页面上重新运行。\n"
+     "\n"
+     "示例：\n"
+     "  jixiao serve --data /var/lib/jixiao\n"
+     "  jixiao serve --data /var/lib/jixiao --listen 127.0.0.1:8090 --max-upload 500\n"},
+    {"user",
+     "user add 用户名 --role 角色 --data 文件夹 --password-stdin", "添加工作台用户，密码从标准输入读取",
+     "角色：admin 管理用户并公开；staff 上传、运行、登记整改；viewer 只能查看。密码至少 10 个字符。\n"
+     "\n"
+     "示例：\n"
+     "  printf '%s\\n' '足够长的密码' | jixiao user add 王会计 --role staff --data /var/lib/jixiao --password-stdin\n"},
 };
 
 /// Columns a terminal gives the text: two for a CJK character (three UTF-8 bytes), one otherwise.

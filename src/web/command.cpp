@@ -1,15 +1,19 @@
 #include "web/command.h"
 
 #include "app/cli.h"
+#include "app/data_dir.h"
+#include "app/help.h"
 #include "publish/history_store.h"
 #include "web/api.h"
 #include "web/password.h"
 #include "web/server.h"
 
+#include <Poco/Environment.h>
 #include <Poco/File.h>
 #include <Poco/Net/NetException.h>
 #include <Poco/Path.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
@@ -20,18 +24,8 @@ namespace jixiao::web {
 
 namespace {
 
-constexpr const char* kUsage =
-    "用法：\n"
-    "  jixiao serve --data 文件夹 [--listen 127.0.0.1:8080] [--site 文件夹] [--max-upload 200] [--jobs N]\n"
-    "               [--secure-cookie]\n"
-    "      在浏览器中使用的工作台：上传数据、检查、生成文书、整改跟踪、公开。默认只在本机（127.0.0.1）监听；\n"
-    "      局域网使用时请在前面放一个提供 HTTPS 的反向代理（见 README），并加 --secure-cookie。\n"
-    "      --site 为公开文件夹（默认为数据文件夹中的 site），--max-upload 为每次上传的上限（MB）。\n"
-    "  jixiao user add 用户名 --role admin|staff|viewer --data 文件夹 --password-stdin\n"
-    "      添加工作台用户，密码从标准输入读取（一行）。admin 管理用户并公开，staff 上传、运行、登记整改，viewer 只能查看。\n";
-
-int usage(const std::string& message) {
-    std::cerr << "jixiao：" << message << "\n\n" << kUsage;
+int usage(const std::string& command, const std::string& message) {
+    std::cerr << "jixiao：" << message << "\n\n" << *app::commandHelp(command);
     return app::kExitUsage;
 }
 
@@ -67,26 +61,26 @@ std::optional<Parsed> parse(const std::vector<std::string>& args, const std::vec
     return p;
 }
 
-std::string resource(const std::string& option, const std::string& name, const std::string& exeDir) {
+/// A resource folder: the option when given, else in jixiao's data folder (as for the CLI).
+std::string resource(const std::string& option, const std::string& name, std::string& dataDir) {
     if (!option.empty()) return Poco::Path(option).makeAbsolute().toString();
-    for (const std::string& candidate : {exeDir + "/../../" + name, exeDir + "/../share/jixiao/" + name, exeDir + "/" + name})
-        if (Poco::File(candidate).exists()) return Poco::Path(candidate).makeAbsolute().toString();
-    return name;
+    if (dataDir.empty()) dataDir = app::findDataDir(app::programDir("."), Poco::Environment::get("JIXIAO_DATA", ""));
+    return dataDir + "/" + name;
 }
 
 int userCommand(const std::vector<std::string>& args) {
     std::string error;
     auto p = parse(std::vector<std::string>(args.begin() + 1, args.end()), {"password-stdin"}, error);
-    if (!p) return usage(error);
+    if (!p) return usage(args[0], error);
     for (const auto& [name, value] : p->options)
-        if (name != "role" && name != "data" && name != "password-stdin") return usage("user 不认识选项 --" + name + "。");
-    if (p->words.size() != 2 || p->words[0] != "add") return usage("用法为 jixiao user add 用户名 --role 角色 --data 文件夹 --password-stdin。");
+        if (name != "role" && name != "data" && name != "password-stdin") return usage("user", "user 不认识选项 --" + name + "。");
+    if (p->words.size() != 2 || p->words[0] != "add") return usage("user", "用法为 jixiao user add 用户名 --role 角色 --data 文件夹 --password-stdin。");
     const std::string name = p->words[1];
     auto role = parseRole(p->options["role"]);
-    if (!role) return usage("--role 应为 admin、staff 或 viewer，实际为“" + p->options["role"] + "”。");
-    if (p->options["data"].empty()) return usage("需要用 --data 指定数据文件夹。");
-    if (!p->options.count("password-stdin")) return usage("密码只从标准输入读取：请加 --password-stdin。");
-    if (name.empty() || name.size() > 64) return usage("用户名不能为空，且不超过 64 个字节。");
+    if (!role) return usage("user", "--role 应为 admin、staff 或 viewer，实际为“" + p->options["role"] + "”。");
+    if (p->options["data"].empty()) return usage("user", "需要用 --data 指定数据文件夹。");
+    if (!p->options.count("password-stdin")) return usage("user", "密码只从标准输入读取：请加 --password-stdin。");
+    if (name.empty() || name.size() > 64) return usage("user", "用户名不能为空，且不超过 64 个字节。");
     std::string password;
     std::getline(std::cin, password);
     if (!password.empty() && password.back() == '\r') password.pop_back();
@@ -109,41 +103,42 @@ int userCommand(const std::vector<std::string>& args) {
     return app::kExitOk;
 }
 
-int serveCommand(const std::vector<std::string>& args, const std::string& exeDir) {
+int serveCommand(const std::vector<std::string>& args) {
     std::string error;
     auto p = parse(std::vector<std::string>(args.begin() + 1, args.end()), {"secure-cookie"}, error);
-    if (!p) return usage(error);
-    if (!p->words.empty()) return usage("serve 不接受“" + p->words[0] + "”：数据文件夹用 --data 指定。");
+    if (!p) return usage(args[0], error);
+    if (!p->words.empty()) return usage("serve", "serve 不接受“" + p->words[0] + "”：数据文件夹用 --data 指定。");
     static const std::vector<std::string> known{"data", "listen", "site", "max-upload", "jobs", "secure-cookie",
                                                 "templates", "fonts", "assets"};
     for (const auto& [name, value] : p->options)
-        if (std::find(known.begin(), known.end(), name) == known.end()) return usage("serve 不认识选项 --" + name + "。");
+        if (std::find(known.begin(), known.end(), name) == known.end()) return usage("serve", "serve 不认识选项 --" + name + "。");
     ServeOptions o;
-    if (p->options["data"].empty()) return usage("serve 需要用 --data 指定数据文件夹。");
+    if (p->options["data"].empty()) return usage("serve", "serve 需要用 --data 指定数据文件夹。");
     o.paths.data = Poco::Path(p->options["data"]).makeAbsolute().toString();
     if (!o.paths.data.empty() && o.paths.data.back() == '/') o.paths.data.pop_back();
     o.paths.site = p->options["site"].empty() ? o.paths.data + "/site" : Poco::Path(p->options["site"]).makeAbsolute().toString();
-    o.paths.templates = resource(p->options["templates"], "templates", exeDir);
-    o.paths.fonts = resource(p->options["fonts"], "fonts", exeDir);
-    o.paths.assets = resource(p->options["assets"], "web", exeDir);
+    std::string dataDir;
+    o.paths.templates = resource(p->options["templates"], "templates", dataDir);
+    o.paths.fonts = resource(p->options["fonts"], "fonts", dataDir);
+    o.paths.assets = resource(p->options["assets"], "web", dataDir);
     if (auto listen = p->options["listen"]; !listen.empty()) {
         auto colon = listen.rfind(':');
         std::string port = colon == std::string::npos ? std::string() : listen.substr(colon + 1);
         if (colon == std::string::npos || port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos ||
             std::stoi(port) > 65535)
-            return usage("--listen 应为 地址:端口，例如 127.0.0.1:8080，实际为“" + listen + "”。");
+            return usage("serve", "--listen 应为 地址:端口，例如 127.0.0.1:8080，实际为“" + listen + "”。");
         o.host = listen.substr(0, colon);
         o.port = std::stoi(port);
     }
     if (auto mb = p->options["max-upload"]; !mb.empty()) {
         if (mb.size() > 6 || mb.find_first_not_of("0123456789") != std::string::npos || std::stoi(mb) < 1)
-            return usage("--max-upload 应为正整数（MB），实际为“" + mb + "”。");
+            return usage("serve", "--max-upload 应为正整数（MB），实际为“" + mb + "”。");
         o.maxUpload = std::int64_t(std::stoi(mb)) * 1024 * 1024;
     }
     o.jobs = std::max(1, int(std::thread::hardware_concurrency()));
     if (auto jobs = p->options["jobs"]; !jobs.empty()) {
         if (jobs.size() > 3 || jobs.find_first_not_of("0123456789") != std::string::npos || std::stoi(jobs) < 1)
-            return usage("--jobs 应为1到256之间的整数，实际为“" + jobs + "”。");
+            return usage("serve", "--jobs 应为1到256之间的整数，实际为“" + jobs + "”。");
         o.jobs = std::stoi(jobs);
     }
     o.secureCookie = p->options.count("secure-cookie") > 0;
@@ -194,10 +189,18 @@ bool isWebCommand(const std::vector<std::string>& args) {
     return !args.empty() && (args[0] == "serve" || args[0] == "user");
 }
 
-int webCommand(const std::vector<std::string>& args, const std::string& exeDir) {
+int webCommand(const std::vector<std::string>& args) {
+    for (const auto& a : args)
+        if (a == "--help" || a == "-h") {
+            std::cout << *app::commandHelp(args[0]);
+            return app::kExitOk;
+        }
     try {
         if (args[0] == "user") return userCommand(args);
-        return serveCommand(args, exeDir);
+        return serveCommand(args);
+    } catch (const app::DataDirError& e) {
+        std::cerr << "jixiao：" << e.what() << '\n';
+        return app::kExitConfig;
     } catch (const publish::StoreError& e) {
         std::cerr << "历史库错误：" << e.what() << '\n';
         return app::kExitCannotCreate;

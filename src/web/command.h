@@ -11,7 +11,8 @@ bool isWebCommand(const std::vector<std::string>& args);
 /// `jixiao serve --data DIR [--listen HOST:PORT] [--site DIR] [--max-upload MB] [--jobs N]
 /// [--secure-cookie] [--templates DIR] [--fonts DIR] [--assets DIR]` and
 /// `jixiao user add NAME --role admin|staff|viewer --data DIR --password-stdin`.
-/// `exeDir` locates the resources beside the program. Returns the exit code.
-int webCommand(const std::vector<std::string>& args, const std::string& exeDir);
+/// Templates, fonts and pages come from jixiao's data folder as for the CLI (JIXIAO_DATA, the
+/// installed share/jixiao, or the source tree) unless given. Returns the exit code.
+int webCommand(const std::vector<std::string>& args);
 
 } // namespace jixiao::web
