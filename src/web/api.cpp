@@ -5,7 +5,8 @@
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
 #include "publish/atomic_file.h"
-#include "publish/history_store.h"
+#include "publish/letter_register.h"
+#include "publish/store_db.h"
 #include "render/render_error.h"
 #include "score/rules.h"
 #include "web/password.h"
@@ -321,7 +322,9 @@ void addApiRoutes(Router& router, Workspace& workspace) {
     });
 
     // --- letters and 整改 -----------------------------------------------------------------
-    auto history = [=] { return publish::HistoryStore::open(ws->options.paths.store()); };
+    // The letter register of the store the runs write (one connection per request: a
+    // connection is not shared between threads).
+    auto history = [=] { return publish::StoreDb::open(ws->options.paths.store()); };
     router.add("GET", "/api/letters", [=](Exchange& ex) {
         authorize(ex, *ws->store, Role::Viewer);
         std::optional<int> year;
@@ -332,14 +335,16 @@ void addApiRoutes(Router& router, Workspace& workspace) {
             year = std::stoi(y);
         }
         Array::Ptr list = new Array;
-        for (const auto& item : history().rectifications(year, std::nullopt)) list->add(itemJson(item));
+        publish::StoreDb db = history();
+        for (const auto& item : publish::LetterRegister(db).rectifications(year, std::nullopt)) list->add(itemJson(item));
         ex.sendJson(list);
     });
     router.add("GET", "/api/letters/overdue", [=](Exchange& ex) {
         authorize(ex, *ws->store, Role::Viewer);
         std::string today = ex.q("today").empty() ? localToday() : requireDate(ex.q("today"), "today");
         Array::Ptr list = new Array;
-        for (const auto& item : history().overdue(today)) list->add(itemJson(item));
+        publish::StoreDb db = history();
+        for (const auto& item : publish::LetterRegister(db).overdue(today)) list->add(itemJson(item));
         ex.sendJson(list);
     });
     router.add("POST", "/api/letters/report", [=](Exchange& ex) {
@@ -362,7 +367,8 @@ void addApiRoutes(Router& router, Workspace& workspace) {
             Poco::File(upload.files[0].path).renameTo(stored);
             file = stored;
         }
-        auto item = history().recordReport(publish::LetterRef::byNumber(letter), date, summary, file);
+        publish::StoreDb db = history();
+        auto item = publish::LetterRegister(db).recordReport(publish::LetterRef::byNumber(letter), date, summary, file);
         ws->audit(ex, "rectify-record", letter, summary);
         ex.sendJson(itemJson(item));
     });
@@ -373,7 +379,8 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         std::string date = requireDate(text(body, "date"), "销号日期");
         if (letter.empty()) throw HttpError(400, "请选择反馈函（letter）。");
         if (note.empty()) throw HttpError(400, "请填写销号说明（note）。");
-        auto item = history().closeRectification(publish::LetterRef::byNumber(letter), date, note);
+        publish::StoreDb db = history();
+        auto item = publish::LetterRegister(db).closeRectification(publish::LetterRef::byNumber(letter), date, note);
         ws->audit(ex, "rectify-close", letter, note);
         ex.sendJson(itemJson(item));
     });

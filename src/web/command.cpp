@@ -3,7 +3,7 @@
 #include "app/cli.h"
 #include "app/data_dir.h"
 #include "app/help.h"
-#include "publish/history_store.h"
+#include "publish/store_db.h"
 #include "web/api.h"
 #include "web/password.h"
 #include "web/server.h"

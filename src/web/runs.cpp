@@ -5,7 +5,7 @@
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
 #include "publish/atomic_file.h"
-#include "publish/history_store.h"
+#include "publish/store_db.h"
 #include "render/render_error.h"
 #include "score/rules.h"
 #include "web/http.h"
@@ -128,6 +128,7 @@ void RunQueue::execute(std::int64_t id) {
     r.fontsDir = paths_.fonts;
     r.date = row->date;
     r.startedAt = nowText();
+    r.clock = nowText;
     r.dbPath = paths_.store();
     r.jobs = jobs_;
     r.onProgress = [this](std::size_t done, std::size_t total) {

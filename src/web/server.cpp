@@ -1,6 +1,6 @@
 #include "web/server.h"
 
-#include "publish/history_store.h"
+#include "publish/store_db.h"
 
 #include <Poco/Net/HTTPRequestHandler.h>
 #include <Poco/Net/HTTPRequestHandlerFactory.h>

@@ -1,6 +1,6 @@
 #include "web/store.h"
 
-#include "publish/history_store.h"
+#include "publish/store_db.h"
 #include "web/password.h"
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -68,7 +68,7 @@ WebStore::~WebStore() = default;
 
 std::unique_ptr<WebStore> WebStore::open(const std::string& path) {
     // The history store checks the file is ours and brings its schema up to date first.
-    publish::HistoryStore::open(path);
+    publish::StoreDb::open(path);
     std::unique_ptr<WebStore> store(new WebStore(path));
     try {
         store->impl_ = std::make_unique<Impl>(path);

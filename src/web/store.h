@@ -70,7 +70,7 @@ struct RunRow {
     std::string message;
 };
 
-/// The workspace's own tables (web_*) in the history store the CLI uses, so the CLI and the
+/// The workspace's own tables (web_*) in the history store (publish::StoreDb) the CLI uses, so the CLI and the
 /// web see the same runs, letters and 整改. One SQLite connection shared by the server's
 /// threads under a mutex; every change is one statement or one transaction.
 class WebStore {

@@ -330,6 +330,7 @@ TEST_CASE("serve: two users run at once; runs queue, finish, and their documents
     REQUIRE(rb.status == 202);
     auto runA = waitForRun(one, ra.json()->getValue<std::int64_t>("id"));
     auto runB = waitForRun(two, rb.json()->getValue<std::int64_t>("id"));
+    INFO(runA->getValue<std::string>("message") << " / " << runB->getValue<std::string>("message"));
     CHECK(runA->getValue<std::string>("state") == "done");
     CHECK(runB->getValue<std::string>("state") == "done");
     CHECK(runA->getValue<int>("done") == 78);
