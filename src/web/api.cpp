@@ -4,6 +4,7 @@
 #include "app/publish_command.h"
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
+#include "model/date.h"
 #include "publish/atomic_file.h"
 #include "publish/letter_register.h"
 #include "publish/store_db.h"
@@ -54,7 +55,7 @@ std::string text(const Object::Ptr& body, const std::string& key) {
 }
 
 std::string requireDate(const std::string& date, const std::string& what) {
-    if (!publish::isIsoDate(date)) throw HttpError(400, "“" + what + "”应为 YYYY-MM-DD 格式的日期，实际为“" + date + "”。");
+    if (!model::Date::parse(date)) throw HttpError(400, "“" + what + "”应为 YYYY-MM-DD 格式的日期，实际为“" + date + "”。");
     return date;
 }
 

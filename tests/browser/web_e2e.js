@@ -1,0 +1,154 @@
+'use strict';
+// Driven by web_e2e.sh: the workspace in headless chromium, as a finance clerk uses it.
+const puppeteer = require('puppeteer-core');
+const fs = require('fs');
+const path = require('path');
+
+const { CHROMIUM, BASE, SOURCE, OUT } = process.env;
+const failures = [];
+const check = (ok, what) => { if (!ok) { failures.push(what); console.log('FAIL: ' + what); } else console.log('ok: ' + what); };
+const sampleFiles = (name) => fs.readdirSync(path.join(SOURCE, 'samples', name)).filter((f) => f !== 'README.md')
+  .map((f) => path.join(SOURCE, 'samples', name, f));
+
+/// The names in a zip, from its central directory.
+function zipNames(buffer) {
+  let end = buffer.length - 22;
+  while (end > 0 && buffer.readUInt32LE(end) !== 0x06054b50) end--;
+  const count = buffer.readUInt16LE(end + 10);
+  let at = buffer.readUInt32LE(end + 16);
+  const names = [];
+  for (let i = 0; i < count; i++) {
+    const flags = buffer.readUInt16LE(at + 8);
+    const n = buffer.readUInt16LE(at + 28), x = buffer.readUInt16LE(at + 30), c = buffer.readUInt16LE(at + 32);
+    names.push({ name: buffer.toString((flags & 0x800) ? 'utf8' : 'latin1', at + 46, at + 46 + n), utf8: (flags & 0x800) !== 0 });
+    at += 46 + n + x + c;
+  }
+  return names;
+}
+
+async function shoot(page, name) {
+  for (const [w, h] of [[1366, 768], [390, 844]]) {
+    await page.setViewport({ width: w, height: h });
+    await new Promise((r) => setTimeout(r, 200));
+    const file = path.join(OUT, `${name}-${w}x${h}.png`);
+    await page.screenshot({ path: file, fullPage: false });
+    check(fs.statSync(file).size > 5000, `screenshot ${path.basename(file)} is not blank`);
+  }
+  await page.setViewport({ width: 1366, height: 768 });
+}
+
+async function waitText(page, selector, text, timeout = 30000) {
+  await page.waitForFunction((s, t) => { const e = document.querySelector(s); return e && e.textContent.includes(t); },
+    { timeout }, selector, text);
+}
+
+(async () => {
+  const browser = await puppeteer.launch({ executablePath: CHROMIUM, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--lang=zh-CN'] });
+  try {
+    const page = await browser.newPage();
+    const consoleErrors = [];
+    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.setViewport({ width: 1366, height: 768 });
+
+    // Log in.
+    await page.goto(BASE + '/', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#login-form', { visible: true });
+    await shoot(page, 'login');
+    await page.type('input[name=user]', 'clerk');
+    await page.type('input[name=password]', 'wrong-password');
+    await page.click('#login-form button');
+    await waitText(page, '#login-error', '用户名或密码不正确。');
+    check(true, 'a wrong password shows 用户名或密码不正确。');
+    await page.$eval('input[name=password]', (e) => { e.value = ''; });
+    await page.type('input[name=password]', 'clerk-password');
+    await page.click('#login-form button');
+    await page.waitForSelector('#nav:not([hidden])');
+    await waitText(page, '#who', 'clerk（经办）');
+    check(true, 'logged in as clerk（经办）');
+
+    // Upload samples/broken: its 20 errors.
+    await page.waitForSelector('#upload-input');
+    await (await page.$('#upload-input')).uploadFile(...sampleFiles('broken'));
+    await page.click('#upload');
+    await page.waitForFunction(() => /^#\/datasets\/\d+$/.test(location.hash), { timeout: 30000 });
+    await page.waitForSelector('#error-count', { timeout: 60000 });
+    const errors = await page.$eval('#error-count', (e) => e.textContent);
+    check(errors === '20', `samples/broken shows 20 errors (shows ${errors})`);
+    const rows = await page.$$eval('tr.problem .badge.error', (b) => b.length);
+    check(rows === 20, `the problem table lists 20 errors (lists ${rows})`);
+    const firstMessage = await page.$eval('tr.problem', (r) => r.textContent);
+    check(!firstMessage.includes('upload-'), 'problems name the uploaded files, not the stored names');
+    await shoot(page, 'check-broken');
+
+    // Upload samples/county, run it.
+    await page.goto(BASE + '/#/datasets', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#upload-input');
+    await (await page.$('#upload-input')).uploadFile(...sampleFiles('county'));
+    await page.click('#upload');
+    await page.waitForFunction(() => /^#\/datasets\/\d+$/.test(location.hash) && document.querySelector('#error-count'), { timeout: 60000 });
+    check(await page.$eval('#error-count', (e) => e.textContent) === '0', 'samples/county has no errors');
+    await page.$eval('#run-date', (e) => { e.value = '2025-03-01'; });
+    await page.click('#start-run');
+    await page.waitForFunction(() => /^#\/runs\/\d+$/.test(location.hash), { timeout: 30000 });
+    const runId = await page.evaluate(() => location.hash.split('/')[2]);
+    await page.waitForSelector('#zip-all', { timeout: 300000 });
+    await waitText(page, '#run-progress', '已生成 78/78');
+    check(true, 'the county run finished with 78/78 projects and departments');
+    await page.$eval('details.department', (d) => { d.open = true; });
+    await page.click('details.department ul.files button');
+    await page.waitForFunction(() => { const f = document.querySelector('#preview'); return f && !f.hidden && f.src.includes('inline=1'); });
+    await new Promise((r) => setTimeout(r, 1500));
+    await shoot(page, 'run');
+
+    // One department's documents as a zip.
+    const zipUrl = await page.$eval('a.zip[data-department="201"]', (a) => a.href);
+    const zipBase64 = await page.evaluate(async (u) => {
+      const r = await fetch(u);
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      let s = '';
+      for (const b of bytes) s += String.fromCharCode(b);
+      return btoa(s);
+    }, zipUrl);
+    const names = zipNames(Buffer.from(zipBase64, 'base64'));
+    fs.writeFileSync(path.join(OUT, 'department-201.zip'), Buffer.from(zipBase64, 'base64'));
+    check(names.length > 0 && names.every((n) => n.utf8), 'the zip names are marked UTF-8');
+    check(names.some((n) => n.name === '201_云溪县教育体育局_部门整体支出绩效自评表.pdf'), 'the zip holds the department table PDF');
+    check(names.some((n) => n.name === '201_云溪县教育体育局_部门整体支出绩效自评表.xlsx'), 'the zip holds the department table XLSX');
+    check(names.some((n) => /^XM201\d\d_.*\.pdf$/.test(n.name)), 'the zip holds the department\'s project documents');
+    check(names.every((n) => !n.name.startsWith('202_') && !n.name.includes('/')), 'the zip holds only department 201, flat');
+
+    // Record and close a 整改.
+    await page.goto(BASE + '/#/letters', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#record-form');
+    const letter = await page.$eval('#record-form select[name=letter]', (s) => s.value);
+    check(letter.includes('〔2025〕'), `a letter to rectify is listed (${letter})`);
+    const pdf = path.join(OUT, '整改报告.pdf');
+    fs.writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+    await page.type('#record-form textarea[name=summary]', '已制定整改方案并调整绩效目标');
+    await (await page.$('#record-form input[type=file]')).uploadFile(pdf);
+    await page.click('#record-form button[type=submit]');
+    await page.waitForFunction((l) => [...document.querySelectorAll('tr.letter')].some((r) => r.textContent.includes(l) && r.textContent.includes('已报送')),
+      { timeout: 30000 }, letter);
+    check(true, '整改 recorded: 已报送');
+    await page.waitForSelector('#close-form select[name=letter] option');
+    await page.select('#close-form select[name=letter]', letter);
+    await page.type('#close-form textarea[name=note]', '整改到位，予以销号');
+    await page.click('#close-form button[type=submit]');
+    await page.waitForFunction((l) => [...document.querySelectorAll('tr.letter')].some((r) => r.textContent.includes(l) && r.textContent.includes('已销号')),
+      { timeout: 30000 }, letter);
+    check(true, '整改 closed: 已销号');
+    await shoot(page, 'letters');
+
+    await page.goto(BASE + '/#/runs/' + runId, { waitUntil: 'networkidle0' });
+    check(consoleErrors.length === 0, 'no console errors or CSP violations: ' + consoleErrors.join(' | '));
+  } catch (e) {
+    failures.push(String(e && e.stack || e));
+    console.log('FAIL: ' + (e && e.stack || e));
+  } finally {
+    await browser.close();
+  }
+  console.log(failures.length ? `${failures.length} failure(s)` : 'all browser checks passed');
+  process.exit(failures.length ? 1 : 0);
+})();
