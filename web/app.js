@@ -19,6 +19,8 @@ function el(tag, attrs, ...children) {
   return e;
 }
 const $ = (id) => document.getElementById(id);
+/// Replaces a node's children, leaving out empty ones (replaceChildren would print "null").
+const fill = (node, ...kids) => node.replaceChildren(...kids.flat().filter((k) => k !== null && k !== undefined && k !== false));
 const can = (role) => state.role && ROLE_RANK[state.role] >= ROLE_RANK[role];
 const today = () => { const d = new Date(); d.setMinutes(d.getMinutes() - d.getTimezoneOffset()); return d.toISOString().slice(0, 10); };
 
@@ -198,7 +200,7 @@ async function renderCheck(id, box) {
       el('td', {}, badge(p.severity, p.severity === 'error' ? '错误' : p.severity === 'warning' ? '警告' : '说明')),
       el('td', {}, p.file), el('td', {}, p.sheet), el('td', {}, p.row > 0 ? p.column + p.row : ''), el('td', {}, p.value),
       el('td', {}, p.message), el('td', {}, p.hint))))));
-  box.replaceChildren(counts, c.suppressed ? el('p', { class: 'muted' }, '另有 ' + c.suppressed + ' 条未逐条列出。') : null,
+  fill(box, counts, c.suppressed ? el('p', { class: 'muted' }, '另有 ' + c.suppressed + ' 条未逐条列出。') : null,
     groups.length ? groups : el('p', {}, badge('ok', '没有发现问题')));
 }
 
@@ -241,7 +243,7 @@ async function runView(view, id) {
     const bar = el('progress', { max: r.total || 1, value: r.done });
     const restart = can('staff') && (r.state === 'interrupted' || r.state === 'failed')
       ? el('button', { type: 'button', onclick: async () => { const n = await api('POST', '/api/runs/' + id + '/restart'); location.hash = '#/runs/' + n.id; } }, '重新运行') : null;
-    status.replaceChildren(el('p', {}, badge(r.state, RUN_STATE[r.state]), ' 数据集 ', el('a', { href: '#/datasets/' + r.dataset }, r.dataset),
+    fill(status, el('p', {}, badge(r.state, RUN_STATE[r.state]), ' 数据集 ', el('a', { href: '#/datasets/' + r.dataset }, r.dataset),
       '，成文日期 ', r.date, '，', r.by, ' 发起于 ', r.created.slice(0, 19).replace('T', ' ')),
       bar, el('p', { class: 'muted', id: 'run-progress' }, r.total ? '已生成 ' + r.done + '/' + r.total + ' 个项目与部门' : ''),
       r.message ? el('p', {}, r.message) : null, restart);
