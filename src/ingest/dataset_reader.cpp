@@ -586,7 +586,11 @@ private:
             p.category = r.text("项目类别");
             p.functionClass = r.text("功能分类科目");
             p.fundingSource = r.text("资金来源");
-            if (std::string c = r.text("是否涉密"); !c.empty()) {
+            // Fail closed: a project whose classification is unknown must not reach the public.
+            if (std::string c = r.text("是否涉密"); c.empty() && r.has("是否涉密")) {
+                r.error("是否涉密", c, "第" + std::to_string(r.row()) + "行“是否涉密”为空。",
+                        "涉密项目不会出现在公开材料中，请对每个项目填写“是”或“否”。");
+            } else if (!c.empty()) {
                 auto yes = parseYesNo(c);
                 if (!yes)
                     r.error("是否涉密", c, "第" + std::to_string(r.row()) + "行“是否涉密”应为“是/否”或“涉密/非密”，实际为" + q(c) + "。",

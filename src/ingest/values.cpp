@@ -331,8 +331,9 @@ std::optional<bool> parseYesNo(std::string_view text) {
     for (char& c : s) {
         if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
     }
-    static constexpr std::array<std::string_view, 6> kYes = {"是", "涉密", "Y", "YES", "TRUE", "1"};
-    static constexpr std::array<std::string_view, 8> kNo = {"否", "非密", "不涉密", "非涉密", "N", "NO", "FALSE", "0"};
+    // Also the 密级 of a classification column: 秘密/机密/绝密 are classified, 公开 is not.
+    static constexpr std::array<std::string_view, 9> kYes = {"是", "涉密", "秘密", "机密", "绝密", "Y", "YES", "TRUE", "1"};
+    static constexpr std::array<std::string_view, 9> kNo = {"否", "非密", "不涉密", "非涉密", "公开", "N", "NO", "FALSE", "0"};
     for (std::string_view w : kYes) {
         if (s == w) return true;
     }

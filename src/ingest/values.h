@@ -47,7 +47,7 @@ struct SplitQuantity {
 };
 SplitQuantity splitQuantity(std::string_view text);
 
-/// 是/否, 涉密/非密, Y/N, TRUE/FALSE, 1/0 (any width, any case). Nothing for anything else.
+/// 是/否, 涉密/非密, 秘密/机密/绝密/公开 (a 密级), Y/N, TRUE/FALSE, 1/0 (any width, any case). Nothing for anything else.
 std::optional<bool> parseYesNo(std::string_view text);
 
 /// Trims ASCII and ideographic white space (also NBSP) without folding anything else.

@@ -161,3 +161,24 @@ TEST_CASE("a configuration error creates neither the output folder nor the store
     }
     CHECK_FALSE(exists(out.path()));
 }
+
+// Defect 8: fail-open classification — a blank 是否涉密 cell, or the column under another
+// header (密级), published the project with no warning.
+TEST_CASE("a project whose classification is unknown is an error, and 密级 is read as 是否涉密", "[app]") {
+    TinyDataset ds;
+    write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码,是否涉密\nP001,培训项目,101,\n");
+    auto blank = jixiao("check " + ds.path());
+    INFO(blank.err);
+    CHECK(blank.code == 65);
+    CHECK((blank.out + blank.err).find("项目.csv[D2] 错误：第2行“是否涉密”为空。提示：涉密项目不会出现在公开材料中，请对每个项目填写“是”或“否”。\n") !=
+          std::string::npos);
+    Poco::TemporaryFile site;
+    auto publish = jixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
+    CHECK(publish.code == 65);
+    CHECK_FALSE(exists(site.path() + "/manifest.json"));
+
+    write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码,密级\nP001,培训项目,101,秘密\n");
+    auto secret = jixiao("check " + ds.path());
+    CHECK(secret.code == 0);
+    CHECK((secret.out + secret.err).find("项目 1 个（其中涉密 1 个）") != std::string::npos);
+}
