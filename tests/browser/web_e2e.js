@@ -48,7 +48,8 @@ async function waitText(page, selector, text, timeout = 30000) {
   try {
     const page = await browser.newPage();
     const consoleErrors = [];
-    page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+    // The session probe before login and the wrong password are answered 401 on purpose.
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text())) consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.setViewport({ width: 1366, height: 768 });
 
