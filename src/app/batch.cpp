@@ -409,7 +409,8 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
                 layout::FormTemplate::load(req.templatesDir, "department-table"),
                 layout::FormTemplate::load(req.templatesDir, "summary"),
                 layout::FormTemplate::load(req.templatesDir, "feedback-letter")};
-    const render::PdfOptions base{pdf::FontSet::bundled(req.fontsDir), true, nullptr};
+    const render::PdfOptions base{pdf::FontSet::bundled(req.fontsDir), true, nullptr,
+                                  req.plainPdf ? pdf::Profile::Plain : pdf::Profile::PdfA1b};
     publish::OutputTree tree(req.output);
     const std::string dbPath = req.dbPath.empty() ? req.output + "/jixiao-history.db" : req.dbPath;
     std::optional<publish::StoreDb> db;

@@ -42,6 +42,7 @@ struct RunRequest {
     DocumentSet documents;     ///< what to render
     /// Told (done, total) as documents are rendered, from the worker threads; may be empty.
     std::function<void(std::size_t, std::size_t)> onProgress;
+    bool plainPdf = false;     ///< --pdf-profile plain: PDFs without the PDF/A-1b objects
 };
 
 /// A dataset read, checked and scored: what `check` prints and `run` renders.

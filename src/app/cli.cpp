@@ -56,6 +56,7 @@ struct Request {
     std::string problems;
     int jobs = 0;
     DocumentSet documents;
+    bool plainPdf = false;
 };
 
 /// A resource folder (templates, fonts): the option if given, else in the data folder.
@@ -137,6 +138,7 @@ int runCommand(const Request& req) {
     r.terminal = ::isatty(2) != 0;
     r.dbPath = req.db;
     r.documents = req.documents;
+    r.plainPdf = req.plainPdf;
     r.startedAt = clockNow(Poco::DateTimeFormat::ISO8601_FORMAT);
     r.clock = [] { return clockNow(Poco::DateTimeFormat::ISO8601_FORMAT); };
     return runBatch(r, std::cout, std::cerr);
@@ -163,6 +165,7 @@ protected:
         options.addOption(Option("db", "").argument("file").repeatable(false));
         options.addOption(Option("problems", "").argument("file").repeatable(false));
         options.addOption(Option("documents", "").argument("list").repeatable(false));
+        options.addOption(Option("pdf-profile", "").argument("profile").repeatable(false));
         options.addOption(Option("letter", "").argument("number").repeatable(false));
         options.addOption(Option("summary", "").argument("text").repeatable(false));
         options.addOption(Option("file", "").argument("path").repeatable(false));
@@ -182,6 +185,7 @@ protected:
         if (name == "db") req_.db = value;
         if (name == "problems") req_.problems = value;
         if (name == "documents") documentsText_ = value;
+        if (name == "pdf-profile") pdfProfileText_ = value;
         if (name == "letter") rectify_.letter = value;
         if (name == "summary") rectify_.summary = value;
         if (name == "file") rectify_.file = value;
@@ -290,6 +294,12 @@ private:
             if (*end != '\0' || n < 1 || n > 256) return usage("--jobs 应为1到256之间的整数，实际为“" + jobsText_ + "”。");
             req_.jobs = int(n);
         }
+        if (!pdfProfileText_.empty()) {
+            if (pdfProfileText_ != "pdfa-1b" && pdfProfileText_ != "plain") {
+                return usage("--pdf-profile 应为 pdfa-1b 或 plain，实际为“" + pdfProfileText_ + "”。");
+            }
+            req_.plainPdf = pdfProfileText_ == "plain";
+        }
         if (!documentsText_.empty()) {
             auto set = DocumentSet::parse(documentsText_);
             if (!set) return usage("--documents 应为 table-pdf、table-xlsx、report、department、letter、summary 的组合，实际为“" +
@@ -377,6 +387,7 @@ private:
     std::string yearText_;
     std::string jobsText_;
     std::string documentsText_;
+    std::string pdfProfileText_;
     std::string publishTo_;
     bool force_ = false;
     bool done_ = false;

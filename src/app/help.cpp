@@ -43,6 +43,7 @@ constexpr CommandHelp kCommands[] = {
      "  -j, --jobs=N              并行生成文档的线程数（默认为 CPU 核数）\n"
      "      --documents=列表      只生成部分文书，逗号分隔：table-pdf、table-xlsx、report、department、\n"
      "                            letter、summary（默认 all：全部；results.json 和 manifest.json 总会生成）\n"
+     "      --pdf-profile=类型    PDF 的类型：pdfa-1b（默认，PDF/A-1b 归档格式）或 plain（普通 PDF）\n"
      "      --db=文件             历史库（历年结果、反馈函文号和整改情况；默认为输出文件夹中的 jixiao-history.db）\n"
      "      --rules=名称或文件    评分规则：自带规则的名称（如 yitihua-2022）或一个 .json 文件，代替 dataset.json 中的“评分规则”\n"
      "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）\n"

@@ -1,7 +1,8 @@
 #include "pdf/canvas.h"
 
-#include "pdf/subsetter.h"
+#include "pdf/icc.h"
 #include "pdf/pdf_error.h"
+#include "pdf/subsetter.h"
 #include "model/text.h"
 
 #include <hpdf.h>
@@ -209,6 +210,81 @@ std::string toUnicodeCMap(const std::vector<char32_t>& chars) {
     return cmap;
 }
 
+// FNV-1a, 64 bits, continued from `h`: the file identifier is made from what the document
+// draws and says about itself, so the same document gets the same identifier.
+std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
+    for (const char c : bytes) {
+        h ^= static_cast<unsigned char>(c);
+        h *= 0x100000001B3ULL;
+    }
+    return h;
+}
+
+// Text for an XMP packet: XML's five special characters escaped, and the characters XML 1.0
+// cannot carry (C0 controls other than tab and newline, U+FFFE/U+FFFF) left out.
+std::string xmlText(const std::string& utf8) {
+    std::string out;
+    for (char32_t cp : model::decodeUtf8(utf8)) {
+        switch (cp) {
+        case U'&': out += "&amp;"; break;
+        case U'<': out += "&lt;"; break;
+        case U'>': out += "&gt;"; break;
+        case U'"': out += "&quot;"; break;
+        case U'\'': out += "&apos;"; break;
+        default:
+            if ((cp < 0x20 && cp != U'\t' && cp != U'\n') || cp == 0xFFFE || cp == 0xFFFF) break;
+            model::appendUtf8(out, cp);
+        }
+    }
+    return out;
+}
+
+// An ISO 8601 date as XMP writes it (2025-03-05T00:00:00+08:00).
+std::string xmpDate(const layout::FixedDate& d) {
+    char buf[40];
+    const int offset = d.utcOffsetMinutes < 0 ? -d.utcOffsetMinutes : d.utcOffsetMinutes;
+    if (d.utcOffsetMinutes == 0) {
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day, d.hour, d.minute,
+                      d.second);
+    } else {
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.year, d.month, d.day, d.hour,
+                      d.minute, d.second, d.utcOffsetMinutes > 0 ? '+' : '-', offset / 60, offset % 60);
+    }
+    return buf;
+}
+
+// The XMP packet (ISO 19005-1 6.7) of a PDF/A-1b file: the PDF/A identification and the
+// same title, author, subject, keywords, creator tool, producer and dates as the document
+// information dictionary, which a validator compares entry by entry.
+std::string xmpPacket(const layout::Metadata& meta, const std::string& producer) {
+    std::string x =
+        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
+        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
+        "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">"
+        "<pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>\n"
+        "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
+        "<dc:format>application/pdf</dc:format>";
+    if (!meta.title.empty()) {
+        x += "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xmlText(meta.title) + "</rdf:li></rdf:Alt></dc:title>";
+    }
+    if (!meta.author.empty()) {
+        x += "<dc:creator><rdf:Seq><rdf:li>" + xmlText(meta.author) + "</rdf:li></rdf:Seq></dc:creator>";
+    }
+    if (!meta.subject.empty()) {
+        x += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xmlText(meta.subject) +
+             "</rdf:li></rdf:Alt></dc:description>";
+    }
+    x += "</rdf:Description>\n<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">"
+         "<pdf:Producer>" + xmlText(producer) + "</pdf:Producer>";
+    if (!meta.keywords.empty()) x += "<pdf:Keywords>" + xmlText(meta.keywords) + "</pdf:Keywords>";
+    x += "</rdf:Description>\n<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">"
+         "<xmp:CreatorTool>jixiao</xmp:CreatorTool><xmp:CreateDate>" + xmpDate(meta.created) +
+         "</xmp:CreateDate><xmp:ModifyDate>" + xmpDate(meta.created) + "</xmp:ModifyDate></rdf:Description>\n"
+         "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
+    return x;
+}
+
 std::int16_t s16(std::string_view b, size_t at) {
     if (at + 2 > b.size()) return 0;
     return static_cast<std::int16_t>((static_cast<unsigned char>(b[at]) << 8) |
@@ -228,6 +304,9 @@ struct PdfCanvas::State {
 
     FontSet fonts;
     bool compress = true;
+    Profile profile = Profile::Plain;
+    layout::Metadata meta;  // as set, for the XMP packet
+    std::uint64_t idHash = 0xCBF29CE484222325ULL;  // of everything drawn and the metadata
     std::shared_ptr<const GlyphPrefix> prefix;  // may be null
     HpdfError error;
     HPDF_Doc doc = nullptr;
@@ -347,6 +426,7 @@ struct PdfCanvas::State {
     // Writes operators at the end of the page's content stream, where libharu's own calls
     // (lines, rectangles) write theirs, so the two interleave in drawing order.
     void writeContent(HPDF_Page page, const std::string& content) {
+        if (profile == Profile::PdfA1b) idHash = fnv1a(idHash, content);
         auto* attr = static_cast<HPDF_PageAttr>(page->attr);
         if (attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION) {
             throw PdfError("text drawn while a path or text object is open");
@@ -385,6 +465,50 @@ struct PdfCanvas::State {
             k = end;
         }
         return w;
+    }
+
+    // What PDF/A-1b asks beyond the fonts (ISO 19005-1): the XMP metadata stream,
+    // uncompressed (6.7.2), an OutputIntent with the sRGB profile (6.2.2) and the file
+    // identifier in the trailer (6.1.3), derived from the content and metadata.
+    void archival() {
+        const char* what = "PDF/A objects";
+        const std::string producer = std::string("Haru Free PDF Library ") + HPDF_GetVersion();
+        const std::string xmp = xmpPacket(meta, producer);
+        HPDF_Dict metadata = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), what);
+        metadata->filter = HPDF_STREAM_FILTER_NONE;
+        check(HPDF_Dict_AddName(metadata, "Type", "Metadata"), what);
+        check(HPDF_Dict_AddName(metadata, "Subtype", "XML"), what);
+        check(HPDF_Stream_Write(metadata->stream, reinterpret_cast<const HPDF_BYTE*>(xmp.data()),
+                                static_cast<HPDF_UINT>(xmp.size())),
+              what);
+        check(HPDF_Dict_Add(doc->catalog, "Metadata", metadata), what);
+
+        HPDF_Dict icc = stream(srgbIccProfile(), "ICC profile");
+        check(HPDF_Dict_AddNumber(icc, "N", 3), what);
+        HPDF_Dict intent = checked(HPDF_Dict_New(doc->mmgr), what);
+        check(HPDF_Dict_AddName(intent, "Type", "OutputIntent"), what);
+        check(HPDF_Dict_AddName(intent, "S", "GTS_PDFA1"), what);
+        check(HPDF_Dict_Add(intent, "OutputConditionIdentifier",
+                            checked(HPDF_String_New(doc->mmgr, "sRGB IEC61966-2.1", nullptr), what)),
+              what);
+        check(HPDF_Dict_Add(intent, "DestOutputProfile", icc), what);
+        HPDF_Array intents = checked(HPDF_Array_New(doc->mmgr), what);
+        check(HPDF_Array_Add(intents, intent), what);
+        check(HPDF_Dict_Add(doc->catalog, "OutputIntents", intents), what);
+
+        std::uint64_t h = fnv1a(idHash, xmp);
+        std::string id;
+        for (std::uint64_t part : {h, fnv1a(h ^ 0x9E3779B97F4A7C15ULL, xmp)}) {
+            for (int k = 7; k >= 0; --k) id.push_back(static_cast<char>((part >> (8 * k)) & 0xFF));
+        }
+        HPDF_Array ids = checked(HPDF_Array_New(doc->mmgr), what);
+        for (int k = 0; k < 2; ++k) {
+            check(HPDF_Array_Add(ids, checked(HPDF_Binary_New(doc->mmgr, reinterpret_cast<HPDF_BYTE*>(id.data()),
+                                                              static_cast<HPDF_UINT>(id.size())),
+                                              what)),
+                  what);
+        }
+        check(HPDF_Dict_Add(doc->trailer, "ID", ids), what);
     }
 
     // Builds face `face`'s subset and the objects around it: FontFile2, FontDescriptor,
@@ -433,6 +557,13 @@ struct PdfCanvas::State {
         // StemV only guides a viewer that substitutes a font, and the font is embedded.
         check(HPDF_Dict_AddNumber(descriptor, "StemV", 80), what);
         check(HPDF_Dict_Add(descriptor, "FontFile2", file), what);
+        if (profile == Profile::PdfA1b) {
+            // ISO 19005-1 6.3.5: a subset CID font lists its CIDs. Ours are 0..n, all used.
+            const size_t cids = used.chars.size() + 1;
+            std::string bits(cids / 8 + (cids % 8 != 0 ? 1 : 0), '\xFF');
+            if (cids % 8 != 0) bits.back() = static_cast<char>(0xFF << (8 - cids % 8));
+            check(HPDF_Dict_Add(descriptor, "CIDSet", stream(bits, "CIDSet")), what);
+        }
 
         std::vector<int> widths(used.chars.size() + 1);
         std::map<int, size_t> frequency;
@@ -477,8 +608,10 @@ struct PdfCanvas::State {
     }
 };
 
-PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix)
+PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix,
+                     Profile profile)
     : s_(std::make_unique<State>()) {
+    s_->profile = profile;
     if (fonts.faceCount() == 0) throw PdfError("no fonts: the font set is empty");
     s_->fonts = fonts;
     s_->compress = compress;
@@ -525,6 +658,7 @@ void PdfCanvas::setMetadata(const layout::Metadata& meta) {
     set("Subject", meta.subject);
     set("Keywords", meta.keywords);
     set("Creator", "jixiao");
+    s_->meta = meta;
 }
 
 int PdfCanvas::addPage(double widthPt, double heightPt) {
@@ -605,13 +739,15 @@ void PdfCanvas::addBookmark(int level, const std::string& title, int pageIndex, 
     HPDF_Outline outline = s_->checked(HPDF_CreateOutline(s_->doc, parent, "", nullptr), "HPDF_CreateOutline");
     s_->check(HPDF_Dict_Add(outline, "Title", s_->textString(title)), "outline title");
     s_->check(HPDF_Outline_SetOpened(outline, HPDF_TRUE), "HPDF_Outline_SetOpened");
-    HPDF_Destination dest = s_->checked(HPDF_Page_CreateDestination(page),
-                                        "HPDF_Page_CreateDestination");
-    // /XYZ with zoom 0 ("keep the zoom") is what we would want, but libharu 2.3.0 rejects
-    // zoom values outside 0.08..32; /FitH scrolls to the heading at page width.
-    s_->check(HPDF_Destination_SetFitH(dest, static_cast<HPDF_REAL>(top)),
-              "HPDF_Destination_SetFitH");
-    s_->check(HPDF_Outline_SetDestination(outline, dest), "HPDF_Outline_SetDestination");
+    // [page /FitH top], written in the outline item: libharu's HPDF_Page_CreateDestination
+    // makes the array an indirect object, which PDF/A validators (PDFBox preflight) refuse
+    // as a destination. /FitH scrolls to the heading at page width.
+    const char* what = "outline destination";
+    HPDF_Array dest = s_->checked(HPDF_Array_New(s_->doc->mmgr), what);
+    s_->check(HPDF_Array_Add(dest, page), what);
+    s_->check(HPDF_Array_AddName(dest, "FitH"), what);
+    s_->check(HPDF_Array_AddReal(dest, static_cast<HPDF_REAL>(top)), what);
+    s_->check(HPDF_Dict_Add(outline, "Dest", dest), what);
     if (!s_->hasOutline) {
         s_->check(HPDF_SetPageMode(s_->doc, HPDF_PAGE_MODE_USE_OUTLINE), "HPDF_SetPageMode");
         s_->hasOutline = true;
@@ -637,6 +773,7 @@ std::string PdfCanvas::save() {
     for (int face = 0; face < s_->fonts.faceCount(); ++face) {
         if (s_->faces[static_cast<size_t>(face)].font != nullptr) s_->embed(face);
     }
+    if (s_->profile == Profile::PdfA1b) s_->archival();
     s_->check(HPDF_SaveToStream(s_->doc), "HPDF_SaveToStream");
     // The file sits in libharu's memory stream as a list of buffers: copied out buffer by
     // buffer (HPDF_ReadFromStream would copy each byte twice, one at a time).

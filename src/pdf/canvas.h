@@ -11,6 +11,13 @@
 
 namespace jixiao::pdf {
 
+/// Which PDF flavour a canvas writes.
+enum class Profile {
+    Plain,   ///< PDF 1.3 as libharu writes it
+    PdfA1b,  ///< PDF/A-1b (ISO 19005-1, level B): XMP metadata matching the information
+             ///< dictionary, an sRGB OutputIntent, CIDSet for every subset font, a file ID
+};
+
 /// A thin, checked wrapper around one libharu document: pages, text in a given face, lines,
 /// bookmarks, properties. Coordinates are PDF points with the origin at the bottom left.
 /// Every libharu call is checked; a failure throws PdfError after the C call returned
@@ -22,7 +29,8 @@ class PdfCanvas {
 public:
     /// A new empty document using `fonts`; `compress` Flate-compresses content and fonts.
     /// With a `prefix`, each face's subset starts with the prefix's characters.
-    PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix = nullptr);
+    PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix = nullptr,
+              Profile profile = Profile::Plain);
     ~PdfCanvas();
     PdfCanvas(const PdfCanvas&) = delete;
     PdfCanvas& operator=(const PdfCanvas&) = delete;

@@ -40,7 +40,7 @@ void draw(const PagedDocument& paged, pdf::PdfCanvas& canvas) {
 
 std::string renderPdf(const layout::Document& doc, const PdfOptions& options, PdfStats* stats) {
     const PagedDocument paged = paginate(doc, options.fonts);
-    pdf::PdfCanvas canvas(options.fonts, options.compress, options.prefix);
+    pdf::PdfCanvas canvas(options.fonts, options.compress, options.prefix, options.profile);
     canvas.setMetadata(paged.meta);
     draw(paged, canvas);
     if (stats != nullptr) {

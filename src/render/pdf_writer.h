@@ -2,6 +2,7 @@
 
 #include "layout/document.h"
 #include "pdf/glyph_prefix.h"
+#include "pdf/canvas.h"
 #include "pdf/fonts.h"
 
 #include <memory>
@@ -16,6 +17,8 @@ struct PdfOptions {
     /// The glyphs every document of the form draws, prepared once (prepareGlyphPrefix);
     /// null renders without. Same document, options and prefix: same bytes.
     std::shared_ptr<const pdf::GlyphPrefix> prefix;
+    /// PDF/A-1b unless asked otherwise (`--pdf-profile plain`); see docs/formats.md.
+    pdf::Profile profile = pdf::Profile::PdfA1b;
 };
 
 /// Statistics of one rendering, for benchmarks and tests.

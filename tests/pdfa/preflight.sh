@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# The PDFs of a samples/county run are PDF/A-1b by Apache PDFBox's preflight (Debian's
+# libpdfbox2-java, installed by scripts/setup --test): per document kind the first, the last
+# and the largest file (one JVM per file costs seconds; set JIXIAO_PREFLIGHT_ALL=1 to check
+# all 154). `--pdf-profile plain` turns the PDF/A objects off again.
+#   tests/pdfa/preflight.sh JIXIAO SOURCE_DIR
+set -euo pipefail
+jixiao="$1"
+src="$2"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+cp="/usr/share/java/preflight.jar:/usr/share/java/pdfbox2.jar:/usr/share/java/fontbox2.jar:/usr/share/java/xmpbox.jar"
+cp="$cp:/usr/share/java/commons-logging.jar:/usr/share/java/javax.activation.jar:/usr/share/java/jaxb-api.jar"
+for jar in ${cp//:/ }; do
+  [ -f "$jar" ] || { echo "missing $jar: run scripts/setup --test" >&2; exit 1; }
+done
+
+"$jixiao" run "$src/samples/county" -o "$work/out" --date 2025-03-05 --jobs 2 >/dev/null 2>"$work/run.log"
+find "$work/out" -name '*.pdf' | sort >"$work/pdfs"
+count=$(wc -l <"$work/pdfs")
+for kind in 项目支出绩效自评表 部门整体支出绩效自评表 绩效自评报告 反馈函; do
+  grep -q "$kind" "$work/pdfs" || { echo "no $kind PDF in the run" >&2; exit 1; }
+done
+if [ -z "${JIXIAO_PREFLIGHT_ALL:-}" ]; then
+  for kind in 项目支出绩效自评表 部门整体支出绩效自评表 绩效自评报告 反馈函; do
+    grep "$kind" "$work/pdfs" | sed -n '1p;$p'
+    grep "$kind" "$work/pdfs" | tr '\n' '\0' | xargs -0 ls -S | sed -n 1p
+  done | sort -u >"$work/checked"
+else
+  cp "$work/pdfs" "$work/checked"
+fi
+count=$(wc -l <"$work/checked")
+# One JVM per file (Validator_A1b takes one); two at a time.
+tr '\n' '\0' <"$work/checked" | xargs -0 -P 2 -I{} sh -c \
+  'java -cp "$0" org.apache.pdfbox.preflight.Validator_A1b "$1" >"$1.preflight" 2>&1 || true' "$cp" {}
+failed=0
+while IFS= read -r f; do
+  if ! grep -q "is a valid PDF/A-1b file" "$f.preflight"; then
+    echo "NOT PDF/A-1b: $f" >&2
+    head -20 "$f.preflight" >&2
+    failed=$((failed + 1))
+  fi
+done <"$work/checked"
+[ "$failed" -eq 0 ] || { echo "$failed of $count PDFs fail PDF/A-1b" >&2; exit 1; }
+echo "$count PDFs of samples/county checked: all valid PDF/A-1b"
+
+# The plain profile: no XMP metadata, no output intent.
+"$jixiao" run "$src/samples/county" -o "$work/plain" --date 2025-03-05 --jobs 2 --documents letter --pdf-profile plain \
+  >/dev/null 2>>"$work/run.log"
+letter="$(find "$work/plain" -name '*反馈函.pdf' | sort | sed -n 1p)"
+if pdfinfo "$letter" | grep -q "Metadata Stream: *yes"; then
+  echo "--pdf-profile plain still wrote XMP metadata: $letter" >&2
+  exit 1
+fi
+if ! pdfinfo "$(grep 反馈函 "$work/pdfs" | sed -n 1p)" | grep -q "Metadata Stream: *yes"; then
+  echo "a PDF/A letter has no XMP metadata" >&2
+  exit 1
+fi
+echo "--pdf-profile plain writes plain PDF"
