@@ -114,4 +114,15 @@ std::vector<PlacedCell> placeCells(const Table& table) {
     return placed;
 }
 
+const char* officeFontName(FontRole role) {
+    switch (role) {
+    case FontRole::Title: return "方正小标宋简体";
+    case FontRole::Heading: return "黑体";
+    case FontRole::Kai: return "楷体_GB2312";
+    case FontRole::FangSong: return "仿宋_GB2312";
+    case FontRole::Body: break;
+    }
+    return "宋体";
+}
+
 } // namespace jixiao::layout

@@ -81,13 +81,23 @@ enum class PageNumberPosition {
     Outside,  ///< GB/T 9704: odd pages flush right, even pages flush left, one character in
 };
 
-/// Named type faces; the renderer maps each to a bundled font (see fonts/README.md).
+/// Named type faces (font roles); fonts/fonts.json maps each to the bureau's licensed font
+/// when it is installed, else to a bundled free face (see fonts/README.md).
 enum class FontRole {
-    Title,    ///< document title: 小标宋-style display face (bundled: LXGW WenKai Bold)
-    Heading,  ///< section headings, table header emphasis (bundled: LXGW WenKai Bold)
-    Body,     ///< running text and tables: 宋/仿宋-style face (bundled: AR PL UMing)
-    Kai,      ///< 楷体 for quotations, notes, 2nd-level letter headings (bundled: LXGW WenKai)
+    Title,     ///< "xiaobiaosong": 小标宋 display face for titles and the 发文机关标志
+    Heading,   ///< "hei": 黑体 for 一级标题 and table header emphasis
+    Body,      ///< "song": 宋体 running text and tables of forms and reports
+    Kai,       ///< "kai": 楷体 for 二级标题, quotations, notes
+    FangSong,  ///< "fangsong": 仿宋 body text of official documents (GB/T 9704 正文)
 };
+
+/// Number of FontRole values.
+constexpr int kFontRoleCount = 5;
+
+/// The font family an office document (XLSX, DOCX) names for `role`: the names of the faces
+/// Chinese Windows installations and bureaus have (宋体, 仿宋_GB2312, 方正小标宋简体, 黑体,
+/// 楷体_GB2312); WPS and LibreOffice substitute a face they lack by its glyphs.
+const char* officeFontName(FontRole role);
 
 /// Horizontal alignment. In table cells `Auto` means right for number cells, left otherwise.
 enum class Align { Auto, Left, Center, Right, Justify };

@@ -23,15 +23,19 @@ struct FaceSpec {
 /// a subset of each face with only the characters drawn (subsetter.h).
 class FontSet {
 public:
-    /// The faces bundled in the project's fonts/ folder (see fonts/README.md): body = AR PL
-    /// UMing CN, kai = LXGW WenKai, title and heading = LXGW WenKai Bold. Throws PdfError
-    /// when a file is missing or unreadable.
+    /// The faces of the fonts folder's `fonts.json` (see fonts/README.md): per role (song,
+    /// fangsong, xiaobiaosong, hei, kai) the first of its licensed fonts found in `fontsDir`
+    /// or installed on the system (fontconfig), followed by the bundled fallback faces.
+    /// Throws PdfError (Chinese message) when fonts.json is missing or malformed, a
+    /// licensed font found has CFF outlines (.otf), or a bundled file is missing or unreadable.
     static FontSet bundled(const std::string& fontsDir);
 
     /// Adds a face and reads its metrics (cached per process); returns its number.
     int addFace(FaceSpec spec);
-    /// Sets the faces a role tries in order; the first is the role's own face.
-    void setChain(layout::FontRole role, std::vector<int> faces);
+    /// Sets the faces a role tries in order; the first is the role's own face. Faces listed
+    /// in `emboldened` are drawn with synthetic bold in this role (a light fallback face
+    /// standing in for a heavy display face such as 小标宋).
+    void setChain(layout::FontRole role, std::vector<int> faces, std::vector<int> emboldened = {});
 
     /// Number of faces.
     int faceCount() const { return static_cast<int>(specs_.size()); }
@@ -42,6 +46,9 @@ public:
     /// The faces `role` tries, in order.
     const std::vector<int>& chain(layout::FontRole role) const;
 
+    /// Whether `role` draws with `face` in synthetic bold (see setChain).
+    bool emboldens(layout::FontRole role, int face) const;
+
     /// The face that draws `cp` in `role`: the first of the role's chain that covers it, or
     /// -1 when no face does (the caller substitutes a visible replacement).
     int faceFor(layout::FontRole role, char32_t cp) const;
@@ -49,7 +56,8 @@ public:
 private:
     std::vector<FaceSpec> specs_;
     std::vector<std::shared_ptr<const FontFace>> faces_;
-    std::array<std::vector<int>, 4> chains_;
+    std::array<std::vector<int>, layout::kFontRoleCount> chains_;
+    std::array<std::vector<int>, layout::kFontRoleCount> emboldened_;
 };
 
 } // namespace jixiao::pdf

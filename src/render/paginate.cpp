@@ -76,7 +76,7 @@ public:
                 throw RenderError("no font face can draw the text or a replacement character");
             }
             const double adv = fonts_.face(face).advance(cp) * sizePt / 1000.0;
-            push(out, cp, face, sizePt, adv, bold && !fonts_.spec(face).bold);
+            push(out, cp, face, sizePt, adv, (bold && !fonts_.spec(face).bold) || fonts_.emboldens(role, face));
         }
     }
 

@@ -26,17 +26,6 @@ std::string cleanText(const std::string& text) {
 
 namespace {
 
-// Windows faces every Chinese Office installation has; LibreOffice substitutes by glyph.
-const char* fontName(FontRole role) {
-    switch (role) {
-    case FontRole::Title: return "黑体";
-    case FontRole::Heading: return "黑体";
-    case FontRole::Kai: return "楷体";
-    case FontRole::Body: break;
-    }
-    return "宋体";
-}
-
 // ---------------------------------------------------------------------------------------
 // Text width estimates.
 
@@ -201,7 +190,7 @@ private:
                     const layout::LineSpacing& spacing, double extraPt) {
         Item item;
         item.text = cleanText(text);
-        item.style.font = fontName(style.role);
+        item.style.font = layout::officeFontName(style.role);
         item.style.sizePt = style.sizePt;
         item.style.bold = style.bold;
         item.style.align = align;
@@ -291,7 +280,7 @@ private:
                              firstRow + pc.row + cell.rowspan - 1,
                              gridCol[static_cast<size_t>(pc.column + cell.colspan)] - 1};
             Style& st = item.style;
-            st.font = fontName(cell.role.value_or(table.style.role));
+            st.font = layout::officeFontName(cell.role.value_or(table.style.role));
             st.sizePt = cell.sizePt.value_or(table.style.sizePt);
             st.bold = cell.bold || table.style.bold || header;
             st.align = header && cell.align == Align::Auto ? static_cast<uint8_t>(LXW_ALIGN_CENTER)
