@@ -239,38 +239,57 @@ void saveHistory(publish::RunStore& store, std::int64_t runId, const Scored& s) 
 }
 
 /// One feedback letter per unit with a project the rule set sends a letter for (grade 中/差
-/// or a finding to rectify), in unit-code order so numbers follow the codes; numbers come
-/// from the store and never change once issued.
-void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t runId, const layout::FormTemplate& form) {
+/// or a finding to rectify), in unit-code order so numbers follow the codes. Without `issue`
+/// the letters are 草稿: watermarked, no number taken, nothing stored. With it each takes its
+/// number from the store, which never changes it: a letter issued before keeps its number,
+/// date and deadline, and the run says so. Prints the numbers to `out`.
+void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t runId, const layout::FormTemplate& form,
+                  bool issue, std::ostream& out) {
     const auto& s = job.scored;
     std::map<std::string, std::vector<const score::ProjectResult*>> byUnit;
     for (const auto& p : s.evaluation.projects)
         if (p.scored() && score::needsFeedback(p, s.rules)) byUnit[p.unitCode].push_back(&p);
     const int letterYear = job.created.year;
+    int drafts = 0;
     for (const auto& [unitCode, projects] : byUnit) {
         const model::Unit* unit = s.dataset.findUnit(unitCode);
         if (!unit) continue;
-        publish::LetterRequest req;
-        req.year = letterYear;
-        req.prefix = s.dataset.config.letterPrefix + "函";
-        req.unitCode = unitCode;
-        req.evaluationKey = std::to_string(s.evaluation.year) + "/" + unitCode;
-        req.issuedOn = job.facts.today;
         // The run date is checked by the CLI and 整改期限 by ingest (1–365 days); only a run
         // dated at the very end of 9999 has no deadline.
         const int days = s.dataset.config.rectificationDays;
         const auto deadline = model::Date::parse(job.facts.today).value().plusDays(days);
         if (!deadline)
             throw publish::StoreRequestError("日期 " + job.facts.today + " 加 " + std::to_string(days) + " 天超出可表示的范围。");
-        req.deadline = deadline->iso();
-        req.runId = runId;
-        publish::IssuedLetter letter = letters.issueLetter(req);
-        // A letter issued before keeps its number and date, so re-running gives the same letter.
-        layout::Value ctx = layout::letterContext(*unit, projects, s.dataset, job.facts,
-                                                  {letter.number.text, letter.issuedOn, letter.deadline});
-        layout::Document doc = form.build(ctx, layout::fixedDate(letter.issuedOn));
+        layout::LetterFacts facts{"", job.facts.today, deadline->iso(), true};
+        if (issue) {
+            publish::LetterRequest req;
+            req.year = letterYear;
+            req.prefix = s.dataset.config.letterPrefix + "函";
+            req.unitCode = unitCode;
+            req.evaluationKey = std::to_string(s.evaluation.year) + "/" + unitCode;
+            req.issuedOn = facts.date;
+            req.deadline = facts.deadline;
+            req.runId = runId;
+            const publish::IssuedLetter letter = letters.issueLetter(req);
+            if (letter.newlyIssued) {
+                out << "已发文 " << letter.number.text << "：" << unit->name << "，成文日期 " << letter.issuedOn << "，整改期限 "
+                    << letter.deadline << "\n";
+            } else if (letter.issuedOn != facts.date) {
+                out << "反馈函 " << letter.number.text << "（" << unit->name << "）已于 " << letter.issuedOn
+                    << " 发出，沿用原成文日期和整改期限 " << letter.deadline << "，不采用本次的日期 " << facts.date
+                    << "。提示：要改日期请先作废再重发：jixiao letters reissue --letter " << letter.number.text << "\n";
+            }
+            facts = {letter.number.text, letter.issuedOn, letter.deadline, false};
+        } else {
+            ++drafts;
+        }
+        layout::Value ctx = layout::letterContext(*unit, projects, s.dataset, job.facts, facts);
+        layout::Document doc = form.build(ctx, layout::fixedDate(facts.date));
         job.tree.write(departmentFolder(s.dataset, s.dataset.departmentOf(unitCode) ? s.dataset.departmentOf(unitCode)->code : ""),
                        form.fileStem(ctx), ".pdf", render::renderPdf(doc, job.pdf.letter), "绩效评价结果反馈函");
+    }
+    if (drafts > 0) {
+        out << "已生成 " << drafts << " 份反馈函草稿（带“草稿”水印，未取文号）。核对无误后加 --issue 重新运行即正式发文。\n";
     }
 }
 
@@ -384,7 +403,7 @@ int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, c
     }
 
     saveHistory(store, runId, scored);
-    if (req.documents.letters) issueLetters(job, letters, runId, forms.letter);
+    if (req.documents.letters) issueLetters(job, letters, runId, forms.letter, req.issueLetters, out);
     if (req.documents.summary) writeSummary(job, letters, forms.summary);
     results.get();  // rethrows what writing results.json threw
     // The manifest lists every other file, so it is written last and does not list itself.

@@ -43,6 +43,7 @@ struct RunRequest {
     /// Told (done, total) as documents are rendered, from the worker threads; may be empty.
     std::function<void(std::size_t, std::size_t)> onProgress;
     bool plainPdf = false;     ///< --pdf-profile plain: PDFs without the PDF/A-1b objects
+    bool issueLetters = false; ///< --issue: letters take their 文号 from the store; else 草稿 without one
 };
 
 /// A dataset read, checked and scored: what `check` prints and `run` renders.

@@ -57,6 +57,7 @@ struct Request {
     int jobs = 0;
     DocumentSet documents;
     bool plainPdf = false;
+    bool issue = false;
 };
 
 /// A resource folder (templates, fonts): the option if given, else in the data folder.
@@ -139,6 +140,7 @@ int runCommand(const Request& req) {
     r.dbPath = req.db;
     r.documents = req.documents;
     r.plainPdf = req.plainPdf;
+    r.issueLetters = req.issue;
     r.startedAt = clockNow(Poco::DateTimeFormat::ISO8601_FORMAT);
     r.clock = [] { return clockNow(Poco::DateTimeFormat::ISO8601_FORMAT); };
     return runBatch(r, std::cout, std::cerr);
@@ -162,6 +164,7 @@ protected:
         options.addOption(Option("jobs", "j").argument("n").repeatable(false));
         options.addOption(Option("to", "").argument("dir").repeatable(false));
         options.addOption(Option("force", "").repeatable(false));
+        options.addOption(Option("issue", "").repeatable(false));
         options.addOption(Option("db", "").argument("file").repeatable(false));
         options.addOption(Option("problems", "").argument("file").repeatable(false));
         options.addOption(Option("documents", "").argument("list").repeatable(false));
@@ -196,6 +199,7 @@ protected:
         if (name == "force") force_ = true;
         if (name == "log") logPath_ = value;
         if (name == "quiet") quiet_ = true;
+        if (name == "issue") req_.issue = true;
     }
 
     int main(const std::vector<std::string>& args) override {

@@ -41,6 +41,8 @@ constexpr CommandHelp kCommands[] = {
      "  -o, --output=文件夹       输出文件夹（必填）\n"
      "      --date=YYYY-MM-DD     成文日期（默认为今天）；固定日期可使两次运行的输出逐字节相同\n"
      "  -j, --jobs=N              并行生成文档的线程数（默认为 CPU 核数）\n"
+     "      --issue               正式发出反馈函：取文号、记入历史库，并列出所发文号（不加此项只生成\n"
+     "                            不带文号、带“草稿”水印的反馈函草稿）\n"
      "      --documents=列表      只生成部分文书，逗号分隔：table-pdf、table-xlsx、report、department、\n"
      "                            letter、summary（默认 all：全部；results.json 和 manifest.json 总会生成）\n"
      "      --pdf-profile=类型    PDF 的类型：pdfa-1b（默认，PDF/A-1b 归档格式）或 plain（普通 PDF）\n"
@@ -54,7 +56,8 @@ constexpr CommandHelp kCommands[] = {
      "示例：\n"
      "  jixiao run 2024县本级 -o 输出/2024\n"
      "  jixiao run 2024县本级 -o 输出/2024 --date 2025-03-05 --db /var/lib/jixiao/jixiao-history.db\n"
-     "  jixiao run 2024县本级 -o 输出/汇总 --documents summary\n"},
+     "  jixiao run 2024县本级 -o 输出/汇总 --documents summary\n"
+     "  jixiao run 2024县本级 -o 输出/2024 --date 2025-03-05 --db 历史库.db --issue\n"},
     {"publish",
      "publish 数据集 --to 文件夹", "绩效信息公开：部门和非涉密项目的自评表（PDF、XLSX）及静态网站",
      "选项：\n"

@@ -69,7 +69,7 @@ std::vector<std::string> sectionNames() {
 
 /// The keys dataset.json may hold (input.md), and names users write for them.
 const std::vector<std::string>& knownKeys() {
-    static const std::vector<std::string> keys = {"年度", "发文机关", "文号前缀", "联系处室", "联系电话",
+    static const std::vector<std::string> keys = {"年度", "发文机关", "文号前缀", "联系处室", "联系电话", "版头", "抄送", "印发机关",
                                                   "评分规则", "金额单位", "偏差阈值", "整改期限", "公开日期",
                                                   "files", "sheets", "columns"};
     return keys;
@@ -304,6 +304,9 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
     s.config.letterPrefix = optText("文号前缀");
     s.config.contactOffice = optText("联系处室");
     s.config.contactPhone = optText("联系电话");
+    s.config.letterhead = optText("版头");
+    s.config.copyTo = optText("抄送");
+    s.config.printer = optText("印发机关");
     if (std::string rules = optText("评分规则"); !rules.empty()) s.config.ruleSet = rules;
     auto unitValue = [&](const std::string& key, const std::string& v) -> std::string {
         std::string unit = trimText(v);

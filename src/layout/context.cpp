@@ -391,6 +391,10 @@ Value letterContext(const model::Unit& unit, const std::vector<const score::Proj
     l.set("number", letter.number);
     l.set("date", letter.date);
     l.set("deadline", letter.deadline);
+    l.set("draft", Value(letter.draft));
+    root.set("letterhead", ds.config.letterhead.empty() ? facts.authority : ds.config.letterhead);
+    root.set("copy_to", ds.config.copyTo);
+    root.set("printer", ds.config.printer);
     Value& u = root.set("unit", Value::map());
     u.set("code", unit.code);
     u.set("name", unit.name);

@@ -36,6 +36,7 @@ struct LetterFacts {
     std::string number;    ///< 发文字号, e.g. 某财绩函〔2025〕3号
     std::string date;      ///< 成文日期, ISO
     std::string deadline;  ///< last day to report the rectification, ISO
+    bool draft = false;    ///< 草稿: no number taken yet (`number` empty), watermarked
 };
 
 /// The data of one feedback letter (绩效评价结果反馈函) to `unit`: `letter`, `unit`,

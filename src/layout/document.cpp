@@ -114,6 +114,14 @@ std::vector<PlacedCell> placeCells(const Table& table) {
     return placed;
 }
 
+std::vector<std::pair<std::string, std::string>> AttachmentNote::items() const {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (std::size_t i = 0; i < names.size(); ++i) {
+        out.emplace_back(names.size() > 1 ? std::to_string(i + 1) + "." : std::string(), names[i]);
+    }
+    return out;
+}
+
 const char* officeFontName(FontRole role) {
     switch (role) {
     case FontRole::Title: return "方正小标宋简体";

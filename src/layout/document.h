@@ -125,6 +125,10 @@ struct ParagraphFormat {
     LineSpacing lineSpacing;             ///< baseline distance
     double spaceBeforePt = 0.0;          ///< extra space above, dropped at the top of a page
     double spaceAfterPt = 0.0;           ///< extra space below
+    /// Character grid: when > 0, every character's advance is widened or narrowed by the same
+    /// amount so that this many full-width characters of the style's size fill a line exactly
+    /// (GB/T 9704: 28 per line of 3号 in the 156 mm type area); the size stays as set.
+    int gridChars = 0;
 };
 
 /// A stretch of text in one style; unset fields inherit the paragraph's style.
@@ -138,7 +142,12 @@ struct Run {
 /// A section heading (一、 （一） 1. （1）); bookmarked headings form the PDF outline.
 struct Heading {
     int level = 1;               ///< 1 = top level; the outline nests by level
-    std::string text;            ///< UTF-8, numbering included ("一、基本情况")
+    /// UTF-8, numbering included ("一、基本情况"). U+200B marks where a balanced heading may
+    /// break (between words); it is never drawn.
+    std::string text;
+    /// GB/T 9704 title: broken only at the U+200B marks (or, without marks, where Chinese line
+    /// breaking allows) into lines of nearly equal width, as few lines as fit.
+    bool balanced = false;
     bool bookmark = true;        ///< add to the PDF outline / HTML table of contents
     TextStyle style{FontRole::Heading, 16.0, false};  ///< face and size
     ParagraphFormat format{Align::Left, 0.0, {}, 6.0, 6.0};  ///< alignment and spacing
@@ -229,6 +238,20 @@ struct Signature {
     LineSpacing lineSpacing;            ///< baseline distance
 };
 
+/// 附件说明 (GB/T 9704-2012 7.3.6): "附件：" then the attachments' names, one per line,
+/// numbered "1." "2." when there are several, no punctuation after a name; a long name wraps
+/// aligned with its first character, each number under the first.
+struct AttachmentNote {
+    std::string label = "附件：";       ///< the lead word and its full-width colon
+    std::vector<std::string> names;     ///< attachment names in order
+    TextStyle style{FontRole::FangSong, 16.0, false};  ///< face and size
+    ParagraphFormat format;             ///< first-line indent (2 characters), spacing, grid
+
+    /// Per attachment, its line's number and name: {"1.", "名称"}; the number is empty when
+    /// there is only one attachment. The first line is preceded by `label`.
+    std::vector<std::pair<std::string, std::string>> items() const;
+};
+
 /// Vertical white space; dropped at the top of a page.
 struct Spacer {
     double heightMm = 5.0;   ///< height
@@ -238,7 +261,51 @@ struct Spacer {
 struct PageBreak {};
 
 /// One block of the document's flow.
-using Block = std::variant<Heading, Paragraph, Table, Signature, Spacer, PageBreak>;
+using Block = std::variant<Heading, Paragraph, Table, Signature, Spacer, PageBreak, AttachmentNote>;
+
+/// An RGB colour, components 0..1.
+struct Color {
+    double r = 0.0;  ///< red
+    double g = 0.0;  ///< green
+    double b = 0.0;  ///< blue
+};
+
+/// The 版头 of a GB/T 9704-2012 信函格式 letter (10.1), on the first page only: the
+/// 发文机关标志 centred with its top edge `markTopMm` below the paper's top, a red double
+/// rule (thick over thin) `ruleGapMm` below it and a second one (thin over thick) with its
+/// bottom `bottomRuleMm` above the paper's bottom, both `ruleLengthMm` long and centred; the
+/// 发文字号 flush right under the first rule, 7/8 of a 3号 character's height below it. The
+/// flow starts below the 发文字号. With `printed` false (paper with a preprinted letterhead)
+/// nothing of the 版头 is drawn but the 发文字号, and the space is kept.
+struct Letterhead {
+    std::string mark;                   ///< 发文机关标志, e.g. "某某县财政局"
+    bool printed = true;                ///< false: preprinted paper, space kept
+    TextStyle markStyle{FontRole::Title, 36.0, false};  ///< face and size of the mark
+    Color color{1.0, 0.0, 0.0};         ///< mark and rules (red)
+    double markTopMm = 30.0;            ///< mark's top edge from the paper's top edge
+    double ruleGapMm = 4.0;             ///< mark's bottom edge to the first rule
+    double ruleLengthMm = 170.0;        ///< length of both rules
+    double bottomRuleMm = 20.0;         ///< second rule's bottom edge above the paper's bottom
+    double thickRuleMm = 0.8;           ///< the thick line of a double rule
+    double thinRuleMm = 0.3;            ///< the thin line
+    double ruleSpacingMm = 0.6;         ///< white space between the two lines
+    std::string number;                 ///< 发文字号, e.g. "某财绩函〔2025〕3号"; may be empty
+    TextStyle numberStyle{FontRole::FangSong, 16.0, false};  ///< face and size of the 发文字号
+};
+
+/// One line of a 版记 (GB/T 9704-2012 7.4): `left` one character in from the left edge of the
+/// type area, `right` (may be empty) one character in from the right edge.
+struct ColophonLine {
+    std::string left;   ///< e.g. "抄送：县审计局。" or "某某县财政局办公室"
+    std::string right;  ///< e.g. "2025年3月5日印发"
+};
+
+/// 版记 at the foot of the last page's type area (a new page when the last has no room).
+struct Colophon {
+    std::vector<ColophonLine> lines;                 ///< top to bottom
+    TextStyle style{FontRole::FangSong, 14.0, false};  ///< 4号仿宋
+    double lineHeightPt = 24.0;                      ///< baseline distance
+};
 
 /// Running header and footer.
 struct HeaderFooter {
@@ -256,6 +323,11 @@ struct Document {
     PageSetup page;              ///< paper and margins
     HeaderFooter headerFooter;   ///< header text and page numbers
     std::vector<Block> blocks;   ///< the flow, top to bottom
+    std::optional<Letterhead> letterhead;  ///< 信函格式 版头 on page 1
+    std::optional<Colophon> colophon;      ///< 版记 at the foot of the last page
+    /// Printed large, light and diagonally under the content of every page (e.g. "草稿");
+    /// empty = none.
+    std::string watermark;
 };
 
 /// Kinds of chart a spreadsheet sheet can carry.

@@ -77,6 +77,7 @@ private:
             h.level = b.level;
             h.text = render(b.text);
             h.bookmark = b.bookmark;
+            h.balanced = b.balanced;
             h.style = b.style;
             h.format = b.format;
             if (!h.text.empty()) out.push_back(std::move(h));
@@ -107,6 +108,15 @@ private:
             forEach(b.path, spec_.file, b.line, [&] { blocks(b.blocks, out); });
             break;
         case BlockSpec::Kind::If: blocks(test(*b.condition) ? b.blocks : b.elseBlocks, out); break;
+        case BlockSpec::Kind::Attachments: {
+            AttachmentNote n;
+            n.label = render(b.label);
+            n.style = b.style;
+            n.format = b.format;
+            forEach(b.path, spec_.file, b.line, [&] { n.names.push_back(render(b.text)); });
+            if (!n.names.empty()) out.push_back(std::move(n));
+            break;
+        }
         case BlockSpec::Kind::Include: {
             Builder inner(*b.include, scopes_);
             inner.blocks(b.include->blocks, out);
@@ -148,7 +158,7 @@ private:
                 h.text.erase(0, h.text.find_first_not_of(' '));
                 // As in official documents (GB/T 9704): headings keep the body size and indent,
                 // 一、 in the heading (黑体-like) face, （一） in 楷体, deeper levels in the body face.
-                h.style = TextStyle{level == 1 ? FontRole::Heading : level == 2 ? FontRole::Kai : FontRole::Body, b.style.sizePt, false};
+                h.style = TextStyle{level == 1 ? FontRole::Heading : level == 2 ? FontRole::Kai : b.style.role, b.style.sizePt, false};
                 h.format = ParagraphFormat{Align::Left, b.format.firstLineIndentChars, b.format.lineSpacing, 0.0, 0.0};
                 out.push_back(std::move(h));
             } else {
@@ -268,6 +278,21 @@ Document frame(const FormTemplate::Spec& spec, const Scopes& scopes, const Value
     doc.page = spec.page;
     doc.headerFooter = spec.headerFooter;
     doc.headerFooter.headerText = spec.headerText.render(scopes);
+    doc.watermark = spec.watermark.render(scopes);
+    if (spec.letterheadText) {
+        Letterhead lh = spec.letterhead;
+        lh.mark = spec.letterheadText->first.render(scopes);
+        lh.printed = lh.mark != "none";
+        if (!lh.printed) lh.mark.clear();
+        lh.number = spec.letterheadText->second.render(scopes);
+        doc.letterhead = std::move(lh);
+    }
+    Colophon colophon;
+    for (const auto& [left, right] : spec.colophon) {
+        ColophonLine line{left.render(scopes), right.render(scopes)};
+        if (!line.left.empty() || !line.right.empty()) colophon.lines.push_back(std::move(line));
+    }
+    if (!colophon.lines.empty()) doc.colophon = std::move(colophon);
     return doc;
 }
 } // namespace

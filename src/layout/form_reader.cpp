@@ -98,10 +98,13 @@ public:
     }
     FontRole role(const JsonValue& v, const std::string& key) const {
         static const std::map<std::string, FontRole> m = {
-            {"title", FontRole::Title}, {"heading", FontRole::Heading}, {"body", FontRole::Body}, {"kai", FontRole::Kai}};
+            {"xiaobiaosong", FontRole::Title}, {"hei", FontRole::Heading}, {"song", FontRole::Body},
+            {"kai", FontRole::Kai},            {"fangsong", FontRole::FangSong},
+            {"title", FontRole::Title},        {"heading", FontRole::Heading},  {"body", FontRole::Body}};
         std::string s = text(v, key);
         auto it = m.find(s);
-        if (it == m.end()) fail(v.line, "字体角色" + q(s) + "无法识别。可用：title、heading、body、kai。");
+        if (it == m.end())
+            fail(v.line, "字体角色" + q(s) + "无法识别。可用：song（宋体）、fangsong（仿宋）、xiaobiaosong（小标宋）、hei（黑体）、kai（楷体）。");
         return it->second;
     }
     NumberFormat numberFormat(const JsonValue& v, const std::string& key) const {
@@ -140,6 +143,7 @@ public:
         if (k == "line_spacing_pt") format.lineSpacing = {LineSpacing::Mode::Exact, number(v, k, 6, 100)};
         if (k == "space_before") format.spaceBeforePt = number(v, k, 0, 200);
         if (k == "space_after") format.spaceAfterPt = number(v, k, 0, 200);
+        if (k == "grid_chars") format.gridChars = int(number(v, k, 0, 60));
     }
 
     std::vector<BlockSpec> blocks(const JsonValue& v, const std::string& what) {
@@ -152,7 +156,7 @@ public:
         static const std::vector<std::string> known = {
             "heading", "paragraph", "text_file", "table", "spacer", "page_break", "signature", "each", "if", "include",
             "blocks", "else", "level", "bookmark", "size", "role", "bold", "align", "indent", "line_spacing",
-            "line_spacing_pt", "space_before", "space_after"};
+            "line_spacing_pt", "space_before", "space_after", "grid_chars", "balanced", "attachments", "name"};
         BlockSpec b;
         b.kind = BlockSpec::Kind::Paragraph;
         b.line = o.line;
@@ -219,6 +223,16 @@ public:
                 b.level = int(number(v, k, 1, 6));
             } else if (k == "bookmark") {
                 b.bookmark = flag(v, k);
+            } else if (k == "balanced") {
+                b.balanced = flag(v, k);
+            } else if (k == "attachments") {
+                setKind(BlockSpec::Kind::Attachments, line);
+                b.path = text(v, k);
+                b.label = tmpl("附件：", line);
+                b.style = TextStyle{FontRole::FangSong, 16.0, false};
+                b.format.firstLineIndentChars = 2;
+            } else if (k == "name") {
+                b.text = tmpl(v, k);
             } else {
                 styleKey(k, v, b.style);
                 formatKey(k, v, b.format);
@@ -365,11 +379,12 @@ public:
         static const std::vector<std::string> known = {"说明", "title", "subject", "keywords", "file", "orientation",
                                                        "margins_mm", "page_numbers", "page_number_position",
                                                        "skip_first_page", "header_text", "footer_size", "fit_one_page",
-                                                       "blocks", "sheets"};
+                                                       "blocks", "sheets", "letterhead", "colophon", "watermark"};
         s->title = tmpl("", 1);
         s->subject = tmpl("", 1);
         s->keywords = tmpl("", 1);
         s->headerText = tmpl("", 1);
+        s->watermark = tmpl("", 1);
         bool hasBlocks = false;
         for (const auto& [k, v] : keys(root, known)) {
             int line = v.line;
@@ -378,6 +393,16 @@ public:
             if (k == "keywords") s->keywords = tmpl(v, k);
             if (k == "file") s->fileStem = tmpl(v, k);
             if (k == "header_text") s->headerText = tmpl(v, k);
+            if (k == "watermark") s->watermark = tmpl(v, k);
+            if (k == "letterhead") letterhead(object(v, "letterhead"), *s);
+            if (k == "colophon") {
+                for (const auto& item : array(v, "colophon")) {
+                    const JsonValue& o = object(item, "colophon 中的每一行");
+                    std::pair<TextTemplate, TextTemplate> row{tmpl("", o.line), tmpl("", o.line)};
+                    for (const auto& [ck, cv] : keys(o, {"left", "right"})) (ck == "left" ? row.first : row.second) = tmpl(cv, ck);
+                    s->colophon.push_back(std::move(row));
+                }
+            }
             if (k == "orientation") {
                 std::string o = text(v, k);
                 if (o != "portrait" && o != "landscape") fail(line, "orientation 应为 portrait 或 landscape。");
@@ -420,6 +445,23 @@ public:
         if (!hasBlocks) fail(1, "缺少 blocks（文档内容）或 sheets（工作表）。");
         if (!s->blocks.empty() && !s->sheets.empty()) fail(1, "blocks 与 sheets 只能二选一：前者是一份文档，后者是一个多工作表的工作簿。");
         return s;
+    }
+
+    /// GB/T 9704 信函 版头: "mark" (text; "none" for preprinted paper), "number" (发文字号),
+    /// "size" of the mark, "mark_top_mm", "rule_gap_mm", "rule_length_mm", "bottom_rule_mm".
+    void letterhead(const JsonValue& o, FormTemplate::Spec& s) {
+        std::pair<TextTemplate, TextTemplate> texts{tmpl("", o.line), tmpl("", o.line)};
+        for (const auto& [k, v] : keys(o, {"mark", "number", "size", "mark_top_mm", "rule_gap_mm", "rule_length_mm",
+                                           "bottom_rule_mm"})) {
+            if (k == "mark") texts.first = tmpl(v, k);
+            if (k == "number") texts.second = tmpl(v, k);
+            if (k == "size") s.letterhead.markStyle.sizePt = number(v, k, 10, 72);
+            if (k == "mark_top_mm") s.letterhead.markTopMm = number(v, k, 5, 80);
+            if (k == "rule_gap_mm") s.letterhead.ruleGapMm = number(v, k, 0, 30);
+            if (k == "rule_length_mm") s.letterhead.ruleLengthMm = number(v, k, 50, 210);
+            if (k == "bottom_rule_mm") s.letterhead.bottomRuleMm = number(v, k, 5, 60);
+        }
+        s.letterheadText = std::move(texts);
     }
 
     SheetSpec sheet(const JsonValue& o) {

@@ -62,12 +62,14 @@ struct RowSpec {
 };
 
 struct BlockSpec {
-    enum class Kind { Heading, Paragraph, TextFile, Table, Spacer, PageBreak, Signature, Each, If, Include } kind;
+    enum class Kind { Heading, Paragraph, TextFile, Table, Spacer, PageBreak, Signature, Each, If, Include, Attachments } kind;
     int line = 0;
     TextTemplate text;                 // heading, paragraph
     std::vector<TextTemplate> lines;   // signature
     int level = 1;
     bool bookmark = true;
+    bool balanced = false;             // heading in balanced lines
+    TextTemplate label;                // attachments: lead word
     TextStyle style;
     ParagraphFormat format;
     Table table;                       // table settings (rows empty)
@@ -99,7 +101,11 @@ struct SheetSpec {
 struct FormTemplate::Spec {
     std::string name;
     std::string file;
-    TextTemplate title, subject, keywords, fileStem, headerText;
+    TextTemplate title, subject, keywords, fileStem, headerText, watermark;
+    /// 版头: the mark ("none": preprinted paper) and the 发文字号; Letterhead's other fields.
+    std::optional<std::pair<TextTemplate, TextTemplate>> letterheadText;
+    Letterhead letterhead;
+    std::vector<std::pair<TextTemplate, TextTemplate>> colophon;  // 版记 lines: left, right
     PageSetup page;
     HeaderFooter headerFooter;
     std::vector<BlockSpec> blocks;

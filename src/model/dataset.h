@@ -47,6 +47,9 @@ struct DatasetConfig {
     std::string contactOffice;             ///< 联系处室 for letters, may be empty
     std::string contactPhone;              ///< 联系电话 of the issuing office, may be empty
     int rectificationDays = 30;            ///< 整改期限（天）: a letter's deadline after its date
+    std::string letterhead;                ///< 版头: 发文机关标志 of letters; empty = authority, "none" = preprinted paper
+    std::string copyTo;                    ///< 抄送 of letters (版记), may be empty
+    std::string printer;                   ///< 印发机关 of letters (版记), may be empty
 };
 
 enum class UnitKind { Department, Unit };

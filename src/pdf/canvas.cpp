@@ -731,6 +731,51 @@ void PdfCanvas::strokeRect(int pageIndex, double x, double y, double width, doub
     s_->writeContent(page, ops);
 }
 
+void PdfCanvas::fillRect(int pageIndex, double x, double y, double width, double height,
+                         const layout::Color& color) {
+    HPDF_Page page = s_->page(pageIndex);
+    std::string& ops = s_->ops;
+    ops.clear();
+    ops += "q\n";
+    for (double v : {color.r, color.g, color.b}) {
+        appendNumber(ops, v);
+        ops += ' ';
+    }
+    ops += "rg\n";
+    for (double v : {x, y, width, height}) {
+        appendNumber(ops, v);
+        ops += ' ';
+    }
+    ops += "re\nf\nQ\n";
+    s_->writeContent(page, ops);
+}
+
+void PdfCanvas::beginColor(int pageIndex, const layout::Color& color, const std::array<double, 6>& matrix) {
+    HPDF_Page page = s_->page(pageIndex);
+    std::string& ops = s_->ops;
+    ops.clear();
+    ops += "q\n";
+    if (matrix != std::array<double, 6>{1, 0, 0, 1, 0, 0}) {
+        for (double v : matrix) {
+            appendNumber(ops, v);
+            ops += ' ';
+        }
+        ops += "cm\n";
+    }
+    for (double v : {color.r, color.g, color.b}) {
+        appendNumber(ops, v);
+        ops += ' ';
+    }
+    ops += "rg\n";
+    s_->writeContent(page, ops);
+}
+
+void PdfCanvas::endColor(int pageIndex) {
+    HPDF_Page page = s_->page(pageIndex);
+    s_->ops.assign("Q\n");
+    s_->writeContent(page, s_->ops);
+}
+
 void PdfCanvas::addBookmark(int level, const std::string& title, int pageIndex, double top) {
     HPDF_Page page = s_->page(pageIndex);
     auto& stack = s_->outlineStack;

@@ -4,6 +4,7 @@
 #include "pdf/glyph_prefix.h"
 #include "pdf/fonts.h"
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -52,6 +53,16 @@ public:
 
     /// Strokes a rectangle with its lower left corner at (x, y).
     void strokeRect(int page, double x, double y, double width, double height, double lineWidth);
+
+    /// Fills a rectangle with its lower left corner at (x, y) in `color`.
+    void fillRect(int page, double x, double y, double width, double height, const layout::Color& color);
+
+    /// Until the matching endColor, text is filled in `color` and coordinates are mapped by
+    /// the matrix [a b c d e f] (a PDF `cm`: x' = a·x + c·y + e, y' = b·x + d·y + f), so a
+    /// rotated watermark is drawn at the origin. Pairs may not nest; do not stroke inside one.
+    void beginColor(int page, const layout::Color& color, const std::array<double, 6>& matrix = {1, 0, 0, 1, 0, 0});
+    /// Ends beginColor: black again, coordinates as before.
+    void endColor(int page);
 
     /// Adds an outline entry under the last entry of a lower level, pointing at `top` on `page`.
     void addBookmark(int level, const std::string& title, int page, double top);

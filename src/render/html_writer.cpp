@@ -126,6 +126,17 @@ void paragraph(std::string& out, const layout::Paragraph& p) {
     out += "</p>\n";
 }
 
+void attachmentNote(std::string& out, const layout::AttachmentNote& n) {
+    out += "<p class=\"att\">" + escapeHtml(n.label);
+    bool first = true;
+    for (const auto& [number, name] : n.items()) {
+        if (!first) out += "<br>";
+        out += escapeHtml(number + name);
+        first = false;
+    }
+    out += "</p>\n";
+}
+
 void cell(std::string& out, const layout::Cell& c, bool header) {
     const char* tag = header ? "th" : "td";
     Align a = c.align == Align::Auto ? (c.number ? Align::Right : (header ? Align::Center : Align::Left)) : c.align;
@@ -209,6 +220,8 @@ std::string renderHtmlArticle(const layout::Document& doc, int headingShift) {
             table(out, *t);
         else if (const auto* s = std::get_if<layout::Signature>(&block))
             signature(out, *s);
+        else if (const auto* n = std::get_if<layout::AttachmentNote>(&block))
+            attachmentNote(out, *n);
         else if (std::holds_alternative<layout::PageBreak>(block))
             out += "<div class=\"pb\"></div>\n";
         // A Spacer is paper white space; the screen's margins already separate blocks.

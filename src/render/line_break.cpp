@@ -202,4 +202,54 @@ std::vector<std::string> breakLines(std::string_view utf8,
     return out;
 }
 
+std::vector<LineSpan> balanceLines(std::u32string_view text, const std::vector<double>& advances,
+                                   const std::vector<std::size_t>& marks, double maxWidth) {
+    const std::size_t n = text.size();
+    double total = 0.0;
+    for (std::size_t i = 0; i < n; ++i) total += advances[i];
+    // Parts between marks; usable when each fits a line.
+    std::vector<std::size_t> cuts{0};
+    for (std::size_t m : marks) {
+        if (m > cuts.back() && m < n) cuts.push_back(m);
+    }
+    cuts.push_back(n);
+    std::vector<double> partWidth;
+    bool partsFit = cuts.size() > 2;
+    for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+        double w = 0.0;
+        for (std::size_t i = cuts[k]; i < cuts[k + 1]; ++i) w += advances[i];
+        partWidth.push_back(w);
+        partsFit = partsFit && w <= maxWidth * (1.0 + 1e-9);
+    }
+    // Lines no wider than `w`: parts packed greedily, or the Chinese line breaker.
+    auto breakAt = [&](double w) {
+        if (!partsFit) return breakLines(text, advances, w, w);
+        std::vector<LineSpan> lines;
+        LineSpan cur{0, 0, 0.0, false};
+        for (std::size_t k = 0; k < partWidth.size(); ++k) {
+            if (cur.end > cur.begin && cur.width + partWidth[k] > w * (1.0 + 1e-9)) {
+                lines.push_back(cur);
+                cur = LineSpan{cuts[k], cuts[k], 0.0, false};
+            }
+            cur.end = cuts[k + 1];
+            cur.width += partWidth[k];
+        }
+        cur.endsParagraph = true;
+        lines.push_back(cur);
+        return lines;
+    };
+    const std::vector<LineSpan> widest = breakAt(maxWidth);
+    if (widest.size() <= 1) return widest;
+    // The narrowest width that still needs no more lines: the longest line is then as short
+    // as it can be, and the others are close to it.
+    double lo = total / static_cast<double>(widest.size());
+    double hi = maxWidth;
+    for (int step = 0; step < 40 && hi - lo > 1e-6 * maxWidth; ++step) {
+        const double mid = (lo + hi) / 2.0;
+        if (breakAt(mid).size() <= widest.size()) hi = mid;
+        else lo = mid;
+    }
+    return breakAt(hi);
+}
+
 } // namespace jixiao::render

@@ -34,6 +34,13 @@ struct LineSpan {
 std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances,
                                  double maxWidth, double firstLineWidth);
 
+/// Breaks a title into as few lines as fit `maxWidth`, all of nearly the same width (GB/T 9704
+/// 7.3.1: a title breaks between words into balanced lines). `marks` are the positions where
+/// a line may start (between words, set by the template); when a part between marks is wider
+/// than a line, or there are no marks, lines break wherever breakLines allows.
+std::vector<LineSpan> balanceLines(std::u32string_view text, const std::vector<double>& advances,
+                                   const std::vector<std::size_t>& marks, double maxWidth);
+
 /// Convenience form for UTF-8 text and a per-code-point width function; returns the lines'
 /// text in UTF-8.
 std::vector<std::string> breakLines(std::string_view utf8,

@@ -3,6 +3,7 @@
 #include "layout/document.h"
 #include "pdf/fonts.h"
 
+#include <array>
 #include <cstddef>
 #include <string>
 #include <variant>
@@ -45,7 +46,26 @@ struct PagedBookmark {
     double top = 0.0;
 };
 
-using PagedItem = std::variant<PagedText, PagedRect, PagedBookmark>;
+/// A filled rectangle (the red rules of a letterhead) with its lower left corner at (x, y).
+struct PagedFill {
+    double x = 0.0;
+    double y = 0.0;
+    double width = 0.0;
+    double height = 0.0;
+    layout::Color color;
+};
+
+/// Until the next PagedColorEnd, text is filled in `color` and coordinates are mapped by
+/// `matrix` (a PDF `cm`; a rotated watermark is placed at the origin).
+struct PagedColor {
+    layout::Color color;
+    std::array<double, 6> matrix{1, 0, 0, 1, 0, 0};
+};
+
+/// Ends a PagedColor.
+struct PagedColorEnd {};
+
+using PagedItem = std::variant<PagedText, PagedRect, PagedBookmark, PagedFill, PagedColor, PagedColorEnd>;
 
 /// Where a part of a table cell landed: which table (index into Document::blocks), which
 /// rows the cell spans, and whether this part shows all of the cell's text. Kept so that

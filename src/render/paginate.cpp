@@ -199,6 +199,7 @@ public:
     PagedDocument run() {
         out_.meta = doc_.meta;
         newPage();
+        if (doc_.letterhead) letterhead(*doc_.letterhead);
         for (size_t i = 0; i < doc_.blocks.size(); ++i) {
             const layout::Block& block = doc_.blocks[i];
             if (auto* h = std::get_if<layout::Heading>(&block)) heading(*h, leadHeight(i + 1));
@@ -206,8 +207,10 @@ public:
             else if (auto* t = std::get_if<layout::Table>(&block)) table(*t, i);
             else if (auto* s = std::get_if<layout::Signature>(&block)) signature(*s);
             else if (auto* sp = std::get_if<layout::Spacer>(&block)) spacer(*sp);
+            else if (auto* n = std::get_if<layout::AttachmentNote>(&block)) attachmentNote(*n);
             else if (std::holds_alternative<layout::PageBreak>(block) && !fresh_) newPage();
         }
+        if (doc_.colophon) colophon(*doc_.colophon);
         decoratePages();
         return std::move(out_);
     }
@@ -227,7 +230,133 @@ private:
         out_.pages.push_back(std::move(page));
         y_ = top_;
         fresh_ = true;
+        if (!doc_.watermark.empty()) watermark();
     }
+
+    // Large light letters on the diagonal through the page's centre, drawn first so that
+    // the content is printed over them.
+    void watermark() {
+        constexpr double kSize = 120.0;
+        constexpr double kGrey = 0.85;
+        Shaped s;
+        shaper_.append(s, doc_.watermark, FontRole::Heading, kSize, false);
+        double w = 0.0;
+        for (double a : s.advance) w += a;
+        const double angle = std::atan2(pageH_, pageW_);
+        const double c = std::cos(angle), sn = std::sin(angle);
+        page().items.push_back(PagedColor{layout::Color{kGrey, kGrey, kGrey}, {c, sn, -sn, c, pageW_ / 2.0, pageH_ / 2.0}});
+        drawLine(s, LineSpan{0, s.text.size(), w, true}, -w / 2.0, -(kEmBoxTop - 0.5) * kSize, 0.0);
+        page().items.push_back(PagedColorEnd{});
+    }
+
+    // ---- GB/T 9704 letter: 版头, 附件说明, 版记 ----
+
+    void letterhead(const layout::Letterhead& lh) {
+        using layout::mmToPt;
+        const double len = mmToPt(lh.ruleLengthMm);
+        const double x = left_ + (width() - len) / 2.0;  // centred on the type area
+        const double thick = mmToPt(lh.thickRuleMm), thin = mmToPt(lh.thinRuleMm), gap = mmToPt(lh.ruleSpacingMm);
+        const double markTop = pageH_ - mmToPt(lh.markTopMm);
+        const double markSize = lh.markStyle.sizePt;
+        const double ruleTop = markTop - markSize - mmToPt(lh.ruleGapMm);
+        const double ruleBottom = ruleTop - thick - gap - thin;
+        if (lh.printed) {
+            if (!lh.mark.empty()) {
+                Shaped s;
+                shaper_.append(s, lh.mark, lh.markStyle.role, markSize, lh.markStyle.bold);
+                page().items.push_back(PagedColor{lh.color});
+                double w = 0.0;
+                for (double a : s.advance) w += a;
+                drawLine(s, LineSpan{0, s.text.size(), w, true}, left_ + (width() - w) / 2.0,
+                         markTop - kEmBoxTop * markSize, 0.0);
+                page().items.push_back(PagedColorEnd{});
+            }
+            // First rule thick over thin, the second (at the foot) thin over thick.
+            page().items.push_back(PagedFill{x, ruleTop - thick, len, thick, lh.color});
+            page().items.push_back(PagedFill{x, ruleBottom, len, thin, lh.color});
+            const double foot = mmToPt(lh.bottomRuleMm);
+            page().items.push_back(PagedFill{x, foot, len, thick, lh.color});
+            page().items.push_back(PagedFill{x, foot + thick + gap, len, thin, lh.color});
+        }
+        // 发文字号: flush right with the type area, its top 7/8 of a 3号 character (16 pt)
+        // below the first rule.
+        const double size = lh.numberStyle.sizePt;
+        const double numberTop = ruleBottom - 7.0 / 8.0 * 16.0;
+        if (!lh.number.empty()) {
+            Shaped s;
+            shaper_.append(s, lh.number, lh.numberStyle.role, size, lh.numberStyle.bold);
+            double w = 0.0;
+            for (double a : s.advance) w += a;
+            drawLine(s, LineSpan{0, s.text.size(), w, true}, right_ - w,
+                     numberTop - kEmBoxTop * size, 0.0);
+        }
+        y_ = std::min(y_, numberTop - size);
+        fresh_ = false;
+    }
+
+    void attachmentNote(const layout::AttachmentNote& n) {
+        skip(n.format.spaceBeforePt);
+        const double size = n.style.sizePt;
+        const double delta = gridDelta(n.format, size);
+        const double indent = std::max(0.0, n.format.firstLineIndentChars * (size + delta));
+        const double lh = lineHeightFor(n.format.lineSpacing, size);
+        auto shaped = [&](const std::string& text) {
+            Shaped s;
+            shaper_.append(s, text, n.style.role, size, n.style.bold);
+            double w = 0.0;
+            for (double& a : s.advance) w += (a += delta);
+            return std::make_pair(s, w);
+        };
+        const double labelWidth = shaped(n.label).second;
+        bool first = true;
+        for (const auto& [number, name] : n.items()) {
+            const auto [line, width] = shaped((first ? n.label : std::string()) + number + name);
+            (void)width;
+            const double start = left_ + indent + (first ? 0.0 : labelWidth);
+            const double hang = left_ + indent + labelWidth + shaped(number).second;
+            const std::vector<LineSpan> spans = breakLines(line.text, line.advance, right_ - hang, right_ - start);
+            for (size_t k = 0; k < spans.size(); ++k) {
+                if (lh > room() + kEps && !fresh_) newPage();
+                drawLine(line, spans[k], k == 0 ? start : hang,
+                         y_ - (lh - size) / 2.0 - kEmBoxTop * size, delta);
+                y_ -= lh;
+                fresh_ = false;
+            }
+            first = false;
+        }
+        skip(n.format.spaceAfterPt);
+    }
+
+    // 版记 at the foot of the last page's type area.
+    void colophon(const layout::Colophon& c) {
+        const double size = c.style.sizePt;
+        const double lh = c.lineHeightPt;
+        const double height = lh * static_cast<double>(c.lines.size());
+        if (!fresh_ && height > room() + kEps) newPage();
+        double top = bottom_ + height;
+        for (const layout::ColophonLine& line : c.lines) {
+            const double baseline = top - (lh - size) / 2.0 - kEmBoxTop * size;
+            for (int side = 0; side < 2; ++side) {
+                const std::string& text = side == 0 ? line.left : line.right;
+                if (text.empty()) continue;
+                Shaped s;
+                shaper_.append(s, text, c.style.role, size, c.style.bold);
+                double w = 0.0;
+                for (double a : s.advance) w += a;
+                const double x = side == 0 ? left_ + size : right_ - size - w;
+                drawLine(s, LineSpan{0, s.text.size(), w, true}, x, baseline, 0.0);
+            }
+            top -= lh;
+        }
+        y_ = bottom_;
+        fresh_ = false;
+    }
+
+    // Extra advance per character that makes `gridChars` full-width characters fill a line.
+    double gridDelta(const layout::ParagraphFormat& format, double size) const {
+        return format.gridChars > 0 ? width() / format.gridChars - size : 0.0;
+    }
+
 
     void skip(double h) {
         if (fresh_) return;  // vertical space is dropped at the top of a page
@@ -245,6 +374,7 @@ private:
         std::vector<LineSpan> lines;
         std::vector<double> heights;
         double indent = 0.0;
+        double spacing = 0.0;  // character grid: extra space after every character
     };
 
     TextBlock prepare(const std::vector<layout::Run>& runs, const TextStyle& style,
@@ -254,11 +384,38 @@ private:
             shaper_.append(b.shaped, run.text, run.role.value_or(style.role),
                            run.sizePt.value_or(style.sizePt), run.bold || style.bold);
         }
-        b.indent = std::max(0.0, format.firstLineIndentChars * style.sizePt);
+        b.spacing = gridDelta(format, style.sizePt);
+        if (b.spacing != 0.0) {
+            for (size_t i = 0; i < b.shaped.text.size(); ++i) {
+                if (b.shaped.text[i] != U'\n') b.shaped.advance[i] += b.spacing;
+            }
+        }
+        b.indent = std::max(0.0, format.firstLineIndentChars * (style.sizePt + b.spacing));
         b.lines = breakLines(b.shaped.text, b.shaped.advance, width(), width() - b.indent);
         for (const LineSpan& span : b.lines) {
             const double size = b.shaped.maxSize(span.begin, span.end, style.sizePt);
             b.heights.push_back(lineHeightFor(format.lineSpacing, size));
+        }
+        return b;
+    }
+
+    // A title in balanced lines, broken at the U+200B marks of its text where they allow.
+    TextBlock prepareBalanced(const layout::Heading& h) const {
+        static const std::string kMark = "\u200B";
+        TextBlock b;
+        std::vector<size_t> marks;
+        size_t from = 0;
+        for (;;) {
+            const size_t at = h.text.find(kMark, from);
+            shaper_.append(b.shaped, std::string_view(h.text).substr(from, at == std::string::npos ? std::string::npos : at - from),
+                           h.style.role, h.style.sizePt, h.style.bold);
+            if (at == std::string::npos) break;
+            marks.push_back(b.shaped.text.size());
+            from = at + kMark.size();
+        }
+        b.lines = balanceLines(b.shaped.text, b.shaped.advance, marks, width());
+        for (const LineSpan& span : b.lines) {
+            b.heights.push_back(lineHeightFor(h.format.lineSpacing, b.shaped.maxSize(span.begin, span.end, h.style.sizePt)));
         }
         return b;
     }
@@ -291,7 +448,7 @@ private:
             const double indent = k == 0 ? b.indent : 0.0;
             const LinePlacement at = placeLine(span, align, left_ + indent, width() - indent, size);
             const double baseline = y_ - (h - size) / 2.0 - kEmBoxTop * size;
-            drawLine(b.shaped, span, at.x, baseline, at.spacing);
+            drawLine(b.shaped, span, at.x, baseline, at.spacing + b.spacing);
             y_ -= h;
             fresh_ = false;
         }
@@ -330,8 +487,8 @@ private:
 
     void heading(const layout::Heading& h, double lead) {
         skip(h.format.spaceBeforePt);
-        const std::vector<layout::Run> runs{layout::Run{h.text, std::nullopt, std::nullopt, false}};
-        const TextBlock b = prepare(runs, h.style, h.format);
+        const TextBlock b = h.balanced ? prepareBalanced(h) : prepare({layout::Run{h.text, std::nullopt, std::nullopt, false}},
+                                                                     h.style, h.format);
         double total = 0.0;
         for (double lh : b.heights) total += lh;
         // Keep a heading with what follows: never the last thing on a page.

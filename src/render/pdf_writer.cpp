@@ -24,6 +24,12 @@ void draw(const PagedDocument& paged, pdf::PdfCanvas& canvas) {
                 canvas.strokeRect(index, r->x, r->y, r->width, r->height, r->lineWidth);
             } else if (const auto* b = std::get_if<PagedBookmark>(&item)) {
                 canvas.addBookmark(b->level, b->title, index, b->top);
+            } else if (const auto* f = std::get_if<PagedFill>(&item)) {
+                canvas.fillRect(index, f->x, f->y, f->width, f->height, f->color);
+            } else if (const auto* c = std::get_if<PagedColor>(&item)) {
+                canvas.beginColor(index, c->color, c->matrix);
+            } else if (std::holds_alternative<PagedColorEnd>(item)) {
+                canvas.endColor(index);
             }
         }
     };

@@ -231,6 +231,17 @@ private:
         }
     }
 
+    void add(const layout::AttachmentNote& n) {
+        const std::string indent = ideographicSpaces(n.format.firstLineIndentChars);
+        const std::string under = ideographicSpaces(lineEms(decodeUtf8(n.label)));
+        bool first = true;
+        for (const auto& [number, name] : n.items()) {
+            addFlowRow(indent + (first ? n.label : under) + number + name, n.style, LXW_ALIGN_LEFT,
+                       n.format.lineSpacing, first ? n.format.spaceBeforePt : 0.0);
+            first = false;
+        }
+    }
+
     void add(const layout::Spacer& s) { plan_.addRow(ptFromMm(s.heightMm)); }
 
     void add(const layout::PageBreak&) {

@@ -8,6 +8,7 @@
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -36,6 +37,17 @@ inline Outcome runProgram(const std::string& program, const std::string& args, c
     std::string cmd = env + (env.empty() ? "" : " ") + program + " " + args + " >" + out.path() + " 2>" + err.path();
     int status = std::system(cmd.c_str());
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, slurp(out.path()), slurp(err.path())};
+}
+
+/// The standard output of a shell command (a tool reading a document back: pdftotext, …).
+inline std::string capture(const std::string& cmd) {
+    std::string out;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    if (!p) return out;
+    char buf[4096];
+    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
+    ::pclose(p);
+    return out;
 }
 
 /// Runs the real binary.

@@ -284,16 +284,44 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
           "P002,产出指标,数量指标,维修面积,≥,100,平方米,50,100,\n"
           "P002,效益指标,社会效益指标,使用率,≥,90,%,30,95%,\n"
           "P002,满意度指标,服务对象满意度指标,满意度,≥,90,%,10,95%,\n");
-    Poco::TemporaryFile out1, out2, db;
-    auto first = jixiao("run " + ds.path() + " -o " + out1.path() + " --db " + db.path() + " --date 2025-03-05");
+    Poco::TemporaryFile out0, out1, out2, db;
+    // Without --issue: a 草稿, watermarked, without a number, and nothing stored.
+    auto draft = jixiao("run " + ds.path() + " -o " + out0.path() + " --db " + db.path() + " --date 2025-03-01");
+    INFO(draft.err);
+    REQUIRE(draft.code == 0);
+    CHECK(draft.out.find("已生成 1 份反馈函草稿（带“草稿”水印，未取文号）。核对无误后加 --issue 重新运行即正式发文。\n") !=
+          std::string::npos);
+    const std::string draftPdf = out0.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函（草稿）.pdf";
+    REQUIRE(Poco::File(draftPdf).exists());
+    const std::string draftText = capture("pdftotext '" + draftPdf + "' -");
+    CHECK(draftText.find("测财绩函") == std::string::npos);
+    // The watermark is diagonal (pdftotext leaves such text out): light grey on the raster.
+    auto greyPixels = [](const std::string& pdf) {
+        const std::string ppm = capture("pdftoppm -r 20 -f 1 -l 1 -gray '" + pdf + "'");
+        const std::size_t header = ppm.find("255\n") + 4;
+        int n = 0;
+        for (std::size_t i = header; i < ppm.size(); ++i) n += (unsigned char)ppm[i] >= 200 && (unsigned char)ppm[i] <= 232;
+        return n;
+    };
+    const int draftGrey = greyPixels(draftPdf);
+    CHECK(jixiao("rectify list --db " + db.path()).out == "共 0 项。\n");
+
+    auto first = jixiao("run " + ds.path() + " -o " + out1.path() + " --db " + db.path() + " --date 2025-03-05 --issue");
     INFO(first.err);
     REQUIRE(first.code == 0);
+    CHECK(first.out.find("已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n") != std::string::npos);
     std::string manifest = slurp(out1.path() + "/manifest.json");
     CHECK(manifest.find("102_测试中心_绩效评价结果反馈函.pdf") != std::string::npos);
     CHECK(manifest.find("101_测试局_绩效评价结果反馈函.pdf") == std::string::npos);
-    // A later re-run keeps the letter's number and date.
-    auto second = jixiao("run " + ds.path() + " -o " + out2.path() + " --db " + db.path() + " --date 2025-06-01");
+    const std::string issuedText = capture("pdftotext '" + out1.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf' -");
+    CHECK(issuedText.find("测财绩函〔2025〕1号") != std::string::npos);
+    CHECK(draftGrey > greyPixels(out1.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf") + 200);
+    // A later re-run keeps the letter's number, date and deadline, and says so.
+    auto second = jixiao("run " + ds.path() + " -o " + out2.path() + " --db " + db.path() + " --date 2025-06-01 --issue");
     REQUIRE(second.code == 0);
+    CHECK(second.out.find("反馈函 测财绩函〔2025〕1号（测试中心）已于 2025-03-05 发出，沿用原成文日期和整改期限 2025-04-04，"
+                          "不采用本次的日期 2025-06-01。提示：要改日期请先作废再重发：jixiao letters reissue --letter 测财绩函〔2025〕1号\n") !=
+          std::string::npos);
     std::string letter1 = slurp(out1.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf");
     CHECK(letter1 == slurp(out2.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf"));
 

@@ -118,7 +118,8 @@ TEST_CASE("a font subset is a valid TrueType font with the original glyphs and w
         for (size_t k = 0; k < tables; ++k) {
             const size_t rec = 12 + 16 * k;
             const std::string tag = p.substr(rec, 4);
-            tags.push_back(tag);
+            // Hinting programs and their table are copied whole from faces that have them.
+            if (tag != "cvt " && tag != "fpgm" && tag != "prep") tags.push_back(tag);
             const std::string_view data = std::string_view(p).substr(u32(p, rec + 8), u32(p, rec + 12));
             INFO(tag);
             if (tag != "head") CHECK(checksum(data) == u32(p, rec + 4));
@@ -129,7 +130,10 @@ TEST_CASE("a font subset is a valid TrueType font with the original glyphs and w
         CHECK(checksum(p) == 0xB1B0AFBAu);
 
         // The table data starts with glyf, right after the directory, glyph by glyph.
-        const size_t glyfRecord = 12 + 16 * 2;
+        size_t glyfRecord = 0;
+        for (size_t k = 0; k < tables; ++k) {
+            if (p.substr(12 + 16 * k, 4) == "glyf") glyfRecord = 12 + 16 * k;
+        }
         REQUIRE(p.substr(glyfRecord, 4) == "glyf");
         CHECK(subset.glyfOffset == 12 + 16 * tables);
         CHECK(u32(p, glyfRecord + 8) == subset.glyfOffset);

@@ -264,7 +264,7 @@ TEST_CASE("xlsx: the self-evaluation form becomes a sheet with merges, numbers a
         CHECK(styles.find("wrapText=\"1\"") != std::string::npos);
         CHECK(styles.find("shrinkToFit=\"1\"") != std::string::npos);  // numbers
         CHECK(styles.find("<name val=\"宋体\"/>") != std::string::npos);
-        CHECK(styles.find("<name val=\"黑体\"/>") != std::string::npos);
+        CHECK(styles.find("<name val=\"方正小标宋简体\"/>") != std::string::npos);
         // A header cell's format is bold; a body number cell's is not.
         std::smatch m;
         REQUIRE(std::regex_search(sheet, m, std::regex("<c r=\"C3\" s=\"(\\d+)\"")));

@@ -1,0 +1,169 @@
+// The feedback letter against GB/T 9704-2012 信函格式, measured on the PDF as a reader sees it:
+// word boxes from `pdftotext -bbox`, embedded fonts from `pdffonts`, colours from a raster.
+
+#include <catch2/catch.hpp>
+
+#include "app/cli_helpers.h"
+
+#include <Poco/TemporaryFile.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using apptest::capture;
+
+std::string quote(const std::string& s) { return "'" + s + "'"; }
+
+struct Word {
+    int page = 0;
+    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // mm from the top left corner
+    std::string text;
+};
+
+std::vector<Word> words(const std::string& pdf) {
+    const std::string html = capture("pdftotext -bbox " + quote(pdf) + " -");
+    std::vector<Word> out;
+    const double mm = 25.4 / 72.0;
+    int page = -1;  // the part before the first <page> is the header
+    std::size_t at = 0;
+    static const std::regex word(R"re(<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>)re");
+    for (;;) {
+        const std::size_t next = html.find("<page ", at);
+        const std::size_t end = next == std::string::npos ? html.size() : next;
+        const std::string part = html.substr(at, end - at);
+        for (std::sregex_iterator it(part.begin(), part.end(), word), stop; it != stop; ++it) {
+            out.push_back(Word{page, std::stod((*it)[1]) * mm, std::stod((*it)[2]) * mm, std::stod((*it)[3]) * mm,
+                               std::stod((*it)[4]) * mm, (*it)[5]});
+        }
+        if (next == std::string::npos) break;
+        ++page;
+        at = next + 1;
+    }
+    return out;
+}
+
+const Word& find(const std::vector<Word>& all, const std::string& prefix, int page = -1) {
+    for (const Word& w : all) {
+        if (w.text.compare(0, prefix.size(), prefix) == 0 && (page < 0 || w.page == page)) return w;
+    }
+    FAIL("no word starting with " << prefix);
+    return all.front();
+}
+
+std::size_t chars(const std::string& utf8) {
+    std::size_t n = 0;
+    for (unsigned char c : utf8) n += (c & 0xC0) != 0x80;
+    return n;
+}
+
+/// The letters of samples/county, rendered once.
+const std::string& countyLetters(const std::string& extra) {
+    static Poco::TemporaryFile folder;
+    static std::string made;
+    static const std::string dir = folder.path();
+    if (made != extra) {
+        std::string cmd = std::string(JIXIAO_BINARY) + " run " + JIXIAO_SOURCE_DIR + "/samples/county -o " + dir +
+                          " --date 2025-03-05 --documents letter " + extra + " >/dev/null 2>&1";
+        std::system(("rm -rf " + dir).c_str());
+        REQUIRE(std::system(cmd.c_str()) == 0);
+        made = extra;
+    }
+    return dir;
+}
+
+constexpr double kTol = 0.5;  // mm
+constexpr double k3hao = 16.0 * 25.4 / 72.0;  // 3号 character, mm
+
+} // namespace
+
+TEST_CASE("the feedback letter follows GB/T 9704-2012 信函格式", "[app][letter]") {
+    const std::string pdf = countyLetters("--issue") + "/208_云溪县住房和城乡建设局/208002_云溪县城市建设综合服务中心_绩效评价结果反馈函.pdf";
+    const std::vector<Word> all = words(pdf);
+    REQUIRE(all.size() > 20);
+
+    // 版头: the red 发文机关标志 centred on the type area, its top edge 30 mm below the paper's top.
+    const Word& mark = find(all, "云溪县财政局", 0);
+    CHECK(mark.y0 == Approx(30.0).margin(kTol));
+    CHECK((mark.x0 + mark.x1) / 2 == Approx(106.0).margin(kTol));
+    // 发文字号 flush right with the type area (210 − 26 mm), its top 7/8 of a 3号 character
+    // below the double rule that lies 4 mm under the mark (rule 0.8 + 0.6 + 0.3 mm).
+    const Word& number = find(all, "云财绩函〔2025〕", 0);
+    CHECK(number.x1 == Approx(184.0).margin(kTol));
+    CHECK(number.y0 == Approx(mark.y1 + 4.0 + 1.7 + 7.0 / 8.0 * k3hao).margin(kTol));
+
+    // Title in 2号 (22 pt), centred, broken between words into balanced lines.
+    const Word& t1 = find(all, "关于", 0);
+    const Word& t2 = find(all, "2024年度", 0);
+    CHECK(t1.text == "关于云溪县城市建设综合服务中心");
+    CHECK(t2.text == "2024年度绩效评价结果的反馈函");
+    CHECK((t1.x0 + t1.x1) / 2 == Approx(106.0).margin(kTol));  // centre of the type area
+    CHECK((t2.x0 + t2.x1) / 2 == Approx(106.0).margin(kTol));
+    CHECK(std::fabs((t1.x1 - t1.x0) - (t2.x1 - t2.x0)) < 2 * 22.0 * 25.4 / 72.0);
+
+    // 主送机关 flush left, one line below the title.
+    const Word& to = find(all, "云溪县城市建设综合服务中心：", 0);
+    CHECK(to.x0 == Approx(28.0).margin(kTol));
+
+    // Body: 3号, 28 characters a line filling the 156 mm type area, 22 lines a page.
+    const double pitch = 225.0 / 22.0;
+    int full = 0;
+    for (std::size_t i = 0; i + 1 < all.size(); ++i) {
+        const Word& w = all[i];
+        if (std::fabs((w.y1 - w.y0) - k3hao) > 0.05 || w.x0 > 28.0 + kTol) continue;
+        if (chars(w.text) == 28) {
+            ++full;
+            CHECK(w.x1 == Approx(184.0).margin(kTol));
+            const Word& next = all[i + 1];
+            if (next.page == w.page && std::fabs((next.y1 - next.y0) - k3hao) <= 0.05)
+                CHECK(next.y0 - w.y0 == Approx(pitch).margin(0.05));
+        }
+    }
+    CHECK(full >= 2);
+    // Page 2's first line sits in the first of the 22 lines below the 37 mm top margin.
+    const Word& first2 = find(all, "三、整改要求", 1);
+    CHECK((first2.y0 + first2.y1) / 2 == Approx(37.0 + pitch / 2).margin(kTol));
+
+    // 附件说明: one line below the text, two characters in; 落款 four characters from the right.
+    const Word& note = find(all, "附件：城市生活垃圾分类处理项目支出绩效自评表", 1);
+    CHECK(note.x0 == Approx(28.0 + 2 * 156.0 / 28).margin(kTol));
+    const Word& date = find(all, "2025年3月5日", 1);
+    CHECK(date.x1 == Approx(184.0 - 4 * k3hao).margin(kTol));
+
+    // 页码 "— 2 —" in 4号, 7 mm below the type area, one character in on the outside edge
+    // (even page: left); page 1 has none.
+    const Word& dash = find(all, "—", 1);
+    CHECK(dash.y0 == Approx(297.0 - 35.0 + 7.0).margin(kTol));
+    CHECK(dash.x0 == Approx(28.0 + 14.0 * 25.4 / 72.0).margin(kTol));
+    for (const Word& w : all) CHECK_FALSE((w.page == 0 && w.text == "—"));
+
+    // Fonts per role: 仿宋 and 小标宋 fall back to AR PL SungtiL GB (PostScript name
+    // BousungEG-Light-GB), 黑体 to LXGW WenKai Bold, 楷体 to AR PL KaitiM GB (GBZenKai-Medium).
+    const std::string fonts = capture("pdffonts " + quote(pdf));
+    CHECK(fonts.find("+BousungEG-Light-GB") != std::string::npos);
+    CHECK(fonts.find("+LXGWWenKai-Bold") != std::string::npos);
+    CHECK(fonts.find("+GBZenKai-Medium") != std::string::npos);
+
+    // The mark and the double rules are red: sample the raster at 72 dpi (1 px ≈ 0.353 mm).
+    const std::string ppm = capture("pdftoppm -r 72 -f 1 -l 1 " + quote(pdf));
+    REQUIRE(ppm.size() > 100);
+    const std::size_t header = ppm.find("255\n") + 4;
+    auto pixel = [&](double xMm, double yMm) {
+        const int x = int(xMm / 25.4 * 72.0), y = int(yMm / 25.4 * 72.0);
+        const std::size_t at = header + (std::size_t(y) * 595 + std::size_t(x)) * 3;
+        return std::vector<int>{(unsigned char)ppm[at], (unsigned char)ppm[at + 1], (unsigned char)ppm[at + 2]};
+    };
+    const std::vector<int> rule = pixel(106.0, mark.y1 + 4.0 + 0.4);
+    CHECK(rule[0] > 200);
+    CHECK(rule[1] < 120);
+    const std::vector<int> foot = pixel(106.0, 297.0 - 20.0 - 0.4);
+    CHECK(foot[0] > 200);
+    CHECK(foot[1] < 120);
+}
