@@ -9,6 +9,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <Poco/TemporaryFile.h>
+
 #include <array>
 #include <chrono>
 #include <cstdio>
@@ -853,4 +855,46 @@ TEST_CASE("rendering cost", "[.][bench]") {
     measure("1-page body-only PDF", "bench-small.pdf", small, 50);
     measure("self-evaluation table (WenKai)", "bench-table.pdf", selfEvaluationTable(), 50);
     measure("report with a 64-row table", "bench-report.pdf", reportDocument(), 10);
+}
+
+TEST_CASE("a licensed font put in the fonts folder becomes its role's face", "[render]") {
+    // A folder like the bundled one whose fonts.json looks for "AR PL KaitiM GB" as the 仿宋:
+    // the file in the folder is found by its family name (fontconfig), the bundled faces
+    // stay behind it.
+    Poco::TemporaryFile folder;
+    folder.createDirectories();
+    struct Dir {
+        fs::path p;
+        const fs::path& path() const { return p; }
+    } dir{folder.path()};
+    for (const char* f : {"uming.ttc", "gbsn00lp.ttf", "LXGWWenKai-Regular.ttf", "LXGWWenKai-Bold.ttf"}) {
+        fs::create_symlink(fs::path(kFonts) / f, dir.path() / f);
+    }
+    fs::copy_file(fs::path(kFonts) / "gkai00mp.ttf", dir.path() / "licensed.ttf");
+    std::ifstream in(fs::path(kFonts) / "fonts.json");
+    std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string from = R"("licensed": ["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong"])";
+    REQUIRE(config.find(from) != std::string::npos);
+    config.replace(config.find(from), from.size(), R"("licensed": ["AR PL KaitiM GB"])");
+    // The kai role's bundled file is missing from this folder: the role names another face.
+    const std::string kai = R"("fallback": ["kaiti", "wenkai", "uming", "wenkai-bold"])";
+    REQUIRE(config.find(kai) != std::string::npos);
+    config.replace(config.find(kai), kai.size(), R"("fallback": ["wenkai", "uming"])");
+    std::ofstream(dir.path() / "fonts.json") << config;
+
+    const pdf::FontSet fonts = pdf::FontSet::bundled(dir.path().string());
+    const pdf::FaceSpec& fangsong = fonts.spec(fonts.chain(layout::FontRole::FangSong).front());
+    CHECK(fangsong.name == "AR PL KaitiM GB");
+    CHECK(fs::path(fangsong.path).filename() == "licensed.ttf");
+    CHECK(fonts.chain(layout::FontRole::FangSong).size() == 5);  // + sungti, uming, wenkai, wenkai-bold
+    CHECK(fonts.spec(fonts.chain(layout::FontRole::Body).front()).name == "AR PL UMing CN");
+    CHECK_FALSE(fonts.emboldens(layout::FontRole::FangSong, fonts.chain(layout::FontRole::FangSong).front()));
+    CHECK(fonts.emboldens(layout::FontRole::Title, fonts.chain(layout::FontRole::Title).front()));
+
+    // A role naming a face the folder's fonts.json does not define.
+    config.replace(config.find(R"("fallback": ["wenkai", "uming"])"), 31, R"("fallback": ["nosuch", "uming"])");
+    std::ofstream(dir.path() / "fonts.json") << config;
+    CHECK_THROWS_WITH(pdf::FontSet::bundled(dir.path().string()),
+                      "字体配置文件 " + (dir.path() / "fonts.json").string() +
+                          " 中角色“kai”的 fallback 列出了“nosuch”，但 faces 中没有它。");
 }
