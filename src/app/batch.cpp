@@ -277,7 +277,7 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
             } else if (letter.issuedOn != facts.date) {
                 out << "反馈函 " << letter.number.text << "（" << unit->name << "）已于 " << letter.issuedOn
                     << " 发出，沿用原成文日期和整改期限 " << letter.deadline << "，不采用本次的日期 " << facts.date
-                    << "。提示：要改日期请先作废再重发：jixiao letters reissue --letter " << letter.number.text << "\n";
+                    << "。已发出的反馈函文号和日期不会改变。\n";
             }
             facts = {letter.number.text, letter.issuedOn, letter.deadline, false};
         } else {

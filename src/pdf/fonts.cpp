@@ -96,8 +96,7 @@ private:
 Poco::JSON::Object::Ptr readConfig(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) {
-        throw PdfError("找不到字体配置文件 " + path + "。提示：字体文件夹中应有 fonts.json（见随程序附带的 fonts/README.md），"
-                          "或用 --fonts 指定随程序附带的 fonts 文件夹。");
+        throw PdfError("找不到字体配置文件 " + path + "（字体文件夹中应有 fonts.json，见随程序附带的 fonts/README.md）");
     }
     std::ostringstream text;
     text << in.rdbuf();
@@ -106,14 +105,14 @@ Poco::JSON::Object::Ptr readConfig(const std::string& path) {
         Poco::Dynamic::Var v = parser.parse(text.str());
         if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception& e) {
-        throw PdfError("字体配置文件 " + path + " 不是有效的 JSON（" + e.message() + "）。提示：请对照随程序附带的 fonts/fonts.json 修改。");
+        throw PdfError("字体配置文件 " + path + " 不是有效的 JSON（" + e.message() + "）。提示：请对照随程序附带的 fonts/fonts.json 修改");
     }
-    throw PdfError("字体配置文件 " + path + " 应是一个 { … } 对象。提示：请对照随程序附带的 fonts/fonts.json 修改。");
+    throw PdfError("字体配置文件 " + path + " 应是一个 { … } 对象。提示：请对照随程序附带的 fonts/fonts.json 修改");
 }
 
 Poco::JSON::Object::Ptr objectAt(const Poco::JSON::Object& o, const std::string& key, const std::string& where) {
     Poco::JSON::Object::Ptr p = o.getObject(key);
-    if (!p) throw PdfError(where + "缺少“" + key + "”，或它不是 { … } 对象。");
+    if (!p) throw PdfError(where + "缺少“" + key + "”，或它不是 { … } 对象");
     return p;
 }
 
@@ -121,9 +120,9 @@ std::vector<std::string> names(const Poco::JSON::Object& o, const std::string& k
     std::vector<std::string> out;
     if (!o.has(key)) return out;
     Poco::JSON::Array::Ptr arr = o.getArray(key);
-    if (!arr) throw PdfError(where + "的“" + key + "”应为 [ … ] 列表。");
+    if (!arr) throw PdfError(where + "的“" + key + "”应为 [ … ] 列表");
     for (std::size_t i = 0; i < arr->size(); ++i) {
-        if (!arr->get(i).isString()) throw PdfError(where + "的“" + key + "”中每一项都应是带引号的文字。");
+        if (!arr->get(i).isString()) throw PdfError(where + "的“" + key + "”中每一项都应是带引号的文字");
         out.push_back(arr->getElement<std::string>(static_cast<unsigned>(i)));
     }
     return out;
@@ -144,7 +143,7 @@ FontSet FontSet::bundled(const std::string& fontsDir) {
     auto bundledFace = [&](const std::string& key, const std::string& role) {
         if (auto it = loaded.find(key); it != loaded.end()) return it->second;
         if (!faces->has(key)) {
-            throw PdfError(where + "角色“" + role + "”的 fallback 列出了“" + key + "”，但 faces 中没有它。");
+            throw PdfError(where + "角色“" + role + "”的 fallback 列出了“" + key + "”，但 faces 中没有它");
         }
         const Poco::JSON::Object::Ptr f = objectAt(*faces, key, where + "faces 的");
         FaceSpec spec;
@@ -169,7 +168,7 @@ FontSet FontSet::bundled(const std::string& fontsDir) {
             if (found->cff) {
                 throw PdfError("字体“" + family + "”（" + found->path + "）是 OpenType/CFF 轮廓字体（.otf），"
                                   "jixiao 只能嵌入 TrueType 轮廓（.ttf、.ttc）。提示：请换用该字体的 TrueType 版本，"
-                                  "或把它从字体文件夹中移走（" + configPath + " 的角色“" + roleName + "”会改用随程序附带的字体）。");
+                                  "或把它从字体文件夹中移走（" + configPath + " 的角色“" + roleName + "”会改用随程序附带的字体）");
             }
             const std::string key = found->path + "#" + std::to_string(found->index);
             auto it = loaded.find(key);
@@ -186,7 +185,7 @@ FontSet FontSet::bundled(const std::string& fontsDir) {
             chain.push_back(face);
             if (embolden && !set.spec(face).bold) emboldened.push_back(face);
         }
-        if (chain.empty()) throw PdfError(roleWhere + "既没有找到 licensed 字体，也没有列出 fallback 字体。");
+        if (chain.empty()) throw PdfError(roleWhere + "既没有找到 licensed 字体，也没有列出 fallback 字体");
         set.setChain(role, std::move(chain), std::move(emboldened));
     }
     return set;

@@ -137,7 +137,7 @@ TEST_CASE("missing fonts are a Chinese error that says what to do", "[app]") {
     fonts.createDirectories();
     auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --fonts " + fonts.path());
     CHECK(r.code == 78);
-    CHECK(r.err == "生成 PDF 出错：无法读取字体文件 " + fonts.path() + "/uming.ttc（文件不存在或没有读取权限）。"
+    CHECK(r.err == "生成 PDF 出错：找不到字体配置文件 " + fonts.path() + "/fonts.json（字体文件夹中应有 fonts.json，见随程序附带的 fonts/README.md）。"
                    "请确认字体文件夹完整（重新安装 jixiao 软件包，或用 --fonts 指定字体文件夹），"
                    "输出文件夹和临时文件夹所在的磁盘有空间；仍然出错时，请把这条信息发给技术支持。\n");
 }
@@ -320,7 +320,7 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
     auto second = jixiao("run " + ds.path() + " -o " + out2.path() + " --db " + db.path() + " --date 2025-06-01 --issue");
     REQUIRE(second.code == 0);
     CHECK(second.out.find("反馈函 测财绩函〔2025〕1号（测试中心）已于 2025-03-05 发出，沿用原成文日期和整改期限 2025-04-04，"
-                          "不采用本次的日期 2025-06-01。提示：要改日期请先作废再重发：jixiao letters reissue --letter 测财绩函〔2025〕1号\n") !=
+                          "不采用本次的日期 2025-06-01。已发出的反馈函文号和日期不会改变。\n") !=
           std::string::npos);
     std::string letter1 = slurp(out1.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf");
     CHECK(letter1 == slurp(out2.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf"));

@@ -509,8 +509,7 @@ TEST_CASE("malformed tables and missing fonts are reported", "[render]") {
     CHECK(placed[2].column == 1);
 
     CHECK_THROWS_WITH(pdf::FontSet::bundled("/nonexistent"),
-                      "找不到字体配置文件 /nonexistent/fonts.json。提示：字体文件夹中应有 fonts.json（见随程序附带的 fonts/README.md），"
-                      "或用 --fonts 指定随程序附带的 fonts 文件夹。");
+                      "找不到字体配置文件 /nonexistent/fonts.json（字体文件夹中应有 fonts.json，见随程序附带的 fonts/README.md）");
     CHECK_THROWS_WITH(pdf::FontFace::load(kFonts + "/uming.ttc", 9),
                       "字体文件 " + kFonts + "/uming.ttc 已损坏或不是 TrueType 字体（face index 9 but the collection has 4）");
 }
@@ -896,5 +895,5 @@ TEST_CASE("a licensed font put in the fonts folder becomes its role's face", "[r
     std::ofstream(dir.path() / "fonts.json") << config;
     CHECK_THROWS_WITH(pdf::FontSet::bundled(dir.path().string()),
                       "字体配置文件 " + (dir.path() / "fonts.json").string() +
-                          " 中角色“kai”的 fallback 列出了“nosuch”，但 faces 中没有它。");
+                          " 中角色“kai”的 fallback 列出了“nosuch”，但 faces 中没有它");
 }
