@@ -84,7 +84,7 @@ const std::string& yitihuaRun() {
     static Poco::TemporaryFile folder;
     static const std::string dir = [] {
         std::string cmd = std::string(JIXIAO_BINARY) + " run " + JIXIAO_SOURCE_DIR + "/samples/county -o " +
-                          folder.path() + " --date 2025-03-05 --jobs 2 --rules yitihua-2022 >/dev/null 2>&1";
+                          folder.path() + " --date 2025-03-05 --jobs 2 --rules yitihua-2022 --issue >/dev/null 2>&1";
         REQUIRE(std::system(cmd.c_str()) == 0);
         return folder.path();
     }();
