@@ -131,6 +131,7 @@ void RunQueue::execute(std::int64_t id) {
     r.clock = nowText;
     r.dbPath = paths_.store();
     r.jobs = jobs_;
+    r.issueLetters = true;  // the web workflow issues its letters (numbers in the shared store); drafts are a CLI step
     r.onProgress = [this](std::size_t done, std::size_t total) {
         done_ = done;
         total_ = total;
