@@ -2,6 +2,8 @@
 // structure (text in reading order, page counts, embedded fonts, XLSX cells), not by bytes.
 // JIXIAO_UPDATE_GOLDEN=1 rewrites the expected files under tests/golden/; review the diff.
 
+#include "app/cli_helpers.h"
+
 #include <catch2/catch.hpp>
 
 #include <Poco/File.h>
@@ -21,22 +23,9 @@
 
 namespace {
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::string capture(const std::string& cmd) {
-    std::string out;
-    FILE* p = ::popen(cmd.c_str(), "r");
-    if (!p) return out;
-    char buf[4096];
-    for (std::size_t n; (n = std::fread(buf, 1, sizeof buf, p)) > 0;) out.append(buf, n);
-    ::pclose(p);
-    return out;
-}
+using apptest::capture;
+using apptest::slurp;
+using apptest::write;
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
 
@@ -138,11 +127,6 @@ TEST_CASE("golden: self-evaluation report outline and department table", "[golde
 }
 
 namespace {
-
-void write(const std::string& path, const std::string& text) {
-    Poco::File(Poco::Path(path).parent()).createDirectories();
-    std::ofstream(path, std::ios::binary) << text;
-}
 
 /// One project with `n` indicators and long analysis texts.
 std::string longDataset(const std::string& dir, int n) {
