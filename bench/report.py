@@ -392,7 +392,7 @@ def main():
             print(f"== {peer['label']}: not run ({skipped[key]})", flush=True)
             return {**base, "skipped": skipped[key]}
         out = os.path.join(out_root, key)
-        script = os.path.join(a.work, "peers", peer["script"])
+        script = os.path.join(a.repo, "bench", "peers", peer["script"])
         runner = ["/usr/bin/python3"] if script.endswith(".py") else ["node"]
         print(f"== {peer['label']}: {a.n} projects, {J} processes", flush=True)
         cmds = [runner + [script, os.path.join(data, "bench.json"), out, f"{k}/{J}"] for k in range(J)]
