@@ -271,7 +271,12 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
             req.deadline = facts.deadline;
             req.runId = runId;
             const publish::IssuedLetter letter = letters.issueLetter(req);
-            if (letter.newlyIssued) {
+            if (letter.voided()) {
+                // Only `letters reissue` gives a voided letter a successor: the run makes a 草稿.
+                out << "反馈函 " << letter.number.text << "（" << unit->name << "）已于 " << *letter.voidedOn
+                    << " 作废，本次只生成草稿，不发文。如需改发，请运行 jixiao letters reissue " << letter.number.text
+                    << "，再运行 jixiao letters issue。\n";
+            } else if (letter.newlyIssued) {
                 out << "已发文 " << letter.number.text << "：" << unit->name << "，成文日期 " << letter.issuedOn << "，整改期限 "
                     << letter.deadline << "\n";
             } else if (letter.issuedOn != facts.date) {
@@ -279,7 +284,7 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
                     << " 发出，沿用原成文日期和整改期限 " << letter.deadline << "，不采用本次的日期 " << facts.date
                     << "。已发出的反馈函文号和日期不会改变。\n";
             }
-            facts = {letter.number.text, letter.issuedOn, letter.deadline, false};
+            if (!letter.voided()) facts = {letter.number.text, letter.issuedOn, letter.deadline, false};
         } else {
             ++drafts;
         }

@@ -6,6 +6,7 @@
 #include "app/log.h"
 #include "app/version.h"
 #include "app/publish_command.h"
+#include "app/letters_command.h"
 #include "app/rectify_command.h"
 #include "ingest/dataset_reader.h"
 #include "layout/context.h"
@@ -174,6 +175,7 @@ protected:
         options.addOption(Option("file", "").argument("path").repeatable(false));
         options.addOption(Option("year", "").argument("year").repeatable(false));
         options.addOption(Option("status", "").argument("status").repeatable(false));
+        options.addOption(Option("reason", "").argument("text").repeatable(false));
         options.addOption(Option("log", "").argument("file").repeatable(false));
         options.addOption(Option("quiet", "q").repeatable(false));
     }
@@ -194,6 +196,7 @@ protected:
         if (name == "file") rectify_.file = value;
         if (name == "year") yearText_ = value;
         if (name == "status") rectify_.status = value;
+        if (name == "reason") reason_ = value;
         if (name == "jobs") jobsText_ = value;
         if (name == "to") publishTo_ = value;
         if (name == "force") force_ = true;
@@ -289,9 +292,20 @@ private:
         if (req_.command == "help") return help({args.begin() + 1, args.end()});
         if (req_.command == "rectify") return rectifyCommand(args);
         if (req_.command == "init") return initCommand(args);
+        std::vector<std::string> datasetArgs = args;
+        if (req_.command == "letters") {
+            if (args.size() < 2) return usage("letters 需要一个操作：list、issue、void 或 reissue。");
+            if (args[1] != "issue") return lettersCommand(args);
+            // `letters issue 数据集`: a run that renders only the letters and issues them.
+            req_.command = "run";
+            req_.issue = true;
+            req_.documents = *DocumentSet::parse("letter");
+            datasetArgs.erase(datasetArgs.begin());
+            if (!documentsText_.empty()) return usage("letters issue 只生成反馈函，不能再用 --documents。");
+        }
         if (req_.command != "check" && req_.command != "run" && req_.command != "publish") return usage("未知命令“" + req_.command + "”。");
-        if (args.size() != 2) return usage("命令 " + req_.command + " 需要且只需要一个数据集文件夹。");
-        req_.dataset = args[1];
+        if (datasetArgs.size() != 2) return usage("命令 " + req_.command + " 需要且只需要一个数据集文件夹。");
+        req_.dataset = datasetArgs[1];
         if (!jobsText_.empty()) {
             char* end = nullptr;
             long n = std::strtol(jobsText_.c_str(), &end, 10);
@@ -338,6 +352,28 @@ private:
             rectify_.year = int(y);
         }
         return rectify(rectify_, std::cout, std::cerr);
+    }
+
+    int lettersCommand(const std::vector<std::string>& args) {
+        LettersRequest l;
+        l.action = args[1];
+        if (args.size() > 3) return usage("letters " + l.action + " 只需要一个反馈函文号。");
+        if (args.size() == 3) {
+            if (l.action == "list") return usage("letters list 不需要文号；可用 --year 和 --status 筛选。");
+            l.letter = args[2];
+        }
+        l.db = req_.db;
+        l.reason = reason_;
+        l.status = rectify_.status;
+        l.date = today(req_.date);
+        if (!req_.date.empty() && !model::Date::parse(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
+        if (!yearText_.empty()) {
+            char* end = nullptr;
+            long y = std::strtol(yearText_.c_str(), &end, 10);
+            if (*end != '\0' || y < 2000 || y > 2100) return usage("--year 应为四位年份，实际为“" + yearText_ + "”。");
+            l.year = int(y);
+        }
+        return letters(l, std::cout, std::cerr);
     }
 
     int publishCommand() {
@@ -389,6 +425,7 @@ private:
     Request req_;
     RectifyRequest rectify_;
     std::string yearText_;
+    std::string reason_;
     std::string jobsText_;
     std::string documentsText_;
     std::string pdfProfileText_;

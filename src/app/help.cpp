@@ -85,6 +85,23 @@ constexpr CommandHelp kCommands[] = {
      "  jixiao rectify record --db 历史库.db --letter 某财绩函〔2025〕3号 --date 2025-03-20 --summary \"已制定整改方案\" --file 报告.pdf\n"
      "  jixiao rectify close --db 历史库.db --letter 某财绩函〔2025〕3号 --date 2025-04-10 --summary \"整改到位，予以销号\"\n"
      "  jixiao rectify overdue --db 历史库.db\n"},
+    {"letters",
+     "letters 操作 --db 历史库", "反馈函发文登记簿：list、issue、void、reissue（作废的文号不再使用）",
+     "操作：\n"
+     "  list      列出全部反馈函（含已作废的）：文号、单位、成文日期、整改期限、状态和说明\n"
+     "            （可用 --year 年度、--status 有效|已作废 筛选）\n"
+     "  issue     数据集 -o 输出文件夹：只生成反馈函并正式发文（同 run --documents letter --issue）\n"
+     "  void      文号 --reason 原因 [--date 作废日期]：作废一份已发出的反馈函；文号保留在登记簿中，不再使用\n"
+     "  reissue   文号 [--date 成文日期]：为已作废的反馈函重新发文，取新文号并注明替代的文号；\n"
+     "            整改期限的天数同原函。之后运行 letters issue 生成新函\n"
+     "\n"
+     "--date 默认为今天。\n"
+     "\n"
+     "示例：\n"
+     "  jixiao letters list --db 历史库.db --year 2025\n"
+     "  jixiao letters issue 2024县本级 -o 输出/2024 --db 历史库.db --date 2025-03-05\n"
+     "  jixiao letters void 某财绩函〔2025〕3号 --db 历史库.db --reason \"单位名称有误\" --date 2025-03-10\n"
+     "  jixiao letters reissue 某财绩函〔2025〕3号 --db 历史库.db --date 2025-03-12\n"},
     {"serve",
      "serve --data 文件夹", "浏览器工作台：上传数据、检查、生成文书、整改跟踪、公开（见 README）",
      "选项：\n"

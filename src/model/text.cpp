@@ -123,6 +123,17 @@ bool isClauseMark(std::string_view t, std::size_t at) {
 
 } // namespace
 
+std::size_t displayWidth(std::string_view text) {
+    std::size_t width = 0;
+    for (char32_t c : decodeUtf8(text)) {
+        const bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
+                          (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
+                          (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+        width += wide ? 2 : 1;
+    }
+    return width;
+}
+
 std::string tidyPunctuation(std::string text) {
     std::size_t at = text.find_first_of("\xE3\xEF");
     if (at == std::string::npos) return text;

@@ -24,6 +24,10 @@ std::string encodeUtf8(std::u32string_view text);
 /// Other punctuation (？！…… and quotes) stays as written.
 std::string tidyPunctuation(std::string text);
 
+/// Columns the text takes in a terminal: East Asian wide and fullwidth characters (汉字,
+/// 〔〕, fullwidth punctuation) take two, others one. For aligned plain-text tables.
+std::size_t displayWidth(std::string_view text);
+
 /// Levenshtein distance counted in characters (code points), not bytes.
 std::size_t editDistance(std::string_view a, std::string_view b);
 

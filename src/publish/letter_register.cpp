@@ -2,6 +2,8 @@
 
 #include "publish/store_sql.h"
 
+#include "model/date.h"
+
 #include <Poco/Data/Statement.h>
 #include <Poco/DigestEngine.h>
 #include <Poco/SHA2Engine.h>
@@ -115,13 +117,71 @@ LetterKey findLetter(StoreDb::Impl& db, const LetterRef& ref) {
         if (rows.empty()) throw StoreRequestError("历史库中没有文号为“" + ref.text + "”的反馈函。");
     } else {
         requireYear(ref.year);
-        db.session << "SELECT year, seq FROM letters WHERE year = ? AND unit_code = ? ORDER BY seq", into(rows), bind(ref.year),
-            bind(ref.unitCode), now;
+        // A letter in force before a voided one.
+        db.session << "SELECT year, seq FROM letters WHERE year = ? AND unit_code = ?"
+                      " ORDER BY voided_on IS NOT NULL, seq",
+            into(rows), bind(ref.year), bind(ref.unitCode), now;
         if (rows.empty())
             throw StoreRequestError("历史库中没有 " + std::to_string(ref.year) + " 年发给单位 " + ref.unitCode +
                                     " 的反馈函。");
     }
     return {rows[0].get<0>(), rows[0].get<1>()};
+}
+
+/// Letters matching `where` (over letters `l` and rectifications `r`); `params` bind its `?`
+/// in order.
+std::vector<IssuedLetter> loadLetters(StoreDb::Impl& db, const std::string& where, const std::vector<std::string>& params,
+                                      const std::string& order) {
+    using Row = Poco::Tuple<int, int, std::string, std::string, std::string, std::string, std::string, OptText, OptText,
+                            OptText, OptText>;
+    std::vector<Row> rows;
+    Statement st(db.session);
+    st << "SELECT l.year, l.seq, l.text, l.unit_code, l.evaluation_key, l.issued_on, r.deadline, l.voided_on,"
+          " l.void_reason, l.replaces, (SELECT n.text FROM letters n WHERE n.replaces = l.text)"
+          " FROM letters l JOIN rectifications r ON r.year = l.year AND r.seq = l.seq WHERE " +
+              where + " ORDER BY " + order;
+    for (const auto& p : params) st.addBind(bind(p));
+    st.addExtract(into(rows));
+    st.execute();
+    std::vector<IssuedLetter> out;
+    for (const auto& r : rows) {
+        IssuedLetter letter;
+        letter.number = {r.get<0>(), r.get<1>(), r.get<2>()};
+        letter.unitCode = r.get<3>();
+        letter.evaluationKey = r.get<4>();
+        letter.issuedOn = r.get<5>();
+        letter.deadline = r.get<6>();
+        letter.voidedOn = fromNullable(r.get<7>());
+        letter.voidReason = fromNullable(r.get<8>());
+        letter.replaces = fromNullable(r.get<9>());
+        letter.replacedBy = fromNullable(r.get<10>());
+        out.push_back(std::move(letter));
+    }
+    return out;
+}
+
+IssuedLetter loadLetter(StoreDb::Impl& db, LetterKey key) {
+    auto letters = loadLetters(db, "l.year = " + std::to_string(key.year) + " AND l.seq = " + std::to_string(key.seq), {},
+                               "l.year, l.seq");
+    if (letters.empty())
+        throw StoreError("历史库 " + db.path + " 中反馈函 " + std::to_string(key.year) + "-" + std::to_string(key.seq) +
+                         " 缺少整改记录。");
+    return letters.front();
+}
+
+/// Refuses rectification steps on a voided letter: its successor (if any) carries them.
+void requireInForce(StoreDb::Impl& db, LetterKey key) {
+    const IssuedLetter letter = loadLetter(db, key);
+    if (!letter.voided()) return;
+    throw StoreRequestError("反馈函 " + letter.number.text + " 已于 " + *letter.voidedOn + " 作废，其整改不再跟踪" +
+                            (letter.replacedBy ? "；请改用重新发出的 " + *letter.replacedBy + "。" : "。"));
+}
+
+/// The next free number of `year`: voided numbers stay in the table, so none is given twice.
+int nextSeq(StoreDb::Impl& db, int year) {
+    int seq = 0;
+    db.session << "SELECT COALESCE(MAX(seq), 0) + 1 FROM letters WHERE year = ?", into(seq), bind(year), now;
+    return seq;
 }
 
 /// Items matching `where` (over letters `l` and rectifications `r`); `params` bind its
@@ -224,25 +284,15 @@ IssuedLetter LetterRegister::issueLetter(const LetterRequest& request) {
     return guarded(db_.path(), [&] {
         auto& s = db_.impl().session;
         WriteTransaction tx(s);
-        using Row = Poco::Tuple<int, std::string, std::string, std::string, std::string, int>;
-        std::vector<Row> existing;
-        s << "SELECT l.seq, l.text, l.evaluation_key, l.issued_on, r.deadline, l.year FROM letters l"
-             " JOIN rectifications r ON r.year = l.year AND r.seq = l.seq WHERE l.evaluation_key = ?"
-             " ORDER BY l.year, l.seq LIMIT 1",
-            into(existing), bind(request.evaluationKey), now;
+        // Letters in force first (the earliest), then voided ones (the latest last).
+        auto existing = loadLetters(db_.impl(), "l.evaluation_key = ?", {request.evaluationKey},
+                                    "l.voided_on IS NOT NULL, l.year, l.seq");
+        if (!existing.empty())
+            return existing.front().voided() ? existing.back() : existing.front();  // nothing written; rolls back
+        if (request.runId) db_.impl().requireRun(*request.runId);
+        const int seq = nextSeq(db_.impl(), request.year);
         IssuedLetter letter;
         letter.unitCode = request.unitCode;
-        if (!existing.empty()) {
-            const auto& r = existing.front();
-            letter.number = {r.get<5>(), r.get<0>(), r.get<1>()};
-            letter.evaluationKey = r.get<2>();
-            letter.issuedOn = r.get<3>();
-            letter.deadline = r.get<4>();
-            return letter;  // nothing written; the transaction rolls back
-        }
-        if (request.runId) db_.impl().requireRun(*request.runId);
-        int seq = 0;
-        s << "SELECT COALESCE(MAX(seq), 0) + 1 FROM letters WHERE year = ?", into(seq), bind(request.year), now;
         letter.number = {request.year, seq, formatLetterNumber(request.prefix, request.year, seq)};
         letter.evaluationKey = request.evaluationKey;
         letter.issuedOn = request.issuedOn;
@@ -261,26 +311,75 @@ IssuedLetter LetterRegister::issueLetter(const LetterRequest& request) {
     });
 }
 
-std::vector<IssuedLetter> LetterRegister::issuedLetters(int year) const {
-    requireYear(year);
+std::vector<IssuedLetter> LetterRegister::issuedLetters(std::optional<int> year) const {
+    if (year) requireYear(*year);
+    // Only an integer is spliced into the SQL.
+    const std::string where = year ? "l.year = " + std::to_string(*year) : "1 = 1";
+    return guarded(db_.path(), [&] { return loadLetters(db_.impl(), where, {}, "l.year, l.seq"); });
+}
+
+IssuedLetter LetterRegister::voidLetter(const LetterRef& ref, const std::string& date, const std::string& reason) {
+    requireDate("作废日期", date);
+    requireText("作废原因", reason);
     return guarded(db_.path(), [&] {
-        using Row = Poco::Tuple<int, std::string, std::string, std::string, std::string, std::string>;
-        std::vector<Row> rows;
-        db_.impl().session << "SELECT l.seq, l.text, l.unit_code, l.evaluation_key, l.issued_on, r.deadline"
-                          " FROM letters l JOIN rectifications r ON r.year = l.year AND r.seq = l.seq"
-                          " WHERE l.year = ? ORDER BY l.seq",
-            into(rows), bind(year), now;
-        std::vector<IssuedLetter> out;
-        for (const auto& r : rows) {
-            IssuedLetter letter;
-            letter.number = {year, r.get<0>(), r.get<1>()};
-            letter.unitCode = r.get<2>();
-            letter.evaluationKey = r.get<3>();
-            letter.issuedOn = r.get<4>();
-            letter.deadline = r.get<5>();
-            out.push_back(std::move(letter));
-        }
-        return out;
+        auto& s = db_.impl().session;
+        WriteTransaction tx(s);
+        const LetterKey key = findLetter(db_.impl(), ref);
+        const IssuedLetter letter = loadLetter(db_.impl(), key);
+        if (letter.voided())
+            throw StoreRequestError("反馈函 " + letter.number.text + " 已于 " + *letter.voidedOn + " 作废，不能重复作废。");
+        const RectificationItem item = loadItem(db_.impl(), key);
+        if (item.status == RectificationStatus::Closed)
+            throw StoreRequestError("反馈函 " + letter.number.text + " 的整改已于 " + item.closedOn.value_or("") +
+                                    " 销号，不能作废。");
+        if (date < letter.issuedOn)
+            throw StoreRequestError("作废日期 " + date + " 早于反馈函 " + letter.number.text + " 的发文日期 " +
+                                    letter.issuedOn + "。");
+        s << "UPDATE letters SET voided_on = ?, void_reason = ? WHERE year = ? AND seq = ?", bind(date), bind(reason),
+            bind(key.year), bind(key.seq), now;
+        IssuedLetter updated = loadLetter(db_.impl(), key);
+        tx.commit();
+        return updated;
+    });
+}
+
+IssuedLetter LetterRegister::reissueLetter(const LetterRef& ref, const std::string& date) {
+    requireDate("重新发文日期", date);
+    return guarded(db_.path(), [&] {
+        auto& s = db_.impl().session;
+        WriteTransaction tx(s);
+        const IssuedLetter old = loadLetter(db_.impl(), findLetter(db_.impl(), ref));
+        if (!old.voided())
+            throw StoreRequestError("反馈函 " + old.number.text + " 未作废，不能重新发文。如需改发，请先作废它（jixiao letters void）。");
+        if (old.replacedBy)
+            throw StoreRequestError("反馈函 " + old.number.text + " 已重新发文为 " + *old.replacedBy + "，不能再次重新发文。");
+        if (date < *old.voidedOn)
+            throw StoreRequestError("重新发文日期 " + date + " 早于反馈函 " + old.number.text + " 的作废日期 " +
+                                    *old.voidedOn + "。");
+        const auto day = model::Date::parse(date).value();
+        const auto span = model::Date::parse(old.deadline).value().daysSinceEpoch() -
+                          model::Date::parse(old.issuedOn).value().daysSinceEpoch();
+        const auto deadline = day.plusDays(span);
+        if (!deadline)
+            throw StoreRequestError("日期 " + date + " 加 " + std::to_string(span) + " 天超出可表示的范围。");
+        IssuedLetter letter;
+        const std::string prefix = old.number.text.substr(0, old.number.text.find("〔"));
+        const int seq = nextSeq(db_.impl(), day.year());
+        letter.number = {day.year(), seq, formatLetterNumber(prefix, day.year(), seq)};
+        letter.unitCode = old.unitCode;
+        letter.evaluationKey = old.evaluationKey;
+        letter.issuedOn = date;
+        letter.deadline = deadline->iso();
+        letter.replaces = old.number.text;
+        letter.newlyIssued = true;
+        s << "INSERT INTO letters (year, seq, text, unit_code, evaluation_key, issued_on, replaces)"
+             " VALUES (?, ?, ?, ?, ?, ?, ?)",
+            bind(day.year()), bind(seq), bind(letter.number.text), bind(letter.unitCode), bind(letter.evaluationKey),
+            bind(date), bind(old.number.text), now;
+        s << "INSERT INTO rectifications (year, seq, deadline, status) VALUES (?, ?, ?, 'open')", bind(day.year()),
+            bind(seq), bind(letter.deadline), now;
+        tx.commit();
+        return letter;
     });
 }
 
@@ -295,6 +394,7 @@ RectificationItem LetterRegister::recordReport(const LetterRef& letter, const st
         auto& s = db_.impl().session;
         WriteTransaction tx(s);
         LetterKey key = findLetter(db_.impl(), letter);
+        requireInForce(db_.impl(), key);
         RectificationItem item = loadItem(db_.impl(), key);
         if (item.status == RectificationStatus::Closed)
             throw StoreRequestError("反馈函 " + item.letter.text + " 的整改已于 " + item.closedOn.value_or("") +
@@ -321,6 +421,7 @@ RectificationItem LetterRegister::closeRectification(const LetterRef& letter, co
         auto& s = db_.impl().session;
         WriteTransaction tx(s);
         LetterKey key = findLetter(db_.impl(), letter);
+        requireInForce(db_.impl(), key);
         RectificationItem item = loadItem(db_.impl(), key);
         if (item.status == RectificationStatus::Closed)
             throw StoreRequestError("反馈函 " + item.letter.text + " 的整改已于 " + item.closedOn.value_or("") +
@@ -343,7 +444,7 @@ std::vector<RectificationItem> LetterRegister::rectifications(std::optional<int>
                                                             std::optional<RectificationStatus> status) const {
     if (year) requireYear(*year);
     // Only integers and our own status codes are spliced into the SQL; user text is bound.
-    std::string where = "1 = 1";
+    std::string where = "l.voided_on IS NULL";
     if (year) where += " AND l.year = " + std::to_string(*year);
     if (status) where += std::string(" AND r.status = '") + rectificationCode(*status) + "'";
     return guarded(db_.path(), [&] { return loadItems(db_.impl(), where, {}, "l.year, l.seq"); });
@@ -353,7 +454,7 @@ std::vector<RectificationItem> LetterRegister::overdue(const std::string& today)
     requireDate("当天日期", today);
     // ISO dates compare as text; the deadline day itself is still in time.
     return guarded(db_.path(),
-                   [&] { return loadItems(db_.impl(), "r.status = 'open' AND r.deadline < ?", {today}, "r.deadline, l.year, l.seq"); });
+                   [&] { return loadItems(db_.impl(), "r.status = 'open' AND l.voided_on IS NULL AND r.deadline < ?", {today}, "r.deadline, l.year, l.seq"); });
 }
 
 } // namespace jixiao::publish

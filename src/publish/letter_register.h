@@ -32,15 +32,22 @@ struct LetterRequest {
     std::optional<std::int64_t> runId;  ///< the run that issued it
 };
 
-/// A letter as stored.
+/// A letter as stored in the ledger. A voided letter keeps its number, which is never given
+/// to another letter; a letter reissued for a voided one names it in `replaces`.
 struct IssuedLetter {
     LetterNumber number;
     std::string unitCode;
     std::string evaluationKey;
     std::string issuedOn;
     std::string deadline;
-    /// True only in the result of the issueLetter call that assigned the number.
+    /// True only in the result of the issueLetter/reissueLetter call that assigned the number.
     bool newlyIssued = false;
+    std::optional<std::string> voidedOn;    ///< 作废日期
+    std::optional<std::string> voidReason;  ///< 作废原因
+    std::optional<std::string> replaces;    ///< the voided letter's number this one was reissued for
+    std::optional<std::string> replacedBy;  ///< a voided letter: the number reissued for it
+
+    bool voided() const { return voidedOn.has_value(); }
 };
 
 /// Which letter a rectification action is about: its number as printed, or unit and year.
@@ -92,10 +99,20 @@ public:
     /// returned unchanged (same number, year, date and deadline), whatever year the request
     /// names; otherwise it takes the next number of `year` and opens its rectification item
     /// (待整改). A unit may get letters on several evaluations in one year, each with its own
-    /// number. Safe against other processes issuing at the same time.
+    /// number. When the evaluation's letters are all voided, the latest voided one is returned
+    /// and nothing is issued: only reissueLetter gives a voided letter a successor. Safe
+    /// against other processes issuing at the same time.
     IssuedLetter issueLetter(const LetterRequest& request);
-    /// The letters of a year, by number.
-    std::vector<IssuedLetter> issuedLetters(int year) const;
+    /// The ledger: every letter, voided ones included, of one year or all years, by number.
+    std::vector<IssuedLetter> issuedLetters(std::optional<int> year) const;
+    /// Voids an issued letter on `date` (not before it was issued) for `reason`. Its number
+    /// stays in the ledger and is never given again; its rectification item is no longer
+    /// listed or overdue. A letter whose rectification was closed (已销号) cannot be voided.
+    IssuedLetter voidLetter(const LetterRef& letter, const std::string& date, const std::string& reason);
+    /// Issues a new letter for a voided one, on the same evaluation and unit: the next number
+    /// of `date`'s year, dated `date`, with as many days to the deadline as the voided letter
+    /// gave, and a new rectification item. A voided letter is reissued at most once.
+    IssuedLetter reissueLetter(const LetterRef& voided, const std::string& date);
 
     /// Records a rectification report (待整改/已报送 → 已报送). `file`, when given, must be
     /// readable: its path and SHA-256 are stored. Returns the updated item.

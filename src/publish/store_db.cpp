@@ -81,6 +81,13 @@ const std::vector<std::vector<std::string>>& migrations() {
             "ALTER TABLE letters_v2 RENAME TO letters",
             "CREATE INDEX letters_by_evaluation ON letters (evaluation_key, year, seq)",
         },
+        // 3: letters can be voided (the number stays taken) and reissued under a new number
+        // that names the voided one.
+        {
+            "ALTER TABLE letters ADD COLUMN voided_on TEXT",
+            "ALTER TABLE letters ADD COLUMN void_reason TEXT",
+            "ALTER TABLE letters ADD COLUMN replaces TEXT REFERENCES letters (text)",
+        },
     };
     return list;
 }

@@ -41,7 +41,7 @@ public:
 class StoreDb {
 public:
     /// The schema version this build writes; older stores are migrated on open.
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
 
     /// Whether open may create the store: only a run does; commands that only read or
     /// update what runs recorded refuse a missing store (a mistyped --db).

@@ -49,7 +49,7 @@ TEST_CASE("help names every command and explains each with examples", "[app]") {
     auto overview = jixiao("help");
     CHECK(overview.code == 0);
     CHECK(overview.out == jixiao("--help").out);
-    for (const std::string command : {"check", "run", "publish", "rectify"}) {
+    for (const std::string command : {"check", "run", "publish", "rectify", "letters"}) {
         CAPTURE(command);
         CHECK(overview.out.find("\n  " + command + " ") != std::string::npos);
         auto help = jixiao("help " + command);

@@ -604,3 +604,50 @@ TEST_CASE("history store: opening an existing store only never creates one", "[p
     { StoreDb::open(dir.file("history.db")); }
     CHECK(StoreDb::open(dir.file("history.db"), StoreDb::Open::ExistingOnly).schemaVersion() == StoreDb::kSchemaVersion);
 }
+
+TEST_CASE("history store: a version 2 store gains the void columns and keeps its letters", "[publish]") {
+    TempDir dir;
+    const std::string path = dir.file("history.db");
+    {
+        Store store(path);
+        store.letters.issueLetter(letterFor("101"));
+        store.letters.issueLetter(letterFor("102"));
+    }
+    {
+        // The letters table as schema 2 had it.
+        auto raw = rawSession(path);
+        raw << "CREATE TABLE letters_v2 (year INTEGER NOT NULL, seq INTEGER NOT NULL, text TEXT NOT NULL UNIQUE,"
+               " unit_code TEXT NOT NULL, evaluation_key TEXT NOT NULL, issued_on TEXT NOT NULL,"
+               " run_id INTEGER REFERENCES runs(id), PRIMARY KEY (year, seq))",
+            now;
+        raw << "INSERT INTO letters_v2 SELECT year, seq, text, unit_code, evaluation_key, issued_on, run_id FROM letters", now;
+        raw << "DROP TABLE letters", now;
+        raw << "ALTER TABLE letters_v2 RENAME TO letters", now;
+        raw << "PRAGMA user_version = 2", now;
+    }
+    Store store(path);
+    CHECK(store.db.schemaVersion() == 3);
+    auto letters = store.letters.issuedLetters(std::nullopt);
+    REQUIRE(letters.size() == 2);
+    CHECK(letters[1].number.text == "某财绩函〔2025〕2号");
+    CHECK_FALSE(letters[1].voided());
+    auto voided = store.letters.voidLetter(LetterRef::byNumber("某财绩函〔2025〕2号"), "2025-03-06", "重复发文");
+    CHECK(voided.voidedOn == std::optional<std::string>("2025-03-06"));
+    CHECK(voided.voidReason == std::optional<std::string>("重复发文"));
+    // The evaluation keeps its voided letter: issuing again gives no new number.
+    auto again = store.letters.issueLetter(letterFor("102"));
+    CHECK_FALSE(again.newlyIssued);
+    CHECK(again.voided());
+    auto next = store.letters.reissueLetter(LetterRef::byNumber("某财绩函〔2025〕2号"), "2026-01-04");
+    CHECK(next.number.text == "某财绩函〔2026〕1号");
+    CHECK(next.deadline == "2026-02-03");
+    CHECK(next.replaces == std::optional<std::string>("某财绩函〔2025〕2号"));
+    CHECK(store.letters.issueLetter(letterFor("102")).number.text == "某财绩函〔2026〕1号");
+    CHECK(store.letters.overdue("2026-12-31").size() == 2);  // 1号 and 2026-1号, not the voided 2号
+    CHECK_THROWS_WITH(store.letters.voidLetter(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-03-04", "x"),
+                      "作废日期 2025-03-04 早于反馈函 某财绩函〔2025〕1号 的发文日期 2025-03-05。");
+    store.letters.recordReport(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-03-20", "已整改", std::nullopt);
+    store.letters.closeRectification(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-04-01", "到位");
+    CHECK_THROWS_WITH(store.letters.voidLetter(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-04-02", "x"),
+                      "反馈函 某财绩函〔2025〕1号 的整改已于 2025-04-01 销号，不能作废。");
+}

@@ -1,0 +1,154 @@
+#include <catch2/catch.hpp>
+
+#include "app/cli_helpers.h"
+
+#include <Poco/File.h>
+#include <Poco/TemporaryFile.h>
+
+#include <string>
+
+namespace {
+
+/// Two units whose projects reach a third of their targets (grade 差): each gets a letter.
+struct TwoLetterDataset : TinyDataset {
+    TwoLetterDataset() {
+        write(path() + "/dataset.json", R"({"年度": 2024, "发文机关": "测试县财政局", "文号前缀": "测财绩", "联系处室": "绩效管理股"})");
+        write(path() + "/单位.csv", "单位编码,单位名称,主管部门编码\n101,测试局,\n102,测试中心,101\n103,测试站,101\n");
+        write(path() + "/项目.csv", "项目编码,项目名称,单位编码\nP001,培训项目,102\nP002,维修项目,103\n");
+        write(path() + "/预算执行.csv", "项目编码,全年预算数,全年执行数\nP001,100,40\nP002,100,40\n");
+        write(path() + "/绩效指标.csv",
+              "项目编码,一级指标,二级指标,三级指标,指标性质,年度指标值,计量单位,分值,实际完成值,偏差原因分析\n"
+              "P001,产出指标,数量指标,培训人次,≥,900,人次,50,300,报名不足\n"
+              "P001,效益指标,社会效益指标,技能提升率,≥,90,%,30,30%,报名不足\n"
+              "P001,满意度指标,服务对象满意度指标,学员满意度,≥,90,%,10,60%,报名不足\n"
+              "P002,产出指标,数量指标,维修面积,≥,100,平方米,50,30,延期\n"
+              "P002,效益指标,社会效益指标,使用率,≥,90,%,30,30%,延期\n"
+              "P002,满意度指标,服务对象满意度指标,满意度,≥,90,%,10,50%,延期\n");
+    }
+};
+
+const std::string kFolder = "/101_测试局/";
+
+} // namespace
+
+TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger and is never given again", "[app][letter]") {
+    TwoLetterDataset ds;
+    Poco::TemporaryFile out, db;
+    const std::string store = " --db " + db.path();
+
+    auto empty = jixiao("letters list" + store);
+    CHECK(empty.code == 66);  // only a run creates a store
+    auto issued = jixiao("letters issue " + ds.path() + " -o " + out.path() + store + " --date 2025-03-05");
+    INFO(issued.err);
+    REQUIRE(issued.code == 0);
+    CHECK(issued.out == "已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n"
+                        "已发文 测财绩函〔2025〕2号：测试站，成文日期 2025-03-05，整改期限 2025-04-04\n"
+                        "已生成 4 个文件到 " + out.path() + "（评分项目 2/2 个，部门 0 个）\n");
+    // Only the letters: no 自评表 or report.
+    const std::string manifest = slurp(out.path() + "/manifest.json");
+    CHECK(manifest.find("自评表") == std::string::npos);
+    CHECK(capture("pdftotext '" + out.path() + kFolder + "103_测试站_绩效评价结果反馈函.pdf' -").find("测财绩函〔2025〕2号") !=
+          std::string::npos);
+
+    auto list = jixiao("letters list" + store);
+    CHECK(list.code == 0);
+    CHECK(list.out == "文号                 单位  评价年度  成文日期    整改期限    状态  说明\n"
+                      "测财绩函〔2025〕1号  102   2024      2025-03-05  2025-04-04  有效\n"
+                      "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  有效\n"
+                      "共 2 份反馈函，其中已作废 0 份。\n");
+
+    auto voided = jixiao("letters void 测财绩函[2025]2号 --reason 单位名称有误 --date 2025-03-10" + store);
+    CHECK(voided.code == 0);
+    CHECK(voided.out == "已作废 测财绩函〔2025〕2号（单位 103，成文日期 2025-03-05），作废日期 2025-03-10，原因：单位名称有误。"
+                        "该文号不再使用；其整改事项不再跟踪。\n"
+                        "如需改发，请运行 jixiao letters reissue 测财绩函〔2025〕2号 --db " + db.path() + "。\n");
+    auto twice = jixiao("letters void 测财绩函〔2025〕2号 --reason 再次 --date 2025-03-11" + store);
+    CHECK(twice.code == 65);
+    CHECK(twice.err == "错误：反馈函 测财绩函〔2025〕2号 已于 2025-03-10 作废，不能重复作废。\n");
+    // Its rectification is no longer tracked, and cannot be reported on.
+    CHECK(jixiao("rectify list" + store).out == "测财绩函〔2025〕1号\t102\t发函 2025-03-05\t期限 2025-04-04\t待整改\n共 1 项。\n");
+    auto report = jixiao("rectify record --letter 测财绩函〔2025〕2号 --date 2025-03-20 --summary 已整改" + store);
+    CHECK(report.code == 65);
+    CHECK(report.err == "错误：反馈函 测财绩函〔2025〕2号 已于 2025-03-10 作废，其整改不再跟踪。\n");
+
+    // A run does not silently give the voided letter's evaluation a new number: a 草稿, and a note.
+    Poco::TemporaryFile out2;
+    auto rerun = jixiao("letters issue " + ds.path() + " -o " + out2.path() + store + " --date 2025-03-11");
+    REQUIRE(rerun.code == 0);
+    CHECK(rerun.out.find("反馈函 测财绩函〔2025〕2号（测试站）已于 2025-03-10 作废，本次只生成草稿，不发文。"
+                         "如需改发，请运行 jixiao letters reissue 测财绩函〔2025〕2号，再运行 jixiao letters issue。\n") !=
+          std::string::npos);
+    CHECK(rerun.out.find("已发文") == std::string::npos);
+    const std::string draft = out2.path() + kFolder + "103_测试站_绩效评价结果反馈函（草稿）.pdf";
+    REQUIRE(Poco::File(draft).exists());
+    CHECK(capture("pdftotext '" + draft + "' -").find("测财绩函") == std::string::npos);
+
+    auto notVoided = jixiao("letters reissue 测财绩函〔2025〕1号 --date 2025-03-12" + store);
+    CHECK(notVoided.code == 65);
+    CHECK(notVoided.err == "错误：反馈函 测财绩函〔2025〕1号 未作废，不能重新发文。如需改发，请先作废它（jixiao letters void）。\n");
+    auto early = jixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-09" + store);
+    CHECK(early.code == 65);
+    CHECK(early.err == "错误：重新发文日期 2025-03-09 早于反馈函 测财绩函〔2025〕2号 的作废日期 2025-03-10。\n");
+    auto reissued = jixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-12" + store);
+    CHECK(reissued.code == 0);
+    // The next number (2 is never reused), the voided letter's 30 days to the deadline.
+    CHECK(reissued.out == "已重新发文 测财绩函〔2025〕3号：单位 103，成文日期 2025-03-12，整改期限 2025-04-11。\n"
+                          "新文号替代已作废的 测财绩函〔2025〕2号。请用同一历史库再运行一次 jixiao letters issue 数据集 -o 输出文件夹，"
+                          "生成带新文号的反馈函。\n");
+    auto again = jixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-13" + store);
+    CHECK(again.code == 65);
+    CHECK(again.err == "错误：反馈函 测财绩函〔2025〕2号 已重新发文为 测财绩函〔2025〕3号，不能再次重新发文。\n");
+
+    // The next run renders the reissued letter with its own number and date.
+    Poco::TemporaryFile out3;
+    auto third = jixiao("letters issue " + ds.path() + " -o " + out3.path() + store + " --date 2025-03-12");
+    REQUIRE(third.code == 0);
+    const std::string letter3 = capture("pdftotext '" + out3.path() + kFolder + "103_测试站_绩效评价结果反馈函.pdf' -");
+    CHECK(letter3.find("测财绩函〔2025〕3号") != std::string::npos);
+    CHECK(letter3.find("2025年3月12日") != std::string::npos);
+
+    auto ledger = jixiao("letters list --year 2025" + store);
+    CHECK(ledger.code == 0);
+    CHECK(ledger.out ==
+          "文号                 单位  评价年度  成文日期    整改期限    状态    说明\n"
+          "测财绩函〔2025〕1号  102   2024      2025-03-05  2025-04-04  有效\n"
+          "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  已作废  2025-03-10 作废：单位名称有误；已重新发文为 测财绩函〔2025〕3号\n"
+          "测财绩函〔2025〕3号  103   2024      2025-03-12  2025-04-11  有效    重新发文，替代 测财绩函〔2025〕2号\n"
+          "共 3 份反馈函，其中已作废 1 份。\n");
+    auto onlyVoided = jixiao("letters list --status 已作废" + store);
+    CHECK(onlyVoided.out ==
+          "文号                 单位  评价年度  成文日期    整改期限    状态    说明\n"
+          "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  已作废  2025-03-10 作废：单位名称有误；已重新发文为 测财绩函〔2025〕3号\n"
+          "共 1 份反馈函，其中已作废 1 份。\n");
+    CHECK(jixiao("letters list --year 2026" + store).out == "共 0 份反馈函，其中已作废 0 份。\n");
+    auto reportNew = jixiao("rectify record --letter 测财绩函〔2025〕2号 --date 2025-03-20 --summary 已整改" + store);
+    CHECK(reportNew.err == "错误：反馈函 测财绩函〔2025〕2号 已于 2025-03-10 作废，其整改不再跟踪；请改用重新发出的 测财绩函〔2025〕3号。\n");
+}
+
+TEST_CASE("letters: usage errors exit 64 and say what is missing", "[app][letter]") {
+    Poco::TemporaryFile db;
+    auto none = jixiao("letters");
+    CHECK(none.code == 64);
+    CHECK(none.err.find("jixiao：letters 需要一个操作：list、issue、void 或 reissue。\n\n用法：") == 0);
+    auto bad = jixiao("letters cancel --db " + db.path());
+    CHECK(bad.code == 64);
+    CHECK(bad.err == "jixiao：letters 的操作应为 list、issue、void 或 reissue，实际为“cancel”。\n");
+    auto noDb = jixiao("letters list");
+    CHECK(noDb.code == 64);
+    CHECK(noDb.err == "jixiao：letters list 需要 --db=历史库文件。\n");
+    auto noNumber = jixiao("letters void --db " + db.path() + " --reason x");
+    CHECK(noNumber.code == 64);
+    CHECK(noNumber.err == "jixiao：letters void 需要 反馈函文号，例如 jixiao letters void 某财绩函〔2025〕3号。\n");
+    auto noReason = jixiao("letters void 某财绩函〔2025〕3号 --db " + db.path());
+    CHECK(noReason.code == 64);
+    CHECK(noReason.err == "jixiao：letters void 需要 --reason=作废原因。\n");
+    auto status = jixiao("letters list --status 作废 --db " + db.path());
+    CHECK(status.code == 64);
+    CHECK(status.err == "jixiao：--status 应为“有效”或“已作废”，实际为“作废”。\n");
+    auto documents = jixiao("letters issue x -o y --documents report");
+    CHECK(documents.code == 64);
+    CHECK(documents.err.find("jixiao：letters issue 只生成反馈函，不能再用 --documents。\n") == 0);
+    auto missing = jixiao("letters void 某财绩函〔2025〕3号 --reason x --db " + db.path() + ".none");
+    CHECK(missing.code == 66);
+    CHECK(Poco::File(db.path() + ".none").exists() == false);
+}
