@@ -13,6 +13,7 @@
 #include "publish/run_store.h"
 #include "publish/output_tree.h"
 #include "publish/results_json.h"
+#include "render/docx_writer.h"
 #include "render/pdf_writer.h"
 #include "pdf/pdf_error.h"
 #include "render/render_error.h"
@@ -34,8 +35,12 @@
 namespace jixiao::app {
 
 std::optional<DocumentSet> DocumentSet::parse(const std::string& list) {
-    if (list == "all") return DocumentSet{};
-    DocumentSet set{false, false, false, false, false, false};
+    if (list == "all") {
+        DocumentSet all;
+        all.docx = true;
+        return all;
+    }
+    DocumentSet set{false, false, false, false, false, false, false};
     std::size_t start = 0;
     while (start <= list.size()) {
         auto comma = list.find(',', start);
@@ -46,6 +51,7 @@ std::optional<DocumentSet> DocumentSet::parse(const std::string& list) {
         else if (name == "department") set.department = true;
         else if (name == "letter") set.letters = true;
         else if (name == "summary") set.summary = true;
+        else if (name == "docx") set.docx = true;
         else return std::nullopt;
         if (comma == std::string::npos) break;
         start = comma + 1;
@@ -150,6 +156,7 @@ void renderProject(const Job& job, const score::ProjectResult& p) {
         layout::Document report = job.forms.projectReport.build(ctx, job.created);
         job.tree.write(folder, job.forms.projectReport.fileStem(ctx), ".pdf", render::renderPdf(report, job.pdf.projectReport), "绩效自评报告",
                        sources);
+        if (want.docx) job.tree.write(folder, job.forms.projectReport.fileStem(ctx), ".docx", render::renderDocx(report), "绩效自评报告", sources);
     }
 }
 
@@ -290,8 +297,10 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
         }
         layout::Value ctx = layout::letterContext(*unit, projects, s.dataset, job.facts, facts);
         layout::Document doc = form.build(ctx, layout::fixedDate(facts.date));
-        job.tree.write(departmentFolder(s.dataset, s.dataset.departmentOf(unitCode) ? s.dataset.departmentOf(unitCode)->code : ""),
-                       form.fileStem(ctx), ".pdf", render::renderPdf(doc, job.pdf.letter), "绩效评价结果反馈函");
+        const std::string folder =
+            departmentFolder(s.dataset, s.dataset.departmentOf(unitCode) ? s.dataset.departmentOf(unitCode)->code : "");
+        job.tree.write(folder, form.fileStem(ctx), ".pdf", render::renderPdf(doc, job.pdf.letter), "绩效评价结果反馈函");
+        if (job.documents.docx) job.tree.write(folder, form.fileStem(ctx), ".docx", render::renderDocx(doc), "绩效评价结果反馈函");
     }
     if (drafts > 0) {
         out << "已生成 " << drafts << " 份反馈函草稿（带“草稿”水印，未取文号）。核对无误后加 --issue 重新运行即正式发文。\n";

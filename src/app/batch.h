@@ -19,8 +19,10 @@ struct DocumentSet {
     bool department = true;  ///< 部门整体支出绩效自评表 PDF + XLSX
     bool letters = true;     ///< 绩效评价结果反馈函 PDF (numbers are issued only when on)
     bool summary = true;     ///< 绩效自评汇总表 XLSX
+    bool docx = false;       ///< the reports and letters also as DOCX (editable in WPS/Word)
 
-    /// Parses "table-pdf,table-xlsx,report,department,letter,summary" (any subset, or "all").
+    /// Parses "table-pdf,table-xlsx,report,department,letter,summary,docx" (any subset, or
+    /// "all", which includes docx).
     /// Returns nothing for an unknown name.
     static std::optional<DocumentSet> parse(const std::string& list);
 };

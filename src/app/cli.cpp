@@ -299,7 +299,7 @@ private:
             // `letters issue 数据集`: a run that renders only the letters and issues them.
             req_.command = "run";
             req_.issue = true;
-            req_.documents = *DocumentSet::parse("letter");
+            req_.documents = *DocumentSet::parse("letter,docx");
             datasetArgs.erase(datasetArgs.begin());
             if (!documentsText_.empty()) return usage("letters issue 只生成反馈函，不能再用 --documents。");
         }
@@ -320,7 +320,7 @@ private:
         }
         if (!documentsText_.empty()) {
             auto set = DocumentSet::parse(documentsText_);
-            if (!set) return usage("--documents 应为 table-pdf、table-xlsx、report、department、letter、summary 的组合，实际为“" +
+            if (!set) return usage("--documents 应为 table-pdf、table-xlsx、report、department、letter、summary、docx 的组合，实际为“" +
                                    documentsText_ + "”。");
             req_.documents = *set;
         }

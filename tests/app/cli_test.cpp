@@ -359,7 +359,7 @@ TEST_CASE("run with --documents renders only the documents asked for", "[app]") 
     CHECK(manifest.find("results.json") != std::string::npos);
     auto bad = jixiao("run " + tiny + " -o " + out.path() + " --documents pdf");
     CHECK(bad.code == 64);
-    CHECK(bad.err.find("jixiao：--documents 应为 table-pdf、table-xlsx、report、department、letter、summary 的组合，实际为“pdf”。\n") == 0);
+    CHECK(bad.err.find("jixiao：--documents 应为 table-pdf、table-xlsx、report、department、letter、summary、docx 的组合，实际为“pdf”。\n") == 0);
 }
 
 TEST_CASE("a project's documents do not change when another project's data does", "[app]") {

@@ -3,9 +3,12 @@
 #include "app/cli_helpers.h"
 
 #include <Poco/File.h>
+#include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 namespace {
 
@@ -43,7 +46,7 @@ TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger an
     REQUIRE(issued.code == 0);
     CHECK(issued.out == "已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n"
                         "已发文 测财绩函〔2025〕2号：测试站，成文日期 2025-03-05，整改期限 2025-04-04\n"
-                        "已生成 4 个文件到 " + out.path() + "（评分项目 2/2 个，部门 0 个）\n");
+                        "已生成 6 个文件到 " + out.path() + "（评分项目 2/2 个，部门 0 个）\n");
     // Only the letters: no 自评表 or report.
     const std::string manifest = slurp(out.path() + "/manifest.json");
     CHECK(manifest.find("自评表") == std::string::npos);
@@ -151,4 +154,85 @@ TEST_CASE("letters: usage errors exit 64 and say what is missing", "[app][letter
     auto missing = jixiao("letters void 某财绩函〔2025〕3号 --reason x --db " + db.path() + ".none");
     CHECK(missing.code == 66);
     CHECK(Poco::File(db.path() + ".none").exists() == false);
+}
+
+namespace {
+
+/// The characters a PDF shows, whitespace left out, sorted: the same text whatever order a
+/// tool reads table cells and footers in.
+std::string sortedText(const std::string& pdf) {
+    const std::string text = capture("pdftotext '" + pdf + "' -");
+    std::vector<std::string> chars;
+    for (std::size_t i = 0; i < text.size();) {
+        const unsigned char lead = static_cast<unsigned char>(text[i]);
+        const std::size_t n = lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        std::string c = text.substr(i, n);
+        i += n;
+        if (c != " " && c != "\n" && c != "\t" && c != "\f" && c != "\u3000") chars.push_back(c);
+    }
+    std::sort(chars.begin(), chars.end());
+    std::string out;
+    for (const auto& c : chars) out += c;
+    return out;
+}
+
+std::string pageCount(const std::string& pdf) {
+    const std::string info = capture("pdfinfo '" + pdf + "'");
+    const std::size_t at = info.find("Pages:");
+    if (at == std::string::npos) return "";
+    const std::size_t start = info.find_first_not_of(' ', at + 6);
+    return info.substr(start, info.find('\n', start) - start);
+}
+
+} // namespace
+
+TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's text and page count", "[app][letter][docx]") {
+    TwoLetterDataset ds;
+    Poco::TemporaryFile out, db, tiny, lo;
+    auto letters = jixiao("letters issue " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05");
+    INFO(letters.err);
+    REQUIRE(letters.code == 0);
+    auto reports = jixiao("run " + std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny -o " + tiny.path() +
+                          " --date 2025-03-05 --documents report,docx");
+    REQUIRE(reports.code == 0);
+    const std::vector<std::string> stems{out.path() + kFolder + "102_测试中心_绩效评价结果反馈函",
+                                         tiny.path() + "/101_青山县民政局/T001_居家养老服务补助_绩效自评报告",
+                                         tiny.path() + "/101_青山县民政局/T003_救助管理信息系统安全保障_绩效自评报告"};
+    std::string files;
+    for (const auto& stem : stems) {
+        REQUIRE(Poco::File(stem + ".docx").exists());
+        files += " '" + stem + ".docx'";
+    }
+    // A private profile: a second soffice would otherwise hand the job to a running one.
+    Poco::File(lo.path()).createDirectories();
+    const std::string converted = capture("cd '" + lo.path() + "' && HOME='" + lo.path() +
+                                          "' timeout 300 soffice --headless -env:UserInstallation=file://" + lo.path() +
+                                          "/profile --convert-to pdf --outdir '" + lo.path() + "'" + files + " 2>&1");
+    INFO(converted);
+    for (const auto& stem : stems) {
+        CAPTURE(stem);
+        const std::string pdf = lo.path() + "/" + Poco::Path(stem).getFileName() + ".pdf";
+        REQUIRE(Poco::File(pdf).exists());
+        CHECK(pageCount(pdf) == pageCount(stem + ".pdf"));
+        CHECK(pageCount(pdf) != "");
+        CHECK(sortedText(pdf) == sortedText(stem + ".pdf"));
+    }
+    // The letter's parts: 版头 in the first page's header, fonts by role, the 28-character
+    // grid as character spacing on the 22-line pitch.
+    const std::string docx = slurp(stems[0] + ".docx");
+    CHECK(docx.find("word/header3.xml") != std::string::npos);
+    const std::string document = capture("unzip -p '" + stems[0] + ".docx' word/document.xml");
+    CHECK(document.find("<w:docGrid w:type=\"lines\" w:linePitch=\"580\"/>") != std::string::npos);
+    CHECK(document.find("<w:titlePg/>") != std::string::npos);
+    CHECK(document.find("w:eastAsia=\"仿宋_GB2312\"") != std::string::npos);
+    CHECK(document.find("w:eastAsia=\"方正小标宋简体\"") != std::string::npos);
+    CHECK(document.find("<w:spacing w:val=\"-5\"/>") != std::string::npos);  // 28 × (16 − 0.25) pt fit 156 mm
+    const std::string header = capture("unzip -p '" + stems[0] + ".docx' word/header3.xml");
+    CHECK(header.find("<w:color w:val=\"FF0000\"/>") != std::string::npos);
+    CHECK(header.find(">测试县财政局</w:t>") != std::string::npos);
+    CHECK(header.find("w:val=\"thickThinSmallGap\"") != std::string::npos);
+    // Same input and date, same bytes.
+    Poco::TemporaryFile again, db2;
+    REQUIRE(jixiao("letters issue " + ds.path() + " -o " + again.path() + " --db " + db2.path() + " --date 2025-03-05").code == 0);
+    CHECK(slurp(again.path() + kFolder + "102_测试中心_绩效评价结果反馈函.docx") == docx);
 }
