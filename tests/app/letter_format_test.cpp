@@ -79,6 +79,16 @@ const std::string& countyLetters(const std::string& extra) {
     return dir;
 }
 
+/// Whether the first page is red at (x, y) mm: the raster at 72 dpi (1 px ≈ 0.353 mm).
+bool redAt(const std::string& pdf, double xMm, double yMm) {
+    const std::string ppm = capture("pdftoppm -r 72 -f 1 -l 1 " + quote(pdf));
+    REQUIRE(ppm.size() > 100);
+    const std::size_t header = ppm.find("255\n") + 4;
+    const int x = int(xMm / 25.4 * 72.0), y = int(yMm / 25.4 * 72.0);
+    const std::size_t at = header + (std::size_t(y) * 595 + std::size_t(x)) * 3;
+    return (unsigned char)ppm[at] > 200 && (unsigned char)ppm[at + 1] < 120;
+}
+
 constexpr double kTol = 0.5;  // mm
 constexpr double k3hao = 16.0 * 25.4 / 72.0;  // 3号 character, mm
 
@@ -151,19 +161,47 @@ TEST_CASE("the feedback letter follows GB/T 9704-2012 信函格式", "[app][lett
     CHECK(fonts.find("+LXGWWenKai-Bold") != std::string::npos);
     CHECK(fonts.find("+GBZenKai-Medium") != std::string::npos);
 
-    // The mark and the double rules are red: sample the raster at 72 dpi (1 px ≈ 0.353 mm).
-    const std::string ppm = capture("pdftoppm -r 72 -f 1 -l 1 " + quote(pdf));
-    REQUIRE(ppm.size() > 100);
-    const std::size_t header = ppm.find("255\n") + 4;
-    auto pixel = [&](double xMm, double yMm) {
-        const int x = int(xMm / 25.4 * 72.0), y = int(yMm / 25.4 * 72.0);
-        const std::size_t at = header + (std::size_t(y) * 595 + std::size_t(x)) * 3;
-        return std::vector<int>{(unsigned char)ppm[at], (unsigned char)ppm[at + 1], (unsigned char)ppm[at + 2]};
-    };
-    const std::vector<int> rule = pixel(106.0, mark.y1 + 4.0 + 0.4);
-    CHECK(rule[0] > 200);
-    CHECK(rule[1] < 120);
-    const std::vector<int> foot = pixel(106.0, 297.0 - 20.0 - 0.4);
-    CHECK(foot[0] > 200);
-    CHECK(foot[1] < 120);
+    // The mark and the double rules are red.
+    CHECK(redAt(pdf, 106.0, mark.y1 + 4.0 + 0.4));
+    CHECK(redAt(pdf, 106.0, 297.0 - 20.0 - 0.4));
+}
+
+TEST_CASE("preprinted letterhead paper keeps the 版头's space; the 版记 names 抄送 and 印发机关", "[app][letter]") {
+    Poco::TemporaryFile folder, db;
+    const std::string data = folder.path() + "/county", out = folder.path() + "/out";
+    REQUIRE(std::system(("mkdir -p " + quote(folder.path()) + " && cp -r " + quote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") +
+                         " " + quote(data)).c_str()) == 0);
+    std::string config = apptest::slurp(data + "/dataset.json");
+    config.replace(config.find('{'), 1,
+                   R"({"版头": "none", "抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室",)");
+    apptest::write(data + "/dataset.json", config);
+    const auto run = apptest::jixiao("run " + data + " -o " + out + " --db " + db.path() + " --date 2025-03-05 --documents letter --issue");
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    const std::string pdf = out + "/208_云溪县住房和城乡建设局/208002_云溪县城市建设综合服务中心_绩效评价结果反馈函.pdf";
+    const std::vector<Word> all = words(pdf);
+    REQUIRE(all.size() > 20);
+
+    // Nothing printed above the 发文字号, which stays where the printed 版头 puts it.
+    const Word& number = find(all, "云财绩函〔2025〕", 0);
+    CHECK(number.y0 == Approx(53.35).margin(kTol));
+    CHECK(number.x1 == Approx(184.0).margin(kTol));
+    for (const Word& w : all) CHECK_FALSE((w.page == 0 && w.y0 < number.y0 - kTol));
+    CHECK_FALSE(redAt(pdf, 106.0, 46.7 + 0.4));
+    CHECK_FALSE(redAt(pdf, 106.0, 297.0 - 20.0 - 0.4));
+
+    // 版记 (4号仿宋) at the foot of the last page's type area: 抄送 and the 印发机关 one character
+    // in from the left, the 印发日期 one character in from the right.
+    const int last = all.back().page;
+    const double oneChar = 14.0 * 25.4 / 72.0;
+    const Word& copy = find(all, "抄送：县审计局，县发展和改革局。", last);
+    CHECK(copy.x0 == Approx(28.0 + oneChar).margin(kTol));
+    const Word& printer = find(all, "云溪县财政局办公室", last);
+    CHECK(printer.x0 == Approx(28.0 + oneChar).margin(kTol));
+    const Word& printed = find(all, "2025年3月5日印发", last);
+    CHECK(printed.x1 == Approx(184.0 - oneChar).margin(kTol));
+    CHECK(printed.y0 == Approx(printer.y0).margin(0.05));
+    CHECK(printer.y0 - copy.y0 == Approx(24.0 * 25.4 / 72.0).margin(0.05));  // 24 pt apart
+    CHECK(printed.y1 <= 297.0 - 35.0);
+    CHECK(printed.y1 > 297.0 - 35.0 - 24.0 * 25.4 / 72.0);
 }

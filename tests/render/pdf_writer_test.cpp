@@ -897,3 +897,85 @@ TEST_CASE("a licensed font put in the fonts folder becomes its role's face", "[r
                       "字体配置文件 " + (dir.path() / "fonts.json").string() +
                           " 中角色“kai”的 fallback 列出了“nosuch”，但 faces 中没有它");
 }
+
+TEST_CASE("a licensed OpenType/CFF font (.otf) is refused with a message saying what to do", "[render]") {
+    // A folder like the bundled one whose 仿宋 is a small CFF font made here with fontTools.
+    Poco::TemporaryFile folder;
+    folder.createDirectories();
+    const fs::path dir = folder.path();
+    for (const char* f : {"uming.ttc", "gbsn00lp.ttf", "gkai00mp.ttf", "LXGWWenKai-Regular.ttf", "LXGWWenKai-Bold.ttf"})
+        fs::create_symlink(fs::path(kFonts) / f, dir / f);
+    const fs::path otf = dir / "cff.otf";
+    std::ofstream(dir / "make_cff.py") <<
+        "from fontTools.fontBuilder import FontBuilder\n"
+        "from fontTools.pens.t2CharStringPen import T2CharStringPen\n"
+        "pen = T2CharStringPen(500, None)\n"
+        "pen.moveTo((0, 0)); pen.lineTo((0, 500)); pen.lineTo((500, 500)); pen.closePath()\n"
+        "glyph = pen.getCharString()\n"
+        "fb = FontBuilder(1000, isTTF=False)\n"
+        "fb.setupGlyphOrder(['.notdef', 'uni4EFF'])\n"
+        "fb.setupCharacterMap({0x4EFF: 'uni4EFF'})\n"
+        "fb.setupCFF('TestCFFFang', {'FullName': 'TestCFF Fang'}, {'.notdef': glyph, 'uni4EFF': glyph}, {})\n"
+        "fb.setupHorizontalMetrics({'.notdef': (500, 0), 'uni4EFF': (500, 0)})\n"
+        "fb.setupHorizontalHeader(ascent=800, descent=-200)\n"
+        "fb.setupNameTable({'familyName': 'TestCFF Fang', 'styleName': 'Regular'})\n"
+        "fb.setupOS2()\n"
+        "fb.setupPost()\n"
+        "fb.save('" + otf.string() + "')\n";
+    run("/usr/bin/python3 " + quoted(dir / "make_cff.py"));
+    REQUIRE(fs::exists(otf));
+    std::ifstream in(fs::path(kFonts) / "fonts.json");
+    std::string config((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const std::string from = R"("licensed": ["仿宋_GB2312", "FangSong_GB2312", "仿宋", "FangSong"])";
+    REQUIRE(config.find(from) != std::string::npos);
+    config.replace(config.find(from), from.size(), R"("licensed": ["TestCFF Fang"])");
+    std::ofstream(dir / "fonts.json") << config;
+    CHECK_THROWS_WITH(pdf::FontSet::bundled(dir.string()),
+                      "字体“TestCFF Fang”（" + otf.string() +
+                          "）是 OpenType/CFF 轮廓字体（.otf），jixiao 只能嵌入 TrueType 轮廓（.ttf、.ttc）。"
+                          "提示：请换用该字体的 TrueType 版本，或把它从字体文件夹中移走（" +
+                          dir.string() + "/fonts.json 的角色“fangsong”会改用随程序附带的字体）");
+}
+
+TEST_CASE("a full GB/T 9704 page holds 22 lines of 28 characters", "[render][letter]") {
+    Cleanup cleanup;
+    Document doc;
+    doc.page.marginsMm = layout::Margins{37.0, 35.0, 28.0, 26.0};
+    doc.headerFooter.pageNumbers = layout::PageNumberStyle::None;
+    // 30 lines' worth of ideographs (no punctuation, so no line-breaking rule moves one).
+    const std::string ideographs = "财政预算绩效管理评价结果反馈整改要求项目资金执行情况指标完成";
+    std::string text;
+    for (int line = 0; line < 30; ++line)
+        for (int k = 0; k < 28; ++k) text += model::encodeUtf8(std::u32string(1, model::decodeUtf8(ideographs)[(line + k) % 30]));
+    layout::ParagraphFormat grid{layout::Align::Justify, 0.0, {layout::LineSpacing::Mode::Exact, 28.99}, 0.0, 0.0, 28};
+    doc.blocks.push_back(layout::Paragraph::plain(text, layout::TextStyle{layout::FontRole::FangSong, 16.0, false}, grid));
+    render::PdfStats stats;
+    const fs::path pdf = writeFile("grid.pdf", render::renderPdf(doc, options(), &stats));
+    CHECK(stats.pages == 2);
+    const std::vector<std::string> pages = splitPages(run("pdftotext " + quoted(pdf) + " -"));
+    REQUIRE(pages.size() == 2);
+    auto lines = [](const std::string& page) {
+        std::vector<std::size_t> out;
+        std::istringstream in(page);
+        for (std::string line; std::getline(in, line);)
+            if (!line.empty()) out.push_back(model::decodeUtf8(line).size());
+        return out;
+    };
+    CHECK(lines(pages[0]) == std::vector<std::size_t>(22, 28));
+    CHECK(lines(pages[1]) == std::vector<std::size_t>(8, 28));
+    // The 22nd line's glyphs end inside the type area (297 − 35 mm), the first start at its top.
+    const std::string bbox = run("pdftotext -bbox -f 1 -l 1 " + quoted(pdf) + " -");
+    static const std::regex word(R"re(<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">)re");
+    std::vector<std::array<double, 4>> boxes;
+    for (std::sregex_iterator it(bbox.begin(), bbox.end(), word), stop; it != stop; ++it)
+        boxes.push_back({std::stod((*it)[1]) * 25.4 / 72, std::stod((*it)[2]) * 25.4 / 72, std::stod((*it)[3]) * 25.4 / 72,
+                         std::stod((*it)[4]) * 25.4 / 72});
+    REQUIRE(boxes.size() == 22);
+    for (const auto& b : boxes) {
+        CHECK(b[0] == Approx(28.0).margin(0.5));
+        CHECK(b[2] == Approx(184.0).margin(0.5));
+    }
+    CHECK(boxes.front()[1] == Approx(37.0 + (28.99 - 16.0) / 2 * 25.4 / 72).margin(0.5));
+    CHECK(boxes.back()[1] - boxes.front()[1] == Approx(21 * 225.0 / 22).margin(0.5));
+    CHECK(boxes.back()[3] <= 297.0 - 35.0);
+}
