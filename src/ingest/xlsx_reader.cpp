@@ -938,14 +938,24 @@ std::vector<SheetRef> sheetsOf(Context& ctx, const ZipDirectory& zip, const std:
     return workbookHandler.sheets();
 }
 
-Table readWorkbook(Context& ctx, const std::string& wanted) {
-    const ZipDirectory zip(ctx);
+/// Where one sheet of a workbook is, with the shared strings its cells refer to.
+struct LocatedSheet {
+    std::string workbook;  ///< the workbook part
+    std::vector<SheetRef> sheets;
+    std::size_t index = 0;  ///< the sheet's position in `sheets`
+    const ZipEntry* entry = nullptr;
+    std::vector<std::string> shared;
+    std::string stylesPart;  ///< empty when the workbook has none
+};
 
-    const std::string workbook = workbookPart(ctx, zip);
-    const std::vector<SheetRef> sheets = sheetsOf(ctx, zip, workbook);
-    const SheetRef& sheet = chooseSheet(ctx, sheets, wanted);
+LocatedSheet locateSheet(Context& ctx, const ZipDirectory& zip, const std::string& wanted) {
+    LocatedSheet found;
+    found.workbook = workbookPart(ctx, zip);
+    found.sheets = sheetsOf(ctx, zip, found.workbook);
+    const SheetRef& sheet = chooseSheet(ctx, found.sheets, wanted);
+    found.index = std::size_t(&sheet - found.sheets.data());
 
-    const std::string relsPart = relsPartOf(workbook);
+    const std::string relsPart = relsPartOf(found.workbook);
     const ZipEntry* relsEntry = zip.find(relsPart);
     if (!relsEntry) ctx.fail("不是有效的 XLSX 文件（缺少 " + relsPart + "），文件已损坏。");
     RelationshipsHandler relsHandler(ctx);
@@ -954,26 +964,46 @@ Table readWorkbook(Context& ctx, const std::string& wanted) {
 
     const Relationship* sheetRel = findRelationship(rels, sheet.relationshipId);
     if (!sheetRel) ctx.fail("工作表" + quoted(sheet.name) + "的数据位置缺失，文件已损坏。");
-    const std::string sheetPart = resolvePart(folderOf(workbook), sheetRel->target);
-    const ZipEntry* sheetEntry = zip.find(sheetPart);
-    if (!sheetEntry) ctx.fail("工作表" + quoted(sheet.name) + "的数据（" + sheetPart + "）缺失，文件已损坏。");
+    const std::string sheetPart = resolvePart(folderOf(found.workbook), sheetRel->target);
+    found.entry = zip.find(sheetPart);
+    if (!found.entry) ctx.fail("工作表" + quoted(sheet.name) + "的数据（" + sheetPart + "）缺失，文件已损坏。");
 
     // Shared strings come before the sheet that refers to them. Some hand-made files forget
     // the relationship, so the conventional name is tried too.
-    std::vector<std::string> shared;
     const Relationship* sharedRel = findRelationshipByType(rels, "/sharedStrings");
-    const std::string sharedPart = resolvePart(folderOf(workbook), sharedRel ? sharedRel->target : "sharedStrings.xml");
+    const std::string sharedPart = resolvePart(folderOf(found.workbook), sharedRel ? sharedRel->target : "sharedStrings.xml");
     if (const ZipEntry* sharedEntry = zip.find(sharedPart)) {
         SharedStringsHandler handler(ctx, sharedEntry->name);
         parsePart(ctx, zip, *sharedEntry, handler);
-        shared = std::move(handler.strings());
+        found.shared = std::move(handler.strings());
     }
+    const Relationship* stylesRel = findRelationshipByType(rels, "/styles");
+    const std::string stylesPart = resolvePart(folderOf(found.workbook), stylesRel ? stylesRel->target : "styles.xml");
+    if (zip.find(stylesPart)) found.stylesPart = stylesPart;
+    return found;
+}
 
+/// A whole part as text, inflated and checked like a streamed one (limits, CRC, no DTD).
+std::string inflatePart(Context& ctx, const ZipDirectory& zip, const ZipEntry& entry) {
+    const std::string noError;
+    PartStreamBuf buf(ctx, zip, entry, noError);
+    std::istream in(&buf);
+    // read() rethrows what the streambuf throws (badbit is in the mask); `<<` would swallow it.
+    in.exceptions(std::ios::badbit);
+    std::string out;
+    char chunk[16384];
+    while (in.read(chunk, sizeof chunk) || in.gcount() > 0) out.append(chunk, std::size_t(in.gcount()));
+    return out;
+}
+
+Table readWorkbook(Context& ctx, const std::string& wanted) {
+    const ZipDirectory zip(ctx);
+    LocatedSheet located = locateSheet(ctx, zip, wanted);
     Table table;
     table.file = ctx.file();
-    table.sheet = sheet.name;
-    SheetHandler sheetHandler(ctx, shared, table);
-    parsePart(ctx, zip, *sheetEntry, sheetHandler);
+    table.sheet = located.sheets[located.index].name;
+    SheetHandler sheetHandler(ctx, located.shared, table);
+    parsePart(ctx, zip, *located.entry, sheetHandler);
     return table;
 }
 
@@ -1002,6 +1032,29 @@ std::vector<std::string> xlsxSheetNames(const std::string& bytes, const std::str
         return names;
     } catch (const ReadError&) {
         throw;
+    } catch (const Poco::Exception& e) {
+        ctx.fail("无法读取（" + e.displayText() + "），文件可能已损坏。");
+    }
+}
+
+XlsxSheetParts readXlsxSheetParts(const std::string& bytes, const std::string& displayName, const std::string& sheet,
+                                  const ReadLimits& limits) {
+    Context ctx(bytes, displayName, limits);
+    try {
+        const ZipDirectory zip(ctx);
+        LocatedSheet located = locateSheet(ctx, zip, sheet);
+        XlsxSheetParts parts;
+        parts.sheetName = located.sheets[located.index].name;
+        parts.sheetIndex = int(located.index);
+        parts.sheetXml = inflatePart(ctx, zip, *located.entry);
+        parts.workbookXml = inflatePart(ctx, zip, *zip.find(located.workbook));
+        if (!located.stylesPart.empty()) parts.stylesXml = inflatePart(ctx, zip, *zip.find(located.stylesPart));
+        parts.sharedStrings = std::move(located.shared);
+        return parts;
+    } catch (const ReadError&) {
+        throw;
+    } catch (const std::ios_base::failure&) {
+        ctx.fail("无法读取，文件可能已损坏。");
     } catch (const Poco::Exception& e) {
         ctx.fail("无法读取（" + e.displayText() + "），文件可能已损坏。");
     }

@@ -19,6 +19,23 @@ Table readXlsx(const std::string& bytes, const std::string& displayName, const s
 std::vector<std::string> xlsxSheetNames(const std::string& bytes, const std::string& displayName,
                                         const ReadLimits& limits = {});
 
+/// One sheet's parts for a reader of more than values (the Excel form reader reads styles,
+/// merges and print setup too), inflated and checked as readXlsx checks what it streams (size
+/// and compression ratio limits, CRC, no DTD): the XML to parse, with the shared strings
+/// already read (rich text flattened).
+struct XlsxSheetParts {
+    std::string sheetName;                   ///< as the workbook names it
+    int sheetIndex = 0;                      ///< position in workbook order (localSheetId)
+    std::string sheetXml;                    ///< the worksheet part
+    std::string workbookXml;                 ///< the workbook part (defined names: print titles)
+    std::string stylesXml;                   ///< the styles part; empty when the workbook has none
+    std::vector<std::string> sharedStrings;  ///< the shared string table
+};
+
+/// Reads the parts of `sheet` (empty = the first). Throws ReadError like readXlsx.
+XlsxSheetParts readXlsxSheetParts(const std::string& bytes, const std::string& displayName, const std::string& sheet,
+                                  const ReadLimits& limits = {});
+
 /// Same as readXlsx, from a file path; the display name is the file name without its folder.
 Table readXlsxFile(const std::string& path, const std::string& sheet, const ReadLimits& limits = {});
 

@@ -131,6 +131,40 @@ Value fundsValue(const score::ProjectResult& p, const model::Dataset& ds) {
     return list;
 }
 
+/// One line per kind of fund below the total, for provincial forms that list them all
+/// (Sichuan: 财政拨款, 上年结转资金, 财政专户管理资金, 单位资金, 其他资金); a kind the project
+/// lacks has empty figures.
+Value fundKindsValue(const score::ProjectResult& p, const model::Dataset& ds) {
+    struct Line { model::FundKind kind; const char* label; };
+    static const Line lines[] = {{model::FundKind::CurrentFiscal, "财政拨款"},
+                                 {model::FundKind::CarryOver, "上年结转资金"},
+                                 {model::FundKind::FiscalSpecial, "财政专户管理资金"},
+                                 {model::FundKind::UnitOwn, "单位资金"},
+                                 {model::FundKind::Other, "其他资金"}};
+    const model::Project* src = ds.findProject(p.code);
+    Value list = Value::list();
+    for (const auto& line : lines) {
+        Value& v = list.push(Value::map());
+        v.set("total", Value(false));
+        v.set("label", line.label);
+        bool any = false;
+        std::optional<Decimal> initial;
+        Decimal adjusted, executed;
+        if (src)
+            for (const auto& f : src->funds)
+                if (f.kind == line.kind) {
+                    any = true;
+                    if (f.initial) initial = initial.value_or(Decimal()) + *f.initial;
+                    adjusted += f.adjusted;
+                    executed += f.executed;
+                }
+        v.set("initial", any ? num(initial) : Value());
+        v.set("adjusted", any ? Value(adjusted) : Value());
+        v.set("executed", any ? Value(executed) : Value());
+    }
+    return list;
+}
+
 /// The 结果应用 advice of a project's grade, or nullptr.
 const score::ApplicationRule* applicationOf(const score::ProjectResult& p, const RunFacts& facts) {
     if (!p.grade) return nullptr;
@@ -277,7 +311,10 @@ Value projectContext(const score::ProjectResult& p, const model::Dataset& ds, co
         for (const auto& f : src->funds)
             if (!f.reason.empty()) reason += (reason.empty() ? "" : "；") + f.reason;
     budget.set("reason", reason);
-    budget.set("funds", fundsValue(p, ds));
+    const Value& funds = budget.set("funds", fundsValue(p, ds));
+    Value& lines = budget.set("fund_lines", Value::list());
+    for (std::size_t i = 1; i < funds.items().size(); ++i) lines.push(funds.items()[i]);
+    budget.set("fund_kinds", fundKindsValue(p, ds));
 
     Value& indicators = v.set("indicators", Value::list());
     Decimal weights;

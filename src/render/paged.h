@@ -1,6 +1,7 @@
 #pragma once
 
 #include "layout/document.h"
+#include "layout/grid.h"
 #include "pdf/fonts.h"
 
 #include <array>
@@ -100,5 +101,20 @@ struct PagedDocument {
 /// fallback. Throws RenderError when no face draws a character or its replacement and
 /// layout::LayoutError on malformed tables or margins.
 PagedDocument paginate(const layout::Document& doc, const pdf::FontSet& fonts);
+
+/// Lays out a filled Excel form (layout/excel_form.h) on the paper of its print setup, as a
+/// spreadsheet prints: column widths and row heights in points (Excel's 7-pixel character
+/// width), scaled by the print scale or to fit the pages asked for, centred when asked; rows
+/// flow onto pages with the print-title rows repeated; per cell the fill, the text in the
+/// face its font family maps to (layout::fontRoleFor) at its size, weight and colour,
+/// aligned and, when wrapped, broken with the Chinese line breaking rules (line_break.h), and
+/// each edge's border in its weight and colour. Merged cells are one box. Throws RenderError
+/// when no face draws a character or its replacement.
+PagedDocument paginateGrid(const layout::Grid& grid, const layout::Metadata& meta, const pdf::FontSet& fonts);
+
+/// Grows the rows of `grid` whose wrapped cells need more height than they have (the last row
+/// of a merged cell grows), as the PDF lays them out; run before rendering the XLSX and the
+/// PDF so that both show the same rows (spreadsheets do not grow rows by themselves).
+void fitGridRows(layout::Grid& grid, const pdf::FontSet& fonts);
 
 } // namespace jixiao::render

@@ -1,6 +1,7 @@
 #include "render/paged.h"
 
 #include "render/line_break.h"
+#include "render/shape.h"
 #include "render/render_error.h"
 #include "model/text.h"
 
@@ -22,132 +23,11 @@ using layout::Align;
 using layout::FontRole;
 using layout::TextStyle;
 
-// The ideographic em box: CJK faces put the top of the box 0.88 em above the baseline and
-// the bottom 0.12 em below. Using one constant for every face keeps the baselines of
-// fallback faces (which report different ascenders) on one line.
-constexpr double kEmBoxTop = 0.88;
 constexpr double kBorderWidth = 0.5;
 constexpr double kEps = 1e-6;
-constexpr char32_t kMissing = 0x25A1;  // □, the customary stand-in for a missing character
-
-// Text prepared for layout: code points with their face, size, weight and advance.
-struct Shaped {
-    std::u32string text;
-    std::vector<double> advance;   // points
-    std::vector<int> face;
-    std::vector<double> size;
-    std::vector<char> bold;        // synthetic emboldening needed
-
-    double maxSize(size_t begin, size_t end, double fallback) const {
-        double m = 0.0;
-        for (size_t i = begin; i < end; ++i) m = std::max(m, size[i]);
-        return m > 0.0 ? m : fallback;
-    }
-};
-
-class Shaper {
-public:
-    explicit Shaper(const pdf::FontSet& fonts) : fonts_(fonts) {}
-
-    void append(Shaped& out, std::string_view utf8, FontRole role, double sizePt, bool bold) const {
-        const std::u32string text = decodeUtf8(utf8);
-        for (size_t i = 0; i < text.size(); ++i) {
-            char32_t cp = text[i];
-            if (cp == U'\r') {
-                if (i + 1 < text.size() && text[i + 1] == U'\n') continue;
-                cp = U'\n';
-            }
-            if (cp == U'\t') cp = U' ';
-            if (cp == U'\n') {
-                push(out, cp, -1, sizePt, 0.0, false);
-                continue;
-            }
-            if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xFEFF || cp == 0x200B) continue;
-            int face = fonts_.faceFor(role, cp);
-            if (face < 0) {
-                cp = kMissing;
-                face = fonts_.faceFor(role, cp);
-            }
-            if (face < 0) {
-                cp = U'?';
-                face = fonts_.faceFor(role, cp);
-            }
-            if (face < 0) {
-                throw RenderError("no font face can draw the text or a replacement character");
-            }
-            const double adv = fonts_.face(face).advance(cp) * sizePt / 1000.0;
-            push(out, cp, face, sizePt, adv, (bold && !fonts_.spec(face).bold) || fonts_.emboldens(role, face));
-        }
-    }
-
-    const pdf::FontSet& fonts() const { return fonts_; }
-
-private:
-    static void push(Shaped& out, char32_t cp, int face, double size, double adv, bool bold) {
-        out.text.push_back(cp);
-        out.face.push_back(face);
-        out.size.push_back(size);
-        out.advance.push_back(adv);
-        out.bold.push_back(bold ? 1 : 0);
-    }
-
-    const pdf::FontSet& fonts_;
-};
 
 double lineHeightFor(const layout::LineSpacing& spacing, double size) {
     return spacing.mode == layout::LineSpacing::Mode::Exact ? spacing.value : spacing.value * size;
-}
-
-// Places line [span) of `shaped` on `page` starting at x, as one run per face, size and
-// weight; `spacing` is extra space after each character.
-void placeText(PagedPage& page, const Shaped& shaped, const LineSpan& span, double x,
-               double baseline, double spacing, std::vector<PagedItem>& into) {
-    size_t i = span.begin;
-    while (i < span.end) {
-        size_t j = i + 1;
-        while (j < span.end && shaped.face[j] == shaped.face[i] && shaped.size[j] == shaped.size[i] &&
-               shaped.bold[j] == shaped.bold[i]) {
-            ++j;
-        }
-        double width = 0.0;
-        for (size_t k = i; k < j; ++k) width += shaped.advance[k] + spacing;
-        if (shaped.face[i] >= 0) {
-            const std::size_t begin = page.text.size();
-            page.text.append(shaped.text, i, j - i);
-            into.push_back(PagedText{shaped.face[i], shaped.size[i], x, baseline, spacing,
-                                     shaped.bold[i] != 0, begin, page.text.size()});
-        }
-        x += width;
-        i = j;
-    }
-}
-
-// Where a line starts and how much extra space goes after each character.
-struct LinePlacement {
-    double x = 0.0;
-    double spacing = 0.0;
-};
-
-LinePlacement placeLine(const LineSpan& span, Align align, double left, double width,
-                        double emSize) {
-    const double slack = width - span.width;
-    switch (align) {
-    case Align::Center: return {left + std::max(0.0, slack) / 2.0, 0.0};
-    case Align::Right: return {left + std::max(0.0, slack), 0.0};
-    case Align::Justify: {
-        const size_t count = span.end - span.begin;
-        // Spread only moderate gaps: a line cut short by a long word stays ragged rather
-        // than letter-spaced beyond recognition.
-        if (!span.endsParagraph && count > 1 && slack > 0.0 &&
-            slack / static_cast<double>(count - 1) <= 0.5 * emSize) {
-            return {left, slack / static_cast<double>(count - 1)};
-        }
-        return {left, 0.0};
-    }
-    case Align::Auto:
-    case Align::Left: break;
-    }
-    return {left, 0.0};
 }
 
 // ---------------------------------------------------------------------------------------

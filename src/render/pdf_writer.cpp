@@ -42,10 +42,7 @@ void draw(const PagedDocument& paged, pdf::PdfCanvas& canvas) {
     }
 }
 
-} // namespace
-
-std::string renderPdf(const layout::Document& doc, const PdfOptions& options, PdfStats* stats) {
-    const PagedDocument paged = paginate(doc, options.fonts);
+std::string save(const PagedDocument& paged, const PdfOptions& options, PdfStats* stats) {
     pdf::PdfCanvas canvas(options.fonts, options.compress, options.prefix, options.profile);
     canvas.setMetadata(paged.meta);
     draw(paged, canvas);
@@ -54,6 +51,16 @@ std::string renderPdf(const layout::Document& doc, const PdfOptions& options, Pd
         stats->embeddedFaces = canvas.embeddedFaces();
     }
     return canvas.save();
+}
+
+} // namespace
+
+std::string renderPdf(const layout::Document& doc, const PdfOptions& options, PdfStats* stats) {
+    return save(paginate(doc, options.fonts), options, stats);
+}
+
+std::string renderPdf(const layout::Grid& grid, const layout::Metadata& meta, const PdfOptions& options, PdfStats* stats) {
+    return save(paginateGrid(grid, meta, options.fonts), options, stats);
 }
 
 std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Document& blank, const PdfOptions& options) {

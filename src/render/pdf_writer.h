@@ -1,6 +1,7 @@
 #pragma once
 
 #include "layout/document.h"
+#include "layout/grid.h"
 #include "pdf/glyph_prefix.h"
 #include "pdf/canvas.h"
 #include "pdf/fonts.h"
@@ -34,6 +35,11 @@ struct PdfStats {
 /// pdf::PdfError on font or libharu failures, RenderError when no face draws a character and
 /// layout::LayoutError on malformed tables.
 std::string renderPdf(const layout::Document& doc, const PdfOptions& options,
+                      PdfStats* stats = nullptr);
+
+/// Renders a filled Excel form (paginateGrid, paged.h) to PDF bytes with `meta` as its
+/// properties; like renderPdf(Document) otherwise.
+std::string renderPdf(const layout::Grid& grid, const layout::Metadata& meta, const PdfOptions& options,
                       PdfStats* stats = nullptr);
 
 /// Lays out `blank` (the form built for an empty record: its labels and fixed text) and

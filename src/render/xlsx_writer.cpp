@@ -2,6 +2,7 @@
 
 #include "model/text.h"
 #include "render/render_error.h"
+#include "render/xlsx_grid.h"
 #include "render/xlsx_sheet.h"
 
 #include <xlsxwriter.h>
@@ -13,6 +14,7 @@
 #include <ctime>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -111,9 +113,9 @@ time_t utcSeconds(const layout::FixedDate& d) {
     return static_cast<time_t>(std::max<int64_t>(utc, 1));
 }
 
-std::string render(const layout::Metadata& meta, const std::vector<SheetInput>& sheets, const XlsxOptions& options) {
-    if (sheets.empty()) throw RenderError("a workbook needs at least one sheet");
-
+/// Writes a workbook with `meta`'s properties; `writeSheets` adds the sheets.
+std::string render(const layout::Metadata& meta, const XlsxOptions& options,
+                   const std::function<void(lxw_workbook*, std::deque<std::string>&)>& writeSheets) {
     TempFile file(options.tempDir);
     std::deque<std::string> keep;  // C strings handed to libxlsxwriter live until workbook_close
     keep.push_back(options.tempDir.empty() ? std::string("/tmp") : options.tempDir);
@@ -137,13 +139,20 @@ std::string render(const layout::Metadata& meta, const std::vector<SheetInput>& 
     props.created = utcSeconds(meta.created);
     check(workbook_set_properties(guard.book, &props), "setting the document properties");
 
-    FormatCache formats(guard.book);
-    for (const SheetInput& sheet : sheets) writeSheet(guard.book, formats, keep, sheet);
+    writeSheets(guard.book, keep);
 
     lxw_workbook* book = guard.book;
     guard.book = nullptr;  // workbook_close frees it, whatever it returns
     check(workbook_close(book), "writing " + file.path());
     return file.read();
+}
+
+std::string render(const layout::Metadata& meta, const std::vector<SheetInput>& sheets, const XlsxOptions& options) {
+    if (sheets.empty()) throw RenderError("a workbook needs at least one sheet");
+    return render(meta, options, [&](lxw_workbook* book, std::deque<std::string>& keep) {
+        FormatCache formats(book);
+        for (const SheetInput& sheet : sheets) writeSheet(book, formats, keep, sheet);
+    });
 }
 
 /// Final tab names: fixed, then made unique (Excel compares names case-insensitively).
@@ -188,6 +197,13 @@ std::string renderXlsx(const layout::Document& doc, const XlsxOptions& options) 
     sheets[0].name = uniqueNames({requested}).front();
     sheets[0].flow = &doc;
     return render(doc.meta, sheets, options);
+}
+
+std::string renderXlsx(const layout::Grid& grid, const layout::Metadata& meta, const XlsxOptions& options) {
+    const std::string name = uniqueNames({grid.sheetName}).front();
+    return render(meta, options, [&](lxw_workbook* book, std::deque<std::string>& keep) {
+        xlsx::writeGridSheet(book, keep, grid, name);
+    });
 }
 
 std::string renderXlsx(const layout::Workbook& book, const XlsxOptions& options) {

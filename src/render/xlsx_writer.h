@@ -1,6 +1,7 @@
 #pragma once
 
 #include "layout/document.h"
+#include "layout/grid.h"
 
 #include <string>
 
@@ -48,6 +49,15 @@ std::string renderXlsx(const layout::Document& doc, const XlsxOptions& options =
 /// non-contiguous chart ranges, and on an empty workbook; layout::LayoutError on malformed
 /// tables.
 std::string renderXlsx(const layout::Workbook& book, const XlsxOptions& options = {});
+
+/// Renders a filled Excel form (layout/excel_form.h) as a one-sheet workbook with the look of
+/// its template: one format per grid style (font, size, bold, italic, underline, colour, solid
+/// fill, the four borders, alignment, wrap, indent, number format), every column width and
+/// row height as the grid says (so LibreOffice, Excel and WPS print the rows as the PDF does),
+/// merges, number cells, formulas with their cached values, and the print setup (paper,
+/// orientation, margins, scale or fit to pages, horizontal centring, print titles). Same grid,
+/// same bytes. Throws RenderError on libxlsxwriter failures and file errors.
+std::string renderXlsx(const layout::Grid& grid, const layout::Metadata& meta, const XlsxOptions& options = {});
 
 /// The tab name a requested sheet name becomes: the characters []:*?/\ replaced by "_",
 /// leading and trailing apostrophes dropped, at most 31 characters, "Sheet" when nothing is
