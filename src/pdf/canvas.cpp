@@ -26,7 +26,8 @@
 // This file reaches into libharu's private structures: the document's memory manager and
 // cross-reference table (doc->mmgr, doc->xref, doc->info, doc->stream), a stream
 // dictionary's filter and write callback (dict->filter, dict->write_fn) and a page's content
-// stream and graphics mode (page->attr->stream, page->attr->gmode). Their layout is not part
+// stream, its dictionary and graphics mode (page->attr->stream, page->attr->contents,
+// page->attr->gmode). Their layout is not part
 // of libharu's API and changes between releases, so another version must not compile here
 // unchecked (see README.md).
 static_assert(HPDF_VERSION_ID == 20300,
@@ -349,17 +350,41 @@ struct PdfCanvas::State {
         return dict;
     }
 
-    // A stream object holding `content`, which libharu deflates when compressing, or which
-    // is `deflated` already: then libharu writes it as it is and writeFlateFilter names the
-    // filter (libharu drops /Filter from a stream it does not compress itself).
+    // A stream object holding `content`, deflated here when compressing (flate.h: libdeflate,
+    // faster than libharu's zlib) unless it is `deflated` already. libharu writes it as it is
+    // and writeFlateFilter names the filter (libharu drops /Filter from a stream it does not
+    // compress itself).
     HPDF_Dict stream(const std::string& content, const char* what, bool deflated = false) {
         HPDF_Dict dict = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), what);
-        dict->filter = compress && !deflated ? HPDF_STREAM_FILTER_FLATE_DECODE : HPDF_STREAM_FILTER_NONE;
-        if (deflated) dict->write_fn = writeFlateFilter;
-        check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
-                                static_cast<HPDF_UINT>(content.size())),
+        dict->filter = HPDF_STREAM_FILTER_NONE;
+        const std::string packed = compress && !deflated ? flate(content) : std::string();
+        const std::string& bytes = compress && !deflated ? packed : content;
+        if (compress) dict->write_fn = writeFlateFilter;
+        check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(bytes.data()),
+                                static_cast<HPDF_UINT>(bytes.size())),
               what);
         return dict;
+    }
+
+    // Deflates a page's content stream in place (flate.h), so that libharu, which would
+    // deflate it with zlib on saving, writes it as it is.
+    void deflateContent(HPDF_Page page) {
+        auto* attr = static_cast<HPDF_PageAttr>(page->attr);
+        std::string content;
+        content.reserve(attr->stream->size);
+        const HPDF_UINT count = HPDF_MemStream_GetBufCount(attr->stream);
+        for (HPDF_UINT k = 0; k < count; ++k) {
+            HPDF_UINT length = 0;
+            const HPDF_BYTE* part = checked(HPDF_MemStream_GetBufPtr(attr->stream, k, &length), "page content");
+            content.append(reinterpret_cast<const char*>(part), length);
+        }
+        const std::string packed = flate(content);
+        HPDF_MemStream_FreeData(attr->stream);
+        check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(packed.data()),
+                                static_cast<HPDF_UINT>(packed.size())),
+              "page content");
+        attr->contents->filter = HPDF_STREAM_FILTER_NONE;
+        attr->contents->write_fn = writeFlateFilter;
     }
 
     // The FontFile2 stream of a subset. Compressed here rather than by libharu, so that
@@ -819,6 +844,9 @@ std::string PdfCanvas::save() {
         if (s_->faces[static_cast<size_t>(face)].font != nullptr) s_->embed(face);
     }
     if (s_->profile == Profile::PdfA1b) s_->archival();
+    if (s_->compress) {
+        for (HPDF_Page page : s_->pages) s_->deflateContent(page);
+    }
     s_->check(HPDF_SaveToStream(s_->doc), "HPDF_SaveToStream");
     // The file sits in libharu's memory stream as a list of buffers: copied out buffer by
     // buffer (HPDF_ReadFromStream would copy each byte twice, one at a time).

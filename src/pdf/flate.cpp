@@ -2,15 +2,17 @@
 
 #include "pdf/pdf_error.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <climits>
+#include <memory>
 
 namespace jixiao::pdf {
 
 namespace {
 
-constexpr int kLevel = 6;  // zlib's default, as libharu uses for the other streams
+constexpr int kLevel = 6;  // zlib's default level; libdeflate's level 6 makes slightly smaller output
 
 std::string zlibError(int rc, const char* what) {
     return std::string("zlib error ") + std::to_string(rc) + " in " + what;
@@ -21,20 +23,19 @@ uInt inputSize(std::string_view in) {
     return static_cast<uInt>(in.size());
 }
 
-/// Feeds `in` to the raw deflate compressor `z` with `flush` (Z_SYNC_FLUSH or Z_FINISH) and
-/// appends all it produces to `out`.
-void deflateAll(z_stream& z, std::string_view in, int flush, std::string& out) {
+/// Feeds `in` to the raw deflate compressor `z` with a sync flush and appends all it produces
+/// to `out`: deflate blocks that end on a byte boundary, the stream not ended.
+void deflateSynced(z_stream& z, std::string_view in, std::string& out) {
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
     z.avail_in = inputSize(in);
     unsigned char buffer[16384];
     for (;;) {
         z.next_out = buffer;
         z.avail_out = sizeof buffer;
-        const int rc = deflate(&z, flush);
+        const int rc = deflate(&z, Z_SYNC_FLUSH);
         if (rc == Z_STREAM_ERROR) throw PdfError(zlibError(rc, "deflate"));
         out.append(reinterpret_cast<const char*>(buffer), sizeof buffer - z.avail_out);
-        // Done once deflate stops filling the whole buffer (a sync flush) or ends the stream.
-        if (flush == Z_FINISH ? rc == Z_STREAM_END : z.avail_out != 0) break;
+        if (z.avail_out != 0) break;  // the flush is done once deflate stops filling the whole buffer
     }
 }
 
@@ -46,36 +47,63 @@ uLong adlerOf(std::string_view data) {
     return adler32(1, reinterpret_cast<const Bytef*>(data.data()), inputSize(data));
 }
 
+/// This thread's libdeflate compressor at kLevel, made on first use and kept: one per render
+/// thread, as a compressor must not be shared while it works.
+libdeflate_compressor& compressor() {
+    struct Free {
+        void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+    };
+    thread_local const std::unique_ptr<libdeflate_compressor, Free> mine(libdeflate_alloc_compressor(kLevel));
+    if (!mine) throw PdfError("libdeflate could not allocate a compressor (out of memory)");
+    return *mine;
+}
+
+/// Appends the zlib stream (`zlibWrapped`) or the raw deflate blocks, the last one final, of
+/// `data` to `out`.
+void deflateInto(std::string_view data, bool zlibWrapped, std::string& out) {
+    libdeflate_compressor& c = compressor();
+    const std::size_t at = out.size();
+    const std::size_t bound = zlibWrapped ? libdeflate_zlib_compress_bound(&c, data.size())
+                                          : libdeflate_deflate_compress_bound(&c, data.size());
+    out.resize(at + bound);
+    const std::size_t n = zlibWrapped ? libdeflate_zlib_compress(&c, data.data(), data.size(), out.data() + at, bound)
+                                      : libdeflate_deflate_compress(&c, data.data(), data.size(), out.data() + at, bound);
+    // The bound is libdeflate's own worst case, so 0 (did not fit) cannot happen.
+    if (n == 0) throw PdfError("libdeflate could not compress a stream of " + std::to_string(data.size()) + " bytes");
+    out.resize(at + n);
+}
+
 } // namespace
 
 std::string flate(std::string_view data) {
-    uLongf size = compressBound(inputSize(data));
-    std::string out(size, '\0');
-    const int rc = compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
-                             inputSize(data), kLevel);
-    if (rc != Z_OK) throw PdfError(zlibError(rc, "compress2"));
-    out.resize(size);
+    std::string out;
+    deflateInto(data, true, out);
     return out;
 }
 
-struct FlatePrefix::Compressor {
+namespace {
+
+/// A zlib raw deflate compressor, ended however its user ends.
+struct RawDeflate {
     z_stream z{};
-    bool open = false;
-    ~Compressor() {
-        if (open) deflateEnd(&z);
+    RawDeflate() {
+        // Negative window bits: raw deflate; the zlib header and trailer are written by compress().
+        const int rc = deflateInit2(&z, kLevel, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+        if (rc != Z_OK) throw PdfError(zlibError(rc, "deflateInit2"));
     }
+    ~RawDeflate() { deflateEnd(&z); }
+    RawDeflate(const RawDeflate&) = delete;
+    RawDeflate& operator=(const RawDeflate&) = delete;
 };
 
-FlatePrefix::FlatePrefix(std::string bytes) : bytes_(std::move(bytes)), after_(std::make_unique<Compressor>()) {
-    // Raw deflate (negative window bits): the zlib header and trailer are written by compress().
-    const int rc = deflateInit2(&after_->z, kLevel, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    if (rc != Z_OK) throw PdfError(zlibError(rc, "deflateInit2"));
-    after_->open = true;
-    deflateAll(after_->z, bytes_, Z_SYNC_FLUSH, deflated_);
+} // namespace
+
+FlatePrefix::FlatePrefix(std::string bytes) : bytes_(std::move(bytes)) {
+    // zlib, as only zlib can end the blocks on a byte boundary without ending the stream.
+    RawDeflate prefix;
+    deflateSynced(prefix.z, bytes_, deflated_);
     adler_ = adlerOf(bytes_);
 }
-
-FlatePrefix::~FlatePrefix() = default;
 
 std::string FlatePrefix::compress(std::string_view head, std::string_view tail) const {
     std::string out;
@@ -93,11 +121,7 @@ std::string FlatePrefix::compress(std::string_view head, std::string_view tail) 
         out.append(head.substr(at, len));
     }
     out += deflated_;
-    Compressor tailCompressor;
-    const int rc = deflateCopy(&tailCompressor.z, &after_->z);
-    if (rc != Z_OK) throw PdfError(zlibError(rc, "deflateCopy"));
-    tailCompressor.open = true;
-    deflateAll(tailCompressor.z, tail, Z_FINISH, out);
+    deflateInto(tail, false, out);
     uLong adler = adlerOf(head);
     adler = adler32_combine(adler, adler_, static_cast<z_off_t>(bytes_.size()));
     adler = adler32_combine(adler, adlerOf(tail), static_cast<z_off_t>(tail.size()));
