@@ -37,6 +37,8 @@ int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) 
             return kExitTempFail;
         }
         err << "注意：公开日期为" << model::chineseDate(date) << "，已按 --force 提前公开。\n";
+        // The site says when it was actually published, not a day still to come.
+        date = req.today;
     }
 
     std::optional<publish::PublishLock> lock;

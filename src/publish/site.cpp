@@ -14,6 +14,7 @@
 #include <Poco/TemporaryFile.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <cstring>
 #include <dirent.h>
@@ -111,6 +112,48 @@ struct DocumentRow {
     std::string title, page, pdf, xlsx;
 };
 
+/// One public project on the all-projects page (政府信息公开目录).
+struct ProjectEntry {
+    std::string indexNumber;  ///< 索引号
+    std::string name;         ///< code and name
+    std::string department;
+    std::string page;         ///< relative to the root
+    std::string total;        ///< "—" when unscored
+    std::string grade;        ///< "—" when unscored
+};
+
+/// The all-projects page's filter (a file of the site: the CSP allows no inline script).
+/// Without it the page lists every project; with it a search box and a 等级 choice narrow
+/// the list, and `?q=…&grade=…` in the address pre-fills them (a link can name a filter).
+constexpr const char* kFilterScript = R"js('use strict';
+document.addEventListener('DOMContentLoaded', function () {
+  var form = document.getElementById('filter');
+  var rows = Array.prototype.slice.call(document.querySelectorAll('#projects tbody tr'));
+  var q = document.getElementById('q');
+  var grade = document.getElementById('grade');
+  var count = document.getElementById('count');
+  if (!form || !q || !grade || !count) return;
+  var params = new URLSearchParams(window.location.search);
+  q.value = params.get('q') || '';
+  grade.value = params.get('grade') || '';
+  function apply() {
+    var text = q.value.trim();
+    var shown = 0;
+    rows.forEach(function (row) {
+      var match = (!text || row.textContent.indexOf(text) >= 0) && (!grade.value || row.getAttribute('data-grade') === grade.value);
+      row.hidden = !match;
+      if (match) shown += 1;
+    });
+    count.textContent = '显示 ' + shown + ' / ' + rows.length + ' 个项目';
+  }
+  q.addEventListener('input', apply);
+  grade.addEventListener('change', apply);
+  form.addEventListener('submit', function (e) { e.preventDefault(); apply(); });
+  form.hidden = false;
+  apply();
+});
+)js";
+
 /// One department's entry on the index page.
 struct DepartmentEntry {
     std::string name;
@@ -134,6 +177,8 @@ public:
             ++summary.departments;
             summary.classified += in_.view.excludedIn(d.code);
         }
+        staging_.add("filter.js", kFilterScript, "脚本");
+        staging_.add("projects.html", projectsPage(), kPageKind);
         staging_.add("index.html", indexPage(entries), kPageKind);
         return summary;
     }
@@ -163,12 +208,25 @@ private:
             layout::Document doc = in_.projectForm.build(ctx, in_.created);
             const std::string stem = uniqueStem(in_.projectForm.fileStem(ctx), used);
             printFiles(doc, folder + "/" + stem, "项目支出绩效自评表");
+            // 索引号: year, department and the project's place among the department's public
+            // projects, e.g. 2024-208-003; stable as long as the list is.
+            char seq[16];
+            std::snprintf(seq, sizeof seq, "%03d", int(rows.size()) + 1);
+            const std::string rounding = p.total ? p.total->toFixed(view.evaluation.rounding.total) : std::string("—");
+            const ProjectEntry entry{std::to_string(in_.facts.year) + "-" + d.code + "-" + seq, p.code + " " + p.name,
+                                     d.name.empty() ? d.code : d.name, folder + "/" + stem + ".html", rounding,
+                                     p.grade.value_or("—")};
             render::HtmlOptions ho;
-            ho.nav = {link("公开目录", "../index.html"), link(d.name.empty() ? d.code : d.name, "index.html")};
+            ho.nav = {link("公开目录", "../index.html"), link("全部项目", "../projects.html"),
+                      link(d.name.empty() ? d.code : d.name, "index.html")};
             ho.downloads = {link("PDF", stem + ".pdf"), link("XLSX", stem + ".xlsx")};
+            // On a phone the table scrolls sideways: its result is stated above it.
+            ho.lead = "索引号：" + entry.indexNumber + "　发布日期：" + model::chineseDate(in_.facts.today) + "\n总分：" +
+                      entry.total + "　等级：" + entry.grade;
             ho.footer = footer_;
             staging_.add(folder + "/" + stem + ".html", render::renderHtml(doc, ho), kPageKind);
             rows.push_back({p.code + " " + p.name, stem + ".html", stem + ".pdf", stem + ".xlsx"});
+            projects_.push_back(entry);
             ++summary.projects;
         }
 
@@ -220,13 +278,48 @@ private:
         return render::renderHtmlPage(page);
     }
 
+    /// 全部公开项目: every public project with 索引号, 部门, 总分, 等级 and 发布日期, and a filter.
+    std::string projectsPage() const {
+        const auto& facts = in_.facts;
+        const std::string title = facts.authority + std::to_string(facts.year) + "年度项目支出绩效自评结果（全部公开项目）";
+        const std::string date = model::chineseDate(facts.today);
+        std::string body = "<h1>" + render::escapeHtml(title) + "</h1>\n<p>共 " + std::to_string(projects_.size()) +
+                           " 个项目，发布日期：" + date + "。涉密项目按规定不予公开。</p>\n";
+        body += "<form id=\"filter\" class=\"filter\" hidden><label>查找 <input id=\"q\" type=\"search\" "
+                "placeholder=\"项目名称、编码或部门\"></label> <label>等级 <select id=\"grade\"><option value=\"\">全部</option>";
+        for (const auto& g : in_.view.evaluation.gradeNames)
+            body += "<option value=\"" + render::escapeHtml(g) + "\">" + render::escapeHtml(g) + "</option>";
+        body += "</select></label> <output id=\"count\"></output></form>\n";
+        body += "<div class=\"tw\"><table id=\"projects\">\n<colgroup><col style=\"width:22%\"><col style=\"width:38%\">"
+                "<col style=\"width:20%\"><col style=\"width:10%\"><col style=\"width:10%\"></colgroup>\n<thead><tr>"
+                "<th scope=\"col\">索引号</th><th scope=\"col\">项目</th><th scope=\"col\">部门</th>"
+                "<th scope=\"col\">总分</th><th scope=\"col\">等级</th></tr></thead>\n<tbody>\n";
+        for (const auto& e : projects_)
+            body += "<tr data-grade=\"" + render::escapeHtml(e.grade) + "\"><td class=\"num\">" + render::escapeHtml(e.indexNumber) +
+                    "</td><td><a href=\"" + render::escapeHtml(hrefFor(e.page)) + "\">" + render::escapeHtml(e.name) + "</a></td><td>" +
+                    render::escapeHtml(e.department) + "</td><td class=\"r num\">" + e.total + "</td><td class=\"c\">" +
+                    render::escapeHtml(e.grade) + "</td></tr>\n";
+        body += "</tbody>\n</table></div>\n";
+        render::HtmlPage page;
+        page.title = title;
+        page.author = facts.authority;
+        page.description = title;
+        page.date = facts.today;
+        page.nav = {link("公开目录", "index.html")};
+        page.bodyHtml = std::move(body);
+        page.footer = footer_;
+        page.scripts = {"filter.js"};
+        return render::renderHtmlPage(page);
+    }
+
     /// The site's entry: every department with its public project count, mean and note.
     std::string indexPage(const std::vector<DepartmentEntry>& entries) const {
         const auto& facts = in_.facts;
         const std::string title = facts.authority + std::to_string(facts.year) + "年度预算绩效自评结果公开";
         std::string body = "<h1>" + render::escapeHtml(title) + "</h1>\n<p>现公开" + std::to_string(facts.year) +
                            "年度各部门的部门整体支出绩效自评表和项目支出绩效自评表（PDF、XLSX 格式，可在线查看）。"
-                           "涉密项目按规定不予公开。</p>\n";
+                           "涉密项目按规定不予公开。</p>\n<p><a href=\"projects.html\">全部公开项目（" +
+                           std::to_string(projects_.size()) + " 个，可按名称和等级查找）</a></p>\n";
         body += "<div class=\"tw\"><table style=\"min-width:24em\">\n<colgroup><col style=\"width:34%\">"
                 "<col style=\"width:16%\"><col style=\"width:20%\"><col style=\"width:30%\"></colgroup>\n"
                 "<thead><tr><th scope=\"col\">部门</th>"
@@ -254,6 +347,7 @@ private:
     const SiteInput& in_;
     SiteStaging& staging_;
     std::string footer_;
+    std::vector<ProjectEntry> projects_;
 };
 
 } // namespace

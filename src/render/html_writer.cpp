@@ -46,6 +46,10 @@ constexpr const char* kStyle =
     "thead th{background:#eef1f5}"
     ".num{white-space:nowrap;font-variant-numeric:tabular-nums}"
     ".sig{text-align:right;margin-top:1.5rem}"
+    ".meta{color:#333;font-size:.9rem}"
+    ".filter{display:flex;flex-wrap:wrap;gap:.5rem;align-items:center;margin:.75rem 0}"
+    ".filter input,.filter select{font-size:1rem;padding:.25rem .4rem;max-width:100%}"
+    "[hidden]{display:none!important}"
     "footer{color:#555;font-size:.85rem;border-top:1px solid #ccc;margin-top:1.5rem;padding-top:.5rem;"
     "padding-bottom:1.5rem}"
     "@media print{nav,.downloads{display:none}.tw{overflow:visible}.pb{break-after:page}}";
@@ -240,8 +244,9 @@ std::string renderHtmlPage(const HtmlPage& page) {
         // Enforces the promise of the page: nothing is loaded and nothing runs. The empty
         // icon stops browsers from asking the server for /favicon.ico.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "img-src data:\">\n"
+        "img-src data:" + std::string(page.scripts.empty() ? "" : "; script-src 'self'") + "\">\n"
         "<link rel=\"icon\" href=\"data:,\">\n";
+    for (const auto& src : page.scripts) out += "<script src=\"" + escapeHtml(src) + "\" defer></script>\n";
     out += "<title>" + escapeHtml(page.title) + "</title>\n";
     auto meta = [&](const char* name, const std::string& value) {
         if (!value.empty()) out += std::string("<meta name=\"") + name + "\" content=\"" + escapeHtml(value) + "\">\n";
@@ -276,6 +281,7 @@ std::string renderHtml(const layout::Document& doc, const HtmlOptions& options) 
         links(page.bodyHtml, options.downloads);
         page.bodyHtml += "</p>\n";
     }
+    if (!options.lead.empty()) page.bodyHtml += "<p class=\"meta\">" + textWithBreaks(options.lead) + "</p>\n";
     page.bodyHtml += renderHtmlArticle(doc);
     return renderHtmlPage(page);
 }

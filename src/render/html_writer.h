@@ -18,6 +18,8 @@ struct HtmlLink {
 struct HtmlOptions {
     std::vector<HtmlLink> nav;        ///< links above the document, e.g. back to the index
     std::vector<HtmlLink> downloads;  ///< the same document in other formats (PDF, XLSX)
+    /// Plain text above the document ("\n" breaks lines), e.g. 索引号, 发布日期, 总分 and 等级.
+    std::string lead;
     std::string footer;               ///< plain text under the document, e.g. publisher and date
 };
 
@@ -32,6 +34,10 @@ struct HtmlPage {
     std::vector<HtmlLink> nav;        ///< links above the content
     std::string bodyHtml;             ///< the content, trusted HTML
     std::string footer;               ///< plain text
+    /// Scripts of the site itself (relative URLs), loaded deferred; the CSP then allows
+    /// scripts from the page's own origin and nothing else (still no inline script). The page
+    /// must work without them.
+    std::vector<std::string> scripts;
 };
 
 /// Renders a Document as one self-contained HTML5 page: `lang="zh-CN"`, a viewport for phones,

@@ -254,7 +254,7 @@ PublicBytes readPublished(const std::string& dir) {
                 Poco::StreamCopier::copyToString(zin, part);
                 all.xlsx += part;
             }
-        } else if (ext == ".html") {
+        } else if (ext == ".html" || ext == ".js") {  // the pages and the all-projects page's filter script
             all.html += slurp(path);
         } else if (e.path().filename() == "manifest.json") {
             all.manifest += slurp(path);

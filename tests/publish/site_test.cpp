@@ -184,7 +184,7 @@ TEST_CASE("publish builds the disclosure site of samples/tiny without the classi
     auto p = publishTo(kSource + "/samples/tiny", site, "2025-08-20");
     INFO(p.err);
     REQUIRE(p.code == 0);
-    CHECK(p.out == "已公开到 " + site + "：新增 10 个、更新 0 个、删除 0 个文件，0 个未变，已更新 manifest.json"
+    CHECK(p.out == "已公开到 " + site + "：新增 12 个、更新 0 个、删除 0 个文件，0 个未变，已更新 manifest.json"
                    "（部门 1 个，公开项目 2 个，涉密项目 1 个不予公开）。\n");
     const std::string dept = "101_青山县民政局/";
     CHECK(listFiles(site) == std::vector<std::string>{
@@ -198,8 +198,10 @@ TEST_CASE("publish builds the disclosure site of samples/tiny without the classi
                                  dept + "T002_特困人员供养服务设施改造_项目支出绩效自评表.pdf",
                                  dept + "T002_特困人员供养服务设施改造_项目支出绩效自评表.xlsx",
                                  dept + "index.html",
+                                 "filter.js",
                                  "index.html",
                                  "manifest.json",
+                                 "projects.html",
                              });
 
     std::string index = slurp(site + "/index.html");
@@ -224,9 +226,29 @@ TEST_CASE("publish builds the disclosure site of samples/tiny without the classi
     CHECK_FALSE(contains(page, "救助管理信息系统"));
 
     std::string project = slurp(site + "/" + dept + "T002_特困人员供养服务设施改造_项目支出绩效自评表.html");
-    CHECK(contains(project, "<nav><a href=\"../index.html\">公开目录</a> <a href=\"index.html\">青山县民政局</a></nav>"));
+    CHECK(contains(project, "<nav><a href=\"../index.html\">公开目录</a> <a href=\"../projects.html\">全部项目</a> "
+                            "<a href=\"index.html\">青山县民政局</a></nav>"));
     CHECK(contains(project, "<p class=\"downloads\">下载：<a href=\"T002_"));
     CHECK_FALSE(contains(project, "陈国庆"));  // 项目负责人
+
+    // The project page states 索引号, 发布日期, 总分 and 等级 above its table (a phone scrolls the table).
+    CHECK(contains(project, "<p class=\"meta\">索引号：2024-101-002　发布日期：2025年8月20日<br>总分：85.39　等级：良</p>"));
+
+    // 全部公开项目: every public project with 索引号, 部门, 总分 and 等级; a filter that only its
+    // own script (allowed by the CSP, no inline script) shows, the list complete without it.
+    std::string all = slurp(site + "/projects.html");
+    CHECK(contains(index, "<p><a href=\"projects.html\">全部公开项目（2 个，可按名称和等级查找）</a></p>"));
+    CHECK(contains(all, "content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:; script-src 'self'\""));
+    CHECK(contains(all, "<script src=\"filter.js\" defer></script>"));
+    CHECK(contains(all, "<p>共 2 个项目，发布日期：2025年8月20日。涉密项目按规定不予公开。</p>"));
+    CHECK(contains(all, "<form id=\"filter\" class=\"filter\" hidden>"));
+    CHECK(contains(all, "<select id=\"grade\"><option value=\"\">全部</option><option value=\"优\">优</option>"));
+    CHECK(contains(all, "<tr data-grade=\"优\"><td class=\"num\">2024-101-001</td><td><a href=\"101_%E9%9D%92"));
+    CHECK(contains(all, "\">T001 居家养老服务补助</a></td><td>青山县民政局</td><td class=\"r num\">99.50</td><td class=\"c\">优</td></tr>"));
+    CHECK(contains(all, "<tr data-grade=\"良\"><td class=\"num\">2024-101-002</td>"));
+    CHECK_FALSE(contains(all, "T003"));
+    CHECK_FALSE(contains(all, "<script>"));
+    CHECK(contains(slurp(site + "/filter.js"), "document.addEventListener('DOMContentLoaded'"));
 
     std::string manifest = slurp(site + "/manifest.json");
     CHECK(contains(manifest, "\"publish_date\": \"2025-08-20\""));
@@ -243,7 +265,7 @@ TEST_CASE("publish twice: the second run changes nothing and says so", "[publish
     // A later day gives the same bytes: documents carry the 公开日期, not the day of the run.
     auto again = publishTo(kSource + "/samples/tiny", site, "2025-12-31");
     CHECK(again.code == 0);
-    CHECK(again.out == "没有变化，未改动任何文件（" + site + "，共 11 个文件；部门 1 个，公开项目 2 个，涉密项目 1 个不予公开）。\n");
+    CHECK(again.out == "没有变化，未改动任何文件（" + site + "，共 13 个文件；部门 1 个，公开项目 2 个，涉密项目 1 个不予公开）。\n");
     CHECK(fs::last_write_time(site + "/index.html") == before);
     CHECK(slurp(site + "/manifest.json") == manifest);
 }
@@ -257,7 +279,7 @@ TEST_CASE("publish updates and removes files when a project becomes classified",
     auto p = publishTo(data.path(), site, "2025-08-20");
     INFO(p.err);
     CHECK(p.code == 0);
-    CHECK(p.out == "已公开到 " + site + "：新增 0 个、更新 4 个、删除 3 个文件，3 个未变，已更新 manifest.json"
+    CHECK(p.out == "已公开到 " + site + "：新增 0 个、更新 5 个、删除 3 个文件，4 个未变，已更新 manifest.json"
                    "（部门 1 个，公开项目 1 个，涉密项目 2 个不予公开）。\n");
     for (const auto& f : listFiles(site)) CHECK_FALSE(contains(f, "T002"));
     CHECK(contains(slurp(site + "/index.html"), "另有涉密项目2个，按规定不予公开"));
@@ -276,7 +298,9 @@ TEST_CASE("publish refuses before the 公开日期 unless forced", "[publish]") 
     auto forced = publishTo(kSource + "/samples/tiny", site, "2025-08-19", true);
     CHECK(forced.code == 0);
     CHECK(forced.err == "注意：公开日期为2025年8月20日，已按 --force 提前公开。\n");
-    CHECK(contains(slurp(site + "/index.html"), "公开日期：2025年8月20日"));
+    // The site says the day it was actually published, not the 公开日期 still to come.
+    CHECK(contains(slurp(site + "/index.html"), "公开日期：2025年8月19日"));
+    CHECK_FALSE(contains(slurp(site + "/index.html"), "2025年8月20日"));
 }
 
 TEST_CASE("publish refuses a dataset without 公开日期, with errors, or while another run holds the lock", "[publish]") {
