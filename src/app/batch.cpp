@@ -14,6 +14,7 @@
 #include "publish/output_tree.h"
 #include "publish/results_json.h"
 #include "render/docx_writer.h"
+#include "render/ofd_writer.h"
 #include "render/pdf_writer.h"
 #include "pdf/pdf_error.h"
 #include "render/render_error.h"
@@ -52,6 +53,22 @@ std::optional<DocumentSet> DocumentSet::parse(const std::string& list) {
         else if (name == "letter") set.letters = true;
         else if (name == "summary") set.summary = true;
         else if (name == "docx") set.docx = true;
+        else return std::nullopt;
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    return set;
+}
+
+std::optional<OutputFormats> OutputFormats::parse(const std::string& list) {
+    OutputFormats set{false, false, false};
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        auto comma = list.find(',', start);
+        std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (name == "pdf") set.pdf = true;
+        else if (name == "xlsx") set.xlsx = true;
+        else if (name == "ofd") set.ofd = true;
         else return std::nullopt;
         if (comma == std::string::npos) break;
         start = comma + 1;
@@ -102,11 +119,26 @@ render::PdfOptions withPrefix(const render::PdfOptions& base, bool wanted,
     return options;
 }
 
+/// The formats each form is written in this run.
+struct FormFormats {
+    OutputFormats projectTable, projectReport, departmentTable, letter;
+};
+
+/// `--formats` when given, else the form's "formats" in its layout.json, else PDF and XLSX.
+OutputFormats formatsOf(const RunRequest& req, const layout::FormTemplate& form) {
+    if (req.formats) return *req.formats;
+    if (form.formats().empty()) return OutputFormats{};
+    std::string list;
+    for (const std::string& f : form.formats()) list += (list.empty() ? "" : ",") + f;
+    return OutputFormats::parse(list).value();  // the reader admits pdf, xlsx and ofd only
+}
+
 /// Everything the workers share; read-only except the output tree and the failure list.
 struct Job {
     const Scored& scored;
     const Forms& forms;
     const PdfForms& pdf;
+    const FormFormats& formats;
     const layout::RunFacts& facts;
     layout::FixedDate created;
     publish::OutputTree& tree;
@@ -141,11 +173,15 @@ void renderProject(const Job& job, const score::ProjectResult& p) {
     layout::Value ctx = layout::projectContext(p, ds, job.facts);
     std::string folder = departmentFolder(ds, p.departmentCode);
     std::vector<std::string> sources{source(p.source), source(p.budgetSource)};
+    const OutputFormats& tableFormats = job.formats.projectTable;
     if (want.tablePdf || want.tableXlsx) {
         layout::Document table = job.forms.projectTable.build(ctx, job.created);
         std::string stem = job.forms.projectTable.fileStem(ctx);
-        if (want.tablePdf) job.tree.write(folder, stem, ".pdf", render::renderPdf(table, job.pdf.projectTable), "项目支出绩效自评表", sources);
-        if (want.tableXlsx) {
+        if (want.tablePdf && tableFormats.pdf)
+            job.tree.write(folder, stem, ".pdf", render::renderPdf(table, job.pdf.projectTable), "项目支出绩效自评表", sources);
+        if (tableFormats.ofd)
+            job.tree.write(folder, stem, ".ofd", render::renderOfd(table, job.pdf.projectTable.fonts), "项目支出绩效自评表", sources);
+        if (want.tableXlsx && tableFormats.xlsx) {
             render::XlsxOptions xo;
             xo.tempDir = job.scratchDir;
             xo.sheetName = "项目支出绩效自评表";
@@ -154,9 +190,12 @@ void renderProject(const Job& job, const score::ProjectResult& p) {
     }
     if (want.report) {
         layout::Document report = job.forms.projectReport.build(ctx, job.created);
-        job.tree.write(folder, job.forms.projectReport.fileStem(ctx), ".pdf", render::renderPdf(report, job.pdf.projectReport), "绩效自评报告",
-                       sources);
-        if (want.docx) job.tree.write(folder, job.forms.projectReport.fileStem(ctx), ".docx", render::renderDocx(report), "绩效自评报告", sources);
+        const std::string stem = job.forms.projectReport.fileStem(ctx);
+        if (job.formats.projectReport.pdf)
+            job.tree.write(folder, stem, ".pdf", render::renderPdf(report, job.pdf.projectReport), "绩效自评报告", sources);
+        if (job.formats.projectReport.ofd)
+            job.tree.write(folder, stem, ".ofd", render::renderOfd(report, job.pdf.projectReport.fonts), "绩效自评报告", sources);
+        if (want.docx) job.tree.write(folder, stem, ".docx", render::renderDocx(report), "绩效自评报告", sources);
     }
 }
 
@@ -198,11 +237,15 @@ void renderDepartment(const Job& job, const score::DepartmentResult& d) {
     layout::Document doc = job.forms.departmentTable.build(ctx, job.created);
     std::string folder = departmentFolder(ds, d.code);
     std::string stem = job.forms.departmentTable.fileStem(ctx);
-    job.tree.write(folder, stem, ".pdf", render::renderPdf(doc, job.pdf.departmentTable), "部门整体支出绩效自评表");
-    render::XlsxOptions xo;
-    xo.tempDir = job.scratchDir;
-    xo.sheetName = "部门整体支出绩效自评表";
-    job.tree.write(folder, stem, ".xlsx", render::renderXlsx(doc, xo), "部门整体支出绩效自评表");
+    const OutputFormats& formats = job.formats.departmentTable;
+    if (formats.pdf) job.tree.write(folder, stem, ".pdf", render::renderPdf(doc, job.pdf.departmentTable), "部门整体支出绩效自评表");
+    if (formats.ofd) job.tree.write(folder, stem, ".ofd", render::renderOfd(doc, job.pdf.departmentTable.fonts), "部门整体支出绩效自评表");
+    if (formats.xlsx) {
+        render::XlsxOptions xo;
+        xo.tempDir = job.scratchDir;
+        xo.sheetName = "部门整体支出绩效自评表";
+        job.tree.write(folder, stem, ".xlsx", render::renderXlsx(doc, xo), "部门整体支出绩效自评表");
+    }
 }
 
 /// Last year's 部门整体 figures from the store, for units whose input has this year's only.
@@ -299,7 +342,10 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
         layout::Document doc = form.build(ctx, layout::fixedDate(facts.date));
         const std::string folder =
             departmentFolder(s.dataset, s.dataset.departmentOf(unitCode) ? s.dataset.departmentOf(unitCode)->code : "");
-        job.tree.write(folder, form.fileStem(ctx), ".pdf", render::renderPdf(doc, job.pdf.letter), "绩效评价结果反馈函");
+        if (job.formats.letter.pdf)
+            job.tree.write(folder, form.fileStem(ctx), ".pdf", render::renderPdf(doc, job.pdf.letter), "绩效评价结果反馈函");
+        if (job.formats.letter.ofd)
+            job.tree.write(folder, form.fileStem(ctx), ".ofd", render::renderOfd(doc, job.pdf.letter.fonts), "绩效评价结果反馈函");
         if (job.documents.docx) job.tree.write(folder, form.fileStem(ctx), ".docx", render::renderDocx(doc), "绩效评价结果反馈函");
     }
     if (drafts > 0) {
@@ -377,20 +423,22 @@ int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, c
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     const layout::FixedDate created = layout::fixedDate(req.date);
     const auto& ds = scored.dataset;
+    const FormFormats formats{formatsOf(req, forms.projectTable), formatsOf(req, forms.projectReport),
+                              formatsOf(req, forms.departmentTable), formatsOf(req, forms.letter)};
     // Each form's prefix comes from its document for an empty record (no project, department
     // or evaluation): it depends on the templates, the fonts and the run's facts only.
     const PdfForms pdf{
-        withPrefix(base, req.documents.tablePdf,
+        withPrefix(base, req.documents.tablePdf && formats.projectTable.pdf,
                    [&] { return forms.projectTable.build(layout::projectContext({}, ds, facts), created); }),
-        withPrefix(base, req.documents.report,
+        withPrefix(base, req.documents.report && formats.projectReport.pdf,
                    [&] { return forms.projectReport.build(layout::projectContext({}, ds, facts), created); }),
-        withPrefix(base, req.documents.department,
+        withPrefix(base, req.documents.department && formats.departmentTable.pdf,
                    [&] {
                        return forms.departmentTable.build(
                            layout::departmentContext({}, score::Evaluation{}, ds, facts, false), created);
                    }),
         base};
-    Job job{scored, forms, pdf, facts, created, tree, req.output, smallScratchDir(req.output),
+    Job job{scored, forms, pdf, formats, facts, created, tree, req.output, smallScratchDir(req.output),
             req.documents};
 
     const auto& projects = scored.evaluation.projects;

@@ -27,6 +27,17 @@ struct DocumentSet {
     static std::optional<DocumentSet> parse(const std::string& list);
 };
 
+/// The file formats a document is written in (`--formats`, or a form's "formats" in its
+/// layout.json): PDF, XLSX (tables only) and OFD (GB/T 33190).
+struct OutputFormats {
+    bool pdf = true;
+    bool xlsx = true;
+    bool ofd = false;
+
+    /// Parses "pdf,xlsx,ofd" (any non-empty subset). Returns nothing for an unknown name.
+    static std::optional<OutputFormats> parse(const std::string& list);
+};
+
 /// What `jixiao run` was asked to do; paths already resolved by the CLI.
 struct RunRequest {
     std::string dataset;
@@ -42,6 +53,9 @@ struct RunRequest {
     int jobs = 1;              ///< worker threads
     bool terminal = false;     ///< stderr is a terminal: draw a progress bar
     DocumentSet documents;     ///< what to render
+    /// --formats: the formats of every document of the run; without it each form's own
+    /// "formats" (layout.json), else PDF and XLSX.
+    std::optional<OutputFormats> formats;
     /// Told (done, total) as documents are rendered, from the worker threads; may be empty.
     std::function<void(std::size_t, std::size_t)> onProgress;
     bool plainPdf = false;     ///< --pdf-profile plain: PDFs without the PDF/A-1b objects

@@ -57,6 +57,7 @@ struct Request {
     std::string problems;
     int jobs = 0;
     DocumentSet documents;
+    std::optional<OutputFormats> formats;
     bool plainPdf = false;
     bool issue = false;
 };
@@ -140,6 +141,7 @@ int runCommand(const Request& req) {
     r.terminal = ::isatty(2) != 0;
     r.dbPath = req.db;
     r.documents = req.documents;
+    r.formats = req.formats;
     r.plainPdf = req.plainPdf;
     r.issueLetters = req.issue;
     r.startedAt = clockNow(Poco::DateTimeFormat::ISO8601_FORMAT);
@@ -170,6 +172,7 @@ protected:
         options.addOption(Option("problems", "").argument("file").repeatable(false));
         options.addOption(Option("documents", "").argument("list").repeatable(false));
         options.addOption(Option("pdf-profile", "").argument("profile").repeatable(false));
+        options.addOption(Option("formats", "").argument("list").repeatable(false));
         options.addOption(Option("letter", "").argument("number").repeatable(false));
         options.addOption(Option("summary", "").argument("text").repeatable(false));
         options.addOption(Option("file", "").argument("path").repeatable(false));
@@ -191,6 +194,7 @@ protected:
         if (name == "problems") req_.problems = value;
         if (name == "documents") documentsText_ = value;
         if (name == "pdf-profile") pdfProfileText_ = value;
+        if (name == "formats") formatsText_ = value;
         if (name == "letter") rectify_.letter = value;
         if (name == "summary") rectify_.summary = value;
         if (name == "file") rectify_.file = value;
@@ -318,6 +322,10 @@ private:
             }
             req_.plainPdf = pdfProfileText_ == "plain";
         }
+        if (!formatsText_.empty()) {
+            req_.formats = OutputFormats::parse(formatsText_);
+            if (!req_.formats) return usage("--formats 应为 pdf、xlsx、ofd 中的一个或几个，逗号分隔，实际为“" + formatsText_ + "”。");
+        }
         if (!documentsText_.empty()) {
             auto set = DocumentSet::parse(documentsText_);
             if (!set) return usage("--documents 应为 table-pdf、table-xlsx、report、department、letter、summary、docx 的组合，实际为“" +
@@ -429,6 +437,7 @@ private:
     std::string jobsText_;
     std::string documentsText_;
     std::string pdfProfileText_;
+    std::string formatsText_;
     std::string publishTo_;
     bool force_ = false;
     bool done_ = false;

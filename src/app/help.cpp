@@ -48,6 +48,8 @@ constexpr CommandHelp kCommands[] = {
      "                            DOCX）；不写此项时生成除 docx 外的全部，all 为全部；results.json 和\n"
      "                            manifest.json 总会生成\n"
      "      --pdf-profile=类型    PDF 的类型：pdfa-1b（默认，PDF/A-1b 归档格式）或 plain（普通 PDF）\n"
+     "      --formats=列表        文件格式，逗号分隔：pdf、xlsx、ofd（OFD 版式文件，GB/T 33190）；默认按各模板\n"
+     "                            layout.json 中的 formats，未写时为 pdf,xlsx（只有表格有 xlsx）\n"
      "      --db=文件             历史库（历年结果、反馈函文号和整改情况；默认为输出文件夹中的 jixiao-history.db）\n"
      "      --rules=名称或文件    评分规则：自带规则的名称（如 yitihua-2022）或一个 .json 文件，代替 dataset.json 中的“评分规则”\n"
      "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）\n"
@@ -59,6 +61,7 @@ constexpr CommandHelp kCommands[] = {
      "  jixiao run 2024县本级 -o 输出/2024\n"
      "  jixiao run 2024县本级 -o 输出/2024 --date 2025-03-05 --db /var/lib/jixiao/jixiao-history.db\n"
      "  jixiao run 2024县本级 -o 输出/汇总 --documents summary\n"
+     "  jixiao run 2024县本级 -o 输出/2024 --formats pdf,xlsx,ofd\n"
      "  jixiao run 2024县本级 -o 输出/2024 --date 2025-03-05 --db 历史库.db --issue\n"},
     {"publish",
      "publish 数据集 --to 文件夹", "绩效信息公开：部门和非涉密项目的自评表（PDF、XLSX）及静态网站",

@@ -325,6 +325,8 @@ std::string FormTemplate::fileStem(const Value& data) const {
 
 const std::string& FormTemplate::name() const { return spec_->name; }
 
+const std::vector<std::string>& FormTemplate::formats() const { return spec_->formats; }
+
 FixedDate fixedDate(const std::string& iso) {
     auto date = model::Date::parse(iso);
     if (!date) throw TemplateError("日期应为 YYYY-MM-DD，实际为" + q(iso) + "。");

@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace jixiao::layout {
 
@@ -35,6 +36,10 @@ public:
 
     /// The template's name (its folder).
     const std::string& name() const;
+
+    /// The output formats layout.json asks for ("formats": ["pdf", "xlsx", "ofd"]); empty
+    /// when it names none (the run's default then applies).
+    const std::vector<std::string>& formats() const;
 
     struct Spec;
 

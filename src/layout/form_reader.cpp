@@ -379,7 +379,7 @@ public:
         static const std::vector<std::string> known = {"说明", "title", "subject", "keywords", "file", "orientation",
                                                        "margins_mm", "page_numbers", "page_number_position",
                                                        "skip_first_page", "header_text", "footer_size", "fit_one_page",
-                                                       "blocks", "sheets", "letterhead", "colophon", "watermark"};
+                                                       "blocks", "sheets", "letterhead", "colophon", "watermark", "formats"};
         s->title = tmpl("", 1);
         s->subject = tmpl("", 1);
         s->keywords = tmpl("", 1);
@@ -431,6 +431,14 @@ public:
             }
             if (k == "skip_first_page") s->headerFooter.skipFirstPage = flag(v, k);
             if (k == "fit_one_page") s->page.fitOnePage = flag(v, k);
+            if (k == "formats") {
+                for (const auto& item : array(v, "formats")) {
+                    std::string f = text(item, "formats");
+                    if (f != "pdf" && f != "xlsx" && f != "ofd") fail(item.line, "formats 中的格式应为 pdf、xlsx 或 ofd，实际为" + q(f) + "。");
+                    s->formats.push_back(f);
+                }
+                if (s->formats.empty()) fail(line, "formats 不能为空：不写 formats 则按默认格式输出。");
+            }
             if (k == "footer_size") s->headerFooter.style.sizePt = number(v, k, 5, 36);
             if (k == "blocks") {
                 s->blocks = blocks(v, "blocks");

@@ -110,6 +110,7 @@ struct FormTemplate::Spec {
     HeaderFooter headerFooter;
     std::vector<BlockSpec> blocks;
     std::vector<SheetSpec> sheets;
+    std::vector<std::string> formats;  // "formats": output formats; empty = the run's default
 };
 
 /// Reads `<templatesDir>/<name>/layout.json` and the files it includes or names. Throws

@@ -258,14 +258,15 @@ std::string xmpDate(const layout::FixedDate& d) {
 // same title, author, subject, keywords, creator tool, producer and dates as the document
 // information dictionary, which a validator compares entry by entry.
 std::string xmpPacket(const layout::Metadata& meta, const std::string& producer) {
+    // One rdf:Description carries every schema (as short as the packet can be: PDF/A-1
+    // stores it uncompressed in every file).
     std::string x =
-        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>\n"
-        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\">\n"
-        "<rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">\n"
-        "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\">"
-        "<pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance></rdf:Description>\n"
-        "<rdf:Description rdf:about=\"\" xmlns:dc=\"http://purl.org/dc/elements/1.1/\">"
-        "<dc:format>application/pdf</dc:format>";
+        "<?xpacket begin=\"\xEF\xBB\xBF\" id=\"W5M0MpCehiHzreSzNTczkc9d\"?>"
+        "<x:xmpmeta xmlns:x=\"adobe:ns:meta/\"><rdf:RDF xmlns:rdf=\"http://www.w3.org/1999/02/22-rdf-syntax-ns#\">"
+        "<rdf:Description rdf:about=\"\" xmlns:pdfaid=\"http://www.aiim.org/pdfa/ns/id/\" "
+        "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\" "
+        "xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">"
+        "<pdfaid:part>1</pdfaid:part><pdfaid:conformance>B</pdfaid:conformance>";
     if (!meta.title.empty()) {
         x += "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xmlText(meta.title) + "</rdf:li></rdf:Alt></dc:title>";
     }
@@ -276,13 +277,11 @@ std::string xmpPacket(const layout::Metadata& meta, const std::string& producer)
         x += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xmlText(meta.subject) +
              "</rdf:li></rdf:Alt></dc:description>";
     }
-    x += "</rdf:Description>\n<rdf:Description rdf:about=\"\" xmlns:pdf=\"http://ns.adobe.com/pdf/1.3/\">"
-         "<pdf:Producer>" + xmlText(producer) + "</pdf:Producer>";
+    x += "<pdf:Producer>" + xmlText(producer) + "</pdf:Producer>";
     if (!meta.keywords.empty()) x += "<pdf:Keywords>" + xmlText(meta.keywords) + "</pdf:Keywords>";
-    x += "</rdf:Description>\n<rdf:Description rdf:about=\"\" xmlns:xmp=\"http://ns.adobe.com/xap/1.0/\">"
-         "<xmp:CreatorTool>jixiao</xmp:CreatorTool><xmp:CreateDate>" + xmpDate(meta.created) +
-         "</xmp:CreateDate><xmp:ModifyDate>" + xmpDate(meta.created) + "</xmp:ModifyDate></rdf:Description>\n"
-         "</rdf:RDF>\n</x:xmpmeta>\n<?xpacket end=\"w\"?>";
+    x += "<xmp:CreatorTool>jixiao</xmp:CreatorTool><xmp:CreateDate>" + xmpDate(meta.created) +
+         "</xmp:CreateDate><xmp:ModifyDate>" + xmpDate(meta.created) +
+         "</xmp:ModifyDate></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"r\"?>";
     return x;
 }
 
@@ -787,11 +786,13 @@ void PdfCanvas::beginColor(int pageIndex, const layout::Color& color, const std:
         }
         ops += "cm\n";
     }
+    // Fill and stroke: synthetic bold strokes the outlines, in the text's colour too.
+    std::string rgb;
     for (double v : {color.r, color.g, color.b}) {
-        appendNumber(ops, v);
-        ops += ' ';
+        appendNumber(rgb, v);
+        rgb += ' ';
     }
-    ops += "rg\n";
+    ops += rgb + "rg\n" + rgb + "RG\n";
     s_->writeContent(page, ops);
 }
 

@@ -57,9 +57,10 @@ public:
     /// Fills a rectangle with its lower left corner at (x, y) in `color`.
     void fillRect(int page, double x, double y, double width, double height, const layout::Color& color);
 
-    /// Until the matching endColor, text is filled in `color` and coordinates are mapped by
-    /// the matrix [a b c d e f] (a PDF `cm`: x' = a·x + c·y + e, y' = b·x + d·y + f), so a
-    /// rotated watermark is drawn at the origin. Pairs may not nest; do not stroke inside one.
+    /// Until the matching endColor, text is filled (and, when emboldened, stroked) in `color`
+    /// and coordinates are mapped by the matrix [a b c d e f] (a PDF `cm`: x' = a·x + c·y + e,
+    /// y' = b·x + d·y + f), so a rotated watermark is drawn at the origin. Pairs may not nest;
+    /// do not stroke rectangles inside one.
     void beginColor(int page, const layout::Color& color, const std::array<double, 6>& matrix = {1, 0, 0, 1, 0, 0});
     /// Ends beginColor: black again, coordinates as before.
     void endColor(int page);

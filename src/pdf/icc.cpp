@@ -57,11 +57,14 @@ std::string textTag(std::string_view text) {
     return t;
 }
 
-// The sRGB decoding curve (IEC 61966-2.1) sampled at 256 points, as 16-bit values.
+// The sRGB decoding curve (IEC 61966-2.1) sampled at 16 points, as 16-bit values. A
+// colour management module interpolates linearly between them; the largest difference from
+// the exact curve is 0.42 of an 8-bit step (at 256 points it was 0.002), and the profile,
+// stored once in every PDF, is 480 bytes shorter.
 std::string curveTag() {
     std::string t = "curv";
     u32(t, 0);
-    constexpr int kPoints = 256;
+    constexpr int kPoints = 16;
     u32(t, kPoints);
     for (int i = 0; i < kPoints; ++i) {
         const double v = i / double(kPoints - 1);

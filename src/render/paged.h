@@ -7,6 +7,7 @@
 #include <array>
 #include <cstddef>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -116,5 +117,39 @@ PagedDocument paginateGrid(const layout::Grid& grid, const layout::Metadata& met
 /// of a merged cell grows), as the PDF lays them out; run before rendering the XLSX and the
 /// PDF so that both show the same rows (spreadsheets do not grow rows by themselves).
 void fitGridRows(layout::Grid& grid, const pdf::FontSet& fonts);
+
+/// Draws `paged` on a fixed-layout canvas (pdf::PdfCanvas, ofd::OfdCanvas: the same calls in
+/// points): each page's body as the page is added, then every page's furniture (running
+/// header, page number). The order of the calls fixes the order of the output's objects and of
+/// each face's characters, so both formats draw the pages the same way.
+template <class Canvas>
+void drawPaged(const PagedDocument& paged, Canvas& canvas) {
+    auto drawItems = [&canvas](const PagedPage& page, int index, const std::vector<PagedItem>& items) {
+        const std::u32string_view text = page.text;
+        for (const PagedItem& item : items) {
+            if (const auto* t = std::get_if<PagedText>(&item)) {
+                canvas.drawText(index, t->face, t->sizePt, t->x, t->baseline, text.substr(t->begin, t->end - t->begin),
+                                t->charSpacing, t->emboldenSynthetic);
+            } else if (const auto* r = std::get_if<PagedRect>(&item)) {
+                canvas.strokeRect(index, r->x, r->y, r->width, r->height, r->lineWidth);
+            } else if (const auto* b = std::get_if<PagedBookmark>(&item)) {
+                canvas.addBookmark(b->level, b->title, index, b->top);
+            } else if (const auto* f = std::get_if<PagedFill>(&item)) {
+                canvas.fillRect(index, f->x, f->y, f->width, f->height, f->color);
+            } else if (const auto* c = std::get_if<PagedColor>(&item)) {
+                canvas.beginColor(index, c->color, c->matrix);
+            } else if (std::holds_alternative<PagedColorEnd>(item)) {
+                canvas.endColor(index);
+            }
+        }
+    };
+    for (const PagedPage& page : paged.pages) {
+        const int index = canvas.addPage(page.widthPt, page.heightPt);
+        drawItems(page, index, page.items);
+    }
+    for (size_t p = 0; p < paged.pages.size(); ++p) {
+        drawItems(paged.pages[p], static_cast<int>(p), paged.pages[p].furniture);
+    }
+}
 
 } // namespace jixiao::render

@@ -362,6 +362,24 @@ TEST_CASE("run with --documents renders only the documents asked for", "[app]") 
     CHECK(bad.err.find("jixiao：--documents 应为 table-pdf、table-xlsx、report、department、letter、summary、docx 的组合，实际为“pdf”。\n") == 0);
 }
 
+TEST_CASE("run with --formats writes the formats asked for", "[app]") {
+    Poco::TemporaryFile out;
+    std::string tiny = std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny";
+    auto r = jixiao("run " + tiny + " -o " + out.path() + " --date 2025-03-05 --documents table-pdf,department --formats ofd,xlsx");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    std::string manifest = slurp(out.path() + "/manifest.json");
+    CHECK(manifest.find("项目支出绩效自评表.ofd") != std::string::npos);
+    CHECK(manifest.find("部门整体支出绩效自评表.ofd") != std::string::npos);
+    CHECK(manifest.find("部门整体支出绩效自评表.xlsx") != std::string::npos);
+    CHECK(manifest.find(".pdf") == std::string::npos);
+    // table-pdf asks for the table, not its workbook: no project table XLSX.
+    CHECK(manifest.find("项目支出绩效自评表.xlsx") == std::string::npos);
+    auto bad = jixiao("run " + tiny + " -o " + out.path() + " --formats pdf,docx");
+    CHECK(bad.code == 64);
+    CHECK(bad.err.find("jixiao：--formats 应为 pdf、xlsx、ofd 中的一个或几个，逗号分隔，实际为“pdf,docx”。\n") == 0);
+}
+
 TEST_CASE("a project's documents do not change when another project's data does", "[app]") {
     // Fonts are subset per document, starting with the characters of each form's fixed text
     // (the glyph prefix), never with another project's: so unchanged projects keep their

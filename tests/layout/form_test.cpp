@@ -130,6 +130,12 @@ TEST_CASE("layout mistakes name the file, the line and a suggestion", "[layout]"
           "templates/f/layout.json:1: text_file 应为 templates 文件夹内的相对路径，实际为“../etc/passwd”。");
     CHECK(loadError("{ \"blocks\": [ { \"include\": \"f\" } ] }") ==
           "templates/f/layout.json:1: include “f”形成了循环引用。");
+    CHECK(loadError("{ \"formats\": [\"pdf\",\n \"docx\"], \"blocks\": [ { \"paragraph\": \"x\" } ] }") ==
+          "templates/f/layout.json:2: formats 中的格式应为 pdf、xlsx 或 ofd，实际为“docx”。");
+    CHECK(loadError("{ \"formats\": [], \"blocks\": [ { \"paragraph\": \"x\" } ] }") ==
+          "templates/f/layout.json:1: formats 不能为空：不写 formats 则按默认格式输出。");
+    Templates t("f", "{ \"formats\": [\"pdf\", \"ofd\"], \"blocks\": [ { \"paragraph\": \"x\" } ] }");
+    CHECK(FormTemplate::load(t.dir.path(), "f").formats() == std::vector<std::string>{"pdf", "ofd"});
 }
 
 TEST_CASE("an unknown field is reported when the document is built", "[layout]") {

@@ -1,0 +1,534 @@
+#include "ofd/canvas.h"
+
+#include "pdf/pdf_error.h"
+#include "pdf/subsetter.h"
+
+#include <Poco/DateTime.h>
+#include <Poco/Path.h>
+#include <Poco/SAX/AttributesImpl.h>
+#include <Poco/XML/XMLWriter.h>
+#include <Poco/Zip/Compress.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <initializer_list>
+#include <optional>
+#include <sstream>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace jixiao::ofd {
+
+namespace {
+
+constexpr const char* kNamespace = "http://www.ofdspec.org/2016";
+constexpr double kMmPerPt = 25.4 / 72.0;
+
+/// A length or coordinate in millimetres as OFD writes it: at most three decimals (a
+/// micrometre), zeros trimmed, never "-0".
+std::string mm(double v) {
+    if (!std::isfinite(v)) throw pdf::PdfError("OFD coordinate is not a number");
+    const long long micro = std::llround(v * 1000.0);
+    if (micro == 0) return "0";
+    char buf[40];
+    const unsigned long long a = static_cast<unsigned long long>(micro < 0 ? -micro : micro);
+    int n = std::snprintf(buf, sizeof buf, "%s%llu.%03llu", micro < 0 ? "-" : "", a / 1000, a % 1000);
+    std::string s(buf, static_cast<size_t>(n));
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+    return s;
+}
+
+std::string box(double x, double y, double w, double h) {
+    return mm(x) + " " + mm(y) + " " + mm(w) + " " + mm(h);
+}
+
+std::string colorValue(const layout::Color& c) {
+    auto channel = [](double v) { return std::to_string(std::lround(std::clamp(v, 0.0, 1.0) * 255.0)); };
+    return channel(c.r) + " " + channel(c.g) + " " + channel(c.b);
+}
+
+bool isBlack(const layout::Color& c) { return c.r == 0.0 && c.g == 0.0 && c.b == 0.0; }
+
+std::string utf8(std::u32string_view text) {
+    std::string out;
+    for (char32_t c : text) {
+        if (c < 0x80) {
+            out.push_back(static_cast<char>(c));
+        } else if (c < 0x800) {
+            out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+        } else if (c < 0x10000) {
+            out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+            out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+        } else {
+            out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+            out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+        }
+    }
+    return out;
+}
+
+/// DeltaX (GB/T 33190 11.3): the advances between characters, a run of equal values written
+/// once as "g N value".
+std::string deltas(const std::vector<std::string>& values) {
+    std::string out;
+    for (size_t i = 0; i < values.size();) {
+        size_t j = i + 1;
+        while (j < values.size() && values[j] == values[i]) ++j;
+        if (!out.empty()) out += ' ';
+        if (j - i >= 2) out += "g " + std::to_string(j - i) + " ";
+        out += values[i];
+        i = j;
+    }
+    return out;
+}
+
+/// A thin layer over Poco's XMLWriter: every element in the OFD namespace with the "ofd"
+/// prefix, attributes in the order given.
+class Xml {
+public:
+    using Attrs = std::vector<std::pair<std::string, std::string>>;
+
+    explicit Xml(std::ostream& out) : w_(out, Poco::XML::XMLWriter::WRITE_XML_DECLARATION) {
+        w_.setNewLine(Poco::XML::XMLWriter::NEWLINE_LF);
+        w_.startDocument();
+        w_.startPrefixMapping("ofd", kNamespace);
+    }
+    void open(const std::string& name, const Attrs& attrs = {}) {
+        Poco::XML::AttributesImpl a;
+        for (const auto& [key, value] : attrs) a.addAttribute("", key, key, "CDATA", value);
+        w_.startElement(kNamespace, name, "ofd:" + name, a);
+    }
+    void close(const std::string& name) { w_.endElement(kNamespace, name, "ofd:" + name); }
+    void text(const std::string& text) { w_.characters(text); }
+    void leaf(const std::string& name, const Attrs& attrs) {
+        open(name, attrs);
+        close(name);
+    }
+    void data(const std::string& name, const std::string& content, const Attrs& attrs = {}) {
+        open(name, attrs);
+        text(content);
+        close(name);
+    }
+    void finish() {
+        w_.endPrefixMapping("ofd");
+        w_.endDocument();
+    }
+
+private:
+    Poco::XML::XMLWriter w_;
+};
+
+std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
+    for (unsigned char c : bytes) {
+        h ^= c;
+        h *= 0x100000001B3ULL;
+    }
+    return h;
+}
+
+} // namespace
+
+struct OfdCanvas::State {
+    struct Segment {
+        double x = 0.0, y = 0.0;         // TextCode X, Y within the boundary (mm)
+        std::u32string text;
+        std::vector<std::string> deltaX;  // formatted advances between characters
+    };
+    struct Text {
+        unsigned id = 0;
+        int face = 0;
+        double sizeMm = 0.0;
+        std::string boundary;
+        std::string ctm;                 // empty: none
+        layout::Color color;
+        bool bold = false;               // synthetic bold: Weight 700 on a face without a bold cut
+        Segment code;
+    };
+    struct Path {
+        unsigned id = 0;
+        std::string boundary;
+        std::string data;                // AbbreviatedData
+        double lineWidthMm = 0.0;
+        bool fill = false;
+        layout::Color color;
+    };
+    struct Page {
+        unsigned id = 0;
+        unsigned layerId = 0;
+        double widthPt = 0.0, heightPt = 0.0;
+        std::vector<std::variant<Text, Path>> objects;
+    };
+    struct Outline {
+        int level = 1;
+        std::string title;
+        int page = 0;
+        double top = 0.0;
+        std::vector<Outline> children;
+    };
+    struct FaceUse {
+        unsigned id = 0;                 // 0: not drawn with
+        std::vector<char32_t> chars;     // distinct, in the order first drawn
+        std::vector<bool> seen = std::vector<bool>(0x10000, false);
+    };
+
+    const pdf::FontSet& fonts;
+    layout::Metadata meta;
+    unsigned nextId = 1;
+    std::vector<Page> pages;
+    std::vector<FaceUse> faces;
+    std::vector<int> faceOrder;          // faces in the order first drawn with
+    std::vector<Outline> outlines;
+    // The colour and matrix of an open beginColor.
+    std::optional<std::pair<layout::Color, std::array<double, 6>>> color;
+
+    explicit State(const pdf::FontSet& f) : fonts(f), faces(static_cast<size_t>(f.faceCount())) {}
+
+    Page& page(int index) {
+        if (index < 0 || static_cast<size_t>(index) >= pages.size())
+            throw pdf::PdfError("OFD page " + std::to_string(index) + " does not exist");
+        return pages[static_cast<size_t>(index)];
+    }
+
+    FaceUse& use(int face) {
+        FaceUse& u = faces.at(static_cast<size_t>(face));
+        if (u.id == 0) {
+            u.id = nextId++;
+            faceOrder.push_back(face);
+        }
+        return u;
+    }
+
+    // A rectangle in points (lower left x, y) as an OFD path with the given line width
+    // (half of it outside the rectangle, so the boundary holds the whole stroke).
+    Path rect(const Page& p, double x, double y, double width, double height, double lineWidthPt) {
+        const double left = std::min(x, x + width), bottom = std::min(y, y + height);
+        const double w = std::fabs(width) * kMmPerPt, h = std::fabs(height) * kMmPerPt;
+        const double half = lineWidthPt * kMmPerPt / 2.0;
+        Path path;
+        path.id = nextId++;
+        path.boundary = box(left * kMmPerPt - half, (p.heightPt - bottom) * kMmPerPt - h - half, w + 2 * half, h + 2 * half);
+        const std::string a = mm(half), b = mm(half + w), c = mm(half + h);
+        path.data = "M " + a + " " + a + " L " + b + " " + a + " L " + b + " " + c + " L " + a + " " + c + " C";
+        return path;
+    }
+
+    static void writeOutline(Xml& xml, const Outline& o, const std::vector<Page>& pages) {
+        const Page& target = pages[static_cast<size_t>(o.page)];
+        xml.open("OutlineElem", {{"Title", o.title}});
+        xml.open("Actions");
+        xml.open("Action", {{"Event", "CLICK"}});
+        xml.open("Goto");
+        xml.leaf("Dest", {{"Type", "XYZ"},
+                          {"PageID", std::to_string(target.id)},
+                          {"Left", "0"},
+                          {"Top", mm((target.heightPt - o.top) * kMmPerPt)}});
+        xml.close("Goto");
+        xml.close("Action");
+        xml.close("Actions");
+        for (const Outline& child : o.children) writeOutline(xml, child, pages);
+        xml.close("OutlineElem");
+    }
+
+    std::string pageXml(const Page& p) const {
+        std::ostringstream out;
+        Xml xml(out);
+        xml.open("Page");
+        if (p.widthPt != pages.front().widthPt || p.heightPt != pages.front().heightPt) {
+            xml.open("Area");
+            xml.data("PhysicalBox", box(0, 0, p.widthPt * kMmPerPt, p.heightPt * kMmPerPt));
+            xml.close("Area");
+        }
+        xml.open("Content");
+        xml.open("Layer", {{"ID", std::to_string(p.layerId)}});
+        for (const auto& object : p.objects) {
+            if (const auto* t = std::get_if<Text>(&object)) {
+                const FaceUse& face = faces[static_cast<size_t>(t->face)];
+                Xml::Attrs attrs{
+                    {"ID", std::to_string(t->id)}, {"Boundary", t->boundary}};
+                if (!t->ctm.empty()) attrs.emplace_back("CTM", t->ctm);
+                attrs.emplace_back("Font", std::to_string(face.id));
+                attrs.emplace_back("Size", mm(t->sizeMm));
+                if (t->bold) attrs.emplace_back("Weight", "700");
+                xml.open("TextObject", attrs);
+                if (!isBlack(t->color)) xml.leaf("FillColor", {{"Value", colorValue(t->color)}});
+                Xml::Attrs code{{"X", mm(t->code.x)}, {"Y", mm(t->code.y)}};
+                if (!t->code.deltaX.empty()) code.emplace_back("DeltaX", deltas(t->code.deltaX));
+                xml.open("TextCode", code);
+                xml.text(utf8(t->code.text));
+                xml.close("TextCode");
+                xml.close("TextObject");
+            } else {
+                const Path& path = std::get<Path>(object);
+                Xml::Attrs attrs{{"ID", std::to_string(path.id)},
+                                                                       {"Boundary", path.boundary}};
+                if (path.fill) {
+                    attrs.emplace_back("Stroke", "false");
+                    attrs.emplace_back("Fill", "true");
+                } else {
+                    attrs.emplace_back("LineWidth", mm(path.lineWidthMm));
+                }
+                xml.open("PathObject", attrs);
+                if (path.fill) xml.leaf("FillColor", {{"Value", colorValue(path.color)}});
+                xml.data("AbbreviatedData", path.data);
+                xml.close("PathObject");
+            }
+        }
+        xml.close("Layer");
+        xml.close("Content");
+        xml.close("Page");
+        xml.finish();
+        return out.str();
+    }
+
+    std::string documentXml() const {
+        std::ostringstream out;
+        Xml xml(out);
+        xml.open("Document");
+        xml.open("CommonData");
+        xml.data("MaxUnitID", std::to_string(nextId - 1));
+        xml.open("PageArea");
+        const Page& first = pages.front();
+        xml.data("PhysicalBox", box(0, 0, first.widthPt * kMmPerPt, first.heightPt * kMmPerPt));
+        xml.close("PageArea");
+        if (!faceOrder.empty()) xml.data("PublicRes", "PublicRes.xml");
+        xml.close("CommonData");
+        xml.open("Pages");
+        for (size_t i = 0; i < pages.size(); ++i) {
+            xml.leaf("Page", {{"ID", std::to_string(pages[i].id)},
+                              {"BaseLoc", "Pages/Page_" + std::to_string(i) + "/Content.xml"}});
+        }
+        xml.close("Pages");
+        if (!outlines.empty()) {
+            xml.open("Outlines");
+            for (const Outline& o : outlines) writeOutline(xml, o, pages);
+            xml.close("Outlines");
+        }
+        xml.close("Document");
+        xml.finish();
+        return out.str();
+    }
+
+    // PublicRes.xml: every face drawn with, its subset in Res/.
+    std::string publicResXml() const {
+        std::ostringstream out;
+        Xml xml(out);
+        xml.open("Res", {{"BaseLoc", "Res"}});
+        xml.open("Fonts");
+        for (int face : faceOrder) {
+            const FaceUse& use = faces[static_cast<size_t>(face)];
+            const pdf::FontFace& metrics = fonts.face(face);
+            const std::string& name = metrics.postScriptName();
+            Xml::Attrs attrs{{"ID", std::to_string(use.id)},
+                             {"FontName", name.empty() ? fonts.spec(face).name : name},
+                             {"FamilyName", fonts.spec(face).name}};
+            if (fonts.spec(face).bold) attrs.emplace_back("Bold", "true");
+            xml.open("Font", attrs);
+            xml.data("FontFile", fontFile(use));
+            xml.close("Font");
+        }
+        xml.close("Fonts");
+        xml.close("Res");
+        xml.finish();
+        return out.str();
+    }
+
+    static std::string fontFile(const FaceUse& use) { return "font_" + std::to_string(use.id) + ".ttf"; }
+
+    // OFD.xml with the document's metadata; `docId` identifies this content.
+    std::string ofdXml(const std::string& docId) const {
+        char date[16];
+        std::snprintf(date, sizeof date, "%04d-%02d-%02d", meta.created.year, meta.created.month, meta.created.day);
+        std::ostringstream out;
+        Xml xml(out);
+        xml.open("OFD", {{"Version", "1.0"}, {"DocType", "OFD"}});
+        xml.open("DocBody");
+        xml.open("DocInfo");
+        xml.data("DocID", docId);
+        if (!meta.title.empty()) xml.data("Title", meta.title);
+        if (!meta.author.empty()) xml.data("Author", meta.author);
+        if (!meta.subject.empty()) xml.data("Subject", meta.subject);
+        xml.data("CreationDate", date);
+        xml.data("ModDate", date);
+        std::vector<std::string> keywords;
+        for (size_t start = 0; start <= meta.keywords.size();) {
+            size_t comma = meta.keywords.find(',', start);
+            if (comma == std::string::npos) comma = meta.keywords.size();
+            std::string word = meta.keywords.substr(start, comma - start);
+            while (!word.empty() && word.front() == ' ') word.erase(word.begin());
+            while (!word.empty() && word.back() == ' ') word.pop_back();
+            if (!word.empty()) keywords.push_back(word);
+            start = comma + 1;
+        }
+        if (!keywords.empty()) {
+            xml.open("Keywords");
+            for (const std::string& word : keywords) xml.data("Keyword", word);
+            xml.close("Keywords");
+        }
+        xml.data("Creator", "jixiao");
+        xml.close("DocInfo");
+        xml.data("DocRoot", "Doc_0/Document.xml");
+        xml.close("DocBody");
+        xml.close("OFD");
+        xml.finish();
+        return out.str();
+    }
+};
+
+OfdCanvas::OfdCanvas(const pdf::FontSet& fonts) : s_(std::make_unique<State>(fonts)) {}
+
+OfdCanvas::~OfdCanvas() = default;
+
+void OfdCanvas::setMetadata(const layout::Metadata& meta) { s_->meta = meta; }
+
+int OfdCanvas::addPage(double widthPt, double heightPt) {
+    State::Page page;
+    page.id = s_->nextId++;
+    page.layerId = s_->nextId++;
+    page.widthPt = widthPt;
+    page.heightPt = heightPt;
+    s_->pages.push_back(std::move(page));
+    return static_cast<int>(s_->pages.size()) - 1;
+}
+
+int OfdCanvas::pageCount() const { return static_cast<int>(s_->pages.size()); }
+
+void OfdCanvas::drawText(int pageIndex, int face, double sizePt, double x, double baseline, std::u32string_view text,
+                         double charSpacing, bool emboldenSynthetic) {
+    State::Page& page = s_->page(pageIndex);
+    const pdf::FontFace& metrics = s_->fonts.face(face);
+    auto advance = [&](char32_t cp) { return metrics.advance(cp) * sizePt / 1000.0 + charSpacing; };
+    while (!text.empty() && text.front() == U' ') {
+        x += advance(text.front());
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && text.back() == U' ') text.remove_suffix(1);
+    if (text.empty()) return;
+
+    State::FaceUse& use = s_->use(face);
+    for (char32_t cp : text) {
+        if (cp < 0x10000 && !use.seen[cp]) {
+            use.seen[cp] = true;
+            use.chars.push_back(cp);
+        }
+    }
+    State::Text t;
+    t.id = s_->nextId++;
+    t.face = face;
+    t.sizeMm = sizePt * kMmPerPt;
+    t.bold = emboldenSynthetic;
+    t.code.text = std::u32string(text);
+    double width = 0.0;
+    for (size_t i = 0; i < text.size(); ++i) {
+        const double a = advance(text[i]);
+        width += a;
+        if (i + 1 < text.size()) t.code.deltaX.push_back(mm(a * kMmPerPt));
+    }
+    if (s_->color) {
+        // The PDF draws in a space mapped by M = [a b c d e f] (y up, points). The OFD object
+        // space is the same in millimetres with y down, and the boundary is the page, so the
+        // CTM is M with the y axis flipped on both sides.
+        const auto& m = s_->color->second;
+        t.color = s_->color->first;
+        t.boundary = box(0, 0, page.widthPt * kMmPerPt, page.heightPt * kMmPerPt);
+        if (m != std::array<double, 6>{1, 0, 0, 1, 0, 0}) {
+            t.ctm = mm(m[0]) + " " + mm(-m[1]) + " " + mm(-m[2]) + " " + mm(m[3]) + " " + mm(m[4] * kMmPerPt) + " " +
+                    mm((page.heightPt - m[5]) * kMmPerPt);
+            t.code.x = x * kMmPerPt;
+            t.code.y = -baseline * kMmPerPt;
+        } else {
+            t.code.x = x * kMmPerPt;
+            t.code.y = (page.heightPt - baseline) * kMmPerPt;
+        }
+    } else {
+        // The boundary is the line's box: ascender to descender, the advances plus an em for
+        // overhanging glyphs; the baseline is the ascender's depth into it.
+        const double ascent = metrics.ascender() * sizePt / 1000.0;
+        const double depth = (metrics.ascender() - metrics.descender()) * sizePt / 1000.0;
+        t.boundary = box(x * kMmPerPt, (page.heightPt - baseline - ascent) * kMmPerPt,
+                         (std::max(width, 0.0) + sizePt) * kMmPerPt, depth * kMmPerPt);
+        t.code.x = 0.0;
+        t.code.y = ascent * kMmPerPt;
+    }
+    page.objects.emplace_back(std::move(t));
+}
+
+void OfdCanvas::strokeRect(int pageIndex, double x, double y, double width, double height, double lineWidth) {
+    State::Page& page = s_->page(pageIndex);
+    if (!(lineWidth >= 0.0)) throw pdf::PdfError("line width " + std::to_string(lineWidth) + " is not a width");
+    State::Path path = s_->rect(page, x, y, width, height, lineWidth);
+    path.lineWidthMm = lineWidth * kMmPerPt;
+    page.objects.emplace_back(std::move(path));
+}
+
+void OfdCanvas::fillRect(int pageIndex, double x, double y, double width, double height, const layout::Color& color) {
+    State::Page& page = s_->page(pageIndex);
+    State::Path path = s_->rect(page, x, y, width, height, 0.0);
+    path.fill = true;
+    path.color = color;
+    page.objects.emplace_back(std::move(path));
+}
+
+void OfdCanvas::beginColor(int pageIndex, const layout::Color& color, const std::array<double, 6>& matrix) {
+    s_->page(pageIndex);
+    s_->color.emplace(color, matrix);
+}
+
+void OfdCanvas::endColor(int pageIndex) {
+    s_->page(pageIndex);
+    s_->color.reset();
+}
+
+void OfdCanvas::addBookmark(int level, const std::string& title, int pageIndex, double top) {
+    s_->page(pageIndex);
+    std::vector<State::Outline>* siblings = &s_->outlines;
+    while (!siblings->empty() && siblings->back().level < level) siblings = &siblings->back().children;
+    siblings->push_back({level, title, pageIndex, top, {}});
+}
+
+int OfdCanvas::embeddedFaces() const { return static_cast<int>(s_->faceOrder.size()); }
+
+std::string OfdCanvas::save() {
+    State& s = *s_;
+    if (s.pages.empty()) throw pdf::PdfError("an OFD document needs a page");
+    std::vector<std::pair<std::string, std::string>> parts;  // name, bytes; OFD.xml first
+    for (size_t i = 0; i < s.pages.size(); ++i)
+        parts.emplace_back("Doc_0/Pages/Page_" + std::to_string(i) + "/Content.xml", s.pageXml(s.pages[i]));
+    if (!s.faceOrder.empty()) {
+        parts.emplace_back("Doc_0/PublicRes.xml", s.publicResXml());
+        for (int face : s.faceOrder) {
+            const State::FaceUse& use = s.faces[static_cast<size_t>(face)];
+            parts.emplace_back("Doc_0/Res/" + State::fontFile(use), pdf::subsetFont(s.fonts.face(face), use.chars).program);
+        }
+    }
+    parts.emplace(parts.begin(), "Doc_0/Document.xml", s.documentXml());
+    // DocID: 32 hex digits from the content and the metadata (same document, same ID).
+    std::uint64_t h = 0xCBF29CE484222325ULL;
+    for (const auto& [name, bytes] : parts) h = fnv1a(fnv1a(h, name), bytes);
+    h = fnv1a(h, s.meta.title + '\n' + s.meta.author + '\n' + s.meta.subject + '\n' + s.meta.keywords);
+    char id[40];
+    std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(h),
+                  static_cast<unsigned long long>(fnv1a(h ^ 0x9E3779B97F4A7C15ULL, "OFD")));
+    parts.emplace(parts.begin(), "OFD.xml", s.ofdXml(id));
+
+    const layout::FixedDate& d = s.meta.created;
+    const Poco::DateTime modified(d.year, d.month, d.day, d.hour, d.minute, d.second);
+    std::ostringstream out;
+    Poco::Zip::Compress zip(out, true);
+    for (const auto& [name, bytes] : parts) {
+        std::istringstream in(bytes);
+        zip.addFile(in, modified, Poco::Path(name, Poco::Path::PATH_UNIX), Poco::Zip::ZipCommon::CM_DEFLATE,
+                    Poco::Zip::ZipCommon::CL_NORMAL);
+    }
+    zip.close();
+    return out.str();
+}
+
+} // namespace jixiao::ofd
