@@ -47,7 +47,8 @@ echo "$count PDFs of samples/county checked: all valid PDF/A-1b"
 # The plain profile: no XMP metadata, no output intent.
 "$jixiao" run "$src/samples/county" -o "$work/plain" --date 2025-03-05 --jobs 2 --documents letter --pdf-profile plain \
   >/dev/null 2>>"$work/run.log"
-letter="$(find "$work/plain" -name '*反馈函.pdf' | sort | sed -n 1p)"
+letter="$(find "$work/plain" -name '*反馈函*.pdf' | sort | sed -n 1p)"
+[ -n "$letter" ] || { echo "no letter in the plain run" >&2; exit 1; }
 if pdfinfo "$letter" | grep -q "Metadata Stream: *yes"; then
   echo "--pdf-profile plain still wrote XMP metadata: $letter" >&2
   exit 1
