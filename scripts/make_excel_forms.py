@@ -354,17 +354,18 @@ def sichuan():
 
 
 FORMS = {
-    "project-table-excel": (national, "项目支出绩效自评表（Excel 表样，财预〔2020〕10号附件样式）"),
-    "project-table-sichuan": (sichuan, "项目支出绩效自评表（Excel 表样，四川省样式：含财政专户管理资金、单位资金）"),
+    "project-table-excel": (national, "项目支出绩效自评表（Excel 表样，财预〔2020〕10号附件样式）", "表样"),
+    "project-table-sichuan": (sichuan, "项目支出绩效自评表（Excel 表样，四川省样式：含财政专户管理资金、单位资金）", "四川样式"),
 }
 
 
 def main(argv):
     out = argv[1] if len(argv) > 1 else os.path.join(ROOT, "samples", "excel-forms")
-    for name, (make, note) in FORMS.items():
+    for name, (make, note, variant) in FORMS.items():
         make().write(os.path.join(out, name, "表样.xlsx"))
-        form = {"说明": note, "title": "项目支出绩效自评表", "per": "project", "formats": ["pdf", "xlsx"],
-                "file": "{{project.code}}_{{project.name}}_项目支出绩效自评表"}
+        # Own titles and file names: beside templates/project-table in one run, nothing collides.
+        form = {"说明": note, "title": "项目支出绩效自评表（%s）" % variant, "per": "project", "formats": ["pdf", "xlsx"],
+                "file": "{{project.code}}_{{project.name}}_项目支出绩效自评表（%s）" % variant}
         with open(os.path.join(out, name, "form.json"), "w", encoding="utf-8") as f:
             f.write(json.dumps(form, ensure_ascii=False, indent=2) + "\n")
         print(os.path.join(out, name))
