@@ -272,10 +272,13 @@ async function renderFiles(id, box) {
 }
 
 // --- letters and 整改 -------------------------------------------------------------------------
+/// A letter's unit as "名称（代码）", or its code when no dataset of the workspace names it.
+const unitOf = (i) => (i.unitName ? i.unitName + '（' + i.unit + '）' : i.unit);
+
 async function lettersView(view) {
   const [items, overdue] = await Promise.all([api('GET', '/api/letters'), api('GET', '/api/letters/overdue')]);
   const isOverdue = new Set(overdue.map((i) => i.letter));
-  const rows = items.map((i) => el('tr', { class: 'letter' }, el('td', {}, i.letter), el('td', {}, i.unit), el('td', {}, i.issued),
+  const rows = items.map((i) => el('tr', { class: 'letter' }, el('td', {}, i.letter), el('td', {}, unitOf(i)), el('td', {}, i.issued),
     el('td', {}, i.deadline), el('td', {}, badge(i.status === '已销号' ? 'closed' : isOverdue.has(i.letter) ? 'overdue' : 'warning',
       i.status + (isOverdue.has(i.letter) ? '（逾期）' : ''))),
     el('td', {}, i.reports.length ? i.reports[i.reports.length - 1].date + '：' + i.reports[i.reports.length - 1].summary : ''),
@@ -283,10 +286,10 @@ async function lettersView(view) {
   const parts = [card('反馈函与整改', items.length ? table(['文号', '单位', '发函日期', '整改期限', '状态', '整改报告', '销号'], rows)
     : el('p', { class: 'muted' }, '还没有反馈函（运行后生成）。'))];
   parts.push(card('逾期未整改（截至今天）', overdue.length ? table(['文号', '单位', '期限'], overdue.map((i) =>
-    el('tr', {}, el('td', {}, i.letter), el('td', {}, i.unit), el('td', {}, i.deadline)))) : el('p', { class: 'muted' }, '没有逾期事项。')));
+    el('tr', {}, el('td', {}, i.letter), el('td', {}, unitOf(i)), el('td', {}, i.deadline)))) : el('p', { class: 'muted' }, '没有逾期事项。')));
   if (can('staff') && items.length) {
     const open = items.filter((i) => i.status !== '已销号');
-    const pick = (name) => el('select', { name, required: true }, open.map((i) => el('option', { value: i.letter }, i.letter + ' ' + i.unit)));
+    const pick = (name) => el('select', { name, required: true }, open.map((i) => el('option', { value: i.letter }, i.letter + ' ' + unitOf(i))));
     const err1 = errorBox(), err2 = errorBox();
     const record = el('form', { id: 'record-form' }, el('div', { class: 'row' }, el('label', {}, '反馈函', pick('letter')),
       el('label', {}, '报送日期', el('input', { type: 'date', name: 'date', value: today(), required: true }))),
@@ -297,7 +300,7 @@ async function lettersView(view) {
       await api('POST', '/api/letters/report', new FormData(record)); toast('已登记整改报告。'); route(); }); });
     const reported = items.filter((i) => i.status === '已报送');
     const close = el('form', { id: 'close-form' }, el('div', { class: 'row' }, el('label', {}, '反馈函', el('select', { name: 'letter', required: true },
-      reported.map((i) => el('option', { value: i.letter }, i.letter + ' ' + i.unit)))),
+      reported.map((i) => el('option', { value: i.letter }, i.letter + ' ' + unitOf(i))))),
       el('label', {}, '销号日期', el('input', { type: 'date', name: 'date', value: today(), required: true }))),
       el('label', {}, '销号说明', el('textarea', { name: 'note', rows: 2, required: true })), el('button', { type: 'submit' }, '销号'), err2);
     close.addEventListener('submit', (ev) => { ev.preventDefault(); guarded(err2, async () => {

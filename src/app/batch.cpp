@@ -502,7 +502,7 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
         tree.begin(req.startedAt);  // the folder's lock; the old manifest goes before any file is replaced
         db.emplace(publish::StoreDb::open(dbPath));
         store.emplace(*db);
-        storeLock = store->lockForRun(req.startedAt);
+        if (!req.storeLockHeld) storeLock = store->lockForRun(req.startedAt);
         figuresFromStore(*store)(dataset);
     };
     Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir, openOutputs);

@@ -60,6 +60,9 @@ struct RunRequest {
     std::function<void(std::size_t, std::size_t)> onProgress;
     bool plainPdf = false;     ///< --pdf-profile plain: PDFs without the PDF/A-1b objects
     bool issueLetters = false; ///< --issue: letters take their 文号 from the store; else 草稿 without one
+    /// The caller holds the store's run lock (publish::RunStore::lockForRun) for this and other
+    /// runs of its own (jixiao serve runs several datasets side by side): not taken again.
+    bool storeLockHeld = false;
 };
 
 /// A dataset read, checked and scored: what `check` prints and `run` renders.

@@ -7,6 +7,7 @@
 #include "model/date.h"
 #include "publish/atomic_file.h"
 #include "publish/letter_register.h"
+#include "publish/run_store.h"
 #include "publish/store_db.h"
 #include "render/render_error.h"
 #include "score/rules.h"
@@ -37,8 +38,11 @@ std::string localNow() { return Poco::DateTimeFormatter::format(Poco::LocalDateT
 std::string localToday() { return Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d"); }
 
 Workspace::Workspace(const ServeOptions& o)
-    : options(o), store(WebStore::open(o.paths.store())), datasets(*store, options.paths),
-      runs(*store, options.paths, o.jobs) {
+    : options(o), store(WebStore::open(o.paths.store())), storeLock([&] {
+          publish::StoreDb db = publish::StoreDb::open(o.paths.store());
+          return publish::RunStore(db).lockForRun(localNow());
+      }()),
+      datasets(*store, options.paths), runs(*store, options.paths, datasets, o.jobs, o.parallelRuns) {
     Poco::File(options.paths.incoming()).createDirectories();
 }
 
@@ -59,11 +63,14 @@ std::string requireDate(const std::string& date, const std::string& what) {
     return date;
 }
 
-Object::Ptr itemJson(const publish::RectificationItem& item) {
+/// A letter's 整改 item; `unitNames` (code → name, from the workspace's datasets) names its unit.
+Object::Ptr itemJson(const publish::RectificationItem& item, const std::map<std::string, std::string>& unitNames) {
     Object::Ptr o = object();
     o->set("letter", item.letter.text);
     o->set("year", item.letter.year);
     o->set("unit", item.unitCode);
+    auto name = unitNames.find(item.unitCode);
+    o->set("unitName", name == unitNames.end() ? std::string() : name->second);
     o->set("issued", item.issuedOn);
     o->set("deadline", item.deadline);
     o->set("status", publish::rectificationStatusLabel(item.status));
@@ -102,12 +109,18 @@ std::string folderOf(const std::string& path) {
 
 std::string codeOf(const std::string& folder) { return folder.substr(0, folder.find('_')); }
 
-void sendCapturedPublish(Exchange& ex, int code, const std::string& out, const std::string& err) {
-    Object::Ptr o = object();
+/// What runPublish said, as JSON: 200 when done, else 409 (not yet due, or another publish
+/// running) or 422, with its last line (the reason) as the error the page shows.
+void sendCapturedPublish(Exchange& ex, int code, const std::string& out, const std::string& err, Object::Ptr o) {
     o->set("code", code);
     o->set("ok", code == app::kExitOk);
     o->set("message", out);
     o->set("problems", err);
+    if (code != app::kExitOk) {
+        std::string reason = err.substr(0, err.find_last_not_of('\n') + 1);  // the last line
+        auto eol = reason.rfind('\n');
+        o->set("error", eol == std::string::npos ? reason : reason.substr(eol + 1));
+    }
     ex.sendJson(o, code == app::kExitOk ? 200 : code == app::kExitTempFail ? 409 : 422);
 }
 
@@ -225,6 +238,8 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         auto body = ex.jsonBody(4096);
         std::string date = text(body, "date");
         requireDate(date.empty() ? localToday() : date, "成文日期");
+        // The check (cached) remembers the units' names for the letters the run issues.
+        ws->datasets.check(datasetId);
         std::int64_t id = ws->runs.submit(datasetId, date.empty() ? localToday() : date, ex.session->user, localNow());
         ws->audit(ex, "run", "运行 " + std::to_string(id), "数据集 " + std::to_string(datasetId) + "，成文日期 " + date);
         Object::Ptr o = object();
@@ -337,7 +352,8 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         }
         Array::Ptr list = new Array;
         publish::StoreDb db = history();
-        for (const auto& item : publish::LetterRegister(db).rectifications(year, std::nullopt)) list->add(itemJson(item));
+        const auto names = ws->store->unitNames();
+        for (const auto& item : publish::LetterRegister(db).rectifications(year, std::nullopt)) list->add(itemJson(item, names));
         ex.sendJson(list);
     });
     router.add("GET", "/api/letters/overdue", [=](Exchange& ex) {
@@ -345,7 +361,8 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         std::string today = ex.q("today").empty() ? localToday() : requireDate(ex.q("today"), "today");
         Array::Ptr list = new Array;
         publish::StoreDb db = history();
-        for (const auto& item : publish::LetterRegister(db).overdue(today)) list->add(itemJson(item));
+        const auto names = ws->store->unitNames();
+        for (const auto& item : publish::LetterRegister(db).overdue(today)) list->add(itemJson(item, names));
         ex.sendJson(list);
     });
     router.add("POST", "/api/letters/report", [=](Exchange& ex) {
@@ -371,7 +388,7 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         publish::StoreDb db = history();
         auto item = publish::LetterRegister(db).recordReport(publish::LetterRef::byNumber(letter), date, summary, file);
         ws->audit(ex, "rectify-record", letter, summary);
-        ex.sendJson(itemJson(item));
+        ex.sendJson(itemJson(item, ws->store->unitNames()));
     });
     router.add("POST", "/api/letters/close", [=](Exchange& ex) {
         authorize(ex, *ws->store, Role::Staff);
@@ -383,7 +400,7 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         publish::StoreDb db = history();
         auto item = publish::LetterRegister(db).closeRectification(publish::LetterRef::byNumber(letter), date, note);
         ws->audit(ex, "rectify-close", letter, note);
-        ex.sendJson(itemJson(item));
+        ex.sendJson(itemJson(item, ws->store->unitNames()));
     });
 
     // --- publish ------------------------------------------------------------------------
@@ -412,11 +429,11 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         } catch (const publish::OutputError& e) {
             throw HttpError(500, std::string("无法写出文件：") + e.what());
         }
-        std::string message = out.str();
+        std::string message = ws->datasets.shown(datasetId, out.str()), problems = ws->datasets.shown(datasetId, err.str());
         for (const auto& base : {to, ws->options.paths.data}) {
             for (std::size_t at; (at = message.find(base)) != std::string::npos;) message.replace(at, base.size(), "公开文件夹");
         }
-        return std::make_tuple(code, message, err.str());
+        return std::make_tuple(code, message, problems);
     };
     router.add("POST", "/api/datasets/{id}/preview", [=](Exchange& ex) {
         authorize(ex, *ws->store, Role::Staff);
@@ -424,12 +441,8 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         auto [code, out, err] = publishTo(id, ws->options.paths.preview(id), true);
         ws->audit(ex, "publish-preview", "数据集 " + std::to_string(id), std::to_string(code));
         Object::Ptr o = object();
-        o->set("code", code);
-        o->set("ok", code == app::kExitOk);
         o->set("url", "/preview/" + std::to_string(id) + "/index.html");
-        o->set("message", out);
-        o->set("problems", err);
-        ex.sendJson(o, code == app::kExitOk ? 200 : 422);
+        sendCapturedPublish(ex, code, out, err, o);
     });
     router.add("POST", "/api/datasets/{id}/publish", [=](Exchange& ex) {
         authorize(ex, *ws->store, Role::Admin);
@@ -437,9 +450,10 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         auto body = ex.jsonBody(4096);
         bool force = body->has("force") && body->get("force").convert<bool>();
         auto [code, out, err] = publishTo(id, ws->options.paths.site, force);
+        Object::Ptr o = object();
+        sendCapturedPublish(ex, code, out, err, o);
         ws->audit(ex, "publish", "数据集 " + std::to_string(id),
-                 (code == app::kExitOk ? out : err) + (force ? "（提前公开）" : ""));
-        sendCapturedPublish(ex, code, out, err);
+                  (code == app::kExitOk ? out : o->getValue<std::string>("error")) + (force ? "（提前公开）" : ""));
     });
     router.add("GET", "/api/publish/history", [=](Exchange& ex) {
         authorize(ex, *ws->store, Role::Viewer);

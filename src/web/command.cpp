@@ -201,6 +201,9 @@ int webCommand(const std::vector<std::string>& args) {
     } catch (const app::DataDirError& e) {
         std::cerr << "jixiao：" << e.what() << '\n';
         return app::kExitConfig;
+    } catch (const publish::StoreBusyError& e) {
+        std::cerr << "jixiao：" << e.what() << '\n';
+        return app::kExitTempFail;
     } catch (const publish::StoreError& e) {
         std::cerr << "历史库错误：" << e.what() << '\n';
         return app::kExitCannotCreate;

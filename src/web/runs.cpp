@@ -15,6 +15,7 @@
 #include <Poco/File.h>
 #include <Poco/LocalDateTime.h>
 
+#include <algorithm>
 #include <sstream>
 
 namespace jixiao::web {
@@ -51,8 +52,9 @@ Poco::JSON::Object::Ptr runJson(const RunRow& r) {
     return o;
 }
 
-RunQueue::RunQueue(WebStore& store, const Paths& paths, int jobs) : store_(store), paths_(paths), jobs_(jobs) {
-    worker_ = std::thread([this] { work(); });
+RunQueue::RunQueue(WebStore& store, const Paths& paths, Datasets& datasets, int jobs, int parallel)
+    : store_(store), paths_(paths), datasets_(datasets), jobs_(jobs), parallel_(std::max(1, parallel)) {
+    for (int i = 0; i < parallel_; ++i) workers_.emplace_back([this] { work(); });
 }
 
 RunQueue::~RunQueue() { stop(); }
@@ -63,36 +65,62 @@ void RunQueue::stop() {
         stopping_ = true;
     }
     wake_.notify_all();
-    if (worker_.joinable()) worker_.join();
+    for (auto& w : workers_)
+        if (w.joinable()) w.join();
 }
 
 std::int64_t RunQueue::submit(std::int64_t datasetId, const std::string& date, const std::string& user, const std::string& at) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (const auto& [waiting, dataset] : queue_)
+        if (dataset == datasetId)
+            throw HttpError(409, "数据集 " + std::to_string(datasetId) + " 已有一个排队中的运行（运行 " + std::to_string(waiting) +
+                                     "），无需重复提交；它开始后会使用当时的数据和设置。");
     std::int64_t id = store_.createRun(datasetId, date, user, at);
-    {
-        std::lock_guard<std::mutex> lock(mutex_);
-        queue_.push_back(id);
-    }
-    wake_.notify_one();
+    queue_.emplace_back(id, datasetId);
+    wake_.notify_all();
     return id;
+}
+
+bool RunQueue::busy() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return !running_.empty();
+}
+
+void RunQueue::live(RunRow& row) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (row.state == "running") {
+        if (auto p = progress_.find(row.id); p != progress_.end()) {
+            row.done = std::int64_t(p->second->done.load());
+            row.total = std::int64_t(p->second->total.load());
+        }
+        return;
+    }
+    if (row.state != "queued") return;
+    auto at = std::find_if(queue_.begin(), queue_.end(), [&](const auto& q) { return q.first == row.id; });
+    if (at == queue_.end()) return;  // starting now
+    for (const auto& [run, dataset] : running_)
+        if (dataset == row.datasetId) {
+            row.message = "排队中：本数据集的运行 " + std::to_string(run) + " 正在进行，它结束后自动开始（同一数据集一次只做一个运行）。";
+            return;
+        }
+    std::string inHand;
+    for (const auto& r : running_) inHand += (inHand.empty() ? "" : "、") + std::to_string(r.first);
+    std::int64_t ahead = at - queue_.begin();
+    row.message = "排队中：同时最多进行 " + std::to_string(parallel_) + " 个运行" +
+                  (inHand.empty() ? std::string() : "，正在进行运行 " + inHand) +
+                  (ahead ? "，前面还有 " + std::to_string(ahead) + " 个在排队" : std::string()) + "，轮到后自动开始。";
 }
 
 RunRow RunQueue::status(std::int64_t id) {
     auto row = store_.run(id);
     if (!row) throw HttpError(404, "找不到编号为 " + std::to_string(id) + " 的运行。");
-    if (current_ == id && row->state == "running") {
-        row->done = std::int64_t(done_.load());
-        row->total = std::int64_t(total_.load());
-    }
+    live(*row);
     return *row;
 }
 
 std::vector<RunRow> RunQueue::list(std::int64_t datasetId) {
     auto rows = store_.runs(datasetId);
-    for (auto& r : rows)
-        if (r.id == current_ && r.state == "running") {
-            r.done = std::int64_t(done_.load());
-            r.total = std::int64_t(total_.load());
-        }
+    for (auto& r : rows) live(r);
     return rows;
 }
 
@@ -100,24 +128,38 @@ void RunQueue::interruptAll(const std::string& at) { store_.markInterrupted(at);
 
 void RunQueue::work() {
     for (;;) {
-        std::int64_t id = 0;
+        std::int64_t id = 0, dataset = 0;
+        std::shared_ptr<Progress> progress;
         {
             std::unique_lock<std::mutex> lock(mutex_);
-            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            // The first waiting run whose dataset has none in hand.
+            auto next = [this] {
+                return std::find_if(queue_.begin(), queue_.end(), [this](const auto& q) {
+                    return std::none_of(running_.begin(), running_.end(), [&](const auto& r) { return r.second == q.second; });
+                });
+            };
+            wake_.wait(lock, [&] { return stopping_ || next() != queue_.end(); });
             if (stopping_) return;
-            id = queue_.front();
-            queue_.pop_front();
+            auto it = next();
+            std::tie(id, dataset) = *it;
+            queue_.erase(it);
+            running_[id] = dataset;
+            progress = std::make_shared<Progress>();
+            progress_[id] = progress;
         }
-        execute(id);
+        execute(id, *progress);
+        {
+            std::lock_guard<std::mutex> lock(mutex_);
+            running_.erase(id);
+            progress_.erase(id);
+        }
+        wake_.notify_all();
     }
 }
 
-void RunQueue::execute(std::int64_t id) {
+void RunQueue::execute(std::int64_t id, Progress& progress) {
     auto row = store_.run(id);
     if (!row) return;
-    done_ = 0;
-    total_ = 0;
-    current_ = id;
     row->state = "running";
     store_.updateRun(*row);
 
@@ -132,9 +174,10 @@ void RunQueue::execute(std::int64_t id) {
     r.dbPath = paths_.store();
     r.jobs = jobs_;
     r.issueLetters = true;  // the web workflow issues its letters (numbers in the shared store); drafts are a CLI step
-    r.onProgress = [this](std::size_t done, std::size_t total) {
-        done_ = done;
-        total_ = total;
+    r.storeLockHeld = true;  // the workspace holds the store's run lock for all its runs
+    r.onProgress = [&progress](std::size_t done, std::size_t total) {
+        progress.done = done;
+        progress.total = total;
     };
     std::ostringstream out, err;
     int code = 70;
@@ -164,8 +207,8 @@ void RunQueue::execute(std::int64_t id) {
         publish::writeFileAtomic(r.output + "/run.log", out.str() + err.str());
     } catch (const publish::OutputError&) {
     }
-    row->done = std::int64_t(done_.load());
-    row->total = std::int64_t(total_.load());
+    row->done = std::int64_t(progress.done.load());
+    row->total = std::int64_t(progress.total.load());
     row->finishedAt = nowText();
     if (!failure.empty()) {
         row->state = "failed";
@@ -178,8 +221,12 @@ void RunQueue::execute(std::int64_t id) {
         row->state = "failed";
         row->message = tail(err.str(), 5);
     }
+    try {
+        row->message = datasets_.shown(row->datasetId, row->message);
+    } catch (const HttpError&) {
+        // the dataset is gone: its names cannot be shown
+    }
     store_.updateRun(*row);
-    current_ = 0;
 }
 
 } // namespace jixiao::web

@@ -51,6 +51,7 @@ const char* const kTables[] = {
     "CREATE TABLE IF NOT EXISTS web_runs (id INTEGER PRIMARY KEY AUTOINCREMENT, dataset_id INTEGER NOT NULL, "
     "state TEXT NOT NULL, done INTEGER NOT NULL, total INTEGER NOT NULL, date TEXT NOT NULL, created_by TEXT NOT NULL, "
     "created_at TEXT NOT NULL, finished_at TEXT NOT NULL, message TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS web_units (code TEXT PRIMARY KEY, name TEXT NOT NULL, dataset_id INTEGER NOT NULL)",
 };
 
 using RunTuple = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, Poco::Int64, Poco::Int64, std::string, std::string,
@@ -210,6 +211,35 @@ void WebStore::addUpload(std::int64_t datasetId, const UploadRecord& f) {
     Poco::Int64 id = datasetId, bytes = f.bytes;
     impl_->session << "INSERT INTO web_uploads (dataset_id, stored, original, bytes) VALUES (?, ?, ?, ?)", bind(id),
         bind(f.stored), bind(f.original), bind(bytes), now;
+}
+
+void WebStore::saveUnitNames(std::int64_t datasetId, const std::vector<std::pair<std::string, std::string>>& names) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto& s = impl_->session;
+    Poco::Int64 id = datasetId;
+    s << "BEGIN IMMEDIATE", now;
+    try {
+        for (const auto& [code, name] : names) {
+            std::string c = code, n = name;
+            // A newer dataset's name wins (a unit renamed since); an older one does not overwrite it.
+            s << "INSERT INTO web_units (code, name, dataset_id) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+                 " name = excluded.name, dataset_id = excluded.dataset_id WHERE excluded.dataset_id >= web_units.dataset_id",
+                bind(c), bind(n), bind(id), now;
+        }
+        s << "COMMIT", now;
+    } catch (...) {
+        s << "ROLLBACK", now;
+        throw;
+    }
+}
+
+std::map<std::string, std::string> WebStore::unitNames() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<Poco::Tuple<std::string, std::string>> rows;
+    impl_->session << "SELECT code, name FROM web_units", into(rows), now;
+    std::map<std::string, std::string> out;
+    for (const auto& r : rows) out[r.get<0>()] = r.get<1>();
+    return out;
 }
 
 std::vector<UploadRecord> WebStore::uploads(std::int64_t datasetId) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -103,6 +104,11 @@ public:
     std::optional<DatasetRecord> dataset(std::int64_t id);
     void addUpload(std::int64_t datasetId, const UploadRecord& file);
     std::vector<UploadRecord> uploads(std::int64_t datasetId);
+    /// Remembers the units' names (code, name) read from a dataset, for the letters list (the
+    /// letter register keeps unit codes only). A newer dataset's name wins.
+    void saveUnitNames(std::int64_t datasetId, const std::vector<std::pair<std::string, std::string>>& names);
+    /// Unit code → name, as the newest dataset that named the unit.
+    std::map<std::string, std::string> unitNames();
 
     std::int64_t createRun(std::int64_t datasetId, const std::string& date, const std::string& user, const std::string& at);
     void updateRun(const RunRow& run);

@@ -200,6 +200,18 @@ void Datasets::invalidate(std::int64_t id) {
     checks_.erase(id);
 }
 
+namespace {
+
+std::string shownWith(const std::map<std::string, std::string>& names, const std::string& dir, std::string text) {
+    for (const auto& [stored, original] : names) replaceAll(text, stored, original);
+    replaceAll(text, dir, "数据集");
+    return text;
+}
+
+} // namespace
+
+std::string Datasets::shown(std::int64_t id, std::string text) { return shownWith(displayNames(id), folder(id), std::move(text)); }
+
 std::map<std::string, std::string> Datasets::displayNames(std::int64_t id) {
     std::map<std::string, std::string> names;
     for (const auto& u : store_.uploads(id)) names[u.stored] = u.original;
@@ -223,11 +235,7 @@ Poco::JSON::Object::Ptr Datasets::check(std::int64_t id) {
         throw HttpError(422, std::string("评分规则错误：") + e.what());
     }
     const auto names = displayNames(id);
-    auto shown = [&](std::string text) {
-        for (const auto& [stored, original] : names) replaceAll(text, stored, original);
-        replaceAll(text, dir, "数据集");
-        return text;
-    };
+    auto shown = [&](std::string text) { return shownWith(names, dir, std::move(text)); };
     // Problems grouped by the department of their project, in order of first appearance.
     std::vector<std::string> order;
     std::map<std::string, Poco::JSON::Array::Ptr> groups;
@@ -283,6 +291,9 @@ Poco::JSON::Object::Ptr Datasets::check(std::int64_t id) {
         list->add(g);
     }
     result->set("groups", list);
+    std::vector<std::pair<std::string, std::string>> unitNames;
+    for (const auto& u : s.dataset.units) unitNames.emplace_back(u.code, u.name);
+    store_.saveUnitNames(id, unitNames);
     std::lock_guard<std::mutex> lock(mutex_);
     checks_[id] = result;
     return result;

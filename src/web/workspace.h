@@ -62,6 +62,9 @@ public:
 
     /// The dataset folder; HttpError 404 when there is no such dataset.
     std::string folder(std::int64_t id);
+    /// A message of the pipeline about the dataset as its users know it: the stored upload
+    /// names replaced by the client's, the folder by “数据集”.
+    std::string shown(std::int64_t id, std::string text);
 
 private:
     /// Client file names for the stored ones, to show in messages.

@@ -127,6 +127,9 @@ async function waitText(page, selector, text, timeout = 30000) {
     check(letter.includes('〔2025〕'), `a letter to rectify is listed (${letter})`);
     const pdf = path.join(OUT, '整改报告.pdf');
     fs.writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
+    check(await page.$$eval('tr.letter', (rows) => rows.every((r) => /云溪县.+（\d+）/.test(r.children[1].textContent))),
+      'the letters list names each unit (名称（代码）)');
+    await page.$eval('#record-form input[name=date]', (e) => { e.value = '2025-03-20'; });
     await page.type('#record-form textarea[name=summary]', '已制定整改方案并调整绩效目标');
     await (await page.$('#record-form input[type=file]')).uploadFile(pdf);
     await page.click('#record-form button[type=submit]');
@@ -135,14 +138,97 @@ async function waitText(page, selector, text, timeout = 30000) {
     check(true, '整改 recorded: 已报送');
     await page.waitForSelector('#close-form select[name=letter] option');
     await page.select('#close-form select[name=letter]', letter);
+    await page.$eval('#close-form input[name=date]', (e) => { e.value = '2025-04-10'; });
     await page.type('#close-form textarea[name=note]', '整改到位，予以销号');
     await page.click('#close-form button[type=submit]');
     await page.waitForFunction((l) => [...document.querySelectorAll('tr.letter')].some((r) => r.textContent.includes(l) && r.textContent.includes('已销号')),
       { timeout: 30000 }, letter);
     check(true, '整改 closed: 已销号');
+    check(await page.$$eval('tr.letter', (rows) => rows.some((r) => r.textContent.includes('2025-03-20：已制定整改方案')
+      && r.textContent.includes('2025-04-10：整改到位'))), 'the report and close dates entered are shown');
     await shoot(page, 'letters');
 
+    // The other pages, at both widths.
+    await page.goto(BASE + '/#/datasets', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#upload-input');
+    await shoot(page, 'datasets');
+    await page.goto(BASE + '/#/runs', { waitUntil: 'networkidle0' });
+    await waitText(page, '#view', '已完成');
+    await shoot(page, 'runs');
+    const countyId = await page.evaluate(() => document.querySelectorAll('#view tbody tr td:nth-child(2) a')[0].textContent);
+    await page.goto(BASE + '/#/datasets/' + countyId, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#error-count');
+    await shoot(page, 'check-county');
+    // Staff see neither the users page nor the publish button, and the server refuses them.
+    check(await page.$eval('nav a[href="#/users"]', (a) => a.hidden), 'the users page is not offered to staff');
+    await page.goto(BASE + '/#/publish', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#preview-button');
+    check(await page.$('#publish-button') === null, 'staff get no publish button');
+    const refused = await page.evaluate(async (id) => {
+      const csrf = (await (await fetch('/api/session')).json()).csrf;
+      const post = async (path, headers) => { const r = await fetch(path, { method: 'POST', headers, body: '{}' });
+        return r.status + ' ' + (await r.json()).error; };
+      return [await post('/api/datasets/' + id + '/publish', { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }),
+        await post('/api/users', { 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' }),
+        await post('/api/datasets/' + id + '/preview', { 'Content-Type': 'application/json' })];
+    }, countyId);
+    check(refused[0] === '403 权限不足：此操作需要“管理员”及以上角色，当前用户“clerk”的角色是“经办”。', 'staff cannot publish: ' + refused[0]);
+    check(refused[1] === '403 权限不足：此操作需要“管理员”及以上角色，当前用户“clerk”的角色是“经办”。', 'staff cannot add users: ' + refused[1]);
+    check(refused[2] === '403 请求缺少有效的 CSRF 令牌（X-CSRF-Token），已拒绝。请刷新页面后重试。', 'no CSRF token, no preview: ' + refused[2]);
+
+    // The admin: users page, preview and publish.
+    await page.click('#logout');
+    await page.waitForSelector('#login-form', { visible: true });
+    await page.type('input[name=user]', 'boss');
+    await page.type('input[name=password]', 'boss-password');
+    await page.click('#login-form button');
+    await waitText(page, '#who', 'boss（管理员）');
+    await page.goto(BASE + '/#/users', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#user-form');
+    await page.type('#user-form input[name=name]', 'reader');
+    await page.select('#user-form select[name=role]', 'viewer');
+    await page.type('#user-form input[name=password]', 'reader-password');
+    await page.click('#user-form button[type=submit]');
+    await page.waitForFunction(() => [...document.querySelectorAll('#view table')[0].querySelectorAll('tr')].some((r) => r.textContent === 'reader查看'),
+      { timeout: 30000 });
+    check(true, 'the admin added the viewer reader');
+    check(await page.evaluate(() => [...document.querySelectorAll('#view table')[1].querySelectorAll('tbody tr')]
+      .some((r) => /boss\s*user-add\s*reader\s*viewer/.test([...r.children].map((c) => c.textContent).join(' ')))),
+      'the audit log shows boss user-add reader viewer');
+    check(await page.evaluate(() => [...document.querySelectorAll('#view table')[1].querySelectorAll('tbody tr')]
+      .some((r) => /clerk\s*rectify-close/.test([...r.children].map((c) => c.textContent).join(' ')))),
+      'the audit log shows clerk\'s rectify-close');
+    await shoot(page, 'users');
+
+    await page.goto(BASE + '/#/publish', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#publish-button');
+    await page.select('#publish-dataset', countyId);
+    await page.click('#preview-button');
+    await page.waitForFunction(() => { const f = document.querySelector('#view iframe'); return f && !f.hidden && f.src.includes('/preview/'); },
+      { timeout: 120000 });
+    await waitText(page, '#view', '涉密项目 5 个不予公开', 120000);
+    check(true, 'the preview says 5 classified projects are left out');
+    await new Promise((r) => setTimeout(r, 1500));
+    await shoot(page, 'publish-preview');
+    await page.click('#force');
+    await page.click('#publish-button');
+    await page.waitForFunction(() => [...document.querySelectorAll('#view tbody tr')].some((r) => r.textContent.includes('boss')
+      && r.textContent.includes('已公开到 公开文件夹')), { timeout: 120000 });
+    check(true, 'the publish history shows boss\'s publish');
+    await shoot(page, 'publish');
+
+    // A viewer reads but is offered no actions.
+    await page.click('#logout');
+    await page.waitForSelector('#login-form', { visible: true });
+    await page.type('input[name=user]', 'reader');
+    await page.type('input[name=password]', 'reader-password');
+    await page.click('#login-form button');
+    await waitText(page, '#who', 'reader（查看）');
+    await page.goto(BASE + '/#/letters', { waitUntil: 'networkidle0' });
+    await page.waitForSelector('tr.letter');
+    check(await page.$('#record-form') === null && await page.$('#close-form') === null, 'a viewer is offered no 整改 forms');
     await page.goto(BASE + '/#/runs/' + runId, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#zip-all');
     check(consoleErrors.length === 0, 'no console errors or CSP violations: ' + consoleErrors.join(' | '));
   } catch (e) {
     failures.push(String(e && e.stack || e));

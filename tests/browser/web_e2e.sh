@@ -2,8 +2,9 @@
 # Browser test of `jixiao serve`: a real headless chromium, driven by puppeteer-core (installed
 # by this script from npm into the build folder, never committed), logs in, uploads the sample
 # exports, sees the 20 errors of samples/broken, runs the county sample, downloads a
-# department's zip and checks its entries, records and closes a 整改, and takes screenshots at
-# 1366 × 768 and 390 × 844. The server stops by itself (timeout) whatever happens.
+# department's zip and checks its entries, records and closes a 整改; as an admin adds a user,
+# previews and publishes; checks that staff and viewers are refused what is not theirs; takes
+# screenshots of every page at 1366 × 768 and 390 × 844. The server stops by itself (timeout) whatever happens.
 #
 # Usage: web_e2e.sh JIXIAO_BINARY SOURCE_DIR BUILD_DIR
 # JIXIAO_KEEP_BROWSER_OUTPUT=1 keeps the data folder and the screenshots.
@@ -36,6 +37,7 @@ else
 fi
 data="$work/data"
 printf '%s\n' 'clerk-password' | "$jixiao" user add clerk --role staff --data "$data" --password-stdin >/dev/null || exit 1
+printf '%s\n' 'boss-password' | "$jixiao" user add boss --role admin --data "$data" --password-stdin >/dev/null || exit 1
 
 # A free loopback port: let the kernel pick one, then hand it to the server.
 port=$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});')

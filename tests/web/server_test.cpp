@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "app/batch.h"
+#include "publish/run_store.h"
+#include "publish/store_db.h"
 #include "web/password.h"
 #include "web/server.h"
 #include "web/store.h"
@@ -162,6 +165,21 @@ Poco::JSON::Object::Ptr waitForRun(const Client& c, std::int64_t id) {
     return nullptr;
 }
 
+/// How many files a published folder's manifest lists.
+std::size_t manifestFiles(const std::string& folder) {
+    auto manifest = Poco::JSON::Parser().parse(slurp(folder + "/manifest.json")).extract<Poco::JSON::Object::Ptr>();
+    return manifest->getArray("files")->size();
+}
+
+/// The codes of a sample's classified (涉密) projects, as the pipeline reads them.
+std::vector<std::string> classifiedProjects(const std::string& sample) {
+    auto scored = jixiao::app::scoreDataset(kSource + "/samples/" + sample, "", kSource + "/templates");
+    std::vector<std::string> codes;
+    for (const auto& p : scored.dataset.projects)
+        if (p.classified) codes.push_back(p.code);
+    return codes;
+}
+
 } // namespace
 
 TEST_CASE("passwords are stored as salted PBKDF2-SHA256 with at least 200,000 iterations", "[web]") {
@@ -317,7 +335,7 @@ TEST_CASE("serve: datasets are checked like `jixiao check`", "[web]") {
     CHECK(r.error() == "“年度”应为四位数字的年份，例如 2024，实际为“20x4”。");
 }
 
-TEST_CASE("serve: two users run at once; runs queue, finish, and their documents download", "[web]") {
+TEST_CASE("serve: two users run two datasets at once; both finish, and their documents download", "[web]") {
     Fixture f;
     Client one = loggedIn(f, "clerk"), two = loggedIn(f, "clerk2");
     std::int64_t a = upload(one, "county"), b = upload(two, "county");
@@ -328,6 +346,16 @@ TEST_CASE("serve: two users run at once; runs queue, finish, and their documents
     second.join();
     REQUIRE(ra.status == 202);
     REQUIRE(rb.status == 202);
+    // Runs of two datasets go side by side.
+    bool together = false;
+    for (int i = 0; i < 3000 && !together; ++i) {
+        std::string stateA = one.send("GET", "/api/runs/" + std::to_string(ra.json()->getValue<std::int64_t>("id"))).json()->getValue<std::string>("state");
+        std::string stateB = two.send("GET", "/api/runs/" + std::to_string(rb.json()->getValue<std::int64_t>("id"))).json()->getValue<std::string>("state");
+        together = stateA == "running" && stateB == "running";
+        if (stateA == "done" || stateB == "done") break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    CHECK(together);
     auto runA = waitForRun(one, ra.json()->getValue<std::int64_t>("id"));
     auto runB = waitForRun(two, rb.json()->getValue<std::int64_t>("id"));
     INFO(runA->getValue<std::string>("message") << " / " << runB->getValue<std::string>("message"));
@@ -376,4 +404,219 @@ TEST_CASE("serve: a run left unfinished by a stopped server shows as interrupted
     REQUIRE(run);
     CHECK(run->state == "interrupted");
     CHECK(run->message == "服务在运行结束前停止，本次运行未完成；可重新运行。");
+}
+
+TEST_CASE("serve: preview and publish — roles on the server, CSRF, 公开日期, history and audit", "[web]") {
+    Fixture f;
+    Client clerk = loggedIn(f, "clerk"), admin = loggedIn(f, "admin"), reader = loggedIn(f, "reader");
+    const std::string id = std::to_string(upload(clerk, "county"));
+    const std::string staffOnly = "权限不足：此操作需要“经办”及以上角色，当前用户“reader”的角色是“查看”。";
+    const std::string adminOnly = "权限不足：此操作需要“管理员”及以上角色，当前用户“clerk”的角色是“经办”。";
+    const std::string noCsrf = "请求缺少有效的 CSRF 令牌（X-CSRF-Token），已拒绝。请刷新页面后重试。";
+    // The sample's two warnings, naming the client's file (never the stored upload name).
+    const std::string warnings =
+        "绩效指标完成情况.xlsx[绩效指标!I707] 警告：项目“XM21003”预算执行率分值10分与各项指标分值合计85分，共95分，不等于100分。\n"
+        "绩效指标完成情况.xlsx[绩效指标!I707] 警告：项目“XM21003”一级指标“产出指标”分值合计45分，与评分规则“national-2020”的默认分值50分不一致。"
+        "提示：一级指标分值可以调整，请确认是有意为之。\n";
+
+    // A viewer may not build a preview, nobody without the CSRF token.
+    Reply r = reader.send("POST", "/api/datasets/" + id + "/preview", "{}");
+    CHECK(r.status == 403);
+    CHECK(r.error() == staffOnly);
+    r = clerk.send("POST", "/api/datasets/" + id + "/preview", "{}", "application/json", false);
+    CHECK(r.status == 403);
+    CHECK(r.error() == noCsrf);
+    CHECK_FALSE(Poco::File(f.options.paths.preview(std::stoll(id))).exists());
+
+    // The preview: the public view, classified projects absent, in a private folder.
+    r = clerk.send("POST", "/api/datasets/" + id + "/preview", "{}");
+    REQUIRE(r.status == 200);
+    auto preview = r.json();
+    CHECK(preview->getValue<bool>("ok"));
+    CHECK(preview->getValue<std::string>("url") == "/preview/" + id + "/index.html");
+    CHECK(preview->getValue<std::string>("message") ==
+          "已公开到 公开文件夹：新增 " + std::to_string(manifestFiles(f.options.paths.preview(std::stoll(id)))) +
+              " 个、更新 0 个、删除 0 个文件，0 个未变，已更新 manifest.json（部门 12 个，公开项目 61 个，涉密项目 5 个不予公开）。\n");
+    r = clerk.send("GET", "/preview/" + id + "/index.html");
+    CHECK(r.status == 200);
+    CHECK(r.body.find("云溪县") != std::string::npos);
+    const std::string manifest = slurp(f.options.paths.preview(std::stoll(id)) + "/manifest.json");
+    const auto classified = classifiedProjects("county");
+    CHECK(classified.size() == 5);
+    for (const std::string& code : classified) {
+        INFO(code);
+        CHECK(manifest.find(code) == std::string::npos);
+    }
+    CHECK_FALSE(Poco::File(f.options.paths.site).exists());  // a preview publishes nothing
+
+    // Publishing is the admin's: staff are refused, as is an admin without the CSRF token.
+    r = clerk.send("POST", "/api/datasets/" + id + "/publish", "{}");
+    CHECK(r.status == 403);
+    CHECK(r.error() == adminOnly);
+    r = admin.send("POST", "/api/datasets/" + id + "/publish", "{}", "application/json", false);
+    CHECK(r.status == 403);
+    CHECK(r.error() == noCsrf);
+    CHECK_FALSE(Poco::File(f.options.paths.site).exists());
+
+    // 公开日期 is honoured: not before it unless forced.
+    REQUIRE(clerk.send("PUT", "/api/datasets/" + id + "/settings", R"({"公开日期":"2099-12-31"})").status == 200);
+    r = admin.send("POST", "/api/datasets/" + id + "/publish", R"({"force":false})");
+    CHECK(r.status == 409);
+    CHECK_FALSE(r.json()->getValue<bool>("ok"));
+    const std::string notDue = r.json()->getValue<std::string>("error");
+    CHECK(notDue.rfind("未到公开日期：本数据集的公开日期为2099年12月31日，今天是", 0) == 0);
+    CHECK(notDue.find("，未公开任何文件。到期后再运行，或用 --force 提前公开。") != std::string::npos);
+    CHECK(r.json()->getValue<std::string>("problems") == warnings + notDue + "\n");
+    CHECK_FALSE(Poco::File(f.options.paths.site + "/index.html").exists());
+    r = admin.send("POST", "/api/datasets/" + id + "/publish", R"({"force":true})");
+    REQUIRE(r.status == 200);
+    CHECK(r.json()->getValue<std::string>("message").rfind("已公开到 公开文件夹：新增 ", 0) == 0);
+    CHECK(r.json()->getValue<std::string>("problems") == warnings + "注意：公开日期为2099年12月31日，已按 --force 提前公开。\n");
+    CHECK(Poco::File(f.options.paths.site + "/index.html").exists());
+
+    // The publish history: newest first, who and what; the audit has every step.
+    r = reader.send("GET", "/api/publish/history");
+    REQUIRE(r.status == 200);
+    auto history = r.array();
+    REQUIRE(history->size() == 2);
+    CHECK(history->getObject(0)->getValue<std::string>("user") == "admin");
+    CHECK(history->getObject(0)->getValue<std::string>("dataset") == "数据集 " + id);
+    CHECK(history->getObject(0)->getValue<std::string>("result").find("（提前公开）") != std::string::npos);
+    CHECK(history->getObject(1)->getValue<std::string>("result") == notDue);
+    r = admin.send("GET", "/api/audit");
+    REQUIRE(r.status == 200);
+    std::vector<std::string> actions;
+    for (std::size_t i = 0; i < r.array()->size(); ++i) {
+        auto e = r.array()->getObject(unsigned(i));
+        if (e->getValue<std::string>("target") == "数据集 " + id)
+            actions.push_back(e->getValue<std::string>("user") + " " + e->getValue<std::string>("action"));
+    }
+    CHECK(actions == std::vector<std::string>{"admin publish", "admin publish", "clerk dataset-settings", "clerk publish-preview",
+                                              "clerk dataset-create"});
+}
+
+TEST_CASE("serve: only an admin manages users; every change is audited", "[web]") {
+    Fixture f;
+    Client clerk = loggedIn(f, "clerk"), admin = loggedIn(f, "admin"), reader = loggedIn(f, "reader");
+    const std::string body = R"({"name":"auditor","role":"viewer","password":"auditor-password"})";
+
+    for (Client* c : {&clerk, &reader}) {
+        const std::string who = c == &clerk ? "当前用户“clerk”的角色是“经办”。" : "当前用户“reader”的角色是“查看”。";
+        for (const auto& [method, uri] : std::vector<std::pair<std::string, std::string>>{
+                 {"GET", "/api/users"}, {"POST", "/api/users"}, {"GET", "/api/audit"}}) {
+            INFO(method << " " << uri << " as " << who);
+            Reply r = c->send(method, uri, method == "POST" ? body : std::string());
+            CHECK(r.status == 403);
+            CHECK(r.error() == "权限不足：此操作需要“管理员”及以上角色，" + who);
+        }
+    }
+    Reply r = admin.send("POST", "/api/users", body, "application/json", false);
+    CHECK(r.status == 403);
+    CHECK(r.error() == "请求缺少有效的 CSRF 令牌（X-CSRF-Token），已拒绝。请刷新页面后重试。");
+    Client auditor{f.server->port(), {}, {}};
+    CHECK(auditor.login("auditor", "auditor-password").status == 401);  // nobody was added
+
+    r = admin.send("POST", "/api/users", R"({"name":"auditor","role":"boss","password":"auditor-password"})");
+    CHECK(r.status == 400);
+    CHECK(r.error() == "角色应为 admin、staff 或 viewer。");
+    r = admin.send("POST", "/api/users", R"({"name":"auditor","role":"viewer","password":"short"})");
+    CHECK(r.status == 400);
+    CHECK(r.error() == "密码至少 10 个字符。");
+    r = admin.send("POST", "/api/users", R"({"name":"clerk","role":"viewer","password":"another-password"})");
+    CHECK(r.status == 409);
+    CHECK(r.error() == "用户“clerk”已存在。");
+
+    r = admin.send("POST", "/api/users", body);
+    REQUIRE(r.status == 201);
+    r = admin.send("GET", "/api/users");
+    REQUIRE(r.status == 200);
+    std::vector<std::string> users;
+    for (std::size_t i = 0; i < r.array()->size(); ++i)
+        users.push_back(r.array()->getObject(unsigned(i))->getValue<std::string>("name") + ":" +
+                        r.array()->getObject(unsigned(i))->getValue<std::string>("role"));
+    CHECK(users == std::vector<std::string>{"admin:admin", "auditor:viewer", "clerk:staff", "clerk2:staff", "reader:viewer"});
+
+    // The new user logs in with the role given, and can read but not change.
+    r = auditor.login("auditor", "auditor-password");
+    REQUIRE(r.status == 200);
+    CHECK(r.json()->getValue<std::string>("role") == "viewer");
+    CHECK(auditor.send("GET", "/api/datasets").status == 200);
+    CHECK(auditor.send("POST", "/api/datasets/1/runs", "{}").status == 403);
+
+    r = admin.send("GET", "/api/audit");
+    REQUIRE(r.status == 200);
+    auto log = r.array();
+    REQUIRE(log->size() >= 3);
+    auto entry = [&](unsigned i) {
+        auto e = log->getObject(i);
+        return e->getValue<std::string>("user") + "|" + e->getValue<std::string>("action") + "|" +
+               e->getValue<std::string>("target") + "|" + e->getValue<std::string>("detail") + "|" +
+               e->getValue<std::string>("address");
+    };
+    CHECK(entry(0) == "auditor|login|auditor||127.0.0.1");
+    CHECK(entry(1) == "admin|user-add|auditor|viewer|127.0.0.1");
+    CHECK(entry(2) == "auditor|login-failed|auditor||127.0.0.1");
+    const std::string at = log->getObject(1)->getValue<std::string>("at");  // when: local ISO 8601 with the offset
+    CHECK(at.size() == 25);
+    CHECK(at.substr(0, 4) >= "2025");
+    CHECK(at[10] == 'T');
+}
+
+TEST_CASE("serve: one run per dataset at a time, others queued; a second waiting run is refused; letters name their units", "[web]") {
+    Fixture f;
+    Client clerk = loggedIn(f, "clerk");
+    const std::string id = std::to_string(upload(clerk, "county"));
+    Reply first = clerk.send("POST", "/api/datasets/" + id + "/runs", R"({"date":"2025-03-01"})");
+    REQUIRE(first.status == 202);
+    Reply other = clerk.send("POST", "/api/datasets/" + std::to_string(upload(clerk, "county")) + "/runs", R"({"date":"2025-03-01"})");
+    REQUIRE(other.status == 202);
+    // The first run may have started already; its dataset gets one more waiting run at most.
+    Reply second = clerk.send("POST", "/api/datasets/" + id + "/runs", R"({"date":"2025-03-02"})");
+    REQUIRE(second.status == 202);
+    const std::string secondId = std::to_string(second.json()->getValue<std::int64_t>("id"));
+    auto waiting = clerk.send("GET", "/api/runs/" + secondId).json();
+    const std::string firstId = std::to_string(first.json()->getValue<std::int64_t>("id"));
+    if (waiting->getValue<std::string>("state") == "queued") {
+        CHECK(waiting->getValue<std::string>("message") ==
+              "排队中：本数据集的运行 " + firstId + " 正在进行，它结束后自动开始（同一数据集一次只做一个运行）。");
+        Reply third = clerk.send("POST", "/api/datasets/" + id + "/runs", R"({"date":"2025-03-03"})");
+        CHECK(third.status == 409);
+        CHECK(third.error() == "数据集 " + id + " 已有一个排队中的运行（运行 " + secondId + "），无需重复提交；它开始后会使用当时的数据和设置。");
+    }
+    for (const Reply* r : {&first, &other, &second})
+        CHECK(waitForRun(clerk, r->json()->getValue<std::int64_t>("id"))->getValue<std::string>("state") == "done");
+
+    Reply letters = clerk.send("GET", "/api/letters");
+    REQUIRE(letters.status == 200);
+    REQUIRE(letters.array()->size() > 0);
+    bool found = false;
+    for (std::size_t i = 0; i < letters.array()->size(); ++i) {
+        auto l = letters.array()->getObject(unsigned(i));
+        CHECK_FALSE(l->getValue<std::string>("unitName").empty());
+        if (l->getValue<std::string>("unit") == "208002") {
+            found = true;
+            CHECK(l->getValue<std::string>("unitName") == "云溪县城市建设综合服务中心");
+        }
+    }
+    CHECK(found);
+}
+
+TEST_CASE("serve: the server holds the history store's run lock while it is up", "[web]") {
+    Poco::TemporaryFile data;
+    Poco::File(data.path()).createDirectories();
+    ServeOptions o;
+    o.paths.data = data.path();
+    o.paths.assets = kSource + "/web";
+    o.port = 0;
+    const std::string busy = "已有另一个 jixiao 正在使用历史库 " + o.paths.store() + "（进程 " + std::to_string(::getpid()) +
+                             "，开始于 2025-03-05T09:00:00+08:00）。请等它结束后再运行。";
+    {
+        // A `jixiao run` on the store: the server does not start beside it.
+        jixiao::publish::StoreDb::open(o.paths.store());
+        auto held = jixiao::publish::lockStore(o.paths.store(), "2025-03-05T09:00:00+08:00");
+        CHECK_THROWS_WITH(Server(o), busy);
+    }
+    Server server(o);
+    // …and while the server is up, a `jixiao run` on its store is refused.
+    CHECK_THROWS_AS(jixiao::publish::lockStore(o.paths.store(), "2025-03-05T09:30:00+08:00"), jixiao::publish::StoreBusyError);
 }
