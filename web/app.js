@@ -6,6 +6,9 @@ const state = { user: null, role: null, csrf: null, timer: null };
 const ROLE_RANK = { viewer: 0, staff: 1, admin: 2 };
 const ROLE_NAME = { viewer: '查看', staff: '经办', admin: '管理员' };
 const RUN_STATE = { queued: '排队中', running: '运行中', done: '已完成', failed: '失败', interrupted: '已中断' };
+const ACTION_NAME = { login: '登录', 'login-failed': '登录失败', logout: '退出', 'user-add': '添加用户', 'dataset-create': '新建数据集',
+  'dataset-settings': '修改设置', run: '运行', 'download-zip': '下载压缩包', 'rectify-record': '登记整改报告', 'rectify-close': '销号',
+  'publish-preview': '预览公开内容', publish: '公开' };
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -96,8 +99,10 @@ function route() {
   for (const a of document.querySelectorAll('nav a')) a.classList.toggle('active', a.getAttribute('href') === '#/' + parts[0]);
   const views = { datasets: parts[1] ? datasetView : datasetsView, runs: parts[1] ? runView : runsView,
     letters: lettersView, publish: publishView, users: usersView };
-  const view = $('view');
-  view.replaceChildren(el('p', { class: 'muted' }, '正在加载……'));
+  // Each visit renders into its own container: a slower earlier view that finishes late fills
+  // a container no longer on the page instead of replacing the one asked for last.
+  const view = el('div', { class: 'view' }, el('p', { class: 'muted' }, '正在加载……'));
+  $('view').replaceChildren(view);
   (views[parts[0]] || datasetsView)(view, parts[1]).catch((e) => view.replaceChildren(card('出错了', el('p', { class: 'error' }, e.message))));
 }
 
@@ -325,7 +330,7 @@ async function publishView(view) {
     frame.hidden = false; frame.src = r.url;
   }) }, '预览公开内容'));
   const force = el('input', { type: 'checkbox', id: 'force' });
-  if (can('admin')) buttons.push(el('label', {}, force, ' 不等公开日期，立即公开'), el('button', { type: 'button', id: 'publish-button', onclick: () => guarded(err, async () => {
+  if (can('admin')) buttons.push(el('label', { class: 'check' }, force, '不等公开日期，立即公开'), el('button', { type: 'button', id: 'publish-button', onclick: () => guarded(err, async () => {
     const r = await api('POST', '/api/datasets/' + pick.value + '/publish', { force: force.checked });
     out.replaceChildren(el('p', {}, r.message));
     toast('已公开。'); publishView(view);
@@ -350,8 +355,8 @@ async function usersView(view) {
     toast('已添加用户。'); route(); }); });
   view.replaceChildren(card('用户', table(['用户名', '角色'], users.map((u) => el('tr', {}, el('td', {}, u.name), el('td', {}, ROLE_NAME[u.role])))), form),
     card('操作日志', table(['时间', '用户', '操作', '对象', '详情', '地址'], audit.map((a) => el('tr', {},
-      el('td', {}, a.at.slice(0, 19).replace('T', ' ')), el('td', {}, a.user), el('td', {}, a.action), el('td', {}, a.target),
-      el('td', {}, a.detail), el('td', {}, a.address))))));
+      el('td', {}, a.at.slice(0, 19).replace('T', ' ')), el('td', {}, a.user), el('td', {}, ACTION_NAME[a.action] || a.action), el('td', {}, a.target),
+      el('td', {}, a.action === 'user-add' ? ROLE_NAME[a.detail] || a.detail : a.detail), el('td', {}, a.address))))));
 }
 
 document.addEventListener('DOMContentLoaded', start);

@@ -111,11 +111,11 @@ void Exchange::sendFile(const std::string& path, const std::string& contentType,
     Poco::StreamCopier::copyStream(in, response.send());
 }
 
-void securityHeaders(Poco::Net::HTTPServerResponse& response, bool frameableBySelf) {
+void securityHeaders(Poco::Net::HTTPServerResponse& response, bool frameableBySelf, bool inlineStyles) {
     response.set("Content-Security-Policy",
-                 std::string("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-                             "object-src 'none'; base-uri 'none'; form-action 'self'; frame-src 'self'; frame-ancestors ") +
-                     (frameableBySelf ? "'self'" : "'none'"));
+                 std::string("default-src 'self'; script-src 'self'; style-src 'self'") + (inlineStyles ? " 'unsafe-inline'" : "") +
+                     "; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-src 'self'; "
+                     "frame-ancestors " + (frameableBySelf ? "'self'" : "'none'"));
     response.set("X-Content-Type-Options", "nosniff");
     response.set("X-Frame-Options", frameableBySelf ? "SAMEORIGIN" : "DENY");
     response.set("Referrer-Policy", "no-referrer");

@@ -53,7 +53,8 @@ struct Exchange {
 
 /// The security headers every response carries: a CSP without inline script, nosniff, no
 /// framing by other sites, no referrer.
-void securityHeaders(Poco::Net::HTTPServerResponse& response, bool frameableBySelf = false);
+/// `inlineStyles` is for the disclosure site's preview only (its pages carry their styles).
+void securityHeaders(Poco::Net::HTTPServerResponse& response, bool frameableBySelf = false, bool inlineStyles = false);
 
 /// Sends {"error": message} with `status`.
 void sendError(Poco::Net::HTTPServerResponse& response, int status, const std::string& message);

@@ -17,10 +17,12 @@ namespace jixiao::web {
 
 namespace {
 
-/// Serves a file of the pages (web/) or of a dataset's public preview.
-void serveStatic(Exchange& ex, const std::string& root, const std::string& relative) {
+/// Serves a file of the pages (web/) or of a dataset's public preview (`preview`: shown in the
+/// publish page's frame, with the site's own inline styles; still no script but its files).
+void serveStatic(Exchange& ex, const std::string& root, const std::string& relative, bool preview = false) {
     auto path = resolveInside(root, relative);
     if (!path) throw HttpError(404, "找不到所请求的地址。");
+    if (preview) securityHeaders(ex.response, true, true);
     ex.response.set("Cache-Control", "no-cache");
     ex.sendFile(*path, contentTypeOf(*path), {});
 }
@@ -47,9 +49,28 @@ public:
         } catch (const std::exception& e) {
             fail(response, 500, std::string("服务器内部错误：") + e.what());
         }
+        finishBody(request, response);
     }
 
 private:
+    /// A request body left unread (a refused request, a handler that needs none) would be
+    /// read as the start of the next request on a kept-alive connection: what is left of a
+    /// small one is skipped, and the connection is closed after a large or unsized one.
+    static void finishBody(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response) {
+        constexpr std::streamsize kSkip = 64 * 1024;
+        const std::string& method = request.getMethod();
+        bool sized = request.hasContentLength() || method == "GET" || method == "HEAD" || method == "DELETE";
+        if (!sized || request.getChunkedTransferEncoding() || request.getContentLength64() > kSkip) {
+            response.setKeepAlive(false);
+            return;
+        }
+        try {
+            request.stream().ignore(kSkip);
+        } catch (const Poco::Exception&) {
+            response.setKeepAlive(false);
+        }
+    }
+
     static void fail(Poco::Net::HTTPServerResponse& response, int status, const std::string& message) {
         if (response.sent()) return;  // the body was under way: the connection just ends
         sendError(response, status, message);
@@ -82,7 +103,7 @@ private:
             ex.params["id"] = rest.substr(0, slash);
             std::int64_t id = ex.id("id");
             if (slash == std::string::npos) throw HttpError(404, "找不到所请求的地址。");
-            serveStatic(ex, ws_.options.paths.preview(id), rest.substr(slash + 1));
+            serveStatic(ex, ws_.options.paths.preview(id), rest.substr(slash + 1), true);
             return;
         }
         serveStatic(ex, ws_.options.paths.assets, path == "/" ? std::string("index.html") : path.substr(1));

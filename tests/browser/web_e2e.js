@@ -37,6 +37,12 @@ async function shoot(page, name) {
   await page.setViewport({ width: 1366, height: 768 });
 }
 
+/// Goes to a view of the page (a same-document navigation: the hash changes, nothing reloads).
+async function visit(page, hash) {
+  await page.evaluate((h) => { location.hash = h; }, hash);
+  await new Promise((r) => setTimeout(r, 300));
+}
+
 async function waitText(page, selector, text, timeout = 30000) {
   await page.waitForFunction((s, t) => { const e = document.querySelector(s); return e && e.textContent.includes(t); },
     { timeout }, selector, text);
@@ -48,8 +54,9 @@ async function waitText(page, selector, text, timeout = 30000) {
   try {
     const page = await browser.newPage();
     const consoleErrors = [];
-    // The session probe before login and the wrong password are answered 401 on purpose.
-    page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text())) consoleErrors.push(m.text()); });
+    // The session probe before login and the wrong password are answered 401 on purpose,
+    // the refused requests made on purpose below are answered 403.
+    page.on('console', (m) => { if (m.type() === 'error' && !/status of 40[13]/.test(m.text())) consoleErrors.push(m.text()); });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.setViewport({ width: 1366, height: 768 });
 
@@ -84,7 +91,7 @@ async function waitText(page, selector, text, timeout = 30000) {
     await shoot(page, 'check-broken');
 
     // Upload samples/county, run it.
-    await page.goto(BASE + '/#/datasets', { waitUntil: 'networkidle0' });
+    await visit(page, '#/datasets');
     await page.waitForSelector('#upload-input');
     await (await page.$('#upload-input')).uploadFile(...sampleFiles('county'));
     await page.click('#upload');
@@ -121,7 +128,7 @@ async function waitText(page, selector, text, timeout = 30000) {
     check(names.every((n) => !n.name.startsWith('202_') && !n.name.includes('/')), 'the zip holds only department 201, flat');
 
     // Record and close a 整改.
-    await page.goto(BASE + '/#/letters', { waitUntil: 'networkidle0' });
+    await visit(page, '#/letters');
     await page.waitForSelector('#record-form');
     const letter = await page.$eval('#record-form select[name=letter]', (s) => s.value);
     check(letter.includes('〔2025〕'), `a letter to rectify is listed (${letter})`);
@@ -149,19 +156,19 @@ async function waitText(page, selector, text, timeout = 30000) {
     await shoot(page, 'letters');
 
     // The other pages, at both widths.
-    await page.goto(BASE + '/#/datasets', { waitUntil: 'networkidle0' });
+    await visit(page, '#/datasets');
     await page.waitForSelector('#upload-input');
     await shoot(page, 'datasets');
-    await page.goto(BASE + '/#/runs', { waitUntil: 'networkidle0' });
+    await visit(page, '#/runs');
     await waitText(page, '#view', '已完成');
     await shoot(page, 'runs');
     const countyId = await page.evaluate(() => document.querySelectorAll('#view tbody tr td:nth-child(2) a')[0].textContent);
-    await page.goto(BASE + '/#/datasets/' + countyId, { waitUntil: 'networkidle0' });
+    await visit(page, '#/datasets/' + countyId);
     await page.waitForSelector('#error-count');
     await shoot(page, 'check-county');
     // Staff see neither the users page nor the publish button, and the server refuses them.
     check(await page.$eval('nav a[href="#/users"]', (a) => a.hidden), 'the users page is not offered to staff');
-    await page.goto(BASE + '/#/publish', { waitUntil: 'networkidle0' });
+    await visit(page, '#/publish');
     await page.waitForSelector('#preview-button');
     check(await page.$('#publish-button') === null, 'staff get no publish button');
     const refused = await page.evaluate(async (id) => {
@@ -179,28 +186,29 @@ async function waitText(page, selector, text, timeout = 30000) {
     // The admin: users page, preview and publish.
     await page.click('#logout');
     await page.waitForSelector('#login-form', { visible: true });
+    await page.$eval('input[name=user]', (e) => { e.value = ''; });
     await page.type('input[name=user]', 'boss');
     await page.type('input[name=password]', 'boss-password');
     await page.click('#login-form button');
     await waitText(page, '#who', 'boss（管理员）');
-    await page.goto(BASE + '/#/users', { waitUntil: 'networkidle0' });
+    await visit(page, '#/users');
     await page.waitForSelector('#user-form');
     await page.type('#user-form input[name=name]', 'reader');
     await page.select('#user-form select[name=role]', 'viewer');
     await page.type('#user-form input[name=password]', 'reader-password');
     await page.click('#user-form button[type=submit]');
-    await page.waitForFunction(() => [...document.querySelectorAll('#view table')[0].querySelectorAll('tr')].some((r) => r.textContent === 'reader查看'),
-      { timeout: 30000 });
+    await page.waitForFunction((want) => { const t = document.querySelector('#view table');
+      return t && [...t.querySelectorAll('tbody tr')].some((r) => r.textContent === want); }, { timeout: 30000 }, 'reader查看');
     check(true, 'the admin added the viewer reader');
-    check(await page.evaluate(() => [...document.querySelectorAll('#view table')[1].querySelectorAll('tbody tr')]
-      .some((r) => /boss\s*user-add\s*reader\s*viewer/.test([...r.children].map((c) => c.textContent).join(' ')))),
-      'the audit log shows boss user-add reader viewer');
-    check(await page.evaluate(() => [...document.querySelectorAll('#view table')[1].querySelectorAll('tbody tr')]
-      .some((r) => /clerk\s*rectify-close/.test([...r.children].map((c) => c.textContent).join(' ')))),
-      'the audit log shows clerk\'s rectify-close');
+    const auditRows = await page.evaluate(() => [...document.querySelectorAll('#view table')[1].querySelectorAll('tbody tr')]
+      .map((r) => [...r.children].map((c) => c.textContent).slice(1).join('|')));
+    check(auditRows.includes('boss|添加用户|reader|查看|127.0.0.1'),
+      'the audit log shows boss 添加用户 reader 查看');
+    check(auditRows.some((r) => r.startsWith('clerk|销号|')),
+      'the audit log shows clerk\'s 销号');
     await shoot(page, 'users');
 
-    await page.goto(BASE + '/#/publish', { waitUntil: 'networkidle0' });
+    await visit(page, '#/publish');
     await page.waitForSelector('#publish-button');
     await page.select('#publish-dataset', countyId);
     await page.click('#preview-button');
@@ -220,18 +228,21 @@ async function waitText(page, selector, text, timeout = 30000) {
     // A viewer reads but is offered no actions.
     await page.click('#logout');
     await page.waitForSelector('#login-form', { visible: true });
+    await page.$eval('input[name=user]', (e) => { e.value = ''; });
     await page.type('input[name=user]', 'reader');
     await page.type('input[name=password]', 'reader-password');
     await page.click('#login-form button');
     await waitText(page, '#who', 'reader（查看）');
-    await page.goto(BASE + '/#/letters', { waitUntil: 'networkidle0' });
+    await visit(page, '#/letters');
     await page.waitForSelector('tr.letter');
     check(await page.$('#record-form') === null && await page.$('#close-form') === null, 'a viewer is offered no 整改 forms');
-    await page.goto(BASE + '/#/runs/' + runId, { waitUntil: 'networkidle0' });
+    await visit(page, '#/runs/' + runId);
     await page.waitForSelector('#zip-all');
     check(consoleErrors.length === 0, 'no console errors or CSP violations: ' + consoleErrors.join(' | '));
   } catch (e) {
     failures.push(String(e && e.stack || e));
+    // What the page showed when it went wrong.
+    for (const p of await browser.pages()) await p.screenshot({ path: path.join(OUT, 'failure.png') }).catch(() => {});
     console.log('FAIL: ' + (e && e.stack || e));
   } finally {
     await browser.close();

@@ -440,6 +440,10 @@ TEST_CASE("serve: preview and publish — roles on the server, CSRF, 公开日�
     r = clerk.send("GET", "/preview/" + id + "/index.html");
     CHECK(r.status == 200);
     CHECK(r.body.find("云溪县") != std::string::npos);
+    // Shown in the publish page's frame with the site's own styles, still without inline script.
+    CHECK(r.head.get("Content-Security-Policy") ==
+          "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; object-src 'none'; "
+          "base-uri 'none'; form-action 'self'; frame-src 'self'; frame-ancestors 'self'");
     const std::string manifest = slurp(f.options.paths.preview(std::stoll(id)) + "/manifest.json");
     const auto classified = classifiedProjects("county");
     CHECK(classified.size() == 5);
@@ -619,4 +623,29 @@ TEST_CASE("serve: the server holds the history store's run lock while it is up",
     Server server(o);
     // …and while the server is up, a `jixiao run` on its store is refused.
     CHECK_THROWS_AS(jixiao::publish::lockStore(o.paths.store(), "2025-03-05T09:30:00+08:00"), jixiao::publish::StoreBusyError);
+}
+
+TEST_CASE("serve: a refused request's body is not read as the next request on a kept-alive connection", "[web]") {
+    Fixture f;
+    Client clerk = loggedIn(f, "clerk");
+    Poco::Net::HTTPClientSession session("127.0.0.1", Poco::UInt16(f.server->port()));
+    session.setKeepAlive(true);
+    for (const std::string uri : {"/api/datasets/1/publish", "/api/users", "/api/users"}) {
+        Poco::Net::HTTPRequest request("POST", uri, Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setKeepAlive(true);
+        Poco::Net::NameValueCollection cookies;
+        cookies.add("jixiao_session", clerk.cookie);
+        request.setCookies(cookies);
+        request.set("X-CSRF-Token", clerk.csrf);
+        request.setContentType("application/json");
+        const std::string body = R"({"name":"x","role":"admin","password":"0123456789"})";
+        request.setContentLength64(std::streamsize(body.size()));
+        session.sendRequest(request) << body;
+        Poco::Net::HTTPResponse response;
+        std::ostringstream text;
+        Poco::StreamCopier::copyStream(session.receiveResponse(response), text);
+        INFO(uri << ": " << text.str());
+        CHECK(response.getStatus() == 403);
+        CHECK(text.str() == "{\"error\":\"权限不足：此操作需要“管理员”及以上角色，当前用户“clerk”的角色是“经办”。\"}");
+    }
 }
