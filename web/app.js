@@ -231,7 +231,8 @@ function runTable(runs) {
   return table(['编号', '数据集', '状态', '进度', '成文日期', '发起人', '开始', '说明'], runs.map((r) => el('tr', {},
     el('td', {}, el('a', { href: '#/runs/' + r.id }, r.id)), el('td', {}, el('a', { href: '#/datasets/' + r.dataset }, r.dataset)),
     el('td', {}, badge(r.state, RUN_STATE[r.state])), el('td', { class: 'num' }, r.total ? r.done + '/' + r.total : ''),
-    el('td', {}, r.date), el('td', {}, r.by), el('td', {}, r.created.slice(0, 16).replace('T', ' ')), el('td', {}, r.message))));
+    el('td', { class: 'nowrap' }, r.date), el('td', {}, r.by), el('td', { class: 'nowrap' }, r.created.slice(0, 16).replace('T', ' ')),
+    el('td', {}, r.message))));
 }
 
 // --- runs -----------------------------------------------------------------------------------
@@ -283,17 +284,21 @@ const unitOf = (i) => (i.unitName ? i.unitName + '（' + i.unit + '）' : i.unit
 async function lettersView(view) {
   const [items, overdue] = await Promise.all([api('GET', '/api/letters'), api('GET', '/api/letters/overdue')]);
   const isOverdue = new Set(overdue.map((i) => i.letter));
-  const rows = items.map((i) => el('tr', { class: 'letter' }, el('td', {}, i.letter), el('td', {}, unitOf(i)), el('td', {}, i.issued),
-    el('td', {}, i.deadline), el('td', {}, badge(i.status === '已销号' ? 'closed' : isOverdue.has(i.letter) ? 'overdue' : 'warning',
+  const voided = (i) => i.status === '已作废';
+  const rows = items.map((i) => el('tr', { class: voided(i) ? 'letter voided' : 'letter' },
+    el('td', { class: 'nowrap' }, el('span', { class: 'number' }, i.letter), i.replaces ? el('div', { class: 'muted' }, '替代 ' + i.replaces) : null),
+    el('td', {}, unitOf(i)), el('td', { class: 'nowrap' }, i.issued), el('td', { class: 'nowrap' }, i.deadline),
+    el('td', {}, badge(voided(i) ? 'voided' : i.status === '已销号' ? 'closed' : isOverdue.has(i.letter) ? 'overdue' : 'warning',
       i.status + (isOverdue.has(i.letter) ? '（逾期）' : ''))),
-    el('td', {}, i.reports.length ? i.reports[i.reports.length - 1].date + '：' + i.reports[i.reports.length - 1].summary : ''),
-    el('td', {}, i.closed ? i.closed + '：' + i.closeNote : '')));
-  const parts = [card('反馈函与整改', items.length ? table(['文号', '单位', '发函日期', '整改期限', '状态', '整改报告', '销号'], rows)
+    el('td', {}, voided(i) ? i.voided + ' 作废：' + i.voidReason
+      : i.reports.length ? i.reports[i.reports.length - 1].date + '：' + i.reports[i.reports.length - 1].summary : ''),
+    el('td', {}, voided(i) ? (i.replacedBy ? '已重新发文：' + i.replacedBy : '') : i.closed ? i.closed + '：' + i.closeNote : '')));
+  const parts = [card('反馈函与整改', items.length ? table(['文号', '单位', '发函日期', '整改期限', '状态', '整改报告（作废）', '销号（重新发文）'], rows)
     : el('p', { class: 'muted' }, '还没有反馈函（运行后生成）。'))];
   parts.push(card('逾期未整改（截至今天）', overdue.length ? table(['文号', '单位', '期限'], overdue.map((i) =>
-    el('tr', {}, el('td', {}, i.letter), el('td', {}, unitOf(i)), el('td', {}, i.deadline)))) : el('p', { class: 'muted' }, '没有逾期事项。')));
+    el('tr', {}, el('td', { class: 'nowrap' }, i.letter), el('td', {}, unitOf(i)), el('td', { class: 'nowrap' }, i.deadline)))) : el('p', { class: 'muted' }, '没有逾期事项。')));
   if (can('staff') && items.length) {
-    const open = items.filter((i) => i.status !== '已销号');
+    const open = items.filter((i) => i.status !== '已销号' && i.status !== '已作废');
     const pick = (name) => el('select', { name, required: true }, open.map((i) => el('option', { value: i.letter }, i.letter + ' ' + unitOf(i))));
     const err1 = errorBox(), err2 = errorBox();
     const record = el('form', { id: 'record-form' }, el('div', { class: 'row' }, el('label', {}, '反馈函', pick('letter')),

@@ -350,10 +350,35 @@ void addApiRoutes(Router& router, Workspace& workspace) {
                 throw HttpError(400, "year 应为四位年份，实际为“" + y + "”。");
             year = std::stoi(y);
         }
-        Array::Ptr list = new Array;
         publish::StoreDb db = history();
+        const publish::LetterRegister letters(db);
         const auto names = ws->store->unitNames();
-        for (const auto& item : publish::LetterRegister(db).rectifications(year, std::nullopt)) list->add(itemJson(item, names));
+        // The letters in force with their 整改, and the voided ones from the ledger, by number.
+        std::map<std::pair<int, int>, Object::Ptr> byNumber;
+        std::map<std::string, publish::IssuedLetter> ledger;
+        for (auto& l : letters.issuedLetters(year)) ledger[l.number.text] = l;
+        for (const auto& item : letters.rectifications(year, std::nullopt)) {
+            Object::Ptr o = itemJson(item, names);
+            auto l = ledger.find(item.letter.text);
+            o->set("replaces", l != ledger.end() && l->second.replaces ? *l->second.replaces : std::string());
+            byNumber[{item.letter.year, item.letter.seq}] = o;
+        }
+        for (const auto& [text, l] : ledger) {
+            if (!l.voided()) continue;
+            publish::RectificationItem shown;
+            shown.letter = l.number;
+            shown.unitCode = l.unitCode;
+            shown.issuedOn = l.issuedOn;
+            shown.deadline = l.deadline;
+            Object::Ptr o = itemJson(shown, names);
+            o->set("status", "已作废");
+            o->set("voided", *l.voidedOn);
+            o->set("voidReason", l.voidReason.value_or(""));
+            o->set("replacedBy", l.replacedBy.value_or(""));
+            byNumber[{l.number.year, l.number.seq}] = o;
+        }
+        Array::Ptr list = new Array;
+        for (const auto& entry : byNumber) list->add(entry.second);
         ex.sendJson(list);
     });
     router.add("GET", "/api/letters/overdue", [=](Exchange& ex) {
@@ -438,7 +463,12 @@ void addApiRoutes(Router& router, Workspace& workspace) {
     router.add("POST", "/api/datasets/{id}/preview", [=](Exchange& ex) {
         authorize(ex, *ws->store, Role::Staff);
         std::int64_t id = ex.id("id");
-        auto [code, out, err] = publishTo(id, ws->options.paths.preview(id), true);
+        auto [code, shown, err] = publishTo(id, ws->options.paths.preview(id), true);
+        // What was built is a private preview, not a publication.
+        std::string out = shown;
+        const std::string published = "已公开到 公开文件夹", unchanged = "没有变化，未改动任何文件（公开文件夹，";
+        if (out.rfind(published, 0) == 0) out = "预览已生成（尚未公开）" + out.substr(published.size());
+        if (out.rfind(unchanged, 0) == 0) out = "预览已是最新（尚未公开；" + out.substr(unchanged.size());
         ws->audit(ex, "publish-preview", "数据集 " + std::to_string(id), std::to_string(code));
         Object::Ptr o = object();
         o->set("url", "/preview/" + std::to_string(id) + "/index.html");

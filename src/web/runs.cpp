@@ -221,6 +221,8 @@ void RunQueue::execute(std::int64_t id, Progress& progress) {
         row->state = "failed";
         row->message = tail(err.str(), 5);
     }
+    // The server's folders mean nothing to the page's users: the files are listed below it.
+    for (std::size_t at; (at = row->message.find(r.output)) != std::string::npos;) row->message.replace(at, r.output.size(), "本次运行的文件夹");
     try {
         row->message = datasets_.shown(row->datasetId, row->message);
     } catch (const HttpError&) {

@@ -4,7 +4,9 @@ const puppeteer = require('puppeteer-core');
 const fs = require('fs');
 const path = require('path');
 
-const { CHROMIUM, BASE, SOURCE, OUT } = process.env;
+const { execFileSync } = require('child_process');
+
+const { CHROMIUM, BASE, SOURCE, OUT, JIXIAO, DATA } = process.env;
 const failures = [];
 const check = (ok, what) => { if (!ok) { failures.push(what); console.log('FAIL: ' + what); } else console.log('ok: ' + what); };
 const sampleFiles = (name) => fs.readdirSync(path.join(SOURCE, 'samples', name)).filter((f) => f !== 'README.md')
@@ -127,6 +129,13 @@ async function waitText(page, selector, text, timeout = 30000) {
     check(names.some((n) => /^XM201\d\d_.*\.pdf$/.test(n.name)), 'the zip holds the department\'s project documents');
     check(names.every((n) => !n.name.startsWith('202_') && !n.name.includes('/')), 'the zip holds only department 201, flat');
 
+    // A letter voided and reissued on the command line, against the store the server uses.
+    const cli = (...args) => execFileSync(JIXIAO, args, { encoding: 'utf8' });
+    cli('letters', 'void', '云财绩函〔2025〕2号', '--db', path.join(DATA, 'jixiao-history.db'), '--reason', '主送单位名称有误',
+      '--date', '2025-03-05');
+    const reissued = cli('letters', 'reissue', '云财绩函〔2025〕2号', '--db', path.join(DATA, 'jixiao-history.db'), '--date', '2025-03-06');
+    const successor = /已重新发文 (\S+)：/.exec(reissued)[1];
+
     // Record and close a 整改.
     await visit(page, '#/letters');
     await page.waitForSelector('#record-form');
@@ -136,6 +145,13 @@ async function waitText(page, selector, text, timeout = 30000) {
     fs.writeFileSync(pdf, '%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n');
     check(await page.$$eval('tr.letter', (rows) => rows.every((r) => /云溪县.+（\d+）/.test(r.children[1].textContent))),
       'the letters list names each unit (名称（代码）)');
+    const voidedRow = await page.$eval('tr.letter.voided', (r) => [...r.children].map((c) => c.textContent).join('|'));
+    check(voidedRow.startsWith('云财绩函〔2025〕2号|') && voidedRow.includes('|已作废|2025-03-05 作废：主送单位名称有误|已重新发文：' + successor),
+      'the voided letter is listed as 已作废 with its reason and successor: ' + voidedRow);
+    check(await page.$$eval('tr.letter', (rows, s) => rows.some((r) => r.children[0].textContent === s + '替代 云财绩函〔2025〕2号'), successor),
+      'the reissued letter names the one it replaces');
+    check(!(await page.$$eval('#record-form select[name=letter] option', (o) => o.map((x) => x.value))).includes('云财绩函〔2025〕2号'),
+      'a voided letter cannot be reported on');
     await page.$eval('#record-form input[name=date]', (e) => { e.value = '2025-03-20'; });
     await page.type('#record-form textarea[name=summary]', '已制定整改方案并调整绩效目标');
     await (await page.$('#record-form input[type=file]')).uploadFile(pdf);

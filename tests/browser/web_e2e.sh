@@ -2,7 +2,8 @@
 # Browser test of `jixiao serve`: a real headless chromium, driven by puppeteer-core (installed
 # by this script from npm into the build folder, never committed), logs in, uploads the sample
 # exports, sees the 20 errors of samples/broken, runs the county sample, downloads a
-# department's zip and checks its entries, records and closes a 整改; as an admin adds a user,
+# department's zip and checks its entries, sees a letter voided and reissued on the command line,
+# records and closes a 整改; as an admin adds a user,
 # previews and publishes; checks that staff and viewers are refused what is not theirs; takes
 # screenshots of every page at 1366 × 768 and 390 × 844. The server stops by itself (timeout) whatever happens.
 #
@@ -51,6 +52,7 @@ for _ in $(seq 50); do
 done
 
 NODE_PATH="$modules/node_modules" CHROMIUM="$chromium" BASE="http://127.0.0.1:$port" SOURCE="$source_dir" OUT="$work" \
+  JIXIAO="$jixiao" DATA="$data" \
   timeout 500 node "$source_dir/tests/browser/web_e2e.js"
 status=$?
 [ $status -eq 0 ] || { echo "--- server log"; cat "$work/serve.log"; }

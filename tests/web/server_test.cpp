@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "app/batch.h"
+#include "publish/letter_register.h"
 #include "publish/run_store.h"
 #include "publish/store_db.h"
 #include "web/password.h"
@@ -435,7 +436,7 @@ TEST_CASE("serve: preview and publish — roles on the server, CSRF, 公开日�
     CHECK(preview->getValue<bool>("ok"));
     CHECK(preview->getValue<std::string>("url") == "/preview/" + id + "/index.html");
     CHECK(preview->getValue<std::string>("message") ==
-          "已公开到 公开文件夹：新增 " + std::to_string(manifestFiles(f.options.paths.preview(std::stoll(id)))) +
+          "预览已生成（尚未公开）：新增 " + std::to_string(manifestFiles(f.options.paths.preview(std::stoll(id)))) +
               " 个、更新 0 个、删除 0 个文件，0 个未变，已更新 manifest.json（部门 12 个，公开项目 61 个，涉密项目 5 个不予公开）。\n");
     r = clerk.send("GET", "/preview/" + id + "/index.html");
     CHECK(r.status == 200);
@@ -603,6 +604,36 @@ TEST_CASE("serve: one run per dataset at a time, others queued; a second waiting
         }
     }
     CHECK(found);
+
+    // A letter voided and reissued with `jixiao letters` is listed as 已作废; its successor names it.
+    const std::string old = "云财绩函〔2025〕2号";
+    {
+        auto db = jixiao::publish::StoreDb::open(f.options.paths.store());
+        jixiao::publish::LetterRegister ledger(db);
+        ledger.voidLetter(jixiao::publish::LetterRef::byNumber(old), "2025-03-05", "主送单位名称有误");
+        ledger.reissueLetter(jixiao::publish::LetterRef::byNumber(old), "2025-03-06");
+    }
+    letters = clerk.send("GET", "/api/letters");
+    REQUIRE(letters.status == 200);
+    Poco::JSON::Object::Ptr voided, successor;
+    for (std::size_t i = 0; i < letters.array()->size(); ++i) {
+        auto l = letters.array()->getObject(unsigned(i));
+        if (l->getValue<std::string>("letter") == old) voided = l;
+        if (l->getValue<std::string>("replaces") == old) successor = l;
+    }
+    REQUIRE(voided);
+    REQUIRE(successor);
+    CHECK(voided->getValue<std::string>("status") == "已作废");
+    CHECK(voided->getValue<std::string>("voided") == "2025-03-05");
+    CHECK(voided->getValue<std::string>("voidReason") == "主送单位名称有误");
+    CHECK(voided->getValue<std::string>("replacedBy") == successor->getValue<std::string>("letter"));
+    CHECK(successor->getValue<std::string>("status") == "待整改");
+    CHECK(successor->getValue<std::string>("issued") == "2025-03-06");
+    CHECK(successor->getValue<std::string>("unit") == voided->getValue<std::string>("unit"));
+    CHECK(successor->getValue<std::string>("unitName") == voided->getValue<std::string>("unitName"));
+    // The list is by number: the successor, numbered last, comes last.
+    CHECK(letters.array()->getObject(unsigned(letters.array()->size() - 1))->getValue<std::string>("letter") ==
+          successor->getValue<std::string>("letter"));
 }
 
 TEST_CASE("serve: the server holds the history store's run lock while it is up", "[web]") {
