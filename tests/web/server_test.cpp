@@ -619,7 +619,7 @@ TEST_CASE("serve: one run per dataset at a time, others queued; a second waiting
     for (std::size_t i = 0; i < letters.array()->size(); ++i) {
         auto l = letters.array()->getObject(unsigned(i));
         if (l->getValue<std::string>("letter") == old) voided = l;
-        if (l->getValue<std::string>("replaces") == old) successor = l;
+        if (l->optValue<std::string>("replaces", "") == old) successor = l;
     }
     REQUIRE(voided);
     REQUIRE(successor);
