@@ -3,12 +3,14 @@
 #include "app/cli.h"
 #include "app/help.h"
 #include "app/progress.h"
+#include "ingest/dataset_json.h"
 #include "ingest/dataset_reader.h"
 #include "layout/context.h"
 #include "layout/form.h"
 #include "model/date.h"
 #include "model/validate.h"
 #include "publish/atomic_file.h"
+#include "publish/interrupt.h"
 #include "publish/letter_register.h"
 #include "publish/run_store.h"
 #include "publish/output_tree.h"
@@ -77,15 +79,15 @@ std::optional<OutputFormats> OutputFormats::parse(const std::string& list) {
 }
 
 Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir,
-                    const FigureSource& lastYear) {
+                    const BeforeScoring& beforeScoring) {
     Scored s;
     s.dataset = ingest::readDataset(folder, s.diags);
     model::validate(s.dataset, s.diags);
     // dataset.json names a bundled set only; --rules may also give a file. Read before
-    // lastYear, which may open the run's outputs: a rules error must leave nothing behind.
+    // beforeScoring, which may open the run's outputs: a rules error must leave nothing behind.
     s.rules = rulesFile.empty() ? score::loadRuleSet(templatesDir, s.dataset.config.ruleSet)
                                 : score::loadRulesOption(templatesDir, rulesFile);
-    if (lastYear) lastYear(s.dataset);
+    if (beforeScoring) beforeScoring(s.dataset, s.diags);
     s.evaluation = score::evaluate(s.dataset, s.rules, s.diags);
     return s;
 }
@@ -248,27 +250,25 @@ void renderDepartment(const Job& job, const score::DepartmentResult& d) {
     }
 }
 
-/// Last year's 部门整体 figures from the store, for units whose input has this year's only.
-FigureSource figuresFromStore(const publish::RunStore& store) {
-    return [&store](model::Dataset& ds) {
-        int year = ds.config.year;
-        std::vector<model::DepartmentFigures> added;
-        for (const auto& f : ds.figures) {
-            if (f.year != year) continue;
-            bool hasLast = std::any_of(ds.figures.begin(), ds.figures.end(),
-                                       [&](const auto& g) { return g.unitCode == f.unitCode && g.year == year - 1; });
-            if (hasLast) continue;
-            auto stored = store.lastYearFigures(f.unitCode, year);
-            if (stored.empty()) continue;
-            model::DepartmentFigures last{f.unitCode, year - 1, {}, model::SourceRef::inFile("历史库", 0)};
-            for (const auto& [name, text] : stored)
-                if (auto d = model::Decimal::parse(text)) last.figures[name] = *d;
-            added.push_back(std::move(last));
-        }
-        ds.figures.insert(ds.figures.end(), added.begin(), added.end());
-        std::sort(ds.figures.begin(), ds.figures.end(),
-                  [](const auto& a, const auto& b) { return std::tie(a.unitCode, a.year) < std::tie(b.unitCode, b.year); });
-    };
+/// Adds last year's 部门整体 figures from the store, for units whose input has this year's only.
+void addFiguresFromStore(const publish::RunStore& store, model::Dataset& ds) {
+    int year = ds.config.year;
+    std::vector<model::DepartmentFigures> added;
+    for (const auto& f : ds.figures) {
+        if (f.year != year) continue;
+        bool hasLast = std::any_of(ds.figures.begin(), ds.figures.end(),
+                                   [&](const auto& g) { return g.unitCode == f.unitCode && g.year == year - 1; });
+        if (hasLast) continue;
+        auto stored = store.lastYearFigures(f.unitCode, year);
+        if (stored.empty()) continue;
+        model::DepartmentFigures last{f.unitCode, year - 1, {}, model::SourceRef::inFile("历史库", 0)};
+        for (const auto& [name, text] : stored)
+            if (auto d = model::Decimal::parse(text)) last.figures[name] = *d;
+        added.push_back(std::move(last));
+    }
+    ds.figures.insert(ds.figures.end(), added.begin(), added.end());
+    std::sort(ds.figures.begin(), ds.figures.end(),
+              [](const auto& a, const auto& b) { return std::tie(a.unitCode, a.year) < std::tie(b.unitCode, b.year); });
 }
 
 /// Saves this year's project results and 部门整体 figures, for next year's ratios and for
@@ -353,8 +353,9 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
     }
 }
 
-/// Runs `work(i)` for i in [0, count) over a Poco thread pool. A failing item is recorded and
-/// skipped; a configuration or output error stops the batch and is rethrown after the join.
+/// Runs `work(i)` for i in [0, count) over a Poco thread pool. An item whose document cannot be
+/// made (RenderError, PdfError) is recorded and skipped; any other error — output, a full
+/// disk, a stop request — stops the batch and is rethrown after the join.
 class Pool {
 public:
     template <class Fn>
@@ -368,6 +369,11 @@ public:
             for (std::size_t i; !stop && (i = next++) < count;) {
                 try {
                     work(i);
+                } catch (const render::ScratchFileError&) {
+                    // The disk, not the document: every later document would fail the same way.
+                    std::lock_guard<std::mutex> lock(mutex);
+                    if (!fatal) fatal = std::current_exception();
+                    stop = true;
                 } catch (const render::RenderError& e) {
                     std::lock_guard<std::mutex> lock(mutex);
                     failures.emplace_back(i, e.what());
@@ -453,6 +459,7 @@ int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, c
     });
     Progress progress(err, req.terminal, projects.size() + departments.size(), "项目与部门", req.onProgress);
     auto failures = Pool::run(projects.size() + departments.size(), req.jobs, progress, [&](std::size_t i) {
+        publish::throwIfStopRequested();
         if (i < projects.size())
             renderProject(job, projects[i]);
         else
@@ -474,7 +481,9 @@ int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, c
     store.finishRun(runId, failures.empty() ? publish::RunStatus::Completed : publish::RunStatus::Failed, req.clock());
     out << "已生成 " << tree.entries().size() + 1 << " 个文件到 " << req.output << "（评分项目 " << scoredCount << "/"
         << projects.size() << " 个，部门 " << departments.size() << " 个）\n";
-    if (!failures.empty()) return kExitCannotCreate;
+    // A document that cannot be made is the templates' or fonts' doing (a loop running past
+    // the page limit, a 发文机关 too long for its box): configuration. 73 is for writing.
+    if (!failures.empty()) return kExitConfig;
     return scored.diags.errors() > 0 ? kExitDataError : kExitOk;
 }
 
@@ -498,12 +507,17 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     std::optional<publish::RunStore> store;
     publish::FileLock storeLock;
     // Called by scoreDataset once the dataset and the rules are read, for last year's figures.
-    auto openOutputs = [&](model::Dataset& dataset) {
+    auto openOutputs = [&](model::Dataset& dataset, const model::Diagnostics& diags) {
+        if (const int n = ingest::settingsErrors(diags)) {
+            for (const auto& d : diags.list()) err << d.format() << '\n';
+            throw ingest::ConfigError("dataset.json 有 " + std::to_string(n) + " 处错误（见上），未生成任何文件。请改正 dataset.json 后重新运行。");
+        }
         tree.begin(req.startedAt);  // the folder's lock; the old manifest goes before any file is replaced
+        publish::sweepOrphans(smallScratchDir(req.output));  // /dev/shm: scratch files of killed runs
         db.emplace(publish::StoreDb::open(dbPath));
         store.emplace(*db);
         if (!req.storeLockHeld) storeLock = store->lockForRun(req.startedAt);
-        figuresFromStore(*store)(dataset);
+        addFiguresFromStore(*store, dataset);
     };
     Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir, openOutputs);
     publish::LetterRegister letters(*db);

@@ -73,14 +73,15 @@ struct Scored {
     score::Evaluation evaluation;
 };
 
-/// Fills in last year's 部门整体 figures a dataset lacks (for its ratios), e.g. from the
-/// history store. Called between reading and scoring.
-using FigureSource = std::function<void(model::Dataset&)>;
+/// Called between reading and scoring with what reading found: `run` refuses a dataset.json
+/// with errors there, before it creates anything, and fills in last year's 部门整体 figures
+/// a dataset lacks (for its ratios) from the history store.
+using BeforeScoring = std::function<void(model::Dataset&, const model::Diagnostics&)>;
 
 /// Reads, validates and scores a dataset (the rule set from `rulesFile` or the dataset's
 /// 评分规则 under `templatesDir`). Throws the ingest and rule errors for the CLI to map.
 Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir,
-                    const FigureSource& lastYear = {});
+                    const BeforeScoring& beforeScoring = {});
 
 /// The whole batch: every project's self-evaluation table (PDF + XLSX) and report (PDF),
 /// every department's table (PDF + XLSX), the summary workbook, results.json and the

@@ -8,12 +8,14 @@
 #include "app/publish_command.h"
 #include "app/letters_command.h"
 #include "app/rectify_command.h"
+#include "ingest/dataset_json.h"
 #include "ingest/dataset_reader.h"
 #include "layout/context.h"
 #include "layout/form.h"
 #include "layout/template_text.h"
 #include "model/date.h"
 #include "publish/atomic_file.h"
+#include "publish/interrupt.h"
 #include "pdf/pdf_error.h"
 #include "publish/output_tree.h"
 #include "publish/store_db.h"
@@ -125,6 +127,10 @@ int check(const Request& req) {
         xo.tempDir = Poco::Path(req.problems).makeAbsolute().parent().toString();
         publish::writeFileAtomic(req.problems, render::renderXlsx(form.buildWorkbook(data, layout::fixedDate(date)), xo));
         std::cerr << "问题清单已写出到 " << req.problems << "（" << s.diags.list().size() << " 条）\n";
+    }
+    if (const int n = ingest::settingsErrors(s.diags)) {
+        std::cerr << "其中 " << n << " 条在 dataset.json 中（配置错误），请先改正 dataset.json。\n";
+        return kExitConfig;
     }
     return s.diags.errors() > 0 ? kExitDataError : kExitOk;
 }
@@ -246,6 +252,12 @@ private:
         } catch (const layout::TemplateError& e) {
             std::cerr << "模板错误：" << e.what() << '\n';
             return kExitConfig;
+        } catch (const render::ScratchFileError& e) {
+            std::cerr << "无法写出文件：" << e.what() << "。\n";
+            return kExitCannotCreate;
+        } catch (const layout::LayoutError& e) {
+            std::cerr << "模板排版出错：" << e.what() << "。请检查模板（见 templates/README.md）。\n";
+            return kExitConfig;
         } catch (const render::RenderError& e) {
             std::cerr << "生成文档出错：" << e.what() << "。" << renderFailureAdvice() << '\n';
             return kExitConfig;
@@ -270,6 +282,12 @@ private:
         } catch (const publish::OutputError& e) {
             std::cerr << "无法写出文件：" << e.what() << '\n';
             return kExitCannotCreate;
+        } catch (const publish::Interrupted& e) {
+            std::cerr << e.what()
+                      << (req_.command == "publish"
+                              ? "：公开文件夹没有改动，临时文件已删除。重新运行即可公开。\n"
+                              : "：已写出的文件都是完整的，临时文件已删除；输出文件夹中没有 manifest.json，表示本次输出不完整，重新运行即可补齐。\n");
+            return 128 + publish::stopSignal();  // as a shell reports a process ended by the signal
         }
     }
 
@@ -342,9 +360,10 @@ private:
             req_.templates = resourceDir(req_.templates, "templates", data);
             req_.fonts = resourceDir(req_.fonts, "fonts", data);
         }
-        if (req_.command == "publish") return publishCommand();
         if (req_.command == "check") return check(req_);
-        if (req_.output.empty()) return usage("run 需要用 -o 指定输出文件夹。");
+        if (req_.command != "publish" && req_.output.empty()) return usage("run 需要用 -o 指定输出文件夹。");
+        publish::catchStopSignals();  // the commands that write outputs stop cleanly
+        if (req_.command == "publish") return publishCommand();
         return runCommand(req_);
     }
 
@@ -449,7 +468,9 @@ private:
 
 } // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+int runCli(int argc, char** argv) {
     try {
         std::string commandLine = "jixiao";
         for (int i = 1; i < argc; ++i) commandLine += std::string(" ") + argv[i];
@@ -465,6 +486,16 @@ int main(int argc, char** argv) {
         std::cerr << "内部错误：" << e.what() << '\n';
         return 70;
     }
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const int code = runCli(argc, argv);
+    // Stopped by SIGTERM or SIGINT, once everything is unwound: end as the signal would have,
+    // so that systemd and the shell see how the process ended.
+    publish::endIfStopped();
+    return code;
 }
 
 } // namespace jixiao::app

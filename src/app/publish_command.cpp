@@ -2,9 +2,11 @@
 
 #include "app/batch.h"
 #include "app/cli.h"
+#include "ingest/dataset_json.h"
 #include "layout/context.h"
 #include "layout/form.h"
 #include "model/date.h"
+#include "publish/interrupt.h"
 #include "publish/site.h"
 #include "render/pdf_writer.h"
 #include "score/public_view.h"
@@ -16,6 +18,10 @@ namespace jixiao::app {
 int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) {
     Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir);
     for (const auto& d : scored.diags.list()) err << d.format() << '\n';
+    if (const int n = ingest::settingsErrors(scored.diags)) {
+        err << "错误：dataset.json 有 " << n << " 处错误，未公开任何文件。请先改正 dataset.json（jixiao check 会列出）。\n";
+        return kExitConfig;
+    }
     if (scored.diags.errors() > 0) {
         err << "错误：数据集有 " << scored.diags.errors() << " 条错误，未公开任何文件。请先用 jixiao check 检查并修正。\n";
         return kExitDataError;
@@ -59,6 +65,9 @@ int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) 
         publish::buildSite({view, departmentForm, projectForm, facts, layout::fixedDate(date), pdf}, staging);
     const std::string manifest =
         publish::siteManifestJson(staging.files(), view.evaluation.year, view.evaluation.authority, date);
+    // The last safe point: once begun, the commit runs to its end (it is short), so a stop
+    // never leaves a site half old, half new.
+    publish::throwIfStopRequested();
     const publish::CommitReport report = publish::commitSite(staging, manifest, req.to);
 
     const std::string counts = "部门 " + std::to_string(site.departments) + " 个，公开项目 " +

@@ -20,6 +20,16 @@ using model::Decimal;
 using model::Diagnostics;
 using model::Position;
 
+namespace {
+constexpr const char* kSettingsFile = "dataset.json";
+}
+
+int settingsErrors(const model::Diagnostics& diags) {
+    return int(std::count_if(diags.list().begin(), diags.list().end(), [](const model::Diagnostic& d) {
+        return d.severity == model::Severity::Error && d.at.file == kSettingsFile;
+    }));
+}
+
 bool safeFileName(const std::string& name) {
     return !name.empty() && name.find('/') == std::string::npos && name.find('\\') == std::string::npos &&
            name != "." && name != "..";
@@ -53,7 +63,7 @@ std::string jsonText(const JsonValue& v) {
 }
 
 /// Where a value of dataset.json starts, as a position messages show (dataset.json[行]).
-Position at(const JsonValue& v, const std::string& key = {}) { return {"dataset.json", {}, v.line, -1, key}; }
+Position at(const JsonValue& v, const std::string& key = {}) { return {kSettingsFile, {}, v.line, -1, key}; }
 
 std::optional<Section> sectionNamed(const std::string& name) {
     for (Section s : allSections())
@@ -231,7 +241,7 @@ std::string repairJson(const std::string& text, Diagnostics& diags) {
         }
         out += c;
     }
-    const Position at{"dataset.json", {}, 0, -1, {}};
+    const Position at{kSettingsFile, {}, 0, -1, {}};
     if (quotes.count)
         diags.warning(at, {}, quotes.where() + "用了全角引号“”，已按半角引号 \" 读取。", "JSON 的引号必须是半角的 \"，请改正后保存。");
     if (punctuation.count)
@@ -266,10 +276,10 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
     if (root.kind != JsonValue::Kind::Object) throw ConfigError("dataset.json：最外层应为 { … } 对象。");
 
     Settings s;
-    const Position top{"dataset.json", {}, 0, -1, {}};
+    const Position top{kSettingsFile, {}, 0, -1, {}};
     auto keyAt = [&](const std::string& key) {
         const JsonValue* v = root.find(key);
-        return Position{"dataset.json", {}, v ? v->line : 0, -1, key};
+        return Position{kSettingsFile, {}, v ? v->line : 0, -1, key};
     };
     auto has = [&](const char* key) { return root.find(key) != nullptr; };
     auto get = [&](const char* key) { return jsonText(*root.find(key)); };

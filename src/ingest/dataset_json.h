@@ -28,6 +28,10 @@ struct Settings {
     }
 };
 
+/// How many of `diags` are errors in dataset.json: configuration errors (exit 78), not data
+/// errors (65). A run refuses to start on them; check and publish report them with the rest.
+int settingsErrors(const model::Diagnostics& diags);
+
 /// A dataset.json file name must name a file inside the dataset folder.
 bool safeFileName(const std::string& name);
 

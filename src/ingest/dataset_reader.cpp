@@ -11,6 +11,7 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -106,6 +107,12 @@ public:
             return std::nullopt;
         }
         auto n = parseNumber(*c);
+        if (!n && numberTooLarge(*c)) {
+            error(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "的" + q(shown) +
+                                    "过大，超出了可以计算的范围（绝对值应小于 920 亿）。",
+                  "请检查是否多填了数字；如果是以元为单位的金额，可以改用万元。");
+            return std::nullopt;
+        }
         if (!n) {
             error(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "应为数字，实际为" + q(shown) + "。",
                   "请只填写数字，如 1234.50；可以带千分位逗号或百分号。");
@@ -197,6 +204,36 @@ bool isOleFile(const std::string& bytes) {
 bool isZipFile(const std::string& bytes) { return bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0; }
 
 std::string where(const Table& t) { return t.sheet.empty() ? t.file : t.file + "[" + t.sheet + "]"; }
+
+/// Removes from every cell the characters no XML file can hold (model::xmlAllows: control
+/// characters pasted from other programs, U+FFFE/U+FFFF), with a warning naming the cell: one
+/// of them in a name would make the XLSX parts that show it unreadable.
+void dropXmlForbidden(Table& table, Diagnostics& diags) {
+    for (Row& row : table.rows) {
+        for (std::size_t col = 0; col < row.cells.size(); ++col) {
+            Cell& cell = row.cells[col];
+            const std::u32string cps = model::decodeUtf8(cell.text);
+            if (std::all_of(cps.begin(), cps.end(), model::xmlAllows)) continue;
+            std::string kept, shown, found;
+            for (char32_t cp : cps) {
+                if (model::xmlAllows(cp)) {
+                    model::appendUtf8(kept, cp);
+                    model::appendUtf8(shown, cp);
+                    continue;
+                }
+                char code[16];
+                std::snprintf(code, sizeof code, "U+%04X", unsigned(cp));
+                shown += std::string("〔") + code + "〕";
+                if (found.find(code) == std::string::npos) found += (found.empty() ? "" : "、") + std::string(code);
+            }
+            diags.warning({table.file, table.sheet, row.row, int(col), {}}, shown,
+                          "第" + std::to_string(row.row) + "行第" + model::columnLetter(int(col)) + "列的“" + shown +
+                              "”含有文件中不能保存的字符（" + found + "），已删除。",
+                          "这类不可见字符多由复制粘贴带入，请在原表中删除。");
+            cell.text = std::move(kept);
+        }
+    }
+}
 
 class DatasetReader {
 public:
@@ -446,6 +483,7 @@ private:
             diags_.error({loc.file, loc.sheet, 0, -1, {}}, {}, e.what());
             return lt;
         }
+        dropXmlForbidden(lt.table, diags_);
         lt.map = mapHeaders(lt.table, section, mapping, diags_);
         lt.source = std::make_shared<const model::SourceTable>(model::SourceTable{lt.table.file, lt.table.sheet, lt.map.columns});
         lt.present = hasRequired(lt.map, section);
@@ -576,6 +614,11 @@ private:
     void readProjects(model::Dataset& ds) {
         auto lt = load(ds, Section::Projects, true);
         if (!lt.present) return;
+        // Fail closed: without the column no project is known to be public.
+        if (!lt.map.column("是否涉密"))
+            diags_.error({lt.table.file, lt.table.sheet, 0, -1, {}}, {},
+                         "“项目”表没有“是否涉密”列，无法判断哪些项目涉密，不能公开任何项目。",
+                         "请在 " + where(lt.table) + " 中增加“是否涉密”列（也可写作“密级”），对每个项目填写“是”或“否”。");
         std::map<std::string, int> seen;
         eachRow(lt, [&](RowReader& r) {
             model::Project p;

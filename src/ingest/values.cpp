@@ -247,6 +247,14 @@ std::optional<ParsedNumber> parseNumber(std::string_view text) {
     return ParsedNumber{*value, scanned->second};
 }
 
+bool numberTooLarge(const Cell& cell) {
+    if (cell.kind != CellKind::Number && cell.kind != CellKind::Text) return false;
+    if (parseNumber(cell)) return false;
+    const std::string s = numberText(cell.text);
+    std::size_t end = 0;
+    return scanNumber(s, end).has_value() && end == s.size();
+}
+
 std::optional<ParsedNumber> parseNumber(const Cell& cell) {
     switch (cell.kind) {
     case CellKind::Number:

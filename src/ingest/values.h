@@ -28,6 +28,11 @@ struct ParsedNumber {
 /// optional trailing % (or ％). Returns nothing for anything else, including empty text.
 std::optional<ParsedNumber> parseNumber(std::string_view text);
 
+/// Whether a cell parseNumber refuses is written as a number all the same: one too large for
+/// model::Decimal (an absolute value of 920 亿 or more, e.g. 20 digits), so that the message
+/// says "过大" rather than "应为数字".
+bool numberTooLarge(const Cell& cell);
+
 /// Same for a cell: Number cells parse their literal; Text cells go through parseNumber;
 /// Empty, Boolean and Error cells give nothing.
 std::optional<ParsedNumber> parseNumber(const Cell& cell);

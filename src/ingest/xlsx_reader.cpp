@@ -441,8 +441,8 @@ private:
         const ReadLimits& limits = ctx_.limits();
         produced_ += n;
         if (produced_ > limits.maxEntryBytes)
-            ctx_.fail("压缩比异常（" + entry_.name + " 解压后超过 " + formatBytes(limits.maxEntryBytes) +
-                      "），疑似压缩炸弹，已拒绝读取。");
+            ctx_.fail(entry_.name + " 解压后超过 " + formatBytes(limits.maxEntryBytes) +
+                      " 的上限，文件过大或已损坏，已拒绝读取。请把数据分到几个文件中，或删除多余的工作表和格式后重新保存。");
         const double compressed = entry_.compressedSize > 0 ? double(entry_.compressedSize) : 1.0;
         if (produced_ > kRatioFloorBytes && double(produced_) > limits.maxCompressionRatio * compressed)
             ctx_.fail("压缩比异常（" + entry_.name + " 的压缩比超过 " + formatRatio(limits.maxCompressionRatio) +

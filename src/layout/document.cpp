@@ -8,8 +8,8 @@ namespace jixiao::layout {
 model::Date FixedDate::date() const {
     auto d = model::Date::fromParts(year, month, day);
     if (!d)
-        throw LayoutError("document date " + std::to_string(year) + "-" + std::to_string(month) + "-" + std::to_string(day) +
-                          " is not a calendar day");
+        throw LayoutError("文档日期 " + std::to_string(year) + "-" + std::to_string(month) + "-" + std::to_string(day) +
+                          " 不是有效的日期");
     return *d;
 }
 
@@ -47,7 +47,7 @@ Cell Cell::figure(std::string text, std::optional<model::Decimal> value, std::st
 namespace {
 
 std::string where(int row, int column) {
-    return "table row " + std::to_string(row + 1) + ", column " + std::to_string(column + 1);
+    return "表格第 " + std::to_string(row + 1) + " 行第 " + std::to_string(column + 1) + " 列";
 }
 
 } // namespace
@@ -55,13 +55,12 @@ std::string where(int row, int column) {
 std::vector<PlacedCell> placeCells(const Table& table) {
     const int columns = static_cast<int>(table.columnWidths.size());
     const int rows = static_cast<int>(table.rows.size());
-    if (columns == 0) throw LayoutError("table has no columns");
+    if (columns == 0) throw LayoutError("表格没有列");
     if (table.headerRows < 0 || table.headerRows > rows) {
-        throw LayoutError("table has " + std::to_string(table.headerRows) + " header rows but " +
-                          std::to_string(rows) + " rows");
+        throw LayoutError("表格有 " + std::to_string(table.headerRows) + " 行表头，却只有 " + std::to_string(rows) + " 行");
     }
     for (double w : table.columnWidths) {
-        if (!(w > 0.0)) throw LayoutError("table column widths must be positive");
+        if (!(w > 0.0)) throw LayoutError("表格的列宽应大于 0");
     }
 
     // Row-major occupancy; a table of a few hundred rows by a dozen columns is tiny.
@@ -76,28 +75,24 @@ std::vector<PlacedCell> placeCells(const Table& table) {
         for (const Cell& cell : table.rows[static_cast<size_t>(r)].cells) {
             while (c < columns && at(r, c)) ++c;
             if (c >= columns) {
-                throw LayoutError("table row " + std::to_string(r + 1) + " has more cells than its " +
-                                  std::to_string(columns) + " columns can hold");
+                throw LayoutError("表格第 " + std::to_string(r + 1) + " 行的单元格超出了 " + std::to_string(columns) + " 列");
             }
             if (cell.colspan < 1 || cell.rowspan < 1) {
-                throw LayoutError(where(r, c) + ": colspan and rowspan must be at least 1");
+                throw LayoutError(where(r, c) + "：合并的列数（colspan）和行数（rowspan）应至少为 1");
             }
             if (c + cell.colspan > columns) {
-                throw LayoutError(where(r, c) + ": colspan " + std::to_string(cell.colspan) +
-                                  " runs past the last column");
+                throw LayoutError(where(r, c) + "：合并 " + std::to_string(cell.colspan) + " 列（colspan）超出了最后一列");
             }
             if (r + cell.rowspan > rows) {
-                throw LayoutError(where(r, c) + ": rowspan " + std::to_string(cell.rowspan) +
-                                  " runs past the last row");
+                throw LayoutError(where(r, c) + "：合并 " + std::to_string(cell.rowspan) + " 行（rowspan）超出了最后一行");
             }
             if (r < table.headerRows && r + cell.rowspan > table.headerRows) {
-                throw LayoutError(where(r, c) + ": a header cell cannot span into the body rows");
+                throw LayoutError(where(r, c) + "：表头单元格不能向下合并到表体");
             }
             for (int rr = r; rr < r + cell.rowspan; ++rr) {
                 for (int cc = c; cc < c + cell.colspan; ++cc) {
                     if (at(rr, cc)) {
-                        throw LayoutError(where(r, c) + ": cell overlaps the cell covering " +
-                                          where(rr, cc));
+                        throw LayoutError(where(r, c) + "：与覆盖" + where(rr, cc) + "的单元格重叠");
                     }
                     at(rr, cc) = 1;
                 }
@@ -107,7 +102,7 @@ std::vector<PlacedCell> placeCells(const Table& table) {
         }
         for (int cc = 0; cc < columns; ++cc) {
             if (!at(r, cc)) {
-                throw LayoutError(where(r, cc) + ": no cell covers this position");
+                throw LayoutError(where(r, cc) + "：没有单元格（缺一格）");
             }
         }
     }

@@ -1,6 +1,8 @@
 #include "model/text.h"
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 namespace jixiao::model {
 
@@ -51,6 +53,35 @@ std::u32string decodeUtf8(std::string_view text) {
         i += static_cast<size_t>(taken);
     }
     return out;
+}
+
+std::string systemReason(int err) {
+    switch (err) {
+    case ENOSPC: return "磁盘空间不足";
+    case EDQUOT: return "超出了磁盘配额";
+    case EACCES:
+    case EPERM: return "没有权限";
+    case EROFS: return "所在的磁盘是只读的";
+    case ENOENT: return "文件或文件夹不存在";
+    case ENOTDIR: return "路径中有一段不是文件夹";
+    case EISDIR: return "同名的是一个文件夹";
+    case EEXIST: return "已有同名的文件";
+    case EIO: return "磁盘读写出错";
+    case ENAMETOOLONG: return "名称过长";
+    case EMFILE:
+    case ENFILE: return "同时打开的文件过多";
+    case ELOOP: return "符号链接过多或形成了循环";
+    case ENOTEMPTY: return "文件夹不是空的";
+    case EBUSY: return "正被其他程序占用";
+    case ENOMEM: return "内存不足";
+    case EFBIG: return "文件超过了允许的大小";
+    default: return "系统错误 " + std::to_string(err) + "：" + std::strerror(err);
+    }
+}
+
+bool xmlAllows(char32_t cp) {
+    return cp == U'\t' || cp == U'\n' || cp == U'\r' || (cp >= 0x20 && cp <= 0xD7FF) || (cp >= 0xE000 && cp <= 0xFFFD) ||
+           (cp >= 0x10000 && cp <= 0x10FFFF);
 }
 
 void appendUtf8(std::string& out, char32_t cp) {

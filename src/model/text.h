@@ -19,6 +19,11 @@ void appendUtf8(std::string& out, char32_t cp);
 /// Encodes a code point sequence as UTF-8.
 std::string encodeUtf8(std::u32string_view text);
 
+/// Whether XML 1.0 can carry `cp` (XLSX parts, XMP, OFD, HTML): not a C0 control other than
+/// tab, line feed and carriage return, not a surrogate, not the noncharacters U+FFFE/U+FFFF.
+/// One bad character makes a whole XLSX part unreadable, so every XML writer drops the others.
+bool xmlAllows(char32_t cp);
+
 /// Two clause marks in a row (among 。，；、：), as joining sentences gives ("…预算标准。；加强…"),
 /// become the second one alone: it is the mark the joined text means ("…预算标准；加强…").
 /// Other punctuation (？！…… and quotes) stays as written.
@@ -27,6 +32,10 @@ std::string tidyPunctuation(std::string text);
 /// Columns the text takes in a terminal: East Asian wide and fullwidth characters (汉字,
 /// 〔〕, fullwidth punctuation) take two, others one. For aligned plain-text tables.
 std::size_t displayWidth(std::string_view text);
+
+/// Why a system call failed (`errno`), as a Chinese phrase for the messages users see:
+/// ENOSPC → "磁盘空间不足". Rare codes keep the system's own text after a Chinese label.
+std::string systemReason(int err);
 
 /// Levenshtein distance counted in characters (code points), not bytes.
 std::size_t editDistance(std::string_view a, std::string_view b);

@@ -54,24 +54,24 @@ extern "C" void recordHpdfError(HPDF_STATUS code, HPDF_STATUS detail, void* user
 
 const char* describe(HPDF_STATUS code) {
     static const std::map<HPDF_STATUS, const char*> names = {
-        {HPDF_ARRAY_COUNT_ERR, "too many array elements"},
-        {HPDF_DICT_COUNT_ERR, "too many dictionary entries"},
-        {HPDF_FAILD_TO_ALLOC_MEM, "out of memory"},
-        {HPDF_FILE_IO_ERROR, "file I/O error"},
-        {HPDF_FILE_OPEN_ERROR, "cannot open file"},
-        {HPDF_INVALID_DATE_TIME, "invalid date"},
-        {HPDF_INVALID_DOCUMENT, "invalid document"},
-        {HPDF_INVALID_ENCODER, "invalid encoder"},
-        {HPDF_INVALID_OBJECT, "invalid object"},
-        {HPDF_INVALID_PARAMETER, "invalid parameter"},
-        {HPDF_PAGE_INVALID_GMODE, "operator not allowed in this graphics mode"},
-        {HPDF_PAGE_OUT_OF_RANGE, "page out of range"},
-        {HPDF_REAL_OUT_OF_RANGE, "number out of range"},
-        {HPDF_STRING_OUT_OF_RANGE, "string too long"},
-        {HPDF_ZLIB_ERROR, "zlib error"},
+        {HPDF_ARRAY_COUNT_ERR, "数组元素过多"},
+        {HPDF_DICT_COUNT_ERR, "字典条目过多"},
+        {HPDF_FAILD_TO_ALLOC_MEM, "内存不足"},
+        {HPDF_FILE_IO_ERROR, "文件读写出错"},
+        {HPDF_FILE_OPEN_ERROR, "无法打开文件"},
+        {HPDF_INVALID_DATE_TIME, "日期无效"},
+        {HPDF_INVALID_DOCUMENT, "文档无效"},
+        {HPDF_INVALID_ENCODER, "编码器无效"},
+        {HPDF_INVALID_OBJECT, "对象无效"},
+        {HPDF_INVALID_PARAMETER, "参数无效"},
+        {HPDF_PAGE_INVALID_GMODE, "当前绘图状态下不允许此操作"},
+        {HPDF_PAGE_OUT_OF_RANGE, "页码超出范围"},
+        {HPDF_REAL_OUT_OF_RANGE, "数值超出范围"},
+        {HPDF_STRING_OUT_OF_RANGE, "字符串过长"},
+        {HPDF_ZLIB_ERROR, "压缩出错（zlib）"},
     };
     auto it = names.find(code);
-    return it == names.end() ? "see hpdf_error.h" : it->second;
+    return it == names.end() ? "未知错误" : it->second;
 }
 
 // Why the fonts bypass libharu's font loader (HPDF_LoadTTFontFromFile, libharu 2.3.0):
@@ -222,7 +222,7 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
 }
 
 // Text for an XMP packet: XML's five special characters escaped, and the characters XML 1.0
-// cannot carry (C0 controls other than tab and newline, U+FFFE/U+FFFF) left out.
+// cannot carry (model::xmlAllows) left out, as are carriage returns.
 std::string xmlText(const std::string& utf8) {
     std::string out;
     for (char32_t cp : model::decodeUtf8(utf8)) {
@@ -233,7 +233,7 @@ std::string xmlText(const std::string& utf8) {
         case U'"': out += "&quot;"; break;
         case U'\'': out += "&apos;"; break;
         default:
-            if ((cp < 0x20 && cp != U'\t' && cp != U'\n') || cp == 0xFFFE || cp == 0xFFFF) break;
+            if (cp == U'\r' || !model::xmlAllows(cp)) break;
             model::appendUtf8(out, cp);
         }
     }
@@ -323,9 +323,10 @@ struct PdfCanvas::State {
         const HPDF_STATUS code = error.code != HPDF_OK ? error.code : status;
         char hex[16];
         std::snprintf(hex, sizeof hex, "0x%04X", static_cast<unsigned>(code));
-        std::string message = "libharu error " + std::string(hex) + " (" + describe(code) + ")";
-        if (error.detail != HPDF_OK) message += " detail " + std::to_string(error.detail);
-        throw PdfError(message + " in " + what);
+        // The step and the codes are for support; the sentence says what went wrong.
+        std::string codes = std::string(hex);
+        if (error.detail != HPDF_OK) codes += "，详细代码 " + std::to_string(error.detail);
+        throw PdfError(std::string("PDF 库（libharu）出错：") + describe(code) + "（错误码 " + codes + "，步骤 " + what + "）");
     }
 
     template <typename T>

@@ -1,5 +1,7 @@
 #include "publish/atomic_file.h"
 
+#include "model/text.h"
+
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -14,6 +16,20 @@
 
 namespace jixiao::publish {
 
+int makeFolders(const std::string& path) {
+    if (path.empty()) return 0;
+    for (std::size_t end = path.find('/', 1);; end = path.find('/', end + 1)) {
+        const std::string prefix = path.substr(0, end);
+        if (!prefix.empty() && ::mkdir(prefix.c_str(), 0777) != 0) {
+            const int err = errno;
+            struct stat st {};
+            if (err != EEXIST || ::stat(prefix.c_str(), &st) != 0) return err;
+            if (!S_ISDIR(st.st_mode)) return ENOTDIR;
+        }
+        if (end == std::string::npos) return 0;
+    }
+}
+
 void writeFileAtomic(const std::string& path, const std::string& bytes, Durability durability) {
     AtomicFile file(path, durability);
     file.append(bytes);
@@ -22,14 +38,11 @@ void writeFileAtomic(const std::string& path, const std::string& bytes, Durabili
 
 AtomicFile::AtomicFile(std::string path, Durability durability) : path_(std::move(path)), durability_(durability) {
     Poco::Path target(path_);
-    try {
-        Poco::File(target.parent()).createDirectories();
-    } catch (const Poco::Exception& e) {
-        throw OutputError("无法创建输出文件夹 " + target.parent().toString() + "（" + e.message() + "）。");
-    }
+    if (const int err = makeFolders(target.parent().toString()))
+        throw OutputError("无法创建文件夹 " + target.parent().toString() + "（" + model::systemReason(err) + "）。");
     tmp_ = target.parent().toString() + "." + target.getFileName() + ".tmp-XXXXXX";
     fd_ = ::mkstemp(tmp_.data());
-    if (fd_ < 0) throw OutputError("无法写入 " + path_ + "（" + std::strerror(errno) + "）。");
+    if (fd_ < 0) throw OutputError("无法写入 " + path_ + "（" + model::systemReason(errno) + "）。");
 }
 
 AtomicFile::~AtomicFile() {
@@ -43,7 +56,7 @@ void AtomicFile::fail(const std::string& what) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     ::unlink(tmp_.c_str());
-    throw OutputError(what + "（" + std::strerror(err) + "），原文件未改动。");
+    throw OutputError(what + "（" + model::systemReason(err) + "），原文件未改动。");
 }
 
 void AtomicFile::append(std::string_view bytes) {
@@ -78,7 +91,7 @@ void syncFileSystem(const std::string& path) {
     if (fd < 0 || ::syncfs(fd) != 0) {
         const int err = errno;
         if (fd >= 0) ::close(fd);
-        throw OutputError("无法将 " + path + " 中的文件写入磁盘（" + std::strerror(err) + "）。");
+        throw OutputError("无法将 " + path + " 中的文件写入磁盘（" + model::systemReason(err) + "）。");
     }
     ::close(fd);
 }

@@ -48,6 +48,10 @@ private:
     int fd_ = -1;
 };
 
+/// Creates `path` and its missing parents (like mkdir -p). Returns 0, or the errno of the
+/// step that failed (ENOTDIR when a file holds the name of a folder), for the caller's message.
+int makeFolders(const std::string& path);
+
 /// Flushes everything written to the file system that holds `path` to disk (syncfs).
 /// Throws OutputError.
 void syncFileSystem(const std::string& path);

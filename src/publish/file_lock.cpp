@@ -1,5 +1,7 @@
 #include "publish/file_lock.h"
 
+#include "model/text.h"
+
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
@@ -28,7 +30,31 @@ LockHolder readHolder(int fd) {
     return holder;
 }
 
+/// Takes the flock on `fd` without waiting: true when taken, false when another holder has
+/// it (`fd` stays open). Closes `fd` and throws FileLockError on any other failure.
+bool lockOrClose(int fd) {
+    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        const int err = errno;
+        if (err == EINTR) continue;
+        if (err == EWOULDBLOCK) return false;
+        ::close(fd);
+        throw FileLockError(model::systemReason(err));
+    }
+    return true;
+}
+
 } // namespace
+
+bool FileLock::tryAcquireFolder(const std::string& dir, FileLock& lock) {
+    const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) throw FileLockError(model::systemReason(errno));
+    if (!lockOrClose(fd)) {
+        ::close(fd);
+        return false;
+    }
+    lock = FileLock(fd);
+    return true;
+}
 
 bool FileLock::tryAcquire(const std::string& path, const std::string& startedAt, FileLock& lock, LockHolder& holder) {
     // flock rather than fcntl: fcntl locks belong to the process, so a second lock taken in
@@ -36,14 +62,8 @@ bool FileLock::tryAcquire(const std::string& path, const std::string& startedAt,
     // The lock file is never deleted: unlinking it would let a third process lock a new
     // inode while the second still waits on the old one.
     int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (fd < 0) throw FileLockError(std::strerror(errno));
-    while (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
-        int err = errno;
-        if (err == EINTR) continue;
-        if (err != EWOULDBLOCK) {
-            ::close(fd);
-            throw FileLockError(std::strerror(err));
-        }
+    if (fd < 0) throw FileLockError(model::systemReason(errno));
+    if (!lockOrClose(fd)) {
         holder = readHolder(fd);
         ::close(fd);
         return false;

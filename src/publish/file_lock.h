@@ -6,7 +6,7 @@
 namespace jixiao::publish {
 
 /// The lock file cannot be opened or locked (not: another process holds it). `what()` is
-/// the system's reason; callers put it into their own Chinese message.
+/// the reason (model::systemReason); callers put it into their own Chinese message.
 class FileLockError : public std::runtime_error {
 public:
     using std::runtime_error::runtime_error;
@@ -21,7 +21,7 @@ struct LockHolder {
 /// The one file lock of the project: an exclusive OS lock (flock) on a lock file, taken
 /// without waiting. The kernel drops it when the process dies, so a crash never leaves a
 /// stale lock behind. Released when destroyed. Used by the history store, the publish lock
-/// and the output folder.
+/// (on the site folder itself) and the output folder.
 class FileLock {
 public:
     /// Opens (creating) `path` and takes the lock. On success the holder's pid and
@@ -29,6 +29,10 @@ public:
     /// when another holder has it. Throws FileLockError when the file cannot be opened or
     /// locked.
     static bool tryAcquire(const std::string& path, const std::string& startedAt, FileLock& lock, LockHolder& holder);
+    /// Takes the lock on the folder `dir` itself, so that nothing is added to the folder (the
+    /// disclosure site holds only what is published). Returns false when another holder has
+    /// it. Throws FileLockError when the folder cannot be opened or locked.
+    static bool tryAcquireFolder(const std::string& dir, FileLock& lock);
 
     FileLock() = default;
     FileLock(FileLock&& other) noexcept;

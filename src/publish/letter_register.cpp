@@ -1,5 +1,7 @@
 #include "publish/letter_register.h"
 
+#include "model/text.h"
+
 #include "publish/store_sql.h"
 
 #include "model/date.h"
@@ -66,7 +68,7 @@ std::string normalizeLetterText(const std::string& text) {
     return out;
 }
 
-std::string errnoText(int err) { return std::strerror(err); }
+std::string errnoText(int err) { return model::systemReason(err); }
 
 /// Reports are scans of a few MB; anything far larger is a mistake (a disk image, a video).
 constexpr long long kMaxReportBytes = 256LL * 1024 * 1024;

@@ -1,6 +1,8 @@
 #include "publish/output_tree.h"
 
+#include "model/text.h"
 #include "publish/atomic_file.h"
+#include "publish/interrupt.h"
 #include "publish/json_writer.h"
 
 #include <Poco/Crypto/DigestEngine.h>
@@ -12,7 +14,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <csignal>
 #include <dirent.h>
+#include <filesystem>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,7 +25,7 @@ namespace jixiao::publish {
 namespace {
 
 /// A temporary file of ours: AtomicFile's `.<name>.tmp-XXXXXX`, libxlsxwriter's scratch
-/// files `jixiao-xlsx-XXXXXX`.
+/// files `jixiao-xlsx-<pid>-XXXXXX`.
 bool isTemporary(const std::string& name) {
     if (name.rfind("jixiao-xlsx-", 0) == 0) return true;
     const std::size_t tmp = name.rfind(".tmp-");
@@ -46,6 +50,27 @@ void sweepTemporaries(const std::string& dir, int depth) {
     ::closedir(d);
     for (const auto& f : folders) sweepTemporaries(f, depth - 1);
 }
+
+/// The process id in `name` after `prefix` (digits up to the first other character, which
+/// must be `next`), or 0.
+pid_t pidAfter(const std::string& name, const std::string& prefix, char next) {
+    if (name.rfind(prefix, 0) != 0) return 0;
+    std::size_t end = prefix.size();
+    while (end < name.size() && end - prefix.size() < 9 && name[end] >= '0' && name[end] <= '9') ++end;
+    if (end == prefix.size() || end >= name.size() || (next != 0 && name[end] != next)) return 0;
+    return pid_t(std::stol(name.substr(prefix.size(), end - prefix.size())));
+}
+
+/// The process that named a temporary entry: `jixiao-xlsx-<pid>-XXXXXX` (render's scratch
+/// file) or `tmp<pid>xxxxxx-jixiao-publish` (Poco's temporary name, the publish staging).
+pid_t ownerPid(const std::string& name, bool& folder) {
+    const std::string staging = "-jixiao-publish";
+    folder = name.size() > staging.size() && name.compare(name.size() - staging.size(), staging.size(), staging) == 0;
+    if (folder) return pidAfter(name, "tmp", 0);
+    return pidAfter(name, "jixiao-xlsx-", '-');
+}
+
+bool processGone(pid_t pid) { return pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH; }
 
 // Poco::Crypto counts the objects that use OpenSSL (every DigestEngine is one) and tears
 // OpenSSL's locks down whenever the count falls to zero; engines made and dropped on
@@ -78,12 +103,29 @@ std::string sha256Hex(const std::string& bytes) {
 
 OutputTree::OutputTree(std::string root) : root_(std::move(root)) {}
 
-void OutputTree::begin(const std::string& startedAt) {
-    try {
-        Poco::File(root_).createDirectories();
-    } catch (const Poco::Exception& e) {
-        throw OutputError("无法创建输出文件夹 " + root_ + "（" + e.message() + "）。");
+void sweepOrphans(const std::string& dir) {
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;
+    std::vector<std::string> names;
+    while (const dirent* e = ::readdir(d)) names.emplace_back(e->d_name);
+    ::closedir(d);
+    for (const auto& name : names) {
+        bool folder = false;
+        if (!processGone(ownerPid(name, folder))) continue;
+        const std::string path = dir + "/" + name;
+        struct stat st {};
+        if (::lstat(path.c_str(), &st) != 0 || st.st_uid != ::getuid()) continue;
+        std::error_code ignored;
+        if (folder && S_ISDIR(st.st_mode))
+            std::filesystem::remove_all(path, ignored);  // does not follow symbolic links
+        else if (!folder && S_ISREG(st.st_mode))
+            ::unlink(path.c_str());
     }
+}
+
+void OutputTree::begin(const std::string& startedAt) {
+    if (const int err = makeFolders(root_))
+        throw OutputError("无法创建输出文件夹 " + root_ + "（" + model::systemReason(err) + "）。");
     const std::string lockPath = root_ + "/.jixiao-run.lock";
     LockHolder holder;
     try {
@@ -95,7 +137,7 @@ void OutputTree::begin(const std::string& startedAt) {
     }
     const std::string manifest = root_ + "/manifest.json";
     if (::unlink(manifest.c_str()) != 0 && errno != ENOENT)
-        throw OutputError("无法删除旧的 " + manifest + "（" + std::strerror(errno) + "）。为免它为本次未完成的输出作证，已停止运行。");
+        throw OutputError("无法删除旧的 " + manifest + "（" + model::systemReason(errno) + "）。为免它为本次未完成的输出作证，已停止运行。");
     syncFileSystem(root_);  // the removal is on disk before any file is replaced
     sweepTemporaries(root_, 2);
 }
@@ -121,6 +163,7 @@ std::string OutputTree::write(const std::string& folder, const std::string& stem
 std::string OutputTree::writeStreamed(const std::string& folder, const std::string& stem, const std::string& ext,
                                       const std::function<void(const ByteSink&)>& fill, const std::string& kind,
                                       std::vector<std::string> sources) {
+    throwIfStopRequested();  // a safe point: the files written so far are whole
     std::string rel = folder.empty() ? std::string() : safeName(folder) + "/";
     rel += safeName(stem) + ext;
     {

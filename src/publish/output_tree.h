@@ -28,6 +28,13 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// Removes from a shared temporary folder (/dev/shm, $TMPDIR) what jixiao processes of this
+/// user that no longer run left there when they were killed: XLSX scratch files
+/// `jixiao-xlsx-<pid>-XXXXXX` and publish staging folders `tmp<pid>xxxxxx-jixiao-publish`.
+/// An entry goes only when it is this user's, named with a process id, and no process with
+/// that id exists; symbolic links are neither followed nor removed. Never throws.
+void sweepOrphans(const std::string& dir);
+
 /// SHA-256 of `bytes` as lowercase hex.
 std::string sha256Hex(const std::string& bytes);
 

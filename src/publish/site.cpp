@@ -1,8 +1,10 @@
 #include "publish/site.h"
 
 #include "model/date.h"
+#include "model/text.h"
 #include "publish/atomic_file.h"
 #include "publish/file_lock.h"
+#include "publish/interrupt.h"
 #include "publish/json_writer.h"
 #include "publish/output_tree.h"
 #include "render/html_writer.h"
@@ -34,7 +36,6 @@ using model::Decimal;
 namespace {
 
 constexpr const char* kManifest = "manifest.json";
-constexpr const char* kLockFile = ".jixiao-publish.lock";
 constexpr const char* kPageKind = "网页";
 
 /// The whole file, or nothing when it does not exist. Throws OutputError when it exists but
@@ -43,7 +44,7 @@ std::optional<std::string> readIfExists(const std::string& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
-        throw OutputError("无法读取 " + path + "（" + std::strerror(errno) + "）。");
+        throw OutputError("无法读取 " + path + "（" + model::systemReason(errno) + "）。");
     }
     std::string out;
     char buf[65536];
@@ -54,7 +55,7 @@ std::optional<std::string> readIfExists(const std::string& path) {
             if (errno == EINTR) continue;
             int err = errno;
             ::close(fd);
-            throw OutputError("无法读取 " + path + "（" + std::strerror(err) + "）。");
+            throw OutputError("无法读取 " + path + "（" + model::systemReason(err) + "）。");
         }
         out.append(buf, std::size_t(n));
     }
@@ -71,7 +72,7 @@ void siteFiles(const std::string& dir, const std::string& rel, std::vector<std::
     DIR* d = ::opendir(path.c_str());
     if (!d) {
         if (errno == ENOENT && rel.empty()) return;
-        throw OutputError("无法读取公开文件夹 " + path + "（" + std::strerror(errno) + "）。");
+        throw OutputError("无法读取公开文件夹 " + path + "（" + model::systemReason(errno) + "）。");
     }
     std::vector<std::string> entries;
     while (const dirent* e = ::readdir(d)) {
@@ -82,7 +83,7 @@ void siteFiles(const std::string& dir, const std::string& rel, std::vector<std::
     std::sort(entries.begin(), entries.end());
     for (const auto& name : entries) {
         const std::string child = rel.empty() ? name : rel + "/" + name;
-        if (child == kManifest || child == kLockFile) continue;
+        if (child == kManifest) continue;
         struct stat st {};
         if (::lstat((dir + "/" + child).c_str(), &st) != 0) continue;
         if (S_ISLNK(st.st_mode))
@@ -353,12 +354,10 @@ private:
 } // namespace
 
 SiteStaging::SiteStaging() {
+    sweepOrphans(Poco::Path::temp());  // the staging folders of killed publishes
     folder_ = Poco::TemporaryFile::tempName() + "-jixiao-publish";
-    try {
-        Poco::File(folder_).createDirectories();
-    } catch (const Poco::Exception& e) {
-        throw OutputError("无法创建临时文件夹 " + folder_ + "（" + e.message() + "）。");
-    }
+    if (const int err = makeFolders(folder_))
+        throw OutputError("无法创建临时文件夹 " + folder_ + "（" + model::systemReason(err) + "）。");
     ::chmod(folder_.c_str(), 0700);
 }
 
@@ -371,17 +370,15 @@ SiteStaging::~SiteStaging() {
 }
 
 void SiteStaging::add(const std::string& path, const std::string& bytes, const std::string& kind) {
+    throwIfStopRequested();
     if (std::any_of(files_.begin(), files_.end(), [&](const SiteFile& f) { return f.path == path; }))
         throw OutputError("公开文件重名：" + path + "。");
     const std::string target = folder_ + "/s/" + path;
-    try {
-        Poco::File(Poco::Path(target).parent()).createDirectories();
-    } catch (const Poco::Exception& e) {
-        throw OutputError("无法创建临时文件夹（" + e.message() + "）。");
-    }
+    if (const int err = makeFolders(Poco::Path(target).parent().toString()))
+        throw OutputError("无法创建临时文件夹 " + Poco::Path(target).parent().toString() + "（" + model::systemReason(err) + "）。");
     std::ofstream out(target, std::ios::binary);
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    if (!out.flush()) throw OutputError("无法写入临时文件 " + target + "。");
+    if (!out.flush()) throw OutputError("无法写入临时文件 " + target + "（" + model::systemReason(errno) + "）。");
     files_.push_back({path, bytes.size(), sha256Hex(bytes), kind});
 }
 
@@ -444,7 +441,7 @@ CommitReport commitSite(const SiteStaging& staging, const std::string& manifestB
     // for a site that is half old, half new.
     if (oldManifest) {
         if (::unlink(manifestPath.c_str()) != 0 && errno != ENOENT)
-            throw OutputError("无法删除旧的 " + manifestPath + "（" + std::strerror(errno) + "）。");
+            throw OutputError("无法删除旧的 " + manifestPath + "（" + model::systemReason(errno) + "）。");
         syncFileSystem(dir);
     }
     for (const SiteFile* f : changed) writeFileAtomic(dir + "/" + f->path, staging.read(*f));
@@ -452,7 +449,7 @@ CommitReport commitSite(const SiteStaging& staging, const std::string& manifestB
         const std::string target = dir + "/" + path;
         if (::unlink(target.c_str()) != 0) {
             if (errno == ENOENT) continue;
-            throw OutputError("无法删除不再公开的文件 " + target + "（" + std::strerror(errno) + "）。");
+            throw OutputError("无法删除不再公开的文件 " + target + "（" + model::systemReason(errno) + "）。");
         }
         ++report.removed;
         // Folders emptied by the removal go too (a department no longer published); rmdir
@@ -465,22 +462,17 @@ CommitReport commitSite(const SiteStaging& staging, const std::string& manifestB
 }
 
 PublishLock::PublishLock(const std::string& dir) {
-    try {
-        Poco::File(dir).createDirectories();
-    } catch (const Poco::Exception& e) {
-        throw OutputError("无法创建公开文件夹 " + dir + "（" + e.message() + "）。");
-    }
-    const std::string path = dir + "/" + kLockFile;
-    LockHolder holder;
+    if (const int err = makeFolders(dir))
+        throw OutputError("无法创建公开文件夹 " + dir + "（" + model::systemReason(err) + "）。");
     bool taken = false;
     try {
-        taken = FileLock::tryAcquire(path, "", lock_, holder);
+        taken = FileLock::tryAcquireFolder(dir, lock_);
     } catch (const FileLockError& e) {
-        throw OutputError("无法锁定 " + path + "（" + e.what() + "）。");
+        throw OutputError("无法锁定公开文件夹 " + dir + "（" + e.what() + "）。");
     }
     if (!taken)
-        throw PublishLockedError("另一个 jixiao publish 正在向 " + dir + " 公开（锁文件 " + path +
-                                 "），本次没有改动任何文件；请等它结束后再运行。");
+        throw PublishLockedError("另一个 jixiao publish 正在向 " + dir +
+                                 " 公开，本次没有改动任何文件；请等它结束后再运行。");
 }
 
 std::string hrefFor(const std::string& relativePath) {

@@ -71,8 +71,8 @@ struct CommitReport {
     bool nothingChanged() const { return added == 0 && updated == 0 && removed == 0 && !manifestWritten; }
 };
 
-/// Publishes the staged files to `dir`, which afterwards holds exactly them and the manifest
-/// (and the publish lock): each file whose bytes differ from the one on disk is written
+/// Publishes the staged files to `dir`, which afterwards holds exactly them and the manifest:
+/// each file whose bytes differ from the one on disk is written
 /// atomically (temporary file + rename), in staging order; every other file in `dir` is
 /// removed, listed by a previous manifest or not (files of an interrupted publish, of a
 /// project classified since), and folders that this leaves empty. Before anything changes,
@@ -87,13 +87,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// An exclusive advisory lock (flock) on `dir/.jixiao-publish.lock`, held for the lifetime of
-/// the object, so that two scheduled runs never write the same site at once. The kernel drops
-/// the lock when the process dies, so a crashed run never blocks the next one.
+/// An exclusive advisory lock (flock) on the site folder `dir` itself, held for the lifetime
+/// of the object, so that two scheduled runs never write the same site at once; no lock file
+/// is added to the public folder. The kernel drops the lock when the process dies, so a
+/// crashed run never blocks the next one.
 class PublishLock {
 public:
     /// Creates `dir` if needed and takes the lock without waiting. Throws PublishLockedError
-    /// when another run holds it, OutputError when the lock file cannot be opened.
+    /// when another run holds it, OutputError when the folder cannot be opened.
     explicit PublishLock(const std::string& dir);
 
 private:

@@ -3,6 +3,8 @@
 #include "publish/store_sql.h"
 
 #include "model/date.h"
+#include "model/text.h"
+#include "publish/atomic_file.h"
 
 #include <Poco/Data/SQLite/Connector.h>
 #include <Poco/File.h>
@@ -173,11 +175,17 @@ void WriteTransaction::commit() {
 
 std::string describeStoreError(const Poco::Exception& e) {
     namespace sq = Poco::Data::SQLite;
-    if (dynamic_cast<const sq::CorruptImageException*>(&e)) return "文件已损坏或不是 SQLite 数据库：" + e.message();
-    if (dynamic_cast<const sq::ReadOnlyException*>(&e)) return "文件只读：" + e.message();
-    if (dynamic_cast<const sq::DatabaseFullException*>(&e)) return "磁盘已满：" + e.message();
-    if (dynamic_cast<const sq::IOErrorException*>(&e)) return "磁盘读写错误：" + e.message();
-    return e.displayText();
+    // SQLite's own text is English ("unable to open database file"): the kind of failure is
+    // said in Chinese, and only an unexpected one keeps SQLite's words for support.
+    if (dynamic_cast<const sq::CorruptImageException*>(&e)) return "文件已损坏或不是 jixiao 的历史库";
+    if (dynamic_cast<const sq::ReadOnlyException*>(&e)) return "文件或其所在的磁盘是只读的";
+    if (dynamic_cast<const sq::DatabaseFullException*>(&e)) return "磁盘空间不足";
+    if (dynamic_cast<const sq::IOErrorException*>(&e)) return "磁盘读写出错";
+    if (dynamic_cast<const sq::CantOpenDBFileException*>(&e)) return "无法打开文件：所在的文件夹不存在、没有权限，或同名的不是文件";
+    if (dynamic_cast<const sq::DBAccessDeniedException*>(&e) || dynamic_cast<const sq::AuthorizationDeniedException*>(&e))
+        return "没有权限";
+    if (dynamic_cast<const sq::NoMemoryException*>(&e)) return "内存不足";
+    return "SQLite 错误：" + e.displayText();
 }
 
 void throwStoreBusy(const std::string& path) {
@@ -229,11 +237,9 @@ StoreDb StoreDb::open(const std::string& path, Open mode) {
     struct stat st {};
     if (mode == Open::ExistingOnly && ::stat(path.c_str(), &st) != 0 && (errno == ENOENT || errno == ENOTDIR))
         throw StoreMissingError("历史库 " + path + " 不存在。请检查 --db 的路径；历史库由 jixiao run 创建。");
-    try {
-        Poco::Path file(path);
-        if (mode == Open::CreateIfMissing && file.depth() > 0) Poco::File(file.parent()).createDirectories();
-    } catch (const Poco::Exception& e) {
-        throw StoreError("无法打开历史库 " + path + "（无法创建其所在的文件夹：" + e.message() + "）。");
+    if (Poco::Path file(path); mode == Open::CreateIfMissing && file.depth() > 0) {
+        if (const int err = makeFolders(file.parent().toString()))
+            throw StoreError("无法打开历史库 " + path + "（无法创建其所在的文件夹：" + model::systemReason(err) + "）。");
     }
     std::unique_ptr<Impl> impl;
     try {

@@ -204,9 +204,9 @@ std::string escapeHtml(std::string_view text) {
         case U'"': out += "&quot;"; break;
         case U'\'': out += "&#39;"; break;
         default:
-            // C0/C1 controls are not allowed in HTML text; a stray one from a spreadsheet cell
-            // is dropped rather than breaking the page.
-            if ((cp < 0x20 && cp != U'\t' && cp != U'\n') || (cp >= 0x7F && cp < 0xA0)) break;
+            // C0/C1 controls and noncharacters are not allowed in HTML text; a stray one from
+            // a spreadsheet cell is dropped rather than breaking the page.
+            if (cp == U'\r' || !model::xmlAllows(cp) || (cp >= 0x7F && cp < 0xA0)) break;
             appendUtf8(out, cp);
         }
     }

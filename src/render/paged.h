@@ -94,12 +94,18 @@ struct PagedDocument {
     std::vector<PagedPage> pages;
 };
 
+/// No generated document is longer: a table of a thousand projects takes some forty pages,
+/// so more pages mean a template whose loop repeats its content, and paginate stops there
+/// rather than fill the disk.
+constexpr std::size_t kMaxPages = 1000;
+
 /// Lays out `doc` with the faces of `fonts`. Paragraphs wrap with the Chinese line breaking
 /// rules (line_break.h); tables break across pages between rows, repeating their header rows
 /// (a row taller than a quarter of the type area breaks where the page ends), and a merged
 /// cell cut by a page break is drawn on both pages with its own borders (short text repeated,
 /// long text continued); page numbers, bookmarks for flagged headings, per-character font
-/// fallback. Throws RenderError when no face draws a character or its replacement and
+/// fallback. Throws RenderError when no face draws a character or its replacement or the
+/// document would have more than kMaxPages pages, and
 /// layout::LayoutError on malformed tables or margins.
 PagedDocument paginate(const layout::Document& doc, const pdf::FontSet& fonts);
 

@@ -72,7 +72,7 @@ public:
         top_ = pageH_ - layout::mmToPt(m.top);
         bottom_ = layout::mmToPt(m.bottom);
         if (right_ - left_ < 20.0 || top_ - bottom_ < 20.0) {
-            throw layout::LayoutError("page margins leave no room for the type area");
+            throw layout::LayoutError("页边距过大，页面上没有留下排版的地方");
         }
     }
 
@@ -104,6 +104,9 @@ private:
     }
 
     void newPage() {
+        if (out_.pages.size() >= kMaxPages)
+            throw RenderError("文档“" + doc_.meta.title + "”超过 " + std::to_string(kMaxPages) +
+                              " 页，已停止生成。多半是模板中的循环重复了内容，请检查模板");
         PagedPage page;
         page.widthPt = pageW_;
         page.heightPt = pageH_;

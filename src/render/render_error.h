@@ -12,4 +12,12 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// A renderer's temporary file could not be created, written or read back (a full disk, no
+/// permission): the outputs cannot be written either, so callers treat it as an output error
+/// (exit 73), not as a document that cannot be made. The message is Chinese and names the file.
+class ScratchFileError : public RenderError {
+public:
+    using RenderError::RenderError;
+};
+
 } // namespace jixiao::render

@@ -33,7 +33,7 @@ void Shaper::append(Shaped& out, std::string_view utf8, FontRole role, double si
             face = fonts_.faceFor(role, cp);
         }
         if (face < 0) {
-            throw RenderError("no font face can draw the text or a replacement character");
+            throw RenderError("没有一种字体能显示这段文字，也不能显示替代字符");
         }
         const double adv = fonts_.face(face).advance(cp) * sizePt / 1000.0;
         push(out, cp, face, sizePt, adv, (bold && !fonts_.spec(face).bold) || fonts_.emboldens(role, face));

@@ -31,7 +31,7 @@ uint8_t border(BorderStyle s) {
 
 lxw_format* makeFormat(lxw_workbook* book, std::deque<std::string>& keep, const GridStyle& s) {
     lxw_format* f = workbook_add_format(book);
-    if (f == nullptr) throw RenderError("libxlsxwriter could not add a format (out of memory)");
+    if (f == nullptr) throw RenderError("生成 XLSX 时内存不足，无法创建单元格格式");
     keep.push_back(cleanText(s.font.name));
     format_set_font_name(f, keep.back().c_str());
     format_set_font_size(f, s.font.sizePt);
@@ -109,7 +109,7 @@ void writeCell(lxw_worksheet* ws, std::deque<std::string>& keep, int r, int c, c
 void writeGridSheet(lxw_workbook* book, std::deque<std::string>& keep, const layout::Grid& grid, const std::string& name) {
     keep.push_back(name);
     lxw_worksheet* ws = workbook_add_worksheet(book, keep.back().c_str());
-    if (ws == nullptr) throw RenderError("libxlsxwriter could not add the sheet " + name);
+    if (ws == nullptr) throw RenderError("生成 XLSX 时无法添加工作表“" + name + "”（名称无效或内存不足）");
 
     std::vector<lxw_format*> formats;
     formats.reserve(grid.styles.size());

@@ -17,8 +17,7 @@ std::string cleanText(const std::string& text) {
     std::u32string kept;
     kept.reserve(cps.size());
     for (char32_t cp : cps) {
-        if (cp == U'\r') continue;
-        if (cp < 0x20 && cp != U'\n' && cp != U'\t') continue;
+        if (cp == U'\r' || !model::xmlAllows(cp)) continue;
         kept.push_back(cp);
     }
     return encodeUtf8(kept);
@@ -258,8 +257,7 @@ private:
         for (double e : edges) gridCol.push_back(gridIndex(edges_, e));
         for (size_t c = 0; c + 1 < gridCol.size(); ++c) {
             if (gridCol[c + 1] <= gridCol[c]) {
-                throw RenderError("sheet \"" + sheet_ + "\": table column " + std::to_string(c + 1) +
-                                  " is too narrow for a spreadsheet column");
+                throw RenderError("工作表“" + sheet_ + "”：表格第 " + std::to_string(c + 1) + " 列太窄，无法成为电子表格的一列");
             }
         }
 
@@ -314,7 +312,7 @@ private:
 
             if (!cell.id.empty()) {
                 if (!plan_.ids.emplace(cell.id, item.area).second) {
-                    throw RenderError("sheet \"" + sheet_ + "\": duplicate cell id \"" + cell.id + "\"");
+                    throw RenderError("工作表“" + sheet_ + "”：单元格 id“" + cell.id + "”重复");
                 }
                 plan_.idOrder.emplace_back(cell.id, item.area);
             }

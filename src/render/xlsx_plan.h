@@ -49,7 +49,7 @@ inline double columnCharsFromMm(double mm) {
     return px < 12.0 ? px / 12.0 : (px - 5.0) / 7.0;
 }
 
-/// Valid UTF-8 without the C0 controls XML 1.0 forbids (tab and newline stay).
+/// Valid UTF-8 without the characters XML 1.0 forbids (model::xmlAllows) and carriage returns.
 std::string cleanText(const std::string& text);
 
 /// The look of a cell; the writer makes one lxw_format per distinct Style.

@@ -94,22 +94,20 @@ std::vector<Area> Resolver::cells(const std::string& body, const std::string& co
             if (id.compare(0, prefix.size(), prefix) == 0) found.push_back(area);
         }
         if (found.empty()) {
-            throw RenderError(context + " on sheet \"" + sheet_ + "\": no cell id starts with \"" +
-                              prefix + "\"");
+            throw RenderError("工作表“" + sheet_ + "”中的" + context + "：没有以“" + prefix + "”开头的单元格 id");
         }
         return found;
     }
     auto it = plan_.ids.find(body);
     if (it == plan_.ids.end()) {
-        throw RenderError(context + " on sheet \"" + sheet_ + "\" references unknown cell id \"" +
-                          body + "\"");
+        throw RenderError("工作表“" + sheet_ + "”中的" + context + "引用了不存在的单元格 id“" + body + "”");
     }
     found.push_back(it->second);
     return found;
 }
 
 std::string Resolver::formula(const std::string& text) const {
-    const std::string context = "formula \"" + text + "\"";
+    const std::string context = "公式“" + text + "”";
     std::string out;
     bool inString = false;
     for (size_t i = 0; i < text.size(); ++i) {
@@ -136,15 +134,13 @@ Area Resolver::range(const std::string& spec, const std::string& context) const 
         const std::vector<Area> found = cells(spec.substr(1, spec.size() - 2), context);
         std::optional<Area> area = contiguous(found);
         if (!area) {
-            throw RenderError(context + " on sheet \"" + sheet_ + "\": the cells of " + spec +
-                              " are not one block of a column or row");
+            throw RenderError("工作表“" + sheet_ + "”中的" + context + "：" + spec + " 的单元格不是同一行或同一列中相连的一段");
         }
         return *area;
     }
     std::optional<Area> area = parseA1Range(spec);
     if (!area) {
-        throw RenderError(context + " on sheet \"" + sheet_ + "\": \"" + spec +
-                          "\" is neither a {cell id} nor an A1 range");
+        throw RenderError("工作表“" + sheet_ + "”中的" + context + "：“" + spec + "”既不是 {单元格 id} 也不是 A1 区域");
     }
     return *area;
 }

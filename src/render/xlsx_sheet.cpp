@@ -10,9 +10,21 @@
 namespace jixiao::render::xlsx {
 
 void check(lxw_error err, const std::string& what) {
-    if (err != LXW_NO_ERROR) {
-        throw RenderError("libxlsxwriter error " + std::to_string(static_cast<int>(err)) + " (" +
-                          lxw_strerror(err) + ") in " + what);
+    if (err == LXW_NO_ERROR) return;
+    // The step and libxlsxwriter's own words are for support; the sentence says what happened.
+    const std::string detail = "错误码 " + std::to_string(static_cast<int>(err)) + "：" + lxw_strerror(err) + "，步骤 " + what;
+    switch (err) {
+    case LXW_ERROR_CREATING_XLSX_FILE:
+    case LXW_ERROR_CREATING_TMPFILE:
+    case LXW_ERROR_READING_TMPFILE:
+    case LXW_ERROR_ZIP_FILE_OPERATION:
+    case LXW_ERROR_ZIP_FILE_ADD:
+    case LXW_ERROR_ZIP_CLOSE:
+        throw ScratchFileError("无法写入 XLSX 的临时文件，多半是磁盘空间不足或临时文件夹没有写权限（" + detail + "）");
+    case LXW_ERROR_MEMORY_MALLOC_FAILED:
+        throw RenderError("生成 XLSX 时内存不足（" + detail + "）");
+    default:
+        throw RenderError("XLSX 库（libxlsxwriter）拒绝了模板中的内容（" + detail + "）");
     }
 }
 
@@ -20,7 +32,7 @@ lxw_format* FormatCache::get(const Style& style) {
     auto it = formats_.find(style);
     if (it != formats_.end()) return it->second;
     lxw_format* f = workbook_add_format(book_);
-    if (f == nullptr) throw RenderError("libxlsxwriter could not create a cell format (out of memory)");
+    if (f == nullptr) throw RenderError("生成 XLSX 时内存不足，无法创建单元格格式");
     format_set_font_name(f, style.font.c_str());
     format_set_font_size(f, style.sizePt);
     if (style.bold) format_set_bold(f);
@@ -111,7 +123,7 @@ public:
         const std::string where = "sheet \"" + name + "\"";
 
         lxw_worksheet* ws = workbook_add_worksheet(book_, keep(name));
-        if (ws == nullptr) throw RenderError("libxlsxwriter could not add " + where);
+        if (ws == nullptr) throw RenderError("生成 XLSX 时无法添加工作表“" + name + "”（名称无效或内存不足）");
 
         for (size_t c = 0; c < plan.columnMm.size(); ++c) {
             const auto col = static_cast<lxw_col_t>(c);
@@ -276,12 +288,12 @@ private:
         int index = 0;
         for (const Chart& spec : *in.charts) {
             ++index;
-            const std::string context = "chart " + std::to_string(index) + " \"" + spec.title + "\"";
+            const std::string context = "第 " + std::to_string(index) + " 个图表“" + spec.title + "”";
             if (spec.series.empty()) {
-                throw RenderError(context + " on sheet \"" + in.name + "\" has no series");
+                throw RenderError("工作表“" + in.name + "”中的" + context + "没有数据系列");
             }
             lxw_chart* chart = workbook_add_chart(book_, chartType(spec.type));
-            if (chart == nullptr) throw RenderError("libxlsxwriter could not create " + context);
+            if (chart == nullptr) throw RenderError("生成 XLSX 时内存不足，无法创建" + context);
             if (!spec.title.empty()) chart_title_set_name(chart, keep(cleanText(spec.title)));
 
             const Area categories = resolver.range(spec.categories, context);
@@ -291,7 +303,7 @@ private:
                 const layout::ChartSeries& cs = spec.series[s];
                 const Area values = resolver.range(cs.values, context);
                 lxw_chart_series* series = chart_add_series(chart, nullptr, nullptr);
-                if (series == nullptr) throw RenderError("libxlsxwriter could not add a series to " + context);
+                if (series == nullptr) throw RenderError("生成 XLSX 时内存不足，无法为" + context + "添加数据系列");
                 chart_series_set_categories(series, keep(in.name), static_cast<lxw_row_t>(categories.row),
                                             static_cast<lxw_col_t>(categories.col),
                                             static_cast<lxw_row_t>(categories.lastRow),

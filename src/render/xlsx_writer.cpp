@@ -60,13 +60,14 @@ std::string asciiLower(std::string s) {
 class TempFile {
 public:
     explicit TempFile(const std::string& dir) {
-        std::string pattern = (dir.empty() ? std::string("/tmp") : dir) + "/jixiao-xlsx-XXXXXX";
+        // The process id in the name lets a later run remove the file should this one be
+        // killed (publish::sweepOrphans): /dev/shm is shared by every process.
+        std::string pattern = (dir.empty() ? std::string("/tmp") : dir) + "/jixiao-xlsx-" + std::to_string(::getpid()) + "-XXXXXX";
         std::vector<char> buf(pattern.begin(), pattern.end());
         buf.push_back('\0');
         const int fd = ::mkstemp(buf.data());
         if (fd < 0) {
-            throw RenderError("cannot create a temporary file " + pattern + " (" +
-                              std::generic_category().message(errno) + ")");
+            throw ScratchFileError("无法创建临时文件 " + pattern + "（" + model::systemReason(errno) + "）");
         }
         ::close(fd);
         path_ = buf.data();
@@ -79,10 +80,10 @@ public:
 
     std::string read() const {
         std::ifstream in(path_, std::ios::binary);
-        if (!in) throw RenderError("cannot read back the temporary file " + path_);
+        if (!in) throw ScratchFileError("无法读回临时文件 " + path_ + "（" + model::systemReason(errno) + "）");
         std::ostringstream bytes;
         bytes << in.rdbuf();
-        if (!in && !in.eof()) throw RenderError("cannot read back the temporary file " + path_);
+        if (!in && !in.eof()) throw ScratchFileError("无法读回临时文件 " + path_ + "（" + model::systemReason(errno) + "）");
         return bytes.str();
     }
 
@@ -104,8 +105,8 @@ struct WorkbookGuard {
 time_t utcSeconds(const layout::FixedDate& d) {
     if (d.year < 1970 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31 ||
         d.hour < 0 || d.hour > 23 || d.minute < 0 || d.minute > 59 || d.second < 0 || d.second > 60) {
-        throw RenderError("document date " + std::to_string(d.year) + "-" + std::to_string(d.month) + "-" +
-                          std::to_string(d.day) + " is out of range");
+        throw RenderError("文档日期 " + std::to_string(d.year) + "-" + std::to_string(d.month) + "-" + std::to_string(d.day) +
+                          " 超出了 XLSX 能记录的范围（1970 至 9999 年）");
     }
     const int64_t local = d.date().daysSinceEpoch() * 86400 + d.hour * 3600 + d.minute * 60 + d.second;
     const int64_t utc = local - static_cast<int64_t>(d.utcOffsetMinutes) * 60;
@@ -125,7 +126,7 @@ std::string render(const layout::Metadata& meta, const XlsxOptions& options,
     wbOptions.tmpdir = keep.back().data();
     WorkbookGuard guard;
     guard.book = workbook_new_opt(file.path().c_str(), &wbOptions);
-    if (guard.book == nullptr) throw RenderError("libxlsxwriter could not create a workbook (out of memory)");
+    if (guard.book == nullptr) throw RenderError("生成 XLSX 时内存不足，无法创建工作簿");
 
     lxw_doc_properties props{};
     keep.push_back(cleanText(meta.title));
@@ -148,7 +149,7 @@ std::string render(const layout::Metadata& meta, const XlsxOptions& options,
 }
 
 std::string render(const layout::Metadata& meta, const std::vector<SheetInput>& sheets, const XlsxOptions& options) {
-    if (sheets.empty()) throw RenderError("a workbook needs at least one sheet");
+    if (sheets.empty()) throw RenderError("工作簿中至少要有一个工作表");
     return render(meta, options, [&](lxw_workbook* book, std::deque<std::string>& keep) {
         FormatCache formats(book);
         for (const SheetInput& sheet : sheets) writeSheet(book, formats, keep, sheet);
@@ -178,7 +179,7 @@ std::string sheetNameFor(const std::string& requested) {
     std::u32string name;
     for (char32_t cp : decodeUtf8(requested)) {
         const bool forbidden = cp == U'[' || cp == U']' || cp == U':' || cp == U'*' || cp == U'?' ||
-                               cp == U'/' || cp == U'\\' || cp < 0x20;
+                               cp == U'/' || cp == U'\\' || cp < 0x20 || !model::xmlAllows(cp);
         name.push_back(forbidden ? U'_' : cp);
     }
     while (!name.empty() && name.front() == U'\'') name.erase(name.begin());

@@ -208,8 +208,8 @@ TEST_CASE("check reports a bad number with its position and exits 65", "[app]") 
 
 TEST_CASE("the broken sample reports its 20 deliberate mistakes at their positions", "[app]") {
     auto r = jixiao(std::string("check ") + JIXIAO_SOURCE_DIR + "/samples/broken");
-    CHECK(r.code == 65);
-    CHECK(r.err.find("错误 20 条，警告 0 条\n") != std::string::npos);
+    CHECK(r.code == 78);  // one of them is in dataset.json: configuration
+    CHECK(r.err.find("错误 20 条，警告 0 条\n其中 1 条在 dataset.json 中（配置错误），请先改正 dataset.json。\n") != std::string::npos);
     // One line per mistake of samples/broken/README.md, in its order of files.
     const char* expected[] = {
         "dataset.json[7] 错误：“公开日期”不是有效日期：“2025-13-01”。",
@@ -273,7 +273,7 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
     TinyDataset ds;
     write(ds.path() + "/dataset.json", R"({"年度": 2024, "发文机关": "测试县财政局", "文号前缀": "测财绩", "联系处室": "绩效管理股"})");
     write(ds.path() + "/单位.csv", "单位编码,单位名称,主管部门编码\n101,测试局,\n102,测试中心,101\n");
-    write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码\nP001,培训项目,102\nP002,维修项目,101\n");
+    write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码,是否涉密\nP001,培训项目,102,否\nP002,维修项目,101,否\n");
     write(ds.path() + "/预算执行.csv", "项目编码,全年预算数,全年执行数\nP001,100,40\nP002,100,99\n");
     // P001 reaches a third of its target: grade 差, so unit 102 gets a letter; P002 is 优.
     write(ds.path() + "/绩效指标.csv",
@@ -492,14 +492,16 @@ TEST_CASE("init writes a dataset.json from what the exports show, and lists what
           "}\n");
     CHECK(r.out == "已写出 " + dir.path() + "/dataset.json。识别出的表：\n"
                    "  单位：a_单位.csv\n  项目：b_项目.csv\n  预算执行：c_执行.csv\n  绩效指标：d_指标.csv\n  部门整体：e_部门.csv\n"
-                   "还需确认或修改（3 项）：\n"
+                   "还需确认或修改（4 项）：\n"
                    "  “部门整体”表的金额列没有注明单位，将按万元读取；如为元，请在 dataset.json 中写 \"金额单位\": {\"部门整体\": \"元\"}，"
                    "或在列名中注明，如“全年预算数（元）”。\n"
                    "  “发文机关”：请填写反馈函的落款单位，如 \"发文机关\": \"某某县财政局\"。\n"
+                   "  b_项目.csv 错误：“项目”表没有“是否涉密”列，无法判断哪些项目涉密，不能公开任何项目。"
+                   "提示：请在 b_项目.csv 中增加“是否涉密”列（也可写作“密级”），对每个项目填写“是”或“否”。\n"
                    "  d_指标.csv[J1] 说明：无法识别的列名“备注”，该列将被忽略。\n");
-    // What init wrote reads back; only 发文机关 is left to fill in.
+    // What init wrote reads back; 发文机关 is left to fill in (a configuration error: 78).
     auto check = jixiao("check " + dir.path());
-    CHECK(check.code == 65);
+    CHECK(check.code == 78);
     CHECK(check.out.find("dataset.json[3] 错误：缺少必填项“发文机关”。") != std::string::npos);
 
     auto again = jixiao("init " + dir.path());

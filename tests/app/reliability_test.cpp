@@ -4,8 +4,17 @@
 #include "app/cli_helpers.h"
 
 #include <Poco/File.h>
+#include <Poco/SAX/DefaultHandler.h>
+#include <Poco/SAX/SAXParser.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
 
+#include <csignal>
 #include <fcntl.h>
+#include <filesystem>
+#include <functional>
+#include <map>
 #include <sys/file.h>
 #include <unistd.h>
 #include <vector>
@@ -181,4 +190,215 @@ TEST_CASE("a project whose classification is unknown is an error, and 密级 is 
     auto secret = jixiao("check " + ds.path());
     CHECK(secret.code == 0);
     CHECK((secret.out + secret.err).find("项目 1 个（其中涉密 1 个）") != std::string::npos);
+}
+
+namespace {
+
+/// The XML parts of every workbook under `dir`, by "workbook!part".
+std::map<std::string, std::string> workbookParts(const std::string& dir) {
+    std::map<std::string, std::string> parts;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+        if (e.path().extension() != ".xlsx") continue;
+        std::ifstream in(e.path(), std::ios::binary);
+        Poco::Zip::ZipArchive archive(in);
+        for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
+            Poco::Zip::ZipInputStream zin(in, it->second);
+            std::string part;
+            Poco::StreamCopier::copyToString(zin, part);
+            parts[e.path().filename().string() + "!" + it->first] = part;
+        }
+    }
+    return parts;
+}
+
+/// Whether an XML parser reads `xml` to its end.
+bool wellFormed(const std::string& xml) {
+    try {
+        Poco::XML::SAXParser parser;
+        Poco::XML::DefaultHandler handler;
+        parser.setContentHandler(&handler);
+        parser.parseString(xml);
+        return true;
+    } catch (const Poco::Exception&) {
+        return false;
+    }
+}
+
+} // namespace
+
+// Defect 7: a U+FFFE (or a control character) in a name made every XLSX part that showed it
+// not well-formed: LibreOffice showed the county summary workbook with no text at all.
+TEST_CASE("characters XML cannot carry are removed at ingest with a warning and never written", "[app]") {
+    TinyDataset ds;
+    write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码,是否涉密\nP001,培训\xEF\xBF\xBE项目\x01,101,否\n");
+    write(ds.path() + "/dataset.json", R"({"年度": 2024, "发文机关": "测试县\u0002财政局\uffff", "公开日期": "2025-08-20"})");
+    Poco::TemporaryFile out, site;
+    auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05");
+    INFO(r.err);
+    CHECK(r.code == 0);
+    CHECK(r.err.find("项目.csv[B2] 警告：第2行第B列的“培训〔U+FFFE〕项目〔U+0001〕”含有文件中不能保存的字符（U+FFFE、U+0001），"
+                     "已删除。提示：这类不可见字符多由复制粘贴带入，请在原表中删除。\n") != std::string::npos);
+    const auto parts = workbookParts(out.path());
+    REQUIRE(parts.size() > 10);
+    std::string text;
+    for (const auto& [name, xml] : parts) {
+        INFO(name);
+        CHECK(wellFormed(xml));
+        text += xml;
+    }
+    CHECK(text.find("培训项目") != std::string::npos);
+    CHECK(text.find("测试县财政局") != std::string::npos);  // dataset.json's text: the writers drop them too
+
+    auto published = jixiao("publish " + ds.path() + " --to " + site.path() + " --date 2025-09-01");
+    REQUIRE(published.code == 0);
+    std::string html;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(site.path()))
+        if (e.path().extension() == ".html") html += slurp(e.path().string());
+    CHECK(html.find("培训项目") != std::string::npos);
+    CHECK(html.find("\xEF\xBF\xBF") == std::string::npos);
+    CHECK(html.find("\xEF\xBF\xBE") == std::string::npos);
+    CHECK(html.find('\x01') == std::string::npos);
+    CHECK(html.find('\x02') == std::string::npos);
+    for (const auto& [name, xml] : workbookParts(site.path())) {
+        INFO(name);
+        CHECK(wellFormed(xml));
+    }
+}
+
+// Defect 8: a projects file with no classification column published every project.
+TEST_CASE("a projects table without a classification column is an error: nothing is published", "[app]") {
+    TinyDataset ds;
+    write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码\nP001,培训项目,101\n");
+    const std::string expected = "项目.csv 错误：“项目”表没有“是否涉密”列，无法判断哪些项目涉密，不能公开任何项目。"
+                                 "提示：请在 项目.csv 中增加“是否涉密”列（也可写作“密级”），对每个项目填写“是”或“否”。\n";
+    auto check = jixiao("check " + ds.path());
+    CHECK(check.code == 65);
+    CHECK(check.out == expected);
+    Poco::TemporaryFile site;
+    auto publish = jixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
+    CHECK(publish.code == 65);
+    CHECK(publish.err == expected + "错误：数据集有 1 条错误，未公开任何文件。请先用 jixiao check 检查并修正。\n");
+    CHECK_FALSE(exists(site.path()));
+}
+
+// Defect 13: errors in dataset.json's values exited 65 (data) although README documents
+// configuration errors as 78; a run went ahead with them.
+TEST_CASE("errors in dataset.json are configuration errors (78): a run creates nothing", "[app]") {
+    TinyDataset ds;
+    write(ds.path() + "/dataset.json", R"({"年度": "二〇二四", "发文机关": "测试县财政局"})");
+    const std::string diag = "dataset.json[1] 错误：“年度”应为四位年份，实际为“二〇二四”。提示：例如 \"年度\": 2024\n";
+    auto check = jixiao("check " + ds.path());
+    CHECK(check.code == 78);
+    CHECK(check.out.find(diag) == 0);
+    CHECK(check.err.find("其中 1 条在 dataset.json 中（配置错误），请先改正 dataset.json。\n") != std::string::npos);
+
+    Poco::TemporaryFile out, db;
+    auto run = jixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05");
+    CHECK(run.code == 78);
+    CHECK(run.err.find(diag + "错误：dataset.json 有 1 处错误（见上），未生成任何文件。请改正 dataset.json 后重新运行。\n") !=
+          std::string::npos);
+    CHECK_FALSE(exists(out.path()));
+    CHECK_FALSE(exists(db.path()));
+
+    Poco::TemporaryFile site;
+    auto publish = jixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
+    CHECK(publish.code == 78);
+    CHECK(publish.err == diag + "错误：dataset.json 有 1 处错误，未公开任何文件。请先改正 dataset.json（jixiao check 会列出）。\n");
+    CHECK_FALSE(exists(site.path()));
+}
+
+namespace {
+
+/// Starts the real binary with `args`, TMPDIR set to `tmpdir`, stderr into `errPath`.
+pid_t spawnJixiao(const std::vector<std::string>& args, const std::string& tmpdir, const std::string& errPath) {
+    const pid_t pid = ::fork();
+    if (pid != 0) return pid;
+    ::setenv("TMPDIR", tmpdir.c_str(), 1);
+    const int err = ::open(errPath.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    const int null = ::open("/dev/null", O_RDWR);
+    ::dup2(null, 0);
+    ::dup2(null, 1);
+    ::dup2(err, 2);
+    std::vector<char*> argv{const_cast<char*>(JIXIAO_BINARY)};
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    ::execv(JIXIAO_BINARY, argv.data());
+    ::_exit(127);
+}
+
+/// The regular files under `dir`, relative, or an empty list while it does not exist.
+std::vector<std::string> filesUnder(const std::string& dir) {
+    std::vector<std::string> out;
+    std::error_code ec;
+    for (std::filesystem::recursive_directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec))
+        if (it->is_regular_file(ec)) out.push_back(std::filesystem::relative(it->path(), dir, ec).string());
+    return out;
+}
+
+/// Waits (up to a minute) until `ready()` holds; false when `pid` ended first or time ran out.
+bool waitUntil(pid_t pid, const std::function<bool()>& ready) {
+    for (int i = 0; i < 6000; ++i) {
+        if (ready()) return true;
+        if (::waitpid(pid, nullptr, WNOHANG) == pid) return false;
+        ::usleep(10000);
+    }
+    return false;
+}
+
+const std::string kCounty = std::string(JIXIAO_SOURCE_DIR) + "/samples/county";
+
+} // namespace
+
+// Defect 12: a run or publish stopped by SIGTERM (systemd, kill) or SIGINT (Ctrl-C) left
+// temporary files behind. Now it stops at its next file: every file written is whole.
+TEST_CASE("SIGTERM stops a run at a file boundary: whole files, no temporary files, no manifest", "[app]") {
+    Poco::TemporaryFile out, tmp, errFile;
+    tmp.createDirectories();
+    const pid_t pid = spawnJixiao({"run", kCounty, "-o", out.path(), "--date", "2025-03-05", "--jobs", "1"}, tmp.path(),
+                                  errFile.path());
+    const bool started = waitUntil(pid, [&] {
+        for (const auto& f : filesUnder(out.path()))
+            if (f.size() > 4 && f.compare(f.size() - 4, 4, ".pdf") == 0) return true;
+        return false;
+    });
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(started);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGTERM);
+    CHECK(slurp(errFile.path()).find("收到终止信号（SIGTERM），已停止：已写出的文件都是完整的，临时文件已删除；"
+                                     "输出文件夹中没有 manifest.json，表示本次输出不完整，重新运行即可补齐。\n") != std::string::npos);
+    CHECK_FALSE(exists(out.path() + "/manifest.json"));
+    for (const auto& f : filesUnder(out.path())) {
+        INFO(f);
+        CHECK(f.find(".tmp-") == std::string::npos);
+        CHECK(f.find("jixiao-xlsx-") == std::string::npos);
+        const std::string bytes = slurp(out.path() + "/" + f);
+        if (f.size() > 4 && f.compare(f.size() - 4, 4, ".pdf") == 0) CHECK(bytes.rfind("%%EOF") + 8 >= bytes.size());
+        if (f.size() > 5 && f.compare(f.size() - 5, 5, ".xlsx") == 0) CHECK(bytes.rfind(std::string("PK\x05\x06", 4)) != std::string::npos);
+    }
+    for (const auto& f : filesUnder("/dev/shm")) CHECK(f.rfind("jixiao-xlsx-" + std::to_string(pid) + "-", 0) != 0);
+    CHECK(filesUnder(tmp.path()).empty());
+    CHECK(runTiny(out.path()).code == 0);  // the folder is free again
+}
+
+TEST_CASE("SIGTERM stops a publish before it touches the site; its staging folder is removed", "[app]") {
+    Poco::TemporaryFile site, tmp, errFile;
+    tmp.createDirectories();
+    const pid_t pid = spawnJixiao({"publish", kCounty, "--to", site.path(), "--force", "--date", "2025-09-01"}, tmp.path(),
+                                  errFile.path());
+    const bool started = waitUntil(pid, [&] { return filesUnder(tmp.path()).size() > 3; });
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(started);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGTERM);
+    CHECK(slurp(errFile.path()).find("收到终止信号（SIGTERM），已停止：公开文件夹没有改动，临时文件已删除。重新运行即可公开。\n") !=
+          std::string::npos);
+    CHECK(filesUnder(site.path()).empty());
+    std::vector<std::string> left;
+    Poco::File(tmp.path()).list(left);
+    CHECK(left.empty());
 }

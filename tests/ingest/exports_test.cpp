@@ -42,7 +42,7 @@ struct Folder {
     Folder& base() {
         file("dataset.json", R"j({"年度": 2024, "发文机关": "测试县财政局"})j");
         file("单位.csv", "单位编码,单位名称,主管部门编码\n101,测试局,\n10101,测试中心,101\n");
-        file("项目.csv", "项目编码,项目名称,单位编码\nP001,培训项目,10101\n");
+        file("项目.csv", "项目编码,项目名称,单位编码,是否涉密\nP001,培训项目,10101,否\n");
         file("预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,43.2,37.24\n");
         file("绩效指标.csv",
              "项目编码,一级指标,二级指标,三级指标,指标性质,年度指标值,计量单位,分值,实际完成值\n"
@@ -170,7 +170,7 @@ TEST_CASE("exports: names from real exports are recognised", "[ingest]") {
     Folder f;
     f.base();
     f.file("单位.csv", "预算单位代码,预算单位名称,上级单位编码\n101,测试局,\n10101,测试中心,101\n");
-    f.file("项目.csv", "项目代码,项目名称,预算单位代码,项目期限\nP001,培训项目,10101,2024\n");
+    f.file("项目.csv", "项目代码,项目名称,预算单位代码,项目期限,涉密\nP001,培训项目,10101,2024,否\n");
     f.file("预算执行.csv", "项目代码,资金性质,预算数,支出数\nP001,,43.2,37.24\n");
     f.file("绩效指标.csv",
            "项目代码,一级指标,二级指标,指标名称,指标方向,指标值,计量单位,指标权重,实际值\n"
@@ -213,7 +213,7 @@ TEST_CASE("exports: tables are found by their header, and the choice is reported
     f.base();
     f.remove("项目.csv").remove("预算执行.csv");
     f.workbook("2024项目导出.xlsx", {{"填报说明", {{"本表由系统导出"}, {"项目编码请勿修改"}}},
-                                     {"项目信息", {{"项目编码", "项目名称", "单位编码"}, {"P001", "培训项目", "10101"}}}});
+                                     {"项目信息", {{"项目编码", "项目名称", "单位编码", "是否涉密"}, {"P001", "培训项目", "10101", "否"}}}});
     f.file("执行情况.csv", "项目编码,全年预算数,全年执行数\nP001,43.2,37.24\n");
     model::Diagnostics diags;
     auto ds = read(f, diags);
@@ -237,7 +237,7 @@ TEST_CASE("exports: a note sheet first is skipped; a wrong sheet lists the workb
     Folder f;
     f.base();
     f.remove("项目.csv");
-    f.workbook("项目.xlsx", {{"填报说明", {{"说明"}}}, {"项目清单", {{"项目编码", "项目名称", "单位编码"}, {"P001", "培训项目", "10101"}}}});
+    f.workbook("项目.xlsx", {{"填报说明", {{"说明"}}}, {"项目清单", {{"项目编码", "项目名称", "单位编码", "是否涉密"}, {"P001", "培训项目", "10101", "否"}}}});
     model::Diagnostics diags;
     auto ds = read(f, diags);
     CHECK(messages(diags).empty());
@@ -313,7 +313,7 @@ TEST_CASE("exports: a code that lost its leading zero is pointed out", "[ingest]
     Folder f;
     f.base();
     f.file("单位.csv", "单位编码,单位名称,主管部门编码\n0101,测试局,\n010101,测试中心,0101\n");
-    f.file("项目.csv", "项目编码,项目名称,单位编码\nP001,培训项目,10101\n");
+    f.file("项目.csv", "项目编码,项目名称,单位编码,是否涉密\nP001,培训项目,10101,否\n");
     model::Diagnostics diags;
     auto ds = read(f, diags);
     model::validate(ds, diags);

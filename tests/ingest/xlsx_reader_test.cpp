@@ -381,7 +381,8 @@ TEST_CASE("xlsx: limits against bombs and runaway files", "[ingest]") {
         limits.maxCompressionRatio = 1e9;
         const std::string big = std::string("<worksheet><sheetData>") + std::string(5u << 20, ' ') + "</sheetData></worksheet>";
         CHECK(errorOf(makeZip(workbookParts(big)), "", limits) ==
-              "项目.xlsx：压缩比异常（xl/worksheets/sheet1.xml 解压后超过 4 MB），疑似压缩炸弹，已拒绝读取。");
+              "项目.xlsx：xl/worksheets/sheet1.xml 解压后超过 4 MB 的上限，文件过大或已损坏，已拒绝读取。"
+              "请把数据分到几个文件中，或删除多余的工作表和格式后重新保存。");
     }
     SECTION("the size of all parts") {
         ReadLimits limits;

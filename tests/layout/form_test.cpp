@@ -6,6 +6,7 @@
 #include <Poco/TemporaryFile.h>
 
 #include <fstream>
+#include <vector>
 
 using namespace jixiao::layout;
 using jixiao::model::Decimal;
@@ -163,4 +164,32 @@ TEST_CASE("a sheets template builds a workbook with one sheet per item", "[layou
     CHECK(book.sheets[0].charts[0].type == ChartType::Pie);
     CHECK(book.sheets[4].name == "d");
     CHECK_THROWS_AS(form.build(data(), fixedDate("2025-03-05")), TemplateError);
+}
+
+// The layout.json fuzz target's seeds and the inputs it once failed on (scripts/fuzz --long
+// layout_json): each loads and builds, or is refused with a TemplateError or LayoutError.
+TEST_CASE("layout.json fuzz seeds and regressions: only a template error or success", "[layout]") {
+    const std::string root = std::string(JIXIAO_SOURCE_DIR) + "/tests/fuzz";
+    int replayed = 0;
+    for (const char* kind : {"regressions", "corpus"}) {
+        std::vector<std::string> names;
+        Poco::File(root + "/" + kind + "/layout_json").list(names);
+        for (const auto& name : names) {
+            if (name == ".gitkeep") continue;
+            INFO(name);
+            Poco::TemporaryFile dir;
+            Poco::File(dir.path() + "/fuzz").createDirectories();
+            std::ifstream in(root + "/" + kind + "/layout_json/" + name, std::ios::binary);
+            std::ofstream(dir.path() + "/fuzz/layout.json", std::ios::binary) << in.rdbuf();
+            try {
+                const FormTemplate form = FormTemplate::load(dir.path(), "fuzz");
+                if (form.isWorkbook()) form.buildWorkbook(Value::map(), fixedDate("2025-03-05"));
+                else form.build(Value::map(), fixedDate("2025-03-05"));
+            } catch (const TemplateError&) {
+            } catch (const LayoutError&) {
+            }
+            ++replayed;
+        }
+    }
+    CHECK(replayed >= 1);  // the committed seed at least
 }

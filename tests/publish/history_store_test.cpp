@@ -146,7 +146,7 @@ TEST_CASE("history store: other files are refused, not written to", "[publish]")
         const std::string path = dir.file("notes.db");
         std::ofstream(path) << std::string(4096, 'x');
         CHECK_THROWS_WITH(StoreDb::open(path),
-                          "无法打开历史库 " + path + "（文件已损坏或不是 SQLite 数据库：file is not a database）。");
+                          "无法打开历史库 " + path + "（文件已损坏或不是 jixiao 的历史库）。");
     }
     SECTION("an empty path") { CHECK_THROWS_WITH(StoreDb::open(""), "历史库路径不能为空。"); }
 }
@@ -388,7 +388,7 @@ TEST_CASE("history store: rectification from letter to 销号, and overdue items
     CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("102", 2025), "2025-04-03", "  ", std::nullopt),
                       "整改情况摘要不能为空。");
     CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("102", 2025), "2025-04-03", "x", dir.file("无.pdf")),
-                      "无法读取整改报告文件 " + dir.file("无.pdf") + "（No such file or directory）。");
+                      "无法读取整改报告文件 " + dir.file("无.pdf") + "（文件或文件夹不存在）。");
     CHECK_THROWS_WITH(store.letters.overdue("明天"), "当天日期“明天”无效，应为 YYYY-MM-DD 格式的日期，如 2025-03-05。");
 
     CHECK(store.letters.rectifications(2025, RectificationStatus::Closed).size() == 1);

@@ -12,6 +12,7 @@
 #include <vector>
 #include <stdexcept>
 #include <string>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -149,4 +150,47 @@ TEST_CASE("file names lose bidi and other invisible format controls", "[publish]
     CHECK(publish::safeName("补助\xE2\x80\xAE" "TXT.exe") == "补助_TXT.exe");
     CHECK(publish::safeName("a\xE2\x80\x8E" "b\xE2\x80\x8F" "c\xE2\x80\xAA" "d\xE2\x81\xA6" "e\xE2\x81\xA9" "f\xD8\x9C" "g\xEF\xBB\xBF" "h") == "a_b_c_d_e_f_g_h");
     CHECK(publish::safeName("项目\xE2\x80\x8B" "名称") == "项目_名称");
+}
+
+namespace {
+
+/// The id of a process that has ended (a child that exited and was reaped).
+pid_t endedPid() {
+    const pid_t child = ::fork();
+    if (child == 0) ::_exit(0);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return child;
+}
+
+} // namespace
+
+// Defect 12: /dev/shm/jixiao-xlsx-* and the publish staging folders in $TMPDIR of killed runs
+// were never removed. Only ours, of a process that is gone, may go: the folders are shared.
+TEST_CASE("temporary files of killed processes are swept from shared folders, nothing else", "[publish]") {
+    TempDir dir;
+    const std::string dead = std::to_string(endedPid());
+    const std::string alive = std::to_string(::getpid());
+    const fs::path elsewhere = dir.path / "elsewhere";
+    fs::create_directories(elsewhere);
+    std::ofstream(elsewhere / "keep.txt") << "not ours to delete";
+
+    std::ofstream(dir.path / ("jixiao-xlsx-" + dead + "-a1B2c3")) << "scratch of a killed run";
+    std::ofstream(dir.path / ("jixiao-xlsx-" + alive + "-a1B2c3")) << "scratch of a running one";
+    std::ofstream(dir.path / "jixiao-xlsx-notes.txt") << "no process id";
+    fs::create_directories(dir.path / ("tmp" + dead + "aaaaaa-jixiao-publish/s/101"));
+    std::ofstream(dir.path / ("tmp" + dead + "aaaaaa-jixiao-publish/s/101/index.html")) << "staged";
+    fs::create_directories(dir.path / ("tmp" + alive + "baaaaa-jixiao-publish"));
+    fs::create_directory_symlink(elsewhere, dir.path / ("tmp" + dead + "caaaaa-jixiao-publish"));
+    fs::create_directories(dir.path / ("tmp" + dead + "daaaaa"));  // not a staging folder
+
+    publish::sweepOrphans(dir.path.string());
+
+    std::vector<std::string> left;
+    for (const auto& e : fs::directory_iterator(dir.path)) left.push_back(e.path().filename().string());
+    std::sort(left.begin(), left.end());
+    CHECK(left == std::vector<std::string>{"elsewhere", "jixiao-xlsx-" + alive + "-a1B2c3", "jixiao-xlsx-notes.txt",
+                                           "tmp" + alive + "baaaaa-jixiao-publish", "tmp" + dead + "caaaaa-jixiao-publish",
+                                           "tmp" + dead + "daaaaa"});
+    CHECK(slurp(elsewhere / "keep.txt") == "not ours to delete");
 }

@@ -153,7 +153,7 @@ TEST_CASE("commitSite removes emptied folders and never reaches outside through 
     const std::string rel = fs::relative(outside.path(), root).generic_string();
     write(root + "/manifest.json", "{\"files\": [{\"path\": \"x/y/gone.pdf\"}, {\"path\": \"" + rel +
                                        "\"}, {\"path\": \"/etc/hostname\"}, {\"path\": \"keep.txt/../keep.txt\"}, "
-                                       "{\"path\": \".jixiao-publish.lock\"}]}");
+                                       "{\"path\": \"index.html\"}]}");
     publish::SiteStaging staging;
     staging.add("index.html", "i", "网页");
     auto r = publish::commitSite(staging, publish::siteManifestJson(staging.files(), 2024, "x", "2025-08-20"), root);
@@ -172,10 +172,11 @@ TEST_CASE("the publish lock refuses a second holder until the first lets go", "[
     {
         publish::PublishLock first(dir.path() + "/site");
         CHECK_THROWS_WITH(publish::PublishLock(dir.path() + "/site"),
-                          "另一个 jixiao publish 正在向 " + dir.path() + "/site 公开（锁文件 " + dir.path() +
-                              "/site/.jixiao-publish.lock），本次没有改动任何文件；请等它结束后再运行。");
+                          "另一个 jixiao publish 正在向 " + dir.path() + "/site 公开，本次没有改动任何文件；请等它结束后再运行。");
     }
     CHECK_NOTHROW(publish::PublishLock(dir.path() + "/site"));
+    // The lock is the folder's own: nothing is added to the public folder.
+    CHECK(listFiles(dir.path() + "/site").empty());
 }
 
 TEST_CASE("publish builds the disclosure site of samples/tiny without the classified project", "[publish]") {
@@ -188,7 +189,6 @@ TEST_CASE("publish builds the disclosure site of samples/tiny without the classi
                    "（部门 1 个，公开项目 2 个，涉密项目 1 个不予公开）。\n");
     const std::string dept = "101_青山县民政局/";
     CHECK(listFiles(site) == std::vector<std::string>{
-                                 ".jixiao-publish.lock",
                                  dept + "101_青山县民政局_部门整体支出绩效自评表.pdf",
                                  dept + "101_青山县民政局_部门整体支出绩效自评表.xlsx",
                                  dept + "T001_居家养老服务补助_项目支出绩效自评表.html",
@@ -315,17 +315,17 @@ TEST_CASE("publish refuses a dataset without 公开日期, with errors, or while
                          "请填写“公开日期”（例如 \"公开日期\": \"2025-08-20\"），或用 --force 立即公开。\n");
     CHECK_FALSE(fs::exists(site));
 
+    // samples/broken's 公开日期 is not a date: a configuration error (78), before its data errors.
     auto broken = publishTo(kSource + "/samples/broken", site, "2030-01-01", true);
-    CHECK(broken.code == 65);
-    CHECK(contains(broken.err, "条错误，未公开任何文件。请先用 jixiao check 检查并修正。\n"));
+    CHECK(broken.code == 78);
+    CHECK(contains(broken.err, "\n错误：dataset.json 有 1 处错误，未公开任何文件。请先改正 dataset.json（jixiao check 会列出）。\n"));
     CHECK_FALSE(fs::exists(site));
 
     publish::PublishLock held(site);
     auto locked = publishTo(kSource + "/samples/tiny", site, "2025-09-01");
     CHECK(locked.code == app::kExitTempFail);
-    CHECK(locked.err == "错误：另一个 jixiao publish 正在向 " + site + " 公开（锁文件 " + site +
-                            "/.jixiao-publish.lock），本次没有改动任何文件；请等它结束后再运行。\n");
-    CHECK(listFiles(site) == std::vector<std::string>{".jixiao-publish.lock"});
+    CHECK(locked.err == "错误：另一个 jixiao publish 正在向 " + site + " 公开，本次没有改动任何文件；请等它结束后再运行。\n");
+    CHECK(listFiles(site).empty());
 }
 
 // Defect 3 of the red-team round: publish removed only files named in the previous

@@ -198,3 +198,19 @@ TEST_CASE("samples/county: every table prints well", "[render]") {
     CHECK(tables == 66);
     CHECK(onePage > 34);  // 34 were on one page before the tables were fitted
 }
+
+// Defect 19: nothing bounded the length of a document; a template whose loop repeats its
+// content could fill the disk with one PDF of thousands of pages.
+TEST_CASE("paginate stops a document that would pass the page limit", "[render]") {
+    layout::Document doc;
+    doc.meta.title = "循环失控的报告";
+    for (std::size_t i = 0; i < render::kMaxPages; ++i) {
+        if (i > 0) doc.blocks.emplace_back(layout::PageBreak{});
+        doc.blocks.emplace_back(layout::Paragraph::plain("第" + std::to_string(i + 1) + "页"));
+    }
+    CHECK(render::paginate(doc, fonts()).pages.size() == render::kMaxPages);
+    doc.blocks.emplace_back(layout::PageBreak{});
+    doc.blocks.emplace_back(layout::Paragraph::plain("多出的一页"));
+    CHECK_THROWS_WITH(render::paginate(doc, fonts()),
+                      "文档“循环失控的报告”超过 1000 页，已停止生成。多半是模板中的循环重复了内容，请检查模板");
+}

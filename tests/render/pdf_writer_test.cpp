@@ -491,17 +491,17 @@ TEST_CASE("malformed tables and missing fonts are reported", "[render]") {
     layout::Table t;
     t.columnWidths = {1, 1};
     t.rows.push_back({{Cell::label("a"), Cell::label("b"), Cell::label("c")}, 0.0});
-    CHECK_THROWS_WITH(layout::placeCells(t), "table row 1 has more cells than its 2 columns can hold");
+    CHECK_THROWS_WITH(layout::placeCells(t), "表格第 1 行的单元格超出了 2 列");
     t.rows[0].cells = {Cell::label("a", 3)};
-    CHECK_THROWS_WITH(layout::placeCells(t), "table row 1, column 1: colspan 3 runs past the last column");
+    CHECK_THROWS_WITH(layout::placeCells(t), "表格第 1 行第 1 列：合并 3 列（colspan）超出了最后一列");
     t.rows[0].cells = {Cell::label("a", 1, 2), Cell::label("b")};
-    CHECK_THROWS_WITH(layout::placeCells(t), "table row 1, column 1: rowspan 2 runs past the last row");
+    CHECK_THROWS_WITH(layout::placeCells(t), "表格第 1 行第 1 列：合并 2 行（rowspan）超出了最后一行");
     t.rows[0].cells = {Cell::label("a")};
-    CHECK_THROWS_WITH(layout::placeCells(t), "table row 1, column 2: no cell covers this position");
+    CHECK_THROWS_WITH(layout::placeCells(t), "表格第 1 行第 2 列：没有单元格（缺一格）");
     t.rows = {{{Cell::label("a", 1, 2), Cell::label("b")}, 0.0}, {{Cell::label("c")}, 0.0}};
     t.headerRows = 1;
     CHECK_THROWS_WITH(layout::placeCells(t),
-                      "table row 1, column 1: a header cell cannot span into the body rows");
+                      "表格第 1 行第 1 列：表头单元格不能向下合并到表体");
     t.headerRows = 0;
     const auto placed = layout::placeCells(t);
     REQUIRE(placed.size() == 3);

@@ -338,15 +338,15 @@ TEST_CASE("xlsx: reference errors name the formula, the sheet and the id", "[ren
     render::XlsxOptions options;
     options.sheetName = "自评表";
     CHECK(renderError([&] { render::renderXlsx(doc, options); }) ==
-          "formula \"=MIN({exec}/{budget},1)\" on sheet \"自评表\" references unknown cell id \"budget\"");
+          "工作表“自评表”中的公式“=MIN({exec}/{budget},1)”引用了不存在的单元格 id“budget”");
 
     std::get<Table>(doc.blocks[0]).rows[0].cells[1].formula = "=SUM({w.*})";
     CHECK(renderError([&] { render::renderXlsx(doc, options); }) ==
-          "formula \"=SUM({w.*})\" on sheet \"自评表\": no cell id starts with \"w.\"");
+          "工作表“自评表”中的公式“=SUM({w.*})”：没有以“w.”开头的单元格 id");
 
     std::get<Table>(doc.blocks[0]).rows[0].cells[1].id = "exec";
     CHECK(renderError([&] { render::renderXlsx(doc, options); }) ==
-          "sheet \"自评表\": duplicate cell id \"exec\"");
+          "工作表“自评表”：单元格 id“exec”重复");
 }
 
 TEST_CASE("xlsx: sheet names are fixed, shortened and made unique", "[render]") {
@@ -496,15 +496,15 @@ TEST_CASE("xlsx: chart and workbook errors", "[render]") {
     book.sheets[0].charts[0].series[0].values = "{count.*}";
     std::get<Table>(book.sheets[0].flow.blocks[1]).rows[0].cells[0].id = "d.grade";
     CHECK(renderError([&] { render::renderXlsx(book); }) ==
-          "chart 1 \"绩效等级分布\" on sheet \"所有项目\": the cells of {d*} are not one block of a column or row");
+          "工作表“所有项目”中的第 1 个图表“绩效等级分布”：{d*} 的单元格不是同一行或同一列中相连的一段");
 
     book = summary();
     book.sheets[0].charts[1].categories = "甲1";
     CHECK(renderError([&] { render::renderXlsx(book); }) ==
-          "chart 2 \"预算执行率\" on sheet \"所有项目\": \"甲1\" is neither a {cell id} nor an A1 range");
+          "工作表“所有项目”中的第 2 个图表“预算执行率”：“甲1”既不是 {单元格 id} 也不是 A1 区域");
 
     book.sheets.clear();
-    CHECK(renderError([&] { render::renderXlsx(book); }) == "a workbook needs at least one sheet");
+    CHECK(renderError([&] { render::renderXlsx(book); }) == "工作簿中至少要有一个工作表");
 
     Document thin;
     Table t;
@@ -512,12 +512,13 @@ TEST_CASE("xlsx: chart and workbook errors", "[render]") {
     t.rows.push_back(TableRow{{Cell::label("甲"), Cell::label("乙"), Cell::label("丙")}});
     thin.blocks.push_back(t);
     CHECK(renderError([&] { render::renderXlsx(thin); }) ==
-          "sheet \"Sheet1\": table column 2 is too narrow for a spreadsheet column");
+          "工作表“Sheet1”：表格第 2 列太窄，无法成为电子表格的一列");
 
     render::XlsxOptions options;
     options.tempDir = "/nonexistent-jixiao";
+    // The scratch file's name carries the process id, so that a later run can sweep it.
     CHECK(renderError([&] { render::renderXlsx(selfEvaluation(), options); }) ==
-          "cannot create a temporary file /nonexistent-jixiao/jixiao-xlsx-XXXXXX (No such file or directory)");
+          "无法创建临时文件 /nonexistent-jixiao/jixiao-xlsx-" + std::to_string(::getpid()) + "-XXXXXX（文件或文件夹不存在）");
 }
 
 TEST_CASE("xlsx: tables with different grids share the union of their column edges", "[render]") {

@@ -305,6 +305,25 @@ TEST_CASE("serve: an upload over the size limit is refused with a clear message"
     CHECK(left.empty());
 }
 
+// Issue 11, defect 14: an uploaded dataset.json holding a top-level array was refused with
+// Poco's English message naming a C++ type; a syntax error with Poco's English words.
+TEST_CASE("serve: an uploaded dataset.json that is not a JSON object is refused in Chinese", "[web]") {
+    Fixture f;
+    Client clerk = loggedIn(f, "clerk");
+    const std::string boundary = "b0undary";
+    auto send = [&](const std::string& json) {
+        return clerk.send("POST", "/api/datasets", multipart({{"dataset.json", json}}, boundary),
+                          "multipart/form-data; boundary=" + boundary);
+    };
+    Reply r = send("[2024]");
+    CHECK(r.status == 400);
+    CHECK(r.error() == "dataset.json 应为 JSON 对象（以 { 开头）。");
+    r = send("{\"年度\": 2024");
+    CHECK(r.status == 400);
+    CHECK(r.error() == "dataset.json 不是有效的 JSON（第1行第12列：此处应为逗号“,”或右花括号“}”）。"
+                       "请用记事本或 WPS 检查后重新上传，或不上传它、在“设置”中填写。");
+}
+
 TEST_CASE("serve: datasets are checked like `jixiao check`", "[web]") {
     Fixture f;
     Client clerk = loggedIn(f, "clerk");
