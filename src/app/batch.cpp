@@ -1,12 +1,13 @@
 #include "app/batch.h"
 
 #include "app/cli.h"
+#include "app/form_output.h"
 #include "app/help.h"
 #include "app/progress.h"
 #include "ingest/dataset_json.h"
 #include "ingest/dataset_reader.h"
 #include "layout/context.h"
-#include "layout/form.h"
+#include "layout/form_set.h"
 #include "model/date.h"
 #include "model/validate.h"
 #include "publish/atomic_file.h"
@@ -15,8 +16,6 @@
 #include "publish/run_store.h"
 #include "publish/output_tree.h"
 #include "publish/results_json.h"
-#include "render/docx_writer.h"
-#include "render/ofd_writer.h"
 #include "render/pdf_writer.h"
 #include "pdf/pdf_error.h"
 #include "render/render_error.h"
@@ -24,6 +23,8 @@
 #include "score/evaluate.h"
 #include "score/rules.h"
 
+#include <Poco/File.h>
+#include <Poco/Path.h>
 #include <Poco/Runnable.h>
 #include <Poco/ThreadPool.h>
 
@@ -33,33 +34,14 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <variant>
 #include <unistd.h>
 
 namespace jixiao::app {
 
-std::optional<DocumentSet> DocumentSet::parse(const std::string& list) {
-    if (list == "all") {
-        DocumentSet all;
-        all.docx = true;
-        return all;
-    }
-    DocumentSet set{false, false, false, false, false, false, false};
-    std::size_t start = 0;
-    while (start <= list.size()) {
-        auto comma = list.find(',', start);
-        std::string name = list.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-        if (name == "table-pdf") set.tablePdf = true;
-        else if (name == "table-xlsx") set.tableXlsx = true;
-        else if (name == "report") set.report = true;
-        else if (name == "department") set.department = true;
-        else if (name == "letter") set.letters = true;
-        else if (name == "summary") set.summary = true;
-        else if (name == "docx") set.docx = true;
-        else return std::nullopt;
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
-    return set;
+std::string rulesTemplatesDir(const std::string& templatesDir, const std::string& bundledTemplatesDir) {
+    if (bundledTemplatesDir.empty() || Poco::File(Poco::Path(templatesDir).append("rules")).exists()) return templatesDir;
+    return bundledTemplatesDir;
 }
 
 std::optional<OutputFormats> OutputFormats::parse(const std::string& list) {
@@ -94,60 +76,135 @@ Scored scoreDataset(const std::string& folder, const std::string& rulesFile, con
 
 namespace {
 
-/// The document templates of a run, parsed once.
-struct Forms {
-    layout::FormTemplate projectTable, projectReport, departmentTable, summary, letter;
+/// A form the run renders, in the formats asked for.
+struct Selected {
+    const layout::Form* form;
+    std::vector<layout::FormFormat> formats;
+    render::PdfOptions pdf;  ///< the fonts, with the glyph prefix of the form's fixed text
 };
 
-/// PDF options per form: the same fonts, each with the glyph prefix of its form's fixed text.
-struct PdfForms {
-    render::PdfOptions projectTable, projectReport, departmentTable, letter;
-};
+/// The forms --documents selects: a form by its folder or short name in its formats, or in one
+/// ("table-pdf", "summary:xlsx"); DOCX only on request: "docx" adds it to the forms selected
+/// (to every form that has it when no form is named), "all" is every form in every format.
+/// Without --documents: every form in every format but DOCX. Returns a Chinese sentence for
+/// a name that is no form.
+std::variant<std::vector<Selected>, std::string> selectForms(const layout::FormSet& forms, const std::string& list,
+                                                             const render::PdfOptions& pdf) {
+    using layout::FormFormat;
+    std::vector<Selected> out;
+    auto add = [&](const layout::Form& form, std::optional<FormFormat> format) {
+        auto it = std::find_if(out.begin(), out.end(), [&](const Selected& s) { return s.form == &form; });
+        if (it == out.end()) it = out.insert(out.end(), Selected{&form, {}, pdf});
+        for (auto f : form.formats)
+            if ((format ? *format == f : f != FormFormat::Docx) && std::find(it->formats.begin(), it->formats.end(), f) == it->formats.end())
+                it->formats.push_back(f);
+    };
+    auto addAll = [&](std::optional<FormFormat> format) {
+        for (const auto& f : forms.forms())
+            if (f.per != layout::FormPer::Check && (!format || f.produces(*format))) add(f, format);
+    };
+    std::vector<std::string> names;
+    for (std::size_t start = 0; start <= list.size();) {
+        auto comma = list.find(',', start);
+        names.push_back(list.substr(start, comma == std::string::npos ? std::string::npos : comma - start));
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    bool docx = false;
+    for (const auto& name : names) {
+        if (list.empty()) {
+            addAll(std::nullopt);
+        } else if (name == "all") {
+            addAll(std::nullopt);
+            docx = true;
+        } else if (name == "docx") {
+            docx = true;
+        } else if (const layout::Form* f = forms.find(name); f && f->per != layout::FormPer::Check) {
+            add(*f, std::nullopt);
+        } else {
+            bool found = false;
+            for (auto format : {FormFormat::Pdf, FormFormat::Xlsx, FormFormat::Docx}) {
+                const std::string ext = layout::formatName(format);
+                for (const char* sep : {"-", ":"}) {
+                    const std::string suffix = sep + ext;
+                    if (name.size() <= suffix.size() || name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0) continue;
+                    const layout::Form* g = forms.find(name.substr(0, name.size() - suffix.size()));
+                    if (!g || g->per == layout::FormPer::Check) continue;
+                    if (!g->produces(format))
+                        return "表“" + g->name + "”不生成 " + ext + "（form.json 的 formats 中没有），实际写了“" + name + "”。";
+                    add(*g, format);
+                    found = true;
+                }
+            }
+            if (!found) {
+                std::string all;
+                for (const auto& g : forms.forms())
+                    if (g.per != layout::FormPer::Check) all += (all.empty() ? "" : "、") + g.name;
+                return "--documents 中的“" + name + "”不是 templates 下的表。可用：" + all +
+                       "，可加 -pdf、-xlsx 或 -docx 只生成一种格式，写 docx 另存可编辑的 DOCX，或写 all。";
+            }
+        }
+    }
+    if (docx) {
+        if (out.empty()) addAll(FormFormat::Docx);
+        for (auto& s : out)
+            if (s.form->produces(FormFormat::Docx) &&
+                std::find(s.formats.begin(), s.formats.end(), FormFormat::Docx) == s.formats.end())
+                s.formats.push_back(FormFormat::Docx);
+    }
+    return out;
+}
 
 /// `base` with the glyph prefix of the form's document for an empty record (`blank`). The
 /// prefix only saves work, so a form whose blank document fails goes without: its real
-/// documents report their own errors, per project, as they would without a prefix.
-render::PdfOptions withPrefix(const render::PdfOptions& base, bool wanted,
-                              const std::function<layout::Document()>& blank) {
-    render::PdfOptions options = base;
-    if (!wanted) return options;  // the run renders no PDF of this form
+/// documents report their own errors, per record, as they would without a prefix.
+void withPrefix(Selected& s, const layout::Value& blank, const layout::FixedDate& created) {
+    const layout::Form& form = *s.form;
+    const bool pdf = std::find(s.formats.begin(), s.formats.end(), layout::FormFormat::Pdf) != s.formats.end();
+    if (!pdf || form.kind != layout::FormKind::Layout || form.layout->isWorkbook()) return;
     try {
-        options.prefix = render::prepareGlyphPrefix(blank(), base);
+        s.pdf.prefix = render::prepareGlyphPrefix(formDocument(form, blank, created), s.pdf);
     } catch (const layout::TemplateError&) {
     } catch (const layout::LayoutError&) {
     } catch (const render::RenderError&) {
     } catch (const pdf::PdfError&) {
     }
-    return options;
 }
 
-/// The formats each form is written in this run.
-struct FormFormats {
-    OutputFormats projectTable, projectReport, departmentTable, letter;
-};
-
-/// `--formats` when given, else the form's "formats" in its layout.json, else PDF and XLSX.
-OutputFormats formatsOf(const RunRequest& req, const layout::FormTemplate& form) {
-    if (req.formats) return *req.formats;
-    if (form.formats().empty()) return OutputFormats{};
-    std::string list;
-    for (const std::string& f : form.formats()) list += (list.empty() ? "" : ",") + f;
-    return OutputFormats::parse(list).value();  // the reader admits pdf, xlsx and ofd only
+/// `--formats` laid over the selection: each form in those of the formats it can make (OFD
+/// for every document, PDF and XLSX where its form.json names them), DOCX as selected.
+void overrideFormats(std::vector<Selected>& selected, const OutputFormats& formats) {
+    using layout::FormFormat;
+    for (auto& s : selected) {
+        const layout::Form& form = *s.form;
+        const bool document = form.kind == layout::FormKind::Layout && !form.layout->isWorkbook();
+        std::vector<FormFormat> out;
+        if (formats.pdf && form.produces(FormFormat::Pdf)) out.push_back(FormFormat::Pdf);
+        if (formats.xlsx && form.produces(FormFormat::Xlsx)) out.push_back(FormFormat::Xlsx);
+        if (formats.ofd && document) out.push_back(FormFormat::Ofd);
+        if (std::find(s.formats.begin(), s.formats.end(), FormFormat::Docx) != s.formats.end()) out.push_back(FormFormat::Docx);
+        s.formats = out;
+    }
 }
 
 /// Everything the workers share; read-only except the output tree and the failure list.
 struct Job {
     const Scored& scored;
-    const Forms& forms;
-    const PdfForms& pdf;
-    const FormFormats& formats;
     const layout::RunFacts& facts;
     layout::FixedDate created;
     publish::OutputTree& tree;
     std::string outputDir;   // scratch for big workbooks (the summary): disk, like the output
     std::string scratchDir;  // scratch for the many small per-project workbooks
-    DocumentSet documents;
+    std::vector<Selected> projectForms, departmentForms, unitForms, runForms;
 };
+
+/// Writes `form`'s files for the record `data` into `folder`.
+void writeForm(const Job& job, const Selected& s, const layout::Value& data, const layout::FixedDate& created,
+               const std::string& folder, const std::string& tempDir, const std::vector<std::string>& sources = {}) {
+    const std::string stem = s.form->fileStem(data);
+    for (auto& file : renderForm(*s.form, buildForm(*s.form, data, created), s.formats, s.pdf, tempDir))
+        job.tree.write(folder, stem, file.extension, file.bytes, s.form->title, sources);
+}
 
 /// Where the per-project workbooks keep libxlsxwriter's temporary files (about a dozen per
 /// workbook, created and deleted at once): RAM-backed /dev/shm where the system has it, as
@@ -168,86 +225,48 @@ std::string departmentFolder(const model::Dataset& ds, const std::string& code) 
     return code.empty() ? std::string("未归属部门") : code + "_" + (u ? u->name : std::string());
 }
 
-/// One project's documents: its self-evaluation table as PDF and XLSX, and its report.
+/// One project's documents: every form made per project.
 void renderProject(const Job& job, const score::ProjectResult& p) {
     const auto& ds = job.scored.dataset;
-    const DocumentSet& want = job.documents;
     layout::Value ctx = layout::projectContext(p, ds, job.facts);
-    std::string folder = departmentFolder(ds, p.departmentCode);
-    std::vector<std::string> sources{source(p.source), source(p.budgetSource)};
-    const OutputFormats& tableFormats = job.formats.projectTable;
-    if (want.tablePdf || want.tableXlsx) {
-        layout::Document table = job.forms.projectTable.build(ctx, job.created);
-        std::string stem = job.forms.projectTable.fileStem(ctx);
-        if (want.tablePdf && tableFormats.pdf)
-            job.tree.write(folder, stem, ".pdf", render::renderPdf(table, job.pdf.projectTable), "项目支出绩效自评表", sources);
-        if (tableFormats.ofd)
-            job.tree.write(folder, stem, ".ofd", render::renderOfd(table, job.pdf.projectTable.fonts), "项目支出绩效自评表", sources);
-        if (want.tableXlsx && tableFormats.xlsx) {
-            render::XlsxOptions xo;
-            xo.tempDir = job.scratchDir;
-            xo.sheetName = "项目支出绩效自评表";
-            job.tree.write(folder, stem, ".xlsx", render::renderXlsx(table, xo), "项目支出绩效自评表", sources);
-        }
-    }
-    if (want.report) {
-        layout::Document report = job.forms.projectReport.build(ctx, job.created);
-        const std::string stem = job.forms.projectReport.fileStem(ctx);
-        if (job.formats.projectReport.pdf)
-            job.tree.write(folder, stem, ".pdf", render::renderPdf(report, job.pdf.projectReport), "绩效自评报告", sources);
-        if (job.formats.projectReport.ofd)
-            job.tree.write(folder, stem, ".ofd", render::renderOfd(report, job.pdf.projectReport.fonts), "绩效自评报告", sources);
-        if (want.docx) job.tree.write(folder, stem, ".docx", render::renderDocx(report), "绩效自评报告", sources);
-    }
+    const std::string folder = departmentFolder(ds, p.departmentCode);
+    const std::vector<std::string> sources{source(p.source), source(p.budgetSource)};
+    for (const auto& s : job.projectForms) writeForm(job, s, ctx, job.created, folder, job.scratchDir, sources);
 }
 
 /// What the summary workbook shows, with the rectifications past their deadline (any year).
 layout::Value summaryData(const Job& job, const publish::LetterRegister& letters) {
-    layout::Value summary = layout::summaryContext(job.scored.evaluation, job.scored.dataset, job.facts);
-    layout::Value& overdue = summary.set("overdue", layout::Value::list());
+    std::vector<layout::OverdueRectification> overdue;
     for (const auto& item : letters.overdue(job.facts.today)) {
-        layout::Value& o = overdue.push(layout::Value::map());
         const model::Unit* unit = job.scored.dataset.findUnit(item.unitCode);
-        o.set("letter", item.letter.text);
-        o.set("unit_code", item.unitCode);
-        o.set("unit_name", unit ? unit->name : item.unitCode);
-        o.set("issued_on", item.issuedOn);
-        o.set("deadline", item.deadline);
-        o.set("status", publish::rectificationStatusLabel(item.status));
+        overdue.push_back({item.letter.text, item.unitCode, unit ? unit->name : item.unitCode, item.issuedOn, item.deadline,
+                           publish::rectificationStatusLabel(item.status)});
     }
-    return summary;
+    return layout::summaryContext(job.scored.evaluation, job.scored.dataset, job.facts, overdue);
 }
 
-/// The summary workbook. Its data (every project, again per department) is released once the
-/// workbook is built, before the workbook is rendered.
-void writeSummary(const Job& job, const publish::LetterRegister& letters, const layout::FormTemplate& form) {
-    std::string stem;
-    layout::Workbook book;
-    {
-        const layout::Value summary = summaryData(job, letters);
-        stem = form.fileStem(summary);
-        book = form.buildWorkbook(summary, job.created);
+/// The forms made once per run (the summary workbook), written at the top of the output.
+void writeRunForms(const Job& job, const publish::LetterRegister& letters) {
+    for (const auto& s : job.runForms) {
+        // The data (every project, again per department) is released once the form is built,
+        // before it is rendered.
+        std::string stem;
+        std::optional<BuiltForm> built;
+        {
+            const layout::Value summary = summaryData(job, letters);
+            stem = s.form->fileStem(summary);
+            built = buildForm(*s.form, summary, job.created);
+        }
+        for (auto& file : renderForm(*s.form, *built, s.formats, s.pdf, job.outputDir))
+            job.tree.write({}, stem, file.extension, file.bytes, s.form->title);
     }
-    render::XlsxOptions xo;
-    xo.tempDir = job.outputDir;
-    job.tree.write({}, stem, ".xlsx", render::renderXlsx(book, xo), "绩效自评汇总表");
 }
 
 void renderDepartment(const Job& job, const score::DepartmentResult& d) {
     const auto& ds = job.scored.dataset;
     layout::Value ctx = layout::departmentContext(d, job.scored.evaluation, ds, job.facts, false);
-    layout::Document doc = job.forms.departmentTable.build(ctx, job.created);
-    std::string folder = departmentFolder(ds, d.code);
-    std::string stem = job.forms.departmentTable.fileStem(ctx);
-    const OutputFormats& formats = job.formats.departmentTable;
-    if (formats.pdf) job.tree.write(folder, stem, ".pdf", render::renderPdf(doc, job.pdf.departmentTable), "部门整体支出绩效自评表");
-    if (formats.ofd) job.tree.write(folder, stem, ".ofd", render::renderOfd(doc, job.pdf.departmentTable.fonts), "部门整体支出绩效自评表");
-    if (formats.xlsx) {
-        render::XlsxOptions xo;
-        xo.tempDir = job.scratchDir;
-        xo.sheetName = "部门整体支出绩效自评表";
-        job.tree.write(folder, stem, ".xlsx", render::renderXlsx(doc, xo), "部门整体支出绩效自评表");
-    }
+    const std::string folder = departmentFolder(ds, d.code);
+    for (const auto& s : job.departmentForms) writeForm(job, s, ctx, job.created, folder, job.scratchDir);
 }
 
 /// Adds last year's 部门整体 figures from the store, for units whose input has this year's only.
@@ -288,13 +307,12 @@ void saveHistory(publish::RunStore& store, std::int64_t runId, const Scored& s) 
     }
 }
 
-/// One feedback letter per unit with a project the rule set sends a letter for (grade 中/差
+/// The forms made per unit (the feedback letter) for each unit with a project the rule set sends a letter for (grade 中/差
 /// or a finding to rectify), in unit-code order so numbers follow the codes. Without `issue`
 /// the letters are 草稿: watermarked, no number taken, nothing stored. With it each takes its
 /// number from the store, which never changes it: a letter issued before keeps its number,
 /// date and deadline, and the run says so. Prints the numbers to `out`.
-void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t runId, const layout::FormTemplate& form,
-                  bool issue, std::ostream& out) {
+void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t runId, bool issue, std::ostream& out) {
     const auto& s = job.scored;
     std::map<std::string, std::vector<const score::ProjectResult*>> byUnit;
     for (const auto& p : s.evaluation.projects)
@@ -339,14 +357,10 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
             ++drafts;
         }
         layout::Value ctx = layout::letterContext(*unit, projects, s.dataset, job.facts, facts);
-        layout::Document doc = form.build(ctx, layout::fixedDate(facts.date));
-        const std::string folder =
-            departmentFolder(s.dataset, s.dataset.departmentOf(unitCode) ? s.dataset.departmentOf(unitCode)->code : "");
-        if (job.formats.letter.pdf)
-            job.tree.write(folder, form.fileStem(ctx), ".pdf", render::renderPdf(doc, job.pdf.letter), "绩效评价结果反馈函");
-        if (job.formats.letter.ofd)
-            job.tree.write(folder, form.fileStem(ctx), ".ofd", render::renderOfd(doc, job.pdf.letter.fonts), "绩效评价结果反馈函");
-        if (job.documents.docx) job.tree.write(folder, form.fileStem(ctx), ".docx", render::renderDocx(doc), "绩效评价结果反馈函");
+        const model::Unit* department = s.dataset.departmentOf(unitCode);
+        for (const auto& form : job.unitForms)
+            writeForm(job, form, ctx, layout::fixedDate(facts.date), departmentFolder(s.dataset, department ? department->code : ""),
+                      job.scratchDir);
     }
     if (drafts > 0) {
         out << "已生成 " << drafts << " 份反馈函草稿（带“草稿”水印，未取文号）。核对无误后加 --issue 重新运行即正式发文。\n";
@@ -413,7 +427,7 @@ public:
 namespace {
 
 /// The documents, results.json, history and manifest of a run that has begun.
-int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, const render::PdfOptions& base,
+int renderRun(const RunRequest& req, const Scored& scored, const std::vector<Selected>& selected,
               publish::OutputTree& tree, publish::RunStore& store, publish::LetterRegister& letters,
               std::int64_t runId, std::ostream& out, std::ostream& err) {
     for (const auto& d : scored.diags.list()) err << d.format() << '\n';
@@ -429,27 +443,30 @@ int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, c
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     const layout::FixedDate created = layout::fixedDate(req.date);
     const auto& ds = scored.dataset;
-    const FormFormats formats{formatsOf(req, forms.projectTable), formatsOf(req, forms.projectReport),
-                              formatsOf(req, forms.departmentTable), formatsOf(req, forms.letter)};
+    Job job{scored, facts, created, tree, req.output, smallScratchDir(req.output), {}, {}, {}, {}};
     // Each form's prefix comes from its document for an empty record (no project, department
     // or evaluation): it depends on the templates, the fonts and the run's facts only.
-    const PdfForms pdf{
-        withPrefix(base, req.documents.tablePdf && formats.projectTable.pdf,
-                   [&] { return forms.projectTable.build(layout::projectContext({}, ds, facts), created); }),
-        withPrefix(base, req.documents.report && formats.projectReport.pdf,
-                   [&] { return forms.projectReport.build(layout::projectContext({}, ds, facts), created); }),
-        withPrefix(base, req.documents.department && formats.departmentTable.pdf,
-                   [&] {
-                       return forms.departmentTable.build(
-                           layout::departmentContext({}, score::Evaluation{}, ds, facts, false), created);
-                   }),
-        base};
-    Job job{scored, forms, pdf, formats, facts, created, tree, req.output, smallScratchDir(req.output),
-            req.documents};
+    const layout::Value blankProject = layout::projectContext({}, ds, facts);
+    const layout::Value blankDepartment = layout::departmentContext({}, score::Evaluation{}, ds, facts, false);
+    for (Selected s : selected) {
+        switch (s.form->per) {
+        case layout::FormPer::Project:
+            withPrefix(s, blankProject, created);
+            job.projectForms.push_back(std::move(s));
+            break;
+        case layout::FormPer::Department:
+            withPrefix(s, blankDepartment, created);
+            job.departmentForms.push_back(std::move(s));
+            break;
+        case layout::FormPer::Unit: job.unitForms.push_back(std::move(s)); break;
+        case layout::FormPer::Run: job.runForms.push_back(std::move(s)); break;
+        case layout::FormPer::Check: break;  // written by `jixiao check --problems`
+        }
+    }
 
     const auto& projects = scored.evaluation.projects;
-    const auto& departments = req.documents.department ? scored.evaluation.departments
-                                                       : std::vector<score::DepartmentResult>{};
+    const auto& departments = job.departmentForms.empty() ? std::vector<score::DepartmentResult>{}
+                                                          : scored.evaluation.departments;
     // results.json needs only the evaluation: it is written while the workers render, rather
     // than after them on one core (about a second at 20,000 projects).
     std::future<void> results = std::async(std::launch::async, [&tree, &scored] {
@@ -472,8 +489,8 @@ int renderRun(const RunRequest& req, const Scored& scored, const Forms& forms, c
     }
 
     saveHistory(store, runId, scored);
-    if (req.documents.letters) issueLetters(job, letters, runId, forms.letter, req.issueLetters, out);
-    if (req.documents.summary) writeSummary(job, letters, forms.summary);
+    if (!job.unitForms.empty()) issueLetters(job, letters, runId, req.issueLetters, out);
+    writeRunForms(job, letters);
     results.get();  // rethrows what writing results.json threw
     // The manifest lists every other file, so it is written last and does not list itself.
     tree.writeManifest();
@@ -494,13 +511,17 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     // Everything the run is configured by (templates, fonts, dataset.json, rules) is read
     // before anything is created or locked: a configuration error leaves no output folder,
     // no store and no run behind.
-    Forms forms{layout::FormTemplate::load(req.templatesDir, "project-table"),
-                layout::FormTemplate::load(req.templatesDir, "project-report"),
-                layout::FormTemplate::load(req.templatesDir, "department-table"),
-                layout::FormTemplate::load(req.templatesDir, "summary"),
-                layout::FormTemplate::load(req.templatesDir, "feedback-letter")};
+    const layout::FormSet forms = layout::FormSet::load({req.templatesDir, req.bundledTemplatesDir});
+    for (const auto& note : forms.ignored()) err << "注意：" << note << '\n';
     const render::PdfOptions base{pdf::FontSet::bundled(req.fontsDir), true, nullptr,
                                   req.plainPdf ? pdf::Profile::Plain : pdf::Profile::PdfA1b};
+    auto selection = selectForms(forms, req.documents, base);
+    if (auto* problem = std::get_if<std::string>(&selection)) {
+        err << "jixiao：" << *problem << '\n';
+        return kExitUsage;
+    }
+    auto& selected = std::get<std::vector<Selected>>(selection);
+    if (req.formats) overrideFormats(selected, *req.formats);
     publish::OutputTree tree(req.output);
     const std::string dbPath = req.dbPath.empty() ? req.output + "/jixiao-history.db" : req.dbPath;
     std::optional<publish::StoreDb> db;
@@ -519,12 +540,12 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
         if (!req.storeLockHeld) storeLock = store->lockForRun(req.startedAt);
         addFiguresFromStore(*store, dataset);
     };
-    Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir, openOutputs);
+    Scored scored = scoreDataset(req.dataset, req.rulesFile, rulesTemplatesDir(req.templatesDir, req.bundledTemplatesDir), openOutputs);
     publish::LetterRegister letters(*db);
     const std::int64_t runId = store->beginRun({req.dataset, scored.evaluation.year, scored.evaluation.authority,
                                                 req.startedAt, scored.evaluation.ruleSet});
     try {
-        return renderRun(req, scored, forms, base, tree, *store, letters, runId, out, err);
+        return renderRun(req, scored, selected, tree, *store, letters, runId, out, err);
     } catch (...) {
         // The run is over: recorded as failed rather than left running until the next run.
         try {

@@ -5,27 +5,10 @@
 #include "score/evaluation.h"
 
 #include <functional>
-#include <optional>
 #include <ostream>
 #include <string>
 
 namespace jixiao::app {
-
-/// Which documents a run produces (`--documents`); results.json and the manifest always.
-struct DocumentSet {
-    bool tablePdf = true;    ///< 项目支出绩效自评表 PDF
-    bool tableXlsx = true;   ///< 项目支出绩效自评表 XLSX
-    bool report = true;      ///< 绩效自评报告 PDF
-    bool department = true;  ///< 部门整体支出绩效自评表 PDF + XLSX
-    bool letters = true;     ///< 绩效评价结果反馈函 PDF (numbers are issued only when on)
-    bool summary = true;     ///< 绩效自评汇总表 XLSX
-    bool docx = false;       ///< the reports and letters also as DOCX (editable in WPS/Word)
-
-    /// Parses "table-pdf,table-xlsx,report,department,letter,summary,docx" (any subset, or
-    /// "all", which includes docx).
-    /// Returns nothing for an unknown name.
-    static std::optional<DocumentSet> parse(const std::string& list);
-};
 
 /// The file formats a document is written in (`--formats`, or a form's "formats" in its
 /// layout.json): PDF, XLSX (tables only) and OFD (GB/T 33190).
@@ -43,7 +26,8 @@ struct RunRequest {
     std::string dataset;
     std::string output;
     std::string rulesFile;     ///< --rules; empty = the dataset's 评分规则
-    std::string templatesDir;
+    std::string templatesDir;  ///< the user's --templates, else the bundled templates
+    std::string bundledTemplatesDir;  ///< the bundled templates, for forms `templatesDir` lacks; may be empty
     std::string fontsDir;
     std::string date;          ///< the run's pinned date (ISO), used for document dates
     std::string startedAt;     ///< wall-clock start of the run, for the history store only
@@ -52,9 +36,10 @@ struct RunRequest {
     std::string dbPath;        ///< history store; empty = <output>/jixiao-history.db
     int jobs = 1;              ///< worker threads
     bool terminal = false;     ///< stderr is a terminal: draw a progress bar
-    DocumentSet documents;     ///< what to render
-    /// --formats: the formats of every document of the run; without it each form's own
-    /// "formats" (layout.json), else PDF and XLSX.
+    /// --documents: forms by folder name or short name, each optionally with a format
+    /// ("project-table", "table-pdf", "summary:xlsx"), comma-separated; empty or "all" = all.
+    std::string documents;
+    /// --formats: the formats of every document of the run; without it each form's own.
     std::optional<OutputFormats> formats;
     /// Told (done, total) as documents are rendered, from the worker threads; may be empty.
     std::function<void(std::size_t, std::size_t)> onProgress;
@@ -78,14 +63,19 @@ struct Scored {
 /// a dataset lacks (for its ratios) from the history store.
 using BeforeScoring = std::function<void(model::Dataset&, const model::Diagnostics&)>;
 
+/// The templates folder whose rules/ a run reads: the user's when it has rules/, else the
+/// bundled one (a user folder may hold only the forms it changes).
+std::string rulesTemplatesDir(const std::string& templatesDir, const std::string& bundledTemplatesDir);
+
 /// Reads, validates and scores a dataset (the rule set from `rulesFile` or the dataset's
 /// 评分规则 under `templatesDir`). Throws the ingest and rule errors for the CLI to map.
 Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir,
                     const BeforeScoring& beforeScoring = {});
 
-/// The whole batch: every project's self-evaluation table (PDF + XLSX) and report (PDF),
-/// every department's table (PDF + XLSX), the summary workbook, results.json and the
-/// manifest, written atomically under `output`. Projects are rendered over a thread pool;
+/// The whole batch: every form of the templates (layout/form_set.h) for each record it is
+/// made for — each project, each department, each unit receiving a feedback letter, the run
+/// — in the formats its form.json names, then results.json and the manifest, written
+/// atomically under `output`. Projects are rendered over a thread pool;
 /// one that fails is reported and skipped. Returns the exit code.
 int runBatch(const RunRequest& request, std::ostream& out, std::ostream& err);
 

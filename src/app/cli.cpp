@@ -11,7 +11,7 @@
 #include "ingest/dataset_json.h"
 #include "ingest/dataset_reader.h"
 #include "layout/context.h"
-#include "layout/form.h"
+#include "layout/form_set.h"
 #include "layout/template_text.h"
 #include "model/date.h"
 #include "publish/atomic_file.h"
@@ -53,12 +53,13 @@ struct Request {
     std::string output;
     std::string rules;
     std::string templates;
+    std::string bundledTemplates;  ///< templates/ of the data folder (may be empty when --templates is given)
     std::string fonts;
     std::string date;
     std::string db;
     std::string problems;
     int jobs = 0;
-    DocumentSet documents;
+    std::string documents;
     std::optional<OutputFormats> formats;
     bool plainPdf = false;
     bool issue = false;
@@ -113,19 +114,36 @@ std::string clockNow(const std::string& format) { return Poco::DateTimeFormatter
 /// Today's ISO date from the clock, or the date pinned with --date.
 std::string today(const std::string& pinned) { return pinned.empty() ? clockNow("%Y-%m-%d") : pinned; }
 
+/// `jixiao check --templates 文件夹`: every form of the folder (and the bundled ones it does
+/// not replace) read and checked; the problems on stdout, a status line on stderr.
+int checkTemplates(const Request& req) {
+    const layout::TemplateFolders folders{req.templates, req.bundledTemplates};
+    const auto problems = layout::checkForms(folders);
+    for (const auto& p : problems) std::cout << "模板错误：" << p << '\n';
+    if (problems.empty()) {
+        std::cerr << "已检查 " << layout::FormSet::load(folders).forms().size() << " 张表（" << req.templates << "），没有发现问题。\n";
+        return kExitOk;
+    }
+    std::cerr << "模板有 " << problems.size() << " 处问题，请按上面的提示修改后再运行 jixiao check --templates " << req.templates << "。\n";
+    return kExitConfig;
+}
+
 int check(const Request& req) {
-    Scored s = scoreDataset(req.dataset, req.rules, req.templates);
+    Scored s = scoreDataset(req.dataset, req.rules, rulesTemplatesDir(req.templates, req.bundledTemplates));
     // The problems are the answer (`jixiao check 数据 > 问题.txt` keeps them); the summary is a status line.
     printDiagnostics(s.diags, std::cout);
     printSummary(s.dataset, s.diags, std::cerr);
     if (!req.problems.empty()) {
         const std::string date = today(req.date);
-        const auto form = layout::FormTemplate::load(req.templates, "problems");
+        const auto forms = layout::FormSet::load({req.templates, req.bundledTemplates});
+        const layout::Form* form = forms.first(layout::FormPer::Check);
+        if (!form || form->kind != layout::FormKind::Layout || !form->layout->isWorkbook())
+            throw layout::TemplateError("templates 中没有问题清单的表（form.json 的 per 为 check、layout.json 用 sheets 的表），无法写出 --problems。");
         const layout::Value data =
             layout::problemsContext(s.diags, s.dataset, layout::runFacts(s.evaluation, s.dataset, date));
         render::XlsxOptions xo;
         xo.tempDir = Poco::Path(req.problems).makeAbsolute().parent().toString();
-        publish::writeFileAtomic(req.problems, render::renderXlsx(form.buildWorkbook(data, layout::fixedDate(date)), xo));
+        publish::writeFileAtomic(req.problems, render::renderXlsx(form->layout->buildWorkbook(data, layout::fixedDate(date)), xo));
         std::cerr << "问题清单已写出到 " << req.problems << "（" << s.diags.list().size() << " 条）\n";
     }
     if (const int n = ingest::settingsErrors(s.diags)) {
@@ -141,6 +159,7 @@ int runCommand(const Request& req) {
     r.output = req.output;
     r.rulesFile = req.rules;
     r.templatesDir = req.templates;
+    r.bundledTemplatesDir = req.bundledTemplates;
     r.fontsDir = req.fonts;
     r.date = today(req.date);
     r.jobs = req.jobs > 0 ? req.jobs : std::max(1, int(std::thread::hardware_concurrency()));
@@ -321,13 +340,14 @@ private:
             // `letters issue 数据集`: a run that renders only the letters and issues them.
             req_.command = "run";
             req_.issue = true;
-            req_.documents = *DocumentSet::parse("letter,docx");
+            req_.documents = "letter,docx";  // the feedback letter's short name (templates/feedback-letter/form.json)
             datasetArgs.erase(datasetArgs.begin());
             if (!documentsText_.empty()) return usage("letters issue 只生成反馈函，不能再用 --documents。");
         }
         if (req_.command != "check" && req_.command != "run" && req_.command != "publish") return usage("未知命令“" + req_.command + "”。");
-        if (datasetArgs.size() != 2) return usage("命令 " + req_.command + " 需要且只需要一个数据集文件夹。");
-        req_.dataset = datasetArgs[1];
+        const bool templatesOnly = req_.command == "check" && datasetArgs.size() == 1 && !req_.templates.empty();
+        if (datasetArgs.size() != 2 && !templatesOnly) return usage("命令 " + req_.command + " 需要且只需要一个数据集文件夹。");
+        if (!templatesOnly) req_.dataset = datasetArgs[1];
         if (!jobsText_.empty()) {
             char* end = nullptr;
             long n = std::strtol(jobsText_.c_str(), &end, 10);
@@ -344,22 +364,23 @@ private:
             req_.formats = OutputFormats::parse(formatsText_);
             if (!req_.formats) return usage("--formats 应为 pdf、xlsx、ofd 中的一个或几个，逗号分隔，实际为“" + formatsText_ + "”。");
         }
-        if (!documentsText_.empty()) {
-            auto set = DocumentSet::parse(documentsText_);
-            if (!set) return usage("--documents 应为 table-pdf、table-xlsx、report、department、letter、summary、docx 的组合，实际为“" +
-                                   documentsText_ + "”。");
-            req_.documents = *set;
-        }
+        if (!documentsText_.empty()) req_.documents = documentsText_;  // checked against the forms once they are read
         if (!req_.date.empty() && !model::Date::parse(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
         // Documents are dated in this century: a date outside it is a typo, and refused here
         // rather than half-way through a run (the PDF date field and the 文号 year).
         if (!req_.date.empty() && (req_.date < "2000-01-01" || req_.date > "2099-12-31"))
             return usage("--date 应为 2000-01-01 至 2099-12-31 之间的日期，实际为“" + req_.date + "”。");
-        if (req_.templates.empty() || req_.fonts.empty()) {
-            const std::string data = dataDirFor(config().getString("application.dir", "."));
-            req_.templates = resourceDir(req_.templates, "templates", data);
-            req_.fonts = resourceDir(req_.fonts, "fonts", data);
+        // The bundled templates back up a user's --templates folder (forms it does not have).
+        std::string data;
+        try {
+            data = dataDirFor(config().getString("application.dir", "."));
+        } catch (const DataDirError&) {
+            if (req_.templates.empty() || req_.fonts.empty()) throw;
         }
+        if (!data.empty()) req_.bundledTemplates = data + "/templates";
+        req_.templates = resourceDir(req_.templates, "templates", data);
+        req_.fonts = resourceDir(req_.fonts, "fonts", data);
+        if (templatesOnly) return checkTemplates(req_);
         if (req_.command == "check") return check(req_);
         if (req_.command != "publish" && req_.output.empty()) return usage("run 需要用 -o 指定输出文件夹。");
         publish::catchStopSignals();  // the commands that write outputs stop cleanly
@@ -410,6 +431,7 @@ private:
         p.to = publishTo_;
         p.rulesFile = req_.rules;
         p.templatesDir = req_.templates;
+        p.bundledTemplatesDir = req_.bundledTemplates;
         p.fontsDir = req_.fonts;
         // --date pins "today" for the 公开日期 check.
         p.today = today(req_.date);

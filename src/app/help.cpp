@@ -22,10 +22,12 @@ constexpr CommandHelp kCommands[] = {
      "示例：\n"
      "  jixiao init 2024县本级\n"},
     {"check",
-     "check 数据集", "检查数据集，列出全部问题（文件、工作表、行、列、取值），不生成文件",
+     "check 数据集 | check --templates 文件夹", "检查数据集，列出全部问题（文件、工作表、行、列、取值），不生成文件；或检查模板",
      "选项：\n"
      "      --rules=名称或文件    评分规则：自带规则的名称（如 yitihua-2022）或一个 .json 文件，代替 dataset.json 中的“评分规则”\n"
-     "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）\n"
+     "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）；不写数据集时只检查这个文件夹中的\n"
+     "                            每一张表（form.json、layout.json 或 表样.xlsx、字段名、each/if、合并单元格），\n"
+     "                            有问题时退出码为 78\n"
      "      --problems=文件.xlsx  另写出问题清单：全部问题一张表，另按部门各一张表（文件、工作表、单元格、行、列、取值、问题、如何修改）\n"
      "\n"
      "问题逐条写到标准输出（可以重定向到文件），统计写到标准错误。\n"
@@ -34,7 +36,8 @@ constexpr CommandHelp kCommands[] = {
      "示例：\n"
      "  jixiao check /srv/绩效/2024县本级\n"
      "  jixiao check 2024县本级 --rules 规则/本县2024.json\n"
-     "  jixiao check 2024县本级 --problems 问题清单.xlsx > 问题.txt\n"},
+     "  jixiao check 2024县本级 --problems 问题清单.xlsx > 问题.txt\n"
+     "  jixiao check --templates 我的模板\n"},
     {"run",
      "run 数据集 -o 输出文件夹", "检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json",
      "选项：\n"
@@ -43,16 +46,17 @@ constexpr CommandHelp kCommands[] = {
      "  -j, --jobs=N              并行生成文档的线程数（默认为 CPU 核数）\n"
      "      --issue               正式发出反馈函：取文号、记入历史库，并列出所发文号（不加此项只生成\n"
      "                            不带文号、带“草稿”水印的反馈函草稿）\n"
-     "      --documents=列表      只生成部分文书，逗号分隔：table-pdf、table-xlsx、report、department、\n"
-     "                            letter、summary、docx（docx：自评报告和反馈函另存一份可在 WPS、Word 中编辑的\n"
-     "                            DOCX）；不写此项时生成除 docx 外的全部，all 为全部；results.json 和\n"
-     "                            manifest.json 总会生成\n"
+     "      --documents=列表      只生成部分表，逗号分隔：templates 下的文件夹名（如 project-table、my-table）\n"
+     "                            或 form.json 的 short_name（table、report、department、letter、summary），\n"
+     "                            加 -pdf、-xlsx 或 -docx 只生成一种格式（如 table-pdf）；写 docx 则自评报告\n"
+     "                            和反馈函另存一份可在 WPS、Word 中编辑的 DOCX。不写此项时生成除 DOCX 外\n"
+     "                            的全部，all 为全部；results.json 和 manifest.json 总会生成\n"
      "      --pdf-profile=类型    PDF 的类型：pdfa-1b（默认，PDF/A-1b 归档格式）或 plain（普通 PDF）\n"
      "      --formats=列表        文件格式，逗号分隔：pdf、xlsx、ofd（OFD 版式文件，GB/T 33190）；默认按各模板\n"
      "                            layout.json 中的 formats，未写时为 pdf,xlsx（只有表格有 xlsx）\n"
      "      --db=文件             历史库（历年结果、反馈函文号和整改情况；默认为输出文件夹中的 jixiao-history.db）\n"
      "      --rules=名称或文件    评分规则：自带规则的名称（如 yitihua-2022）或一个 .json 文件，代替 dataset.json 中的“评分规则”\n"
-     "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）\n"
+     "      --templates=文件夹    自己的模板文件夹：其中的表代替或增加到安装的 templates 中，没有的表用安装的\n"
      "      --fonts=文件夹        字体文件夹（默认为安装的数据文件夹中的 fonts）\n"
      "\n"
      "有错误的行照常报告，其余项目照常生成，此时退出码为 65。\n"

@@ -4,7 +4,7 @@
 #include "app/cli.h"
 #include "ingest/dataset_json.h"
 #include "layout/context.h"
-#include "layout/form.h"
+#include "layout/form_set.h"
 #include "model/date.h"
 #include "publish/interrupt.h"
 #include "publish/site.h"
@@ -15,8 +15,23 @@
 
 namespace jixiao::app {
 
+namespace {
+
+/// The form the disclosure site shows per project or department (form.json "public": true);
+/// the site draws it as a document, so it must be a layout.json with blocks.
+const layout::Form& publicForm(const layout::FormSet& forms, layout::FormPer per, const std::string& perName) {
+    const layout::Form* form = forms.publicForm(per);
+    if (!form)
+        throw layout::TemplateError("templates 中没有公开的表：请在一张 per 为 " + perName + " 的表的 form.json 中写 \"public\": true。");
+    if (form->kind != layout::FormKind::Layout || form->layout->isWorkbook())
+        throw layout::TemplateError("templates/" + form->name + "/form.json: 公开网站只能显示 layout.json 描述的文档（blocks），这张表不能设为 \"public\": true。");
+    return *form;
+}
+
+} // namespace
+
 int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) {
-    Scored scored = scoreDataset(req.dataset, req.rulesFile, req.templatesDir);
+    Scored scored = scoreDataset(req.dataset, req.rulesFile, rulesTemplatesDir(req.templatesDir, req.bundledTemplatesDir));
     for (const auto& d : scored.diags.list()) err << d.format() << '\n';
     if (const int n = ingest::settingsErrors(scored.diags)) {
         err << "错误：dataset.json 有 " << n << " 处错误，未公开任何文件。请先改正 dataset.json（jixiao check 会列出）。\n";
@@ -56,8 +71,9 @@ int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) 
     }
 
     const score::PublicEvaluation view = score::publicView(scored.evaluation, scored.dataset);
-    const auto departmentForm = layout::FormTemplate::load(req.templatesDir, "department-table");
-    const auto projectForm = layout::FormTemplate::load(req.templatesDir, "project-table");
+    const layout::FormSet forms = layout::FormSet::load({req.templatesDir, req.bundledTemplatesDir});
+    const layout::Form& departmentForm = publicForm(forms, layout::FormPer::Department, "department");
+    const layout::Form& projectForm = publicForm(forms, layout::FormPer::Project, "project");
     const layout::RunFacts facts = layout::runFacts(view.evaluation, view.dataset, date);
     const render::PdfOptions pdf{pdf::FontSet::bundled(req.fontsDir), true, nullptr};
     publish::SiteStaging staging;

@@ -11,6 +11,7 @@ struct PublishRequest {
     std::string to;            ///< the published folder (--to)
     std::string rulesFile;     ///< --rules; empty = the dataset's 评分规则
     std::string templatesDir;
+    std::string bundledTemplatesDir;  ///< forms templatesDir lacks; may be empty
     std::string fontsDir;
     std::string today;         ///< ISO date read from the clock by the CLI, or --date
     bool force = false;        ///< --force: publish before the 公开日期 (or without one)

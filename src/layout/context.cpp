@@ -497,8 +497,19 @@ Value problemsContext(const model::Diagnostics& diagnostics, const model::Datase
     return root;
 }
 
-Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& ds, const RunFacts& facts) {
+Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& ds, const RunFacts& facts,
+                     const std::vector<OverdueRectification>& overdue) {
     Value root = base(facts);
+    Value& late = root.set("overdue", Value::list());
+    for (const auto& item : overdue) {
+        Value& o = late.push(Value::map());
+        o.set("letter", item.letter);
+        o.set("unit_code", item.unitCode);
+        o.set("unit_name", item.unitName);
+        o.set("issued_on", item.issuedOn);
+        o.set("deadline", item.deadline);
+        o.set("status", item.status);
+    }
     Value& projects = root.set("projects", Value::list());
     Value& findings = root.set("findings", Value::list());
     for (const auto& p : evaluation.projects) {
@@ -529,6 +540,78 @@ Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& 
         g.set("count", Value(Decimal::fromInt(n)));
     }
     return root;
+}
+
+Value fieldSample(FormPer per) {
+    // One of everything: a department D with a unit U, a project P of U with a funding row of
+    // each kind, an indicator, a capped total with its finding, and a 结果应用 rule for its grade.
+    static const model::Indicator indicator = [] {
+        model::Indicator in;
+        in.projectCode = "P";
+        in.level1 = "产出指标";
+        in.level2 = "数量指标";
+        in.level3 = "指标";
+        return in;
+    }();
+    model::Dataset ds;
+    ds.units.push_back(model::Unit{"D", "部门", "", model::UnitKind::Department, {}, {}, {}});
+    ds.units.push_back(model::Unit{"U", "单位", "D", model::UnitKind::Unit, {}, {}, {}});
+    model::Project project;
+    project.code = "P";
+    project.name = "项目";
+    project.unitCode = "U";
+    for (auto kind : {model::FundKind::Total, model::FundKind::CurrentFiscal, model::FundKind::CarryOver, model::FundKind::Other}) {
+        model::FundingRow row;
+        row.kind = kind;
+        project.funds.push_back(row);
+    }
+    ds.projects.push_back(project);
+
+    score::IndicatorResult ir;
+    ir.row = &indicator;
+    score::Finding cap;
+    cap.code = "execution_cap";
+    cap.severity = score::FindingSeverity::Rectify;
+    cap.indicator = 0;
+    cap.points = Decimal::fromInt(1);
+    score::ProjectResult p;
+    p.code = "P";
+    p.name = "项目";
+    p.unitCode = "U";
+    p.departmentCode = "D";
+    p.indicators.push_back(ir);
+    p.total = Decimal::fromInt(80);
+    p.uncappedTotal = Decimal::fromInt(81);
+    p.grade = "良";
+    p.findings.push_back(cap);
+
+    score::DepartmentResult d;
+    d.code = "D";
+    d.name = "部门";
+    d.gradeCounts.emplace_back("良", 1);
+    d.ratios.push_back(score::RatioResult{"预算执行率", "", {}, {}, {}, {}});
+    d.indicators.push_back(ir);
+    d.findings.push_back(cap);
+
+    score::Evaluation evaluation;
+    evaluation.gradeNames = {"良"};
+    evaluation.application.push_back(score::ApplicationRule{"良", "", {}, {}, true});
+    evaluation.projects.push_back(p);
+    evaluation.departments.push_back(d);
+
+    const RunFacts facts = runFacts(evaluation, ds, "2000-01-01");
+    switch (per) {
+    case FormPer::Project: return projectContext(p, ds, facts);
+    case FormPer::Department: return departmentContext(d, evaluation, ds, facts, false);
+    case FormPer::Unit: return letterContext(ds.units[1], {&p}, ds, facts, LetterFacts{});
+    case FormPer::Run: return summaryContext(evaluation, ds, facts, {OverdueRectification{}});
+    case FormPer::Check: {
+        model::Diagnostics diags;
+        diags.error(model::Position{"", "", 1, 0, ""}, "U", "");  // a problem of unit U, so of department D
+        return problemsContext(diags, ds, facts);
+    }
+    }
+    return base(facts);
 }
 
 } // namespace jixiao::layout

@@ -45,14 +45,40 @@ struct LetterFacts {
 Value letterContext(const model::Unit& unit, const std::vector<const score::ProjectResult*>& projects,
                     const model::Dataset& dataset, const RunFacts& facts, const LetterFacts& letter);
 
-/// The data of the run's summary workbook: all projects, departments and findings.
-Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& dataset, const RunFacts& facts);
+/// A rectification past its deadline (any year), for the summary's `overdue` sheet.
+struct OverdueRectification {
+    std::string letter;     ///< 发文字号 of the feedback letter
+    std::string unitCode;
+    std::string unitName;
+    std::string issuedOn;   ///< ISO
+    std::string deadline;   ///< ISO
+    std::string status;     ///< Chinese label
+};
+
+/// The data of the run's summary workbook: all projects, departments and findings, and the
+/// rectifications past their deadline (`overdue`).
+Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& dataset, const RunFacts& facts,
+                     const std::vector<OverdueRectification>& overdue);
 
 /// The data of a problem list (问题清单.xlsx) to send back to each department: `problems`, every
 /// diagnostic with file, sheet, cell, row, column header, value, message and hint, and
 /// `departments`, each with the problems of its projects and units (those of no department are
 /// only in `problems`).
 Value problemsContext(const model::Diagnostics& diagnostics, const model::Dataset& dataset, const RunFacts& facts);
+
+/// What one copy of a form is made for (form.json "per"), and so which data it sees.
+enum class FormPer {
+    Project,     ///< "project": each project (projectContext)
+    Department,  ///< "department": each department (departmentContext)
+    Unit,        ///< "unit": each unit that receives a feedback letter (letterContext)
+    Run,         ///< "run": once per run (summaryContext)
+    Check,       ///< "check": the problem list of `jixiao check --problems` (problemsContext)
+};
+
+/// A record of kind `per` holding one of everything (each list one item, the execution-rate
+/// cap and 结果应用 present), to check a template's fields without data: every field a real
+/// record of that kind can have is in it.
+Value fieldSample(FormPer per);
 
 /// The facts of a run, from the evaluation and the dataset config.
 RunFacts runFacts(const score::Evaluation& evaluation, const model::Dataset& dataset, const std::string& today);

@@ -72,27 +72,29 @@ std::vector<PlacedCell> placeCells(const Table& table) {
     std::vector<PlacedCell> placed;
     for (int r = 0; r < rows; ++r) {
         int c = 0;
+        int index = -1;
         for (const Cell& cell : table.rows[static_cast<size_t>(r)].cells) {
+            ++index;
             while (c < columns && at(r, c)) ++c;
             if (c >= columns) {
-                throw LayoutError("表格第 " + std::to_string(r + 1) + " 行的单元格超出了 " + std::to_string(columns) + " 列");
+                throw TableShapeError(TableShapeError::Problem::TooManyCells, r, index, c, "表格第 " + std::to_string(r + 1) + " 行的单元格超出了 " + std::to_string(columns) + " 列");
             }
             if (cell.colspan < 1 || cell.rowspan < 1) {
-                throw LayoutError(where(r, c) + "：合并的列数（colspan）和行数（rowspan）应至少为 1");
+                throw TableShapeError(TableShapeError::Problem::BadSpan, r, index, c, where(r, c) + "：合并的列数（colspan）和行数（rowspan）应至少为 1");
             }
             if (c + cell.colspan > columns) {
-                throw LayoutError(where(r, c) + "：合并 " + std::to_string(cell.colspan) + " 列（colspan）超出了最后一列");
+                throw TableShapeError(TableShapeError::Problem::ColspanPastEnd, r, index, c, where(r, c) + "：合并 " + std::to_string(cell.colspan) + " 列（colspan）超出了最后一列");
             }
             if (r + cell.rowspan > rows) {
-                throw LayoutError(where(r, c) + "：合并 " + std::to_string(cell.rowspan) + " 行（rowspan）超出了最后一行");
+                throw TableShapeError(TableShapeError::Problem::RowspanPastEnd, r, index, c, where(r, c) + "：合并 " + std::to_string(cell.rowspan) + " 行（rowspan）超出了最后一行");
             }
             if (r < table.headerRows && r + cell.rowspan > table.headerRows) {
-                throw LayoutError(where(r, c) + "：表头单元格不能向下合并到表体");
+                throw TableShapeError(TableShapeError::Problem::HeaderSpan, r, index, c, where(r, c) + "：表头单元格不能向下合并到表体");
             }
             for (int rr = r; rr < r + cell.rowspan; ++rr) {
                 for (int cc = c; cc < c + cell.colspan; ++cc) {
                     if (at(rr, cc)) {
-                        throw LayoutError(where(r, c) + "：与覆盖" + where(rr, cc) + "的单元格重叠");
+                        throw TableShapeError(TableShapeError::Problem::Overlap, r, index, c, where(r, c) + "：与覆盖" + where(rr, cc) + "的单元格重叠");
                     }
                     at(rr, cc) = 1;
                 }
@@ -102,7 +104,7 @@ std::vector<PlacedCell> placeCells(const Table& table) {
         }
         for (int cc = 0; cc < columns; ++cc) {
             if (!at(r, cc)) {
-                throw LayoutError(where(r, cc) + "：没有单元格（缺一格）");
+                throw TableShapeError(TableShapeError::Problem::Hole, r, -1, cc, where(r, cc) + "：没有单元格（缺一格）");
             }
         }
     }

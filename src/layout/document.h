@@ -20,6 +20,27 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+/// A table whose cells do not tile its grid (placeCells): which cell and why, so that a caller
+/// knowing where the cell came from (a layout.json line and column) can say so.
+class TableShapeError : public LayoutError {
+public:
+    enum class Problem {
+        TooManyCells,    ///< the row's cells run past the last column
+        BadSpan,         ///< colspan or rowspan below 1
+        ColspanPastEnd,  ///< the cell's colspan runs past the last column
+        RowspanPastEnd,  ///< the cell's rowspan runs past the last row
+        HeaderSpan,      ///< a header cell spans into the body rows
+        Overlap,         ///< the cell overlaps one spanning down from a row above
+        Hole,            ///< no cell covers `column` of `row`
+    };
+    TableShapeError(Problem what, int atRow, int atCell, int atColumn, const std::string& message)
+        : LayoutError(message), problem(what), row(atRow), cell(atCell), column(atColumn) {}
+    Problem problem;
+    int row;     ///< 0-based row of the table
+    int cell;    ///< index of the cell in its row's cells; -1 for a hole
+    int column;  ///< 0-based grid column where the cell starts (or the hole is)
+};
+
 /// A fixed timestamp for document properties. Layout copies it from the run's pinned
 /// "today"; nothing below app reads the clock, so output bytes are reproducible.
 struct FixedDate {

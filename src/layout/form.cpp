@@ -2,6 +2,9 @@
 
 #include "layout/form_spec.h"
 
+#include <Poco/File.h>
+#include <Poco/Path.h>
+
 #include <algorithm>
 #include <sstream>
 
@@ -92,6 +95,7 @@ private:
         case BlockSpec::Kind::Table: {
             Table t = b.table;
             for (const auto& r : b.rows) rows(r, t.rows);
+            checkShape(b, t);
             out.push_back(std::move(t));
             break;
         }
@@ -177,6 +181,11 @@ private:
             row.cells.reserve(r.cells.size());
             for (const auto& c : r.cells) row.cells.push_back(cell(c));
             out.push_back(std::move(row));
+            if (track_) {
+                track_->rows.push_back(&r);
+                track_->cells.emplace_back();
+                for (const auto& c : r.cells) track_->cells.back().push_back(&c);
+            }
             break;
         }
         case RowSpec::Kind::If:
@@ -187,7 +196,7 @@ private:
             forEach(r.path, spec_.file, r.line, [&] {
                 for (const auto& x : r.rows) rows(x, out);
             });
-            merge(out, first, r.merge);
+            merge(out, first, r.merge, track_);
             break;
         }
         }
@@ -195,7 +204,8 @@ private:
 
     /// Merges equal neighbours down the listed columns of the rows from `first` on; a column's
     /// runs never cross the runs of the columns before it (二级 within 一级).
-    static void merge(std::vector<TableRow>& rows, std::size_t first, const std::vector<int>& columns) {
+    struct Tracking;
+    static void merge(std::vector<TableRow>& rows, std::size_t first, const std::vector<int>& columns, Tracking* track) {
         if (columns.empty() || rows.size() <= first) return;
         std::vector<std::size_t> runStart(rows.size(), first);
         std::vector<bool> boundary(rows.size(), false);
@@ -217,8 +227,67 @@ private:
         }
         for (std::size_t i = first; i < rows.size(); ++i)
             for (std::size_t m = columns.size(); m-- > 0;)
-                if (removed[i][m] && std::size_t(columns[m]) < rows[i].cells.size())
+                if (removed[i][m] && std::size_t(columns[m]) < rows[i].cells.size()) {
                     rows[i].cells.erase(rows[i].cells.begin() + columns[m]);
+                    if (track) track->cells[i].erase(track->cells[i].begin() + columns[m]);
+                }
+    }
+
+    /// Where each row and cell of a table being built came from, kept only to explain a
+    /// table whose cells do not fit its columns.
+    struct Tracking {
+        std::vector<const RowSpec*> rows;
+        std::vector<std::vector<const CellSpec*>> cells;
+    };
+
+    /// Throws TemplateError naming the layout.json line and column of the first cell that
+    /// does not fit the table `b` built as `t` (too many cells, a span past the edge, a hole).
+    void checkShape(const BlockSpec& b, const Table& t) {
+        try {
+            placeCells(t);
+        } catch (const TableShapeError& e) {
+            Tracking tracking;  // the table again, now noting where each cell came from
+            Table again = b.table;
+            track_ = &tracking;
+            for (const auto& r : b.rows) rows(r, again.rows);
+            track_ = nullptr;
+            throw TemplateError(shapeMessage(e, t, tracking));
+        }
+    }
+
+    std::string shapeMessage(const TableShapeError& e, const Table& t, const Tracking& tracking) const {
+        using P = TableShapeError::Problem;
+        const auto row = std::size_t(e.row);
+        SourceAt at = row < tracking.rows.size() ? tracking.rows[row]->at : SourceAt{};
+        const CellSpec* cell = nullptr;
+        if (e.cell >= 0 && row < tracking.cells.size() && std::size_t(e.cell) < tracking.cells[row].size()) {
+            cell = tracking.cells[row][std::size_t(e.cell)];
+            at = cell->at;
+        }
+        const std::string columns = std::to_string(t.columnWidths.size());
+        const std::string where = spec_.file + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": ";
+        const std::string tableSize = "表格共 " + columns + " 列（columns 中有 " + columns + " 个列宽）";
+        const int left = int(t.columnWidths.size()) - e.column;
+        const int rowsLeft = int(t.rows.size()) - e.row;
+        switch (e.problem) {
+        case P::TooManyCells:
+            return where + "这一行的单元格超出了表格的列数：" + tableSize + "，排到这个单元格时已没有空列。请删去多余的单元格或减小 colspan，或在 columns 中增加列宽。";
+        case P::ColspanPastEnd:
+            return where + "colspan 为 " + std::to_string(cell ? cell->colspan : 0) + "，从第 " + std::to_string(e.column + 1) +
+                   " 列起超出了表格的最后一列：" + tableSize + "。请把 colspan 改为 " + std::to_string(left) + " 或更小。";
+        case P::RowspanPastEnd:
+            return where + "rowspan 为 " + std::to_string(cell ? cell->rowspan : 0) + "，超出了表格的最后一行（从这一行起只有 " +
+                   std::to_string(rowsLeft) + " 行）。请把 rowspan 改为 " + std::to_string(rowsLeft) + " 或更小。";
+        case P::HeaderSpan:
+            return where + "表头行（header_rows 为 " + std::to_string(t.headerRows) + "）的单元格不能用 rowspan 向下合并到表体。";
+        case P::Overlap:
+            return where + "这个单元格与上面的行中用 rowspan 向下合并的单元格重叠。请删去这一行中被合并占用位置的单元格，或减小上面的 rowspan。";
+        case P::Hole:
+            return where + "这一行没有占满表格的列：第 " + std::to_string(e.column + 1) + " 列没有单元格（" + tableSize +
+                   "）。请补一个单元格（空白可写 \"\"）或加大 colspan。";
+        case P::BadSpan: break;
+        }
+        return where + "colspan 和 rowspan 应至少为 1。";
     }
     static Cell* cellAt(TableRow& row, int col) { return std::size_t(col) < row.cells.size() ? &row.cells[std::size_t(col)] : nullptr; }
     static std::string textAt(TableRow& row, int col) {
@@ -257,14 +326,143 @@ private:
 
     const FormTemplate::Spec& spec_;
     Scopes scopes_;
+    Tracking* track_ = nullptr;
 };
 
 } // namespace
 
+std::string TemplateFolders::find(const std::string& relative) const {
+    for (const std::string* dir : {&user, &bundled})
+        if (!dir->empty() && Poco::File(Poco::Path(*dir).append(relative)).exists()) return Poco::Path(*dir).append(relative).toString();
+    return Poco::Path(user.empty() ? bundled : user).append(relative).toString();
+}
+
 FormTemplate FormTemplate::load(const std::string& templatesDir, const std::string& name) {
+    return load(TemplateFolders{templatesDir, ""}, name);
+}
+
+FormTemplate FormTemplate::load(const TemplateFolders& folders, const std::string& name) {
     FormTemplate t;
-    t.spec_ = readSpec(templatesDir, name);
+    t.spec_ = readSpec(folders, name);
     return t;
+}
+
+namespace {
+
+/// Names every field a template uses against a sample record, in every branch: the text of
+/// each block, row and cell, each lists (their bodies against the first item), if conditions.
+class Checker {
+public:
+    Checker(Scopes scopes, std::string file) : scopes_(std::move(scopes)), file_(std::move(file)) {}
+
+    void frame(const FormTemplate::Spec& s) {
+        for (const TextTemplate* t : {&s.title, &s.subject, &s.keywords, &s.fileStem, &s.headerText, &s.watermark}) text(*t);
+        if (s.letterheadText) {
+            text(s.letterheadText->first);
+            text(s.letterheadText->second);
+        }
+        for (const auto& [left, right] : s.colophon) {
+            text(left);
+            text(right);
+        }
+        blocks(s.blocks);
+        for (const auto& sheet : s.sheets) {
+            eachOrOnce(sheet.each, s.file, sheet.line, [&] {
+                text(sheet.name);
+                blocks(sheet.blocks);
+                for (const auto& c : sheet.charts) {
+                    text(c.title);
+                    text(c.categories);
+                    for (const auto& [name, values] : c.series) {
+                        text(name);
+                        text(values);
+                    }
+                }
+            });
+        }
+    }
+
+private:
+    void text(const TextTemplate& t) { t.check(scopes_); }
+
+    /// Runs `fn` with the first item of `path` in scope (once without one when `path` is
+    /// empty; not at all when the sample's list is empty).
+    template <class Fn>
+    void eachOrOnce(const std::string& path, const std::string& file, int line, Fn&& fn) {
+        if (path.empty()) {
+            fn();
+            return;
+        }
+        const Value& list = resolvePath(scopes_, path, file, line);
+        if (list.isNull()) return;
+        if (list.kind() != Value::Kind::List)
+            throw TemplateError(file + ":" + std::to_string(line) + ": " + q(path) + "不是列表，不能用于 each。");
+        if (list.items().empty()) return;
+        Value loop = Value::map();
+        loop.set("@index", Value(model::Decimal::fromInt(1)));
+        loop.set("@first", Value(true));
+        loop.set("@last", Value(true));
+        scopes_.push_back(&loop);
+        scopes_.push_back(&list.items().front());
+        fn();
+        scopes_.pop_back();
+        scopes_.pop_back();
+    }
+
+    void blocks(const std::vector<BlockSpec>& specs) {
+        for (const auto& b : specs) block(b);
+    }
+
+    void block(const BlockSpec& b) {
+        text(b.label);
+        for (const auto& l : b.lines) text(l);
+        if (b.condition) text(*b.condition);
+        auto body = [&] {
+            text(b.text);
+            blocks(b.blocks);
+            for (const auto& r : b.rows) row(r);
+        };
+        if (b.kind == BlockSpec::Kind::Each || b.kind == BlockSpec::Kind::Attachments)
+            eachOrOnce(b.path, file_, b.line, body);
+        else
+            body();
+        blocks(b.elseBlocks);
+        if (b.include) Checker(scopes_, b.include->file).blocks(b.include->blocks);
+    }
+
+    void row(const RowSpec& r) {
+        if (r.condition) text(*r.condition);
+        auto body = [&] {
+            for (const auto& c : r.cells) cell(c);
+            for (const auto& x : r.rows) row(x);
+        };
+        if (r.kind == RowSpec::Kind::Each)
+            eachOrOnce(r.path, file_, r.line, body);
+        else
+            body();
+        for (const auto& x : r.elseRows) row(x);
+    }
+
+    void cell(const CellSpec& c) {
+        text(c.text);
+        if (!c.valuePath.empty()) resolvePath(scopes_, c.valuePath, file_, c.line);
+        if (c.formula) text(*c.formula);
+        if (c.id) text(*c.id);
+    }
+
+    Scopes scopes_;
+    std::string file_;
+};
+
+} // namespace
+
+void FormTemplate::check(const Value& sample) const {
+    Checker(Scopes{&sample}, spec_->file).frame(*spec_);
+    // The sample built as a real record would be: each list once, the shape of every table.
+    if (isWorkbook())
+        buildWorkbook(sample, FixedDate{});
+    else
+        build(sample, FixedDate{});
 }
 
 namespace {

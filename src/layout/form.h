@@ -10,6 +10,16 @@
 
 namespace jixiao::layout {
 
+/// Where templates are read: the user's folder (--templates) first, then the bundled one
+/// (templates/ of jixiao's data folder). Either may be empty; equal ones are one folder.
+struct TemplateFolders {
+    std::string user;
+    std::string bundled;
+    /// `<folder>/<relative>` of the first folder holding `relative`; in the user's folder (or
+    /// the bundled one when there is no user folder) when neither holds it.
+    std::string find(const std::string& relative) const;
+};
+
 /// A document template: `templates/<name>/layout.json` (page setup, blocks, tables with
 /// column widths, header rows, merges and bindings) plus the text snippets it names. Parsed
 /// once per run and then built for each project or department; see templates/README.md.
@@ -18,6 +28,14 @@ public:
     /// Loads `<templatesDir>/<name>/layout.json`. Throws TemplateError naming file, line and,
     /// for unknown keys, the closest known one.
     static FormTemplate load(const std::string& templatesDir, const std::string& name);
+    /// Loads `<name>/layout.json` from `folders`; includes and text files are looked up in
+    /// the user's folder, then the bundled one.
+    static FormTemplate load(const TemplateFolders& folders, const std::string& name);
+
+    /// Checks the template against `sample`, a record holding one of everything (layout/
+    /// context.h fieldSample): every field in every branch, each lists, the shape of every
+    /// table. Throws TemplateError naming layout.json's line (and column for table cells).
+    void check(const Value& sample) const;
 
     /// Builds the document for `data` (a context from layout/context.h), dated `created`.
     /// Throws TemplateError when the template describes a workbook (`sheets`).

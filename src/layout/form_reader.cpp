@@ -31,8 +31,8 @@ std::string readFile(const std::string& path, const std::string& shown) {
 /// reporting keys it does not know.
 class Reader {
 public:
-    Reader(std::string file, std::string templatesDir, std::set<std::string>& loading)
-        : file_(std::move(file)), dir_(std::move(templatesDir)), loading_(loading) {}
+    Reader(std::string file, TemplateFolders folders, std::set<std::string>& loading)
+        : file_(std::move(file)), folders_(std::move(folders)), loading_(loading) {}
 
     [[noreturn]] void fail(int line, const std::string& message) const {
         throw TemplateError(file_ + ":" + std::to_string(line) + ": " + message);
@@ -184,7 +184,7 @@ public:
                 if (name.find("..") != std::string::npos || name.empty() || name[0] == '/')
                     fail(line, "text_file 应为 templates 文件夹内的相对路径，实际为" + q(name) + "。");
                 std::string shown = "templates/" + name;
-                b.text = TextTemplate::parse(readFile(Poco::Path(dir_, name).toString(), shown), shown, 1);
+                b.text = TextTemplate::parse(readFile(folders_.find(name), shown), shown, 1);
                 b.format.firstLineIndentChars = 2;
             } else if (k == "table") {
                 setKind(BlockSpec::Kind::Table, line);
@@ -211,7 +211,7 @@ public:
                 std::string name = text(v, k);
                 if (loading_.count(name)) fail(line, "include " + q(name) + "形成了循环引用。");
                 try {
-                    b.include = loadSpec(dir_, name, loading_);
+                    b.include = loadSpec(folders_, name, loading_);
                 } catch (const TemplateError& e) {
                     fail(line, "include " + q(name) + "失败：" + e.what());
                 }
@@ -292,6 +292,7 @@ public:
     RowSpec row(const JsonValue& v) {
         RowSpec r;
         r.line = v.line;
+        r.at = {v.line, v.column};
         if (v.kind == JsonValue::Kind::Array) {
             for (const auto& item : v.items) r.cells.push_back(cell(item));
             return r;
@@ -331,6 +332,7 @@ public:
     CellSpec cell(const JsonValue& v) {
         CellSpec c;
         c.line = v.line;
+        c.at = {v.line, v.column};
         if (v.kind == JsonValue::Kind::String) {
             c.text = tmpl(v.text, v.line);
             c.hasText = true;
@@ -526,12 +528,12 @@ public:
         return c;
     }
 
-    static std::shared_ptr<const FormTemplate::Spec> loadSpec(const std::string& dir, const std::string& name,
+    static std::shared_ptr<const FormTemplate::Spec> loadSpec(const TemplateFolders& folders, const std::string& name,
                                                               std::set<std::string>& loading) {
         if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos)
             throw TemplateError("模板名" + q(name) + "无效：只能是 templates 下的一个文件夹名。");
         std::string shown = "templates/" + name + "/layout.json";
-        std::string source = readFile(Poco::Path(dir).append(name + "/layout.json").toString(), shown);
+        std::string source = readFile(folders.find(name + "/layout.json"), shown);
         JsonValue root;
         try {
             root = model::parseJson(source);
@@ -541,7 +543,7 @@ public:
         }
         if (root.kind != JsonValue::Kind::Object) throw TemplateError(shown + ":1: 最外层应为 { … } 对象。");
         loading.insert(name);
-        Reader reader(shown, dir, loading);
+        Reader reader(shown, folders, loading);
         auto s = reader.spec(root);
         loading.erase(name);
         std::const_pointer_cast<FormTemplate::Spec>(s)->name = name;
@@ -550,15 +552,15 @@ public:
 
 private:
     std::string file_;
-    std::string dir_;
+    TemplateFolders folders_;
     std::set<std::string>& loading_;
 };
 
 } // namespace
 
-std::shared_ptr<const FormTemplate::Spec> readSpec(const std::string& templatesDir, const std::string& name) {
+std::shared_ptr<const FormTemplate::Spec> readSpec(const TemplateFolders& folders, const std::string& name) {
     std::set<std::string> loading;
-    return Reader::loadSpec(templatesDir, name, loading);
+    return Reader::loadSpec(folders, name, loading);
 }
 
 } // namespace jixiao::layout

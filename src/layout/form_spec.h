@@ -32,8 +32,15 @@ struct NumberFormat {
 };
 
 /// A cell of a table row in a layout.
-struct CellSpec {
+/// Where a row or cell starts in layout.json: line and column (characters), from 1.
+struct SourceAt {
     int line = 0;
+    int column = 0;
+};
+
+struct CellSpec {
+    int line = 0;  // for messages about a key: its line
+    SourceAt at;   // where the cell starts
     TextTemplate text;
     bool hasText = false;
     int colspan = 1;
@@ -52,6 +59,7 @@ struct CellSpec {
 struct RowSpec {
     enum class Kind { Cells, Each, If } kind = Kind::Cells;
     int line = 0;
+    SourceAt at;  // where the row starts
     std::vector<CellSpec> cells;
     double minHeight = 0;
     std::string path;
@@ -115,6 +123,6 @@ struct FormTemplate::Spec {
 
 /// Reads `<templatesDir>/<name>/layout.json` and the files it includes or names. Throws
 /// TemplateError naming file and line.
-std::shared_ptr<const FormTemplate::Spec> readSpec(const std::string& templatesDir, const std::string& name);
+std::shared_ptr<const FormTemplate::Spec> readSpec(const TemplateFolders& folders, const std::string& name);
 
 } // namespace jixiao::layout

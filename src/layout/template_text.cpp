@@ -1,5 +1,6 @@
 #include "layout/template_text.h"
 
+#include "layout/field_names.h"
 #include "model/date.h"
 #include "model/text.h"
 
@@ -279,7 +280,14 @@ public:
     void pop() { scopes_.pop_back(); }
 
     const Value& lookup(const std::string& path, int line) const {
-        static const Value null;
+        const std::vector<std::string> parts = split(path);
+        for (auto s = scopes_.rbegin(); s != scopes_.rend(); ++s)
+            if (const Value* v = walk(**s, path, parts, line)) return *v;
+        if (const Value* v = chineseName(path, line)) return *v;
+        unknownRoot(path, parts[0], line);
+    }
+
+    static std::vector<std::string> split(const std::string& path) {
         std::vector<std::string> parts;
         size_t start = 0;
         for (;;) {
@@ -288,18 +296,41 @@ public:
             if (dot == std::string::npos) break;
             start = dot + 1;
         }
-        for (auto s = scopes_.rbegin(); s != scopes_.rend(); ++s) {
-            const Value* v = (*s)->get(parts[0]);
-            if (!v) continue;
-            for (size_t i = 1; i < parts.size(); ++i) {
-                if (v->isNull()) return null;  // a null parent makes the whole path null
-                const Value* next = v->get(parts[i]);
-                if (!next) unknown(path, parts, i, *v, line);
-                v = next;
-            }
-            return *v;
+        return parts;
+    }
+
+    /// `parts` looked up in one scope: nullptr when the scope lacks the first part; a path
+    /// through a null parent is null; a missing later part is a template mistake (`shown`
+    /// is the path as the template wrote it).
+    const Value* walk(const Value& scope, const std::string& shown, const std::vector<std::string>& parts, int line) const {
+        static const Value null;
+        const Value* v = scope.get(parts[0]);
+        if (!v) return nullptr;
+        for (size_t i = 1; i < parts.size(); ++i) {
+            if (v->isNull()) return &null;  // a null parent makes the whole path null
+            const Value* next = v->get(parts[i]);
+            if (!next) unknown(shown, parts, i, *v, line);
+            v = next;
         }
-        unknownRoot(path, parts[0], line);
+        return v;
+    }
+
+    /// A Chinese field name (layout/field_names.h), innermost scope first: a field of a list's
+    /// items in a scope that is such an item (or its loop variables), a top-level path in any.
+    const Value* chineseName(const std::string& name, int line) const {
+        const auto candidates = fieldNamesCalled(name);
+        if (candidates.empty()) return nullptr;
+        for (size_t i = scopes_.size(); i-- > 0;) {
+            const Value& scope = *scopes_[i];
+            for (const FieldName* f : candidates) {
+                if (*f->list) {
+                    if (i == 0) continue;  // the record itself is no list item
+                    if (f->path[0] != '@' && !scope.get(listKindMarker(f->list))) continue;
+                }
+                if (const Value* v = walk(scope, f->path, split(f->path), line)) return v;
+            }
+        }
+        return nullptr;
     }
 
     [[noreturn]] void unknown(const std::string& path, const std::vector<std::string>& parts, size_t i, const Value& parent,
@@ -312,16 +343,32 @@ public:
     }
 
     [[noreturn]] void unknownRoot(const std::string& path, const std::string& root, int line) const {
+        // A Chinese name used where its data is not: outside its list, or in a form of another kind.
+        const auto named = fieldNamesCalled(path);
+        if (!named.empty()) {
+            const FieldName* f = named.front();
+            const std::string where = file_ + ":" + std::to_string(line) + ": ";
+            if (*f->list) {
+                const std::string list = listNameOfKind(f->list);
+                throw TemplateError(where + q(path) + "是列表“" + list + "”中每一项的字段，只能写在 {{#each " + list + "}} 与 {{/each}} 之间。");
+            }
+            throw TemplateError(where + "这张表的数据中没有" + q(path) + "（" + f->path + "）：它属于另一种表（见 form.json 的 per）。");
+        }
+        // The fields in scope and the Chinese names, so that "项目名" gets "项目名称".
+        std::vector<std::string> names;
+        for (const Value* s : scopes_)
+            for (const auto& [k, v] : s->fields()) names.push_back(k);
+        if (root == path)
+            for (const auto& f : fieldNames()) names.push_back(f.name);
         std::string best;
         int bestD = 1 << 30;
-        for (const Value* s : scopes_)
-            for (const auto& [k, v] : s->fields()) {
-                int d = int(model::editDistance(root, k));
-                if (d < bestD) {
-                    bestD = d;
-                    best = k;
-                }
+        for (const auto& k : names) {
+            int d = int(model::editDistance(root, k));
+            if (d < bestD) {
+                bestD = d;
+                best = k;
             }
+        }
         std::string rest = path.substr(root.size());
         throw TemplateError(file_ + ":" + std::to_string(line) + ": 未知字段" + q(path) + "。" +
                             (best.empty() || bestD > std::max<int>(2, int(root.size()) / 2) ? "" : "是否指" + q(best + rest) + "？"));
@@ -411,6 +458,43 @@ public:
                     pop();
                     pop();
                 }
+                break;
+            }
+            }
+        }
+    }
+
+    /// Looks up every field of `nodes` in every branch; an each body against the list's
+    /// first item (a list that is null or empty in the sample leaves its body unchecked).
+    void check(const std::vector<Node>& nodes) {
+        for (const auto& n : nodes) {
+            switch (n.type) {
+            case Node::Type::Text: break;
+            case Node::Type::Expr: lookup(n.path, n.line); break;
+            case Node::Type::If:
+                for (const auto& cond : n.conditions)
+                    for (const auto& all : cond)
+                        for (const auto& c : all) {
+                            operand(c.left, n.line);
+                            if (!c.op.empty()) operand(c.right, n.line);
+                        }
+                for (const auto& branch : n.branches) check(branch);
+                break;
+            case Node::Type::Each: {
+                const Value& list = lookup(n.path, n.line);
+                if (list.isNull()) break;
+                if (list.kind() != Value::Kind::List)
+                    throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + q(n.path) + "不是列表，不能用于 {{#each}}。");
+                if (list.items().empty()) break;
+                Value loop = Value::map();
+                loop.set("@index", Value(model::Decimal::fromInt(1)));
+                loop.set("@first", Value(true));
+                loop.set("@last", Value(true));
+                push(&loop);
+                push(&list.items().front());
+                check(n.branches[0]);
+                pop();
+                pop();
                 break;
             }
             }
@@ -509,6 +593,12 @@ std::string TextTemplate::render(const std::vector<const Value*>& scopes) const 
     std::string out;
     if (nodes_) r.run(*nodes_, out);
     return model::tidyPunctuation(std::move(out));
+}
+
+void TextTemplate::check(const std::vector<const Value*>& scopes) const {
+    Renderer r(file_);
+    for (const Value* s : scopes) r.push(s);
+    if (nodes_) r.check(*nodes_);
 }
 
 const Value& resolvePath(const std::vector<const Value*>& scopes, const std::string& path, const std::string& file,

@@ -19,7 +19,8 @@ public:
 
 /// A parsed text template. The language is small on purpose, so that finance staff can edit
 /// the sentences of a document without a programmer:
-///   {{ path | filter:arg }}              insert a value (paths: `project.budget.rate`, `@index`)
+///   {{ path | filter:arg }}              insert a value (paths: `project.budget.rate`, `@index`,
+///                                        or a Chinese name of layout/field_names.h: `执行率`)
 ///   {{#if cond}} … {{#elif cond}} … {{#else}} … {{/if}}
 ///   {{#each path}} … {{/each}}           repeat for each item; `@index` (from 1), `@first`, `@last`
 ///   {{! comment }}
@@ -36,6 +37,10 @@ public:
     std::string render(const Value& data) const;
     /// Renders in a scope chain (innermost last), as block-level loops in layouts need.
     std::string render(const std::vector<const Value*>& scopes) const;
+    /// Checks that every field the template names exists in `scopes` (a sample record, see
+    /// layout/context.h fieldSample), in every branch of every {{#if}}, an {{#each}} body
+    /// against the list's first item. Throws TemplateError as render does.
+    void check(const std::vector<const Value*>& scopes) const;
 
     struct Node;
 

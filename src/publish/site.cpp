@@ -206,7 +206,7 @@ private:
         for (const auto& p : view.evaluation.projects) {
             if (p.departmentCode != d.code) continue;
             layout::Value ctx = layout::projectContext(p, view.dataset, in_.facts);
-            layout::Document doc = in_.projectForm.build(ctx, in_.created);
+            layout::Document doc = in_.projectForm.layout->build(ctx, in_.created);
             const std::string stem = uniqueStem(in_.projectForm.fileStem(ctx), used);
             printFiles(doc, folder + "/" + stem, "项目支出绩效自评表");
             // 索引号: year, department and the project's place among the department's public
@@ -238,7 +238,7 @@ private:
         dept.set("classified_excluded", layout::Value(Decimal::fromInt(excluded)));
         dept.set("totals_withheld", layout::Value(view.totalsWithheld(d.code)));
         ctx.set("department", std::move(dept));
-        layout::Document doc = in_.departmentForm.build(ctx, in_.created);
+        layout::Document doc = in_.departmentForm.layout->build(ctx, in_.created);
         const std::string stem = uniqueStem(in_.departmentForm.fileStem(ctx), used);
         printFiles(doc, folder + "/" + stem, "部门整体支出绩效自评表");
         rows.insert(rows.begin(), DocumentRow{"部门整体支出绩效自评表", "#table", stem + ".pdf", stem + ".xlsx"});

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "layout/context.h"
-#include "layout/form.h"
+#include "layout/form_set.h"
 #include "publish/file_lock.h"
 #include "render/pdf_writer.h"
 #include "score/public_view.h"
@@ -109,8 +109,8 @@ std::string hrefFor(const std::string& relativePath);
 /// evaluation never reaches a public renderer.
 struct SiteInput {
     const score::PublicEvaluation& view;
-    const layout::FormTemplate& departmentForm;  ///< templates/department-table
-    const layout::FormTemplate& projectForm;     ///< templates/project-table
+    const layout::Form& departmentForm;  ///< the public department form (a layout.json document)
+    const layout::Form& projectForm;     ///< the public project form (a layout.json document)
     const layout::RunFacts& facts;               ///< `today` = the 公开日期
     layout::FixedDate created;                   ///< pinned document date (the 公开日期)
     const render::PdfOptions& pdf;

@@ -359,7 +359,8 @@ TEST_CASE("run with --documents renders only the documents asked for", "[app]") 
     CHECK(manifest.find("results.json") != std::string::npos);
     auto bad = jixiao("run " + tiny + " -o " + out.path() + " --documents pdf");
     CHECK(bad.code == 64);
-    CHECK(bad.err.find("jixiao：--documents 应为 table-pdf、table-xlsx、report、department、letter、summary、docx 的组合，实际为“pdf”。\n") == 0);
+    CHECK(bad.err == "jixiao：--documents 中的“pdf”不是 templates 下的表。可用：department-table、feedback-letter、project-report、"
+                     "project-table、summary，可加 -pdf、-xlsx 或 -docx 只生成一种格式，写 docx 另存可编辑的 DOCX，或写 all。\n");
 }
 
 TEST_CASE("run with --formats writes the formats asked for", "[app]") {

@@ -156,6 +156,8 @@ TEST_CASE("a configuration error creates neither the output folder nor the store
         CHECK(r.code == 78);
     }
     SECTION("templates") {
+        // A user's folder replaces the bundled project-table with a broken one.
+        write(emptyTemplates.path() + "/project-table/layout.json", "{ \"blocks\": [ ");
         auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --templates " +
                         emptyTemplates.path());
         CHECK(r.code == 78);

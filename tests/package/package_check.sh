@@ -58,7 +58,8 @@ done
 # Files.
 dpkg-deb -c "$deb" | awk '{print $6}' >"$work/files.txt"
 for path in ./usr/bin/jixiao ./usr/share/jixiao/templates/rules/national-2020.json \
-            ./usr/share/jixiao/templates/project-table/layout.json ./usr/share/jixiao/fonts/README.md \
+            ./usr/share/jixiao/templates/project-table/layout.json ./usr/share/jixiao/templates/project-table/form.json \
+            ./usr/share/jixiao/fonts/README.md \
             ./usr/share/jixiao/samples/county/dataset.json ./usr/share/jixiao/publish.conf.example \
             ./usr/share/doc/jixiao/README.md ./usr/lib/systemd/system/jixiao-serve.service \
             ./usr/lib/systemd/system/jixiao-publish.service ./usr/lib/systemd/system/jixiao-publish.timer; do

@@ -1,0 +1,58 @@
+#include "app/form_output.h"
+
+#include "layout/excel_form.h"
+#include "render/docx_writer.h"
+#include "render/ofd_writer.h"
+#include "render/paged.h"
+#include "render/xlsx_writer.h"
+
+namespace jixiao::app {
+
+BuiltForm buildForm(const layout::Form& form, const layout::Value& data, const layout::FixedDate& created) {
+    if (form.kind == layout::FormKind::Excel) {
+        FilledGrid filled{form.excel->fill(data), {}};
+        filled.meta.title = form.title;
+        if (const layout::Value* a = data.get("authority")) filled.meta.author = a->toText();
+        filled.meta.created = created;
+        return filled;
+    }
+    if (form.layout->isWorkbook()) return form.layout->buildWorkbook(data, created);
+    return form.layout->build(data, created);
+}
+
+std::vector<FormFile> renderForm(const layout::Form& form, const BuiltForm& built, const std::vector<layout::FormFormat>& formats,
+                                 const render::PdfOptions& pdf, const std::string& tempDir) {
+    std::vector<FormFile> files;
+    render::XlsxOptions xo;
+    xo.tempDir = tempDir;
+    xo.sheetName = form.title;
+    for (auto format : formats) {
+        if (const auto* doc = std::get_if<layout::Document>(&built)) {
+            if (format == layout::FormFormat::Pdf) files.push_back({".pdf", render::renderPdf(*doc, pdf)});
+            if (format == layout::FormFormat::Xlsx) files.push_back({".xlsx", render::renderXlsx(*doc, xo)});
+            if (format == layout::FormFormat::Docx) files.push_back({".docx", render::renderDocx(*doc)});
+            if (format == layout::FormFormat::Ofd) files.push_back({".ofd", render::renderOfd(*doc, pdf.fonts)});
+        } else if (const auto* book = std::get_if<layout::Workbook>(&built)) {
+            // form_set refuses "pdf" for a workbook form
+            if (format == layout::FormFormat::Xlsx) files.push_back({".xlsx", render::renderXlsx(*book, xo)});
+        }
+    }
+    if (const auto* filled = std::get_if<FilledGrid>(&built)) {
+        // Rows grow where wrapped text needs it, once, so that the XLSX and the PDF match.
+        layout::Grid grid = filled->grid;
+        render::fitGridRows(grid, pdf.fonts);
+        for (auto format : formats) {
+            if (format == layout::FormFormat::Pdf) files.push_back({".pdf", render::renderPdf(grid, filled->meta, pdf)});
+            if (format == layout::FormFormat::Xlsx) files.push_back({".xlsx", render::renderXlsx(grid, filled->meta, xo)});
+        }
+    }
+    return files;
+}
+
+layout::Document formDocument(const layout::Form& form, const layout::Value& data, const layout::FixedDate& created) {
+    if (form.kind != layout::FormKind::Layout || form.layout->isWorkbook())
+        throw layout::TemplateError("templates/" + form.name + ": 这张表不是 layout.json 描述的文档（blocks），不能用在这里。");
+    return form.layout->build(data, created);
+}
+
+} // namespace jixiao::app
