@@ -171,17 +171,18 @@ void withPrefix(Selected& s, const layout::Value& blank, const layout::FixedDate
     }
 }
 
-/// `--formats` laid over the selection: each form in those of the formats it can make (OFD
-/// for every document, PDF and XLSX where its form.json names them), DOCX as selected.
+/// `--formats` laid over the selection: PDF and XLSX where selected and asked for, OFD (the
+/// same pages as the PDF) for a document whose PDF was selected, DOCX as selected.
 void overrideFormats(std::vector<Selected>& selected, const OutputFormats& formats) {
     using layout::FormFormat;
     for (auto& s : selected) {
         const layout::Form& form = *s.form;
         const bool document = form.kind == layout::FormKind::Layout && !form.layout->isWorkbook();
+        auto has = [&](FormFormat f) { return std::find(s.formats.begin(), s.formats.end(), f) != s.formats.end(); };
         std::vector<FormFormat> out;
-        if (formats.pdf && form.produces(FormFormat::Pdf)) out.push_back(FormFormat::Pdf);
-        if (formats.xlsx && form.produces(FormFormat::Xlsx)) out.push_back(FormFormat::Xlsx);
-        if (formats.ofd && document) out.push_back(FormFormat::Ofd);
+        if (formats.pdf && has(FormFormat::Pdf)) out.push_back(FormFormat::Pdf);
+        if (formats.xlsx && has(FormFormat::Xlsx)) out.push_back(FormFormat::Xlsx);
+        if (formats.ofd && document && (has(FormFormat::Pdf) || has(FormFormat::Ofd))) out.push_back(FormFormat::Ofd);
         if (std::find(s.formats.begin(), s.formats.end(), FormFormat::Docx) != s.formats.end()) out.push_back(FormFormat::Docx);
         s.formats = out;
     }
