@@ -16,8 +16,8 @@ std::int64_t narrow(Wide v) {
     return static_cast<std::int64_t>(v);
 }
 
-/// Divides with rounding half away from zero.
-Wide divRound(Wide num, Wide den) {
+/// num / den rounded half away from zero (四舍五入 on magnitudes).
+Wide roundedQuotient(Wide num, Wide den) {
     if (den == 0) throw std::domain_error("Decimal division by zero");
     bool negative = (num < 0) != (den < 0);
     Wide n = num < 0 ? -num : num;
@@ -32,6 +32,14 @@ std::int64_t pow10(int n) {
     std::int64_t p = 1;
     while (n-- > 0) p *= 10;
     return p;
+}
+
+/// The Decimal whose raw value is num / den, rounded once to `places`.
+Decimal fromQuotient(Wide num, Wide den, int places) {
+    if (places < 0) places = 0;
+    if (places > Decimal::kPlaces) places = Decimal::kPlaces;
+    const Wide unit = pow10(Decimal::kPlaces - places);
+    return Decimal::fromRaw(narrow(roundedQuotient(num, den * unit) * unit));
 }
 
 } // namespace
@@ -86,7 +94,7 @@ std::optional<Decimal> Decimal::parse(std::string_view text) {
         if (-shift > 36) return fromRaw(0);
         Wide den = 1;
         for (int k = 0; k < -shift; ++k) den *= 10;
-        raw = divRound(raw, den);
+        raw = roundedQuotient(raw, den);
     }
     if (raw > kMaxRaw) return std::nullopt;
     return fromRaw(static_cast<std::int64_t>(negative ? -raw : raw));
@@ -96,7 +104,7 @@ Decimal Decimal::rounded(int places) const {
     if (places >= kPlaces) return *this;
     if (places < 0) places = 0;
     std::int64_t unit = pow10(kPlaces - places);
-    return fromRaw(narrow(divRound(raw_, unit) * unit));
+    return fromRaw(narrow(roundedQuotient(raw_, unit) * unit));
 }
 
 std::string Decimal::toFixed(int places) const {
@@ -129,16 +137,33 @@ std::string Decimal::toString() const {
 double Decimal::toDouble() const { return std::strtod(toFixed(kPlaces).c_str(), nullptr); }
 
 Decimal operator*(Decimal a, Decimal b) {
-    return Decimal::fromRaw(narrow(divRound(Wide(a.raw_) * b.raw_, Decimal::kScale)));
+    return Decimal::fromRaw(narrow(roundedQuotient(Wide(a.raw_) * b.raw_, Decimal::kScale)));
 }
 
 Decimal operator/(Decimal a, Decimal b) {
-    return Decimal::fromRaw(narrow(divRound(Wide(a.raw_) * Decimal::kScale, b.raw_)));
+    return Decimal::fromRaw(narrow(roundedQuotient(Wide(a.raw_) * Decimal::kScale, b.raw_)));
 }
 
-Decimal mulDiv(Decimal a, Decimal b, Decimal c) {
-    // a×b has 16 fractional digits; dividing by c (8 digits) leaves 8.
-    return Decimal::fromRaw(narrow(divRound(Wide(a.raw()) * b.raw(), c.raw())));
+Decimal mulDiv(Decimal a, Decimal b, Decimal c, int places) {
+    // raw(a)·raw(b) carries 16 fractional digits; dividing by raw(c) leaves 8.
+    return fromQuotient(Wide(a.raw()) * b.raw(), Wide(c.raw()), places);
+}
+
+Decimal divRound(Decimal a, Decimal b, int places) {
+    return fromQuotient(Wide(a.raw()) * Decimal::kScale, Wide(b.raw()), places);
+}
+
+Decimal mulRound(Decimal a, Decimal b, int places) {
+    return fromQuotient(Wide(a.raw()) * b.raw(), Wide(Decimal::kScale), places);
+}
+
+int compareQuotient(Decimal a, Decimal b, Decimal c) {
+    if (b.isZero()) throw std::domain_error("Decimal division by zero");
+    // a/b − c has the sign of (a − c·b) · sign(b); both sides scaled by 10^8.
+    const Wide lhs = Wide(a.raw()) * Decimal::kScale;
+    const Wide rhs = Wide(c.raw()) * b.raw();
+    const int s = lhs < rhs ? -1 : (lhs > rhs ? 1 : 0);
+    return b.isNegative() ? -s : s;
 }
 
 Decimal min(Decimal a, Decimal b) { return b < a ? b : a; }

@@ -60,8 +60,24 @@ private:
     std::int64_t raw_ = 0;
 };
 
-/// a × b / c computed with one rounding (half up at 8 places); throws std::domain_error on c = 0.
-Decimal mulDiv(Decimal a, Decimal b, Decimal c);
+// Quotients computed exactly and rounded once. Scores are quotients (a / t × w, B / A × w):
+// computing one at 8 places and then rounding to 2 would round twice; these keep the exact
+// rational value and round once, half up, to the places asked for (0..8). They throw
+// std::overflow_error when the rounded result does not fit a Decimal and std::domain_error
+// on a zero divisor.
+
+/// a × b / c, rounded half up once to `places`.
+Decimal mulDiv(Decimal a, Decimal b, Decimal c, int places = Decimal::kPlaces);
+
+/// a / b, rounded half up once to `places`.
+Decimal divRound(Decimal a, Decimal b, int places);
+
+/// a × b, rounded half up once to `places`.
+Decimal mulRound(Decimal a, Decimal b, int places);
+
+/// The sign (−1, 0, 1) of a / b − c, computed exactly; throws std::domain_error when b is zero.
+int compareQuotient(Decimal a, Decimal b, Decimal c);
+
 Decimal min(Decimal a, Decimal b);
 Decimal max(Decimal a, Decimal b);
 

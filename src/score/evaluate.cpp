@@ -1,6 +1,7 @@
 #include "score/evaluate.h"
 
-#include "score/exact.h"
+#include "model/decimal.h"
+#include "model/text.h"
 #include "score/format.h"
 #include "score/formulas.h"
 
@@ -12,6 +13,9 @@
 namespace jixiao::score {
 
 using model::Decimal;
+using model::divRound;
+using model::mulDiv;
+using model::mulRound;
 using model::Diagnostic;
 using model::Indicator;
 using model::Operator;
@@ -23,7 +27,6 @@ namespace {
 const Decimal kZero;
 const Decimal kHundred = Decimal::fromInt(100);
 
-std::string quoteZh(const std::string& s) { return "“" + s + "”"; }
 
 std::string joinNames(const std::vector<std::string>& names, const std::string& sep = "、") {
     std::string out;
@@ -36,7 +39,7 @@ std::string joinNames(const std::vector<std::string>& names, const std::string& 
 
 /// "第12行“实际完成值”" as the user finds it in Excel; without a row only the header.
 std::string cell(const SourceRef& at, const std::string& header) {
-    return (at.row > 0 ? "第" + std::to_string(at.row) + "行" : std::string()) + quoteZh(header);
+    return (at.row > 0 ? "第" + std::to_string(at.row) + "行" : std::string()) + model::quoted(header);
 }
 
 /// Raises diagnostics on behalf of one owner (a project, or a department's own table) and
@@ -127,7 +130,7 @@ public:
         declaredSum_ = out.declaredSum;
         for (std::size_t i = 0; i < work.size(); ++i) {
             Row& w = work[i];
-            w.result.weight = scaled_ ? mulDivRound(w.declaredScale, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces)
+            w.result.weight = scaled_ ? mulDiv(w.declaredScale, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces)
                                       : w.declaredScale;
             if (w.result.status != IndicatorStatus::Error) evaluateRow(w, i);
             out.rows.push_back(std::move(w.result));
@@ -175,26 +178,26 @@ private:
                 std::vector<std::string> names;
                 for (const auto& l : rules_.levels) names.push_back(l.name);
                 fail(r, "一级指标", ind.level1,
-                     cell(ind.source, "一级指标") + "为" + quoteZh(ind.level1) + "，不是评分规则" + quoteZh(rules_.name) +
+                     cell(ind.source, "一级指标") + "为" + model::quoted(ind.level1) + "，不是评分规则" + model::quoted(rules_.name) +
                          "中的一级指标（可用：" + joinNames(names) + "）。",
                      "请检查指标名称，或在评分规则的indicators.levels中增加该一级指标。");
             } else if (!w.level->level2.empty() && !ind.level2.empty() &&
                        std::find(w.level->level2.begin(), w.level->level2.end(), ind.level2) == w.level->level2.end()) {
                 report_.warning(ind.source, "二级指标", ind.level2,
-                                cell(ind.source, "二级指标") + "为" + quoteZh(ind.level2) + "，不是一级指标" +
-                                    quoteZh(w.level->name) + "下的二级指标（可用：" + joinNames(w.level->level2) + "）。");
+                                cell(ind.source, "二级指标") + "为" + model::quoted(ind.level2) + "，不是一级指标" +
+                                    model::quoted(w.level->name) + "下的二级指标（可用：" + joinNames(w.level->level2) + "）。");
             }
         }
         if (ind.weight && ind.weight->isNegative()) {
             fail(r, "分值", ind.weight->toString(),
-                 cell(ind.source, "分值") + "应为不小于0的数字，实际为" + quoteZh(ind.weight->toString()) + "。");
+                 cell(ind.source, "分值") + "应为不小于0的数字，实际为" + model::quoted(ind.weight->toString()) + "。");
         } else if (ind.weight) {
             w.declaredScale = *ind.weight;
         }
         if (!r.qualitative) {
             if (!ind.target.value) {
                 fail(r, "年度指标值", ind.target.text,
-                     cell(ind.source, "年度指标值") + "为空，定量指标（指标性质为" + quoteZh(operatorSymbol(ind.op)) +
+                     cell(ind.source, "年度指标值") + "为空，定量指标（指标性质为" + model::quoted(operatorSymbol(ind.op)) +
                          "）须填写年度指标值。",
                      "如为定性指标，请将指标性质填为“定性”。");
             } else if (ind.target.value->isNegative()) {
@@ -228,8 +231,8 @@ private:
                      "请填写该指标的分值。");
             } else if (!w.level->weight) {
                 fail(w.result, "分值", "",
-                     cell(w.result.row->source, "分值") + "为空，评分规则" + quoteZh(rules_.name) + "没有一级指标" +
-                         quoteZh(w.level->name) + "的默认分值，无法补齐。",
+                     cell(w.result.row->source, "分值") + "为空，评分规则" + model::quoted(rules_.name) + "没有一级指标" +
+                         model::quoted(w.level->name) + "的默认分值，无法补齐。",
                      "请填写该指标的分值。");
             }
         }
@@ -251,7 +254,7 @@ private:
             if (remaining <= kZero) {
                 for (Row* w : missing) w->result.weightFilled = true;
                 report_.warning(at, "分值", "",
-                                ownerLabel_ + "一级指标" + quoteZh(level->name) + "有" + std::to_string(missing.size()) +
+                                ownerLabel_ + "一级指标" + model::quoted(level->name) + "有" + std::to_string(missing.size()) +
                                     "项指标未填分值，而本级已填分值合计" + given.toString() + "分，已达到默认分值" +
                                     level->weight->toString() + "分，这些指标按0分分值计。",
                                 "请补填分值。");
@@ -278,8 +281,8 @@ private:
                                               : "的默认分值" + level->weight->toString() + "分扣除已填的" +
                                                     given.toString() + "分后余下的" + remaining.toString() + "分";
             report_.note(at, "分值", "",
-                         ownerLabel_ + "一级指标" + quoteZh(level->name) + "有" + std::to_string(missing.size()) +
-                             "项指标未填分值，已按评分规则" + quoteZh(rules_.name) + "将该级" + base + how + "。");
+                         ownerLabel_ + "一级指标" + model::quoted(level->name) + "有" + std::to_string(missing.size()) +
+                             "项指标未填分值，已按评分规则" + model::quoted(rules_.name) + "将该级" + base + how + "。");
         }
     }
 
@@ -316,7 +319,7 @@ private:
         IndicatorResult& r = w.result;
         const int places = rules_.rounding.indicator;
         std::optional<Decimal> self = r.selfScore;
-        if (self && scaled_) self = mulDivRound(*self, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces);
+        if (self && scaled_) self = mulDiv(*self, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces);
         try {
             if (r.row->actual.empty()) {
                 r.status = IndicatorStatus::Missing;
@@ -342,8 +345,8 @@ private:
                     std::vector<std::string> lists;
                     for (const auto& b : rules_.bands) lists.push_back(b.name + "档：" + joinNames(b.words));
                     fail(r, "实际完成值", r.row->actual.text,
-                         cell(r.row->source, "实际完成值") + "应为定性指标的评价用语，实际为" + quoteZh(r.row->actual.text) +
-                             "，不在评分规则" + quoteZh(rules_.name) + "的词表中。可用的词：" + joinNames(lists, "；") + "。",
+                         cell(r.row->source, "实际完成值") + "应为定性指标的评价用语，实际为" + model::quoted(r.row->actual.text) +
+                             "，不在评分规则" + model::quoted(rules_.name) + "的词表中。可用的词：" + joinNames(lists, "；") + "。",
                          "请改为上述词语之一，或在评分规则的qualitative.<档次>.words中增加该词。");
                     return;
                 }
@@ -351,8 +354,8 @@ private:
                 repeatsTarget(w, index);
             } else if (!r.row->actual.value) {
                 fail(r, "实际完成值", r.row->actual.text,
-                     cell(r.row->source, "实际完成值") + "应为数字，实际为" + quoteZh(r.row->actual.text) + "。",
-                     "定量指标（指标性质为" + quoteZh(operatorSymbol(r.op)) +
+                     cell(r.row->source, "实际完成值") + "应为数字，实际为" + model::quoted(r.row->actual.text) + "。",
+                     "定量指标（指标性质为" + model::quoted(operatorSymbol(r.op)) +
                          "）的实际完成值须填写数值；如为定性指标，请将指标性质填为“定性”。");
                 return;
             } else {
@@ -411,7 +414,7 @@ private:
                                             {{"indicator_total", rules_.indicatorTotal.toString()},
                                              {"scaled", scaledSelf->toFixed(places)}});
         }
-        v["item"] = quoteZh(r.row->level3);
+        v["item"] = model::quoted(r.row->level3);
         // The specific findings come first; the difference itself is listed as well, since
         // scoring.md asks for every own score that differs, "listed with both numbers".
         if (self > w.declaredScale) add(w, index, "score_above_weight", "message", v);
@@ -493,10 +496,10 @@ private:
             std::string expected = level.weight->toString() + "分";
             if (basis != defaults)
                 expected += "（按本表指标分值合计" + sum.toString() + "分折算为" +
-                            mulDivRound(*level.weight, sum, defaults, rules_.rounding.indicator).toString() + "分）";
+                            mulDiv(*level.weight, sum, defaults, rules_.rounding.indicator).toString() + "分）";
             report_.warning(first ? *first : ownerSource_, "分值", levelSum.toString(),
-                            ownerLabel_ + "一级指标" + quoteZh(level.name) + "分值合计" + levelSum.toString() +
-                                "分，与评分规则" + quoteZh(rules_.name) + "的默认分值" + expected + "不一致。",
+                            ownerLabel_ + "一级指标" + model::quoted(level.name) + "分值合计" + levelSum.toString() +
+                                "分，与评分规则" + model::quoted(rules_.name) + "的默认分值" + expected + "不一致。",
                             "一级指标分值可以调整，请确认是有意为之。");
         }
     }
@@ -593,7 +596,7 @@ private:
         pr.classified = p.classified;
         pr.source = p.source;
         pr.budgetWeight = rules_.budgetWeight;
-        const std::string label = "项目" + quoteZh(p.code);
+        const std::string label = "项目" + model::quoted(p.code);
         std::size_t budgetFindings = 0;
         try {
             budget(p, pr, report, label);
@@ -761,7 +764,7 @@ private:
             } else if (warnedUnits.insert(ind.unitCode).second) {
                 Reporter report(diags_, "");
                 report.warning(ind.source, "单位编码", ind.unitCode,
-                               "单位" + quoteZh(ind.unitCode) + "不是主管部门（或在单位表中不存在），其部门整体绩效指标未评分。",
+                               "单位" + model::quoted(ind.unitCode) + "不是主管部门（或在单位表中不存在），其部门整体绩效指标未评分。",
                                "部门整体绩效指标应由主管部门填报。");
             }
         }
@@ -791,7 +794,7 @@ private:
             }
         }
         Reporter report(diags_, "");
-        const std::string label = "部门" + quoteZh(code);
+        const std::string label = "部门" + model::quoted(code);
         try {
             if (weights > kZero) d.budgetWeightedTotal = divRound(weighted, weights, rules_.rounding.total);
             if (auto now = figures(code, data_.config.year)) {
@@ -836,14 +839,13 @@ private:
             } else {
                 // As for a project with A = 0: the points are lost and the user is told why.
                 tableReport.warning(rows.front()->source, "", "",
-                                    label + "缺少计算" + quoteZh(name) + "所需的部门整体支出数据（或除数为0），该项按0分计入部门整体自评总分。",
+                                    label + "缺少计算" + model::quoted(name) + "所需的部门整体支出数据（或除数为0），该项按0分计入部门整体自评总分。",
                                     "请在部门整体支出表中填写本年度的相关数据。");
             }
         }
         if (sum > kHundred) sum = kHundred;
         d.total = sum.rounded(rules_.rounding.total);
         d.grade = rules_.gradeOf(*d.total);
-        d.indicatorGrade = d.grade;
         return d;
     }
 };

@@ -1,12 +1,16 @@
 #include "score/formulas.h"
 
-#include "score/exact.h"
+#include "model/decimal.h"
 
 #include <algorithm>
 
 namespace jixiao::score {
 
+using model::compareQuotient;
 using model::Decimal;
+using model::divRound;
+using model::mulDiv;
+using model::mulRound;
 using model::Operator;
 
 namespace {
@@ -22,7 +26,7 @@ BudgetOutcome scoreBudget(Decimal adjusted, Decimal executed, const RuleSet& rul
     out.rate = divRound(executed, adjusted, rules.rounding.rate);
     if (executed <= kZero) out.score = kZero.rounded(places);
     else if (executed >= adjusted) out.score = rules.budgetWeight.rounded(places);
-    else out.score = mulDivRound(executed, rules.budgetWeight, adjusted, places);
+    else out.score = mulDiv(executed, rules.budgetWeight, adjusted, places);
     return out;
 }
 
@@ -66,7 +70,7 @@ QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actua
             out.met = a >= t;
             out.overAchieved = compareQuotient(a, t, rules.overAchievement) > 0;
         }
-        out.score = out.met ? full : (t.isZero() ? kZero.rounded(places) : mulDivRound(a, weight, t, places));
+        out.score = out.met ? full : (t.isZero() ? kZero.rounded(places) : mulDiv(a, weight, t, places));
         if (!t.isZero()) applyDeviation(out, op, a, t, rules);
         return out;
     }
@@ -82,7 +86,7 @@ QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actua
             out.completion = divRound(t, a, ratePlaces);
             out.overAchieved = compareQuotient(t, a, rules.overAchievement) > 0;
         }
-        out.score = out.met ? full : mulDivRound(t, weight, a, places);
+        out.score = out.met ? full : mulDiv(t, weight, a, places);
         if (!a.isZero()) applyDeviation(out, op, t, a, rules);
         return out;
     }
@@ -93,7 +97,7 @@ QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actua
     out.overAchieved = compareQuotient(numerator, t, rules.overAchievement) > 0;
     if (out.met) out.score = full;
     else if (a >= twice) out.score = kZero.rounded(places);
-    else out.score = mulDivRound(numerator, weight, t, places);
+    else out.score = mulDiv(numerator, weight, t, places);
     applyDeviation(out, op, numerator, t, rules);
     return out;
 }
@@ -152,7 +156,7 @@ void scoreRatio(RatioResult& r, const RuleSet& rules) {
     if (rule->kind == RatioRuleKind::AtLeast) {
         if (v <= kZero) r.score = kZero.rounded(places);
         else if (compareQuotient(v, rule->target, kOne) >= 0) r.score = rule->weight.rounded(places);
-        else r.score = mulDivRound(v, rule->weight, rule->target, places);
+        else r.score = mulDiv(v, rule->weight, rule->target, places);
         return;
     }
     if (v <= rule->target) {

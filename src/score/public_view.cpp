@@ -1,6 +1,6 @@
 #include "score/public_view.h"
 
-#include "score/exact.h"
+#include "model/decimal.h"
 
 #include <algorithm>
 #include <set>
@@ -9,6 +9,7 @@
 namespace jixiao::score {
 
 using model::Decimal;
+using model::divRound;
 
 const std::vector<std::string> kPublicFiguresWithClassified{"在职人员经费", "公用经费", "在职人数", "编制数"};
 

@@ -60,3 +60,26 @@ TEST_CASE("Decimal arithmetic is exact where binary floating point is not", "[mo
     CHECK(Decimal::fromInt(-3).toFixed(2) == "-3.00");
     CHECK(d("0.5").toDouble() == 0.5);
 }
+
+TEST_CASE("quotients are computed exactly and rounded once", "[model]") {
+    using jixiao::model::compareQuotient;
+    using jixiao::model::divRound;
+    using jixiao::model::mulDiv;
+    using jixiao::model::mulRound;
+    // One rounding: 2/3 × 10 is 6.6666…, never 6.67 rounded again from a longer rounding.
+    CHECK(mulDiv(d("2"), d("10"), d("3"), 2).toString() == "6.67");
+    // x.xx4999999996 must not become x.xx5 at 8 places and then round up.
+    CHECK(mulDiv(d("1.00999999999"), d("1"), d("1"), 2).toString() == "1.01");
+    CHECK(mulDiv(d("0.0044999999"), d("1"), d("1"), 2).toString() == "0");
+    CHECK(mulDiv(d("1"), d("0.0449999999"), d("10"), 2).toString() == "0");
+    CHECK(divRound(d("1"), d("3"), 4).toString() == "0.3333");
+    CHECK(divRound(d("-1"), d("8"), 2).toString() == "-0.13");  // half away from zero
+    CHECK(compareQuotient(d("6"), d("5"), d("1.2")) == 0);
+    CHECK(compareQuotient(d("6.00000001"), d("5"), d("1.2")) == 1);
+    CHECK(compareQuotient(d("6"), d("-5"), d("-1.2")) == 0);
+    CHECK(mulRound(d("0.125"), d("1"), 2).toString() == "0.13");
+    CHECK(mulDiv(d("700"), d("10"), d("735")).toString() == "9.52380952");
+    CHECK_THROWS_AS(divRound(d("1"), Decimal(), 2), std::domain_error);
+    CHECK_THROWS_AS(compareQuotient(d("1"), Decimal(), d("1")), std::domain_error);
+    CHECK_THROWS_AS(mulRound(d("90000000000"), d("90000000000"), 2), std::overflow_error);
+}

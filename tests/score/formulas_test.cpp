@@ -1,6 +1,5 @@
 #include <catch2/catch.hpp>
 
-#include "score/exact.h"
 #include "score/format.h"
 #include "score/formulas.h"
 #include "score_fixtures.h"
@@ -242,17 +241,6 @@ TEST_CASE("rounding edges: half up on the decimal value, then grade", "[score]")
     }
     // Binary floating point would say 1.005 → 1.00; the decimal value rounds to 1.01.
     CHECK(dec("1.005").rounded(2).toString() == "1.01");
-    // One rounding: 2/3 × 10 is 6.6666…, never 6.67 rounded again from a longer rounding.
-    CHECK(score::mulDivRound(dec("2"), dec("10"), dec("3"), 2).toString() == "6.67");
-    // x.xx4999999996 must not become x.xx5 at 8 places and then round up.
-    CHECK(score::mulDivRound(dec("1.00999999999"), dec("1"), dec("1"), 2).toString() == "1.01");
-    CHECK(score::mulDivRound(dec("0.0044999999"), dec("1"), dec("1"), 2).toString() == "0");
-    CHECK(score::mulDivRound(dec("1"), dec("0.0449999999"), dec("10"), 2).toString() == "0");
-    CHECK(score::divRound(dec("1"), dec("3"), 4).toString() == "0.3333");
-    CHECK(score::divRound(dec("-1"), dec("8"), 2).toString() == "-0.13");  // half away from zero
-    CHECK(score::compareQuotient(dec("6"), dec("5"), dec("1.2")) == 0);
-    CHECK(score::compareQuotient(dec("6.00000001"), dec("5"), dec("1.2")) == 1);
-    CHECK(score::compareQuotient(dec("6"), dec("-5"), dec("-1.2")) == 0);
 }
 
 TEST_CASE("integer rounding rule set", "[score]") {
