@@ -42,7 +42,6 @@ constexpr std::size_t kChunkBytes = 64u << 10;
 /// allowed this many times the cell limit before the decoded size is checked.
 constexpr std::size_t kEscapeSlack = 8;
 
-std::string quoted(const std::string& s) { return "“" + s + "”"; }
 
 std::string formatBytes(std::uint64_t n) {
     if (n >= (1u << 20) && n % (1u << 20) == 0) return std::to_string(n >> 20) + " MB";
@@ -750,7 +749,7 @@ private:
         return ctx_.file() + "[" + table_.sheet + "!" + columnName(column_) + std::to_string(row_.row) + "]";
     }
     std::string sheetMessage(const std::string& text) const {
-        return ctx_.message("工作表" + quoted(table_.sheet) + text);
+        return ctx_.message("工作表" + model::quoted(table_.sheet) + text);
     }
 
     void beginRow(const Attributes& attrs) {
@@ -758,7 +757,7 @@ private:
         std::uint64_t number = lastRow_ + 1;
         if (const auto* r = attribute(attrs, "r")) {
             if (!parseIndex(*r, UINT64_MAX, number) || number == 0)
-                return abort(sheetMessage("的行号" + quoted(*r) + "无效，文件已损坏。"));
+                return abort(sheetMessage("的行号" + model::quoted(*r) + "无效，文件已损坏。"));
         }
         if (number > limits.maxRows || number > std::uint64_t(INT_MAX))
             return abort(sheetMessage("超过 " + std::to_string(limits.maxRows) + " 行的上限（第 " +
@@ -783,11 +782,11 @@ private:
         std::uint64_t column = nextColumn_;
         if (const auto* r = attribute(attrs, "r")) {
             if (!parseColumn(*r, column))
-                return abort(sheetMessage("第 " + std::to_string(row_.row) + " 行的单元格引用" + quoted(*r) +
+                return abort(sheetMessage("第 " + std::to_string(row_.row) + " 行的单元格引用" + model::quoted(*r) +
                                           "无效，文件已损坏。"));
         }
         if (column >= limits.maxColumns) {
-            return abort(ctx_.message("工作表" + quoted(table_.sheet) + "第 " + std::to_string(row_.row) +
+            return abort(ctx_.message("工作表" + model::quoted(table_.sheet) + "第 " + std::to_string(row_.row) +
                                       " 行超过 " + std::to_string(limits.maxColumns) + " 列的上限，已拒绝读取。"));
         }
         column_ = std::size_t(column);
@@ -925,7 +924,7 @@ const SheetRef& chooseSheet(const Context& ctx, const std::vector<SheetRef>& she
         if (equalsIgnoreCase(trimAscii(s.name), trimmed)) return s;
     std::string names;
     for (const auto& s : sheets) names += (names.empty() ? "" : "、") + s.name;
-    ctx.fail("找不到工作表" + quoted(wanted) + "，文件中的工作表有：" + names + "。");
+    ctx.fail("找不到工作表" + model::quoted(wanted) + "，文件中的工作表有：" + names + "。");
 }
 
 /// The workbook's sheets in workbook order (never empty).
@@ -963,10 +962,10 @@ LocatedSheet locateSheet(Context& ctx, const ZipDirectory& zip, const std::strin
     const auto& rels = relsHandler.relationships();
 
     const Relationship* sheetRel = findRelationship(rels, sheet.relationshipId);
-    if (!sheetRel) ctx.fail("工作表" + quoted(sheet.name) + "的数据位置缺失，文件已损坏。");
+    if (!sheetRel) ctx.fail("工作表" + model::quoted(sheet.name) + "的数据位置缺失，文件已损坏。");
     const std::string sheetPart = resolvePart(folderOf(found.workbook), sheetRel->target);
     found.entry = zip.find(sheetPart);
-    if (!found.entry) ctx.fail("工作表" + quoted(sheet.name) + "的数据（" + sheetPart + "）缺失，文件已损坏。");
+    if (!found.entry) ctx.fail("工作表" + model::quoted(sheet.name) + "的数据（" + sheetPart + "）缺失，文件已损坏。");
 
     // Shared strings come before the sheet that refers to them. Some hand-made files forget
     // the relationship, so the conventional name is tried too.

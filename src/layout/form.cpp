@@ -1,6 +1,7 @@
 #include "layout/form.h"
 
 #include "layout/form_spec.h"
+#include "model/text.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -58,7 +59,7 @@ private:
         const Value& list = resolvePath(scopes_, path, file, line);
         if (list.isNull()) return;
         if (list.kind() != Value::Kind::List)
-            throw TemplateError(file + ":" + std::to_string(line) + ": " + q(path) + "不是列表，不能用于 each。");
+            throw TemplateError(file + ":" + std::to_string(line) + ": " + model::quoted(path) + "不是列表，不能用于 each。");
         const auto& items = list.items();
         for (std::size_t i = 0; i < items.size(); ++i) {
             Value loop = Value::map();
@@ -314,8 +315,8 @@ private:
                 c.text = s.empty;
                 c.align = c.align == Align::Auto ? Align::Center : c.align;
             } else {
-                throw TemplateError(spec_.file + ":" + std::to_string(s.line) + ": " + q(s.valuePath) + "不是数字，实际为" +
-                                    q(v.toText()) + "；文字请用 text。");
+                throw TemplateError(spec_.file + ":" + std::to_string(s.line) + ": " + model::quoted(s.valuePath) + "不是数字，实际为" +
+                                    model::quoted(v.toText()) + "；文字请用 text。");
             }
         }
         if (s.hasText) c.text = render(s.text);
@@ -527,7 +528,7 @@ const std::vector<std::string>& FormTemplate::formats() const { return spec_->fo
 
 FixedDate fixedDate(const std::string& iso) {
     auto date = model::Date::parse(iso);
-    if (!date) throw TemplateError("日期应为 YYYY-MM-DD，实际为" + q(iso) + "。");
+    if (!date) throw TemplateError("日期应为 YYYY-MM-DD，实际为" + model::quoted(iso) + "。");
     FixedDate d;
     d.year = date->year();
     d.month = date->month();

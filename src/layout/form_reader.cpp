@@ -42,16 +42,8 @@ public:
     const Members& keys(const JsonValue& obj, const std::vector<std::string>& known) const {
         for (const auto& [k, v] : obj.members) {
             if (std::find(known.begin(), known.end(), k) != known.end()) continue;
-            std::string best;
-            std::size_t bestD = 99;
-            for (const auto& c : known) {
-                std::size_t d = model::editDistance(k, c);
-                if (d < bestD) {
-                    bestD = d;
-                    best = c;
-                }
-            }
-            fail(v.line, "未知的设置" + q(k) + "。" + (bestD <= 3 ? "是否指" + q(best) + "？" : "可用：" + join(known) + "。"));
+            auto best = model::closestMatch(k, known);
+            fail(v.line, "未知的设置" + model::quoted(k) + "。" + (best ? "是否指" + model::quoted(*best) + "？" : "可用：" + join(known) + "。"));
         }
         return obj.members;
     }
@@ -63,13 +55,13 @@ public:
     }
 
     std::string text(const JsonValue& v, const std::string& key) const {
-        if (v.kind != JsonValue::Kind::String) fail(v.line, q(key) + "应为文字（用双引号括起来）。");
+        if (v.kind != JsonValue::Kind::String) fail(v.line, model::quoted(key) + "应为文字（用双引号括起来）。");
         return v.text;
     }
     double number(const JsonValue& v, const std::string& key, double lo, double hi) const {
-        if (v.kind != JsonValue::Kind::Number) fail(v.line, q(key) + "应为数字。");
+        if (v.kind != JsonValue::Kind::Number) fail(v.line, model::quoted(key) + "应为数字。");
         double d = toDouble(v);
-        if (d < lo || d > hi) fail(v.line, q(key) + "应在" + trimmed(lo) + "到" + trimmed(hi) + "之间。");
+        if (d < lo || d > hi) fail(v.line, model::quoted(key) + "应在" + trimmed(lo) + "到" + trimmed(hi) + "之间。");
         return d;
     }
     static double toDouble(const JsonValue& v) { return Poco::NumberParser::parseFloat(v.text); }
@@ -79,7 +71,7 @@ public:
         return s.str();
     }
     bool flag(const JsonValue& v, const std::string& key) const {
-        if (v.kind != JsonValue::Kind::Bool) fail(v.line, q(key) + "应为 true 或 false。");
+        if (v.kind != JsonValue::Kind::Bool) fail(v.line, model::quoted(key) + "应为 true 或 false。");
         return v.boolean;
     }
     TextTemplate tmpl(const std::string& source, int line) const { return TextTemplate::parse(source, file_, line); }
@@ -93,7 +85,7 @@ public:
                                                        {"right", Align::Right}, {"justify", Align::Justify}};
         std::string s = text(v, key);
         auto it = m.find(s);
-        if (it == m.end()) fail(v.line, "对齐方式" + q(s) + "无法识别。可用：auto、left、center、right、justify。");
+        if (it == m.end()) fail(v.line, "对齐方式" + model::quoted(s) + "无法识别。可用：auto、left、center、right、justify。");
         return it->second;
     }
     FontRole role(const JsonValue& v, const std::string& key) const {
@@ -104,7 +96,7 @@ public:
         std::string s = text(v, key);
         auto it = m.find(s);
         if (it == m.end())
-            fail(v.line, "字体角色" + q(s) + "无法识别。可用：song（宋体）、fangsong（仿宋）、xiaobiaosong（小标宋）、hei（黑体）、kai（楷体）。");
+            fail(v.line, "字体角色" + model::quoted(s) + "无法识别。可用：song（宋体）、fangsong（仿宋）、xiaobiaosong（小标宋）、hei（黑体）、kai（楷体）。");
         return it->second;
     }
     NumberFormat numberFormat(const JsonValue& v, const std::string& key) const {
@@ -113,10 +105,10 @@ public:
         auto colon = s.find(':');
         f.filter = s.substr(0, colon);
         if (f.filter != "percent" && f.filter != "money" && f.filter != "fixed" && f.filter != "int")
-            fail(v.line, "数字格式" + q(s) + "无法识别。可用：percent、money、fixed、int，可加小数位数如 percent:2。");
+            fail(v.line, "数字格式" + model::quoted(s) + "无法识别。可用：percent、money、fixed、int，可加小数位数如 percent:2。");
         if (colon != std::string::npos) {
             std::string p = s.substr(colon + 1);
-            if (p.size() != 1 || p[0] < '0' || p[0] > '8') fail(v.line, "数字格式" + q(s) + "的小数位数应为0到8。");
+            if (p.size() != 1 || p[0] < '0' || p[0] > '8') fail(v.line, "数字格式" + model::quoted(s) + "的小数位数应为0到8。");
             f.places = p[0] - '0';
         }
         return f;
@@ -182,7 +174,7 @@ public:
                 setKind(BlockSpec::Kind::TextFile, line);
                 std::string name = text(v, k);
                 if (name.find("..") != std::string::npos || name.empty() || name[0] == '/')
-                    fail(line, "text_file 应为 templates 文件夹内的相对路径，实际为" + q(name) + "。");
+                    fail(line, "text_file 应为 templates 文件夹内的相对路径，实际为" + model::quoted(name) + "。");
                 std::string shown = "templates/" + name;
                 b.text = TextTemplate::parse(readFile(folders_.find(name), shown), shown, 1);
                 b.format.firstLineIndentChars = 2;
@@ -209,11 +201,11 @@ public:
             } else if (k == "include") {
                 setKind(BlockSpec::Kind::Include, line);
                 std::string name = text(v, k);
-                if (loading_.count(name)) fail(line, "include " + q(name) + "形成了循环引用。");
+                if (loading_.count(name)) fail(line, "include " + model::quoted(name) + "形成了循环引用。");
                 try {
                     b.include = loadSpec(folders_, name, loading_);
                 } catch (const TemplateError& e) {
-                    fail(line, "include " + q(name) + "失败：" + e.what());
+                    fail(line, "include " + model::quoted(name) + "失败：" + e.what());
                 }
             } else if (k == "blocks") {
                 b.blocks = blocks(v, "blocks");
@@ -508,7 +500,7 @@ public:
                 if (t == "column") c.type = ChartType::Column;
                 else if (t == "bar") c.type = ChartType::Bar;
                 else if (t == "pie") c.type = ChartType::Pie;
-                else fail(v.line, "图表类型" + q(t) + "无法识别。可用：column、bar、pie。");
+                else fail(v.line, "图表类型" + model::quoted(t) + "无法识别。可用：column、bar、pie。");
             }
             if (k == "title") c.title = tmpl(v, k);
             if (k == "categories") c.categories = tmpl(v, k);
@@ -531,7 +523,7 @@ public:
     static std::shared_ptr<const FormTemplate::Spec> loadSpec(const TemplateFolders& folders, const std::string& name,
                                                               std::set<std::string>& loading) {
         if (name.empty() || name.find('/') != std::string::npos || name.find("..") != std::string::npos)
-            throw TemplateError("模板名" + q(name) + "无效：只能是 templates 下的一个文件夹名。");
+            throw TemplateError("模板名" + model::quoted(name) + "无效：只能是 templates 下的一个文件夹名。");
         std::string shown = "templates/" + name + "/layout.json";
         std::string source = readFile(folders.find(name + "/layout.json"), shown);
         JsonValue root;

@@ -15,9 +15,6 @@
 
 namespace jixiao::layout {
 
-/// The quoted form of a name in a message: “name”.
-inline std::string q(const std::string& s) { return "“" + s + "”"; }
-
 /// A number format of a cell: how its text is written and its XLSX number format.
 struct NumberFormat {
     std::string filter;  // percent, money, fixed, int

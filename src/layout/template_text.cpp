@@ -12,7 +12,6 @@ namespace jixiao::layout {
 
 namespace {
 
-std::string q(const std::string& s) { return "“" + s + "”"; }
 
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r\n");
@@ -179,7 +178,7 @@ private:
             }
             static const std::vector<std::string> known = {"percent", "fixed", "money", "int", "default", "cn_date", "cn_num", "abs"};
             if (std::find(known.begin(), known.end(), f.name) == known.end())
-                fail(tagLine, "未知的格式" + q(f.name) + "。可用：percent、fixed、money、int、default、cn_date、cn_num、abs。");
+                fail(tagLine, "未知的格式" + model::quoted(f.name) + "。可用：percent、fixed、money、int、default、cn_date、cn_num、abs。");
             n.filters.push_back(std::move(f));
         }
         return n;
@@ -189,7 +188,7 @@ private:
         if (path.empty()) fail(tagLine, "{{ }} 中缺少字段名。");
         for (char c : path)
             if (c == ' ' || c == '"' || c == '{' || c == '}' || c == '<' || c == '>' || c == '=')
-                fail(tagLine, "字段名" + q(path) + "中有不允许的字符。");
+                fail(tagLine, "字段名" + model::quoted(path) + "中有不允许的字符。");
     }
 
     Operand parseOperand(const std::string& text, int tagLine) const {
@@ -338,8 +337,8 @@ public:
         std::string hint = suggest(parts[i], parent);
         std::string prefix;
         for (size_t k = 0; k < i; ++k) prefix += parts[k] + ".";
-        throw TemplateError(file_ + ":" + std::to_string(line) + ": 未知字段" + q(path) + "。" +
-                            (hint.empty() ? "" : "是否指" + q(prefix + hint) + "？"));
+        throw TemplateError(file_ + ":" + std::to_string(line) + ": 未知字段" + model::quoted(path) + "。" +
+                            (hint.empty() ? "" : "是否指" + model::quoted(prefix + hint) + "？"));
     }
 
     [[noreturn]] void unknownRoot(const std::string& path, const std::string& root, int line) const {
@@ -350,9 +349,9 @@ public:
             const std::string where = file_ + ":" + std::to_string(line) + ": ";
             if (*f->list) {
                 const std::string list = listNameOfKind(f->list);
-                throw TemplateError(where + q(path) + "是列表“" + list + "”中每一项的字段，只能写在 {{#each " + list + "}} 与 {{/each}} 之间。");
+                throw TemplateError(where + model::quoted(path) + "是列表“" + list + "”中每一项的字段，只能写在 {{#each " + list + "}} 与 {{/each}} 之间。");
             }
-            throw TemplateError(where + "这张表的数据中没有" + q(path) + "（" + f->path + "）：它属于另一种表（见 form.json 的 per）。");
+            throw TemplateError(where + "这张表的数据中没有" + model::quoted(path) + "（" + f->path + "）：它属于另一种表（见 form.json 的 per）。");
         }
         // The fields in scope and the Chinese names, so that "项目名" gets "项目名称".
         std::vector<std::string> names;
@@ -360,31 +359,16 @@ public:
             for (const auto& [k, v] : s->fields()) names.push_back(k);
         if (root == path)
             for (const auto& f : fieldNames()) names.push_back(f.name);
-        std::string best;
-        int bestD = 1 << 30;
-        for (const auto& k : names) {
-            int d = int(model::editDistance(root, k));
-            if (d < bestD) {
-                bestD = d;
-                best = k;
-            }
-        }
+        auto best = model::closestMatch(root, names);
         std::string rest = path.substr(root.size());
-        throw TemplateError(file_ + ":" + std::to_string(line) + ": 未知字段" + q(path) + "。" +
-                            (best.empty() || bestD > std::max<int>(2, int(root.size()) / 2) ? "" : "是否指" + q(best + rest) + "？"));
+        throw TemplateError(file_ + ":" + std::to_string(line) + ": 未知字段" + model::quoted(path) + "。" +
+                            (best ? "是否指" + model::quoted(*best + rest) + "？" : ""));
     }
 
     static std::string suggest(const std::string& key, const Value& parent) {
-        std::string best;
-        int bestD = 1 << 30;
-        for (const auto& [k, v] : parent.fields()) {
-            int d = int(model::editDistance(key, k));
-            if (d < bestD) {
-                bestD = d;
-                best = k;
-            }
-        }
-        return bestD <= std::max<int>(2, int(key.size()) / 2) ? best : std::string();
+        std::vector<std::string> names;
+        for (const auto& [k, v] : parent.fields()) names.push_back(k);
+        return model::closestMatch(key, names).value_or(std::string());
     }
 
     Value operand(const Operand& o, int line) const { return o.literal ? o.value : lookup(o.path, line); }
@@ -445,7 +429,7 @@ public:
                 const Value& list = lookup(n.path, n.line);
                 if (list.isNull()) break;
                 if (list.kind() != Value::Kind::List)
-                    throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + q(n.path) + "不是列表，不能用于 {{#each}}。");
+                    throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + model::quoted(n.path) + "不是列表，不能用于 {{#each}}。");
                 const auto& items = list.items();
                 for (size_t i = 0; i < items.size(); ++i) {
                     Value loop = Value::map();
@@ -518,13 +502,13 @@ public:
             }
             if (!isNumber) {
                 if (v.isNull()) continue;  // a null stays empty; `default` gives it a face
-                throw TemplateError(file_ + ":" + std::to_string(line) + ": 格式" + q(f.name) + "只能用于数字，实际值为" + q(text) + "。");
+                throw TemplateError(file_ + ":" + std::to_string(line) + ": 格式" + model::quoted(f.name) + "只能用于数字，实际值为" + model::quoted(text) + "。");
             }
             int places = -1;
             if (!f.arg.empty()) {
                 auto d = model::Decimal::parse(f.arg);
                 if (!d || d->isNegative() || *d > model::Decimal::fromInt(8))
-                    throw TemplateError(file_ + ":" + std::to_string(line) + ": 格式" + q(f.name) + "的位数应为0到8，实际为" + q(f.arg) + "。");
+                    throw TemplateError(file_ + ":" + std::to_string(line) + ": 格式" + model::quoted(f.name) + "的位数应为0到8，实际为" + model::quoted(f.arg) + "。");
                 places = int(d->raw() / model::Decimal::kScale);
             }
             if (f.name == "abs") {

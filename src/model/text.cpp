@@ -110,14 +110,20 @@ std::string encodeUtf8(std::u32string_view text) {
     return out;
 }
 
+std::string quoted(std::string_view text) { return "“" + std::string(text) + "”"; }
+
 std::size_t editDistance(std::string_view a8, std::string_view b8) {
     const std::u32string a = decodeUtf8(a8), b = decodeUtf8(b8);
-    std::vector<std::size_t> prev(b.size() + 1), cur(b.size() + 1);
+    // Three rows: a swap of two neighbours ("nmae" for "name") looks back two rows.
+    std::vector<std::size_t> before(b.size() + 1), prev(b.size() + 1), cur(b.size() + 1);
     for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = j;
     for (std::size_t i = 1; i <= a.size(); ++i) {
         cur[0] = i;
-        for (std::size_t j = 1; j <= b.size(); ++j)
+        for (std::size_t j = 1; j <= b.size(); ++j) {
             cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0u : 1u)});
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) cur[j] = std::min(cur[j], before[j - 2] + 1);
+        }
+        std::swap(before, prev);
         std::swap(prev, cur);
     }
     return prev[b.size()];

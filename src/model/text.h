@@ -37,11 +37,16 @@ std::size_t displayWidth(std::string_view text);
 /// ENOSPC → "磁盘空间不足". Rare codes keep the system's own text after a Chinese label.
 std::string systemReason(int err);
 
-/// Levenshtein distance counted in characters (code points), not bytes.
+/// A name or value as Chinese messages quote it: “name”.
+std::string quoted(std::string_view text);
+
+/// Edit distance counted in characters (code points), not bytes: insertions, deletions,
+/// substitutions and swaps of two neighbouring characters ("nmae" → "name") count one each.
 std::size_t editDistance(std::string_view a, std::string_view b);
 
 /// The candidate closest to `text`, when it is a likely typo or shortening of it: at most a
-/// third of the longer name differs (at least one character may). For "是否指……？" hints.
+/// third of the longer name differs (at least one character may). The one suggester behind
+/// every "是否指……？" hint (headers, layout.json keys, template fields).
 std::optional<std::string> closestMatch(std::string_view text, const std::vector<std::string>& candidates);
 
 } // namespace jixiao::model

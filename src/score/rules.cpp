@@ -2,6 +2,7 @@
 
 #include "score/format.h"
 #include "model/json.h"
+#include "model/text.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -100,7 +101,6 @@ const std::vector<MessageSpec>& messageSpecs() {
     return specs;
 }
 
-std::string quoteZh(const std::string& s) { return "“" + s + "”"; }
 
 std::string joinNames(const std::vector<std::string>& names) {
     std::string out;
@@ -131,10 +131,10 @@ public:
 
     /// `line`: where the offending value starts (0 when there is no single place).
     [[noreturn]] void fail(const std::string& path, const std::string& problem, int line = 0) const {
-        throw RuleError(file_ + "：" + at(line) + "键" + quoteZh(path) + problem + "。");
+        throw RuleError(file_ + "：" + at(line) + "键" + model::quoted(path) + problem + "。");
     }
     [[noreturn]] void wrong(const std::string& path, const std::string& expected, const JsonValue& v) const {
-        fail(path, "应为" + expected + "，实际为" + quoteZh(shown(v)), v.line);
+        fail(path, "应为" + expected + "，实际为" + model::quoted(shown(v)), v.line);
     }
     /// "第12行：" or nothing.
     static std::string at(int line) { return line > 0 ? "第" + std::to_string(line) + "行：" : std::string(); }
@@ -159,7 +159,7 @@ public:
 
     const JsonValue& require(const JsonValue& parent, const std::string& path, const std::string& key) const {
         const JsonValue* v = parent.find(key);
-        if (!v) throw RuleError(file_ + "：" + at(parent.line) + "缺少键" + quoteZh(join(path, key)) + "。");
+        if (!v) throw RuleError(file_ + "：" + at(parent.line) + "缺少键" + model::quoted(join(path, key)) + "。");
         return *v;
     }
 
@@ -229,7 +229,7 @@ void checkTemplate(const Checker& c, const std::string& path, const std::string&
         if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
             std::vector<std::string> braced;
             for (const auto& a : allowed) braced.push_back("{" + a + "}");
-            c.fail(path, "中的占位符" + quoteZh("{" + name + "}") + "未知，可用：" + joinNames(braced), line);
+            c.fail(path, "中的占位符" + model::quoted("{" + name + "}") + "未知，可用：" + joinNames(braced), line);
         }
         i = end;
     }
@@ -244,7 +244,7 @@ void readIndicators(const Checker& c, const JsonValue& root, RuleSet& rules) {
     rules.indicatorTotal = c.number(total, "indicators.total", kZero, kHundred, "0到100之间的数字");
     if (rules.budgetWeight + rules.indicatorTotal != kHundred)
         c.fail("indicators.total", "应等于100减去budget.weight，即" + (kHundred - rules.budgetWeight).toString() +
-                                       "，实际为" + quoteZh(total.text), total.line);
+                                       "，实际为" + model::quoted(total.text), total.line);
     if (const JsonValue* v = ind.find("rescale")) rules.rescale = c.boolean(*v, "indicators.rescale");
     if (const JsonValue* v = ind.find("accepted_totals")) {
         if (v->kind != JsonValue::Kind::Array || v->items.empty())
@@ -323,7 +323,7 @@ void readBands(const Checker& c, const JsonValue& root, RuleSet& rules) {
         if (top && band.upper != kOne)
             c.fail(bp + ".upper", "应为1（最高一档须包含满分），实际为" + band.upper.toString(), upperLine);
         if (!top && band.upper != rules.bands.back().lower)
-            c.fail(bp + ".upper", "应等于上一档" + quoteZh(rules.bands.back().name) + "的下限" +
+            c.fail(bp + ".upper", "应等于上一档" + model::quoted(rules.bands.back().name) + "的下限" +
                                       rules.bands.back().lower.toString() + "（各档须覆盖0–100%且不重叠），实际为" +
                                       band.upper.toString(),
                    upperLine);
@@ -335,7 +335,7 @@ void readBands(const Checker& c, const JsonValue& root, RuleSet& rules) {
             if (band.words[i].empty())
                 c.fail(bp + ".words[" + std::to_string(i) + "]", "去掉空格和句号后为空", wordsValue.items[i].line);
             if (!words.insert(band.words[i]).second)
-                c.fail(bp + ".words[" + std::to_string(i) + "]", "中的" + quoteZh(band.words[i]) + "已出现在其他档次中",
+                c.fail(bp + ".words[" + std::to_string(i) + "]", "中的" + model::quoted(band.words[i]) + "已出现在其他档次中",
                        wordsValue.items[i].line);
         }
         lastLowerLine = body.find("lower")->line;
@@ -355,7 +355,7 @@ void readGrades(const Checker& c, const JsonValue& root, RuleSet& rules) {
         std::string gp = "grades." + name;
         Decimal lower = c.number(bound, gp, kZero, kHundred, "0到100之间的数字");
         if (!rules.grades.empty() && lower >= rules.grades.back().lower)
-            c.fail(gp, "应小于上一等级" + quoteZh(rules.grades.back().name) + "的下限" +
+            c.fail(gp, "应小于上一等级" + model::quoted(rules.grades.back().name) + "的下限" +
                            rules.grades.back().lower.toString() + "（等级须从高到低排列），实际为" + lower.toString(),
                    bound.line);
         rules.grades.push_back({name, lower});
@@ -416,14 +416,14 @@ void readDeviation(const Checker& c, const JsonValue& root, RuleSet& rules) {
     const JsonValue& ops = c.require(*v, path, "operators");
     std::vector<std::string> texts = c.strings(ops, "deviation.operators", true);
     std::vector<std::string> allowed;
-    for (const auto& [name, op] : operatorNames()) allowed.push_back(quoteZh(name));
+    for (const auto& [name, op] : operatorNames()) allowed.push_back(model::quoted(name));
     for (std::size_t i = 0; i < texts.size(); ++i) {
         const std::string ip = "deviation.operators[" + std::to_string(i) + "]";
         auto it = std::find_if(operatorNames().begin(), operatorNames().end(),
                                [&](const auto& n) { return n.first == texts[i]; });
         if (it == operatorNames().end()) c.wrong(ip, joinNames(allowed) + "之一（定性指标不适用）", ops.items[i]);
         if (std::find(d.operators.begin(), d.operators.end(), it->second) != d.operators.end())
-            c.fail(ip, "中的" + quoteZh(texts[i]) + "重复", ops.items[i].line);
+            c.fail(ip, "中的" + model::quoted(texts[i]) + "重复", ops.items[i].line);
         d.operators.push_back(it->second);
     }
     rules.deviation = std::move(d);
@@ -483,7 +483,7 @@ void readApplication(const Checker& c, const JsonValue& root, RuleSet& rules) {
         const std::string gp = path + "." + g.name;
         const JsonValue* body = v->find(g.name);
         if (!body)
-            c.fail(path, "缺少等级" + quoteZh(g.name) + "（grades中的每个等级都须给出结果应用意见）", v->line);
+            c.fail(path, "缺少等级" + model::quoted(g.name) + "（grades中的每个等级都须给出结果应用意见）", v->line);
         if (body->kind != JsonValue::Kind::Object) c.wrong(gp, "对象（{…}）", *body);
         c.onlyKeys(*body, gp, {"advice", "budget_change", "letter"});
         ApplicationRule a;
@@ -546,7 +546,7 @@ void readDepartment(const Checker& c, const JsonValue& root, RuleSet& rules) {
         const RatioRule* rule = rules.findRatio(name);
         if (!rule)
             c.fail("department.total_ratios[" + std::to_string(i) + "]",
-                   "中的" + quoteZh(name) + "不在department.ratios中（计入总分的比率须给出计分方法）", total.items[i].line);
+                   "中的" + model::quoted(name) + "不在department.ratios中（计入总分的比率须给出计分方法）", total.items[i].line);
         sum += rule->weight;
         terms.push_back(name + "（" + rule->weight.toString() + "）");
     }
@@ -568,7 +568,7 @@ RuleSet parseRules(const std::string& json, const std::string& displayName) {
     }
     Checker c(displayName);
     if (root.kind != JsonValue::Kind::Object)
-        throw RuleError(displayName + "：评分规则文件应为一个JSON对象（{…}），实际为" + quoteZh(shown(root)) + "。");
+        throw RuleError(displayName + "：评分规则文件应为一个JSON对象（{…}），实际为" + model::quoted(shown(root)) + "。");
     c.onlyKeys(root, "", {"name", "title", "budget", "indicators", "qualitative", "thresholds", "rounding", "grades",
                           "feedback", "deviation", "execution_caps", "result_application", "findings", "department"});
 
@@ -612,7 +612,7 @@ RuleSet parseRules(const std::string& json, const std::string& displayName) {
         if (!known) {
             std::vector<std::string> names;
             for (const auto& b : rules.grades) names.push_back(b.name);
-            c.fail("feedback.grades[" + std::to_string(i) + "]", "中的等级" + quoteZh(g) + "不在grades中（可用：" +
+            c.fail("feedback.grades[" + std::to_string(i) + "]", "中的等级" + model::quoted(g) + "不在grades中（可用：" +
                                                                      joinNames(names) + "）",
                    feedbackGrades.items[i].line);
         }
@@ -638,7 +638,7 @@ RuleSet loadRules(const std::string& path) {
 std::string ruleSetPath(const std::string& templatesDir, const std::string& name) {
     if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
         name.find("..") != std::string::npos)
-        throw RuleError("评分规则名称" + quoteZh(name) + "无效：名称不能为空，也不能包含“/”“\\”或“..”。");
+        throw RuleError("评分规则名称" + model::quoted(name) + "无效：名称不能为空，也不能包含“/”“\\”或“..”。");
     std::string dir = templatesDir;
     if (!dir.empty() && dir.back() != '/') dir += '/';
     return dir + "rules/" + name + ".json";
@@ -661,7 +661,7 @@ RuleSet loadRuleSet(const std::string& templatesDir, const std::string& name) {
     std::error_code ec;
     if (!std::filesystem::is_regular_file(path, ec)) {
         auto names = availableRuleSets(templatesDir);
-        throw RuleError("找不到评分规则" + quoteZh(name) + "（" + path + "）。可用的评分规则：" +
+        throw RuleError("找不到评分规则" + model::quoted(name) + "（" + path + "）。可用的评分规则：" +
                         (names.empty() ? std::string("无") : joinNames(names)) + "。");
     }
     return loadRules(path);
