@@ -1,11 +1,11 @@
 #include "app/version.h"
 
-#include <Poco/DigestEngine.h>
+#include "publish/sha256.h"
+
 #include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/FileStream.h>
 #include <Poco/Path.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/StreamCopier.h>
 
 #include <algorithm>
@@ -27,7 +27,7 @@ std::vector<std::string> entries(const std::string& dir, Keep keep) {
 
 /// Fingerprint of `files` under `dir`: each name and its bytes, in the order given.
 std::string fingerprint(const std::string& dir, const std::vector<std::string>& files) {
-    Poco::SHA2Engine sha(Poco::SHA2Engine::SHA_256);
+    publish::Sha256 sha;
     for (const auto& name : files) {
         sha.update(name + '\0');
         Poco::FileInputStream in(dir + "/" + name);
@@ -35,7 +35,7 @@ std::string fingerprint(const std::string& dir, const std::vector<std::string>& 
         Poco::StreamCopier::copyToString(in, bytes);
         sha.update(bytes);
     }
-    return Poco::DigestEngine::digestToHex(sha.digest()).substr(0, 12);
+    return sha.hex().substr(0, 12);
 }
 
 bool hasExtension(const std::string& name, const std::string& extension) {

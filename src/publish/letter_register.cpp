@@ -1,14 +1,12 @@
 #include "publish/letter_register.h"
 
 #include "model/text.h"
-
+#include "publish/sha256.h"
 #include "publish/store_sql.h"
 
 #include "model/date.h"
 
 #include <Poco/Data/Statement.h>
-#include <Poco/DigestEngine.h>
-#include <Poco/SHA2Engine.h>
 #include <Poco/Tuple.h>
 
 #include <cerrno>
@@ -89,7 +87,7 @@ std::string sha256File(const std::string& path) {
         throw StoreRequestError("整改报告文件 " + path + " 有 " + size + " MB，超过 " +
                                 std::to_string(kMaxReportBytes / (1024 * 1024)) + " MB 的上限。请压缩后再登记。");
     }
-    Poco::SHA2Engine engine(Poco::SHA2Engine::SHA_256);
+    Sha256 sha;
     char buffer[65536];
     while (true) {
         ssize_t n = ::read(fd, buffer, sizeof buffer);
@@ -100,10 +98,10 @@ std::string sha256File(const std::string& path) {
             ::close(fd);
             throw StoreRequestError("无法读取整改报告文件 " + path + "（" + errnoText(err) + "）。");
         }
-        engine.update(buffer, static_cast<unsigned>(n));
+        sha.update(std::string_view(buffer, static_cast<std::size_t>(n)));
     }
     ::close(fd);
-    return Poco::DigestEngine::digestToHex(engine.digest());
+    return sha.hex();
 }
 
 struct LetterKey {

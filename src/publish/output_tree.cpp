@@ -4,9 +4,8 @@
 #include "publish/atomic_file.h"
 #include "publish/interrupt.h"
 #include "publish/json_writer.h"
+#include "publish/sha256.h"
 
-#include <Poco/Crypto/DigestEngine.h>
-#include <Poco/Crypto/OpenSSLInitializer.h>
 
 #include <Poco/Exception.h>
 #include <Poco/File.h>
@@ -72,34 +71,7 @@ pid_t ownerPid(const std::string& name, bool& folder) {
 
 bool processGone(pid_t pid) { return pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH; }
 
-// Poco::Crypto counts the objects that use OpenSSL (every DigestEngine is one) and tears
-// OpenSSL's locks down whenever the count falls to zero; engines made and dropped on
-// several worker threads then race that set-up against the tear-down (a crash in
-// OpenSSLInitializer::uninitialize under --jobs 3). One user kept for the whole process,
-// made before the first engine, keeps the count above zero.
-struct OpenSSLKept {
-    OpenSSLKept() { static const Poco::Crypto::OpenSSLInitializer process; }
-};
-
-// SHA-256 by OpenSSL through Poco::Crypto: about ten times faster than Poco::SHA2Engine,
-// which took a tenth of a whole batch's CPU time in a callgrind profile.
-class Sha256 {
-public:
-    void update(std::string_view part) { engine_.update(part.data(), static_cast<unsigned>(part.size())); }
-    std::string hex() { return Poco::DigestEngine::digestToHex(engine_.digest()); }
-
-private:
-    OpenSSLKept kept_;  // first: made before the engine
-    Poco::Crypto::DigestEngine engine_{"SHA256"};
-};
-
 } // namespace
-
-std::string sha256Hex(const std::string& bytes) {
-    Sha256 sha;
-    sha.update(bytes);
-    return sha.hex();
-}
 
 OutputTree::OutputTree(std::string root) : root_(std::move(root)) {}
 

@@ -35,9 +35,6 @@ public:
 /// that id exists; symbolic links are neither followed nor removed. Never throws.
 void sweepOrphans(const std::string& dir);
 
-/// SHA-256 of `bytes` as lowercase hex.
-std::string sha256Hex(const std::string& bytes);
-
 /// The output folder of a run. Every file is written atomically under a name made safe
 /// from user data (a project named "a/../b" can never leave the folder), and remembered for
 /// the manifest. Safe to use from several worker threads.

@@ -3,10 +3,12 @@
 #include "model/date.h"
 #include "model/text.h"
 #include "publish/atomic_file.h"
+#include "publish/file_read.h"
 #include "publish/file_lock.h"
 #include "publish/interrupt.h"
 #include "publish/json_writer.h"
 #include "publish/output_tree.h"
+#include "publish/sha256.h"
 #include "render/html_writer.h"
 #include "render/xlsx_writer.h"
 
@@ -41,25 +43,10 @@ constexpr const char* kPageKind = "网页";
 /// The whole file, or nothing when it does not exist. Throws OutputError when it exists but
 /// cannot be read.
 std::optional<std::string> readIfExists(const std::string& path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        if (errno == ENOENT || errno == ENOTDIR) return std::nullopt;
-        throw OutputError("无法读取 " + path + "（" + model::systemReason(errno) + "）。");
-    }
     std::string out;
-    char buf[65536];
-    while (true) {
-        ssize_t n = ::read(fd, buf, sizeof buf);
-        if (n == 0) break;
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            int err = errno;
-            ::close(fd);
-            throw OutputError("无法读取 " + path + "（" + model::systemReason(err) + "）。");
-        }
-        out.append(buf, std::size_t(n));
-    }
-    ::close(fd);
+    const int err = readInParts(path, [&out](std::string_view part) { out.append(part); });
+    if (err == ENOENT || err == ENOTDIR) return std::nullopt;
+    if (err != 0) throw OutputError("无法读取 " + path + "（" + model::systemReason(err) + "）。");
     return out;
 }
 

@@ -1,5 +1,7 @@
 #include "publish/atomic_file.h"
 #include "publish/output_tree.h"
+#include "publish/sha256.h"
+#include "support.h"
 
 #include <catch2/catch.hpp>
 
@@ -20,24 +22,9 @@ using namespace jixiao;
 
 namespace {
 
-struct TempDir {
-    fs::path path = fs::temp_directory_path() / ("jixiao-tree-" + std::to_string(::getpid()));
-    TempDir() {
-        fs::remove_all(path);
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-};
+using jixiao::testing::slurp;
+using jixiao::testing::TempDir;
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
 
 } // namespace
 

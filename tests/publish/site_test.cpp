@@ -2,7 +2,9 @@
 #include "app/publish_command.h"
 #include "publish/atomic_file.h"
 #include "publish/output_tree.h"
+#include "publish/sha256.h"
 #include "publish/site.h"
+#include "support.h"
 
 #include <catch2/catch.hpp>
 
@@ -20,21 +22,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using jixiao::testing::contains;
+using jixiao::testing::slurp;
+using jixiao::testing::write;
+
 const std::string kSource = JIXIAO_SOURCE_DIR;
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write(const std::string& path, const std::string& text) {
-    Poco::File(Poco::Path(path).parent()).createDirectories();
-    std::ofstream(path, std::ios::binary) << text;
-}
-
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 /// Every regular file under `dir`, relative, sorted.
 std::vector<std::string> listFiles(const std::string& dir) {
