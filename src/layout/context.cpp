@@ -354,7 +354,7 @@ Value departmentContext(const score::DepartmentResult& d, const score::Evaluatio
     v.set("name", d.name);
     v.set("budget_weighted_total", num(d.budgetWeightedTotal));
     v.set("indicator_total", num(d.indicatorTotal));
-    v.set("indicator_grade", d.indicatorGrade ? Value(*d.indicatorGrade) : Value());
+    v.set("indicator_grade", d.grade ? Value(*d.grade) : Value());  // older name of grade, kept for templates
     Value& grades = v.set("grades", Value::list());
     for (const auto& [name, count] : d.gradeCounts) {
         Value& g = grades.push(Value::map());

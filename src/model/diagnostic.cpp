@@ -65,10 +65,6 @@ void Diagnostics::note(const Position& at, std::string value, std::string messag
     add({Severity::Note, at, std::move(value), std::move(message), std::move(hint), {}});
 }
 
-void Diagnostics::append(const Diagnostics& other) {
-    for (const auto& d : other.list_) add(d);
-}
-
 bool Diagnostics::hasErrorFor(const std::string& projectCode) const {
     for (const auto& d : list_)
         if (d.severity == Severity::Error && d.projectCode == projectCode) return true;

@@ -44,7 +44,6 @@ public:
     void error(const Position& at, std::string value, std::string message, std::string hint = {});
     void warning(const Position& at, std::string value, std::string message, std::string hint = {});
     void note(const Position& at, std::string value, std::string message, std::string hint = {});
-    void append(const Diagnostics& other);
 
     const std::vector<Diagnostic>& list() const { return list_; }
     int errors() const { return errors_; }

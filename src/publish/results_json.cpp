@@ -202,7 +202,7 @@ Node department(const score::DepartmentResult& d, const score::Evaluation& ev) {
     for (const auto& r : d.indicators) indicators.push(indicator(r, ev.rounding, ev.adjusts));
     n.set("indicators", std::move(indicators));
     n.set("indicator_total", number(d.indicatorTotal));
-    n.set("indicator_grade", text(d.indicatorGrade));
+    n.set("indicator_grade", text(d.grade));  // the same grade, under its older name too
     n.set("total", number(d.total));
     n.set("grade", text(d.grade));
     n.set("findings", findings(d.findings));

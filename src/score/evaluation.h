@@ -108,7 +108,6 @@ struct DepartmentResult {
     /// 预算执行率, 10 points) plus indicatorTotal; empty without indicators or on errors.
     std::optional<model::Decimal> total;
     std::optional<std::string> grade;           ///< from the rounded total
-    std::optional<std::string> indicatorGrade;  ///< same as grade (kept for existing templates)
     std::vector<Finding> findings;
 };
 

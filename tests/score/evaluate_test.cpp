@@ -572,7 +572,6 @@ TEST_CASE("departments: weighted total, grade counts, ratios and own indicators"
     CHECK(a.indicatorTotal->toString() == "90");
     CHECK(a.total->toString() == "99.3");  // 预算执行率 93% of 10 points, plus 90
     CHECK(*a.grade == "优");
-    CHECK(*a.indicatorGrade == "优");
     CHECK(a.findings.empty());
 
     const auto& b = ev.departments[1];
