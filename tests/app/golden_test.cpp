@@ -2,9 +2,8 @@
 // structure (text in reading order, page counts, embedded fonts, XLSX cells), not by bytes.
 // JIXIAO_UPDATE_GOLDEN=1 rewrites the expected files under tests/golden/; review the diff.
 
-#include "app/cli_helpers.h"
-
 #include <catch2/catch.hpp>
+#include "support.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -23,9 +22,10 @@
 
 namespace {
 
-using apptest::capture;
-using apptest::slurp;
-using apptest::write;
+using jixiao::testing::capture;
+using jixiao::testing::checkGolden;
+using jixiao::testing::slurp;
+using jixiao::testing::write;
 
 std::string quote(const std::string& s) { return "'" + s + "'"; }
 
@@ -42,18 +42,6 @@ const std::string& tinyRun() {
         return out;
     }();
     return dir;
-}
-
-/// Compares with tests/golden/<name>, or rewrites it when JIXIAO_UPDATE_GOLDEN is set.
-void golden(const std::string& name, const std::string& actual) {
-    std::string path = std::string(JIXIAO_SOURCE_DIR) + "/tests/golden/" + name;
-    if (std::getenv("JIXIAO_UPDATE_GOLDEN")) {
-        std::ofstream(path, std::ios::binary) << actual;
-        WARN("rewrote " << path);
-        return;
-    }
-    REQUIRE(Poco::File(path).exists());
-    CHECK(actual == slurp(path));
 }
 
 std::string xlsxPart(const std::string& file, const std::string& part) {
@@ -75,7 +63,7 @@ const char* kTable = "/101_青山县民政局/T001_居家养老服务补助_项�
 TEST_CASE("golden: project self-evaluation table text, pages and fonts", "[golden]") {
     std::string pdf = tinyRun() + kTable + ".pdf";
     REQUIRE(Poco::File(pdf).exists());
-    golden("T001_table.txt", capture("pdftotext -layout " + quote(pdf) + " -"));
+    checkGolden("T001_table.txt", capture("pdftotext -layout " + quote(pdf) + " -"));
     std::string info = capture("pdfinfo " + quote(pdf));
     CHECK(std::atoi(info.substr(info.find("Pages:") + 6).c_str()) == 1);
     CHECK(info.find("青山县财政局") != std::string::npos);  // Author: the issuing authority
@@ -107,7 +95,7 @@ TEST_CASE("golden: project self-evaluation workbook cells and formulas", "[golde
             body = "\"" + strings[std::stoul(m[1].str())] + "\"";
         cells += (*it)[1].str() + " " + body + "\n";
     }
-    golden("T001_table.sheet1.txt", cells);
+    checkGolden("T001_table.sheet1.txt", cells);
     CHECK(sheet.find("<f>ROUND(") != std::string::npos);
     CHECK(xlsxPart(tinyRun() + kTable + ".xlsx", "xl/workbook.xml").find("_xlnm.Print_Titles") != std::string::npos);
 }
@@ -121,9 +109,9 @@ TEST_CASE("golden: self-evaluation report outline and department table", "[golde
         CHECK(text.find(heading) != std::string::npos);
     }
     std::string outline = capture("pdfinfo -dests " + quote(report) + " 2>/dev/null; pdftk 2>/dev/null");
-    golden("T001_report.txt", text);
+    checkGolden("T001_report.txt", text);
     std::string dept = capture("pdftotext -layout " + quote(tinyRun() + "/101_青山县民政局/101_青山县民政局_部门整体支出绩效自评表.pdf") + " -");
-    golden("101_department.txt", dept);
+    checkGolden("101_department.txt", dept);
 }
 
 namespace {

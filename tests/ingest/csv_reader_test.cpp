@@ -2,6 +2,7 @@
 
 #include "ingest/csv_reader.h"
 #include "ingest/encoding.h"
+#include "support.h"
 
 #include <filesystem>
 #include <fstream>
@@ -16,6 +17,8 @@ namespace ingest = jixiao::ingest;
 namespace fs = std::filesystem;
 
 namespace {
+
+using jixiao::testing::TempDir;
 
 /// One line per row, "row:cell|cell"; an Empty cell shows as <>, a line break in a cell as \n.
 std::string dump(const Table& table) {
@@ -44,19 +47,6 @@ std::string read(const std::string& bytes, const ReadLimits& limits = {}) {
     return dump(ingest::readCsv(bytes, "项目.csv", limits));
 }
 
-/// A fresh folder under the system temp directory, removed at the end of the test.
-struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::random_device random;
-        path = fs::temp_directory_path() / ("jixiao_csv_test_" + std::to_string(random()));
-        fs::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ignored;
-        fs::remove_all(path, ignored);
-    }
-};
 
 const std::string kProjects =
     "项目编码,项目名称,单位编码\r\n"

@@ -5,6 +5,7 @@
 // actually read, so an empty haystack cannot pass the test.
 
 #include "app/publish_command.h"
+#include "support.h"
 
 #include <catch2/catch.hpp>
 
@@ -30,35 +31,16 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using jixiao::testing::shellQuote;
+using jixiao::testing::slurp;
+using jixiao::testing::write;
+
 const std::string kSource = JIXIAO_SOURCE_DIR;
-
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-void write(const std::string& path, const std::string& text) {
-    Poco::File(Poco::Path(path).parent()).createDirectories();
-    std::ofstream(path, std::ios::binary) << text;
-}
-
-std::string shellQuote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
-}
 
 /// stdout of a command; the test fails when it exits non-zero.
 std::string capture(const std::string& command) {
-    std::string out;
-    FILE* pipe = ::popen(command.c_str(), "r");
-    REQUIRE(pipe != nullptr);
-    char buf[4096];
-    std::size_t n = 0;
-    while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-    int status = ::pclose(pipe);
+    int status = 0;
+    std::string out = jixiao::testing::capture(command, &status);
     INFO(command);
     REQUIRE(status == 0);
     return out;

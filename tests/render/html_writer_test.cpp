@@ -1,5 +1,6 @@
 #include "layout/document.h"
 #include "render/html_writer.h"
+#include "support.h"
 
 #include <catch2/catch.hpp>
 
@@ -10,6 +11,8 @@ using layout::Cell;
 using layout::Document;
 
 namespace {
+
+using jixiao::testing::contains;
 
 /// A small form: a title, a paragraph with a bold run and a line break, and a table with one
 /// header row, a cell spanning two rows, a cell spanning two columns and number cells.
@@ -46,7 +49,6 @@ Document sample() {
     return doc;
 }
 
-bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 } // namespace
 

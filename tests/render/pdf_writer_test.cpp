@@ -6,6 +6,7 @@
 #include "render/pdf_writer.h"
 #include "render/render_error.h"
 #include "model/text.h"
+#include "support.h"
 
 #include <catch2/catch.hpp>
 
@@ -336,15 +337,8 @@ TEST_CASE("a report with a long merged table renders to readable, reproducible P
 
     SECTION("the text reads as it did before subsetting") {
         // The golden file is pdftotext's layout of this report as rendered with the whole
-        // fonts embedded by libharu; set JIXIAO_UPDATE_GOLDEN=1 to rewrite it, then review
-        // the diff.
-        const std::string text = run("pdftotext -layout " + quoted(pdf) + " -");
-        const std::string golden = std::string(JIXIAO_SOURCE_DIR) + "/tests/render/pdf_writer_report.txt";
-        if (std::getenv("JIXIAO_UPDATE_GOLDEN") != nullptr) std::ofstream(golden, std::ios::binary) << text;
-        std::ifstream in(golden, std::ios::binary);
-        REQUIRE(in.good());
-        const std::string expected((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        CHECK(text == expected);
+        // fonts embedded by libharu.
+        jixiao::testing::checkGolden("pdf_writer_report.txt", run("pdftotext -layout " + quoted(pdf) + " -"));
     }
 
     SECTION("text is extractable and in reading order") {
