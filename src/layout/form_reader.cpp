@@ -428,7 +428,7 @@ public:
             if (k == "formats") {
                 for (const auto& item : array(v, "formats")) {
                     std::string f = text(item, "formats");
-                    if (f != "pdf" && f != "xlsx" && f != "ofd") fail(item.line, "formats 中的格式应为 pdf、xlsx 或 ofd，实际为" + q(f) + "。");
+                    if (f != "pdf" && f != "xlsx" && f != "ofd") fail(item.line, "formats 中的格式应为 pdf、xlsx 或 ofd，实际为" + model::quoted(f) + "。");
                     s->formats.push_back(f);
                 }
                 if (s->formats.empty()) fail(line, "formats 不能为空：不写 formats 则按默认格式输出。");
