@@ -1,3 +1,4 @@
+#include "model/text.h"
 #include "layout/excel_form.h"
 
 #include "layout/grid_formula.h"
@@ -14,7 +15,6 @@ namespace jixiao::layout {
 
 namespace {
 
-std::string q(const std::string& s) { return "“" + s + "”"; }
 
 std::string trim(const std::string& s) {
     const char* space = " \t\r\n";
@@ -294,7 +294,7 @@ private:
         }
         if (v->isNull()) return empty;
         if (v->kind() != Value::Kind::List)
-            throw TemplateError(where + "：" + q(block.list) + "不是列表，不能用于 {{#each}}。");
+            throw TemplateError(where + "：" + model::quoted(block.list) + "不是列表，不能用于 {{#each}}。");
         return *v;
     }
 
@@ -463,7 +463,7 @@ std::vector<std::string> ExcelForm::check(const Value& data) const {
             if (f.empty()) continue;
             const std::string unknown = unknownFunction(f);
             if (!unknown.empty())
-                problems.push_back(spec_->where(r, c) + "：公式中的函数" + q(unknown) +
+                problems.push_back(spec_->where(r, c) + "：公式中的函数" + model::quoted(unknown) +
                                    "无法计算缓存值（支持 SUM、MIN、MAX、AVERAGE、COUNT、COUNTA、ROUND、ROUNDUP、"
                                    "ROUNDDOWN、INT、ABS、IF、IFERROR、AND、OR、NOT），请改用这些函数。");
         }

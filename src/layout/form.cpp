@@ -397,7 +397,7 @@ private:
         const Value& list = resolvePath(scopes_, path, file, line);
         if (list.isNull()) return;
         if (list.kind() != Value::Kind::List)
-            throw TemplateError(file + ":" + std::to_string(line) + ": " + q(path) + "不是列表，不能用于 each。");
+            throw TemplateError(file + ":" + std::to_string(line) + ": " + model::quoted(path) + "不是列表，不能用于 each。");
         if (list.items().empty()) return;
         Value loop = Value::map();
         loop.set("@index", Value(model::Decimal::fromInt(1)));

@@ -24,7 +24,6 @@ const char* const kFormFile = "form.json";
 const char* const kLayoutFile = "layout.json";
 const char* const kWorkbookFile = "表样.xlsx";
 
-std::string q(const std::string& s) { return "“" + s + "”"; }
 
 bool exists(const std::string& path) { return Poco::File(path).exists(); }
 
@@ -87,7 +86,7 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
     if (root.kind != JsonValue::Kind::Object) fail(root, "最外层应为 { … } 对象，如 {\"per\": \"project\", \"formats\": [\"pdf\"]}。");
     static const std::vector<std::string> known = {"说明", "title", "per", "formats", "file", "short_name", "public"};
     auto text = [&](const JsonValue& v, const std::string& key) {
-        if (v.kind != JsonValue::Kind::String) fail(v, q(key) + "应为文字（用双引号括起来）。");
+        if (v.kind != JsonValue::Kind::String) fail(v, model::quoted(key) + "应为文字（用双引号括起来）。");
         return v.text;
     };
     FormJson form;
@@ -95,7 +94,7 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
     for (const auto& [key, v] : root.members) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             auto best = model::closestMatch(key, known);
-            fail(v, "未知的设置" + q(key) + "。" + (best ? "是否指" + q(*best) + "？" : "可用：title、per、formats、file、short_name、public。"));
+            fail(v, "未知的设置" + model::quoted(key) + "。" + (best ? "是否指" + model::quoted(*best) + "？" : "可用：title、per、formats、file、short_name、public。"));
         }
         if (key == "title") form.title = text(v, key);
         if (key == "short_name") form.shortName = text(v, key);
@@ -112,7 +111,7 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
             auto it = pers.find(text(v, key));
             if (it == pers.end())
                 fail(v, "“per”应为 project（每个项目）、department（每个部门）、unit（每个收到反馈函的单位）、run（每次运行一份）或 check（问题清单），实际为" +
-                            q(v.text) + "。");
+                            model::quoted(v.text) + "。");
             form.per = it->second;
             hasPer = true;
         }
@@ -130,8 +129,8 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
                 else if (f == "ofd")
                     format = FormFormat::Ofd;
                 else
-                    fail(item, "格式" + q(f) + "无法识别。可用：pdf、xlsx、docx、ofd。");
-                if (std::find(form.formats.begin(), form.formats.end(), format) != form.formats.end()) fail(item, "格式" + q(f) + "写了两次。");
+                    fail(item, "格式" + model::quoted(f) + "无法识别。可用：pdf、xlsx、docx、ofd。");
+                if (std::find(form.formats.begin(), form.formats.end(), format) != form.formats.end()) fail(item, "格式" + model::quoted(f) + "写了两次。");
                 form.formats.push_back(format);
             }
         }
@@ -139,7 +138,7 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
             const std::string pattern = text(v, key);
             if (pattern.empty()) fail(v, "“file”（输出文件名）不能为空，如 \"{{project.code}}_{{project.name}}_自评表\"。");
             if (auto bad = unsafeFilePattern(pattern))
-                fail(v, "“file”是输出文件名，不能含有" + *bad + "，文件都写在输出文件夹（按部门分的子文件夹）中。实际为" + q(pattern) + "。");
+                fail(v, "“file”是输出文件名，不能含有" + *bad + "，文件都写在输出文件夹（按部门分的子文件夹）中。实际为" + model::quoted(pattern) + "。");
             form.file = TextTemplate::parse(pattern, shown, v.line);
         }
     }
@@ -257,7 +256,7 @@ FormSet FormSet::load(const TemplateFolders& folders) {
         for (auto& b : set.forms_) {
             if (&a >= &b) continue;
             if (!a.shortName.empty() && a.shortName == b.shortName) {
-                set.ignored_.push_back("templates/" + a.name + " 和 templates/" + b.name + " 的 form.json 都写了 short_name " + q(a.shortName) +
+                set.ignored_.push_back("templates/" + a.name + " 和 templates/" + b.name + " 的 form.json 都写了 short_name " + model::quoted(a.shortName) +
                                        "，这个名字暂不可用：请删去复制来的那张表中的 short_name。");
                 a.shortName.clear();
                 b.shortName.clear();

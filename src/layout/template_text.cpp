@@ -468,7 +468,7 @@ public:
                 const Value& list = lookup(n.path, n.line);
                 if (list.isNull()) break;
                 if (list.kind() != Value::Kind::List)
-                    throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + q(n.path) + "不是列表，不能用于 {{#each}}。");
+                    throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + model::quoted(n.path) + "不是列表，不能用于 {{#each}}。");
                 if (list.items().empty()) break;
                 Value loop = Value::map();
                 loop.set("@index", Value(model::Decimal::fromInt(1)));

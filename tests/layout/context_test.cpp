@@ -188,7 +188,7 @@ TEST_CASE("a letter context holds the letter, the unit, the office and each proj
 
 TEST_CASE("the summary context lists every project, department and grade", "[layout]") {
     Scored s;
-    Value ctx = layout::summaryContext(s.evaluation, s.dataset, s.facts);
+    Value ctx = layout::summaryContext(s.evaluation, s.dataset, s.facts, {});
     CHECK(at(ctx, "projects").items().size() == 2);
     CHECK(text(ctx, "projects.0.department_name") == "某某县教育局");
     CHECK(at(ctx, "departments").items().size() == s.evaluation.departments.size());
