@@ -26,7 +26,6 @@ using model::Position;
 
 namespace {
 
-std::string q(const std::string& s) { return "“" + s + "”"; }
 
 std::string readBytes(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -94,7 +93,7 @@ public:
 
     std::string required(const std::string& field) {
         std::string t = text(field);
-        if (t.empty()) error(field, t, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "不能为空。");
+        if (t.empty()) error(field, t, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "不能为空。");
         return t;
     }
 
@@ -103,37 +102,37 @@ public:
         const Cell* c = cell(field);
         std::string shown = c ? cellText(*c) : std::string();
         if (!c || shown.empty()) {
-            if (requiredField) error(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "不能为空。");
+            if (requiredField) error(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "不能为空。");
             return std::nullopt;
         }
         auto n = parseNumber(*c);
         if (!n && numberTooLarge(*c)) {
-            error(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "的" + q(shown) +
+            error(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "的" + model::quoted(shown) +
                                     "过大，超出了可以计算的范围（绝对值应小于 920 亿）。",
                   "请检查是否多填了数字；如果是以元为单位的金额，可以改用万元。");
             return std::nullopt;
         }
         if (!n) {
-            error(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "应为数字，实际为" + q(shown) + "。",
+            error(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "应为数字，实际为" + model::quoted(shown) + "。",
                   "请只填写数字，如 1234.50；可以带千分位逗号或百分号。");
             return std::nullopt;
         }
         if (money && n->percent) {
-            error(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "是金额，不应带百分号，实际为" + q(shown) + "。");
+            error(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "是金额，不应带百分号，实际为" + model::quoted(shown) + "。");
             return std::nullopt;
         }
         Decimal v = n->fraction();
         if (v.isNegative() && !allowNegative) {
-            error(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "不能为负数，实际为" + q(shown) + "。");
+            error(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "不能为负数，实际为" + model::quoted(shown) + "。");
             return std::nullopt;
         }
         if (money && money_ && money_->yuan.count(at(field).column)) {
             // Exact: 元 have at most 2 decimals in practice, 万元 keep 8.
             v = v / Decimal::fromInt(10000);
         } else if (money && money_ && money_->plausibility && v >= kImplausibleWan && money_->warned.insert(at(field).column).second) {
-            warning(field, shown, "第" + std::to_string(row_.row) + "行" + q(at(field).header) + "为" + q(shown) +
+            warning(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "为" + model::quoted(shown) +
                                       "，按万元计超过10亿元，是否实为以元为单位？",
-                    "如果该列以元为单位，请在列名中注明，如" + q(at(field).header + "（元）") + "，或在 dataset.json 中写 "
+                    "如果该列以元为单位，请在列名中注明，如" + model::quoted(at(field).header + "（元）") + "，或在 dataset.json 中写 "
                     "\"金额单位\": {" + jsonLiteral(money_->section) + ": \"元\"}。");
         }
         return v;
@@ -325,7 +324,7 @@ private:
                 loc.file = it->second;
                 if (!Poco::File(Poco::Path(folder_, loc.file)).exists()) {
                     diags_.error({"dataset.json", {}, 0, -1, "files"}, loc.file,
-                                 "files 中“" + name + "”指定的文件" + q(loc.file) + "不存在。");
+                                 "files 中“" + name + "”指定的文件" + model::quoted(loc.file) + "不存在。");
                     continue;
                 }
             } else {
@@ -490,7 +489,7 @@ private:
         if (!lt.present && loc.sheetGiven && sheets.size() > 1) {
             // The sheet dataset.json names is not this table: say which sheets there are.
             diags_.error({lt.table.file, lt.table.sheet, 0, -1, {}}, loc.sheet,
-                         "dataset.json 的 sheets 为“" + name + "”表指定的工作表" + q(loc.sheet) + "中没有“" + name +
+                         "dataset.json 的 sheets 为“" + name + "”表指定的工作表" + model::quoted(loc.sheet) + "中没有“" + name +
                              "”表的表头；" + loc.file + " 中的工作表有：" + quotedList(sheets) + "。",
                          "请在 sheets 中改为数据所在的工作表，例如 \"sheets\": {" + jsonLiteral(name) + ": " + jsonLiteral(sheets.back()) + "}。");
         }
@@ -516,7 +515,7 @@ private:
 
     static std::string quotedList(const std::vector<std::string>& names) {
         std::string out;
-        for (const auto& n : names) out += q(n);
+        for (const auto& n : names) out += model::quoted(n);
         return out;
     }
 
@@ -541,8 +540,8 @@ private:
             if (!column) continue;
             std::vector<std::pair<std::string, std::string>> said;  // unit, who said it
             const std::string header = lt.map.headerAt(*column);
-            if (auto u = lt.map.units.find(*column); u != lt.map.units.end()) said.push_back({u->second, "列名" + q(header)});
-            if (!lt.map.titleUnit.empty()) said.push_back({lt.map.titleUnit, "标题行" + q(lt.map.titleUnitText)});
+            if (auto u = lt.map.units.find(*column); u != lt.map.units.end()) said.push_back({u->second, "列名" + model::quoted(header)});
+            if (!lt.map.titleUnit.empty()) said.push_back({lt.map.titleUnit, "标题行" + model::quoted(lt.map.titleUnitText)});
             if (!configUnit.empty()) said.push_back({configUnit, configText});
             for (size_t i = 1; i < said.size(); ++i)
                 if (said[i].first != said[0].first && reported.insert(said[0].second + said[i].second).second) {
@@ -595,13 +594,13 @@ private:
             else if (kind == "单位" || kind == "预算单位" || kind == "二级单位" || kind == "基层单位")
                 u.kind = model::UnitKind::Unit;
             else
-                r.error("单位类型", kind, "第" + std::to_string(r.row()) + "行“单位类型”应为“部门”或“单位”，实际为" + q(kind) + "。");
+                r.error("单位类型", kind, "第" + std::to_string(r.row()) + "行“单位类型”应为“部门”或“单位”，实际为" + model::quoted(kind) + "。");
             u.contact = r.text("联系人");
             u.phone = r.text("联系电话");
             u.source = r.source();
             if (u.code.empty() || !r.ok) return;
             if (auto it = seen.find(u.code); it != seen.end()) {
-                r.error("单位编码", u.code, "单位编码" + q(u.code) + "重复：第" + std::to_string(it->second) + "行已有同一编码。",
+                r.error("单位编码", u.code, "单位编码" + model::quoted(u.code) + "重复：第" + std::to_string(it->second) + "行已有同一编码。",
                         "单位编码必须唯一。");
                 return;
             }
@@ -636,7 +635,7 @@ private:
             } else if (!c.empty()) {
                 auto yes = parseYesNo(c);
                 if (!yes)
-                    r.error("是否涉密", c, "第" + std::to_string(r.row()) + "行“是否涉密”应为“是/否”或“涉密/非密”，实际为" + q(c) + "。",
+                    r.error("是否涉密", c, "第" + std::to_string(r.row()) + "行“是否涉密”应为“是/否”或“涉密/非密”，实际为" + model::quoted(c) + "。",
                             "涉密项目不会出现在公开材料中，请务必填写明确。");
                 else
                     p.classified = *yes;
@@ -649,7 +648,7 @@ private:
             p.source = r.source();
             if (p.code.empty()) return;
             if (auto it = seen.find(p.code); it != seen.end()) {
-                r.error("项目编码", p.code, "项目编码" + q(p.code) + "重复：第" + std::to_string(it->second) + "行已有同一编码。",
+                r.error("项目编码", p.code, "项目编码" + model::quoted(p.code) + "重复：第" + std::to_string(it->second) + "行已有同一编码。",
                         "项目编码必须唯一；同一项目的多笔资金请写在预算执行表中。");
                 return;
             }
@@ -671,10 +670,10 @@ private:
         for (std::string* s : {&from, &to})
             if (s->size() > 3 && s->compare(s->size() - 3, 3, "年") == 0) s->erase(s->size() - 3);
         if (!isYear(from) || !isYear(to)) {
-            r.error("实施期", period, "第" + std::to_string(r.row()) + "行“实施期”应为年份或年份区间，实际为" + q(period) + "。",
+            r.error("实施期", period, "第" + std::to_string(r.row()) + "行“实施期”应为年份或年份区间，实际为" + model::quoted(period) + "。",
                     "例如 2024 或 2023-2025。");
         } else if (to < from) {
-            r.error("实施期", period, "第" + std::to_string(r.row()) + "行“实施期”的结束年份早于开始年份：" + q(period) + "。",
+            r.error("实施期", period, "第" + std::to_string(r.row()) + "行“实施期”的结束年份早于开始年份：" + model::quoted(period) + "。",
                     "例如 2023-2025。");
         }
     }
@@ -710,7 +709,7 @@ private:
             std::string kind = r.text("资金类别");
             auto parsed = fundKind(kind);
             if (!parsed) {
-                r.error("资金类别", kind, "第" + std::to_string(r.row()) + "行“资金类别”无法识别：" + q(kind) + "。",
+                r.error("资金类别", kind, "第" + std::to_string(r.row()) + "行“资金类别”无法识别：" + model::quoted(kind) + "。",
                         "应为“合计”“财政拨款”“其中：本年财政拨款”“上年结转资金”“财政专户管理资金”“单位资金”“其他资金”之一，留空表示合计。");
             } else {
                 f.kind = *parsed;
@@ -728,8 +727,8 @@ private:
             f.executed = *executed;
             // Once per table: a unit mistake would otherwise be repeated on every row.
             if (!tenfoldWarned && f.adjusted > Decimal() && f.executed > f.adjusted * Decimal::fromInt(10) && (tenfoldWarned = true))
-                r.warning("全年执行数", r.text("全年执行数"), "第" + std::to_string(r.row()) + "行" + q(r.at("全年执行数").header) + "“" +
-                                                           r.text("全年执行数") + "”超过" + q(r.at("全年预算数").header) + "“" +
+                r.warning("全年执行数", r.text("全年执行数"), "第" + std::to_string(r.row()) + "行" + model::quoted(r.at("全年执行数").header) + "“" +
+                                                           r.text("全年执行数") + "”超过" + model::quoted(r.at("全年预算数").header) + "“" +
                                                            r.text("全年预算数") + "”的10倍。",
                           "请检查两列的金额单位是否一致（元与万元相差一万倍）。");
             if (f.kind == model::FundKind::Total)
@@ -737,13 +736,13 @@ private:
             model::Project* p = findProject(ds, code);
             if (!p && !projectsRead(ds)) return;  // the unread 项目 table is the one problem
             if (!p) {
-                r.error("项目编码", code, "预算执行表第" + std::to_string(r.row()) + "行的项目编码" + q(code) + "在项目表中不存在。",
+                r.error("项目编码", code, "预算执行表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(code) + "在项目表中不存在。",
                         projectHint(ds, code));
                 return;
             }
             for (const auto& other : p->funds)
                 if (other.kind == f.kind) {
-                    r.error("资金类别", kind, "项目" + q(code) + "的资金类别" + q(kind.empty() ? "合计" : kind) + "重复：第" +
+                    r.error("资金类别", kind, "项目" + model::quoted(code) + "的资金类别" + model::quoted(kind.empty() ? "合计" : kind) + "重复：第" +
                                                    std::to_string(other.source.row) + "行已有。",
                             "同一项目每种资金类别只能有一行。");
                     return;
@@ -775,7 +774,7 @@ private:
                 // Both in the column's own unit, as the user sees the file.
                 const bool yuan = lt.money.yuan.count(r.at(field).column) > 0;
                 const Decimal sum = yuan ? sums.second * Decimal::fromInt(10000) : sums.second;
-                r.warning(field, r.text(field), "合计行" + q(r.at(field).header) + "为" + r.text(field) + "，与各项目合计" +
+                r.warning(field, r.text(field), "合计行" + model::quoted(r.at(field).header) + "为" + r.text(field) + "，与各项目合计" +
                                                     sum.toString() + "不一致。",
                           "合计行只用于核对，不参与计算；请检查是否漏行或合计公式有误。");
             }
@@ -819,25 +818,25 @@ private:
             if (!opText.empty()) {
                 op = parseOperator(opText);
                 if (!op)
-                    r.error("指标性质", opText, "第" + std::to_string(r.row()) + "行“指标性质”无法识别：" + q(opText) + "。",
+                    r.error("指标性质", opText, "第" + std::to_string(r.row()) + "行“指标性质”无法识别：" + model::quoted(opText) + "。",
                             "应为 ≥、>、=、<、≤ 或“定性”之一。");
             }
             std::string targetText = r.required("年度指标值");
             auto target = splitQuantity(targetText);
             if (target.op) {
                 if (op && *op != *target.op && r.ok)
-                    r.error("年度指标值", targetText, "第" + std::to_string(r.row()) + "行“年度指标值”中的符号与“指标性质”" + q(opText) + "矛盾。");
+                    r.error("年度指标值", targetText, "第" + std::to_string(r.row()) + "行“年度指标值”中的符号与“指标性质”" + model::quoted(opText) + "矛盾。");
                 op = target.op;
             }
             ind.target = target.quantity;
             ind.target.text = targetText;
             ind.op = op.value_or(target.quantity.value ? model::Operator::Ge : model::Operator::Qualitative);
             if (opText.empty() && !op && ind.op == model::Operator::Ge)
-                diags_.note(r.at("指标性质"), {}, "第" + std::to_string(r.row()) + "行" + (r.has("指标性质") ? q(r.at("指标性质").header) + "为空" : std::string("没有“指标性质”")) +
-                                                     "，年度指标值" + q(targetText) + "中也没有符号，按“≥”（越大越好）读取。",
+                diags_.note(r.at("指标性质"), {}, "第" + std::to_string(r.row()) + "行" + (r.has("指标性质") ? model::quoted(r.at("指标性质").header) + "为空" : std::string("没有“指标性质”")) +
+                                                     "，年度指标值" + model::quoted(targetText) + "中也没有符号，按“≥”（越大越好）读取。",
                             "如为越小越好的指标，请在“指标性质”中填写“≤”；定性指标填写“定性”。");
             if (ind.op != model::Operator::Qualitative && !ind.target.value && !targetText.empty())
-                r.error("年度指标值", targetText, "第" + std::to_string(r.row()) + "行“年度指标值”应为数字，实际为" + q(targetText) + "。",
+                r.error("年度指标值", targetText, "第" + std::to_string(r.row()) + "行“年度指标值”应为数字，实际为" + model::quoted(targetText) + "。",
                         "定量指标的指标值应为数字，如 95%、735；定性指标请在“指标性质”中写“定性”。");
             std::string actualText = r.text("实际完成值");
             ind.actual.text = actualText;
@@ -849,7 +848,7 @@ private:
                     ind.actual = actual.quantity;
                     ind.actual.text = actualText;
                     if (!ind.actual.value && actualText != targetText)
-                        r.error("实际完成值", actualText, "第" + std::to_string(r.row()) + "行“实际完成值”应为数字，实际为" + q(actualText) + "。",
+                        r.error("实际完成值", actualText, "第" + std::to_string(r.row()) + "行“实际完成值”应为数字，实际为" + model::quoted(actualText) + "。",
                                 "定量指标的实际完成值应为数字；如无法取得请留空并在偏差原因中说明。");
                 } else {
                     ind.actual.percentSign = actual.quantity.percentSign;
@@ -865,14 +864,14 @@ private:
                 model::Project* p = findProject(ds, ind.projectCode);
                 if (!p && !projectsRead(ds)) return;
                 if (!p) {
-                    r.error("项目编码", ind.projectCode, "绩效指标表第" + std::to_string(r.row()) + "行的项目编码" + q(ind.projectCode) + "在项目表中不存在。",
+                    r.error("项目编码", ind.projectCode, "绩效指标表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(ind.projectCode) + "在项目表中不存在。",
                             projectHint(ds, ind.projectCode));
                     return;
                 }
                 p->indicators.push_back(std::move(ind));
             } else {
                 if (!ds.findUnit(ind.unitCode)) {
-                    r.error("单位编码", ind.unitCode, "绩效指标表第" + std::to_string(r.row()) + "行的单位编码" + q(ind.unitCode) + "在单位表中不存在。",
+                    r.error("单位编码", ind.unitCode, "绩效指标表第" + std::to_string(r.row()) + "行的单位编码" + model::quoted(ind.unitCode) + "在单位表中不存在。",
                             unitHint(ds, ind.unitCode));
                     return;
                 }
@@ -895,8 +894,8 @@ private:
                 auto budget = f.figures.find("预算数");
                 if (budget == f.figures.end() || budget->second.isZero() || !(p.funds.front().adjusted > budget->second)) continue;
                 const auto& [pos, raw] = cell->second;
-                diags_.warning(pos, raw, "项目" + q(p.code) + "的" + q(pos.header) + "为“" + raw + "”，折合" +
-                                             p.funds.front().adjusted.toString() + "万元，大于所属部门" + q(dept->code) + "的" +
+                diags_.warning(pos, raw, "项目" + model::quoted(p.code) + "的" + model::quoted(pos.header) + "为“" + raw + "”，折合" +
+                                             p.funds.front().adjusted.toString() + "万元，大于所属部门" + model::quoted(dept->code) + "的" +
                                              std::to_string(f.year) + "年部门预算数" + budget->second.toString() + "万元（" +
                                              f.source.file() + "第" + std::to_string(f.source.row) + "行）。",
                                "请检查两张表的金额单位：以元为单位的列请在列名中注明，如“全年预算数（元）”。");
@@ -912,7 +911,7 @@ private:
             f.unitCode = r.required("单位编码");
             auto year = r.number("年度", true, false);
             if (year && (year->rounded(0) != *year || *year < Decimal::fromInt(2000) || *year > Decimal::fromInt(2100)))
-                r.error("年度", r.text("年度"), "第" + std::to_string(r.row()) + "行“年度”应为四位年份，实际为" + q(r.text("年度")) + "。");
+                r.error("年度", r.text("年度"), "第" + std::to_string(r.row()) + "行“年度”应为四位年份，实际为" + model::quoted(r.text("年度")) + "。");
             for (const auto& field : fieldsOf(Section::Figures)) {
                 if (field.header == "单位编码" || field.header == "年度") continue;
                 bool money = field.header != "在职人数" && field.header != "编制数";
@@ -924,13 +923,13 @@ private:
             if (!r.ok || !year) return;
             f.year = int(year->raw() / Decimal::kScale);
             if (!ds.findUnit(f.unitCode)) {
-                r.error("单位编码", f.unitCode, "部门整体表第" + std::to_string(r.row()) + "行的单位编码" + q(f.unitCode) + "在单位表中不存在。",
+                r.error("单位编码", f.unitCode, "部门整体表第" + std::to_string(r.row()) + "行的单位编码" + model::quoted(f.unitCode) + "在单位表中不存在。",
                         unitHint(ds, f.unitCode));
                 return;
             }
             for (const auto& other : ds.figures)
                 if (other.unitCode == f.unitCode && other.year == f.year) {
-                    r.error("年度", r.text("年度"), "单位" + q(f.unitCode) + "的" + std::to_string(f.year) + "年度数据重复：第" +
+                    r.error("年度", r.text("年度"), "单位" + model::quoted(f.unitCode) + "的" + std::to_string(f.year) + "年度数据重复：第" +
                                                         std::to_string(other.source.row) + "行已有。");
                     return;
                 }

@@ -175,7 +175,6 @@ std::optional<std::string> lookup(const std::string& key, Section section) {
     return std::nullopt;
 }
 
-std::string quoted(const std::string& s) { return "“" + s + "”"; }
 
 
 /// Resolves header texts in one section through the mapping, then the names and aliases.
@@ -348,7 +347,7 @@ HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::st
     if (map.headerIndex < 0) {
         std::string expected;
         for (const auto& field : fieldsOf(section))
-            if (field.required) expected += (expected.empty() ? "" : "、") + quoted(field.header);
+            if (field.required) expected += (expected.empty() ? "" : "、") + model::quoted(field.header);
         diags.error(filePos, {}, std::string("找不到“") + sectionName(section) + "”表的表头行（前10行中没有可识别的列名）。",
                     "表头应包含" + expected + "等列；如果列名不同，请在 dataset.json 的 columns 中对应，例如 \"columns\": {\"" +
                         sectionName(section) + "\": {\"原列名\": \"" + fieldsOf(section).front().header + "\"}}。");
@@ -369,8 +368,8 @@ HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::st
         // Recognised but already taken by an earlier column: a duplicate.
         if (auto canonical = resolve(text); canonical && map.columns.count(*canonical)) {
             diags.error({table.file, table.sheet, header.row, int(c), text}, text,
-                        "列" + quoted(text) + "与第" + model::columnLetter(map.columns[*canonical]) + "列重复，都对应" +
-                            quoted(*canonical) + "。",
+                        "列" + model::quoted(text) + "与第" + model::columnLetter(map.columns[*canonical]) + "列重复，都对应" +
+                            model::quoted(*canonical) + "。",
                         "请删除或改名其中一列。");
             continue;
         }
@@ -390,11 +389,11 @@ HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::st
         model::Position at{table.file, table.sheet, header.row, unknownColumns[u], unknown[u]};
         auto guess = guessFor(unknown[u], missing);
         if (guess) {
-            diags.note(at, unknown[u], "无法识别的列名" + quoted(unknown[u]) + "，是否指" + quoted(*guess) + "？",
+            diags.note(at, unknown[u], "无法识别的列名" + model::quoted(unknown[u]) + "，是否指" + model::quoted(*guess) + "？",
                        "可在 dataset.json 的 columns 中写 {" + jsonLiteral(sectionName(section)) + ": {" + jsonLiteral(unknown[u]) + ": " +
                            jsonLiteral(*guess) + "}}。");
         } else {
-            diags.note(at, unknown[u], "无法识别的列名" + quoted(unknown[u]) + "，该列将被忽略。");
+            diags.note(at, unknown[u], "无法识别的列名" + model::quoted(unknown[u]) + "，该列将被忽略。");
         }
     }
     for (const auto& field : fieldsOf(section)) {
@@ -402,11 +401,11 @@ HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::st
         std::string hint;
         for (size_t u = 0; u < unknown.size(); ++u)
             if (guessFor(unknown[u], {field.header}))
-                hint = "第" + model::columnLetter(unknownColumns[u]) + "列" + quoted(unknown[u]) + "是否指" +
-                       quoted(field.header) + "？可在 dataset.json 的 columns 中写 {" + jsonLiteral(sectionName(section)) + ": {" +
+                hint = "第" + model::columnLetter(unknownColumns[u]) + "列" + model::quoted(unknown[u]) + "是否指" +
+                       model::quoted(field.header) + "？可在 dataset.json 的 columns 中写 {" + jsonLiteral(sectionName(section)) + ": {" +
                        jsonLiteral(unknown[u]) + ": " + jsonLiteral(field.header) + "}}。";
         diags.error({table.file, table.sheet, header.row, -1, {}}, {},
-                    std::string("“") + sectionName(section) + "”表缺少必需的列" + quoted(field.header) + "。", hint);
+                    std::string("“") + sectionName(section) + "”表缺少必需的列" + model::quoted(field.header) + "。", hint);
     }
     return map;
 }

@@ -1,9 +1,9 @@
-#include "model/text.h"
 #include "layout/excel_form.h"
 
 #include "layout/grid_formula.h"
 #include "layout/grid_reader.h"
 #include "layout/template_text.h"
+#include "model/text.h"
 
 #include <algorithm>
 #include <deque>
