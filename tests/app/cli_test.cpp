@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "app/cli_helpers.h"
+#include "support.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -17,12 +17,14 @@
 #include <sys/wait.h>
 #include <vector>
 
+using namespace jixiao::testing;
+
 
 TEST_CASE("help and version exit 0", "[app]") {
-    auto help = jixiao("--help");
+    auto help = runJixiao("--help");
     CHECK(help.code == 0);
     CHECK(help.out.find("用法：jixiao <命令>") == 0);
-    auto version = jixiao("--version");
+    auto version = runJixiao("--version");
     CHECK(version.code == 0);
     CHECK(version.out.find("jixiao 0.1.0\n数据文件夹：" + std::string(JIXIAO_SOURCE_DIR) + "\n评分规则：\n  ") == 0);
     CHECK(version.out.find("\n  national-2020  ") != std::string::npos);
@@ -35,10 +37,10 @@ TEST_CASE("the version lists the data folder's rule sets and templates with fing
     write(data.path() + "/templates/letter/layout.json", "{}");
     write(data.path() + "/templates/letter/letter.txt", "x");
     Poco::File(data.path() + "/fonts").createDirectories();
-    auto version = jixiao("--version", "JIXIAO_DATA=" + data.path());
+    auto version = runJixiao("--version", "JIXIAO_DATA=" + data.path());
     CHECK(version.code == 0);
     CHECK(version.out == "jixiao 0.1.0\n数据文件夹：" + data.path() + "\n评分规则：\n  a  412ef43e715b\n模板：\n  letter  0bff687b4aee\n");
-    auto missing = jixiao("--version", "JIXIAO_DATA=" + data.path() + "/templates");
+    auto missing = runJixiao("--version", "JIXIAO_DATA=" + data.path() + "/templates");
     CHECK(missing.code == 0);
     CHECK(missing.out == "jixiao 0.1.0\n环境变量 JIXIAO_DATA 指向的“" + data.path() +
                              "/templates”不是 jixiao 的数据文件夹（其中应有 templates 和 fonts 两个文件夹）。"
@@ -46,21 +48,21 @@ TEST_CASE("the version lists the data folder's rule sets and templates with fing
 }
 
 TEST_CASE("help names every command and explains each with examples", "[app]") {
-    auto overview = jixiao("help");
+    auto overview = runJixiao("help");
     CHECK(overview.code == 0);
-    CHECK(overview.out == jixiao("--help").out);
+    CHECK(overview.out == runJixiao("--help").out);
     for (const std::string command : {"check", "run", "publish", "rectify", "letters"}) {
         CAPTURE(command);
         CHECK(overview.out.find("\n  " + command + " ") != std::string::npos);
-        auto help = jixiao("help " + command);
+        auto help = runJixiao("help " + command);
         CHECK(help.code == 0);
         CHECK(help.out.find("用法：jixiao " + command + " ") == 0);
         CHECK(help.out.find("\n示例：\n  jixiao " + command + " ") != std::string::npos);
-        CHECK(jixiao(command + " --help").out == help.out);
+        CHECK(runJixiao(command + " --help").out == help.out);
     }
-    CHECK(jixiao("help run").out.find("用法：jixiao run 数据集 -o 输出文件夹\n"
+    CHECK(runJixiao("help run").out.find("用法：jixiao run 数据集 -o 输出文件夹\n"
                                       "检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json。\n\n选项：\n") == 0);
-    auto unknown = jixiao("help chek");
+    auto unknown = runJixiao("help chek");
     CHECK(unknown.code == 64);
     CHECK(unknown.err.find("jixiao：没有命令“chek”。\n\n用法：jixiao <命令>") == 0);
 }
@@ -86,11 +88,11 @@ TEST_CASE("a program without its data folder says where it looked, in Chinese", 
 TEST_CASE("a log file gets every line with its time and level, and quiet keeps only problems", "[app]") {
     TinyDataset ds;
     Poco::TemporaryFile log;
-    auto checked = jixiao("--log " + log.path() + " check " + ds.path());
+    auto checked = runJixiao("--log " + log.path() + " check " + ds.path());
     CHECK(checked.code == 0);
     CHECK(checked.err.find("错误 0 条，警告 0 条\n") != std::string::npos);
     write(ds.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,abc,37.24\n");
-    auto failed = jixiao("check " + ds.path() + " --quiet --log=" + log.path());
+    auto failed = runJixiao("check " + ds.path() + " --quiet --log=" + log.path());
     CHECK(failed.code == 65);
     // The problems stay (on stdout, where check prints them); the summary goes.
     CHECK(failed.err.empty());
@@ -124,7 +126,7 @@ TEST_CASE("a log file gets every line with its time and level, and quiet keeps o
 
 TEST_CASE("a log file that cannot be written exits 73 in Chinese", "[app]") {
     TinyDataset ds;
-    auto r = jixiao("check " + ds.path() + " --log /nonexistent/jixiao.log");
+    auto r = runJixiao("check " + ds.path() + " --log /nonexistent/jixiao.log");
     CHECK(r.code == 73);
     CHECK(r.err == "错误：无法写入日志文件“/nonexistent/jixiao.log”（所在的文件夹不存在）。"
                    "请先建好文件夹、给运行 jixiao 的用户写入权限，或用 --log 指定别的文件。\n");
@@ -135,7 +137,7 @@ TEST_CASE("missing fonts are a Chinese error that says what to do", "[app]") {
     TinyDataset ds;
     Poco::TemporaryFile out, fonts;
     fonts.createDirectories();
-    auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --fonts " + fonts.path());
+    auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --fonts " + fonts.path());
     CHECK(r.code == 78);
     CHECK(r.err == "生成 PDF 出错：找不到字体配置文件 " + fonts.path() + "/fonts.json（字体文件夹中应有 fonts.json，见随程序附带的 fonts/README.md）。"
                    "请确认字体文件夹完整（重新安装 jixiao 软件包，或用 --fonts 指定字体文件夹），"
@@ -143,36 +145,36 @@ TEST_CASE("missing fonts are a Chinese error that says what to do", "[app]") {
 }
 
 TEST_CASE("usage errors exit 64 with a Chinese message", "[app]") {
-    auto none = jixiao("");
+    auto none = runJixiao("");
     CHECK(none.code == 64);
     CHECK(none.err.find("jixiao：缺少命令。\n") == 0);
-    auto unknown = jixiao("chek x");
+    auto unknown = runJixiao("chek x");
     CHECK(unknown.code == 64);
     CHECK(unknown.err.find("jixiao：未知命令“chek”。\n") == 0);
-    auto badOption = jixiao("check --frobnicate x");
+    auto badOption = runJixiao("check --frobnicate x");
     CHECK(badOption.code == 64);
     CHECK(badOption.err.find("jixiao：没有选项“--frobnicate”，可用的选项见下。\n\n用法：jixiao <命令>") == 0);
-    auto noValue = jixiao("run x -o");
+    auto noValue = runJixiao("run x -o");
     CHECK(noValue.code == 64);
     CHECK(noValue.err.find("jixiao：选项 --output 后面缺少取值。\n\n") == 0);
-    auto unwanted = jixiao("publish x --to y --force=1");
+    auto unwanted = runJixiao("publish x --to y --force=1");
     CHECK(unwanted.code == 64);
     CHECK(unwanted.err.find("jixiao：选项 --force 不带取值，实际写成了“--force=1”。\n\n") == 0);
-    auto twice = jixiao("check x --date 2025-01-01 --date 2025-01-02");
+    auto twice = runJixiao("check x --date 2025-01-01 --date 2025-01-02");
     CHECK(twice.code == 64);
     CHECK(twice.err.find("jixiao：选项 --date 只能写一次。\n\n") == 0);
-    auto noOutput = jixiao("run somewhere");
+    auto noOutput = runJixiao("run somewhere");
     CHECK(noOutput.code == 64);
     CHECK(noOutput.err.find("jixiao：run 需要用 -o 指定输出文件夹。\n") == 0);
 }
 
 TEST_CASE("a missing dataset exits 66", "[app]") {
-    auto r = jixiao("check /nonexistent/dataset");
+    auto r = runJixiao("check /nonexistent/dataset");
     CHECK(r.code == 66);
     CHECK(r.err == "错误：/nonexistent/dataset：数据集文件夹不存在。\n");
     Poco::TemporaryFile empty;
     empty.createDirectories();
-    auto noJson = jixiao("check " + empty.path());
+    auto noJson = runJixiao("check " + empty.path());
     CHECK(noJson.code == 66);
     CHECK(noJson.err == "错误：" + empty.path() +
                             "：找不到 dataset.json。每个数据集文件夹都需要一个 dataset.json，至少写明“年度”和“发文机关”。\n");
@@ -181,14 +183,14 @@ TEST_CASE("a missing dataset exits 66", "[app]") {
 TEST_CASE("a dataset.json that is not JSON exits 78", "[app]") {
     TinyDataset ds;
     write(ds.path() + "/dataset.json", "{\"年度\": 2024,");
-    auto r = jixiao("check " + ds.path());
+    auto r = runJixiao("check " + ds.path());
     CHECK(r.code == 78);
     CHECK(r.err == "错误：dataset.json 第1行第13列：此处应为用双引号括起的键名。提示：键名要用半角双引号括起，例如 \"年度\"。\n");
 }
 
 TEST_CASE("check prints a summary and exits 0 on a clean dataset", "[app]") {
     TinyDataset ds;
-    auto r = jixiao("check " + ds.path());
+    auto r = runJixiao("check " + ds.path());
     INFO(r.err);
     CHECK(r.code == 0);
     CHECK(r.err.find("单位 1 个（其中部门 1 个），项目 1 个（其中涉密 0 个），绩效指标 3 条（其中部门整体指标 0 条）\n") !=
@@ -199,7 +201,7 @@ TEST_CASE("check prints a summary and exits 0 on a clean dataset", "[app]") {
 TEST_CASE("check reports a bad number with its position and exits 65", "[app]") {
     TinyDataset ds;
     write(ds.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,约30万,37.24\n");
-    auto r = jixiao("check " + ds.path());
+    auto r = runJixiao("check " + ds.path());
     CHECK(r.code == 65);
     // Problems go to stdout, so that `jixiao check 数据 > 问题.txt` keeps them.
     CHECK(r.out.find("预算执行.csv[C2] 错误：第2行“全年预算数”应为数字，实际为“约30万”。"
@@ -207,7 +209,7 @@ TEST_CASE("check reports a bad number with its position and exits 65", "[app]") 
 }
 
 TEST_CASE("the broken sample reports its 20 deliberate mistakes at their positions", "[app]") {
-    auto r = jixiao(std::string("check ") + JIXIAO_SOURCE_DIR + "/samples/broken");
+    auto r = runJixiao(std::string("check ") + JIXIAO_SOURCE_DIR + "/samples/broken");
     CHECK(r.code == 78);  // one of them is in dataset.json: configuration
     CHECK(r.err.find("错误 20 条，警告 0 条\n其中 1 条在 dataset.json 中（配置错误），请先改正 dataset.json。\n") != std::string::npos);
     // One line per mistake of samples/broken/README.md, in its order of files.
@@ -244,10 +246,10 @@ TEST_CASE("the broken sample reports its 20 deliberate mistakes at their positio
 TEST_CASE("run writes documents, results.json and a manifest, byte-identical twice", "[app]") {
     Poco::TemporaryFile a, b;
     std::string tiny = std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny";
-    auto first = jixiao("run " + tiny + " -o " + a.path() + " --date 2025-03-05 --jobs 2");
+    auto first = runJixiao("run " + tiny + " -o " + a.path() + " --date 2025-03-05 --jobs 2");
     INFO(first.err);
     REQUIRE(first.code == 0);
-    auto second = jixiao("run " + tiny + " -o " + b.path() + " --date 2025-03-05 --jobs 1");
+    auto second = runJixiao("run " + tiny + " -o " + b.path() + " --date 2025-03-05 --jobs 1");
     REQUIRE(second.code == 0);
     std::string manifest = slurp(a.path() + "/manifest.json");
     CHECK(manifest == slurp(b.path() + "/manifest.json"));
@@ -261,10 +263,10 @@ TEST_CASE("run writes documents, results.json and a manifest, byte-identical twi
 }
 
 TEST_CASE("run refuses a bad date and a bad job count", "[app]") {
-    auto date = jixiao("run x -o y --date 2025-02-30");
+    auto date = runJixiao("run x -o y --date 2025-02-30");
     CHECK(date.code == 64);
     CHECK(date.err.find("jixiao：--date 应为 YYYY-MM-DD 格式的日期，实际为“2025-02-30”。\n") == 0);
-    auto jobs = jixiao("run x -o y --jobs 0");
+    auto jobs = runJixiao("run x -o y --jobs 0");
     CHECK(jobs.code == 64);
     CHECK(jobs.err.find("jixiao：--jobs 应为1到256之间的整数，实际为“0”。\n") == 0);
 }
@@ -286,7 +288,7 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
           "P002,满意度指标,服务对象满意度指标,满意度,≥,90,%,10,95%,\n");
     Poco::TemporaryFile out0, out1, out2, db;
     // Without --issue: a 草稿, watermarked, without a number, and nothing stored.
-    auto draft = jixiao("run " + ds.path() + " -o " + out0.path() + " --db " + db.path() + " --date 2025-03-01");
+    auto draft = runJixiao("run " + ds.path() + " -o " + out0.path() + " --db " + db.path() + " --date 2025-03-01");
     INFO(draft.err);
     REQUIRE(draft.code == 0);
     CHECK(draft.out.find("已生成 1 份反馈函草稿（带“草稿”水印，未取文号）。核对无误后加 --issue 重新运行即正式发文。\n") !=
@@ -304,9 +306,9 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
         return n;
     };
     const int draftGrey = greyPixels(draftPdf);
-    CHECK(jixiao("rectify list --db " + db.path()).out == "共 0 项。\n");
+    CHECK(runJixiao("rectify list --db " + db.path()).out == "共 0 项。\n");
 
-    auto first = jixiao("run " + ds.path() + " -o " + out1.path() + " --db " + db.path() + " --date 2025-03-05 --issue");
+    auto first = runJixiao("run " + ds.path() + " -o " + out1.path() + " --db " + db.path() + " --date 2025-03-05 --issue");
     INFO(first.err);
     REQUIRE(first.code == 0);
     CHECK(first.out.find("已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n") != std::string::npos);
@@ -317,7 +319,7 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
     CHECK(issuedText.find("测财绩函〔2025〕1号") != std::string::npos);
     CHECK(draftGrey > greyPixels(out1.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf") + 200);
     // A later re-run keeps the letter's number, date and deadline, and says so.
-    auto second = jixiao("run " + ds.path() + " -o " + out2.path() + " --db " + db.path() + " --date 2025-06-01 --issue");
+    auto second = runJixiao("run " + ds.path() + " -o " + out2.path() + " --db " + db.path() + " --date 2025-06-01 --issue");
     REQUIRE(second.code == 0);
     CHECK(second.out.find("反馈函 测财绩函〔2025〕1号（测试中心）已于 2025-03-05 发出，沿用原成文日期和整改期限 2025-04-04，"
                           "不采用本次的日期 2025-06-01。已发出的反馈函文号和日期不会改变。\n") !=
@@ -325,21 +327,21 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
     std::string letter1 = slurp(out1.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf");
     CHECK(letter1 == slurp(out2.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf"));
 
-    auto list = jixiao("rectify list --db " + db.path());
+    auto list = runJixiao("rectify list --db " + db.path());
     CHECK(list.code == 0);
     CHECK(list.out == "测财绩函〔2025〕1号\t102\t发函 2025-03-05\t期限 2025-04-04\t待整改\n共 1 项。\n");
-    auto overdue = jixiao("rectify overdue --db " + db.path() + " --date 2025-04-05");
+    auto overdue = runJixiao("rectify overdue --db " + db.path() + " --date 2025-04-05");
     CHECK(overdue.code == 1);
     CHECK(overdue.out.find("截至 2025-04-05，逾期未整改 1 项。") != std::string::npos);
-    auto record = jixiao("rectify record --db " + db.path() + " --letter 测财绩函〔2025〕1号 --date 2025-04-01 --summary 已调整培训计划");
+    auto record = runJixiao("rectify record --db " + db.path() + " --letter 测财绩函〔2025〕1号 --date 2025-04-01 --summary 已调整培训计划");
     CHECK(record.code == 0);
     CHECK(record.out == "测财绩函〔2025〕1号\t102\t发函 2025-03-05\t期限 2025-04-04\t已报送\t报送 2025-04-01：已调整培训计划\n");
-    auto close = jixiao("rectify close --db " + db.path() + " --letter 测财绩函〔2025〕1号 --date 2025-04-20 --summary 整改到位");
+    auto close = runJixiao("rectify close --db " + db.path() + " --letter 测财绩函〔2025〕1号 --date 2025-04-20 --summary 整改到位");
     CHECK(close.code == 0);
     CHECK(close.out.find("已销号") != std::string::npos);
-    auto none = jixiao("rectify overdue --db " + db.path() + " --date 2025-05-01");
+    auto none = runJixiao("rectify overdue --db " + db.path() + " --date 2025-05-01");
     CHECK(none.code == 0);
-    auto bad = jixiao("rectify list --db " + db.path() + " --status 完成");
+    auto bad = runJixiao("rectify list --db " + db.path() + " --status 完成");
     CHECK(bad.code == 64);
     CHECK(bad.err == "jixiao：--status 应为“待整改”“已报送”或“已销号”，实际为“完成”。\n");
 }
@@ -347,7 +349,7 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
 TEST_CASE("run with --documents renders only the documents asked for", "[app]") {
     Poco::TemporaryFile out;
     std::string tiny = std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny";
-    auto r = jixiao("run " + tiny + " -o " + out.path() + " --date 2025-03-05 --documents table-pdf,summary");
+    auto r = runJixiao("run " + tiny + " -o " + out.path() + " --date 2025-03-05 --documents table-pdf,summary");
     INFO(r.err);
     REQUIRE(r.code == 0);
     std::string manifest = slurp(out.path() + "/manifest.json");
@@ -357,7 +359,7 @@ TEST_CASE("run with --documents renders only the documents asked for", "[app]") 
     CHECK(manifest.find("绩效自评报告") == std::string::npos);
     CHECK(manifest.find("部门整体") == std::string::npos);
     CHECK(manifest.find("results.json") != std::string::npos);
-    auto bad = jixiao("run " + tiny + " -o " + out.path() + " --documents pdf");
+    auto bad = runJixiao("run " + tiny + " -o " + out.path() + " --documents pdf");
     CHECK(bad.code == 64);
     CHECK(bad.err == "jixiao：--documents 中的“pdf”不是 templates 下的表。可用：department-table、feedback-letter、project-report、"
                      "project-table、summary，可加 -pdf、-xlsx 或 -docx 只生成一种格式，写 docx 另存可编辑的 DOCX，或写 all。\n");
@@ -366,7 +368,7 @@ TEST_CASE("run with --documents renders only the documents asked for", "[app]") 
 TEST_CASE("run with --formats writes the formats asked for", "[app]") {
     Poco::TemporaryFile out;
     std::string tiny = std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny";
-    auto r = jixiao("run " + tiny + " -o " + out.path() + " --date 2025-03-05 --documents table-pdf,department --formats ofd,xlsx");
+    auto r = runJixiao("run " + tiny + " -o " + out.path() + " --date 2025-03-05 --documents table-pdf,department --formats ofd,xlsx");
     INFO(r.err);
     REQUIRE(r.code == 0);
     std::string manifest = slurp(out.path() + "/manifest.json");
@@ -376,7 +378,7 @@ TEST_CASE("run with --formats writes the formats asked for", "[app]") {
     CHECK(manifest.find(".pdf") == std::string::npos);
     // table-pdf asks for the table, not its workbook: no project table XLSX.
     CHECK(manifest.find("项目支出绩效自评表.xlsx") == std::string::npos);
-    auto bad = jixiao("run " + tiny + " -o " + out.path() + " --formats pdf,docx");
+    auto bad = runJixiao("run " + tiny + " -o " + out.path() + " --formats pdf,docx");
     CHECK(bad.code == 64);
     CHECK(bad.err.find("jixiao：--formats 应为 pdf、xlsx、ofd 中的一个或几个，逗号分隔，实际为“pdf,docx”。\n") == 0);
 }
@@ -399,8 +401,8 @@ TEST_CASE("a project's documents do not change when another project's data does"
     fill(before, "乡村道路养护", "养护里程");
     fill(after, "河湖清淤整治工程", "清淤河道数量");
     Poco::TemporaryFile a, b;
-    REQUIRE(jixiao("run " + before.path() + " -o " + a.path() + " --date 2025-03-05 --documents table-pdf,report").code == 0);
-    REQUIRE(jixiao("run " + after.path() + " -o " + b.path() + " --date 2025-03-05 --documents table-pdf,report").code == 0);
+    REQUIRE(runJixiao("run " + before.path() + " -o " + a.path() + " --date 2025-03-05 --documents table-pdf,report").code == 0);
+    REQUIRE(runJixiao("run " + after.path() + " -o " + b.path() + " --date 2025-03-05 --documents table-pdf,report").code == 0);
     int compared = 0;
     for (const char* doc : {"项目支出绩效自评表.pdf", "绩效自评报告.pdf"}) {
         Poco::File folder(a.path() + "/101_测试局");
@@ -423,7 +425,7 @@ TEST_CASE("check --problems writes the problem list: 全部 and a sheet per depa
     write(ds.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,约30万,37.24\n");
     Poco::TemporaryFile out;
     const std::string xlsx = out.path() + ".xlsx";
-    auto r = jixiao("check " + ds.path() + " --problems " + xlsx + " --date 2025-03-05");
+    auto r = runJixiao("check " + ds.path() + " --problems " + xlsx + " --date 2025-03-05");
     INFO(r.err);
     CHECK(r.code == 65);
     CHECK(r.err.find("问题清单已写出到 " + xlsx + "（2 条）\n") != std::string::npos);
@@ -456,7 +458,7 @@ TEST_CASE("run with every project in error reports the data errors and exits 65"
     TinyDataset ds;
     write(ds.path() + "/预算执行.csv", "项目编码,年初预算数,全年预算数,全年执行数\nP001,43.2,约30万,37.24\n");
     Poco::TemporaryFile out;
-    auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05");
+    auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05");
     CHECK(r.code == 65);
     CHECK(r.err == "预算执行.csv[C2] 错误：第2行“全年预算数”应为数字，实际为“约30万”。提示：请只填写数字，如 1234.50；可以带千分位逗号或百分号。\n"
                    "项目.csv[2] 错误：项目“P001”在预算执行表中没有数据。提示：每个项目至少需要一行预算执行数据（年度资金总额）。\n"
@@ -472,7 +474,7 @@ TEST_CASE("init writes a dataset.json from what the exports show, and lists what
           "项目代码,一级指标,二级指标,指标名称,指标方向,指标值,计量单位,指标权重,实际值,备注\n"
           "P001,产出指标,数量指标,培训人次,≥,735,人次,90,700,\n");
     write(dir.path() + "/e_部门.csv", "单位编码,年份,预算数,执行数\n101,2024,500,480\n");
-    auto r = jixiao("init " + dir.path());
+    auto r = runJixiao("init " + dir.path());
     INFO(r.err);
     CHECK(r.code == 0);
     CHECK(slurp(dir.path() + "/dataset.json") ==
@@ -501,11 +503,11 @@ TEST_CASE("init writes a dataset.json from what the exports show, and lists what
                    "提示：请在 b_项目.csv 中增加“是否涉密”列（也可写作“密级”），对每个项目填写“是”或“否”。\n"
                    "  d_指标.csv[J1] 说明：无法识别的列名“备注”，该列将被忽略。\n");
     // What init wrote reads back; 发文机关 is left to fill in (a configuration error: 78).
-    auto check = jixiao("check " + dir.path());
+    auto check = runJixiao("check " + dir.path());
     CHECK(check.code == 78);
     CHECK(check.out.find("dataset.json[3] 错误：缺少必填项“发文机关”。") != std::string::npos);
 
-    auto again = jixiao("init " + dir.path());
+    auto again = runJixiao("init " + dir.path());
     CHECK(again.code == 73);
     CHECK(again.err == "错误：" + dir.path() + "/dataset.json 已存在，未覆盖。如需重新生成，请先把它改名。\n");
 }

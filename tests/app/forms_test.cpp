@@ -1,12 +1,14 @@
 // Forms as folders (issue 16): a user's templates folder, --documents by folder name,
 // `check --templates`, and the recipe of templates/README.md run as written.
 
-#include "app/cli_helpers.h"
+#include "support.h"
 #include "layout/excel_test_book.h"
 
 #include <Poco/DirectoryIterator.h>
 
 #include <regex>
+
+using namespace jixiao::testing;
 
 namespace {
 
@@ -34,7 +36,7 @@ TEST_CASE("a user's templates folder adds a form that --documents selects by fol
         [ "项目名称", "{{项目名称}}" ],
         { "each": "指标", "rows": [ [ "{{三级指标}}", "{{实际完成值}}{{计量单位}}" ] ] } ] } } ] })");
     const TinyDataset data;
-    auto r = apptest::jixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
+    auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
                     " --documents my-table,summary");
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -48,15 +50,15 @@ TEST_CASE("a user's templates folder adds a form that --documents selects by fol
 
     // One format of a form, by folder or short name; a name that is no form is a usage error.
     Poco::TemporaryFile out2;
-    r = apptest::jixiao("run " + data.path() + " -o " + out2.path() + " --date 2025-03-05 --templates " + user.path() +
+    r = runJixiao("run " + data.path() + " -o " + out2.path() + " --date 2025-03-05 --templates " + user.path() +
                " --documents my-table-xlsx,report");
     REQUIRE(r.code == 0);
     CHECK(filesUnder(out2.path() + "/101_测试局") == std::vector<std::string>{"P001_培训项目_绩效自评报告.pdf", "P001_我的表.xlsx"});
-    auto bad = apptest::jixiao("run " + data.path() + " -o " + out2.path() + " --templates " + user.path() + " --documents my-tabel");
+    auto bad = runJixiao("run " + data.path() + " -o " + out2.path() + " --templates " + user.path() + " --documents my-tabel");
     CHECK(bad.code == 64);
     CHECK(bad.err == "jixiao：--documents 中的“my-tabel”不是 templates 下的表。可用：department-table、feedback-letter、my-table、"
                      "project-report、project-table、summary，可加 -pdf、-xlsx 或 -docx 只生成一种格式，写 docx 另存可编辑的 DOCX，或写 all。\n");
-    bad = apptest::jixiao("run " + data.path() + " -o " + out2.path() + " --documents report-xlsx");
+    bad = runJixiao("run " + data.path() + " -o " + out2.path() + " --documents report-xlsx");
     CHECK(bad.code == 64);
     CHECK(bad.err == "jixiao：表“project-report”不生成 xlsx（form.json 的 formats 中没有），实际写了“report-xlsx”。\n");
 }
@@ -71,7 +73,7 @@ TEST_CASE("check --templates reports every mistake in Chinese with file, line an
     write(user.path() + "/other/form.json", R"({"per": "project", "formats": ["pdf"]})");
     write(user.path() + "/other/layout.json", "{ \"blocks\": [ { \"paragraph\": \"{{三级指标}}\" } ] }");
     write(user.path() + "/loose/layout.json", "{ \"blocks\": [] }");
-    auto r = apptest::jixiao("check --templates " + user.path());
+    auto r = runJixiao("check --templates " + user.path());
     CHECK(r.code == 78);
     CHECK(r.out ==
           "模板错误：文件夹 templates/loose 有 layout.json 但没有 form.json，不会生成。请从相近的表复制一个 form.json 放进去，例如 "
@@ -84,12 +86,12 @@ TEST_CASE("check --templates reports every mistake in Chinese with file, line an
     // The same colspan mistake stops a run with the same sentence and exit 78 (it was exit 70 in English).
     Poco::TemporaryFile out;
     const TinyDataset data;
-    auto run = apptest::jixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
+    auto run = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
                       " --documents my-table");
     CHECK(run.code == 78);
     CHECK(run.err.find("模板错误：templates/my-table/layout.json:3:15: colspan 为 2，从第 2 列起超出了表格的最后一列") != std::string::npos);
 
-    auto ok = apptest::jixiao("check --templates " + kSource + "/templates");
+    auto ok = runJixiao("check --templates " + kSource + "/templates");
     CHECK(ok.code == 0);
     CHECK(ok.out.empty());
     CHECK(ok.err == "已检查 6 张表（" + kSource + "/templates），没有发现问题。\n");
@@ -153,9 +155,9 @@ TEST_CASE("a 表样.xlsx form in a user's folder renders to PDF and XLSX and is 
     write(user.path() + "/excel-table/form.json",
           R"({"title": "表样自评表", "per": "project", "formats": ["pdf", "xlsx"], "file": "{{项目编码}}_表样自评表"})");
     write(user.path() + "/excel-table/表样.xlsx", book("实际完成值"));
-    REQUIRE(apptest::jixiao("check --templates " + user.path()).code == 0);
+    REQUIRE(runJixiao("check --templates " + user.path()).code == 0);
     const TinyDataset data;
-    auto r = apptest::jixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
+    auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
                     " --documents excel-table");
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -165,7 +167,7 @@ TEST_CASE("a 表样.xlsx form in a user's folder renders to PDF and XLSX and is 
     CHECK(text.find("培训人次") != std::string::npos);
     // A misspelt field is named by its cell.
     write(user.path() + "/excel-table/表样.xlsx", book("实际完成"));
-    auto bad = apptest::jixiao("check --templates " + user.path());
+    auto bad = runJixiao("check --templates " + user.path());
     CHECK(bad.code == 78);
     CHECK(bad.out.find("模板错误：templates/excel-table/表样.xlsx[Sheet1!B2]") == 0);
     CHECK(bad.out.find("是否指“实际完成值”？") != std::string::npos);

@@ -24,10 +24,10 @@ namespace {
 
 using jixiao::testing::capture;
 using jixiao::testing::checkGolden;
+using jixiao::testing::shellQuote;
 using jixiao::testing::slurp;
 using jixiao::testing::write;
 
-std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 /// The run every golden test looks at, made once.
 const std::string& tinyRun() {
@@ -63,12 +63,12 @@ const char* kTable = "/101_青山县民政局/T001_居家养老服务补助_项�
 TEST_CASE("golden: project self-evaluation table text, pages and fonts", "[golden]") {
     std::string pdf = tinyRun() + kTable + ".pdf";
     REQUIRE(Poco::File(pdf).exists());
-    checkGolden("T001_table.txt", capture("pdftotext -layout " + quote(pdf) + " -"));
-    std::string info = capture("pdfinfo " + quote(pdf));
+    checkGolden("T001_table.txt", capture("pdftotext -layout " + shellQuote(pdf) + " -"));
+    std::string info = capture("pdfinfo " + shellQuote(pdf));
     CHECK(std::atoi(info.substr(info.find("Pages:") + 6).c_str()) == 1);
     CHECK(info.find("青山县财政局") != std::string::npos);  // Author: the issuing authority
     CHECK(slurp(pdf).find("/CreationDate (D:20250305000000+08'00')") != std::string::npos);
-    std::string fonts = capture("pdffonts " + quote(pdf));
+    std::string fonts = capture("pdffonts " + shellQuote(pdf));
     CHECK(fonts.find(" no ") == std::string::npos);  // every font embedded (emb column "yes")
     CHECK(fonts.find("yes") != std::string::npos);
 }
@@ -102,15 +102,15 @@ TEST_CASE("golden: project self-evaluation workbook cells and formulas", "[golde
 
 TEST_CASE("golden: self-evaluation report outline and department table", "[golden]") {
     std::string report = tinyRun() + "/101_青山县民政局/T001_居家养老服务补助_绩效自评报告.pdf";
-    std::string text = capture("pdftotext " + quote(report) + " -");
+    std::string text = capture("pdftotext " + shellQuote(report) + " -");
     for (const char* heading : {"一、基本情况", "二、绩效目标完成情况", "三、自评结论", "四、存在的问题及原因分析", "五、下一步改进措施",
                                 "附：项目支出绩效自评表"}) {
         INFO(heading);
         CHECK(text.find(heading) != std::string::npos);
     }
-    std::string outline = capture("pdfinfo -dests " + quote(report) + " 2>/dev/null; pdftk 2>/dev/null");
+    std::string outline = capture("pdfinfo -dests " + shellQuote(report) + " 2>/dev/null; pdftk 2>/dev/null");
     checkGolden("T001_report.txt", text);
-    std::string dept = capture("pdftotext -layout " + quote(tinyRun() + "/101_青山县民政局/101_青山县民政局_部门整体支出绩效自评表.pdf") + " -");
+    std::string dept = capture("pdftotext -layout " + shellQuote(tinyRun() + "/101_青山县民政局/101_青山县民政局_部门整体支出绩效自评表.pdf") + " -");
     checkGolden("101_department.txt", dept);
 }
 
@@ -144,16 +144,16 @@ TEST_CASE("a project with 60 indicators and long texts paginates with repeated h
     INFO("exit status " << rc);
     std::string pdf = out.path() + "/101_测试局/P060_六十项指标的综合治理项目_项目支出绩效自评表.pdf";
     REQUIRE(Poco::File(pdf).exists());
-    std::string info = capture("pdfinfo " + quote(pdf));
+    std::string info = capture("pdfinfo " + shellQuote(pdf));
     int pages = std::atoi(info.substr(info.find("Pages:") + 6).c_str());
     CHECK(pages >= 3);
     for (int p = 1; p <= pages; ++p) {
-        std::string text = capture("pdftotext -f " + std::to_string(p) + " -l " + std::to_string(p) + " " + quote(pdf) + " -");
+        std::string text = capture("pdftotext -f " + std::to_string(p) + " -l " + std::to_string(p) + " " + shellQuote(pdf) + " -");
         INFO("page " << p);
         CHECK(text.find("三级指标") != std::string::npos);  // the header row repeats on every page
         CHECK(text.find("第 " + std::to_string(p) + " 页 共 " + std::to_string(pages) + " 页") != std::string::npos);
     }
-    std::string all = capture("pdftotext " + quote(pdf) + " -");
+    std::string all = capture("pdftotext " + shellQuote(pdf) + " -");
     all.erase(std::remove(all.begin(), all.end(), '\n'), all.end());  // cells wrap their text
     for (int i = 1; i <= 60; ++i) {
         INFO(i);
@@ -164,7 +164,7 @@ TEST_CASE("a project with 60 indicators and long texts paginates with repeated h
 TEST_CASE("an edited template changes the output without rebuilding", "[golden]") {
     Poco::TemporaryFile templates, out;
     std::string src = std::string(JIXIAO_SOURCE_DIR) + "/templates";
-    REQUIRE(std::system(("cp -r " + quote(src) + " " + quote(templates.path())).c_str()) == 0);
+    REQUIRE(std::system(("cp -r " + shellQuote(src) + " " + shellQuote(templates.path())).c_str()) == 0);
     std::string layout = templates.path() + "/project-table/layout.json";
     std::string text = slurp(layout);
     auto at = text.find("偏差原因分析及改进措施");
@@ -175,7 +175,7 @@ TEST_CASE("an edited template changes the output without rebuilding", "[golden]"
                       " --templates " + templates.path() + " --date 2025-03-05 >/dev/null 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
     std::string pdf = out.path() + kTable + ".pdf";
-    std::string rendered = capture("pdftotext " + quote(pdf) + " -");
+    std::string rendered = capture("pdftotext " + shellQuote(pdf) + " -");
     rendered.erase(std::remove(rendered.begin(), rendered.end(), '\n'), rendered.end());
     CHECK(rendered.find("未完成原因及整改计划") != std::string::npos);
     CHECK(rendered.find("偏差原因分析及改进措施") == std::string::npos);
@@ -184,7 +184,7 @@ TEST_CASE("an edited template changes the output without rebuilding", "[golden]"
 TEST_CASE("a template mistake stops the run with file, line and exit 78", "[golden]") {
     Poco::TemporaryFile templates, out;
     std::string src = std::string(JIXIAO_SOURCE_DIR) + "/templates";
-    REQUIRE(std::system(("cp -r " + quote(src) + " " + quote(templates.path())).c_str()) == 0);
+    REQUIRE(std::system(("cp -r " + shellQuote(src) + " " + shellQuote(templates.path())).c_str()) == 0);
     std::string report = templates.path() + "/project-report/report.txt";
     std::string text = slurp(report);
     text.replace(text.find("{{project.code}}"), 16, "{{project.cod}}");

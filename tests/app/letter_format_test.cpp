@@ -3,7 +3,7 @@
 
 #include <catch2/catch.hpp>
 
-#include "app/cli_helpers.h"
+#include "support.h"
 
 #include <Poco/TemporaryFile.h>
 
@@ -16,11 +16,9 @@
 #include <string>
 #include <vector>
 
+using namespace jixiao::testing;
+
 namespace {
-
-using apptest::capture;
-
-std::string quote(const std::string& s) { return "'" + s + "'"; }
 
 struct Word {
     int page = 0;
@@ -29,7 +27,7 @@ struct Word {
 };
 
 std::vector<Word> words(const std::string& pdf) {
-    const std::string html = capture("pdftotext -bbox " + quote(pdf) + " -");
+    const std::string html = capture("pdftotext -bbox " + shellQuote(pdf) + " -");
     std::vector<Word> out;
     const double mm = 25.4 / 72.0;
     int page = -1;  // the part before the first <page> is the header
@@ -81,7 +79,7 @@ const std::string& countyLetters(const std::string& extra) {
 
 /// Whether the first page is red at (x, y) mm: the raster at 72 dpi (1 px ≈ 0.353 mm).
 bool redAt(const std::string& pdf, double xMm, double yMm) {
-    const std::string ppm = capture("pdftoppm -r 72 -f 1 -l 1 " + quote(pdf));
+    const std::string ppm = capture("pdftoppm -r 72 -f 1 -l 1 " + shellQuote(pdf));
     REQUIRE(ppm.size() > 100);
     const std::size_t header = ppm.find("255\n") + 4;
     const int x = int(xMm / 25.4 * 72.0), y = int(yMm / 25.4 * 72.0);
@@ -156,7 +154,7 @@ TEST_CASE("the feedback letter follows GB/T 9704-2012 信函格式", "[app][lett
 
     // Fonts per role: 仿宋 and 小标宋 fall back to AR PL SungtiL GB (PostScript name
     // BousungEG-Light-GB), 黑体 to LXGW WenKai Bold, 楷体 to AR PL KaitiM GB (GBZenKai-Medium).
-    const std::string fonts = capture("pdffonts " + quote(pdf));
+    const std::string fonts = capture("pdffonts " + shellQuote(pdf));
     CHECK(fonts.find("+BousungEG-Light-GB") != std::string::npos);
     CHECK(fonts.find("+LXGWWenKai-Bold") != std::string::npos);
     CHECK(fonts.find("+GBZenKai-Medium") != std::string::npos);
@@ -169,13 +167,13 @@ TEST_CASE("the feedback letter follows GB/T 9704-2012 信函格式", "[app][lett
 TEST_CASE("preprinted letterhead paper keeps the 版头's space; the 版记 names 抄送 and 印发机关", "[app][letter]") {
     Poco::TemporaryFile folder, db;
     const std::string data = folder.path() + "/county", out = folder.path() + "/out";
-    REQUIRE(std::system(("mkdir -p " + quote(folder.path()) + " && cp -r " + quote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") +
-                         " " + quote(data)).c_str()) == 0);
-    std::string config = apptest::slurp(data + "/dataset.json");
+    REQUIRE(std::system(("mkdir -p " + shellQuote(folder.path()) + " && cp -r " + shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") +
+                         " " + shellQuote(data)).c_str()) == 0);
+    std::string config = slurp(data + "/dataset.json");
     config.replace(config.find('{'), 1,
                    R"({"版头": "none", "抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室",)");
-    apptest::write(data + "/dataset.json", config);
-    const auto run = apptest::jixiao("run " + data + " -o " + out + " --db " + db.path() + " --date 2025-03-05 --documents letter --issue");
+    write(data + "/dataset.json", config);
+    const auto run = runJixiao("run " + data + " -o " + out + " --db " + db.path() + " --date 2025-03-05 --documents letter --issue");
     INFO(run.err);
     REQUIRE(run.code == 0);
     const std::string pdf = out + "/208_云溪县住房和城乡建设局/208002_云溪县城市建设综合服务中心_绩效评价结果反馈函.pdf";

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "app/cli_helpers.h"
+#include "support.h"
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
@@ -9,6 +9,8 @@
 #include <algorithm>
 #include <string>
 #include <vector>
+
+using namespace jixiao::testing;
 
 namespace {
 
@@ -39,9 +41,9 @@ TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger an
     Poco::TemporaryFile out, db;
     const std::string store = " --db " + db.path();
 
-    auto empty = jixiao("letters list" + store);
+    auto empty = runJixiao("letters list" + store);
     CHECK(empty.code == 66);  // only a run creates a store
-    auto issued = jixiao("letters issue " + ds.path() + " -o " + out.path() + store + " --date 2025-03-05");
+    auto issued = runJixiao("letters issue " + ds.path() + " -o " + out.path() + store + " --date 2025-03-05");
     INFO(issued.err);
     REQUIRE(issued.code == 0);
     CHECK(issued.out == "已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n"
@@ -53,30 +55,30 @@ TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger an
     CHECK(capture("pdftotext '" + out.path() + kFolder + "103_测试站_绩效评价结果反馈函.pdf' -").find("测财绩函〔2025〕2号") !=
           std::string::npos);
 
-    auto list = jixiao("letters list" + store);
+    auto list = runJixiao("letters list" + store);
     CHECK(list.code == 0);
     CHECK(list.out == "文号                 单位  评价年度  成文日期    整改期限    状态  说明\n"
                       "测财绩函〔2025〕1号  102   2024      2025-03-05  2025-04-04  有效\n"
                       "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  有效\n"
                       "共 2 份反馈函，其中已作废 0 份。\n");
 
-    auto voided = jixiao("letters void 测财绩函[2025]2号 --reason 单位名称有误 --date 2025-03-10" + store);
+    auto voided = runJixiao("letters void 测财绩函[2025]2号 --reason 单位名称有误 --date 2025-03-10" + store);
     CHECK(voided.code == 0);
     CHECK(voided.out == "已作废 测财绩函〔2025〕2号（单位 103，成文日期 2025-03-05），作废日期 2025-03-10，原因：单位名称有误。"
                         "该文号不再使用；其整改事项不再跟踪。\n"
                         "如需改发，请运行 jixiao letters reissue 测财绩函〔2025〕2号 --db " + db.path() + "。\n");
-    auto twice = jixiao("letters void 测财绩函〔2025〕2号 --reason 再次 --date 2025-03-11" + store);
+    auto twice = runJixiao("letters void 测财绩函〔2025〕2号 --reason 再次 --date 2025-03-11" + store);
     CHECK(twice.code == 65);
     CHECK(twice.err == "错误：反馈函 测财绩函〔2025〕2号 已于 2025-03-10 作废，不能重复作废。\n");
     // Its rectification is no longer tracked, and cannot be reported on.
-    CHECK(jixiao("rectify list" + store).out == "测财绩函〔2025〕1号\t102\t发函 2025-03-05\t期限 2025-04-04\t待整改\n共 1 项。\n");
-    auto report = jixiao("rectify record --letter 测财绩函〔2025〕2号 --date 2025-03-20 --summary 已整改" + store);
+    CHECK(runJixiao("rectify list" + store).out == "测财绩函〔2025〕1号\t102\t发函 2025-03-05\t期限 2025-04-04\t待整改\n共 1 项。\n");
+    auto report = runJixiao("rectify record --letter 测财绩函〔2025〕2号 --date 2025-03-20 --summary 已整改" + store);
     CHECK(report.code == 65);
     CHECK(report.err == "错误：反馈函 测财绩函〔2025〕2号 已于 2025-03-10 作废，其整改不再跟踪。\n");
 
     // A run does not silently give the voided letter's evaluation a new number: a 草稿, and a note.
     Poco::TemporaryFile out2;
-    auto rerun = jixiao("letters issue " + ds.path() + " -o " + out2.path() + store + " --date 2025-03-11");
+    auto rerun = runJixiao("letters issue " + ds.path() + " -o " + out2.path() + store + " --date 2025-03-11");
     REQUIRE(rerun.code == 0);
     CHECK(rerun.out.find("反馈函 测财绩函〔2025〕2号（测试站）已于 2025-03-10 作废，本次只生成草稿，不发文。"
                          "如需改发，请运行 jixiao letters reissue 测财绩函〔2025〕2号，再运行 jixiao letters issue。\n") !=
@@ -86,31 +88,31 @@ TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger an
     REQUIRE(Poco::File(draft).exists());
     CHECK(capture("pdftotext '" + draft + "' -").find("测财绩函") == std::string::npos);
 
-    auto notVoided = jixiao("letters reissue 测财绩函〔2025〕1号 --date 2025-03-12" + store);
+    auto notVoided = runJixiao("letters reissue 测财绩函〔2025〕1号 --date 2025-03-12" + store);
     CHECK(notVoided.code == 65);
     CHECK(notVoided.err == "错误：反馈函 测财绩函〔2025〕1号 未作废，不能重新发文。如需改发，请先作废它（jixiao letters void）。\n");
-    auto early = jixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-09" + store);
+    auto early = runJixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-09" + store);
     CHECK(early.code == 65);
     CHECK(early.err == "错误：重新发文日期 2025-03-09 早于反馈函 测财绩函〔2025〕2号 的作废日期 2025-03-10。\n");
-    auto reissued = jixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-12" + store);
+    auto reissued = runJixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-12" + store);
     CHECK(reissued.code == 0);
     // The next number (2 is never reused), the voided letter's 30 days to the deadline.
     CHECK(reissued.out == "已重新发文 测财绩函〔2025〕3号：单位 103，成文日期 2025-03-12，整改期限 2025-04-11。\n"
                           "新文号替代已作废的 测财绩函〔2025〕2号。请用同一历史库再运行一次 jixiao letters issue 数据集 -o 输出文件夹，"
                           "生成带新文号的反馈函。\n");
-    auto again = jixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-13" + store);
+    auto again = runJixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-13" + store);
     CHECK(again.code == 65);
     CHECK(again.err == "错误：反馈函 测财绩函〔2025〕2号 已重新发文为 测财绩函〔2025〕3号，不能再次重新发文。\n");
 
     // The next run renders the reissued letter with its own number and date.
     Poco::TemporaryFile out3;
-    auto third = jixiao("letters issue " + ds.path() + " -o " + out3.path() + store + " --date 2025-03-12");
+    auto third = runJixiao("letters issue " + ds.path() + " -o " + out3.path() + store + " --date 2025-03-12");
     REQUIRE(third.code == 0);
     const std::string letter3 = capture("pdftotext '" + out3.path() + kFolder + "103_测试站_绩效评价结果反馈函.pdf' -");
     CHECK(letter3.find("测财绩函〔2025〕3号") != std::string::npos);
     CHECK(letter3.find("2025年3月12日") != std::string::npos);
 
-    auto ledger = jixiao("letters list --year 2025" + store);
+    auto ledger = runJixiao("letters list --year 2025" + store);
     CHECK(ledger.code == 0);
     CHECK(ledger.out ==
           "文号                 单位  评价年度  成文日期    整改期限    状态    说明\n"
@@ -118,40 +120,40 @@ TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger an
           "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  已作废  2025-03-10 作废：单位名称有误；已重新发文为 测财绩函〔2025〕3号\n"
           "测财绩函〔2025〕3号  103   2024      2025-03-12  2025-04-11  有效    重新发文，替代 测财绩函〔2025〕2号\n"
           "共 3 份反馈函，其中已作废 1 份。\n");
-    auto onlyVoided = jixiao("letters list --status 已作废" + store);
+    auto onlyVoided = runJixiao("letters list --status 已作废" + store);
     CHECK(onlyVoided.out ==
           "文号                 单位  评价年度  成文日期    整改期限    状态    说明\n"
           "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  已作废  2025-03-10 作废：单位名称有误；已重新发文为 测财绩函〔2025〕3号\n"
           "共 1 份反馈函，其中已作废 1 份。\n");
-    CHECK(jixiao("letters list --year 2026" + store).out == "共 0 份反馈函，其中已作废 0 份。\n");
-    auto reportNew = jixiao("rectify record --letter 测财绩函〔2025〕2号 --date 2025-03-20 --summary 已整改" + store);
+    CHECK(runJixiao("letters list --year 2026" + store).out == "共 0 份反馈函，其中已作废 0 份。\n");
+    auto reportNew = runJixiao("rectify record --letter 测财绩函〔2025〕2号 --date 2025-03-20 --summary 已整改" + store);
     CHECK(reportNew.err == "错误：反馈函 测财绩函〔2025〕2号 已于 2025-03-10 作废，其整改不再跟踪；请改用重新发出的 测财绩函〔2025〕3号。\n");
 }
 
 TEST_CASE("letters: usage errors exit 64 and say what is missing", "[app][letter]") {
     Poco::TemporaryFile db;
-    auto none = jixiao("letters");
+    auto none = runJixiao("letters");
     CHECK(none.code == 64);
     CHECK(none.err.find("jixiao：letters 需要一个操作：list、issue、void 或 reissue。\n\n用法：") == 0);
-    auto bad = jixiao("letters cancel --db " + db.path());
+    auto bad = runJixiao("letters cancel --db " + db.path());
     CHECK(bad.code == 64);
     CHECK(bad.err == "jixiao：letters 的操作应为 list、issue、void 或 reissue，实际为“cancel”。\n");
-    auto noDb = jixiao("letters list");
+    auto noDb = runJixiao("letters list");
     CHECK(noDb.code == 64);
     CHECK(noDb.err == "jixiao：letters list 需要 --db=历史库文件。\n");
-    auto noNumber = jixiao("letters void --db " + db.path() + " --reason x");
+    auto noNumber = runJixiao("letters void --db " + db.path() + " --reason x");
     CHECK(noNumber.code == 64);
     CHECK(noNumber.err == "jixiao：letters void 需要 反馈函文号，例如 jixiao letters void 某财绩函〔2025〕3号。\n");
-    auto noReason = jixiao("letters void 某财绩函〔2025〕3号 --db " + db.path());
+    auto noReason = runJixiao("letters void 某财绩函〔2025〕3号 --db " + db.path());
     CHECK(noReason.code == 64);
     CHECK(noReason.err == "jixiao：letters void 需要 --reason=作废原因。\n");
-    auto status = jixiao("letters list --status 作废 --db " + db.path());
+    auto status = runJixiao("letters list --status 作废 --db " + db.path());
     CHECK(status.code == 64);
     CHECK(status.err == "jixiao：--status 应为“有效”或“已作废”，实际为“作废”。\n");
-    auto documents = jixiao("letters issue x -o y --documents report");
+    auto documents = runJixiao("letters issue x -o y --documents report");
     CHECK(documents.code == 64);
     CHECK(documents.err.find("jixiao：letters issue 只生成反馈函，不能再用 --documents。\n") == 0);
-    auto missing = jixiao("letters void 某财绩函〔2025〕3号 --reason x --db " + db.path() + ".none");
+    auto missing = runJixiao("letters void 某财绩函〔2025〕3号 --reason x --db " + db.path() + ".none");
     CHECK(missing.code == 66);
     CHECK(Poco::File(db.path() + ".none").exists() == false);
 }
@@ -189,10 +191,10 @@ std::string pageCount(const std::string& pdf) {
 TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's text and page count", "[app][letter][docx]") {
     TwoLetterDataset ds;
     Poco::TemporaryFile out, db, tiny, lo;
-    auto letters = jixiao("letters issue " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05");
+    auto letters = runJixiao("letters issue " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05");
     INFO(letters.err);
     REQUIRE(letters.code == 0);
-    auto reports = jixiao("run " + std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny -o " + tiny.path() +
+    auto reports = runJixiao("run " + std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny -o " + tiny.path() +
                           " --date 2025-03-05 --documents report,docx");
     REQUIRE(reports.code == 0);
     const std::vector<std::string> stems{out.path() + kFolder + "102_测试中心_绩效评价结果反馈函",
@@ -233,6 +235,6 @@ TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's text and
     CHECK(header.find("w:val=\"thickThinSmallGap\"") != std::string::npos);
     // Same input and date, same bytes.
     Poco::TemporaryFile again, db2;
-    REQUIRE(jixiao("letters issue " + ds.path() + " -o " + again.path() + " --db " + db2.path() + " --date 2025-03-05").code == 0);
+    REQUIRE(runJixiao("letters issue " + ds.path() + " -o " + again.path() + " --db " + db2.path() + " --date 2025-03-05").code == 0);
     CHECK(slurp(again.path() + kFolder + "102_测试中心_绩效评价结果反馈函.docx") == docx);
 }

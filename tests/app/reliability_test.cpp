@@ -1,7 +1,7 @@
 // Regressions of the red-team round (issue 11) that need the real binary: exit codes, what
 // commands refuse, what a run leaves on disk.
 
-#include "app/cli_helpers.h"
+#include "support.h"
 
 #include <Poco/File.h>
 #include <Poco/SAX/DefaultHandler.h>
@@ -19,6 +19,8 @@
 #include <unistd.h>
 #include <vector>
 
+using namespace jixiao::testing;
+
 namespace {
 
 bool exists(const std::string& path) { return Poco::File(path).exists(); }
@@ -31,12 +33,12 @@ TEST_CASE("read-only rectify commands refuse a missing store with 66 and create 
     dir.createDirectories();
     const std::string db = dir.path() + "/typo/history.db";
     for (const std::string action : {"list", "overdue --date 2025-04-05"}) {
-        auto r = jixiao("rectify " + action + " --db " + db);
+        auto r = runJixiao("rectify " + action + " --db " + db);
         CHECK(r.code == 66);
         CHECK(r.err == "错误：历史库 " + db + " 不存在。请检查 --db 的路径；历史库由 jixiao run 创建。\n");
         CHECK(r.out.empty());
     }
-    auto record = jixiao("rectify record --db " + db + " --letter 某财绩函〔2025〕1号 --date 2025-04-01 --summary 已整改");
+    auto record = runJixiao("rectify record --db " + db + " --letter 某财绩函〔2025〕1号 --date 2025-04-01 --summary 已整改");
     CHECK(record.code == 66);
     CHECK_FALSE(exists(dir.path() + "/typo"));
 }
@@ -47,25 +49,25 @@ TEST_CASE("a busy store exits 75 (try later), a wrong rectify request 65, an imp
     Poco::TemporaryFile out, dir;
     dir.createDirectories();
     const std::string db = dir.path() + "/history.db";
-    auto first = jixiao("run " + ds.path() + " -o " + out.path() + " --db " + db + " --date 2025-03-05");
+    auto first = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db + " --date 2025-03-05");
     REQUIRE(first.code == 0);
 
     // Another process holds the run lock.
     int fd = ::open((db + ".lock").c_str(), O_RDWR);
     REQUIRE(fd >= 0);
     REQUIRE(::flock(fd, LOCK_EX | LOCK_NB) == 0);
-    auto busy = jixiao("run " + ds.path() + " -o " + out.path() + " --db " + db + " --date 2025-03-05");
+    auto busy = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db + " --date 2025-03-05");
     ::close(fd);
     CHECK(busy.code == 75);
     CHECK(busy.err.find("错误：已有另一个 jixiao 正在使用历史库 " + db + "（进程 ") == 0);
 
-    auto unknown = jixiao("rectify record --db " + db + " --letter 某财绩函〔2025〕9号 --date 2025-04-01 --summary 已整改");
+    auto unknown = runJixiao("rectify record --db " + db + " --letter 某财绩函〔2025〕9号 --date 2025-04-01 --summary 已整改");
     CHECK(unknown.code == 65);
     CHECK(unknown.err == "错误：历史库中没有文号为“某财绩函〔2025〕9号”的反馈函。\n");
 
     Poco::TemporaryFile out2;
     for (const std::string date : {"1969-12-31", "2100-01-01"}) {
-        auto r = jixiao("run " + ds.path() + " -o " + out2.path() + " --date " + date);
+        auto r = runJixiao("run " + ds.path() + " -o " + out2.path() + " --date " + date);
         CHECK(r.code == 64);
         CHECK(r.err.find("jixiao：--date 应为 2000-01-01 至 2099-12-31 之间的日期，实际为“" + date + "”。\n") == 0);
         CHECK_FALSE(exists(out2.path()));
@@ -78,7 +80,7 @@ const std::string kTiny = std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny";
 const std::string kTinyDepartment = "101_青山县民政局";
 
 Outcome runTiny(const std::string& out, const std::string& extra = "") {
-    return jixiao("run " + kTiny + " -o " + out + " --date 2025-03-05 " + extra);
+    return runJixiao("run " + kTiny + " -o " + out + " --date 2025-03-05 " + extra);
 }
 
 } // namespace
@@ -152,20 +154,20 @@ TEST_CASE("a configuration error creates neither the output folder nor the store
     emptyTemplates.createDirectories();
     SECTION("dataset.json") {
         write(ds.path() + "/dataset.json", "{\"年度\": 2024,");
-        auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05");
+        auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05");
         CHECK(r.code == 78);
     }
     SECTION("templates") {
         // A user's folder replaces the bundled project-table with a broken one.
         write(emptyTemplates.path() + "/project-table/layout.json", "{ \"blocks\": [ ");
-        auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --templates " +
+        auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --templates " +
                         emptyTemplates.path());
         CHECK(r.code == 78);
         CHECK_FALSE(exists(db.path()));
     }
     SECTION("rules") {
         write(ds.path() + "/rules.json", "{}");
-        auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --rules " +
+        auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --rules " +
                         ds.path() + "/rules.json");
         CHECK(r.code == 78);
         CHECK_FALSE(exists(db.path()));
@@ -178,18 +180,18 @@ TEST_CASE("a configuration error creates neither the output folder nor the store
 TEST_CASE("a project whose classification is unknown is an error, and 密级 is read as 是否涉密", "[app]") {
     TinyDataset ds;
     write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码,是否涉密\nP001,培训项目,101,\n");
-    auto blank = jixiao("check " + ds.path());
+    auto blank = runJixiao("check " + ds.path());
     INFO(blank.err);
     CHECK(blank.code == 65);
     CHECK((blank.out + blank.err).find("项目.csv[D2] 错误：第2行“是否涉密”为空。提示：涉密项目不会出现在公开材料中，请对每个项目填写“是”或“否”。\n") !=
           std::string::npos);
     Poco::TemporaryFile site;
-    auto publish = jixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
+    auto publish = runJixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
     CHECK(publish.code == 65);
     CHECK_FALSE(exists(site.path() + "/manifest.json"));
 
     write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码,密级\nP001,培训项目,101,秘密\n");
-    auto secret = jixiao("check " + ds.path());
+    auto secret = runJixiao("check " + ds.path());
     CHECK(secret.code == 0);
     CHECK((secret.out + secret.err).find("项目 1 个（其中涉密 1 个）") != std::string::npos);
 }
@@ -235,7 +237,7 @@ TEST_CASE("characters XML cannot carry are removed at ingest with a warning and 
     write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码,是否涉密\nP001,培训\xEF\xBF\xBE项目\x01,101,否\n");
     write(ds.path() + "/dataset.json", R"({"年度": 2024, "发文机关": "测试县\u0002财政局\uffff", "公开日期": "2025-08-20"})");
     Poco::TemporaryFile out, site;
-    auto r = jixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05");
+    auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05");
     INFO(r.err);
     CHECK(r.code == 0);
     CHECK(r.err.find("项目.csv[B2] 警告：第2行第B列的“培训〔U+FFFE〕项目〔U+0001〕”含有文件中不能保存的字符（U+FFFE、U+0001），"
@@ -251,7 +253,7 @@ TEST_CASE("characters XML cannot carry are removed at ingest with a warning and 
     CHECK(text.find("培训项目") != std::string::npos);
     CHECK(text.find("测试县财政局") != std::string::npos);  // dataset.json's text: the writers drop them too
 
-    auto published = jixiao("publish " + ds.path() + " --to " + site.path() + " --date 2025-09-01");
+    auto published = runJixiao("publish " + ds.path() + " --to " + site.path() + " --date 2025-09-01");
     REQUIRE(published.code == 0);
     std::string html;
     for (const auto& e : std::filesystem::recursive_directory_iterator(site.path()))
@@ -273,11 +275,11 @@ TEST_CASE("a projects table without a classification column is an error: nothing
     write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码\nP001,培训项目,101\n");
     const std::string expected = "项目.csv 错误：“项目”表没有“是否涉密”列，无法判断哪些项目涉密，不能公开任何项目。"
                                  "提示：请在 项目.csv 中增加“是否涉密”列（也可写作“密级”），对每个项目填写“是”或“否”。\n";
-    auto check = jixiao("check " + ds.path());
+    auto check = runJixiao("check " + ds.path());
     CHECK(check.code == 65);
     CHECK(check.out == expected);
     Poco::TemporaryFile site;
-    auto publish = jixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
+    auto publish = runJixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
     CHECK(publish.code == 65);
     CHECK(publish.err == expected + "错误：数据集有 1 条错误，未公开任何文件。请先用 jixiao check 检查并修正。\n");
     CHECK_FALSE(exists(site.path()));
@@ -289,13 +291,13 @@ TEST_CASE("errors in dataset.json are configuration errors (78): a run creates n
     TinyDataset ds;
     write(ds.path() + "/dataset.json", R"({"年度": "二〇二四", "发文机关": "测试县财政局"})");
     const std::string diag = "dataset.json[1] 错误：“年度”应为四位年份，实际为“二〇二四”。提示：例如 \"年度\": 2024\n";
-    auto check = jixiao("check " + ds.path());
+    auto check = runJixiao("check " + ds.path());
     CHECK(check.code == 78);
     CHECK(check.out.find(diag) == 0);
     CHECK(check.err.find("其中 1 条在 dataset.json 中（配置错误），请先改正 dataset.json。\n") != std::string::npos);
 
     Poco::TemporaryFile out, db;
-    auto run = jixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05");
+    auto run = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05");
     CHECK(run.code == 78);
     CHECK(run.err.find(diag + "错误：dataset.json 有 1 处错误（见上），未生成任何文件。请改正 dataset.json 后重新运行。\n") !=
           std::string::npos);
@@ -303,7 +305,7 @@ TEST_CASE("errors in dataset.json are configuration errors (78): a run creates n
     CHECK_FALSE(exists(db.path()));
 
     Poco::TemporaryFile site;
-    auto publish = jixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
+    auto publish = runJixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
     CHECK(publish.code == 78);
     CHECK(publish.err == diag + "错误：dataset.json 有 1 处错误，未公开任何文件。请先改正 dataset.json（jixiao check 会列出）。\n");
     CHECK_FALSE(exists(site.path()));
