@@ -16,6 +16,7 @@
 #include "publish/run_store.h"
 #include "publish/output_tree.h"
 #include "publish/results_json.h"
+#include "render/batch_setup.h"
 #include "render/pdf_writer.h"
 #include "pdf/pdf_error.h"
 #include "render/render_error.h"
@@ -35,7 +36,6 @@
 #include <mutex>
 #include <optional>
 #include <variant>
-#include <unistd.h>
 
 namespace jixiao::app {
 
@@ -155,20 +155,13 @@ std::variant<std::vector<Selected>, std::string> selectForms(const layout::FormS
     return out;
 }
 
-/// `base` with the glyph prefix of the form's document for an empty record (`blank`). The
-/// prefix only saves work, so a form whose blank document fails goes without: its real
-/// documents report their own errors, per record, as they would without a prefix.
+/// The form's PDF options with the glyph prefix of its document for an empty record
+/// (`blank`), for a paged form rendered as PDF.
 void withPrefix(Selected& s, const layout::Value& blank, const layout::FixedDate& created) {
     const layout::Form& form = *s.form;
     const bool pdf = std::find(s.formats.begin(), s.formats.end(), layout::FormFormat::Pdf) != s.formats.end();
     if (!pdf || form.kind != layout::FormKind::Layout || form.layout->isWorkbook()) return;
-    try {
-        s.pdf.prefix = render::prepareGlyphPrefix(formDocument(form, blank, created), s.pdf);
-    } catch (const layout::TemplateError&) {
-    } catch (const layout::LayoutError&) {
-    } catch (const render::RenderError&) {
-    } catch (const pdf::PdfError&) {
-    }
+    s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
 }
 
 /// `--formats` laid over the selection: PDF and XLSX where selected and asked for, OFD (the
@@ -205,14 +198,6 @@ void writeForm(const Job& job, const Selected& s, const layout::Value& data, con
     const std::string stem = s.form->fileStem(data);
     for (auto& file : renderForm(*s.form, buildForm(*s.form, data, created), s.formats, s.pdf, tempDir))
         job.tree.write(folder, stem, file.extension, file.bytes, s.form->title, sources);
-}
-
-/// Where the per-project workbooks keep libxlsxwriter's temporary files (about a dozen per
-/// workbook, created and deleted at once): RAM-backed /dev/shm where the system has it, as
-/// creating and deleting files on a journalling disk cost more system time than rendering
-/// the workbook; otherwise the output folder.
-std::string smallScratchDir(const std::string& outputDir) {
-    return ::access("/dev/shm", W_OK | X_OK) == 0 ? std::string("/dev/shm") : outputDir;
 }
 
 std::string source(const model::SourceRef& s) {
@@ -444,7 +429,7 @@ int renderRun(const RunRequest& req, const Scored& scored, const std::vector<Sel
     layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
     const layout::FixedDate created = layout::fixedDate(req.date);
     const auto& ds = scored.dataset;
-    Job job{scored, facts, created, tree, req.output, smallScratchDir(req.output), {}, {}, {}, {}};
+    Job job{scored, facts, created, tree, req.output, render::smallWorkbookScratchDir(req.output), {}, {}, {}, {}};
     // Each form's prefix comes from its document for an empty record (no project, department
     // or evaluation): it depends on the templates, the fonts and the run's facts only.
     const layout::Value blankProject = layout::projectContext({}, ds, facts);
@@ -535,7 +520,7 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
             throw ingest::ConfigError("dataset.json 有 " + std::to_string(n) + " 处错误（见上），未生成任何文件。请改正 dataset.json 后重新运行。");
         }
         tree.begin(req.startedAt);  // the folder's lock; the old manifest goes before any file is replaced
-        publish::sweepOrphans(smallScratchDir(req.output));  // /dev/shm: scratch files of killed runs
+        publish::sweepOrphans(render::smallWorkbookScratchDir(req.output));  // /dev/shm: scratch files of killed runs
         db.emplace(publish::StoreDb::open(dbPath));
         store.emplace(*db);
         if (!req.storeLockHeld) storeLock = store->lockForRun(req.startedAt);
@@ -551,8 +536,9 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
         // The run is over: recorded as failed rather than left running until the next run.
         try {
             store->finishRun(runId, publish::RunStatus::Failed, req.clock());
-        } catch (const std::exception&) {
-            // the store itself failing is not what the user needs to hear about first
+        } catch (const std::exception& e) {
+            // A note only: the error rethrown below is what the user has to act on.
+            err << "注意：历史库未能把本次运行记为失败（" << e.what() << "）。\n";
         }
         throw;
     }

@@ -18,6 +18,8 @@
 #include <Poco/TemporaryFile.h>
 
 #include <algorithm>
+#include <filesystem>
+#include <system_error>
 #include <cstdio>
 #include <cerrno>
 #include <cstring>
@@ -349,11 +351,8 @@ SiteStaging::SiteStaging() {
 }
 
 SiteStaging::~SiteStaging() {
-    try {
-        Poco::File(folder_).remove(true);
-    } catch (...) {
-        // A leftover temporary folder is harmless; a destructor must not throw.
-    }
+    std::error_code ignored;  // a leftover temporary folder is harmless; a destructor must not throw
+    std::filesystem::remove_all(folder_, ignored);
 }
 
 void SiteStaging::add(const std::string& path, const std::string& bytes, const std::string& kind) {

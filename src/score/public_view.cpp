@@ -43,7 +43,7 @@ void recount(DepartmentResult& d, const std::vector<ProjectResult>& publicProjec
     try {
         if (weights > Decimal()) d.budgetWeightedTotal = divRound(weighted, weights, rounding.total);
     } catch (const std::overflow_error&) {
-        // evaluate() reported the overflow already and left the mean empty as well.
+        d.budgetWeightedTotal.reset();  // evaluate() reported the overflow already and left the mean empty as well
     }
 }
 

@@ -65,8 +65,9 @@ Poco::JSON::Object::Ptr Exchange::jsonBody(std::size_t limit) {
         auto object = value.extract<Poco::JSON::Object::Ptr>();
         if (object) return object;
     } catch (const Poco::Exception&) {
+        throw HttpError(400, "请求内容应为 JSON 对象。");  // not JSON, or JSON but not an object
     }
-    throw HttpError(400, "请求内容应为 JSON 对象。");
+    throw HttpError(400, "请求内容应为 JSON 对象。");  // null
 }
 
 std::string Exchange::address() const { return request.clientAddress().host().toString(); }

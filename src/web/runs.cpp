@@ -16,6 +16,7 @@
 #include <Poco/LocalDateTime.h>
 
 #include <algorithm>
+#include <iostream>
 #include <sstream>
 
 namespace jixiao::web {
@@ -205,7 +206,9 @@ void RunQueue::execute(std::int64_t id, Progress& progress) {
     // The batch's own report, kept beside the documents.
     try {
         publish::writeFileAtomic(r.output + "/run.log", out.str() + err.str());
-    } catch (const publish::OutputError&) {
+    } catch (const publish::OutputError& e) {
+        // The run's result stands; only its report is missing. Said on the server's console.
+        std::cerr << "注意：运行 " << id << " 的报告 run.log 未能写出：" << e.what() << '\n';
     }
     row->done = std::int64_t(progress.done.load());
     row->total = std::int64_t(progress.total.load());

@@ -8,7 +8,9 @@
 #include <Poco/Net/NameValueCollection.h>
 #include <Poco/Net/PartHandler.h>
 
+#include <filesystem>
 #include <fstream>
+#include <system_error>
 
 namespace jixiao::web {
 
@@ -54,11 +56,8 @@ private:
 
 Upload::~Upload() {
     for (const auto& f : files) {
-        try {
-            Poco::File file(f.path);
-            if (file.exists()) file.remove();
-        } catch (const Poco::Exception&) {
-        }
+        std::error_code ignored;  // a temporary file already gone is fine; a destructor must not throw
+        std::filesystem::remove(f.path, ignored);
     }
 }
 

@@ -50,6 +50,7 @@ Poco::JSON::Object::Ptr parseObject(const std::string& text, const std::string& 
             if (object) return object;
         }
     } catch (const Poco::Exception&) {
+        throw HttpError(400, what + "应为 JSON 对象（以 { 开头）。");  // what the project's reader took, Poco refused
     }
     throw HttpError(400, what + "应为 JSON 对象（以 { 开头）。");
 }
