@@ -244,6 +244,18 @@ RectificationItem loadItem(StoreDb::Impl& db, LetterKey key) {
     return items.front();
 }
 
+/// The letter's rectification, for a step that changes it (report, close): the letter must be
+/// in force and its rectification not closed (`refused` says what a closed one cannot do).
+std::pair<LetterKey, RectificationItem> openRectification(StoreDb::Impl& db, const LetterRef& ref, const char* refused) {
+    const LetterKey key = findLetter(db, ref);
+    requireInForce(db, key);
+    RectificationItem item = loadItem(db, key);
+    if (item.status == RectificationStatus::Closed)
+        throw StoreRequestError("反馈函 " + item.letter.text + " 的整改已于 " + item.closedOn.value_or("") + " 销号，" +
+                                refused + "。");
+    return {key, std::move(item)};
+}
+
 } // namespace
 
 std::string rectificationStatusLabel(RectificationStatus status) {
@@ -393,12 +405,7 @@ RectificationItem LetterRegister::recordReport(const LetterRef& letter, const st
     return guarded(db_.path(), [&] {
         auto& s = db_.impl().session;
         WriteTransaction tx(s);
-        LetterKey key = findLetter(db_.impl(), letter);
-        requireInForce(db_.impl(), key);
-        RectificationItem item = loadItem(db_.impl(), key);
-        if (item.status == RectificationStatus::Closed)
-            throw StoreRequestError("反馈函 " + item.letter.text + " 的整改已于 " + item.closedOn.value_or("") +
-                                    " 销号，不能再报送整改情况。");
+        const auto [key, item] = openRectification(db_.impl(), letter, "不能再报送整改情况");
         if (date < item.issuedOn)
             throw StoreRequestError("整改报告日期 " + date + " 早于反馈函 " + item.letter.text + " 的发文日期 " +
                                     item.issuedOn + "。");
@@ -420,12 +427,7 @@ RectificationItem LetterRegister::closeRectification(const LetterRef& letter, co
     return guarded(db_.path(), [&] {
         auto& s = db_.impl().session;
         WriteTransaction tx(s);
-        LetterKey key = findLetter(db_.impl(), letter);
-        requireInForce(db_.impl(), key);
-        RectificationItem item = loadItem(db_.impl(), key);
-        if (item.status == RectificationStatus::Closed)
-            throw StoreRequestError("反馈函 " + item.letter.text + " 的整改已于 " + item.closedOn.value_or("") +
-                                    " 销号，不能重复销号。");
+        const auto [key, item] = openRectification(db_.impl(), letter, "不能重复销号");
         if (item.status == RectificationStatus::Open)
             throw StoreRequestError("反馈函 " + item.letter.text +
                                     " 尚未报送整改情况，不能销号。请先登记整改报告（jixiao rectify record）。");
