@@ -3,6 +3,8 @@
 #include "ingest/encoding.h"
 #include "model/validate.h"
 
+#include "ingest/dataset_folder.h"
+
 #include <catch2/catch.hpp>
 
 #include <Poco/File.h>
@@ -11,17 +13,12 @@
 #include <fstream>
 
 using namespace jixiao;
+using jixiao::testing::messages;
 
 namespace {
 
 /// A dataset folder written file by file in the test.
-struct Folder {
-    Poco::TemporaryFile dir;
-    Folder() { dir.createDirectories(); }
-    Folder& file(const std::string& name, const std::string& bytes) {
-        std::ofstream(dir.path() + "/" + name, std::ios::binary) << bytes;
-        return *this;
-    }
+struct Folder : testing::DatasetFolder<Folder> {
     /// The five sections with one department, one project and three indicators.
     Folder& base() {
         file("dataset.json", R"({"年度": 2024, "发文机关": "测试县财政局"})");
@@ -35,14 +32,7 @@ struct Folder {
              "P001,满意度指标,服务对象满意度指标,学员满意度,≥,90,%,10,95%\n");
         return *this;
     }
-    std::string path() const { return dir.path(); }
 };
-
-std::vector<std::string> messages(const model::Diagnostics& diags) {
-    std::vector<std::string> out;
-    for (const auto& d : diags.list()) out.push_back(d.format());
-    return out;
-}
 
 } // namespace
 

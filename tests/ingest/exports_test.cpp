@@ -3,6 +3,8 @@
 #include "ingest/encoding.h"
 #include "model/validate.h"
 
+#include "ingest/dataset_folder.h"
+
 #include <catch2/catch.hpp>
 #include <xlsxwriter.h>
 
@@ -13,32 +15,11 @@
 #include <functional>
 
 using namespace jixiao;
+using jixiao::testing::messages;
 
 namespace {
 
-struct Folder {
-    Poco::TemporaryFile dir;
-    Folder() { dir.createDirectories(); }
-    Folder& file(const std::string& name, const std::string& bytes) {
-        std::ofstream(dir.path() + "/" + name, std::ios::binary) << bytes;
-        return *this;
-    }
-    Folder& remove(const std::string& name) {
-        Poco::File(dir.path() + "/" + name).remove();
-        return *this;
-    }
-    /// A workbook of sheets of text rows, written with libxlsxwriter.
-    Folder& workbook(const std::string& name, const std::vector<std::pair<std::string, std::vector<std::vector<std::string>>>>& sheets) {
-        lxw_workbook* wb = workbook_new((dir.path() + "/" + name).c_str());
-        for (const auto& [sheet, rows] : sheets) {
-            lxw_worksheet* ws = workbook_add_worksheet(wb, sheet.c_str());
-            for (size_t r = 0; r < rows.size(); ++r)
-                for (size_t c = 0; c < rows[r].size(); ++c)
-                    if (!rows[r][c].empty()) worksheet_write_string(ws, lxw_row_t(r), lxw_col_t(c), rows[r][c].c_str(), nullptr);
-        }
-        REQUIRE(workbook_close(wb) == LXW_NO_ERROR);
-        return *this;
-    }
+struct Folder : testing::DatasetFolder<Folder> {
     Folder& base() {
         file("dataset.json", R"j({"年度": 2024, "发文机关": "测试县财政局"})j");
         file("单位.csv", "单位编码,单位名称,主管部门编码\n101,测试局,\n10101,测试中心,101\n");
@@ -50,14 +31,7 @@ struct Folder {
              "P001,满意度指标,服务对象满意度指标,学员满意度,≥,90,%,10,95%\n");
         return *this;
     }
-    std::string path() const { return dir.path(); }
 };
-
-std::vector<std::string> messages(const model::Diagnostics& diags) {
-    std::vector<std::string> out;
-    for (const auto& d : diags.list()) out.push_back(d.format());
-    return out;
-}
 
 model::Dataset read(const Folder& f, model::Diagnostics& diags) { return ingest::readDataset(f.path(), diags); }
 
