@@ -449,21 +449,42 @@ Grid ExcelForm::fill(const Value& data) const { return Filler(*spec_, data).run(
 
 std::vector<std::string> ExcelForm::check(const Value& data) const {
     std::vector<std::string> problems;
-    Grid filled;
     try {
-        filled = fill(data);
+        fill(data);  // lists that are no lists, and every field on the path the data takes
     } catch (const TemplateError& e) {
         problems.push_back(e.what());
         return problems;
     }
-    const Grid& t = spec_->grid;
+    const Spec& spec = *spec_;
+    const Grid& t = spec.grid;
+    // Every branch of every cell, a block's cells against its list's first item.
+    std::vector<std::vector<const Value*>> scopes(spec.blocks.size() + 1, std::vector<const Value*>{&data});
+    std::deque<Value> loops;
+    for (std::size_t b = 0; b < spec.blocks.size(); ++b) {
+        const Value& list = resolvePath({&data}, spec.blocks[b].list, spec.blocks[b].where, 1);
+        if (list.kind() != Value::Kind::List || list.items().empty()) continue;
+        Value& loop = loops.emplace_back(Value::map());
+        loop.set("@index", Value(model::Decimal::fromInt(1)));
+        loop.set("@first", Value(true));
+        loop.set("@last", Value(list.items().size() == 1));
+        scopes[b + 1].push_back(&loop);
+        scopes[b + 1].push_back(&list.items().front());
+    }
     for (int r = 0; r < t.rowCount(); ++r)
         for (int c = 0; c < t.columns; ++c) {
+            const CellSpec& cs = spec.cells[std::size_t(r)][std::size_t(c)];
+            if (cs.text) {
+                try {
+                    cs.text->check(scopes[std::size_t(spec.blockAt(r) + 1)]);
+                } catch (const TemplateError& e) {
+                    problems.push_back(spec.tidy(e.what()));
+                }
+            }
             const std::string& f = t.rows[std::size_t(r)][std::size_t(c)].formula;
             if (f.empty()) continue;
             const std::string unknown = unknownFunction(f);
             if (!unknown.empty())
-                problems.push_back(spec_->where(r, c) + "：公式中的函数" + model::quoted(unknown) +
+                problems.push_back(spec.where(r, c) + "：公式中的函数" + model::quoted(unknown) +
                                    "无法计算缓存值（支持 SUM、MIN、MAX、AVERAGE、COUNT、COUNTA、ROUND、ROUNDUP、"
                                    "ROUNDDOWN、INT、ABS、IF、IFERROR、AND、OR、NOT），请改用这些函数。");
         }

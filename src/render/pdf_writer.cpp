@@ -34,4 +34,10 @@ std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Documen
     return std::make_shared<const pdf::GlyphPrefix>(options.fonts, canvas.charsByFace());
 }
 
+std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Grid& blank, const PdfOptions& options) {
+    pdf::PdfCanvas canvas(options.fonts, options.compress);
+    draw(paginateGrid(blank, {}, options.fonts), canvas);
+    return std::make_shared<const pdf::GlyphPrefix>(options.fonts, canvas.charsByFace());
+}
+
 } // namespace jixiao::render

@@ -47,4 +47,7 @@ std::string renderPdf(const layout::Grid& grid, const layout::Metadata& meta, co
 /// form's real documents (glyph_prefix.h). Throws like renderPdf.
 std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Document& blank, const PdfOptions& options);
 
+/// The same for a 表样.xlsx form: `blank` is its grid filled for an empty record.
+std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Grid& blank, const PdfOptions& options);
+
 } // namespace jixiao::render

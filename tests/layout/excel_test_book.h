@@ -3,6 +3,8 @@
 // A one-sheet workbook drawn with libxlsxwriter, as a finance user draws a 表样.xlsx in Excel,
 // for the Excel form tests; bytes() closes it and returns the file.
 
+#include "layout/grid.h"
+
 #include <xlsxwriter.h>
 
 #include <cstdio>
@@ -51,5 +53,19 @@ private:
     std::string path_;
     lxw_workbook* book_ = nullptr;
 };
+
+/// Inserts a column before `at` (> 0) in a template grid, as a user does in Excel: every row
+/// gets a copy of the cell to its left (style and text), widths and merges move right, and a
+/// merge spanning the place or ending just before it grows (a label over the columns to its
+/// left takes the new one in).
+inline void insertColumn(layout::Grid& g, int at, double width) {
+    for (auto& row : g.rows) row.insert(row.begin() + at, row[std::size_t(at) - 1]);
+    g.columnWidths.insert(g.columnWidths.begin() + at, width);
+    ++g.columns;
+    for (auto& m : g.merges) {
+        if (m.col0 >= at) ++m.col0;
+        if (m.col1 >= at - 1) ++m.col1;
+    }
+}
 
 } // namespace jixiao::testing

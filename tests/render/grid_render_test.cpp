@@ -277,20 +277,6 @@ TEST_CASE("the PDF looks like the XLSX as LibreOffice prints it", "[render][exce
     std::filesystem::remove_all(dir);
 }
 
-namespace {
-
-/// Inserts a column before `at` in a template grid: cells, widths and merges move right.
-void insertColumn(Grid& g, int at, double width) {
-    for (auto& row : g.rows) row.insert(row.begin() + at, row[std::size_t(at) - 1]);
-    g.columnWidths.insert(g.columnWidths.begin() + at, width);
-    ++g.columns;
-    for (auto& m : g.merges) {
-        if (m.col0 >= at) ++m.col0;
-        if (m.col1 >= at - 1) ++m.col1;
-    }
-}
-
-} // namespace
 
 // What a user does in WPS with a copied 表样.xlsx: a 计量单位 column after 三级指标, another font
 // for the header row and a wider name column. The edit is made on the workbook itself (read,
@@ -298,7 +284,7 @@ void insertColumn(Grid& g, int at, double width) {
 TEST_CASE("an edited template workbook: both outputs follow", "[render][excel]") {
     const pdf::FontSet fonts = pdf::FontSet::bundled(kSource + "/fonts");
     Grid t = layout::readGrid(templateBook(false, "黑体", 24), "表样.xlsx");
-    insertColumn(t, 2, 12);
+    testing::insertColumn(t, 2, 12);
     t.rows[2][2].text = "计量单位";
     t.rows[3][2].text = "{{unit}}";
     layout::GridStyle header = t.styles[std::size_t(t.rows[2][0].style)];
