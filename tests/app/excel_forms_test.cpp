@@ -75,7 +75,7 @@ TEST_CASE("a copied 表样.xlsx edited like in WPS: both outputs follow", "[app]
     layout::Grid t = layout::readGrid(slurp(kSource + "/samples/excel-forms/project-table-excel/表样.xlsx"), "表样.xlsx");
     int levelColumn = -1;
     REQUIRE(findText(t, "三级指标", &levelColumn) != nullptr);
-    testing::insertColumn(t, levelColumn + 1, 8);
+    testing::insertColumn(t, levelColumn + 1, 12);
     int headerRow = -1;
     for (int r = 0; r < t.rowCount(); ++r)
         if (t.rows[std::size_t(r)][std::size_t(levelColumn)].text == "三级指标") headerRow = r;
