@@ -7,6 +7,7 @@
 #include "ingest/dataset_json.h"
 #include "ingest/dataset_reader.h"
 #include "layout/context.h"
+#include "layout/excel_form.h"
 #include "layout/form_set.h"
 #include "model/date.h"
 #include "model/validate.h"
@@ -160,8 +161,11 @@ std::variant<std::vector<Selected>, std::string> selectForms(const layout::FormS
 void withPrefix(Selected& s, const layout::Value& blank, const layout::FixedDate& created) {
     const layout::Form& form = *s.form;
     const bool pdf = std::find(s.formats.begin(), s.formats.end(), layout::FormFormat::Pdf) != s.formats.end();
-    if (!pdf || form.kind != layout::FormKind::Layout || form.layout->isWorkbook()) return;
-    s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
+    if (!pdf || (form.kind == layout::FormKind::Layout && form.layout->isWorkbook())) return;
+    if (form.kind == layout::FormKind::Excel)
+        s.pdf = render::withGridGlyphPrefix(s.pdf, [&] { return form.excel->fill(blank); });
+    else
+        s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
 }
 
 /// `--formats` laid over the selection: PDF and XLSX where selected and asked for, OFD (the

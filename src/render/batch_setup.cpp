@@ -8,10 +8,13 @@
 
 namespace jixiao::render {
 
-PdfOptions withGlyphPrefix(const PdfOptions& base, const std::function<layout::Document()>& blank) {
+namespace {
+
+/// `base` with the prefix `prepare` makes, or `base` alone when the blank cannot be built.
+PdfOptions guarded(const PdfOptions& base, const std::function<std::shared_ptr<const pdf::GlyphPrefix>()>& prepare) {
     try {
         PdfOptions options = base;
-        options.prefix = prepareGlyphPrefix(blank(), base);
+        options.prefix = prepare();
         return options;
     } catch (const layout::TemplateError&) {
         return base;  // the template fails for every record; each document reports it
@@ -22,6 +25,16 @@ PdfOptions withGlyphPrefix(const PdfOptions& base, const std::function<layout::D
     } catch (const pdf::PdfError&) {
         return base;  // a font or libharu failure: each document reports it
     }
+}
+
+} // namespace
+
+PdfOptions withGlyphPrefix(const PdfOptions& base, const std::function<layout::Document()>& blank) {
+    return guarded(base, [&] { return prepareGlyphPrefix(blank(), base); });
+}
+
+PdfOptions withGridGlyphPrefix(const PdfOptions& base, const std::function<layout::Grid()>& blank) {
+    return guarded(base, [&] { return prepareGlyphPrefix(blank(), base); });
 }
 
 std::string smallWorkbookScratchDir(const std::string& fallback) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "layout/document.h"
+#include "layout/grid.h"
 #include "render/pdf_writer.h"
 
 #include <functional>
@@ -15,6 +16,9 @@ namespace jixiao::render {
 /// when the blank document cannot be built or laid out the options go without one: the
 /// form's real documents then report their own errors, per project, as they would anyway.
 PdfOptions withGlyphPrefix(const PdfOptions& base, const std::function<layout::Document()>& blank);
+
+/// The same for a form drawn as a grid (表样.xlsx): `blank` is the grid filled for an empty record.
+PdfOptions withGridGlyphPrefix(const PdfOptions& base, const std::function<layout::Grid()>& blank);
 
 /// Where the many small workbooks of a batch keep libxlsxwriter's temporary files (about a
 /// dozen per workbook, created and deleted at once): RAM-backed /dev/shm where the system

@@ -36,7 +36,7 @@ std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Documen
 
 std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Grid& blank, const PdfOptions& options) {
     pdf::PdfCanvas canvas(options.fonts, options.compress);
-    draw(paginateGrid(blank, {}, options.fonts), canvas);
+    drawPaged(paginateGrid(blank, {}, options.fonts), canvas);
     return std::make_shared<const pdf::GlyphPrefix>(options.fonts, canvas.charsByFace());
 }
 
