@@ -1,12 +1,14 @@
 // Excel forms (issue 16 part B) through the real binary: the bundled 表样.xlsx forms, a copied
 // form edited as a user edits it in WPS, and `check --templates` on a broken one.
 
-#include "app/cli_helpers.h"
+#include "support.h"
 #include "layout/excel_test_book.h"
 #include "layout/grid_reader.h"
 #include "render/xlsx_writer.h"
 
 #include <Poco/DirectoryIterator.h>
+
+using namespace jixiao::testing;
 
 namespace {
 
@@ -39,7 +41,7 @@ TEST_CASE("the bundled Excel forms fill both outputs", "[app][excel]") {
     const TinyDataset data;
     for (const std::string form : {"project-table-excel", "project-table-sichuan"}) {
         Poco::TemporaryFile out;
-        auto r = apptest::jixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + kSource +
+        auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + kSource +
                         "/samples/excel-forms --documents " + form);
         INFO(form << ": " << r.err);
         REQUIRE(r.code == 0);
@@ -91,7 +93,7 @@ TEST_CASE("a copied 表样.xlsx edited like in WPS: both outputs follow", "[app]
     write(folder + "/表样.xlsx", render::renderXlsx(t, {}));
 
     const TinyDataset data;
-    auto r = apptest::jixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
+    auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
                     " --documents my-excel-table");
     INFO(r.err);
     REQUIRE(r.code == 0);
@@ -122,7 +124,7 @@ TEST_CASE("check --templates names the cell of a broken Excel form", "[app][exce
     worksheet_write_string(typo.sheet, 0, 0, "{{项目明称}}", nullptr);
     write(user.path() + "/typo/form.json", R"({"per": "project", "formats": ["pdf"], "file": "{{项目编码}}_表2"})");
     write(user.path() + "/typo/表样.xlsx", typo.bytes());
-    auto r = apptest::jixiao("check --templates " + user.path());
+    auto r = runJixiao("check --templates " + user.path());
     CHECK(r.code == 78);
     CHECK(r.out == "模板错误：templates/broken/表样.xlsx[Sheet1!C5]：{{#each 指标}} 没有对应的 {{/each}}"
                    "（应写在重复块最后一行最后一个非空单元格的末尾）。\n"
