@@ -61,18 +61,24 @@ std::optional<OutputFormats> OutputFormats::parse(const std::string& list) {
     return set;
 }
 
-Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir,
-                    const BeforeScoring& beforeScoring) {
-    Scored s;
-    s.dataset = ingest::readDataset(folder, s.diags);
-    model::validate(s.dataset, s.diags);
-    // dataset.json names a bundled set only; --rules may also give a file. Read before
-    // beforeScoring, which may open the run's outputs: a rules error must leave nothing behind.
-    s.rules = rulesFile.empty() ? score::loadRuleSet(templatesDir, s.dataset.config.ruleSet)
-                                : score::loadRulesOption(templatesDir, rulesFile);
-    if (beforeScoring) beforeScoring(s.dataset, s.diags);
+ScoringInput readScoringInput(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir) {
+    ScoringInput in;
+    in.dataset = ingest::readDataset(folder, in.diags);
+    model::validate(in.dataset, in.diags);
+    // dataset.json names a bundled set only; --rules may also give a file.
+    in.rules =
+        rulesFile.empty() ? score::loadRuleSet(templatesDir, in.dataset.config.ruleSet) : score::loadRulesOption(templatesDir, rulesFile);
+    return in;
+}
+
+Scored scoreInput(ScoringInput input) {
+    Scored s{std::move(input.dataset), std::move(input.diags), std::move(input.rules), {}};
     s.evaluation = score::evaluate(s.dataset, s.rules, s.diags);
     return s;
+}
+
+Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir) {
+    return scoreInput(readScoringInput(folder, rulesFile, templatesDir));
 }
 
 namespace {
@@ -188,7 +194,7 @@ void overrideFormats(std::vector<Selected>& selected, const OutputFormats& forma
 /// Everything the workers share; read-only except the output tree and the failure list.
 struct Job {
     const Scored& scored;
-    const layout::RunFacts& facts;
+    const layout::RunFacts facts;
     layout::FixedDate created;
     publish::OutputTree& tree;
     std::string outputDir;   // scratch for big workbooks (the summary): disk, like the output
@@ -416,36 +422,84 @@ public:
 
 namespace {
 
-/// The documents, results.json, history and manifest of a run that has begun.
-int renderRun(const RunRequest& req, const Scored& scored, const std::vector<Selected>& selected,
-              publish::OutputTree& tree, publish::RunStore& store, publish::LetterRegister& letters,
-              std::int64_t runId, std::ostream& out, std::ostream& err) {
-    for (const auto& d : scored.diags.list()) err << d.format() << '\n';
-    const auto& all = scored.evaluation.projects;
-    const int scoredCount = int(std::count_if(all.begin(), all.end(), [](const auto& p) { return p.scored(); }));
-    if (scoredCount == 0 && scored.diags.errors() > 0) {
-        // Nothing to lay out: the data errors above are the whole answer, not a template that
-        // finds no project to chart.
-        store.finishRun(runId, publish::RunStatus::Failed, req.clock());
-        err << "错误：数据有 " << scored.diags.errors() << " 条错误，没有一个项目可以评分，未生成文件。请按上面的提示修改后重新运行。\n";
-        return kExitDataError;
+// The phases of runBatch, in order: read, score, render, publish.
+
+/// Read: the forms the run makes (--documents, --formats), each with the PDF options of the
+/// fonts. A name that is no form is said on `err`: returns nothing.
+std::optional<std::vector<Selected>> readSelection(const layout::FormSet& forms, const RunRequest& req, std::ostream& err) {
+    const render::PdfOptions base{pdf::FontSet::bundled(req.fontsDir), true, nullptr,
+                                  req.plainPdf ? pdf::Profile::Plain : pdf::Profile::PdfA1b};
+    auto selection = selectForms(forms, req.documents, base);
+    if (auto* problem = std::get_if<std::string>(&selection)) {
+        err << "jixiao：" << *problem << '\n';
+        return std::nullopt;
     }
-    layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, req.date);
-    const layout::FixedDate created = layout::fixedDate(req.date);
+    auto& selected = std::get<std::vector<Selected>>(selection);
+    if (req.formats) overrideFormats(selected, *req.formats);
+    return std::move(selected);
+}
+
+/// Read: refuses a dataset.json with errors (said on `err` with the other diagnostics) before
+/// anything is created.
+void refuseSettingsErrors(const model::Diagnostics& diags, std::ostream& err) {
+    const int n = ingest::settingsErrors(diags);
+    if (n == 0) return;
+    for (const auto& d : diags.list()) err << d.format() << '\n';
+    throw ingest::ConfigError("dataset.json 有 " + std::to_string(n) + " 处错误（见上），未生成任何文件。请改正 dataset.json 后重新运行。");
+}
+
+/// What a run writes to, opened once its inputs are read — the first things a run creates: the
+/// output folder (locked; the old manifest goes before any file is replaced), the history
+/// store and its run lock (unless the caller holds it).
+struct Outputs {
+    publish::OutputTree tree;
+    std::optional<publish::StoreDb> db;
+    std::optional<publish::RunStore> store;
+    std::optional<publish::LetterRegister> letters;
+    publish::FileLock storeLock;
+
+    explicit Outputs(const RunRequest& req) : tree(req.output) {
+        tree.begin(req.startedAt);
+        publish::sweepOrphans(render::smallWorkbookScratchDir(req.output));  // /dev/shm: scratch files of killed runs
+        db.emplace(publish::StoreDb::open(req.dbPath.empty() ? req.output + "/jixiao-history.db" : req.dbPath));
+        store.emplace(*db);
+        letters.emplace(*db);
+        if (!req.storeLockHeld) storeLock = store->lockForRun(req.startedAt);
+    }
+};
+
+/// Score: how many projects were scored.
+int scoredProjects(const Scored& scored) {
+    const auto& all = scored.evaluation.projects;
+    return int(std::count_if(all.begin(), all.end(), [](const auto& p) { return p.scored(); }));
+}
+
+/// Render: what the workers share — the run's facts and the selected forms by the record they
+/// are made for, each paged PDF form with the glyph prefix of its document for an empty record
+/// (no project, department or evaluation: it depends on the templates, the fonts and the run's
+/// facts only).
+Job prepareRendering(const RunRequest& req, const Scored& scored, const std::vector<Selected>& selected, publish::OutputTree& tree) {
     const auto& ds = scored.dataset;
-    Job job{scored, facts, created, tree, req.output, render::smallWorkbookScratchDir(req.output), {}, {}, {}, {}};
-    // Each form's prefix comes from its document for an empty record (no project, department
-    // or evaluation): it depends on the templates, the fonts and the run's facts only.
-    const layout::Value blankProject = layout::projectContext({}, ds, facts);
-    const layout::Value blankDepartment = layout::departmentContext({}, score::Evaluation{}, ds, facts, false);
+    Job job{scored,
+            layout::runFacts(scored.evaluation, ds, req.date),
+            layout::fixedDate(req.date),
+            tree,
+            req.output,
+            render::smallWorkbookScratchDir(req.output),
+            {},
+            {},
+            {},
+            {}};
+    const layout::Value blankProject = layout::projectContext({}, ds, job.facts);
+    const layout::Value blankDepartment = layout::departmentContext({}, score::Evaluation{}, ds, job.facts, false);
     for (Selected s : selected) {
         switch (s.form->per) {
         case layout::FormPer::Project:
-            withPrefix(s, blankProject, created);
+            withPrefix(s, blankProject, job.created);
             job.projectForms.push_back(std::move(s));
             break;
         case layout::FormPer::Department:
-            withPrefix(s, blankDepartment, created);
+            withPrefix(s, blankDepartment, job.created);
             job.departmentForms.push_back(std::move(s));
             break;
         case layout::FormPer::Unit: job.unitForms.push_back(std::move(s)); break;
@@ -453,17 +507,21 @@ int renderRun(const RunRequest& req, const Scored& scored, const std::vector<Sel
         case layout::FormPer::Check: break;  // written by `jixiao check --problems`
         }
     }
+    return job;
+}
 
-    const auto& projects = scored.evaluation.projects;
-    const auto& departments = job.departmentForms.empty() ? std::vector<score::DepartmentResult>{}
-                                                          : scored.evaluation.departments;
-    // results.json needs only the evaluation: it is written while the workers render, rather
-    // than after them on one core (about a second at 20,000 projects).
-    std::future<void> results = std::async(std::launch::async, [&tree, &scored] {
-        const publish::JsonNode json = publish::resultsJson(scored.evaluation, scored.diags);
-        tree.writeStreamed({}, "results", ".json", [&json](const publish::ByteSink& sink) { publish::writeJson(json, sink); },
-                           "评分结果");
-    });
+/// What rendering the records did.
+struct Rendered {
+    std::size_t projects = 0;
+    std::size_t departments = 0;  ///< 0 when no form is made per department
+    std::size_t failed = 0;       ///< records skipped because a document could not be made
+};
+
+/// Render: every project's and department's documents over the thread pool (`req.jobs`), with
+/// progress on `err`. A record whose document cannot be made is said on `err` and skipped.
+Rendered renderRecords(const Job& job, const RunRequest& req, std::ostream& err) {
+    const auto& projects = job.scored.evaluation.projects;
+    const auto& departments = job.departmentForms.empty() ? std::vector<score::DepartmentResult>{} : job.scored.evaluation.departments;
     Progress progress(err, req.terminal, projects.size() + departments.size(), "项目与部门", req.onProgress);
     auto failures = Pool::run(projects.size() + departments.size(), req.jobs, progress, [&](std::size_t i) {
         publish::throwIfStopRequested();
@@ -477,69 +535,86 @@ int renderRun(const RunRequest& req, const Scored& scored, const std::vector<Sel
         std::string what = i < projects.size() ? "项目“" + projects[i].code + "”" : "部门“" + departments[i - projects.size()].code + "”";
         err << "错误：" << what << "的文档生成失败，已跳过：" << message << "。" << renderFailureAdvice() << '\n';
     }
+    return {projects.size(), departments.size(), failures.size()};
+}
 
-    saveHistory(store, runId, scored);
-    if (!job.unitForms.empty()) issueLetters(job, letters, runId, req.issueLetters, out);
-    writeRunForms(job, letters);
-    results.get();  // rethrows what writing results.json threw
-    // The manifest lists every other file, so it is written last and does not list itself.
-    tree.writeManifest();
+/// Publish, begun alongside rendering: results.json needs only the evaluation, so it is written
+/// while the workers render rather than after them on one core (about a second at 20,000
+/// projects). The future rethrows what writing it threw.
+std::future<void> publishResultsAlongside(publish::OutputTree& tree, const Scored& scored) {
+    return std::async(std::launch::async, [&tree, &scored] {
+        const publish::JsonNode json = publish::resultsJson(scored.evaluation, scored.diags);
+        tree.writeStreamed(
+            {}, "results", ".json", [&json](const publish::ByteSink& sink) { publish::writeJson(json, sink); }, "评分结果");
+    });
+}
 
-    store.finishRun(runId, failures.empty() ? publish::RunStatus::Completed : publish::RunStatus::Failed, req.clock());
-    out << "已生成 " << tree.entries().size() + 1 << " 个文件到 " << req.output << "（评分项目 " << scoredCount << "/"
-        << projects.size() << " 个，部门 " << departments.size() << " 个）\n";
+/// Publish: the store first (this year's results and figures; the letters' numbers with
+/// --issue), then the documents that read it back (the letters, the run's forms with the
+/// overdue rectifications), results.json, the manifest last (it lists every other file), and
+/// the run recorded as finished. Returns the exit code.
+int publishRun(const RunRequest& req, const Job& job, Outputs& outputs, std::int64_t runId, const Rendered& rendered,
+               std::future<void>& results, std::ostream& out) {
+    const Scored& scored = job.scored;
+    saveHistory(*outputs.store, runId, scored);
+    if (!job.unitForms.empty()) issueLetters(job, *outputs.letters, runId, req.issueLetters, out);
+    writeRunForms(job, *outputs.letters);
+    results.get();
+    outputs.tree.writeManifest();
+
+    outputs.store->finishRun(runId, rendered.failed == 0 ? publish::RunStatus::Completed : publish::RunStatus::Failed, req.clock());
+    out << "已生成 " << outputs.tree.entries().size() + 1 << " 个文件到 " << req.output << "（评分项目 " << scoredProjects(scored) << "/"
+        << rendered.projects << " 个，部门 " << rendered.departments << " 个）\n";
     // A document that cannot be made is the templates' or fonts' doing (a loop running past
     // the page limit, a 发文机关 too long for its box): configuration. 73 is for writing.
-    if (!failures.empty()) return kExitConfig;
+    if (rendered.failed > 0) return kExitConfig;
     return scored.diags.errors() > 0 ? kExitDataError : kExitOk;
 }
 
+/// Score: says the diagnostics on `err`. Returns false when there is nothing to render: no
+/// project could be scored and the data has errors (then said on `err` as the whole answer,
+/// rather than a template that finds no project to chart).
+bool reportScoring(const Scored& scored, std::ostream& err) {
+    for (const auto& d : scored.diags.list()) err << d.format() << '\n';
+    if (scoredProjects(scored) > 0 || scored.diags.errors() == 0) return true;
+    err << "错误：数据有 " << scored.diags.errors() << " 条错误，没有一个项目可以评分，未生成文件。请按上面的提示修改后重新运行。\n";
+    return false;
+}
 
 } // namespace
 
 int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
-    // Everything the run is configured by (templates, fonts, dataset.json, rules) is read
-    // before anything is created or locked: a configuration error leaves no output folder,
-    // no store and no run behind.
+    // Read: everything the run is configured by (templates, fonts, dataset.json, rules) is
+    // read before anything is created or locked: a configuration error leaves no output
+    // folder, no store and no run behind.
     const layout::FormSet forms = layout::FormSet::load({req.templatesDir, req.bundledTemplatesDir});
     for (const auto& note : forms.ignored()) err << "注意：" << note << '\n';
-    const render::PdfOptions base{pdf::FontSet::bundled(req.fontsDir), true, nullptr,
-                                  req.plainPdf ? pdf::Profile::Plain : pdf::Profile::PdfA1b};
-    auto selection = selectForms(forms, req.documents, base);
-    if (auto* problem = std::get_if<std::string>(&selection)) {
-        err << "jixiao：" << *problem << '\n';
-        return kExitUsage;
-    }
-    auto& selected = std::get<std::vector<Selected>>(selection);
-    if (req.formats) overrideFormats(selected, *req.formats);
-    publish::OutputTree tree(req.output);
-    const std::string dbPath = req.dbPath.empty() ? req.output + "/jixiao-history.db" : req.dbPath;
-    std::optional<publish::StoreDb> db;
-    std::optional<publish::RunStore> store;
-    publish::FileLock storeLock;
-    // Called by scoreDataset once the dataset and the rules are read, for last year's figures.
-    auto openOutputs = [&](model::Dataset& dataset, const model::Diagnostics& diags) {
-        if (const int n = ingest::settingsErrors(diags)) {
-            for (const auto& d : diags.list()) err << d.format() << '\n';
-            throw ingest::ConfigError("dataset.json 有 " + std::to_string(n) + " 处错误（见上），未生成任何文件。请改正 dataset.json 后重新运行。");
-        }
-        tree.begin(req.startedAt);  // the folder's lock; the old manifest goes before any file is replaced
-        publish::sweepOrphans(render::smallWorkbookScratchDir(req.output));  // /dev/shm: scratch files of killed runs
-        db.emplace(publish::StoreDb::open(dbPath));
-        store.emplace(*db);
-        if (!req.storeLockHeld) storeLock = store->lockForRun(req.startedAt);
-        addFiguresFromStore(*store, dataset);
-    };
-    Scored scored = scoreDataset(req.dataset, req.rulesFile, rulesTemplatesDir(req.templatesDir, req.bundledTemplatesDir), openOutputs);
-    publish::LetterRegister letters(*db);
-    const std::int64_t runId = store->beginRun({req.dataset, scored.evaluation.year, scored.evaluation.authority,
-                                                req.startedAt, scored.evaluation.ruleSet});
+    const std::optional<std::vector<Selected>> selected = readSelection(forms, req, err);
+    if (!selected) return kExitUsage;
+    ScoringInput input = readScoringInput(req.dataset, req.rulesFile, rulesTemplatesDir(req.templatesDir, req.bundledTemplatesDir));
+    refuseSettingsErrors(input.diags, err);
+    Outputs outputs(req);
+    addFiguresFromStore(*outputs.store, input.dataset);  // last year's 部门整体 figures, for the ratios
+
+    // Score; the run is recorded in the store from here on.
+    const Scored scored = scoreInput(std::move(input));
+    const std::int64_t runId = outputs.store->beginRun(
+        {req.dataset, scored.evaluation.year, scored.evaluation.authority, req.startedAt, scored.evaluation.ruleSet});
     try {
-        return renderRun(req, scored, selected, tree, *store, letters, runId, out, err);
+        if (!reportScoring(scored, err)) {
+            outputs.store->finishRun(runId, publish::RunStatus::Failed, req.clock());
+            return kExitDataError;
+        }
+        // Render, with results.json (publish) written alongside.
+        const Job job = prepareRendering(req, scored, *selected, outputs.tree);
+        std::future<void> results = publishResultsAlongside(outputs.tree, scored);
+        const Rendered rendered = renderRecords(job, req, err);
+        // Publish.
+        return publishRun(req, job, outputs, runId, rendered, results, out);
     } catch (...) {
         // The run is over: recorded as failed rather than left running until the next run.
         try {
-            store->finishRun(runId, publish::RunStatus::Failed, req.clock());
+            outputs.store->finishRun(runId, publish::RunStatus::Failed, req.clock());
         } catch (const std::exception& e) {
             // A note only: the error rethrown below is what the user has to act on.
             err << "注意：历史库未能把本次运行记为失败（" << e.what() << "）。\n";

@@ -50,6 +50,13 @@ struct RunRequest {
     bool storeLockHeld = false;
 };
 
+/// A dataset read and checked, with the rule set that scores it: scoring's input.
+struct ScoringInput {
+    model::Dataset dataset;
+    model::Diagnostics diags;
+    score::RuleSet rules;
+};
+
 /// A dataset read, checked and scored: what `check` prints and `run` renders.
 struct Scored {
     model::Dataset dataset;
@@ -58,25 +65,29 @@ struct Scored {
     score::Evaluation evaluation;
 };
 
-/// Called between reading and scoring with what reading found: `run` refuses a dataset.json
-/// with errors there, before it creates anything, and fills in last year's 部门整体 figures
-/// a dataset lacks (for its ratios) from the history store.
-using BeforeScoring = std::function<void(model::Dataset&, const model::Diagnostics&)>;
-
 /// The templates folder whose rules/ a run reads: the user's when it has rules/, else the
 /// bundled one (a user folder may hold only the forms it changes).
 std::string rulesTemplatesDir(const std::string& templatesDir, const std::string& bundledTemplatesDir);
 
-/// Reads, validates and scores a dataset (the rule set from `rulesFile` or the dataset's
-/// 评分规则 under `templatesDir`). Throws the ingest and rule errors for the CLI to map.
-Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir,
-                    const BeforeScoring& beforeScoring = {});
+/// Reads and validates a dataset and reads its rule set (from `rulesFile`, or the dataset's
+/// 评分规则 under `templatesDir`); scores nothing and creates nothing. Throws the ingest and
+/// rule errors for the CLI to map.
+ScoringInput readScoringInput(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir);
+
+/// Scores what readScoringInput read (adding the scoring's diagnostics to its own).
+Scored scoreInput(ScoringInput input);
+
+/// readScoringInput, then scoreInput.
+Scored scoreDataset(const std::string& folder, const std::string& rulesFile, const std::string& templatesDir);
 
 /// The whole batch: every form of the templates (layout/form_set.h) for each record it is
 /// made for — each project, each department, each unit receiving a feedback letter, the run
 /// — in the formats its form.json names, then results.json and the manifest, written
 /// atomically under `output`. Projects are rendered over a thread pool;
-/// one that fails is reported and skipped. Returns the exit code.
+/// one that fails is reported and skipped. Returns the exit code. Its phases: read (forms,
+/// dataset, rules: nothing is created before they are read), score, render (each project's
+/// and department's documents), publish (history store, letters, the run's forms,
+/// results.json, manifest).
 int runBatch(const RunRequest& request, std::ostream& out, std::ostream& err);
 
 } // namespace jixiao::app
