@@ -1,9 +1,9 @@
 #include "web/password.h"
 
+#include <Poco/DigestEngine.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
 
 #include <stdexcept>
 #include <vector>
@@ -11,17 +11,6 @@
 namespace jixiao::web {
 
 namespace {
-
-std::string toHex(const unsigned char* data, std::size_t size) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(size * 2);
-    for (std::size_t i = 0; i < size; ++i) {
-        out += digits[data[i] >> 4];
-        out += digits[data[i] & 15];
-    }
-    return out;
-}
 
 bool fromHex(const std::string& hex, std::vector<unsigned char>& out) {
     if (hex.size() % 2 != 0) return false;
@@ -53,21 +42,15 @@ std::vector<unsigned char> derive(const std::string& password, const std::vector
 std::string randomHex(std::size_t bytes) {
     std::vector<unsigned char> buffer(bytes);
     if (RAND_bytes(buffer.data(), int(buffer.size())) != 1) throw std::runtime_error("RAND_bytes failed");
-    return toHex(buffer.data(), buffer.size());
-}
-
-std::string sha256Hex(const std::string& text) {
-    unsigned char digest[SHA256_DIGEST_LENGTH];
-    SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest);
-    return toHex(digest, sizeof digest);
+    return Poco::DigestEngine::digestToHex(buffer);
 }
 
 std::string hashPassword(const std::string& password) {
     std::vector<unsigned char> salt;
     fromHex(randomHex(16), salt);
     auto key = derive(password, salt, kPasswordIterations, 32);
-    return "pbkdf2-sha256$" + std::to_string(kPasswordIterations) + "$" + toHex(salt.data(), salt.size()) + "$" +
-           toHex(key.data(), key.size());
+    return "pbkdf2-sha256$" + std::to_string(kPasswordIterations) + "$" + Poco::DigestEngine::digestToHex(salt) + "$" +
+           Poco::DigestEngine::digestToHex(key);
 }
 
 bool verifyPassword(const std::string& password, const std::string& hash) {

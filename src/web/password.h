@@ -8,6 +8,8 @@ namespace jixiao::web {
 /// keeps old hashes valid).
 constexpr int kPasswordIterations = 210000;
 
+// SHA-256 itself (sessions are stored by the hash of their token) is publish/sha256.
+
 /// A slow salted hash of `password`: `pbkdf2-sha256$<iterations>$<salt hex>$<hash hex>`, with a
 /// fresh 16-byte random salt (OpenSSL).
 std::string hashPassword(const std::string& password);
@@ -18,8 +20,5 @@ bool verifyPassword(const std::string& password, const std::string& hash);
 
 /// `bytes` random bytes from OpenSSL's generator, as lowercase hex.
 std::string randomHex(std::size_t bytes);
-
-/// SHA-256 of `text`, lowercase hex (sessions are stored by the hash of their token).
-std::string sha256Hex(const std::string& text);
 
 } // namespace jixiao::web

@@ -1,5 +1,6 @@
 #include "web/store.h"
 
+#include "publish/sha256.h"
 #include "publish/store_db.h"
 #include "web/password.h"
 
@@ -116,7 +117,7 @@ std::pair<std::string, std::string> WebStore::createSession(const std::string& u
     std::string token = randomHex(32), csrf = randomHex(32);
     std::lock_guard<std::mutex> lock(mutex_);
     Poco::Int64 t = nowSeconds;
-    std::string u = user, h = sha256Hex(token);
+    std::string u = user, h = publish::sha256Hex(token);
     impl_->session << "INSERT INTO web_sessions (token_hash, user, csrf, created, last_seen) VALUES (?, ?, ?, ?, ?)", bind(h),
         bind(u), bind(csrf), bind(t), bind(t), now;
     return {token, csrf};
@@ -126,7 +127,7 @@ std::optional<Session> WebStore::session(const std::string& token, std::int64_t 
     if (token.size() != 64) return std::nullopt;
     std::lock_guard<std::mutex> lock(mutex_);
     auto& s = impl_->session;
-    std::string h = sha256Hex(token);
+    std::string h = publish::sha256Hex(token);
     std::vector<Poco::Tuple<std::string, std::string, Poco::Int64, std::string>> rows;
     s << "SELECT s.user, s.csrf, s.last_seen, u.role FROM web_sessions s JOIN web_users u ON u.name = s.user "
          "WHERE s.token_hash = ?",
@@ -146,7 +147,7 @@ std::optional<Session> WebStore::session(const std::string& token, std::int64_t 
 
 void WebStore::endSession(const std::string& token) {
     std::lock_guard<std::mutex> lock(mutex_);
-    std::string h = sha256Hex(token);
+    std::string h = publish::sha256Hex(token);
     impl_->session << "DELETE FROM web_sessions WHERE token_hash = ?", bind(h), now;
 }
 

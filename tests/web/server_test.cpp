@@ -192,6 +192,19 @@ TEST_CASE("passwords are stored as salted PBKDF2-SHA256 with at least 200,000 it
     CHECK_FALSE(verifyPassword("x", "pbkdf2-sha256$abc$00$00"));
 }
 
+TEST_CASE("passwords: a stored hash made elsewhere (Python's hashlib.pbkdf2_hmac) still verifies", "[web]") {
+    // pbkdf2_hmac('sha256', 'correct horse', bytes(range(16)), 210000): users already in a store
+    // keep their passwords whatever computes the hash.
+    const std::string stored =
+        "pbkdf2-sha256$210000$000102030405060708090a0b0c0d0e0f$83195ff91afd0b9b4760d781cbab554d08bb6ca808d825235c20c8e94adb5c68";
+    CHECK(verifyPassword("correct horse", stored));
+    CHECK_FALSE(verifyPassword("correct horse ", stored));
+    // A Chinese password, 1,000 iterations (the count is read from the hash).
+    CHECK(verifyPassword(
+        "办公室密码",
+        "pbkdf2-sha256$1000$000102030405060708090a0b0c0d0e0f$fa3bf595e5a1baddb573b64aef11a200bb7c1536102014eade7ba22dcedaaa4b"));
+}
+
 TEST_CASE("serve: authentication, sessions, CSRF and roles", "[web]") {
     Fixture f;
     Client anonymous{f.server->port(), {}, {}};
