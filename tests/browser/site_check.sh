@@ -8,28 +8,17 @@
 # sizes and SHA-256 match the files. A second publish must change nothing.
 #
 # Usage: site_check.sh JIXIAO_BINARY SOURCE_DIR
-# Exits 77 (skipped) when chromium is not installed; scripts/setup --test installs it.
+# Fails when chromium is not installed (scripts/setup --test installs it).
 # JIXIAO_KEEP_BROWSER_OUTPUT=1 keeps the folder with the site and the screenshots.
 set -uo pipefail
 
 jixiao=$1
 source_dir=$2
+# shellcheck source=tests/browser/chromium_env.sh
+. "$source_dir/tests/browser/chromium_env.sh"
 
-chromium=""
-for candidate in chromium chromium-browser; do
-  if command -v "$candidate" >/dev/null 2>&1; then chromium=$(command -v "$candidate"); break; fi
-done
-if [ -z "$chromium" ]; then
-  echo "SKIP: chromium is not installed (scripts/setup --test installs it)"
-  exit 77
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/jixiao-browser.XXXXXX")
-if [ -z "${JIXIAO_KEEP_BROWSER_OUTPUT:-}" ]; then
-  trap 'rm -rf "$work"' EXIT
-else
-  echo "output kept in $work"
-fi
+require_browser_tools
+make_work_dir jixiao-browser
 site="$work/site"
 shots="$work/shots"
 mkdir -p "$shots"

@@ -14,28 +14,16 @@ set -uo pipefail
 jixiao=$1
 source_dir=$2
 build_dir=$3
+# shellcheck source=tests/browser/chromium_env.sh
+. "$source_dir/tests/browser/chromium_env.sh"
 
-chromium=$(command -v chromium || command -v chromium-browser || true)
-if [ -z "$chromium" ] || ! command -v node >/dev/null || ! command -v npm >/dev/null; then
-  echo "FAIL: chromium, node and npm are needed (scripts/setup --test installs them)"
-  exit 1
-fi
+require_browser_tools node npm
 modules="$build_dir/web-e2e-node"
-if [ ! -d "$modules/node_modules/puppeteer-core" ]; then
-  mkdir -p "$modules"
-  npm install --prefix "$modules" --no-audit --no-fund --loglevel=error puppeteer-core@22.8.2 >/dev/null || {
-    echo "FAIL: npm could not install puppeteer-core"
-    exit 1
-  }
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/jixiao-web-e2e.XXXXXX")
-if [ -z "${JIXIAO_KEEP_BROWSER_OUTPUT:-}" ]; then
-  trap 'kill "$server" 2>/dev/null; rm -rf "$work"' EXIT
-else
-  trap 'kill "$server" 2>/dev/null' EXIT
-  echo "output kept in $work"
-fi
+npm_install "$modules" puppeteer-core@22.8.2
+server=""
+# Called by make_work_dir's exit trap: the server stops whatever happens.
+on_exit() { [ -z "$server" ] || kill "$server" 2>/dev/null; }
+make_work_dir jixiao-web-e2e
 data="$work/data"
 printf '%s\n' 'clerk-password' | "$jixiao" user add clerk --role staff --data "$data" --password-stdin >/dev/null || exit 1
 printf '%s\n' 'boss-password' | "$jixiao" user add boss --role admin --data "$data" --password-stdin >/dev/null || exit 1

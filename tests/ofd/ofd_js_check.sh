@@ -15,32 +15,17 @@ set -uo pipefail
 jixiao=$1
 source_dir=$2
 build_dir=$3
+# shellcheck source=tests/browser/chromium_env.sh
+. "$source_dir/tests/browser/chromium_env.sh"
 # Ink pixels (darker than 160/255) of either image without ink within one pixel in the other,
 # over all ink pixels of both, at 96 dpi: the most a page may have.
 max_ink_mismatch=0.05
 dpi=96
 
-chromium=$(command -v chromium || command -v chromium-browser || true)
-for tool in node npm python3 pdftoppm pdftotext pdfinfo; do
-  command -v "$tool" >/dev/null || { echo "FAIL: $tool is needed (scripts/setup --test installs it)"; exit 1; }
-done
-[ -n "$chromium" ] || { echo "FAIL: chromium is needed (scripts/setup --test installs it)"; exit 1; }
-
+require_browser_tools node npm python3 pdftoppm pdftotext pdfinfo
 modules="$build_dir/ofd-js-node"
-if [ ! -f "$modules/node_modules/ofd.js/lib/ofd.umd.js" ] || [ ! -d "$modules/node_modules/puppeteer-core" ]; then
-  mkdir -p "$modules"
-  npm install --prefix "$modules" --no-audit --no-fund --loglevel=error ofd.js@0.2.6 puppeteer-core@22.8.2 >/dev/null || {
-    echo "FAIL: npm could not install ofd.js and puppeteer-core"
-    exit 1
-  }
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/jixiao-ofd.XXXXXX")
-if [ -z "${JIXIAO_KEEP_BROWSER_OUTPUT:-}" ]; then
-  trap 'rm -rf "$work"' EXIT
-else
-  echo "output kept in $work"
-fi
+npm_install "$modules" ofd.js@0.2.6 puppeteer-core@22.8.2
+make_work_dir jixiao-ofd
 
 "$jixiao" run "$source_dir/samples/county" -o "$work/out" --date 2025-03-05 --jobs 2 \
   --documents table-pdf,report,department,letter --formats pdf,ofd >"$work/run.log" 2>&1 || {
