@@ -2,6 +2,7 @@
 
 #include "render/line_break.h"
 #include "render/shape.h"
+#include "render/table_geometry.h"
 #include "render/render_error.h"
 #include "model/text.h"
 
@@ -424,23 +425,10 @@ private:
 
     // ---- tables ----
 
-    std::vector<double> columnWidths(const layout::Table& t) const {
-        double sum = 0.0;
-        for (double w : t.columnWidths) sum += w;
-        std::vector<double> out;
-        const bool relative = t.widthUnit == layout::WidthUnit::Relative;
-        double scale = relative ? width() / sum : layout::mmToPt(1.0);
-        if (!relative && sum * scale > width()) scale = width() / sum;
-        for (double w : t.columnWidths) out.push_back(w * scale);
-        return out;
-    }
-
     void table(const layout::Table& t, size_t blockIndex) {
         const std::vector<layout::PlacedCell> placed = layout::placeCells(t);
-        const std::vector<double> widths = columnWidths(t);
-        double tableWidth = 0.0;
-        std::vector<double> xs{0.0};
-        for (double w : widths) xs.push_back(tableWidth += w);
+        const std::vector<double> xs = tableColumnEdges(t, width(), layout::mmToPt(1.0));
+        const double tableWidth = xs.back();
         const double x0 = left_ + (width() - tableWidth) / 2.0;
         const double padding = layout::mmToPt(t.cellPaddingMm);
 
@@ -466,8 +454,8 @@ private:
             cells.push_back(std::move(box));
         }
 
-        // Row heights: single-row cells first, then spans (shortest first) spread any
-        // missing height evenly over their rows.
+        // Row heights: at least one line, or the row's own minimum, then what the cells'
+        // text needs (table_geometry.h: merged cells spread over their rows as in the XLSX).
         const int rowCount = static_cast<int>(t.rows.size());
         const double minRow = t.lineSpacing * t.style.sizePt + 2.0 * padding;
         std::vector<double> rowH(static_cast<size_t>(rowCount), minRow);
@@ -475,27 +463,10 @@ private:
             rowH[static_cast<size_t>(r)] =
                 std::max(minRow, layout::mmToPt(t.rows[static_cast<size_t>(r)].minHeightMm));
         }
-        std::vector<const CellBox*> spans;
-        for (const CellBox& b : cells) {
-            if (b.r0 == b.r1) {
-                double& h = rowH[static_cast<size_t>(b.r0)];
-                h = std::max(h, b.neededHeight(b.lines.size()));
-            } else {
-                spans.push_back(&b);
-            }
-        }
-        std::stable_sort(spans.begin(), spans.end(), [](const CellBox* a, const CellBox* b) {
-            return a->r1 - a->r0 < b->r1 - b->r0;
-        });
-        for (const CellBox* b : spans) {
-            double have = 0.0;
-            for (int r = b->r0; r <= b->r1; ++r) have += rowH[static_cast<size_t>(r)];
-            const double need = b->neededHeight(b->lines.size());
-            if (need > have) {
-                const double extra = (need - have) / static_cast<double>(b->r1 - b->r0 + 1);
-                for (int r = b->r0; r <= b->r1; ++r) rowH[static_cast<size_t>(r)] += extra;
-            }
-        }
+        std::vector<RowsNeed> needs;
+        needs.reserve(cells.size());
+        for (const CellBox& b : cells) needs.push_back(RowsNeed{b.r0, b.r1, b.neededHeight(b.lines.size())});
+        fitRowHeights(rowH, needs);
 
         double headerH = 0.0;
         for (int r = 0; r < t.headerRows; ++r) headerH += rowH[static_cast<size_t>(r)];

@@ -2,6 +2,7 @@
 
 #include "model/text.h"
 #include "render/render_error.h"
+#include "render/table_geometry.h"
 
 #include <optional>
 #include <string_view>
@@ -77,25 +78,6 @@ PageGeometry geometryOf(const layout::PageSetup& page) {
     return g;
 }
 
-/// Column edges of a table in millimetres from the type area's left edge, as the PDF draws it.
-std::vector<double> tableEdgesMm(const Table& table, double typeWidthMm) {
-    double total = 0.0;
-    for (double w : table.columnWidths) total += w;
-    double scale = 1.0;
-    if (table.widthUnit == layout::WidthUnit::Relative) {
-        scale = total > 0.0 ? typeWidthMm / total : 1.0;
-    } else if (total > typeWidthMm) {
-        scale = typeWidthMm / total;
-    }
-    std::vector<double> edges{0.0};
-    double x = 0.0;
-    for (double w : table.columnWidths) {
-        x += w * scale;
-        edges.push_back(x);
-    }
-    return edges;
-}
-
 // Edges closer than this are one grid line (relative widths give the same edges up to
 // rounding noise; anything visible stays apart).
 constexpr double kEdgeToleranceMm = 0.05;
@@ -112,7 +94,7 @@ std::vector<double> gridEdges(const Document& doc, double typeWidthMm) {
     for (const layout::Block& block : doc.blocks) {
         if (const auto* table = std::get_if<Table>(&block)) {
             if (table->columnWidths.empty()) continue;  // placeCells reports it
-            std::vector<double> e = tableEdgesMm(*table, typeWidthMm);
+            std::vector<double> e = tableColumnEdges(*table, typeWidthMm, 1.0);
             widest = std::max(widest, e.back());
             all.insert(all.end(), e.begin() + 1, e.end());
         }
@@ -252,7 +234,7 @@ private:
 
     void add(const Table& table) {
         const std::vector<layout::PlacedCell> placed = layout::placeCells(table);
-        const std::vector<double> edges = tableEdgesMm(table, typeWidthMm_);
+        const std::vector<double> edges = tableColumnEdges(table, typeWidthMm_, 1.0);
         std::vector<int> gridCol;  // table column edge -> grid edge
         for (double e : edges) gridCol.push_back(gridIndex(edges_, e));
         for (size_t c = 0; c + 1 < gridCol.size(); ++c) {
@@ -273,12 +255,7 @@ private:
                 std::max(ptFromMm(table.rows[static_cast<size_t>(r)].minHeightMm), size * 1.35 + 2 * padPt);
         }
 
-        struct Need {
-            int row;
-            int rowspan;
-            double pt;
-        };
-        std::vector<Need> spanning;
+        std::vector<RowsNeed> needs;
         for (const layout::PlacedCell& pc : placed) {
             const Cell& cell = *pc.cell;
             const bool header = pc.row < table.headerRows;
@@ -302,13 +279,7 @@ private:
 
             const double width = plan_.widthPt(item.area.col, item.area.lastCol);
             const int lines = wrappedLines(item.text, width, st.sizePt, st.wrap);
-            const double need = lines * st.sizePt * lineSpacing + 2 * padPt;
-            if (cell.rowspan == 1) {
-                double& h = heights[static_cast<size_t>(pc.row)];
-                h = std::max(h, need);
-            } else {
-                spanning.push_back(Need{pc.row, cell.rowspan, need});
-            }
+            needs.push_back(RowsNeed{pc.row, pc.row + cell.rowspan - 1, lines * st.sizePt * lineSpacing + 2 * padPt});
 
             if (!cell.id.empty()) {
                 if (!plan_.ids.emplace(cell.id, item.area).second) {
@@ -318,15 +289,7 @@ private:
             }
             plan_.items.push_back(std::move(item));
         }
-        // Merged cells: spread what the spanned rows lack evenly over them.
-        for (const Need& n : spanning) {
-            double have = 0.0;
-            for (int r = n.row; r < n.row + n.rowspan; ++r) have += heights[static_cast<size_t>(r)];
-            if (n.pt > have) {
-                const double extra = (n.pt - have) / n.rowspan;
-                for (int r = n.row; r < n.row + n.rowspan; ++r) heights[static_cast<size_t>(r)] += extra;
-            }
-        }
+        fitRowHeights(heights, needs);  // as the PDF grows them (table_geometry.h)
         for (double h : heights) plan_.addRow(h);
         plan_.tables.push_back(TablePlacement{firstRow, table.headerRows, rows, gridCol.front(),
                                               gridCol.back() - 1});
