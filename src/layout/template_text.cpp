@@ -413,6 +413,25 @@ public:
         return c >= 0;
     }
 
+    /// The items an {{#each}} walks; none for a missing value. A value that is no list is the
+    /// template's error.
+    const std::vector<Value>* eachItems(const Node& n) const {
+        const Value& list = lookup(n.path, n.line);
+        if (list.isNull()) return nullptr;
+        if (list.kind() != Value::Kind::List)
+            throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + model::quoted(n.path) + "不是列表，不能用于 {{#each}}。");
+        return &list.items();
+    }
+
+    /// The loop's own names for item `i` of `count`: @index (from 1), @first, @last.
+    static Value loopVariables(std::size_t i, std::size_t count) {
+        Value loop = Value::map();
+        loop.set("@index", Value(model::Decimal::fromInt(std::int64_t(i) + 1)));
+        loop.set("@first", Value(i == 0));
+        loop.set("@last", Value(i + 1 == count));
+        return loop;
+    }
+
     void run(const std::vector<Node>& nodes, std::string& out) {
         for (const auto& n : nodes) {
             switch (n.type) {
@@ -426,18 +445,12 @@ public:
                 break;
             }
             case Node::Type::Each: {
-                const Value& list = lookup(n.path, n.line);
-                if (list.isNull()) break;
-                if (list.kind() != Value::Kind::List)
-                    throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + model::quoted(n.path) + "不是列表，不能用于 {{#each}}。");
-                const auto& items = list.items();
-                for (size_t i = 0; i < items.size(); ++i) {
-                    Value loop = Value::map();
-                    loop.set("@index", Value(model::Decimal::fromInt(std::int64_t(i) + 1)));
-                    loop.set("@first", Value(i == 0));
-                    loop.set("@last", Value(i + 1 == items.size()));
+                const std::vector<Value>* items = eachItems(n);
+                if (!items) break;
+                for (size_t i = 0; i < items->size(); ++i) {
+                    Value loop = loopVariables(i, items->size());
                     push(&loop);
-                    push(&items[i]);
+                    push(&(*items)[i]);
                     run(n.branches[0], out);
                     pop();
                     pop();
@@ -465,17 +478,11 @@ public:
                 for (const auto& branch : n.branches) check(branch);
                 break;
             case Node::Type::Each: {
-                const Value& list = lookup(n.path, n.line);
-                if (list.isNull()) break;
-                if (list.kind() != Value::Kind::List)
-                    throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + model::quoted(n.path) + "不是列表，不能用于 {{#each}}。");
-                if (list.items().empty()) break;
-                Value loop = Value::map();
-                loop.set("@index", Value(model::Decimal::fromInt(1)));
-                loop.set("@first", Value(true));
-                loop.set("@last", Value(true));
+                const std::vector<Value>* items = eachItems(n);
+                if (!items || items->empty()) break;
+                Value loop = loopVariables(0, 1);
                 push(&loop);
-                push(&list.items().front());
+                push(&items->front());
                 check(n.branches[0]);
                 pop();
                 pop();

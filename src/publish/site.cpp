@@ -258,13 +258,9 @@ private:
                 "\">PDF</a> <a href=\"" + render::escapeHtml(hrefFor(stem + ".xlsx")) + "\">XLSX</a></p>\n" +
                 render::renderHtmlArticle(doc, 1) + "</section>\n";
 
-        render::HtmlPage page;
-        page.title = (d.name.empty() ? d.code : d.name) + std::to_string(in_.facts.year) + "年度预算绩效自评结果公开";
-        page.author = in_.facts.authority;
-        page.date = in_.facts.today;
+        render::HtmlPage page =
+            sitePage((d.name.empty() ? d.code : d.name) + std::to_string(in_.facts.year) + "年度预算绩效自评结果公开", std::move(body));
         page.nav = {link("公开目录", "../index.html")};
-        page.bodyHtml = std::move(body);
-        page.footer = footer_;
         return render::renderHtmlPage(page);
     }
 
@@ -290,14 +286,9 @@ private:
                     render::escapeHtml(e.department) + "</td><td class=\"r num\">" + e.total + "</td><td class=\"c\">" +
                     render::escapeHtml(e.grade) + "</td></tr>\n";
         body += "</tbody>\n</table></div>\n";
-        render::HtmlPage page;
-        page.title = title;
-        page.author = facts.authority;
+        render::HtmlPage page = sitePage(title, std::move(body));
         page.description = title;
-        page.date = facts.today;
         page.nav = {link("公开目录", "index.html")};
-        page.bodyHtml = std::move(body);
-        page.footer = footer_;
         page.scripts = {"filter.js"};
         return render::renderHtmlPage(page);
     }
@@ -324,14 +315,20 @@ private:
                     "</td></tr>\n";
         }
         body += "</tbody>\n</table></div>\n";
-        render::HtmlPage page;
-        page.title = title;
-        page.author = facts.authority;
+        render::HtmlPage page = sitePage(title, std::move(body));
         page.description = title;
-        page.date = facts.today;
+        return render::renderHtmlPage(page);
+    }
+
+    /// A page of the site with `title` and `body`: the run's authority and date, the footer.
+    render::HtmlPage sitePage(std::string title, std::string body) const {
+        render::HtmlPage page;
+        page.title = std::move(title);
+        page.author = in_.facts.authority;
+        page.date = in_.facts.today;
         page.bodyHtml = std::move(body);
         page.footer = footer_;
-        return render::renderHtmlPage(page);
+        return page;
     }
 
     const SiteInput& in_;
