@@ -3,11 +3,10 @@
 #include "ingest/encoding.h"
 #include "ingest/values.h"
 #include "model/diagnostic.h"
+#include "model/file_read.h"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 namespace jixiao::ingest {
 
@@ -158,18 +157,15 @@ Table readCsv(std::string bytes, const std::string& displayName, const ReadLimit
 }
 
 Table readCsvFile(const std::string& path, const ReadLimits& limits) {
-    std::ifstream in(path, std::ios::binary);
     std::string displayName = std::filesystem::path(path).filename().string();
-    std::error_code ignored;
-    if (!in || std::filesystem::is_directory(path, ignored)) {
+    std::string content;
+    // A folder cannot be read (EISDIR) and reads nothing: it cannot be opened as a file.
+    if (const int err = model::readFile(path, content); err != 0 && content.empty()) {
         throw ReadError("无法打开文件“" + path + "”。请确认文件存在，并且没有被其他程序独占打开。");
-    }
-    std::ostringstream content;
-    content << in.rdbuf();
-    if (in.bad()) {
+    } else if (err != 0) {
         throw ReadError(displayName + "：读取文件时出错。请确认文件没有损坏，并且没有被其他程序独占打开。");
     }
-    return readCsv(content.str(), displayName, limits);
+    return readCsv(content, displayName, limits);
 }
 
 } // namespace jixiao::ingest

@@ -4,6 +4,7 @@
 #include "ingest/encoding.h"
 #include "ingest/values.h"
 #include "model/date.h"
+#include "model/file_read.h"
 #include "model/json.h"
 #include "model/text.h"
 
@@ -11,8 +12,6 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
-#include <fstream>
-#include <sstream>
 
 namespace jixiao::ingest {
 
@@ -40,11 +39,9 @@ namespace {
 std::string q(const std::string& s) { return "“" + s + "”"; }
 
 std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ConfigError("dataset.json：无法打开文件。");
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    std::string bytes;
+    if (model::readFile(path, bytes) != 0) throw ConfigError("dataset.json：无法打开文件。");
+    return bytes;
 }
 
 using model::JsonValue;

@@ -5,6 +5,7 @@
 #include "ingest/headers.h"
 #include "ingest/values.h"
 #include "ingest/xlsx_reader.h"
+#include "model/file_read.h"
 #include "model/text.h"
 
 #include <Poco/File.h>
@@ -12,11 +13,9 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace jixiao::ingest {
 
@@ -28,11 +27,9 @@ namespace {
 
 
 std::string readBytes(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ReadError(Poco::Path(path).getFileName() + "：无法打开文件。");
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    std::string bytes;
+    if (model::readFile(path, bytes) != 0) throw ReadError(Poco::Path(path).getFileName() + "：无法打开文件。");
+    return bytes;
 }
 
 /// A section file by content: XLSX by its zip signature, an OLE file (.xls, .et, encrypted

@@ -1,5 +1,6 @@
 #include "ingest/xlsx_reader.h"
 
+#include "model/file_read.h"
 #include "model/text.h"
 
 #include <Poco/Checksum.h>
@@ -16,11 +17,9 @@
 #include <climits>
 #include <cstdint>
 #include <cstdio>
-#include <fstream>
 #include <istream>
 #include <map>
 #include <memory>
-#include <sstream>
 #include <streambuf>
 #include <utility>
 #include <vector>
@@ -1061,12 +1060,9 @@ XlsxSheetParts readXlsxSheetParts(const std::string& bytes, const std::string& d
 
 Table readXlsxFile(const std::string& path, const std::string& sheet, const ReadLimits& limits) {
     const std::string name = Poco::Path(path).getFileName();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw ReadError(name + "：无法打开文件。");
-    std::ostringstream bytes;
-    bytes << in.rdbuf();
-    if (in.bad()) throw ReadError(name + "：无法打开文件。");
-    return readXlsx(bytes.str(), name, sheet, limits);
+    std::string bytes;
+    if (model::readFile(path, bytes) != 0) throw ReadError(name + "：无法打开文件。");
+    return readXlsx(bytes, name, sheet, limits);
 }
 
 } // namespace jixiao::ingest

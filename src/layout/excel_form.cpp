@@ -3,13 +3,12 @@
 #include "layout/grid_formula.h"
 #include "layout/grid_reader.h"
 #include "layout/template_text.h"
+#include "model/file_read.h"
 #include "model/text.h"
 
 #include <algorithm>
 #include <deque>
-#include <fstream>
 #include <optional>
-#include <sstream>
 
 namespace jixiao::layout {
 
@@ -438,11 +437,9 @@ ExcelForm ExcelForm::parse(const std::string& bytes, const std::string& shown) {
 }
 
 ExcelForm ExcelForm::load(const std::string& path, const std::string& shown) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream bytes;
-    if (in) bytes << in.rdbuf();
-    if (!in || in.bad()) throw TemplateError(shown + "：无法打开文件，请确认它存在且可读。");
-    return parse(bytes.str(), shown);
+    std::string bytes;
+    if (model::readFile(path, bytes) != 0) throw TemplateError(shown + "：无法打开文件，请确认它存在且可读。");
+    return parse(bytes, shown);
 }
 
 Grid ExcelForm::fill(const Value& data) const { return Filler(*spec_, data).run(); }

@@ -1,5 +1,6 @@
 #include "pdf/fonts.h"
 
+#include "model/file_read.h"
 #include "pdf/pdf_error.h"
 
 #include <Poco/JSON/Object.h>
@@ -9,10 +10,8 @@
 #include <fontconfig/fontconfig.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <optional>
-#include <sstream>
 #include <utility>
 
 namespace jixiao::pdf {
@@ -94,15 +93,13 @@ private:
 };
 
 Poco::JSON::Object::Ptr readConfig(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    std::string text;
+    if (model::readFile(path, text) != 0) {
         throw PdfError("找不到字体配置文件 " + path + "（字体文件夹中应有 fonts.json，见随程序附带的 fonts/README.md）");
     }
-    std::ostringstream text;
-    text << in.rdbuf();
     try {
         Poco::JSON::Parser parser;
-        Poco::Dynamic::Var v = parser.parse(text.str());
+        Poco::Dynamic::Var v = parser.parse(text);
         if (v.type() == typeid(Poco::JSON::Object::Ptr)) return v.extract<Poco::JSON::Object::Ptr>();
     } catch (const Poco::Exception& e) {
         throw PdfError("字体配置文件 " + path + " 不是有效的 JSON（" + e.message() + "）。提示：请对照随程序附带的 fonts/fonts.json 修改");

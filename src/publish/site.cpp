@@ -1,9 +1,9 @@
 #include "publish/site.h"
 
 #include "model/date.h"
+#include "model/file_read.h"
 #include "model/text.h"
 #include "publish/atomic_file.h"
-#include "publish/file_read.h"
 #include "publish/file_lock.h"
 #include "publish/interrupt.h"
 #include "publish/json_writer.h"
@@ -29,7 +29,6 @@
 #include <map>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,7 +45,7 @@ constexpr const char* kPageKind = "网页";
 /// cannot be read.
 std::optional<std::string> readIfExists(const std::string& path) {
     std::string out;
-    const int err = readInParts(path, [&out](std::string_view part) { out.append(part); });
+    const int err = model::readFile(path, out);
     if (err == ENOENT || err == ENOTDIR) return std::nullopt;
     if (err != 0) throw OutputError("无法读取 " + path + "（" + model::systemReason(err) + "）。");
     return out;

@@ -1,14 +1,13 @@
 #include "score/rules.h"
 
+#include "model/file_read.h"
 #include "score/format.h"
 #include "model/json.h"
 #include "model/text.h"
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace jixiao::score {
 
@@ -628,11 +627,9 @@ RuleSet parseRules(const std::string& json, const std::string& displayName) {
 }
 
 RuleSet loadRules(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw RuleError(path + "：无法读取评分规则文件（文件不存在或没有读取权限）。");
-    std::ostringstream text;
-    text << in.rdbuf();
-    return parseRules(text.str(), path);
+    std::string text;
+    if (model::readFile(path, text) != 0) throw RuleError(path + "：无法读取评分规则文件（文件不存在或没有读取权限）。");
+    return parseRules(text, path);
 }
 
 std::string ruleSetPath(const std::string& templatesDir, const std::string& name) {

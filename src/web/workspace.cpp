@@ -3,6 +3,7 @@
 #include "app/batch.h"
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
+#include "model/file_read.h"
 #include "model/json.h"
 #include "publish/atomic_file.h"
 #include "score/rules.h"
@@ -14,7 +15,6 @@
 #include <Poco/JSON/Stringifier.h>
 #include <Poco/Path.h>
 
-#include <fstream>
 #include <typeinfo>
 #include <set>
 #include <sstream>
@@ -27,10 +27,9 @@ namespace {
 const char* const kTextSettings[] = {"发文机关", "文号前缀", "金额单位", "公开日期", "评分规则"};
 
 std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    std::string bytes;
+    if (model::readFile(path, bytes) != 0) return {};
+    return bytes;
 }
 
 Poco::JSON::Object::Ptr parseObject(const std::string& text, const std::string& what) {

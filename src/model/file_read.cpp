@@ -1,10 +1,10 @@
-#include "publish/file_read.h"
+#include "model/file_read.h"
 
 #include <cerrno>
 #include <fcntl.h>
 #include <unistd.h>
 
-namespace jixiao::publish {
+namespace jixiao::model {
 
 int readInParts(const std::string& path, const std::function<void(std::string_view)>& part) {
     const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -25,4 +25,9 @@ int readInParts(const std::string& path, const std::function<void(std::string_vi
     return 0;
 }
 
-} // namespace jixiao::publish
+int readFile(const std::string& path, std::string& bytes) {
+    bytes.clear();
+    return readInParts(path, [&bytes](std::string_view part) { bytes.append(part); });
+}
+
+}  // namespace jixiao::model
