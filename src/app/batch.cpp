@@ -424,19 +424,36 @@ namespace {
 
 // The phases of runBatch, in order: read, score, render, publish.
 
-/// Read: the forms the run makes (--documents, --formats), each with the PDF options of the
-/// fonts. A name that is no form is said on `err`: returns nothing.
+/// Read: the forms the run makes (--documents, or the feedback letter alone for `letters
+/// issue`; --formats), each with the PDF options of the fonts. A name that is no form is said
+/// on `err`: returns nothing. No letter form for `letters issue`, or two forms writing files of
+/// the same name: TemplateError, before anything is written (the output folder would refuse
+/// the second file only half-way through the run).
 std::optional<std::vector<Selected>> readSelection(const layout::FormSet& forms, const RunRequest& req, std::ostream& err) {
     const render::PdfOptions base{pdf::FontSet::bundled(req.fontsDir), true, nullptr,
                                   req.plainPdf ? pdf::Profile::Plain : pdf::Profile::PdfA1b};
-    auto selection = selectForms(forms, req.documents, base);
-    if (auto* problem = std::get_if<std::string>(&selection)) {
-        err << "jixiao：" << *problem << '\n';
-        return std::nullopt;
+    std::vector<Selected> selected;
+    if (req.lettersOnly) {
+        const layout::Form* letter = forms.letter();
+        if (!letter)
+            throw layout::TemplateError(
+                "templates 中没有反馈函：没有哪张表的 form.json 写了 \"role\": \"letter\"，letters issue 无法发文。"
+                "请在反馈函的 form.json 中加上 \"role\": \"letter\"（可参照自带的 templates/feedback-letter/form.json）。");
+        selected.push_back({letter, letter->formats, base});
+    } else {
+        auto selection = selectForms(forms, req.documents, base);
+        if (auto* problem = std::get_if<std::string>(&selection)) {
+            err << "jixiao：" << *problem << '\n';
+            return std::nullopt;
+        }
+        selected = std::move(std::get<std::vector<Selected>>(selection));
     }
-    auto& selected = std::get<std::vector<Selected>>(selection);
     if (req.formats) overrideFormats(selected, *req.formats);
-    return std::move(selected);
+    std::vector<layout::FormMade> made;
+    for (const auto& s : selected) made.push_back({s.form, s.formats});
+    if (const auto clashes = layout::fileNameClashes(made); !clashes.empty())
+        throw layout::TemplateError(clashes.front() + "未生成任何文件。");
+    return selected;
 }
 
 /// Read: refuses a dataset.json with errors (said on `err` with the other diagnostics) before

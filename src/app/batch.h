@@ -39,6 +39,9 @@ struct RunRequest {
     /// --documents: forms by folder name or short name, each optionally with a format
     /// ("project-table", "table-pdf", "summary:xlsx"), comma-separated; empty or "all" = all.
     std::string documents;
+    /// `letters issue`: only the feedback letter (the form whose form.json says "role":
+    /// "letter"), in all its formats; `documents` is not read.
+    bool lettersOnly = false;
     /// --formats: the formats of every document of the run; without it each form's own.
     std::optional<OutputFormats> formats;
     /// Told (done, total) as documents are rendered, from the worker threads; may be empty.

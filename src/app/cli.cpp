@@ -63,6 +63,7 @@ struct Request {
     std::optional<OutputFormats> formats;
     bool plainPdf = false;
     bool issue = false;
+    bool lettersOnly = false;  ///< letters issue
 };
 
 /// A resource folder (templates, fonts): the option if given, else in the data folder.
@@ -169,6 +170,7 @@ int runCommand(const Request& req) {
     r.formats = req.formats;
     r.plainPdf = req.plainPdf;
     r.issueLetters = req.issue;
+    r.lettersOnly = req.lettersOnly;
     r.startedAt = clockNow(Poco::DateTimeFormat::ISO8601_FORMAT);
     r.clock = [] { return clockNow(Poco::DateTimeFormat::ISO8601_FORMAT); };
     return runBatch(r, std::cout, std::cerr);
@@ -340,7 +342,7 @@ private:
             // `letters issue 数据集`: a run that renders only the letters and issues them.
             req_.command = "run";
             req_.issue = true;
-            req_.documents = "letter,docx";  // the feedback letter's short name (templates/feedback-letter/form.json)
+            req_.lettersOnly = true;  // the form whose form.json says "role": "letter"
             datasetArgs.erase(datasetArgs.begin());
             if (!documentsText_.empty()) return usage("letters issue 只生成反馈函，不能再用 --documents。");
         }

@@ -357,7 +357,7 @@ public:
     Checker(Scopes scopes, std::string file) : scopes_(std::move(scopes)), file_(std::move(file)) {}
 
     void frame(const FormTemplate::Spec& s) {
-        for (const TextTemplate* t : {&s.title, &s.subject, &s.keywords, &s.fileStem, &s.headerText, &s.watermark}) text(*t);
+        for (const TextTemplate* t : {&s.title, &s.subject, &s.keywords, &s.headerText, &s.watermark}) text(*t);
         if (s.letterheadText) {
             text(s.letterheadText->first);
             text(s.letterheadText->second);
@@ -517,14 +517,7 @@ Document FormTemplate::build(const Value& data, const FixedDate& created) const 
     return doc;
 }
 
-std::string FormTemplate::fileStem(const Value& data) const {
-    std::string stem = spec_->fileStem.render(data);
-    return stem.empty() ? spec_->name : stem;
-}
-
 const std::string& FormTemplate::name() const { return spec_->name; }
-
-const std::vector<std::string>& FormTemplate::formats() const { return spec_->formats; }
 
 FixedDate fixedDate(const std::string& iso) {
     auto date = model::Date::parse(iso);

@@ -48,16 +48,8 @@ public:
     /// entry's `each` list, with its flow, filter, frozen rows and charts.
     Workbook buildWorkbook(const Value& data, const FixedDate& created) const;
 
-    /// The output file stem the template asks for (`"file": "{{project.code}}_自评表"`),
-    /// before publish makes it safe.
-    std::string fileStem(const Value& data) const;
-
     /// The template's name (its folder).
     const std::string& name() const;
-
-    /// The output formats layout.json asks for ("formats": ["pdf", "xlsx", "ofd"]); empty
-    /// when it names none (the run's default then applies).
-    const std::vector<std::string>& formats() const;
 
     struct Spec;
 

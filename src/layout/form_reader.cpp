@@ -54,6 +54,28 @@ public:
         return s;
     }
 
+    /// "file" and "formats" describe the form, not its body: they live in form.json only. A
+    /// layout.json that still has one is refused (in runs and in check --templates alike) with
+    /// the line to write into form.json, rather than read or silently dropped.
+    [[noreturn]] void movedToFormJson(const std::string& key, const JsonValue& v) const {
+        auto quotedJson = [](const std::string& text) {
+            std::string out = "\"";
+            for (char c : text) out += c == '"' || c == '\\' ? std::string("\\") + c : std::string(1, c);
+            return out + "\"";
+        };
+        std::string value = "…";
+        if (v.kind == JsonValue::Kind::String) value = quotedJson(v.text);
+        if (v.kind == JsonValue::Kind::Array) {
+            value.clear();
+            for (const auto& item : v.items) value += (value.empty() ? "" : ", ") + (item.kind == JsonValue::Kind::String ? quotedJson(item.text) : item.text);
+            value = "[" + value + "]";
+        }
+        const std::string formJson = file_.substr(0, file_.rfind('/') + 1) + "form.json";
+        throw TemplateError(file_ + ":" + std::to_string(v.line) + ":" + std::to_string(v.column) + ": " + model::quoted(key) + "（" +
+                            (key == "file" ? "输出文件名" : "输出格式") + "）已改在 form.json 中设置，layout.json 中的不再生效：请删去这一项，在 " +
+                            formJson + " 中写 \"" + key + "\": " + value + "（form.json 已有" + model::quoted(key) + "时改那一行）。");
+    }
+
     std::string text(const JsonValue& v, const std::string& key) const {
         if (v.kind != JsonValue::Kind::String) fail(v.line, model::quoted(key) + "应为文字（用双引号括起来）。");
         return v.text;
@@ -385,7 +407,7 @@ public:
             if (k == "title") s->title = tmpl(v, k);
             if (k == "subject") s->subject = tmpl(v, k);
             if (k == "keywords") s->keywords = tmpl(v, k);
-            if (k == "file") s->fileStem = tmpl(v, k);
+            if (k == "file" || k == "formats") movedToFormJson(k, v);
             if (k == "header_text") s->headerText = tmpl(v, k);
             if (k == "watermark") s->watermark = tmpl(v, k);
             if (k == "letterhead") letterhead(object(v, "letterhead"), *s);
@@ -425,14 +447,6 @@ public:
             }
             if (k == "skip_first_page") s->headerFooter.skipFirstPage = flag(v, k);
             if (k == "fit_one_page") s->page.fitOnePage = flag(v, k);
-            if (k == "formats") {
-                for (const auto& item : array(v, "formats")) {
-                    std::string f = text(item, "formats");
-                    if (f != "pdf" && f != "xlsx" && f != "ofd") fail(item.line, "formats 中的格式应为 pdf、xlsx 或 ofd，实际为" + model::quoted(f) + "。");
-                    s->formats.push_back(f);
-                }
-                if (s->formats.empty()) fail(line, "formats 不能为空：不写 formats 则按默认格式输出。");
-            }
             if (k == "footer_size") s->headerFooter.style.sizePt = number(v, k, 5, 36);
             if (k == "blocks") {
                 s->blocks = blocks(v, "blocks");

@@ -1,6 +1,7 @@
 #include "layout/form_set.h"
 
 #include "layout/excel_form.h"
+#include "layout/field_names.h"
 #include "model/json.h"
 #include "model/text.h"
 
@@ -46,7 +47,9 @@ struct FormJson {
     FormPer per = FormPer::Project;
     std::vector<FormFormat> formats;
     std::optional<TextTemplate> file;
+    std::string filePattern;
     bool isPublic = false;
+    bool isLetter = false;
 };
 
 /// A file name pattern may not leave the output folder or hide characters: no slash or
@@ -84,20 +87,28 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
         throw TemplateError(shown + ":" + std::to_string(v.line) + ":" + std::to_string(v.column) + ": " + message);
     };
     if (root.kind != JsonValue::Kind::Object) fail(root, "最外层应为 { … } 对象，如 {\"per\": \"project\", \"formats\": [\"pdf\"]}。");
-    static const std::vector<std::string> known = {"说明", "title", "per", "formats", "file", "short_name", "public"};
+    static const std::vector<std::string> known = {"说明", "title", "per", "formats", "file", "short_name", "public", "role"};
     auto text = [&](const JsonValue& v, const std::string& key) {
         if (v.kind != JsonValue::Kind::String) fail(v, model::quoted(key) + "应为文字（用双引号括起来）。");
         return v.text;
     };
     FormJson form;
     bool hasPer = false;
+    const JsonValue* role = nullptr;
     for (const auto& [key, v] : root.members) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             auto best = model::closestMatch(key, known);
-            fail(v, "未知的设置" + model::quoted(key) + "。" + (best ? "是否指" + model::quoted(*best) + "？" : "可用：title、per、formats、file、short_name、public。"));
+            fail(v, "未知的设置" + model::quoted(key) + "。" + (best ? "是否指" + model::quoted(*best) + "？" : "可用：title、per、formats、file、short_name、public、role。"));
         }
         if (key == "title") form.title = text(v, key);
         if (key == "short_name") form.shortName = text(v, key);
+        if (key == "role") {
+            if (text(v, key) != "letter")
+                fail(v, "“role”只能写 \"letter\"（绩效评价结果反馈函：jixiao letters issue 发文、登记文号的表），实际为" + model::quoted(v.text) +
+                            "。不是反馈函的表不写 role。");
+            form.isLetter = true;
+            role = &v;
+        }
         if (key == "public") {
             if (v.kind != JsonValue::Kind::Bool) fail(v, "“public”应为 true 或 false。");
             form.isPublic = v.boolean;
@@ -140,8 +151,11 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
             if (auto bad = unsafeFilePattern(pattern))
                 fail(v, "“file”是输出文件名，不能含有" + *bad + "，文件都写在输出文件夹（按部门分的子文件夹）中。实际为" + model::quoted(pattern) + "。");
             form.file = TextTemplate::parse(pattern, shown, v.line);
+            form.filePattern = pattern;
         }
     }
+    if (role && hasPer && form.per != FormPer::Unit)
+        fail(*role, "写了 \"role\": \"letter\" 的反馈函是每个收到反馈函的单位一份：请把“per”改为 \"unit\"。");
     if (!hasPer) fail(root, "缺少“per”：每个项目一份写 \"per\": \"project\"，每个部门一份写 \"department\"。");
     if (form.formats.empty()) fail(root, "缺少“formats”：要生成的格式，如 \"formats\": [\"pdf\", \"xlsx\"]。");
     return form;
@@ -153,6 +167,7 @@ struct Found {
     std::string name;
     std::string formJson;  ///< path
     std::string root;      ///< the templates folder whose `name` folder holds the body
+    bool bundled = false;  ///< form.json and body both bundled, under a user's folder of its own
     std::string folder() const { return join(root, name); }
 };
 
@@ -164,7 +179,7 @@ std::vector<Found> findForms(const TemplateFolders& folders, std::vector<std::st
     if (!folders.bundled.empty())
         for (const auto& name : subfolders(folders.bundled))
             if (exists(join(folders.bundled, name + "/" + kFormFile)))
-                found[name] = {name, join(folders.bundled, name + "/" + kFormFile), folders.bundled};
+                found[name] = {name, join(folders.bundled, name + "/" + kFormFile), folders.bundled, twoFolders};
     const std::string& user = folders.user.empty() ? folders.bundled : folders.user;
     for (const auto& name : subfolders(user)) {
         const std::string dir = join(user, name);
@@ -173,6 +188,7 @@ std::vector<Found> findForms(const TemplateFolders& folders, std::vector<std::st
             found[name] = {name, join(dir, kFormFile), user};
         } else if (hasBody && twoFolders && found.count(name)) {
             found[name].root = user;  // the user's body with the bundled form.json
+            found[name].bundled = false;
         } else if (hasBody) {
             ignored.push_back("文件夹 templates/" + name + " 有 " + (exists(join(dir, kLayoutFile)) ? kLayoutFile : kWorkbookFile) +
                               " 但没有 form.json，不会生成。请从相近的表复制一个 form.json 放进去，例如 templates/project-table/form.json。");
@@ -197,7 +213,9 @@ Form readForm(const Found& found, const TemplateFolders& folders) {
     form.per = json.per;
     form.formats = json.formats;
     form.file = json.file;
+    form.filePattern = json.filePattern;
     form.isPublic = json.isPublic;
+    form.isLetter = json.isLetter;
     const bool hasLayout = exists(join(found.folder(), kLayoutFile));
     const bool hasWorkbook = exists(join(found.folder(), kWorkbookFile));
     if (hasLayout && hasWorkbook)
@@ -208,11 +226,6 @@ Form readForm(const Found& found, const TemplateFolders& folders) {
         form.kind = FormKind::Layout;
         // Includes and text files from the body's templates folder first, then the bundled one.
         form.layout = FormTemplate::load(TemplateFolders{found.root, folders.bundled}, found.name);
-        if (!form.layout->formats().empty()) {  // layout.json's own "formats" (pdf, xlsx, ofd) replace form.json's
-            form.formats.clear();
-            for (const auto& f : form.layout->formats())
-                form.formats.push_back(f == "pdf" ? FormFormat::Pdf : f == "xlsx" ? FormFormat::Xlsx : FormFormat::Ofd);
-        }
         if (form.layout->isWorkbook() && (form.produces(FormFormat::Pdf) || form.produces(FormFormat::Docx) || form.produces(FormFormat::Ofd)))
             throw TemplateError(shownDir + kFormFile + ": layout.json 用 sheets 描述多工作表的工作簿，只能生成 xlsx：请把 formats 改为 [\"xlsx\"]。");
     } else {
@@ -222,6 +235,38 @@ Form readForm(const Found& found, const TemplateFolders& folders) {
         form.excel = loadExcel(join(found.folder(), kWorkbookFile), shownDir + kWorkbookFile);
     }
     return form;
+}
+
+/// A form's file name pattern as the run reads it: form.json "file" with each field's
+/// Chinese name replaced by its path (`{{项目名称}}` and `{{project.name}}` are one name),
+/// spaces inside tags dropped; the folder's name without "file".
+std::string canonicalPattern(const Form& form) {
+    if (form.filePattern.empty()) return form.name;
+    const std::string& source = form.filePattern;
+    std::string out;
+    for (std::size_t at = 0; at < source.size();) {
+        const auto open = source.find("{{", at);
+        const auto close = open == std::string::npos ? std::string::npos : source.find("}}", open);
+        if (close == std::string::npos) {
+            out += source.substr(at);
+            break;
+        }
+        out += source.substr(at, open - at);
+        std::string tag;
+        for (char c : source.substr(open + 2, close - open - 2))
+            if (c != ' ') tag += c;
+        if (!tag.empty() && tag[0] != '#' && tag[0] != '/' && tag[0] != '!') {
+            const auto bar = tag.find('|');
+            tag = resolveFieldName(tag.substr(0, bar), "") + (bar == std::string::npos ? "" : tag.substr(bar));
+        }
+        out += "{{" + tag + "}}";
+        at = close + 2;
+    }
+    return out;
+}
+
+std::string patternShown(const Form& form) {
+    return form.filePattern.empty() ? "文件夹名" + model::quoted(form.name) + "（form.json 没有 file）" : model::quoted(form.filePattern);
 }
 
 } // namespace
@@ -241,7 +286,6 @@ std::string Form::fileStem(const Value& data) const {
         std::string stem = file->render(data);
         return stem.empty() ? name : stem;
     }
-    if (layout) return layout->fileStem(data);
     return name;
 }
 
@@ -249,7 +293,24 @@ bool Form::produces(FormFormat format) const { return std::find(formats.begin(),
 
 FormSet FormSet::load(const TemplateFolders& folders) {
     FormSet set;
-    for (const auto& found : findForms(folders, set.ignored_)) set.forms_.push_back(readForm(found, folders));
+    const std::vector<Found> found = findForms(folders, set.ignored_);
+    std::vector<Form> read;
+    for (const auto& f : found) read.push_back(readForm(f, folders));
+    // The feedback letter (form.json "role": "letter") is one form: a user's letter form, in a
+    // folder of any name, replaces the bundled one.
+    bool userLetter = false;
+    for (std::size_t i = 0; i < read.size(); ++i) userLetter = userLetter || (read[i].isLetter && !found[i].bundled);
+    for (std::size_t i = 0; i < read.size(); ++i)
+        if (!(userLetter && read[i].isLetter && found[i].bundled)) set.forms_.push_back(std::move(read[i]));
+    const Form* letter = nullptr;
+    for (const auto& f : set.forms_) {
+        if (!f.isLetter) continue;
+        if (letter)
+            throw TemplateError("templates/" + letter->name + " 和 templates/" + f.name +
+                                " 的 form.json 都写了 \"role\": \"letter\"，而反馈函只能有一张（jixiao letters issue 发文的就是它）："
+                                "请删去不用的那个文件夹，或删去它 form.json 中的“role”。");
+        letter = &f;
+    }
     // A short name or "public" two forms claim (a folder copied without editing its form.json)
     // applies to neither, rather than to whichever sorts first.
     for (auto& a : set.forms_) {
@@ -278,6 +339,12 @@ const Form* FormSet::find(const std::string& name) const {
     return nullptr;
 }
 
+const Form* FormSet::letter() const {
+    for (const auto& f : forms_)
+        if (f.isLetter) return &f;
+    return nullptr;
+}
+
 const Form* FormSet::first(FormPer per) const {
     for (const auto& f : forms_)
         if (f.per == per) return &f;
@@ -288,6 +355,28 @@ const Form* FormSet::publicForm(FormPer per) const {
     for (const auto& f : forms_)
         if (f.per == per && f.isPublic) return &f;
     return nullptr;
+}
+
+std::vector<std::string> fileNameClashes(const std::vector<FormMade>& made) {
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < made.size(); ++i) {
+        for (std::size_t j = i + 1; j < made.size(); ++j) {
+            const Form& a = *made[i].form;
+            const Form& b = *made[j].form;
+            if ((a.per == FormPer::Run) != (b.per == FormPer::Run) || canonicalPattern(a) != canonicalPattern(b)) continue;
+            std::string both;  // the extensions both write
+            for (auto f : made[i].formats)
+                if (std::find(made[j].formats.begin(), made[j].formats.end(), f) != made[j].formats.end())
+                    both += (both.empty() ? "." : "、.") + std::string(formatName(f));
+            if (both.empty()) continue;
+            const std::string patterns =
+                a.filePattern == b.filePattern ? "都是" + patternShown(a) : "分别是" + patternShown(a) + "和" + patternShown(b) + "，得出的文件名相同";
+            out.push_back("templates/" + a.name + " 和 templates/" + b.name + " 的输出文件名（form.json 的 file）" + patterns + "，都生成 " + both +
+                          "：同一次运行中两张表的文件会同名，后写的无法写出。请改其中一张表 form.json 的“file”（如把表名写进去），"
+                          "或用 --documents 只选其中一张。");
+        }
+    }
+    return out;
 }
 
 std::vector<std::string> checkForms(const TemplateFolders& folders) {
@@ -308,9 +397,18 @@ std::vector<std::string> checkForms(const TemplateFolders& folders) {
         }
     }
     if (problems.empty()) {
-        // Each form reads: what the set makes of them together (short names, public).
-        const FormSet set = FormSet::load(folders);
-        problems.insert(problems.end(), set.ignored().begin() + long(ignored.size()), set.ignored().end());
+        // Each form reads: what the set makes of them together (short names, public, the one
+        // letter, file names).
+        try {
+            const FormSet set = FormSet::load(folders);
+            problems.insert(problems.end(), set.ignored().begin() + long(ignored.size()), set.ignored().end());
+            std::vector<FormMade> made;
+            for (const auto& f : set.forms())
+                if (f.per != FormPer::Check) made.push_back({&f, f.formats});
+            for (auto& clash : fileNameClashes(made)) problems.push_back(clash);
+        } catch (const TemplateError& e) {
+            problems.push_back(e.what());
+        }
     }
     return problems;
 }

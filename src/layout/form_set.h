@@ -36,10 +36,14 @@ struct Form {
     std::optional<FormTemplate> layout;      ///< kind Layout
     std::shared_ptr<const ExcelForm> excel;  ///< kind Excel
     std::optional<TextTemplate> file;        ///< form.json "file"
+    std::string filePattern;                 ///< form.json "file" as written; empty without one
     bool isPublic = false;                   ///< form.json "public": shown on the disclosure site
+    /// form.json "role": "letter": the feedback letter, numbered by the letter register and
+    /// the one form `jixiao letters issue` makes.
+    bool isLetter = false;
 
-    /// The output file stem for `data` (form.json "file", else layout.json's "file", else the
-    /// folder's name), before publish makes it safe.
+    /// The output file stem for `data` (form.json "file", else the folder's name), before
+    /// publish makes it safe.
     std::string fileStem(const Value& data) const;
     bool produces(FormFormat format) const;
 };
@@ -58,6 +62,10 @@ public:
     const std::vector<Form>& forms() const { return forms_; }
     /// The form named `name` (folder or short name), or nullptr.
     const Form* find(const std::string& name) const;
+    /// The feedback letter (form.json "role": "letter"), or nullptr. A user's letter form,
+    /// whatever its folder's name, replaces the bundled one; two letter forms in one folder
+    /// are refused by load (TemplateError).
+    const Form* letter() const;
     /// The first form made `per`, or nullptr.
     const Form* first(FormPer per) const;
     /// The first form made `per` that the disclosure site shows (form.json "public": true).
@@ -71,9 +79,22 @@ private:
     std::vector<std::string> ignored_;
 };
 
+/// A form with the formats a run makes of it.
+struct FormMade {
+    const Form* form;
+    std::vector<FormFormat> formats;
+};
+
+/// Two forms of `made` whose files would have the same name in one run: the same "file"
+/// pattern (Chinese field names read as their paths; a form without one is named after its
+/// folder), a format in common, and written into the same folders (per run at the top of the
+/// output, the others in the department folders). One Chinese sentence per pair naming both
+/// forms and the pattern; empty when every file name is the forms' own.
+std::vector<std::string> fileNameClashes(const std::vector<FormMade>& made);
+
 /// `jixiao check --templates`: reads every form and checks each against a record of its kind
 /// holding one of everything (layout/context.h fieldSample): fields, each/if, table shapes,
-/// form.json. Returns every problem (Chinese, file:line:column first); empty when all is well.
+/// form.json, two forms writing files of the same name. Returns every problem (Chinese, file:line:column first); empty when all is well.
 std::vector<std::string> checkForms(const TemplateFolders& folders);
 
 } // namespace jixiao::layout

@@ -106,7 +106,7 @@ struct SheetSpec {
 struct FormTemplate::Spec {
     std::string name;
     std::string file;
-    TextTemplate title, subject, keywords, fileStem, headerText, watermark;
+    TextTemplate title, subject, keywords, headerText, watermark;
     /// 版头: the mark ("none": preprinted paper) and the 发文字号; Letterhead's other fields.
     std::optional<std::pair<TextTemplate, TextTemplate>> letterheadText;
     Letterhead letterhead;
@@ -115,7 +115,6 @@ struct FormTemplate::Spec {
     HeaderFooter headerFooter;
     std::vector<BlockSpec> blocks;
     std::vector<SheetSpec> sheets;
-    std::vector<std::string> formats;  // "formats": output formats; empty = the run's default
 };
 
 /// Reads `<templatesDir>/<name>/layout.json` and the files it includes or names. Throws

@@ -2,11 +2,13 @@
 
 #include "support.h"
 
+#include <Poco/DirectoryIterator.h>
 #include <Poco/File.h>
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -156,6 +158,48 @@ TEST_CASE("letters: usage errors exit 64 and say what is missing", "[app][letter
     auto missing = runJixiao("letters void 某财绩函〔2025〕3号 --reason x --db " + db.path() + ".none");
     CHECK(missing.code == 66);
     CHECK(Poco::File(db.path() + ".none").exists() == false);
+}
+
+TEST_CASE("letters issue issues a bureau's own letter form (form.json role letter), whatever its folder is called", "[app][letter]") {
+    TwoLetterDataset ds;
+    Poco::TemporaryFile user, out, db;
+    const std::string source = JIXIAO_SOURCE_DIR;
+    Poco::File(source + "/templates/feedback-letter").copyTo(user.path() + "/my-letter");
+    // The bureau's changes: its own file name and salutation; form.json otherwise as copied.
+    auto edit = [](const std::string& path, const std::string& from, const std::string& to) {
+        std::string text = slurp(path);
+        REQUIRE(text.find(from) != std::string::npos);
+        write(path, text.replace(text.find(from), from.size(), to));
+    };
+    edit(user.path() + "/my-letter/form.json", "_绩效评价结果反馈函", "_整改通知书");
+    edit(user.path() + "/my-letter/layout.json", "\"{{unit.name}}：\"", "\"{{unit.name}}（本局格式）：\"");
+    auto issued = runJixiao("letters issue " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --templates " +
+                            user.path());
+    INFO(issued.err);
+    REQUIRE(issued.code == 0);
+    CHECK(issued.out == "已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n"
+                        "已发文 测财绩函〔2025〕2号：测试站，成文日期 2025-03-05，整改期限 2025-04-04\n"
+                        "已生成 6 个文件到 " + out.path() + "（评分项目 2/2 个，部门 0 个）\n");
+    std::vector<std::string> files;
+    for (Poco::DirectoryIterator it(out.path() + kFolder), end; it != end; ++it) files.push_back(it.name());
+    std::sort(files.begin(), files.end());
+    // The bundled letter is not made beside it.
+    CHECK(files == std::vector<std::string>{"102_测试中心_整改通知书.docx", "102_测试中心_整改通知书.pdf", "103_测试站_整改通知书.docx",
+                                            "103_测试站_整改通知书.pdf"});
+    const std::string text = capture("pdftotext '" + out.path() + kFolder + "102_测试中心_整改通知书.pdf' -");
+    CHECK(text.find("测试中心（本局格式）：") != std::string::npos);
+    CHECK(text.find("测财绩函〔2025〕1号") != std::string::npos);
+
+    // Installed templates without a letter form (role taken out): refused before anything is written.
+    Poco::TemporaryFile data, out2;
+    Poco::File(source + "/templates").copyTo(data.path() + "/templates");
+    std::filesystem::create_directory_symlink(source + "/fonts", data.path() + "/fonts");
+    edit(data.path() + "/templates/feedback-letter/form.json", "\"role\": \"letter\",", "");
+    auto none = runJixiao("letters issue " + ds.path() + " -o " + out2.path() + " --date 2025-03-05", "JIXIAO_DATA=" + data.path());
+    CHECK(none.code == 78);
+    CHECK(none.err == "模板错误：templates 中没有反馈函：没有哪张表的 form.json 写了 \"role\": \"letter\"，letters issue 无法发文。"
+                      "请在反馈函的 form.json 中加上 \"role\": \"letter\"（可参照自带的 templates/feedback-letter/form.json）。\n");
+    CHECK_FALSE(Poco::File(out2.path()).exists());
 }
 
 namespace {

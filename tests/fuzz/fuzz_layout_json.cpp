@@ -41,7 +41,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         const FormTemplate form = FormTemplate::load(folder(), "fuzz");
         const Value record = Value::map();
         const FixedDate date = fixedDate("2025-03-05");
-        form.fileStem(record);
         if (form.isWorkbook()) {
             form.buildWorkbook(record, date);
         } else {

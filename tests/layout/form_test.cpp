@@ -58,7 +58,6 @@ std::string loadError(const std::string& json) {
 TEST_CASE("a layout builds a document with merged loop rows and number cells", "[layout]") {
     Templates t("f", R"J({
   "title": "{{project.name}}自评表",
-  "file": "{{project.name}}_表",
   "blocks": [
     { "heading": "标题", "level": 1 },
     { "table": { "columns": [1, 1, 1, 1], "header_rows": 1, "rows": [
@@ -75,7 +74,6 @@ TEST_CASE("a layout builds a document with merged loop rows and number cells", "
     CHECK(doc.meta.title == "示例项目自评表");
     CHECK(doc.meta.author == "测试县财政局");
     CHECK(doc.meta.created.month == 3);
-    CHECK(form.fileStem(data()) == "示例项目_表");
     REQUIRE(doc.blocks.size() == 2);
     const auto& table = std::get<Table>(doc.blocks[1]);
     REQUIRE(table.rows.size() == 6);
@@ -131,12 +129,13 @@ TEST_CASE("layout mistakes name the file, the line and a suggestion", "[layout]"
           "templates/f/layout.json:1: text_file 应为 templates 文件夹内的相对路径，实际为“../etc/passwd”。");
     CHECK(loadError("{ \"blocks\": [ { \"include\": \"f\" } ] }") ==
           "templates/f/layout.json:1: include “f”形成了循环引用。");
-    CHECK(loadError("{ \"formats\": [\"pdf\",\n \"docx\"], \"blocks\": [ { \"paragraph\": \"x\" } ] }") ==
-          "templates/f/layout.json:2: formats 中的格式应为 pdf、xlsx 或 ofd，实际为“docx”。");
-    CHECK(loadError("{ \"formats\": [], \"blocks\": [ { \"paragraph\": \"x\" } ] }") ==
-          "templates/f/layout.json:1: formats 不能为空：不写 formats 则按默认格式输出。");
-    Templates t("f", "{ \"formats\": [\"pdf\", \"ofd\"], \"blocks\": [ { \"paragraph\": \"x\" } ] }");
-    CHECK(FormTemplate::load(t.dir.path(), "f").formats() == std::vector<std::string>{"pdf", "ofd"});
+    // "formats" and "file" live in form.json only: an error naming where each goes, with the line to paste.
+    CHECK(loadError("{ \"blocks\": [ { \"paragraph\": \"x\" } ],\n  \"formats\": [\"pdf\", \"ofd\"] }") ==
+          "templates/f/layout.json:2:14: “formats”（输出格式）已改在 form.json 中设置，layout.json 中的不再生效：请删去这一项，"
+          "在 templates/f/form.json 中写 \"formats\": [\"pdf\", \"ofd\"]（form.json 已有“formats”时改那一行）。");
+    CHECK(loadError("{\n  \"file\": \"{{project.code}}_\\\"表\\\"\", \"blocks\": [ { \"paragraph\": \"x\" } ] }") ==
+          "templates/f/layout.json:2:11: “file”（输出文件名）已改在 form.json 中设置，layout.json 中的不再生效：请删去这一项，"
+          "在 templates/f/form.json 中写 \"file\": \"{{project.code}}_\\\"表\\\"\"（form.json 已有“file”时改那一行）。");
 }
 
 TEST_CASE("an unknown field is reported when the document is built", "[layout]") {
