@@ -67,13 +67,15 @@ public:
         if (v.kind == JsonValue::Kind::String) value = quotedJson(v.text);
         if (v.kind == JsonValue::Kind::Array) {
             value.clear();
-            for (const auto& item : v.items) value += (value.empty() ? "" : ", ") + (item.kind == JsonValue::Kind::String ? quotedJson(item.text) : item.text);
+            for (const auto& item : v.items)
+                value += (value.empty() ? "" : ", ") + (item.kind == JsonValue::Kind::String ? quotedJson(item.text) : item.text);
             value = "[" + value + "]";
         }
         const std::string formJson = file_.substr(0, file_.rfind('/') + 1) + "form.json";
         throw TemplateError(file_ + ":" + std::to_string(v.line) + ":" + std::to_string(v.column) + ": " + model::quoted(key) + "（" +
-                            (key == "file" ? "输出文件名" : "输出格式") + "）已改在 form.json 中设置，layout.json 中的不再生效：请删去这一项，在 " +
-                            formJson + " 中写 \"" + key + "\": " + value + "（form.json 已有" + model::quoted(key) + "时改那一行）。");
+                            (key == "file" ? "输出文件名" : "输出格式") +
+                            "）已改在 form.json 中设置，layout.json 中的不再生效：请删去这一项，在 " + formJson + " 中写 \"" + key +
+                            "\": " + value + "（form.json 已有" + model::quoted(key) + "时改那一行）。");
     }
 
     std::string text(const JsonValue& v, const std::string& key) const {

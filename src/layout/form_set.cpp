@@ -98,14 +98,15 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
     for (const auto& [key, v] : root.members) {
         if (std::find(known.begin(), known.end(), key) == known.end()) {
             auto best = model::closestMatch(key, known);
-            fail(v, "未知的设置" + model::quoted(key) + "。" + (best ? "是否指" + model::quoted(*best) + "？" : "可用：title、per、formats、file、short_name、public、role。"));
+            fail(v, "未知的设置" + model::quoted(key) + "。" +
+                        (best ? "是否指" + model::quoted(*best) + "？" : "可用：title、per、formats、file、short_name、public、role。"));
         }
         if (key == "title") form.title = text(v, key);
         if (key == "short_name") form.shortName = text(v, key);
         if (key == "role") {
             if (text(v, key) != "letter")
-                fail(v, "“role”只能写 \"letter\"（绩效评价结果反馈函：jixiao letters issue 发文、登记文号的表），实际为" + model::quoted(v.text) +
-                            "。不是反馈函的表不写 role。");
+                fail(v, "“role”只能写 \"letter\"（绩效评价结果反馈函：jixiao letters issue 发文、登记文号的表），实际为" +
+                            model::quoted(v.text) + "。不是反馈函的表不写 role。");
             form.isLetter = true;
             role = &v;
         }
@@ -369,9 +370,11 @@ std::vector<std::string> fileNameClashes(const std::vector<FormMade>& made) {
                 if (std::find(made[j].formats.begin(), made[j].formats.end(), f) != made[j].formats.end())
                     both += (both.empty() ? "." : "、.") + std::string(formatName(f));
             if (both.empty()) continue;
-            const std::string patterns =
-                a.filePattern == b.filePattern ? "都是" + patternShown(a) : "分别是" + patternShown(a) + "和" + patternShown(b) + "，得出的文件名相同";
-            out.push_back("templates/" + a.name + " 和 templates/" + b.name + " 的输出文件名（form.json 的 file）" + patterns + "，都生成 " + both +
+            const std::string patterns = a.filePattern == b.filePattern
+                                             ? "都是" + patternShown(a)
+                                             : "分别是" + patternShown(a) + "和" + patternShown(b) + "，得出的文件名相同";
+            out.push_back("templates/" + a.name + " 和 templates/" + b.name + " 的输出文件名（form.json 的 file）" + patterns +
+                          "，都生成 " + both +
                           "：同一次运行中两张表的文件会同名，后写的无法写出。请改其中一张表 form.json 的“file”（如把表名写进去），"
                           "或用 --documents 只选其中一张。");
         }

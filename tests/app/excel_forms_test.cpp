@@ -131,3 +131,41 @@ TEST_CASE("check --templates names the cell of a broken Excel form", "[app][exce
                    "模板错误：templates/typo/表样.xlsx[Sheet1!A1]：未知字段“项目明称”。是否指“项目名称”？\n");
     CHECK(r.err == "模板有 2 处问题，请按上面的提示修改后再运行 jixiao check --templates " + user.path() + "。\n");
 }
+
+// The same edit made in LibreOffice itself (tests/app/excel_forms/edit_in_libreoffice.bas): the
+// workbook as LibreOffice writes it (its own styles, column records and merges) is a form too.
+TEST_CASE("a 表样.xlsx edited and saved by LibreOffice: both outputs follow", "[app][excel]") {
+    using namespace jixiao;
+    Poco::TemporaryFile user, out;
+    const std::string folder = user.path() + "/my-excel-table";
+    write(folder + "/form.json", slurp(kSource + "/samples/excel-forms/project-table-excel/form.json"));
+    write(folder + "/表样.xlsx", slurp(kSource + "/tests/app/excel_forms/表样-libreoffice.xlsx"));
+    const TinyDataset data;
+    auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
+                       " --documents my-excel-table");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    const auto g = readBack(outputFile(out.path(), ".xlsx"));
+    int column = -1;
+    const layout::GridCell* head = findText(g, "计量单位", &column);
+    REQUIRE(head != nullptr);
+    CHECK(column == 3);  // D: right of 三级指标, the columns after it moved right
+    CHECK(findText(g, "三级指标", &column) != nullptr);
+    CHECK(column == 2);
+    CHECK(findText(g, "偏差原因分析及改进措施", &column) != nullptr);
+    CHECK(column == 8);
+    CHECK(findText(g, "人次", &column) != nullptr);
+    CHECK(column == 3);
+    CHECK(g.styles[std::size_t(head->style)].font.name == "楷体_GB2312");
+    CHECK(g.styles[std::size_t(head->style)].font.sizePt == 12);
+    const layout::GridCell* title = findText(g, "项目支出绩效自评表");
+    REQUIRE(title != nullptr);
+    CHECK(g.styles[std::size_t(title->style)].font.sizePt == 20);
+    CHECK(g.columnWidths[2] == Approx(17.9).margin(0.2));  // 42 mm in LibreOffice
+    CHECK(g.columnWidths[3] == Approx(7.67).margin(0.2));  // 18 mm
+    const std::string pdf = outputFile(out.path(), ".pdf");
+    const std::string text = capture("pdftotext -layout " + pdf + " -");
+    CHECK(text.find("计量单") != std::string::npos);  // wrapped in its narrow column, as LibreOffice prints it too
+    CHECK(text.find("人次") != std::string::npos);
+    CHECK(capture("pdffonts " + pdf).find("Kai") != std::string::npos);
+}

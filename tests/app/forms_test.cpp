@@ -173,25 +173,25 @@ TEST_CASE("a 表样.xlsx form in a user's folder renders to PDF and XLSX and is 
     CHECK(bad.out.find("是否指“实际完成值”？") != std::string::npos);
 }
 
-TEST_CASE("two forms writing the same file name stop the run before anything is written; layout.json formats point to form.json",
-          "[app]") {
-    // A copied table whose form.json keeps the bundled file name (English paths for the same fields).
+TEST_CASE("two forms writing the same file name stop the run before anything is written; layout.json formats point to form.json", "[app]") {
+    // A copied table whose form.json keeps the bundled file name (Chinese names for the same fields).
     Poco::TemporaryFile user, out;
     Poco::File(kSource + "/templates/project-table").copyTo(user.path() + "/my-table");
     write(user.path() + "/my-table/form.json",
-          R"({"per": "project", "formats": ["pdf", "xlsx"], "file": "{{project.code}}_{{project.name}}_项目支出绩效自评表"})");
+          R"({"per": "project", "formats": ["pdf", "xlsx"], "file": "{{项目编码}}_{{项目名称}}_项目支出绩效自评表"})");
     const TinyDataset data;
     auto run = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path());
     CHECK(run.code == 78);
     CHECK(run.out.empty());
-    CHECK(run.err == "模板错误：templates/my-table 和 templates/project-table 的输出文件名（form.json 的 file）分别是"
-                     "“{{project.code}}_{{project.name}}_项目支出绩效自评表”和“{{项目编码}}_{{项目名称}}_项目支出绩效自评表”，得出的文件名相同，"
-                     "都生成 .pdf、.xlsx：同一次运行中两张表的文件会同名，后写的无法写出。请改其中一张表 form.json 的“file”（如把表名写进去），"
-                     "或用 --documents 只选其中一张。未生成任何文件。\n");
+    CHECK(run.err ==
+          "模板错误：templates/my-table 和 templates/project-table 的输出文件名（form.json 的 file）分别是"
+          "“{{项目编码}}_{{项目名称}}_项目支出绩效自评表”和“{{project.code}}_{{project.name}}_项目支出绩效自评表”，得出的文件名相同，"
+          "都生成 .pdf、.xlsx：同一次运行中两张表的文件会同名，后写的无法写出。请改其中一张表 form.json 的“file”（如把表名写进去），"
+          "或用 --documents 只选其中一张。未生成任何文件。\n");
     CHECK_FALSE(Poco::File(out.path()).exists());
     // Either one alone is fine.
-    auto one = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
-                         " --documents my-table");
+    auto one =
+        runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() + " --documents my-table");
     INFO(one.err);
     CHECK(one.code == 0);
     CHECK(filesUnder(out.path() + "/101_测试局") ==
@@ -200,10 +200,12 @@ TEST_CASE("two forms writing the same file name stop the run before anything is 
     // layout.json's old "formats" key: an error (not silently dropped) saying where it goes.
     Poco::TemporaryFile user2;
     write(user2.path() + "/my-table/form.json", R"({"per": "project", "formats": ["pdf"], "file": "{{项目编码}}_我的表"})");
-    write(user2.path() + "/my-table/layout.json", "{\n  \"formats\": [\"pdf\", \"ofd\"],\n  \"blocks\": [ { \"paragraph\": \"{{项目名称}}\" } ] }\n");
+    write(user2.path() + "/my-table/layout.json",
+          "{\n  \"formats\": [\"pdf\", \"ofd\"],\n  \"blocks\": [ { \"paragraph\": \"{{项目名称}}\" } ] }\n");
     auto check = runJixiao("check --templates " + user2.path());
     CHECK(check.code == 78);
-    CHECK(check.out == "模板错误：templates/my-table/layout.json:2:14: “formats”（输出格式）已改在 form.json 中设置，layout.json 中的不再生效："
-                       "请删去这一项，在 templates/my-table/form.json 中写 \"formats\": [\"pdf\", \"ofd\"]（form.json 已有“formats”时改那一行）。\n");
+    CHECK(check.out ==
+          "模板错误：templates/my-table/layout.json:2:14: “formats”（输出格式）已改在 form.json 中设置，layout.json 中的不再生效："
+          "请删去这一项，在 templates/my-table/form.json 中写 \"formats\": [\"pdf\", \"ofd\"]（form.json 已有“formats”时改那一行）。\n");
     CHECK(check.err == "模板有 1 处问题，请按上面的提示修改后再运行 jixiao check --templates " + user2.path() + "。\n");
 }

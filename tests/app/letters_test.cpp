@@ -177,9 +177,11 @@ TEST_CASE("letters issue issues a bureau's own letter form (form.json role lette
                             user.path());
     INFO(issued.err);
     REQUIRE(issued.code == 0);
-    CHECK(issued.out == "已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n"
-                        "已发文 测财绩函〔2025〕2号：测试站，成文日期 2025-03-05，整改期限 2025-04-04\n"
-                        "已生成 6 个文件到 " + out.path() + "（评分项目 2/2 个，部门 0 个）\n");
+    CHECK(issued.out ==
+          "已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n"
+          "已发文 测财绩函〔2025〕2号：测试站，成文日期 2025-03-05，整改期限 2025-04-04\n"
+          "已生成 6 个文件到 " +
+              out.path() + "（评分项目 2/2 个，部门 0 个）\n");
     std::vector<std::string> files;
     for (Poco::DirectoryIterator it(out.path() + kFolder), end; it != end; ++it) files.push_back(it.name());
     std::sort(files.begin(), files.end());
@@ -197,8 +199,9 @@ TEST_CASE("letters issue issues a bureau's own letter form (form.json role lette
     edit(data.path() + "/templates/feedback-letter/form.json", "\"role\": \"letter\",", "");
     auto none = runJixiao("letters issue " + ds.path() + " -o " + out2.path() + " --date 2025-03-05", "JIXIAO_DATA=" + data.path());
     CHECK(none.code == 78);
-    CHECK(none.err == "模板错误：templates 中没有反馈函：没有哪张表的 form.json 写了 \"role\": \"letter\"，letters issue 无法发文。"
-                      "请在反馈函的 form.json 中加上 \"role\": \"letter\"（可参照自带的 templates/feedback-letter/form.json）。\n");
+    CHECK(none.err ==
+          "模板错误：templates 中没有反馈函：没有哪张表的 form.json 写了 \"role\": \"letter\"，letters issue 无法发文。"
+          "请在反馈函的 form.json 中加上 \"role\": \"letter\"（可参照自带的 templates/feedback-letter/form.json）。\n");
     CHECK_FALSE(Poco::File(out2.path()).exists());
 }
 

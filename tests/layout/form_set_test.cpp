@@ -218,21 +218,23 @@ TEST_CASE("the feedback letter is the form whose form.json says role letter; a u
     CHECK(user.check().empty());
 
     // Without a user folder of its own (the copy beside the bundled one) there would be two.
-    const std::string twoLetters = "templates/feedback-letter 和 templates/my-letter 的 form.json 都写了 \"role\": \"letter\"，"
-                                   "而反馈函只能有一张（jixiao letters issue 发文的就是它）：请删去不用的那个文件夹，或删去它 form.json 中的“role”。";
+    const std::string twoLetters =
+        "templates/feedback-letter 和 templates/my-letter 的 form.json 都写了 \"role\": \"letter\"，"
+        "而反馈函只能有一张（jixiao letters issue 发文的就是它）：请删去不用的那个文件夹，或删去它 form.json 中的“role”。";
     user.copyBundled("feedback-letter", "feedback-letter");
     CHECK_THROWS_WITH(FormSet::load(user.folders()), twoLetters);
     CHECK(user.check() == std::vector<std::string>{twoLetters});
 
     auto problem = [](const std::string& formJson) {
-        UserTemplates user;
-        user.write("x/form.json", formJson);
-        user.write("x/layout.json", kTable);
-        auto all = user.check();
+        UserTemplates other;
+        other.write("x/form.json", formJson);
+        other.write("x/layout.json", kTable);
+        auto all = other.check();
         return all.size() == 1 ? all[0] : std::to_string(all.size()) + " problems";
     };
     CHECK(problem("{\"per\": \"unit\", \"formats\": [\"pdf\"], \"role\": \"letters\"}") ==
-          "templates/x/form.json:1:45: “role”只能写 \"letter\"（绩效评价结果反馈函：jixiao letters issue 发文、登记文号的表），实际为“letters”。"
+          "templates/x/form.json:1:45: “role”只能写 \"letter\"（绩效评价结果反馈函：jixiao letters issue "
+          "发文、登记文号的表），实际为“letters”。"
           "不是反馈函的表不写 role。");
     CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\"], \"role\": \"letter\"}") ==
           "templates/x/form.json:1:48: 写了 \"role\": \"letter\" 的反馈函是每个收到反馈函的单位一份：请把“per”改为 \"unit\"。");
@@ -242,10 +244,13 @@ TEST_CASE("two forms writing files of the same name are found, Chinese and Engli
     UserTemplates user;
     // A copy of the bundled table whose "file" was left as it was.
     user.copyBundled("project-table", "my-table");
-    user.write("my-table/form.json", R"({"per": "project", "formats": ["pdf"], "file": "{{project.code}}_{{ 项目名称 }}_项目支出绩效自评表"})");
+    user.write("my-table/form.json",
+               R"({"per": "project", "formats": ["pdf"], "file": "{{project.code}}_{{ 项目名称 }}_项目支出绩效自评表"})");
     const std::vector<std::string> expected{
-        "templates/my-table 和 templates/project-table 的输出文件名（form.json 的 file）分别是“{{project.code}}_{{ 项目名称 }}_项目支出绩效自评表”"
-        "和“{{项目编码}}_{{项目名称}}_项目支出绩效自评表”，得出的文件名相同，都生成 .pdf：同一次运行中两张表的文件会同名，后写的无法写出。"
+        "templates/my-table 和 templates/project-table 的输出文件名（form.json 的 file）分别是“{{project.code}}_{{ 项目名称 "
+        "}}_项目支出绩效自评表”"
+        "和“{{project.code}}_{{project.name}}_项目支出绩效自评表”，得出的文件名相同，都生成 "
+        ".pdf：同一次运行中两张表的文件会同名，后写的无法写出。"
         "请改其中一张表 form.json 的“file”（如把表名写进去），或用 --documents 只选其中一张。"};
     CHECK(user.check() == expected);
 
