@@ -453,7 +453,7 @@ std::optional<std::vector<Selected>> readSelection(const layout::FormSet& forms,
     for (const auto& s : selected) made.push_back({s.form, s.formats});
     if (const auto clashes = layout::fileNameClashes(made); !clashes.empty())
         throw layout::TemplateError(clashes.front() + "未生成任何文件。");
-    return std::move(selected);
+    return selected;
 }
 
 /// Read: refuses a dataset.json with errors (said on `err` with the other diagnostics) before
