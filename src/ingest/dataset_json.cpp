@@ -30,8 +30,7 @@ int settingsErrors(const model::Diagnostics& diags) {
 }
 
 bool safeFileName(const std::string& name) {
-    return !name.empty() && name.find('/') == std::string::npos && name.find('\\') == std::string::npos &&
-           name != "." && name != "..";
+    return !name.empty() && name.find('/') == std::string::npos && name.find('\\') == std::string::npos && name != "." && name != "..";
 }
 
 namespace {
@@ -76,17 +75,16 @@ std::vector<std::string> sectionNames() {
 
 /// The keys dataset.json may hold (input.md), and names users write for them.
 const std::vector<std::string>& knownKeys() {
-    static const std::vector<std::string> keys = {"年度", "发文机关", "文号前缀", "联系处室", "联系电话", "版头", "抄送", "印发机关",
-                                                  "评分规则", "金额单位", "偏差阈值", "整改期限", "公开日期",
-                                                  "files", "sheets", "columns"};
+    static const std::vector<std::string> keys = {"年度",     "发文机关", "文号前缀", "联系处室", "联系电话", "版头",  "抄送",   "印发机关",
+                                                  "评分规则", "金额单位", "偏差阈值", "整改期限", "公开日期", "files", "sheets", "columns"};
     return keys;
 }
 std::optional<std::string> keyFor(const std::string& key) {
     static const std::map<std::string, std::string> synonyms = {
-        {"公开时间", "公开日期"}, {"发布日期", "公开日期"}, {"年份", "年度"},       {"预算年度", "年度"},
-        {"单位", "金额单位"},     {"货币单位", "金额单位"}, {"文件", "files"},     {"工作表", "sheets"},
-        {"列名", "columns"},     {"列", "columns"},       {"规则", "评分规则"},    {"发文单位", "发文机关"},
-        {"整改时限", "整改期限"}, {"sheet", "sheets"},      {"file", "files"},     {"column", "columns"}};
+        {"公开时间", "公开日期"}, {"发布日期", "公开日期"}, {"年份", "年度"},     {"预算年度", "年度"},
+        {"单位", "金额单位"},     {"货币单位", "金额单位"}, {"文件", "files"},    {"工作表", "sheets"},
+        {"列名", "columns"},      {"列", "columns"},        {"规则", "评分规则"}, {"发文单位", "发文机关"},
+        {"整改时限", "整改期限"}, {"sheet", "sheets"},      {"file", "files"},    {"column", "columns"}};
     if (auto it = synonyms.find(key); it != synonyms.end()) return it->second;
     return model::closestMatch(key, knownKeys());
 }
@@ -116,7 +114,8 @@ void readColumns(const JsonValue& root, Settings& s, Diagnostics& diags) {
     const JsonValue* columns = root.find("columns");
     if (!columns) return;
     if (columns->kind != JsonValue::Kind::Object) {
-        diags.error(at(*columns, "columns"), {}, "“columns”应为 {\"原列名\": \"规范列名\"} 或 {\"表名\": {\"原列名\": \"规范列名\"}} 形式的对象。");
+        diags.error(at(*columns, "columns"), {},
+                    "“columns”应为 {\"原列名\": \"规范列名\"} 或 {\"表名\": {\"原列名\": \"规范列名\"}} 形式的对象。");
         return;
     }
     for (const auto& [key, value] : columns->members) {
@@ -124,7 +123,8 @@ void readColumns(const JsonValue& root, Settings& s, Diagnostics& diags) {
             auto section = sectionNamed(key);
             if (!section) {
                 auto guess = model::closestMatch(key, sectionNames());
-                diags.error(at(value, "columns"), key, "columns 中的" + q(key) + "不是表名" + (guess ? "，是否指" + q(*guess) + "？" : "。"),
+                diags.error(at(value, "columns"), key,
+                            "columns 中的" + q(key) + "不是表名" + (guess ? "，是否指" + q(*guess) + "？" : "。"),
                             "表名为“单位”“项目”“预算执行”“绩效指标”“部门整体”之一。");
                 continue;
             }
@@ -143,9 +143,11 @@ void readColumns(const JsonValue& root, Settings& s, Diagnostics& diags) {
                     owner = sectionName(sec);
                     break;
                 }
-            diags.error(at(value, "columns"), key, "columns 中的 " + jsonLiteral(key) + ": " + jsonLiteral(target) + " 对所有表生效，会把" +
-                                     q(sectionName(hidden->first)) + "表的" + q(hidden->second) + "列也当作" + q(target) + "。",
-                        "请写在对应的表下，例如 \"columns\": {" + jsonLiteral(owner) + ": {" + jsonLiteral(key) + ": " + jsonLiteral(target) + "}}。");
+            diags.error(at(value, "columns"), key,
+                        "columns 中的 " + jsonLiteral(key) + ": " + jsonLiteral(target) + " 对所有表生效，会把" +
+                            q(sectionName(hidden->first)) + "表的" + q(hidden->second) + "列也当作" + q(target) + "。",
+                        "请写在对应的表下，例如 \"columns\": {" + jsonLiteral(owner) + ": {" + jsonLiteral(key) + ": " +
+                            jsonLiteral(target) + "}}。");
             continue;
         }
         s.columns[key] = target;
@@ -163,11 +165,12 @@ struct Repairs {
         }
     }
     std::string where() const {
-        return "第" + std::to_string(line) + "行第" + std::to_string(column) + "列" + (count > 1 ? "等 " + std::to_string(count) + " 处" : "");
+        return "第" + std::to_string(line) + "行第" + std::to_string(column) + "列" +
+               (count > 1 ? "等 " + std::to_string(count) + " 处" : "");
     }
 };
 
-} // namespace
+}  // namespace
 
 std::string repairJson(const std::string& text, Diagnostics& diags) {
     const std::u32string in = model::decodeUtf8(text);
@@ -256,8 +259,9 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
     std::string text = readFile(path.toString());
     if (text.size() >= 3 && text.compare(0, 3, "\xEF\xBB\xBF") == 0) text.erase(0, 3);
     if (detectEncoding(text) != TextEncoding::Utf8)
-        throw ConfigError("dataset.json：文件不是 UTF-8 编码（看起来是用 GBK/ANSI 保存的）。请另存为 UTF-8："
-                          "用记事本打开，选“另存为”，“编码”选“UTF-8”后保存。");
+        throw ConfigError(
+            "dataset.json：文件不是 UTF-8 编码（看起来是用 GBK/ANSI 保存的）。请另存为 UTF-8："
+            "用记事本打开，选“另存为”，“编码”选“UTF-8”后保存。");
     text = repairJson(text, diags);
     JsonValue root;
     try {
@@ -267,8 +271,8 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
         std::string hint = "请检查引号、逗号和括号是否成对。";
         if (what.find("逗号“,”或") != std::string::npos) hint = "上一项的末尾可能缺少逗号“,”，或引号没有成对。";
         if (what.find("用双引号括起的键名") != std::string::npos) hint = "键名要用半角双引号括起，例如 \"年度\"。";
-        throw ConfigError("dataset.json 第" + std::to_string(e.line()) + "行第" + std::to_string(e.column()) + "列：" + what +
-                          "。提示：" + hint);
+        throw ConfigError("dataset.json 第" + std::to_string(e.line()) + "行第" + std::to_string(e.column()) + "列：" + what + "。提示：" +
+                          hint);
     }
     if (root.kind != JsonValue::Kind::Object) throw ConfigError("dataset.json：最外层应为 { … } 对象。");
 
@@ -296,16 +300,13 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
     } else {
         std::string t = get("年度");
         auto n = parseNumber(t);
-        if (!n || n->percent || n->value.rounded(0) != n->value || n->value < Decimal::fromInt(2000) ||
-            n->value > Decimal::fromInt(2100))
+        if (!n || n->percent || n->value.rounded(0) != n->value || n->value < Decimal::fromInt(2000) || n->value > Decimal::fromInt(2100))
             diags.error(keyAt("年度"), t, "“年度”应为四位年份，实际为" + q(t) + "。", "例如 \"年度\": 2024");
-        else
-            s.config.year = int(n->value.raw() / Decimal::kScale);
+        else s.config.year = int(n->value.raw() / Decimal::kScale);
     }
     if (!has("发文机关") || trimText(get("发文机关")).empty())
         diags.error(has("发文机关") ? keyAt("发文机关") : top, {}, "缺少必填项“发文机关”。", "例如 \"发文机关\": \"某某县财政局\"");
-    else
-        s.config.authority = trimText(get("发文机关"));
+    else s.config.authority = trimText(get("发文机关"));
 
     auto optText = [&](const char* key) { return has(key) ? trimText(get(key)) : std::string(); };
     s.config.letterPrefix = optText("文号前缀");
@@ -315,11 +316,24 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
     s.config.copyTo = optText("抄送");
     s.config.printer = optText("印发机关");
     if (std::string rules = optText("评分规则"); !rules.empty()) s.config.ruleSet = rules;
+    // The 发文机关 (or the 版头 standing for it) is set on the one line of the letter's 版头 in
+    // large type: text longer than any agency's name cannot be laid out there, and would stop
+    // every letter. Refused here, before a run writes anything.
+    constexpr std::size_t kMaxAuthority = 40;
+    for (auto [key, value] :
+         {std::pair<const char*, const std::string*>{"发文机关", &s.config.authority}, {"版头", &s.config.letterhead}}) {
+        const std::u32string chars = model::decodeUtf8(*value);
+        if (chars.size() <= kMaxAuthority) continue;
+        diags.error(keyAt(key), *value,
+                    q(key) + "有 " + std::to_string(chars.size()) + " 个字（“" + model::encodeUtf8(chars.substr(0, 12)) + "…”），超过了 " +
+                        std::to_string(kMaxAuthority) + " 个字的上限：它印在反馈函的版头，只有一行。",
+                    "请写机关的全称或规范简称，例如 " + jsonLiteral(key) + ": \"某某县财政局\"。");
+    }
     auto unitValue = [&](const std::string& key, const std::string& v) -> std::string {
         std::string unit = trimText(v);
         if (unit == "元" || unit == "万元") return unit;
-        diags.error(keyAt("金额单位"), unit, "“金额单位”" + (key.empty() ? std::string() : "中" + q(key) + "的值") +
-                                                  "应为“万元”或“元”，实际为" + q(unit) + "。",
+        diags.error(keyAt("金额单位"), unit,
+                    "“金额单位”" + (key.empty() ? std::string() : "中" + q(key) + "的值") + "应为“万元”或“元”，实际为" + q(unit) + "。",
                     "例如 \"金额单位\": \"元\"，或按表写 \"金额单位\": {\"预算执行\": \"元\", \"部门整体\": \"万元\"}。");
         return {};
     };
@@ -328,8 +342,8 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
             for (const auto& [section, v] : units->members) {
                 if (!sectionNamed(section)) {
                     auto guess = model::closestMatch(section, sectionNames());
-                    diags.error(keyAt("金额单位"), section, "“金额单位”中的" + q(section) + "不是表名" +
-                                                                  (guess ? "，是否指" + q(*guess) + "？" : "。"),
+                    diags.error(keyAt("金额单位"), section,
+                                "“金额单位”中的" + q(section) + "不是表名" + (guess ? "，是否指" + q(*guess) + "？" : "。"),
                                 "表名为“单位”“项目”“预算执行”“绩效指标”“部门整体”之一。");
                     continue;
                 }
@@ -343,22 +357,18 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
         auto n = parseNumber(t);
         if (!n || n->fraction() < Decimal() || n->fraction() > Decimal::fromInt(1))
             diags.error(keyAt("偏差阈值"), t, "“偏差阈值”应为0到1之间的小数（如0.10）或百分数（如10%），实际为" + q(t) + "。");
-        else
-            s.config.varianceThreshold = n->fraction();
+        else s.config.varianceThreshold = n->fraction();
     }
     if (std::string days = optText("整改期限"); !days.empty()) {
         auto n = parseNumber(days);
-        if (!n || n->percent || n->value.rounded(0) != n->value || n->value < Decimal::fromInt(1) ||
-            n->value > Decimal::fromInt(365))
+        if (!n || n->percent || n->value.rounded(0) != n->value || n->value < Decimal::fromInt(1) || n->value > Decimal::fromInt(365))
             diags.error(keyAt("整改期限"), days, "“整改期限”应为1到365之间的天数，实际为" + q(days) + "。", "例如 \"整改期限\": 30");
-        else
-            s.config.rectificationDays = int(n->value.raw() / Decimal::kScale);
+        else s.config.rectificationDays = int(n->value.raw() / Decimal::kScale);
     }
     if (std::string date = optText("公开日期"); !date.empty()) {
         if (!model::Date::parse(date))
             diags.error(keyAt("公开日期"), date, "“公开日期”不是有效日期：" + q(date) + "。", "格式应为 YYYY-MM-DD，例如 2025-08-20。");
-        else
-            s.config.publishDate = date;
+        else s.config.publishDate = date;
     }
     if (s.config.letterPrefix.empty() && !s.config.authority.empty()) {
         // 某某县财政局 → 某财绩: the customary short form is the first character plus 财绩.
@@ -393,4 +403,4 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
     return s;
 }
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -12,13 +12,13 @@ __extension__ typedef __int128 Wide;  // GCC and Clang both have it; -Wpedantic 
 constexpr std::int64_t kMaxRaw = INT64_MAX;
 
 std::int64_t narrow(Wide v) {
-    if (v > kMaxRaw || v < -kMaxRaw) throw std::overflow_error("Decimal overflow");
+    if (v > kMaxRaw || v < -kMaxRaw) throw std::overflow_error("计算结果超出了可以计算的范围（绝对值应小于 920 亿）");
     return static_cast<std::int64_t>(v);
 }
 
 /// num / den rounded half away from zero (四舍五入 on magnitudes).
 Wide roundedQuotient(Wide num, Wide den) {
-    if (den == 0) throw std::domain_error("Decimal division by zero");
+    if (den == 0) throw std::domain_error("内部错误：除数为零");
     bool negative = (num < 0) != (den < 0);
     Wide n = num < 0 ? -num : num;
     Wide d = den < 0 ? -den : den;
@@ -42,7 +42,7 @@ Decimal fromQuotient(Wide num, Wide den, int places) {
     return Decimal::fromRaw(narrow(roundedQuotient(num, den * unit) * unit));
 }
 
-} // namespace
+}  // namespace
 
 Decimal Decimal::fromInt(std::int64_t value) { return fromRaw(narrow(Wide(value) * kScale)); }
 
@@ -136,29 +136,21 @@ std::string Decimal::toString() const {
 
 double Decimal::toDouble() const { return std::strtod(toFixed(kPlaces).c_str(), nullptr); }
 
-Decimal operator*(Decimal a, Decimal b) {
-    return Decimal::fromRaw(narrow(roundedQuotient(Wide(a.raw_) * b.raw_, Decimal::kScale)));
-}
+Decimal operator*(Decimal a, Decimal b) { return Decimal::fromRaw(narrow(roundedQuotient(Wide(a.raw_) * b.raw_, Decimal::kScale))); }
 
-Decimal operator/(Decimal a, Decimal b) {
-    return Decimal::fromRaw(narrow(roundedQuotient(Wide(a.raw_) * Decimal::kScale, b.raw_)));
-}
+Decimal operator/(Decimal a, Decimal b) { return Decimal::fromRaw(narrow(roundedQuotient(Wide(a.raw_) * Decimal::kScale, b.raw_))); }
 
 Decimal mulDiv(Decimal a, Decimal b, Decimal c, int places) {
     // raw(a)·raw(b) carries 16 fractional digits; dividing by raw(c) leaves 8.
     return fromQuotient(Wide(a.raw()) * b.raw(), Wide(c.raw()), places);
 }
 
-Decimal divRound(Decimal a, Decimal b, int places) {
-    return fromQuotient(Wide(a.raw()) * Decimal::kScale, Wide(b.raw()), places);
-}
+Decimal divRound(Decimal a, Decimal b, int places) { return fromQuotient(Wide(a.raw()) * Decimal::kScale, Wide(b.raw()), places); }
 
-Decimal mulRound(Decimal a, Decimal b, int places) {
-    return fromQuotient(Wide(a.raw()) * b.raw(), Wide(Decimal::kScale), places);
-}
+Decimal mulRound(Decimal a, Decimal b, int places) { return fromQuotient(Wide(a.raw()) * b.raw(), Wide(Decimal::kScale), places); }
 
 int compareQuotient(Decimal a, Decimal b, Decimal c) {
-    if (b.isZero()) throw std::domain_error("Decimal division by zero");
+    if (b.isZero()) throw std::domain_error("内部错误：除数为零");
     // a/b − c has the sign of (a − c·b) · sign(b); both sides scaled by 10^8.
     const Wide lhs = Wide(a.raw()) * Decimal::kScale;
     const Wide rhs = Wide(c.raw()) * b.raw();
@@ -169,4 +161,4 @@ int compareQuotient(Decimal a, Decimal b, Decimal c) {
 Decimal min(Decimal a, Decimal b) { return b < a ? b : a; }
 Decimal max(Decimal a, Decimal b) { return a < b ? b : a; }
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

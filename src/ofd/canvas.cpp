@@ -30,7 +30,7 @@ constexpr double kMmPerPt = 25.4 / 72.0;
 /// A length or coordinate in millimetres as OFD writes it: at most three decimals (a
 /// micrometre), zeros trimmed, never "-0".
 std::string mm(double v) {
-    if (!std::isfinite(v)) throw pdf::PdfError("OFD coordinate is not a number");
+    if (!std::isfinite(v)) throw pdf::PdfError("内部错误：OFD 中的坐标不是数字");
     const long long micro = std::llround(v * 1000.0);
     if (micro == 0) return "0";
     char buf[40];
@@ -193,7 +193,7 @@ struct OfdCanvas::State {
 
     Page& page(int index) {
         if (index < 0 || static_cast<size_t>(index) >= pages.size())
-            throw pdf::PdfError("OFD page " + std::to_string(index) + " does not exist");
+            throw pdf::PdfError("内部错误：OFD 没有编号为 " + std::to_string(index) + " 的页面");
         return pages[static_cast<size_t>(index)];
     }
 
@@ -462,7 +462,7 @@ void OfdCanvas::drawText(int pageIndex, int face, double sizePt, double x, doubl
 
 void OfdCanvas::strokeRect(int pageIndex, double x, double y, double width, double height, double lineWidth) {
     State::Page& page = s_->page(pageIndex);
-    if (!(lineWidth >= 0.0)) throw pdf::PdfError("line width " + std::to_string(lineWidth) + " is not a width");
+    if (!(lineWidth >= 0.0)) throw pdf::PdfError("内部错误：线宽 " + std::to_string(lineWidth) + " 无效");
     State::Path path = s_->rect(page, x, y, width, height, lineWidth);
     path.lineWidthMm = lineWidth * kMmPerPt;
     page.objects.emplace_back(std::move(path));
@@ -497,7 +497,7 @@ int OfdCanvas::embeddedFaces() const { return static_cast<int>(s_->faceOrder.siz
 
 std::string OfdCanvas::save() {
     State& s = *s_;
-    if (s.pages.empty()) throw pdf::PdfError("an OFD document needs a page");
+    if (s.pages.empty()) throw pdf::PdfError("内部错误：OFD 文档没有页面");
     std::vector<std::pair<std::string, std::string>> parts;  // name, bytes; OFD.xml first
     for (size_t i = 0; i < s.pages.size(); ++i)
         parts.emplace_back("Doc_0/Pages/Page_" + std::to_string(i) + "/Content.xml", s.pageXml(s.pages[i]));

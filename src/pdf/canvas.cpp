@@ -96,9 +96,19 @@ const char* describe(HPDF_STATUS code) {
 // five decimals, trailing zeros trimmed; so text lands where it did before the fonts were
 // ours and text extraction (pdftotext -layout) reads the same. No exponent, and '.' as the
 // decimal point whatever the C locale (std::to_chars ignores it).
+std::string shown(double v) {
+    char text[32];
+    std::snprintf(text, sizeof text, "%.6g", v);
+    return text;
+}
+
 void appendNumber(std::string& out, double v) {
     if (!std::isfinite(v) || std::fabs(v) > HPDF_LIMIT_MAX_REAL) {
-        throw PdfError("number out of range in page content: " + std::to_string(v));
+        // Text or a rule reaching this far is off the page: a line that cannot break (a very
+        // long 发文机关 in the letterhead, say) rather than a fault of the writer.
+        throw PdfError(
+            "页面上有内容画到了 PDF 能表示的范围之外（坐标 " + shown(v) +
+            "，应在 ±32767 之内），多半是一行不能换行的文字过长。请缩短模板或 dataset.json 中单独成行的文字（如“发文机关”“版头”）");
     }
     // The float in units of 1e-5, rounded to nearest with ties to even as the fixed format
     // rounds; the product is exact (24 + 17 bits), so this equals std::to_chars(fixed, 5)
@@ -177,8 +187,7 @@ std::string toUnicodeCMap(const std::vector<char32_t>& chars) {
     std::vector<std::string> ranges;
     for (size_t k = 0; k < chars.size();) {
         size_t e = k + 1;
-        while (e < chars.size() && chars[e] == chars[e - 1] + 1 && chars[e] < 0x10000 &&
-               ((e + 1) & 0xFF) != 0 && (chars[e] & 0xFF) != 0) {
+        while (e < chars.size() && chars[e] == chars[e - 1] + 1 && chars[e] < 0x10000 && ((e + 1) & 0xFF) != 0 && (chars[e] & 0xFF) != 0) {
             ++e;
         }
         std::string entry = "<";
@@ -245,11 +254,10 @@ std::string xmpDate(const layout::FixedDate& d) {
     char buf[40];
     const int offset = d.utcOffsetMinutes < 0 ? -d.utcOffsetMinutes : d.utcOffsetMinutes;
     if (d.utcOffsetMinutes == 0) {
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day, d.hour, d.minute,
-                      d.second);
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", d.year, d.month, d.day, d.hour, d.minute, d.second);
     } else {
-        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.year, d.month, d.day, d.hour,
-                      d.minute, d.second, d.utcOffsetMinutes > 0 ? '+' : '-', offset / 60, offset % 60);
+        std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", d.year, d.month, d.day, d.hour, d.minute, d.second,
+                      d.utcOffsetMinutes > 0 ? '+' : '-', offset / 60, offset % 60);
     }
     return buf;
 }
@@ -274,40 +282,37 @@ std::string xmpPacket(const layout::Metadata& meta, const std::string& producer)
         x += "<dc:creator><rdf:Seq><rdf:li>" + xmlText(meta.author) + "</rdf:li></rdf:Seq></dc:creator>";
     }
     if (!meta.subject.empty()) {
-        x += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xmlText(meta.subject) +
-             "</rdf:li></rdf:Alt></dc:description>";
+        x += "<dc:description><rdf:Alt><rdf:li xml:lang=\"x-default\">" + xmlText(meta.subject) + "</rdf:li></rdf:Alt></dc:description>";
     }
     x += "<pdf:Producer>" + xmlText(producer) + "</pdf:Producer>";
     if (!meta.keywords.empty()) x += "<pdf:Keywords>" + xmlText(meta.keywords) + "</pdf:Keywords>";
-    x += "<xmp:CreatorTool>jixiao</xmp:CreatorTool><xmp:CreateDate>" + xmpDate(meta.created) +
-         "</xmp:CreateDate><xmp:ModifyDate>" + xmpDate(meta.created) +
-         "</xmp:ModifyDate></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"r\"?>";
+    x += "<xmp:CreatorTool>jixiao</xmp:CreatorTool><xmp:CreateDate>" + xmpDate(meta.created) + "</xmp:CreateDate><xmp:ModifyDate>" +
+         xmpDate(meta.created) + "</xmp:ModifyDate></rdf:Description></rdf:RDF></x:xmpmeta><?xpacket end=\"r\"?>";
     return x;
 }
 
 std::int16_t s16(std::string_view b, size_t at) {
     if (at + 2 > b.size()) return 0;
-    return static_cast<std::int16_t>((static_cast<unsigned char>(b[at]) << 8) |
-                                     static_cast<unsigned char>(b[at + 1]));
+    return static_cast<std::int16_t>((static_cast<unsigned char>(b[at]) << 8) | static_cast<unsigned char>(b[at + 1]));
 }
 
-} // namespace
+}  // namespace
 
 struct PdfCanvas::State {
     // One face as used by this document: its Type0 font object (created on first use so
     // that pages can refer to it, filled in by save()) and the characters drawn with it.
     struct FaceUse {
         HPDF_Dict font = nullptr;
-        std::vector<char32_t> chars;                        // CID k draws chars[k-1]
-        std::unordered_map<char32_t, std::uint16_t> cids;   // lookup only, never iterated
+        std::vector<char32_t> chars;                       // CID k draws chars[k-1]
+        std::unordered_map<char32_t, std::uint16_t> cids;  // lookup only, never iterated
     };
 
     FontSet fonts;
     bool compress = true;
     Profile profile = Profile::Plain;
-    layout::Metadata meta;  // as set, for the XMP packet
+    layout::Metadata meta;                         // as set, for the XMP packet
     std::uint64_t idHash = 0xCBF29CE484222325ULL;  // of everything drawn and the metadata
-    std::shared_ptr<const GlyphPrefix> prefix;  // may be null
+    std::shared_ptr<const GlyphPrefix> prefix;     // may be null
     HpdfError error;
     HPDF_Doc doc = nullptr;
     std::vector<FaceUse> faces;
@@ -338,7 +343,7 @@ struct PdfCanvas::State {
 
     HPDF_Page page(int index) {
         if (index < 0 || index >= static_cast<int>(pages.size())) {
-            throw PdfError("page " + std::to_string(index) + " does not exist");
+            throw PdfError("内部错误：PDF 没有编号为 " + std::to_string(index) + " 的页面");
         }
         return pages[static_cast<size_t>(index)];
     }
@@ -360,8 +365,7 @@ struct PdfCanvas::State {
         const std::string packed = compress && !deflated ? flate(content) : std::string();
         const std::string& bytes = compress && !deflated ? packed : content;
         if (compress) dict->write_fn = writeFlateFilter;
-        check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(bytes.data()),
-                                static_cast<HPDF_UINT>(bytes.size())),
+        check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(bytes.data()), static_cast<HPDF_UINT>(bytes.size())),
               what);
         return dict;
     }
@@ -380,8 +384,7 @@ struct PdfCanvas::State {
         }
         const std::string packed = flate(content);
         HPDF_MemStream_FreeData(attr->stream);
-        check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(packed.data()),
-                                static_cast<HPDF_UINT>(packed.size())),
+        check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(packed.data()), static_cast<HPDF_UINT>(packed.size())),
               "page content");
         attr->contents->filter = HPDF_STREAM_FILTER_NONE;
         attr->contents->write_fn = writeFlateFilter;
@@ -393,20 +396,16 @@ struct PdfCanvas::State {
         if (!compress) return stream(subset.program, "font file");
         const std::string_view program = subset.program;
         const FlatePrefix* shared = prefix ? prefix->outlines(face) : nullptr;
-        const bool reuse = shared != nullptr &&
-                           program.substr(subset.glyfOffset, shared->bytes().size()) == shared->bytes();
+        const bool reuse = shared != nullptr && program.substr(subset.glyfOffset, shared->bytes().size()) == shared->bytes();
         const std::string packed =
-            reuse ? shared->compress(program.substr(0, subset.glyfOffset),
-                                     program.substr(subset.glyfOffset + shared->bytes().size()))
+            reuse ? shared->compress(program.substr(0, subset.glyfOffset), program.substr(subset.glyfOffset + shared->bytes().size()))
                   : flate(program);
         return stream(packed, "font file", true);
     }
 
     // Writes /Filter inside a stream's dictionary (called by HPDF_Dict_Write after the
     // other entries).
-    static HPDF_STATUS writeFlateFilter(HPDF_Dict, HPDF_Stream out) {
-        return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
-    }
+    static HPDF_STATUS writeFlateFilter(HPDF_Dict, HPDF_Stream out) { return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012"); }
 
     // A text string (ISO 32000-1 7.9.2.2) for document information and outline titles:
     // UTF-16BE after a byte order mark, which libharu writes as a hex string. (libharu's own
@@ -419,28 +418,30 @@ struct PdfCanvas::State {
                 bytes.push_back(static_cast<char>(u & 0xFF));
             });
         }
-        return checked(HPDF_Binary_New(doc->mmgr, reinterpret_cast<HPDF_BYTE*>(bytes.data()),
-                                       static_cast<HPDF_UINT>(bytes.size())),
+        return checked(HPDF_Binary_New(doc->mmgr, reinterpret_cast<HPDF_BYTE*>(bytes.data()), static_cast<HPDF_UINT>(bytes.size())),
                        "text string");
     }
 
     FaceUse& use(int face) {
         if (face < 0 || face >= fonts.faceCount()) {
-            throw PdfError("font face " + std::to_string(face) + " does not exist");
+            throw PdfError("内部错误：没有编号为 " + std::to_string(face) + " 的字体");
         }
         FaceUse& slot = faces[static_cast<size_t>(face)];
         if (slot.font == nullptr) slot.font = indirectDict("font dictionary");
         return slot;
     }
 
-    static std::uint16_t cidFor(FaceUse& use, char32_t cp) {
+    std::uint16_t cidFor(int face, char32_t cp) {
+        FaceUse& use = faces[static_cast<size_t>(face)];
         auto [it, added] = use.cids.try_emplace(cp, 0);
         if (added) {
             // CID 0 is .notdef; 65535 is left out so that the subset's glyph count, which
             // adds .notdef and composite components, still fits maxp's 16 bits.
             if (use.chars.size() >= 0xFFFD) {
                 use.cids.erase(it);
-                throw PdfError("a face draws more than 65533 distinct characters in one document");
+                throw PdfError("一份 PDF 中用字体“" + fonts.spec(face).name +
+                               "”显示的不同字符超过了 65533 个（PDF 中一种字体的上限），无法生成。多半是数据中混入了大量乱码，"
+                               "请检查这份文档用到的数据中过长的文字");
             }
             use.chars.push_back(cp);
             it->second = static_cast<std::uint16_t>(use.chars.size());
@@ -454,10 +455,9 @@ struct PdfCanvas::State {
         if (profile == Profile::PdfA1b) idHash = fnv1a(idHash, content);
         auto* attr = static_cast<HPDF_PageAttr>(page->attr);
         if (attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION) {
-            throw PdfError("text drawn while a path or text object is open");
+            throw PdfError("内部错误：在未结束的路径或文字对象中写入了文字");
         }
-        check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()),
-                                static_cast<HPDF_UINT>(content.size())),
+        check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()), static_cast<HPDF_UINT>(content.size())),
               "page content");
     }
 
@@ -503,8 +503,7 @@ struct PdfCanvas::State {
         metadata->filter = HPDF_STREAM_FILTER_NONE;
         check(HPDF_Dict_AddName(metadata, "Type", "Metadata"), what);
         check(HPDF_Dict_AddName(metadata, "Subtype", "XML"), what);
-        check(HPDF_Stream_Write(metadata->stream, reinterpret_cast<const HPDF_BYTE*>(xmp.data()),
-                                static_cast<HPDF_UINT>(xmp.size())),
+        check(HPDF_Stream_Write(metadata->stream, reinterpret_cast<const HPDF_BYTE*>(xmp.data()), static_cast<HPDF_UINT>(xmp.size())),
               what);
         check(HPDF_Dict_Add(doc->catalog, "Metadata", metadata), what);
 
@@ -513,8 +512,7 @@ struct PdfCanvas::State {
         HPDF_Dict intent = checked(HPDF_Dict_New(doc->mmgr), what);
         check(HPDF_Dict_AddName(intent, "Type", "OutputIntent"), what);
         check(HPDF_Dict_AddName(intent, "S", "GTS_PDFA1"), what);
-        check(HPDF_Dict_Add(intent, "OutputConditionIdentifier",
-                            checked(HPDF_String_New(doc->mmgr, "sRGB IEC61966-2.1", nullptr), what)),
+        check(HPDF_Dict_Add(intent, "OutputConditionIdentifier", checked(HPDF_String_New(doc->mmgr, "sRGB IEC61966-2.1", nullptr), what)),
               what);
         check(HPDF_Dict_Add(intent, "DestOutputProfile", icc), what);
         HPDF_Array intents = checked(HPDF_Array_New(doc->mmgr), what);
@@ -528,9 +526,9 @@ struct PdfCanvas::State {
         }
         HPDF_Array ids = checked(HPDF_Array_New(doc->mmgr), what);
         for (int k = 0; k < 2; ++k) {
-            check(HPDF_Array_Add(ids, checked(HPDF_Binary_New(doc->mmgr, reinterpret_cast<HPDF_BYTE*>(id.data()),
-                                                              static_cast<HPDF_UINT>(id.size())),
-                                              what)),
+            check(HPDF_Array_Add(
+                      ids, checked(HPDF_Binary_New(doc->mmgr, reinterpret_cast<HPDF_BYTE*>(id.data()), static_cast<HPDF_UINT>(id.size())),
+                                   what)),
                   what);
         }
         check(HPDF_Dict_Add(doc->trailer, "ID", ids), what);
@@ -633,11 +631,10 @@ struct PdfCanvas::State {
     }
 };
 
-PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix,
-                     Profile profile)
+PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix, Profile profile)
     : s_(std::make_unique<State>()) {
     s_->profile = profile;
-    if (fonts.faceCount() == 0) throw PdfError("no fonts: the font set is empty");
+    if (fonts.faceCount() == 0) throw PdfError("内部错误：字体集合中没有字体");
     s_->fonts = fonts;
     s_->compress = compress;
     s_->prefix = std::move(prefix);
@@ -645,13 +642,12 @@ PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const 
     if (s_->prefix) {
         // The prefix's characters take the first CIDs of each face, in its order.
         for (int face = 0; face < fonts.faceCount(); ++face) {
-            for (char32_t cp : s_->prefix->chars(face)) State::cidFor(s_->faces[static_cast<size_t>(face)], cp);
+            for (char32_t cp : s_->prefix->chars(face)) s_->cidFor(face, cp);
         }
     }
     s_->doc = HPDF_New(recordHpdfError, &s_->error);
-    if (s_->doc == nullptr) throw PdfError("libharu could not create a document (out of memory)");
-    s_->check(HPDF_SetCompressionMode(s_->doc, compress ? HPDF_COMP_ALL : HPDF_COMP_NONE),
-              "HPDF_SetCompressionMode");
+    if (s_->doc == nullptr) throw PdfError("内存不足：PDF 库（libharu）无法新建文档");
+    s_->check(HPDF_SetCompressionMode(s_->doc, compress ? HPDF_COMP_ALL : HPDF_COMP_NONE), "HPDF_SetCompressionMode");
 }
 
 PdfCanvas::~PdfCanvas() {
@@ -697,8 +693,8 @@ int PdfCanvas::addPage(double widthPt, double heightPt) {
 
 int PdfCanvas::pageCount() const { return static_cast<int>(s_->pages.size()); }
 
-void PdfCanvas::drawText(int pageIndex, int face, double sizePt, double x, double baseline,
-                         std::u32string_view text, double charSpacing, bool emboldenSynthetic) {
+void PdfCanvas::drawText(int pageIndex, int face, double sizePt, double x, double baseline, std::u32string_view text, double charSpacing,
+                         bool emboldenSynthetic) {
     if (text.empty()) return;
     HPDF_Page page = s_->page(pageIndex);
     State::FaceUse& use = s_->use(face);
@@ -728,16 +724,15 @@ void PdfCanvas::drawText(int pageIndex, int face, double sizePt, double x, doubl
     ops += ' ';
     appendNumber(ops, baseline);
     ops += " Tm\n(";
-    for (char32_t cp : text) appendCode(ops, State::cidFor(use, cp));
+    for (char32_t cp : text) appendCode(ops, s_->cidFor(face, cp));
     ops += ") Tj\nET\n";
     if (styled) ops += "Q\n";
     s_->writeContent(page, ops);
 }
 
-void PdfCanvas::strokeRect(int pageIndex, double x, double y, double width, double height,
-                           double lineWidth) {
+void PdfCanvas::strokeRect(int pageIndex, double x, double y, double width, double height, double lineWidth) {
     HPDF_Page page = s_->page(pageIndex);
-    if (!(lineWidth >= 0.0)) throw PdfError("line width " + std::to_string(lineWidth) + " is not a width");
+    if (!(lineWidth >= 0.0)) throw PdfError("内部错误：线宽 " + std::to_string(lineWidth) + " 无效");
     // Written here rather than through HPDF_Page_SetLineWidth/Rectangle/Stroke: a table is
     // mostly cell borders, and the width is only set when it changes.
     std::string& ops = s_->ops;
@@ -756,8 +751,7 @@ void PdfCanvas::strokeRect(int pageIndex, double x, double y, double width, doub
     s_->writeContent(page, ops);
 }
 
-void PdfCanvas::fillRect(int pageIndex, double x, double y, double width, double height,
-                         const layout::Color& color) {
+void PdfCanvas::fillRect(int pageIndex, double x, double y, double width, double height, const layout::Color& color) {
     HPDF_Page page = s_->page(pageIndex);
     std::string& ops = s_->ops;
     ops.clear();
@@ -840,7 +834,7 @@ int PdfCanvas::embeddedFaces() const {
 }
 
 std::string PdfCanvas::save() {
-    if (s_->saved) throw PdfError("PDF already saved");
+    if (s_->saved) throw PdfError("内部错误：这份 PDF 已经保存过");
     s_->saved = true;
     for (int face = 0; face < s_->fonts.faceCount(); ++face) {
         if (s_->faces[static_cast<size_t>(face)].font != nullptr) s_->embed(face);
@@ -861,8 +855,11 @@ std::string PdfCanvas::save() {
         const HPDF_BYTE* part = s_->checked(HPDF_MemStream_GetBufPtr(stream, k, &length), "reading the saved PDF");
         bytes.append(reinterpret_cast<const char*>(part), length);
     }
-    if (bytes.size() != HPDF_GetStreamSize(s_->doc)) throw PdfError("the saved PDF is incomplete");
+    if (bytes.size() != HPDF_GetStreamSize(s_->doc)) {
+        throw PdfError("PDF 库（libharu）写出的文件不完整（应有 " + std::to_string(HPDF_GetStreamSize(s_->doc)) + " 字节，只有 " +
+                       std::to_string(bytes.size()) + " 字节）");
+    }
     return bytes;
 }
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

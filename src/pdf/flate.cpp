@@ -15,11 +15,13 @@ namespace {
 constexpr int kLevel = 6;  // zlib's default level; libdeflate's level 6 makes slightly smaller output
 
 std::string zlibError(int rc, const char* what) {
-    return std::string("zlib error ") + std::to_string(rc) + " in " + what;
+    return std::string("压缩库（zlib）出错：错误码 ") + std::to_string(rc) + "（步骤 " + what + "）";
 }
 
 uInt inputSize(std::string_view in) {
-    if (in.size() > UINT_MAX) throw PdfError("a PDF stream of " + std::to_string(in.size()) + " bytes is too long");
+    if (in.size() > UINT_MAX) {
+        throw PdfError("PDF 中的一段内容有 " + std::to_string(in.size()) + " 字节，超过了压缩库（zlib）一次能处理的 4 GB");
+    }
     return static_cast<uInt>(in.size());
 }
 
@@ -43,9 +45,7 @@ void putAdler(std::string& out, uLong adler) {
     for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((adler >> shift) & 0xFF));
 }
 
-uLong adlerOf(std::string_view data) {
-    return adler32(1, reinterpret_cast<const Bytef*>(data.data()), inputSize(data));
-}
+uLong adlerOf(std::string_view data) { return adler32(1, reinterpret_cast<const Bytef*>(data.data()), inputSize(data)); }
 
 /// This thread's libdeflate compressor at kLevel, made on first use and kept: one per render
 /// thread, as a compressor must not be shared while it works.
@@ -54,7 +54,7 @@ libdeflate_compressor& compressor() {
         void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
     };
     thread_local const std::unique_ptr<libdeflate_compressor, Free> mine(libdeflate_alloc_compressor(kLevel));
-    if (!mine) throw PdfError("libdeflate could not allocate a compressor (out of memory)");
+    if (!mine) throw PdfError("内存不足：压缩库（libdeflate）无法分配压缩器");
     return *mine;
 }
 
@@ -63,17 +63,17 @@ libdeflate_compressor& compressor() {
 void deflateInto(std::string_view data, bool zlibWrapped, std::string& out) {
     libdeflate_compressor& c = compressor();
     const std::size_t at = out.size();
-    const std::size_t bound = zlibWrapped ? libdeflate_zlib_compress_bound(&c, data.size())
-                                          : libdeflate_deflate_compress_bound(&c, data.size());
+    const std::size_t bound =
+        zlibWrapped ? libdeflate_zlib_compress_bound(&c, data.size()) : libdeflate_deflate_compress_bound(&c, data.size());
     out.resize(at + bound);
     const std::size_t n = zlibWrapped ? libdeflate_zlib_compress(&c, data.data(), data.size(), out.data() + at, bound)
                                       : libdeflate_deflate_compress(&c, data.data(), data.size(), out.data() + at, bound);
     // The bound is libdeflate's own worst case, so 0 (did not fit) cannot happen.
-    if (n == 0) throw PdfError("libdeflate could not compress a stream of " + std::to_string(data.size()) + " bytes");
+    if (n == 0) throw PdfError("内部错误：压缩库（libdeflate）未能压缩 " + std::to_string(data.size()) + " 字节的内容");
     out.resize(at + n);
 }
 
-} // namespace
+}  // namespace
 
 std::string flate(std::string_view data) {
     std::string out;
@@ -96,7 +96,7 @@ struct RawDeflate {
     RawDeflate& operator=(const RawDeflate&) = delete;
 };
 
-} // namespace
+}  // namespace
 
 FlatePrefix::FlatePrefix(std::string bytes) : bytes_(std::move(bytes)) {
     // zlib, as only zlib can end the blocks on a byte boundary without ending the stream.
@@ -129,4 +129,4 @@ std::string FlatePrefix::compress(std::string_view head, std::string_view tail) 
     return out;
 }
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

@@ -1,5 +1,6 @@
 #include "pdf/font_face.h"
 
+#include "model/text.h"
 #include "pdf/pdf_error.h"
 
 #include <algorithm>
@@ -27,7 +28,10 @@ struct FontFace::Mapping {
 
     explicit Mapping(const std::string& path) {
         const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0) throw PdfError("无法读取字体文件 " + path + "（文件不存在或没有读取权限）");
+        if (fd < 0) {
+            const int error = errno;
+            throw PdfError("无法读取字体文件 " + path + "（" + model::systemReason(error) + "）");
+        }
         struct stat st {};
         if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
             ::close(fd);
@@ -39,7 +43,7 @@ struct FontFace::Mapping {
             if (p == MAP_FAILED) {
                 const int error = errno;
                 ::close(fd);
-                throw PdfError("无法读取字体文件 " + path + "（无法映射到内存，系统错误号 " + std::to_string(error) + "）");
+                throw PdfError("无法读取字体文件 " + path + "（无法映射到内存：" + model::systemReason(error) + "）");
             }
             data = static_cast<const char*>(p);
         }
@@ -57,11 +61,10 @@ namespace {
 // error, not a crash.
 class FontBytes {
 public:
-    FontBytes(const std::string& path, const char* data, size_t size)
-        : path_(path), data_(data), size_(size) {}
+    FontBytes(const std::string& path, const char* data, size_t size) : path_(path), data_(data), size_(size) {}
 
     std::string_view read(std::uint64_t offset, std::uint64_t length) const {
-        if (offset > size_ || length > size_ - offset) fail("truncated file");
+        if (offset > size_ || length > size_ - offset) fail("文件不完整，像是被截断了");
         return std::string_view(data_ + offset, static_cast<size_t>(length));
     }
 
@@ -78,19 +81,14 @@ private:
 // Big-endian fields; reads past the end give 0 so that a short table degrades, not crashes.
 std::uint16_t u16(std::string_view b, size_t at) {
     if (at + 2 > b.size()) return 0;
-    return static_cast<std::uint16_t>((static_cast<unsigned char>(b[at]) << 8) |
-                                      static_cast<unsigned char>(b[at + 1]));
+    return static_cast<std::uint16_t>((static_cast<unsigned char>(b[at]) << 8) | static_cast<unsigned char>(b[at + 1]));
 }
 
 std::int16_t s16(std::string_view b, size_t at) { return static_cast<std::int16_t>(u16(b, at)); }
 
-std::uint32_t u32(std::string_view b, size_t at) {
-    return (static_cast<std::uint32_t>(u16(b, at)) << 16) | u16(b, at + 2);
-}
+std::uint32_t u32(std::string_view b, size_t at) { return (static_cast<std::uint32_t>(u16(b, at)) << 16) | u16(b, at + 2); }
 
-bool isWhitespace(char32_t cp) {
-    return cp == 0x20 || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B);
-}
+bool isWhitespace(char32_t cp) { return cp == 0x20 || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B); }
 
 // cmap format 4 (segment mapping to delta values), the usual BMP subtable.
 void readFormat4(std::string_view t, size_t at, std::vector<std::uint16_t>& glyphOf) {
@@ -138,8 +136,7 @@ void readFormat12(std::string_view t, size_t at, std::vector<std::uint16_t>& gly
 std::string plainName(std::string_view raw) {
     std::string out;
     for (char ch : raw) {
-        const bool plain = ch > ' ' && ch <= '~' &&
-                           std::string_view("()<>[]{}/%#").find(ch) == std::string_view::npos;
+        const bool plain = ch > ' ' && ch <= '~' && std::string_view("()<>[]{}/%#").find(ch) == std::string_view::npos;
         if (plain) out.push_back(ch);
     }
     return out;
@@ -174,7 +171,7 @@ std::string postScriptNameIn(std::string_view name) {
     return mac;
 }
 
-} // namespace
+}  // namespace
 
 FontFace::FontFace(const std::string& path, unsigned index) : path_(path), index_(index) {
     file_ = std::make_shared<const Mapping>(path);
@@ -185,17 +182,17 @@ FontFace::FontFace(const std::string& path, unsigned index) : path_(path), index
         collection_ = true;
         const std::uint32_t count = u32(head12, 8);
         if (index >= count) {
-            file.fail("face index " + std::to_string(index) + " but the collection has " +
-                      std::to_string(count));
+            file.fail("这个字体集合（.ttc）只有 " + std::to_string(count) + " 种字体，index 应为 0 到 " + std::to_string(count - 1) +
+                      "，实际为 " + std::to_string(index));
         }
         base = u32(file.read(12 + 4 * static_cast<std::uint64_t>(index), 4), 0);
     } else if (index != 0) {
-        file.fail("face index " + std::to_string(index) + " of a single-face file");
+        file.fail("这个文件只有一种字体，index 应为 0，实际为 " + std::to_string(index));
     }
 
     const std::string_view offsetTable = file.read(base, 12);
     if (offsetTable.substr(0, 4) == "OTTO") {
-        file.fail("CFF outlines; the PDF writer embeds TrueType outlines only");
+        file.fail("它是 CFF 轮廓（OpenType .otf），本程序只能嵌入 TrueType 轮廓的字体");
     }
     const std::uint16_t numTables = u16(offsetTable, 4);
     const std::string_view dir = file.read(base + 12, 16 * static_cast<std::uint64_t>(numTables));
@@ -204,18 +201,18 @@ FontFace::FontFace(const std::string& path, unsigned index) : path_(path), index
     }
     auto table = [&](const char* tag) {
         auto it = tables_.find(tag);
-        if (it == tables_.end()) file.fail(std::string("no '") + tag + "' table");
+        if (it == tables_.end()) file.fail(std::string("缺少 ") + tag + " 表");
         return it->second;
     };
 
     const std::string_view head = table("head");
     unitsPerEm_ = u16(head, 18);
-    if (unitsPerEm_ == 0) file.fail("unitsPerEm is 0");
+    if (unitsPerEm_ == 0) file.fail("head 表中的 unitsPerEm 为 0");
     const bool longLoca = s16(head, 50) != 0;
 
     const std::string_view maxp = table("maxp");
     const size_t numGlyphs = u16(maxp, 4);
-    if (numGlyphs == 0) file.fail("no glyphs");
+    if (numGlyphs == 0) file.fail("其中没有字形");
 
     const std::string_view hhea = table("hhea");
     ascender_ = s16(hhea, 4) * 1000 / unitsPerEm_;
@@ -271,7 +268,7 @@ FontFace::FontFace(const std::string& path, unsigned index) : path_(path), index
     } else if (format12 != 0) {
         readFormat12(cmap, format12, glyphOfBmp_);
     } else {
-        file.fail("no Unicode cmap subtable of format 4 or 12");
+        file.fail("没有 Unicode 字符映射（cmap 格式 4 或 12）");
     }
     for (std::uint16_t& g : glyphOfBmp_) {
         if (g >= numGlyphs) g = 0;
@@ -290,9 +287,7 @@ std::shared_ptr<const FontFace> FontFace::load(const std::string& path, unsigned
     return slot;
 }
 
-std::uint16_t FontFace::glyphOf(char32_t cp) const {
-    return cp < 0xFFFF ? glyphOfBmp_[cp] : 0;
-}
+std::uint16_t FontFace::glyphOf(char32_t cp) const { return cp < 0xFFFF ? glyphOfBmp_[cp] : 0; }
 
 std::string_view FontFace::glyph(std::uint16_t glyph) const {
     if (glyph >= advances_.size()) return {};
@@ -312,9 +307,7 @@ bool FontFace::covers(char32_t cp) const {
     return g != 0 && (glyphStart_[g + 1u] > glyphStart_[g] || isWhitespace(cp));
 }
 
-int FontFace::glyphAdvance(std::uint16_t glyph) const {
-    return glyph < advances_.size() ? advances_[glyph] * 1000 / unitsPerEm_ : 0;
-}
+int FontFace::glyphAdvance(std::uint16_t glyph) const { return glyph < advances_.size() ? advances_[glyph] * 1000 / unitsPerEm_ : 0; }
 
 int FontFace::advance(char32_t cp) const { return glyphAdvance(glyphOf(cp)); }
 
@@ -326,4 +319,4 @@ std::vector<char32_t> FontFace::coveredIn(char32_t from, char32_t to) const {
     return out;
 }
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

@@ -125,7 +125,7 @@ std::vector<std::string> names(const Poco::JSON::Object& o, const std::string& k
     return out;
 }
 
-} // namespace
+}  // namespace
 
 FontSet FontSet::bundled(const std::string& fontsDir) {
     const std::string dir = fontsDir.empty() || fontsDir.back() == '/' ? fontsDir : fontsDir + "/";
@@ -163,14 +163,15 @@ FontSet FontSet::bundled(const std::string& fontsDir) {
             const std::optional<Found> found = finder.find(family);
             if (!found) continue;
             if (found->cff) {
-                throw PdfError("字体“" + family + "”（" + found->path + "）是 OpenType/CFF 轮廓字体（.otf），"
-                                  "jixiao 只能嵌入 TrueType 轮廓（.ttf、.ttc）。提示：请换用该字体的 TrueType 版本，"
-                                  "或把它从字体文件夹中移走（" + configPath + " 的角色“" + roleName + "”会改用随程序附带的字体）");
+                throw PdfError("字体“" + family + "”（" + found->path +
+                               "）是 OpenType/CFF 轮廓字体（.otf），"
+                               "jixiao 只能嵌入 TrueType 轮廓（.ttf、.ttc）。提示：请换用该字体的 TrueType 版本，"
+                               "或把它从字体文件夹中移走（" +
+                               configPath + " 的角色“" + roleName + "”会改用随程序附带的字体）");
             }
             const std::string key = found->path + "#" + std::to_string(found->index);
             auto it = loaded.find(key);
-            const int face = it != loaded.end() ? it->second
-                                                : set.addFace(FaceSpec{family, found->path, found->index, false});
+            const int face = it != loaded.end() ? it->second : set.addFace(FaceSpec{family, found->path, found->index, false});
             loaded.emplace(key, face);
             chain.push_back(face);
             break;
@@ -196,15 +197,13 @@ int FontSet::addFace(FaceSpec spec) {
 
 void FontSet::setChain(layout::FontRole role, std::vector<int> faces, std::vector<int> emboldened) {
     for (int f : faces) {
-        if (f < 0 || f >= faceCount()) throw PdfError("font chain names an unknown face");
+        if (f < 0 || f >= faceCount()) throw PdfError("内部错误：字体角色的字体列表中有不存在的字体编号 " + std::to_string(f));
     }
     chains_.at(slot(role)) = std::move(faces);
     emboldened_.at(slot(role)) = std::move(emboldened);
 }
 
-const std::vector<int>& FontSet::chain(layout::FontRole role) const {
-    return chains_.at(slot(role));
-}
+const std::vector<int>& FontSet::chain(layout::FontRole role) const { return chains_.at(slot(role)); }
 
 bool FontSet::emboldens(layout::FontRole role, int face) const {
     const std::vector<int>& e = emboldened_.at(slot(role));
@@ -218,4 +217,4 @@ int FontSet::faceFor(layout::FontRole role, char32_t cp) const {
     return -1;
 }
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

@@ -8,8 +8,8 @@ namespace jixiao::pdf {
 GlyphPrefix::GlyphPrefix(const FontSet& fonts, std::vector<std::vector<char32_t>> chars)
     : chars_(std::move(chars)), outlines_(chars_.size()) {
     if (chars_.size() != static_cast<std::size_t>(fonts.faceCount())) {
-        throw PdfError("glyph prefix for " + std::to_string(chars_.size()) + " faces, the font set has " +
-                          std::to_string(fonts.faceCount()));
+        throw PdfError("内部错误：字形前缀有 " + std::to_string(chars_.size()) + " 种字体的字符，字体集合却有 " +
+                       std::to_string(fonts.faceCount()) + " 种字体");
     }
     for (std::size_t face = 0; face < chars_.size(); ++face) {
         if (chars_[face].empty()) continue;
@@ -31,4 +31,4 @@ const std::vector<char32_t>& GlyphPrefix::chars(int face) const { return chars_.
 
 const FlatePrefix* GlyphPrefix::outlines(int face) const { return outlines_.at(static_cast<std::size_t>(face)).get(); }
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

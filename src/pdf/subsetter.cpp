@@ -14,8 +14,7 @@ constexpr std::uint16_t kUnassigned = 0xFFFF;
 
 std::uint16_t u16(std::string_view b, size_t at) {
     if (at + 2 > b.size()) return 0;
-    return static_cast<std::uint16_t>((static_cast<unsigned char>(b[at]) << 8) |
-                                      static_cast<unsigned char>(b[at + 1]));
+    return static_cast<std::uint16_t>((static_cast<unsigned char>(b[at]) << 8) | static_cast<unsigned char>(b[at + 1]));
 }
 
 void put16(std::string& out, std::uint32_t v) {
@@ -50,8 +49,7 @@ std::uint32_t checksum(std::string_view data) {
     std::uint32_t sum = 0;
     size_t i = 0;
     for (; i + 4 <= data.size(); i += 4) {
-        sum += (std::uint32_t{bytes[i]} << 24) | (std::uint32_t{bytes[i + 1]} << 16) | (std::uint32_t{bytes[i + 2]} << 8) |
-               bytes[i + 3];
+        sum += (std::uint32_t{bytes[i]} << 24) | (std::uint32_t{bytes[i + 1]} << 16) | (std::uint32_t{bytes[i + 2]} << 8) | bytes[i + 3];
     }
     if (i < data.size()) {
         std::uint32_t last = 0;
@@ -77,7 +75,7 @@ void forEachComponent(std::string_view glyph, const FontFace& face, Visit visit)
     size_t at = 10;
     for (;;) {
         if (at + 4 > glyph.size()) {
-            throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（a composite glyph is truncated）");
+            throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（复合字形的数据不完整）");
         }
         const std::uint16_t flags = u16(glyph, at);
         visit(at + 2, u16(glyph, at + 2));
@@ -98,9 +96,9 @@ void checkLicence(const FontFace& face) {
     if (os2.size() < 10) return;
     const std::uint16_t fsType = u16(os2, 8);
     const char* why = nullptr;
-    if ((fsType & 0x000F) == 0x0002) why = "its licence flags (OS/2 fsType) forbid embedding";
-    else if ((fsType & 0x0100) != 0) why = "its licence flags (OS/2 fsType) forbid subsetting";
-    else if ((fsType & 0x0200) != 0) why = "its licence flags (OS/2 fsType) allow bitmap embedding only";
+    if ((fsType & 0x000F) == 0x0002) why = "字体的授权标志（OS/2 fsType）禁止嵌入";
+    else if ((fsType & 0x0100) != 0) why = "字体的授权标志（OS/2 fsType）禁止只嵌入所用的字形";
+    else if ((fsType & 0x0200) != 0) why = "字体的授权标志（OS/2 fsType）只允许嵌入点阵图";
     if (why != nullptr) throw PdfError("字体 " + face.path() + " 不能嵌入 PDF（" + why + "）");
 }
 
@@ -132,8 +130,7 @@ std::string cmapFormat4(const std::vector<std::pair<char32_t, std::uint16_t>>& m
                 k = e;
             }
         } else {
-            Segment s{static_cast<std::uint16_t>(map[i].first),
-                      static_cast<std::uint16_t>(map[j - 1].first), 0, {}};
+            Segment s{static_cast<std::uint16_t>(map[i].first), static_cast<std::uint16_t>(map[j - 1].first), 0, {}};
             for (size_t k = i; k < j; ++k) s.glyphs.push_back(map[k].second);
             segments.push_back(std::move(s));
         }
@@ -184,8 +181,7 @@ std::string cmapFormat12(const std::vector<std::pair<char32_t, std::uint16_t>>& 
     std::vector<std::pair<size_t, size_t>> groups;  // [first, last] indices into map
     for (size_t i = 0; i < map.size();) {
         size_t j = i + 1;
-        while (j < map.size() && map[j].first == map[j - 1].first + 1 &&
-               map[j].second == map[j - 1].second + 1) {
+        while (j < map.size() && map[j].first == map[j - 1].first + 1 && map[j].second == map[j - 1].second + 1) {
             ++j;
         }
         groups.emplace_back(i, j - 1);
@@ -213,9 +209,7 @@ std::string cmapTable(const std::vector<char32_t>& chars) {
     }
     std::sort(map.begin(), map.end());
     // A character listed twice keeps its first glyph.
-    map.erase(std::unique(map.begin(), map.end(),
-                          [](const auto& a, const auto& b) { return a.first == b.first; }),
-              map.end());
+    map.erase(std::unique(map.begin(), map.end(), [](const auto& a, const auto& b) { return a.first == b.first; }), map.end());
     std::string sub = cmapFormat4(map);
     const bool format4 = !sub.empty();
     if (!format4) sub = cmapFormat12(map);
@@ -294,17 +288,15 @@ std::string tagFor(const std::vector<std::uint16_t>& source, const std::vector<c
     return tag;
 }
 
-} // namespace
+}  // namespace
 
-bool isCompositeGlyph(std::string_view glyph) {
-    return glyph.size() >= 10 && static_cast<std::int16_t>(u16(glyph, 0)) < 0;
-}
+bool isCompositeGlyph(std::string_view glyph) { return glyph.size() >= 10 && static_cast<std::int16_t>(u16(glyph, 0)) < 0; }
 
 FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) {
     checkLicence(face);
     const auto glyphCount = static_cast<size_t>(face.glyphCount());
     if (chars.size() + 1 > 0xFFFF) {
-        throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（more than 65535 glyphs）");
+        throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（所需字形超过 65535 个）");
     }
 
     FontSubset subset;
@@ -324,13 +316,12 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
         if (!isCompositeGlyph(data)) continue;
         forEachComponent(data, face, [&](size_t, std::uint16_t component) {
             if (component >= glyphCount) {
-                throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（glyph " +
-                                  std::to_string(source[i]) + " uses glyph " +
-                                  std::to_string(component) + ", which does not exist）");
+                throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（第 " + std::to_string(source[i]) +
+                               " 号字形引用了不存在的第 " + std::to_string(component) + " 号字形）");
             }
             if (newId[component] != kUnassigned) return;
             if (source.size() >= 0xFFFF) {
-                throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（more than 65535 glyphs）");
+                throw PdfError("无法从字体 " + face.path() + " 中取出所用的字形（所需字形超过 65535 个）");
             }
             newId[component] = static_cast<std::uint16_t>(source.size());
             source.push_back(component);
@@ -349,9 +340,7 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
         const size_t at = glyf.size();
         glyf.append(data);
         if (isCompositeGlyph(data)) {
-            forEachComponent(data, face, [&](size_t offset, std::uint16_t component) {
-                set16(glyf, at + offset, newId[component]);
-            });
+            forEachComponent(data, face, [&](size_t offset, std::uint16_t component) { set16(glyf, at + offset, newId[component]); });
         }
         padTo4(glyf);
     }
@@ -461,4 +450,4 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
     return subset;
 }
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

@@ -36,7 +36,7 @@ double lineHeightFor(const layout::LineSpacing& spacing, double size) {
 
 struct CellBox {
     const layout::Cell* cell = nullptr;
-    int r0 = 0, r1 = 0;          // first and last row
+    int r0 = 0, r1 = 0;  // first and last row
     double x = 0.0, width = 0.0;
     Shaped shaped;
     std::vector<LineSpan> lines;
@@ -44,12 +44,10 @@ struct CellBox {
     double size = 0.0;
     Align align = Align::Left;
     double padding = 0.0;
-    size_t consumed = 0;          // lines already shown by earlier fragments (flowed text)
-    bool label = false;           // a merged cell whose whole text is repeated on every page it spans
+    size_t consumed = 0;  // lines already shown by earlier fragments (flowed text)
+    bool label = false;   // a merged cell whose whole text is repeated on every page it spans
 
-    double neededHeight(size_t lineCount) const {
-        return static_cast<double>(lineCount) * lineHeight + 2.0 * padding;
-    }
+    double neededHeight(size_t lineCount) const { return static_cast<double>(lineCount) * lineHeight + 2.0 * padding; }
 };
 
 // One row, or part of a row, on a page.
@@ -148,11 +146,18 @@ private:
             if (!lh.mark.empty()) {
                 Shaped s;
                 shaper_.append(s, lh.mark, lh.markStyle.role, markSize, lh.markStyle.bold);
-                page().items.push_back(PagedColor{lh.color});
                 double w = 0.0;
                 for (double a : s.advance) w += a;
-                drawLine(s, LineSpan{0, s.text.size(), w, true}, left_ + (width() - w) / 2.0,
-                         markTop - kEmBoxTop * markSize, 0.0);
+                if (w > width()) {
+                    // A long name is set smaller, on the same baseline, to stay within the type
+                    // area (dataset.json refuses names over 40 characters).
+                    s = Shaped{};
+                    shaper_.append(s, lh.mark, lh.markStyle.role, markSize * width() / w, lh.markStyle.bold);
+                    w = 0.0;
+                    for (double a : s.advance) w += a;
+                }
+                page().items.push_back(PagedColor{lh.color});
+                drawLine(s, LineSpan{0, s.text.size(), w, true}, left_ + (width() - w) / 2.0, markTop - kEmBoxTop * markSize, 0.0);
                 page().items.push_back(PagedColorEnd{});
             }
             // First rule thick over thin, the second (at the foot) thin over thick.
@@ -171,8 +176,7 @@ private:
             shaper_.append(s, lh.number, lh.numberStyle.role, size, lh.numberStyle.bold);
             double w = 0.0;
             for (double a : s.advance) w += a;
-            drawLine(s, LineSpan{0, s.text.size(), w, true}, right_ - w,
-                     numberTop - kEmBoxTop * size, 0.0);
+            drawLine(s, LineSpan{0, s.text.size(), w, true}, right_ - w, numberTop - kEmBoxTop * size, 0.0);
         }
         y_ = std::min(y_, numberTop - size);
         fresh_ = false;
@@ -201,8 +205,7 @@ private:
             const std::vector<LineSpan> spans = breakLines(line.text, line.advance, right_ - hang, right_ - start);
             for (size_t k = 0; k < spans.size(); ++k) {
                 if (lh > room() + kEps && !fresh_) newPage();
-                drawLine(line, spans[k], k == 0 ? start : hang,
-                         y_ - (lh - size) / 2.0 - kEmBoxTop * size, delta);
+                drawLine(line, spans[k], k == 0 ? start : hang, y_ - (lh - size) / 2.0 - kEmBoxTop * size, delta);
                 y_ -= lh;
                 fresh_ = false;
             }
@@ -241,7 +244,6 @@ private:
         return format.gridChars > 0 ? width() / format.gridChars - size : 0.0;
     }
 
-
     void skip(double h) {
         if (fresh_) return;  // vertical space is dropped at the top of a page
         if (h >= room()) {
@@ -261,12 +263,10 @@ private:
         double spacing = 0.0;  // character grid: extra space after every character
     };
 
-    TextBlock prepare(const std::vector<layout::Run>& runs, const TextStyle& style,
-                      const layout::ParagraphFormat& format) const {
+    TextBlock prepare(const std::vector<layout::Run>& runs, const TextStyle& style, const layout::ParagraphFormat& format) const {
         TextBlock b;
         for (const layout::Run& run : runs) {
-            shaper_.append(b.shaped, run.text, run.role.value_or(style.role),
-                           run.sizePt.value_or(style.sizePt), run.bold || style.bold);
+            shaper_.append(b.shaped, run.text, run.role.value_or(style.role), run.sizePt.value_or(style.sizePt), run.bold || style.bold);
         }
         b.spacing = gridDelta(format, style.sizePt);
         if (b.spacing != 0.0) {
@@ -314,8 +314,7 @@ private:
         return lineHeightFor(s->lineSpacing, s->style.sizePt) * static_cast<double>(s->lines.size());
     }
 
-    void drawTextBlock(const TextBlock& b, const TextStyle& style,
-                       const layout::ParagraphFormat& format, double reserveAfter = 0.0) {
+    void drawTextBlock(const TextBlock& b, const TextStyle& style, const layout::ParagraphFormat& format, double reserveAfter = 0.0) {
         const Align align = format.align == Align::Auto ? Align::Justify : format.align;
         constexpr size_t kKeptLines = 2;
         const size_t keepFrom = b.lines.size() > kKeptLines ? b.lines.size() - kKeptLines : 0;
@@ -363,16 +362,15 @@ private:
             return t->spaceBeforePt + row * static_cast<double>(t->headerRows + 1);
         }
         if (const auto* h = std::get_if<layout::Heading>(&block)) {
-            return h->format.spaceBeforePt + lineHeightFor(h->format.lineSpacing, h->style.sizePt) +
-                   leadHeight(i + 1);
+            return h->format.spaceBeforePt + lineHeightFor(h->format.lineSpacing, h->style.sizePt) + leadHeight(i + 1);
         }
         return 0.0;
     }
 
     void heading(const layout::Heading& h, double lead) {
         skip(h.format.spaceBeforePt);
-        const TextBlock b = h.balanced ? prepareBalanced(h) : prepare({layout::Run{h.text, std::nullopt, std::nullopt, false}},
-                                                                     h.style, h.format);
+        const TextBlock b =
+            h.balanced ? prepareBalanced(h) : prepare({layout::Run{h.text, std::nullopt, std::nullopt, false}}, h.style, h.format);
         double total = 0.0;
         for (double lh : b.heights) total += lh;
         // Keep a heading with what follows: never the last thing on a page.
@@ -446,8 +444,7 @@ private:
             box.lineHeight = t.lineSpacing * box.size;
             box.padding = padding;
             box.align = c.align == Align::Auto ? (c.number ? Align::Right : Align::Left) : c.align;
-            shaper_.append(box.shaped, c.text, c.role.value_or(t.style.role), box.size,
-                           c.bold || t.style.bold);
+            shaper_.append(box.shaped, c.text, c.role.value_or(t.style.role), box.size, c.bold || t.style.bold);
             const double inner = std::max(1.0, box.width - 2.0 * padding);
             shrinkFigure(box, inner);
             box.lines = breakLines(box.shaped.text, box.shaped.advance, inner, inner);
@@ -460,8 +457,7 @@ private:
         const double minRow = t.lineSpacing * t.style.sizePt + 2.0 * padding;
         std::vector<double> rowH(static_cast<size_t>(rowCount), minRow);
         for (int r = 0; r < rowCount; ++r) {
-            rowH[static_cast<size_t>(r)] =
-                std::max(minRow, layout::mmToPt(t.rows[static_cast<size_t>(r)].minHeightMm));
+            rowH[static_cast<size_t>(r)] = std::max(minRow, layout::mmToPt(t.rows[static_cast<size_t>(r)].minHeightMm));
         }
         std::vector<RowsNeed> needs;
         needs.reserve(cells.size());
@@ -605,8 +601,8 @@ private:
         return need;
     }
 
-    void drawHeader(const layout::Table& t, std::vector<CellBox>& cells,
-                    const std::vector<double>& rowH, double headerH, size_t blockIndex) {
+    void drawHeader(const layout::Table& t, std::vector<CellBox>& cells, const std::vector<double>& rowH, double headerH,
+                    size_t blockIndex) {
         if (t.headerRows == 0) return;
         std::vector<double> tops;
         double y = y_;
@@ -639,8 +635,7 @@ private:
             const int to = std::min(b.r1, last);
             double h = 0.0;
             for (int r = from; r <= to; ++r) h += slices[static_cast<size_t>(r - first)].height;
-            const bool lastFragment =
-                b.r1 <= last && slices[static_cast<size_t>(b.r1 - first)].completesRow;
+            const bool lastFragment = b.r1 <= last && slices[static_cast<size_t>(b.r1 - first)].completesRow;
             drawFragment(b, tops[static_cast<size_t>(from - first)], h, lastFragment, true, blockIndex);
         }
         y_ = y;
@@ -723,8 +718,7 @@ private:
         double w = 0.0;
         for (double a : s.advance) w += a;
         PagedPage& on = out_.pages[static_cast<size_t>(page)];
-        placeText(on, s, LineSpan{0, s.text.size(), w, true}, left_ + (width() - w) / 2.0, baseline, 0.0,
-                  on.furniture);
+        placeText(on, s, LineSpan{0, s.text.size(), w, true}, left_ + (width() - w) / 2.0, baseline, 0.0, on.furniture);
     }
 
     const layout::Document& doc_;
@@ -781,7 +775,7 @@ layout::Document tightened(const layout::Document& doc, double t) {
     return d;
 }
 
-} // namespace
+}  // namespace
 
 PagedDocument paginate(const layout::Document& doc, const pdf::FontSet& fonts) {
     PagedDocument paged = Flow(doc, fonts).run();
@@ -797,4 +791,4 @@ PagedDocument paginate(const layout::Document& doc, const pdf::FontSet& fonts) {
     return tightest;
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -28,20 +28,19 @@ bool fromHex(const std::string& hex, std::vector<unsigned char>& out) {
     return true;
 }
 
-std::vector<unsigned char> derive(const std::string& password, const std::vector<unsigned char>& salt, int iterations,
-                                  std::size_t length) {
+std::vector<unsigned char> derive(const std::string& password, const std::vector<unsigned char>& salt, int iterations, std::size_t length) {
     std::vector<unsigned char> key(length);
-    if (PKCS5_PBKDF2_HMAC(password.data(), int(password.size()), salt.data(), int(salt.size()), iterations, EVP_sha256(),
-                          int(key.size()), key.data()) != 1)
-        throw std::runtime_error("PBKDF2 failed");
+    if (PKCS5_PBKDF2_HMAC(password.data(), int(password.size()), salt.data(), int(salt.size()), iterations, EVP_sha256(), int(key.size()),
+                          key.data()) != 1)
+        throw std::runtime_error("内部错误：OpenSSL 未能计算密码散列（PBKDF2）");
     return key;
 }
 
-} // namespace
+}  // namespace
 
 std::string randomHex(std::size_t bytes) {
     std::vector<unsigned char> buffer(bytes);
-    if (RAND_bytes(buffer.data(), int(buffer.size())) != 1) throw std::runtime_error("RAND_bytes failed");
+    if (RAND_bytes(buffer.data(), int(buffer.size())) != 1) throw std::runtime_error("内部错误：OpenSSL 未能生成随机数（RAND_bytes）");
     return Poco::DigestEngine::digestToHex(buffer);
 }
 
@@ -66,11 +65,10 @@ bool verifyPassword(const std::string& password, const std::string& hash) {
         return false;
     }
     std::vector<unsigned char> salt, expected;
-    if (iterations < 1 || !fromHex(hash.substr(a + 1, b - a - 1), salt) || !fromHex(hash.substr(b + 1), expected) ||
-        expected.empty())
+    if (iterations < 1 || !fromHex(hash.substr(a + 1, b - a - 1), salt) || !fromHex(hash.substr(b + 1), expected) || expected.empty())
         return false;
     auto key = derive(password, salt, iterations, expected.size());
     return CRYPTO_memcmp(key.data(), expected.data(), key.size()) == 0;
 }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

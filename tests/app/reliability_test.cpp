@@ -25,7 +25,7 @@ namespace {
 
 bool exists(const std::string& path) { return Poco::File(path).exists(); }
 
-} // namespace
+}  // namespace
 
 // Defect 10: a mistyped --db silently created an empty store (and its folders).
 TEST_CASE("read-only rectify commands refuse a missing store with 66 and create nothing", "[app]") {
@@ -83,7 +83,7 @@ Outcome runTiny(const std::string& out, const std::string& extra = "") {
     return runJixiao("run " + kTiny + " -o " + out + " --date 2025-03-05 " + extra);
 }
 
-} // namespace
+}  // namespace
 
 // Defect 2: a failed re-run into a folder holding a complete run left the old manifest
 // claiming completeness over files it had replaced.
@@ -161,14 +161,14 @@ TEST_CASE("a configuration error creates neither the output folder nor the store
         // A user's folder replaces the bundled project-table with a broken one.
         write(emptyTemplates.path() + "/project-table/layout.json", "{ \"blocks\": [ ");
         auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --templates " +
-                        emptyTemplates.path());
+                           emptyTemplates.path());
         CHECK(r.code == 78);
         CHECK_FALSE(exists(db.path()));
     }
     SECTION("rules") {
         write(ds.path() + "/rules.json", "{}");
-        auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --rules " +
-                        ds.path() + "/rules.json");
+        auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --rules " + ds.path() +
+                           "/rules.json");
         CHECK(r.code == 78);
         CHECK_FALSE(exists(db.path()));
     }
@@ -183,7 +183,8 @@ TEST_CASE("a project whose classification is unknown is an error, and 密级 is 
     auto blank = runJixiao("check " + ds.path());
     INFO(blank.err);
     CHECK(blank.code == 65);
-    CHECK((blank.out + blank.err).find("项目.csv[D2] 错误：第2行“是否涉密”为空。提示：涉密项目不会出现在公开材料中，请对每个项目填写“是”或“否”。\n") !=
+    CHECK((blank.out + blank.err)
+              .find("项目.csv[D2] 错误：第2行“是否涉密”为空。提示：涉密项目不会出现在公开材料中，请对每个项目填写“是”或“否”。\n") !=
           std::string::npos);
     Poco::TemporaryFile site;
     auto publish = runJixiao("publish " + ds.path() + " --to " + site.path() + " --force --date 2025-09-01");
@@ -228,7 +229,7 @@ bool wellFormed(const std::string& xml) {
     }
 }
 
-} // namespace
+}  // namespace
 
 // Defect 7: a U+FFFE (or a control character) in a name made every XLSX part that showed it
 // not well-formed: LibreOffice showed the county summary workbook with no text at all.
@@ -273,8 +274,9 @@ TEST_CASE("characters XML cannot carry are removed at ingest with a warning and 
 TEST_CASE("a projects table without a classification column is an error: nothing is published", "[app]") {
     TinyDataset ds;
     write(ds.path() + "/项目.csv", "项目编码,项目名称,单位编码\nP001,培训项目,101\n");
-    const std::string expected = "项目.csv 错误：“项目”表没有“是否涉密”列，无法判断哪些项目涉密，不能公开任何项目。"
-                                 "提示：请在 项目.csv 中增加“是否涉密”列（也可写作“密级”），对每个项目填写“是”或“否”。\n";
+    const std::string expected =
+        "项目.csv 错误：“项目”表没有“是否涉密”列，无法判断哪些项目涉密，不能公开任何项目。"
+        "提示：请在 项目.csv 中增加“是否涉密”列（也可写作“密级”），对每个项目填写“是”或“否”。\n";
     auto check = runJixiao("check " + ds.path());
     CHECK(check.code == 65);
     CHECK(check.out == expected);
@@ -351,15 +353,14 @@ bool waitUntil(pid_t pid, const std::function<bool()>& ready) {
 
 const std::string kCounty = std::string(JIXIAO_SOURCE_DIR) + "/samples/county";
 
-} // namespace
+}  // namespace
 
 // Defect 12: a run or publish stopped by SIGTERM (systemd, kill) or SIGINT (Ctrl-C) left
 // temporary files behind. Now it stops at its next file: every file written is whole.
 TEST_CASE("SIGTERM stops a run at a file boundary: whole files, no temporary files, no manifest", "[app]") {
     Poco::TemporaryFile out, tmp, errFile;
     tmp.createDirectories();
-    const pid_t pid = spawnJixiao({"run", kCounty, "-o", out.path(), "--date", "2025-03-05", "--jobs", "1"}, tmp.path(),
-                                  errFile.path());
+    const pid_t pid = spawnJixiao({"run", kCounty, "-o", out.path(), "--date", "2025-03-05", "--jobs", "1"}, tmp.path(), errFile.path());
     const bool started = waitUntil(pid, [&] {
         for (const auto& f : filesUnder(out.path()))
             if (f.size() > 4 && f.compare(f.size() - 4, 4, ".pdf") == 0) return true;
@@ -371,8 +372,9 @@ TEST_CASE("SIGTERM stops a run at a file boundary: whole files, no temporary fil
     REQUIRE(started);
     CHECK(WIFSIGNALED(status));
     CHECK(WTERMSIG(status) == SIGTERM);
-    CHECK(slurp(errFile.path()).find("收到终止信号（SIGTERM），已停止：已写出的文件都是完整的，临时文件已删除；"
-                                     "输出文件夹中没有 manifest.json，表示本次输出不完整，重新运行即可补齐。\n") != std::string::npos);
+    CHECK(slurp(errFile.path())
+              .find("收到终止信号（SIGTERM），已停止：已写出的文件都是完整的，临时文件已删除；"
+                    "输出文件夹中没有 manifest.json，表示本次输出不完整，重新运行即可补齐。\n") != std::string::npos);
     CHECK_FALSE(exists(out.path() + "/manifest.json"));
     for (const auto& f : filesUnder(out.path())) {
         INFO(f);
@@ -390,8 +392,7 @@ TEST_CASE("SIGTERM stops a run at a file boundary: whole files, no temporary fil
 TEST_CASE("SIGTERM stops a publish before it touches the site; its staging folder is removed", "[app]") {
     Poco::TemporaryFile site, tmp, errFile;
     tmp.createDirectories();
-    const pid_t pid = spawnJixiao({"publish", kCounty, "--to", site.path(), "--force", "--date", "2025-09-01"}, tmp.path(),
-                                  errFile.path());
+    const pid_t pid = spawnJixiao({"publish", kCounty, "--to", site.path(), "--force", "--date", "2025-09-01"}, tmp.path(), errFile.path());
     const bool started = waitUntil(pid, [&] { return filesUnder(tmp.path()).size() > 3; });
     ::kill(pid, SIGTERM);
     int status = 0;
@@ -405,4 +406,75 @@ TEST_CASE("SIGTERM stops a publish before it touches the site; its staging folde
     std::vector<std::string> left;
     Poco::File(tmp.path()).list(left);
     CHECK(left.empty());
+}
+
+// Defect 13: a 发文机关 too long for the letter's 版头 stopped every letter late in the run
+// (73, after other files were written). It is a setting: refused with 78 before anything is made.
+TEST_CASE("an oversized 发文机关 is a configuration error (78): nothing is written", "[app]") {
+    TinyDataset ds;
+    std::string authority;
+    for (int i = 0; i < 9; ++i) authority += "某某县人民政府";  // 63 characters
+    write(ds.path() + "/dataset.json", "{\"年度\": 2024,\n \"发文机关\": \"" + authority + "\"}");
+    const std::string diag =
+        "dataset.json[2] 错误：“发文机关”有 63 个字（“某某县人民政府某某县人民…”），超过了 40 "
+        "个字的上限：它印在反馈函的版头，只有一行。提示：请写机关的全称或规范简称，例如 \"发文机关\": "
+        "\"某某县财政局\"。\n";
+    auto check = runJixiao("check " + ds.path());
+    CHECK(check.code == 78);
+    CHECK(check.out.find(diag) == 0);
+
+    Poco::TemporaryFile out, db;
+    auto run = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --issue");
+    CHECK(run.code == 78);
+    CHECK(run.err == diag + "错误：dataset.json 有 1 处错误（见上），未生成任何文件。请改正 dataset.json 后重新运行。\n");
+    CHECK_FALSE(exists(out.path()));
+    CHECK_FALSE(exists(db.path()));
+
+    // 40 characters is a long but possible name: the letters are made.
+    write(ds.path() + "/dataset.json", "{\"年度\": 2024, \"发文机关\": \"" + authority.substr(0, 40 * 3) + "\"}");
+    auto fits = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --issue");
+    CHECK(fits.code == 0);
+    CHECK(fits.err.find("错误") == std::string::npos);
+}
+
+// Defect 14: a font file that cannot be read is said in Chinese, with its path and the cause,
+// before the run writes anything.
+TEST_CASE("a font file that cannot be read stops the run before it writes anything (78)", "[app]") {
+    const std::string fonts = std::string(JIXIAO_SOURCE_DIR) + "/fonts";
+    Poco::TemporaryFile folder;
+    folder.createDirectories();
+    for (const char* f : {"fonts.json", "gbsn00lp.ttf", "gkai00mp.ttf", "LXGWWenKai-Regular.ttf", "LXGWWenKai-Bold.ttf"})
+        std::filesystem::create_symlink(fonts + "/" + f, folder.path() + "/" + f);
+    const std::string uming = folder.path() + "/uming.ttc";
+    const std::string advice =
+        "。请确认字体文件夹完整（重新安装 jixiao 软件包，或用 --fonts 指定字体文件夹），"
+        "输出文件夹和临时文件夹所在的磁盘有空间；仍然出错时，请把这条信息发给技术支持。\n";
+    std::string message;
+    SECTION("missing") { message = "生成 PDF 出错：无法读取字体文件 " + uming + "（文件或文件夹不存在）" + advice; }
+    SECTION("not a font") {
+        write(uming, "not a font");
+        message = "生成 PDF 出错：字体文件 " + uming + " 已损坏或不是 TrueType 字体（文件不完整，像是被截断了）" + advice;
+    }
+    TinyDataset ds;
+    Poco::TemporaryFile out, db;
+    auto run = runJixiao("run " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05 --fonts " + folder.path());
+    CHECK(run.code == 78);
+    CHECK(run.err == message);
+    CHECK_FALSE(exists(out.path()));
+    CHECK_FALSE(exists(db.path()));
+}
+
+// Defect 14: an OFD is written like every other file: one that cannot be written stops the run
+// with 73 and a Chinese message naming the file and the cause; no manifest vouches for the folder.
+TEST_CASE("an OFD that cannot be written stops the run with 73, naming the file and the cause", "[app]") {
+    TinyDataset ds;
+    Poco::TemporaryFile out;
+    const std::string ofd = out.path() + "/101_测试局/P001_培训项目_项目支出绩效自评表.ofd";
+    Poco::File(ofd).createDirectories();  // a folder where the OFD goes
+    auto run = runJixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05 --formats pdf,ofd --jobs 1");
+    CHECK(run.code == 73);
+    const std::string message = "无法写出文件：无法将临时文件改名为 " + ofd + "（同名的是一个文件夹），原文件未改动。\n";
+    CHECK(run.err.size() >= message.size());
+    CHECK(run.err.substr(run.err.size() - std::min(run.err.size(), message.size())) == message);
+    CHECK_FALSE(exists(out.path() + "/manifest.json"));
 }

@@ -194,6 +194,6 @@ TEST_CASE("an OFD package has the parts of GB/T 33190 and they refer to each oth
 
 TEST_CASE("an OFD package needs a page", "[ofd]") {
     ofd::OfdCanvas canvas(fonts());
-    CHECK_THROWS_WITH(canvas.save(), "an OFD document needs a page");
-    CHECK_THROWS_WITH(canvas.strokeRect(0, 0, 0, 1, 1, 1), "OFD page 0 does not exist");
+    CHECK_THROWS_WITH(canvas.save(), "内部错误：OFD 文档没有页面");
+    CHECK_THROWS_WITH(canvas.strokeRect(0, 0, 0, 1, 1, 1), "内部错误：OFD 没有编号为 0 的页面");
 }

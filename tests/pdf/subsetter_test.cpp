@@ -36,13 +36,10 @@ struct TempDir {
 };
 
 std::uint16_t u16(std::string_view b, size_t at) {
-    return static_cast<std::uint16_t>((static_cast<unsigned char>(b[at]) << 8) |
-                                      static_cast<unsigned char>(b[at + 1]));
+    return static_cast<std::uint16_t>((static_cast<unsigned char>(b[at]) << 8) | static_cast<unsigned char>(b[at + 1]));
 }
 
-std::uint32_t u32(std::string_view b, size_t at) {
-    return (static_cast<std::uint32_t>(u16(b, at)) << 16) | u16(b, at + 2);
-}
+std::uint32_t u32(std::string_view b, size_t at) { return (static_cast<std::uint32_t>(u16(b, at)) << 16) | u16(b, at + 2); }
 
 std::uint32_t checksum(std::string_view data) {
     std::string padded(data);
@@ -95,7 +92,7 @@ std::vector<char32_t> sampleText() {
     return chars;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a font subset is a valid TrueType font with the original glyphs and widths", "[pdf]") {
     TempDir dir;
@@ -125,8 +122,7 @@ TEST_CASE("a font subset is a valid TrueType font with the original glyphs and w
             if (tag != "head") CHECK(checksum(data) == u32(p, rec + 4));
             CHECK(u32(p, rec + 8) % 4 == 0);
         }
-        CHECK(tags == std::vector<std::string>{"OS/2", "cmap", "glyf", "head", "hhea", "hmtx", "loca",
-                                               "maxp", "name", "post"});
+        CHECK(tags == std::vector<std::string>{"OS/2", "cmap", "glyf", "head", "hhea", "hmtx", "loca", "maxp", "name", "post"});
         CHECK(checksum(p) == 0xB1B0AFBAu);
 
         // The table data starts with glyf, right after the directory, glyph by glyph.
@@ -245,6 +241,5 @@ TEST_CASE("a font whose licence flags forbid embedding is refused", "[pdf]") {
     }
     const pdf::FontFace restricted = dir.face("restricted.ttf", program);
     CHECK_THROWS_WITH(pdf::subsetFont(restricted, {U'绩'}),
-                      "字体 " + (dir.path / "restricted.ttf").string() +
-                          " 不能嵌入 PDF（its licence flags (OS/2 fsType) forbid embedding）");
+                      "字体 " + (dir.path / "restricted.ttf").string() + " 不能嵌入 PDF（字体的授权标志（OS/2 fsType）禁止嵌入）");
 }

@@ -2,7 +2,9 @@
 # A run killed with SIGKILL at random moments, then run again to the end, gives the same bytes
 # as an uninterrupted run; whenever a manifest.json exists, every file it lists is on disk
 # with its size and SHA-256 (the manifest never lies), and no temporary file survives a
-# completed run. Usage: kill_run.sh <jixiao> <source dir> [trials]
+# completed run. Each trial's folder starts as a complete run of another --date, whose files
+# differ, so a killed re-run that leaves the old manifest standing is caught.
+# Usage: kill_run.sh <jixiao> <source dir> [trials]
 set -euo pipefail
 jixiao=$1
 src=$2
@@ -25,15 +27,18 @@ manifest_true() {
   done <"$work/listed"
 }
 
-run() { "$jixiao" run "$data" -o "$1" --date 2025-03-05 --jobs 2 >"$work/out" 2>"$work/err"; }
+run() { "$jixiao" run "$data" -o "$1" --date "${2:-2025-03-05}" --jobs 2 >"$work/out" 2>"$work/err"; }
 
 start=$(date +%s%N)
 run "$work/reference" || { cat "$work/err"; exit 1; }
 duration_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 manifest_true "$work/reference"
+run "$work/earlier" 2025-03-06 || { cat "$work/err"; exit 1; }
+rm -f "$work/earlier"/jixiao-history.db*  # each trial's runs start a store of their own
 
 for trial in $(seq 1 "$trials"); do
   out="$work/trial$trial"
+  cp -a "$work/earlier" "$out"
   # The first attempt is killed at a random moment of a run's length; the second into the
   # same folder is killed too, after it has begun replacing the first one's files.
   for attempt in 1 2; do

@@ -50,10 +50,9 @@ std::vector<std::string> problems(const layout::Document& doc, const render::Pag
             const auto& table = std::get<layout::Table>(doc.blocks[block]);
             const int last = static_cast<int>(table.rows.size()) - 1;
             const std::set<int> rows = bodyRows(page, block);
-            const bool hasHeader = table.headerRows > 0 && p > 0 &&
-                                   std::any_of(page.cells.begin(), page.cells.end(), [&](const render::PagedCell& c) {
-                                       return c.block == block && c.header;
-                                   });
+            const bool hasHeader =
+                table.headerRows > 0 && p > 0 &&
+                std::any_of(page.cells.begin(), page.cells.end(), [&](const render::PagedCell& c) { return c.block == block && c.header; });
             if (hasHeader && rows == std::set<int>{last} && last > table.headerRows) {
                 found.push_back(doc.meta.title + " page " + std::to_string(p + 1) + ": only the header and the last row");
             }
@@ -90,7 +89,7 @@ layout::Table indicatorTable(int rows, const std::string& label, int labelRows) 
     return t;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a table's last row never stands alone under the repeated header", "[render]") {
     // Find the spacer height that leaves room for everything but the total row on page 1.
@@ -125,8 +124,8 @@ TEST_CASE("a merged label cut by a page break shows whole on both pages", "[rend
         CHECK(problems(doc, paged) == std::vector<std::string>{});
         int pagesWithLabel = 0;
         for (const render::PagedPage& page : paged.pages) {
-            pagesWithLabel += std::any_of(page.cells.begin(), page.cells.end(),
-                                          [](const render::PagedCell& c) { return c.lastRow > c.firstRow; });
+            pagesWithLabel +=
+                std::any_of(page.cells.begin(), page.cells.end(), [](const render::PagedCell& c) { return c.lastRow > c.firstRow; });
         }
         cut += pagesWithLabel > 1 ? 1 : 0;
     }
@@ -213,4 +212,31 @@ TEST_CASE("paginate stops a document that would pass the page limit", "[render]"
     doc.blocks.emplace_back(layout::Paragraph::plain("多出的一页"));
     CHECK_THROWS_WITH(render::paginate(doc, fonts()),
                       "文档“循环失控的报告”超过 1000 页，已停止生成。多半是模板中的循环重复了内容，请检查模板");
+}
+
+// Issue 11, defect 13: a long 发文机关 ran off both sides of the page (and, long enough, out of
+// the range PDF coordinates allow). It is set smaller on the same baseline to fit the type area.
+TEST_CASE("a letterhead mark wider than the type area is set smaller to fit", "[render]") {
+    auto mark = [](const std::string& name) {
+        layout::Document doc;
+        doc.letterhead = layout::Letterhead{};
+        doc.letterhead->mark = name;
+        const render::PagedDocument paged = render::paginate(doc, fonts());
+        REQUIRE_FALSE(paged.pages.empty());
+        for (const auto& item : paged.pages[0].items)
+            if (const auto* t = std::get_if<render::PagedText>(&item)) return *t;
+        FAIL("no text on the first page");
+        return render::PagedText{};
+    };
+    const double left = layout::mmToPt(25.0);
+    const render::PagedText shortName = mark("某某县财政局");
+    CHECK(shortName.sizePt == 36.0);
+    std::string longName;
+    for (int i = 0; i < 40; ++i) longName += "某";
+    const render::PagedText longMark = mark(longName);
+    // 40 full-width characters across the 160 mm type area: 11.3 pt instead of 36, centred,
+    // so both ends are inside the margins.
+    CHECK(longMark.sizePt == Approx(layout::mmToPt(160.0) / 40.0).epsilon(0.01));
+    CHECK(longMark.x >= left - 0.01);
+    CHECK(longMark.baseline == Approx(shortName.baseline));
 }

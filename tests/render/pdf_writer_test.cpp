@@ -96,11 +96,10 @@ layout::Table indicatorTable() {
         c.bold = true;
         return c;
     };
-    t.rows.push_back({{head("一级指标", 1, 2), head("二级指标", 1, 2), head("三级指标", 1, 2),
-                       head("指标值", 2, 1), head("评分", 2, 1),
-                       head("偏差原因分析及改进措施", 1, 2)}, 0.0});
-    t.rows.push_back({{head("年度指标值", 1, 1), head("实际完成值", 1, 1), head("分值", 1, 1),
-                       head("得分", 1, 1)}, 0.0});
+    t.rows.push_back({{head("一级指标", 1, 2), head("二级指标", 1, 2), head("三级指标", 1, 2), head("指标值", 2, 1), head("评分", 2, 1),
+                       head("偏差原因分析及改进措施", 1, 2)},
+                      0.0});
+    t.rows.push_back({{head("年度指标值", 1, 1), head("实际完成值", 1, 1), head("分值", 1, 1), head("得分", 1, 1)}, 0.0});
     struct Group {
         const char* level1;
         int level1Rows;
@@ -135,13 +134,10 @@ layout::Table indicatorTable() {
                 row.cells.push_back(Cell::label("≥95%"));
                 row.cells.push_back(Cell::label(n % 7 == 0 ? "86.20%" : "96.5%"));
                 row.cells.push_back(Cell::figure("1.50", model::Decimal::parse("1.5"), "0.00"));
-                row.cells.push_back(Cell::figure(n % 7 == 0 ? "0.90" : "1.50",
-                                                 model::Decimal::parse(n % 7 == 0 ? "0.9" : "1.5"),
-                                                 "0.00"));
-                row.cells.push_back(Cell::label(
-                    n % 7 == 0 ? "受汛期影响，部分路段开工推迟约两个月，执行率为86.20%，低于90%；"
-                                 "下一步将加强项目前期工作，合理安排施工计划。"
-                               : ""));
+                row.cells.push_back(Cell::figure(n % 7 == 0 ? "0.90" : "1.50", model::Decimal::parse(n % 7 == 0 ? "0.9" : "1.5"), "0.00"));
+                row.cells.push_back(Cell::label(n % 7 == 0 ? "受汛期影响，部分路段开工推迟约两个月，执行率为86.20%，低于90%；"
+                                                             "下一步将加强项目前期工作，合理安排施工计划。"
+                                                           : ""));
                 t.rows.push_back(std::move(row));
             }
         }
@@ -259,8 +255,7 @@ struct Pgm {
     int height = 0;
     std::string pixels;
     unsigned char at(int x, int y) const {
-        return static_cast<unsigned char>(pixels[static_cast<size_t>(y) * static_cast<size_t>(width) +
-                                                 static_cast<size_t>(x)]);
+        return static_cast<unsigned char>(pixels[static_cast<size_t>(y) * static_cast<size_t>(width) + static_cast<size_t>(x)]);
     }
 };
 
@@ -279,7 +274,7 @@ Pgm readPgm(const fs::path& path) {
     return pgm;
 }
 
-} // namespace
+}  // namespace
 
 /// The face of `fonts` called `name` (fonts/fonts.json), or -1.
 int faceNamed(const pdf::FontSet& fonts, const std::string& name) {
@@ -296,9 +291,7 @@ TEST_CASE("a report with a long merged table renders to readable, reproducible P
     const std::string bytes = render::renderPdf(doc, options(), &stats);
     const fs::path pdf = writeFile("report.pdf", bytes);
 
-    SECTION("same Document, same bytes") {
-        CHECK(render::renderPdf(doc, options()) == bytes);
-    }
+    SECTION("same Document, same bytes") { CHECK(render::renderPdf(doc, options()) == bytes); }
 
     SECTION("properties and page count") {
         const std::string info = run("pdfinfo -isodates " + quoted(pdf));
@@ -349,10 +342,20 @@ TEST_CASE("a report with a long merged table renders to readable, reproducible P
         CHECK_THAT(flat, Catch::Contains(withoutSpaces(kOverview)));
         CHECK_THAT(flat, Catch::Contains("自评得分92.50分，自评等级为优。"));
 
-        const std::vector<std::string> inOrder = {
-            "项目支出绩效自评报告", "一、基本情况", "（一）项目概况", "2024年度，县交通运输局",
-            "二、绩效指标完成情况", "一级指标", "指标01：培训人次", "指标40", "指标41", "指标64", "总分", "三、自评结论", "某县交通运输局",
-            "2025年3月5日"};
+        const std::vector<std::string> inOrder = {"项目支出绩效自评报告",
+                                                  "一、基本情况",
+                                                  "（一）项目概况",
+                                                  "2024年度，县交通运输局",
+                                                  "二、绩效指标完成情况",
+                                                  "一级指标",
+                                                  "指标01：培训人次",
+                                                  "指标40",
+                                                  "指标41",
+                                                  "指标64",
+                                                  "总分",
+                                                  "三、自评结论",
+                                                  "某县交通运输局",
+                                                  "2025年3月5日"};
         size_t pos = 0;
         for (const std::string& s : inOrder) {
             INFO(s);
@@ -377,8 +380,7 @@ TEST_CASE("a report with a long merged table renders to readable, reproducible P
         for (size_t p = 0; p < pages.size(); ++p) {
             INFO("page " << p + 1);
             const std::string page = withoutSpaces(pages[p]);
-            CHECK_THAT(page, Catch::Contains("第" + std::to_string(p + 1) + "页共" +
-                                             std::to_string(pages.size()) + "页"));
+            CHECK_THAT(page, Catch::Contains("第" + std::to_string(p + 1) + "页共" + std::to_string(pages.size()) + "页"));
             CHECK_THAT(page, Catch::Contains("农村公路建设项目"));
             if (page.find("指标") != std::string::npos && page.find("：培训人次") != std::string::npos) {
                 ++tablePages;
@@ -494,8 +496,7 @@ TEST_CASE("malformed tables and missing fonts are reported", "[render]") {
     CHECK_THROWS_WITH(layout::placeCells(t), "表格第 1 行第 2 列：没有单元格（缺一格）");
     t.rows = {{{Cell::label("a", 1, 2), Cell::label("b")}, 0.0}, {{Cell::label("c")}, 0.0}};
     t.headerRows = 1;
-    CHECK_THROWS_WITH(layout::placeCells(t),
-                      "表格第 1 行第 1 列：表头单元格不能向下合并到表体");
+    CHECK_THROWS_WITH(layout::placeCells(t), "表格第 1 行第 1 列：表头单元格不能向下合并到表体");
     t.headerRows = 0;
     const auto placed = layout::placeCells(t);
     REQUIRE(placed.size() == 3);
@@ -504,8 +505,9 @@ TEST_CASE("malformed tables and missing fonts are reported", "[render]") {
 
     CHECK_THROWS_WITH(pdf::FontSet::bundled("/nonexistent"),
                       "找不到字体配置文件 /nonexistent/fonts.json（字体文件夹中应有 fonts.json，见随程序附带的 fonts/README.md）");
-    CHECK_THROWS_WITH(pdf::FontFace::load(kFonts + "/uming.ttc", 9),
-                      "字体文件 " + kFonts + "/uming.ttc 已损坏或不是 TrueType 字体（face index 9 but the collection has 4）");
+    CHECK_THROWS_WITH(
+        pdf::FontFace::load(kFonts + "/uming.ttc", 9),
+        "字体文件 " + kFonts + "/uming.ttc 已损坏或不是 TrueType 字体（这个字体集合（.ttc）只有 4 种字体，index 应为 0 到 3，实际为 9）");
 }
 
 TEST_CASE("a row taller than a page is cut and continued", "[render]") {
@@ -569,8 +571,8 @@ TEST_CASE("documents rendered with a glyph prefix look and read as without one",
     blank.headerFooter.pageNumbers = layout::PageNumberStyle::OfTotal;
     blank.blocks.push_back(layout::Paragraph::plain("项目支出绩效自评表 年初预算数 全年执行数 执行率 得分",
                                                     layout::TextStyle{layout::FontRole::Title, 18.0, false}));
-    blank.blocks.push_back(layout::Paragraph::plain("年度总体目标 实际完成情况 " + model::encodeUtf8(std::u32string{composite}) +
-                                                    " 偏差原因分析"));
+    blank.blocks.push_back(
+        layout::Paragraph::plain("年度总体目标 实际完成情况 " + model::encodeUtf8(std::u32string{composite}) + " 偏差原因分析"));
     render::PdfOptions prefixed = options();
     prefixed.prefix = render::prepareGlyphPrefix(blank, options());
     REQUIRE(prefixed.prefix->chars(fonts.chain(layout::FontRole::Body).front()).size() > 20);
@@ -629,8 +631,7 @@ TEST_CASE("PDFs rendered on four threads at once equal a single-threaded renderi
                 for (int r = 0; r < kRounds; ++r) {
                     // Threads start on different documents so that both are in flight at once.
                     for (size_t k = 0; k < docs.size(); ++k) {
-                        results[static_cast<size_t>(t)].push_back(
-                            render::renderPdf(docs[(k + static_cast<size_t>(t)) % docs.size()], o));
+                        results[static_cast<size_t>(t)].push_back(render::renderPdf(docs[(k + static_cast<size_t>(t)) % docs.size()], o));
                     }
                 }
             } catch (const std::exception& e) {
@@ -675,8 +676,8 @@ TEST_CASE("every CJK ideograph of every bundled face renders visibly", "[render]
             if (slot == 0) canvas.addPage(pageW, pageH);
             const double x = kMargin + (slot % cols) * kCell;
             const double top = pageH - kMargin - (slot / cols) * kCell;
-            canvas.drawText(canvas.pageCount() - 1, face, kSize, x + 2.0, top - 2.0 - 0.88 * kSize,
-                            std::u32string(1, chars[i]), 0.0, false);
+            canvas.drawText(canvas.pageCount() - 1, face, kSize, x + 2.0, top - 2.0 - 0.88 * kSize, std::u32string(1, chars[i]), 0.0,
+                            false);
         }
         const std::string file = "glyphs-" + std::to_string(face);
         const fs::path pdf = writeFile(file + ".pdf", canvas.save());
@@ -695,16 +696,14 @@ TEST_CASE("every CJK ideograph of every bundled face renders visibly", "[render]
             return darkest;
         };
         std::vector<std::string> blank;
-        const int pages = static_cast<int>((chars.size() + static_cast<size_t>(perPage) - 1) /
-                                           static_cast<size_t>(perPage));
+        const int pages = static_cast<int>((chars.size() + static_cast<size_t>(perPage) - 1) / static_cast<size_t>(perPage));
         for (int p = 0; p < pages; ++p) {
             // pdftoppm pads page numbers to the width of the page count.
             std::string digits = std::to_string(p + 1);
             digits.insert(0, std::to_string(pages).size() - digits.size(), '0');
             const Pgm pgm = readPgm(outputDir() / (file + "-" + digits + ".pgm"));
             for (int slot = 0; slot < perPage; ++slot) {
-                const size_t i = static_cast<size_t>(p) * static_cast<size_t>(perPage) +
-                                 static_cast<size_t>(slot);
+                const size_t i = static_cast<size_t>(p) * static_cast<size_t>(perPage) + static_cast<size_t>(slot);
                 const int darkest = darkestIn(pgm, slot);
                 if (i >= chars.size()) {
                     // The probe itself: an unused cell reads as blank.
@@ -773,12 +772,14 @@ Document selfEvaluationTable() {
     info.style = kai;
     info.columnWidths = {2, 3, 2, 3};
     const std::vector<std::pair<const char*, const char*>> fields = {
-        {"项目名称", "农村公路提档升级工程"}, {"主管部门", "县交通运输局"}, {"实施单位", "县农村公路建设服务中心"},
-        {"项目类别", "其他运转类"}, {"年初预算数（万元）", "1,200.00"}, {"全年预算数（万元）", "1,350.00"},
-        {"全年执行数（万元）", "1,163.70"}, {"预算执行率", "86.20%"}};
+        {"项目名称", "农村公路提档升级工程"},   {"主管部门", "县交通运输局"},
+        {"实施单位", "县农村公路建设服务中心"}, {"项目类别", "其他运转类"},
+        {"年初预算数（万元）", "1,200.00"},     {"全年预算数（万元）", "1,350.00"},
+        {"全年执行数（万元）", "1,163.70"},     {"预算执行率", "86.20%"}};
     for (size_t k = 0; k < fields.size(); k += 2) {
-        info.rows.push_back({{Cell::label(fields[k].first), Cell::label(fields[k].second),
-                              Cell::label(fields[k + 1].first), Cell::label(fields[k + 1].second)}, 0.0});
+        info.rows.push_back({{Cell::label(fields[k].first), Cell::label(fields[k].second), Cell::label(fields[k + 1].first),
+                              Cell::label(fields[k + 1].second)},
+                             0.0});
     }
     doc.blocks.push_back(info);
 
@@ -786,24 +787,29 @@ Document selfEvaluationTable() {
     indicators.style = kai;
     indicators.headerRows = 1;
     indicators.columnWidths = {1.4, 1.6, 3.2, 1.4, 1.4, 0.8, 0.8, 2.4};
-    indicators.rows.push_back({{Cell::label("一级指标"), Cell::label("二级指标"), Cell::label("三级指标"),
-                                Cell::label("年度指标值"), Cell::label("实际完成值"), Cell::label("分值"),
-                                Cell::label("得分"), Cell::label("偏差原因分析及改进措施")}, 0.0});
-    const std::vector<std::array<const char*, 4>> rows = {
-        {"产出指标", "数量指标", "改造农村公路里程", "≥85公里"}, {"产出指标", "数量指标", "改造危桥数量", "6座"},
-        {"产出指标", "数量指标", "新增波形护栏长度", "≥14公里"}, {"产出指标", "数量指标", "设置警示标志", "≥200块"},
-        {"产出指标", "质量指标", "工程质量抽检合格率", "≥95%"}, {"产出指标", "质量指标", "交工验收一次通过率", "100%"},
-        {"产出指标", "时效指标", "项目按期完工率", "≥90%"}, {"产出指标", "成本指标", "每公里改造成本", "≤14万元"},
-        {"效益指标", "经济效益指标", "农产品运输成本降低", "≥10%"}, {"效益指标", "社会效益指标", "受益行政村数量", "12个"},
-        {"效益指标", "社会效益指标", "受益群众人数", "≥3万人"}, {"效益指标", "生态效益指标", "施工扬尘投诉次数", "≤3次"},
-        {"效益指标", "可持续影响指标", "路况优良率", "≥80%"}, {"满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%"},
-        {"满意度指标", "服务对象满意度指标", "乡镇政府满意度", "≥90%"}};
+    indicators.rows.push_back({{Cell::label("一级指标"), Cell::label("二级指标"), Cell::label("三级指标"), Cell::label("年度指标值"),
+                                Cell::label("实际完成值"), Cell::label("分值"), Cell::label("得分"), Cell::label("偏差原因分析及改进措施")},
+                               0.0});
+    const std::vector<std::array<const char*, 4>> rows = {{"产出指标", "数量指标", "改造农村公路里程", "≥85公里"},
+                                                          {"产出指标", "数量指标", "改造危桥数量", "6座"},
+                                                          {"产出指标", "数量指标", "新增波形护栏长度", "≥14公里"},
+                                                          {"产出指标", "数量指标", "设置警示标志", "≥200块"},
+                                                          {"产出指标", "质量指标", "工程质量抽检合格率", "≥95%"},
+                                                          {"产出指标", "质量指标", "交工验收一次通过率", "100%"},
+                                                          {"产出指标", "时效指标", "项目按期完工率", "≥90%"},
+                                                          {"产出指标", "成本指标", "每公里改造成本", "≤14万元"},
+                                                          {"效益指标", "经济效益指标", "农产品运输成本降低", "≥10%"},
+                                                          {"效益指标", "社会效益指标", "受益行政村数量", "12个"},
+                                                          {"效益指标", "社会效益指标", "受益群众人数", "≥3万人"},
+                                                          {"效益指标", "生态效益指标", "施工扬尘投诉次数", "≤3次"},
+                                                          {"效益指标", "可持续影响指标", "路况优良率", "≥80%"},
+                                                          {"满意度指标", "服务对象满意度指标", "受益群众满意度", "≥90%"},
+                                                          {"满意度指标", "服务对象满意度指标", "乡镇政府满意度", "≥90%"}};
     for (size_t k = 0; k < rows.size(); ++k) {
         const bool shortfall = k == 0 || k == 6;
         indicators.rows.push_back(
             {{Cell::label(rows[k][0]), Cell::label(rows[k][1]), Cell::label(rows[k][2]), Cell::label(rows[k][3]),
-              Cell::label(shortfall ? "82.6公里" : "已完成"),
-              Cell::figure("6.00", model::Decimal::parse("6"), "0.00"),
+              Cell::label(shortfall ? "82.6公里" : "已完成"), Cell::figure("6.00", model::Decimal::parse("6"), "0.00"),
               Cell::figure(shortfall ? "5.10" : "6.00", model::Decimal::parse(shortfall ? "5.1" : "6"), "0.00"),
               Cell::label(shortfall ? "受汛期影响开工推迟，已调整施工组织" : "")},
              0.0});
@@ -837,9 +843,8 @@ TEST_CASE("rendering cost", "[.][bench]") {
                 for (const layout::Run& r : p->runs) chars += model::decodeUtf8(r.text).size();
             }
         }
-        WARN(what << ": " << stats.pages << " pages, " << stats.embeddedFaces << " faces, " << chars
-                  << " characters of paragraphs: " << bytes.size() << " bytes, " << ms << " ms wall, "
-                  << cpu << " ms CPU, " << 1000.0 / cpu << " PDFs/s per core");
+        WARN(what << ": " << stats.pages << " pages, " << stats.embeddedFaces << " faces, " << chars << " characters of paragraphs: "
+                  << bytes.size() << " bytes, " << ms << " ms wall, " << cpu << " ms CPU, " << 1000.0 / cpu << " PDFs/s per core");
     };
 
     Document small;
@@ -888,8 +893,7 @@ TEST_CASE("a licensed font put in the fonts folder becomes its role's face", "[r
     config.replace(config.find(R"("fallback": ["wenkai", "uming"])"), 31, R"("fallback": ["nosuch", "uming"])");
     std::ofstream(dir.path() / "fonts.json") << config;
     CHECK_THROWS_WITH(pdf::FontSet::bundled(dir.path().string()),
-                      "字体配置文件 " + (dir.path() / "fonts.json").string() +
-                          " 中角色“kai”的 fallback 列出了“nosuch”，但 faces 中没有它");
+                      "字体配置文件 " + (dir.path() / "fonts.json").string() + " 中角色“kai”的 fallback 列出了“nosuch”，但 faces 中没有它");
 }
 
 TEST_CASE("a licensed OpenType/CFF font (.otf) is refused with a message saying what to do", "[render]") {
@@ -900,22 +904,23 @@ TEST_CASE("a licensed OpenType/CFF font (.otf) is refused with a message saying 
     for (const char* f : {"uming.ttc", "gbsn00lp.ttf", "gkai00mp.ttf", "LXGWWenKai-Regular.ttf", "LXGWWenKai-Bold.ttf"})
         fs::create_symlink(fs::path(kFonts) / f, dir / f);
     const fs::path otf = dir / "cff.otf";
-    std::ofstream(dir / "make_cff.py") <<
-        "from fontTools.fontBuilder import FontBuilder\n"
-        "from fontTools.pens.t2CharStringPen import T2CharStringPen\n"
-        "pen = T2CharStringPen(500, None)\n"
-        "pen.moveTo((0, 0)); pen.lineTo((0, 500)); pen.lineTo((500, 500)); pen.closePath()\n"
-        "glyph = pen.getCharString()\n"
-        "fb = FontBuilder(1000, isTTF=False)\n"
-        "fb.setupGlyphOrder(['.notdef', 'uni4EFF'])\n"
-        "fb.setupCharacterMap({0x4EFF: 'uni4EFF'})\n"
-        "fb.setupCFF('TestCFFFang', {'FullName': 'TestCFF Fang'}, {'.notdef': glyph, 'uni4EFF': glyph}, {})\n"
-        "fb.setupHorizontalMetrics({'.notdef': (500, 0), 'uni4EFF': (500, 0)})\n"
-        "fb.setupHorizontalHeader(ascent=800, descent=-200)\n"
-        "fb.setupNameTable({'familyName': 'TestCFF Fang', 'styleName': 'Regular'})\n"
-        "fb.setupOS2()\n"
-        "fb.setupPost()\n"
-        "fb.save('" + otf.string() + "')\n";
+    std::ofstream(dir / "make_cff.py")
+        << "from fontTools.fontBuilder import FontBuilder\n"
+           "from fontTools.pens.t2CharStringPen import T2CharStringPen\n"
+           "pen = T2CharStringPen(500, None)\n"
+           "pen.moveTo((0, 0)); pen.lineTo((0, 500)); pen.lineTo((500, 500)); pen.closePath()\n"
+           "glyph = pen.getCharString()\n"
+           "fb = FontBuilder(1000, isTTF=False)\n"
+           "fb.setupGlyphOrder(['.notdef', 'uni4EFF'])\n"
+           "fb.setupCharacterMap({0x4EFF: 'uni4EFF'})\n"
+           "fb.setupCFF('TestCFFFang', {'FullName': 'TestCFF Fang'}, {'.notdef': glyph, 'uni4EFF': glyph}, {})\n"
+           "fb.setupHorizontalMetrics({'.notdef': (500, 0), 'uni4EFF': (500, 0)})\n"
+           "fb.setupHorizontalHeader(ascent=800, descent=-200)\n"
+           "fb.setupNameTable({'familyName': 'TestCFF Fang', 'styleName': 'Regular'})\n"
+           "fb.setupOS2()\n"
+           "fb.setupPost()\n"
+           "fb.save('" +
+               otf.string() + "')\n";
     run("/usr/bin/python3 " + quoted(dir / "make_cff.py"));
     REQUIRE(fs::exists(otf));
     std::ifstream in(fs::path(kFonts) / "fonts.json");
@@ -929,6 +934,22 @@ TEST_CASE("a licensed OpenType/CFF font (.otf) is refused with a message saying 
                           "）是 OpenType/CFF 轮廓字体（.otf），jixiao 只能嵌入 TrueType 轮廓（.ttf、.ttc）。"
                           "提示：请换用该字体的 TrueType 版本，或把它从字体文件夹中移走（" +
                           dir.string() + "/fonts.json 的角色“fangsong”会改用随程序附带的字体）");
+}
+
+// Issue 11, defect 14: a PDF font holds at most 65533 characters; more in one face and one
+// document is said in Chinese, naming the face (a broad licensed font and garbage data reach it).
+TEST_CASE("one PDF drawing more than 65533 distinct characters in one face is refused in Chinese", "[render]") {
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
+    pdf::PdfCanvas canvas(fonts, false);
+    const int page = canvas.addPage(595, 842);
+    std::u32string text;
+    for (char32_t cp = 0x10000; text.size() < 65533; ++cp) text.push_back(cp);
+    canvas.drawText(page, 0, 10, 10, 10, text, 0, false);  // up to the limit
+    CHECK_THROWS_WITH(canvas.drawText(page, 0, 10, 10, 20, U"\U00020000", 0, false),
+                      "一份 PDF 中用字体“" + fonts.spec(0).name +
+                          "”显示的不同字符超过了 65533 个（PDF 中一种字体的上限），无法生成。多半是数据中混入了大量乱码，"
+                          "请检查这份文档用到的数据中过长的文字");
+    canvas.drawText(page, 0, 10, 10, 30, U"\U00010000", 0, false);  // characters already used still draw
 }
 
 TEST_CASE("a full GB/T 9704 page holds 22 lines of 28 characters", "[render][letter]") {
