@@ -103,7 +103,8 @@ std::variant<std::vector<Selected>, std::string> selectForms(const layout::FormS
         auto it = std::find_if(out.begin(), out.end(), [&](const Selected& s) { return s.form == &form; });
         if (it == out.end()) it = out.insert(out.end(), Selected{&form, {}, pdf});
         for (auto f : form.formats)
-            if ((format ? *format == f : f != FormFormat::Docx) && std::find(it->formats.begin(), it->formats.end(), f) == it->formats.end())
+            if ((format ? *format == f : f != FormFormat::Docx) &&
+                std::find(it->formats.begin(), it->formats.end(), f) == it->formats.end())
                 it->formats.push_back(f);
     };
     auto addAll = [&](std::optional<FormFormat> format) {
@@ -155,8 +156,7 @@ std::variant<std::vector<Selected>, std::string> selectForms(const layout::FormS
     if (docx) {
         if (out.empty()) addAll(FormFormat::Docx);
         for (auto& s : out)
-            if (s.form->produces(FormFormat::Docx) &&
-                std::find(s.formats.begin(), s.formats.end(), FormFormat::Docx) == s.formats.end())
+            if (s.form->produces(FormFormat::Docx) && std::find(s.formats.begin(), s.formats.end(), FormFormat::Docx) == s.formats.end())
                 s.formats.push_back(FormFormat::Docx);
     }
     return out;
@@ -168,10 +168,8 @@ void withPrefix(Selected& s, const layout::Value& blank, const layout::FixedDate
     const layout::Form& form = *s.form;
     const bool pdf = std::find(s.formats.begin(), s.formats.end(), layout::FormFormat::Pdf) != s.formats.end();
     if (!pdf || (form.kind == layout::FormKind::Layout && form.layout->isWorkbook())) return;
-    if (form.kind == layout::FormKind::Excel)
-        s.pdf = render::withGridGlyphPrefix(s.pdf, [&] { return form.excel->fill(blank); });
-    else
-        s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
+    if (form.kind == layout::FormKind::Excel) s.pdf = render::withGridGlyphPrefix(s.pdf, [&] { return form.excel->fill(blank); });
+    else s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
 }
 
 /// `--formats` laid over the selection: PDF and XLSX where selected and asked for, OFD (the
@@ -203,10 +201,10 @@ struct Job {
 };
 
 /// Writes `form`'s files for the record `data` into `folder`.
-void writeForm(const Job& job, const Selected& s, const layout::Value& data, const layout::FixedDate& created,
-               const std::string& folder, const std::string& tempDir, const std::vector<std::string>& sources = {}) {
+void writeForm(const Job& job, const Selected& s, const layout::Value& data, const layout::FixedDate& created, const std::string& folder,
+               const std::string& tempDir, const std::vector<std::string>& sources = {}) {
     const std::string stem = s.form->fileStem(data);
-    for (auto& file : renderForm(*s.form, buildForm(*s.form, data, created), s.formats, s.pdf, tempDir))
+    for (auto& file : formFiles(*s.form, data, created, s.formats, s.pdf, tempDir))
         job.tree.write(folder, stem, file.extension, file.bytes, s.form->title, sources);
 }
 
@@ -243,19 +241,8 @@ layout::Value summaryData(const Job& job, const publish::LetterRegister& letters
 
 /// The forms made once per run (the summary workbook), written at the top of the output.
 void writeRunForms(const Job& job, const publish::LetterRegister& letters) {
-    for (const auto& s : job.runForms) {
-        // The data (every project, again per department) is released once the form is built,
-        // before it is rendered.
-        std::string stem;
-        std::optional<BuiltForm> built;
-        {
-            const layout::Value summary = summaryData(job, letters);
-            stem = s.form->fileStem(summary);
-            built = buildForm(*s.form, summary, job.created);
-        }
-        for (auto& file : renderForm(*s.form, *built, s.formats, s.pdf, job.outputDir))
-            job.tree.write({}, stem, file.extension, file.bytes, s.form->title);
-    }
+    // A workbook is built and written one sheet at a time (formFiles).
+    for (const auto& s : job.runForms) writeForm(job, s, summaryData(job, letters), job.created, {}, job.outputDir);
 }
 
 void renderDepartment(const Job& job, const score::DepartmentResult& d) {
@@ -418,7 +405,7 @@ public:
     }
 };
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -542,10 +529,8 @@ Rendered renderRecords(const Job& job, const RunRequest& req, std::ostream& err)
     Progress progress(err, req.terminal, projects.size() + departments.size(), "项目与部门", req.onProgress);
     auto failures = Pool::run(projects.size() + departments.size(), req.jobs, progress, [&](std::size_t i) {
         publish::throwIfStopRequested();
-        if (i < projects.size())
-            renderProject(job, projects[i]);
-        else
-            renderDepartment(job, departments[i - projects.size()]);
+        if (i < projects.size()) renderProject(job, projects[i]);
+        else renderDepartment(job, departments[i - projects.size()]);
     });
     progress.finish();
     for (const auto& [i, message] : failures) {
@@ -598,7 +583,7 @@ bool reportScoring(const Scored& scored, std::ostream& err) {
     return false;
 }
 
-} // namespace
+}  // namespace
 
 int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     // Read: everything the run is configured by (templates, fonts, dataset.json, rules) is
@@ -640,4 +625,4 @@ int runBatch(const RunRequest& req, std::ostream& out, std::ostream& err) {
     }
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

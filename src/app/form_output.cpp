@@ -6,6 +6,8 @@
 #include "render/paged.h"
 #include "render/xlsx_writer.h"
 
+#include <algorithm>
+
 namespace jixiao::app {
 
 BuiltForm buildForm(const layout::Form& form, const layout::Value& data, const layout::FixedDate& created) {
@@ -49,10 +51,26 @@ std::vector<FormFile> renderForm(const layout::Form& form, const BuiltForm& buil
     return files;
 }
 
+std::vector<FormFile> formFiles(const layout::Form& form, const layout::Value& data, const layout::FixedDate& created,
+                                const std::vector<layout::FormFormat>& formats, const render::PdfOptions& pdf, const std::string& tempDir) {
+    if (form.kind != layout::FormKind::Layout || !form.layout->isWorkbook())
+        return renderForm(form, buildForm(form, data, created), formats, pdf, tempDir);
+    std::vector<FormFile> files;
+    // form_set refuses every format but XLSX for a workbook form
+    if (std::find(formats.begin(), formats.end(), layout::FormFormat::Xlsx) == formats.end()) return files;
+    render::XlsxOptions xo;
+    xo.tempDir = tempDir;
+    xo.sheetName = form.title;
+    render::XlsxWorkbookWriter writer(xo);
+    form.layout->buildWorkbook(data, created, writer);
+    files.push_back({".xlsx", writer.finish()});
+    return files;
+}
+
 layout::Document formDocument(const layout::Form& form, const layout::Value& data, const layout::FixedDate& created) {
     if (form.kind != layout::FormKind::Layout || form.layout->isWorkbook())
         throw layout::TemplateError("templates/" + form.name + ": 这张表不是 layout.json 描述的文档（blocks），不能用在这里。");
     return form.layout->build(data, created);
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

@@ -36,8 +36,14 @@ BuiltForm buildForm(const layout::Form& form, const layout::Value& data, const l
 std::vector<FormFile> renderForm(const layout::Form& form, const BuiltForm& built, const std::vector<layout::FormFormat>& formats,
                                  const render::PdfOptions& pdf, const std::string& tempDir);
 
+/// The files of `form` for the record `data`: buildForm then renderForm, except that a
+/// workbook form is built and written one sheet at a time (layout::WorkbookSink), so that a
+/// summary is never held whole as layout. Throws what those two throw.
+std::vector<FormFile> formFiles(const layout::Form& form, const layout::Value& data, const layout::FixedDate& created,
+                                const std::vector<layout::FormFormat>& formats, const render::PdfOptions& pdf, const std::string& tempDir);
+
 /// The document of a layout.json form for `data` (what the glyph prefix and the disclosure
 /// site need). Throws TemplateError for a workbook or a 表样.xlsx form.
 layout::Document formDocument(const layout::Form& form, const layout::Value& data, const layout::FixedDate& created);
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

@@ -44,13 +44,13 @@ public:
 /// A fixed timestamp for document properties. Layout copies it from the run's pinned
 /// "today"; nothing below app reads the clock, so output bytes are reproducible.
 struct FixedDate {
-    int year = 2000;              ///< four digits
-    int month = 1;                ///< 1..12
-    int day = 1;                  ///< 1..31
-    int hour = 0;                 ///< 0..23
-    int minute = 0;               ///< 0..59
-    int second = 0;               ///< 0..59
-    int utcOffsetMinutes = 480;   ///< offset from UTC; China Standard Time by default
+    int year = 2000;             ///< four digits
+    int month = 1;               ///< 1..12
+    int day = 1;                 ///< 1..31
+    int hour = 0;                ///< 0..23
+    int minute = 0;              ///< 0..59
+    int second = 0;              ///< 0..59
+    int utcOffsetMinutes = 480;  ///< offset from UTC; China Standard Time by default
 
     /// The calendar day. Throws LayoutError when year, month and day are not a valid date.
     model::Date date() const;
@@ -141,11 +141,11 @@ struct LineSpacing {
 
 /// Paragraph-level formatting shared by headings and paragraphs.
 struct ParagraphFormat {
-    Align align = Align::Justify;        ///< Auto is treated as Justify
-    double firstLineIndentChars = 0.0;   ///< first-line indent in characters of the style's size (2 in body text)
-    LineSpacing lineSpacing;             ///< baseline distance
-    double spaceBeforePt = 0.0;          ///< extra space above, dropped at the top of a page
-    double spaceAfterPt = 0.0;           ///< extra space below
+    Align align = Align::Justify;       ///< Auto is treated as Justify
+    double firstLineIndentChars = 0.0;  ///< first-line indent in characters of the style's size (2 in body text)
+    LineSpacing lineSpacing;            ///< baseline distance
+    double spaceBeforePt = 0.0;         ///< extra space above, dropped at the top of a page
+    double spaceAfterPt = 0.0;          ///< extra space below
     /// Character grid: when > 0, every character's advance is widened or narrowed by the same
     /// amount so that this many full-width characters of the style's size fill a line exactly
     /// (GB/T 9704: 28 per line of 3号 in the 156 mm type area); the size stays as set.
@@ -154,31 +154,31 @@ struct ParagraphFormat {
 
 /// A stretch of text in one style; unset fields inherit the paragraph's style.
 struct Run {
-    std::string text;                   ///< UTF-8; "\n" forces a line break
-    std::optional<FontRole> role;       ///< face override
-    std::optional<double> sizePt;       ///< size override
-    bool bold = false;                  ///< bold on top of the paragraph's style
+    std::string text;              ///< UTF-8; "\n" forces a line break
+    std::optional<FontRole> role;  ///< face override
+    std::optional<double> sizePt;  ///< size override
+    bool bold = false;             ///< bold on top of the paragraph's style
 };
 
 /// A section heading (一、 （一） 1. （1）); bookmarked headings form the PDF outline.
 struct Heading {
-    int level = 1;               ///< 1 = top level; the outline nests by level
+    int level = 1;  ///< 1 = top level; the outline nests by level
     /// UTF-8, numbering included ("一、基本情况"). U+200B marks where a balanced heading may
     /// break (between words); it is never drawn.
     std::string text;
     /// GB/T 9704 title: broken only at the U+200B marks (or, without marks, where Chinese line
     /// breaking allows) into lines of nearly equal width, as few lines as fit.
     bool balanced = false;
-    bool bookmark = true;        ///< add to the PDF outline / HTML table of contents
-    TextStyle style{FontRole::Heading, 16.0, false};  ///< face and size
+    bool bookmark = true;                                    ///< add to the PDF outline / HTML table of contents
+    TextStyle style{FontRole::Heading, 16.0, false};         ///< face and size
     ParagraphFormat format{Align::Left, 0.0, {}, 6.0, 6.0};  ///< alignment and spacing
 };
 
 /// A paragraph of running text made of runs.
 struct Paragraph {
-    std::vector<Run> runs;       ///< concatenated in order
-    TextStyle style;             ///< default style of the runs
-    ParagraphFormat format;      ///< alignment, indent, spacing
+    std::vector<Run> runs;   ///< concatenated in order
+    TextStyle style;         ///< default style of the runs
+    ParagraphFormat format;  ///< alignment, indent, spacing
 
     /// A one-run paragraph.
     static Paragraph plain(std::string text, TextStyle style = {}, ParagraphFormat format = {});
@@ -189,33 +189,32 @@ struct Paragraph {
 /// One table cell. A row lists only the cells that start in it, left to right; positions
 /// covered by a span from the left or from above are skipped (as in HTML).
 struct Cell {
-    std::string text;                    ///< what PDF and HTML print; UTF-8, "\n" breaks lines
-    int colspan = 1;                     ///< columns covered, >= 1
-    int rowspan = 1;                     ///< rows covered, >= 1; may cross a page break
-    Align align = Align::Auto;           ///< Auto: right when `number`, else left
-    std::optional<FontRole> role;        ///< face override; else the table's style
-    std::optional<double> sizePt;        ///< size override; else the table's style
-    bool bold = false;                   ///< emphasise (headers, totals)
-    bool number = false;                 ///< a figure: right-aligned, set smaller rather than wrapped (PDF), a number cell (XLSX)
-    std::optional<model::Decimal> value; ///< the exact number behind `text`, for XLSX
-    std::string numberFormat;            ///< XLSX number format, e.g. "#,##0.00", "0.00%"
+    std::string text;                     ///< what PDF and HTML print; UTF-8, "\n" breaks lines
+    int colspan = 1;                      ///< columns covered, >= 1
+    int rowspan = 1;                      ///< rows covered, >= 1; may cross a page break
+    Align align = Align::Auto;            ///< Auto: right when `number`, else left
+    std::optional<FontRole> role;         ///< face override; else the table's style
+    std::optional<double> sizePt;         ///< size override; else the table's style
+    bool bold = false;                    ///< emphasise (headers, totals)
+    bool number = false;                  ///< a figure: right-aligned, set smaller rather than wrapped (PDF), a number cell (XLSX)
+    std::optional<model::Decimal> value;  ///< the exact number behind `text`, for XLSX
+    std::string numberFormat;             ///< XLSX number format, e.g. "#,##0.00", "0.00%"
     /// XLSX formula with `value` as its cached result. Other cells of the same sheet are named
     /// by id, never by position: `{budget}` is one cell, `{score.*}` every cell whose id starts
     /// with "score." in sheet order, e.g. "=MIN({exec}/{budget},1)*{weight}", "=SUM({score.*})".
     std::string formula;
-    std::string id;                      ///< names the cell for formulas and charts; unique per sheet
+    std::string id;  ///< names the cell for formulas and charts; unique per sheet
 
     /// A text cell.
     static Cell label(std::string text, int colspan = 1, int rowspan = 1);
     /// A number cell: `text` as printed, `value` for XLSX.
-    static Cell figure(std::string text, std::optional<model::Decimal> value = {},
-                       std::string numberFormat = {});
+    static Cell figure(std::string text, std::optional<model::Decimal> value = {}, std::string numberFormat = {});
 };
 
 /// One table row.
 struct TableRow {
-    std::vector<Cell> cells;     ///< cells starting in this row, left to right
-    double minHeightMm = 0.0;    ///< rows grow to fit their text, never below this
+    std::vector<Cell> cells;   ///< cells starting in this row, left to right
+    double minHeightMm = 0.0;  ///< rows grow to fit their text, never below this
 };
 
 /// How Table::columnWidths is read.
@@ -226,21 +225,21 @@ enum class WidthUnit {
 
 /// A grid with merged cells and header rows repeated on every page.
 struct Table {
-    std::vector<double> columnWidths;   ///< one entry per column
-    WidthUnit widthUnit = WidthUnit::Relative;  ///< how the widths are read
-    int headerRows = 0;                 ///< leading rows repeated at the top of each page
-    std::vector<TableRow> rows;         ///< header rows first
+    std::vector<double> columnWidths;              ///< one entry per column
+    WidthUnit widthUnit = WidthUnit::Relative;     ///< how the widths are read
+    int headerRows = 0;                            ///< leading rows repeated at the top of each page
+    std::vector<TableRow> rows;                    ///< header rows first
     TextStyle style{FontRole::Body, 10.5, false};  ///< default cell style
-    double lineSpacing = 1.25;          ///< baseline distance in cells, × type size
-    double cellPaddingMm = 1.5;         ///< inner margin of every cell
-    double spaceBeforePt = 6.0;         ///< gap above the table
-    double spaceAfterPt = 6.0;          ///< gap below the table
+    double lineSpacing = 1.25;                     ///< baseline distance in cells, × type size
+    double cellPaddingMm = 1.5;                    ///< inner margin of every cell
+    double spaceBeforePt = 6.0;                    ///< gap above the table
+    double spaceAfterPt = 6.0;                     ///< gap below the table
 };
 
 /// A cell's resolved place in the grid.
 struct PlacedCell {
-    int row = 0;             ///< first row (0-based)
-    int column = 0;          ///< first column (0-based)
+    int row = 0;                 ///< first row (0-based)
+    int column = 0;              ///< first column (0-based)
     const Cell* cell = nullptr;  ///< the cell in Table::rows[row].cells
 };
 
@@ -252,21 +251,21 @@ std::vector<PlacedCell> placeCells(const Table& table);
 /// The signature block of a letter (GB/T 9704 7.3.5): the last line (成文日期) is flush right
 /// with `rightIndentChars` characters of space, the lines above (署名) are centred on it.
 struct Signature {
-    std::vector<std::string> lines;    ///< e.g. {"某县财政局", "2025年3月5日"}
-    TextStyle style;                    ///< face and size
-    double rightIndentChars = 4.0;      ///< space after the last line, in characters
-    double spaceBeforeLines = 2.0;      ///< blank lines above the block
-    LineSpacing lineSpacing;            ///< baseline distance
+    std::vector<std::string> lines;  ///< e.g. {"某县财政局", "2025年3月5日"}
+    TextStyle style;                 ///< face and size
+    double rightIndentChars = 4.0;   ///< space after the last line, in characters
+    double spaceBeforeLines = 2.0;   ///< blank lines above the block
+    LineSpacing lineSpacing;         ///< baseline distance
 };
 
 /// 附件说明 (GB/T 9704-2012 7.3.6): "附件：" then the attachments' names, one per line,
 /// numbered "1." "2." when there are several, no punctuation after a name; a long name wraps
 /// aligned with its first character, each number under the first.
 struct AttachmentNote {
-    std::string label = "附件：";       ///< the lead word and its full-width colon
-    std::vector<std::string> names;     ///< attachment names in order
+    std::string label = "附件：";                      ///< the lead word and its full-width colon
+    std::vector<std::string> names;                    ///< attachment names in order
     TextStyle style{FontRole::FangSong, 16.0, false};  ///< face and size
-    ParagraphFormat format;             ///< first-line indent (2 characters), spacing, grid
+    ParagraphFormat format;                            ///< first-line indent (2 characters), spacing, grid
 
     /// Per attachment, its line's number and name: {"1.", "名称"}; the number is empty when
     /// there is only one attachment. The first line is preceded by `label`.
@@ -275,7 +274,7 @@ struct AttachmentNote {
 
 /// Vertical white space; dropped at the top of a page.
 struct Spacer {
-    double heightMm = 5.0;   ///< height
+    double heightMm = 5.0;  ///< height
 };
 
 /// Starts a new page.
@@ -299,18 +298,18 @@ struct Color {
 /// flow starts below the 发文字号. With `printed` false (paper with a preprinted letterhead)
 /// nothing of the 版头 is drawn but the 发文字号, and the space is kept.
 struct Letterhead {
-    std::string mark;                   ///< 发文机关标志, e.g. "某某县财政局"
-    bool printed = true;                ///< false: preprinted paper, space kept
-    TextStyle markStyle{FontRole::Title, 36.0, false};  ///< face and size of the mark
-    Color color{1.0, 0.0, 0.0};         ///< mark and rules (red)
-    double markTopMm = 30.0;            ///< mark's top edge from the paper's top edge
-    double ruleGapMm = 4.0;             ///< mark's bottom edge to the first rule
-    double ruleLengthMm = 170.0;        ///< length of both rules
-    double bottomRuleMm = 20.0;         ///< second rule's bottom edge above the paper's bottom
-    double thickRuleMm = 0.8;           ///< the thick line of a double rule
-    double thinRuleMm = 0.3;            ///< the thin line
-    double ruleSpacingMm = 0.6;         ///< white space between the two lines
-    std::string number;                 ///< 发文字号, e.g. "某财绩函〔2025〕3号"; may be empty
+    std::string mark;                                        ///< 发文机关标志, e.g. "某某县财政局"
+    bool printed = true;                                     ///< false: preprinted paper, space kept
+    TextStyle markStyle{FontRole::Title, 36.0, false};       ///< face and size of the mark
+    Color color{1.0, 0.0, 0.0};                              ///< mark and rules (red)
+    double markTopMm = 30.0;                                 ///< mark's top edge from the paper's top edge
+    double ruleGapMm = 4.0;                                  ///< mark's bottom edge to the first rule
+    double ruleLengthMm = 170.0;                             ///< length of both rules
+    double bottomRuleMm = 20.0;                              ///< second rule's bottom edge above the paper's bottom
+    double thickRuleMm = 0.8;                                ///< the thick line of a double rule
+    double thinRuleMm = 0.3;                                 ///< the thin line
+    double ruleSpacingMm = 0.6;                              ///< white space between the two lines
+    std::string number;                                      ///< 发文字号, e.g. "某财绩函〔2025〕3号"; may be empty
     TextStyle numberStyle{FontRole::FangSong, 16.0, false};  ///< face and size of the 发文字号
 };
 
@@ -323,27 +322,27 @@ struct ColophonLine {
 
 /// 版记 at the foot of the last page's type area (a new page when the last has no room).
 struct Colophon {
-    std::vector<ColophonLine> lines;                 ///< top to bottom
+    std::vector<ColophonLine> lines;                   ///< top to bottom
     TextStyle style{FontRole::FangSong, 14.0, false};  ///< 4号仿宋
-    double lineHeightPt = 24.0;                      ///< baseline distance
+    double lineHeightPt = 24.0;                        ///< baseline distance
 };
 
 /// Running header and footer.
 struct HeaderFooter {
-    std::string headerText;                      ///< centred above the type area; empty = none
-    PageNumberStyle pageNumbers = PageNumberStyle::OfTotal;  ///< footer page number text
+    std::string headerText;                                    ///< centred above the type area; empty = none
+    PageNumberStyle pageNumbers = PageNumberStyle::OfTotal;    ///< footer page number text
     PageNumberPosition position = PageNumberPosition::Center;  ///< where on the line
-    bool skipFirstPage = false;                  ///< no number on page 1 (GB/T 9704 letters)
-    TextStyle style{FontRole::Body, 10.5, false};  ///< face and size of header and numbers
-    double distanceMm = 7.0;                     ///< gap between type area and the number line (GB/T 9704: 7)
+    bool skipFirstPage = false;                                ///< no number on page 1 (GB/T 9704 letters)
+    TextStyle style{FontRole::Body, 10.5, false};              ///< face and size of header and numbers
+    double distanceMm = 7.0;                                   ///< gap between type area and the number line (GB/T 9704: 7)
 };
 
 /// A whole document: properties, page setup and the flow of blocks.
 struct Document {
-    Metadata meta;               ///< properties
-    PageSetup page;              ///< paper and margins
-    HeaderFooter headerFooter;   ///< header text and page numbers
-    std::vector<Block> blocks;   ///< the flow, top to bottom
+    Metadata meta;                         ///< properties
+    PageSetup page;                        ///< paper and margins
+    HeaderFooter headerFooter;             ///< header text and page numbers
+    std::vector<Block> blocks;             ///< the flow, top to bottom
     std::optional<Letterhead> letterhead;  ///< 信函格式 版头 on page 1
     std::optional<Colophon> colophon;      ///< 版记 at the foot of the last page
     /// Printed large, light and diagonally under the content of every page (e.g. "草稿");
@@ -367,18 +366,18 @@ struct ChartSeries {
 /// A chart drawn from cells of its own sheet (XLSX only). Ranges must be contiguous.
 struct Chart {
     ChartType type = ChartType::Column;  ///< kind of chart
-    std::string title;                    ///< chart title, e.g. "绩效等级分布"
-    std::string categories;               ///< category labels, written like ChartSeries::values
-    std::vector<ChartSeries> series;      ///< at least one
+    std::string title;                   ///< chart title, e.g. "绩效等级分布"
+    std::string categories;              ///< category labels, written like ChartSeries::values
+    std::vector<ChartSeries> series;     ///< at least one
 };
 
 /// One sheet of a workbook: a flow like a Document's, plus spreadsheet-only options.
 struct Sheet {
-    std::string name;          ///< tab name; forbidden characters and excess length are fixed by the renderer
-    Document flow;             ///< page setup, header/footer and blocks (flow.meta is not used)
-    bool autofilter = false;   ///< filter buttons on the last header row of the sheet's first table
-    int freezeRows = -1;       ///< rows kept in view; -1 = below the header rows when the flow has one table
-    std::vector<Chart> charts; ///< drawn below the flow, one under the other
+    std::string name;           ///< tab name; forbidden characters and excess length are fixed by the renderer
+    Document flow;              ///< page setup, header/footer and blocks (flow.meta is not used)
+    bool autofilter = false;    ///< filter buttons on the last header row of the sheet's first table
+    int freezeRows = -1;        ///< rows kept in view; -1 = below the header rows when the flow has one table
+    std::vector<Chart> charts;  ///< drawn below the flow, one under the other
 };
 
 /// A multi-sheet spreadsheet (the 汇总表): properties and sheets in tab order.
@@ -387,7 +386,17 @@ struct Workbook {
     std::vector<Sheet> sheets;  ///< at least one
 };
 
+/// Receives a workbook as it is built: its properties first, then each sheet in tab order,
+/// so that a renderer can write and release a sheet before the next one is built (a
+/// province's summary is never held whole).
+class WorkbookSink {
+public:
+    virtual ~WorkbookSink() = default;
+    virtual void properties(const Metadata& meta) = 0;
+    virtual void sheet(Sheet&& sheet) = 0;
+};
+
 /// Millimetres to PDF points (1/72 inch).
 constexpr double mmToPt(double mm) { return mm * 72.0 / 25.4; }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -25,7 +25,7 @@ public:
     }
 
     /// The sheets of one sheet entry: one, or one per item of its `each` list.
-    void sheets(const SheetSpec& s, const Document& page, std::vector<Sheet>& out) {
+    void sheets(const SheetSpec& s, const Document& page, WorkbookSink& out) {
         auto one = [&] {
             Sheet sheet;
             sheet.name = render(s.name);
@@ -42,12 +42,10 @@ public:
                 for (const auto& [name, values] : c.series) chart.series.push_back({render(name), render(values)});
                 sheet.charts.push_back(std::move(chart));
             }
-            out.push_back(std::move(sheet));
+            out.sheet(std::move(sheet));
         };
-        if (s.each.empty())
-            one();
-        else
-            forEach(s.each, spec_.file, s.line, one);
+        if (s.each.empty()) one();
+        else forEach(s.each, spec_.file, s.line, one);
     }
 
 private:
@@ -87,12 +85,8 @@ private:
             if (!h.text.empty()) out.push_back(std::move(h));
             break;
         }
-        case BlockSpec::Kind::Paragraph:
-            out.push_back(Paragraph::plain(render(b.text), b.style, b.format));
-            break;
-        case BlockSpec::Kind::TextFile:
-            textFile(render(b.text), b, out);
-            break;
+        case BlockSpec::Kind::Paragraph: out.push_back(Paragraph::plain(render(b.text), b.style, b.format)); break;
+        case BlockSpec::Kind::TextFile: textFile(render(b.text), b, out); break;
         case BlockSpec::Kind::Table: {
             Table t = b.table;
             for (const auto& r : b.rows) rows(r, t.rows);
@@ -109,9 +103,7 @@ private:
             out.push_back(std::move(s));
             break;
         }
-        case BlockSpec::Kind::Each:
-            forEach(b.path, spec_.file, b.line, [&] { blocks(b.blocks, out); });
-            break;
+        case BlockSpec::Kind::Each: forEach(b.path, spec_.file, b.line, [&] { blocks(b.blocks, out); }); break;
         case BlockSpec::Kind::If: blocks(test(*b.condition) ? b.blocks : b.elseBlocks, out); break;
         case BlockSpec::Kind::Attachments: {
             AttachmentNote n;
@@ -272,7 +264,8 @@ private:
         const int rowsLeft = int(t.rows.size()) - e.row;
         switch (e.problem) {
         case P::TooManyCells:
-            return where + "这一行的单元格超出了表格的列数：" + tableSize + "，排到这个单元格时已没有空列。请删去多余的单元格或减小 colspan，或在 columns 中增加列宽。";
+            return where + "这一行的单元格超出了表格的列数：" + tableSize +
+                   "，排到这个单元格时已没有空列。请删去多余的单元格或减小 colspan，或在 columns 中增加列宽。";
         case P::ColspanPastEnd:
             return where + "colspan 为 " + std::to_string(cell ? cell->colspan : 0) + "，从第 " + std::to_string(e.column + 1) +
                    " 列起超出了表格的最后一列：" + tableSize + "。请把 colspan 改为 " + std::to_string(left) + " 或更小。";
@@ -282,7 +275,8 @@ private:
         case P::HeaderSpan:
             return where + "表头行（header_rows 为 " + std::to_string(t.headerRows) + "）的单元格不能用 rowspan 向下合并到表体。";
         case P::Overlap:
-            return where + "这个单元格与上面的行中用 rowspan 向下合并的单元格重叠。请删去这一行中被合并占用位置的单元格，或减小上面的 rowspan。";
+            return where +
+                   "这个单元格与上面的行中用 rowspan 向下合并的单元格重叠。请删去这一行中被合并占用位置的单元格，或减小上面的 rowspan。";
         case P::Hole:
             return where + "这一行没有占满表格的列：第 " + std::to_string(e.column + 1) + " 列没有单元格（" + tableSize +
                    "）。请补一个单元格（空白可写 \"\"）或加大 colspan。";
@@ -330,7 +324,7 @@ private:
     Tracking* track_ = nullptr;
 };
 
-} // namespace
+}  // namespace
 
 std::string TemplateFolders::find(const std::string& relative) const {
     for (const std::string* dir : {&user, &bundled})
@@ -423,10 +417,8 @@ private:
             blocks(b.blocks);
             for (const auto& r : b.rows) row(r);
         };
-        if (b.kind == BlockSpec::Kind::Each || b.kind == BlockSpec::Kind::Attachments)
-            eachOrOnce(b.path, file_, b.line, body);
-        else
-            body();
+        if (b.kind == BlockSpec::Kind::Each || b.kind == BlockSpec::Kind::Attachments) eachOrOnce(b.path, file_, b.line, body);
+        else body();
         blocks(b.elseBlocks);
         if (b.include) Checker(scopes_, b.include->file).blocks(b.include->blocks);
     }
@@ -437,10 +429,8 @@ private:
             for (const auto& c : r.cells) cell(c);
             for (const auto& x : r.rows) row(x);
         };
-        if (r.kind == RowSpec::Kind::Each)
-            eachOrOnce(r.path, file_, r.line, body);
-        else
-            body();
+        if (r.kind == RowSpec::Kind::Each) eachOrOnce(r.path, file_, r.line, body);
+        else body();
         for (const auto& x : r.elseRows) row(x);
     }
 
@@ -455,15 +445,13 @@ private:
     std::string file_;
 };
 
-} // namespace
+}  // namespace
 
 void FormTemplate::check(const Value& sample) const {
     Checker(Scopes{&sample}, spec_->file).frame(*spec_);
     // The sample built as a real record would be: each list once, the shape of every table.
-    if (isWorkbook())
-        buildWorkbook(sample, FixedDate{});
-    else
-        build(sample, FixedDate{});
+    if (isWorkbook()) buildWorkbook(sample, FixedDate{});
+    else build(sample, FixedDate{});
 }
 
 namespace {
@@ -494,19 +482,27 @@ Document frame(const FormTemplate::Spec& spec, const Scopes& scopes, const Value
     if (!colophon.lines.empty()) doc.colophon = std::move(colophon);
     return doc;
 }
-} // namespace
+}  // namespace
 
 bool FormTemplate::isWorkbook() const { return !spec_->sheets.empty(); }
 
 Workbook FormTemplate::buildWorkbook(const Value& data, const FixedDate& created) const {
+    struct Collect : WorkbookSink {
+        Workbook book;
+        void properties(const Metadata& meta) override { book.meta = meta; }
+        void sheet(Sheet&& sheet) override { book.sheets.push_back(std::move(sheet)); }
+    } collect;
+    buildWorkbook(data, created, collect);
+    return std::move(collect.book);
+}
+
+void FormTemplate::buildWorkbook(const Value& data, const FixedDate& created, WorkbookSink& sink) const {
     if (!isWorkbook()) throw TemplateError(spec_->file + ": 这是文档模板（blocks），不是工作簿模板（sheets）。");
     Scopes scopes{&data};
     Document page = frame(*spec_, scopes, data, created);
-    Workbook book;
-    book.meta = page.meta;
+    sink.properties(page.meta);
     Builder builder(*spec_, scopes);
-    for (const auto& s : spec_->sheets) builder.sheets(s, page, book.sheets);
-    return book;
+    for (const auto& s : spec_->sheets) builder.sheets(s, page, sink);
 }
 
 Document FormTemplate::build(const Value& data, const FixedDate& created) const {
@@ -529,4 +525,4 @@ FixedDate fixedDate(const std::string& iso) {
     return d;
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -47,6 +47,8 @@ public:
     /// Builds the workbook of a `sheets` template: one sheet per entry, or per item of the
     /// entry's `each` list, with its flow, filter, frozen rows and charts.
     Workbook buildWorkbook(const Value& data, const FixedDate& created) const;
+    /// The same workbook handed to `sink` as it is built, one sheet at a time.
+    void buildWorkbook(const Value& data, const FixedDate& created, WorkbookSink& sink) const;
 
     /// The template's name (its folder).
     const std::string& name() const;
@@ -60,4 +62,4 @@ private:
 /// "2025-03-05" → a FixedDate at midnight China time; throws TemplateError for anything else.
 FixedDate fixedDate(const std::string& isoDate);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

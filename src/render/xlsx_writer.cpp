@@ -15,6 +15,8 @@
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <memory>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -103,8 +105,8 @@ struct WorkbookGuard {
 // Dates: FixedDate is local time at utcOffsetMinutes; libxlsxwriter wants a UTC time_t.
 
 time_t utcSeconds(const layout::FixedDate& d) {
-    if (d.year < 1970 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31 ||
-        d.hour < 0 || d.hour > 23 || d.minute < 0 || d.minute > 59 || d.second < 0 || d.second > 60) {
+    if (d.year < 1970 || d.year > 9999 || d.month < 1 || d.month > 12 || d.day < 1 || d.day > 31 || d.hour < 0 || d.hour > 23 ||
+        d.minute < 0 || d.minute > 59 || d.second < 0 || d.second > 60) {
         throw RenderError("文档日期 " + std::to_string(d.year) + "-" + std::to_string(d.month) + "-" + std::to_string(d.day) +
                           " 超出了 XLSX 能记录的范围（1970 至 9999 年）");
     }
@@ -114,72 +116,91 @@ time_t utcSeconds(const layout::FixedDate& d) {
     return static_cast<time_t>(std::max<int64_t>(utc, 1));
 }
 
-/// Writes a workbook with `meta`'s properties; `writeSheets` adds the sheets.
-std::string render(const layout::Metadata& meta, const XlsxOptions& options,
-                   const std::function<void(lxw_workbook*, std::deque<std::string>&)>& writeSheets) {
-    TempFile file(options.tempDir);
-    std::deque<std::string> keep;  // C strings handed to libxlsxwriter live until workbook_close
-    keep.push_back(options.tempDir.empty() ? std::string("/tmp") : options.tempDir);
+}  // namespace
 
-    lxw_workbook_options wbOptions{};
-    wbOptions.constant_memory = LXW_FALSE;  // merges need the whole sheet in memory
-    wbOptions.tmpdir = keep.back().data();
-    WorkbookGuard guard;
-    guard.book = workbook_new_opt(file.path().c_str(), &wbOptions);
-    if (guard.book == nullptr) throw RenderError("生成 XLSX 时内存不足，无法创建工作簿");
+/// An open workbook: libxlsxwriter's file, the C strings it was handed, the formats and the
+/// tab names so far. Sheets are added one at a time; close() gives the bytes.
+struct XlsxWorkbookWriter::Impl {
+    /// Opens a workbook with `meta`'s properties.
+    Impl(const layout::Metadata& meta, const XlsxOptions& options) : file(options.tempDir) {
+        keep.push_back(options.tempDir.empty() ? std::string("/tmp") : options.tempDir);
+        lxw_workbook_options wbOptions{};
+        wbOptions.constant_memory = LXW_FALSE;  // merges need the whole sheet in memory
+        wbOptions.tmpdir = keep.back().data();
+        guard.book = workbook_new_opt(file.path().c_str(), &wbOptions);
+        if (guard.book == nullptr) throw RenderError("生成 XLSX 时内存不足，无法创建工作簿");
+        formats.emplace(guard.book);
 
-    lxw_doc_properties props{};
-    keep.push_back(cleanText(meta.title));
-    props.title = keep.back().data();
-    keep.push_back(cleanText(meta.subject));
-    props.subject = keep.back().data();
-    keep.push_back(cleanText(meta.author));
-    props.author = keep.back().data();
-    keep.push_back(cleanText(meta.keywords));
-    props.keywords = keep.back().data();
-    props.created = utcSeconds(meta.created);
-    check(workbook_set_properties(guard.book, &props), "setting the document properties");
+        lxw_doc_properties props{};
+        keep.push_back(cleanText(meta.title));
+        props.title = keep.back().data();
+        keep.push_back(cleanText(meta.subject));
+        props.subject = keep.back().data();
+        keep.push_back(cleanText(meta.author));
+        props.author = keep.back().data();
+        keep.push_back(cleanText(meta.keywords));
+        props.keywords = keep.back().data();
+        props.created = utcSeconds(meta.created);
+        check(workbook_set_properties(guard.book, &props), "setting the document properties");
+    }
 
-    writeSheets(guard.book, keep);
-
-    lxw_workbook* book = guard.book;
-    guard.book = nullptr;  // workbook_close frees it, whatever it returns
-    check(workbook_close(book), "writing " + file.path());
-    return file.read();
-}
-
-std::string render(const layout::Metadata& meta, const std::vector<SheetInput>& sheets, const XlsxOptions& options) {
-    if (sheets.empty()) throw RenderError("工作簿中至少要有一个工作表");
-    return render(meta, options, [&](lxw_workbook* book, std::deque<std::string>& keep) {
-        FormatCache formats(book);
-        for (const SheetInput& sheet : sheets) writeSheet(book, formats, keep, sheet);
-    });
-}
-
-/// Final tab names: fixed, then made unique (Excel compares names case-insensitively).
-std::vector<std::string> uniqueNames(const std::vector<std::string>& requested) {
-    std::vector<std::string> names;
-    std::set<std::string> taken;
-    for (const std::string& r : requested) {
-        const std::string base = sheetNameFor(r);
+    /// The final tab name of a requested one: fixed, then made unique among the tabs so far
+    /// (Excel compares names case-insensitively).
+    std::string tabName(const std::string& requested) {
+        const std::string base = sheetNameFor(requested);
         std::string name = base;
         for (int n = 2; taken.count(asciiLower(name)) != 0; ++n) {
             const std::u32string suffix = decodeUtf8("(" + std::to_string(n) + ")");
             name = encodeUtf8(truncateUtf16(decodeUtf8(base), 31 - suffix.size()) + suffix);
         }
         taken.insert(asciiLower(name));
-        names.push_back(name);
+        return name;
     }
-    return names;
+
+    void write(const layout::Sheet& s) {
+        writeSheet(guard.book, *formats, keep, SheetInput{tabName(s.name), &s.flow, s.autofilter, s.freezeRows, &s.charts});
+        ++sheets;
+    }
+
+    std::string close() {
+        if (sheets == 0) throw RenderError("工作簿中至少要有一个工作表");
+        lxw_workbook* book = guard.book;
+        guard.book = nullptr;  // workbook_close frees it, whatever it returns
+        check(workbook_close(book), "writing " + file.path());
+        return file.read();
+    }
+
+    TempFile file;
+    std::deque<std::string> keep;  // C strings handed to libxlsxwriter live until workbook_close
+    WorkbookGuard guard;
+    std::optional<FormatCache> formats;
+    std::set<std::string> taken;
+    int sheets = 0;
+};
+
+XlsxWorkbookWriter::XlsxWorkbookWriter(XlsxOptions options) : options_(std::move(options)) {}
+XlsxWorkbookWriter::~XlsxWorkbookWriter() = default;
+
+void XlsxWorkbookWriter::properties(const layout::Metadata& meta) { impl_ = std::make_unique<Impl>(meta, options_); }
+
+void XlsxWorkbookWriter::sheet(layout::Sheet&& sheet) {
+    if (!impl_) throw RenderError("工作簿的属性应在第一个工作表之前给出");
+    const layout::Sheet released = std::move(sheet);  // dropped once libxlsxwriter has its cells
+    impl_->write(released);
 }
 
-} // namespace
+std::string XlsxWorkbookWriter::finish() {
+    if (!impl_) throw RenderError("工作簿中至少要有一个工作表");
+    std::string bytes = impl_->close();
+    impl_.reset();
+    return bytes;
+}
 
 std::string sheetNameFor(const std::string& requested) {
     std::u32string name;
     for (char32_t cp : decodeUtf8(requested)) {
-        const bool forbidden = cp == U'[' || cp == U']' || cp == U':' || cp == U'*' || cp == U'?' ||
-                               cp == U'/' || cp == U'\\' || cp < 0x20 || !model::xmlAllows(cp);
+        const bool forbidden = cp == U'[' || cp == U']' || cp == U':' || cp == U'*' || cp == U'?' || cp == U'/' || cp == U'\\' ||
+                               cp < 0x20 || !model::xmlAllows(cp);
         name.push_back(forbidden ? U'_' : cp);
     }
     while (!name.empty() && name.front() == U'\'') name.erase(name.begin());
@@ -194,29 +215,23 @@ std::string sheetNameFor(const std::string& requested) {
 std::string renderXlsx(const layout::Document& doc, const XlsxOptions& options) {
     std::string requested = options.sheetName;
     if (requested.empty()) requested = doc.meta.title.empty() ? std::string("Sheet1") : doc.meta.title;
-    std::vector<SheetInput> sheets(1);
-    sheets[0].name = uniqueNames({requested}).front();
-    sheets[0].flow = &doc;
-    return render(doc.meta, sheets, options);
+    XlsxWorkbookWriter::Impl book(doc.meta, options);
+    writeSheet(book.guard.book, *book.formats, book.keep, SheetInput{book.tabName(requested), &doc, false, -1, nullptr});
+    ++book.sheets;
+    return book.close();
 }
 
 std::string renderXlsx(const layout::Grid& grid, const layout::Metadata& meta, const XlsxOptions& options) {
-    const std::string name = uniqueNames({grid.sheetName}).front();
-    return render(meta, options, [&](lxw_workbook* book, std::deque<std::string>& keep) {
-        xlsx::writeGridSheet(book, keep, grid, name);
-    });
+    XlsxWorkbookWriter::Impl book(meta, options);
+    xlsx::writeGridSheet(book.guard.book, book.keep, grid, book.tabName(grid.sheetName));
+    ++book.sheets;
+    return book.close();
 }
 
-std::string renderXlsx(const layout::Workbook& book, const XlsxOptions& options) {
-    std::vector<std::string> requested;
-    for (const layout::Sheet& s : book.sheets) requested.push_back(s.name);
-    const std::vector<std::string> names = uniqueNames(requested);
-    std::vector<SheetInput> sheets;
-    for (size_t i = 0; i < book.sheets.size(); ++i) {
-        const layout::Sheet& s = book.sheets[i];
-        sheets.push_back(SheetInput{names[i], &s.flow, s.autofilter, s.freezeRows, &s.charts});
-    }
-    return render(book.meta, sheets, options);
+std::string renderXlsx(const layout::Workbook& workbook, const XlsxOptions& options) {
+    XlsxWorkbookWriter::Impl book(workbook.meta, options);
+    for (const layout::Sheet& s : workbook.sheets) book.write(s);
+    return book.close();
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -3,6 +3,7 @@
 #include "layout/document.h"
 #include "layout/grid.h"
 
+#include <memory>
 #include <string>
 
 namespace jixiao::render {
@@ -50,6 +51,30 @@ std::string renderXlsx(const layout::Document& doc, const XlsxOptions& options =
 /// tables.
 std::string renderXlsx(const layout::Workbook& book, const XlsxOptions& options = {});
 
+/// Writes a workbook as layout builds it (layout::FormTemplate::buildWorkbook with a sink):
+/// each sheet is planned, handed to libxlsxwriter and released before the next one is built,
+/// so that a province's summary is never held whole as layout. Same bytes as renderXlsx of
+/// the same Workbook. Throws as renderXlsx does; finish() throws RenderError when no sheet
+/// was written. A writer that is destroyed unfinished removes its temporary file.
+class XlsxWorkbookWriter : public layout::WorkbookSink {
+public:
+    explicit XlsxWorkbookWriter(XlsxOptions options = {});
+    ~XlsxWorkbookWriter() override;
+    XlsxWorkbookWriter(const XlsxWorkbookWriter&) = delete;
+    XlsxWorkbookWriter& operator=(const XlsxWorkbookWriter&) = delete;
+
+    void properties(const layout::Metadata& meta) override;
+    void sheet(layout::Sheet&& sheet) override;
+    /// The XLSX bytes of the workbook.
+    std::string finish();
+
+    struct Impl;  ///< the open workbook (xlsx_writer.cpp)
+
+private:
+    XlsxOptions options_;
+    std::unique_ptr<Impl> impl_;
+};
+
 /// Renders a filled Excel form (layout/excel_form.h) as a one-sheet workbook with the look of
 /// its template: one format per grid style (font, size, bold, italic, underline, colour, solid
 /// fill, the four borders, alignment, wrap, indent, number format), every column width and
@@ -64,4 +89,4 @@ std::string renderXlsx(const layout::Grid& grid, const layout::Metadata& meta, c
 /// left. Uniqueness among a workbook's tabs is settled by renderXlsx (suffixes "(2)", "(3)"…).
 std::string sheetNameFor(const std::string& requested);
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

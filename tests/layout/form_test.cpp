@@ -31,8 +31,8 @@ Value data() {
     p.set("rate", *Decimal::parse("0.862"));
     p.set("none", Value());
     Value& list = p.set("indicators", Value::list());
-    const char* rows[][3] = {{"产出指标", "数量指标", "a"}, {"产出指标", "数量指标", "b"}, {"产出指标", "质量指标", "c"},
-                             {"效益指标", "社会效益指标", "d"}};
+    const char* rows[][3] = {
+        {"产出指标", "数量指标", "a"}, {"产出指标", "数量指标", "b"}, {"产出指标", "质量指标", "c"}, {"效益指标", "社会效益指标", "d"}};
     for (auto& r : rows) {
         Value& i = list.push(Value::map());
         i.set("level1", r[0]);
@@ -53,7 +53,7 @@ std::string loadError(const std::string& json) {
     return "(no error)";
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a layout builds a document with merged loop rows and number cells", "[layout]") {
     Templates t("f", R"J({
@@ -127,8 +127,7 @@ TEST_CASE("layout mistakes name the file, the line and a suggestion", "[layout]"
     CHECK(loadError("{ \"blocks\": [ { \"spacer\": \"5\" } ] }") == "templates/f/layout.json:1: “spacer”应为数字。");
     CHECK(loadError("{ \"blocks\": [ { \"text_file\": \"../etc/passwd\" } ] }") ==
           "templates/f/layout.json:1: text_file 应为 templates 文件夹内的相对路径，实际为“../etc/passwd”。");
-    CHECK(loadError("{ \"blocks\": [ { \"include\": \"f\" } ] }") ==
-          "templates/f/layout.json:1: include “f”形成了循环引用。");
+    CHECK(loadError("{ \"blocks\": [ { \"include\": \"f\" } ] }") == "templates/f/layout.json:1: include “f”形成了循环引用。");
     // "formats" and "file" live in form.json only: an error naming where each goes, with the line to paste.
     CHECK(loadError("{ \"blocks\": [ { \"paragraph\": \"x\" } ],\n  \"formats\": [\"pdf\", \"ofd\"] }") ==
           "templates/f/layout.json:2:14: “formats”（输出格式）已改在 form.json 中设置，layout.json 中的不再生效：请删去这一项，"
@@ -163,6 +162,17 @@ TEST_CASE("a sheets template builds a workbook with one sheet per item", "[layou
     CHECK(book.sheets[0].charts[0].type == ChartType::Pie);
     CHECK(book.sheets[4].name == "d");
     CHECK_THROWS_AS(form.build(data(), fixedDate("2025-03-05")), TemplateError);
+
+    // A sink is handed the properties, then each sheet as it is built, in tab order.
+    struct Log : WorkbookSink {
+        std::vector<std::string> events;
+        void properties(const Metadata& meta) override { events.push_back("properties " + meta.title); }
+        void sheet(Sheet&& sheet) override { events.push_back(sheet.name); }
+    } log;
+    form.buildWorkbook(data(), fixedDate("2025-03-05"), log);
+    std::vector<std::string> expected{"properties 汇总"};
+    for (const auto& sheet : book.sheets) expected.push_back(sheet.name);
+    CHECK(log.events == expected);
 }
 
 // The layout.json fuzz target's seeds and the inputs it once failed on (scripts/fuzz --long

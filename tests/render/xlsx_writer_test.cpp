@@ -85,29 +85,22 @@ Document selfEvaluation() {
     Table funding;
     funding.columnWidths = {19, 20, 14, 14, 9, 9, 25};
     funding.headerRows = 1;
-    funding.rows.push_back(TableRow{{Cell::label("项目资金（万元）"), Cell::label("年初预算数"),
-                                     Cell::label("全年预算数"), Cell::label("全年执行数"), Cell::label("分值"),
-                                     Cell::label("执行率"), Cell::label("得分")}});
-    funding.rows.push_back(TableRow{{Cell::label("年度资金总额"), money("120"), money("100", "budget"),
-                                     money("86.2", "exec"), score("10", "weight"),
-                                     formula("={exec}/{budget}", "0.862", "86.20%", "0.00%"),
+    funding.rows.push_back(TableRow{{Cell::label("项目资金（万元）"), Cell::label("年初预算数"), Cell::label("全年预算数"),
+                                     Cell::label("全年执行数"), Cell::label("分值"), Cell::label("执行率"), Cell::label("得分")}});
+    funding.rows.push_back(TableRow{{Cell::label("年度资金总额"), money("120"), money("100", "budget"), money("86.2", "exec"),
+                                     score("10", "weight"), formula("={exec}/{budget}", "0.862", "86.20%", "0.00%"),
                                      formula("=MIN({exec}/{budget},1)*{weight}", "8.62", "8.62", "0.00")}});
-    funding.rows.push_back(TableRow{{Cell::label("其中：当年财政拨款"), money("100"), money("80"), money("70"),
-                                     dash(), dash(), dash()}});
-    funding.rows.push_back(TableRow{{Cell::label("上年结转资金"), money("20"), money("20"), money("16.2"),
-                                     dash(), dash(), dash()}});
-    funding.rows.push_back(TableRow{{Cell::label("其他资金"), money("0"), money("0"), money("0"), dash(), dash(),
-                                     dash()}});
+    funding.rows.push_back(TableRow{{Cell::label("其中：当年财政拨款"), money("100"), money("80"), money("70"), dash(), dash(), dash()}});
+    funding.rows.push_back(TableRow{{Cell::label("上年结转资金"), money("20"), money("20"), money("16.2"), dash(), dash(), dash()}});
+    funding.rows.push_back(TableRow{{Cell::label("其他资金"), money("0"), money("0"), money("0"), dash(), dash(), dash()}});
     doc.blocks.push_back(funding);
 
     Table indicators;
     indicators.columnWidths = {9, 10, 20, 14, 14, 9, 9, 25};
     indicators.headerRows = 2;
-    indicators.rows.push_back(TableRow{{Cell::label("一级指标", 1, 2), Cell::label("二级指标", 1, 2),
-                                        Cell::label("三级指标", 1, 2), Cell::label("指标值", 2),
-                                        Cell::label("评分", 2), Cell::label("偏差原因分析及改进措施", 1, 2)}});
-    indicators.rows.push_back(TableRow{{Cell::label("年度指标值"), Cell::label("实际完成值"),
-                                        Cell::label("分值"), Cell::label("得分")}});
+    indicators.rows.push_back(TableRow{{Cell::label("一级指标", 1, 2), Cell::label("二级指标", 1, 2), Cell::label("三级指标", 1, 2),
+                                        Cell::label("指标值", 2), Cell::label("评分", 2), Cell::label("偏差原因分析及改进措施", 1, 2)}});
+    indicators.rows.push_back(TableRow{{Cell::label("年度指标值"), Cell::label("实际完成值"), Cell::label("分值"), Cell::label("得分")}});
     struct Group {
         const char* first;
         std::vector<std::pair<const char*, int>> seconds;
@@ -142,8 +135,7 @@ Document selfEvaluation() {
         }
     }
     indicators.rows.push_back(TableRow{{Cell::label("总分", 5), formula("=SUM({w.*})", "90", "90.00", "0.00"),
-                                        formula("=SUM({score.*})", "81", "81.00", "0.00"),
-                                        Cell::label("自评等级：良")}});
+                                        formula("=SUM({score.*})", "81", "81.00", "0.00"), Cell::label("自评等级：良")}});
     doc.blocks.push_back(indicators);
     return doc;
 }
@@ -212,7 +204,7 @@ std::string run(const std::string& command, int* status) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("xlsx: the self-evaluation form becomes a sheet with merges, numbers and formulas", "[render]") {
     const std::string bytes = render::renderXlsx(selfEvaluation());
@@ -221,11 +213,11 @@ TEST_CASE("xlsx: the self-evaluation form becomes a sheet with merges, numbers a
     const std::string sheet = part(parts, "xl/worksheets/sheet1.xml");
 
     SECTION("title rows are merged across the grid, tables keep their spans") {
-        CHECK(sheet.find("<mergeCell ref=\"A1:H1\"/>") != std::string::npos);  // title
-        CHECK(sheet.find("<mergeCell ref=\"A2:H2\"/>") != std::string::npos);  // year
-        CHECK(sheet.find("<mergeCell ref=\"A4:B4\"/>") != std::string::npos);  // 年度资金总额 over two grid columns
-        CHECK(sheet.find("<mergeCell ref=\"A9:A10\"/>") != std::string::npos);  // 一级指标 header
-        CHECK(sheet.find("<mergeCell ref=\"D9:E9\"/>") != std::string::npos);   // 指标值
+        CHECK(sheet.find("<mergeCell ref=\"A1:H1\"/>") != std::string::npos);    // title
+        CHECK(sheet.find("<mergeCell ref=\"A2:H2\"/>") != std::string::npos);    // year
+        CHECK(sheet.find("<mergeCell ref=\"A4:B4\"/>") != std::string::npos);    // 年度资金总额 over two grid columns
+        CHECK(sheet.find("<mergeCell ref=\"A9:A10\"/>") != std::string::npos);   // 一级指标 header
+        CHECK(sheet.find("<mergeCell ref=\"D9:E9\"/>") != std::string::npos);    // 指标值
         CHECK(sheet.find("<mergeCell ref=\"A11:A22\"/>") != std::string::npos);  // 产出指标 over 12 rows
         CHECK(sheet.find("<mergeCell ref=\"B11:B14\"/>") != std::string::npos);  // 数量指标
         CHECK(sheet.find("<mergeCell ref=\"A29:E29\"/>") != std::string::npos);  // 总分
@@ -297,10 +289,8 @@ TEST_CASE("xlsx: the self-evaluation form becomes a sheet with merges, numbers a
         const std::string core = part(parts, "docProps/core.xml");
         CHECK(core.find("<dc:title>项目支出绩效自评表（2024年度）</dc:title>") != std::string::npos);
         CHECK(core.find("<dc:creator>某县财政局</dc:creator>") != std::string::npos);
-        CHECK(core.find("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-03-05T01:30:00Z</dcterms:created>") !=
-              std::string::npos);
-        CHECK(core.find("<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2025-03-05T01:30:00Z</dcterms:modified>") !=
-              std::string::npos);
+        CHECK(core.find("<dcterms:created xsi:type=\"dcterms:W3CDTF\">2025-03-05T01:30:00Z</dcterms:created>") != std::string::npos);
+        CHECK(core.find("<dcterms:modified xsi:type=\"dcterms:W3CDTF\">2025-03-05T01:30:00Z</dcterms:modified>") != std::string::npos);
     }
 }
 
@@ -341,12 +331,10 @@ TEST_CASE("xlsx: reference errors name the formula, the sheet and the id", "[ren
           "工作表“自评表”中的公式“=MIN({exec}/{budget},1)”引用了不存在的单元格 id“budget”");
 
     std::get<Table>(doc.blocks[0]).rows[0].cells[1].formula = "=SUM({w.*})";
-    CHECK(renderError([&] { render::renderXlsx(doc, options); }) ==
-          "工作表“自评表”中的公式“=SUM({w.*})”：没有以“w.”开头的单元格 id");
+    CHECK(renderError([&] { render::renderXlsx(doc, options); }) == "工作表“自评表”中的公式“=SUM({w.*})”：没有以“w.”开头的单元格 id");
 
     std::get<Table>(doc.blocks[0]).rows[0].cells[1].id = "exec";
-    CHECK(renderError([&] { render::renderXlsx(doc, options); }) ==
-          "工作表“自评表”：单元格 id“exec”重复");
+    CHECK(renderError([&] { render::renderXlsx(doc, options); }) == "工作表“自评表”：单元格 id“exec”重复");
 }
 
 TEST_CASE("xlsx: sheet names are fixed, shortened and made unique", "[render]") {
@@ -398,8 +386,8 @@ layout::Workbook summary() {
         name.id = "dept." + std::to_string(i);
         Cell rate = Cell::figure("", dec(rates[i]), "0.00%");
         rate.id = "rate." + std::to_string(i);
-        list.rows.push_back(TableRow{{name, Cell::label(depts[i]), money("100"), rate,
-                                      score(scores[i], "s." + std::to_string(i)), Cell::label(grades[i])}});
+        list.rows.push_back(TableRow{
+            {name, Cell::label(depts[i]), money("100"), rate, score(scores[i], "s." + std::to_string(i)), Cell::label(grades[i])}});
     }
     all.flow.blocks.push_back(list);
     Table grades2;
@@ -416,10 +404,9 @@ layout::Workbook summary() {
     }
     all.flow.blocks.push_back(grades2);
     all.freezeRows = 1;
-    all.charts.push_back(layout::Chart{layout::ChartType::Column, "绩效等级分布", "{grade.*}",
-                                       {layout::ChartSeries{"项目数", "{count.*}"}}});
-    all.charts.push_back(layout::Chart{layout::ChartType::Bar, "预算执行率", "A2:A5",
-                                       {layout::ChartSeries{"执行率", "{rate.*}"}}});
+    all.charts.push_back(
+        layout::Chart{layout::ChartType::Column, "绩效等级分布", "{grade.*}", {layout::ChartSeries{"项目数", "{count.*}"}}});
+    all.charts.push_back(layout::Chart{layout::ChartType::Bar, "预算执行率", "A2:A5", {layout::ChartSeries{"执行率", "{rate.*}"}}});
     book.sheets.push_back(all);
 
     layout::Sheet findings;
@@ -429,7 +416,7 @@ layout::Workbook summary() {
     return book;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("xlsx: the summary workbook has filters, frozen headers and charts", "[render]") {
     const std::string bytes = render::renderXlsx(summary());
@@ -437,8 +424,7 @@ TEST_CASE("xlsx: the summary workbook has filters, frozen headers and charts", "
     const auto parts = unzip(bytes);
     const std::string sheet = part(parts, "xl/worksheets/sheet1.xml");
     CHECK(sheet.find("<autoFilter ref=\"A1:F5\"/>") != std::string::npos);
-    CHECK(sheet.find("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>") !=
-          std::string::npos);
+    CHECK(sheet.find("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>") != std::string::npos);
     CHECK(sheet.find("orientation=\"landscape\"") != std::string::npos);
     CHECK(sheet.find("<drawing r:id=\"rId1\"/>") != std::string::npos);
     const std::string workbook = part(parts, "xl/workbook.xml");
@@ -461,16 +447,28 @@ TEST_CASE("xlsx: the summary workbook has filters, frozen headers and charts", "
 
     // The bar chart does not fit under the column chart on the landscape page: it starts a
     // page (the break is above the empty row over it, row 27).
-    CHECK(sheet.find("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"26\" max=\"16383\" man=\"1\"/>") !=
-          std::string::npos);
+    CHECK(sheet.find("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"26\" max=\"16383\" man=\"1\"/>") != std::string::npos);
     const std::string drawing = part(parts, "xl/drawings/drawing1.xml");
-    CHECK(drawing.find("<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>11</xdr:row>") !=
-          std::string::npos);
-    CHECK(drawing.find("<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>27</xdr:row>") !=
-          std::string::npos);
+    CHECK(drawing.find("<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>11</xdr:row>") != std::string::npos);
+    CHECK(drawing.find("<xdr:from><xdr:col>0</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>27</xdr:row>") != std::string::npos);
 
     // The same workbook twice: the same bytes, charts included.
     CHECK(render::renderXlsx(summary()) == render::renderXlsx(summary()));
+}
+
+TEST_CASE("xlsx: a workbook written one sheet at a time gives the same bytes", "[render]") {
+    const layout::Workbook book = summary();
+    render::XlsxWorkbookWriter writer;
+    writer.properties(book.meta);
+    for (layout::Sheet sheet : book.sheets) writer.sheet(std::move(sheet));
+    CHECK(writer.finish() == render::renderXlsx(book));
+
+    render::XlsxWorkbookWriter empty;
+    CHECK(renderError([&] { empty.finish(); }) == "工作簿中至少要有一个工作表");
+    empty.properties(book.meta);
+    CHECK(renderError([&] { empty.finish(); }) == "工作簿中至少要有一个工作表");
+    render::XlsxWorkbookWriter unnamed;
+    CHECK(renderError([&] { unnamed.sheet(layout::Sheet{}); }) == "工作簿的属性应在第一个工作表之前给出");
 }
 
 TEST_CASE("xlsx: a pie chart draws its first series with percentages", "[render]") {
@@ -511,8 +509,7 @@ TEST_CASE("xlsx: chart and workbook errors", "[render]") {
     t.columnWidths = {1, 0.0001, 1};
     t.rows.push_back(TableRow{{Cell::label("甲"), Cell::label("乙"), Cell::label("丙")}});
     thin.blocks.push_back(t);
-    CHECK(renderError([&] { render::renderXlsx(thin); }) ==
-          "工作表“Sheet1”：表格第 2 列太窄，无法成为电子表格的一列");
+    CHECK(renderError([&] { render::renderXlsx(thin); }) == "工作表“Sheet1”：表格第 2 列太窄，无法成为电子表格的一列");
 
     render::XlsxOptions options;
     options.tempDir = "/nonexistent-jixiao";
@@ -573,7 +570,7 @@ Document letter() {
     return doc;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("xlsx: paragraphs, spacers, signatures and page setup", "[render]") {
     const std::string bytes = render::renderXlsx(letter());
@@ -591,20 +588,17 @@ TEST_CASE("xlsx: paragraphs, spacers, signatures and page setup", "[render]") {
     // The spacer is a 10 mm row (heights are kept to 0.01 pt).
     CHECK(sheet.find("<row r=\"2\" ht=\"28.35\" customHeight=\"1\"/>") != std::string::npos);
     // The header row of the only table is frozen and repeated.
-    CHECK(sheet.find("<pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/>") !=
-          std::string::npos);
+    CHECK(sheet.find("<pane ySplit=\"3\" topLeftCell=\"A4\" activePane=\"bottomLeft\" state=\"frozen\"/>") != std::string::npos);
     // Signature: a blank line, then right-aligned lines; the name is centred over the date
     // (4 + (6.3 - 5) / 2 ideographic spaces, rounded: digits are half width) and the date
     // ends 4 characters from the edge.
     CHECK(strings.find("<t>某县财政局　　　　　</t>") != std::string::npos);
     CHECK(strings.find("<t>2025年3月5日　　　　</t>") != std::string::npos);
-    CHECK(sheet.find("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"4\" max=\"16383\" man=\"1\"/>") !=
-          std::string::npos);
+    CHECK(sheet.find("<rowBreaks count=\"1\" manualBreakCount=\"1\"><brk id=\"4\" max=\"16383\" man=\"1\"/>") != std::string::npos);
     CHECK(sheet.find("orientation=\"landscape\"") != std::string::npos);
     // More document follows the table after a page break: no print titles.
     CHECK(part(parts, "xl/workbook.xml").find("Print_Titles") == std::string::npos);
-    CHECK(sheet.find("<oddHeader>&amp;C财政 &amp;&amp; 绩效</oddHeader><oddFooter>&amp;C— &amp;P —</oddFooter>") !=
-          std::string::npos);
+    CHECK(sheet.find("<oddHeader>&amp;C财政 &amp;&amp; 绩效</oddHeader><oddFooter>&amp;C— &amp;P —</oddFooter>") != std::string::npos);
 }
 
 TEST_CASE("xlsx: an empty document is an empty sheet", "[render]") {
@@ -624,11 +618,10 @@ TEST_CASE("xlsx: LibreOffice opens the workbook and shows its Chinese text", "[r
     const fs::path xlsx = dir / "自评表.xlsx";
     std::ofstream(xlsx, std::ios::binary) << render::renderXlsx(selfEvaluation());
     // A private profile: a second soffice would otherwise hand the job to a running one.
-    const std::string out = run("cd '" + dir.string() + "' && HOME='" + dir.string() +
-                                    "' timeout 120 soffice --headless -env:UserInstallation=file://" +
-                                    dir.string() + "/profile --convert-to pdf --outdir '" + dir.string() + "' '" +
-                                    xlsx.string() + "'",
-                                &status);
+    const std::string out =
+        run("cd '" + dir.string() + "' && HOME='" + dir.string() + "' timeout 120 soffice --headless -env:UserInstallation=file://" +
+                dir.string() + "/profile --convert-to pdf --outdir '" + dir.string() + "' '" + xlsx.string() + "'",
+            &status);
     INFO(out);
     REQUIRE(status == 0);
     const fs::path pdf = dir / "自评表.pdf";
@@ -638,8 +631,8 @@ TEST_CASE("xlsx: LibreOffice opens the workbook and shows its Chinese text", "[r
     CHECK(text.find("项目支出绩效自评表") != std::string::npos);
     CHECK(text.find("年度资金总额") != std::string::npos);
     CHECK(text.find("自评等级：良") != std::string::npos);
-    CHECK(text.find("86.20%") != std::string::npos);   // the cached formula value, formatted
-    CHECK(text.find("MIN(") == std::string::npos);     // formulas show results, not text
+    CHECK(text.find("86.20%") != std::string::npos);                    // the cached formula value, formatted
+    CHECK(text.find("MIN(") == std::string::npos);                      // formulas show results, not text
     CHECK(std::regex_search(text, std::regex("第 ?1 ?页 共 ?2 ?页")));  // the footer
     if (!keepOutput()) {
         std::error_code ec;
