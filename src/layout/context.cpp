@@ -76,7 +76,10 @@ Value findingsValue(const std::vector<score::Finding>& findings, const std::vect
 /// other provinces' forms add (财政专户管理资金, 单位资金) share the last line with 其他资金,
 /// named after what the project has, so that the form keeps its fixed four lines.
 Value fundsValue(const score::ProjectResult& p, const model::Dataset& ds) {
-    struct Line { std::vector<model::FundKind> kinds; const char* label; };
+    struct Line {
+        std::vector<model::FundKind> kinds;
+        const char* label;
+    };
     static const Line lines[] = {{{model::FundKind::Total}, "年度资金总额"},
                                  {{model::FundKind::CurrentFiscal}, "其中：当年财政拨款"},
                                  {{model::FundKind::CarryOver}, "上年结转资金"},
@@ -135,7 +138,10 @@ Value fundsValue(const score::ProjectResult& p, const model::Dataset& ds) {
 /// (Sichuan: 财政拨款, 上年结转资金, 财政专户管理资金, 单位资金, 其他资金); a kind the project
 /// lacks has empty figures.
 Value fundKindsValue(const score::ProjectResult& p, const model::Dataset& ds) {
-    struct Line { model::FundKind kind; const char* label; };
+    struct Line {
+        model::FundKind kind;
+        const char* label;
+    };
     static const Line lines[] = {{model::FundKind::CurrentFiscal, "财政拨款"},
                                  {model::FundKind::CarryOver, "上年结转资金"},
                                  {model::FundKind::FiscalSpecial, "财政专户管理资金"},
@@ -187,8 +193,8 @@ Value applicationValue(const score::ProjectResult& p, const RunFacts& facts) {
     v.set("amount_min", Value((p.adjusted * a->changeMin).rounded(2)));
     v.set("amount_max", Value((p.adjusted * a->changeMax).rounded(2)));
     const Decimal base = p.adjusted;
-    v.set("amount_text", score::budgetChangeText(a->changeMin, a->changeMax,
-                                                 [base](Decimal f) { return score::moneyText((base * f).rounded(2)); }));
+    v.set("amount_text",
+          score::budgetChangeText(a->changeMin, a->changeMax, [base](Decimal f) { return score::moneyText((base * f).rounded(2)); }));
     v.set("in_letter", Value(a->inLetter));
     return v;
 }
@@ -234,18 +240,18 @@ Value applicationSheets(const score::Evaluation& evaluation, const model::Datase
     Value sheets = Value::list();
     if (facts.application.empty()) return sheets;
     Value& sheet = sheets.push(Value::map());
-    Value& projects = sheet.set("projects", Value::list());
+    std::vector<std::size_t> graded;  // the projects with advice, made again while the sheet is built
     struct Sum {
         int count = 0;
         Decimal adjusted, min, max;
     };
     std::map<std::string, Sum> byDepartment;
     Sum all;
-    for (const auto& p : evaluation.projects) {
+    for (std::size_t i = 0; i < evaluation.projects.size(); ++i) {
+        const auto& p = evaluation.projects[i];
         Value advice = applicationValue(p, facts);
         if (advice.isNull()) continue;
-        Value& x = projects.push(projectSummary(p, ds));
-        x.set("application", advice);
+        graded.push_back(i);
         for (Sum* s : {&byDepartment[p.departmentCode], &all}) {
             ++s->count;
             s->adjusted += p.adjusted;
@@ -253,6 +259,13 @@ Value applicationSheets(const score::Evaluation& evaluation, const model::Datase
             s->max += advice.get("amount_max")->asNumber();
         }
     }
+    const std::size_t count = graded.size();
+    sheet.set("projects", Value::generated(count, [&evaluation, &ds, facts, graded = std::move(graded)](std::size_t n) {
+                  const auto& p = evaluation.projects[graded[n]];
+                  Value x = projectSummary(p, ds);
+                  x.set("application", applicationValue(p, facts));
+                  return x;
+              }));
     auto sumValue = [](const Sum& s, Value& v) {
         v.set("count", Value(Decimal::fromInt(s.count)));
         v.set("adjusted", Value(s.adjusted));
@@ -270,11 +283,11 @@ Value applicationSheets(const score::Evaluation& evaluation, const model::Datase
     return sheets;
 }
 
-} // namespace
+}  // namespace
 
 RunFacts runFacts(const score::Evaluation& evaluation, const model::Dataset& dataset, const std::string& today) {
-    return {evaluation.year, evaluation.authority, today, evaluation.ruleSet, evaluation.ruleSetTitle,
-            dataset.config.letterPrefix, evaluation.application};
+    return {evaluation.year,       evaluation.authority, today, evaluation.ruleSet, evaluation.ruleSetTitle, dataset.config.letterPrefix,
+            evaluation.application};
 }
 
 Value projectContext(const score::ProjectResult& p, const model::Dataset& ds, const RunFacts& facts) {
@@ -337,8 +350,8 @@ Value projectContext(const score::ProjectResult& p, const model::Dataset& ds, co
     v.set("application", applicationValue(p, facts));
     v.set("scored", Value(p.scored()));
     v.set("findings", findingsValue(p.findings, p.indicators));
-    bool rectify = std::any_of(p.findings.begin(), p.findings.end(),
-                               [](const auto& f) { return f.severity == score::FindingSeverity::Rectify; });
+    bool rectify =
+        std::any_of(p.findings.begin(), p.findings.end(), [](const auto& f) { return f.severity == score::FindingSeverity::Rectify; });
     v.set("needs_rectification", Value(rectify));
     Value& unmet = v.set("unmet", Value::list());
     for (const auto& r : p.indicators)
@@ -370,8 +383,7 @@ Value departmentContext(const score::DepartmentResult& d, const score::Evaluatio
         x.set("weight", num(r.weight));
         x.set("score", num(r.score));
         std::string figures;
-        for (const auto& [name, value] : r.figures)
-            figures += (figures.empty() ? "" : "；") + name + " " + value.toString();
+        for (const auto& [name, value] : r.figures) figures += (figures.empty() ? "" : "；") + name + " " + value.toString();
         x.set("figures", figures);
     }
     Value& byName = v.set("ratios_by_name", Value::map());
@@ -382,8 +394,8 @@ Value departmentContext(const score::DepartmentResult& d, const score::Evaluatio
     // This year's 部门整体 figures by their Chinese names; absent ones are null so that a
     // template can test them without naming an unknown field.
     Value& figures = v.set("figures", Value::map());
-    for (const char* name : {"预算数", "预算调整数", "执行数", "结转结余总额", "三公经费", "在职人员经费", "公用经费", "在职人数",
-                             "编制数", "政府采购预算", "政府采购执行数"})
+    for (const char* name : {"预算数", "预算调整数", "执行数", "结转结余总额", "三公经费", "在职人员经费", "公用经费", "在职人数", "编制数",
+                             "政府采购预算", "政府采购执行数"})
         figures.set(name, Value());
     for (const auto& f : ds.figures)
         if (f.unitCode == d.code && f.year == facts.year)
@@ -391,11 +403,10 @@ Value departmentContext(const score::DepartmentResult& d, const score::Evaluatio
     // 基本支出 = 人员经费 + 公用经费, when the export gives either.
     const Value* staff = figures.get("在职人员经费");
     const Value* office = figures.get("公用经费");
-    if (staff->isNull() && office->isNull())
-        v.set("basic_budget", Value());
+    if (staff->isNull() && office->isNull()) v.set("basic_budget", Value());
     else
-        v.set("basic_budget", Value((staff->isNull() ? Decimal() : staff->asNumber()) +
-                                    (office->isNull() ? Decimal() : office->asNumber())));
+        v.set("basic_budget",
+              Value((staff->isNull() ? Decimal() : staff->asNumber()) + (office->isNull() ? Decimal() : office->asNumber())));
     v.set("findings", findingsValue(d.findings, d.indicators));
 
     Value& projects = v.set("projects", Value::list());
@@ -421,8 +432,8 @@ Value departmentContext(const score::DepartmentResult& d, const score::Evaluatio
     return root;
 }
 
-Value letterContext(const model::Unit& unit, const std::vector<const score::ProjectResult*>& projects,
-                    const model::Dataset& ds, const RunFacts& facts, const LetterFacts& letter) {
+Value letterContext(const model::Unit& unit, const std::vector<const score::ProjectResult*>& projects, const model::Dataset& ds,
+                    const RunFacts& facts, const LetterFacts& letter) {
     Value root = base(facts);
     Value& l = root.set("letter", Value::map());
     l.set("number", letter.number);
@@ -464,9 +475,7 @@ Value problemsContext(const model::Diagnostics& diagnostics, const model::Datase
         v.set("row", hasRow ? Value(Decimal::fromInt(d.at.row)) : Value());
         v.set("column", d.at.header);
         v.set("value", d.value);
-        const char* severity = d.severity == model::Severity::Error     ? "错误"
-                               : d.severity == model::Severity::Warning ? "警告"
-                                                                        : "说明";
+        const char* severity = d.severity == model::Severity::Error ? "错误" : d.severity == model::Severity::Warning ? "警告" : "说明";
         v.set("severity", severity);
         v.set("message", d.message);
         v.set("hint", d.hint);
@@ -510,26 +519,31 @@ Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& 
         o.set("deadline", item.deadline);
         o.set("status", item.status);
     }
-    Value& projects = root.set("projects", Value::list());
-    Value& findings = root.set("findings", Value::list());
-    for (const auto& p : evaluation.projects) {
-        projects.push(projectSummary(p, ds));
-        for (const auto& f : p.findings) {
-            Value& x = findings.push(Value::map());
-            x.set("project_code", p.code);
-            x.set("project_name", p.name);
-            x.set("department_name", unitName(ds, p.departmentCode));
-            x.set("code", f.code);
-            x.set("code_name", score::findingName(f.code));
-            x.set("severity", score::severityName(f.severity));
-            x.set("message", f.message);
-        }
-    }
-    Value& departments = root.set("departments", Value::list());
-    for (const auto& d : evaluation.departments) {
-        Value dept = departmentContext(d, evaluation, ds, facts, false);
-        departments.push(*dept.get("department"));
-    }
+    // The lists of every project are made one item at a time while the workbook is built:
+    // held whole they were a hundred megabytes at 20,000 projects.
+    const auto& all = evaluation.projects;
+    root.set("projects", Value::generated(all.size(), [&all, &ds](std::size_t i) { return projectSummary(all[i], ds); }));
+    std::vector<std::pair<std::size_t, std::size_t>> findingAt;  // (project, finding)
+    for (std::size_t i = 0; i < all.size(); ++i)
+        for (std::size_t k = 0; k < all[i].findings.size(); ++k) findingAt.emplace_back(i, k);
+    const std::size_t findingCount = findingAt.size();
+    root.set("findings", Value::generated(findingCount, [&all, &ds, findingAt = std::move(findingAt)](std::size_t n) {
+                 const auto& p = all[findingAt[n].first];
+                 const auto& f = p.findings[findingAt[n].second];
+                 Value x = Value::map();
+                 x.set("project_code", p.code);
+                 x.set("project_name", p.name);
+                 x.set("department_name", unitName(ds, p.departmentCode));
+                 x.set("code", f.code);
+                 x.set("code_name", score::findingName(f.code));
+                 x.set("severity", score::severityName(f.severity));
+                 x.set("message", f.message);
+                 return x;
+             }));
+    root.set("departments", Value::generated(evaluation.departments.size(), [&evaluation, &ds, facts](std::size_t i) {
+                 const Value dept = departmentContext(evaluation.departments[i], evaluation, ds, facts, false);
+                 return *dept.get("department");
+             }));
     root.set("result_application", applicationSheets(evaluation, ds, facts));
     Value& grades = root.set("grades", Value::list());
     for (const auto& name : evaluation.gradeNames) {
@@ -604,7 +618,7 @@ Value fieldSample(FormPer per) {
     case FormPer::Project: return projectContext(p, ds, facts);
     case FormPer::Department: return departmentContext(d, evaluation, ds, facts, false);
     case FormPer::Unit: return letterContext(ds.units[1], {&p}, ds, facts, LetterFacts{});
-    case FormPer::Run: return summaryContext(evaluation, ds, facts, {OverdueRectification{}});
+    case FormPer::Run: return summaryContext(evaluation, ds, facts, {OverdueRectification{}}).resolved();
     case FormPer::Check: {
         model::Diagnostics diags;
         diags.error(model::Position{"", "", 1, 0, ""}, "U", "");  // a problem of unit U, so of department D
@@ -614,4 +628,4 @@ Value fieldSample(FormPer per) {
     return base(facts);
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

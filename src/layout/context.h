@@ -13,10 +13,10 @@ namespace jixiao::layout {
 struct RunFacts {
     int year = 0;
     std::string authority;
-    std::string today;        ///< ISO date of the run, pinned by the app ("2025-03-05")
+    std::string today;  ///< ISO date of the run, pinned by the app ("2025-03-05")
     std::string ruleSet;
     std::string ruleSetTitle;
-    std::string letterPrefix; ///< 文号前缀
+    std::string letterPrefix;                         ///< 文号前缀
     std::vector<score::ApplicationRule> application;  ///< the rule set's 结果应用 table, if any
 };
 
@@ -28,8 +28,8 @@ Value projectContext(const score::ProjectResult& project, const model::Dataset& 
 /// The data of one department's documents: `department` with its ratios, own indicators and
 /// the list of its projects (code, name, unit, budget, rate, total, grade, findings count).
 /// With `publicView`, classified projects are left out and only counted.
-Value departmentContext(const score::DepartmentResult& department, const score::Evaluation& evaluation,
-                        const model::Dataset& dataset, const RunFacts& facts, bool publicView);
+Value departmentContext(const score::DepartmentResult& department, const score::Evaluation& evaluation, const model::Dataset& dataset,
+                        const RunFacts& facts, bool publicView);
 
 /// What the history store decided for one feedback letter.
 struct LetterFacts {
@@ -42,21 +42,23 @@ struct LetterFacts {
 /// The data of one feedback letter (绩效评价结果反馈函) to `unit`: `letter`, `unit`,
 /// `contact` (the issuing office from dataset.json, never a private person) and `projects`,
 /// each item holding a `project` as projectContext gives it, for the attached tables.
-Value letterContext(const model::Unit& unit, const std::vector<const score::ProjectResult*>& projects,
-                    const model::Dataset& dataset, const RunFacts& facts, const LetterFacts& letter);
+Value letterContext(const model::Unit& unit, const std::vector<const score::ProjectResult*>& projects, const model::Dataset& dataset,
+                    const RunFacts& facts, const LetterFacts& letter);
 
 /// A rectification past its deadline (any year), for the summary's `overdue` sheet.
 struct OverdueRectification {
-    std::string letter;     ///< 发文字号 of the feedback letter
+    std::string letter;  ///< 发文字号 of the feedback letter
     std::string unitCode;
     std::string unitName;
-    std::string issuedOn;   ///< ISO
-    std::string deadline;   ///< ISO
-    std::string status;     ///< Chinese label
+    std::string issuedOn;  ///< ISO
+    std::string deadline;  ///< ISO
+    std::string status;    ///< Chinese label
 };
 
 /// The data of the run's summary workbook: all projects, departments and findings, and the
-/// rectifications past their deadline (`overdue`).
+/// rectifications past their deadline (`overdue`). The lists of projects, findings and
+/// departments are generated (Value::generated): each item is made while a template walks
+/// it, so `evaluation` and `dataset` must outlive the value (or take its resolved() copy).
 Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& dataset, const RunFacts& facts,
                      const std::vector<OverdueRectification>& overdue);
 
@@ -83,4 +85,4 @@ Value fieldSample(FormPer per);
 /// The facts of a run, from the evaluation and the dataset config.
 RunFacts runFacts(const score::Evaluation& evaluation, const model::Dataset& dataset, const std::string& today);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

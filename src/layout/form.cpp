@@ -58,18 +58,18 @@ private:
         if (list.isNull()) return;
         if (list.kind() != Value::Kind::List)
             throw TemplateError(file + ":" + std::to_string(line) + ": " + model::quoted(path) + "不是列表，不能用于 each。");
-        const auto& items = list.items();
-        for (std::size_t i = 0; i < items.size(); ++i) {
+        const std::size_t count = list.size();
+        list.forEachItem([&](const Value& item, std::size_t i) {
             Value loop = Value::map();
             loop.set("@index", Value(model::Decimal::fromInt(std::int64_t(i) + 1)));
             loop.set("@first", Value(i == 0));
-            loop.set("@last", Value(i + 1 == items.size()));
+            loop.set("@last", Value(i + 1 == count));
             scopes_.push_back(&loop);
-            scopes_.push_back(&items[i]);
+            scopes_.push_back(&item);
             fn();
             scopes_.pop_back();
             scopes_.pop_back();
-        }
+        });
     }
 
     void block(const BlockSpec& b, std::vector<Block>& out) {

@@ -12,7 +12,6 @@ namespace jixiao::layout {
 
 namespace {
 
-
 std::string trim(const std::string& s) {
     auto b = s.find_first_not_of(" \t\r\n");
     if (b == std::string::npos) return {};
@@ -41,15 +40,15 @@ struct Comparison {
 /// Disjunction of conjunctions.
 using Condition = std::vector<std::vector<Comparison>>;
 
-} // namespace
+}  // namespace
 
 struct TextTemplate::Node {
     enum class Type { Text, Expr, If, Each } type = Type::Text;
     int line = 0;
-    std::string text;                       // Text
-    std::string path;                       // Expr, Each
-    std::vector<Filter> filters;            // Expr
-    std::vector<Condition> conditions;      // If: one per branch (else has none)
+    std::string text;                         // Text
+    std::string path;                         // Expr, Each
+    std::vector<Filter> filters;              // Expr
+    std::vector<Condition> conditions;        // If: one per branch (else has none)
     std::vector<std::vector<Node>> branches;  // If: conditions.size() or +1 with else; Each: [0]
 };
 
@@ -349,9 +348,11 @@ public:
             const std::string where = file_ + ":" + std::to_string(line) + ": ";
             if (*f->list) {
                 const std::string list = listNameOfKind(f->list);
-                throw TemplateError(where + model::quoted(path) + "是列表“" + list + "”中每一项的字段，只能写在 {{#each " + list + "}} 与 {{/each}} 之间。");
+                throw TemplateError(where + model::quoted(path) + "是列表“" + list + "”中每一项的字段，只能写在 {{#each " + list +
+                                    "}} 与 {{/each}} 之间。");
             }
-            throw TemplateError(where + "这张表的数据中没有" + model::quoted(path) + "（" + f->path + "）：它属于另一种表（见 form.json 的 per）。");
+            throw TemplateError(where + "这张表的数据中没有" + model::quoted(path) + "（" + f->path +
+                                "）：它属于另一种表（见 form.json 的 per）。");
         }
         // The fields in scope and the Chinese names, so that "项目名" gets "项目名称".
         std::vector<std::string> names;
@@ -413,14 +414,14 @@ public:
         return c >= 0;
     }
 
-    /// The items an {{#each}} walks; none for a missing value. A value that is no list is the
+    /// The list an {{#each}} walks; none for a missing value. A value that is no list is the
     /// template's error.
-    const std::vector<Value>* eachItems(const Node& n) const {
+    const Value* eachList(const Node& n) const {
         const Value& list = lookup(n.path, n.line);
         if (list.isNull()) return nullptr;
         if (list.kind() != Value::Kind::List)
             throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + model::quoted(n.path) + "不是列表，不能用于 {{#each}}。");
-        return &list.items();
+        return &list;
     }
 
     /// The loop's own names for item `i` of `count`: @index (from 1), @first, @last.
@@ -445,16 +446,17 @@ public:
                 break;
             }
             case Node::Type::Each: {
-                const std::vector<Value>* items = eachItems(n);
-                if (!items) break;
-                for (size_t i = 0; i < items->size(); ++i) {
-                    Value loop = loopVariables(i, items->size());
+                const Value* list = eachList(n);
+                if (!list) break;
+                const size_t count = list->size();
+                list->forEachItem([&](const Value& item, size_t i) {
+                    Value loop = loopVariables(i, count);
                     push(&loop);
-                    push(&(*items)[i]);
+                    push(&item);
                     run(n.branches[0], out);
                     pop();
                     pop();
-                }
+                });
                 break;
             }
             }
@@ -478,8 +480,9 @@ public:
                 for (const auto& branch : n.branches) check(branch);
                 break;
             case Node::Type::Each: {
-                const std::vector<Value>* items = eachItems(n);
-                if (!items || items->empty()) break;
+                const Value* list = eachList(n);
+                if (!list || list->size() == 0) break;
+                const std::vector<Value>* items = &list->items();
                 Value loop = loopVariables(0, 1);
                 push(&loop);
                 push(&items->front());
@@ -509,13 +512,15 @@ public:
             }
             if (!isNumber) {
                 if (v.isNull()) continue;  // a null stays empty; `default` gives it a face
-                throw TemplateError(file_ + ":" + std::to_string(line) + ": 格式" + model::quoted(f.name) + "只能用于数字，实际值为" + model::quoted(text) + "。");
+                throw TemplateError(file_ + ":" + std::to_string(line) + ": 格式" + model::quoted(f.name) + "只能用于数字，实际值为" +
+                                    model::quoted(text) + "。");
             }
             int places = -1;
             if (!f.arg.empty()) {
                 auto d = model::Decimal::parse(f.arg);
                 if (!d || d->isNegative() || *d > model::Decimal::fromInt(8))
-                    throw TemplateError(file_ + ":" + std::to_string(line) + ": 格式" + model::quoted(f.name) + "的位数应为0到8，实际为" + model::quoted(f.arg) + "。");
+                    throw TemplateError(file_ + ":" + std::to_string(line) + ": 格式" + model::quoted(f.name) + "的位数应为0到8，实际为" +
+                                        model::quoted(f.arg) + "。");
                 places = int(d->raw() / model::Decimal::kScale);
             }
             if (f.name == "abs") {
@@ -558,7 +563,7 @@ std::string chineseNumber(std::int64_t n) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
 std::optional<std::string> formatNumber(const model::Decimal& value, const std::string& filter, int places) {
     if (filter == "percent") return (value * model::Decimal::fromInt(100)).toFixed(places < 0 ? 2 : places) + "%";
@@ -592,11 +597,10 @@ void TextTemplate::check(const std::vector<const Value*>& scopes) const {
     if (nodes_) r.check(*nodes_);
 }
 
-const Value& resolvePath(const std::vector<const Value*>& scopes, const std::string& path, const std::string& file,
-                         int line) {
+const Value& resolvePath(const std::vector<const Value*>& scopes, const std::string& path, const std::string& file, int line) {
     Renderer r(file);
     for (const Value* s : scopes) r.push(s);
     return r.lookup(path, line);
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

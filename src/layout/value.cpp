@@ -1,5 +1,6 @@
 #include "layout/value.h"
 
+#include <mutex>
 #include <utility>
 
 namespace jixiao::layout {
@@ -18,6 +19,22 @@ Value Value::list() {
 Value Value::map() {
     Value v;
     v.data_ = std::map<std::string, Value>();
+    return v;
+}
+
+struct Value::Generated {
+    std::size_t count = 0;
+    std::function<Value(std::size_t)> item;
+    std::once_flag made;
+    std::vector<Value> items;  ///< made by items() only
+};
+
+Value Value::generated(std::size_t count, std::function<Value(std::size_t)> item) {
+    auto g = std::make_shared<Generated>();
+    g->count = count;
+    g->item = std::move(item);
+    Value v;
+    v.data_ = std::move(g);
     return v;
 }
 
@@ -40,6 +57,14 @@ const std::string& Value::asText() const {
 
 const std::vector<Value>& Value::items() const {
     static const std::vector<Value> empty;
+    if (const auto* g = std::get_if<std::shared_ptr<Generated>>(&data_)) {
+        Generated& gen = **g;
+        std::call_once(gen.made, [&gen] {
+            gen.items.reserve(gen.count);
+            for (std::size_t i = 0; i < gen.count; ++i) gen.items.push_back(gen.item(i));
+        });
+        return gen.items;
+    }
     const std::vector<Value>* l = std::get_if<std::vector<Value>>(&data_);
     return l ? *l : empty;
 }
@@ -50,8 +75,39 @@ const std::map<std::string, Value>& Value::fields() const {
     return m ? *m : empty;
 }
 
+std::size_t Value::size() const {
+    if (const auto* g = std::get_if<std::shared_ptr<Generated>>(&data_)) return (*g)->count;
+    const std::vector<Value>* l = std::get_if<std::vector<Value>>(&data_);
+    return l ? l->size() : 0;
+}
+
+void Value::forEachItem(const std::function<void(const Value&, std::size_t)>& fn) const {
+    if (const auto* g = std::get_if<std::shared_ptr<Generated>>(&data_)) {
+        for (std::size_t i = 0; i < (*g)->count; ++i) fn((*g)->item(i), i);
+        return;
+    }
+    const std::vector<Value>& list = items();
+    for (std::size_t i = 0; i < list.size(); ++i) fn(list[i], i);
+}
+
+Value Value::resolved() const {
+    switch (kind()) {
+    case Kind::List: {
+        Value out = list();
+        forEachItem([&out](const Value& item, std::size_t) { out.push(item.resolved()); });
+        return out;
+    }
+    case Kind::Map: {
+        Value out = map();
+        for (const auto& [key, field] : fields()) out.set(key, field.resolved());
+        return out;
+    }
+    default: return *this;
+    }
+}
+
 Value& Value::push(Value v) {
-    if (kind() != Kind::List) data_ = std::vector<Value>();
+    if (!std::holds_alternative<std::vector<Value>>(data_)) data_ = std::vector<Value>();
     auto& list = std::get<std::vector<Value>>(data_);
     list.push_back(std::move(v));
     return list.back();
@@ -77,7 +133,7 @@ bool Value::truthy() const {
     case Kind::Bool: return asBool();
     case Kind::Number: return !asNumber().isZero();
     case Kind::Text: return !asText().empty();
-    case Kind::List: return !items().empty();
+    case Kind::List: return size() != 0;
     case Kind::Map: return !fields().empty();
     }
     return false;
@@ -92,4 +148,4 @@ std::string Value::toText() const {
     }
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

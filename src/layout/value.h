@@ -2,6 +2,8 @@
 
 #include "model/decimal.h"
 
+#include <cstddef>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,8 +25,13 @@ public:
     Value(const char* s);
     static Value list();
     static Value map();
+    /// A list of `count` items made one at a time by `item(i)` while a template walks it
+    /// (forEachItem): a summary's lists of every project are never held whole. `item` must
+    /// give the same value for the same i each time. items() makes them all once and keeps
+    /// them, for a reader that needs them at once.
+    static Value generated(std::size_t count, std::function<Value(std::size_t)> item);
 
-    Kind kind() const { return Kind(data_.index()); }
+    Kind kind() const { return data_.index() == kGenerated ? Kind::List : Kind(data_.index()); }
     bool isNull() const { return kind() == Kind::Null; }
     /// The scalar, list or map this holds; false, zero, empty for a value of another kind.
     bool asBool() const;
@@ -32,6 +39,15 @@ public:
     const std::string& asText() const;
     const std::vector<Value>& items() const;
     const std::map<std::string, Value>& fields() const;
+
+    /// The number of items of a list; 0 for a value of another kind.
+    std::size_t size() const;
+    /// Calls `fn(item, i)` for each item of a list, in order; a generated item lives for its
+    /// call only.
+    void forEachItem(const std::function<void(const Value&, std::size_t)>& fn) const;
+    /// A copy with every generated list made, for a value that must outlive what its
+    /// generators read.
+    Value resolved() const;
 
     /// Appends to a list.
     Value& push(Value v);
@@ -46,9 +62,13 @@ public:
     std::string toText() const;
 
 private:
-    /// One alternative per Kind, in its order. A summary holds hundreds of thousands of
-    /// values: one member per kind made each node more than twice as large.
-    std::variant<std::monostate, bool, model::Decimal, std::string, std::vector<Value>, std::map<std::string, Value>> data_;
+    struct Generated;
+    static constexpr std::size_t kGenerated = 6;
+    /// One alternative per Kind, in its order, then a generated list. A summary holds hundreds
+    /// of thousands of values: one member per kind made each node more than twice as large.
+    std::variant<std::monostate, bool, model::Decimal, std::string, std::vector<Value>, std::map<std::string, Value>,
+                 std::shared_ptr<Generated>>
+        data_;
 };
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -41,10 +41,13 @@ std::string errorOf(const std::string& text) {
     return "(no error)";
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("placeholders and filters", "[layout]") {
-    struct Case { const char* tmpl; const char* out; };
+    struct Case {
+        const char* tmpl;
+        const char* out;
+    };
     const Case cases[] = {
         {"{{project.name}}", "农村饮水安全/巩固提升"},
         {"执行率为{{ project.budget.rate | percent }}", "执行率为86.20%"},
@@ -64,8 +67,9 @@ TEST_CASE("placeholders and filters", "[layout]") {
 }
 
 TEST_CASE("conditions choose a branch", "[layout]") {
-    const char* t = "{{#if project.budget.rate < 0.9 and not project.budget.reason}}低于90%，未说明原因"
-                    "{{#elif project.budget.rate < 0.9}}低于90%{{#else}}正常{{/if}}";
+    const char* t =
+        "{{#if project.budget.rate < 0.9 and not project.budget.reason}}低于90%，未说明原因"
+        "{{#elif project.budget.rate < 0.9}}低于90%{{#else}}正常{{/if}}";
     CHECK(render(t) == "低于90%，未说明原因");
     CHECK(render("{{#if project.grade == \"优\" or project.grade == “良”}}好{{/if}}") == "好");
     CHECK(render("{{#if project.budget.none}}有{{#else}}无{{/if}}") == "无");
@@ -75,6 +79,38 @@ TEST_CASE("conditions choose a branch", "[layout]") {
 TEST_CASE("loops number their items", "[layout]") {
     CHECK(render("{{#each project.findings}}{{@index|cn_num}}、{{message}}{{#if not @last}}；{{/if}}{{/each}}") ==
           "一、执行率偏低；二、指标未完成");
+}
+
+TEST_CASE("a generated list makes each item as the template walks it", "[layout]") {
+    int made = 0;
+    Value root = Value::map();
+    root.set("names", Value::generated(3, [&made](std::size_t i) {
+                 ++made;
+                 Value item = Value::map();
+                 item.set("n", std::string(1, char('a' + i)));
+                 return item;
+             }));
+    root.set("none", Value::generated(0, [](std::size_t) { return Value(); }));
+    const auto t = TextTemplate::parse("{{#each names}}{{@index}}{{n}}{{#if @last}}.{{/if}}{{/each}}", "t.txt");
+    CHECK(root.get("names")->kind() == Value::Kind::List);
+    CHECK(root.get("names")->size() == 3);
+    CHECK(root.get("names")->truthy());
+    CHECK_FALSE(root.get("none")->truthy());
+    CHECK(made == 0);
+    CHECK(t.render(root) == "1a2b3c.");
+    CHECK(made == 3);
+    CHECK(t.render(root) == "1a2b3c.");
+    CHECK(made == 6);  // made again on every walk, never kept
+
+    // items() makes them once and keeps them; resolved() is a plain copy.
+    CHECK(root.get("names")->items().size() == 3);
+    CHECK(root.get("names")->items().size() == 3);
+    CHECK(made == 9);
+    const Value copy = root.resolved();
+    CHECK(made == 12);
+    CHECK(copy.get("names")->items()[2].get("n")->asText() == "c");
+    CHECK(t.render(copy) == "1a2b3c.");
+    CHECK(made == 12);
 }
 
 TEST_CASE("template mistakes name file, line and a suggestion", "[layout]") {
