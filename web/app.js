@@ -8,6 +8,7 @@ const ROLE_NAME = { viewer: '查看', staff: '经办', admin: '管理员' };
 const RUN_STATE = { queued: '排队中', running: '运行中', done: '已完成', failed: '失败', interrupted: '已中断' };
 const ACTION_NAME = { login: '登录', 'login-failed': '登录失败', logout: '退出', 'user-add': '添加用户', 'dataset-create': '新建数据集',
   'dataset-settings': '修改设置', run: '运行', 'download-zip': '下载压缩包', 'rectify-record': '登记整改报告', 'rectify-close': '销号',
+  'letter-void': '作废反馈函', 'letter-reissue': '重新发文',
   'publish-preview': '预览公开内容', publish: '公开' };
 
 function el(tag, attrs, ...children) {
@@ -317,6 +318,25 @@ async function lettersView(view) {
       await api('POST', '/api/letters/close', { letter: close.letter.value, date: close.date.value, note: close.note.value });
       toast('已销号。'); route(); }); });
     parts.push(card('登记整改报告', record), card('销号', reported.length ? close : el('p', { class: 'muted' }, '没有待销号（已报送）的事项。')));
+    // 作废 (a reason is required) and 重新发文 of a voided letter, as `jixiao letters void|reissue`.
+    const err3 = errorBox(), err4 = errorBox();
+    const voidForm = el('form', { id: 'void-form' }, el('div', { class: 'row' }, el('label', {}, '反馈函', pick('letter')),
+      el('label', {}, '作废日期', el('input', { type: 'date', name: 'date', value: today(), required: true }))),
+      el('label', {}, '作废原因', el('textarea', { name: 'reason', rows: 2, required: true })),
+      el('p', { class: 'muted' }, '作废后该文号不再使用，其整改事项不再跟踪；已销号的不能作废。'), el('button', { type: 'submit', class: 'danger' }, '作废'), err3);
+    voidForm.addEventListener('submit', (ev) => { ev.preventDefault(); guarded(err3, async () => {
+      const r = await api('POST', '/api/letters/void', { letter: voidForm.letter.value, date: voidForm.date.value, reason: voidForm.reason.value });
+      toast(r.message); route(); }); });
+    const reissuable = items.filter((i) => voided(i) && !i.replacedBy);
+    const reissue = el('form', { id: 'reissue-form' }, el('div', { class: 'row' }, el('label', {}, '已作废的反馈函', el('select', { name: 'letter', required: true },
+      reissuable.map((i) => el('option', { value: i.letter }, i.letter + ' ' + unitOf(i))))),
+      el('label', {}, '新的成文日期', el('input', { type: 'date', name: 'date', value: today(), required: true }))),
+      el('p', { class: 'muted' }, '给作废的反馈函一个新文号；之后重新运行该数据集，生成带新文号的反馈函。'), el('button', { type: 'submit' }, '重新发文'), err4);
+    reissue.addEventListener('submit', (ev) => { ev.preventDefault(); guarded(err4, async () => {
+      const r = await api('POST', '/api/letters/reissue', { letter: reissue.letter.value, date: reissue.date.value });
+      toast(r.message); route(); }); });
+    parts.push(card('作废反馈函', open.length ? voidForm : el('p', { class: 'muted' }, '没有可作废的反馈函。')),
+      card('重新发文', reissuable.length ? reissue : el('p', { class: 'muted' }, '没有待重新发文的已作废反馈函。')));
   }
   view.replaceChildren(...parts);
 }

@@ -124,6 +124,8 @@ constexpr CommandHelp kCommands[] = {
      "      --secure-cookie       登录 Cookie 只经 HTTPS 发送\n"
      "\n"
      "按 Ctrl+C（或 systemctl stop）停止；正在进行的运行标记为“已中断”，可在页面上重新运行。\n"
+     "工作台只在运行进行时占用历史库：这时对同一历史库的 jixiao run --db、letters issue 以 75 退出（稍后再试）；\n"
+     "命令行的运行占用历史库时，工作台的运行排队等它结束。\n"
      "\n"
      "示例：\n"
      "  jixiao serve --data /var/lib/jixiao\n"

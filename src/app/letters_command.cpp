@@ -49,12 +49,21 @@ void printTable(const std::vector<std::vector<std::string>>& rows, std::ostream&
     }
 }
 
-void printLetter(const std::string& verb, const publish::IssuedLetter& letter, std::ostream& out) {
-    out << verb << " " << letter.number.text << "：单位 " << letter.unitCode << "，成文日期 " << letter.issuedOn << "，整改期限 "
-        << letter.deadline << "。\n";
+}  // namespace
+
+LetterChange voidLetter(publish::LetterRegister& ledger, const std::string& letter, const std::string& date, const std::string& reason) {
+    auto voided = ledger.voidLetter(publish::LetterRef::byNumber(letter), date, reason);
+    std::string message = "已作废 " + voided.number.text + "（单位 " + voided.unitCode + "，成文日期 " + voided.issuedOn + "），作废日期 " +
+                          *voided.voidedOn + "，原因：" + *voided.voidReason + "。该文号不再使用；其整改事项不再跟踪。";
+    return {std::move(voided), std::move(message)};
 }
 
-} // namespace
+LetterChange reissueLetter(publish::LetterRegister& ledger, const std::string& letter, const std::string& date) {
+    auto issued = ledger.reissueLetter(publish::LetterRef::byNumber(letter), date);
+    std::string message = "已重新发文 " + issued.number.text + "：单位 " + issued.unitCode + "，成文日期 " + issued.issuedOn +
+                          "，整改期限 " + issued.deadline + "。\n新文号替代已作废的 " + *issued.replaces + "。";
+    return {std::move(issued), std::move(message)};
+}
 
 int letters(const LettersRequest& req, std::ostream& out, std::ostream& err) {
     auto needs = [&](bool ok, const std::string& what) {
@@ -78,17 +87,13 @@ int letters(const LettersRequest& req, std::ostream& out, std::ostream& err) {
     publish::StoreDb db = publish::StoreDb::open(req.db, publish::StoreDb::Open::ExistingOnly);
     publish::LetterRegister reg(db);
     if (req.action == "void") {
-        const auto letter = reg.voidLetter(publish::LetterRef::byNumber(req.letter), req.date, req.reason);
-        out << "已作废 " << letter.number.text << "（单位 " << letter.unitCode << "，成文日期 " << letter.issuedOn << "），作废日期 "
-            << *letter.voidedOn << "，原因：" << *letter.voidReason << "。该文号不再使用；其整改事项不再跟踪。\n"
-            << "如需改发，请运行 jixiao letters reissue " << letter.number.text << " --db " << req.db << "。\n";
+        const auto change = voidLetter(reg, req.letter, req.date, req.reason);
+        out << change.message << "\n如需改发，请运行 jixiao letters reissue " << change.letter.number.text << " --db " << req.db << "。\n";
         return kExitOk;
     }
     if (req.action == "reissue") {
-        const auto letter = reg.reissueLetter(publish::LetterRef::byNumber(req.letter), req.date);
-        printLetter("已重新发文", letter, out);
-        out << "新文号替代已作废的 " << *letter.replaces << "。请用同一历史库再运行一次 jixiao letters issue 数据集 -o 输出文件夹，"
-            << "生成带新文号的反馈函。\n";
+        const auto change = reissueLetter(reg, req.letter, req.date);
+        out << change.message << "请用同一历史库再运行一次 jixiao letters issue 数据集 -o 输出文件夹，生成带新文号的反馈函。\n";
         return kExitOk;
     }
     std::vector<std::vector<std::string>> rows{{"文号", "单位", "评价年度", "成文日期", "整改期限", "状态", "说明"}};
@@ -98,12 +103,12 @@ int letters(const LettersRequest& req, std::ostream& out, std::ostream& err) {
         if (!req.status.empty() && req.status != status) continue;
         ++shown;
         voided += letter.voided();
-        rows.push_back({letter.number.text, letter.unitCode, evaluatedYear(letter.evaluationKey), letter.issuedOn, letter.deadline,
-                        status, remark(letter)});
+        rows.push_back({letter.number.text, letter.unitCode, evaluatedYear(letter.evaluationKey), letter.issuedOn, letter.deadline, status,
+                        remark(letter)});
     }
     if (shown > 0) printTable(rows, out);
     out << "共 " << shown << " 份反馈函，其中已作废 " << voided << " 份。\n";
     return kExitOk;
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

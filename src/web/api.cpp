@@ -1,13 +1,13 @@
 #include "web/api.h"
 
 #include "app/cli.h"
+#include "app/letters_command.h"
 #include "app/publish_command.h"
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
 #include "model/date.h"
 #include "publish/atomic_file.h"
 #include "publish/letter_register.h"
-#include "publish/run_store.h"
 #include "publish/store_db.h"
 #include "render/render_error.h"
 #include "score/rules.h"
@@ -38,11 +38,10 @@ std::string localNow() { return Poco::DateTimeFormatter::format(Poco::LocalDateT
 std::string localToday() { return Poco::DateTimeFormatter::format(Poco::LocalDateTime(), "%Y-%m-%d"); }
 
 Workspace::Workspace(const ServeOptions& o)
-    : options(o), store(WebStore::open(o.paths.store())), storeLock([&] {
-          publish::StoreDb db = publish::StoreDb::open(o.paths.store());
-          return publish::RunStore(db).lockForRun(localNow());
-      }()),
-      datasets(*store, options.paths), runs(*store, options.paths, datasets, o.jobs, o.parallelRuns) {
+    : options(o),
+      store(WebStore::open(o.paths.store())),
+      datasets(*store, options.paths),
+      runs(*store, options.paths, datasets, o.jobs, o.parallelRuns) {
     Poco::File(options.paths.incoming()).createDirectories();
 }
 
@@ -124,7 +123,7 @@ void sendCapturedPublish(Exchange& ex, int code, const std::string& out, const s
     ex.sendJson(o, code == app::kExitOk ? 200 : code == app::kExitTempFail ? 409 : 422);
 }
 
-} // namespace
+}  // namespace
 
 void addApiRoutes(Router& router, Workspace& workspace) {
     // Handlers outlive this function: they hold the workspace by pointer and the helpers by copy.
@@ -139,8 +138,8 @@ void addApiRoutes(Router& router, Workspace& workspace) {
             throw HttpError(429, "登录失败次数过多，请 " + std::to_string((wait + 59) / 60) + " 分钟后再试。");
         auto found = user.empty() ? std::nullopt : ws->store->user(user);
         // A missing user costs the same hashing as a wrong password.
-        bool ok = verifyPassword(password, found ? found->passwordHash
-                                                 : std::string("pbkdf2-sha256$210000$00000000000000000000000000000000$00"));
+        bool ok =
+            verifyPassword(password, found ? found->passwordHash : std::string("pbkdf2-sha256$210000$00000000000000000000000000000000$00"));
         if (!found || !ok) {
             ws->limiter.failed(user, ex.address(), now);
             ws->store->audit({0, localNow(), user, "login-failed", user, "", ex.address()});
@@ -219,8 +218,8 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         std::string csv = ws->datasets.problemsCsv(id);
         ex.response.setContentType("text/csv; charset=utf-8");
         ex.response.set("Content-Disposition", "attachment; filename=\"problems-" + std::to_string(id) +
-                                                   ".csv\"; filename*=UTF-8''%E9%97%AE%E9%A2%98%E6%B8%85%E5%8D%95-" +
-                                                   std::to_string(id) + ".csv");
+                                                   ".csv\"; filename*=UTF-8''%E9%97%AE%E9%A2%98%E6%B8%85%E5%8D%95-" + std::to_string(id) +
+                                                   ".csv");
         ex.response.setContentLength64(std::streamsize(csv.size()));
         ex.response.send() << csv;
     });
@@ -263,8 +262,7 @@ void addApiRoutes(Router& router, Workspace& workspace) {
     router.add("POST", "/api/runs/{id}/restart", [=](Exchange& ex) {
         authorize(ex, *ws->store, Role::Staff);
         RunRow old = ws->runs.status(ex.id("id"));
-        if (old.state != "interrupted" && old.state != "failed")
-            throw HttpError(409, "只有“已中断”或“失败”的运行可以重新运行。");
+        if (old.state != "interrupted" && old.state != "failed") throw HttpError(409, "只有“已中断”或“失败”的运行可以重新运行。");
         std::int64_t id = ws->runs.submit(old.datasetId, old.date, ex.session->user, localNow());
         ws->audit(ex, "run", "运行 " + std::to_string(id), "重新运行 " + std::to_string(old.id));
         Object::Ptr o = object();
@@ -427,6 +425,39 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         ws->audit(ex, "rectify-close", letter, note);
         ex.sendJson(itemJson(item, ws->store->unitNames()));
     });
+    // 作废 and 重新发文: the same ledger calls as `jixiao letters void|reissue`.
+    router.add("POST", "/api/letters/void", [=](Exchange& ex) {
+        authorize(ex, *ws->store, Role::Staff);
+        auto body = ex.jsonBody();
+        std::string letter = text(body, "letter"), reason = text(body, "reason");
+        std::string date = requireDate(text(body, "date"), "作废日期");
+        if (letter.empty()) throw HttpError(400, "请选择反馈函（letter）。");
+        if (reason.empty()) throw HttpError(400, "请填写作废原因（reason）。");
+        publish::StoreDb db = history();
+        publish::LetterRegister ledger(db);
+        auto change = app::voidLetter(ledger, letter, date, reason);
+        ws->audit(ex, "letter-void", letter, reason);
+        Object::Ptr o = object();
+        o->set("letter", change.letter.number.text);
+        o->set("message", change.message);
+        ex.sendJson(o);
+    });
+    router.add("POST", "/api/letters/reissue", [=](Exchange& ex) {
+        authorize(ex, *ws->store, Role::Staff);
+        auto body = ex.jsonBody();
+        std::string letter = text(body, "letter");
+        std::string date = requireDate(text(body, "date"), "成文日期");
+        if (letter.empty()) throw HttpError(400, "请选择已作废的反馈函（letter）。");
+        publish::StoreDb db = history();
+        publish::LetterRegister ledger(db);
+        auto change = app::reissueLetter(ledger, letter, date);
+        ws->audit(ex, "letter-reissue", letter, "新文号 " + change.letter.number.text);
+        Object::Ptr o = object();
+        o->set("letter", change.letter.number.text);
+        o->set("replaces", *change.letter.replaces);
+        o->set("message", change.message + "请到“运行”页重新运行该数据集，生成带新文号的反馈函。");
+        ex.sendJson(o);
+    });
 
     // --- publish ------------------------------------------------------------------------
     auto publishTo = [=](std::int64_t datasetId, const std::string& to, bool force) {
@@ -548,4 +579,4 @@ void addApiRoutes(Router& router, Workspace& workspace) {
     });
 }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

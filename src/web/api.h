@@ -1,6 +1,5 @@
 #pragma once
 
-#include "publish/file_lock.h"
 #include "web/auth.h"
 #include "web/http.h"
 #include "web/runs.h"
@@ -20,8 +19,10 @@ struct ServeOptions {
     std::int64_t maxUpload = 200ll * 1024 * 1024;  ///< bytes per request
     int jobs = 1;                                  ///< threads of a run
     int parallelRuns = 2;                          ///< runs of different datasets at once
-    int threads = 16;                              ///< requests served at once
-    bool secureCookie = false;                     ///< behind a TLS proxy: cookies only over HTTPS
+    /// Connections served at once. A kept-alive connection holds its thread between requests,
+    /// and every open page polls: enough for some tens of users' browsers.
+    int threads = 64;
+    bool secureCookie = false;  ///< behind a TLS proxy: cookies only over HTTPS
 };
 
 /// Everything the handlers share.
@@ -30,11 +31,6 @@ struct Workspace {
 
     ServeOptions options;
     std::unique_ptr<WebStore> store;
-    /// The history store's run lock, held while the server is up: the runs of its datasets go
-    /// side by side under it, and a `jixiao run` on the same store waits for the server to stop
-    /// rather than mixing with them. Taking it marks runs a dead process left running as
-    /// interrupted. Throws publish::StoreBusyError when a `jixiao run` holds it.
-    publish::FileLock storeLock;
     Datasets datasets;
     RunQueue runs;
     LoginLimiter limiter;
@@ -50,4 +46,4 @@ void addApiRoutes(Router& router, Workspace& ws);
 std::string localNow();
 std::string localToday();
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

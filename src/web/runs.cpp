@@ -5,6 +5,7 @@
 #include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
 #include "publish/atomic_file.h"
+#include "publish/run_store.h"
 #include "publish/store_db.h"
 #include "render/render_error.h"
 #include "score/rules.h"
@@ -16,6 +17,7 @@
 #include <Poco/LocalDateTime.h>
 
 #include <algorithm>
+#include <chrono>
 #include <iostream>
 #include <sstream>
 
@@ -36,7 +38,7 @@ std::string tail(const std::string& text, std::size_t lines) {
     return text.substr(at + 1);
 }
 
-} // namespace
+}  // namespace
 
 Poco::JSON::Object::Ptr runJson(const RunRow& r) {
     Poco::JSON::Object::Ptr o = new Poco::JSON::Object(Poco::JSON_PRESERVE_KEY_ORDER);
@@ -99,6 +101,10 @@ void RunQueue::live(RunRow& row) {
     if (row.state != "queued") return;
     auto at = std::find_if(queue_.begin(), queue_.end(), [&](const auto& q) { return q.first == row.id; });
     if (at == queue_.end()) return;  // starting now
+    if (running_.empty() && !storeBusy_.empty()) {
+        row.message = storeBusy_;
+        return;
+    }
     for (const auto& [run, dataset] : running_)
         if (dataset == row.datasetId) {
             row.message = "排队中：本数据集的运行 " + std::to_string(run) + " 正在进行，它结束后自动开始（同一数据集一次只做一个运行）。";
@@ -131,6 +137,7 @@ void RunQueue::work() {
     for (;;) {
         std::int64_t id = 0, dataset = 0;
         std::shared_ptr<Progress> progress;
+        bool held = false;
         {
             std::unique_lock<std::mutex> lock(mutex_);
             // The first waiting run whose dataset has none in hand.
@@ -141,6 +148,12 @@ void RunQueue::work() {
             };
             wake_.wait(lock, [&] { return stopping_ || next() != queue_.end(); });
             if (stopping_) return;
+            if (running_.empty() && !takeStoreLock()) {
+                // A `jixiao run` has the store: look again in a second.
+                wake_.wait_for(lock, std::chrono::seconds(1));
+                continue;
+            }
+            held = storeLock_.held();
             auto it = next();
             std::tie(id, dataset) = *it;
             queue_.erase(it);
@@ -148,17 +161,34 @@ void RunQueue::work() {
             progress = std::make_shared<Progress>();
             progress_[id] = progress;
         }
-        execute(id, *progress);
+        execute(id, *progress, held);
         {
             std::lock_guard<std::mutex> lock(mutex_);
             running_.erase(id);
             progress_.erase(id);
+            if (running_.empty()) storeLock_.release();  // the store is free for `jixiao run` again
         }
         wake_.notify_all();
     }
 }
 
-void RunQueue::execute(std::int64_t id, Progress& progress) {
+bool RunQueue::takeStoreLock() {
+    try {
+        publish::StoreDb db = publish::StoreDb::open(paths_.store());
+        // What a refused `jixiao run` is told after 开始于.
+        storeLock_ = publish::RunStore(db).lockForRun(nowText() + "，浏览器工作台的运行进行中");
+        storeBusy_.clear();
+        return true;
+    } catch (const publish::StoreBusyError&) {
+        storeBusy_ = "排队中：另一个 jixiao（例如命令行的 jixiao run）正在使用同一个历史库，它结束后自动开始。";
+        return false;
+    } catch (const publish::StoreError&) {
+        storeBusy_.clear();
+        return true;
+    }
+}
+
+void RunQueue::execute(std::int64_t id, Progress& progress, bool storeLockHeld) {
     auto row = store_.run(id);
     if (!row) return;
     row->state = "running";
@@ -174,8 +204,8 @@ void RunQueue::execute(std::int64_t id, Progress& progress) {
     r.clock = nowText;
     r.dbPath = paths_.store();
     r.jobs = jobs_;
-    r.issueLetters = true;  // the web workflow issues its letters (numbers in the shared store); drafts are a CLI step
-    r.storeLockHeld = true;  // the workspace holds the store's run lock for all its runs
+    r.issueLetters = true;            // the web workflow issues its letters (numbers in the shared store); drafts are a CLI step
+    r.storeLockHeld = storeLockHeld;  // the queue holds the store's run lock for all its runs in hand
     r.onProgress = [&progress](std::size_t done, std::size_t total) {
         progress.done = done;
         progress.total = total;
@@ -225,7 +255,8 @@ void RunQueue::execute(std::int64_t id, Progress& progress) {
         row->message = tail(err.str(), 5);
     }
     // The server's folders mean nothing to the page's users: the files are listed below it.
-    for (std::size_t at; (at = row->message.find(r.output)) != std::string::npos;) row->message.replace(at, r.output.size(), "本次运行的文件夹");
+    for (std::size_t at; (at = row->message.find(r.output)) != std::string::npos;)
+        row->message.replace(at, r.output.size(), "本次运行的文件夹");
     try {
         row->message = datasets_.shown(row->datasetId, row->message);
     } catch (const HttpError&) {
@@ -234,4 +265,4 @@ void RunQueue::execute(std::int64_t id, Progress& progress) {
     store_.updateRun(*row);
 }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "publish/file_lock.h"
 #include "web/store.h"
 #include "web/workspace.h"
 
@@ -21,9 +22,11 @@ namespace jixiao::web {
 /// Runs started from the workspace, done by `jixiao run`'s own batch (app::runBatch) on worker
 /// threads: one run per dataset at a time (a dataset's next run waits as `queued` until the
 /// one in hand ends), runs of different datasets side by side up to `parallel` at once, the
-/// rest queued in order. The runs share the history store, whose run lock the workspace takes
-/// once for all of them (Workspace::storeLock); its writes are transactions. Progress is kept in
-/// memory, so polling it costs the run nothing.
+/// rest queued in order. The runs share the history store's run lock (RunStore::lockForRun):
+/// taken when the first run starts, released when the last one ends, so a `jixiao run` on the
+/// same store goes ahead while the workspace is idle and exits 75 while it runs; a workspace run
+/// waits as `queued` while a `jixiao run` holds it. Progress is kept in memory, so polling it
+/// costs the run nothing.
 class RunQueue {
 public:
     /// `datasets` names the uploads in a run's messages as their users know them.
@@ -51,7 +54,11 @@ private:
     };
 
     void work();
-    void execute(std::int64_t id, Progress& progress);
+    /// With mutex_ held and no run in hand: takes the store's run lock for the runs about to
+    /// start. False when a `jixiao run` holds it (said in storeBusy_); other store errors are
+    /// left to the run, whose batch then takes the lock itself and reports them.
+    bool takeStoreLock();
+    void execute(std::int64_t id, Progress& progress, bool storeLockHeld);
     /// Adds what only the queue knows to a stored row: a running run's progress, and for a
     /// queued one what it waits for (message).
     void live(RunRow& row);
@@ -68,6 +75,10 @@ private:
     /// Runs in hand: run id → dataset id, and their progress.
     std::map<std::int64_t, std::int64_t> running_;
     std::map<std::int64_t, std::shared_ptr<Progress>> progress_;
+    /// The store's run lock, held while running_ is not empty.
+    publish::FileLock storeLock_;
+    /// Why the queued runs wait for the store (empty when they do not).
+    std::string storeBusy_;
     bool stopping_ = false;
     std::vector<std::thread> workers_;
 };
@@ -75,4 +86,4 @@ private:
 /// A run as JSON (id, dataset, state, done, total, date, by, created, finished, message).
 Poco::JSON::Object::Ptr runJson(const RunRow& run);
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

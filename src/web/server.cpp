@@ -116,16 +116,14 @@ private:
 class Factory : public Poco::Net::HTTPRequestHandlerFactory {
 public:
     Factory(Workspace& ws, const Router& router) : ws_(ws), router_(router) {}
-    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-        return new Handler(ws_, router_);
-    }
+    Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override { return new Handler(ws_, router_); }
 
 private:
     Workspace& ws_;
     const Router& router_;
 };
 
-} // namespace
+}  // namespace
 
 struct Server::Impl {
     Workspace workspace;
@@ -135,7 +133,8 @@ struct Server::Impl {
     std::unique_ptr<Poco::Net::HTTPServer> http;
 
     explicit Impl(const ServeOptions& options)
-        : workspace(options), pool(2, options.threads + 2),
+        : workspace(options),
+          pool(2, options.threads + 2),
           socket(Poco::Net::SocketAddress(options.host, Poco::UInt16(options.port)), 64) {}
 };
 
@@ -147,10 +146,13 @@ Server::Server(const ServeOptions& options) : impl_(std::make_unique<Impl>(optio
     params->setMaxThreads(options.threads);
     params->setMaxQueued(128);
     params->setKeepAlive(true);
+    // A kept-alive connection holds a thread until it is idle this long or has made this many
+    // requests; then the next waiting connection gets the thread (a poller cannot keep it forever).
+    params->setKeepAliveTimeout(Poco::Timespan(5, 0));
+    params->setMaxKeepAliveRequests(100);
     params->setTimeout(Poco::Timespan(60, 0));
     params->setServerName("jixiao");
-    impl_->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->workspace, impl_->router), impl_->pool,
-                                                          impl_->socket, params);
+    impl_->http = std::make_unique<Poco::Net::HTTPServer>(new Factory(impl_->workspace, impl_->router), impl_->pool, impl_->socket, params);
 }
 
 Server::~Server() { stop(); }
@@ -170,4 +172,4 @@ void Server::stop() {
 
 Workspace& Server::workspace() { return impl_->workspace; }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -129,15 +129,30 @@ async function waitText(page, selector, text, timeout = 30000) {
     check(names.some((n) => /^XM201\d\d_.*\.pdf$/.test(n.name)), 'the zip holds the department\'s project documents');
     check(names.every((n) => !n.name.startsWith('202_') && !n.name.includes('/')), 'the zip holds only department 201, flat');
 
-    // A letter voided and reissued on the command line, against the store the server uses.
-    const cli = (...args) => execFileSync(JIXIAO, args, { encoding: 'utf8' });
-    cli('letters', 'void', '云财绩函〔2025〕2号', '--db', path.join(DATA, 'jixiao-history.db'), '--reason', '主送单位名称有误',
-      '--date', '2025-03-05');
-    const reissued = cli('letters', 'reissue', '云财绩函〔2025〕2号', '--db', path.join(DATA, 'jixiao-history.db'), '--date', '2025-03-06');
-    const successor = /已重新发文 (\S+)：/.exec(reissued)[1];
+    // A letter voided (with its reason) and reissued with the page's buttons.
+    await visit(page, '#/letters');
+    await page.waitForSelector('#void-form');
+    await page.select('#void-form select[name=letter]', '云财绩函〔2025〕2号');
+    await page.$eval('#void-form input[name=date]', (e) => { e.value = '2025-03-05'; });
+    await page.click('#void-form button[type=submit]');
+    check(await page.$eval('#void-form textarea[name=reason]', (t) => !t.checkValidity()), 'a void needs a reason (the form says so)');
+    await page.type('#void-form textarea[name=reason]', '主送单位名称有误');
+    await page.click('#void-form button[type=submit]');
+    await waitText(page, '#toast', '已作废 云财绩函〔2025〕2号');
+    await page.waitForSelector('#reissue-form select[name=letter] option');
+    await page.select('#reissue-form select[name=letter]', '云财绩函〔2025〕2号');
+    await page.$eval('#reissue-form input[name=date]', (e) => { e.value = '2025-03-06'; });
+    await page.click('#reissue-form button[type=submit]');
+    await waitText(page, '#toast', '已重新发文');
+    const successor = /已重新发文 (\S+)：/.exec(await page.$eval('#toast', (t) => t.textContent))[1];
+    await page.waitForFunction(() => !document.querySelector('#reissue-form'), { timeout: 30000 });
+    // The command line reads the same ledger.
+    const listed = execFileSync(JIXIAO, ['letters', 'list', '--db', path.join(DATA, 'jixiao-history.db'), '--status', '已作废'],
+      { encoding: 'utf8' });
+    check(listed.includes('云财绩函〔2025〕2号') && listed.includes('2025-03-05 作废：主送单位名称有误；已重新发文为 ' + successor),
+      '`jixiao letters list` shows the letter voided in the page: ' + listed);
 
     // Record and close a 整改.
-    await visit(page, '#/letters');
     await page.waitForSelector('#record-form');
     const letter = await page.$eval('#record-form select[name=letter]', (s) => s.value);
     check(letter.includes('〔2025〕'), `a letter to rectify is listed (${letter})`);
@@ -222,6 +237,10 @@ async function waitText(page, selector, text, timeout = 30000) {
       'the audit log shows boss 添加用户 reader 查看');
     check(auditRows.some((r) => r.startsWith('clerk|销号|')),
       'the audit log shows clerk\'s 销号');
+    check(auditRows.some((r) => r.startsWith('clerk|作废反馈函|云财绩函〔2025〕2号|主送单位名称有误|')),
+      'the audit log shows clerk\'s 作废 with the reason');
+    check(auditRows.some((r) => r.startsWith('clerk|重新发文|云财绩函〔2025〕2号|新文号 ')),
+      'the audit log shows clerk\'s 重新发文');
     await shoot(page, 'users');
 
     await visit(page, '#/publish');

@@ -1,7 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include "support.h"
+
 #include "app/batch.h"
-#include "publish/letter_register.h"
 #include "publish/run_store.h"
 #include "publish/store_db.h"
 #include "web/password.h"
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 using namespace jixiao::web;
+using jixiao::testing::slurp;
 
 namespace {
 
@@ -120,13 +122,6 @@ Client loggedIn(Fixture& f, const std::string& user) {
     return c;
 }
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 /// A multipart/form-data body of the sample's files (all but README.md).
 std::string multipart(const std::vector<std::pair<std::string, std::string>>& files, const std::string& boundary) {
     std::string body;
@@ -181,7 +176,7 @@ std::vector<std::string> classifiedProjects(const std::string& sample) {
     return codes;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("passwords are stored as salted PBKDF2-SHA256 with at least 200,000 iterations", "[web]") {
     std::string a = hashPassword("correct horse"), b = hashPassword("correct horse");
@@ -294,8 +289,8 @@ TEST_CASE("serve: no URL reaches outside the data and page folders", "[web]") {
     f.server = std::make_unique<Server>(f.options);
     f.server->start();
     clerk = loggedIn(f, "clerk");
-    for (const std::string uri : {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2Fetc%2Fpasswd", "//etc/passwd",
-                                  "/passwd", "/preview/1/../../jixiao-history.db", "/preview/1/%2e%2e/%2e%2e/jixiao-history.db",
+    for (const std::string uri : {"/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/%2E%2E%2Fetc%2Fpasswd", "//etc/passwd", "/passwd",
+                                  "/preview/1/../../jixiao-history.db", "/preview/1/%2e%2e/%2e%2e/jixiao-history.db",
                                   "/api/runs/1/file?path=../../jixiao-history.db"}) {
         Reply r = clerk.send("GET", uri);
         INFO(uri);
@@ -333,8 +328,9 @@ TEST_CASE("serve: an uploaded dataset.json that is not a JSON object is refused 
     CHECK(r.error() == "dataset.json 应为 JSON 对象（以 { 开头）。");
     r = send("{\"年度\": 2024");
     CHECK(r.status == 400);
-    CHECK(r.error() == "dataset.json 不是有效的 JSON（第1行第12列：此处应为逗号“,”或右花括号“}”）。"
-                       "请用记事本或 WPS 检查后重新上传，或不上传它、在“设置”中填写。");
+    CHECK(r.error() ==
+          "dataset.json 不是有效的 JSON（第1行第12列：此处应为逗号“,”或右花括号“}”）。"
+          "请用记事本或 WPS 检查后重新上传，或不上传它、在“设置”中填写。");
 }
 
 TEST_CASE("serve: datasets are checked like `jixiao check`", "[web]") {
@@ -382,8 +378,10 @@ TEST_CASE("serve: two users run two datasets at once; both finish, and their doc
     // Runs of two datasets go side by side.
     bool together = false;
     for (int i = 0; i < 3000 && !together; ++i) {
-        std::string stateA = one.send("GET", "/api/runs/" + std::to_string(ra.json()->getValue<std::int64_t>("id"))).json()->getValue<std::string>("state");
-        std::string stateB = two.send("GET", "/api/runs/" + std::to_string(rb.json()->getValue<std::int64_t>("id"))).json()->getValue<std::string>("state");
+        std::string stateA =
+            one.send("GET", "/api/runs/" + std::to_string(ra.json()->getValue<std::int64_t>("id"))).json()->getValue<std::string>("state");
+        std::string stateB =
+            two.send("GET", "/api/runs/" + std::to_string(rb.json()->getValue<std::int64_t>("id"))).json()->getValue<std::string>("state");
         together = stateA == "running" && stateB == "running";
         if (stateA == "done" || stateB == "done") break;
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -413,7 +411,8 @@ TEST_CASE("serve: two users run two datasets at once; both finish, and their doc
     REQUIRE(letters.status == 200);
     REQUIRE(letters.array()->size() > 0);
     std::string letter = letters.array()->getObject(0)->getValue<std::string>("letter");
-    Reply closeEarly = one.send("POST", "/api/letters/close", "{\"letter\":\"" + letter + "\",\"date\":\"2025-04-01\",\"note\":\"已完成\"}");
+    Reply closeEarly =
+        one.send("POST", "/api/letters/close", "{\"letter\":\"" + letter + "\",\"date\":\"2025-04-01\",\"note\":\"已完成\"}");
     CHECK(closeEarly.status == 400);
 }
 
@@ -449,7 +448,8 @@ TEST_CASE("serve: preview and publish — roles on the server, CSRF, 公开日�
     // The sample's two warnings, naming the client's file (never the stored upload name).
     const std::string warnings =
         "绩效指标完成情况.xlsx[绩效指标!I707] 警告：项目“XM21003”预算执行率分值10分与各项指标分值合计85分，共95分，不等于100分。\n"
-        "绩效指标完成情况.xlsx[绩效指标!I707] 警告：项目“XM21003”一级指标“产出指标”分值合计45分，与评分规则“national-2020”的默认分值50分不一致。"
+        "绩效指标完成情况.xlsx[绩效指标!I707] "
+        "警告：项目“XM21003”一级指标“产出指标”分值合计45分，与评分规则“national-2020”的默认分值50分不一致。"
         "提示：一级指标分值可以调整，请确认是有意为之。\n";
 
     // A viewer may not build a preview, nobody without the CSRF token.
@@ -539,8 +539,8 @@ TEST_CASE("serve: only an admin manages users; every change is audited", "[web]"
 
     for (Client* c : {&clerk, &reader}) {
         const std::string who = c == &clerk ? "当前用户“clerk”的角色是“经办”。" : "当前用户“reader”的角色是“查看”。";
-        for (const auto& [method, uri] : std::vector<std::pair<std::string, std::string>>{
-                 {"GET", "/api/users"}, {"POST", "/api/users"}, {"GET", "/api/audit"}}) {
+        for (const auto& [method, uri] :
+             std::vector<std::pair<std::string, std::string>>{{"GET", "/api/users"}, {"POST", "/api/users"}, {"GET", "/api/audit"}}) {
             INFO(method << " " << uri << " as " << who);
             Reply r = c->send(method, uri, method == "POST" ? body : std::string());
             CHECK(r.status == 403);
@@ -586,9 +586,8 @@ TEST_CASE("serve: only an admin manages users; every change is audited", "[web]"
     REQUIRE(log->size() >= 3);
     auto entry = [&](unsigned i) {
         auto e = log->getObject(i);
-        return e->getValue<std::string>("user") + "|" + e->getValue<std::string>("action") + "|" +
-               e->getValue<std::string>("target") + "|" + e->getValue<std::string>("detail") + "|" +
-               e->getValue<std::string>("address");
+        return e->getValue<std::string>("user") + "|" + e->getValue<std::string>("action") + "|" + e->getValue<std::string>("target") +
+               "|" + e->getValue<std::string>("detail") + "|" + e->getValue<std::string>("address");
     };
     CHECK(entry(0) == "auditor|login|auditor||127.0.0.1");
     CHECK(entry(1) == "admin|user-add|auditor|viewer|127.0.0.1");
@@ -599,7 +598,9 @@ TEST_CASE("serve: only an admin manages users; every change is audited", "[web]"
     CHECK(at[10] == 'T');
 }
 
-TEST_CASE("serve: one run per dataset at a time, others queued; a second waiting run is refused; letters name their units", "[web]") {
+TEST_CASE(
+    "serve: one run per dataset at a time, others queued; a second waiting run is refused; letters name their units; 作废 and 重新发文",
+    "[web]") {
     Fixture f;
     Client clerk = loggedIn(f, "clerk");
     const std::string id = std::to_string(upload(clerk, "county"));
@@ -618,7 +619,8 @@ TEST_CASE("serve: one run per dataset at a time, others queued; a second waiting
               "排队中：本数据集的运行 " + firstId + " 正在进行，它结束后自动开始（同一数据集一次只做一个运行）。");
         Reply third = clerk.send("POST", "/api/datasets/" + id + "/runs", R"({"date":"2025-03-03"})");
         CHECK(third.status == 409);
-        CHECK(third.error() == "数据集 " + id + " 已有一个排队中的运行（运行 " + secondId + "），无需重复提交；它开始后会使用当时的数据和设置。");
+        CHECK(third.error() ==
+              "数据集 " + id + " 已有一个排队中的运行（运行 " + secondId + "），无需重复提交；它开始后会使用当时的数据和设置。");
     }
     for (const Reply* r : {&first, &other, &second})
         CHECK(waitForRun(clerk, r->json()->getValue<std::int64_t>("id"))->getValue<std::string>("state") == "done");
@@ -637,14 +639,52 @@ TEST_CASE("serve: one run per dataset at a time, others queued; a second waiting
     }
     CHECK(found);
 
-    // A letter voided and reissued with `jixiao letters` is listed as 已作废; its successor names it.
+    // 作废 and 重新发文 in the page, as `jixiao letters void|reissue`: staff and up, CSRF, a reason, audited.
     const std::string old = "云财绩函〔2025〕2号";
-    {
-        auto db = jixiao::publish::StoreDb::open(f.options.paths.store());
-        jixiao::publish::LetterRegister ledger(db);
-        ledger.voidLetter(jixiao::publish::LetterRef::byNumber(old), "2025-03-05", "主送单位名称有误");
-        ledger.reissueLetter(jixiao::publish::LetterRef::byNumber(old), "2025-03-06");
-    }
+    Poco::JSON::Object::Ptr before;
+    for (std::size_t i = 0; i < letters.array()->size(); ++i)
+        if (letters.array()->getObject(unsigned(i))->getValue<std::string>("letter") == old)
+            before = letters.array()->getObject(unsigned(i));
+    REQUIRE(before);
+    const std::string unit = before->getValue<std::string>("unit"), issued = before->getValue<std::string>("issued");
+    const std::string voidBody = "{\"letter\":\"" + old + "\",\"date\":\"2025-03-05\",\"reason\":\"主送单位名称有误\"}";
+    Client reader = loggedIn(f, "reader"), admin = loggedIn(f, "admin");
+    Reply r = reader.send("POST", "/api/letters/void", voidBody);
+    CHECK(r.status == 403);
+    CHECK(r.error() == "权限不足：此操作需要“经办”及以上角色，当前用户“reader”的角色是“查看”。");
+    r = clerk.send("POST", "/api/letters/void", voidBody, "application/json", false);
+    CHECK(r.status == 403);
+    CHECK(r.error() == "请求缺少有效的 CSRF 令牌（X-CSRF-Token），已拒绝。请刷新页面后重试。");
+    r = clerk.send("POST", "/api/letters/void", "{\"letter\":\"" + old + "\",\"date\":\"2025-03-05\"}");
+    CHECK(r.status == 400);
+    CHECK(r.error() == "请填写作废原因（reason）。");
+    r = clerk.send("POST", "/api/letters/reissue", "{\"letter\":\"" + old + "\",\"date\":\"2025-03-06\"}");
+    CHECK(r.status == 400);
+    CHECK(r.error() == "反馈函 " + old + " 未作废，不能重新发文。如需改发，请先作废它（jixiao letters void）。");
+    r = clerk.send("POST", "/api/letters/void", voidBody);
+    REQUIRE(r.status == 200);
+    CHECK(r.json()->getValue<std::string>("message") ==
+          "已作废 " + old + "（单位 " + unit + "，成文日期 " + issued +
+              "），作废日期 2025-03-05，原因：主送单位名称有误。该文号不再使用；其整改事项不再跟踪。");
+    r = clerk.send("POST", "/api/letters/reissue", "{\"letter\":\"" + old + "\",\"date\":\"2025-03-06\"}");
+    REQUIRE(r.status == 200);
+    const std::string renumbered = r.json()->getValue<std::string>("letter");
+    CHECK(r.json()->getValue<std::string>("replaces") == old);
+    const std::string reissuedMessage = r.json()->getValue<std::string>("message");
+    Reply again = clerk.send("POST", "/api/letters/reissue", "{\"letter\":\"" + old + "\",\"date\":\"2025-03-07\"}");
+    CHECK(again.status == 400);
+    CHECK(again.error() == "反馈函 " + old + " 已重新发文为 " + renumbered + "，不能再次重新发文。");
+    r = admin.send("GET", "/api/audit");
+    REQUIRE(r.status == 200);
+    auto entry = [&](unsigned i) {
+        auto e = r.array()->getObject(i);
+        return e->getValue<std::string>("user") + "|" + e->getValue<std::string>("action") + "|" + e->getValue<std::string>("target") +
+               "|" + e->getValue<std::string>("detail");
+    };
+    CHECK(entry(0) == "clerk|letter-reissue|" + old + "|新文号 " + renumbered);  // newest first; refusals are not actions
+    CHECK(entry(1) == "clerk|letter-void|" + old + "|主送单位名称有误");
+    CHECK(entry(2) == "admin|login|admin|");
+
     letters = clerk.send("GET", "/api/letters");
     REQUIRE(letters.status == 200);
     Poco::JSON::Object::Ptr voided, successor;
@@ -655,37 +695,71 @@ TEST_CASE("serve: one run per dataset at a time, others queued; a second waiting
     }
     REQUIRE(voided);
     REQUIRE(successor);
+    CHECK(successor->getValue<std::string>("letter") == renumbered);
+    CHECK(reissuedMessage == "已重新发文 " + renumbered + "：单位 " + unit + "，成文日期 2025-03-06，整改期限 " +
+                                 successor->getValue<std::string>("deadline") + "。\n新文号替代已作废的 " + old +
+                                 "。请到“运行”页重新运行该数据集，生成带新文号的反馈函。");
     CHECK(voided->getValue<std::string>("status") == "已作废");
     CHECK(voided->getValue<std::string>("voided") == "2025-03-05");
     CHECK(voided->getValue<std::string>("voidReason") == "主送单位名称有误");
-    CHECK(voided->getValue<std::string>("replacedBy") == successor->getValue<std::string>("letter"));
+    CHECK(voided->getValue<std::string>("replacedBy") == renumbered);
     CHECK(successor->getValue<std::string>("status") == "待整改");
     CHECK(successor->getValue<std::string>("issued") == "2025-03-06");
-    CHECK(successor->getValue<std::string>("unit") == voided->getValue<std::string>("unit"));
+    CHECK(successor->getValue<std::string>("unit") == unit);
     CHECK(successor->getValue<std::string>("unitName") == voided->getValue<std::string>("unitName"));
     // The list is by number: the successor, numbered last, comes last.
     CHECK(letters.array()->getObject(unsigned(letters.array()->size() - 1))->getValue<std::string>("letter") ==
           successor->getValue<std::string>("letter"));
 }
 
-TEST_CASE("serve: the server holds the history store's run lock while it is up", "[web]") {
-    Poco::TemporaryFile data;
-    Poco::File(data.path()).createDirectories();
-    ServeOptions o;
-    o.paths.data = data.path();
-    o.paths.assets = kSource + "/web";
-    o.port = 0;
-    const std::string busy = "已有另一个 jixiao 正在使用历史库 " + o.paths.store() + "（进程 " + std::to_string(::getpid()) +
-                             "，开始于 2025-03-05T09:00:00+08:00）。请等它结束后再运行。";
+TEST_CASE("serve: the store's run lock is held only while the workspace runs; `jixiao run` goes beside it", "[web]") {
+    Fixture f;
+    Client clerk = loggedIn(f, "clerk");
+    const std::int64_t a = upload(clerk, "county"), b = upload(clerk, "county");
+    const std::string store = f.options.paths.store(), folder = f.options.paths.dataset(a);
+    Poco::TemporaryFile idleOut, busyOut;
+
+    // The server is idle: `jixiao letters issue` on its store and dataset goes ahead.
+    auto idle = jixiao::testing::runJixiao("letters issue " + folder + " -o " + idleOut.path() + " --db " + store + " --date 2025-03-01");
+    INFO(idle.err);
+    CHECK(idle.code == 0);
+
+    // While the server runs that dataset, `jixiao run` on the store is told to try later (75).
+    Reply started = clerk.send("POST", "/api/datasets/" + std::to_string(a) + "/runs", R"({"date":"2025-03-01"})");
+    REQUIRE(started.status == 202);
+    const std::string run = "/api/runs/" + std::to_string(started.json()->getValue<std::int64_t>("id"));
+    for (int i = 0; i < 3000 && clerk.send("GET", run).json()->getValue<std::string>("state") == "queued"; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    auto busy = jixiao::testing::runJixiao("run " + folder + " -o " + busyOut.path() + " --db " + store + " --date 2025-03-02");
+    const std::string holder = slurp(store + ".lock");  // "pid N\nstarted SINCE\n"
+    const std::size_t from = holder.find("started ") + 8;
+    const std::string since = holder.substr(from, holder.find('\n', from) - from);
+    CHECK(busy.code == 75);
+    CHECK(since.find("，浏览器工作台的运行进行中") != std::string::npos);
+    CHECK(busy.err == "错误：已有另一个 jixiao 正在使用历史库 " + store + "（进程 " + std::to_string(::getpid()) + "，开始于 " + since +
+                          "）。请等它结束后再运行。\n");
+    CHECK(waitForRun(clerk, started.json()->getValue<std::int64_t>("id"))->getValue<std::string>("state") == "done");
+
+    // While a `jixiao run` holds the store, the runs of two datasets wait in the queue, then both go.
+    std::vector<std::int64_t> queued;
     {
-        // A `jixiao run` on the store: the server does not start beside it.
-        jixiao::publish::StoreDb::open(o.paths.store());
-        auto held = jixiao::publish::lockStore(o.paths.store(), "2025-03-05T09:00:00+08:00");
-        CHECK_THROWS_WITH(Server(o), busy);
+        auto held = jixiao::publish::lockStore(store, "2025-03-05T09:00:00+08:00");
+        for (std::int64_t dataset : {a, b}) {
+            Reply r = clerk.send("POST", "/api/datasets/" + std::to_string(dataset) + "/runs", R"({"date":"2025-03-03"})");
+            REQUIRE(r.status == 202);
+            queued.push_back(r.json()->getValue<std::int64_t>("id"));
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+        for (std::int64_t id : queued) {
+            auto waiting = clerk.send("GET", "/api/runs/" + std::to_string(id)).json();
+            CHECK(waiting->getValue<std::string>("state") == "queued");
+            CHECK(waiting->getValue<std::string>("message") ==
+                  "排队中：另一个 jixiao（例如命令行的 jixiao run）正在使用同一个历史库，它结束后自动开始。");
+        }
     }
-    Server server(o);
-    // …and while the server is up, a `jixiao run` on its store is refused.
-    CHECK_THROWS_AS(jixiao::publish::lockStore(o.paths.store(), "2025-03-05T09:30:00+08:00"), jixiao::publish::StoreBusyError);
+    for (std::int64_t id : queued) CHECK(waitForRun(clerk, id)->getValue<std::string>("state") == "done");
+    // Idle again: the store is free.
+    CHECK_NOTHROW(jixiao::publish::lockStore(store, "2025-03-05T10:00:00+08:00"));
 }
 
 TEST_CASE("serve: a refused request's body is not read as the next request on a kept-alive connection", "[web]") {
@@ -710,5 +784,30 @@ TEST_CASE("serve: a refused request's body is not read as the next request on a 
         INFO(uri << ": " << text.str());
         CHECK(response.getStatus() == 403);
         CHECK(text.str() == "{\"error\":\"权限不足：此操作需要“管理员”及以上角色，当前用户“clerk”的角色是“经办”。\"}");
+    }
+}
+
+TEST_CASE("serve: thirty browsers keeping their connections alive do not lock out the next one", "[web]") {
+    Fixture f;
+    Client clerk = loggedIn(f, "clerk");
+    // Each open page polls over a kept-alive connection, which holds a server thread between requests.
+    std::vector<std::unique_ptr<Poco::Net::HTTPClientSession>> pages;
+    auto get = [&](Poco::Net::HTTPClientSession& session) {
+        Poco::Net::HTTPRequest request("GET", "/api/session", Poco::Net::HTTPMessage::HTTP_1_1);
+        request.setKeepAlive(true);
+        Poco::Net::NameValueCollection cookies;
+        cookies.add("jixiao_session", clerk.cookie);
+        request.setCookies(cookies);
+        session.sendRequest(request);
+        Poco::Net::HTTPResponse response;
+        std::ostringstream text;
+        Poco::StreamCopier::copyStream(session.receiveResponse(response), text);
+        return response.getStatus();
+    };
+    for (int i = 0; i < 31; ++i) {
+        pages.push_back(std::make_unique<Poco::Net::HTTPClientSession>("127.0.0.1", Poco::UInt16(f.server->port())));
+        pages.back()->setKeepAlive(true);
+        pages.back()->setTimeout(Poco::Timespan(5, 0));  // a page left waiting for a thread fails here instead of hanging
+        CHECK(get(*pages.back()) == 200);
     }
 }
