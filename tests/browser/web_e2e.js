@@ -28,12 +28,13 @@ function zipNames(buffer) {
   return names;
 }
 
-async function shoot(page, name) {
+/// Screenshots at both widths; `fullPage` takes the whole page, not only what the window shows.
+async function shoot(page, name, fullPage = false) {
   for (const [w, h] of [[1366, 768], [390, 844]]) {
     await page.setViewport({ width: w, height: h });
     await new Promise((r) => setTimeout(r, 200));
     const file = path.join(OUT, `${name}-${w}x${h}.png`);
-    await page.screenshot({ path: file, fullPage: false });
+    await page.screenshot({ path: file, fullPage });
     check(fs.statSync(file).size > 5000, `screenshot ${path.basename(file)} is not blank`);
   }
   await page.setViewport({ width: 1366, height: 768 });
@@ -184,7 +185,7 @@ async function waitText(page, selector, text, timeout = 30000) {
     check(true, '整改 closed: 已销号');
     check(await page.$$eval('tr.letter', (rows) => rows.some((r) => r.textContent.includes('2025-03-20：已制定整改方案')
       && r.textContent.includes('2025-04-10：整改到位'))), 'the report and close dates entered are shown');
-    await shoot(page, 'letters');
+    await shoot(page, 'letters', true);
 
     // The other pages, at both widths.
     await visit(page, '#/datasets');
