@@ -301,6 +301,12 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
     for (const auto& p : s.evaluation.projects)
         if (p.scored() && score::needsFeedback(p, s.rules)) byUnit[p.unitCode].push_back(&p);
     const int letterYear = job.created.year;
+    // Without --issue a letter issued before is made again as issued, never as a 草稿 (which
+    // would replace it in the output folder).
+    std::map<std::string, publish::IssuedLetter> inForce;
+    if (!issue)
+        for (const auto& letter : letters.issuedLetters(std::nullopt))
+            if (!letter.voided()) inForce[letter.evaluationKey] = letter;
     int drafts = 0;
     for (const auto& [unitCode, projects] : byUnit) {
         const model::Unit* unit = s.dataset.findUnit(unitCode);
@@ -312,12 +318,13 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
         if (!deadline)
             throw publish::StoreRequestError("日期 " + job.facts.today + " 加 " + std::to_string(days) + " 天超出可表示的范围。");
         layout::LetterFacts facts{"", job.facts.today, deadline->iso(), true};
+        const std::string key = std::to_string(s.evaluation.year) + "/" + unitCode;  // one letter per key, ever
         if (issue) {
             publish::LetterRequest req;
             req.year = letterYear;
             req.prefix = s.dataset.config.letterPrefix + "函";
             req.unitCode = unitCode;
-            req.evaluationKey = std::to_string(s.evaluation.year) + "/" + unitCode;
+            req.evaluationKey = key;
             req.issuedOn = facts.date;
             req.deadline = facts.deadline;
             req.runId = runId;
@@ -336,6 +343,11 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
                     << "。已发出的反馈函文号和日期不会改变。\n";
             }
             if (!letter.voided()) facts = {letter.number.text, letter.issuedOn, letter.deadline, false};
+        } else if (const auto issued = inForce.find(key); issued != inForce.end()) {
+            const publish::IssuedLetter& letter = issued->second;
+            out << "反馈函 " << letter.number.text << "（" << unit->name << "）已于 " << letter.issuedOn
+                << " 发出，按原文号、成文日期和整改期限 " << letter.deadline << " 重新生成，不再出草稿。\n";
+            facts = {letter.number.text, letter.issuedOn, letter.deadline, false};
         } else {
             ++drafts;
         }
@@ -562,6 +574,16 @@ int publishRun(const RunRequest& req, const Job& job, Outputs& outputs, std::int
     if (!job.unitForms.empty()) issueLetters(job, *outputs.letters, runId, req.issueLetters, out);
     writeRunForms(job, *outputs.letters);
     results.get();
+    // A run that made every document replaces the previous run's: its files this run made no
+    // more (a 草稿 once the letter is issued) go.
+    if (rendered.failed == 0) {
+        const std::vector<std::string> removed = outputs.tree.removeReplaced();
+        if (!removed.empty()) {
+            out << "已删除上次运行生成、本次已不再生成的 " << removed.size() << " 个文件：";
+            for (std::size_t i = 0; i < removed.size() && i < 5; ++i) out << (i > 0 ? "、" : "") << removed[i];
+            out << (removed.size() > 5 ? " 等" : "") << "\n";
+        }
+    }
     outputs.tree.writeManifest();
 
     outputs.store->finishRun(runId, rendered.failed == 0 ? publish::RunStatus::Completed : publish::RunStatus::Failed, req.clock());

@@ -321,10 +321,14 @@ struct ColophonLine {
 };
 
 /// 版记 at the foot of the last page's type area (a new page when the last has no room).
+/// GB/T 9704-2012 7.4.1: separator rules as wide as the type area, a thick one above the first
+/// line and one whose bottom is the type area's bottom edge, thin ones between the lines.
 struct Colophon {
     std::vector<ColophonLine> lines;                   ///< top to bottom
     TextStyle style{FontRole::FangSong, 14.0, false};  ///< 4号仿宋
     double lineHeightPt = 24.0;                        ///< baseline distance
+    double thickRuleMm = 0.35;                         ///< the first and the last rule
+    double thinRuleMm = 0.25;                          ///< the rules between lines
 };
 
 /// Running header and footer.

@@ -1,5 +1,7 @@
 #include "publish/output_tree.h"
 
+#include "model/file_read.h"
+#include "model/json.h"
 #include "model/text.h"
 #include "publish/atomic_file.h"
 #include "publish/interrupt.h"
@@ -69,6 +71,57 @@ pid_t ownerPid(const std::string& name, bool& folder) {
     return pidAfter(name, "jixiao-xlsx-", '-');
 }
 
+/// Where begin() keeps the previous run's manifest until a run completes.
+const char* const kPreviousManifest = ".jixiao-previous-manifest.json";
+
+/// The files a manifest lists (path, SHA-256, kind); nothing when it is missing or unreadable.
+std::vector<ManifestEntry> manifestFiles(const std::string& path) {
+    std::string text;
+    if (model::readFile(path, text) != 0) return {};
+    std::vector<ManifestEntry> out;
+    try {
+        const model::JsonValue root = model::parseJson(text);
+        const model::JsonValue* files = root.find("files");
+        if (!files || files->kind != model::JsonValue::Kind::Array) return {};
+        for (const model::JsonValue& f : files->items) {
+            const model::JsonValue* p = f.find("path");
+            const model::JsonValue* sha = f.find("sha256");
+            const model::JsonValue* kind = f.find("kind");
+            if (!p || !sha || !kind || p->kind != model::JsonValue::Kind::String) continue;
+            out.push_back(ManifestEntry{p->text, 0, sha->text, kind->text, {}});
+        }
+    } catch (const model::JsonSyntaxError&) {
+        return {};
+    }
+    return out;
+}
+
+/// ".pdf" of "a/b.pdf"; empty without an extension.
+std::string extensionOf(const std::string& path) {
+    const std::size_t dot = path.rfind('.');
+    const std::size_t slash = path.rfind('/');
+    return dot == std::string::npos || (slash != std::string::npos && dot < slash) ? std::string() : path.substr(dot);
+}
+
+/// Whether relative `path` names a regular file inside `root` reached through real folders
+/// only: no absolute path, no "." or ".." or empty segment, no symbolic link on the way.
+bool insideWithoutLinks(const std::string& root, const std::string& path) {
+    if (path.empty() || path.front() == '/') return false;
+    std::string at = root;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t slash = path.find('/', start);
+        const std::string segment = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        if (segment.empty() || segment == "." || segment == "..") return false;
+        at += "/" + segment;
+        struct stat st {};
+        if (::lstat(at.c_str(), &st) != 0) return false;
+        if (slash == std::string::npos) return S_ISREG(st.st_mode);
+        if (!S_ISDIR(st.st_mode)) return false;
+        start = slash + 1;
+    }
+}
+
 bool processGone(pid_t pid) { return pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH; }
 
 } // namespace
@@ -108,10 +161,40 @@ void OutputTree::begin(const std::string& startedAt) {
         throw OutputError("无法锁定输出文件夹的锁文件 " + lockPath + "（" + e.what() + "）。");
     }
     const std::string manifest = root_ + "/manifest.json";
-    if (::unlink(manifest.c_str()) != 0 && errno != ENOENT)
+    const std::string previous = root_ + "/" + kPreviousManifest;
+    // A manifest goes aside; without one (the last run was killed) the one set aside before stays.
+    if (::rename(manifest.c_str(), previous.c_str()) != 0 && errno != ENOENT)
         throw OutputError("无法删除旧的 " + manifest + "（" + model::systemReason(errno) + "）。为免它为本次未完成的输出作证，已停止运行。");
     syncFileSystem(root_);  // the removal is on disk before any file is replaced
+    previous_ = manifestFiles(previous);
     sweepTemporaries(root_, 2);
+}
+
+std::vector<std::string> OutputTree::removeReplaced() {
+    std::set<std::pair<std::string, std::string>> kinds;  // (kind, extension) written this run
+    std::set<std::string> written;
+    for (const ManifestEntry& e : entries()) {
+        kinds.insert({e.kind, extensionOf(e.path)});
+        written.insert(e.path);
+    }
+    std::vector<std::string> removed;
+    std::set<std::string> folders;
+    for (const ManifestEntry& e : previous_) {
+        if (written.count(e.path) || !kinds.count({e.kind, extensionOf(e.path)}) || !insideWithoutLinks(root_, e.path)) continue;
+        const std::string path = root_ + "/" + e.path;
+        Sha256 sha;
+        if (model::readInParts(path, [&sha](std::string_view part) { sha.update(part); }) != 0 || sha.hex() != e.sha256) continue;
+        if (::unlink(path.c_str()) != 0) continue;
+        removed.push_back(e.path);
+        const std::size_t slash = e.path.rfind('/');
+        if (slash != std::string::npos) folders.insert(e.path.substr(0, slash));
+    }
+    // Deepest first; rmdir removes only an empty folder and never follows a link.
+    for (auto it = folders.rbegin(); it != folders.rend(); ++it) ::rmdir((root_ + "/" + *it).c_str());
+    previous_.clear();
+    ::unlink((root_ + "/" + kPreviousManifest).c_str());
+    std::sort(removed.begin(), removed.end());
+    return removed;
 }
 
 void OutputTree::checkFolder(const std::string& folder) {

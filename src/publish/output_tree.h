@@ -44,10 +44,20 @@ public:
 
     /// Prepares the folder for a run, before anything is written: creates it, takes its
     /// lock (FileLock `<root>/.jixiao-run.lock`, or OutputBusyError naming the holder),
-    /// removes `manifest.json` durably, so that a run failing or killed half-way never
-    /// leaves a manifest vouching for files it replaced, and sweeps the temporary files of
-    /// killed runs (`.<name>.tmp-XXXXXX`, `jixiao-xlsx-*`). Throws OutputError.
+    /// moves `manifest.json` durably aside to `.jixiao-previous-manifest.json` (kept there
+    /// until a run completes, also through a killed run), so that a run failing or killed
+    /// half-way never leaves a manifest vouching for files it replaced, and sweeps the
+    /// temporary files of killed runs (`.<name>.tmp-XXXXXX`, `jixiao-xlsx-*`). Throws OutputError.
     void begin(const std::string& startedAt);
+
+    /// After a run that wrote every document it meant to: removes the files of the previous
+    /// run's manifest that this run replaced by others, i.e. that it did not write again
+    /// although it wrote files of their kind and extension (a 草稿 letter once the letter is
+    /// issued, the table of a project no longer in the data). A file is removed only when it
+    /// is still the regular file that manifest listed (same SHA-256: an edited copy is kept),
+    /// inside the output folder, reached without a symbolic link; a folder left empty goes
+    /// too. Then forgets the previous manifest. Returns the removed paths, sorted.
+    std::vector<std::string> removeReplaced();
 
     /// Writes `bytes` to `<root>/<folder>/<stem><ext>`; `folder` and `stem` are made safe
     /// (folder may be empty). Returns the relative path. Throws OutputError, also when an
@@ -84,6 +94,7 @@ private:
     std::vector<ManifestEntry> entries_;
     std::set<std::string> paths_;    ///< every path written or being written
     std::set<std::string> folders_;  ///< subfolders checked not to be symbolic links
+    std::vector<ManifestEntry> previous_;  ///< the previous manifest's files (begin)
     FileLock lock_;
 };
 

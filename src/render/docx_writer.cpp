@@ -25,6 +25,9 @@ using layout::TextStyle;
 // ---- units and text ----
 
 long twips(double pt) { return std::lround(pt * 20.0); }
+/// A line pitch in twips, rounded down: 22 lines of 28.99 pt must fit the 225 mm type area
+/// (12,756 twips) as in the PDF, which 22 × 580 does not.
+long pitchTwips(double pt) { return long(std::floor(pt * 20.0 + 1e-6)); }
 long twipsMm(double mm) { return twips(layout::mmToPt(mm)); }
 long halfPoints(double pt) { return std::lround(pt * 2.0); }
 
@@ -150,12 +153,17 @@ private:
         }
         if (breakPending_) out += "<w:pageBreakBefore/>";
         breakPending_ = false;
+        if (rest.compare(0, 11, "<w:framePr ") == 0) {
+            const std::size_t end = rest.find("/>") + 2;
+            out += rest.substr(0, end);
+            rest.erase(0, end);
+        }
         // No automatic space between Chinese and Latin text or figures: the PDF has none.
         out += "<w:widowControl w:val=\"0\"/>" + rest + "<w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/>";
         if (f.gridChars == 0) out += "<w:snapToGrid w:val=\"0\"/>";
         out += "<w:spacing w:before=\"" + std::to_string(twips(f.spaceBeforePt)) + "\" w:after=\"" +
                std::to_string(twips(f.spaceAfterPt)) + "\" w:line=\"" +
-               std::to_string(twips(lineHeight(f.lineSpacing, size))) + "\" w:lineRule=\"exact\"/>";
+               std::to_string(pitchTwips(lineHeight(f.lineSpacing, size))) + "\" w:lineRule=\"exact\"/>";
         const double charPt = size + double(gridSpacing(f, size)) / 20.0;
         const long first = twips(f.firstLineIndentChars * charPt);
         out += "<w:ind w:left=\"" + std::to_string(long(leftTw)) + "\" w:right=\"" + std::to_string(long(rightTw)) + "\"";
@@ -263,18 +271,34 @@ private:
         }
     }
 
+    /// 版记: one frame as wide as the type area, pinned to its bottom edge (as in the PDF), the
+    /// lines between separator rules (GB/T 9704 7.4.1): thick above the first line and below
+    /// the last, thin between them.
     void colophon(const layout::Colophon& c) {
         const double size = c.style.sizePt;
         const long rightTab = twips(widthPt_ - size);
+        // Borders in eighths of a point; the thin rule also as "between", for Word's grouping
+        // of paragraphs with equal borders.
+        auto rule = [](const char* side, double mm) {
+            return std::string("<w:") + side + " w:val=\"single\" w:sz=\"" + std::to_string(std::lround(layout::mmToPt(mm) * 8.0)) +
+                   "\" w:space=\"0\" w:color=\"000000\"/>";
+        };
+        const std::string frame = "<w:framePr w:w=\"" + std::to_string(twips(widthPt_)) +
+                                  "\" w:wrap=\"around\" w:vAnchor=\"margin\" w:hAnchor=\"margin\" w:xAlign=\"center\" w:yAlign=\"bottom\"/>";
         for (std::size_t i = 0; i < c.lines.size(); ++i) {
             const auto& line = c.lines[i];
+            const bool last = i + 1 == c.lines.size();
             layout::ParagraphFormat f;
             f.align = Align::Left;
             f.lineSpacing = {layout::LineSpacing::Mode::Exact, c.lineHeightPt};
+            std::string borders = "<w:pBdr>";
+            if (i == 0) borders += rule("top", c.thickRuleMm);
+            borders += last ? rule("bottom", c.thickRuleMm) : rule("bottom", c.thinRuleMm) + rule("between", c.thinRuleMm);
+            borders += "</w:pBdr>";
             const std::string tabs = line.right.empty() ? std::string()
                                                         : "<w:tabs><w:tab w:val=\"right\" w:pos=\"" + std::to_string(rightTab) + "\"/></w:tabs>";
             const std::string props = rPr(c.style.role, size, c.style.bold);
-            out_ += "<w:p>" + pPr(f, size, Align::Left, (i + 1 < c.lines.size() ? "<w:keepNext/>" : "") + tabs, twips(size)) +
+            out_ += "<w:p>" + pPr(f, size, Align::Left, (last ? "" : "<w:keepNext/>") + frame + borders + tabs, twips(size)) +
                     runs(line.left, props);
             if (!line.right.empty()) out_ += "<w:r>" + props + "<w:tab/></w:r>" + runs(line.right, props);
             out_ += "</w:p>";
@@ -554,7 +578,7 @@ std::string renderDocx(const layout::Document& doc) {
         // The line grid (22 lines of the letter's pitch). The 28 characters per line come from
         // the runs' character spacing: a character grid (linesAndChars) lets LibreOffice put a
         // 16 pt character in two 15.8 pt cells.
-        sect += "<w:docGrid w:type=\"lines\" w:linePitch=\"" + std::to_string(twips(grid.pitchPt)) + "\"/>";
+        sect += "<w:docGrid w:type=\"lines\" w:linePitch=\"" + std::to_string(pitchTwips(grid.pitchPt)) + "\"/>";
     } else {
         sect += "<w:docGrid w:linePitch=\"312\"/>";
     }

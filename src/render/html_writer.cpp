@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <map>
 #include <numeric>
+#include <set>
 
 namespace jixiao::render {
 
@@ -52,7 +54,17 @@ constexpr const char* kStyle =
     "[hidden]{display:none!important}"
     "footer{color:#555;font-size:.85rem;border-top:1px solid #ccc;margin-top:1.5rem;padding-top:.5rem;"
     "padding-bottom:1.5rem}"
-    "@media print{nav,.downloads{display:none}.tw{overflow:visible}.pb{break-after:page}}";
+    "@media print{nav,.downloads{display:none}.tw{overflow:visible}.pb{break-after:page}}"
+    // A phone reads a table as a list of its rows, each value after its column's label.
+    "@media screen and (max-width:40em){"
+    ".tw table.st{min-width:0!important}"
+    ".st colgroup,.st .cl,.st td:empty{display:none}"
+    ".st,.st thead,.st tbody,.st tr,.st th,.st td{display:block;width:auto}"
+    ".st{border-top:1px solid #8a8f98}"
+    ".st tr{border:1px solid #8a8f98;border-top:0;padding:.2rem 0}"
+    ".st th,.st td{border:0;padding:.15rem .5rem;text-align:left;white-space:normal}"
+    ".st td[rowspan]{background:#eef1f5;font-weight:bold}"
+    ".st [data-label]::before{content:attr(data-label) \"：\";font-weight:bold;color:#333}}";
 
 /// A non-negative length in CSS without locale or float formatting surprises: two decimals
 /// at most, trailing zeros dropped (12.5, 40, 33.33).
@@ -141,26 +153,70 @@ void attachmentNote(std::string& out, const layout::AttachmentNote& n) {
     out += "</p>\n";
 }
 
-void cell(std::string& out, const layout::Cell& c, bool header) {
+/// `text` with its line breaks dropped (a label broken to fit a narrow column).
+std::string oneLine(std::string text) {
+    text.erase(std::remove(text.begin(), text.end(), '\n'), text.end());
+    return text;
+}
+
+/// How a cell reads on a phone, where a table is a list of its rows (kStyle, max-width 40em):
+/// a value cell names the column label it sits under (`data-label`), and a label cell that
+/// names a column (`columnLabel`) is left out there.
+struct PhoneLabels {
+    std::map<const layout::Cell*, std::string> label;
+    std::set<const layout::Cell*> columnLabel;
+};
+
+/// A label is a header cell or a bold one (项目名称, 年初预算数). A value cell's label is the
+/// first label above it that starts in its column, looking past the other values of the
+/// column; none when a label of another column, or no label, comes first.
+PhoneLabels phoneLabels(const layout::Table& t, const std::vector<layout::PlacedCell>& placed) {
+    const int rows = int(t.rows.size()), columns = int(t.columnWidths.size());
+    std::vector<std::vector<const layout::PlacedCell*>> owner(rows, std::vector<const layout::PlacedCell*>(columns, nullptr));
+    for (const auto& pc : placed)
+        for (int r = pc.row; r < std::min(rows, pc.row + pc.cell->rowspan); ++r)
+            for (int c = pc.column; c < std::min(columns, pc.column + pc.cell->colspan); ++c) owner[r][c] = &pc;
+    auto isLabel = [&](const layout::PlacedCell& pc) { return pc.row < t.headerRows || pc.cell->bold; };
+    PhoneLabels out;
+    for (const auto& pc : placed) {
+        if (isLabel(pc) || pc.cell->text.empty()) continue;
+        for (int r = pc.row - 1; r >= 0; --r) {
+            const layout::PlacedCell* above = owner[r][pc.column];
+            if (!above || above == &pc || !isLabel(*above)) continue;
+            if (above->column == pc.column && above->row + above->cell->rowspan <= pc.row && !above->cell->text.empty()) {
+                out.label[pc.cell] = above->cell->text;
+                out.columnLabel.insert(above->cell);
+            }
+            break;
+        }
+    }
+    return out;
+}
+
+void cell(std::string& out, const layout::Cell& c, bool header, const PhoneLabels& phone) {
     const char* tag = header ? "th" : "td";
     Align a = c.align == Align::Auto ? (c.number ? Align::Right : (header ? Align::Center : Align::Left)) : c.align;
     std::vector<std::string> classes{alignClass(a)};
     if (c.number) classes.emplace_back("num");
     if (c.bold && !header) classes.emplace_back("b");
+    if (phone.columnLabel.count(&c)) classes.emplace_back("cl");
     out += std::string("<") + tag;
     if (header) out += c.colspan > 1 ? " scope=\"colgroup\"" : " scope=\"col\"";
     if (c.colspan > 1) out += " colspan=\"" + std::to_string(c.colspan) + "\"";
     if (c.rowspan > 1) out += " rowspan=\"" + std::to_string(c.rowspan) + "\"";
+    if (const auto label = phone.label.find(&c); label != phone.label.end())
+        out += " data-label=\"" + escapeHtml(oneLine(label->second)) + "\"";
     out += classAttr(classes) + ">" + textWithBreaks(c.text) + "</" + tag + ">";
 }
 
 void table(std::string& out, const layout::Table& t) {
-    layout::placeCells(t);  // rejects overlapping or ragged tables before anything is written
+    // placeCells rejects overlapping or ragged tables before anything is written.
+    const PhoneLabels phone = phoneLabels(t, layout::placeCells(t));
     const std::size_t columns = t.columnWidths.size();
     // The paper's narrow label columns (项目名称, 年度资金总额) break after every second glyph
-    // on a phone; about six characters per column keep words whole, and the wrapper scrolls
-    // sideways instead.
-    out += "<div class=\"tw\"><table style=\"min-width:" + cssNumber(6.0 * double(columns)) + "em\">\n";
+    // on a small screen; about six characters per column keep words whole, and the wrapper
+    // scrolls sideways instead. On a phone the table is a list of its rows (kStyle).
+    out += "<div class=\"tw\"><table class=\"st\" style=\"min-width:" + cssNumber(6.0 * double(columns)) + "em\">\n";
     double total = std::accumulate(t.columnWidths.begin(), t.columnWidths.end(), 0.0);
     if (total > 0) {
         out += "<colgroup>";
@@ -172,7 +228,7 @@ void table(std::string& out, const layout::Table& t) {
         if (r == 0 && header) out += "<thead>\n";
         if (int(r) == t.headerRows) out += "<tbody>\n";
         out += "<tr>";
-        for (const auto& c : t.rows[r].cells) cell(out, c, header);
+        for (const auto& c : t.rows[r].cells) cell(out, c, header, phone);
         out += "</tr>\n";
         if (header && int(r) + 1 == t.headerRows) out += "</thead>\n";
     }

@@ -87,6 +87,30 @@ bool redAt(const std::string& pdf, double xMm, double yMm) {
     return (unsigned char)ppm[at] > 200 && (unsigned char)ppm[at + 1] < 120;
 }
 
+/// The horizontal rules on page `page` (1-based) that run the whole width of the type area
+/// (x 28–184 mm): top and bottom edge in mm from the top, from a 300 dpi grey raster.
+std::vector<std::pair<double, double>> rules(const std::string& pdf, int page) {
+    const std::string p = std::to_string(page);
+    const std::string pgm = capture("pdftoppm -gray -r 300 -f " + p + " -l " + p + " " + shellQuote(pdf));
+    int w = 0, h = 0;
+    REQUIRE(std::sscanf(pgm.c_str(), "P5 %d %d 255", &w, &h) == 2);
+    const std::size_t header = pgm.find("255\n") + 4;
+    REQUIRE(pgm.size() == header + std::size_t(w) * std::size_t(h));
+    const double px = 25.4 / 300.0;  // mm per pixel
+    const int from = int(28.0 / px) + 2, to = int(184.0 / px) - 2;
+    std::vector<std::pair<double, double>> out;
+    bool inRule = false;
+    for (int y = 0; y < h; ++y) {
+        int dark = 0;
+        for (int x = from; x < to; ++x) dark += (unsigned char)pgm[header + std::size_t(y) * std::size_t(w) + std::size_t(x)] < 128;
+        const bool full = dark == to - from;
+        if (full && !inRule) out.push_back({y * px, 0.0});
+        if (full) out.back().second = (y + 1) * px;
+        inRule = full;
+    }
+    return out;
+}
+
 constexpr double kTol = 0.5;  // mm
 constexpr double k3hao = 16.0 * 25.4 / 72.0;  // 3号 character, mm
 
@@ -202,4 +226,22 @@ TEST_CASE("preprinted letterhead paper keeps the 版头's space; the 版记 name
     CHECK(printer.y0 - copy.y0 == Approx(24.0 * 25.4 / 72.0).margin(0.05));  // 24 pt apart
     CHECK(printed.y1 <= 297.0 - 35.0);
     CHECK(printed.y1 > 297.0 - 35.0 - 24.0 * 25.4 / 72.0);
+
+    // GB/T 9704 7.4.1 separator rules as wide as the type area: a thick one (0.35 mm) over 抄送,
+    // a thin one (0.25 mm) between the lines, a thick one on the type area's bottom edge.
+    std::vector<std::pair<double, double>> found;  // those of the 版记 (the attached table's are above)
+    for (const auto& rule : rules(pdf, last + 1))
+        if (rule.second > copy.y0 - 3.0) found.push_back(rule);
+    REQUIRE(found.size() == 3);
+    const double line = 24.0 * 25.4 / 72.0;
+    CHECK(found[0].second - found[0].first == Approx(0.35).margin(0.1));
+    CHECK(found[1].second - found[1].first == Approx(0.25).margin(0.1));
+    CHECK(found[2].second - found[2].first == Approx(0.35).margin(0.1));
+    CHECK(found[2].second == Approx(297.0 - 35.0).margin(0.1));
+    CHECK((found[1].first + found[1].second) / 2.0 == Approx(262.0 - line).margin(0.1));
+    CHECK(found[0].second == Approx(262.0 - 2.0 * line).margin(0.1));
+    CHECK(found[0].second < copy.y0);
+    CHECK(copy.y1 < found[1].first);
+    CHECK(found[1].second < printer.y0);
+    CHECK(printer.y1 < found[2].first);
 }

@@ -205,6 +205,39 @@ TEST_CASE("letters issue issues a bureau's own letter form (form.json role lette
     CHECK_FALSE(Poco::File(out2.path()).exists());
 }
 
+TEST_CASE("a re-run into the same folder replaces its 草稿 letters; an issued letter never turns back into one", "[app][letter]") {
+    TwoLetterDataset ds;
+    Poco::TemporaryFile out, db;
+    const std::string args = ds.path() + " -o " + out.path() + " --db " + db.path() + " --documents letter";
+    const std::string draft = out.path() + kFolder + "102_测试中心_绩效评价结果反馈函（草稿）";
+    const std::string issued = out.path() + kFolder + "102_测试中心_绩效评价结果反馈函";
+    REQUIRE(runJixiao("run " + args + ",docx --date 2025-03-01").code == 0);
+    REQUIRE(Poco::File(draft + ".pdf").exists());
+    REQUIRE(Poco::File(draft + ".docx").exists());
+    // The letters issued: their 草稿 files (PDF and DOCX) go, and the run says so.
+    auto first = runJixiao("run " + args + ",docx --date 2025-03-05 --issue");
+    INFO(first.err);
+    REQUIRE(first.code == 0);
+    CHECK(first.out.find("已删除上次运行生成、本次已不再生成的 4 个文件：101_测试局/102_测试中心_绩效评价结果反馈函（草稿）.docx、"
+                         "101_测试局/102_测试中心_绩效评价结果反馈函（草稿）.pdf、101_测试局/103_测试站_绩效评价结果反馈函（草稿）.docx、"
+                         "101_测试局/103_测试站_绩效评价结果反馈函（草稿）.pdf\n") != std::string::npos);
+    CHECK_FALSE(Poco::File(draft + ".pdf").exists());
+    CHECK_FALSE(Poco::File(draft + ".docx").exists());
+    REQUIRE(Poco::File(issued + ".pdf").exists());
+    const std::string letter = slurp(issued + ".pdf");
+    // A later run without --issue makes the issued letter again as it was issued, not as a
+    // 草稿; the folder keeps it, and the DOCX (not made this run) stays too.
+    auto plain = runJixiao("run " + args + " --date 2025-06-01");
+    INFO(plain.err);
+    REQUIRE(plain.code == 0);
+    CHECK(plain.out.find("反馈函 测财绩函〔2025〕1号（测试中心）已于 2025-03-05 发出，按原文号、成文日期和整改期限 2025-04-04 "
+                         "重新生成，不再出草稿。\n") != std::string::npos);
+    CHECK(plain.out.find("已删除") == std::string::npos);
+    CHECK(slurp(issued + ".pdf") == letter);
+    CHECK(Poco::File(issued + ".docx").exists());
+    CHECK_FALSE(Poco::File(draft + ".pdf").exists());
+}
+
 namespace {
 
 /// The characters a PDF shows, whitespace left out, sorted: the same text whatever order a
@@ -271,7 +304,7 @@ TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's text and
     const std::string docx = slurp(stems[0] + ".docx");
     CHECK(docx.find("word/header3.xml") != std::string::npos);
     const std::string document = capture("unzip -p '" + stems[0] + ".docx' word/document.xml");
-    CHECK(document.find("<w:docGrid w:type=\"lines\" w:linePitch=\"580\"/>") != std::string::npos);
+    CHECK(document.find("<w:docGrid w:type=\"lines\" w:linePitch=\"579\"/>") != std::string::npos);
     CHECK(document.find("<w:titlePg/>") != std::string::npos);
     CHECK(document.find("w:eastAsia=\"仿宋_GB2312\"") != std::string::npos);
     CHECK(document.find("w:eastAsia=\"方正小标宋简体\"") != std::string::npos);

@@ -94,17 +94,37 @@ if check_page broken "control page" "$blank_size" >/dev/null; then
 fi
 
 # --- every page -----------------------------------------------------------------------------
+# Each page is loaded as a copy (in $work/measured, a copy of the site) that also runs
+# overflow.js: on a phone no page may scroll sideways and no table cell may be cut off or lie
+# off-screen (the tables read as lists of rows there).
 mapfile -d '' pages < <(find "$site" -name '*.html' -print0 | sort -z)
 echo "loading ${#pages[@]} pages in $chromium"
 [ "${#pages[@]}" -ge 3 ] || fail "only ${#pages[@]} pages published"
+measured="$work/measured"
+cp -r "$site" "$measured"
+for page in "${pages[@]}"; do
+  rel=${page#"$site/"}
+  prefix=$(awk -F/ '{ for (i = 1; i < NF; i++) printf "../" }' <<<"$rel")
+  sed -i -e "s|img-src data:\">|img-src data:; script-src 'self'\">|" \
+    -e "s|</head>|<script src=\"${prefix}overflow.js\" defer></script></head>|" "$measured/$rel"
+done
+cp "$(dirname "$0")/overflow.js" "$measured/overflow.js"
+# Calibration: a page wider than the phone must be reported.
+printf '<!DOCTYPE html><html><head><meta charset="utf-8"><script src="overflow.js" defer></script></head><body><main><h1>x</h1><table><tr><td style="min-width:800px">宽</td></tr></table></main></body></html>' >"$measured/wide.html"
+load_page "$measured/wide.html" wide
+rm "$measured/wide.html"
+grep -q 'data-overflow="page 8' "$shots/wide.dom" || { echo "FAIL: overflow.js did not report a page 800 px wide"; exit 1; }
 export -f load_page
 export chromium work shots
 jobs=$(nproc 2>/dev/null || echo 2)
 [ "$jobs" -gt 4 ] && jobs=4
-for i in "${!pages[@]}"; do printf '%s\0%s\0' "${pages[$i]}" "page$i"; done |
+for i in "${!pages[@]}"; do printf '%s\0%s\0' "$measured/${pages[$i]#"$site/"}" "page$i"; done |
   xargs -0 -n 2 -P "$jobs" bash -c 'load_page "$1" "$2"' _
 for i in "${!pages[@]}"; do
-  check_page "page$i" "${pages[$i]#"$site/"}" "$blank_size" || fail "page ${pages[$i]#"$site/"} did not render cleanly"
+  rel=${pages[$i]#"$site/"}
+  check_page "page$i" "$rel" "$blank_size" || fail "page $rel did not render cleanly"
+  overflow=$(grep -o 'data-overflow="[^"]*"' "$shots/page$i.dom")
+  [ "$overflow" = 'data-overflow="none"' ] || fail "page $rel at 390 px: ${overflow:-not measured}"
 done
 
 # --- the all-projects page's filter runs under the CSP ------------------------------------------
@@ -174,4 +194,4 @@ if [ "$failures" -gt 0 ]; then
   echo "$failures failure(s); screenshots and logs in $work (set JIXIAO_KEEP_BROWSER_OUTPUT=1 to keep them)"
   exit 1
 fi
-echo "OK: ${#pages[@]} pages rendered at 390×844 without console messages; every link resolves; manifest verified"
+echo "OK: ${#pages[@]} pages rendered at 390×844 without console messages or sideways scrolling; every link resolves; manifest verified"

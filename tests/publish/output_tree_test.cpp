@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <algorithm>
 #include <atomic>
@@ -180,4 +181,65 @@ TEST_CASE("temporary files of killed processes are swept from shared folders, no
                                            "tmp" + alive + "baaaaa-jixiao-publish", "tmp" + dead + "caaaaa-jixiao-publish",
                                            "tmp" + dead + "daaaaa"});
     CHECK(slurp(elsewhere / "keep.txt") == "not ours to delete");
+}
+
+TEST_CASE("a run removes the files of the previous run it replaced, nothing else", "[publish]") {
+    TempDir dir, outside;
+    const std::string root = dir.path.string();
+    auto run = [&](const std::function<void(publish::OutputTree&)>& write) {
+        publish::OutputTree tree(root);
+        tree.begin("2025-03-05T09:00:00");
+        write(tree);
+        const std::vector<std::string> removed = tree.removeReplaced();
+        tree.writeManifest();
+        return removed;
+    };
+    CHECK(run([](publish::OutputTree& t) {
+              t.write("208", "208002_反馈函（草稿）", ".pdf", "draft", "反馈函");
+              t.write("208", "208002_反馈函（草稿）", ".docx", "draft docx", "反馈函");
+              t.write("301", "301001_自评表", ".pdf", "table", "自评表");
+              t.write("302", "302001_自评表", ".pdf", "gone", "自评表");
+              t.write("302", "302001_自评表", ".xlsx", "kept", "自评表");
+              t.write("303", "303001_自评表", ".pdf", "edited", "自评表");
+              t.write("", "results", ".json", "{}", "评分结果");
+          }) == std::vector<std::string>{});
+    CHECK(fs::exists(dir.path / ".jixiao-previous-manifest.json") == false);
+    std::ofstream(dir.path / "303/303001_自评表.pdf") << "edited by hand";  // changed since: kept
+    std::ofstream(dir.path / "mine.txt") << "the user's own";               // never listed: kept
+    // A run killed half-way keeps the previous manifest aside for the next one.
+    {
+        publish::OutputTree killed(root);
+        killed.begin("2025-03-05T09:10:00");
+        killed.write("208", "208002_反馈函", ".pdf", "half", "反馈函");
+    }
+    CHECK(fs::exists(dir.path / "manifest.json") == false);
+    CHECK(fs::exists(dir.path / ".jixiao-previous-manifest.json"));
+    // The letter issued (its 草稿 goes, PDF and DOCX alike), 302001 left the data (its PDF goes
+    // with its emptied folder; the XLSX stays, no XLSX of its kind was made), 301 is now a link
+    // leading out of the output folder (nothing is removed through it).
+    fs::rename(dir.path / "301", outside.path / "301");
+    fs::create_directory_symlink(outside.path / "301", dir.path / "301");
+    const std::vector<std::string> removed = run([](publish::OutputTree& t) {
+        t.write("208", "208002_反馈函", ".pdf", "issued", "反馈函");
+        t.write("208", "208002_反馈函", ".docx", "issued docx", "反馈函");
+        t.write("304", "304001_自评表", ".pdf", "new", "自评表");
+        t.write("", "results", ".json", "{}", "评分结果");
+    });
+    CHECK(removed == std::vector<std::string>{"208/208002_反馈函（草稿）.docx", "208/208002_反馈函（草稿）.pdf", "302/302001_自评表.pdf"});
+    CHECK_FALSE(fs::exists(dir.path / "208/208002_反馈函（草稿）.pdf"));
+    CHECK(slurp(dir.path / "208/208002_反馈函.pdf") == "issued");
+    CHECK(slurp(dir.path / "302/302001_自评表.xlsx") == "kept");
+    CHECK(slurp(outside.path / "301/301001_自评表.pdf") == "table");
+    CHECK(slurp(dir.path / "303/303001_自评表.pdf") == "edited by hand");
+    CHECK(slurp(dir.path / "mine.txt") == "the user's own");
+    CHECK_FALSE(fs::exists(dir.path / ".jixiao-previous-manifest.json"));
+    // A manifest naming paths outside the folder removes nothing there.
+    std::ofstream(outside.path / "victim.pdf") << "x";
+    const std::string victim = (outside.path / "victim.pdf").string();
+    std::ofstream(dir.path / "manifest.json")
+        << "{\"files\":[{\"path\":\"../" + outside.path.filename().string() + "/victim.pdf\",\"sha256\":\"" +
+               publish::sha256Hex("x") + "\",\"kind\":\"自评表\"},{\"path\":\"" + victim + "\",\"sha256\":\"" +
+               publish::sha256Hex("x") + "\",\"kind\":\"自评表\"}]}";
+    CHECK(run([](publish::OutputTree& t) { t.write("304", "304001_自评表", ".pdf", "new", "自评表"); }) == std::vector<std::string>{});
+    CHECK(slurp(victim) == "x");
 }

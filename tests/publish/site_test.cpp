@@ -211,7 +211,8 @@ TEST_CASE("publish builds the disclosure site of samples/tiny without the classi
     CHECK(contains(page, "<h2 class=\"c\">部门整体支出绩效自评表</h2>"));  // the form's title under the page's <h1>
     CHECK(contains(page, "T001_%E5%B1%85%E5%AE%B6"));
     // The department's totals would reveal T003's 50.00: withheld, while 基本支出 (315 + 62) stays.
-    CHECK(contains(page, "<td colspan=\"2\" class=\"l\">部门预算合计</td><td class=\"c num\">—</td><td class=\"c num\">—</td>"));
+    CHECK(contains(page, "<td colspan=\"2\" class=\"l\">部门预算合计</td><td data-label=\"全年预算数\" class=\"c num\">—</td>"
+                         "<td data-label=\"全年执行数\" class=\"c num\">—</td>"));
     CHECK(contains(page, "377.00"));
     CHECK_FALSE(contains(page, "900.00"));
     CHECK_FALSE(contains(page, "T003"));

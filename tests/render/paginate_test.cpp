@@ -3,8 +3,10 @@
 // "is this merged label whole" directly instead of reading the PDF back.
 
 #include "app/batch.h"
+#include "app/form_output.h"
 #include "layout/context.h"
 #include "layout/form.h"
+#include "layout/form_set.h"
 #include "model/text.h"
 #include "pdf/fonts.h"
 #include "render/paged.h"
@@ -12,6 +14,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -166,35 +169,58 @@ TEST_CASE("clause marks in a row become the second one", "[model]") {
     CHECK(model::tidyPunctuation("plain text") == "plain text");
 }
 
-TEST_CASE("samples/county: every table prints well", "[render]") {
+TEST_CASE("samples/county: every page of every PDF prints well", "[render]") {
+    // Every form a county run renders to PDF, for every record it is made for: the project
+    // tables and reports, the department tables and the feedback letters (with their attached
+    // tables), laid out exactly as the PDF writer draws them.
     const app::Scored scored = app::scoreDataset(kSource + "/samples/county", "", kSource + "/templates");
     const layout::RunFacts facts = layout::runFacts(scored.evaluation, scored.dataset, "2025-03-05");
     const layout::FixedDate created = layout::fixedDate("2025-03-05");
-    const std::string templates = kSource + "/templates";
-    const layout::FormTemplate table = layout::FormTemplate::load(templates, "project-table");
-    const layout::FormTemplate report = layout::FormTemplate::load(templates, "project-report");
-    const layout::FormTemplate department = layout::FormTemplate::load(templates, "department-table");
+    const layout::FormSet forms = layout::FormSet::load({"", kSource + "/templates"});
     std::vector<std::string> found;
+    std::map<std::string, int> documents;
     int onePage = 0;
-    int tables = 0;
-    auto check = [&](const layout::Document& doc) {
-        const render::PagedDocument paged = render::paginate(doc, fonts());
-        for (const std::string& p : problems(doc, paged)) found.push_back(p);
-        return paged.pages.size();
-    };
-    for (const score::ProjectResult& p : scored.evaluation.projects) {
-        const layout::Value ctx = layout::projectContext(p, scored.dataset, facts);
-        ++tables;
-        onePage += check(table.build(ctx, created)) == 1 ? 1 : 0;
-        check(report.build(ctx, created));
-    }
-    for (const score::DepartmentResult& d : scored.evaluation.departments) {
-        const layout::Value ctx = layout::departmentContext(d, scored.evaluation, scored.dataset, facts, false);
-        check(department.build(ctx, created));
+    for (const layout::Form& form : forms.forms()) {
+        if (!form.produces(layout::FormFormat::Pdf)) continue;
+        auto check = [&](const layout::Value& data) {
+            const layout::Document doc = app::formDocument(form, data, created);
+            const render::PagedDocument paged = render::paginate(doc, fonts());
+            for (const std::string& p : problems(doc, paged)) found.push_back(form.name + ": " + p);
+            ++documents[form.name];
+            return paged.pages.size();
+        };
+        switch (form.per) {
+        case layout::FormPer::Project:
+            for (const score::ProjectResult& p : scored.evaluation.projects) {
+                const std::size_t pages = check(layout::projectContext(p, scored.dataset, facts));
+                if (form.name == "project-table" && pages == 1) ++onePage;
+            }
+            break;
+        case layout::FormPer::Department:
+            for (const score::DepartmentResult& d : scored.evaluation.departments)
+                check(layout::departmentContext(d, scored.evaluation, scored.dataset, facts, false));
+            break;
+        case layout::FormPer::Unit: {
+            // As `run --issue` makes them: one letter per unit with a project to give feedback on.
+            std::map<std::string, std::vector<const score::ProjectResult*>> byUnit;
+            for (const score::ProjectResult& p : scored.evaluation.projects)
+                if (p.scored() && score::needsFeedback(p, scored.rules)) byUnit[p.unitCode].push_back(&p);
+            int number = 0;
+            for (const auto& [code, projects] : byUnit) {
+                const layout::LetterFacts letter{"云财绩函〔2025〕" + std::to_string(++number) + "号", "2025-03-05", "2025-04-04",
+                                                 false};
+                check(layout::letterContext(*scored.dataset.findUnit(code), projects, scored.dataset, facts, letter));
+            }
+            break;
+        }
+        case layout::FormPer::Run:
+        case layout::FormPer::Check: FAIL("a PDF form made per run or check is not covered: " << form.name);
+        }
     }
     CHECK(found == std::vector<std::string>{});
-    INFO(onePage << " of " << tables << " project tables on one page");
-    CHECK(tables == 66);
+    CHECK(documents == std::map<std::string, int>{
+                           {"department-table", 12}, {"feedback-letter", 10}, {"project-report", 66}, {"project-table", 66}});
+    INFO(onePage << " of 66 project tables on one page");
     CHECK(onePage > 34);  // 34 were on one page before the tables were fitted
 }
 
