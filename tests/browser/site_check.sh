@@ -2,6 +2,7 @@
 # Browser test of the disclosure site: publishes samples/county, then loads every HTML page
 # from the published folder in Debian's headless chromium at phone size (390 × 844) and
 # checks that it renders (a screenshot that is not blank, a DOM with the page's content), that
+# nothing is wider than the phone (overflow.js: no sideways scrolling, no cell cut off), that
 # the console stays silent (no script errors, no blocked or failed loads), that no page refers
 # to anything outside the folder, that every href resolves to a published file (or an id on
 # the page), that every published document is linked from some page, and that the manifest's
@@ -108,7 +109,7 @@ for page in "${pages[@]}"; do
   sed -i -e "s|img-src data:\">|img-src data:; script-src 'self'\">|" \
     -e "s|</head>|<script src=\"${prefix}overflow.js\" defer></script></head>|" "$measured/$rel"
 done
-cp "$(dirname "$0")/overflow.js" "$measured/overflow.js"
+cp "$source_dir/tests/browser/overflow.js" "$measured/overflow.js"
 # Calibration: a page wider than the phone must be reported.
 printf '<!DOCTYPE html><html><head><meta charset="utf-8"><script src="overflow.js" defer></script></head><body><main><h1>x</h1><table><tr><td style="min-width:800px">宽</td></tr></table></main></body></html>' >"$measured/wide.html"
 load_page "$measured/wide.html" wide
