@@ -32,7 +32,7 @@ std::vector<FormFile> renderForm(const layout::Form& form, const BuiltForm& buil
         if (const auto* doc = std::get_if<layout::Document>(&built)) {
             if (format == layout::FormFormat::Pdf) files.push_back({".pdf", render::renderPdf(*doc, pdf)});
             if (format == layout::FormFormat::Xlsx) files.push_back({".xlsx", render::renderXlsx(*doc, xo)});
-            if (format == layout::FormFormat::Docx) files.push_back({".docx", render::renderDocx(*doc)});
+            if (format == layout::FormFormat::Docx) files.push_back({".docx", render::renderDocx(*doc, render::paginate(*doc, pdf.fonts))});
             if (format == layout::FormFormat::Ofd) files.push_back({".ofd", render::renderOfd(*doc, pdf.fonts)});
         } else if (const auto* book = std::get_if<layout::Workbook>(&built)) {
             // form_set refuses "pdf" for a workbook form

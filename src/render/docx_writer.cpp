@@ -3,6 +3,7 @@
 #include "model/text.h"
 #include "render/html_writer.h"
 #include "render/line_break.h"
+#include "render/paged.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/Path.h>
@@ -99,7 +100,10 @@ std::vector<double> emAdvances(const std::u32string& text) {
 
 class BodyWriter {
 public:
-    explicit BodyWriter(const layout::Document& doc) : doc_(doc) {
+    /// `pageRows`: per table (index into doc.blocks), the body rows that start a page in the
+    /// PDF; the table is cut there (tableBreaks).
+    BodyWriter(const layout::Document& doc, std::map<std::size_t, std::vector<int>> pageRows)
+        : doc_(doc), pageRows_(std::move(pageRows)) {
         const auto& m = doc.page.marginsMm;
         const bool landscape = doc.page.orientation == layout::Orientation::Landscape;
         widthPt_ = layout::mmToPt((landscape ? 297.0 : 210.0) - m.left - m.right);
@@ -107,10 +111,11 @@ public:
 
     std::string write() {
         if (doc_.letterhead && !doc_.letterhead->number.empty()) letterNumber(*doc_.letterhead);
-        for (const auto& block : doc_.blocks) {
+        for (std::size_t i = 0; i < doc_.blocks.size(); ++i) {
+            const layout::Block& block = doc_.blocks[i];
             if (auto* h = std::get_if<layout::Heading>(&block)) heading(*h);
             else if (auto* p = std::get_if<layout::Paragraph>(&block)) paragraph(*p);
-            else if (auto* t = std::get_if<layout::Table>(&block)) table(*t);
+            else if (auto* t = std::get_if<layout::Table>(&block)) table(*t, pageRows_[i]);
             else if (auto* s = std::get_if<layout::Signature>(&block)) signature(*s);
             else if (auto* sp = std::get_if<layout::Spacer>(&block)) spacer(*sp);
             else if (auto* n = std::get_if<layout::AttachmentNote>(&block)) attachmentNote(*n);
@@ -305,7 +310,10 @@ private:
         }
     }
 
-    void table(const layout::Table& t) {
+    /// A table; cut before each of `pageRows` into tables of their own, the second and later
+    /// starting a page with the header rows repeated and a merged cell cut there shown whole
+    /// on both sides, as the PDF shows them.
+    void table(const layout::Table& t, const std::vector<int>& pageRows) {
         if (breakPending_) {
             // A table cannot start a page by itself: a one-point paragraph carries the break.
             layout::ParagraphFormat f;
@@ -332,14 +340,17 @@ private:
         const std::string border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"";
         // Space before: an empty exact-height paragraph (Word has no spacing on tables).
         if (t.spaceBeforePt > 0.5) spacerPt(t.spaceBeforePt);
-        out_ += "<w:tbl><w:tblPr><w:tblW w:w=\"" + std::to_string(tableWidth) + "\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
+        const std::string tableStart = "<w:tbl><w:tblPr><w:tblW w:w=\"" + std::to_string(tableWidth) + "\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
                 "<w:tblBorders><w:top " + border + "/><w:left " + border + "/><w:bottom " + border + "/><w:right " + border +
                 "/><w:insideH " + border + "/><w:insideV " + border + "/></w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
                 "<w:tblCellMar><w:top w:w=\"" + std::to_string(pad / 2) + "\" w:type=\"dxa\"/><w:left w:w=\"" + std::to_string(pad) +
                 "\" w:type=\"dxa\"/><w:bottom w:w=\"" + std::to_string(pad / 2) + "\" w:type=\"dxa\"/><w:right w:w=\"" +
-                std::to_string(pad) + "\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>";
-        for (long w : widths) out_ += "<w:gridCol w:w=\"" + std::to_string(w) + "\"/>";
-        out_ += "</w:tblGrid>";
+                std::to_string(pad) + "\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>" +
+                [&] {
+                    std::string grid;
+                    for (long w : widths) grid += "<w:gridCol w:w=\"" + std::to_string(w) + "\"/>";
+                    return grid;
+                }() + "</w:tblGrid>";
         // Every grid position: the cell starting there, or the one spanning over it from above.
         const int rows = int(t.rows.size());
         std::vector<std::vector<const layout::PlacedCell*>> start(rows, std::vector<const layout::PlacedCell*>(columns, nullptr));
@@ -348,7 +359,12 @@ private:
             start[pc.row][pc.column] = &pc;
             for (int r = pc.row + 1; r < pc.row + pc.cell->rowspan && r < rows; ++r) covered[r][pc.column] = &pc;
         }
-        for (int r = 0; r < rows; ++r) {
+        // The parts: [from, to) body rows each, header rows before each.
+        std::vector<int> cuts{t.headerRows};
+        for (int r : pageRows)
+            if (r > cuts.back() && r < rows) cuts.push_back(r);
+        cuts.push_back(rows);
+        auto writeRow = [&](int r, int from, int to) {
             const auto& row = t.rows[r];
             out_ += "<w:tr><w:trPr><w:cantSplit/>";
             if (row.minHeightMm > 0) out_ += "<w:trHeight w:val=\"" + std::to_string(twipsMm(row.minHeightMm)) + "\" w:hRule=\"atLeast\"/>";
@@ -356,28 +372,41 @@ private:
             out_ += "</w:trPr>";
             for (int c = 0; c < columns;) {
                 const layout::PlacedCell* pc = start[r][c];
-                const layout::PlacedCell* above = covered[r][c];
-                const layout::PlacedCell* owner = pc ? pc : above;
+                const layout::PlacedCell* owner = pc ? pc : covered[r][c];
                 if (!owner) {  // placeCells leaves no holes; a defensive empty cell
                     out_ += "<w:tc><w:tcPr><w:tcW w:w=\"" + std::to_string(widths[c]) + "\" w:type=\"dxa\"/></w:tcPr><w:p/></w:tc>";
                     ++c;
                     continue;
                 }
+                // A merged cell begins at its row or at the part's first row, and spans the
+                // rows of it inside the part.
+                const bool first = pc || r == from;
+                const int spanned = r < t.headerRows ? owner->cell->rowspan
+                                                     : std::min(owner->row + owner->cell->rowspan, to) - std::max(owner->row, from);
                 const int span = std::min(owner->cell->colspan, columns - c);
                 long w = 0;
                 for (int k = c; k < c + span; ++k) w += widths[k];
                 out_ += "<w:tc><w:tcPr><w:tcW w:w=\"" + std::to_string(w) + "\" w:type=\"dxa\"/>";
                 if (span > 1) out_ += "<w:gridSpan w:val=\"" + std::to_string(span) + "\"/>";
-                if (owner->cell->rowspan > 1) out_ += pc ? "<w:vMerge w:val=\"restart\"/>" : "<w:vMerge/>";
+                if (spanned > 1) out_ += first ? "<w:vMerge w:val=\"restart\"/>" : "<w:vMerge/>";
                 out_ += "<w:vAlign w:val=\"center\"/></w:tcPr>";
-                if (pc) cellContent(t, *pc->cell, r < t.headerRows);
+                if (first) cellContent(t, *owner->cell, r < t.headerRows);
                 else out_ += "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/></w:pPr></w:p>";
                 out_ += "</w:tc>";
                 c += span;
             }
             out_ += "</w:tr>";
+        };
+        for (std::size_t part = 0; part + 1 < cuts.size(); ++part) {
+            if (part > 0) {
+                breakPending_ = true;  // a one-point paragraph carries the break (tables cannot)
+                spacerPt(1.0);
+            }
+            out_ += tableStart;
+            for (int r = 0; r < t.headerRows; ++r) writeRow(r, 0, t.headerRows);
+            for (int r = cuts[part]; r < cuts[part + 1]; ++r) writeRow(r, cuts[part], cuts[part + 1]);
+            out_ += "</w:tbl>";
         }
-        out_ += "</w:tbl>";
         if (t.spaceAfterPt > 0.5) spacerPt(t.spaceAfterPt);
     }
 
@@ -400,6 +429,7 @@ private:
     }
 
     const layout::Document& doc_;
+    std::map<std::size_t, std::vector<int>> pageRows_;
     double widthPt_ = 0.0;
     bool breakPending_ = false;
     std::string out_;
@@ -516,8 +546,22 @@ std::string zip(std::vector<Part> parts, const layout::FixedDate& date) {
 
 } // namespace
 
-std::string renderDocx(const layout::Document& doc) {
-    BodyWriter body(doc);
+std::string renderDocx(const layout::Document& doc, const PagedDocument& paged) {
+    // The body rows each page of the PDF starts a table with: a row is on the page where its
+    // own first cell is first drawn.
+    std::map<std::size_t, std::map<int, std::size_t>> rowPage;
+    for (std::size_t p = 0; p < paged.pages.size(); ++p)
+        for (const PagedCell& c : paged.pages[p].cells)
+            if (!c.header) rowPage[c.block].emplace(c.firstRow, p);  // keeps the first page
+    std::map<std::size_t, std::vector<int>> pageRows;
+    for (const auto& [block, pages] : rowPage) {
+        std::size_t last = pages.begin()->second;
+        for (const auto& [row, page] : pages) {
+            if (page > last) pageRows[block].push_back(row);
+            last = std::max(last, page);
+        }
+    }
+    BodyWriter body(doc, std::move(pageRows));
     const std::string flow = body.write();
     const double widthPt = body.widthPt();
     const BodyWriter::Grid grid = body.grid();
