@@ -4,6 +4,7 @@
 // SQLite file. Included by publish/*.cpp only: it brings in Poco::Data.
 
 #include "publish/store_db.h"
+#include "publish/write_transaction.h"
 
 #include <Poco/Data/SQLite/SQLiteException.h>
 #include <Poco/Data/Session.h>
@@ -27,22 +28,6 @@ struct StoreDb::Impl {
 
     /// Throws StoreRequestError when there is no run `runId`.
     void requireRun(std::int64_t runId);
-};
-
-/// BEGIN IMMEDIATE takes the write lock up front: a deferred transaction that reads and then
-/// writes (next letter number) could interleave with another process's and fail on upgrade.
-/// Rolled back unless committed, so an exception midway leaves nothing behind.
-class WriteTransaction {
-public:
-    explicit WriteTransaction(Poco::Data::Session& session);
-    WriteTransaction(const WriteTransaction&) = delete;
-    WriteTransaction& operator=(const WriteTransaction&) = delete;
-    ~WriteTransaction();
-    void commit();
-
-private:
-    Poco::Data::Session& session_;
-    bool done_ = false;
 };
 
 /// Long enough to queue behind a run's short write transactions (a `rectify record` while a

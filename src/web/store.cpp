@@ -2,6 +2,7 @@
 
 #include "publish/sha256.h"
 #include "publish/store_db.h"
+#include "publish/write_transaction.h"
 #include "web/password.h"
 
 #include <Poco/Data/SQLite/Connector.h>
@@ -174,15 +175,10 @@ std::int64_t WebStore::createDataset(const std::string& name, const std::string&
     std::lock_guard<std::mutex> lock(mutex_);
     auto& s = impl_->session;
     Poco::Int64 id = 0;
-    s << "BEGIN IMMEDIATE", now;
-    try {
-        s << "INSERT INTO web_datasets (name, created_by, created_at) VALUES (?, ?, ?)", bind(name), bind(user), bind(at), now;
-        s << "SELECT last_insert_rowid()", into(id), now;
-        s << "COMMIT", now;
-    } catch (...) {
-        s << "ROLLBACK", now;
-        throw;
-    }
+    publish::WriteTransaction tx(s);
+    s << "INSERT INTO web_datasets (name, created_by, created_at) VALUES (?, ?, ?)", bind(name), bind(user), bind(at), now;
+    s << "SELECT last_insert_rowid()", into(id), now;
+    tx.commit();
     return id;
 }
 
@@ -218,20 +214,15 @@ void WebStore::saveUnitNames(std::int64_t datasetId, const std::vector<std::pair
     std::lock_guard<std::mutex> lock(mutex_);
     auto& s = impl_->session;
     Poco::Int64 id = datasetId;
-    s << "BEGIN IMMEDIATE", now;
-    try {
-        for (const auto& [code, name] : names) {
-            std::string c = code, n = name;
-            // A newer dataset's name wins (a unit renamed since); an older one does not overwrite it.
-            s << "INSERT INTO web_units (code, name, dataset_id) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
-                 " name = excluded.name, dataset_id = excluded.dataset_id WHERE excluded.dataset_id >= web_units.dataset_id",
-                bind(c), bind(n), bind(id), now;
-        }
-        s << "COMMIT", now;
-    } catch (...) {
-        s << "ROLLBACK", now;
-        throw;
+    publish::WriteTransaction tx(s);
+    for (const auto& [code, name] : names) {
+        std::string c = code, n = name;
+        // A newer dataset's name wins (a unit renamed since); an older one does not overwrite it.
+        s << "INSERT INTO web_units (code, name, dataset_id) VALUES (?, ?, ?) ON CONFLICT (code) DO UPDATE SET"
+             " name = excluded.name, dataset_id = excluded.dataset_id WHERE excluded.dataset_id >= web_units.dataset_id",
+            bind(c), bind(n), bind(id), now;
     }
+    tx.commit();
 }
 
 std::map<std::string, std::string> WebStore::unitNames() {
@@ -258,17 +249,12 @@ std::int64_t WebStore::createRun(std::int64_t datasetId, const std::string& date
     std::lock_guard<std::mutex> lock(mutex_);
     auto& s = impl_->session;
     Poco::Int64 id = 0, ds = datasetId;
-    s << "BEGIN IMMEDIATE", now;
-    try {
-        s << "INSERT INTO web_runs (dataset_id, state, done, total, date, created_by, created_at, finished_at, message) "
-             "VALUES (?, 'queued', 0, 0, ?, ?, ?, '', '')",
-            bind(ds), bind(date), bind(user), bind(at), now;
-        s << "SELECT last_insert_rowid()", into(id), now;
-        s << "COMMIT", now;
-    } catch (...) {
-        s << "ROLLBACK", now;
-        throw;
-    }
+    publish::WriteTransaction tx(s);
+    s << "INSERT INTO web_runs (dataset_id, state, done, total, date, created_by, created_at, finished_at, message) "
+         "VALUES (?, 'queued', 0, 0, ?, ?, ?, '', '')",
+        bind(ds), bind(date), bind(user), bind(at), now;
+    s << "SELECT last_insert_rowid()", into(id), now;
+    tx.commit();
     return id;
 }
 

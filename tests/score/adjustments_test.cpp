@@ -8,9 +8,7 @@
 #include "score/format.h"
 #include "score/rules.h"
 #include "score_fixtures.h"
-
-#include <fstream>
-#include <sstream>
+#include "support.h"
 
 using namespace jixiao;
 using namespace jixiao::testing;
@@ -20,12 +18,7 @@ namespace {
 
 const std::string kFile = "templates/rules/yitihua-2022.json";
 
-std::string yitihuaText() {
-    std::ifstream in(std::string(JIXIAO_SOURCE_DIR) + "/" + kFile, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+std::string yitihuaText() { return slurp(std::string(JIXIAO_SOURCE_DIR) + "/" + kFile); }
 
 /// The yitihua-2022 file with the first `from` replaced by `to`.
 std::string mutated(const std::string& from, const std::string& to) {
@@ -44,19 +37,7 @@ std::string errorOf(const std::string& json) {
     return "(no error)";
 }
 
-score::ProjectResult scored(model::Project p, const score::RuleSet& rules = yitihua()) {
-    model::Diagnostics diags;
-    auto d = datasetWith({std::move(p)});
-    auto ev = score::evaluate(d, rules, diags);
-    REQUIRE(ev.projects.size() == 1);
-    return ev.projects.front();
-}
-
-std::vector<std::string> codes(const std::vector<score::Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.code);
-    return out;
-}
+score::ProjectResult scored(model::Project p, const score::RuleSet& rules = yitihua()) { return scoreOne(std::move(p), rules); }
 
 /// fullProject with 全年执行数 `executed` of a budget of 100 (so 执行率 = executed %).
 model::Project executedProject(const std::string& executed) {

@@ -2,10 +2,9 @@
 
 #include "score/evaluate.h"
 #include "score_fixtures.h"
+#include "support.h"
 
-#include <fstream>
 #include <functional>
-#include <sstream>
 #include <random>
 
 using namespace jixiao;
@@ -24,18 +23,7 @@ score::Evaluation run(const model::Dataset& d, model::Diagnostics& diags, const 
     return score::evaluate(d, rules, diags);
 }
 
-score::ProjectResult one(model::Project p, const score::RuleSet& rules = national()) {
-    model::Diagnostics diags;
-    auto ev = run(datasetWith({std::move(p)}), diags, rules);
-    REQUIRE(ev.projects.size() == 1);
-    return ev.projects.front();
-}
-
-std::vector<std::string> codes(const std::vector<score::Finding>& findings) {
-    std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.code);
-    return out;
-}
+score::ProjectResult one(model::Project p, const score::RuleSet& rules = national()) { return scoreOne(std::move(p), rules); }
 
 std::vector<std::string> messages(const model::Diagnostics& diags, model::Severity severity) {
     std::vector<std::string> out;
@@ -704,11 +692,9 @@ TEST_CASE("property: totals stay within 100 and grades match totals", "[score]")
 }
 
 TEST_CASE("every rule parameter reaches the result", "[score]") {
-    std::ifstream in(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/national-2020.json", std::ios::binary);
-    std::ostringstream text;
-    text << in.rdbuf();
+    const std::string text = slurp(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/national-2020.json");
     auto with = [&](const std::string& from, const std::string& to) {
-        std::string t = text.str();
+        std::string t = text;
         auto pos = t.find(from);
         REQUIRE(pos != std::string::npos);
         return score::parseRules(t.replace(pos, from.size(), to), "custom.json");
@@ -769,7 +755,7 @@ TEST_CASE("every rule parameter reaches the result", "[score]") {
         // 产出 40 and 效益 40 instead of 50 and 30 (the sum must stay 90).
         auto rules = score::parseRules(
             [&] {
-                std::string t = text.str();
+                std::string t = text;
                 t.replace(t.find("\"weight\": 50"), 12, "\"weight\": 40");
                 t.replace(t.find("\"weight\": 30"), 12, "\"weight\": 40");
                 return t;

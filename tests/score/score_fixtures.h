@@ -5,10 +5,12 @@
 
 #include "model/dataset.h"
 #include "model/decimal.h"
+#include "score/evaluate.h"
 #include "score/rules.h"
 
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace jixiao::testing {
 
@@ -115,6 +117,21 @@ inline model::Dataset datasetWith(std::vector<model::Project> projects) {
     d.units = {dept, unit, dept2};
     d.projects = std::move(projects);
     return d;
+}
+
+/// `project` alone in datasetWith's dataset, scored with `rules`.
+inline score::ProjectResult scoreOne(model::Project project, const score::RuleSet& rules) {
+    model::Diagnostics diags;
+    const score::Evaluation ev = score::evaluate(datasetWith({std::move(project)}), rules, diags);
+    if (ev.projects.size() != 1) throw std::logic_error("scoreOne: the dataset did not give one project");
+    return ev.projects.front();
+}
+
+/// The codes of `findings`, in order.
+inline std::vector<std::string> codes(const std::vector<score::Finding>& findings) {
+    std::vector<std::string> out;
+    for (const auto& f : findings) out.push_back(f.code);
+    return out;
 }
 
 } // namespace jixiao::testing
