@@ -26,8 +26,7 @@
 // This file reaches into libharu's private structures: the document's memory manager and
 // cross-reference table (doc->mmgr, doc->xref, doc->info, doc->stream), a stream
 // dictionary's filter and write callback (dict->filter, dict->write_fn) and a page's content
-// stream, its dictionary and graphics mode (page->attr->stream, page->attr->contents,
-// page->attr->gmode). Their layout is not part
+// stream and its dictionary (page->attr->stream, page->attr->contents). Their layout is not part
 // of libharu's API and changes between releases, so another version must not compile here
 // unchecked (see README.md).
 static_assert(HPDF_VERSION_ID == 20300,
@@ -317,7 +316,8 @@ struct PdfCanvas::State {
     HPDF_Doc doc = nullptr;
     std::vector<FaceUse> faces;
     std::vector<HPDF_Page> pages;
-    std::vector<double> lineWidths;  // per page, the width outside q/Q (PDF starts at 1)
+    std::vector<double> lineWidths;     // per page, the width outside q/Q (PDF starts at 1)
+    std::vector<std::string> contents;  // per page, its content stream, handed to libharu on saving
     std::vector<std::pair<int, HPDF_Outline>> outlineStack;
     std::string ops;  // reused buffer for one text object
     bool hasOutline = false;
@@ -370,24 +370,17 @@ struct PdfCanvas::State {
         return dict;
     }
 
-    // Deflates a page's content stream in place (flate.h), so that libharu, which would
-    // deflate it with zlib on saving, writes it as it is.
-    void deflateContent(HPDF_Page page) {
-        auto* attr = static_cast<HPDF_PageAttr>(page->attr);
-        std::string content;
-        content.reserve(attr->stream->size);
-        const HPDF_UINT count = HPDF_MemStream_GetBufCount(attr->stream);
-        for (HPDF_UINT k = 0; k < count; ++k) {
-            HPDF_UINT length = 0;
-            const HPDF_BYTE* part = checked(HPDF_MemStream_GetBufPtr(attr->stream, k, &length), "page content");
-            content.append(reinterpret_cast<const char*>(part), length);
-        }
-        const std::string packed = flate(content);
-        HPDF_MemStream_FreeData(attr->stream);
-        check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(packed.data()), static_cast<HPDF_UINT>(packed.size())),
+    // Hands page `index`'s content stream to libharu, deflated (flate.h) when compressing;
+    // libharu writes it as it is.
+    void putContent(int index) {
+        auto* attr = static_cast<HPDF_PageAttr>(pages[static_cast<size_t>(index)]->attr);
+        std::string& content = contents[static_cast<size_t>(index)];
+        if (compress) content = flate(content);
+        check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()), static_cast<HPDF_UINT>(content.size())),
               "page content");
+        std::string().swap(content);
         attr->contents->filter = HPDF_STREAM_FILTER_NONE;
-        attr->contents->write_fn = writeFlateFilter;
+        if (compress) attr->contents->write_fn = writeFlateFilter;
     }
 
     // The FontFile2 stream of a subset. Compressed here rather than by libharu, so that
@@ -449,16 +442,13 @@ struct PdfCanvas::State {
         return it->second;
     }
 
-    // Writes operators at the end of the page's content stream, where libharu's own calls
-    // (lines, rectangles) write theirs, so the two interleave in drawing order.
-    void writeContent(HPDF_Page page, const std::string& content) {
+    // Writes operators at the end of page `index`'s content stream, kept here until saving:
+    // every operator on a page is written by this class (libharu's drawing calls are not
+    // used), so one write per page replaces one per operator.
+    void writeContent(int index, const std::string& content) {
+        page(index);  // throws for a page that does not exist
         if (profile == Profile::PdfA1b) idHash = fnv1a(idHash, content);
-        auto* attr = static_cast<HPDF_PageAttr>(page->attr);
-        if (attr->gmode != HPDF_GMODE_PAGE_DESCRIPTION) {
-            throw PdfError("内部错误：在未结束的路径或文字对象中写入了文字");
-        }
-        check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()), static_cast<HPDF_UINT>(content.size())),
-              "page content");
+        contents[static_cast<size_t>(index)] += content;
     }
 
     // The /W array (ISO 32000-1 9.7.4.3) for CIDs 1..n with /DW the most common width: only
@@ -539,7 +529,7 @@ struct PdfCanvas::State {
     void embed(int face) {
         FaceUse& used = faces[static_cast<size_t>(face)];
         const FontFace& metrics = fonts.face(face);
-        const FontSubset subset = subsetFont(metrics, used.chars);
+        const FontSubset subset = subsetFont(metrics, used.chars, CharMap::Omit);
         std::string name = metrics.postScriptName();
         if (name.empty()) {
             for (char ch : fonts.spec(face).name) {
@@ -688,6 +678,7 @@ int PdfCanvas::addPage(double widthPt, double heightPt) {
     s_->check(HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(heightPt)), "HPDF_Page_SetHeight");
     s_->pages.push_back(page);
     s_->lineWidths.push_back(1.0);
+    s_->contents.emplace_back();
     return static_cast<int>(s_->pages.size()) - 1;
 }
 
@@ -727,11 +718,11 @@ void PdfCanvas::drawText(int pageIndex, int face, double sizePt, double x, doubl
     for (char32_t cp : text) appendCode(ops, s_->cidFor(face, cp));
     ops += ") Tj\nET\n";
     if (styled) ops += "Q\n";
-    s_->writeContent(page, ops);
+    s_->writeContent(pageIndex, ops);
 }
 
 void PdfCanvas::strokeRect(int pageIndex, double x, double y, double width, double height, double lineWidth) {
-    HPDF_Page page = s_->page(pageIndex);
+    s_->page(pageIndex);  // throws for a page that does not exist, before its line width is read
     if (!(lineWidth >= 0.0)) throw PdfError("内部错误：线宽 " + std::to_string(lineWidth) + " 无效");
     // Written here rather than through HPDF_Page_SetLineWidth/Rectangle/Stroke: a table is
     // mostly cell borders, and the width is only set when it changes.
@@ -748,11 +739,10 @@ void PdfCanvas::strokeRect(int pageIndex, double x, double y, double width, doub
         ops += ' ';
     }
     ops += "re\nS\n";
-    s_->writeContent(page, ops);
+    s_->writeContent(pageIndex, ops);
 }
 
 void PdfCanvas::fillRect(int pageIndex, double x, double y, double width, double height, const layout::Color& color) {
-    HPDF_Page page = s_->page(pageIndex);
     std::string& ops = s_->ops;
     ops.clear();
     ops += "q\n";
@@ -766,11 +756,10 @@ void PdfCanvas::fillRect(int pageIndex, double x, double y, double width, double
         ops += ' ';
     }
     ops += "re\nf\nQ\n";
-    s_->writeContent(page, ops);
+    s_->writeContent(pageIndex, ops);
 }
 
 void PdfCanvas::beginColor(int pageIndex, const layout::Color& color, const std::array<double, 6>& matrix) {
-    HPDF_Page page = s_->page(pageIndex);
     std::string& ops = s_->ops;
     ops.clear();
     ops += "q\n";
@@ -788,13 +777,12 @@ void PdfCanvas::beginColor(int pageIndex, const layout::Color& color, const std:
         rgb += ' ';
     }
     ops += rgb + "rg\n" + rgb + "RG\n";
-    s_->writeContent(page, ops);
+    s_->writeContent(pageIndex, ops);
 }
 
 void PdfCanvas::endColor(int pageIndex) {
-    HPDF_Page page = s_->page(pageIndex);
     s_->ops.assign("Q\n");
-    s_->writeContent(page, s_->ops);
+    s_->writeContent(pageIndex, s_->ops);
 }
 
 void PdfCanvas::addBookmark(int level, const std::string& title, int pageIndex, double top) {
@@ -840,9 +828,7 @@ std::string PdfCanvas::save() {
         if (s_->faces[static_cast<size_t>(face)].font != nullptr) s_->embed(face);
     }
     if (s_->profile == Profile::PdfA1b) s_->archival();
-    if (s_->compress) {
-        for (HPDF_Page page : s_->pages) s_->deflateContent(page);
-    }
+    for (int k = 0; k < pageCount(); ++k) s_->putContent(k);
     s_->check(HPDF_SaveToStream(s_->doc), "HPDF_SaveToStream");
     // The file sits in libharu's memory stream as a list of buffers: copied out buffer by
     // buffer (HPDF_ReadFromStream would copy each byte twice, one at a time).

@@ -12,33 +12,17 @@ namespace jixiao::pdf {
 
 namespace {
 
-constexpr int kLevel = 6;  // zlib's default level; libdeflate's level 6 makes slightly smaller output
+constexpr int kLevel = 6;         // every stream of a document: libdeflate's level 6, slightly smaller than zlib's
+constexpr int kPrefixLevel = 12;  // the shared prefix, compressed once per run: libdeflate's smallest output
 
 std::string zlibError(int rc, const char* what) {
     return std::string("压缩库（zlib）出错：错误码 ") + std::to_string(rc) + "（步骤 " + what + "）";
 }
 
 uInt inputSize(std::string_view in) {
-    if (in.size() > UINT_MAX) {
+    if (in.size() > UINT_MAX)
         throw PdfError("PDF 中的一段内容有 " + std::to_string(in.size()) + " 字节，超过了压缩库（zlib）一次能处理的 4 GB");
-    }
     return static_cast<uInt>(in.size());
-}
-
-/// Feeds `in` to the raw deflate compressor `z` with a sync flush and appends all it produces
-/// to `out`: deflate blocks that end on a byte boundary, the stream not ended.
-void deflateSynced(z_stream& z, std::string_view in, std::string& out) {
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
-    z.avail_in = inputSize(in);
-    unsigned char buffer[16384];
-    for (;;) {
-        z.next_out = buffer;
-        z.avail_out = sizeof buffer;
-        const int rc = deflate(&z, Z_SYNC_FLUSH);
-        if (rc == Z_STREAM_ERROR) throw PdfError(zlibError(rc, "deflate"));
-        out.append(reinterpret_cast<const char*>(buffer), sizeof buffer - z.avail_out);
-        if (z.avail_out != 0) break;  // the flush is done once deflate stops filling the whole buffer
-    }
 }
 
 void putAdler(std::string& out, uLong adler) {
@@ -47,21 +31,27 @@ void putAdler(std::string& out, uLong adler) {
 
 uLong adlerOf(std::string_view data) { return adler32(1, reinterpret_cast<const Bytef*>(data.data()), inputSize(data)); }
 
+struct FreeCompressor {
+    void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
+};
+using Compressor = std::unique_ptr<libdeflate_compressor, FreeCompressor>;
+
+Compressor newCompressor(int level) {
+    Compressor c(libdeflate_alloc_compressor(level));
+    if (!c) throw PdfError("内存不足：压缩库（libdeflate）无法分配压缩器");
+    return c;
+}
+
 /// This thread's libdeflate compressor at kLevel, made on first use and kept: one per render
 /// thread, as a compressor must not be shared while it works.
 libdeflate_compressor& compressor() {
-    struct Free {
-        void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
-    };
-    thread_local const std::unique_ptr<libdeflate_compressor, Free> mine(libdeflate_alloc_compressor(kLevel));
-    if (!mine) throw PdfError("内存不足：压缩库（libdeflate）无法分配压缩器");
+    thread_local const Compressor mine = newCompressor(kLevel);
     return *mine;
 }
 
 /// Appends the zlib stream (`zlibWrapped`) or the raw deflate blocks, the last one final, of
 /// `data` to `out`.
-void deflateInto(std::string_view data, bool zlibWrapped, std::string& out) {
-    libdeflate_compressor& c = compressor();
+void deflateInto(libdeflate_compressor& c, std::string_view data, bool zlibWrapped, std::string& out) {
     const std::size_t at = out.size();
     const std::size_t bound =
         zlibWrapped ? libdeflate_zlib_compress_bound(&c, data.size()) : libdeflate_deflate_compress_bound(&c, data.size());
@@ -73,35 +63,68 @@ void deflateInto(std::string_view data, bool zlibWrapped, std::string& out) {
     out.resize(at + n);
 }
 
+/// A zlib inflater of raw deflate data, ended however its user ends.
+struct RawInflate {
+    z_stream z{};
+    RawInflate() {
+        const int rc = inflateInit2(&z, -MAX_WBITS);
+        if (rc != Z_OK) throw PdfError(zlibError(rc, "inflateInit2"));
+    }
+    ~RawInflate() { inflateEnd(&z); }
+    RawInflate(const RawInflate&) = delete;
+    RawInflate& operator=(const RawInflate&) = delete;
+};
+
+/// Turns complete raw deflate data (its last block final) into blocks that more may follow:
+/// the final bit of the last block's header is cleared and an empty stored block (what zlib's
+/// sync flush writes) takes the data to a byte boundary (RFC 1951 3.2.3, 3.2.4). Where the
+/// last block starts and where it ends, in bits, zlib's inflate tells when asked to stop at
+/// every block boundary (Z_BLOCK): data_type then holds the unused bits of the last byte read.
+std::string openEnded(std::string blocks) {
+    RawInflate in;
+    in.z.next_in = reinterpret_cast<Bytef*>(blocks.data());
+    in.z.avail_in = inputSize(blocks);
+    unsigned char sink[16384];
+    std::size_t blockStart = 0, end = 0;  // bit positions
+    for (;;) {
+        in.z.next_out = sink;
+        in.z.avail_out = sizeof sink;
+        const int rc = inflate(&in.z, Z_BLOCK);
+        if (rc == Z_STREAM_END) break;
+        // Z_BUF_ERROR: no progress possible, the data ends inside a block.
+        if (rc != Z_OK) throw PdfError(zlibError(rc, "inflate (the shared prefix)"));
+        if ((in.z.data_type & 128) != 0) {  // stopped at a block boundary
+            const std::size_t at = 8 * in.z.total_in - static_cast<std::size_t>(in.z.data_type & 63);
+            if ((in.z.data_type & 64) == 0) blockStart = at;  // another block starts here
+            else end = at;                                    // the last block ended here
+        }
+    }
+    const std::size_t lastStart = blockStart;
+    blocks[lastStart / 8] = static_cast<char>(blocks[lastStart / 8] & ~(1 << (lastStart % 8)));  // BFINAL = 0
+    blocks.resize((end + 7) / 8);
+    if (end % 8 != 0) blocks.back() = static_cast<char>(blocks.back() & ((1 << (end % 8)) - 1));  // padding = 0
+    // The empty stored block: three header bits 0 (not final, type 00), padding to the byte
+    // boundary, LEN 0 and NLEN 0xFFFF. The header fits in the last byte's unused bits when
+    // three are left; otherwise it takes one more byte.
+    if (end % 8 == 0 || 8 - end % 8 < 3) blocks.push_back('\0');
+    blocks += std::string("\x00\x00\xFF\xFF", 4);
+    return blocks;
+}
+
 }  // namespace
 
 std::string flate(std::string_view data) {
     std::string out;
-    deflateInto(data, true, out);
+    deflateInto(compressor(), data, true, out);
     return out;
 }
 
-namespace {
-
-/// A zlib raw deflate compressor, ended however its user ends.
-struct RawDeflate {
-    z_stream z{};
-    RawDeflate() {
-        // Negative window bits: raw deflate; the zlib header and trailer are written by compress().
-        const int rc = deflateInit2(&z, kLevel, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-        if (rc != Z_OK) throw PdfError(zlibError(rc, "deflateInit2"));
-    }
-    ~RawDeflate() { deflateEnd(&z); }
-    RawDeflate(const RawDeflate&) = delete;
-    RawDeflate& operator=(const RawDeflate&) = delete;
-};
-
-}  // namespace
-
 FlatePrefix::FlatePrefix(std::string bytes) : bytes_(std::move(bytes)) {
-    // zlib, as only zlib can end the blocks on a byte boundary without ending the stream.
-    RawDeflate prefix;
-    deflateSynced(prefix.z, bytes_, deflated_);
+    if (!bytes_.empty()) {
+        std::string blocks;
+        deflateInto(*newCompressor(kPrefixLevel), bytes_, false, blocks);
+        deflated_ = openEnded(std::move(blocks));
+    }
     adler_ = adlerOf(bytes_);
 }
 
@@ -121,7 +144,7 @@ std::string FlatePrefix::compress(std::string_view head, std::string_view tail) 
         out.append(head.substr(at, len));
     }
     out += deflated_;
-    deflateInto(tail, false, out);
+    deflateInto(compressor(), tail, false, out);
     uLong adler = adlerOf(head);
     adler = adler32_combine(adler, adler_, static_cast<z_off_t>(bytes_.size()));
     adler = adler32_combine(adler, adlerOf(tail), static_cast<z_off_t>(tail.size()));

@@ -13,12 +13,13 @@ std::string flate(std::string_view data);
 /// Bytes that many streams hold at the same place, compressed once so that each stream only
 /// pays for what differs. Deflate's output for a stream `head + bytes() + tail` is put
 /// together from three parts: `head` as stored blocks, the deflate blocks of bytes() made
-/// once by zlib (ending on a byte boundary, RFC 1951 3.2.3), and the deflate blocks of `tail`
-/// by libdeflate, the last one final. The tail does not refer back into bytes() (libdeflate
-/// has no preset dictionary): it comes out about 4 % bigger than zlib with bytes() as
-/// context would make it, at less than half zlib's work. The Adler-32 trailer is combined
-/// from the three parts. Used for the glyph outlines every document of a form draws (font
-/// subsets begin with them, see glyph_prefix.h).
+/// once (libdeflate at its smallest, level 12; the last block reopened and ended on a byte
+/// boundary, RFC 1951 3.2.3), and the deflate blocks of `tail` by libdeflate at level 6, the
+/// last one final. The tail does not refer back into bytes() (libdeflate has no preset
+/// dictionary): zlib with bytes() as dictionary makes it ~3.5 % smaller but takes twice the
+/// work, the biggest single cost of a table PDF (see README.md, "Costs"). The Adler-32 trailer
+/// is combined from the three parts. Used for the glyph outlines every document of a form
+/// draws (font subsets begin with them, see glyph_prefix.h).
 ///
 /// compress() only reads the prepared blocks, so threads may share one FlatePrefix.
 class FlatePrefix {
@@ -34,8 +35,8 @@ public:
 
 private:
     std::string bytes_;
-    std::string deflated_;  // raw deflate blocks of bytes_, the last one flushed to a byte boundary
+    std::string deflated_;  // raw deflate blocks of bytes_, none final, ending on a byte boundary
     unsigned long adler_ = 1;
 };
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

@@ -14,7 +14,7 @@ GlyphPrefix::GlyphPrefix(const FontSet& fonts, std::vector<std::vector<char32_t>
     for (std::size_t face = 0; face < chars_.size(); ++face) {
         if (chars_[face].empty()) continue;
         const FontFace& metrics = fonts.face(static_cast<int>(face));
-        const FontSubset subset = subsetFont(metrics, chars_[face]);
+        const FontSubset subset = subsetFont(metrics, chars_[face], CharMap::Omit);  // as PdfCanvas embeds it
         // A composite glyph refers to its components by their subset ids, and those follow
         // all of a document's characters: its bytes differ between documents. The shared
         // outlines end before the first one.

@@ -292,7 +292,7 @@ std::string tagFor(const std::vector<std::uint16_t>& source, const std::vector<c
 
 bool isCompositeGlyph(std::string_view glyph) { return glyph.size() >= 10 && static_cast<std::int16_t>(u16(glyph, 0)) < 0; }
 
-FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) {
+FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars, CharMap charMap) {
     checkLicence(face);
     const auto glyphCount = static_cast<size_t>(face.glyphCount());
     if (chars.size() + 1 > 0xFFFF) {
@@ -379,7 +379,7 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars) 
     tables["glyf"] = std::move(glyf);
     tables["loca"] = std::move(loca);
     tables["hmtx"] = std::move(hmtx);
-    tables["cmap"] = cmapTable(chars);
+    if (charMap == CharMap::Include) tables["cmap"] = cmapTable(chars);
     tables["post"] = postTable(face.table("post"));
     if (!face.table("name").empty()) tables["name"] = nameTable(face.table("name"));
     if (!face.table("OS/2").empty()) {

@@ -16,8 +16,7 @@ namespace {
 std::string inflated(const std::string& stream, std::size_t size) {
     std::string out(size + 1, '\0');
     uLongf length = out.size();
-    const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &length,
-                              reinterpret_cast<const Bytef*>(stream.data()), stream.size());
+    const int rc = uncompress(reinterpret_cast<Bytef*>(out.data()), &length, reinterpret_cast<const Bytef*>(stream.data()), stream.size());
     REQUIRE(rc == Z_OK);
     out.resize(length);
     return out;
@@ -35,7 +34,7 @@ std::string sample(std::size_t size, unsigned seed) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("flate writes a zlib stream of the data", "[pdf]") {
     const std::string data = sample(100000, 1);
@@ -45,12 +44,11 @@ TEST_CASE("flate writes a zlib stream of the data", "[pdf]") {
     CHECK(inflated(pdf::flate(""), 0).empty());
 }
 
-// zlib's size for `data` at the level flate.h uses for the prefix.
+// zlib's size for `data` at its default level (the prefix, compressed at libdeflate's level 12, is smaller).
 std::size_t zlibSize(const std::string& data) {
     uLongf size = compressBound(data.size());
     std::string out(size, '\0');
-    REQUIRE(compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()),
-                      data.size(), 6) == Z_OK);
+    REQUIRE(compress2(reinterpret_cast<Bytef*>(out.data()), &size, reinterpret_cast<const Bytef*>(data.data()), data.size(), 6) == Z_OK);
     return size;
 }
 
@@ -72,7 +70,7 @@ TEST_CASE("a flate prefix makes streams of head, prefix and tail", "[pdf]") {
         INFO("head " << c.head.size() << " tail " << c.tail.size());
         CHECK(inflated(packed, whole.size()) == whole);
         // The head is stored (5 bytes per block of up to 65,535), the prefix and the tail
-        // cost what each costs compressed on its own (give or take the block ends).
+        // cost at most what each costs compressed on its own (give or take the block ends).
         const std::size_t storedHead = c.head.size() + 5 * ((c.head.size() + 65534) / 65535);
         CHECK(packed.size() <= storedHead + zlibSize(prefix.bytes()) + pdf::flate(c.tail).size() + 16);
     }
@@ -92,4 +90,19 @@ TEST_CASE("a stream made with a flate prefix is the same on every thread", "[pdf
     for (std::thread& t : threads) t.join();
     for (const std::string& r : results) CHECK(r == once);
     CHECK(inflated(once, head.size() + prefix.bytes().size() + tail.size()) == head + prefix.bytes() + tail);
+}
+
+TEST_CASE("a flate prefix's blocks end anywhere a stream may go on from", "[pdf]") {
+    // Prefixes of many lengths end their last block at every bit position of a byte; each
+    // must be reopened (not final) and taken to a byte boundary, whatever follows.
+    for (std::size_t size : {0u, 1u, 2u, 3u, 4u, 5u, 7u, 9u, 16u, 31u, 100u, 257u, 1000u, 4099u, 70001u}) {
+        for (unsigned seed : {11u, 12u, 13u}) {
+            const pdf::FlatePrefix prefix(sample(size, seed));
+            for (const std::string& tail : {std::string(), std::string("x"), sample(3000, seed + 100)}) {
+                INFO("prefix " << size << " seed " << seed << " tail " << tail.size());
+                const std::string whole = "head" + prefix.bytes() + tail;
+                CHECK(inflated(prefix.compress("head", tail), whole.size()) == whole);
+            }
+        }
+    }
 }

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -210,6 +211,47 @@ TEST_CASE("a font subset keeps the components of composite glyphs", "[pdf]") {
         }
         CHECK(sameOutline(*ming, ming->glyphOf(cp), copy, g));
     }
+}
+
+// The tables of a font program by tag.
+std::map<std::string, std::string_view> tablesOf(std::string_view p) {
+    std::map<std::string, std::string_view> out;
+    for (size_t k = 0; k < u16(p, 4); ++k) {
+        const size_t rec = 12 + 16 * k;
+        out[std::string(p.substr(rec, 4))] = p.substr(u32(p, rec + 8), u32(p, rec + 12));
+    }
+    return out;
+}
+
+TEST_CASE("a font subset for a PDF leaves out the cmap and keeps the rest", "[pdf]") {
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
+    const pdf::FontFace& original = fonts.face(0);
+    std::vector<char32_t> chars;
+    for (char32_t cp : sampleText()) {
+        if (original.covers(cp)) chars.push_back(cp);
+    }
+    REQUIRE(chars.size() > 30);
+    const pdf::FontSubset full = pdf::subsetFont(original, chars);
+    const pdf::FontSubset lean = pdf::subsetFont(original, chars, pdf::CharMap::Omit);
+    const auto fullTables = tablesOf(full.program);
+    const auto leanTables = tablesOf(lean.program);
+    REQUIRE(fullTables.count("cmap") == 1);
+    CHECK(leanTables.count("cmap") == 0);
+    CHECK(leanTables.size() + 1 == fullTables.size());
+    for (const auto& [tag, data] : leanTables) {
+        INFO(tag);
+        REQUIRE(fullTables.count(tag) == 1);
+        // head differs in checkSumAdjustment (bytes 8-11) only: the whole font differs.
+        if (tag == "head") {
+            CHECK(data.substr(0, 8) == fullTables.at(tag).substr(0, 8));
+            CHECK(data.substr(12) == fullTables.at(tag).substr(12));
+        } else {
+            CHECK(data == fullTables.at(tag));
+        }
+    }
+    CHECK(checksum(lean.program) == 0xB1B0AFBAu);
+    CHECK(lean.glyphEnds == full.glyphEnds);
+    CHECK(lean.glyfOffset == full.glyfOffset - 16);  // one directory entry fewer
 }
 
 TEST_CASE("a font subset too large for cmap format 4 gets format 12", "[pdf]") {
