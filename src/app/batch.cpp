@@ -163,22 +163,26 @@ std::variant<std::vector<Selected>, std::string> selectForms(const layout::FormS
 }
 
 /// The form's PDF options with the glyph prefix of its document for an empty record
-/// (`blank`), for a paged form rendered as PDF.
+/// (`blank`), for a paged form rendered as PDF or OFD.
 void withPrefix(Selected& s, const layout::Value& blank, const layout::FixedDate& created) {
     const layout::Form& form = *s.form;
-    const bool pdf = std::find(s.formats.begin(), s.formats.end(), layout::FormFormat::Pdf) != s.formats.end();
-    if (!pdf || (form.kind == layout::FormKind::Layout && form.layout->isWorkbook())) return;
-    if (form.kind == layout::FormKind::Excel) s.pdf = render::withGridGlyphPrefix(s.pdf, [&] { return form.excel->fill(blank); });
-    else s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
+    auto has = [&](layout::FormFormat f) { return std::find(s.formats.begin(), s.formats.end(), f) != s.formats.end(); };
+    const bool paged = has(layout::FormFormat::Pdf) || has(layout::FormFormat::Ofd);
+    if (!paged || (form.kind == layout::FormKind::Layout && form.layout->isWorkbook())) return;
+    if (form.kind == layout::FormKind::Excel)
+        s.pdf = render::withGridGlyphPrefix(s.pdf, [&] { return form.excel->fill(blank); });
+    else
+        s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
 }
 
 /// `--formats` laid over the selection: PDF and XLSX where selected and asked for, OFD (the
-/// same pages as the PDF) for a document whose PDF was selected, DOCX as selected.
+/// same pages as the PDF) for a paged form (a document or a 表样.xlsx form) whose PDF was
+/// selected, DOCX as selected.
 void overrideFormats(std::vector<Selected>& selected, const OutputFormats& formats) {
     using layout::FormFormat;
     for (auto& s : selected) {
         const layout::Form& form = *s.form;
-        const bool document = form.kind == layout::FormKind::Layout && !form.layout->isWorkbook();
+        const bool document = form.kind == layout::FormKind::Excel || !form.layout->isWorkbook();
         auto has = [&](FormFormat f) { return std::find(s.formats.begin(), s.formats.end(), f) != s.formats.end(); };
         std::vector<FormFormat> out;
         if (formats.pdf && has(FormFormat::Pdf)) out.push_back(FormFormat::Pdf);

@@ -7,6 +7,7 @@
 #include "render/xlsx_writer.h"
 
 #include <algorithm>
+#include <optional>
 
 namespace jixiao::app {
 
@@ -28,24 +29,33 @@ std::vector<FormFile> renderForm(const layout::Form& form, const BuiltForm& buil
     render::XlsxOptions xo;
     xo.tempDir = tempDir;
     xo.sheetName = form.title;
+    // The PDF and the OFD draw the same pages: laid out once, when the first of them is made.
+    std::optional<render::PagedDocument> paged;
+    auto pages = [&](auto layOut) -> const render::PagedDocument& {
+        if (!paged) paged = layOut();
+        return *paged;
+    };
     for (auto format : formats) {
         if (const auto* doc = std::get_if<layout::Document>(&built)) {
-            if (format == layout::FormFormat::Pdf) files.push_back({".pdf", render::renderPdf(*doc, pdf)});
+            auto layOut = [&] { return render::paginate(*doc, pdf.fonts); };
+            if (format == layout::FormFormat::Pdf) files.push_back({".pdf", render::renderPdf(pages(layOut), pdf)});
             if (format == layout::FormFormat::Xlsx) files.push_back({".xlsx", render::renderXlsx(*doc, xo)});
-            if (format == layout::FormFormat::Docx) files.push_back({".docx", render::renderDocx(*doc, render::paginate(*doc, pdf.fonts))});
-            if (format == layout::FormFormat::Ofd) files.push_back({".ofd", render::renderOfd(*doc, pdf.fonts)});
+            if (format == layout::FormFormat::Docx) files.push_back({".docx", render::renderDocx(*doc, pages(layOut))});
+            if (format == layout::FormFormat::Ofd) files.push_back({".ofd", render::renderOfd(pages(layOut), pdf)});
         } else if (const auto* book = std::get_if<layout::Workbook>(&built)) {
             // form_set refuses "pdf" for a workbook form
             if (format == layout::FormFormat::Xlsx) files.push_back({".xlsx", render::renderXlsx(*book, xo)});
         }
     }
     if (const auto* filled = std::get_if<FilledGrid>(&built)) {
-        // Rows grow where wrapped text needs it, once, so that the XLSX and the PDF match.
+        // Rows grow where wrapped text needs it, once, so that the XLSX, the PDF and the OFD match.
         layout::Grid grid = filled->grid;
         render::fitGridRows(grid, pdf.fonts);
+        auto layOut = [&] { return render::paginateGrid(grid, filled->meta, pdf.fonts); };
         for (auto format : formats) {
-            if (format == layout::FormFormat::Pdf) files.push_back({".pdf", render::renderPdf(grid, filled->meta, pdf)});
+            if (format == layout::FormFormat::Pdf) files.push_back({".pdf", render::renderPdf(pages(layOut), pdf)});
             if (format == layout::FormFormat::Xlsx) files.push_back({".xlsx", render::renderXlsx(grid, filled->meta, xo)});
+            if (format == layout::FormFormat::Ofd) files.push_back({".ofd", render::renderOfd(pages(layOut), pdf)});
         }
     }
     return files;

@@ -231,8 +231,8 @@ Form readForm(const Found& found, const TemplateFolders& folders) {
             throw TemplateError(shownDir + kFormFile + ": layout.json 用 sheets 描述多工作表的工作簿，只能生成 xlsx：请把 formats 改为 [\"xlsx\"]。");
     } else {
         form.kind = FormKind::Excel;
-        if (form.produces(FormFormat::Docx) || form.produces(FormFormat::Ofd))
-            throw TemplateError(shownDir + kFormFile + ": 表样.xlsx 的表生成 pdf 和 xlsx，不能生成 docx 或 ofd：请从 formats 中删去它们。");
+        if (form.produces(FormFormat::Docx))
+            throw TemplateError(shownDir + kFormFile + ": 表样.xlsx 的表生成 pdf、xlsx 和 ofd，不能生成 docx：请从 formats 中删去 \"docx\"。");
         form.excel = loadExcel(join(found.folder(), kWorkbookFile), shownDir + kWorkbookFile);
     }
     return form;

@@ -1,21 +1,24 @@
 #include "ofd/canvas.h"
 
+#include "model/text.h"
+#include "pdf/flate.h"
 #include "pdf/pdf_error.h"
 #include "pdf/subsetter.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/Path.h>
-#include <Poco/SAX/AttributesImpl.h>
-#include <Poco/XML/XMLWriter.h>
-#include <Poco/Zip/Compress.h>
+#include <Poco/Zip/ZipArchiveInfo.h>
+#include <Poco/Zip/ZipFileInfo.h>
+#include <Poco/Zip/ZipLocalFileHeader.h>
+#include <zlib.h>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
 #include <initializer_list>
 #include <optional>
-#include <sstream>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -33,18 +36,22 @@ std::string mm(double v) {
     if (!std::isfinite(v)) throw pdf::PdfError("内部错误：OFD 中的坐标不是数字");
     const long long micro = std::llround(v * 1000.0);
     if (micro == 0) return "0";
-    char buf[40];
+    char buf[32];
+    char* p = buf;
+    if (micro < 0) *p++ = '-';
     const unsigned long long a = static_cast<unsigned long long>(micro < 0 ? -micro : micro);
-    int n = std::snprintf(buf, sizeof buf, "%s%llu.%03llu", micro < 0 ? "-" : "", a / 1000, a % 1000);
-    std::string s(buf, static_cast<size_t>(n));
-    while (s.back() == '0') s.pop_back();
-    if (s.back() == '.') s.pop_back();
-    return s;
+    p = std::to_chars(p, buf + sizeof buf, a / 1000).ptr;
+    if (unsigned frac = static_cast<unsigned>(a % 1000); frac != 0) {
+        *p++ = '.';
+        for (unsigned unit = 100; frac != 0; unit /= 10) {
+            *p++ = static_cast<char>('0' + frac / unit);
+            frac %= unit;
+        }
+    }
+    return std::string(buf, p);
 }
 
-std::string box(double x, double y, double w, double h) {
-    return mm(x) + " " + mm(y) + " " + mm(w) + " " + mm(h);
-}
+std::string box(double x, double y, double w, double h) { return mm(x) + " " + mm(y) + " " + mm(w) + " " + mm(h); }
 
 std::string colorValue(const layout::Color& c) {
     auto channel = [](double v) { return std::to_string(std::lround(std::clamp(v, 0.0, 1.0) * 255.0)); };
@@ -90,40 +97,97 @@ std::string deltas(const std::vector<std::string>& values) {
     return out;
 }
 
-/// A thin layer over Poco's XMLWriter: every element in the OFD namespace with the "ofd"
-/// prefix, attributes in the order given.
+/// Appends `text` to `out` as XML character data (`attribute`: inside a double-quoted
+/// attribute value): the markup characters escaped, tab and line feed in attributes as
+/// references (so that parsers keep them), and the characters XML 1.0 cannot carry
+/// (model::xmlAllows: control characters pasted into a name, U+FFFE/U+FFFF) and carriage
+/// returns left out, since one of them makes the whole part unreadable.
+void appendEscaped(std::string& out, std::string_view text, bool attribute) {
+    bool suspect = false;  // a control character (tab and line feed too), U+FFFE/U+FFFF or a surrogate
+    for (size_t i = 0; i < text.size() && !suspect; ++i) {
+        const auto b = static_cast<unsigned char>(text[i]);
+        const auto next = [&](size_t k) { return i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0; };
+        suspect = b < 0x20 || (b == 0xEF && next(1) == 0xBF && next(2) >= 0xBE) || (b == 0xED && next(1) >= 0xA0);
+    }
+    std::string cleaned;
+    if (suspect) {
+        for (char32_t cp : model::decodeUtf8(text))
+            if (cp != U'\r' && model::xmlAllows(cp)) model::appendUtf8(cleaned, cp);
+        text = cleaned;
+    }
+    size_t plain = 0;  // start of the characters not yet appended, none of them special
+    for (size_t i = 0; i < text.size(); ++i) {
+        const char c = text[i];
+        const char* ref = c == '&'                 ? "&amp;"
+                          : c == '<'               ? "&lt;"
+                          : c == '>'               ? "&gt;"
+                          : attribute && c == '"'  ? "&quot;"
+                          : attribute && c == '\t' ? "&#x9;"
+                          : attribute && c == '\n' ? "&#xA;"
+                                                   : nullptr;
+        if (ref == nullptr) continue;
+        out.append(text, plain, i - plain);
+        out += ref;
+        plain = i + 1;
+    }
+    out.append(text, plain, std::string_view::npos);
+}
+
+/// An XML part written straight into a string: every element in the OFD namespace with the
+/// "ofd" prefix (declared on the root), attributes in the order given, text and attribute
+/// values through appendEscaped. (Poco's XMLWriter writes character by character through a
+/// converting stream, which cost more than all the rest of an OFD.)
 class Xml {
 public:
     using Attrs = std::vector<std::pair<std::string, std::string>>;
 
-    explicit Xml(std::ostream& out) : w_(out, Poco::XML::XMLWriter::WRITE_XML_DECLARATION) {
-        w_.setNewLine(Poco::XML::XMLWriter::NEWLINE_LF);
-        w_.startDocument();
-        w_.startPrefixMapping("ofd", kNamespace);
-    }
+    Xml() { out_ = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"; }
     void open(const std::string& name, const Attrs& attrs = {}) {
-        Poco::XML::AttributesImpl a;
-        for (const auto& [key, value] : attrs) a.addAttribute("", key, key, "CDATA", value);
-        w_.startElement(kNamespace, name, "ofd:" + name, a);
+        start(name, attrs);
+        out_ += '>';
     }
-    void close(const std::string& name) { w_.endElement(kNamespace, name, "ofd:" + name); }
-    void text(const std::string& text) { w_.characters(text); }
+    void close(const std::string& name) {
+        out_ += "</ofd:";
+        out_ += name;
+        out_ += '>';
+    }
+    void text(const std::string& text) { appendEscaped(out_, text, false); }
     void leaf(const std::string& name, const Attrs& attrs) {
-        open(name, attrs);
-        close(name);
+        start(name, attrs);
+        out_ += "/>";
     }
     void data(const std::string& name, const std::string& content, const Attrs& attrs = {}) {
         open(name, attrs);
         text(content);
         close(name);
     }
-    void finish() {
-        w_.endPrefixMapping("ofd");
-        w_.endDocument();
+    /// The part's bytes; the writer is finished afterwards.
+    std::string finish() {
+        out_ += '\n';
+        return std::move(out_);
     }
 
 private:
-    Poco::XML::XMLWriter w_;
+    void start(const std::string& name, const Attrs& attrs) {
+        out_ += "<ofd:";
+        out_ += name;
+        if (!rooted_) {
+            out_ += " xmlns:ofd=\"";
+            out_ += kNamespace;
+            out_ += '"';
+            rooted_ = true;
+        }
+        for (const auto& [key, value] : attrs) {
+            out_ += ' ';
+            out_ += key;
+            out_ += "=\"";
+            appendEscaped(out_, value, true);
+            out_ += '"';
+        }
+    }
+
+    std::string out_;
+    bool rooted_ = false;
 };
 
 std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
@@ -134,11 +198,58 @@ std::uint64_t fnv1a(std::uint64_t h, std::string_view bytes) {
     return h;
 }
 
-} // namespace
+/// A file of the package: its bytes and their zlib stream (pdf::flate, or with a glyph
+/// prefix's shared outlines pdf::compressSubset).
+struct Part {
+    std::string name;
+    std::string bytes;
+    std::string zlib;
+    std::uint32_t crc = 0;  // CRC-32 of bytes, as the zip entry records it
+};
+
+Part part(std::string name, std::string bytes, std::string zlib) {
+    if (zlib.size() < 6) throw pdf::PdfError("内部错误：OFD 部件 " + name + " 不是 zlib 数据");
+    const auto crc = static_cast<std::uint32_t>(crc32(0, reinterpret_cast<const Bytef*>(bytes.data()), static_cast<uInt>(bytes.size())));
+    return Part{std::move(name), std::move(bytes), std::move(zlib), crc};
+}
+
+/// The zip of `parts` in their order, each deflated, dated `modified`, written with Poco::Zip's
+/// local header, central directory and end records. The deflate data is each part's zlib
+/// stream without its 2-byte header and 4-byte Adler-32 trailer (RFC 1950): the same raw
+/// deflate blocks a zip holds (RFC 1951), so the parts are compressed once, with libdeflate
+/// and the shared font outlines, instead of again by Poco::Zip::Compress's zlib stream.
+std::string zipParts(const std::vector<Part>& parts, const Poco::DateTime& modified) {
+    using namespace Poco::Zip;
+    std::string out, central;
+    for (const Part& p : parts) {
+        const std::string_view data = std::string_view(p.zlib).substr(2, p.zlib.size() - 6);
+        ZipLocalFileHeader header(Poco::Path(p.name, Poco::Path::PATH_UNIX), modified, ZipCommon::CM_DEFLATE, ZipCommon::CL_NORMAL);
+        header.setCRC(p.crc);
+        header.setCompressedSize(data.size());
+        header.setUncompressedSize(p.bytes.size());
+        header.setStartPos(static_cast<std::streamoff>(out.size()));
+        ZipFileInfo entry(header);
+        entry.setOffset(out.size());
+        out += header.createHeader();
+        out += data;
+        central += entry.createHeader();
+    }
+    ZipArchiveInfo end;
+    end.setNumberOfEntries(static_cast<Poco::UInt16>(parts.size()));
+    end.setTotalNumberOfEntries(static_cast<Poco::UInt16>(parts.size()));
+    end.setCentralDirectorySize(static_cast<Poco::UInt32>(central.size()));
+    end.setCentralDirectoryOffset(static_cast<Poco::UInt32>(out.size()));
+    end.setHeaderOffset(static_cast<std::streamoff>(out.size() + central.size()));
+    out += central;
+    out += end.createHeader();
+    return out;
+}
+
+}  // namespace
 
 struct OfdCanvas::State {
     struct Segment {
-        double x = 0.0, y = 0.0;         // TextCode X, Y within the boundary (mm)
+        double x = 0.0, y = 0.0;  // TextCode X, Y within the boundary (mm)
         std::u32string text;
         std::vector<std::string> deltaX;  // formatted advances between characters
     };
@@ -147,15 +258,15 @@ struct OfdCanvas::State {
         int face = 0;
         double sizeMm = 0.0;
         std::string boundary;
-        std::string ctm;                 // empty: none
+        std::string ctm;  // empty: none
         layout::Color color;
-        bool bold = false;               // synthetic bold: Weight 700 on a face without a bold cut
+        bool bold = false;  // synthetic bold: Weight 700 on a face without a bold cut
         Segment code;
     };
     struct Path {
         unsigned id = 0;
         std::string boundary;
-        std::string data;                // AbbreviatedData
+        std::string data;  // AbbreviatedData
         double lineWidthMm = 0.0;
         bool fill = false;
         layout::Color color;
@@ -174,22 +285,38 @@ struct OfdCanvas::State {
         std::vector<Outline> children;
     };
     struct FaceUse {
-        unsigned id = 0;                 // 0: not drawn with
-        std::vector<char32_t> chars;     // distinct, in the order first drawn
+        unsigned id = 0;              // 0: not drawn with
+        std::vector<char32_t> chars;  // distinct, in the order first drawn
         std::vector<bool> seen = std::vector<bool>(0x10000, false);
     };
 
     const pdf::FontSet& fonts;
+    std::shared_ptr<const pdf::GlyphPrefix> prefix;  // may be null
     layout::Metadata meta;
     unsigned nextId = 1;
     std::vector<Page> pages;
     std::vector<FaceUse> faces;
-    std::vector<int> faceOrder;          // faces in the order first drawn with
+    std::vector<int> faceOrder;  // faces in the order first drawn with
     std::vector<Outline> outlines;
     // The colour and matrix of an open beginColor.
     std::optional<std::pair<layout::Color, std::array<double, 6>>> color;
 
-    explicit State(const pdf::FontSet& f) : fonts(f), faces(static_cast<size_t>(f.faceCount())) {}
+    State(const pdf::FontSet& f, std::shared_ptr<const pdf::GlyphPrefix> p)
+        : fonts(f), prefix(std::move(p)), faces(static_cast<size_t>(f.faceCount())) {
+        if (!prefix) return;
+        // The prefix's characters come first in each face's subset, in its order, as in the PDF.
+        for (size_t face = 0; face < faces.size(); ++face) add(faces[face], prefix->chars(static_cast<int>(face)));
+    }
+
+    template <class Chars>
+    static void add(FaceUse& use, const Chars& chars) {
+        for (char32_t cp : chars) {
+            if (cp < 0x10000 && !use.seen[cp]) {
+                use.seen[cp] = true;
+                use.chars.push_back(cp);
+            }
+        }
+    }
 
     Page& page(int index) {
         if (index < 0 || static_cast<size_t>(index) >= pages.size())
@@ -226,10 +353,9 @@ struct OfdCanvas::State {
         xml.open("Actions");
         xml.open("Action", {{"Event", "CLICK"}});
         xml.open("Goto");
-        xml.leaf("Dest", {{"Type", "XYZ"},
-                          {"PageID", std::to_string(target.id)},
-                          {"Left", "0"},
-                          {"Top", mm((target.heightPt - o.top) * kMmPerPt)}});
+        xml.leaf(
+            "Dest",
+            {{"Type", "XYZ"}, {"PageID", std::to_string(target.id)}, {"Left", "0"}, {"Top", mm((target.heightPt - o.top) * kMmPerPt)}});
         xml.close("Goto");
         xml.close("Action");
         xml.close("Actions");
@@ -238,8 +364,7 @@ struct OfdCanvas::State {
     }
 
     std::string pageXml(const Page& p) const {
-        std::ostringstream out;
-        Xml xml(out);
+        Xml xml;
         xml.open("Page");
         if (p.widthPt != pages.front().widthPt || p.heightPt != pages.front().heightPt) {
             xml.open("Area");
@@ -251,8 +376,7 @@ struct OfdCanvas::State {
         for (const auto& object : p.objects) {
             if (const auto* t = std::get_if<Text>(&object)) {
                 const FaceUse& face = faces[static_cast<size_t>(t->face)];
-                Xml::Attrs attrs{
-                    {"ID", std::to_string(t->id)}, {"Boundary", t->boundary}};
+                Xml::Attrs attrs{{"ID", std::to_string(t->id)}, {"Boundary", t->boundary}};
                 if (!t->ctm.empty()) attrs.emplace_back("CTM", t->ctm);
                 attrs.emplace_back("Font", std::to_string(face.id));
                 attrs.emplace_back("Size", mm(t->sizeMm));
@@ -267,8 +391,7 @@ struct OfdCanvas::State {
                 xml.close("TextObject");
             } else {
                 const Path& path = std::get<Path>(object);
-                Xml::Attrs attrs{{"ID", std::to_string(path.id)},
-                                                                       {"Boundary", path.boundary}};
+                Xml::Attrs attrs{{"ID", std::to_string(path.id)}, {"Boundary", path.boundary}};
                 if (path.fill) {
                     attrs.emplace_back("Stroke", "false");
                     attrs.emplace_back("Fill", "true");
@@ -284,13 +407,11 @@ struct OfdCanvas::State {
         xml.close("Layer");
         xml.close("Content");
         xml.close("Page");
-        xml.finish();
-        return out.str();
+        return xml.finish();
     }
 
     std::string documentXml() const {
-        std::ostringstream out;
-        Xml xml(out);
+        Xml xml;
         xml.open("Document");
         xml.open("CommonData");
         xml.data("MaxUnitID", std::to_string(nextId - 1));
@@ -302,8 +423,7 @@ struct OfdCanvas::State {
         xml.close("CommonData");
         xml.open("Pages");
         for (size_t i = 0; i < pages.size(); ++i) {
-            xml.leaf("Page", {{"ID", std::to_string(pages[i].id)},
-                              {"BaseLoc", "Pages/Page_" + std::to_string(i) + "/Content.xml"}});
+            xml.leaf("Page", {{"ID", std::to_string(pages[i].id)}, {"BaseLoc", "Pages/Page_" + std::to_string(i) + "/Content.xml"}});
         }
         xml.close("Pages");
         if (!outlines.empty()) {
@@ -312,14 +432,12 @@ struct OfdCanvas::State {
             xml.close("Outlines");
         }
         xml.close("Document");
-        xml.finish();
-        return out.str();
+        return xml.finish();
     }
 
     // PublicRes.xml: every face drawn with, its subset in Res/.
     std::string publicResXml() const {
-        std::ostringstream out;
-        Xml xml(out);
+        Xml xml;
         xml.open("Res", {{"BaseLoc", "Res"}});
         xml.open("Fonts");
         for (int face : faceOrder) {
@@ -336,8 +454,7 @@ struct OfdCanvas::State {
         }
         xml.close("Fonts");
         xml.close("Res");
-        xml.finish();
-        return out.str();
+        return xml.finish();
     }
 
     static std::string fontFile(const FaceUse& use) { return "font_" + std::to_string(use.id) + ".ttf"; }
@@ -346,8 +463,7 @@ struct OfdCanvas::State {
     std::string ofdXml(const std::string& docId) const {
         char date[16];
         std::snprintf(date, sizeof date, "%04d-%02d-%02d", meta.created.year, meta.created.month, meta.created.day);
-        std::ostringstream out;
-        Xml xml(out);
+        Xml xml;
         xml.open("OFD", {{"Version", "1.0"}, {"DocType", "OFD"}});
         xml.open("DocBody");
         xml.open("DocInfo");
@@ -377,12 +493,12 @@ struct OfdCanvas::State {
         xml.data("DocRoot", "Doc_0/Document.xml");
         xml.close("DocBody");
         xml.close("OFD");
-        xml.finish();
-        return out.str();
+        return xml.finish();
     }
 };
 
-OfdCanvas::OfdCanvas(const pdf::FontSet& fonts) : s_(std::make_unique<State>(fonts)) {}
+OfdCanvas::OfdCanvas(const pdf::FontSet& fonts, std::shared_ptr<const pdf::GlyphPrefix> prefix)
+    : s_(std::make_unique<State>(fonts, std::move(prefix))) {}
 
 OfdCanvas::~OfdCanvas() = default;
 
@@ -400,8 +516,8 @@ int OfdCanvas::addPage(double widthPt, double heightPt) {
 
 int OfdCanvas::pageCount() const { return static_cast<int>(s_->pages.size()); }
 
-void OfdCanvas::drawText(int pageIndex, int face, double sizePt, double x, double baseline, std::u32string_view text,
-                         double charSpacing, bool emboldenSynthetic) {
+void OfdCanvas::drawText(int pageIndex, int face, double sizePt, double x, double baseline, std::u32string_view text, double charSpacing,
+                         bool emboldenSynthetic) {
     State::Page& page = s_->page(pageIndex);
     const pdf::FontFace& metrics = s_->fonts.face(face);
     auto advance = [&](char32_t cp) { return metrics.advance(cp) * sizePt / 1000.0 + charSpacing; };
@@ -412,13 +528,7 @@ void OfdCanvas::drawText(int pageIndex, int face, double sizePt, double x, doubl
     while (!text.empty() && text.back() == U' ') text.remove_suffix(1);
     if (text.empty()) return;
 
-    State::FaceUse& use = s_->use(face);
-    for (char32_t cp : text) {
-        if (cp < 0x10000 && !use.seen[cp]) {
-            use.seen[cp] = true;
-            use.chars.push_back(cp);
-        }
-    }
+    State::add(s_->use(face), text);
     State::Text t;
     t.id = s_->nextId++;
     t.face = face;
@@ -452,8 +562,8 @@ void OfdCanvas::drawText(int pageIndex, int face, double sizePt, double x, doubl
         // overhanging glyphs; the baseline is the ascender's depth into it.
         const double ascent = metrics.ascender() * sizePt / 1000.0;
         const double depth = (metrics.ascender() - metrics.descender()) * sizePt / 1000.0;
-        t.boundary = box(x * kMmPerPt, (page.heightPt - baseline - ascent) * kMmPerPt,
-                         (std::max(width, 0.0) + sizePt) * kMmPerPt, depth * kMmPerPt);
+        t.boundary =
+            box(x * kMmPerPt, (page.heightPt - baseline - ascent) * kMmPerPt, (std::max(width, 0.0) + sizePt) * kMmPerPt, depth * kMmPerPt);
         t.code.x = 0.0;
         t.code.y = ascent * kMmPerPt;
     }
@@ -498,37 +608,36 @@ int OfdCanvas::embeddedFaces() const { return static_cast<int>(s_->faceOrder.siz
 std::string OfdCanvas::save() {
     State& s = *s_;
     if (s.pages.empty()) throw pdf::PdfError("内部错误：OFD 文档没有页面");
-    std::vector<std::pair<std::string, std::string>> parts;  // name, bytes; OFD.xml first
-    for (size_t i = 0; i < s.pages.size(); ++i)
-        parts.emplace_back("Doc_0/Pages/Page_" + std::to_string(i) + "/Content.xml", s.pageXml(s.pages[i]));
+    std::vector<Part> parts;  // OFD.xml first
+    auto addXml = [&parts](std::string name, std::string xml) {
+        std::string packed = pdf::flate(xml);
+        parts.push_back(part(std::move(name), std::move(xml), std::move(packed)));
+    };
+    addXml("Doc_0/Document.xml", s.documentXml());
+    for (size_t i = 0; i < s.pages.size(); ++i) addXml("Doc_0/Pages/Page_" + std::to_string(i) + "/Content.xml", s.pageXml(s.pages[i]));
     if (!s.faceOrder.empty()) {
-        parts.emplace_back("Doc_0/PublicRes.xml", s.publicResXml());
+        addXml("Doc_0/PublicRes.xml", s.publicResXml());
         for (int face : s.faceOrder) {
             const State::FaceUse& use = s.faces[static_cast<size_t>(face)];
-            parts.emplace_back("Doc_0/Res/" + State::fontFile(use), pdf::subsetFont(s.fonts.face(face), use.chars).program);
+            pdf::FontSubset subset = pdf::subsetFont(s.fonts.face(face), use.chars);
+            std::string packed = pdf::compressSubset(subset, face, s.prefix.get());
+            parts.push_back(part("Doc_0/Res/" + State::fontFile(use), std::move(subset.program), std::move(packed)));
         }
     }
-    parts.emplace(parts.begin(), "Doc_0/Document.xml", s.documentXml());
-    // DocID: 32 hex digits from the content and the metadata (same document, same ID).
+    // DocID: 32 hex digits from the parts (names, sizes, CRCs) and the metadata: the same
+    // document gets the same ID.
     std::uint64_t h = 0xCBF29CE484222325ULL;
-    for (const auto& [name, bytes] : parts) h = fnv1a(fnv1a(h, name), bytes);
+    for (const Part& p : parts) h = fnv1a(h, p.name + '\n' + std::to_string(p.bytes.size()) + '\n' + std::to_string(p.crc) + '\n');
     h = fnv1a(h, s.meta.title + '\n' + s.meta.author + '\n' + s.meta.subject + '\n' + s.meta.keywords);
     char id[40];
     std::snprintf(id, sizeof id, "%016llx%016llx", static_cast<unsigned long long>(h),
                   static_cast<unsigned long long>(fnv1a(h ^ 0x9E3779B97F4A7C15ULL, "OFD")));
-    parts.emplace(parts.begin(), "OFD.xml", s.ofdXml(id));
+    std::string ofd = s.ofdXml(id);
+    std::string packed = pdf::flate(ofd);
+    parts.insert(parts.begin(), part("OFD.xml", std::move(ofd), std::move(packed)));
 
     const layout::FixedDate& d = s.meta.created;
-    const Poco::DateTime modified(d.year, d.month, d.day, d.hour, d.minute, d.second);
-    std::ostringstream out;
-    Poco::Zip::Compress zip(out, true);
-    for (const auto& [name, bytes] : parts) {
-        std::istringstream in(bytes);
-        zip.addFile(in, modified, Poco::Path(name, Poco::Path::PATH_UNIX), Poco::Zip::ZipCommon::CM_DEFLATE,
-                    Poco::Zip::ZipCommon::CL_NORMAL);
-    }
-    zip.close();
-    return out.str();
+    return zipParts(parts, Poco::DateTime(d.year, d.month, d.day, d.hour, d.minute, d.second));
 }
 
-} // namespace jixiao::ofd
+}  // namespace jixiao::ofd

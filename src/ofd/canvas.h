@@ -2,6 +2,7 @@
 
 #include "layout/document.h"
 #include "pdf/fonts.h"
+#include "pdf/glyph_prefix.h"
 
 #include <array>
 #include <memory>
@@ -21,13 +22,18 @@ namespace jixiao::ofd {
 ///     Doc_0/Res/font_N.ttf        a TrueType subset of the characters drawn (pdf/subsetter.h)
 ///     Doc_0/Pages/Page_N/Content.xml  one Layer of TextObject and PathObject
 ///
-/// zipped with Poco::Zip. Every ID is given in drawing order and every date comes from the
-/// metadata, so the same drawing calls give the same bytes. Text keeps each character's
+/// zipped with Poco::Zip's records, each part deflated once by the PDF kit's compressor (the
+/// font subsets with the glyph prefix's shared outlines, as the PDF's FontFile2 streams).
+/// Every ID is given in drawing order and every date comes from the metadata, so the same
+/// drawing calls give the same bytes. Text keeps each character's
 /// advance (TextCode DeltaX, the face's widths as the PDF's /W has them plus the character
 /// spacing), so lines end where the PDF's do.
 class OfdCanvas {
 public:
-    explicit OfdCanvas(const pdf::FontSet& fonts);
+    /// `prefix` (may be null): the characters every document of the form draws
+    /// (pdf/glyph_prefix.h); each face's subset starts with them, so that their outlines are
+    /// compressed once per run. Same drawing calls and prefix: same bytes.
+    explicit OfdCanvas(const pdf::FontSet& fonts, std::shared_ptr<const pdf::GlyphPrefix> prefix = nullptr);
     ~OfdCanvas();
     OfdCanvas(const OfdCanvas&) = delete;
     OfdCanvas& operator=(const OfdCanvas&) = delete;
@@ -45,8 +51,8 @@ public:
     /// bold cut drawn bold; the PDF strokes its outlines) is written as Weight 700, which
     /// readers embolden as they do any bold text in a regular face. Spaces at either end are
     /// left out (XML readers may trim them); the other characters keep their positions.
-    void drawText(int page, int face, double sizePt, double x, double baseline, std::u32string_view text,
-                  double charSpacing, bool emboldenSynthetic);
+    void drawText(int page, int face, double sizePt, double x, double baseline, std::u32string_view text, double charSpacing,
+                  bool emboldenSynthetic);
 
     /// A stroked rectangular PathObject with its lower left corner at (x, y).
     void strokeRect(int page, double x, double y, double width, double height, double lineWidth);
@@ -76,4 +82,4 @@ private:
     std::unique_ptr<State> s_;
 };
 
-} // namespace jixiao::ofd
+}  // namespace jixiao::ofd

@@ -387,13 +387,7 @@ struct PdfCanvas::State {
     // the outlines a glyph prefix shares are compressed once per run (flate.h).
     HPDF_Dict fontFile(int face, const FontSubset& subset) {
         if (!compress) return stream(subset.program, "font file");
-        const std::string_view program = subset.program;
-        const FlatePrefix* shared = prefix ? prefix->outlines(face) : nullptr;
-        const bool reuse = shared != nullptr && program.substr(subset.glyfOffset, shared->bytes().size()) == shared->bytes();
-        const std::string packed =
-            reuse ? shared->compress(program.substr(0, subset.glyfOffset), program.substr(subset.glyfOffset + shared->bytes().size()))
-                  : flate(program);
-        return stream(packed, "font file", true);
+        return stream(compressSubset(subset, face, prefix.get()), "font file", true);
     }
 
     // Writes /Filter inside a stream's dictionary (called by HPDF_Dict_Write after the

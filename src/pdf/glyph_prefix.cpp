@@ -31,4 +31,11 @@ const std::vector<char32_t>& GlyphPrefix::chars(int face) const { return chars_.
 
 const FlatePrefix* GlyphPrefix::outlines(int face) const { return outlines_.at(static_cast<std::size_t>(face)).get(); }
 
+std::string compressSubset(const FontSubset& subset, int face, const GlyphPrefix* prefix) {
+    const std::string_view program = subset.program;
+    const FlatePrefix* shared = prefix ? prefix->outlines(face) : nullptr;
+    if (shared == nullptr || program.substr(subset.glyfOffset, shared->bytes().size()) != shared->bytes()) return flate(program);
+    return shared->compress(program.substr(0, subset.glyfOffset), program.substr(subset.glyfOffset + shared->bytes().size()));
+}
+
 }  // namespace jixiao::pdf

@@ -2,6 +2,7 @@
 
 #include "pdf/flate.h"
 #include "pdf/fonts.h"
+#include "pdf/subsetter.h"
 
 #include <memory>
 #include <vector>
@@ -31,4 +32,10 @@ private:
     std::vector<std::unique_ptr<const FlatePrefix>> outlines_;
 };
 
-} // namespace jixiao::pdf
+/// The zlib stream of `subset`, a subset of face `face` made by subsetFont: when its glyph
+/// outlines start with the prefix's shared ones (its characters begin with prefix->chars(face)),
+/// only the bytes around them are compressed (FlatePrefix); otherwise, or without a prefix,
+/// the whole program. The PDF's FontFile2 streams and the OFD's font parts both come from here.
+std::string compressSubset(const FontSubset& subset, int face, const GlyphPrefix* prefix);
+
+}  // namespace jixiao::pdf

@@ -1,16 +1,16 @@
 #include "render/ofd_writer.h"
 
 #include "ofd/canvas.h"
-#include "render/paged.h"
 
 namespace jixiao::render {
 
-std::string renderOfd(const layout::Document& doc, const pdf::FontSet& fonts) {
-    const PagedDocument paged = paginate(doc, fonts);
-    ofd::OfdCanvas canvas(fonts);
+std::string renderOfd(const PagedDocument& paged, const PdfOptions& options) {
+    ofd::OfdCanvas canvas(options.fonts, options.prefix);
     canvas.setMetadata(paged.meta);
     drawPaged(paged, canvas);
     return canvas.save();
 }
 
-} // namespace jixiao::render
+std::string renderOfd(const layout::Document& doc, const PdfOptions& options) { return renderOfd(paginate(doc, options.fonts), options); }
+
+}  // namespace jixiao::render

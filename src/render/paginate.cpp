@@ -27,6 +27,14 @@ using layout::TextStyle;
 constexpr double kBorderWidth = 0.5;
 constexpr double kEps = 1e-6;
 
+/// A heading's text for its outline entry: without the U+200B marks where a balanced title
+/// may break (they are never drawn, and readers would show them in the outline).
+std::string withoutBreakMarks(std::string text) {
+    static const std::string kMark = "\u200B";
+    for (size_t at = text.find(kMark); at != std::string::npos; at = text.find(kMark, at)) text.erase(at, kMark.size());
+    return text;
+}
+
 double lineHeightFor(const layout::LineSpacing& spacing, double size) {
     return spacing.mode == layout::LineSpacing::Mode::Exact ? spacing.value : spacing.value * size;
 }
@@ -383,7 +391,7 @@ private:
         for (double lh : b.heights) total += lh;
         // Keep a heading with what follows: never the last thing on a page.
         if (!fresh_ && total + h.format.spaceAfterPt + lead > room() + kEps) newPage();
-        if (h.bookmark) page().items.push_back(PagedBookmark{std::max(1, h.level), h.text, y_});
+        if (h.bookmark) page().items.push_back(PagedBookmark{std::max(1, h.level), withoutBreakMarks(h.text), y_});
         drawTextBlock(b, h.style, h.format);
         skip(h.format.spaceAfterPt);
     }

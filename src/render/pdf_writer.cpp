@@ -1,13 +1,10 @@
 #include "render/pdf_writer.h"
 
 #include "pdf/canvas.h"
-#include "render/paged.h"
 
 namespace jixiao::render {
 
-namespace {
-
-std::string save(const PagedDocument& paged, const PdfOptions& options, PdfStats* stats) {
+std::string renderPdf(const PagedDocument& paged, const PdfOptions& options, PdfStats* stats) {
     pdf::PdfCanvas canvas(options.fonts, options.compress, options.prefix, options.profile);
     canvas.setMetadata(paged.meta);
     drawPaged(paged, canvas);
@@ -18,14 +15,12 @@ std::string save(const PagedDocument& paged, const PdfOptions& options, PdfStats
     return canvas.save();
 }
 
-} // namespace
-
 std::string renderPdf(const layout::Document& doc, const PdfOptions& options, PdfStats* stats) {
-    return save(paginate(doc, options.fonts), options, stats);
+    return renderPdf(paginate(doc, options.fonts), options, stats);
 }
 
 std::string renderPdf(const layout::Grid& grid, const layout::Metadata& meta, const PdfOptions& options, PdfStats* stats) {
-    return save(paginateGrid(grid, meta, options.fonts), options, stats);
+    return renderPdf(paginateGrid(grid, meta, options.fonts), options, stats);
 }
 
 std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Document& blank, const PdfOptions& options) {
@@ -40,4 +35,4 @@ std::shared_ptr<const pdf::GlyphPrefix> prepareGlyphPrefix(const layout::Grid& b
     return std::make_shared<const pdf::GlyphPrefix>(options.fonts, canvas.charsByFace());
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -208,4 +208,45 @@ TEST_CASE("two forms writing the same file name stop the run before anything is 
           "模板错误：templates/my-table/layout.json:2:14: “formats”（输出格式）已改在 form.json 中设置，layout.json 中的不再生效："
           "请删去这一项，在 templates/my-table/form.json 中写 \"formats\": [\"pdf\", \"ofd\"]（form.json 已有“formats”时改那一行）。\n");
     CHECK(check.err == "模板有 1 处问题，请按上面的提示修改后再运行 jixiao check --templates " + user2.path() + "。\n");
+// Issue 18: a 表样.xlsx form draws on paper like a document, so it has an OFD of the same
+// pages as its PDF, by form.json or by --formats; only DOCX stays refused.
+TEST_CASE("a 表样.xlsx form writes an OFD of its PDF's pages", "[app]") {
+    Poco::TemporaryFile user, out, out2;
+    ::jixiao::testing::TestBook book;
+    worksheet_write_string(book.sheet, 0, 0, "项目名称", nullptr);
+    worksheet_write_string(book.sheet, 0, 1, "{{项目名称}}", nullptr);
+    worksheet_write_string(book.sheet, 1, 0, "{{#each 指标}}{{三级指标}}", nullptr);
+    worksheet_write_string(book.sheet, 1, 1, "{{实际完成值}}{{/each}}", nullptr);
+    write(user.path() + "/excel-table/表样.xlsx", book.bytes());
+    write(user.path() + "/excel-table/form.json",
+          R"({"title": "表样自评表", "per": "project", "formats": ["pdf", "ofd"], "file": "{{项目编码}}_表样自评表"})");
+    REQUIRE(runJixiao("check --templates " + user.path()).code == 0);
+    const TinyDataset data;
+    auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
+                       " --documents excel-table");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    CHECK(filesUnder(out.path() + "/101_测试局") == std::vector<std::string>{"P001_表样自评表.ofd", "P001_表样自评表.pdf"});
+    const std::string ofd = slurp(out.path() + "/101_测试局/P001_表样自评表.ofd");
+    CHECK(ofd.compare(0, 4, "PK\x03\x04") == 0);
+    CHECK(ofd.find("Doc_0/Pages/Page_0/Content.xml") != std::string::npos);
+    CHECK(ofd.find("Doc_0/Pages/Page_1/Content.xml") == std::string::npos);  // one page, as the PDF
+    const std::string info = capture("pdfinfo " + out.path() + "/101_测试局/P001_表样自评表.pdf");
+    CHECK(std::regex_search(info, std::regex("\nPages: +1\n")));
+
+    // --formats asks for it too.
+    write(user.path() + "/excel-table/form.json",
+          R"({"title": "表样自评表", "per": "project", "formats": ["pdf", "xlsx"], "file": "{{项目编码}}_表样自评表"})");
+    r = runJixiao("run " + data.path() + " -o " + out2.path() + " --date 2025-03-05 --templates " + user.path() +
+                  " --documents excel-table --formats pdf,ofd");
+    REQUIRE(r.code == 0);
+    CHECK(filesUnder(out2.path() + "/101_测试局") == std::vector<std::string>{"P001_表样自评表.ofd", "P001_表样自评表.pdf"});
+    CHECK(slurp(out2.path() + "/101_测试局/P001_表样自评表.ofd") == ofd);
+
+    write(user.path() + "/excel-table/form.json", R"({"per": "project", "formats": ["pdf", "docx"]})");
+    auto bad = runJixiao("check --templates " + user.path());
+    CHECK(bad.code == 78);
+    CHECK(bad.out.find(
+              "templates/excel-table/form.json: 表样.xlsx 的表生成 pdf、xlsx 和 ofd，不能生成 docx：请从 formats 中删去 \"docx\"。") !=
+          std::string::npos);
 }

@@ -8,6 +8,7 @@
 #include "pdf/font_face.h"
 #include "pdf/fonts.h"
 #include "pdf/pdf_error.h"
+#include "render/ofd_writer.h"
 
 #include <catch2/catch.hpp>
 
@@ -96,7 +97,7 @@ std::string draw() {
     return canvas.save();
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("an OFD package has the parts of GB/T 33190 and they refer to each other", "[ofd]") {
     const std::string bytes = draw();
@@ -105,9 +106,8 @@ TEST_CASE("an OFD package has the parts of GB/T 33190 and they refer to each oth
     std::map<std::string, std::string> byName(parts.begin(), parts.end());
     std::vector<std::string> names;
     for (const auto& [name, content] : parts) names.push_back(name);
-    CHECK(names == std::vector<std::string>{"Doc_0/Document.xml", "Doc_0/Pages/Page_0/Content.xml",
-                                            "Doc_0/Pages/Page_1/Content.xml", "Doc_0/PublicRes.xml",
-                                            "Doc_0/Res/font_3.ttf", "OFD.xml"});  // by name
+    CHECK(names == std::vector<std::string>{"Doc_0/Document.xml", "Doc_0/Pages/Page_0/Content.xml", "Doc_0/Pages/Page_1/Content.xml",
+                                            "Doc_0/PublicRes.xml", "Doc_0/Res/font_3.ttf", "OFD.xml"});  // by name
 
     auto ofd = parse(byName.at("OFD.xml"));
     CHECK(ofd->documentElement()->localName() == "OFD");
@@ -196,4 +196,39 @@ TEST_CASE("an OFD package needs a page", "[ofd]") {
     ofd::OfdCanvas canvas(fonts());
     CHECK_THROWS_WITH(canvas.save(), "内部错误：OFD 文档没有页面");
     CHECK_THROWS_WITH(canvas.strokeRect(0, 0, 0, 1, 1, 1), "内部错误：OFD 没有编号为 0 的页面");
+}
+
+// Issue 11 item 7: a character XML 1.0 forbids (a control character pasted into dataset.json's
+// 发文机关, U+FFFF) in the metadata, an outline title or the text made an OFD part malformed.
+TEST_CASE("characters XML forbids never reach an OFD part", "[ofd]") {
+    layout::Document doc;
+    doc.meta.title = "绩效\x02自评\uFFFF报告";
+    doc.meta.author = "某县\x02财政局\x1B";
+    doc.meta.subject = "自评\x0B";
+    doc.meta.keywords =
+        "XM\x01"
+        "001, 绩效";
+    doc.meta.created = layout::fixedDate("2025-03-05");
+    layout::Heading heading;
+    heading.text = "一、\x02基本情况\uFFFE";
+    doc.blocks.emplace_back(heading);
+    doc.blocks.emplace_back(layout::Paragraph::plain("某县\x02财政局\x1B：正文。"));
+    render::PdfOptions options;
+    options.fonts = fonts();
+    int xmlParts = 0;
+    for (const auto& [name, bytes] : unzip(render::renderOfd(doc, options))) {
+        if (name.size() < 4 || name.compare(name.size() - 4, 4, ".xml") != 0) continue;
+        ++xmlParts;
+        INFO(name);
+        CHECK_NOTHROW(parse(bytes));
+        if (name == "OFD.xml") {
+            auto ofd = parse(bytes);
+            CHECK(textOf(*ofd, "Title") == "绩效自评报告");
+            CHECK(textOf(*ofd, "Author") == "某县财政局");
+            CHECK(textOf(*ofd, "Subject") == "自评");
+            CHECK(textOf(*ofd, "Keyword") == "XM001");
+        }
+        if (name == "Doc_0/Document.xml") CHECK(elements(*parse(bytes), "OutlineElem").front()->getAttribute("Title") == "一、基本情况");
+    }
+    CHECK(xmlParts == 4);  // OFD.xml, Document.xml, PublicRes.xml, one page
 }

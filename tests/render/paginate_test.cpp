@@ -265,4 +265,19 @@ TEST_CASE("a letterhead mark wider than the type area is set smaller to fit", "[
     CHECK(longMark.sizePt == Approx(layout::mmToPt(160.0) / 40.0).epsilon(0.01));
     CHECK(longMark.x >= left - 0.01);
     CHECK(longMark.baseline == Approx(shortName.baseline));
+// A balanced title carries U+200B marks where its lines may break; they are never drawn, and
+// the outline entry (PDF and OFD draw the same PagedBookmark) must not carry them either.
+TEST_CASE("a balanced title's bookmark is the title's text without its break marks", "[render]") {
+    layout::Document doc;
+    layout::Heading title;
+    title.text = "关于2024年度\u200B项目支出\u200B绩效自评情况的报告";
+    title.balanced = true;
+    title.bookmark = true;
+    doc.blocks.emplace_back(title);
+    doc.blocks.emplace_back(layout::Paragraph::plain("正文。"));
+    std::vector<std::string> titles;
+    for (const render::PagedPage& page : render::paginate(doc, fonts()).pages)
+        for (const render::PagedItem& item : page.items)
+            if (const auto* b = std::get_if<render::PagedBookmark>(&item)) titles.push_back(b->title);
+    CHECK(titles == std::vector<std::string>{"关于2024年度项目支出绩效自评情况的报告"});
 }
