@@ -208,6 +208,8 @@ TEST_CASE("two forms writing the same file name stop the run before anything is 
           "模板错误：templates/my-table/layout.json:2:14: “formats”（输出格式）已改在 form.json 中设置，layout.json 中的不再生效："
           "请删去这一项，在 templates/my-table/form.json 中写 \"formats\": [\"pdf\", \"ofd\"]（form.json 已有“formats”时改那一行）。\n");
     CHECK(check.err == "模板有 1 处问题，请按上面的提示修改后再运行 jixiao check --templates " + user2.path() + "。\n");
+}
+
 // Issue 18: a 表样.xlsx form draws on paper like a document, so it has an OFD of the same
 // pages as its PDF, by form.json or by --formats; only DOCX stays refused.
 TEST_CASE("a 表样.xlsx form writes an OFD of its PDF's pages", "[app]") {
