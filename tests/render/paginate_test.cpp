@@ -265,6 +265,8 @@ TEST_CASE("a letterhead mark wider than the type area is set smaller to fit", "[
     CHECK(longMark.sizePt == Approx(layout::mmToPt(160.0) / 40.0).epsilon(0.01));
     CHECK(longMark.x >= left - 0.01);
     CHECK(longMark.baseline == Approx(shortName.baseline));
+}
+
 // A balanced title carries U+200B marks where its lines may break; they are never drawn, and
 // the outline entry (PDF and OFD draw the same PagedBookmark) must not carry them either.
 TEST_CASE("a balanced title's bookmark is the title's text without its break marks", "[render]") {
