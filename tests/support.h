@@ -36,9 +36,7 @@ inline void write(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
 }
 
-inline bool contains(const std::string& haystack, const std::string& needle) {
-    return haystack.find(needle) != std::string::npos;
-}
+inline bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 /// `s` as one single-quoted shell word.
 inline std::string shellQuote(const std::string& s) {
@@ -130,4 +128,4 @@ struct TinyDataset {
     std::string path() const { return dir.path(); }
 };
 
-} // namespace jixiao::testing
+}  // namespace jixiao::testing

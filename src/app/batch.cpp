@@ -169,10 +169,8 @@ void withPrefix(Selected& s, const layout::Value& blank, const layout::FixedDate
     auto has = [&](layout::FormFormat f) { return std::find(s.formats.begin(), s.formats.end(), f) != s.formats.end(); };
     const bool paged = has(layout::FormFormat::Pdf) || has(layout::FormFormat::Ofd);
     if (!paged || (form.kind == layout::FormKind::Layout && form.layout->isWorkbook())) return;
-    if (form.kind == layout::FormKind::Excel)
-        s.pdf = render::withGridGlyphPrefix(s.pdf, [&] { return form.excel->fill(blank); });
-    else
-        s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
+    if (form.kind == layout::FormKind::Excel) s.pdf = render::withGridGlyphPrefix(s.pdf, [&] { return form.excel->fill(blank); });
+    else s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
 }
 
 /// `--formats` laid over the selection: PDF and XLSX where selected and asked for, OFD (the

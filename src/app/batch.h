@@ -25,17 +25,17 @@ struct OutputFormats {
 struct RunRequest {
     std::string dataset;
     std::string output;
-    std::string rulesFile;     ///< --rules; empty = the dataset's 评分规则
-    std::string templatesDir;  ///< the user's --templates, else the bundled templates
+    std::string rulesFile;            ///< --rules; empty = the dataset's 评分规则
+    std::string templatesDir;         ///< the user's --templates, else the bundled templates
     std::string bundledTemplatesDir;  ///< the bundled templates, for forms `templatesDir` lacks; may be empty
     std::string fontsDir;
-    std::string date;          ///< the run's pinned date (ISO), used for document dates
-    std::string startedAt;     ///< wall-clock start of the run, for the history store only
+    std::string date;       ///< the run's pinned date (ISO), used for document dates
+    std::string startedAt;  ///< wall-clock start of the run, for the history store only
     /// The CLI's clock (ISO 8601 local time), read for the run's finishing time only.
     std::function<std::string()> clock;
-    std::string dbPath;        ///< history store; empty = <output>/jixiao-history.db
-    int jobs = 1;              ///< worker threads
-    bool terminal = false;     ///< stderr is a terminal: draw a progress bar
+    std::string dbPath;     ///< history store; empty = <output>/jixiao-history.db
+    int jobs = 1;           ///< worker threads
+    bool terminal = false;  ///< stderr is a terminal: draw a progress bar
     /// --documents: forms by folder name or short name, each optionally with a format
     /// ("project-table", "table-pdf", "summary:xlsx"), comma-separated; empty or "all" = all.
     std::string documents;
@@ -46,8 +46,8 @@ struct RunRequest {
     std::optional<OutputFormats> formats;
     /// Told (done, total) as documents are rendered, from the worker threads; may be empty.
     std::function<void(std::size_t, std::size_t)> onProgress;
-    bool plainPdf = false;     ///< --pdf-profile plain: PDFs without the PDF/A-1b objects
-    bool issueLetters = false; ///< --issue: letters take their 文号 from the store; else 草稿 without one
+    bool plainPdf = false;      ///< --pdf-profile plain: PDFs without the PDF/A-1b objects
+    bool issueLetters = false;  ///< --issue: letters take their 文号 from the store; else 草稿 without one
     /// The caller holds the store's run lock (publish::RunStore::lockForRun) for this and other
     /// runs of its own (jixiao serve runs several datasets side by side): not taken again.
     bool storeLockHeld = false;
@@ -93,4 +93,4 @@ Scored scoreDataset(const std::string& folder, const std::string& rulesFile, con
 /// results.json, manifest).
 int runBatch(const RunRequest& request, std::ostream& out, std::ostream& err);
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

@@ -92,20 +92,18 @@ std::string optionProblem(const Poco::Util::OptionException& e) {
 
 void printDiagnostics(const model::Diagnostics& diags, std::ostream& err) {
     for (const auto& d : diags.list()) err << d.format() << '\n';
-    if (diags.suppressed() > 0)
-        err << "另有 " << diags.suppressed() << " 条问题未逐条列出（每个文件最多列出 200 条）。\n";
+    if (diags.suppressed() > 0) err << "另有 " << diags.suppressed() << " 条问题未逐条列出（每个文件最多列出 200 条）。\n";
 }
 
 void printSummary(const model::Dataset& ds, const model::Diagnostics& diags, std::ostream& out) {
-    int departments = int(std::count_if(ds.units.begin(), ds.units.end(),
-                                        [](const auto& u) { return u.kind == model::UnitKind::Department; }));
+    int departments =
+        int(std::count_if(ds.units.begin(), ds.units.end(), [](const auto& u) { return u.kind == model::UnitKind::Department; }));
     int classified = int(std::count_if(ds.projects.begin(), ds.projects.end(), [](const auto& p) { return p.classified; }));
     std::size_t indicators = ds.unitIndicators.size();
     for (const auto& p : ds.projects) indicators += p.indicators.size();
     out << "数据集：" << ds.folder << "（" << ds.config.year << "年度，" << ds.config.authority << "）\n"
-        << "单位 " << ds.units.size() << " 个（其中部门 " << departments << " 个），项目 " << ds.projects.size()
-        << " 个（其中涉密 " << classified << " 个），绩效指标 " << indicators << " 条（其中部门整体指标 "
-        << ds.unitIndicators.size() << " 条）\n"
+        << "单位 " << ds.units.size() << " 个（其中部门 " << departments << " 个），项目 " << ds.projects.size() << " 个（其中涉密 "
+        << classified << " 个），绩效指标 " << indicators << " 条（其中部门整体指标 " << ds.unitIndicators.size() << " 条）\n"
         << "错误 " << diags.errors() << " 条，警告 " << diags.warnings() << " 条\n";
 }
 
@@ -139,9 +137,9 @@ int check(const Request& req) {
         const auto forms = layout::FormSet::load({req.templates, req.bundledTemplates});
         const layout::Form* form = forms.first(layout::FormPer::Check);
         if (!form || form->kind != layout::FormKind::Layout || !form->layout->isWorkbook())
-            throw layout::TemplateError("templates 中没有问题清单的表（form.json 的 per 为 check、layout.json 用 sheets 的表），无法写出 --problems。");
-        const layout::Value data =
-            layout::problemsContext(s.diags, s.dataset, layout::runFacts(s.evaluation, s.dataset, date));
+            throw layout::TemplateError(
+                "templates 中没有问题清单的表（form.json 的 per 为 check、layout.json 用 sheets 的表），无法写出 --problems。");
+        const layout::Value data = layout::problemsContext(s.diags, s.dataset, layout::runFacts(s.evaluation, s.dataset, date));
         render::XlsxOptions xo;
         xo.tempDir = Poco::Path(req.problems).makeAbsolute().parent().toString();
         publish::writeFileAtomic(req.problems, render::renderXlsx(form->layout->buildWorkbook(data, layout::fixedDate(date)), xo));
@@ -305,9 +303,9 @@ private:
             return kExitCannotCreate;
         } catch (const publish::Interrupted& e) {
             std::cerr << e.what()
-                      << (req_.command == "publish"
-                              ? "：公开文件夹没有改动，临时文件已删除。重新运行即可公开。\n"
-                              : "：已写出的文件都是完整的，临时文件已删除；输出文件夹中没有 manifest.json，表示本次输出不完整，重新运行即可补齐。\n");
+                      << (req_.command == "publish" ? "：公开文件夹没有改动，临时文件已删除。重新运行即可公开。\n"
+                                                    : "：已写出的文件都是完整的，临时文件已删除；输出文件夹中没有 "
+                                                      "manifest.json，表示本次输出不完整，重新运行即可补齐。\n");
             return 128 + publish::stopSignal();  // as a shell reports a process ended by the signal
         }
     }
@@ -367,7 +365,8 @@ private:
             if (!req_.formats) return usage("--formats 应为 pdf、xlsx、ofd 中的一个或几个，逗号分隔，实际为“" + formatsText_ + "”。");
         }
         if (!documentsText_.empty()) req_.documents = documentsText_;  // checked against the forms once they are read
-        if (!req_.date.empty() && !model::Date::parse(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
+        if (!req_.date.empty() && !model::Date::parse(req_.date))
+            return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
         // Documents are dated in this century: a date outside it is a typo, and refused here
         // rather than half-way through a run (the PDF date field and the 文号 year).
         if (!req_.date.empty() && (req_.date < "2000-01-01" || req_.date > "2099-12-31"))
@@ -416,7 +415,8 @@ private:
         l.reason = reason_;
         l.status = rectify_.status;
         l.date = today(req_.date);
-        if (!req_.date.empty() && !model::Date::parse(req_.date)) return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
+        if (!req_.date.empty() && !model::Date::parse(req_.date))
+            return usage("--date 应为 YYYY-MM-DD 格式的日期，实际为“" + req_.date + "”。");
         if (!yearText_.empty()) {
             char* end = nullptr;
             long y = std::strtol(yearText_.c_str(), &end, 10);
@@ -490,7 +490,7 @@ private:
     bool quiet_ = false;
 };
 
-} // namespace
+}  // namespace
 
 namespace {
 
@@ -512,7 +512,7 @@ int runCli(int argc, char** argv) {
     }
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
     const int code = runCli(argc, argv);
@@ -522,4 +522,4 @@ int main(int argc, char** argv) {
     return code;
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

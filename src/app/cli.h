@@ -19,4 +19,4 @@ enum ExitCode : int {
 /// everything and returns the exit code. Messages are Chinese.
 int main(int argc, char** argv);
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

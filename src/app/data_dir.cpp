@@ -28,7 +28,7 @@ std::string absolute(const std::string& path) {
     return s;
 }
 
-} // namespace
+}  // namespace
 
 std::string programDir(const std::string& fallback) {
     char buffer[PATH_MAX];
@@ -50,10 +50,9 @@ std::string findDataDir(const std::string& programDir, const std::string& overri
         if (holdsData(dir)) return dir;
     std::string looked;
     for (const auto& dir : candidates) looked += (looked.empty() ? "" : "、") + ("“" + dir + "”");
-    throw DataDirError("找不到 jixiao 的数据文件夹（模板、字体和评分规则，其中应有 templates 和 fonts 两个文件夹），已查找：" +
-                       looked +
+    throw DataDirError("找不到 jixiao 的数据文件夹（模板、字体和评分规则，其中应有 templates 和 fonts 两个文件夹），已查找：" + looked +
                        "。请重新安装 jixiao 软件包，或用环境变量 JIXIAO_DATA 指定数据文件夹，"
                        "例如：JIXIAO_DATA=/usr/share/jixiao jixiao check 数据集文件夹");
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

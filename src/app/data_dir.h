@@ -22,4 +22,4 @@ std::string programDir(const std::string& fallback);
 /// fonts/. Returns an absolute path; throws DataDirError otherwise.
 std::string findDataDir(const std::string& programDir, const std::string& override);
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

@@ -1,6 +1,5 @@
 #include "app/help.h"
 
-
 namespace jixiao::app {
 
 namespace {
@@ -14,15 +13,13 @@ struct CommandHelp {
 };
 
 constexpr CommandHelp kCommands[] = {
-    {"init",
-     "init 文件夹", "查看导出文件，写出 dataset.json（识别出的文件、工作表、列名和金额单位），并列出还需确认的事项",
+    {"init", "init 文件夹", "查看导出文件，写出 dataset.json（识别出的文件、工作表、列名和金额单位），并列出还需确认的事项",
      "按表头在文件夹的每个 .xlsx/.csv/.et 文件、每个工作表中找出五张表，写出 文件夹/dataset.json，\n"
      "并逐条列出无法确定的事项（发文机关、未注明单位的金额列、无法识别的列名）。已有 dataset.json 时不覆盖（退出码 73）。\n"
      "\n"
      "示例：\n"
      "  jixiao init 2024县本级\n"},
-    {"check",
-     "check 数据集 | check --templates 文件夹", "检查数据集，列出全部问题（文件、工作表、行、列、取值），不生成文件；或检查模板",
+    {"check", "check 数据集 | check --templates 文件夹", "检查数据集，列出全部问题（文件、工作表、行、列、取值），不生成文件；或检查模板",
      "选项：\n"
      "      --rules=名称或文件    评分规则：自带规则的名称（如 yitihua-2022）或一个 .json 文件，代替 dataset.json 中的“评分规则”\n"
      "      --templates=文件夹    模板文件夹（默认为安装的数据文件夹中的 templates）；不写数据集时只检查这个文件夹中的\n"
@@ -38,8 +35,7 @@ constexpr CommandHelp kCommands[] = {
      "  jixiao check 2024县本级 --rules 规则/本县2024.json\n"
      "  jixiao check 2024县本级 --problems 问题清单.xlsx > 问题.txt\n"
      "  jixiao check --templates 我的模板\n"},
-    {"run",
-     "run 数据集 -o 输出文件夹", "检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json",
+    {"run", "run 数据集 -o 输出文件夹", "检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json",
      "选项：\n"
      "  -o, --output=文件夹       输出文件夹（必填）\n"
      "      --date=YYYY-MM-DD     成文日期（默认为今天）；固定日期可使两次运行的输出逐字节相同\n"
@@ -67,8 +63,7 @@ constexpr CommandHelp kCommands[] = {
      "  jixiao run 2024县本级 -o 输出/汇总 --documents summary\n"
      "  jixiao run 2024县本级 -o 输出/2024 --formats pdf,xlsx,ofd\n"
      "  jixiao run 2024县本级 -o 输出/2024 --date 2025-03-05 --db 历史库.db --issue\n"},
-    {"publish",
-     "publish 数据集 --to 文件夹", "绩效信息公开：部门和非涉密项目的自评表（PDF、XLSX）及静态网站",
+    {"publish", "publish 数据集 --to 文件夹", "绩效信息公开：部门和非涉密项目的自评表（PDF、XLSX）及静态网站",
      "选项：\n"
      "      --to=文件夹           公开文件夹（必填），网站的根目录\n"
      "      --force               不等 dataset.json 中的“公开日期”，立即公开\n"
@@ -81,8 +76,7 @@ constexpr CommandHelp kCommands[] = {
      "示例：\n"
      "  jixiao publish 2024县本级 --to /var/www/绩效公开\n"
      "  jixiao publish 2024县本级 --to 公开预览 --force\n"},
-    {"rectify",
-     "rectify 操作 --db 历史库", "反馈函整改跟踪：list、record、close、overdue",
+    {"rectify", "rectify 操作 --db 历史库", "反馈函整改跟踪：list、record、close、overdue",
      "操作：\n"
      "  list      列出反馈函及整改状态（可用 --year 年度、--status 待整改|已报送|已销号 筛选）\n"
      "  record    登记整改报告：--letter 文号 --date 日期 --summary 摘要 [--file 报告文件]\n"
@@ -94,8 +88,7 @@ constexpr CommandHelp kCommands[] = {
      "  jixiao rectify record --db 历史库.db --letter 某财绩函〔2025〕3号 --date 2025-03-20 --summary \"已制定整改方案\" --file 报告.pdf\n"
      "  jixiao rectify close --db 历史库.db --letter 某财绩函〔2025〕3号 --date 2025-04-10 --summary \"整改到位，予以销号\"\n"
      "  jixiao rectify overdue --db 历史库.db\n"},
-    {"letters",
-     "letters 操作 --db 历史库", "反馈函发文登记簿：list、issue、void、reissue（作废的文号不再使用）",
+    {"letters", "letters 操作 --db 历史库", "反馈函发文登记簿：list、issue、void、reissue（作废的文号不再使用）",
      "操作：\n"
      "  list      列出全部反馈函（含已作废的）：文号、单位、成文日期、整改期限、状态和说明\n"
      "            （可用 --year 年度、--status 有效|已作废 筛选）\n"
@@ -112,8 +105,7 @@ constexpr CommandHelp kCommands[] = {
      "  jixiao letters issue 2024县本级 -o 输出/2024 --db 历史库.db --date 2025-03-05\n"
      "  jixiao letters void 某财绩函〔2025〕3号 --db 历史库.db --reason \"单位名称有误\" --date 2025-03-10\n"
      "  jixiao letters reissue 某财绩函〔2025〕3号 --db 历史库.db --date 2025-03-12\n"},
-    {"serve",
-     "serve --data 文件夹", "浏览器工作台：上传数据、检查、生成文书、整改跟踪、公开（见 README）",
+    {"serve", "serve --data 文件夹", "浏览器工作台：上传数据、检查、生成文书、整改跟踪、公开（见 README）",
      "选项：\n"
      "      --data=文件夹         工作台的数据文件夹（必填）：上传的数据、运行结果、历史库\n"
      "      --listen=地址:端口    监听地址（默认 127.0.0.1:8080，只有本机可以访问）；局域网使用时请在前面\n"
@@ -130,8 +122,7 @@ constexpr CommandHelp kCommands[] = {
      "示例：\n"
      "  jixiao serve --data /var/lib/jixiao\n"
      "  jixiao serve --data /var/lib/jixiao --listen 127.0.0.1:8090 --max-upload 500\n"},
-    {"user",
-     "user add 用户名 --role 角色 --data 文件夹 --password-stdin", "添加工作台用户，密码从标准输入读取",
+    {"user", "user add 用户名 --role 角色 --data 文件夹 --password-stdin", "添加工作台用户，密码从标准输入读取",
      "角色：admin 管理用户并公开；staff 上传、运行、登记整改；viewer 只能查看。密码至少 10 个字符。\n"
      "\n"
      "示例：\n"
@@ -163,22 +154,23 @@ const CommandHelp* find(const std::string& name) {
     return nullptr;
 }
 
-} // namespace
+}  // namespace
 
 std::string usageText() {
     std::string text = "用法：jixiao <命令> [选项] 数据集文件夹\n\n命令：\n";
     for (const auto& c : kCommands) text += overviewLine(c.usage, c.summary);
     text += overviewLine("help 命令", "显示某个命令的详细说明和示例，例如 jixiao help run");
-    text += "\n"
-            "所有命令都可用的选项：\n"
-            "      --log=文件            把全部输出连同时间和级别（信息、警告、错误）追加到日志文件\n"
-            "  -q, --quiet               只显示警告和错误（日志文件仍记录全部输出）\n"
-            "  -h, --help                显示本帮助\n"
-            "  -V, --version             显示版本、评分规则和模板\n"
-            "\n"
-            "数据文件夹（模板、字体、评分规则）默认在程序旁的 ../share/jixiao，可用环境变量 JIXIAO_DATA 指定。\n"
-            "退出码：0 成功；64 用法错误；65 数据有错误；66 找不到输入；73 无法写出文件；"
-            "75 稍后再试（未到公开日期，或另一次公开正在进行）；78 配置错误。\n";
+    text +=
+        "\n"
+        "所有命令都可用的选项：\n"
+        "      --log=文件            把全部输出连同时间和级别（信息、警告、错误）追加到日志文件\n"
+        "  -q, --quiet               只显示警告和错误（日志文件仍记录全部输出）\n"
+        "  -h, --help                显示本帮助\n"
+        "  -V, --version             显示版本、评分规则和模板\n"
+        "\n"
+        "数据文件夹（模板、字体、评分规则）默认在程序旁的 ../share/jixiao，可用环境变量 JIXIAO_DATA 指定。\n"
+        "退出码：0 成功；64 用法错误；65 数据有错误；66 找不到输入；73 无法写出文件；"
+        "75 稍后再试（未到公开日期，或另一次公开正在进行）；78 配置错误。\n";
     return text;
 }
 
@@ -193,4 +185,4 @@ std::optional<std::string> commandHelp(const std::string& command) {
     return std::string("用法：jixiao ") + c->usage + "\n" + c->summary + "。\n\n" + c->details;
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

@@ -17,4 +17,4 @@ std::optional<std::string> commandHelp(const std::string& command);
 /// failure), said after the cause.
 std::string renderFailureAdvice();
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

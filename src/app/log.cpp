@@ -37,7 +37,7 @@ std::mutex& logMutex() {
     return m;
 }
 
-} // namespace
+}  // namespace
 
 /// A stream buffer that hands each byte on to the terminal (unless quiet) and each finished
 /// line to the log. A carriage return starts the line again, so a progress bar redrawn on the
@@ -127,7 +127,8 @@ void RunLog::finish(int exitCode) {
     char elapsed[32];
     std::snprintf(elapsed, sizeof elapsed, "%.1f", seconds() - started_);
     // 75 (try later) is a normal outcome of a scheduled publish.
-    out_->writeLog(exitCode == 0 || exitCode == 75 ? "信息" : "错误", "结束：退出码 " + std::to_string(exitCode) + "，用时 " + elapsed + " 秒");
+    out_->writeLog(exitCode == 0 || exitCode == 75 ? "信息" : "错误",
+                   "结束：退出码 " + std::to_string(exitCode) + "，用时 " + elapsed + " 秒");
 }
 
 RunLog::~RunLog() {
@@ -135,4 +136,4 @@ RunLog::~RunLog() {
     std::cerr.rdbuf(savedErr_);
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

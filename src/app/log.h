@@ -37,4 +37,4 @@ private:
     double started_;
 };
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

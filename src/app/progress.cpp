@@ -6,8 +6,13 @@ namespace jixiao::app {
 
 Progress::Progress(std::ostream& out, bool terminal, std::size_t total, std::string what,
                    std::function<void(std::size_t, std::size_t)> observer)
-    : out_(out), terminal_(terminal), total_(total), what_(std::move(what)), start_(std::chrono::steady_clock::now()),
-      lastDraw_(start_), observer_(std::move(observer)) {
+    : out_(out),
+      terminal_(terminal),
+      total_(total),
+      what_(std::move(what)),
+      start_(std::chrono::steady_clock::now()),
+      lastDraw_(start_),
+      observer_(std::move(observer)) {
     if (observer_) observer_(0, total_);
 }
 
@@ -48,8 +53,8 @@ void Progress::print(bool final) {
         int filled = total_ ? int(double(done_) / double(total_) * width) : width;
         std::string bar(std::size_t(filled), '#');
         bar.resize(width, '.');
-        std::snprintf(line, sizeof line, "\r\033[K[%s] %zu/%zu %s  %.1f 个/秒  剩余约 %.0f 秒", bar.c_str(), done_, total_,
-                      what_.c_str(), rate, left);
+        std::snprintf(line, sizeof line, "\r\033[K[%s] %zu/%zu %s  %.1f 个/秒  剩余约 %.0f 秒", bar.c_str(), done_, total_, what_.c_str(),
+                      rate, left);
         out_ << line << std::flush;
     } else {
         std::snprintf(line, sizeof line, "进度：%zu/%zu 个%s，%.1f 个/秒，剩余约 %.0f 秒", done_, total_, what_.c_str(), rate, left);
@@ -57,4 +62,4 @@ void Progress::print(bool final) {
     }
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

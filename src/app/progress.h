@@ -36,4 +36,4 @@ private:
     std::function<void(std::size_t, std::size_t)> observer_;
 };
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

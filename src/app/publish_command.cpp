@@ -24,11 +24,12 @@ const layout::Form& publicForm(const layout::FormSet& forms, layout::FormPer per
     if (!form)
         throw layout::TemplateError("templates 中没有公开的表：请在一张 per 为 " + perName + " 的表的 form.json 中写 \"public\": true。");
     if (form->kind != layout::FormKind::Layout || form->layout->isWorkbook())
-        throw layout::TemplateError("templates/" + form->name + "/form.json: 公开网站只能显示 layout.json 描述的文档（blocks），这张表不能设为 \"public\": true。");
+        throw layout::TemplateError("templates/" + form->name +
+                                    "/form.json: 公开网站只能显示 layout.json 描述的文档（blocks），这张表不能设为 \"public\": true。");
     return *form;
 }
 
-} // namespace
+}  // namespace
 
 int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) {
     Scored scored = scoreDataset(req.dataset, req.rulesFile, rulesTemplatesDir(req.templatesDir, req.bundledTemplatesDir));
@@ -77,27 +78,23 @@ int runPublish(const PublishRequest& req, std::ostream& out, std::ostream& err) 
     const layout::RunFacts facts = layout::runFacts(view.evaluation, view.dataset, date);
     const render::PdfOptions pdf{pdf::FontSet::bundled(req.fontsDir), true, nullptr};
     publish::SiteStaging staging;
-    const publish::SiteSummary site =
-        publish::buildSite({view, departmentForm, projectForm, facts, layout::fixedDate(date), pdf}, staging);
-    const std::string manifest =
-        publish::siteManifestJson(staging.files(), view.evaluation.year, view.evaluation.authority, date);
+    const publish::SiteSummary site = publish::buildSite({view, departmentForm, projectForm, facts, layout::fixedDate(date), pdf}, staging);
+    const std::string manifest = publish::siteManifestJson(staging.files(), view.evaluation.year, view.evaluation.authority, date);
     // The last safe point: once begun, the commit runs to its end (it is short), so a stop
     // never leaves a site half old, half new.
     publish::throwIfStopRequested();
     const publish::CommitReport report = publish::commitSite(staging, manifest, req.to);
 
-    const std::string counts = "部门 " + std::to_string(site.departments) + " 个，公开项目 " +
-                               std::to_string(site.projects) + " 个，涉密项目 " + std::to_string(site.classified) +
-                               " 个不予公开";
+    const std::string counts = "部门 " + std::to_string(site.departments) + " 个，公开项目 " + std::to_string(site.projects) +
+                               " 个，涉密项目 " + std::to_string(site.classified) + " 个不予公开";
     if (report.nothingChanged()) {
-        out << "没有变化，未改动任何文件（" << req.to << "，共 " << staging.files().size() + 1 << " 个文件；" << counts
-            << "）。\n";
+        out << "没有变化，未改动任何文件（" << req.to << "，共 " << staging.files().size() + 1 << " 个文件；" << counts << "）。\n";
     } else {
-        out << "已公开到 " << req.to << "：新增 " << report.added << " 个、更新 " << report.updated << " 个、删除 "
-            << report.removed << " 个文件，" << report.unchanged << " 个未变" << (report.manifestWritten ? "，已更新 manifest.json" : "")
-            << "（" << counts << "）。\n";
+        out << "已公开到 " << req.to << "：新增 " << report.added << " 个、更新 " << report.updated << " 个、删除 " << report.removed
+            << " 个文件，" << report.unchanged << " 个未变" << (report.manifestWritten ? "，已更新 manifest.json" : "") << "（" << counts
+            << "）。\n";
     }
     return kExitOk;
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

@@ -8,13 +8,13 @@ namespace jixiao::app {
 /// What `jixiao publish` was asked to do; paths already resolved by the CLI.
 struct PublishRequest {
     std::string dataset;
-    std::string to;            ///< the published folder (--to)
-    std::string rulesFile;     ///< --rules; empty = the dataset's 评分规则
+    std::string to;         ///< the published folder (--to)
+    std::string rulesFile;  ///< --rules; empty = the dataset's 评分规则
     std::string templatesDir;
     std::string bundledTemplatesDir;  ///< forms templatesDir lacks; may be empty
     std::string fontsDir;
-    std::string today;         ///< ISO date read from the clock by the CLI, or --date
-    bool force = false;        ///< --force: publish before the 公开日期 (or without one)
+    std::string today;   ///< ISO date read from the clock by the CLI, or --date
+    bool force = false;  ///< --force: publish before the 公开日期 (or without one)
 };
 
 /// Publishes the public view of a dataset (绩效信息公开) to `request.to`: refuses a dataset
@@ -26,4 +26,4 @@ struct PublishRequest {
 /// render and output errors for the CLI to map.
 int runPublish(const PublishRequest& request, std::ostream& out, std::ostream& err);
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

@@ -22,7 +22,7 @@ std::optional<publish::RectificationStatus> statusOf(const std::string& label) {
     return std::nullopt;
 }
 
-} // namespace
+}  // namespace
 
 int rectify(const RectifyRequest& req, std::ostream& out, std::ostream& err) {
     auto needs = [&](bool ok, const std::string& what) {
@@ -63,4 +63,4 @@ int rectify(const RectifyRequest& req, std::ostream& out, std::ostream& err) {
     return kExitOk;
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

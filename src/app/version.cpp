@@ -42,7 +42,7 @@ bool hasExtension(const std::string& name, const std::string& extension) {
     return name.size() > extension.size() && name.compare(name.size() - extension.size(), extension.size(), extension) == 0;
 }
 
-} // namespace
+}  // namespace
 
 std::string versionText(const std::string& dataDir, const std::string& dataProblem) {
     std::string text = std::string("jixiao ") + JIXIAO_VERSION + "\n";
@@ -55,11 +55,12 @@ std::string versionText(const std::string& dataDir, const std::string& dataProbl
         for (const auto& file : entries(rules, [](const Poco::File& f) { return f.isFile() && hasExtension(f.path(), ".json"); }))
             text += "  " + file.substr(0, file.size() - 5) + "  " + fingerprint(rules, {file}) + "\n";
     text += "模板：\n";
-    for (const auto& name : entries(templates, [](const Poco::File& f) { return f.isDirectory() && Poco::Path(f.path()).getFileName() != "rules"; })) {
+    for (const auto& name :
+         entries(templates, [](const Poco::File& f) { return f.isDirectory() && Poco::Path(f.path()).getFileName() != "rules"; })) {
         const std::string dir = templates + "/" + name;
         text += "  " + name + "  " + fingerprint(dir, entries(dir, [](const Poco::File& f) { return f.isFile(); })) + "\n";
     }
     return text;
 }
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

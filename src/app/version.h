@@ -11,4 +11,4 @@ namespace jixiao::app {
 /// when the data folder was not found) is printed instead of the list.
 std::string versionText(const std::string& dataDir, const std::string& dataProblem);
 
-} // namespace jixiao::app
+}  // namespace jixiao::app

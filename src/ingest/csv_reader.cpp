@@ -58,8 +58,8 @@ public:
             if (blankRow(row)) continue;
             // Blank records past the limit are harmless; Excel shows data rows only up to it.
             if (std::size_t(row.row) > limits_.maxRows) {
-                throw ReadError(file_ + "：第" + std::to_string(row.row) + "行超出了行数上限（" +
-                                std::to_string(limits_.maxRows) + "行）。请把文件拆分后再导入。");
+                throw ReadError(file_ + "：第" + std::to_string(row.row) + "行超出了行数上限（" + std::to_string(limits_.maxRows) +
+                                "行）。请把文件拆分后再导入。");
             }
             rows.push_back(std::move(row));
         }
@@ -72,15 +72,15 @@ private:
             Cell cell;
             readCell(row.row, cell.text);
             if (cell.text.size() > limits_.maxCellBytes) {
-                throw ReadError(file_ + "：第" + std::to_string(row.row) + "行" +
-                                model::columnLetter(int(row.cells.size())) + "列的单元格超出了长度上限（" +
-                                std::to_string(limits_.maxCellBytes) + "字节）。请检查该单元格前后的英文双引号是否成对。");
+                throw ReadError(file_ + "：第" + std::to_string(row.row) + "行" + model::columnLetter(int(row.cells.size())) +
+                                "列的单元格超出了长度上限（" + std::to_string(limits_.maxCellBytes) +
+                                "字节）。请检查该单元格前后的英文双引号是否成对。");
             }
             cell.kind = cell.text.empty() ? CellKind::Empty : CellKind::Text;
             row.cells.push_back(std::move(cell));
             if (row.cells.size() > limits_.maxColumns) {
-                throw ReadError(file_ + "：第" + std::to_string(row.row) + "行的列数超出了上限（" +
-                                std::to_string(limits_.maxColumns) + "列）。请检查该行的分隔符和引号是否正确。");
+                throw ReadError(file_ + "：第" + std::to_string(row.row) + "行的列数超出了上限（" + std::to_string(limits_.maxColumns) +
+                                "列）。请检查该行的分隔符和引号是否正确。");
             }
             if (pos_ < text_.size() && text_[pos_] == separator_) {
                 ++pos_;
@@ -140,7 +140,7 @@ private:
     std::size_t width_ = 0;
 };
 
-} // namespace
+}  // namespace
 
 Table readCsv(std::string bytes, const std::string& displayName, const ReadLimits& limits) {
     TextEncoding encoding = detectEncoding(bytes);
@@ -168,4 +168,4 @@ Table readCsvFile(const std::string& path, const ReadLimits& limits) {
     return readCsv(content, displayName, limits);
 }
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

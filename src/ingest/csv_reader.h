@@ -14,4 +14,4 @@ Table readCsv(std::string bytes, const std::string& displayName, const ReadLimit
 /// Same, from a file path; the display name is the file name without its folder.
 Table readCsvFile(const std::string& path, const ReadLimits& limits = {});
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -12,12 +12,12 @@ namespace jixiao::ingest {
 /// What dataset.json says: the config and the per-section file, sheet, column and unit settings.
 struct Settings {
     model::DatasetConfig config;
-    std::map<std::string, std::string> files;    // section → file name
-    std::map<std::string, std::string> sheets;   // section → sheet name
-    std::map<std::string, std::string> columns;  // found header → canonical header, every table
+    std::map<std::string, std::string> files;                                  // section → file name
+    std::map<std::string, std::string> sheets;                                 // section → sheet name
+    std::map<std::string, std::string> columns;                                // found header → canonical header, every table
     std::map<std::string, std::map<std::string, std::string>> sectionColumns;  // section → its own mapping
-    std::string moneyUnit;                       // 金额单位 for every table, or empty
-    std::map<std::string, std::string> sectionUnits;  // section → 金额单位 of that table
+    std::string moneyUnit;                                                     // 金额单位 for every table, or empty
+    std::map<std::string, std::string> sectionUnits;                           // section → 金额单位 of that table
 
     /// The mapping a section's table is read with: its own entries over the global ones.
     std::map<std::string, std::string> columnsFor(Section section) const {
@@ -45,4 +45,4 @@ Settings readSettings(const std::string& folder, model::Diagnostics& diags);
 /// dropped and full-width punctuation outside strings made ASCII, one warning per repair.
 std::string repairJson(const std::string& text, model::Diagnostics& diags);
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -25,7 +25,6 @@ using model::Position;
 
 namespace {
 
-
 std::string readBytes(const std::string& path) {
     std::string bytes;
     if (model::readFile(path, bytes) != 0) throw ReadError(Poco::Path(path).getFileName() + "：无法打开文件。");
@@ -43,10 +42,10 @@ Table readTableBytes(std::string bytes, const std::string& name, const std::stri
 
 /// The money unit of each column of a table, once its header and settings are read.
 struct MoneyColumns {
-    std::set<int> yuan;    ///< columns in 元, converted to 万元 as they are read
-    std::set<int> warned;  ///< columns already warned about an implausible amount
+    std::set<int> yuan;        ///< columns in 元, converted to 万元 as they are read
+    std::set<int> warned;      ///< columns already warned about an implausible amount
     bool plausibility = true;  ///< warn about amounts too large for 万元
-    std::string section;   ///< for hints
+    std::string section;       ///< for hints
 };
 
 /// Amounts at or above this many 万元 (10 亿元) in a 万元 column are more likely 元.
@@ -77,14 +76,12 @@ public:
     }
     model::SourceRef source() const { return {source_, row_.row}; }
 
-    void error(const std::string& field, const std::string& value, const std::string& message,
-               const std::string& hint = {}) {
+    void error(const std::string& field, const std::string& value, const std::string& message, const std::string& hint = {}) {
         model::Diagnostic d{model::Severity::Error, at(field), value, message, hint, project};
         diags_.add(std::move(d));
         ok = false;
     }
-    void warning(const std::string& field, const std::string& value, const std::string& message,
-                 const std::string& hint = {}) {
+    void warning(const std::string& field, const std::string& value, const std::string& message, const std::string& hint = {}) {
         diags_.add({model::Severity::Warning, at(field), value, message, hint, project});
     }
 
@@ -104,33 +101,43 @@ public:
         }
         auto n = parseNumber(*c);
         if (!n && numberTooLarge(*c)) {
-            error(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "的" + model::quoted(shown) +
-                                    "过大，超出了可以计算的范围（绝对值应小于 920 亿）。",
+            error(field, shown,
+                  "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "的" + model::quoted(shown) +
+                      "过大，超出了可以计算的范围（绝对值应小于 920 亿）。",
                   "请检查是否多填了数字；如果是以元为单位的金额，可以改用万元。");
             return std::nullopt;
         }
         if (!n) {
-            error(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "应为数字，实际为" + model::quoted(shown) + "。",
-                  "请只填写数字，如 1234.50；可以带千分位逗号或百分号。");
+            error(
+                field, shown,
+                "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "应为数字，实际为" + model::quoted(shown) + "。",
+                "请只填写数字，如 1234.50；可以带千分位逗号或百分号。");
             return std::nullopt;
         }
         if (money && n->percent) {
-            error(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "是金额，不应带百分号，实际为" + model::quoted(shown) + "。");
+            error(field, shown,
+                  "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "是金额，不应带百分号，实际为" +
+                      model::quoted(shown) + "。");
             return std::nullopt;
         }
         Decimal v = n->fraction();
         if (v.isNegative() && !allowNegative) {
-            error(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "不能为负数，实际为" + model::quoted(shown) + "。");
+            error(field, shown,
+                  "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "不能为负数，实际为" + model::quoted(shown) +
+                      "。");
             return std::nullopt;
         }
         if (money && money_ && money_->yuan.count(at(field).column)) {
             // Exact: 元 have at most 2 decimals in practice, 万元 keep 8.
             v = v / Decimal::fromInt(10000);
         } else if (money && money_ && money_->plausibility && v >= kImplausibleWan && money_->warned.insert(at(field).column).second) {
-            warning(field, shown, "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "为" + model::quoted(shown) +
-                                      "，按万元计超过10亿元，是否实为以元为单位？",
-                    "如果该列以元为单位，请在列名中注明，如" + model::quoted(at(field).header + "（元）") + "，或在 dataset.json 中写 "
-                    "\"金额单位\": {" + jsonLiteral(money_->section) + ": \"元\"}。");
+            warning(field, shown,
+                    "第" + std::to_string(row_.row) + "行" + model::quoted(at(field).header) + "为" + model::quoted(shown) +
+                        "，按万元计超过10亿元，是否实为以元为单位？",
+                    "如果该列以元为单位，请在列名中注明，如" + model::quoted(at(field).header + "（元）") +
+                        "，或在 dataset.json 中写 "
+                        "\"金额单位\": {" +
+                        jsonLiteral(money_->section) + ": \"元\"}。");
         }
         return v;
     }
@@ -179,8 +186,7 @@ std::vector<std::string> moneyFields(Section section) {
     if (section != Section::Figures) return {};
     std::vector<std::string> out;
     for (const auto& f : fieldsOf(Section::Figures))
-        if (f.header != "单位编码" && f.header != "年度" && f.header != "在职人数" && f.header != "编制数")
-            out.push_back(f.header);
+        if (f.header != "单位编码" && f.header != "年度" && f.header != "在职人数" && f.header != "编制数") out.push_back(f.header);
     return out;
 }
 
@@ -194,9 +200,7 @@ std::string extensionOf(const std::string& file) {
     return dot == std::string::npos ? std::string() : lower(file.substr(dot));
 }
 
-bool isOleFile(const std::string& bytes) {
-    return bytes.size() >= 8 && bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0;
-}
+bool isOleFile(const std::string& bytes) { return bytes.size() >= 8 && bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0; }
 bool isZipFile(const std::string& bytes) { return bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0; }
 
 std::string where(const Table& t) { return t.sheet.empty() ? t.file : t.file + "[" + t.sheet + "]"; }
@@ -237,15 +241,13 @@ public:
         : folder_(std::move(folder)), diags_(diags), limits_(limits) {}
 
     model::Dataset read() {
-        if (!Poco::File(folder_).exists() || !Poco::File(folder_).isDirectory())
-            throw NoInputError(folder_ + "：数据集文件夹不存在。");
+        if (!Poco::File(folder_).exists() || !Poco::File(folder_).isDirectory()) throw NoInputError(folder_ + "：数据集文件夹不存在。");
         settings_ = readSettings(folder_, diags_);
         return readTables();
     }
 
     Proposal propose() {
-        if (!Poco::File(folder_).exists() || !Poco::File(folder_).isDirectory())
-            throw NoInputError(folder_ + "：数据集文件夹不存在。");
+        if (!Poco::File(folder_).exists() || !Poco::File(folder_).isDirectory()) throw NoInputError(folder_ + "：数据集文件夹不存在。");
         const model::Dataset ds = readTables();
         Proposal p;
         int year = 0;
@@ -415,14 +417,17 @@ private:
                 std::string list;
                 for (const Candidate* c : fits) list += (list.empty() ? "" : "、") + where(c->table);
                 diags_.error({folder_, {}, 0, -1, {}}, {}, "“" + name + "”表有多个候选：" + list + "，无法确定读取哪一个。",
-                             "请在 dataset.json 的 files 中指定，例如 \"files\": {" + jsonLiteral(name) + ": " + jsonLiteral(fits.front()->table.file) + "}。");
+                             "请在 dataset.json 的 files 中指定，例如 \"files\": {" + jsonLiteral(name) + ": " +
+                                 jsonLiteral(fits.front()->table.file) + "}。");
             } else if (section != Section::Figures) {
-                std::string hint = "如果文件名不同，请在 dataset.json 的 files 中指定，例如 \"files\": {" + jsonLiteral(name) + ": \"文件名.xlsx\"}。";
+                std::string hint =
+                    "如果文件名不同，请在 dataset.json 的 files 中指定，例如 \"files\": {" + jsonLiteral(name) + ": \"文件名.xlsx\"}。";
                 for (const auto& old : oldExcel)
                     hint += old + " 是旧版 Excel（.xls）或 WPS 格式，无法读取；如果它就是“" + name + "”表，请另存为 .xlsx。";
-                diags_.error({folder_, {}, 0, -1, {}}, {},
-                             "找不到“" + name + "”表：没有" + name + ".xlsx 或 " + name + ".csv，文件夹中也没有表头像“" + name + "”表的表格。",
-                             hint);
+                diags_.error(
+                    {folder_, {}, 0, -1, {}}, {},
+                    "找不到“" + name + "”表：没有" + name + ".xlsx 或 " + name + ".csv，文件夹中也没有表头像“" + name + "”表的表格。",
+                    hint);
             }
         }
     }
@@ -464,8 +469,8 @@ private:
                             diags_.error({loc.file, {}, 0, -1, {}}, {},
                                          "找不到“" + name + "”表的表头：" + loc.file + " 的工作表" + quotedList(sheets) + "中都没有“" +
                                              name + "”表应有的列。",
-                                         "请在 dataset.json 的 sheets 中指定数据所在的工作表，例如 \"sheets\": {" + jsonLiteral(name) + ": " +
-                                             jsonLiteral(sheets.back()) + "}；如果列名不同，请在 columns 中对应。");
+                                         "请在 dataset.json 的 sheets 中指定数据所在的工作表，例如 \"sheets\": {" + jsonLiteral(name) +
+                                             ": " + jsonLiteral(sheets.back()) + "}；如果列名不同，请在 columns 中对应。");
                             return lt;
                         }
                     } else {
@@ -485,10 +490,11 @@ private:
         lt.present = hasRequired(lt.map, section);
         if (!lt.present && loc.sheetGiven && sheets.size() > 1) {
             // The sheet dataset.json names is not this table: say which sheets there are.
-            diags_.error({lt.table.file, lt.table.sheet, 0, -1, {}}, loc.sheet,
-                         "dataset.json 的 sheets 为“" + name + "”表指定的工作表" + model::quoted(loc.sheet) + "中没有“" + name +
-                             "”表的表头；" + loc.file + " 中的工作表有：" + quotedList(sheets) + "。",
-                         "请在 sheets 中改为数据所在的工作表，例如 \"sheets\": {" + jsonLiteral(name) + ": " + jsonLiteral(sheets.back()) + "}。");
+            diags_.error(
+                {lt.table.file, lt.table.sheet, 0, -1, {}}, loc.sheet,
+                "dataset.json 的 sheets 为“" + name + "”表指定的工作表" + model::quoted(loc.sheet) + "中没有“" + name + "”表的表头；" +
+                    loc.file + " 中的工作表有：" + quotedList(sheets) + "。",
+                "请在 sheets 中改为数据所在的工作表，例如 \"sheets\": {" + jsonLiteral(name) + ": " + jsonLiteral(sheets.back()) + "}。");
         }
         if (lt.present) resolveUnits(lt, section);
         if (lt.present) remember(lt, section);
@@ -545,8 +551,8 @@ private:
                     diags_.error({lt.table.file, lt.table.sheet, headerRow, *column, header}, header,
                                  "“" + name + "”表的金额单位矛盾：" + said[0].second + "为“" + said[0].first + "”，" + said[i].second +
                                      "为“" + said[i].first + "”。",
-                                 "请改正其中一处；各表单位不同时，可在 dataset.json 中按表写，例如 \"金额单位\": {" + jsonLiteral(name) + ": " +
-                                     jsonLiteral(said[0].first) + "}。");
+                                 "请改正其中一处；各表单位不同时，可在 dataset.json 中按表写，例如 \"金额单位\": {" + jsonLiteral(name) +
+                                     ": " + jsonLiteral(said[0].first) + "}。");
                 }
             if (!said.empty() && said[0].first == "元") {
                 lt.money.yuan.insert(*column);
@@ -584,20 +590,19 @@ private:
             u.name = r.required("单位名称");
             u.parentCode = r.text("主管部门编码");
             std::string kind = r.text("单位类型");
-            if (kind.empty())
-                u.kind = u.parentCode.empty() ? model::UnitKind::Department : model::UnitKind::Unit;
-            else if (kind == "部门" || kind == "主管部门")
-                u.kind = model::UnitKind::Department;
-            else if (kind == "单位" || kind == "预算单位" || kind == "二级单位" || kind == "基层单位")
-                u.kind = model::UnitKind::Unit;
+            if (kind.empty()) u.kind = u.parentCode.empty() ? model::UnitKind::Department : model::UnitKind::Unit;
+            else if (kind == "部门" || kind == "主管部门") u.kind = model::UnitKind::Department;
+            else if (kind == "单位" || kind == "预算单位" || kind == "二级单位" || kind == "基层单位") u.kind = model::UnitKind::Unit;
             else
-                r.error("单位类型", kind, "第" + std::to_string(r.row()) + "行“单位类型”应为“部门”或“单位”，实际为" + model::quoted(kind) + "。");
+                r.error("单位类型", kind,
+                        "第" + std::to_string(r.row()) + "行“单位类型”应为“部门”或“单位”，实际为" + model::quoted(kind) + "。");
             u.contact = r.text("联系人");
             u.phone = r.text("联系电话");
             u.source = r.source();
             if (u.code.empty() || !r.ok) return;
             if (auto it = seen.find(u.code); it != seen.end()) {
-                r.error("单位编码", u.code, "单位编码" + model::quoted(u.code) + "重复：第" + std::to_string(it->second) + "行已有同一编码。",
+                r.error("单位编码", u.code,
+                        "单位编码" + model::quoted(u.code) + "重复：第" + std::to_string(it->second) + "行已有同一编码。",
                         "单位编码必须唯一。");
                 return;
             }
@@ -632,10 +637,10 @@ private:
             } else if (!c.empty()) {
                 auto yes = parseYesNo(c);
                 if (!yes)
-                    r.error("是否涉密", c, "第" + std::to_string(r.row()) + "行“是否涉密”应为“是/否”或“涉密/非密”，实际为" + model::quoted(c) + "。",
+                    r.error("是否涉密", c,
+                            "第" + std::to_string(r.row()) + "行“是否涉密”应为“是/否”或“涉密/非密”，实际为" + model::quoted(c) + "。",
                             "涉密项目不会出现在公开材料中，请务必填写明确。");
-                else
-                    p.classified = *yes;
+                else p.classified = *yes;
             }
             p.period = r.text("实施期");
             checkPeriod(r, p.period);
@@ -645,7 +650,8 @@ private:
             p.source = r.source();
             if (p.code.empty()) return;
             if (auto it = seen.find(p.code); it != seen.end()) {
-                r.error("项目编码", p.code, "项目编码" + model::quoted(p.code) + "重复：第" + std::to_string(it->second) + "行已有同一编码。",
+                r.error("项目编码", p.code,
+                        "项目编码" + model::quoted(p.code) + "重复：第" + std::to_string(it->second) + "行已有同一编码。",
                         "项目编码必须唯一；同一项目的多笔资金请写在预算执行表中。");
                 return;
             }
@@ -667,7 +673,8 @@ private:
         for (std::string* s : {&from, &to})
             if (s->size() > 3 && s->compare(s->size() - 3, 3, "年") == 0) s->erase(s->size() - 3);
         if (!isYear(from) || !isYear(to)) {
-            r.error("实施期", period, "第" + std::to_string(r.row()) + "行“实施期”应为年份或年份区间，实际为" + model::quoted(period) + "。",
+            r.error("实施期", period,
+                    "第" + std::to_string(r.row()) + "行“实施期”应为年份或年份区间，实际为" + model::quoted(period) + "。",
                     "例如 2024 或 2023-2025。");
         } else if (to < from) {
             r.error("实施期", period, "第" + std::to_string(r.row()) + "行“实施期”的结束年份早于开始年份：" + model::quoted(period) + "。",
@@ -688,9 +695,7 @@ private:
         return std::find(ds.unreadSections.begin(), ds.unreadSections.end(), "项目") == ds.unreadSections.end();
     }
 
-    model::Project* findProject(model::Dataset& ds, const std::string& code) {
-        return const_cast<model::Project*>(ds.findProject(code));
-    }
+    model::Project* findProject(model::Dataset& ds, const std::string& code) { return const_cast<model::Project*>(ds.findProject(code)); }
 
     void readExecution(model::Dataset& ds) {
         auto lt = load(ds, Section::Execution, true);
@@ -699,53 +704,59 @@ private:
         bool tenfoldWarned = false;
         std::vector<const Row*> totalRows;
         std::function<void(const Row&)> onTotal = [&](const Row& row) { totalRows.push_back(&row); };
-        eachRow(lt, [&](RowReader& r) {
-            std::string code = r.required("项目编码");
-            r.project = code;
-            model::FundingRow f;
-            std::string kind = r.text("资金类别");
-            auto parsed = fundKind(kind);
-            if (!parsed) {
-                r.error("资金类别", kind, "第" + std::to_string(r.row()) + "行“资金类别”无法识别：" + model::quoted(kind) + "。",
+        eachRow(
+            lt,
+            [&](RowReader& r) {
+                std::string code = r.required("项目编码");
+                r.project = code;
+                model::FundingRow f;
+                std::string kind = r.text("资金类别");
+                auto parsed = fundKind(kind);
+                if (!parsed) {
+                    r.error(
+                        "资金类别", kind, "第" + std::to_string(r.row()) + "行“资金类别”无法识别：" + model::quoted(kind) + "。",
                         "应为“合计”“财政拨款”“其中：本年财政拨款”“上年结转资金”“财政专户管理资金”“单位资金”“其他资金”之一，留空表示合计。");
-            } else {
-                f.kind = *parsed;
-            }
-            f.initial = r.number("年初预算数", false, true);
-            auto adjusted = r.number("全年预算数", true, true);
-            auto executed = r.number("全年执行数", true, true);
-            if (adjusted) allAdjusted += *adjusted;
-            if (executed) allExecuted += *executed;
-            f.reason = r.text("偏差原因");
-            f.selfScore = r.number("自评得分", false, false);
-            f.source = r.source();
-            if (code.empty() || !r.ok || !adjusted || !executed) return;
-            f.adjusted = *adjusted;
-            f.executed = *executed;
-            // Once per table: a unit mistake would otherwise be repeated on every row.
-            if (!tenfoldWarned && f.adjusted > Decimal() && f.executed > f.adjusted * Decimal::fromInt(10) && (tenfoldWarned = true))
-                r.warning("全年执行数", r.text("全年执行数"), "第" + std::to_string(r.row()) + "行" + model::quoted(r.at("全年执行数").header) + "“" +
-                                                           r.text("全年执行数") + "”超过" + model::quoted(r.at("全年预算数").header) + "“" +
-                                                           r.text("全年预算数") + "”的10倍。",
-                          "请检查两列的金额单位是否一致（元与万元相差一万倍）。");
-            if (f.kind == model::FundKind::Total)
-                totalCell_[code] = {r.at("全年预算数"), r.text("全年预算数")};
-            model::Project* p = findProject(ds, code);
-            if (!p && !projectsRead(ds)) return;  // the unread 项目 table is the one problem
-            if (!p) {
-                r.error("项目编码", code, "预算执行表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(code) + "在项目表中不存在。",
-                        projectHint(ds, code));
-                return;
-            }
-            for (const auto& other : p->funds)
-                if (other.kind == f.kind) {
-                    r.error("资金类别", kind, "项目" + model::quoted(code) + "的资金类别" + model::quoted(kind.empty() ? "合计" : kind) + "重复：第" +
-                                                   std::to_string(other.source.row) + "行已有。",
-                            "同一项目每种资金类别只能有一行。");
+                } else {
+                    f.kind = *parsed;
+                }
+                f.initial = r.number("年初预算数", false, true);
+                auto adjusted = r.number("全年预算数", true, true);
+                auto executed = r.number("全年执行数", true, true);
+                if (adjusted) allAdjusted += *adjusted;
+                if (executed) allExecuted += *executed;
+                f.reason = r.text("偏差原因");
+                f.selfScore = r.number("自评得分", false, false);
+                f.source = r.source();
+                if (code.empty() || !r.ok || !adjusted || !executed) return;
+                f.adjusted = *adjusted;
+                f.executed = *executed;
+                // Once per table: a unit mistake would otherwise be repeated on every row.
+                if (!tenfoldWarned && f.adjusted > Decimal() && f.executed > f.adjusted * Decimal::fromInt(10) && (tenfoldWarned = true))
+                    r.warning("全年执行数", r.text("全年执行数"),
+                              "第" + std::to_string(r.row()) + "行" + model::quoted(r.at("全年执行数").header) + "“" +
+                                  r.text("全年执行数") + "”超过" + model::quoted(r.at("全年预算数").header) + "“" + r.text("全年预算数") +
+                                  "”的10倍。",
+                              "请检查两列的金额单位是否一致（元与万元相差一万倍）。");
+                if (f.kind == model::FundKind::Total) totalCell_[code] = {r.at("全年预算数"), r.text("全年预算数")};
+                model::Project* p = findProject(ds, code);
+                if (!p && !projectsRead(ds)) return;  // the unread 项目 table is the one problem
+                if (!p) {
+                    r.error("项目编码", code,
+                            "预算执行表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(code) + "在项目表中不存在。",
+                            projectHint(ds, code));
                     return;
                 }
-            p->funds.push_back(f);
-        }, onTotal);
+                for (const auto& other : p->funds)
+                    if (other.kind == f.kind) {
+                        r.error("资金类别", kind,
+                                "项目" + model::quoted(code) + "的资金类别" + model::quoted(kind.empty() ? "合计" : kind) + "重复：第" +
+                                    std::to_string(other.source.row) + "行已有。",
+                                "同一项目每种资金类别只能有一行。");
+                        return;
+                    }
+                p->funds.push_back(f);
+            },
+            onTotal);
 
         Decimal projectAdjusted, projectExecuted;  // each project's 年度资金总额 once
         for (auto& p : ds.projects) {
@@ -763,17 +774,18 @@ private:
             MoneyColumns totals = lt.money;
             totals.plausibility = false;  // a total is as large as it is
             RowReader r(lt.table, lt.map, *row, diags_, &totals);
-            const std::pair<const char*, std::pair<Decimal, Decimal>> checks[] = {
-                {"全年预算数", {allAdjusted, projectAdjusted}}, {"全年执行数", {allExecuted, projectExecuted}}};
+            const std::pair<const char*, std::pair<Decimal, Decimal>> checks[] = {{"全年预算数", {allAdjusted, projectAdjusted}},
+                                                                                  {"全年执行数", {allExecuted, projectExecuted}}};
             for (const auto& [field, sums] : checks) {
                 auto v = r.number(field, false, true);
                 if (!v || *v == sums.first || *v == sums.second) continue;
                 // Both in the column's own unit, as the user sees the file.
                 const bool yuan = lt.money.yuan.count(r.at(field).column) > 0;
                 const Decimal sum = yuan ? sums.second * Decimal::fromInt(10000) : sums.second;
-                r.warning(field, r.text(field), "合计行" + model::quoted(r.at(field).header) + "为" + r.text(field) + "，与各项目合计" +
-                                                    sum.toString() + "不一致。",
-                          "合计行只用于核对，不参与计算；请检查是否漏行或合计公式有误。");
+                r.warning(
+                    field, r.text(field),
+                    "合计行" + model::quoted(r.at(field).header) + "为" + r.text(field) + "，与各项目合计" + sum.toString() + "不一致。",
+                    "合计行只用于核对，不参与计算；请检查是否漏行或合计公式有误。");
             }
         }
     }
@@ -822,18 +834,22 @@ private:
             auto target = splitQuantity(targetText);
             if (target.op) {
                 if (op && *op != *target.op && r.ok)
-                    r.error("年度指标值", targetText, "第" + std::to_string(r.row()) + "行“年度指标值”中的符号与“指标性质”" + model::quoted(opText) + "矛盾。");
+                    r.error("年度指标值", targetText,
+                            "第" + std::to_string(r.row()) + "行“年度指标值”中的符号与“指标性质”" + model::quoted(opText) + "矛盾。");
                 op = target.op;
             }
             ind.target = target.quantity;
             ind.target.text = targetText;
             ind.op = op.value_or(target.quantity.value ? model::Operator::Ge : model::Operator::Qualitative);
             if (opText.empty() && !op && ind.op == model::Operator::Ge)
-                diags_.note(r.at("指标性质"), {}, "第" + std::to_string(r.row()) + "行" + (r.has("指标性质") ? model::quoted(r.at("指标性质").header) + "为空" : std::string("没有“指标性质”")) +
-                                                     "，年度指标值" + model::quoted(targetText) + "中也没有符号，按“≥”（越大越好）读取。",
+                diags_.note(r.at("指标性质"), {},
+                            "第" + std::to_string(r.row()) + "行" +
+                                (r.has("指标性质") ? model::quoted(r.at("指标性质").header) + "为空" : std::string("没有“指标性质”")) +
+                                "，年度指标值" + model::quoted(targetText) + "中也没有符号，按“≥”（越大越好）读取。",
                             "如为越小越好的指标，请在“指标性质”中填写“≤”；定性指标填写“定性”。");
             if (ind.op != model::Operator::Qualitative && !ind.target.value && !targetText.empty())
-                r.error("年度指标值", targetText, "第" + std::to_string(r.row()) + "行“年度指标值”应为数字，实际为" + model::quoted(targetText) + "。",
+                r.error("年度指标值", targetText,
+                        "第" + std::to_string(r.row()) + "行“年度指标值”应为数字，实际为" + model::quoted(targetText) + "。",
                         "定量指标的指标值应为数字，如 95%、735；定性指标请在“指标性质”中写“定性”。");
             std::string actualText = r.text("实际完成值");
             ind.actual.text = actualText;
@@ -845,7 +861,8 @@ private:
                     ind.actual = actual.quantity;
                     ind.actual.text = actualText;
                     if (!ind.actual.value && actualText != targetText)
-                        r.error("实际完成值", actualText, "第" + std::to_string(r.row()) + "行“实际完成值”应为数字，实际为" + model::quoted(actualText) + "。",
+                        r.error("实际完成值", actualText,
+                                "第" + std::to_string(r.row()) + "行“实际完成值”应为数字，实际为" + model::quoted(actualText) + "。",
                                 "定量指标的实际完成值应为数字；如无法取得请留空并在偏差原因中说明。");
                 } else {
                     ind.actual.percentSign = actual.quantity.percentSign;
@@ -861,14 +878,17 @@ private:
                 model::Project* p = findProject(ds, ind.projectCode);
                 if (!p && !projectsRead(ds)) return;
                 if (!p) {
-                    r.error("项目编码", ind.projectCode, "绩效指标表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(ind.projectCode) + "在项目表中不存在。",
-                            projectHint(ds, ind.projectCode));
+                    r.error(
+                        "项目编码", ind.projectCode,
+                        "绩效指标表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(ind.projectCode) + "在项目表中不存在。",
+                        projectHint(ds, ind.projectCode));
                     return;
                 }
                 p->indicators.push_back(std::move(ind));
             } else {
                 if (!ds.findUnit(ind.unitCode)) {
-                    r.error("单位编码", ind.unitCode, "绩效指标表第" + std::to_string(r.row()) + "行的单位编码" + model::quoted(ind.unitCode) + "在单位表中不存在。",
+                    r.error("单位编码", ind.unitCode,
+                            "绩效指标表第" + std::to_string(r.row()) + "行的单位编码" + model::quoted(ind.unitCode) + "在单位表中不存在。",
                             unitHint(ds, ind.unitCode));
                     return;
                 }
@@ -891,10 +911,11 @@ private:
                 auto budget = f.figures.find("预算数");
                 if (budget == f.figures.end() || budget->second.isZero() || !(p.funds.front().adjusted > budget->second)) continue;
                 const auto& [pos, raw] = cell->second;
-                diags_.warning(pos, raw, "项目" + model::quoted(p.code) + "的" + model::quoted(pos.header) + "为“" + raw + "”，折合" +
-                                             p.funds.front().adjusted.toString() + "万元，大于所属部门" + model::quoted(dept->code) + "的" +
-                                             std::to_string(f.year) + "年部门预算数" + budget->second.toString() + "万元（" +
-                                             f.source.file() + "第" + std::to_string(f.source.row) + "行）。",
+                diags_.warning(pos, raw,
+                               "项目" + model::quoted(p.code) + "的" + model::quoted(pos.header) + "为“" + raw + "”，折合" +
+                                   p.funds.front().adjusted.toString() + "万元，大于所属部门" + model::quoted(dept->code) + "的" +
+                                   std::to_string(f.year) + "年部门预算数" + budget->second.toString() + "万元（" + f.source.file() + "第" +
+                                   std::to_string(f.source.row) + "行）。",
                                "请检查两张表的金额单位：以元为单位的列请在列名中注明，如“全年预算数（元）”。");
             }
         }
@@ -908,7 +929,8 @@ private:
             f.unitCode = r.required("单位编码");
             auto year = r.number("年度", true, false);
             if (year && (year->rounded(0) != *year || *year < Decimal::fromInt(2000) || *year > Decimal::fromInt(2100)))
-                r.error("年度", r.text("年度"), "第" + std::to_string(r.row()) + "行“年度”应为四位年份，实际为" + model::quoted(r.text("年度")) + "。");
+                r.error("年度", r.text("年度"),
+                        "第" + std::to_string(r.row()) + "行“年度”应为四位年份，实际为" + model::quoted(r.text("年度")) + "。");
             for (const auto& field : fieldsOf(Section::Figures)) {
                 if (field.header == "单位编码" || field.header == "年度") continue;
                 bool money = field.header != "在职人数" && field.header != "编制数";
@@ -920,14 +942,16 @@ private:
             if (!r.ok || !year) return;
             f.year = int(year->raw() / Decimal::kScale);
             if (!ds.findUnit(f.unitCode)) {
-                r.error("单位编码", f.unitCode, "部门整体表第" + std::to_string(r.row()) + "行的单位编码" + model::quoted(f.unitCode) + "在单位表中不存在。",
+                r.error("单位编码", f.unitCode,
+                        "部门整体表第" + std::to_string(r.row()) + "行的单位编码" + model::quoted(f.unitCode) + "在单位表中不存在。",
                         unitHint(ds, f.unitCode));
                 return;
             }
             for (const auto& other : ds.figures)
                 if (other.unitCode == f.unitCode && other.year == f.year) {
-                    r.error("年度", r.text("年度"), "单位" + model::quoted(f.unitCode) + "的" + std::to_string(f.year) + "年度数据重复：第" +
-                                                        std::to_string(other.source.row) + "行已有。");
+                    r.error("年度", r.text("年度"),
+                            "单位" + model::quoted(f.unitCode) + "的" + std::to_string(f.year) + "年度数据重复：第" +
+                                std::to_string(other.source.row) + "行已有。");
                     return;
                 }
             ds.figures.push_back(std::move(f));
@@ -941,12 +965,12 @@ private:
     const ReadLimits& limits_;
     Settings settings_;
     std::map<Section, Location> located_;
-    std::map<Section, Table> preloaded_;  ///< tables read while discovering, not read twice
+    std::map<Section, Table> preloaded_;                                 ///< tables read while discovering, not read twice
     std::map<std::string, std::pair<Position, std::string>> totalCell_;  ///< project → its 全年预算数 cell, as found
     std::map<Section, TableInfo> info_;
 };
 
-} // namespace
+}  // namespace
 
 Table readTableFile(const std::string& path, const std::string& sheet, const ReadLimits& limits) {
     return readTableBytes(readBytes(path), Poco::Path(path).getFileName(), sheet, limits);
@@ -961,4 +985,4 @@ Proposal proposeDataset(const std::string& folder, const ReadLimits& limits) {
     return DatasetReader(folder, diags, limits).propose();
 }
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -45,4 +45,4 @@ Proposal proposeDataset(const std::string& folder, const ReadLimits& limits = {}
 /// Throws ReadError.
 Table readTableFile(const std::string& path, const std::string& sheet, const ReadLimits& limits);
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

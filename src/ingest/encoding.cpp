@@ -76,8 +76,7 @@ std::size_t gbSequenceLength(const unsigned char* p, std::size_t n) {
     if (b == 0xFF || n < 2) return 0;
     unsigned char t = p[1];
     if (inRange(t, 0x40, 0x7E) || inRange(t, 0x80, 0xFE)) return 2;
-    if (inRange(t, 0x30, 0x39) && n >= 4 && inRange(p[2], 0x81, 0xFE) && inRange(p[3], 0x30, 0x39))
-        return 4;
+    if (inRange(t, 0x30, 0x39) && n >= 4 && inRange(p[2], 0x81, 0xFE) && inRange(p[3], 0x30, 0x39)) return 4;
     return 0;
 }
 
@@ -107,9 +106,7 @@ struct UserArea {
     char32_t first;
 };
 constexpr UserArea kUserAreas[] = {
-    {0xAA, 0xAF, 0xA1, 0xFE, 0xE000},
-    {0xF8, 0xFE, 0xA1, 0xFE, 0xE234},
-    {0xA1, 0xA7, 0x40, 0xA0, 0xE4C6},  // trail skips 0x7F
+    {0xAA, 0xAF, 0xA1, 0xFE, 0xE000}, {0xF8, 0xFE, 0xA1, 0xFE, 0xE234}, {0xA1, 0xA7, 0x40, 0xA0, 0xE4C6},  // trail skips 0x7F
 };
 
 int trailsPerRow(const UserArea& a) {
@@ -168,7 +165,10 @@ char32_t decodeTwoByte(const unsigned char* p) {
 /// +2 for what a Chinese export is made of, +1 for what it may contain, −2 for what GBK read as
 /// UTF-8 tends to produce (C1 controls, Cyrillic, Hebrew, Arabic, Indic, Hangul, Private Use).
 int utf8Weight(char32_t cp) {
-    struct Range { char32_t lo, hi; int weight; };
+    struct Range {
+        char32_t lo, hi;
+        int weight;
+    };
     static constexpr Range kRanges[] = {
         {0x00A0, 0x00FF, 2},    // Latin-1 signs and letters: ² ° ± × · é
         {0x0100, 0x017F, 1},    // Latin Extended-A (pinyin ā ō)
@@ -296,17 +296,15 @@ std::string gb18030ToUtf8(std::string_view bytes) {
             std::uint32_t index = fourByteIndex(p + i);
             if (index >= kSupplementaryBase && index - kSupplementaryBase <= 0x10FFFF - 0x10000)
                 model::appendUtf8(out, 0x10000 + (index - kSupplementaryBase));
-            else if (index == kBomIndex)
-                model::appendUtf8(out, 0xFEFF);
-            else
-                model::appendUtf8(out, kReplacement);
+            else if (index == kBomIndex) model::appendUtf8(out, 0xFEFF);
+            else model::appendUtf8(out, kReplacement);
         }
         i += len;
     }
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TextEncoding detectEncoding(const std::string& bytes) {
     if (bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) return TextEncoding::Utf8Bom;
@@ -321,17 +319,14 @@ TextEncoding detectEncoding(const std::string& bytes) {
 
 std::string toUtf8(const std::string& bytes, TextEncoding encoding) {
     switch (encoding) {
-    case TextEncoding::Utf8:
-        return sanitizeUtf8(bytes);
-    case TextEncoding::Utf8Bom:
-        return sanitizeUtf8(std::string_view(bytes).substr(bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0));
+    case TextEncoding::Utf8: return sanitizeUtf8(bytes);
+    case TextEncoding::Utf8Bom: return sanitizeUtf8(std::string_view(bytes).substr(bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0));
     case TextEncoding::Gb18030: {
         std::string out = gb18030ToUtf8(bytes);
         if (out.compare(0, 3, "\xEF\xBB\xBF") == 0) out.erase(0, 3);
         return out;
     }
-    case TextEncoding::Unknown:
-        break;
+    case TextEncoding::Unknown: break;
     }
     throw std::invalid_argument("toUtf8: unknown text encoding");
 }
@@ -370,4 +365,4 @@ std::string utf8ToGb18030(const std::string& utf8) {
     return out;
 }
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -16,4 +16,4 @@ std::string toUtf8(const std::string& bytes, TextEncoding encoding);
 /// Converts UTF-8 to GB18030 (used by tests and the sample generator to write GBK CSV).
 std::string utf8ToGb18030(const std::string& utf8);
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

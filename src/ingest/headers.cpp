@@ -10,8 +10,7 @@
 namespace jixiao::ingest {
 
 const std::vector<Section>& allSections() {
-    static const std::vector<Section> all = {Section::Units, Section::Projects, Section::Execution, Section::Indicators,
-                                             Section::Figures};
+    static const std::vector<Section> all = {Section::Units, Section::Projects, Section::Execution, Section::Indicators, Section::Figures};
     return all;
 }
 
@@ -114,14 +113,11 @@ std::optional<int> HeaderMap::column(const std::string& canonical) const {
     return it->second;
 }
 
-std::string HeaderMap::headerAt(int column) const {
-    return column >= 0 && column < int(found.size()) ? found[column] : std::string();
-}
+std::string HeaderMap::headerAt(int column) const { return column >= 0 && column < int(found.size()) ? found[column] : std::string(); }
 
 std::string headerKey(const std::string& text) {
     std::string s = normalizeText(text);
-    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }),
-            s.end());
+    s.erase(std::remove_if(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }), s.end());
     // "全年预算数（万元）" / "全年预算数(万元)": a bracketed unit at the end names no new field.
     if (!s.empty() && s.back() == ')') {
         auto open = s.rfind('(');
@@ -139,7 +135,7 @@ std::string moneyUnit(std::string s) {
     return {};
 }
 
-} // namespace
+}  // namespace
 
 std::string headerUnit(const std::string& text) {
     std::string s = normalizeText(text);
@@ -174,8 +170,6 @@ std::optional<std::string> lookup(const std::string& key, Section section) {
     }
     return std::nullopt;
 }
-
-
 
 /// Resolves header texts in one section through the mapping, then the names and aliases.
 struct Resolver {
@@ -240,7 +234,7 @@ TwoRow twoRows(const Row& top, const Row& below) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
 namespace {
 std::string stripPrefixes(std::string key) {
@@ -256,7 +250,7 @@ std::string stripPrefixes(std::string key) {
     }
     return key;
 }
-} // namespace
+}  // namespace
 
 std::optional<std::string> suggestField(const std::string& header, const std::vector<std::string>& candidates) {
     const std::string key = headerKey(header);
@@ -270,9 +264,7 @@ std::optional<std::string> suggestField(const std::string& header, const std::ve
     return std::nullopt;
 }
 
-std::optional<std::string> canonicalField(const std::string& header, Section section) {
-    return lookup(headerKey(header), section);
-}
+std::optional<std::string> canonicalField(const std::string& header, Section section) { return lookup(headerKey(header), section); }
 
 std::optional<std::pair<Section, std::string>> hiddenField(const std::string& from, const std::string& to) {
     for (Section section : allSections())
@@ -340,8 +332,7 @@ HeaderMap matchHeaders(const Table& table, Section section, const std::map<std::
     return best;
 }
 
-HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::string, std::string>& mapping,
-                     model::Diagnostics& diags) {
+HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::string, std::string>& mapping, model::Diagnostics& diags) {
     HeaderMap map = matchHeaders(table, section, mapping);
     model::Position filePos{table.file, table.sheet, 0, -1, {}};
     if (map.headerIndex < 0) {
@@ -382,9 +373,7 @@ HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::st
         if (!map.columns.count(field.header)) missing.push_back(field.header);
 
     // A suggestion never names the header itself (“预算数”是否指“预算数”).
-    auto guessFor = [](const std::string& text, const std::vector<std::string>& candidates) {
-        return suggestField(text, candidates);
-    };
+    auto guessFor = [](const std::string& text, const std::vector<std::string>& candidates) { return suggestField(text, candidates); };
     for (size_t u = 0; u < unknown.size(); ++u) {
         model::Position at{table.file, table.sheet, header.row, unknownColumns[u], unknown[u]};
         auto guess = guessFor(unknown[u], missing);
@@ -410,4 +399,4 @@ HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::st
     return map;
 }
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -35,13 +35,13 @@ const std::vector<FieldSpec>& fieldsOf(Section section);
 
 /// Where each canonical field sits in a table.
 struct HeaderMap {
-    int headerIndex = -1;                 ///< index into Table::rows of the (first) header row
-    int headerRows = 1;                   ///< 2 when a merged group row stands over the header
-    std::map<std::string, int> columns;   ///< canonical header → column index
-    std::vector<std::string> found;       ///< header text per column, as found
-    std::map<int, std::string> units;     ///< column → money unit its header names ("元", "万元")
-    std::string titleUnit;                ///< money unit a title row names ("单位：元"), or empty
-    std::string titleUnitText;            ///< that title cell as found, for messages
+    int headerIndex = -1;                ///< index into Table::rows of the (first) header row
+    int headerRows = 1;                  ///< 2 when a merged group row stands over the header
+    std::map<std::string, int> columns;  ///< canonical header → column index
+    std::vector<std::string> found;      ///< header text per column, as found
+    std::map<int, std::string> units;    ///< column → money unit its header names ("元", "万元")
+    std::string titleUnit;               ///< money unit a title row names ("单位：元"), or empty
+    std::string titleUnitText;           ///< that title cell as found, for messages
     /// Index into Table::rows of the first data row.
     int firstDataIndex() const { return headerIndex + headerRows; }
     /// Column of a field, if the table has it.
@@ -87,7 +87,6 @@ std::optional<std::string> suggestField(const std::string& header, const std::ve
 /// dataset.json's `columns` (found header → canonical header). Reports missing required
 /// fields as errors and unknown headers as notes, both with "是否指……？" suggestions.
 /// Returns a map with headerIndex −1 when no header row is recognisable (error reported).
-HeaderMap mapHeaders(const Table& table, Section section,
-                     const std::map<std::string, std::string>& mapping, model::Diagnostics& diags);
+HeaderMap mapHeaders(const Table& table, Section section, const std::map<std::string, std::string>& mapping, model::Diagnostics& diags);
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -32,12 +32,12 @@ struct Table {
 
 /// Bounds on what a reader accepts, against zip bombs and runaway files.
 struct ReadLimits {
-    std::size_t maxEntryBytes = 256u << 20;    ///< uncompressed size of one XLSX part
-    std::size_t maxTotalBytes = 512u << 20;    ///< uncompressed size of all parts read
-    double maxCompressionRatio = 200.0;        ///< uncompressed / compressed, per part above 1 MiB
-    std::size_t maxRows = 1'048'576;           ///< Excel's own row limit
-    std::size_t maxColumns = 16'384;           ///< Excel's own column limit
-    std::size_t maxCellBytes = 32'767 * 4;     ///< Excel's 32,767 characters, in UTF-8
+    std::size_t maxEntryBytes = 256u << 20;  ///< uncompressed size of one XLSX part
+    std::size_t maxTotalBytes = 512u << 20;  ///< uncompressed size of all parts read
+    double maxCompressionRatio = 200.0;      ///< uncompressed / compressed, per part above 1 MiB
+    std::size_t maxRows = 1'048'576;         ///< Excel's own row limit
+    std::size_t maxColumns = 16'384;         ///< Excel's own column limit
+    std::size_t maxCellBytes = 32'767 * 4;   ///< Excel's 32,767 characters, in UTF-8
 };
 
 /// A file that cannot be read at all. `what()` is a complete Chinese sentence that names the
@@ -48,4 +48,4 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -16,8 +16,7 @@ constexpr char32_t kInvalid = 0xFFFFFFFF;
 /// sequence comes back as kInvalid and is skipped alone, so callers can copy it unchanged.
 char32_t nextCodePoint(std::string_view s, std::size_t& i) {
     auto b = static_cast<unsigned char>(s[i]);
-    std::size_t len = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3
-                    : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
+    std::size_t len = b < 0x80 ? 1 : b >= 0xC2 && b <= 0xDF ? 2 : b >= 0xE0 && b <= 0xEF ? 3 : b >= 0xF0 && b <= 0xF4 ? 4 : 0;
     if (len == 0 || i + len > s.size()) {
         ++i;
         return len == 1 ? b : kInvalid;
@@ -43,8 +42,7 @@ char32_t nextCodePoint(std::string_view s, std::size_t& i) {
 /// White space as it arrives from Excel and web forms: ASCII, NBSP, the en/em/thin spaces and
 /// zero-width space of U+2000–U+200B, the ideographic space and a stray BOM.
 bool isSpace(char32_t cp) {
-    return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) ||
-           cp == 0x3000 || cp == 0xFEFF;
+    return cp == ' ' || (cp >= '\t' && cp <= '\r') || cp == 0xA0 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x3000 || cp == 0xFEFF;
 }
 
 /// Full-width ASCII → ASCII, ideographic space → space; anything else unchanged.
@@ -137,33 +135,27 @@ using model::Operator;
 /// Operators that may lead a target ("≥95%", "不少于735人次"), compared after folding width.
 /// Longer words come before their prefixes (大于等于 before 大于, 不低于 before 低于).
 constexpr OperatorWord kLeadingOperators[] = {
-    {U"大于或等于", Operator::Ge}, {U"小于或等于", Operator::Le},
-    {U"大于等于", Operator::Ge}, {U"小于等于", Operator::Le},
-    {U"不低于", Operator::Ge}, {U"不少于", Operator::Ge}, {U"不小于", Operator::Ge},
-    {U"不高于", Operator::Le}, {U"不超过", Operator::Le}, {U"不多于", Operator::Le}, {U"不大于", Operator::Le},
-    {U"大于", Operator::Gt}, {U"高于", Operator::Gt}, {U"多于", Operator::Gt}, {U"超过", Operator::Gt},
-    {U"小于", Operator::Lt}, {U"低于", Operator::Lt}, {U"少于", Operator::Lt},
-    {U"等于", Operator::Eq},
-    {U">=", Operator::Ge}, {U"<=", Operator::Le}, {U"==", Operator::Eq},
-    {U"\u2265", Operator::Ge},  // ≥
-    {U"\u2267", Operator::Ge},  // ≧
-    {U"\u2A7E", Operator::Ge},  // ⩾, common in Chinese fonts
-    {U"\u226E", Operator::Ge},  // ≮ not less than
-    {U"\u2264", Operator::Le},  // ≤
-    {U"\u2266", Operator::Le},  // ≦
-    {U"\u2A7D", Operator::Le},  // ⩽
-    {U"\u226F", Operator::Le},  // ≯ not greater than
-    {U">", Operator::Gt}, {U"<", Operator::Lt},
-    {U"=", Operator::Eq},
-    {U"\u2550", Operator::Eq},  // ═
-    {U"\uFE66", Operator::Eq},  // ﹦
+    {U"大于或等于", Operator::Ge}, {U"小于或等于", Operator::Le}, {U"大于等于", Operator::Ge}, {U"小于等于", Operator::Le},
+    {U"不低于", Operator::Ge},     {U"不少于", Operator::Ge},     {U"不小于", Operator::Ge},   {U"不高于", Operator::Le},
+    {U"不超过", Operator::Le},     {U"不多于", Operator::Le},     {U"不大于", Operator::Le},   {U"大于", Operator::Gt},
+    {U"高于", Operator::Gt},       {U"多于", Operator::Gt},       {U"超过", Operator::Gt},     {U"小于", Operator::Lt},
+    {U"低于", Operator::Lt},       {U"少于", Operator::Lt},       {U"等于", Operator::Eq},     {U">=", Operator::Ge},
+    {U"<=", Operator::Le},         {U"==", Operator::Eq},         {U"\u2265", Operator::Ge},  // ≥
+    {U"\u2267", Operator::Ge},                                                                // ≧
+    {U"\u2A7E", Operator::Ge},                                                                // ⩾, common in Chinese fonts
+    {U"\u226E", Operator::Ge},                                                                // ≮ not less than
+    {U"\u2264", Operator::Le},                                                                // ≤
+    {U"\u2266", Operator::Le},                                                                // ≦
+    {U"\u2A7D", Operator::Le},                                                                // ⩽
+    {U"\u226F", Operator::Le},                                                                // ≯ not greater than
+    {U">", Operator::Gt},          {U"<", Operator::Lt},          {U"=", Operator::Eq},        {U"\u2550", Operator::Eq},  // ═
+    {U"\uFE66", Operator::Eq},                                                                                             // ﹦
 };
 
 /// Words that only fill the 指标性质 column, never lead a value.
 constexpr OperatorWord kColumnOperators[] = {
-    {U"定性", Operator::Qualitative}, {U"定性指标", Operator::Qualitative},
-    {U"正向", Operator::Ge}, {U"正向指标", Operator::Ge},
-    {U"反向", Operator::Le}, {U"反向指标", Operator::Le},
+    {U"定性", Operator::Qualitative}, {U"定性指标", Operator::Qualitative}, {U"正向", Operator::Ge}, {U"正向指标", Operator::Ge},
+    {U"反向", Operator::Le},          {U"反向指标", Operator::Le},
 };
 
 /// Bytes of `text` that `word` matches at its start, comparing width-folded code points; 0 if
@@ -186,7 +178,7 @@ struct Suffix {
 /// "95%以上", "3天以内": longer first so that 及以上 is removed whole.
 constexpr Suffix kSuffixes[] = {
     {"及以上", Operator::Ge}, {"及以下", Operator::Le}, {"及以内", Operator::Le},
-    {"以上", Operator::Ge}, {"以下", Operator::Le}, {"以内", Operator::Le},
+    {"以上", Operator::Ge},   {"以下", Operator::Le},   {"以内", Operator::Le},
 };
 
 bool endsWith(std::string_view s, std::string_view suffix) {
@@ -204,7 +196,7 @@ bool isUnitWord(std::string_view rest) {
     return kContinuations.find(rest.front()) == std::string_view::npos;
 }
 
-} // namespace
+}  // namespace
 
 std::string trimText(std::string_view text) {
     // Only the ends are read (a cell may hold pages of narrative): forwards to the first
@@ -233,9 +225,7 @@ std::string trimText(std::string_view text) {
 
 std::string normalizeText(std::string_view text) { return trimText(foldText(text)); }
 
-model::Decimal ParsedNumber::fraction() const {
-    return percent ? value / model::Decimal::fromInt(100) : value;
-}
+model::Decimal ParsedNumber::fraction() const { return percent ? value / model::Decimal::fromInt(100) : value; }
 
 std::optional<ParsedNumber> parseNumber(std::string_view text) {
     std::string s = numberText(text);
@@ -260,12 +250,10 @@ std::optional<ParsedNumber> parseNumber(const Cell& cell) {
     case CellKind::Number:
         if (auto value = model::Decimal::parse(cell.text)) return ParsedNumber{*value, false};
         return parseNumber(std::string_view(cell.text));
-    case CellKind::Text:
-        return parseNumber(std::string_view(cell.text));
+    case CellKind::Text: return parseNumber(std::string_view(cell.text));
     case CellKind::Empty:
     case CellKind::Boolean:
-    case CellKind::Error:
-        break;
+    case CellKind::Error: break;
     }
     return std::nullopt;
 }
@@ -298,7 +286,7 @@ void readValue(model::Quantity& quantity) {
     quantity.percentSign = quantity.value && scanned->second;
 }
 
-} // namespace
+}  // namespace
 
 SplitQuantity splitQuantity(std::string_view text) {
     SplitQuantity result;
@@ -353,8 +341,7 @@ std::optional<bool> parseYesNo(std::string_view text) {
 
 std::string cellText(const Cell& cell) {
     switch (cell.kind) {
-    case CellKind::Empty:
-        return {};
+    case CellKind::Empty: return {};
     case CellKind::Boolean:
         // XLSX stores booleans as 1/0; readers may hand over either spelling.
         if (cell.text == "TRUE" || cell.text == "1") return "是";
@@ -362,10 +349,9 @@ std::string cellText(const Cell& cell) {
         return trimText(cell.text);
     case CellKind::Text:
     case CellKind::Number:
-    case CellKind::Error:
-        break;
+    case CellKind::Error: break;
     }
     return trimText(cell.text);
 }
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

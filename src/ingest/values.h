@@ -62,4 +62,4 @@ std::string trimText(std::string_view text);
 /// Error as its code ("#N/A"); then trimText (names keep their full-width characters).
 std::string cellText(const Cell& cell);
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

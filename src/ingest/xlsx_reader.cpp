@@ -41,7 +41,6 @@ constexpr std::size_t kChunkBytes = 64u << 10;
 /// allowed this many times the cell limit before the decoded size is checked.
 constexpr std::size_t kEscapeSlack = 8;
 
-
 std::string formatBytes(std::uint64_t n) {
     if (n >= (1u << 20) && n % (1u << 20) == 0) return std::to_string(n >> 20) + " MB";
     if (n >= 1024 && n % 1024 == 0) return std::to_string(n >> 10) + " KB";
@@ -97,7 +96,6 @@ bool parseIndex(const std::string& s, std::uint64_t max, std::uint64_t& value) {
     }
     return value <= max;
 }
-
 
 /// Reads an ECMA-376 `_xHHHH_` escape at `pos`.
 bool escapeAt(const std::string& s, std::size_t pos, std::uint32_t& cp) {
@@ -184,8 +182,7 @@ std::string relsPartOf(const std::string& part) {
 /// the running totals the limits are checked against.
 class Context {
 public:
-    Context(const std::string& bytes, const std::string& file, const ReadLimits& limits)
-        : bytes_(bytes), file_(file), limits_(limits) {}
+    Context(const std::string& bytes, const std::string& file, const ReadLimits& limits) : bytes_(bytes), file_(file), limits_(limits) {}
 
     const std::string& bytes() const { return bytes_; }
     const std::string& file() const { return file_; }
@@ -267,13 +264,10 @@ public:
     /// Where the entry's data starts, checked to lie inside the file.
     std::uint64_t dataStart(const ZipEntry& e) const {
         const std::string& b = ctx_.bytes();
-        if (e.localOffset > b.size() || b.size() - e.localOffset < kLocalHeaderSize ||
-            readLe(b, e.localOffset, 4) != kLocalHeaderSig)
+        if (e.localOffset > b.size() || b.size() - e.localOffset < kLocalHeaderSize || readLe(b, e.localOffset, 4) != kLocalHeaderSig)
             ctx_.fail(e.name + " 的数据位置无效，文件已损坏。");
-        std::uint64_t start = e.localOffset + kLocalHeaderSize + readLe(b, e.localOffset + 26, 2) +
-                              readLe(b, e.localOffset + 28, 2);
-        if (start > b.size() || b.size() - start < e.compressedSize)
-            ctx_.fail(e.name + " 的数据不完整（文件被截断），请重新获取该文件。");
+        std::uint64_t start = e.localOffset + kLocalHeaderSize + readLe(b, e.localOffset + 26, 2) + readLe(b, e.localOffset + 28, 2);
+        if (start > b.size() || b.size() - start < e.compressedSize) ctx_.fail(e.name + " 的数据不完整（文件被截断），请重新获取该文件。");
         return start;
     }
 
@@ -289,8 +283,7 @@ private:
         if (b.empty()) ctx_.fail("文件为空。");
         if (b.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0)
             ctx_.fail("这是旧版 Excel（.xls）或加密的工作簿，无法读取。请在 Excel 中另存为 .xlsx 或 CSV。");
-        if (b.compare(0, 4, "PK\x03\x04") == 0)
-            ctx_.fail("文件不完整（ZIP 结构被截断），可能下载或复制未完成，请重新获取该文件。");
+        if (b.compare(0, 4, "PK\x03\x04") == 0) ctx_.fail("文件不完整（ZIP 结构被截断），可能下载或复制未完成，请重新获取该文件。");
         ctx_.fail("不是有效的 XLSX 文件（无法识别 ZIP 结构），请确认它是 Excel 工作簿。");
     }
 
@@ -396,8 +389,7 @@ public:
         if (entry.method != 0 && entry.method != 8)
             ctx.fail(entry.name + " 使用了不支持的压缩方式（编号 " + std::to_string(entry.method) + "），请在 Excel 中重新保存。");
         const std::uint64_t start = zip.dataStart(entry);
-        raw_ = std::make_unique<Poco::MemoryInputStream>(ctx.bytes().data() + start,
-                                                         static_cast<std::streamsize>(entry.compressedSize));
+        raw_ = std::make_unique<Poco::MemoryInputStream>(ctx.bytes().data() + start, static_cast<std::streamsize>(entry.compressedSize));
         if (entry.method == 8) {
             // Negative window bits: raw deflate, as zip stores it (no zlib header or trailer).
             inflater_ = std::make_unique<Poco::InflatingInputStream>(*raw_, -15);
@@ -457,7 +449,9 @@ private:
             if (c == 0 || (scanned_ == 0 && (c == 0xFE || c == 0xFF)))
                 ctx_.fail(entry_.name + " 不是 UTF-8 编码的 XML，无法读取；请在 Excel 中重新保存后再试。");
             switch (prolog_) {
-            case Prolog::Text: if (c == '<') prolog_ = Prolog::Open; break;
+            case Prolog::Text:
+                if (c == '<') prolog_ = Prolog::Open;
+                break;
             case Prolog::Open:
                 if (c == '?') prolog_ = Prolog::Pi;
                 else if (c == '!') prolog_ = Prolog::Bang;
@@ -465,18 +459,23 @@ private:
                 break;
             case Prolog::Bang:
                 if (c != '-')
-                    ctx_.fail(entry_.name + " 含有 DTD 声明（<!DOCTYPE>），XLSX 文件不应包含，可能是恶意构造的文件"
-                                            "（如“billion laughs”实体膨胀攻击），已拒绝读取。");
+                    ctx_.fail(entry_.name +
+                              " 含有 DTD 声明（<!DOCTYPE>），XLSX 文件不应包含，可能是恶意构造的文件"
+                              "（如“billion laughs”实体膨胀攻击），已拒绝读取。");
                 prolog_ = Prolog::BangDash;
                 break;
             case Prolog::BangDash: prolog_ = c == '-' ? Prolog::Comment : Prolog::Done; break;
-            case Prolog::Comment: if (c == '-') prolog_ = Prolog::CommentDash; break;
+            case Prolog::Comment:
+                if (c == '-') prolog_ = Prolog::CommentDash;
+                break;
             case Prolog::CommentDash: prolog_ = c == '-' ? Prolog::CommentDashes : Prolog::Comment; break;
             case Prolog::CommentDashes:
                 if (c == '>') prolog_ = Prolog::Text;
                 else if (c != '-') prolog_ = Prolog::Comment;
                 break;
-            case Prolog::Pi: if (c == '?') prolog_ = Prolog::PiQuestion; break;
+            case Prolog::Pi:
+                if (c == '?') prolog_ = Prolog::PiQuestion;
+                break;
             case Prolog::PiQuestion:
                 if (c == '>') prolog_ = Prolog::Text;
                 else if (c != '?') prolog_ = Prolog::Pi;
@@ -549,8 +548,8 @@ void parsePart(Context& ctx, const ZipDirectory& zip, const ZipEntry& entry, Par
         throw;
     } catch (const Poco::XML::SAXParseException& e) {
         if (!handler.pendingError().empty()) throw ReadError(handler.pendingError());
-        ctx.fail(entry.name + " 不是有效的 XML（第 " + std::to_string(e.getLineNumber()) + " 行第 " +
-                 std::to_string(e.getColumnNumber()) + " 列），文件已损坏。");
+        ctx.fail(entry.name + " 不是有效的 XML（第 " + std::to_string(e.getLineNumber()) + " 行第 " + std::to_string(e.getColumnNumber()) +
+                 " 列），文件已损坏。");
     } catch (const Poco::Exception& e) {
         if (!handler.pendingError().empty()) throw ReadError(handler.pendingError());
         ctx.fail(entry.name + " 无法解析（" + e.displayText() + "），文件已损坏。");
@@ -696,8 +695,7 @@ private:
 
 class SheetHandler : public PartHandler {
 public:
-    SheetHandler(Context& ctx, const std::vector<std::string>& shared, Table& table)
-        : PartHandler(ctx), shared_(shared), table_(table) {}
+    SheetHandler(Context& ctx, const std::vector<std::string>& shared, Table& table) : PartHandler(ctx), shared_(shared), table_(table) {}
 
     void startElement(const XMLString&, const XMLString& localName, const XMLString&, const Attributes& attrs) override {
         if (aborted()) return;
@@ -744,12 +742,8 @@ public:
     }
 
 private:
-    std::string position() const {
-        return ctx_.file() + "[" + table_.sheet + "!" + columnName(column_) + std::to_string(row_.row) + "]";
-    }
-    std::string sheetMessage(const std::string& text) const {
-        return ctx_.message("工作表" + model::quoted(table_.sheet) + text);
-    }
+    std::string position() const { return ctx_.file() + "[" + table_.sheet + "!" + columnName(column_) + std::to_string(row_.row) + "]"; }
+    std::string sheetMessage(const std::string& text) const { return ctx_.message("工作表" + model::quoted(table_.sheet) + text); }
 
     void beginRow(const Attributes& attrs) {
         const ReadLimits& limits = ctx_.limits();
@@ -759,8 +753,8 @@ private:
                 return abort(sheetMessage("的行号" + model::quoted(*r) + "无效，文件已损坏。"));
         }
         if (number > limits.maxRows || number > std::uint64_t(INT_MAX))
-            return abort(sheetMessage("超过 " + std::to_string(limits.maxRows) + " 行的上限（第 " +
-                                      std::to_string(number) + " 行），已拒绝读取。"));
+            return abort(
+                sheetMessage("超过 " + std::to_string(limits.maxRows) + " 行的上限（第 " + std::to_string(number) + " 行），已拒绝读取。"));
         inRow_ = true;
         lastRow_ = number;
         row_.row = int(number);
@@ -781,12 +775,11 @@ private:
         std::uint64_t column = nextColumn_;
         if (const auto* r = attribute(attrs, "r")) {
             if (!parseColumn(*r, column))
-                return abort(sheetMessage("第 " + std::to_string(row_.row) + " 行的单元格引用" + model::quoted(*r) +
-                                          "无效，文件已损坏。"));
+                return abort(sheetMessage("第 " + std::to_string(row_.row) + " 行的单元格引用" + model::quoted(*r) + "无效，文件已损坏。"));
         }
         if (column >= limits.maxColumns) {
-            return abort(ctx_.message("工作表" + model::quoted(table_.sheet) + "第 " + std::to_string(row_.row) +
-                                      " 行超过 " + std::to_string(limits.maxColumns) + " 列的上限，已拒绝读取。"));
+            return abort(ctx_.message("工作表" + model::quoted(table_.sheet) + "第 " + std::to_string(row_.row) + " 行超过 " +
+                                      std::to_string(limits.maxColumns) + " 列的上限，已拒绝读取。"));
         }
         column_ = std::size_t(column);
         nextColumn_ = column + 1;
@@ -865,9 +858,7 @@ private:
         return {CellKind::Text, std::move(s)};
     }
 
-    void cellTooLong() {
-        abort(position() + "：单元格内容超过 " + formatLimit(ctx_.limits().maxCellBytes) + "的上限，已拒绝读取。");
-    }
+    void cellTooLong() { abort(position() + "：单元格内容超过 " + formatLimit(ctx_.limits().maxCellBytes) + "的上限，已拒绝读取。"); }
 
     const std::vector<std::string>& shared_;
     Table& table_;
@@ -1005,10 +996,9 @@ Table readWorkbook(Context& ctx, const std::string& wanted) {
     return table;
 }
 
-} // namespace
+}  // namespace
 
-Table readXlsx(const std::string& bytes, const std::string& displayName, const std::string& sheet,
-               const ReadLimits& limits) {
+Table readXlsx(const std::string& bytes, const std::string& displayName, const std::string& sheet, const ReadLimits& limits) {
     Context ctx(bytes, displayName, limits);
     try {
         return readWorkbook(ctx, sheet);
@@ -1020,8 +1010,7 @@ Table readXlsx(const std::string& bytes, const std::string& displayName, const s
     }
 }
 
-std::vector<std::string> xlsxSheetNames(const std::string& bytes, const std::string& displayName,
-                                        const ReadLimits& limits) {
+std::vector<std::string> xlsxSheetNames(const std::string& bytes, const std::string& displayName, const ReadLimits& limits) {
     Context ctx(bytes, displayName, limits);
     try {
         const ZipDirectory zip(ctx);
@@ -1065,4 +1054,4 @@ Table readXlsxFile(const std::string& path, const std::string& sheet, const Read
     return readXlsx(bytes, name, sheet, limits);
 }
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -12,12 +12,10 @@ namespace jixiao::ingest {
 /// strings, numbers, booleans, errors and formula cells' cached values are read; dates stay
 /// serial numbers. Throws ReadError for a file that is not a workbook, a missing sheet
 /// (naming the sheets that exist), or any limit exceeded.
-Table readXlsx(const std::string& bytes, const std::string& displayName, const std::string& sheet,
-               const ReadLimits& limits = {});
+Table readXlsx(const std::string& bytes, const std::string& displayName, const std::string& sheet, const ReadLimits& limits = {});
 
 /// The names of a workbook's sheets, in workbook order. Throws ReadError.
-std::vector<std::string> xlsxSheetNames(const std::string& bytes, const std::string& displayName,
-                                        const ReadLimits& limits = {});
+std::vector<std::string> xlsxSheetNames(const std::string& bytes, const std::string& displayName, const ReadLimits& limits = {});
 
 /// One sheet's parts for a reader of more than values (the Excel form reader reads styles,
 /// merges and print setup too), inflated and checked as readXlsx checks what it streams (size
@@ -39,4 +37,4 @@ XlsxSheetParts readXlsxSheetParts(const std::string& bytes, const std::string& d
 /// Same as readXlsx, from a file path; the display name is the file name without its folder.
 Table readXlsxFile(const std::string& path, const std::string& sheet, const ReadLimits& limits = {});
 
-} // namespace jixiao::ingest
+}  // namespace jixiao::ingest

@@ -8,8 +8,7 @@ namespace jixiao::layout {
 model::Date FixedDate::date() const {
     auto d = model::Date::fromParts(year, month, day);
     if (!d)
-        throw LayoutError("文档日期 " + std::to_string(year) + "-" + std::to_string(month) + "-" + std::to_string(day) +
-                          " 不是有效的日期");
+        throw LayoutError("文档日期 " + std::to_string(year) + "-" + std::to_string(month) + "-" + std::to_string(day) + " 不是有效的日期");
     return *d;
 }
 
@@ -46,11 +45,9 @@ Cell Cell::figure(std::string text, std::optional<model::Decimal> value, std::st
 
 namespace {
 
-std::string where(int row, int column) {
-    return "表格第 " + std::to_string(row + 1) + " 行第 " + std::to_string(column + 1) + " 列";
-}
+std::string where(int row, int column) { return "表格第 " + std::to_string(row + 1) + " 行第 " + std::to_string(column + 1) + " 列"; }
 
-} // namespace
+}  // namespace
 
 std::vector<PlacedCell> placeCells(const Table& table) {
     const int columns = static_cast<int>(table.columnWidths.size());
@@ -65,9 +62,7 @@ std::vector<PlacedCell> placeCells(const Table& table) {
 
     // Row-major occupancy; a table of a few hundred rows by a dozen columns is tiny.
     std::vector<char> taken(static_cast<size_t>(rows) * static_cast<size_t>(columns), 0);
-    auto at = [&](int r, int c) -> char& {
-        return taken[static_cast<size_t>(r) * static_cast<size_t>(columns) + static_cast<size_t>(c)];
-    };
+    auto at = [&](int r, int c) -> char& { return taken[static_cast<size_t>(r) * static_cast<size_t>(columns) + static_cast<size_t>(c)]; };
 
     std::vector<PlacedCell> placed;
     for (int r = 0; r < rows; ++r) {
@@ -77,16 +72,20 @@ std::vector<PlacedCell> placeCells(const Table& table) {
             ++index;
             while (c < columns && at(r, c)) ++c;
             if (c >= columns) {
-                throw TableShapeError(TableShapeError::Problem::TooManyCells, r, index, c, "表格第 " + std::to_string(r + 1) + " 行的单元格超出了 " + std::to_string(columns) + " 列");
+                throw TableShapeError(TableShapeError::Problem::TooManyCells, r, index, c,
+                                      "表格第 " + std::to_string(r + 1) + " 行的单元格超出了 " + std::to_string(columns) + " 列");
             }
             if (cell.colspan < 1 || cell.rowspan < 1) {
-                throw TableShapeError(TableShapeError::Problem::BadSpan, r, index, c, where(r, c) + "：合并的列数（colspan）和行数（rowspan）应至少为 1");
+                throw TableShapeError(TableShapeError::Problem::BadSpan, r, index, c,
+                                      where(r, c) + "：合并的列数（colspan）和行数（rowspan）应至少为 1");
             }
             if (c + cell.colspan > columns) {
-                throw TableShapeError(TableShapeError::Problem::ColspanPastEnd, r, index, c, where(r, c) + "：合并 " + std::to_string(cell.colspan) + " 列（colspan）超出了最后一列");
+                throw TableShapeError(TableShapeError::Problem::ColspanPastEnd, r, index, c,
+                                      where(r, c) + "：合并 " + std::to_string(cell.colspan) + " 列（colspan）超出了最后一列");
             }
             if (r + cell.rowspan > rows) {
-                throw TableShapeError(TableShapeError::Problem::RowspanPastEnd, r, index, c, where(r, c) + "：合并 " + std::to_string(cell.rowspan) + " 行（rowspan）超出了最后一行");
+                throw TableShapeError(TableShapeError::Problem::RowspanPastEnd, r, index, c,
+                                      where(r, c) + "：合并 " + std::to_string(cell.rowspan) + " 行（rowspan）超出了最后一行");
             }
             if (r < table.headerRows && r + cell.rowspan > table.headerRows) {
                 throw TableShapeError(TableShapeError::Problem::HeaderSpan, r, index, c, where(r, c) + "：表头单元格不能向下合并到表体");
@@ -94,7 +93,8 @@ std::vector<PlacedCell> placeCells(const Table& table) {
             for (int rr = r; rr < r + cell.rowspan; ++rr) {
                 for (int cc = c; cc < c + cell.colspan; ++cc) {
                     if (at(rr, cc)) {
-                        throw TableShapeError(TableShapeError::Problem::Overlap, r, index, c, where(r, c) + "：与覆盖" + where(rr, cc) + "的单元格重叠");
+                        throw TableShapeError(TableShapeError::Problem::Overlap, r, index, c,
+                                              where(r, c) + "：与覆盖" + where(rr, cc) + "的单元格重叠");
                     }
                     at(rr, cc) = 1;
                 }
@@ -130,4 +130,4 @@ const char* officeFontName(FontRole role) {
     return "宋体";
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -14,7 +14,6 @@ namespace jixiao::layout {
 
 namespace {
 
-
 std::string trim(const std::string& s) {
     const char* space = " \t\r\n";
     const std::size_t b = s.find_first_not_of(space);
@@ -56,12 +55,12 @@ struct BlockSpec {
 /// Where a row of the filled grid comes from.
 struct OutRow {
     int templateRow = 0;
-    int block = -1;               ///< index into Spec::blocks, -1 outside blocks
-    int item = 0;                 ///< the item's number within its block
+    int block = -1;  ///< index into Spec::blocks, -1 outside blocks
+    int item = 0;    ///< the item's number within its block
     std::vector<const Value*> scopes;
 };
 
-} // namespace
+}  // namespace
 
 struct ExcelForm::Spec {
     std::string shown;
@@ -154,10 +153,9 @@ Spec compile(Grid grid, const std::string& shown) {
         if (first < 0) continue;
         if (auto each = leadingEach(row[std::size_t(first)].text)) {
             if (open)
-                throw TemplateError(spec.where(r, first) + "：重复块不能嵌套：" + open->where.substr(shown.size()) +
-                                    " 开始的 {{#each " + open->list + "}} 还没有用 {{/each}} 结束。");
-            if (each->first.empty())
-                throw TemplateError(spec.where(r, first) + "：{{#each}} 缺少列表名，例如 {{#each 指标}}。");
+                throw TemplateError(spec.where(r, first) + "：重复块不能嵌套：" + open->where.substr(shown.size()) + " 开始的 {{#each " +
+                                    open->list + "}} 还没有用 {{/each}} 结束。");
+            if (each->first.empty()) throw TemplateError(spec.where(r, first) + "：{{#each}} 缺少列表名，例如 {{#each 指标}}。");
             open = BlockSpec{r, r, each->first, spec.where(r, first)};
             row[std::size_t(first)].text = each->second;
         }
@@ -320,9 +318,7 @@ private:
     void fillCell(GridCell& cell, int outRow, int column) {
         const OutRow& row = rows_[std::size_t(outRow)];
         if (!cell.formula.empty()) {
-            cell.formula = rewriteRows(cell.formula, [&](int tr, RefEnd end) {
-                return mapRow(tr, end, row.block, row.item);
-            });
+            cell.formula = rewriteRows(cell.formula, [&](int tr, RefEnd end) { return mapRow(tr, end, row.block, row.item); });
             return;
         }
         const CellSpec& cs = spec_.cells[std::size_t(row.templateRow)][std::size_t(column)];
@@ -399,11 +395,10 @@ private:
 
     static void mergeRun(Grid& out, int top, int bottom, int c0, int c1, int step) {
         if (step != 1) return;  // copies of a multi-row block are not adjacent
-        out.merges.erase(std::remove_if(out.merges.begin(), out.merges.end(),
-                                        [&](const GridMerge& m) {
-                                            return m.row0 >= top && m.row1 <= bottom && m.col0 >= c0 && m.col1 <= c1;
-                                        }),
-                         out.merges.end());
+        out.merges.erase(
+            std::remove_if(out.merges.begin(), out.merges.end(),
+                           [&](const GridMerge& m) { return m.row0 >= top && m.row1 <= bottom && m.col0 >= c0 && m.col1 <= c1; }),
+            out.merges.end());
         for (int r = top + 1; r <= bottom; ++r)
             for (int c = c0; c <= c1; ++c) {
                 GridCell& cell = out.rows[std::size_t(r)][std::size_t(c)];
@@ -422,7 +417,7 @@ private:
     std::vector<int> counts_;
 };
 
-} // namespace
+}  // namespace
 
 ExcelForm ExcelForm::parse(const std::string& bytes, const std::string& shown) {
     Grid grid;
@@ -498,4 +493,4 @@ std::vector<std::string> checkExcelForm(const std::string& xlsxPath, const std::
     }
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -58,4 +58,4 @@ private:
 /// `sample`, as Chinese sentences; empty when the form is sound.
 std::vector<std::string> checkExcelForm(const std::string& xlsxPath, const std::string& shown, const Value& sample);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -16,15 +16,21 @@ struct ListKind {
 };
 
 const ListKind kLists[] = {
-    {"project.indicators", "indicators", "level3"},  {"project.unmet", "indicators", "level3"},
-    {"department.indicators", "indicators", "level3"}, {"project.budget.funds", "funds", "label"},
-    {"project.budget.fund_lines", "funds", "label"}, {"project.budget.fund_kinds", "funds", "label"},
-    {"project.findings", "findings", "severity"},     {"department.findings", "findings", "severity"},
-    {"findings", "findings", "severity"},             {"department.projects", "projects", "findings_count"},
-    {"projects", "projects", "findings_count"},       {"departments", "departments", "ratios"},
+    {"project.indicators", "indicators", "level3"},
+    {"project.unmet", "indicators", "level3"},
+    {"department.indicators", "indicators", "level3"},
+    {"project.budget.funds", "funds", "label"},
+    {"project.budget.fund_lines", "funds", "label"},
+    {"project.budget.fund_kinds", "funds", "label"},
+    {"project.findings", "findings", "severity"},
+    {"department.findings", "findings", "severity"},
+    {"findings", "findings", "severity"},
+    {"department.projects", "projects", "findings_count"},
+    {"projects", "projects", "findings_count"},
+    {"departments", "departments", "ratios"},
 };
 
-} // namespace
+}  // namespace
 
 const std::vector<FieldName>& fieldNames() {
     static const std::vector<FieldName> names = {
@@ -168,4 +174,4 @@ const char* listKindMarker(const char* kind) {
     return nullptr;
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

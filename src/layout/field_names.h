@@ -41,4 +41,4 @@ std::string listNameOfKind(const char* kind);
 /// such an item in their scope chain; nullptr for an unknown kind.
 const char* listKindMarker(const char* kind);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -43,7 +43,8 @@ public:
         for (const auto& [k, v] : obj.members) {
             if (std::find(known.begin(), known.end(), k) != known.end()) continue;
             auto best = model::closestMatch(k, known);
-            fail(v.line, "未知的设置" + model::quoted(k) + "。" + (best ? "是否指" + model::quoted(*best) + "？" : "可用：" + join(known) + "。"));
+            fail(v.line,
+                 "未知的设置" + model::quoted(k) + "。" + (best ? "是否指" + model::quoted(*best) + "？" : "可用：" + join(known) + "。"));
         }
         return obj.members;
     }
@@ -105,8 +106,8 @@ public:
     }
 
     Align align(const JsonValue& v, const std::string& key) const {
-        static const std::map<std::string, Align> m = {{"auto", Align::Auto}, {"left", Align::Left}, {"center", Align::Center},
-                                                       {"right", Align::Right}, {"justify", Align::Justify}};
+        static const std::map<std::string, Align> m = {
+            {"auto", Align::Auto}, {"left", Align::Left}, {"center", Align::Center}, {"right", Align::Right}, {"justify", Align::Justify}};
         std::string s = text(v, key);
         auto it = m.find(s);
         if (it == m.end()) fail(v.line, "对齐方式" + model::quoted(s) + "无法识别。可用：auto、left、center、right、justify。");
@@ -114,13 +115,13 @@ public:
     }
     FontRole role(const JsonValue& v, const std::string& key) const {
         static const std::map<std::string, FontRole> m = {
-            {"xiaobiaosong", FontRole::Title}, {"hei", FontRole::Heading}, {"song", FontRole::Body},
-            {"kai", FontRole::Kai},            {"fangsong", FontRole::FangSong},
-            {"title", FontRole::Title},        {"heading", FontRole::Heading},  {"body", FontRole::Body}};
+            {"xiaobiaosong", FontRole::Title}, {"hei", FontRole::Heading}, {"song", FontRole::Body},       {"kai", FontRole::Kai},
+            {"fangsong", FontRole::FangSong},  {"title", FontRole::Title}, {"heading", FontRole::Heading}, {"body", FontRole::Body}};
         std::string s = text(v, key);
         auto it = m.find(s);
         if (it == m.end())
-            fail(v.line, "字体角色" + model::quoted(s) + "无法识别。可用：song（宋体）、fangsong（仿宋）、xiaobiaosong（小标宋）、hei（黑体）、kai（楷体）。");
+            fail(v.line, "字体角色" + model::quoted(s) +
+                             "无法识别。可用：song（宋体）、fangsong（仿宋）、xiaobiaosong（小标宋）、hei（黑体）、kai（楷体）。");
         return it->second;
     }
     NumberFormat numberFormat(const JsonValue& v, const std::string& key) const {
@@ -170,15 +171,18 @@ public:
 
     BlockSpec block(const JsonValue& o) {
         static const std::vector<std::string> known = {
-            "heading", "paragraph", "text_file", "table", "spacer", "page_break", "signature", "each", "if", "include",
-            "blocks", "else", "level", "bookmark", "size", "role", "bold", "align", "indent", "line_spacing",
-            "line_spacing_pt", "space_before", "space_after", "grid_chars", "balanced", "attachments", "name"};
+            "heading",      "paragraph",   "text_file",  "table",    "spacer",      "page_break",   "signature",
+            "each",         "if",          "include",    "blocks",   "else",        "level",        "bookmark",
+            "size",         "role",        "bold",       "align",    "indent",      "line_spacing", "line_spacing_pt",
+            "space_before", "space_after", "grid_chars", "balanced", "attachments", "name"};
         BlockSpec b;
         b.kind = BlockSpec::Kind::Paragraph;
         b.line = o.line;
         bool kindSet = false;
         auto setKind = [&](BlockSpec::Kind k, int line) {
-            if (kindSet) fail(line, "一个块只能是 heading、paragraph、text_file、table、spacer、page_break、signature、each、if、include 中的一种。");
+            if (kindSet)
+                fail(line,
+                     "一个块只能是 heading、paragraph、text_file、table、spacer、page_break、signature、each、if、include 中的一种。");
             kindSet = true;
             b.kind = k;
             b.line = line;
@@ -254,15 +258,16 @@ public:
                 formatKey(k, v, b.format);
             }
         }
-        if (!kindSet) fail(o.line, "块缺少类型：应包含 heading、paragraph、text_file、table、spacer、page_break、signature、each、if 或 include。");
+        if (!kindSet)
+            fail(o.line, "块缺少类型：应包含 heading、paragraph、text_file、table、spacer、page_break、signature、each、if 或 include。");
         if ((b.kind == BlockSpec::Kind::Each || b.kind == BlockSpec::Kind::If) && b.blocks.empty())
             fail(b.line, "each / if 块需要 blocks 列表。");
         return b;
     }
 
     void table(const JsonValue& o, BlockSpec& b) {
-        static const std::vector<std::string> known = {"columns", "unit", "header_rows", "rows", "size", "role",
-                                                       "line_spacing", "padding", "space_before", "space_after"};
+        static const std::vector<std::string> known = {"columns", "unit",         "header_rows", "rows",         "size",
+                                                       "role",    "line_spacing", "padding",     "space_before", "space_after"};
         bool hasColumns = false;
         for (const auto& [k, v] : keys(o, known)) {
             int line = v.line;
@@ -355,8 +360,8 @@ public:
             return c;
         }
         const JsonValue& o = object(v, "单元格");
-        static const std::vector<std::string> known = {"text", "colspan", "rowspan", "align", "bold", "role", "size",
-                                                       "value", "format", "empty", "formula", "id"};
+        static const std::vector<std::string> known = {"text", "colspan", "rowspan", "align", "bold",    "role",
+                                                       "size", "value",   "format",  "empty", "formula", "id"};
         for (const auto& [k, kv] : keys(o, known)) {
             c.line = kv.line;
             if (k == "text") {
@@ -394,10 +399,25 @@ public:
     std::shared_ptr<const FormTemplate::Spec> spec(const JsonValue& root) {
         auto s = std::make_shared<FormTemplate::Spec>();
         s->file = file_;
-        static const std::vector<std::string> known = {"说明", "title", "subject", "keywords", "file", "orientation",
-                                                       "margins_mm", "page_numbers", "page_number_position",
-                                                       "skip_first_page", "header_text", "footer_size", "fit_one_page",
-                                                       "blocks", "sheets", "letterhead", "colophon", "watermark", "formats"};
+        static const std::vector<std::string> known = {"说明",
+                                                       "title",
+                                                       "subject",
+                                                       "keywords",
+                                                       "file",
+                                                       "orientation",
+                                                       "margins_mm",
+                                                       "page_numbers",
+                                                       "page_number_position",
+                                                       "skip_first_page",
+                                                       "header_text",
+                                                       "footer_size",
+                                                       "fit_one_page",
+                                                       "blocks",
+                                                       "sheets",
+                                                       "letterhead",
+                                                       "colophon",
+                                                       "watermark",
+                                                       "formats"};
         s->title = tmpl("", 1);
         s->subject = tmpl("", 1);
         s->keywords = tmpl("", 1);
@@ -469,8 +489,7 @@ public:
     /// "size" of the mark, "mark_top_mm", "rule_gap_mm", "rule_length_mm", "bottom_rule_mm".
     void letterhead(const JsonValue& o, FormTemplate::Spec& s) {
         std::pair<TextTemplate, TextTemplate> texts{tmpl("", o.line), tmpl("", o.line)};
-        for (const auto& [k, v] : keys(o, {"mark", "number", "size", "mark_top_mm", "rule_gap_mm", "rule_length_mm",
-                                           "bottom_rule_mm"})) {
+        for (const auto& [k, v] : keys(o, {"mark", "number", "size", "mark_top_mm", "rule_gap_mm", "rule_length_mm", "bottom_rule_mm"})) {
             if (k == "mark") texts.first = tmpl(v, k);
             if (k == "number") texts.second = tmpl(v, k);
             if (k == "size") s.letterhead.markStyle.sizePt = number(v, k, 10, 72);
@@ -546,8 +565,8 @@ public:
         try {
             root = model::parseJson(source);
         } catch (const model::JsonSyntaxError& e) {
-            throw TemplateError(shown + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) +
-                                ": 不是有效的 JSON：" + e.what() + "。");
+            throw TemplateError(shown + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": 不是有效的 JSON：" +
+                                e.what() + "。");
         }
         if (root.kind != JsonValue::Kind::Object) throw TemplateError(shown + ":1: 最外层应为 { … } 对象。");
         loading.insert(name);
@@ -564,11 +583,11 @@ private:
     std::set<std::string>& loading_;
 };
 
-} // namespace
+}  // namespace
 
 std::shared_ptr<const FormTemplate::Spec> readSpec(const TemplateFolders& folders, const std::string& name) {
     std::set<std::string> loading;
     return Reader::loadSpec(folders, name, loading);
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

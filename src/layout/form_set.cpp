@@ -25,7 +25,6 @@ const char* const kFormFile = "form.json";
 const char* const kLayoutFile = "layout.json";
 const char* const kWorkbookFile = "表样.xlsx";
 
-
 bool exists(const std::string& path) { return Poco::File(path).exists(); }
 
 std::string join(const std::string& dir, const std::string& relative) { return Poco::Path(dir).append(relative).toString(); }
@@ -80,8 +79,8 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
     try {
         root = model::parseJson(source.str());
     } catch (const model::JsonSyntaxError& e) {
-        throw TemplateError(shown + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": 不是有效的 JSON：" +
-                            e.what() + "。");
+        throw TemplateError(shown + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": 不是有效的 JSON：" + e.what() +
+                            "。");
     }
     auto fail = [&](const JsonValue& v, const std::string& message) {
         throw TemplateError(shown + ":" + std::to_string(v.line) + ":" + std::to_string(v.column) + ": " + message);
@@ -122,8 +121,10 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
                                                                 {"check", FormPer::Check}};
             auto it = pers.find(text(v, key));
             if (it == pers.end())
-                fail(v, "“per”应为 project（每个项目）、department（每个部门）、unit（每个收到反馈函的单位）、run（每次运行一份）或 check（问题清单），实际为" +
-                            model::quoted(v.text) + "。");
+                fail(v,
+                     "“per”应为 project（每个项目）、department（每个部门）、unit（每个收到反馈函的单位）、run（每次运行一份）或 "
+                     "check（问题清单），实际为" +
+                         model::quoted(v.text) + "。");
             form.per = it->second;
             hasPer = true;
         }
@@ -132,17 +133,13 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
             for (const auto& item : v.items) {
                 const std::string f = text(item, "formats 中的每一项");
                 FormFormat format;
-                if (f == "pdf")
-                    format = FormFormat::Pdf;
-                else if (f == "xlsx")
-                    format = FormFormat::Xlsx;
-                else if (f == "docx")
-                    format = FormFormat::Docx;
-                else if (f == "ofd")
-                    format = FormFormat::Ofd;
-                else
-                    fail(item, "格式" + model::quoted(f) + "无法识别。可用：pdf、xlsx、docx、ofd。");
-                if (std::find(form.formats.begin(), form.formats.end(), format) != form.formats.end()) fail(item, "格式" + model::quoted(f) + "写了两次。");
+                if (f == "pdf") format = FormFormat::Pdf;
+                else if (f == "xlsx") format = FormFormat::Xlsx;
+                else if (f == "docx") format = FormFormat::Docx;
+                else if (f == "ofd") format = FormFormat::Ofd;
+                else fail(item, "格式" + model::quoted(f) + "无法识别。可用：pdf、xlsx、docx、ofd。");
+                if (std::find(form.formats.begin(), form.formats.end(), format) != form.formats.end())
+                    fail(item, "格式" + model::quoted(f) + "写了两次。");
                 form.formats.push_back(format);
             }
         }
@@ -150,7 +147,8 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
             const std::string pattern = text(v, key);
             if (pattern.empty()) fail(v, "“file”（输出文件名）不能为空，如 \"{{project.code}}_{{project.name}}_自评表\"。");
             if (auto bad = unsafeFilePattern(pattern))
-                fail(v, "“file”是输出文件名，不能含有" + *bad + "，文件都写在输出文件夹（按部门分的子文件夹）中。实际为" + model::quoted(pattern) + "。");
+                fail(v, "“file”是输出文件名，不能含有" + *bad + "，文件都写在输出文件夹（按部门分的子文件夹）中。实际为" +
+                            model::quoted(pattern) + "。");
             form.file = TextTemplate::parse(pattern, shown, v.line);
             form.filePattern = pattern;
         }
@@ -191,8 +189,9 @@ std::vector<Found> findForms(const TemplateFolders& folders, std::vector<std::st
             found[name].root = user;  // the user's body with the bundled form.json
             found[name].bundled = false;
         } else if (hasBody) {
-            ignored.push_back("文件夹 templates/" + name + " 有 " + (exists(join(dir, kLayoutFile)) ? kLayoutFile : kWorkbookFile) +
-                              " 但没有 form.json，不会生成。请从相近的表复制一个 form.json 放进去，例如 templates/project-table/form.json。");
+            ignored.push_back(
+                "文件夹 templates/" + name + " 有 " + (exists(join(dir, kLayoutFile)) ? kLayoutFile : kWorkbookFile) +
+                " 但没有 form.json，不会生成。请从相近的表复制一个 form.json 放进去，例如 templates/project-table/form.json。");
         }
     }
     std::vector<Found> out;
@@ -227,12 +226,15 @@ Form readForm(const Found& found, const TemplateFolders& folders) {
         form.kind = FormKind::Layout;
         // Includes and text files from the body's templates folder first, then the bundled one.
         form.layout = FormTemplate::load(TemplateFolders{found.root, folders.bundled}, found.name);
-        if (form.layout->isWorkbook() && (form.produces(FormFormat::Pdf) || form.produces(FormFormat::Docx) || form.produces(FormFormat::Ofd)))
-            throw TemplateError(shownDir + kFormFile + ": layout.json 用 sheets 描述多工作表的工作簿，只能生成 xlsx：请把 formats 改为 [\"xlsx\"]。");
+        if (form.layout->isWorkbook() &&
+            (form.produces(FormFormat::Pdf) || form.produces(FormFormat::Docx) || form.produces(FormFormat::Ofd)))
+            throw TemplateError(shownDir + kFormFile +
+                                ": layout.json 用 sheets 描述多工作表的工作簿，只能生成 xlsx：请把 formats 改为 [\"xlsx\"]。");
     } else {
         form.kind = FormKind::Excel;
         if (form.produces(FormFormat::Docx))
-            throw TemplateError(shownDir + kFormFile + ": 表样.xlsx 的表生成 pdf、xlsx 和 ofd，不能生成 docx：请从 formats 中删去 \"docx\"。");
+            throw TemplateError(shownDir + kFormFile +
+                                ": 表样.xlsx 的表生成 pdf、xlsx 和 ofd，不能生成 docx：请从 formats 中删去 \"docx\"。");
         form.excel = loadExcel(join(found.folder(), kWorkbookFile), shownDir + kWorkbookFile);
     }
     return form;
@@ -270,7 +272,7 @@ std::string patternShown(const Form& form) {
     return form.filePattern.empty() ? "文件夹名" + model::quoted(form.name) + "（form.json 没有 file）" : model::quoted(form.filePattern);
 }
 
-} // namespace
+}  // namespace
 
 const char* formatName(FormFormat format) {
     switch (format) {
@@ -318,14 +320,15 @@ FormSet FormSet::load(const TemplateFolders& folders) {
         for (auto& b : set.forms_) {
             if (&a >= &b) continue;
             if (!a.shortName.empty() && a.shortName == b.shortName) {
-                set.ignored_.push_back("templates/" + a.name + " 和 templates/" + b.name + " 的 form.json 都写了 short_name " + model::quoted(a.shortName) +
-                                       "，这个名字暂不可用：请删去复制来的那张表中的 short_name。");
+                set.ignored_.push_back("templates/" + a.name + " 和 templates/" + b.name + " 的 form.json 都写了 short_name " +
+                                       model::quoted(a.shortName) + "，这个名字暂不可用：请删去复制来的那张表中的 short_name。");
                 a.shortName.clear();
                 b.shortName.clear();
             }
             if (a.isPublic && b.isPublic && a.per == b.per) {
-                set.ignored_.push_back("templates/" + a.name + " 和 templates/" + b.name +
-                                       " 的 form.json 都写了 \"public\": true，公开网站不知道显示哪一张：请删去复制来的那张表中的 public。");
+                set.ignored_.push_back(
+                    "templates/" + a.name + " 和 templates/" + b.name +
+                    " 的 form.json 都写了 \"public\": true，公开网站不知道显示哪一张：请删去复制来的那张表中的 public。");
                 a.isPublic = false;
                 b.isPublic = false;
             }
@@ -416,4 +419,4 @@ std::vector<std::string> checkForms(const TemplateFolders& folders) {
     return problems;
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -97,4 +97,4 @@ std::vector<std::string> fileNameClashes(const std::vector<FormMade>& made);
 /// form.json, two forms writing files of the same name. Returns every problem (Chinese, file:line:column first); empty when all is well.
 std::vector<std::string> checkForms(const TemplateFolders& folders);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -69,18 +69,18 @@ struct RowSpec {
 struct BlockSpec {
     enum class Kind { Heading, Paragraph, TextFile, Table, Spacer, PageBreak, Signature, Each, If, Include, Attachments } kind;
     int line = 0;
-    TextTemplate text;                 // heading, paragraph
-    std::vector<TextTemplate> lines;   // signature
+    TextTemplate text;                // heading, paragraph
+    std::vector<TextTemplate> lines;  // signature
     int level = 1;
     bool bookmark = true;
-    bool balanced = false;             // heading in balanced lines
-    TextTemplate label;                // attachments: lead word
+    bool balanced = false;  // heading in balanced lines
+    TextTemplate label;     // attachments: lead word
     TextStyle style;
     ParagraphFormat format;
-    Table table;                       // table settings (rows empty)
+    Table table;  // table settings (rows empty)
     std::vector<RowSpec> rows;
     double spacer = 5;
-    std::string path;                  // each
+    std::string path;  // each
     std::optional<TextTemplate> condition;
     std::vector<BlockSpec> blocks;
     std::vector<BlockSpec> elseBlocks;
@@ -121,4 +121,4 @@ struct FormTemplate::Spec {
 /// TemplateError naming file and line.
 std::shared_ptr<const FormTemplate::Spec> readSpec(const TemplateFolders& folders, const std::string& name);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

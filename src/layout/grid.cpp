@@ -12,13 +12,34 @@ constexpr double kInchPt = 72.0;
 /// Paper sizes in millimetres by Excel's paper code (the ones Chinese offices use).
 void paperMm(int code, double& w, double& h) {
     switch (code) {
-    case 1: w = 215.9; h = 279.4; return;   // Letter
-    case 5: w = 215.9; h = 355.6; return;   // Legal
-    case 8: w = 297.0; h = 420.0; return;   // A3
-    case 11: w = 148.0; h = 210.0; return;  // A5
-    case 12: w = 257.0; h = 364.0; return;  // B4 (JIS)
-    case 13: w = 182.0; h = 257.0; return;  // B5 (JIS)
-    default: w = 210.0; h = 297.0; return;  // A4 and everything else
+    case 1:
+        w = 215.9;
+        h = 279.4;
+        return;  // Letter
+    case 5:
+        w = 215.9;
+        h = 355.6;
+        return;  // Legal
+    case 8:
+        w = 297.0;
+        h = 420.0;
+        return;  // A3
+    case 11:
+        w = 148.0;
+        h = 210.0;
+        return;  // A5
+    case 12:
+        w = 257.0;
+        h = 364.0;
+        return;  // B4 (JIS)
+    case 13:
+        w = 182.0;
+        h = 257.0;
+        return;  // B5 (JIS)
+    default:
+        w = 210.0;
+        h = 297.0;
+        return;  // A4 and everything else
     }
 }
 
@@ -30,7 +51,7 @@ struct NumberPattern {
     int decimalHashes = 0;  ///< '#' or '?' after the point: decimals shown when not zero
     bool thousands = false;
     bool percent = false;
-    bool digits = false;    ///< the section has any digit placeholder
+    bool digits = false;  ///< the section has any digit placeholder
 };
 
 NumberPattern parsePattern(const std::string& section) {
@@ -64,8 +85,7 @@ NumberPattern parsePattern(const std::string& section) {
             p.digits = true;
             if (afterPoint) (c == '0' ? p.decimalZeros : p.decimalHashes)++;
             else if (c == '0') ++p.integerZeros;
-        } else if (c == '.' && (i + 1 < section.size()) &&
-                   (section[i + 1] == '0' || section[i + 1] == '#' || section[i + 1] == '?')) {
+        } else if (c == '.' && (i + 1 < section.size()) && (section[i + 1] == '0' || section[i + 1] == '#' || section[i + 1] == '?')) {
             if (!seenDigit) flushLiteral();
             seenDigit = true;
             afterPoint = true;
@@ -113,7 +133,7 @@ std::string groupThousands(const std::string& digits) {
 /// decimals with 8 places at most, so the shortest form is what Excel shows for them.
 std::string general(const model::Decimal& v) { return v.toString(); }
 
-} // namespace
+}  // namespace
 
 double GridPrint::paperWidthPt() const {
     double w, h;
@@ -128,16 +148,15 @@ double GridPrint::paperHeightPt() const {
 }
 
 bool operator==(const GridFont& a, const GridFont& b) {
-    return a.name == b.name && a.sizePt == b.sizePt && a.bold == b.bold && a.italic == b.italic &&
-           a.underline == b.underline && a.color == b.color;
+    return a.name == b.name && a.sizePt == b.sizePt && a.bold == b.bold && a.italic == b.italic && a.underline == b.underline &&
+           a.color == b.color;
 }
 
 bool operator==(const GridEdge& a, const GridEdge& b) { return a.style == b.style && a.color == b.color; }
 
 bool operator==(const GridStyle& a, const GridStyle& b) {
-    return a.font == b.font && a.fill == b.fill && a.left == b.left && a.right == b.right && a.top == b.top &&
-           a.bottom == b.bottom && a.halign == b.halign && a.valign == b.valign && a.wrap == b.wrap &&
-           a.indent == b.indent && a.numberFormat == b.numberFormat;
+    return a.font == b.font && a.fill == b.fill && a.left == b.left && a.right == b.right && a.top == b.top && a.bottom == b.bottom &&
+           a.halign == b.halign && a.valign == b.valign && a.wrap == b.wrap && a.indent == b.indent && a.numberFormat == b.numberFormat;
 }
 
 int Grid::addStyle(const GridStyle& style) {
@@ -210,4 +229,4 @@ FontRole fontRoleFor(const std::string& family) {
     return FontRole::Body;
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

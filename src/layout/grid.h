@@ -45,12 +45,12 @@ enum class VAlign { Top, Center, Bottom };
 /// Everything a cell's format says.
 struct GridStyle {
     GridFont font;
-    std::optional<Rgb> fill;      ///< solid background; none = white paper
+    std::optional<Rgb> fill;  ///< solid background; none = white paper
     GridEdge left, right, top, bottom;
     HAlign halign = HAlign::General;
     VAlign valign = VAlign::Bottom;
     bool wrap = false;
-    int indent = 0;               ///< levels of indentation (3 characters' width each in Excel; we use one em)
+    int indent = 0;  ///< levels of indentation (3 characters' width each in Excel; we use one em)
     std::string numberFormat = "General";
 };
 
@@ -62,7 +62,7 @@ struct GridCell {
     std::string text;
     model::Decimal number;
     std::string formula;
-    int style = 0;                ///< index into Grid::styles
+    int style = 0;  ///< index into Grid::styles
 
     bool empty() const { return kind == Kind::Empty && formula.empty(); }
 };
@@ -75,14 +75,14 @@ struct GridMerge {
 
 /// Page setup as the workbook holds it (margins in inches, as Excel stores them).
 struct GridPrint {
-    int paper = 9;                ///< Excel paper code: 9 A4, 8 A3, 11 A5, 1 Letter
+    int paper = 9;  ///< Excel paper code: 9 A4, 8 A3, 11 A5, 1 Letter
     bool landscape = false;
     double left = 0.7, right = 0.7, top = 0.75, bottom = 0.75, header = 0.3, footer = 0.3;
     bool centerHorizontally = false;
     int titleRow0 = -1, titleRow1 = -1;  ///< rows repeated at the top of every page; -1 = none
-    bool fitToPage = false;       ///< scale to fitWidth × fitHeight pages (0 = as many as needed)
+    bool fitToPage = false;              ///< scale to fitWidth × fitHeight pages (0 = as many as needed)
     int fitWidth = 1, fitHeight = 1;
-    int scale = 100;              ///< percent, when not fitting to pages
+    int scale = 100;  ///< percent, when not fitting to pages
 
     /// Paper width and height in points, orientation applied.
     double paperWidthPt() const;
@@ -94,9 +94,9 @@ struct Grid {
     std::string sheetName = "Sheet1";
     std::vector<std::vector<GridCell>> rows;  ///< rows × columns, every row as wide as `columns`
     int columns = 0;
-    std::vector<double> columnWidths;         ///< Excel character units as stored (per column)
-    std::vector<double> rowHeights;           ///< points per row
-    std::vector<GridStyle> styles;            ///< style 0 is the default
+    std::vector<double> columnWidths;  ///< Excel character units as stored (per column)
+    std::vector<double> rowHeights;    ///< points per row
+    std::vector<GridStyle> styles;     ///< style 0 is the default
     std::vector<GridMerge> merges;
     GridPrint print;
 
@@ -127,4 +127,4 @@ std::string formatGridNumber(const model::Decimal& value, const std::string& num
 /// 仿宋 → FangSong, 小标宋/标宋 → Title, anything else → Body.
 FontRole fontRoleFor(const std::string& family);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

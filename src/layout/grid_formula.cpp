@@ -16,8 +16,7 @@ namespace {
 using model::Decimal;
 
 bool isTokenChar(char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '$' ||
-           static_cast<unsigned char>(c) >= 0x80;
+    return std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '.' || c == '$' || static_cast<unsigned char>(c) >= 0x80;
 }
 
 /// An A1 reference as written: `$C$5`.
@@ -25,9 +24,7 @@ struct A1 {
     int row = 0, column = 0;
     bool absRow = false, absColumn = false;
 
-    std::string text() const {
-        return (absColumn ? "$" : "") + columnLetters(column) + (absRow ? "$" : "") + std::to_string(row + 1);
-    }
+    std::string text() const { return (absColumn ? "$" : "") + columnLetters(column) + (absRow ? "$" : "") + std::to_string(row + 1); }
 };
 
 std::optional<A1> parseA1(const std::string& token) {
@@ -141,10 +138,30 @@ struct Val {
     bool flag = false;
     int r0 = 0, c0 = 0, r1 = 0, c1 = 0;
 
-    static Val num(Decimal d) { Val v; v.kind = Kind::Number; v.number = d; return v; }
-    static Val str(std::string s) { Val v; v.kind = Kind::Text; v.text = std::move(s); return v; }
-    static Val boolean(bool b) { Val v; v.kind = Kind::Bool; v.flag = b; return v; }
-    static Val error(std::string e) { Val v; v.kind = Kind::Error; v.text = std::move(e); return v; }
+    static Val num(Decimal d) {
+        Val v;
+        v.kind = Kind::Number;
+        v.number = d;
+        return v;
+    }
+    static Val str(std::string s) {
+        Val v;
+        v.kind = Kind::Text;
+        v.text = std::move(s);
+        return v;
+    }
+    static Val boolean(bool b) {
+        Val v;
+        v.kind = Kind::Bool;
+        v.flag = b;
+        return v;
+    }
+    static Val error(std::string e) {
+        Val v;
+        v.kind = Kind::Error;
+        v.text = std::move(e);
+        return v;
+    }
 };
 
 class Evaluator {
@@ -265,10 +282,13 @@ private:
             Val nx = number(x, okx), ny = number(y, oky);
             if (x.kind != Val::Kind::Text && y.kind != Val::Kind::Text && okx && oky)
                 cmp = nx.number < ny.number ? -1 : (ny.number < nx.number ? 1 : 0);
-            else
-                cmp = textOf(x).compare(textOf(y)) < 0 ? -1 : (textOf(x) == textOf(y) ? 0 : 1);
-            bool r = op == "=" ? cmp == 0 : op == "<>" ? cmp != 0 : op == "<" ? cmp < 0 : op == ">" ? cmp > 0
-                   : op == "<=" ? cmp <= 0 : cmp >= 0;
+            else cmp = textOf(x).compare(textOf(y)) < 0 ? -1 : (textOf(x) == textOf(y) ? 0 : 1);
+            bool r = op == "="    ? cmp == 0
+                     : op == "<>" ? cmp != 0
+                     : op == "<"  ? cmp < 0
+                     : op == ">"  ? cmp > 0
+                     : op == "<=" ? cmp <= 0
+                                  : cmp >= 0;
             a = Val::boolean(r);
         }
     }
@@ -560,15 +580,27 @@ FormulaValue toFormulaValue(const Val& v) {
     switch (v.kind) {
     case Val::Kind::Number: out.number = v.number; break;
     case Val::Kind::Empty: break;
-    case Val::Kind::Bool: out.kind = FormulaValue::Kind::Text; out.text = v.flag ? "TRUE" : "FALSE"; break;
-    case Val::Kind::Text: out.kind = FormulaValue::Kind::Text; out.text = v.text; break;
-    case Val::Kind::Error: out.kind = FormulaValue::Kind::Error; out.text = v.text; break;
-    case Val::Kind::Range: out.kind = FormulaValue::Kind::Error; out.text = "#VALUE!"; break;
+    case Val::Kind::Bool:
+        out.kind = FormulaValue::Kind::Text;
+        out.text = v.flag ? "TRUE" : "FALSE";
+        break;
+    case Val::Kind::Text:
+        out.kind = FormulaValue::Kind::Text;
+        out.text = v.text;
+        break;
+    case Val::Kind::Error:
+        out.kind = FormulaValue::Kind::Error;
+        out.text = v.text;
+        break;
+    case Val::Kind::Range:
+        out.kind = FormulaValue::Kind::Error;
+        out.text = "#VALUE!";
+        break;
     }
     return out;
 }
 
-} // namespace
+}  // namespace
 
 std::string rewriteRows(const std::string& formula, const std::function<std::optional<int>(int, RefEnd)>& mapRow) {
     return rewrite(formula, [&](const A1& first, const std::optional<A1>& last) -> std::string {
@@ -596,9 +628,8 @@ std::string shiftReferences(const std::string& formula, int rows, int columns) {
         if (!a.absColumn) a.column = std::max(0, a.column + columns);
         return a.text();
     };
-    return rewrite(formula, [&](const A1& first, const std::optional<A1>& last) {
-        return last ? move(first) + ":" + move(*last) : move(first);
-    });
+    return rewrite(formula,
+                   [&](const A1& first, const std::optional<A1>& last) { return last ? move(first) + ":" + move(*last) : move(first); });
 }
 
 FormulaValue evaluateFormula(const Grid& grid, int row, int column) {
@@ -611,8 +642,7 @@ void computeFormulas(Grid& grid) {
     std::vector<std::pair<std::pair<int, int>, FormulaValue>> values;
     for (int r = 0; r < grid.rowCount(); ++r)
         for (int c = 0; c < grid.columns; ++c)
-            if (!grid.rows[std::size_t(r)][std::size_t(c)].formula.empty())
-                values.push_back({{r, c}, toFormulaValue(e.cell(r, c))});
+            if (!grid.rows[std::size_t(r)][std::size_t(c)].formula.empty()) values.push_back({{r, c}, toFormulaValue(e.cell(r, c))});
     for (const auto& [at, v] : values) {
         GridCell& cell = grid.rows[std::size_t(at.first)][std::size_t(at.second)];
         if (v.kind == FormulaValue::Kind::Number) {
@@ -633,4 +663,4 @@ std::string unknownFunction(const std::string& formula) {
     return e.unknown;
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -45,4 +45,4 @@ void computeFormulas(Grid& grid);
 /// knows them all.
 std::string unknownFunction(const std::string& formula);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

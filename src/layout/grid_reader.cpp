@@ -114,8 +114,7 @@ private:
         if (s == "thin") return BorderStyle::Thin;
         if (s == "dotted") return BorderStyle::Dotted;
         if (s == "dashed" || s == "dashDot" || s == "dashDotDot") return BorderStyle::Dashed;
-        if (s == "medium" || s == "mediumDashed" || s == "mediumDashDot" || s == "mediumDashDotDot" ||
-            s == "slantDashDot")
+        if (s == "medium" || s == "mediumDashed" || s == "mediumDashDot" || s == "mediumDashDotDot" || s == "slantDashDot")
             return BorderStyle::Medium;
         if (s == "double") return BorderStyle::Double;
         if (s == "thick") return BorderStyle::Thick;
@@ -199,12 +198,16 @@ private:
             s.numberFormat = formats.count(fmt) ? formats[fmt] : builtinFormat(fmt);
             if (const Element* a = child(xf, "alignment")) {
                 const std::string h = attr(a, "horizontal");
-                s.halign = h == "left" ? HAlign::Left : h == "center" || h == "centerContinuous" ? HAlign::Center
-                         : h == "right" ? HAlign::Right : h == "justify" ? HAlign::Justify
-                         : h == "distributed" ? HAlign::Distributed : HAlign::General;
+                s.halign = h == "left"                                ? HAlign::Left
+                           : h == "center" || h == "centerContinuous" ? HAlign::Center
+                           : h == "right"                             ? HAlign::Right
+                           : h == "justify"                           ? HAlign::Justify
+                           : h == "distributed"                       ? HAlign::Distributed
+                                                                      : HAlign::General;
                 const std::string v = attr(a, "vertical");
-                s.valign = v == "top" ? VAlign::Top : (v == "center" || v == "justify" || v == "distributed")
-                                                          ? VAlign::Center : VAlign::Bottom;
+                s.valign = v == "top"                                                ? VAlign::Top
+                           : (v == "center" || v == "justify" || v == "distributed") ? VAlign::Center
+                                                                                     : VAlign::Bottom;
                 s.wrap = attrFlag(a, "wrapText");
                 s.indent = int(attrNumber(a, "indent", 0));
             }
@@ -229,8 +232,8 @@ private:
     }
 
     [[noreturn]] void tooLarge() const {
-        throw GridReadError(file_ + "：表样过大（超过 " + std::to_string(kMaxRows) + " 行或 " +
-                            std::to_string(kMaxColumns) + " 列），请只保留表格本身。");
+        throw GridReadError(file_ + "：表样过大（超过 " + std::to_string(kMaxRows) + " 行或 " + std::to_string(kMaxColumns) +
+                            " 列），请只保留表格本身。");
     }
 
     void ensure(Grid& grid, int row, int column) {
@@ -281,8 +284,7 @@ private:
                     const std::string si = attr(f, "si");
                     if (attr(f, "t") == "shared" && !si.empty()) {
                         if (!text.empty()) shared[si] = {text, rr, cc};
-                        else if (shared.count(si))
-                            text = shiftReferences(shared[si].text, rr - shared[si].row, cc - shared[si].column);
+                        else if (shared.count(si)) text = shiftReferences(shared[si].text, rr - shared[si].row, cc - shared[si].column);
                     }
                     cell.formula = text;
                 }
@@ -307,8 +309,7 @@ private:
                         cell.number = *d;
                     }
                 }
-                if (cell.kind == GridCell::Kind::Text && cell.text.empty() && cell.formula.empty())
-                    cell.kind = GridCell::Kind::Empty;
+                if (cell.kind == GridCell::Kind::Text && cell.text.empty() && cell.formula.empty()) cell.kind = GridCell::Kind::Empty;
             }
         }
         for (const Element* m : children(child(ws, "mergeCells"), "mergeCell")) {
@@ -384,7 +385,7 @@ private:
     double defaultRowHeight_ = 15.0;
 };
 
-} // namespace
+}  // namespace
 
 Grid readGrid(const std::string& bytes, const std::string& displayName) {
     ingest::ReadLimits limits;
@@ -399,4 +400,4 @@ Grid readGrid(const std::string& bytes, const std::string& displayName) {
     return Reader(parts, displayName).read();
 }
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

@@ -23,4 +23,4 @@ public:
 /// form (5000 rows, 200 columns) is refused. Throws GridReadError.
 Grid readGrid(const std::string& bytes, const std::string& displayName);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

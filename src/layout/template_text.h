@@ -51,11 +51,10 @@ private:
 
 /// Looks a dotted path up in a scope chain (innermost last), as templates do; `file` and
 /// `line` name the place for the TemplateError an unknown field raises.
-const Value& resolvePath(const std::vector<const Value*>& scopes, const std::string& path, const std::string& file,
-                         int line);
+const Value& resolvePath(const std::vector<const Value*>& scopes, const std::string& path, const std::string& file, int line);
 
 /// Formats a number with a filter name as the templates do; shared with table cells so that
 /// PDF text and XLSX cached values agree. Returns nothing for an unknown filter.
 std::optional<std::string> formatNumber(const model::Decimal& value, const std::string& filter, int places);
 
-} // namespace jixiao::layout
+}  // namespace jixiao::layout

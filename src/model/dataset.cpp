@@ -24,18 +24,15 @@ int SourceRef::column(const std::string& header) const {
     return it == table->columns.end() ? -1 : it->second;
 }
 
-bool Indicator::percentScale() const {
-    return unitOfMeasure == "%" || unitOfMeasure == "％" || target.percentSign || actual.percentSign;
-}
+bool Indicator::percentScale() const { return unitOfMeasure == "%" || unitOfMeasure == "％" || target.percentSign || actual.percentSign; }
 
 namespace {
 template <class T>
 const T* findByCode(const std::vector<T>& items, const std::string& code) {
-    auto it = std::lower_bound(items.begin(), items.end(), code,
-                               [](const T& item, const std::string& c) { return item.code < c; });
+    auto it = std::lower_bound(items.begin(), items.end(), code, [](const T& item, const std::string& c) { return item.code < c; });
     return it != items.end() && it->code == code ? &*it : nullptr;
 }
-} // namespace
+}  // namespace
 
 const Unit* Dataset::findUnit(const std::string& code) const { return findByCode(units, code); }
 
@@ -54,14 +51,15 @@ std::string codeLike(const std::vector<T>& items, const std::string& code) {
         if (item.code != code && withoutLeadingZeros(item.code) == bare) return item.code;
     return {};
 }
-} // namespace
+}  // namespace
 
 std::string Dataset::unitCodeLike(const std::string& code) const { return codeLike(units, code); }
 
 std::string Dataset::projectCodeLike(const std::string& code) const { return codeLike(projects, code); }
 
 std::string Dataset::leadingZeroHint(const std::string& table, const std::string& like) {
-    return table + "中有编码“" + like + "”，只差前导零：Excel 常把编码存成数字而去掉前导零。请把编码列设为“文本”格式后重新导出，或补上前导零。";
+    return table + "中有编码“" + like +
+           "”，只差前导零：Excel 常把编码存成数字而去掉前导零。请把编码列设为“文本”格式后重新导出，或补上前导零。";
 }
 
 const Unit* Dataset::departmentOf(const std::string& unitCode) const {
@@ -74,4 +72,4 @@ const Unit* Dataset::departmentOf(const std::string& unitCode) const {
     return nullptr;
 }
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

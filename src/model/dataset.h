@@ -38,18 +38,18 @@ struct SourceRef {
 
 /// What `dataset.json` says about the dataset as a whole.
 struct DatasetConfig {
-    int year = 0;                          ///< 年度 (required)
-    std::string authority;                 ///< 发文机关 (required)
-    std::string letterPrefix;              ///< 文号前缀, default: first char of authority + "财绩"
-    std::string ruleSet = "national-2020"; ///< 评分规则
+    int year = 0;                              ///< 年度 (required)
+    std::string authority;                     ///< 发文机关 (required)
+    std::string letterPrefix;                  ///< 文号前缀, default: first char of authority + "财绩"
+    std::string ruleSet = "national-2020";     ///< 评分规则
     std::optional<Decimal> varianceThreshold;  ///< 偏差阈值; empty = the rule set's
-    std::string publishDate;               ///< 公开日期, ISO "2025-08-20", may be empty
-    std::string contactOffice;             ///< 联系处室 for letters, may be empty
-    std::string contactPhone;              ///< 联系电话 of the issuing office, may be empty
-    int rectificationDays = 30;            ///< 整改期限（天）: a letter's deadline after its date
-    std::string letterhead;                ///< 版头: 发文机关标志 of letters; empty = authority, "none" = preprinted paper
-    std::string copyTo;                    ///< 抄送 of letters (版记), may be empty
-    std::string printer;                   ///< 印发机关 of letters (版记), may be empty
+    std::string publishDate;                   ///< 公开日期, ISO "2025-08-20", may be empty
+    std::string contactOffice;                 ///< 联系处室 for letters, may be empty
+    std::string contactPhone;                  ///< 联系电话 of the issuing office, may be empty
+    int rectificationDays = 30;                ///< 整改期限（天）: a letter's deadline after its date
+    std::string letterhead;                    ///< 版头: 发文机关标志 of letters; empty = authority, "none" = preprinted paper
+    std::string copyTo;                        ///< 抄送 of letters (版记), may be empty
+    std::string printer;                       ///< 印发机关 of letters (版记), may be empty
 };
 
 enum class UnitKind { Department, Unit };
@@ -58,10 +58,10 @@ enum class UnitKind { Department, Unit };
 struct Unit {
     std::string code;
     std::string name;
-    std::string parentCode;   ///< empty for a department itself
+    std::string parentCode;  ///< empty for a department itself
     UnitKind kind = UnitKind::Department;
-    std::string contact;      ///< personal data: never public
-    std::string phone;        ///< personal data: never public
+    std::string contact;  ///< personal data: never public
+    std::string phone;    ///< personal data: never public
     SourceRef source;
 };
 
@@ -78,11 +78,11 @@ enum class FundKind {
 /// 预算执行: one row of a project's funding, in 万元.
 struct FundingRow {
     FundKind kind = FundKind::Total;
-    std::optional<Decimal> initial;  ///< 年初预算数 (A0), may be blank
-    Decimal adjusted;                ///< 全年预算数 (A)
-    Decimal executed;                ///< 全年执行数 (B)
-    std::string reason;              ///< 偏差原因 / 预算调整说明
-    std::optional<Decimal> selfScore;///< the unit's own score for execution
+    std::optional<Decimal> initial;    ///< 年初预算数 (A0), may be blank
+    Decimal adjusted;                  ///< 全年预算数 (A)
+    Decimal executed;                  ///< 全年执行数 (B)
+    std::string reason;                ///< 偏差原因 / 预算调整说明
+    std::optional<Decimal> selfScore;  ///< the unit's own score for execution
     SourceRef source;
 };
 
@@ -91,26 +91,26 @@ enum class Operator { Ge, Gt, Eq, Lt, Le, Qualitative };
 /// A target or actual as found, plus its number when it has one. For percent quantities
 /// (unit % or a % sign on either value) `value` is in percent points: 95% → 95.
 struct Quantity {
-    std::string text;               ///< as found, trimmed
-    std::optional<Decimal> value;   ///< the number, if the text is one
-    bool percentSign = false;       ///< the text carried a % sign
+    std::string text;              ///< as found, trimmed
+    std::optional<Decimal> value;  ///< the number, if the text is one
+    bool percentSign = false;      ///< the text carried a % sign
     bool empty() const { return text.empty(); }
 };
 
 /// 三级绩效指标: one row of the indicator table, owned by a project or by a unit.
 struct Indicator {
-    std::string projectCode;   ///< owner when a project indicator
-    std::string unitCode;      ///< owner when a 部门整体 indicator
+    std::string projectCode;  ///< owner when a project indicator
+    std::string unitCode;     ///< owner when a 部门整体 indicator
     std::string level1;
     std::string level2;
     std::string level3;
     Operator op = Operator::Ge;
     Quantity target;
-    std::string unitOfMeasure; ///< 计量单位
+    std::string unitOfMeasure;      ///< 计量单位
     std::optional<Decimal> weight;  ///< 分值; empty → from the rule set
     Quantity actual;
-    std::string reason;        ///< 偏差原因分析
-    std::string measures;      ///< 改进措施
+    std::string reason;    ///< 偏差原因分析
+    std::string measures;  ///< 改进措施
     std::optional<Decimal> selfScore;
     SourceRef source;
     /// True when target and actual compare on the percent scale.
@@ -149,7 +149,7 @@ struct Dataset {
     DatasetConfig config;
     std::vector<Unit> units;
     std::vector<Project> projects;
-    std::vector<Indicator> unitIndicators;   ///< 部门整体 indicators, owned by units
+    std::vector<Indicator> unitIndicators;  ///< 部门整体 indicators, owned by units
     std::vector<DepartmentFigures> figures;
     /// Sections that could not be read at all (missing file or required column): checks that
     /// would only repeat that one problem for every project are skipped.
@@ -167,4 +167,4 @@ struct Dataset {
     const Unit* departmentOf(const std::string& unitCode) const;
 };
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

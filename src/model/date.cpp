@@ -13,11 +13,10 @@ int daysInMonth(int year, int month) {
 
 std::string twoDigits(int n) { return std::string(n < 10 ? "0" : "") + std::to_string(n); }
 
-} // namespace
+}  // namespace
 
 std::optional<Date> Date::fromParts(int year, int month, int day) {
-    if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month))
-        return std::nullopt;
+    if (year < 1000 || year > 9999 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return std::nullopt;
     return Date(year, month, day);
 }
 
@@ -35,9 +34,7 @@ std::optional<Date> Date::parse(std::string_view iso) {
 
 std::string Date::iso() const { return std::to_string(year_) + "-" + twoDigits(month_) + "-" + twoDigits(day_); }
 
-std::string Date::chinese() const {
-    return std::to_string(year_) + "年" + std::to_string(month_) + "月" + std::to_string(day_) + "日";
-}
+std::string Date::chinese() const { return std::to_string(year_) + "年" + std::to_string(month_) + "月" + std::to_string(day_) + "日"; }
 
 std::int64_t Date::daysSinceEpoch() const {
     // The "days from civil" construction: eras of 400 years, years starting in March so that
@@ -73,4 +70,4 @@ std::string chineseDate(const std::string& iso) {
     return date ? date->chinese() : iso;
 }
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

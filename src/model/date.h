@@ -52,4 +52,4 @@ private:
 /// else is returned unchanged.
 std::string chineseDate(const std::string& iso);
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

@@ -20,7 +20,11 @@ public:
     /// Whole number.
     static Decimal fromInt(std::int64_t value);
     /// Raw units of 1e-8.
-    static constexpr Decimal fromRaw(std::int64_t raw) { Decimal d; d.raw_ = raw; return d; }
+    static constexpr Decimal fromRaw(std::int64_t raw) {
+        Decimal d;
+        d.raw_ = raw;
+        return d;
+    }
     /// Parses plain ASCII decimal text: optional sign, digits, optional point and digits,
     /// optional exponent (as XLSX stores "1E-3"). Digits beyond 8 places round half up.
     /// Returns nothing for anything else (no separators, no percent: see ingest/values).
@@ -46,8 +50,14 @@ public:
     friend Decimal operator*(Decimal a, Decimal b);
     /// Quotient, rounded half up at 8 places. Throws std::domain_error when b is zero.
     friend Decimal operator/(Decimal a, Decimal b);
-    Decimal& operator+=(Decimal b) { raw_ += b.raw_; return *this; }
-    Decimal& operator-=(Decimal b) { raw_ -= b.raw_; return *this; }
+    Decimal& operator+=(Decimal b) {
+        raw_ += b.raw_;
+        return *this;
+    }
+    Decimal& operator-=(Decimal b) {
+        raw_ -= b.raw_;
+        return *this;
+    }
 
     friend bool operator==(Decimal a, Decimal b) { return a.raw_ == b.raw_; }
     friend bool operator!=(Decimal a, Decimal b) { return a.raw_ != b.raw_; }
@@ -81,4 +91,4 @@ int compareQuotient(Decimal a, Decimal b, Decimal c);
 Decimal min(Decimal a, Decimal b);
 Decimal max(Decimal a, Decimal b);
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

@@ -71,4 +71,4 @@ bool Diagnostics::hasErrorFor(const std::string& projectCode) const {
     return false;
 }
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

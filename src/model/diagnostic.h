@@ -62,4 +62,4 @@ private:
     int suppressed_ = 0;
 };
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

@@ -12,9 +12,7 @@ const JsonValue* JsonValue::find(const std::string& key) const {
     return nullptr;
 }
 
-bool JsonValue::isInteger() const {
-    return kind == Kind::Number && text.find_first_of(".eE") == std::string::npos;
-}
+bool JsonValue::isInteger() const { return kind == Kind::Number && text.find_first_of(".eE") == std::string::npos; }
 
 namespace {
 
@@ -244,16 +242,14 @@ private:
                 model::appendUtf8(out, cp);
                 break;
             }
-            default:
-                --pos_;
-                fail("字符串中的转义字符不正确");
+            default: --pos_; fail("字符串中的转义字符不正确");
             }
         }
     }
 };
 
-} // namespace
+}  // namespace
 
 JsonValue parseJson(const std::string& text) { return Reader(text).document(); }
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

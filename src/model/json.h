@@ -19,11 +19,11 @@ struct JsonValue {
 
     Kind kind = Kind::Null;
     bool boolean = false;
-    std::string text;  ///< String: the decoded UTF-8; Number: the literal as written
-    std::vector<JsonValue> items;                          ///< Array elements
+    std::string text;                                        ///< String: the decoded UTF-8; Number: the literal as written
+    std::vector<JsonValue> items;                            ///< Array elements
     std::vector<std::pair<std::string, JsonValue>> members;  ///< Object members, file order
-    int line = 0;      ///< 1-based line where the value starts
-    int column = 0;    ///< 1-based column where the value starts (counts characters, not bytes)
+    int line = 0;                                            ///< 1-based line where the value starts
+    int column = 0;                                          ///< 1-based column where the value starts (counts characters, not bytes)
 
     /// The member named `key`, or nullptr.
     const JsonValue* find(const std::string& key) const;
@@ -35,8 +35,7 @@ struct JsonValue {
 /// A JSON text that does not parse; line and column are 1-based (column counts characters).
 class JsonSyntaxError : public std::runtime_error {
 public:
-    JsonSyntaxError(int line, int column, const std::string& what)
-        : std::runtime_error(what), line_(line), column_(column) {}
+    JsonSyntaxError(int line, int column, const std::string& what) : std::runtime_error(what), line_(line), column_(column) {}
     int line() const { return line_; }
     int column() const { return column_; }
 
@@ -50,4 +49,4 @@ private:
 /// Throws JsonSyntaxError with a Chinese message.
 JsonValue parseJson(const std::string& text);
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

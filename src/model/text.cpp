@@ -12,7 +12,7 @@ constexpr char32_t kReplacement = 0xFFFD;
 
 bool isContinuation(unsigned char b) { return (b & 0xC0u) == 0x80u; }
 
-} // namespace
+}  // namespace
 
 std::u32string decodeUtf8(std::string_view text) {
     std::u32string out;
@@ -29,11 +29,17 @@ std::u32string decodeUtf8(std::string_view text) {
         char32_t cp = 0;
         char32_t minimum = 0;
         if ((b0 & 0xE0u) == 0xC0u) {
-            length = 2; cp = b0 & 0x1Fu; minimum = 0x80;
+            length = 2;
+            cp = b0 & 0x1Fu;
+            minimum = 0x80;
         } else if ((b0 & 0xF0u) == 0xE0u) {
-            length = 3; cp = b0 & 0x0Fu; minimum = 0x800;
+            length = 3;
+            cp = b0 & 0x0Fu;
+            minimum = 0x800;
         } else if ((b0 & 0xF8u) == 0xF0u) {
-            length = 4; cp = b0 & 0x07u; minimum = 0x10000;
+            length = 4;
+            cp = b0 & 0x07u;
+            minimum = 0x10000;
         } else {
             out.push_back(kReplacement);
             ++i;
@@ -153,19 +159,19 @@ bool isClauseMark(std::string_view t, std::size_t at) {
     const auto b0 = static_cast<unsigned char>(t[at]);
     const auto b1 = static_cast<unsigned char>(t[at + 1]);
     const auto b2 = static_cast<unsigned char>(t[at + 2]);
-    if (b0 == 0xE3 && b1 == 0x80) return b2 == 0x82 || b2 == 0x81;               // 。、
+    if (b0 == 0xE3 && b1 == 0x80) return b2 == 0x82 || b2 == 0x81;                // 。、
     if (b0 == 0xEF && b1 == 0xBC) return b2 == 0x8C || b2 == 0x9A || b2 == 0x9B;  // ，：；
     return false;
 }
 
-} // namespace
+}  // namespace
 
 std::size_t displayWidth(std::string_view text) {
     std::size_t width = 0;
     for (char32_t c : decodeUtf8(text)) {
-        const bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) ||
-                          (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) ||
-                          (c >= 0xFF00 && c <= 0xFF60) || (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
+        const bool wide = (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF && c != 0x303F) || (c >= 0xAC00 && c <= 0xD7A3) ||
+                          (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+                          (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x20000 && c <= 0x3FFFD);
         width += wide ? 2 : 1;
     }
     return width;
@@ -188,4 +194,4 @@ std::string tidyPunctuation(std::string text) {
     return out;
 }
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

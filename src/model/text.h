@@ -49,4 +49,4 @@ std::size_t editDistance(std::string_view a, std::string_view b);
 /// every "是否指……？" hint (headers, layout.json keys, template fields).
 std::optional<std::string> closestMatch(std::string_view text, const std::vector<std::string>& candidates);
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

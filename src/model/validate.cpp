@@ -9,12 +9,11 @@ namespace {
 Position at(const SourceRef& ref, int column = -1, std::string header = {}) {
     return {ref.file(), ref.sheet(), ref.row, column, std::move(header)};
 }
-} // namespace
+}  // namespace
 
 void validate(const Dataset& dataset, Diagnostics& diags) {
     auto read = [&](const char* section) {
-        return std::find(dataset.unreadSections.begin(), dataset.unreadSections.end(), section) ==
-               dataset.unreadSections.end();
+        return std::find(dataset.unreadSections.begin(), dataset.unreadSections.end(), section) == dataset.unreadSections.end();
     };
     const bool checkFunds = read("预算执行");
     const bool checkIndicators = read("绩效指标");
@@ -28,8 +27,7 @@ void validate(const Dataset& dataset, Diagnostics& diags) {
                             : Dataset::leadingZeroHint("单位表", dataset.unitCodeLike(unit.parentCode)));
         } else if (!dataset.departmentOf(unit.code)) {
             diags.error(at(unit.source, -1, "主管部门编码"), unit.parentCode,
-                        "单位" + model::quoted(unit.code) + "的主管部门关系形成循环，找不到所属部门。",
-                        "部门本身的主管部门编码应留空。");
+                        "单位" + model::quoted(unit.code) + "的主管部门关系形成循环，找不到所属部门。", "部门本身的主管部门编码应留空。");
         }
     }
     for (const auto& project : dataset.projects) {
@@ -60,4 +58,4 @@ void validate(const Dataset& dataset, Diagnostics& diags) {
     }
 }
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

@@ -10,4 +10,4 @@ namespace jixiao::model {
 /// indicators. Problems become error diagnostics at the offending row.
 void validate(const Dataset& dataset, Diagnostics& diags);
 
-} // namespace jixiao::model
+}  // namespace jixiao::model

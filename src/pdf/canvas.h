@@ -30,8 +30,7 @@ class PdfCanvas {
 public:
     /// A new empty document using `fonts`; `compress` Flate-compresses content and fonts.
     /// With a `prefix`, each face's subset starts with the prefix's characters.
-    PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix = nullptr,
-              Profile profile = Profile::Plain);
+    PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix = nullptr, Profile profile = Profile::Plain);
     ~PdfCanvas();
     PdfCanvas(const PdfCanvas&) = delete;
     PdfCanvas& operator=(const PdfCanvas&) = delete;
@@ -48,8 +47,8 @@ public:
     /// covered by `face` (FontSet::faceFor; others draw the face's .notdef glyph);
     /// `charSpacing` is added after each character;
     /// `emboldenSynthetic` strokes the outlines too, for faces without a bold cut.
-    void drawText(int page, int face, double sizePt, double x, double baseline,
-                  std::u32string_view text, double charSpacing, bool emboldenSynthetic);
+    void drawText(int page, int face, double sizePt, double x, double baseline, std::u32string_view text, double charSpacing,
+                  bool emboldenSynthetic);
 
     /// Strokes a rectangle with its lower left corner at (x, y).
     void strokeRect(int page, double x, double y, double width, double height, double lineWidth);
@@ -82,4 +81,4 @@ private:
     std::unique_ptr<State> s_;
 };
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

@@ -78,7 +78,7 @@ private:
     int unitsPerEm_ = 1000;
     int ascender_ = 880;
     int descender_ = -120;
-    std::shared_ptr<const Mapping> file_;                // keeps the views below valid
+    std::shared_ptr<const Mapping> file_;  // keeps the views below valid
     std::map<std::string, std::string_view, std::less<>> tables_;
     std::string_view glyf_;
     std::vector<std::uint16_t> glyphOfBmp_;  // 65536 entries
@@ -88,4 +88,4 @@ private:
     std::string postScriptName_;
 };
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

@@ -12,10 +12,10 @@ namespace jixiao::pdf {
 
 /// One font file (or one face of a collection) the renderer may embed.
 struct FaceSpec {
-    std::string name;      ///< for messages, e.g. "AR PL UMing CN"
-    std::string path;      ///< .ttf or .ttc file
-    unsigned index = 0;    ///< face in a .ttc collection
-    bool bold = false;     ///< a bold cut: no synthetic emboldening on top
+    std::string name;    ///< for messages, e.g. "AR PL UMing CN"
+    std::string path;    ///< .ttf or .ttc file
+    unsigned index = 0;  ///< face in a .ttc collection
+    bool bold = false;   ///< a bold cut: no synthetic emboldening on top
 };
 
 /// The faces a document may use, which role draws with which face, and the fallback order.
@@ -60,4 +60,4 @@ private:
     std::array<std::vector<int>, layout::kFontRoleCount> emboldened_;
 };
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

@@ -21,9 +21,7 @@ void u32(std::string& out, std::uint32_t v) {
 }
 
 // s15Fixed16Number (ICC.1 5.1.3), rounded to nearest.
-void s15f16(std::string& out, double v) {
-    u32(out, static_cast<std::uint32_t>(static_cast<std::int32_t>(std::lround(v * 65536.0))));
-}
+void s15f16(std::string& out, double v) { u32(out, static_cast<std::uint32_t>(static_cast<std::int32_t>(std::lround(v * 65536.0)))); }
 
 std::string xyzTag(double x, double y, double z) {
     std::string t = "XYZ ";
@@ -41,9 +39,9 @@ std::string descriptionTag(std::string_view text) {
     u32(t, static_cast<std::uint32_t>(text.size() + 1));
     t.append(text);
     t.push_back('\0');
-    u32(t, 0);  // Unicode language code
-    u32(t, 0);  // Unicode count
-    u16(t, 0);  // ScriptCode code
+    u32(t, 0);          // Unicode language code
+    u32(t, 0);          // Unicode count
+    u16(t, 0);          // ScriptCode code
     t.push_back('\0');  // ScriptCode count
     t.append(67, '\0');
     return t;
@@ -117,28 +115,28 @@ std::string build() {
     header += "mntrRGB XYZ ";
     for (unsigned v : {2025u, 1u, 1u, 0u, 0u, 0u}) u16(header, v);  // fixed creation date
     header += "acsp";
-    u32(header, 0);           // primary platform
-    u32(header, 0);           // flags
-    u32(header, 0);           // device manufacturer
-    u32(header, 0);           // device model
-    u32(header, 0);           // device attributes
+    u32(header, 0);  // primary platform
+    u32(header, 0);  // flags
+    u32(header, 0);  // device manufacturer
+    u32(header, 0);  // device model
+    u32(header, 0);  // device attributes
     u32(header, 0);
-    u32(header, 0);           // rendering intent: perceptual
-    s15f16(header, 0.9642);   // PCS illuminant D50
+    u32(header, 0);          // rendering intent: perceptual
+    s15f16(header, 0.9642);  // PCS illuminant D50
     s15f16(header, 1.0);
     s15f16(header, 0.8249);
-    u32(header, 0);           // creator
+    u32(header, 0);  // creator
     header.append(128 - header.size(), '\0');
     std::string count;
     u32(count, static_cast<std::uint32_t>(tags.size()));
     return header + count + table + data;
 }
 
-} // namespace
+}  // namespace
 
 const std::string& srgbIccProfile() {
     static const std::string profile = build();
     return profile;
 }
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

@@ -11,4 +11,4 @@ namespace jixiao::pdf {
 /// OutputIntent (ISO 19005-1 6.2.2).
 const std::string& srgbIccProfile();
 
-} // namespace jixiao::pdf
+}  // namespace jixiao::pdf

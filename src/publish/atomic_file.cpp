@@ -105,11 +105,11 @@ namespace {
 std::size_t formatControlAt(const std::string& s, std::size_t i) {
     auto at = [&](std::size_t k) { return i + k < s.size() ? static_cast<unsigned char>(s[i + k]) : 0u; };
     const unsigned a = at(0), b = at(1), c = at(2);
-    if (a == 0xD8 && b == 0x9C) return 2;                                         // U+061C
+    if (a == 0xD8 && b == 0x9C) return 2;                                                            // U+061C
     if (a == 0xE2 && b == 0x80 && ((c >= 0x8B && c <= 0x8F) || (c >= 0xAA && c <= 0xAE))) return 3;  // U+200B–200F, U+202A–202E
-    if (a == 0xE2 && b == 0x81 && c >= 0xA0 && c <= 0xAF) return 3;              // U+2060–206F
-    if (a == 0xEF && b == 0xBB && c == 0xBF) return 3;                           // U+FEFF
-    if (a == 0xEF && b == 0xBF && (c == 0xBE || c == 0xBF)) return 3;            // U+FFFE, U+FFFF
+    if (a == 0xE2 && b == 0x81 && c >= 0xA0 && c <= 0xAF) return 3;                                  // U+2060–206F
+    if (a == 0xEF && b == 0xBB && c == 0xBF) return 3;                                               // U+FEFF
+    if (a == 0xEF && b == 0xBF && (c == 0xBE || c == 0xBF)) return 3;                                // U+FFFE, U+FFFF
     return 0;
 }
 
@@ -128,7 +128,7 @@ std::size_t utf8Boundary(const std::string& s, std::size_t want) {
     return want;
 }
 
-} // namespace
+}  // namespace
 
 std::string safeName(const std::string& name, std::size_t maxBytes) {
     std::string out;
@@ -139,11 +139,10 @@ std::string safeName(const std::string& name, std::size_t maxBytes) {
             i += n;
             continue;
         }
-        if (c < 0x20 || c == 0x7F || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' || c == '"' ||
-            c == '<' || c == '>' || c == '|')
+        if (c < 0x20 || c == 0x7F || c == '/' || c == '\\' || c == ':' || c == '*' || c == '?' || c == '"' || c == '<' || c == '>' ||
+            c == '|')
             out += '_';
-        else
-            out += char(c);
+        else out += char(c);
         ++i;
     }
     while (!out.empty() && (out.front() == '.' || out.front() == ' ')) out.erase(out.begin());
@@ -162,4 +161,4 @@ std::string safeName(const std::string& name, std::size_t maxBytes) {
     return out;
 }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

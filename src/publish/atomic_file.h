@@ -65,4 +65,4 @@ void syncFileSystem(const std::string& path);
 /// Never returns "", "." or "..".
 std::string safeName(const std::string& name, std::size_t maxBytes = 120);
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

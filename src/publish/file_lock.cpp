@@ -43,7 +43,7 @@ bool lockOrClose(int fd) {
     return true;
 }
 
-} // namespace
+}  // namespace
 
 bool FileLock::tryAcquireFolder(const std::string& dir, FileLock& lock) {
     const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -102,4 +102,4 @@ void FileLock::release() noexcept {
     fd_ = -1;
 }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

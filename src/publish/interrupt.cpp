@@ -20,7 +20,7 @@ void onStopSignal(int signal) {
     (void)n;
 }
 
-} // namespace
+}  // namespace
 
 void catchStopSignals() {
     struct sigaction action {};
@@ -48,4 +48,4 @@ void endIfStopped() {
     std::raise(signal);
 }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

@@ -31,4 +31,4 @@ void throwIfStopRequested();
 /// caller's shell or systemd sees "terminated by SIGTERM"). Returns when there was none.
 void endIfStopped();
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

@@ -145,7 +145,7 @@ void write(Output& o, const JsonNode& n, int depth) {
     }
 }
 
-} // namespace
+}  // namespace
 
 void writeJson(const JsonNode& root, const ByteSink& sink) {
     Output o{{}, sink};
@@ -160,4 +160,4 @@ std::string toJson(const JsonNode& root) {
     return out;
 }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

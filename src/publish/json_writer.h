@@ -24,8 +24,8 @@ struct JsonNode {
     std::string text;
     std::vector<JsonNode> items;
     std::vector<std::pair<std::string, JsonNode>> members;
-    std::size_t count = 0;                       ///< Generated: how many items
-    std::function<JsonNode(std::size_t)> item;   ///< Generated: makes item i
+    std::size_t count = 0;                      ///< Generated: how many items
+    std::function<JsonNode(std::size_t)> item;  ///< Generated: makes item i
 
     /// null
     static JsonNode null() { return {}; }
@@ -57,4 +57,4 @@ std::string toJson(const JsonNode& root);
 /// hold in memory.
 void writeJson(const JsonNode& root, const ByteSink& sink);
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

@@ -44,9 +44,8 @@ RectificationStatus rectificationFromCode(const std::string& code) {
 /// and stray spaces are common, the year and sequence are what matters.
 std::string normalizeLetterText(const std::string& text) {
     static const std::pair<const char*, const char*> kBrackets[] = {
-        {"[", "〔"}, {"]", "〕"}, {"(", "〔"}, {")", "〕"}, {"（", "〔"}, {"）", "〕"},
-        {"【", "〔"}, {"】", "〕"}, {"［", "〔"}, {"］", "〕"}, {"〈", "〔"}, {"〉", "〕"},
-        {" ", ""},   {"\t", ""},  {"　", ""},
+        {"[", "〔"},  {"]", "〕"},  {"(", "〔"},  {")", "〕"},  {"（", "〔"}, {"）", "〕"}, {"【", "〔"}, {"】", "〕"},
+        {"［", "〔"}, {"］", "〕"}, {"〈", "〔"}, {"〉", "〕"}, {" ", ""},    {"\t", ""},   {"　", ""},
     };
     std::string out;
     std::size_t i = 0;
@@ -84,8 +83,8 @@ std::string sha256File(const std::string& path) {
         ::close(fd);
         char size[32];
         std::snprintf(size, sizeof size, "%.1f", double(st.st_size) / (1024.0 * 1024.0));
-        throw StoreRequestError("整改报告文件 " + path + " 有 " + size + " MB，超过 " +
-                                std::to_string(kMaxReportBytes / (1024 * 1024)) + " MB 的上限。请压缩后再登记。");
+        throw StoreRequestError("整改报告文件 " + path + " 有 " + size + " MB，超过 " + std::to_string(kMaxReportBytes / (1024 * 1024)) +
+                                " MB 的上限。请压缩后再登记。");
     }
     Sha256 sha;
     char buffer[65536];
@@ -112,8 +111,7 @@ struct LetterKey {
 LetterKey findLetter(StoreDb::Impl& db, const LetterRef& ref) {
     std::vector<Poco::Tuple<int, int>> rows;
     if (!ref.text.empty()) {
-        db.session << "SELECT year, seq FROM letters WHERE text = ?", into(rows), bind(normalizeLetterText(ref.text)),
-            now;
+        db.session << "SELECT year, seq FROM letters WHERE text = ?", into(rows), bind(normalizeLetterText(ref.text)), now;
         if (rows.empty()) throw StoreRequestError("历史库中没有文号为“" + ref.text + "”的反馈函。");
     } else {
         requireYear(ref.year);
@@ -122,8 +120,7 @@ LetterKey findLetter(StoreDb::Impl& db, const LetterRef& ref) {
                       " ORDER BY voided_on IS NOT NULL, seq",
             into(rows), bind(ref.year), bind(ref.unitCode), now;
         if (rows.empty())
-            throw StoreRequestError("历史库中没有 " + std::to_string(ref.year) + " 年发给单位 " + ref.unitCode +
-                                    " 的反馈函。");
+            throw StoreRequestError("历史库中没有 " + std::to_string(ref.year) + " 年发给单位 " + ref.unitCode + " 的反馈函。");
     }
     return {rows[0].get<0>(), rows[0].get<1>()};
 }
@@ -132,8 +129,7 @@ LetterKey findLetter(StoreDb::Impl& db, const LetterRef& ref) {
 /// in order.
 std::vector<IssuedLetter> loadLetters(StoreDb::Impl& db, const std::string& where, const std::vector<std::string>& params,
                                       const std::string& order) {
-    using Row = Poco::Tuple<int, int, std::string, std::string, std::string, std::string, std::string, OptText, OptText,
-                            OptText, OptText>;
+    using Row = Poco::Tuple<int, int, std::string, std::string, std::string, std::string, std::string, OptText, OptText, OptText, OptText>;
     std::vector<Row> rows;
     Statement st(db.session);
     st << "SELECT l.year, l.seq, l.text, l.unit_code, l.evaluation_key, l.issued_on, r.deadline, l.voided_on,"
@@ -161,11 +157,9 @@ std::vector<IssuedLetter> loadLetters(StoreDb::Impl& db, const std::string& wher
 }
 
 IssuedLetter loadLetter(StoreDb::Impl& db, LetterKey key) {
-    auto letters = loadLetters(db, "l.year = " + std::to_string(key.year) + " AND l.seq = " + std::to_string(key.seq), {},
-                               "l.year, l.seq");
+    auto letters = loadLetters(db, "l.year = " + std::to_string(key.year) + " AND l.seq = " + std::to_string(key.seq), {}, "l.year, l.seq");
     if (letters.empty())
-        throw StoreError("历史库 " + db.path + " 中反馈函 " + std::to_string(key.year) + "-" + std::to_string(key.seq) +
-                         " 缺少整改记录。");
+        throw StoreError("历史库 " + db.path + " 中反馈函 " + std::to_string(key.year) + "-" + std::to_string(key.seq) + " 缺少整改记录。");
     return letters.front();
 }
 
@@ -188,8 +182,7 @@ int nextSeq(StoreDb::Impl& db, int year) {
 /// `?` in order.
 std::vector<RectificationItem> loadItems(StoreDb::Impl& db, const std::string& where, const std::vector<std::string>& params,
                                          const std::string& order) {
-    using ItemRow = Poco::Tuple<int, int, std::string, std::string, std::string, std::string, std::string,
-                                OptText, OptText>;
+    using ItemRow = Poco::Tuple<int, int, std::string, std::string, std::string, std::string, std::string, OptText, OptText>;
     std::vector<ItemRow> rows;
     {
         Statement st(db.session);
@@ -229,18 +222,15 @@ std::vector<RectificationItem> loadItems(StoreDb::Impl& db, const std::string& w
     for (const auto& row : reports) {
         auto it = index.find({row.get<0>(), row.get<1>()});
         if (it == index.end()) continue;
-        items[it->second].reports.push_back(
-            {row.get<2>(), row.get<3>(), fromNullable(row.get<4>()), fromNullable(row.get<5>())});
+        items[it->second].reports.push_back({row.get<2>(), row.get<3>(), fromNullable(row.get<4>()), fromNullable(row.get<5>())});
     }
     return items;
 }
 
 RectificationItem loadItem(StoreDb::Impl& db, LetterKey key) {
-    auto items = loadItems(db, "l.year = " + std::to_string(key.year) + " AND l.seq = " + std::to_string(key.seq), {},
-                           "l.year, l.seq");
+    auto items = loadItems(db, "l.year = " + std::to_string(key.year) + " AND l.seq = " + std::to_string(key.seq), {}, "l.year, l.seq");
     if (items.empty())
-        throw StoreError("历史库 " + db.path + " 中反馈函 " + std::to_string(key.year) + "-" + std::to_string(key.seq) +
-                         " 缺少整改记录。");
+        throw StoreError("历史库 " + db.path + " 中反馈函 " + std::to_string(key.year) + "-" + std::to_string(key.seq) + " 缺少整改记录。");
     return items.front();
 }
 
@@ -251,12 +241,11 @@ std::pair<LetterKey, RectificationItem> openRectification(StoreDb::Impl& db, con
     requireInForce(db, key);
     RectificationItem item = loadItem(db, key);
     if (item.status == RectificationStatus::Closed)
-        throw StoreRequestError("反馈函 " + item.letter.text + " 的整改已于 " + item.closedOn.value_or("") + " 销号，" +
-                                refused + "。");
+        throw StoreRequestError("反馈函 " + item.letter.text + " 的整改已于 " + item.closedOn.value_or("") + " 销号，" + refused + "。");
     return {key, std::move(item)};
 }
 
-} // namespace
+}  // namespace
 
 std::string rectificationStatusLabel(RectificationStatus status) {
     switch (status) {
@@ -297,10 +286,8 @@ IssuedLetter LetterRegister::issueLetter(const LetterRequest& request) {
         auto& s = db_.impl().session;
         WriteTransaction tx(s);
         // Letters in force first (the earliest), then voided ones (the latest last).
-        auto existing = loadLetters(db_.impl(), "l.evaluation_key = ?", {request.evaluationKey},
-                                    "l.voided_on IS NOT NULL, l.year, l.seq");
-        if (!existing.empty())
-            return existing.front().voided() ? existing.back() : existing.front();  // nothing written; rolls back
+        auto existing = loadLetters(db_.impl(), "l.evaluation_key = ?", {request.evaluationKey}, "l.voided_on IS NOT NULL, l.year, l.seq");
+        if (!existing.empty()) return existing.front().voided() ? existing.back() : existing.front();  // nothing written; rolls back
         if (request.runId) db_.impl().requireRun(*request.runId);
         const int seq = nextSeq(db_.impl(), request.year);
         IssuedLetter letter;
@@ -314,10 +301,10 @@ IssuedLetter LetterRegister::issueLetter(const LetterRequest& request) {
         if (request.runId) run = Poco::Int64(*request.runId);
         s << "INSERT INTO letters (year, seq, text, unit_code, evaluation_key, issued_on, run_id)"
              " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            bind(request.year), bind(seq), bind(letter.number.text), bind(request.unitCode),
-            bind(request.evaluationKey), bind(request.issuedOn), bind(run), now;
-        s << "INSERT INTO rectifications (year, seq, deadline, status) VALUES (?, ?, ?, 'open')", bind(request.year),
-            bind(seq), bind(request.deadline), now;
+            bind(request.year), bind(seq), bind(letter.number.text), bind(request.unitCode), bind(request.evaluationKey),
+            bind(request.issuedOn), bind(run), now;
+        s << "INSERT INTO rectifications (year, seq, deadline, status) VALUES (?, ?, ?, 'open')", bind(request.year), bind(seq),
+            bind(request.deadline), now;
         tx.commit();
         return letter;
     });
@@ -342,13 +329,11 @@ IssuedLetter LetterRegister::voidLetter(const LetterRef& ref, const std::string&
             throw StoreRequestError("反馈函 " + letter.number.text + " 已于 " + *letter.voidedOn + " 作废，不能重复作废。");
         const RectificationItem item = loadItem(db_.impl(), key);
         if (item.status == RectificationStatus::Closed)
-            throw StoreRequestError("反馈函 " + letter.number.text + " 的整改已于 " + item.closedOn.value_or("") +
-                                    " 销号，不能作废。");
+            throw StoreRequestError("反馈函 " + letter.number.text + " 的整改已于 " + item.closedOn.value_or("") + " 销号，不能作废。");
         if (date < letter.issuedOn)
-            throw StoreRequestError("作废日期 " + date + " 早于反馈函 " + letter.number.text + " 的发文日期 " +
-                                    letter.issuedOn + "。");
-        s << "UPDATE letters SET voided_on = ?, void_reason = ? WHERE year = ? AND seq = ?", bind(date), bind(reason),
-            bind(key.year), bind(key.seq), now;
+            throw StoreRequestError("作废日期 " + date + " 早于反馈函 " + letter.number.text + " 的发文日期 " + letter.issuedOn + "。");
+        s << "UPDATE letters SET voided_on = ?, void_reason = ? WHERE year = ? AND seq = ?", bind(date), bind(reason), bind(key.year),
+            bind(key.seq), now;
         IssuedLetter updated = loadLetter(db_.impl(), key);
         tx.commit();
         return updated;
@@ -366,14 +351,12 @@ IssuedLetter LetterRegister::reissueLetter(const LetterRef& ref, const std::stri
         if (old.replacedBy)
             throw StoreRequestError("反馈函 " + old.number.text + " 已重新发文为 " + *old.replacedBy + "，不能再次重新发文。");
         if (date < *old.voidedOn)
-            throw StoreRequestError("重新发文日期 " + date + " 早于反馈函 " + old.number.text + " 的作废日期 " +
-                                    *old.voidedOn + "。");
+            throw StoreRequestError("重新发文日期 " + date + " 早于反馈函 " + old.number.text + " 的作废日期 " + *old.voidedOn + "。");
         const auto day = model::Date::parse(date).value();
-        const auto span = model::Date::parse(old.deadline).value().daysSinceEpoch() -
-                          model::Date::parse(old.issuedOn).value().daysSinceEpoch();
+        const auto span =
+            model::Date::parse(old.deadline).value().daysSinceEpoch() - model::Date::parse(old.issuedOn).value().daysSinceEpoch();
         const auto deadline = day.plusDays(span);
-        if (!deadline)
-            throw StoreRequestError("日期 " + date + " 加 " + std::to_string(span) + " 天超出可表示的范围。");
+        if (!deadline) throw StoreRequestError("日期 " + date + " 加 " + std::to_string(span) + " 天超出可表示的范围。");
         IssuedLetter letter;
         const std::string prefix = old.number.text.substr(0, old.number.text.find("〔"));
         const int seq = nextSeq(db_.impl(), day.year());
@@ -386,17 +369,17 @@ IssuedLetter LetterRegister::reissueLetter(const LetterRef& ref, const std::stri
         letter.newlyIssued = true;
         s << "INSERT INTO letters (year, seq, text, unit_code, evaluation_key, issued_on, replaces)"
              " VALUES (?, ?, ?, ?, ?, ?, ?)",
-            bind(day.year()), bind(seq), bind(letter.number.text), bind(letter.unitCode), bind(letter.evaluationKey),
-            bind(date), bind(old.number.text), now;
-        s << "INSERT INTO rectifications (year, seq, deadline, status) VALUES (?, ?, ?, 'open')", bind(day.year()),
-            bind(seq), bind(letter.deadline), now;
+            bind(day.year()), bind(seq), bind(letter.number.text), bind(letter.unitCode), bind(letter.evaluationKey), bind(date),
+            bind(old.number.text), now;
+        s << "INSERT INTO rectifications (year, seq, deadline, status) VALUES (?, ?, ?, 'open')", bind(day.year()), bind(seq),
+            bind(letter.deadline), now;
         tx.commit();
         return letter;
     });
 }
 
-RectificationItem LetterRegister::recordReport(const LetterRef& letter, const std::string& date,
-                                             const std::string& summary, const std::optional<std::string>& file) {
+RectificationItem LetterRegister::recordReport(const LetterRef& letter, const std::string& date, const std::string& summary,
+                                               const std::optional<std::string>& file) {
     requireDate("整改报告日期", date);
     requireText("整改情况摘要", summary);
     // Hashed before the transaction: reading a large scan must not hold the write lock.
@@ -407,22 +390,18 @@ RectificationItem LetterRegister::recordReport(const LetterRef& letter, const st
         WriteTransaction tx(s);
         const auto [key, item] = openRectification(db_.impl(), letter, "不能再报送整改情况");
         if (date < item.issuedOn)
-            throw StoreRequestError("整改报告日期 " + date + " 早于反馈函 " + item.letter.text + " 的发文日期 " +
-                                    item.issuedOn + "。");
+            throw StoreRequestError("整改报告日期 " + date + " 早于反馈函 " + item.letter.text + " 的发文日期 " + item.issuedOn + "。");
         s << "INSERT INTO rectification_reports (year, seq, reported_on, summary, file_path, file_sha256)"
              " VALUES (?, ?, ?, ?, ?, ?)",
-            bind(key.year), bind(key.seq), bind(date), bind(summary), bind(toNullable(file)), bind(toNullable(sha)),
-            now;
-        s << "UPDATE rectifications SET status = 'reported' WHERE year = ? AND seq = ?", bind(key.year),
-            bind(key.seq), now;
+            bind(key.year), bind(key.seq), bind(date), bind(summary), bind(toNullable(file)), bind(toNullable(sha)), now;
+        s << "UPDATE rectifications SET status = 'reported' WHERE year = ? AND seq = ?", bind(key.year), bind(key.seq), now;
         RectificationItem updated = loadItem(db_.impl(), key);
         tx.commit();
         return updated;
     });
 }
 
-RectificationItem LetterRegister::closeRectification(const LetterRef& letter, const std::string& date,
-                                                   const std::string& note) {
+RectificationItem LetterRegister::closeRectification(const LetterRef& letter, const std::string& date, const std::string& note) {
     requireDate("销号日期", date);
     return guarded(db_.path(), [&] {
         auto& s = db_.impl().session;
@@ -432,18 +411,16 @@ RectificationItem LetterRegister::closeRectification(const LetterRef& letter, co
             throw StoreRequestError("反馈函 " + item.letter.text +
                                     " 尚未报送整改情况，不能销号。请先登记整改报告（jixiao rectify record）。");
         const std::string& lastReport = item.reports.back().date;
-        if (date < lastReport)
-            throw StoreRequestError("销号日期 " + date + " 早于最近一次整改报告日期 " + lastReport + "。");
-        s << "UPDATE rectifications SET status = 'closed', closed_on = ?, close_note = ? WHERE year = ? AND seq = ?",
-            bind(date), bind(note), bind(key.year), bind(key.seq), now;
+        if (date < lastReport) throw StoreRequestError("销号日期 " + date + " 早于最近一次整改报告日期 " + lastReport + "。");
+        s << "UPDATE rectifications SET status = 'closed', closed_on = ?, close_note = ? WHERE year = ? AND seq = ?", bind(date),
+            bind(note), bind(key.year), bind(key.seq), now;
         RectificationItem updated = loadItem(db_.impl(), key);
         tx.commit();
         return updated;
     });
 }
 
-std::vector<RectificationItem> LetterRegister::rectifications(std::optional<int> year,
-                                                            std::optional<RectificationStatus> status) const {
+std::vector<RectificationItem> LetterRegister::rectifications(std::optional<int> year, std::optional<RectificationStatus> status) const {
     if (year) requireYear(*year);
     // Only integers and our own status codes are spliced into the SQL; user text is bound.
     std::string where = "l.voided_on IS NULL";
@@ -455,8 +432,9 @@ std::vector<RectificationItem> LetterRegister::rectifications(std::optional<int>
 std::vector<RectificationItem> LetterRegister::overdue(const std::string& today) const {
     requireDate("当天日期", today);
     // ISO dates compare as text; the deadline day itself is still in time.
-    return guarded(db_.path(),
-                   [&] { return loadItems(db_.impl(), "r.status = 'open' AND l.voided_on IS NULL AND r.deadline < ?", {today}, "r.deadline, l.year, l.seq"); });
+    return guarded(db_.path(), [&] {
+        return loadItems(db_.impl(), "r.status = 'open' AND l.voided_on IS NULL AND r.deadline < ?", {today}, "r.deadline, l.year, l.seq");
+    });
 }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

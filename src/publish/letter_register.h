@@ -23,12 +23,12 @@ std::string formatLetterNumber(const std::string& prefix, int year, int seq);
 /// A letter to issue. Dates are YYYY-MM-DD given by the caller; the deadline is usually
 /// 30 days after issuedOn (model::Date::plusDays).
 struct LetterRequest {
-    int year = 0;                 ///< the year of the 发文字号
-    std::string prefix;           ///< 发文字号 prefix, e.g. 某财绩函
-    std::string unitCode;         ///< the addressed unit
-    std::string evaluationKey;    ///< what was evaluated, e.g. "2024/101": one letter per key, ever
-    std::string issuedOn;         ///< 成文日期
-    std::string deadline;         ///< the last day to report the rectification
+    int year = 0;                       ///< the year of the 发文字号
+    std::string prefix;                 ///< 发文字号 prefix, e.g. 某财绩函
+    std::string unitCode;               ///< the addressed unit
+    std::string evaluationKey;          ///< what was evaluated, e.g. "2024/101": one letter per key, ever
+    std::string issuedOn;               ///< 成文日期
+    std::string deadline;               ///< the last day to report the rectification
     std::optional<std::int64_t> runId;  ///< the run that issued it
 };
 
@@ -121,8 +121,7 @@ public:
     /// Closes a reported item (已报送 → 已销号). Returns the updated item.
     RectificationItem closeRectification(const LetterRef& letter, const std::string& date, const std::string& note);
     /// Items by letter number, optionally only of one letter year and one status.
-    std::vector<RectificationItem> rectifications(std::optional<int> year,
-                                                  std::optional<RectificationStatus> status) const;
+    std::vector<RectificationItem> rectifications(std::optional<int> year, std::optional<RectificationStatus> status) const;
     /// Items still 待整改 whose deadline is before `today` (YYYY-MM-DD), earliest deadline
     /// first. The deadline binds the unit's report, so a reported item awaiting 销号 is the
     /// finance bureau's move and is not overdue.
@@ -132,4 +131,4 @@ private:
     StoreDb& db_;
 };
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

@@ -8,7 +8,6 @@
 #include "publish/json_writer.h"
 #include "publish/sha256.h"
 
-
 #include <Poco/Exception.h>
 #include <Poco/File.h>
 
@@ -124,7 +123,7 @@ bool insideWithoutLinks(const std::string& root, const std::string& path) {
 
 bool processGone(pid_t pid) { return pid > 0 && pid != ::getpid() && ::kill(pid, 0) != 0 && errno == ESRCH; }
 
-} // namespace
+}  // namespace
 
 OutputTree::OutputTree(std::string root) : root_(std::move(root)) {}
 
@@ -141,22 +140,19 @@ void sweepOrphans(const std::string& dir) {
         struct stat st {};
         if (::lstat(path.c_str(), &st) != 0 || st.st_uid != ::getuid()) continue;
         std::error_code ignored;
-        if (folder && S_ISDIR(st.st_mode))
-            std::filesystem::remove_all(path, ignored);  // does not follow symbolic links
-        else if (!folder && S_ISREG(st.st_mode))
-            ::unlink(path.c_str());
+        if (folder && S_ISDIR(st.st_mode)) std::filesystem::remove_all(path, ignored);  // does not follow symbolic links
+        else if (!folder && S_ISREG(st.st_mode)) ::unlink(path.c_str());
     }
 }
 
 void OutputTree::begin(const std::string& startedAt) {
-    if (const int err = makeFolders(root_))
-        throw OutputError("无法创建输出文件夹 " + root_ + "（" + model::systemReason(err) + "）。");
+    if (const int err = makeFolders(root_)) throw OutputError("无法创建输出文件夹 " + root_ + "（" + model::systemReason(err) + "）。");
     const std::string lockPath = root_ + "/.jixiao-run.lock";
     LockHolder holder;
     try {
         if (!FileLock::tryAcquire(lockPath, startedAt, lock_, holder))
-            throw OutputBusyError("另一个 jixiao run 正在向 " + root_ + " 输出（进程 " + holder.pid + "，开始于 " +
-                                  holder.since + "）。请等它结束后再运行。");
+            throw OutputBusyError("另一个 jixiao run 正在向 " + root_ + " 输出（进程 " + holder.pid + "，开始于 " + holder.since +
+                                  "）。请等它结束后再运行。");
     } catch (const FileLockError& e) {
         throw OutputError("无法锁定输出文件夹的锁文件 " + lockPath + "（" + e.what() + "）。");
     }
@@ -164,7 +160,8 @@ void OutputTree::begin(const std::string& startedAt) {
     const std::string previous = root_ + "/" + kPreviousManifest;
     // A manifest goes aside; without one (the last run was killed) the one set aside before stays.
     if (::rename(manifest.c_str(), previous.c_str()) != 0 && errno != ENOENT)
-        throw OutputError("无法删除旧的 " + manifest + "（" + model::systemReason(errno) + "）。为免它为本次未完成的输出作证，已停止运行。");
+        throw OutputError("无法删除旧的 " + manifest + "（" + model::systemReason(errno) +
+                          "）。为免它为本次未完成的输出作证，已停止运行。");
     syncFileSystem(root_);  // the removal is on disk before any file is replaced
     previous_ = manifestFiles(previous);
     sweepTemporaries(root_, 2);
@@ -210,9 +207,10 @@ void OutputTree::checkFolder(const std::string& folder) {
     folders_.insert(folder);
 }
 
-std::string OutputTree::write(const std::string& folder, const std::string& stem, const std::string& ext,
-                              const std::string& bytes, const std::string& kind, std::vector<std::string> sources) {
-    return writeStreamed(folder, stem, ext, [&bytes](const ByteSink& sink) { sink(bytes); }, kind, std::move(sources));
+std::string OutputTree::write(const std::string& folder, const std::string& stem, const std::string& ext, const std::string& bytes,
+                              const std::string& kind, std::vector<std::string> sources) {
+    return writeStreamed(
+        folder, stem, ext, [&bytes](const ByteSink& sink) { sink(bytes); }, kind, std::move(sources));
 }
 
 std::string OutputTree::writeStreamed(const std::string& folder, const std::string& stem, const std::string& ext,
@@ -278,4 +276,4 @@ void OutputTree::writeManifest() const {
     writeFileAtomic(root_ + "/manifest.json", manifest);
 }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

@@ -15,7 +15,7 @@ namespace jixiao::publish {
 
 /// One file of a run's output, as the manifest lists it.
 struct ManifestEntry {
-    std::string path;                  ///< relative to the output root, "/" separated
+    std::string path;  ///< relative to the output root, "/" separated
     std::size_t bytes = 0;
     std::string sha256;                ///< lowercase hex
     std::string kind;                  ///< e.g. 项目支出绩效自评表
@@ -63,8 +63,8 @@ public:
     /// (folder may be empty). Returns the relative path. Throws OutputError, also when an
     /// earlier call of this tree used the same path (the earlier file is kept) and when the
     /// folder is a symbolic link (which could lead outside the output folder).
-    std::string write(const std::string& folder, const std::string& stem, const std::string& ext,
-                      const std::string& bytes, const std::string& kind, std::vector<std::string> sources = {});
+    std::string write(const std::string& folder, const std::string& stem, const std::string& ext, const std::string& bytes,
+                      const std::string& kind, std::vector<std::string> sources = {});
 
     /// The same for a file too large to hold in memory (results.json): `fill` passes its bytes
     /// to the sink in order, and they are written and hashed as they come.
@@ -92,10 +92,10 @@ private:
     std::string root_;
     mutable std::mutex mutex_;
     std::vector<ManifestEntry> entries_;
-    std::set<std::string> paths_;    ///< every path written or being written
-    std::set<std::string> folders_;  ///< subfolders checked not to be symbolic links
+    std::set<std::string> paths_;          ///< every path written or being written
+    std::set<std::string> folders_;        ///< subfolders checked not to be symbolic links
     std::vector<ManifestEntry> previous_;  ///< the previous manifest's files (begin)
     FileLock lock_;
 };
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

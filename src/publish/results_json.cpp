@@ -59,8 +59,7 @@ Node indicator(const score::IndicatorResult& r, const score::Rounding& rounding,
     if (!r.qualitative && in.target.value) n.set("target", Node::number(*in.target.value));
     else n.set("target", textOrNull(in.target.text));
     n.set("unit", Node::string(in.unitOfMeasure));
-    if (!r.qualitative && in.actual.value && r.status == score::IndicatorStatus::Scored)
-        n.set("actual", Node::number(*in.actual.value));
+    if (!r.qualitative && in.actual.value && r.status == score::IndicatorStatus::Scored) n.set("actual", Node::number(*in.actual.value));
     else n.set("actual", textOrNull(in.actual.text));
     n.set("weight", Node::number(r.weight.rounded(rounding.indicator)));
     n.set("completion", number(r.completion));
@@ -94,9 +93,7 @@ Node findings(const std::vector<score::Finding>& list) {
 
 Node diagnostic(const model::Diagnostic& d) {
     Node n = Node::object();
-    const char* severity = d.severity == model::Severity::Error     ? "error"
-                           : d.severity == model::Severity::Warning ? "warning"
-                                                                    : "note";
+    const char* severity = d.severity == model::Severity::Error ? "error" : d.severity == model::Severity::Warning ? "warning" : "note";
     n.set("severity", Node::string(severity));
     n.set("file", Node::string(d.at.file));
     n.set("sheet", Node::string(d.at.sheet));
@@ -209,7 +206,7 @@ Node department(const score::DepartmentResult& d, const score::Evaluation& ev) {
     return n;
 }
 
-} // namespace
+}  // namespace
 
 JsonNode resultsJson(const score::Evaluation& ev, const model::Diagnostics& diags) {
     Node root = Node::object();
@@ -217,9 +214,7 @@ JsonNode resultsJson(const score::Evaluation& ev, const model::Diagnostics& diag
     root.set("authority", Node::string(ev.authority));
     root.set("rule_set", Node::string(ev.ruleSet));
     // A node per value of every project grew to gigabytes at 20,000 projects.
-    root.set("projects", Node::generated(ev.projects.size(), [&ev, &diags](std::size_t i) {
-                 return project(ev.projects[i], ev, diags);
-             }));
+    root.set("projects", Node::generated(ev.projects.size(), [&ev, &diags](std::size_t i) { return project(ev.projects[i], ev, diags); }));
     Node departments = Node::array();
     for (const auto& d : ev.departments) departments.push(department(d, ev));
     root.set("departments", std::move(departments));
@@ -241,4 +236,4 @@ JsonNode resultsJson(const score::Evaluation& ev, const model::Diagnostics& diag
     return root;
 }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

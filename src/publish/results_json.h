@@ -23,4 +23,4 @@ namespace jixiao::publish {
 /// time while the document is written, so `evaluation` and `diagnostics` must outlive it.
 JsonNode resultsJson(const score::Evaluation& evaluation, const model::Diagnostics& diagnostics);
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

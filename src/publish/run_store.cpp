@@ -47,15 +47,14 @@ bool isExactDecimal(const std::string& text) {
 }
 
 void requireDecimal(const std::string& what, const std::string& value) {
-    if (!isExactDecimal(value))
-        throw StoreRequestError(what + "应为精确小数文本（如 37.24），实际为“" + value + "”。");
+    if (!isExactDecimal(value)) throw StoreRequestError(what + "应为精确小数文本（如 37.24），实际为“" + value + "”。");
 }
 
 void requireOptionalDecimal(const std::string& what, const std::optional<std::string>& value) {
     if (value) requireDecimal(what, *value);
 }
 
-} // namespace
+}  // namespace
 
 std::string runStatusLabel(RunStatus status) {
     switch (status) {
@@ -76,8 +75,8 @@ FileLock lockStore(const std::string& storePath, const std::string& startedAt) {
     } catch (const FileLockError& e) {
         throw StoreError("无法锁定历史库的锁文件 " + lockPath + "（" + e.what() + "）。");
     }
-    throw StoreBusyError("已有另一个 jixiao 正在使用历史库 " + storePath + "（进程 " + holder.pid + "，开始于 " +
-                         holder.since + "）。请等它结束后再运行。");
+    throw StoreBusyError("已有另一个 jixiao 正在使用历史库 " + storePath + "（进程 " + holder.pid + "，开始于 " + holder.since +
+                         "）。请等它结束后再运行。");
 }
 
 FileLock RunStore::lockForRun(const std::string& startedAt) {
@@ -107,19 +106,18 @@ void RunStore::finishRun(std::int64_t runId, RunStatus status, const std::string
         auto& s = db_.impl().session;
         WriteTransaction tx(s);
         db_.impl().requireRun(runId);
-        s << "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", bind(std::string(runStatusCode(status))),
-            bind(finishedAt), bind(Poco::Int64(runId)), now;
+        s << "UPDATE runs SET status = ?, finished_at = ? WHERE id = ?", bind(std::string(runStatusCode(status))), bind(finishedAt),
+            bind(Poco::Int64(runId)), now;
         tx.commit();
     });
 }
 
 std::vector<RunRecord> RunStore::runs() const {
     return guarded(db_.path(), [&] {
-        using Row = Poco::Tuple<Poco::Int64, std::string, int, std::string, std::string, std::string, OptText,
-                                std::string>;
+        using Row = Poco::Tuple<Poco::Int64, std::string, int, std::string, std::string, std::string, OptText, std::string>;
         std::vector<Row> rows;
         db_.impl().session << "SELECT id, dataset, year, authority, rule_set, started_at, finished_at, status"
-                          " FROM runs ORDER BY id",
+                              " FROM runs ORDER BY id",
             into(rows), now;
         std::vector<RunRecord> out;
         for (const auto& r : rows) {
@@ -152,12 +150,11 @@ void RunStore::saveResults(std::int64_t runId, int year, const std::vector<Proje
             try {
                 s << "INSERT INTO project_results (run_id, year, project_code, unit_code, department_code, name,"
                      " adjusted, executed, rate, total, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    bind(Poco::Int64(runId)), bind(year), bind(p.projectCode), bind(p.unitCode),
-                    bind(p.departmentCode), bind(p.name), bind(p.adjusted), bind(p.executed), bind(toNullable(p.rate)),
-                    bind(toNullable(p.total)), bind(toNullable(p.grade)), now;
+                    bind(Poco::Int64(runId)), bind(year), bind(p.projectCode), bind(p.unitCode), bind(p.departmentCode), bind(p.name),
+                    bind(p.adjusted), bind(p.executed), bind(toNullable(p.rate)), bind(toNullable(p.total)), bind(toNullable(p.grade)), now;
             } catch (const Poco::Data::SQLite::ConstraintViolationException&) {
-                throw StoreRequestError("运行 " + std::to_string(runId) + " 已保存过项目 " + p.projectCode + " 的 " +
-                                        std::to_string(year) + " 年度结果，不能重复保存。");
+                throw StoreRequestError("运行 " + std::to_string(runId) + " 已保存过项目 " + p.projectCode + " 的 " + std::to_string(year) +
+                                        " 年度结果，不能重复保存。");
             }
         }
         tx.commit();
@@ -166,29 +163,35 @@ void RunStore::saveResults(std::int64_t runId, int year, const std::vector<Proje
 
 std::vector<ProjectYearRecord> RunStore::projectHistory(const std::string& projectCode) const {
     return guarded(db_.path(), [&] {
-        using Row = Poco::Tuple<int, Poco::Int64, std::string, std::string, std::string, std::string, std::string,
-                                std::string, OptText, OptText, OptText>;
+        using Row = Poco::Tuple<int, Poco::Int64, std::string, std::string, std::string, std::string, std::string, std::string, OptText,
+                                OptText, OptText>;
         std::vector<Row> rows;
         db_.impl().session << "SELECT year, run_id, project_code, unit_code, department_code, name, adjusted, executed,"
-                          " rate, total, grade FROM project_results r WHERE project_code = ? AND run_id ="
-                          " (SELECT MAX(run_id) FROM project_results WHERE project_code = r.project_code"
-                          " AND year = r.year) ORDER BY year",
+                              " rate, total, grade FROM project_results r WHERE project_code = ? AND run_id ="
+                              " (SELECT MAX(run_id) FROM project_results WHERE project_code = r.project_code"
+                              " AND year = r.year) ORDER BY year",
             into(rows), bind(projectCode), now;
         std::vector<ProjectYearRecord> out;
         for (const auto& r : rows) {
             ProjectYearRecord rec;
             rec.year = r.get<0>();
             rec.runId = r.get<1>();
-            rec.result = {r.get<2>(), r.get<3>(), r.get<4>(), r.get<5>(), r.get<6>(), r.get<7>(),
-                          fromNullable(r.get<8>()), fromNullable(r.get<9>()), fromNullable(r.get<10>())};
+            rec.result = {r.get<2>(),
+                          r.get<3>(),
+                          r.get<4>(),
+                          r.get<5>(),
+                          r.get<6>(),
+                          r.get<7>(),
+                          fromNullable(r.get<8>()),
+                          fromNullable(r.get<9>()),
+                          fromNullable(r.get<10>())};
             out.push_back(std::move(rec));
         }
         return out;
     });
 }
 
-void RunStore::saveFigures(std::int64_t runId, int year, const std::string& unitCode,
-                               const std::map<std::string, std::string>& figures) {
+void RunStore::saveFigures(std::int64_t runId, int year, const std::string& unitCode, const std::map<std::string, std::string>& figures) {
     requireYear(year);
     requireText("单位编码", unitCode);
     for (const auto& [name, value] : figures) {
@@ -199,11 +202,11 @@ void RunStore::saveFigures(std::int64_t runId, int year, const std::string& unit
         auto& s = db_.impl().session;
         WriteTransaction tx(s);
         db_.impl().requireRun(runId);
-        s << "DELETE FROM unit_figures WHERE run_id = ? AND year = ? AND unit_code = ?", bind(Poco::Int64(runId)),
-            bind(year), bind(unitCode), now;
+        s << "DELETE FROM unit_figures WHERE run_id = ? AND year = ? AND unit_code = ?", bind(Poco::Int64(runId)), bind(year),
+            bind(unitCode), now;
         for (const auto& [name, value] : figures)
-            s << "INSERT INTO unit_figures (run_id, year, unit_code, name, value) VALUES (?, ?, ?, ?, ?)",
-                bind(Poco::Int64(runId)), bind(year), bind(unitCode), bind(name), bind(value), now;
+            s << "INSERT INTO unit_figures (run_id, year, unit_code, name, value) VALUES (?, ?, ?, ?, ?)", bind(Poco::Int64(runId)),
+                bind(year), bind(unitCode), bind(name), bind(value), now;
         tx.commit();
     });
 }
@@ -214,7 +217,7 @@ std::map<std::string, std::string> RunStore::lastYearFigures(const std::string& 
         std::vector<Poco::Tuple<std::string, std::string>> rows;
         int previous = year - 1;
         db_.impl().session << "SELECT name, value FROM unit_figures WHERE unit_code = ? AND year = ? AND run_id ="
-                          " (SELECT MAX(run_id) FROM unit_figures WHERE unit_code = ? AND year = ?)",
+                              " (SELECT MAX(run_id) FROM unit_figures WHERE unit_code = ? AND year = ?)",
             into(rows), bind(unitCode), bind(previous), bind(unitCode), bind(previous), now;
         std::map<std::string, std::string> out;
         for (const auto& r : rows) out[r.get<0>()] = r.get<1>();
@@ -222,4 +225,4 @@ std::map<std::string, std::string> RunStore::lastYearFigures(const std::string& 
     });
 }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

@@ -42,11 +42,11 @@ struct ProjectYear {
     std::string unitCode;
     std::string departmentCode;
     std::string name;
-    std::string adjusted;               ///< 全年预算数 (万元)
-    std::string executed;               ///< 全年执行数 (万元)
-    std::optional<std::string> rate;    ///< 执行率 as a fraction; empty when the budget is zero
-    std::optional<std::string> total;   ///< 总分; empty when the project could not be scored
-    std::optional<std::string> grade;   ///< 自评等级
+    std::string adjusted;              ///< 全年预算数 (万元)
+    std::string executed;              ///< 全年执行数 (万元)
+    std::optional<std::string> rate;   ///< 执行率 as a fraction; empty when the budget is zero
+    std::optional<std::string> total;  ///< 总分; empty when the project could not be scored
+    std::optional<std::string> grade;  ///< 自评等级
 };
 
 /// A project's result in one year, from the latest run that saved that year.
@@ -88,8 +88,7 @@ public:
 
     /// Saves a unit's 部门整体 figures (name → exact decimal text) for `year`, replacing what
     /// this run saved before for that unit and year.
-    void saveFigures(std::int64_t runId, int year, const std::string& unitCode,
-                     const std::map<std::string, std::string>& figures);
+    void saveFigures(std::int64_t runId, int year, const std::string& unitCode, const std::map<std::string, std::string>& figures);
     /// The figures of year − 1 for the unit, as saved by the latest run that saved any
     /// (the whole set of that run, never a mix of runs); empty when none.
     std::map<std::string, std::string> lastYearFigures(const std::string& unitCode, int year) const;
@@ -98,4 +97,4 @@ private:
     StoreDb& db_;
 };
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

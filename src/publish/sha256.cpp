@@ -16,7 +16,7 @@ struct OpenSSLKept {
     OpenSSLKept() { static const Poco::Crypto::OpenSSLInitializer process; }
 };
 
-} // namespace
+}  // namespace
 
 struct Sha256::Impl {
     OpenSSLKept kept;  // first: made before the engine
@@ -36,4 +36,4 @@ std::string sha256Hex(std::string_view bytes) {
     return sha.hex();
 }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

@@ -30,4 +30,4 @@ private:
 /// SHA-256 of `bytes` as lowercase hex.
 std::string sha256Hex(std::string_view bytes);
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

@@ -77,16 +77,12 @@ void siteFiles(const std::string& dir, const std::string& rel, std::vector<std::
         if (S_ISLNK(st.st_mode))
             throw OutputError("公开文件夹中的 " + dir + "/" + child +
                               " 是符号链接，为免删除或写入公开文件夹之外的文件，本次没有改动任何文件。请删除该链接后重新运行。");
-        if (S_ISDIR(st.st_mode))
-            siteFiles(dir, child, out);
-        else
-            out.push_back(child);
+        if (S_ISDIR(st.st_mode)) siteFiles(dir, child, out);
+        else out.push_back(child);
     }
 }
 
-render::HtmlLink link(std::string text, const std::string& relativePath) {
-    return {std::move(text), hrefFor(relativePath)};
-}
+render::HtmlLink link(std::string text, const std::string& relativePath) { return {std::move(text), hrefFor(relativePath)}; }
 
 /// A file stem unique within its folder: "_2", "_3" … on a clash (two templates' names may
 /// reduce to the same safe name).
@@ -106,9 +102,9 @@ struct ProjectEntry {
     std::string indexNumber;  ///< 索引号
     std::string name;         ///< code and name
     std::string department;
-    std::string page;         ///< relative to the root
-    std::string total;        ///< "—" when unscored
-    std::string grade;        ///< "—" when unscored
+    std::string page;   ///< relative to the root
+    std::string total;  ///< "—" when unscored
+    std::string grade;  ///< "—" when unscored
 };
 
 /// The all-projects page's filter (a file of the site: the CSP allows no inline script).
@@ -202,16 +198,19 @@ private:
             char seq[16];
             std::snprintf(seq, sizeof seq, "%03d", int(rows.size()) + 1);
             const std::string rounding = p.total ? p.total->toFixed(view.evaluation.rounding.total) : std::string("—");
-            const ProjectEntry entry{std::to_string(in_.facts.year) + "-" + d.code + "-" + seq, p.code + " " + p.name,
-                                     d.name.empty() ? d.code : d.name, folder + "/" + stem + ".html", rounding,
+            const ProjectEntry entry{std::to_string(in_.facts.year) + "-" + d.code + "-" + seq,
+                                     p.code + " " + p.name,
+                                     d.name.empty() ? d.code : d.name,
+                                     folder + "/" + stem + ".html",
+                                     rounding,
                                      p.grade.value_or("—")};
             render::HtmlOptions ho;
             ho.nav = {link("公开目录", "../index.html"), link("全部项目", "../projects.html"),
                       link(d.name.empty() ? d.code : d.name, "index.html")};
             ho.downloads = {link("PDF", stem + ".pdf"), link("XLSX", stem + ".xlsx")};
             // On a phone the table scrolls sideways: its result is stated above it.
-            ho.lead = "索引号：" + entry.indexNumber + "　发布日期：" + model::chineseDate(in_.facts.today) + "\n总分：" +
-                      entry.total + "　等级：" + entry.grade;
+            ho.lead = "索引号：" + entry.indexNumber + "　发布日期：" + model::chineseDate(in_.facts.today) + "\n总分：" + entry.total +
+                      "　等级：" + entry.grade;
             ho.footer = footer_;
             staging_.add(folder + "/" + stem + ".html", render::renderHtml(doc, ho), kPageKind);
             rows.push_back({p.code + " " + p.name, stem + ".html", stem + ".pdf", stem + ".xlsx"});
@@ -237,14 +236,15 @@ private:
     }
 
     /// The department's page: its documents with links, then its table inline.
-    std::string departmentPage(const score::DepartmentResult& d, const std::vector<DocumentRow>& rows,
-                               const std::string& stem, const layout::Document& doc) const {
+    std::string departmentPage(const score::DepartmentResult& d, const std::vector<DocumentRow>& rows, const std::string& stem,
+                               const layout::Document& doc) const {
         const int excluded = in_.view.excludedIn(d.code);
-        std::string body = "<h1>" + render::escapeHtml(d.name.empty() ? d.code : d.name) + "</h1>\n<p>" +
-                           std::to_string(in_.facts.year) + "年度预算绩效自评结果公开</p>\n<h2>公开文件</h2>\n";
-        body += "<div class=\"tw\"><table style=\"min-width:20em\">\n<colgroup><col style=\"width:60%\">"
-                "<col style=\"width:18%\"><col style=\"width:22%\"></colgroup>\n<thead><tr><th scope=\"col\">文件</th>"
-                "<th scope=\"col\">在线查看</th><th scope=\"col\">下载</th></tr></thead>\n<tbody>\n";
+        std::string body = "<h1>" + render::escapeHtml(d.name.empty() ? d.code : d.name) + "</h1>\n<p>" + std::to_string(in_.facts.year) +
+                           "年度预算绩效自评结果公开</p>\n<h2>公开文件</h2>\n";
+        body +=
+            "<div class=\"tw\"><table style=\"min-width:20em\">\n<colgroup><col style=\"width:60%\">"
+            "<col style=\"width:18%\"><col style=\"width:22%\"></colgroup>\n<thead><tr><th scope=\"col\">文件</th>"
+            "<th scope=\"col\">在线查看</th><th scope=\"col\">下载</th></tr></thead>\n<tbody>\n";
         for (const auto& r : rows)
             body += "<tr><td>" + render::escapeHtml(r.title) + "</td><td class=\"c\"><a href=\"" +
                     render::escapeHtml(r.page.front() == '#' ? r.page : hrefFor(r.page)) + "\">" +
@@ -268,17 +268,19 @@ private:
         const auto& facts = in_.facts;
         const std::string title = facts.authority + std::to_string(facts.year) + "年度项目支出绩效自评结果（全部公开项目）";
         const std::string date = model::chineseDate(facts.today);
-        std::string body = "<h1>" + render::escapeHtml(title) + "</h1>\n<p>共 " + std::to_string(projects_.size()) +
-                           " 个项目，发布日期：" + date + "。涉密项目按规定不予公开。</p>\n";
-        body += "<form id=\"filter\" class=\"filter\" hidden><label>查找 <input id=\"q\" type=\"search\" "
-                "placeholder=\"项目名称、编码或部门\"></label> <label>等级 <select id=\"grade\"><option value=\"\">全部</option>";
+        std::string body = "<h1>" + render::escapeHtml(title) + "</h1>\n<p>共 " + std::to_string(projects_.size()) + " 个项目，发布日期：" +
+                           date + "。涉密项目按规定不予公开。</p>\n";
+        body +=
+            "<form id=\"filter\" class=\"filter\" hidden><label>查找 <input id=\"q\" type=\"search\" "
+            "placeholder=\"项目名称、编码或部门\"></label> <label>等级 <select id=\"grade\"><option value=\"\">全部</option>";
         for (const auto& g : in_.view.evaluation.gradeNames)
             body += "<option value=\"" + render::escapeHtml(g) + "\">" + render::escapeHtml(g) + "</option>";
         body += "</select></label> <output id=\"count\"></output></form>\n";
-        body += "<div class=\"tw\"><table id=\"projects\">\n<colgroup><col style=\"width:22%\"><col style=\"width:38%\">"
-                "<col style=\"width:20%\"><col style=\"width:10%\"><col style=\"width:10%\"></colgroup>\n<thead><tr>"
-                "<th scope=\"col\">索引号</th><th scope=\"col\">项目</th><th scope=\"col\">部门</th>"
-                "<th scope=\"col\">总分</th><th scope=\"col\">等级</th></tr></thead>\n<tbody>\n";
+        body +=
+            "<div class=\"tw\"><table id=\"projects\">\n<colgroup><col style=\"width:22%\"><col style=\"width:38%\">"
+            "<col style=\"width:20%\"><col style=\"width:10%\"><col style=\"width:10%\"></colgroup>\n<thead><tr>"
+            "<th scope=\"col\">索引号</th><th scope=\"col\">项目</th><th scope=\"col\">部门</th>"
+            "<th scope=\"col\">总分</th><th scope=\"col\">等级</th></tr></thead>\n<tbody>\n";
         for (const auto& e : projects_)
             body += "<tr data-grade=\"" + render::escapeHtml(e.grade) + "\"><td class=\"num\">" + render::escapeHtml(e.indexNumber) +
                     "</td><td><a href=\"" + render::escapeHtml(hrefFor(e.page)) + "\">" + render::escapeHtml(e.name) + "</a></td><td>" +
@@ -300,16 +302,16 @@ private:
                            "年度各部门的部门整体支出绩效自评表和项目支出绩效自评表（PDF、XLSX 格式，可在线查看）。"
                            "涉密项目按规定不予公开。</p>\n<p><a href=\"projects.html\">全部公开项目（" +
                            std::to_string(projects_.size()) + " 个，可按名称和等级查找）</a></p>\n";
-        body += "<div class=\"tw\"><table style=\"min-width:24em\">\n<colgroup><col style=\"width:34%\">"
-                "<col style=\"width:16%\"><col style=\"width:20%\"><col style=\"width:30%\"></colgroup>\n"
-                "<thead><tr><th scope=\"col\">部门</th>"
-                "<th scope=\"col\">公开项目数</th><th scope=\"col\">按预算加权平均得分</th><th scope=\"col\">说明</th>"
-                "</tr></thead>\n<tbody>\n";
+        body +=
+            "<div class=\"tw\"><table style=\"min-width:24em\">\n<colgroup><col style=\"width:34%\">"
+            "<col style=\"width:16%\"><col style=\"width:20%\"><col style=\"width:30%\"></colgroup>\n"
+            "<thead><tr><th scope=\"col\">部门</th>"
+            "<th scope=\"col\">公开项目数</th><th scope=\"col\">按预算加权平均得分</th><th scope=\"col\">说明</th>"
+            "</tr></thead>\n<tbody>\n";
         for (const auto& e : entries) {
             body += "<tr><td><a href=\"" + render::escapeHtml(hrefFor(e.page)) + "\">" + render::escapeHtml(e.name) +
                     "</a></td><td class=\"r num\">" + std::to_string(e.projects) + "</td><td class=\"r num\">" +
-                    (e.weightedTotal ? e.weightedTotal->toFixed(in_.view.evaluation.rounding.total) : std::string("—")) +
-                    "</td><td>" +
+                    (e.weightedTotal ? e.weightedTotal->toFixed(in_.view.evaluation.rounding.total) : std::string("—")) + "</td><td>" +
                     (e.classified > 0 ? "另有涉密项目" + std::to_string(e.classified) + "个，按规定不予公开" : std::string()) +
                     "</td></tr>\n";
         }
@@ -336,13 +338,12 @@ private:
     std::vector<ProjectEntry> projects_;
 };
 
-} // namespace
+}  // namespace
 
 SiteStaging::SiteStaging() {
     sweepOrphans(Poco::Path::temp());  // the staging folders of killed publishes
     folder_ = Poco::TemporaryFile::tempName() + "-jixiao-publish";
-    if (const int err = makeFolders(folder_))
-        throw OutputError("无法创建临时文件夹 " + folder_ + "（" + model::systemReason(err) + "）。");
+    if (const int err = makeFolders(folder_)) throw OutputError("无法创建临时文件夹 " + folder_ + "（" + model::systemReason(err) + "）。");
     ::chmod(folder_.c_str(), 0700);
 }
 
@@ -370,8 +371,7 @@ std::string SiteStaging::read(const SiteFile& file) const {
     return *bytes;
 }
 
-std::string siteManifestJson(const std::vector<SiteFile>& files, int year, const std::string& authority,
-                             const std::string& publishDate) {
+std::string siteManifestJson(const std::vector<SiteFile>& files, int year, const std::string& authority, const std::string& publishDate) {
     std::vector<SiteFile> sorted = files;
     std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
     JsonNode list = JsonNode::array();
@@ -444,25 +444,22 @@ CommitReport commitSite(const SiteStaging& staging, const std::string& manifestB
 }
 
 PublishLock::PublishLock(const std::string& dir) {
-    if (const int err = makeFolders(dir))
-        throw OutputError("无法创建公开文件夹 " + dir + "（" + model::systemReason(err) + "）。");
+    if (const int err = makeFolders(dir)) throw OutputError("无法创建公开文件夹 " + dir + "（" + model::systemReason(err) + "）。");
     bool taken = false;
     try {
         taken = FileLock::tryAcquireFolder(dir, lock_);
     } catch (const FileLockError& e) {
         throw OutputError("无法锁定公开文件夹 " + dir + "（" + e.what() + "）。");
     }
-    if (!taken)
-        throw PublishLockedError("另一个 jixiao publish 正在向 " + dir +
-                                 " 公开，本次没有改动任何文件；请等它结束后再运行。");
+    if (!taken) throw PublishLockedError("另一个 jixiao publish 正在向 " + dir + " 公开，本次没有改动任何文件；请等它结束后再运行。");
 }
 
 std::string hrefFor(const std::string& relativePath) {
     static const char* hex = "0123456789ABCDEF";
     std::string out;
     for (unsigned char c : relativePath) {
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-            c == '_' || c == '~' || c == '/') {
+        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~' ||
+            c == '/') {
             out += char(c);
         } else {
             out += '%';
@@ -475,4 +472,4 @@ std::string hrefFor(const std::string& relativePath) {
 
 SiteSummary buildSite(const SiteInput& input, SiteStaging& staging) { return SiteBuilder(input, staging).build(); }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

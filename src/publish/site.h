@@ -21,7 +21,7 @@ namespace jixiao::publish {
 /// One staged file, as the public manifest lists it. No source rows: their numbers would
 /// show where classified rows sit in the input files.
 struct SiteFile {
-    std::string path;    ///< relative to the site root, "/" separated, made safe
+    std::string path;  ///< relative to the site root, "/" separated, made safe
     std::size_t bytes = 0;
     std::string sha256;  ///< lowercase hex
     std::string kind;    ///< e.g. 项目支出绩效自评表, 网页
@@ -57,15 +57,14 @@ private:
 /// The public manifest: what was published (year, authority, 公开日期) and every file with
 /// size and SHA-256, sorted by path. It holds no time of the run, so an unchanged site gives
 /// the same bytes on any day.
-std::string siteManifestJson(const std::vector<SiteFile>& files, int year, const std::string& authority,
-                             const std::string& publishDate);
+std::string siteManifestJson(const std::vector<SiteFile>& files, int year, const std::string& authority, const std::string& publishDate);
 
 /// What commitSite did.
 struct CommitReport {
-    int added = 0;      ///< files that did not exist
-    int updated = 0;    ///< files whose bytes changed
-    int removed = 0;    ///< files in the folder that are not published (any manifest or none)
-    int unchanged = 0;  ///< files already identical
+    int added = 0;                 ///< files that did not exist
+    int updated = 0;               ///< files whose bytes changed
+    int removed = 0;               ///< files in the folder that are not published (any manifest or none)
+    int unchanged = 0;             ///< files already identical
     bool manifestWritten = false;  ///< the manifest's bytes changed
     /// True when the published folder was not touched at all.
     bool nothingChanged() const { return added == 0 && updated == 0 && removed == 0 && !manifestWritten; }
@@ -111,8 +110,8 @@ struct SiteInput {
     const score::PublicEvaluation& view;
     const layout::Form& departmentForm;  ///< the public department form (a layout.json document)
     const layout::Form& projectForm;     ///< the public project form (a layout.json document)
-    const layout::RunFacts& facts;               ///< `today` = the 公开日期
-    layout::FixedDate created;                   ///< pinned document date (the 公开日期)
+    const layout::RunFacts& facts;       ///< `today` = the 公开日期
+    layout::FixedDate created;           ///< pinned document date (the 公开日期)
     const render::PdfOptions& pdf;
 };
 
@@ -130,4 +129,4 @@ struct SiteSummary {
 /// LayoutError, OutputError.
 SiteSummary buildSite(const SiteInput& input, SiteStaging& staging);
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

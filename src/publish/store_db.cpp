@@ -152,7 +152,7 @@ void prepare(StoreDb::Impl& db) {
     session << "PRAGMA foreign_keys = ON", now;
 }
 
-} // namespace
+}  // namespace
 
 // ---------------------------------------------------------------------------------------
 // Shared by the store's parts (store_sql.h)
@@ -204,8 +204,7 @@ OptText toNullable(const std::optional<std::string>& value) {
 }
 
 void requireDate(const std::string& what, const std::string& value) {
-    if (!model::Date::parse(value))
-        throw StoreRequestError(what + "“" + value + "”无效，应为 YYYY-MM-DD 格式的日期，如 2025-03-05。");
+    if (!model::Date::parse(value)) throw StoreRequestError(what + "“" + value + "”无效，应为 YYYY-MM-DD 格式的日期，如 2025-03-05。");
 }
 
 void requireYear(int year) {
@@ -257,4 +256,4 @@ const std::string& StoreDb::path() const { return impl_->path; }
 
 int StoreDb::schemaVersion() const { return impl_->version; }
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

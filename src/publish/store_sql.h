@@ -61,4 +61,4 @@ void requireYear(int year);
 void requireText(const std::string& what, const std::string& value);
 void requireDate(const std::string& what, const std::string& value);
 
-} // namespace jixiao::publish
+}  // namespace jixiao::publish

@@ -27,7 +27,7 @@ PdfOptions guarded(const PdfOptions& base, const std::function<std::shared_ptr<c
     }
 }
 
-} // namespace
+}  // namespace
 
 PdfOptions withGlyphPrefix(const PdfOptions& base, const std::function<layout::Document()>& blank) {
     return guarded(base, [&] { return prepareGlyphPrefix(blank(), base); });
@@ -41,4 +41,4 @@ std::string smallWorkbookScratchDir(const std::string& fallback) {
     return ::access("/dev/shm", W_OK | X_OK) == 0 ? std::string("/dev/shm") : fallback;
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

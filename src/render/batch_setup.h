@@ -26,4 +26,4 @@ PdfOptions withGridGlyphPrefix(const PdfOptions& base, const std::function<layou
 /// rendering the workbook; otherwise `fallback`.
 std::string smallWorkbookScratchDir(const std::string& fallback);
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

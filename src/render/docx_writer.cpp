@@ -56,13 +56,13 @@ const char* jc(Align a, Align fallback = Align::Justify) {
 /// Run properties: the role's office font for every script, size, weight, colour.
 std::string rPr(FontRole role, double sizePt, bool bold, const std::string& color = {}, long spacingTw = 0) {
     const std::string font = xml(layout::officeFontName(role));
-    std::string out = "<w:rPr><w:rFonts w:ascii=\"" + font + "\" w:hAnsi=\"" + font + "\" w:eastAsia=\"" + font +
-                      "\" w:cs=\"" + font + "\"/>";
+    std::string out =
+        "<w:rPr><w:rFonts w:ascii=\"" + font + "\" w:hAnsi=\"" + font + "\" w:eastAsia=\"" + font + "\" w:cs=\"" + font + "\"/>";
     if (bold) out += "<w:b/><w:bCs/>";
     if (!color.empty()) out += "<w:color w:val=\"" + color + "\"/>";
     if (spacingTw != 0) out += "<w:spacing w:val=\"" + std::to_string(spacingTw) + "\"/>";
-    out += "<w:sz w:val=\"" + std::to_string(halfPoints(sizePt)) + "\"/><w:szCs w:val=\"" +
-           std::to_string(halfPoints(sizePt)) + "\"/></w:rPr>";
+    out += "<w:sz w:val=\"" + std::to_string(halfPoints(sizePt)) + "\"/><w:szCs w:val=\"" + std::to_string(halfPoints(sizePt)) +
+           "\"/></w:rPr>";
     return out;
 }
 
@@ -102,8 +102,7 @@ class BodyWriter {
 public:
     /// `pageRows`: per table (index into doc.blocks), the body rows that start a page in the
     /// PDF; the table is cut there (tableBreaks).
-    BodyWriter(const layout::Document& doc, std::map<std::size_t, std::vector<int>> pageRows)
-        : doc_(doc), pageRows_(std::move(pageRows)) {
+    BodyWriter(const layout::Document& doc, std::map<std::size_t, std::vector<int>> pageRows) : doc_(doc), pageRows_(std::move(pageRows)) {
         const auto& m = doc.page.marginsMm;
         const bool landscape = doc.page.orientation == layout::Orientation::Landscape;
         widthPt_ = layout::mmToPt((landscape ? 297.0 : 210.0) - m.left - m.right);
@@ -145,8 +144,8 @@ private:
     }
 
     /// Paragraph properties; a pending page break is taken by this paragraph.
-    std::string pPr(const layout::ParagraphFormat& f, double size, Align fallback = Align::Justify,
-                    const std::string& extra = {}, double leftTw = 0, double hangingTw = 0, double rightTw = 0) {
+    std::string pPr(const layout::ParagraphFormat& f, double size, Align fallback = Align::Justify, const std::string& extra = {},
+                    double leftTw = 0, double hangingTw = 0, double rightTw = 0) {
         // The schema's order: keepNext, pageBreakBefore, widowControl, tabs, autoSpace…,
         // snapToGrid, spacing, ind, jc.
         static const std::string kKeepNext = "<w:keepNext/>";
@@ -166,9 +165,8 @@ private:
         // No automatic space between Chinese and Latin text or figures: the PDF has none.
         out += "<w:widowControl w:val=\"0\"/>" + rest + "<w:autoSpaceDE w:val=\"0\"/><w:autoSpaceDN w:val=\"0\"/>";
         if (f.gridChars == 0) out += "<w:snapToGrid w:val=\"0\"/>";
-        out += "<w:spacing w:before=\"" + std::to_string(twips(f.spaceBeforePt)) + "\" w:after=\"" +
-               std::to_string(twips(f.spaceAfterPt)) + "\" w:line=\"" +
-               std::to_string(pitchTwips(lineHeight(f.lineSpacing, size))) + "\" w:lineRule=\"exact\"/>";
+        out += "<w:spacing w:before=\"" + std::to_string(twips(f.spaceBeforePt)) + "\" w:after=\"" + std::to_string(twips(f.spaceAfterPt)) +
+               "\" w:line=\"" + std::to_string(pitchTwips(lineHeight(f.lineSpacing, size))) + "\" w:lineRule=\"exact\"/>";
         const double charPt = size + double(gridSpacing(f, size)) / 20.0;
         const long first = twips(f.firstLineIndentChars * charPt);
         out += "<w:ind w:left=\"" + std::to_string(long(leftTw)) + "\" w:right=\"" + std::to_string(long(rightTw)) + "\"";
@@ -206,7 +204,8 @@ private:
         const std::string outline = "<w:keepNext/>";
         std::string p = pPr(h.format, h.style.sizePt, Align::Left, outline);
         // The outline level goes last among the paragraph properties it is allowed after.
-        p.insert(p.size() - std::string("</w:pPr>").size(), "<w:outlineLvl w:val=\"" + std::to_string(std::clamp(h.level - 1, 0, 8)) + "\"/>");
+        p.insert(p.size() - std::string("</w:pPr>").size(),
+                 "<w:outlineLvl w:val=\"" + std::to_string(std::clamp(h.level - 1, 0, 8)) + "\"/>");
         out_ += "<w:p>" + p + runs(content, rPr(h.style.role, h.style.sizePt, h.style.bold)) + "</w:p>";
     }
 
@@ -214,8 +213,8 @@ private:
         out_ += "<w:p>" + pPr(para.format, para.style.sizePt);
         const long spacing = gridSpacing(para.format, para.style.sizePt);
         for (const auto& r : para.runs)
-            out_ += runs(r.text, rPr(r.role.value_or(para.style.role), r.sizePt.value_or(para.style.sizePt), para.style.bold || r.bold,
-                                     {}, spacing));
+            out_ += runs(r.text, rPr(r.role.value_or(para.style.role), r.sizePt.value_or(para.style.sizePt), para.style.bold || r.bold, {},
+                                     spacing));
         out_ += "</w:p>";
     }
 
@@ -288,8 +287,9 @@ private:
             return std::string("<w:") + side + " w:val=\"single\" w:sz=\"" + std::to_string(std::lround(layout::mmToPt(mm) * 8.0)) +
                    "\" w:space=\"0\" w:color=\"000000\"/>";
         };
-        const std::string frame = "<w:framePr w:w=\"" + std::to_string(twips(widthPt_)) +
-                                  "\" w:wrap=\"around\" w:vAnchor=\"margin\" w:hAnchor=\"margin\" w:xAlign=\"center\" w:yAlign=\"bottom\"/>";
+        const std::string frame =
+            "<w:framePr w:w=\"" + std::to_string(twips(widthPt_)) +
+            "\" w:wrap=\"around\" w:vAnchor=\"margin\" w:hAnchor=\"margin\" w:xAlign=\"center\" w:yAlign=\"bottom\"/>";
         for (std::size_t i = 0; i < c.lines.size(); ++i) {
             const auto& line = c.lines[i];
             const bool last = i + 1 == c.lines.size();
@@ -300,8 +300,8 @@ private:
             if (i == 0) borders += rule("top", c.thickRuleMm);
             borders += last ? rule("bottom", c.thickRuleMm) : rule("bottom", c.thinRuleMm) + rule("between", c.thinRuleMm);
             borders += "</w:pBdr>";
-            const std::string tabs = line.right.empty() ? std::string()
-                                                        : "<w:tabs><w:tab w:val=\"right\" w:pos=\"" + std::to_string(rightTab) + "\"/></w:tabs>";
+            const std::string tabs =
+                line.right.empty() ? std::string() : "<w:tabs><w:tab w:val=\"right\" w:pos=\"" + std::to_string(rightTab) + "\"/></w:tabs>";
             const std::string props = rPr(c.style.role, size, c.style.bold);
             out_ += "<w:p>" + pPr(f, size, Align::Left, (last ? "" : "<w:keepNext/>") + frame + borders + tabs, twips(size)) +
                     runs(line.left, props);
@@ -340,17 +340,23 @@ private:
         const std::string border = "w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"000000\"";
         // Space before: an empty exact-height paragraph (Word has no spacing on tables).
         if (t.spaceBeforePt > 0.5) spacerPt(t.spaceBeforePt);
-        const std::string tableStart = "<w:tbl><w:tblPr><w:tblW w:w=\"" + std::to_string(tableWidth) + "\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
-                "<w:tblBorders><w:top " + border + "/><w:left " + border + "/><w:bottom " + border + "/><w:right " + border +
-                "/><w:insideH " + border + "/><w:insideV " + border + "/></w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
-                "<w:tblCellMar><w:top w:w=\"" + std::to_string(pad / 2) + "\" w:type=\"dxa\"/><w:left w:w=\"" + std::to_string(pad) +
-                "\" w:type=\"dxa\"/><w:bottom w:w=\"" + std::to_string(pad / 2) + "\" w:type=\"dxa\"/><w:right w:w=\"" +
-                std::to_string(pad) + "\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>" +
-                [&] {
-                    std::string grid;
-                    for (long w : widths) grid += "<w:gridCol w:w=\"" + std::to_string(w) + "\"/>";
-                    return grid;
-                }() + "</w:tblGrid>";
+        const std::string tableStart = "<w:tbl><w:tblPr><w:tblW w:w=\"" + std::to_string(tableWidth) +
+                                       "\" w:type=\"dxa\"/><w:jc w:val=\"center\"/>"
+                                       "<w:tblBorders><w:top " +
+                                       border + "/><w:left " + border + "/><w:bottom " + border + "/><w:right " + border + "/><w:insideH " +
+                                       border + "/><w:insideV " + border +
+                                       "/></w:tblBorders><w:tblLayout w:type=\"fixed\"/>"
+                                       "<w:tblCellMar><w:top w:w=\"" +
+                                       std::to_string(pad / 2) + "\" w:type=\"dxa\"/><w:left w:w=\"" + std::to_string(pad) +
+                                       "\" w:type=\"dxa\"/><w:bottom w:w=\"" + std::to_string(pad / 2) +
+                                       "\" w:type=\"dxa\"/><w:right w:w=\"" + std::to_string(pad) +
+                                       "\" w:type=\"dxa\"/></w:tblCellMar><w:tblLook w:val=\"0000\"/></w:tblPr><w:tblGrid>" +
+                                       [&] {
+                                           std::string grid;
+                                           for (long w : widths) grid += "<w:gridCol w:w=\"" + std::to_string(w) + "\"/>";
+                                           return grid;
+                                       }() +
+                                       "</w:tblGrid>";
         // Every grid position: the cell starting there, or the one spanning over it from above.
         const int rows = int(t.rows.size());
         std::vector<std::vector<const layout::PlacedCell*>> start(rows, std::vector<const layout::PlacedCell*>(columns, nullptr));
@@ -381,8 +387,8 @@ private:
                 // A merged cell begins at its row or at the part's first row, and spans the
                 // rows of it inside the part.
                 const bool first = pc || r == from;
-                const int spanned = r < t.headerRows ? owner->cell->rowspan
-                                                     : std::min(owner->row + owner->cell->rowspan, to) - std::max(owner->row, from);
+                const int spanned =
+                    r < t.headerRows ? owner->cell->rowspan : std::min(owner->row + owner->cell->rowspan, to) - std::max(owner->row, from);
                 const int span = std::min(owner->cell->colspan, columns - c);
                 long w = 0;
                 for (int k = c; k < c + span; ++k) w += widths[k];
@@ -449,12 +455,14 @@ std::string watermarkShape(const std::string& text, int index) {
     return "<w:p><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"20\" w:lineRule=\"exact\"/></w:pPr><w:r><w:pict>"
            "<v:shapetype id=\"_x0000_t136\" coordsize=\"21600,21600\" o:spt=\"136\" adj=\"10800\" path=\"m@7,l@8,m@5,21600l@6,21600e\">"
            "<v:path textpathok=\"t\" o:connecttype=\"custom\"/><v:textpath on=\"t\" fitshape=\"t\"/></v:shapetype>"
-           "<v:shape id=\"jixiaoWatermark" + std::to_string(index) + "\" o:spid=\"_x0000_s" + std::to_string(1025 + index) +
+           "<v:shape id=\"jixiaoWatermark" +
+           std::to_string(index) + "\" o:spid=\"_x0000_s" + std::to_string(1025 + index) +
            "\" type=\"#_x0000_t136\" style=\"position:absolute;margin-left:0;margin-top:0;width:420pt;height:140pt;"
            "rotation:315;z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
            "mso-position-vertical:center;mso-position-vertical-relative:margin\" o:allowincell=\"f\" fillcolor=\"#D9D9D9\" stroked=\"f\">"
-           "<v:fill opacity=\"1\"/><v:textpath style=\"font-family:&quot;" + xml(layout::officeFontName(FontRole::Heading)) +
-           "&quot;;font-size:1pt\" string=\"" + xml(text) + "\"/></v:shape></w:pict></w:r></w:p>";
+           "<v:fill opacity=\"1\"/><v:textpath style=\"font-family:&quot;" +
+           xml(layout::officeFontName(FontRole::Heading)) + "&quot;;font-size:1pt\" string=\"" + xml(text) +
+           "\"/></v:shape></w:pict></w:r></w:p>";
 }
 
 struct Part {
@@ -470,10 +478,8 @@ std::string pageNumberParagraph(const layout::HeaderFooter& hf, Align align, dou
         return "<w:fldSimple w:instr=\" " + std::string(name) + " \"><w:r>" + props + "<w:t>1</w:t></w:r></w:fldSimple>";
     };
     std::string body;
-    if (hf.pageNumbers == layout::PageNumberStyle::Dashed)
-        body = runs("— ", props) + field("PAGE") + runs(" —", props);
-    else
-        body = runs("第 ", props) + field("PAGE") + runs(" 页 共 ", props) + field("NUMPAGES") + runs(" 页", props);
+    if (hf.pageNumbers == layout::PageNumberStyle::Dashed) body = runs("— ", props) + field("PAGE") + runs(" —", props);
+    else body = runs("第 ", props) + field("PAGE") + runs(" 页 共 ", props) + field("NUMPAGES") + runs(" 页", props);
     const std::string side = align == Align::Right ? "w:right" : "w:left";
     return "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\"/><w:ind " + side + "=\"" +
            std::to_string(twips(indentPt)) + "\"/><w:jc w:val=\"" + jc(align) + "\"/></w:pPr>" + body + "</w:p>";
@@ -487,8 +493,8 @@ std::string ruleParagraph(const layout::Letterhead& lh, double widthPt, bool top
     const long eighths = std::lround(layout::mmToPt(lh.thickRuleMm + lh.thinRuleMm + lh.ruleSpacingMm) * 8.0 / 2.0);
     return std::string("<w:pBdr><w:") + (top ? "top" : "bottom") + " w:val=\"" + kind + "\" w:sz=\"" + std::to_string(eighths) +
            "\" w:space=\"" + std::to_string(long(std::lround(layout::mmToPt(top ? 0.0 : lh.ruleGapMm)))) + "\" w:color=\"" +
-           colorHex(lh.color) + "\"/></w:pBdr><w:snapToGrid w:val=\"0\"/>" +
-           "<w:ind w:left=\"" + std::to_string(-out) + "\" w:right=\"" + std::to_string(-out) + "\"/>";
+           colorHex(lh.color) + "\"/></w:pBdr><w:snapToGrid w:val=\"0\"/>" + "<w:ind w:left=\"" + std::to_string(-out) + "\" w:right=\"" +
+           std::to_string(-out) + "\"/>";
 }
 
 /// The first page's header: the 发文机关标志 over the red double rule, or (preprinted
@@ -497,14 +503,14 @@ std::string letterheadHeader(const layout::Letterhead& lh, double widthPt) {
     const double size = lh.markStyle.sizePt;
     if (!lh.printed) {
         const double height = size + layout::mmToPt(lh.ruleGapMm + lh.thickRuleMm + lh.thinRuleMm + lh.ruleSpacingMm);
-        return "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"" +
-               std::to_string(twips(height)) + "\" w:lineRule=\"exact\"/></w:pPr></w:p>";
+        return "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"" + std::to_string(twips(height)) +
+               "\" w:lineRule=\"exact\"/></w:pPr></w:p>";
     }
     // Word's order inside pPr: pBdr before snapToGrid, spacing, ind, jc.
     std::string rule = ruleParagraph(lh, widthPt, false);
     const std::size_t ind = rule.find("<w:ind");
-    return "<w:p><w:pPr>" + rule.substr(0, ind) + "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"" +
-           std::to_string(twips(size)) + "\" w:lineRule=\"exact\"/>" + rule.substr(ind) + "<w:jc w:val=\"center\"/></w:pPr>" +
+    return "<w:p><w:pPr>" + rule.substr(0, ind) + "<w:spacing w:before=\"0\" w:after=\"0\" w:line=\"" + std::to_string(twips(size)) +
+           "\" w:lineRule=\"exact\"/>" + rule.substr(ind) + "<w:jc w:val=\"center\"/></w:pPr>" +
            runs(lh.mark, rPr(lh.markStyle.role, size, lh.markStyle.bold, colorHex(lh.color))) + "</w:p>";
 }
 
@@ -544,7 +550,7 @@ std::string zip(std::vector<Part> parts, const layout::FixedDate& date) {
     return out.str();
 }
 
-} // namespace
+}  // namespace
 
 std::string renderDocx(const layout::Document& doc, const PagedDocument& paged) {
     // The body rows each page of the PDF starts a table with: a row is on the page where its
@@ -578,20 +584,18 @@ std::string renderDocx(const layout::Document& doc, const PagedDocument& paged) 
     auto addPart = [&](const std::string& kind, const std::string& type, const std::string& file, const std::string& content) {
         const std::string id = "rId" + std::to_string(nextRel++);
         const bool header = kind == "header";
-        parts.push_back({"word/" + file,
-                         std::string("application/vnd.openxmlformats-officedocument.wordprocessingml.") + kind + "+xml",
+        parts.push_back({"word/" + file, std::string("application/vnd.openxmlformats-officedocument.wordprocessingml.") + kind + "+xml",
                          header ? headerPart(content) : footerPart(content)});
-        rels += "<Relationship Id=\"" + id + "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/" +
-                kind + "\" Target=\"" + file + "\"/>";
+        rels += "<Relationship Id=\"" + id + "\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/" + kind +
+                "\" Target=\"" + file + "\"/>";
         references += "<w:" + kind + "Reference w:type=\"" + type + "\" r:id=\"" + id + "\"/>";
     };
     int shapes = 0;
     auto mark = [&] { return doc.watermark.empty() ? std::string() : watermarkShape(doc.watermark, shapes++); };
-    const std::string headerText =
-        hf.headerText.empty()
-            ? std::string()
-            : "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:jc w:val=\"center\"/></w:pPr>" +
-                  runs(hf.headerText, rPr(hf.style.role, hf.style.sizePt, hf.style.bold)) + "</w:p>";
+    const std::string headerText = hf.headerText.empty()
+                                       ? std::string()
+                                       : "<w:p><w:pPr><w:snapToGrid w:val=\"0\"/><w:jc w:val=\"center\"/></w:pPr>" +
+                                             runs(hf.headerText, rPr(hf.style.role, hf.style.sizePt, hf.style.bold)) + "</w:p>";
     auto orEmpty = [](const std::string& content) { return content.empty() ? std::string("<w:p/>") : content; };
     // Headers first, then footers (the schema's order of the references).
     addPart("header", "default", "header1.xml", orEmpty(mark() + headerText));
@@ -645,29 +649,36 @@ std::string renderDocx(const layout::Document& doc, const PagedDocument& paged) 
     parts.push_back({"word/_rels/document.xml.rels", "",
                      std::string(kXmlDecl) +
                          "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-                         "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
-                         "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" Target=\"settings.xml\"/>" +
+                         "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" "
+                         "Target=\"styles.xml\"/>"
+                         "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/settings\" "
+                         "Target=\"settings.xml\"/>" +
                          rels + "</Relationships>"});
     const std::string when = w3cdtf(doc.meta.created);
-    parts.push_back({"docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml",
-                     std::string(kXmlDecl) +
-                         "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
-                         "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" "
-                         "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>" + xml(doc.meta.title) + "</dc:title><dc:subject>" +
-                         xml(doc.meta.subject) + "</dc:subject><dc:creator>" + xml(doc.meta.author) + "</dc:creator><cp:keywords>" +
-                         xml(doc.meta.keywords) + "</cp:keywords><dcterms:created xsi:type=\"dcterms:W3CDTF\">" + when +
-                         "</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">" + when + "</dcterms:modified></cp:coreProperties>"});
+    parts.push_back(
+        {"docProps/core.xml", "application/vnd.openxmlformats-package.core-properties+xml",
+         std::string(kXmlDecl) +
+             "<cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" "
+             "xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" "
+             "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"><dc:title>" +
+             xml(doc.meta.title) + "</dc:title><dc:subject>" + xml(doc.meta.subject) + "</dc:subject><dc:creator>" + xml(doc.meta.author) +
+             "</dc:creator><cp:keywords>" + xml(doc.meta.keywords) + "</cp:keywords><dcterms:created xsi:type=\"dcterms:W3CDTF\">" + when +
+             "</dcterms:created><dcterms:modified xsi:type=\"dcterms:W3CDTF\">" + when + "</dcterms:modified></cp:coreProperties>"});
     parts.push_back({"docProps/app.xml", "application/vnd.openxmlformats-officedocument.extended-properties+xml",
                      std::string(kXmlDecl) +
                          "<Properties xmlns=\"http://schemas.openxmlformats.org/officeDocument/2006/extended-properties\">"
                          "<Application>jixiao</Application></Properties>"});
-    parts.push_back({"_rels/.rels", "",
-                     std::string(kXmlDecl) +
-                         "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-                         "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"word/document.xml\"/>"
-                         "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" Target=\"docProps/core.xml\"/>"
-                         "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" Target=\"docProps/app.xml\"/>"
-                         "</Relationships>"});
+    parts.push_back(
+        {"_rels/.rels", "",
+         std::string(kXmlDecl) +
+             "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+             "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+             "Target=\"word/document.xml\"/>"
+             "<Relationship Id=\"rId2\" Type=\"http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties\" "
+             "Target=\"docProps/core.xml\"/>"
+             "<Relationship Id=\"rId3\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties\" "
+             "Target=\"docProps/app.xml\"/>"
+             "</Relationships>"});
     std::string types = std::string(kXmlDecl) +
                         "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
                         "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
@@ -681,4 +692,4 @@ std::string renderDocx(const layout::Document& doc, const PagedDocument& paged) 
     return zip(std::move(parts), doc.meta.created);
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

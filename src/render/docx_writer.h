@@ -21,4 +21,4 @@ struct PagedDocument;
 /// bytes. Throws layout::LayoutError on malformed tables.
 std::string renderDocx(const layout::Document& doc, const PagedDocument& paged);
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -22,9 +22,7 @@ constexpr double kPadX = 2.0;        ///< space between a cell's edge and its te
 constexpr double kPadY = 1.0;        ///< above and below
 constexpr double kLineFactor = 1.3;  ///< baseline distance of wrapped lines, × type size
 
-layout::Color rgb(layout::Rgb c) {
-    return {double((c >> 16) & 0xFF) / 255.0, double((c >> 8) & 0xFF) / 255.0, double(c & 0xFF) / 255.0};
-}
+layout::Color rgb(layout::Rgb c) { return {double((c >> 16) & 0xFF) / 255.0, double((c >> 8) & 0xFF) / 255.0, double(c & 0xFF) / 255.0}; }
 
 /// What a cell shows: numbers through their format.
 std::string shownText(const GridCell& cell, const GridStyle& style) {
@@ -37,9 +35,7 @@ std::string shownText(const GridCell& cell, const GridStyle& style) {
     return {};
 }
 
-bool wraps(const GridStyle& s) {
-    return s.wrap || s.halign == layout::HAlign::Justify || s.halign == layout::HAlign::Distributed;
-}
+bool wraps(const GridStyle& s) { return s.wrap || s.halign == layout::HAlign::Justify || s.halign == layout::HAlign::Distributed; }
 
 /// A cell's text shaped and broken into the lines it shows at `width` points.
 struct CellText {
@@ -180,19 +176,16 @@ private:
                 text(page, texts, anchor, look, x0, x1, y0, y1);
             }
         }
-        for (auto* list : {&fills, &texts, &borders})
-            page.items.insert(page.items.end(), list->begin(), list->end());
+        for (auto* list : {&fills, &texts, &borders}) page.items.insert(page.items.end(), list->begin(), list->end());
     }
 
-    void edges(std::vector<PagedItem>& out, const GridStyle& s, int r, int c, const GridMerge* m, double x0, double x1,
-               double y0, double y1) const {
+    void edges(std::vector<PagedItem>& out, const GridStyle& s, int r, int c, const GridMerge* m, double x0, double x1, double y0,
+               double y1) const {
         auto line = [&](const GridEdge& e, bool horizontal, double at, double from, double to) {
             const double w = edgeWidth(e.style);
             if (w <= 0.0) return;
-            if (horizontal)
-                out.push_back(PagedFill{px(from) - w / 2.0, py(at) - w / 2.0, (to - from) * scale_ + w, w, rgb(e.color)});
-            else
-                out.push_back(PagedFill{px(at) - w / 2.0, py(to) - w / 2.0, w, (to - from) * scale_ + w, rgb(e.color)});
+            if (horizontal) out.push_back(PagedFill{px(from) - w / 2.0, py(at) - w / 2.0, (to - from) * scale_ + w, w, rgb(e.color)});
+            else out.push_back(PagedFill{px(at) - w / 2.0, py(to) - w / 2.0, w, (to - from) * scale_ + w, rgb(e.color)});
         };
         if (!m || r == m->row0) line(s.top, true, y0, x0, x1);
         if (!m || r == m->row1) line(s.bottom, true, y1, x0, x1);
@@ -200,15 +193,16 @@ private:
         if (!m || c == m->col1) line(s.right, false, x1, y0, y1);
     }
 
-    void text(PagedPage& page, std::vector<PagedItem>& out, const GridCell& cell, const GridStyle& style, double x0,
-              double x1, double y0, double y1) {
+    void text(PagedPage& page, std::vector<PagedItem>& out, const GridCell& cell, const GridStyle& style, double x0, double x1, double y0,
+              double y1) {
         CellText t = shapeCell(shaper_, cell, style, x1 - x0);
         if (t.lines.empty()) return;
         layout::Align align = layout::Align::Left;
         switch (style.halign) {
         case layout::HAlign::General:
-            align = cell.kind == GridCell::Kind::Number ? layout::Align::Right
-                  : cell.kind == GridCell::Kind::Boolean ? layout::Align::Center : layout::Align::Left;
+            align = cell.kind == GridCell::Kind::Number    ? layout::Align::Right
+                    : cell.kind == GridCell::Kind::Boolean ? layout::Align::Center
+                                                           : layout::Align::Left;
             break;
         case layout::HAlign::Left: break;
         case layout::HAlign::Center: align = layout::Align::Center; break;
@@ -244,7 +238,7 @@ private:
     std::vector<double> x_;
 };
 
-} // namespace
+}  // namespace
 
 void fitGridRows(Grid& grid, const pdf::FontSet& fonts) {
     const Shaper shaper(fonts);
@@ -270,4 +264,4 @@ PagedDocument paginateGrid(const Grid& grid, const layout::Metadata& meta, const
     return GridPager(grid, fonts).run(meta);
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -117,8 +117,7 @@ std::string paragraphAttrs(const layout::ParagraphFormat& format, Align fallback
     // screen's equivalent of the paper's justify.
     Align a = format.align == Align::Auto || format.align == Align::Justify ? fallback : format.align;
     std::string out = classAttr({alignClass(a)});
-    if (format.firstLineIndentChars > 0)
-        out += " style=\"text-indent:" + cssNumber(format.firstLineIndentChars) + "em\"";
+    if (format.firstLineIndentChars > 0) out += " style=\"text-indent:" + cssNumber(format.firstLineIndentChars) + "em\"";
     return out;
 }
 
@@ -247,7 +246,7 @@ void links(std::string& out, const std::vector<HtmlLink>& list) {
         out += std::string(i ? " " : "") + "<a href=\"" + escapeHtml(list[i].href) + "\">" + escapeHtml(list[i].text) + "</a>";
 }
 
-} // namespace
+}  // namespace
 
 std::string escapeHtml(std::string_view text) {
     std::string out;
@@ -272,18 +271,12 @@ std::string escapeHtml(std::string_view text) {
 std::string renderHtmlArticle(const layout::Document& doc, int headingShift) {
     std::string out = "<article>\n";
     for (const auto& block : doc.blocks) {
-        if (const auto* h = std::get_if<layout::Heading>(&block))
-            heading(out, *h, headingShift);
-        else if (const auto* p = std::get_if<layout::Paragraph>(&block))
-            paragraph(out, *p);
-        else if (const auto* t = std::get_if<layout::Table>(&block))
-            table(out, *t);
-        else if (const auto* s = std::get_if<layout::Signature>(&block))
-            signature(out, *s);
-        else if (const auto* n = std::get_if<layout::AttachmentNote>(&block))
-            attachmentNote(out, *n);
-        else if (std::holds_alternative<layout::PageBreak>(block))
-            out += "<div class=\"pb\"></div>\n";
+        if (const auto* h = std::get_if<layout::Heading>(&block)) heading(out, *h, headingShift);
+        else if (const auto* p = std::get_if<layout::Paragraph>(&block)) paragraph(out, *p);
+        else if (const auto* t = std::get_if<layout::Table>(&block)) table(out, *t);
+        else if (const auto* s = std::get_if<layout::Signature>(&block)) signature(out, *s);
+        else if (const auto* n = std::get_if<layout::AttachmentNote>(&block)) attachmentNote(out, *n);
+        else if (std::holds_alternative<layout::PageBreak>(block)) out += "<div class=\"pb\"></div>\n";
         // A Spacer is paper white space; the screen's margins already separate blocks.
     }
     out += "</article>\n";
@@ -300,7 +293,9 @@ std::string renderHtmlPage(const HtmlPage& page) {
         // Enforces the promise of the page: nothing is loaded and nothing runs. The empty
         // icon stops browsers from asking the server for /favicon.ico.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "img-src data:" + std::string(page.scripts.empty() ? "" : "; script-src 'self'") + "\">\n"
+        "img-src data:" +
+        std::string(page.scripts.empty() ? "" : "; script-src 'self'") +
+        "\">\n"
         "<link rel=\"icon\" href=\"data:,\">\n";
     for (const auto& src : page.scripts) out += "<script src=\"" + escapeHtml(src) + "\" defer></script>\n";
     out += "<title>" + escapeHtml(page.title) + "</title>\n";
@@ -342,4 +337,4 @@ std::string renderHtml(const layout::Document& doc, const HtmlOptions& options) 
     return renderHtmlPage(page);
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

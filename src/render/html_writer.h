@@ -20,20 +20,20 @@ struct HtmlOptions {
     std::vector<HtmlLink> downloads;  ///< the same document in other formats (PDF, XLSX)
     /// Plain text above the document ("\n" breaks lines), e.g. 索引号, 发布日期, 总分 and 等级.
     std::string lead;
-    std::string footer;               ///< plain text under the document, e.g. publisher and date
+    std::string footer;  ///< plain text under the document, e.g. publisher and date
 };
 
 /// A page shell around HTML that is already safe (escaped): the site's index and department
 /// pages are written through this too, so every page shares one head, style and layout.
 struct HtmlPage {
-    std::string title;                ///< <title>, plain text
-    std::string author;               ///< <meta name="author">, plain text
-    std::string description;          ///< <meta name="description">, plain text
-    std::string keywords;             ///< <meta name="keywords">, plain text
-    std::string date;                 ///< <meta name="date">, ISO; pinned, never the clock
-    std::vector<HtmlLink> nav;        ///< links above the content
-    std::string bodyHtml;             ///< the content, trusted HTML
-    std::string footer;               ///< plain text
+    std::string title;          ///< <title>, plain text
+    std::string author;         ///< <meta name="author">, plain text
+    std::string description;    ///< <meta name="description">, plain text
+    std::string keywords;       ///< <meta name="keywords">, plain text
+    std::string date;           ///< <meta name="date">, ISO; pinned, never the clock
+    std::vector<HtmlLink> nav;  ///< links above the content
+    std::string bodyHtml;       ///< the content, trusted HTML
+    std::string footer;         ///< plain text
     /// Scripts of the site itself (relative URLs), loaded deferred; the CSP then allows
     /// scripts from the page's own origin and nothing else (still no inline script). The page
     /// must work without them.
@@ -60,4 +60,4 @@ std::string renderHtmlPage(const HtmlPage& page);
 /// by U+FFFD, control characters other than tab and newline dropped.
 std::string escapeHtml(std::string_view text);
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -86,9 +86,8 @@ double sumOf(const std::vector<double>& advances, std::size_t begin, std::size_t
 }
 
 // Greedy filling of one hard line [begin, end).
-void breakHardLine(std::u32string_view text, const std::vector<double>& advances,
-                   std::size_t begin, std::size_t end, double maxWidth, double& avail,
-                   std::vector<LineSpan>& out) {
+void breakHardLine(std::u32string_view text, const std::vector<double>& advances, std::size_t begin, std::size_t end, double maxWidth,
+                   double& avail, std::vector<LineSpan>& out) {
     // Rounding in width sums must not push a character that fits exactly to the next line.
     const double eps = 1e-9 * std::max(1.0, maxWidth);
     const std::vector<Cluster> clusters = clustersOf(text, begin, end);
@@ -145,7 +144,7 @@ void breakHardLine(std::u32string_view text, const std::vector<double>& advances
     if (open) finish(true);
 }
 
-} // namespace
+}  // namespace
 
 bool isNoLineStart(char32_t cp) { return inList(cp, kNoStart); }
 
@@ -174,8 +173,7 @@ bool isCjkBreakable(char32_t cp) {
     return false;
 }
 
-std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances,
-                                 double maxWidth, double firstLineWidth) {
+std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances, double maxWidth, double firstLineWidth) {
     std::vector<LineSpan> lines;
     double avail = firstLineWidth;
     std::size_t begin = 0;
@@ -188,9 +186,7 @@ std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<dou
     return lines;
 }
 
-std::vector<std::string> breakLines(std::string_view utf8,
-                                    const std::function<double(char32_t)>& advance,
-                                    double maxWidth) {
+std::vector<std::string> breakLines(std::string_view utf8, const std::function<double(char32_t)>& advance, double maxWidth) {
     const std::u32string text = decodeUtf8(utf8);
     std::vector<double> advances;
     advances.reserve(text.size());
@@ -202,8 +198,8 @@ std::vector<std::string> breakLines(std::string_view utf8,
     return out;
 }
 
-std::vector<LineSpan> balanceLines(std::u32string_view text, const std::vector<double>& advances,
-                                   const std::vector<std::size_t>& marks, double maxWidth) {
+std::vector<LineSpan> balanceLines(std::u32string_view text, const std::vector<double>& advances, const std::vector<std::size_t>& marks,
+                                   double maxWidth) {
     const std::size_t n = text.size();
     double total = 0.0;
     for (std::size_t i = 0; i < n; ++i) total += advances[i];
@@ -252,4 +248,4 @@ std::vector<LineSpan> balanceLines(std::u32string_view text, const std::vector<d
     return breakAt(hi);
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -31,21 +31,18 @@ struct LineSpan {
 
 /// Breaks `text` into lines no wider than `maxWidth` (the first line: `firstLineWidth`, e.g.
 /// for a first-line indent). `advances[i]` is the width of `text[i]`; any unit works.
-std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances,
-                                 double maxWidth, double firstLineWidth);
+std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances, double maxWidth, double firstLineWidth);
 
 /// Breaks a title into as few lines as fit `maxWidth`, all of nearly the same width (GB/T 9704
 /// 7.3.1: a title breaks between words into balanced lines). `marks` are the positions where
 /// a line may start (between words, set by the template); when a part between marks is wider
 /// than a line, or there are no marks, lines break wherever breakLines allows.
-std::vector<LineSpan> balanceLines(std::u32string_view text, const std::vector<double>& advances,
-                                   const std::vector<std::size_t>& marks, double maxWidth);
+std::vector<LineSpan> balanceLines(std::u32string_view text, const std::vector<double>& advances, const std::vector<std::size_t>& marks,
+                                   double maxWidth);
 
 /// Convenience form for UTF-8 text and a per-code-point width function; returns the lines'
 /// text in UTF-8.
-std::vector<std::string> breakLines(std::string_view utf8,
-                                    const std::function<double(char32_t)>& advance,
-                                    double maxWidth);
+std::vector<std::string> breakLines(std::string_view utf8, const std::function<double(char32_t)>& advance, double maxWidth);
 
 /// True for characters that must not begin a line (closing punctuation, %, small kana …).
 bool isNoLineStart(char32_t cp);
@@ -56,4 +53,4 @@ bool isNoLineEnd(char32_t cp);
 /// True for characters that allow a break on either side (ideographs, kana, CJK punctuation).
 bool isCjkBreakable(char32_t cp);
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -22,11 +22,11 @@ namespace jixiao::render {
 /// Its characters are [begin, end) of its page's `text`; every one of them is covered by
 /// `face` (fallback and replacement characters were chosen while shaping).
 struct PagedText {
-    int face = 0;              ///< FontSet face
+    int face = 0;  ///< FontSet face
     double sizePt = 0.0;
     double x = 0.0;
     double baseline = 0.0;
-    double charSpacing = 0.0;  ///< added after each character (justification, letter grids)
+    double charSpacing = 0.0;        ///< added after each character (justification, letter grids)
     bool emboldenSynthetic = false;  ///< stroke the outlines too (no bold cut of the face)
     std::size_t begin = 0;
     std::size_t end = 0;
@@ -83,10 +83,10 @@ struct PagedCell {
 struct PagedPage {
     double widthPt = 0.0;
     double heightPt = 0.0;
-    std::u32string text;              ///< the characters of every PagedText, run after run
-    std::vector<PagedItem> items;     ///< the page's body, in drawing order
-    std::vector<PagedItem> furniture; ///< running header and page number, drawn after all bodies
-    std::vector<PagedCell> cells;     ///< the table cell parts of the body, in drawing order
+    std::u32string text;               ///< the characters of every PagedText, run after run
+    std::vector<PagedItem> items;      ///< the page's body, in drawing order
+    std::vector<PagedItem> furniture;  ///< running header and page number, drawn after all bodies
+    std::vector<PagedCell> cells;      ///< the table cell parts of the body, in drawing order
 };
 
 struct PagedDocument {
@@ -134,8 +134,8 @@ void drawPaged(const PagedDocument& paged, Canvas& canvas) {
         const std::u32string_view text = page.text;
         for (const PagedItem& item : items) {
             if (const auto* t = std::get_if<PagedText>(&item)) {
-                canvas.drawText(index, t->face, t->sizePt, t->x, t->baseline, text.substr(t->begin, t->end - t->begin),
-                                t->charSpacing, t->emboldenSynthetic);
+                canvas.drawText(index, t->face, t->sizePt, t->x, t->baseline, text.substr(t->begin, t->end - t->begin), t->charSpacing,
+                                t->emboldenSynthetic);
             } else if (const auto* r = std::get_if<PagedRect>(&item)) {
                 canvas.strokeRect(index, r->x, r->y, r->width, r->height, r->lineWidth);
             } else if (const auto* b = std::get_if<PagedBookmark>(&item)) {
@@ -158,4 +158,4 @@ void drawPaged(const PagedDocument& paged, Canvas& canvas) {
     }
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

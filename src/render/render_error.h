@@ -20,4 +20,4 @@ public:
     using RenderError::RenderError;
 };
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

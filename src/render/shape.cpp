@@ -42,13 +42,12 @@ void Shaper::append(Shaped& out, std::string_view utf8, FontRole role, double si
 
 // Places line [span) of `shaped` on `page` starting at x, as one run per face, size and
 // weight; `spacing` is extra space after each character.
-void placeText(PagedPage& page, const Shaped& shaped, const LineSpan& span, double x,
-               double baseline, double spacing, std::vector<PagedItem>& into) {
+void placeText(PagedPage& page, const Shaped& shaped, const LineSpan& span, double x, double baseline, double spacing,
+               std::vector<PagedItem>& into) {
     size_t i = span.begin;
     while (i < span.end) {
         size_t j = i + 1;
-        while (j < span.end && shaped.face[j] == shaped.face[i] && shaped.size[j] == shaped.size[i] &&
-               shaped.bold[j] == shaped.bold[i]) {
+        while (j < span.end && shaped.face[j] == shaped.face[i] && shaped.size[j] == shaped.size[i] && shaped.bold[j] == shaped.bold[i]) {
             ++j;
         }
         double width = 0.0;
@@ -56,16 +55,14 @@ void placeText(PagedPage& page, const Shaped& shaped, const LineSpan& span, doub
         if (shaped.face[i] >= 0) {
             const std::size_t begin = page.text.size();
             page.text.append(shaped.text, i, j - i);
-            into.push_back(PagedText{shaped.face[i], shaped.size[i], x, baseline, spacing,
-                                     shaped.bold[i] != 0, begin, page.text.size()});
+            into.push_back(PagedText{shaped.face[i], shaped.size[i], x, baseline, spacing, shaped.bold[i] != 0, begin, page.text.size()});
         }
         x += width;
         i = j;
     }
 }
 
-LinePlacement placeLine(const LineSpan& span, Align align, double left, double width,
-                        double emSize) {
+LinePlacement placeLine(const LineSpan& span, Align align, double left, double width, double emSize) {
     const double slack = width - span.width;
     switch (align) {
     case Align::Center: return {left + std::max(0.0, slack) / 2.0, 0.0};
@@ -74,8 +71,7 @@ LinePlacement placeLine(const LineSpan& span, Align align, double left, double w
         const size_t count = span.end - span.begin;
         // Spread only moderate gaps: a line cut short by a long word stays ragged rather
         // than letter-spaced beyond recognition.
-        if (!span.endsParagraph && count > 1 && slack > 0.0 &&
-            slack / static_cast<double>(count - 1) <= 0.5 * emSize) {
+        if (!span.endsParagraph && count > 1 && slack > 0.0 && slack / static_cast<double>(count - 1) <= 0.5 * emSize) {
             return {left, slack / static_cast<double>(count - 1)};
         }
         return {left, 0.0};
@@ -86,4 +82,4 @@ LinePlacement placeLine(const LineSpan& span, Align align, double left, double w
     return {left, 0.0};
 }
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -24,10 +24,10 @@ inline constexpr char32_t kMissing = 0x25A1;  // □, the customary stand-in for
 // Text prepared for layout: code points with their face, size, weight and advance.
 struct Shaped {
     std::u32string text;
-    std::vector<double> advance;   // points
+    std::vector<double> advance;  // points
     std::vector<int> face;
     std::vector<double> size;
-    std::vector<char> bold;        // synthetic emboldening needed
+    std::vector<char> bold;  // synthetic emboldening needed
 
     double maxSize(size_t begin, size_t end, double fallback) const {
         double m = 0.0;
@@ -60,8 +60,8 @@ private:
 
 // Places line [span) of `shaped` on `page` starting at x, as one run per face, size and
 // weight; `spacing` is extra space after each character.
-void placeText(PagedPage& page, const Shaped& shaped, const LineSpan& span, double x,
-               double baseline, double spacing, std::vector<PagedItem>& into);
+void placeText(PagedPage& page, const Shaped& shaped, const LineSpan& span, double x, double baseline, double spacing,
+               std::vector<PagedItem>& into);
 
 // Where a line starts and how much extra space goes after each character.
 struct LinePlacement {
@@ -69,7 +69,6 @@ struct LinePlacement {
     double spacing = 0.0;
 };
 
-LinePlacement placeLine(const LineSpan& span, layout::Align align, double left, double width,
-                        double emSize);
+LinePlacement placeLine(const LineSpan& span, layout::Align align, double left, double width, double emSize);
 
-} // namespace jixiao::render
+}  // namespace jixiao::render

@@ -85,8 +85,7 @@ void writeCell(lxw_worksheet* ws, std::deque<std::string>& keep, int r, int c, c
     if (!cell.formula.empty()) {
         keep.push_back("=" + cleanText(cell.formula));
         if (cell.kind == GridCell::Kind::Number) {
-            check(worksheet_write_formula_num(ws, row, col, keep.back().c_str(), f, cell.number.toDouble()),
-                  "writing a formula");
+            check(worksheet_write_formula_num(ws, row, col, keep.back().c_str(), f, cell.number.toDouble()), "writing a formula");
         } else {
             const std::string formula = keep.back();
             keep.push_back(cleanText(cell.text));
@@ -97,14 +96,12 @@ void writeCell(lxw_worksheet* ws, std::deque<std::string>& keep, int r, int c, c
     switch (cell.kind) {
     case GridCell::Kind::Number: check(worksheet_write_number(ws, row, col, cell.number.toDouble(), f), "writing a number"); break;
     case GridCell::Kind::Boolean: check(worksheet_write_boolean(ws, row, col, cell.text == "TRUE", f), "writing a boolean"); break;
-    case GridCell::Kind::Text:
-        check(worksheet_write_string(ws, row, col, cleanText(cell.text).c_str(), f), "writing a text cell");
-        break;
+    case GridCell::Kind::Text: check(worksheet_write_string(ws, row, col, cleanText(cell.text).c_str(), f), "writing a text cell"); break;
     case GridCell::Kind::Empty: check(worksheet_write_blank(ws, row, col, f), "writing a blank cell"); break;
     }
 }
 
-} // namespace
+}  // namespace
 
 void writeGridSheet(lxw_workbook* book, std::deque<std::string>& keep, const layout::Grid& grid, const std::string& name) {
     keep.push_back(name);
@@ -124,8 +121,7 @@ void writeGridSheet(lxw_workbook* book, std::deque<std::string>& keep, const lay
 
     for (const layout::GridMerge& m : grid.merges) {
         const GridCell& top = grid.rows[std::size_t(m.row0)][std::size_t(m.col0)];
-        check(worksheet_merge_range(ws, lxw_row_t(m.row0), lxw_col_t(m.col0), lxw_row_t(m.row1), lxw_col_t(m.col1), "",
-                                    format(top.style)),
+        check(worksheet_merge_range(ws, lxw_row_t(m.row0), lxw_col_t(m.col0), lxw_row_t(m.row1), lxw_col_t(m.col1), "", format(top.style)),
               "merging cells");
     }
     // Every cell with its own format (the edges of a merged range keep their own borders).
@@ -144,8 +140,7 @@ void writeGridSheet(lxw_workbook* book, std::deque<std::string>& keep, const lay
     if (p.fitToPage) worksheet_fit_to_pages(ws, uint16_t(p.fitWidth), uint16_t(p.fitHeight));
     else if (p.scale != 100) worksheet_set_print_scale(ws, uint16_t(p.scale));
     if (p.centerHorizontally) worksheet_center_horizontally(ws);
-    if (p.titleRow0 >= 0)
-        check(worksheet_repeat_rows(ws, lxw_row_t(p.titleRow0), lxw_row_t(p.titleRow1)), "setting the print titles");
+    if (p.titleRow0 >= 0) check(worksheet_repeat_rows(ws, lxw_row_t(p.titleRow0), lxw_row_t(p.titleRow1)), "setting the print titles");
 }
 
-} // namespace jixiao::render::xlsx
+}  // namespace jixiao::render::xlsx

@@ -15,4 +15,4 @@ namespace jixiao::render::xlsx {
 /// strings handed to libxlsxwriter are kept in `keep` until the workbook is closed.
 void writeGridSheet(lxw_workbook* book, std::deque<std::string>& keep, const layout::Grid& grid, const std::string& name);
 
-} // namespace jixiao::render::xlsx
+}  // namespace jixiao::render::xlsx

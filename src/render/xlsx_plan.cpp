@@ -31,13 +31,11 @@ namespace {
 
 /// East Asian Wide and Fullwidth characters occupy one em; everything else about half.
 bool isWide(char32_t cp) {
-    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) ||
-           (cp >= 0x3041 && cp <= 0x33FF) || (cp >= 0x3400 && cp <= 0x4DBF) ||
-           (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
-           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) ||
-           (cp >= 0xFE30 && cp <= 0xFE4F) || (cp >= 0xFF00 && cp <= 0xFF60) ||
-           (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD) ||
-           cp == 0x2014 || cp == 0x2026;  // — and … are set full width in CJK faces
+    return (cp >= 0x1100 && cp <= 0x115F) || (cp >= 0x2E80 && cp <= 0x303E) || (cp >= 0x3041 && cp <= 0x33FF) ||
+           (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xA000 && cp <= 0xA4CF) ||
+           (cp >= 0xAC00 && cp <= 0xD7A3) || (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFE30 && cp <= 0xFE4F) ||
+           (cp >= 0xFF00 && cp <= 0xFF60) || (cp >= 0xFFE0 && cp <= 0xFFE6) || (cp >= 0x20000 && cp <= 0x3FFFD) || cp == 0x2014 ||
+           cp == 0x2026;  // — and … are set full width in CJK faces
 }
 
 /// Width of one line of text in ems.
@@ -56,11 +54,9 @@ int wrappedLines(const std::string& text, double widthPt, double sizePt, bool wr
     size_t start = 0;
     while (true) {
         const size_t end = cps.find(U'\n', start);
-        const std::u32string_view line(cps.data() + start,
-                                       (end == std::u32string::npos ? cps.size() : end) - start);
+        const std::u32string_view line(cps.data() + start, (end == std::u32string::npos ? cps.size() : end) - start);
         const double usable = std::max((widthPt - 4.0) * 0.98, sizePt);
-        lines += wrap ? std::max(1, static_cast<int>(std::ceil(lineEms(line) * sizePt / usable)))
-                      : 1;
+        lines += wrap ? std::max(1, static_cast<int>(std::ceil(lineEms(line) * sizePt / usable))) : 1;
         if (end == std::u32string::npos) break;
         start = end + 1;
     }
@@ -129,8 +125,7 @@ double lineHeightPt(const layout::LineSpacing& spacing, double sizePt) {
     // Excel and LibreOffice set each line at the face's own height (~1.3 em); a larger
     // spacing only adds room, a smaller one must not clip.
     const double natural = sizePt * 1.35;
-    const double asked = spacing.mode == layout::LineSpacing::Mode::Exact ? spacing.value
-                                                                          : spacing.value * sizePt;
+    const double asked = spacing.mode == layout::LineSpacing::Mode::Exact ? spacing.value : spacing.value * sizePt;
     return std::max(natural, asked);
 }
 
@@ -167,8 +162,8 @@ public:
 
 private:
     /// A row merged across the whole grid.
-    void addFlowRow(const std::string& text, const layout::TextStyle& style, uint8_t align,
-                    const layout::LineSpacing& spacing, double extraPt) {
+    void addFlowRow(const std::string& text, const layout::TextStyle& style, uint8_t align, const layout::LineSpacing& spacing,
+                    double extraPt) {
         Item item;
         item.text = cleanText(text);
         item.style.font = layout::officeFontName(style.role);
@@ -193,9 +188,8 @@ private:
         bool allBold = !p.runs.empty();
         for (const layout::Run& run : p.runs) allBold = allBold && run.bold;
         style.bold = style.bold || allBold;
-        addFlowRow(ideographicSpaces(p.format.firstLineIndentChars) + p.text(), style,
-                   lxwAlign(p.format.align, false, true), p.format.lineSpacing,
-                   p.format.spaceBeforePt + p.format.spaceAfterPt);
+        addFlowRow(ideographicSpaces(p.format.firstLineIndentChars) + p.text(), style, lxwAlign(p.format.align, false, true),
+                   p.format.lineSpacing, p.format.spaceBeforePt + p.format.spaceAfterPt);
     }
 
     void add(const layout::Signature& s) {
@@ -207,8 +201,7 @@ private:
         for (size_t i = 0; i < s.lines.size(); ++i) {
             double pad = s.rightIndentChars;
             if (i + 1 < s.lines.size()) pad += (lastEms - lineEms(decodeUtf8(s.lines[i]))) / 2.0;
-            addFlowRow(s.lines[i] + ideographicSpaces(std::max(0.0, pad)), s.style, LXW_ALIGN_RIGHT,
-                       s.lineSpacing, 0.0);
+            addFlowRow(s.lines[i] + ideographicSpaces(std::max(0.0, pad)), s.style, LXW_ALIGN_RIGHT, s.lineSpacing, 0.0);
         }
     }
 
@@ -217,8 +210,8 @@ private:
         const std::string under = ideographicSpaces(lineEms(decodeUtf8(n.label)));
         bool first = true;
         for (const auto& [number, name] : n.items()) {
-            addFlowRow(indent + (first ? n.label : under) + number + name, n.style, LXW_ALIGN_LEFT,
-                       n.format.lineSpacing, first ? n.format.spaceBeforePt : 0.0);
+            addFlowRow(indent + (first ? n.label : under) + number + name, n.style, LXW_ALIGN_LEFT, n.format.lineSpacing,
+                       first ? n.format.spaceBeforePt : 0.0);
             first = false;
         }
     }
@@ -251,8 +244,7 @@ private:
         std::vector<double> heights(static_cast<size_t>(rows), 0.0);
         for (int r = 0; r < rows; ++r) {
             const double size = table.style.sizePt;
-            heights[static_cast<size_t>(r)] =
-                std::max(ptFromMm(table.rows[static_cast<size_t>(r)].minHeightMm), size * 1.35 + 2 * padPt);
+            heights[static_cast<size_t>(r)] = std::max(ptFromMm(table.rows[static_cast<size_t>(r)].minHeightMm), size * 1.35 + 2 * padPt);
         }
 
         std::vector<RowsNeed> needs;
@@ -262,15 +254,14 @@ private:
             Item item;
             item.cell = &cell;
             item.text = cleanText(cell.text);
-            item.area = Area{firstRow + pc.row, gridCol[static_cast<size_t>(pc.column)],
-                             firstRow + pc.row + cell.rowspan - 1,
+            item.area = Area{firstRow + pc.row, gridCol[static_cast<size_t>(pc.column)], firstRow + pc.row + cell.rowspan - 1,
                              gridCol[static_cast<size_t>(pc.column + cell.colspan)] - 1};
             Style& st = item.style;
             st.font = layout::officeFontName(cell.role.value_or(table.style.role));
             st.sizePt = cell.sizePt.value_or(table.style.sizePt);
             st.bold = cell.bold || table.style.bold || header;
-            st.align = header && cell.align == Align::Auto ? static_cast<uint8_t>(LXW_ALIGN_CENTER)
-                                                           : lxwAlign(cell.align, cell.number, false);
+            st.align =
+                header && cell.align == Align::Auto ? static_cast<uint8_t>(LXW_ALIGN_CENTER) : lxwAlign(cell.align, cell.number, false);
             st.border = true;
             st.fill = header;
             const bool numeric = cell.value.has_value() || !cell.formula.empty();
@@ -291,8 +282,7 @@ private:
         }
         fitRowHeights(heights, needs);  // as the PDF grows them (table_geometry.h)
         for (double h : heights) plan_.addRow(h);
-        plan_.tables.push_back(TablePlacement{firstRow, table.headerRows, rows, gridCol.front(),
-                                              gridCol.back() - 1});
+        plan_.tables.push_back(TablePlacement{firstRow, table.headerRows, rows, gridCol.front(), gridCol.back() - 1});
     }
 
     const Document& doc_;
@@ -302,8 +292,8 @@ private:
     SheetPlan plan_;
 };
 
-} // namespace
+}  // namespace
 
 SheetPlan planSheet(const Document& doc, const std::string& sheetName) { return Planner(doc, sheetName).plan(); }
 
-} // namespace jixiao::render::xlsx
+}  // namespace jixiao::render::xlsx

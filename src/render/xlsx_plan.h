@@ -32,10 +32,10 @@ using layout::Table;
 // points; both print at their screen size at 100 %.
 
 constexpr double kPxPerMm = 96.0 / 25.4;
-constexpr double kMaxRowHeightPt = 409.0;   // Excel's limit
+constexpr double kMaxRowHeightPt = 409.0;     // Excel's limit
 constexpr double kDefaultRowHeightPt = 15.0;  // rows below the flow (libxlsxwriter 1.1.4's default)
 constexpr double kDefaultRowHeightPx = 20.0;
-constexpr int kMaxPageBreaks = 1023;        // Excel's limit
+constexpr int kMaxPageBreaks = 1023;  // Excel's limit
 constexpr double kA4ShortMm = 210.0;
 constexpr double kA4LongMm = 297.0;
 constexpr lxw_color_t kHeaderFill = 0xD9D9D9;
@@ -67,7 +67,6 @@ struct Style {
     bool operator<(const Style& other) const { return key() < other.key(); }
 };
 
-
 /// A rectangle of the sheet (0-based, inclusive).
 struct Area {
     int row = 0;
@@ -78,8 +77,8 @@ struct Area {
 
 struct Item {
     Area area;
-    std::string text;              // cleaned; what string cells show
-    const Cell* cell = nullptr;    // table cells only
+    std::string text;            // cleaned; what string cells show
+    const Cell* cell = nullptr;  // table cells only
     Style style;
 };
 
@@ -92,10 +91,10 @@ struct TablePlacement {
 };
 
 struct SheetPlan {
-    std::vector<double> columnMm;          // grid
-    std::vector<double> rowPt;             // one per sheet row
+    std::vector<double> columnMm;  // grid
+    std::vector<double> rowPt;     // one per sheet row
     std::vector<Item> items;
-    std::vector<int> pageBreaks;           // rows that start a new page
+    std::vector<int> pageBreaks;  // rows that start a new page
     std::vector<TablePlacement> tables;
     std::map<std::string, Area> ids;
     std::vector<std::pair<std::string, Area>> idOrder;  // sheet order
@@ -119,4 +118,4 @@ struct SheetPlan {
 /// table columns too narrow for a grid column; layout::LayoutError for malformed tables.
 SheetPlan planSheet(const Document& doc, const std::string& sheetName);
 
-} // namespace jixiao::render::xlsx
+}  // namespace jixiao::render::xlsx

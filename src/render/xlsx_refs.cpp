@@ -80,11 +80,11 @@ std::optional<Area> parseA1Range(const std::string& spec) {
     const auto first = parseA1(spec.substr(0, colon));
     const auto last = colon == std::string::npos ? first : parseA1(spec.substr(colon + 1));
     if (!first || !last) return std::nullopt;
-    return Area{std::min(first->first, last->first), std::min(first->second, last->second),
-                std::max(first->first, last->first), std::max(first->second, last->second)};
+    return Area{std::min(first->first, last->first), std::min(first->second, last->second), std::max(first->first, last->first),
+                std::max(first->second, last->second)};
 }
 
-} // namespace
+}  // namespace
 
 std::vector<Area> Resolver::cells(const std::string& body, const std::string& context) const {
     std::vector<Area> found;
@@ -145,4 +145,4 @@ Area Resolver::range(const std::string& spec, const std::string& context) const 
     return *area;
 }
 
-} // namespace jixiao::render::xlsx
+}  // namespace jixiao::render::xlsx

@@ -34,4 +34,4 @@ private:
     const std::string& sheet_;
 };
 
-} // namespace jixiao::render::xlsx
+}  // namespace jixiao::render::xlsx

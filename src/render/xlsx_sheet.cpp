@@ -21,10 +21,8 @@ void check(lxw_error err, const std::string& what) {
     case LXW_ERROR_ZIP_FILE_ADD:
     case LXW_ERROR_ZIP_CLOSE:
         throw ScratchFileError("无法写入 XLSX 的临时文件，多半是磁盘空间不足或临时文件夹没有写权限（" + detail + "）");
-    case LXW_ERROR_MEMORY_MALLOC_FAILED:
-        throw RenderError("生成 XLSX 时内存不足（" + detail + "）");
-    default:
-        throw RenderError("XLSX 库（libxlsxwriter）拒绝了模板中的内容（" + detail + "）");
+    case LXW_ERROR_MEMORY_MALLOC_FAILED: throw RenderError("生成 XLSX 时内存不足（" + detail + "）");
+    default: throw RenderError("XLSX 库（libxlsxwriter）拒绝了模板中的内容（" + detail + "）");
     }
 }
 
@@ -112,8 +110,7 @@ double usedOnLastPage(const SheetPlan& plan, double pagePt, const std::optional<
 
 class SheetWriter {
 public:
-    SheetWriter(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep)
-        : book_(book), formats_(formats), keep_(keep) {}
+    SheetWriter(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep) : book_(book), formats_(formats), keep_(keep) {}
 
     void write(const SheetInput& in) {
         const std::string& name = in.name;
@@ -131,8 +128,7 @@ public:
                   "setting the column widths of " + where);
         }
         for (size_t r = 0; r < plan.rowPt.size(); ++r) {
-            check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowPt[r], nullptr),
-                  "setting the row heights of " + where);
+            check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowPt[r], nullptr), "setting the row heights of " + where);
         }
         for (const Item& item : plan.items) writeItem(ws, item, resolver, where);
 
@@ -166,8 +162,7 @@ private:
         if (merged) {
             // A merge writes its first cell as a string; numbers and formulas overwrite it with
             // the same format, as libxlsxwriter's documentation prescribes.
-            check(worksheet_merge_range(ws, row, col, static_cast<lxw_row_t>(a.lastRow),
-                                        static_cast<lxw_col_t>(a.lastCol),
+            check(worksheet_merge_range(ws, row, col, static_cast<lxw_row_t>(a.lastRow), static_cast<lxw_col_t>(a.lastCol),
                                         formula || number ? "" : item.text.c_str(), f),
                   "merging " + cellName(a.row, a.col) + ":" + cellName(a.lastRow, a.lastCol) + " of " + where);
         }
@@ -197,8 +192,7 @@ private:
         return Rows{longest->firstRow, longest->firstRow + longest->headerRows - 1};
     }
 
-    void printSetup(lxw_worksheet* ws, const Document& doc, const std::optional<Rows>& titles,
-                    const std::string& where) {
+    void printSetup(lxw_worksheet* ws, const Document& doc, const std::optional<Rows>& titles, const std::string& where) {
         worksheet_set_paper(ws, 9);  // A4
         if (doc.page.orientation == layout::Orientation::Landscape) {
             worksheet_set_landscape(ws);
@@ -214,8 +208,7 @@ private:
         // under this setting; a fixed page count in both directions would drop them.
         worksheet_fit_to_pages(ws, 1, 0);
         if (titles) {
-            check(worksheet_repeat_rows(ws, static_cast<lxw_row_t>(titles->first),
-                                        static_cast<lxw_row_t>(titles->last)),
+            check(worksheet_repeat_rows(ws, static_cast<lxw_row_t>(titles->first), static_cast<lxw_row_t>(titles->last)),
                   "setting the print titles of " + where);
         }
 
@@ -267,16 +260,15 @@ private:
             const TablePlacement& t = plan.tables.front();
             const int headerRow = t.firstRow + std::max(0, t.headerRows - 1);
             check(worksheet_autofilter(ws, static_cast<lxw_row_t>(headerRow), static_cast<lxw_col_t>(t.firstCol),
-                                       static_cast<lxw_row_t>(t.firstRow + t.rows - 1),
-                                       static_cast<lxw_col_t>(t.lastCol)),
+                                       static_cast<lxw_row_t>(t.firstRow + t.rows - 1), static_cast<lxw_col_t>(t.lastCol)),
                   "setting the autofilter of " + where);
         }
     }
 
     /// Inserts the charts below the flow and returns the page breaks that keep each chart on
     /// one printed page (a chart that does not fit the rest of a page starts a new one).
-    std::vector<int> charts(lxw_worksheet* ws, const SheetInput& in, const SheetPlan& plan,
-                            const Resolver& resolver, const std::optional<Rows>& titles) {
+    std::vector<int> charts(lxw_worksheet* ws, const SheetInput& in, const SheetPlan& plan, const Resolver& resolver,
+                            const std::optional<Rows>& titles) {
         const double pagePt = typeAreaHeightPt(in.flow->page);
         const double titlesPt = titles ? rowsHeightPt(plan, titles->first, titles->last) : 0.0;
         double used = usedOnLastPage(plan, pagePt, titles);
@@ -305,12 +297,10 @@ private:
                 lxw_chart_series* series = chart_add_series(chart, nullptr, nullptr);
                 if (series == nullptr) throw RenderError("生成 XLSX 时内存不足，无法为" + context + "添加数据系列");
                 chart_series_set_categories(series, keep(in.name), static_cast<lxw_row_t>(categories.row),
-                                            static_cast<lxw_col_t>(categories.col),
-                                            static_cast<lxw_row_t>(categories.lastRow),
+                                            static_cast<lxw_col_t>(categories.col), static_cast<lxw_row_t>(categories.lastRow),
                                             static_cast<lxw_col_t>(categories.lastCol));
-                chart_series_set_values(series, keep(in.name), static_cast<lxw_row_t>(values.row),
-                                        static_cast<lxw_col_t>(values.col), static_cast<lxw_row_t>(values.lastRow),
-                                        static_cast<lxw_col_t>(values.lastCol));
+                chart_series_set_values(series, keep(in.name), static_cast<lxw_row_t>(values.row), static_cast<lxw_col_t>(values.col),
+                                        static_cast<lxw_row_t>(values.lastRow), static_cast<lxw_col_t>(values.lastCol));
                 if (!cs.name.empty()) chart_series_set_name(series, keep(cleanText(cs.name)));
                 chart_series_set_labels(series);
                 if (spec.type == ChartType::Pie) chart_series_set_labels_percentage(series);
@@ -372,10 +362,10 @@ private:
     std::deque<std::string>& keep_;
 };
 
-} // namespace
+}  // namespace
 
 void writeSheet(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in) {
     SheetWriter(book, formats, keep).write(in);
 }
 
-} // namespace jixiao::render::xlsx
+}  // namespace jixiao::render::xlsx

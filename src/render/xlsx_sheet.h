@@ -42,4 +42,4 @@ struct SheetInput {
 /// the workbook is closed.
 void writeSheet(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in);
 
-} // namespace jixiao::render::xlsx
+}  // namespace jixiao::render::xlsx

@@ -13,11 +13,11 @@
 namespace jixiao::score {
 
 using model::Decimal;
+using model::Diagnostic;
 using model::divRound;
+using model::Indicator;
 using model::mulDiv;
 using model::mulRound;
-using model::Diagnostic;
-using model::Indicator;
 using model::Operator;
 using model::Severity;
 using model::SourceRef;
@@ -26,7 +26,6 @@ namespace {
 
 const Decimal kZero;
 const Decimal kHundred = Decimal::fromInt(100);
-
 
 std::string joinNames(const std::vector<std::string>& names, const std::string& sep = "、") {
     std::string out;
@@ -46,16 +45,13 @@ std::string cell(const SourceRef& at, const std::string& header) {
 /// remembers whether any was an error, since the per-file cap may drop the diagnostic itself.
 class Reporter {
 public:
-    Reporter(model::Diagnostics& diags, std::string projectCode)
-        : diags_(diags), projectCode_(std::move(projectCode)) {}
+    Reporter(model::Diagnostics& diags, std::string projectCode) : diags_(diags), projectCode_(std::move(projectCode)) {}
 
-    void error(const SourceRef& at, const std::string& header, const std::string& value, std::string message,
-               std::string hint = {}) {
+    void error(const SourceRef& at, const std::string& header, const std::string& value, std::string message, std::string hint = {}) {
         errors_ = true;
         add(Severity::Error, at, header, value, std::move(message), std::move(hint));
     }
-    void warning(const SourceRef& at, const std::string& header, const std::string& value, std::string message,
-                 std::string hint = {}) {
+    void warning(const SourceRef& at, const std::string& header, const std::string& value, std::string message, std::string hint = {}) {
         add(Severity::Warning, at, header, value, std::move(message), std::move(hint));
     }
     void note(const SourceRef& at, const std::string& header, const std::string& value, std::string message) {
@@ -64,8 +60,8 @@ public:
     bool errors() const { return errors_; }
 
 private:
-    void add(Severity severity, const SourceRef& at, const std::string& header, const std::string& value,
-             std::string message, std::string hint) {
+    void add(Severity severity, const SourceRef& at, const std::string& header, const std::string& value, std::string message,
+             std::string hint) {
         Diagnostic d;
         d.severity = severity;
         d.at = {at.file(), at.sheet(), at.row, at.column(header), header};
@@ -84,9 +80,9 @@ private:
 /// True when an actual only restates the target: it starts with a comparison ("≥266米") or
 /// ends in 以上/以下/以内, which a measured value never does.
 bool looksLikeTarget(const std::string& text) {
-    static const char* const kLeading[] = {"≥", "≧", ">=", "＞＝", "＞", ">", "≤", "≦", "<=", "＜＝", "＜", "<",
-                                           "=", "＝", "大于", "小于", "等于", "不低于", "不少于", "不高于",
-                                           "不超过", "不多于", "高于", "低于"};
+    static const char* const kLeading[] = {"≥",    "≧",      ">=",     "＞＝",   "＞",     ">",      "≤",    "≦",
+                                           "<=",   "＜＝",   "＜",     "<",      "=",      "＝",     "大于", "小于",
+                                           "等于", "不低于", "不少于", "不高于", "不超过", "不多于", "高于", "低于"};
     static const char* const kTrailing[] = {"以上", "以下", "以内"};
     std::string t = normalizeWord(text);
     for (const char* p : kLeading)
@@ -112,10 +108,13 @@ class TableScorer {
 public:
     /// `partial`: ingest already dropped some of the owner's rows, so sums over the table
     /// would mislead and the weight checks are skipped.
-    TableScorer(const RuleSet& rules, Reporter& report, TableKind kind, std::string ownerLabel,
-                SourceRef ownerSource, bool partial)
-        : rules_(rules), report_(report), kind_(kind), ownerLabel_(std::move(ownerLabel)),
-          ownerSource_(std::move(ownerSource)), partial_(partial) {}
+    TableScorer(const RuleSet& rules, Reporter& report, TableKind kind, std::string ownerLabel, SourceRef ownerSource, bool partial)
+        : rules_(rules),
+          report_(report),
+          kind_(kind),
+          ownerLabel_(std::move(ownerLabel)),
+          ownerSource_(std::move(ownerSource)),
+          partial_(partial) {}
 
     TableOutcome score(const std::vector<const Indicator*>& rows) {
         TableOutcome out;
@@ -125,13 +124,11 @@ public:
         for (const auto& w : work) out.declaredSum += w.declaredScale;
         // 湖北-style sets: the unit's weights are scaled so that they add up to the rule set's
         // indicator total; the budget line keeps its own weight.
-        scaled_ = kind_ == TableKind::Project && rules_.rescale && out.declaredSum > kZero &&
-                  out.declaredSum != rules_.indicatorTotal;
+        scaled_ = kind_ == TableKind::Project && rules_.rescale && out.declaredSum > kZero && out.declaredSum != rules_.indicatorTotal;
         declaredSum_ = out.declaredSum;
         for (std::size_t i = 0; i < work.size(); ++i) {
             Row& w = work[i];
-            w.result.weight = scaled_ ? mulDiv(w.declaredScale, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces)
-                                      : w.declaredScale;
+            w.result.weight = scaled_ ? mulDiv(w.declaredScale, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces) : w.declaredScale;
             if (w.result.status != IndicatorStatus::Error) evaluateRow(w, i);
             out.rows.push_back(std::move(w.result));
         }
@@ -202,16 +199,14 @@ private:
                      "如为定性指标，请将指标性质填为“定性”。");
             } else if (ind.target.value->isNegative()) {
                 fail(r, "年度指标值", ind.target.text,
-                     cell(ind.source, "年度指标值") + "为负数（" + ind.target.value->toString() +
-                         "），无法按完成率计分。",
+                     cell(ind.source, "年度指标值") + "为负数（" + ind.target.value->toString() + "），无法按完成率计分。",
                      "请改用正数表示，例如将“增长率≥-5%”改为“下降率≤5%”。");
             }
         }
         return w;
     }
 
-    void fail(IndicatorResult& r, const std::string& header, const std::string& value, std::string message,
-              std::string hint = {}) {
+    void fail(IndicatorResult& r, const std::string& header, const std::string& value, std::string message, std::string hint = {}) {
         report_.error(r.row->source, header, value, std::move(message), std::move(hint));
         r.status = IndicatorStatus::Error;
         r.score.reset();
@@ -275,11 +270,11 @@ private:
                 missing[i]->result.weightFilled = true;
             }
             std::string how = missing.size() == 1 ? "计入该项"
-                                 : share == last ? "平均分配，每项" + share.toString() + "分"
-                                                 : "平均分配，每项" + share.toString() + "分（最后一项" + last.toString() + "分）";
+                              : share == last     ? "平均分配，每项" + share.toString() + "分"
+                                              : "平均分配，每项" + share.toString() + "分（最后一项" + last.toString() + "分）";
             std::string base = given.isZero() ? "的默认分值" + level->weight->toString() + "分"
-                                              : "的默认分值" + level->weight->toString() + "分扣除已填的" +
-                                                    given.toString() + "分后余下的" + remaining.toString() + "分";
+                                              : "的默认分值" + level->weight->toString() + "分扣除已填的" + given.toString() +
+                                                    "分后余下的" + remaining.toString() + "分";
             report_.note(at, "分值", "",
                          ownerLabel_ + "一级指标" + model::quoted(level->name) + "有" + std::to_string(missing.size()) +
                              "项指标未填分值，已按评分规则" + model::quoted(rules_.name) + "将该级" + base + how + "。");
@@ -291,10 +286,8 @@ private:
         const int ratePlaces = rules_.rounding.rate;
         std::map<std::string, std::string> v;
         v["indicator"] = r.row->level3;
-        v["target"] = r.qualitative ? r.row->target.text
-                                    : quantityText(r.row->target, r.row->unitOfMeasure, r.percentScale, r.op, true);
-        v["actual"] = r.qualitative ? r.row->actual.text
-                                    : quantityText(r.row->actual, r.row->unitOfMeasure, r.percentScale, r.op, false);
+        v["target"] = r.qualitative ? r.row->target.text : quantityText(r.row->target, r.row->unitOfMeasure, r.percentScale, r.op, true);
+        v["actual"] = r.qualitative ? r.row->actual.text : quantityText(r.row->actual, r.row->unitOfMeasure, r.percentScale, r.op, false);
         v["completion"] = r.completion ? percentText(*r.completion, ratePlaces) : "—";
         v["variance"] = r.variance ? percentText(*r.variance, ratePlaces) : "—";
         v["band"] = r.band.value_or("");
@@ -304,8 +297,7 @@ private:
         return v;
     }
 
-    void add(Row& w, std::size_t index, const std::string& code, const std::string& key,
-             const std::map<std::string, std::string>& values) {
+    void add(Row& w, std::size_t index, const std::string& code, const std::string& key, const std::map<std::string, std::string>& values) {
         Finding f;
         f.code = code;
         f.severity = rules_.severityOf(code);
@@ -388,8 +380,7 @@ private:
         auto values = rowValues(w);
         const bool reasonGiven = !normalizeWord(r.row->reason).empty();
         if (r.status == IndicatorStatus::Scored) {
-            if (!w.met && !reasonGiven)
-                add(w, index, "unmet_no_reason", r.qualitative ? "message_qualitative" : "message", values);
+            if (!w.met && !reasonGiven) add(w, index, "unmet_no_reason", r.qualitative ? "message_qualitative" : "message", values);
             // A deviation deduction says what target_too_low says, and what it cost.
             if (!r.qualitative && w.overAchieved && !r.deduction) {
                 auto v = values;
@@ -410,9 +401,9 @@ private:
         auto v = values;
         v["self_note"] = "";
         if (scaled_) {
-            v["self_note"] = expandTemplate(rules_.message("self_score_mismatch", "self_note"),
-                                            {{"indicator_total", rules_.indicatorTotal.toString()},
-                                             {"scaled", scaledSelf->toFixed(places)}});
+            v["self_note"] =
+                expandTemplate(rules_.message("self_score_mismatch", "self_note"),
+                               {{"indicator_total", rules_.indicatorTotal.toString()}, {"scaled", scaledSelf->toFixed(places)}});
         }
         v["item"] = model::quoted(r.row->level3);
         // The specific findings come first; the difference itself is listed as well, since
@@ -467,8 +458,12 @@ private:
                  {"sum", (rules_.budgetWeight + sum).toString()}};
         }
         if (bad && !work.empty()) {
-            Finding f{"weights_not_100", rules_.severityOf("weights_not_100"), std::nullopt,
-                      expandTemplate(rules_.message("weights_not_100", key), v), at, std::nullopt};
+            Finding f{"weights_not_100",
+                      rules_.severityOf("weights_not_100"),
+                      std::nullopt,
+                      expandTemplate(rules_.message("weights_not_100", key), v),
+                      at,
+                      std::nullopt};
             report_.warning(at, "分值", sum.toString(), ownerLabel_ + f.message + "。");
             out.findings.insert(out.findings.begin(), std::move(f));
         }
@@ -498,8 +493,8 @@ private:
                 expected += "（按本表指标分值合计" + sum.toString() + "分折算为" +
                             mulDiv(*level.weight, sum, defaults, rules_.rounding.indicator).toString() + "分）";
             report_.warning(first ? *first : ownerSource_, "分值", levelSum.toString(),
-                            ownerLabel_ + "一级指标" + model::quoted(level.name) + "分值合计" + levelSum.toString() +
-                                "分，与评分规则" + model::quoted(rules_.name) + "的默认分值" + expected + "不一致。",
+                            ownerLabel_ + "一级指标" + model::quoted(level.name) + "分值合计" + levelSum.toString() + "分，与评分规则" +
+                                model::quoted(rules_.name) + "的默认分值" + expected + "不一致。",
                             "一级指标分值可以调整，请确认是有意为之。");
         }
     }
@@ -550,9 +545,7 @@ BudgetFigures budgetFigures(const model::Project& p) {
 }
 
 /// "70%（含）至80%（不含）" — the band of an execution cap as the finding states it.
-std::string capBandText(const ExecutionCap& cap) {
-    return thresholdText(cap.from) + "（含）至" + thresholdText(cap.below) + "（不含）";
-}
+std::string capBandText(const ExecutionCap& cap) { return thresholdText(cap.from) + "（含）至" + thresholdText(cap.below) + "（不含）"; }
 
 class Evaluator {
 public:
@@ -570,8 +563,7 @@ public:
         ev.adjusts = rules_.deviation || !rules_.executionCaps.empty();
         ev.application = rules_.application;
         for (const auto& p : data_.projects) ev.projects.push_back(project(p));
-        std::sort(ev.projects.begin(), ev.projects.end(),
-                  [](const ProjectResult& a, const ProjectResult& b) { return a.code < b.code; });
+        std::sort(ev.projects.begin(), ev.projects.end(), [](const ProjectResult& a, const ProjectResult& b) { return a.code < b.code; });
         departments(ev);
         return ev;
     }
@@ -657,8 +649,7 @@ private:
         fundRows(p, pr);
         if (!out.rate) {
             report.warning(b.source, "全年预算数", b.adjusted.toString(),
-                           label + "全年预算数为" + b.adjusted.toString() + "，无法计算执行率，预算执行得0分。",
-                           "请核对全年预算数。");
+                           label + "全年预算数为" + b.adjusted.toString() + "，无法计算执行率，预算执行得0分。", "请核对全年预算数。");
         } else if (*out.rate < rules_.executionThreshold && !b.reasonGiven) {
             pr.findings.push_back(budgetFinding("execution_low", "message",
                                                 {{"rate", percentText(*out.rate, rules_.rounding.rate)},
@@ -670,10 +661,9 @@ private:
         if (b.initial && *b.initial != b.adjusted && !b.reasonGiven) {
             Decimal change = b.adjusted - *b.initial;
             std::string changeText = change.isNegative() ? "调减" + moneyText(-change) : "调增" + moneyText(change);
-            pr.findings.push_back(budgetFinding(
-                "budget_adjusted", "message",
-                {{"initial", moneyText(*b.initial)}, {"adjusted", moneyText(b.adjusted)}, {"change", changeText}},
-                b.source));
+            pr.findings.push_back(
+                budgetFinding("budget_adjusted", "message",
+                              {{"initial", moneyText(*b.initial)}, {"adjusted", moneyText(b.adjusted)}, {"change", changeText}}, b.source));
         }
         if (b.selfScore) {
             const Decimal self = *b.selfScore;
@@ -685,10 +675,8 @@ private:
             Decimal diff = self - pr.budgetScore;
             if (diff.isNegative()) diff = -diff;
             v["difference"] = diff.toFixed(places);
-            if (self > rules_.budgetWeight)
-                pr.findings.push_back(budgetFinding("score_above_weight", "message", v, b.source));
-            if (diff > rules_.selfScoreTolerance)
-                pr.findings.push_back(budgetFinding("self_score_mismatch", "message", v, b.source));
+            if (self > rules_.budgetWeight) pr.findings.push_back(budgetFinding("score_above_weight", "message", v, b.source));
+            if (diff > rules_.selfScoreTolerance) pr.findings.push_back(budgetFinding("self_score_mismatch", "message", v, b.source));
         }
     }
 
@@ -804,8 +792,7 @@ private:
                 for (const auto& r : d.ratios)
                     if (!r.value)
                         report.warning(unit ? unit->source : SourceRef{}, "", "",
-                                       label + "的" + r.name + "无法计算：除数为0（" + r.formula +
-                                           "），表中显示为“—”，该项不得分。",
+                                       label + "的" + r.name + "无法计算：除数为0（" + r.formula + "），表中显示为“—”，该项不得分。",
                                        "如该项数据确为0，无需修改；否则请核对部门整体支出表。");
             }
         } catch (const std::overflow_error&) {
@@ -838,9 +825,10 @@ private:
                 sum += *it->score;
             } else {
                 // As for a project with A = 0: the points are lost and the user is told why.
-                tableReport.warning(rows.front()->source, "", "",
-                                    label + "缺少计算" + model::quoted(name) + "所需的部门整体支出数据（或除数为0），该项按0分计入部门整体自评总分。",
-                                    "请在部门整体支出表中填写本年度的相关数据。");
+                tableReport.warning(
+                    rows.front()->source, "", "",
+                    label + "缺少计算" + model::quoted(name) + "所需的部门整体支出数据（或除数为0），该项按0分计入部门整体自评总分。",
+                    "请在部门整体支出表中填写本年度的相关数据。");
             }
         }
         if (sum > kHundred) sum = kHundred;
@@ -850,7 +838,7 @@ private:
     }
 };
 
-} // namespace
+}  // namespace
 
 Evaluation evaluate(const model::Dataset& dataset, const RuleSet& rules, model::Diagnostics& diags) {
     if (dataset.config.varianceThreshold && !dataset.config.varianceThreshold->isNegative()) {
@@ -871,12 +859,11 @@ const ApplicationRule* applicationOf(const ProjectResult& project, const Evaluat
 }
 
 bool needsFeedback(const ProjectResult& project, const RuleSet& rules) {
-    if (project.grade &&
-        std::find(rules.feedbackGrades.begin(), rules.feedbackGrades.end(), *project.grade) != rules.feedbackGrades.end())
+    if (project.grade && std::find(rules.feedbackGrades.begin(), rules.feedbackGrades.end(), *project.grade) != rules.feedbackGrades.end())
         return true;
     for (const auto& f : project.findings)
         if (static_cast<int>(f.severity) >= static_cast<int>(rules.feedbackSeverity)) return true;
     return false;
 }
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

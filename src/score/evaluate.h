@@ -15,4 +15,4 @@ namespace jixiao::score {
 /// to the dataset's indicator rows: keep `dataset` alive and unchanged while it is used.
 Evaluation evaluate(const model::Dataset& dataset, const RuleSet& rules, model::Diagnostics& diags);
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

@@ -16,11 +16,11 @@ namespace jixiao::score {
 
 /// One problem found by the checks of scoring.md (问题).
 struct Finding {
-    std::string code;                     ///< stable code, e.g. execution_low
+    std::string code;  ///< stable code, e.g. execution_low
     FindingSeverity severity = FindingSeverity::Notice;
-    std::optional<std::size_t> indicator; ///< index into the owner's indicators, if about one
-    std::string message;                  ///< Chinese sentence with the figures
-    model::SourceRef source;              ///< the row it concerns (file empty when none)
+    std::optional<std::size_t> indicator;  ///< index into the owner's indicators, if about one
+    std::string message;                   ///< Chinese sentence with the figures
+    model::SourceRef source;               ///< the row it concerns (file empty when none)
     /// Points this finding took off a score (indicator_deviation: the indicator's score;
     /// execution_cap: the total); empty for findings that only report.
     std::optional<model::Decimal> points;
@@ -40,19 +40,19 @@ struct IndicatorResult {
     /// outlives its evaluation (copies of 300,000 rows doubled a run's memory).
     const model::Indicator* row = nullptr;
     model::Operator op = model::Operator::Ge;  ///< as declared
-    bool qualitative = false;    ///< scored by band (定性, or a target that is text only)
-    bool percentScale = false;   ///< target and actual are in percent points
+    bool qualitative = false;                  ///< scored by band (定性, or a target that is text only)
+    bool percentScale = false;                 ///< target and actual are in percent points
 
     std::optional<model::Decimal> declaredWeight;  ///< 分值 as in the file
-    model::Decimal weight;       ///< points used: declared or filled, then rescaled (exact)
-    bool weightFilled = false;   ///< filled from the rule set's first-level default
-    std::optional<model::Decimal> completion;  ///< 完成率 as a fraction, rounded to rate places
-    std::optional<model::Decimal> variance;    ///< 偏差率 as a fraction, signed, rounded
-    std::optional<model::Decimal> score;       ///< rounded; empty when status is Error
-    std::optional<model::Decimal> selfScore;   ///< 自评得分 as in the file
-    std::optional<std::string> band;           ///< qualitative rows: the band matched
-    bool selfScoreOutsideBand = false;  ///< own score outside its band: the band default applied
-    std::optional<model::Decimal> deduction;   ///< 指标偏离 points already taken off `score`
+    model::Decimal weight;                         ///< points used: declared or filled, then rescaled (exact)
+    bool weightFilled = false;                     ///< filled from the rule set's first-level default
+    std::optional<model::Decimal> completion;      ///< 完成率 as a fraction, rounded to rate places
+    std::optional<model::Decimal> variance;        ///< 偏差率 as a fraction, signed, rounded
+    std::optional<model::Decimal> score;           ///< rounded; empty when status is Error
+    std::optional<model::Decimal> selfScore;       ///< 自评得分 as in the file
+    std::optional<std::string> band;               ///< qualitative rows: the band matched
+    bool selfScoreOutsideBand = false;             ///< own score outside its band: the band default applied
+    std::optional<model::Decimal> deduction;       ///< 指标偏离 points already taken off `score`
     IndicatorStatus status = IndicatorStatus::Scored;
 };
 
@@ -65,49 +65,49 @@ struct ProjectResult {
     bool classified = false;
     model::SourceRef source;
 
-    std::optional<model::Decimal> initial;  ///< A0 of the total row (or the sum of sub-rows)
-    model::Decimal adjusted;                ///< A
-    model::Decimal executed;                ///< B
-    std::optional<model::Decimal> rate;     ///< 执行率 B / A rounded to rate places; empty when A = 0
-    model::Decimal budgetWeight;            ///< w_budget of the rule set
-    model::Decimal budgetScore;             ///< rounded
+    std::optional<model::Decimal> initial;          ///< A0 of the total row (or the sum of sub-rows)
+    model::Decimal adjusted;                        ///< A
+    model::Decimal executed;                        ///< B
+    std::optional<model::Decimal> rate;             ///< 执行率 B / A rounded to rate places; empty when A = 0
+    model::Decimal budgetWeight;                    ///< w_budget of the rule set
+    model::Decimal budgetScore;                     ///< rounded
     std::optional<model::Decimal> budgetSelfScore;  ///< the unit's own execution score
-    model::SourceRef budgetSource;          ///< the total funding row (or the first row)
+    model::SourceRef budgetSource;                  ///< the total funding row (or the first row)
 
     std::vector<IndicatorResult> indicators;  ///< file order
     std::optional<model::Decimal> total;      ///< rounded; empty when the project could not be scored
     /// The total before the execution-rate cap brought it down; empty when no cap applied.
     std::optional<model::Decimal> uncappedTotal;
-    std::optional<std::string> grade;         ///< from the rounded total
-    std::vector<Finding> findings;            ///< budget findings first, then by indicator
+    std::optional<std::string> grade;  ///< from the rounded total
+    std::vector<Finding> findings;     ///< budget findings first, then by indicator
     bool scored() const { return total.has_value(); }
 };
 
 /// One 部门整体 ratio with its formula and the figures that went into it.
 struct RatioResult {
-    std::string name;                                 ///< e.g. 预算执行率
-    std::string formula;                              ///< e.g. 预算执行率 = 执行数 / 预算数
+    std::string name;                                             ///< e.g. 预算执行率
+    std::string formula;                                          ///< e.g. 预算执行率 = 执行数 / 预算数
     std::vector<std::pair<std::string, model::Decimal>> figures;  ///< name as in the formula → value
-    std::optional<model::Decimal> value;              ///< fraction, rounded; empty on a zero divisor
-    std::optional<model::Decimal> weight;             ///< when the rule set scores this ratio
-    std::optional<model::Decimal> score;              ///< rounded, when scored and a value exists
+    std::optional<model::Decimal> value;                          ///< fraction, rounded; empty on a zero divisor
+    std::optional<model::Decimal> weight;                         ///< when the rule set scores this ratio
+    std::optional<model::Decimal> score;                          ///< rounded, when scored and a value exists
 };
 
 /// One department: its projects in aggregate, its ratios and its own indicators.
 struct DepartmentResult {
     std::string code;
     std::string name;
-    int projects = 0;                          ///< all projects of the department and its units
-    int scoredProjects = 0;                    ///< those with a total
-    std::optional<model::Decimal> budgetWeightedTotal;  ///< Σ A·total / Σ A over scored projects
+    int projects = 0;                                      ///< all projects of the department and its units
+    int scoredProjects = 0;                                ///< those with a total
+    std::optional<model::Decimal> budgetWeightedTotal;     ///< Σ A·total / Σ A over scored projects
     std::vector<std::pair<std::string, int>> gradeCounts;  ///< every grade of the rule set, in order
-    std::vector<RatioResult> ratios;           ///< those whose inputs exist, in scoring.md order
-    std::vector<IndicatorResult> indicators;   ///< 部门整体 indicators owned by the department
-    std::optional<model::Decimal> indicatorTotal;  ///< Σ indicator scores, when it has indicators
+    std::vector<RatioResult> ratios;                       ///< those whose inputs exist, in scoring.md order
+    std::vector<IndicatorResult> indicators;               ///< 部门整体 indicators owned by the department
+    std::optional<model::Decimal> indicatorTotal;          ///< Σ indicator scores, when it has indicators
     /// The 部门整体 self-evaluation total: the scores of the rule set's total_ratios (national:
     /// 预算执行率, 10 points) plus indicatorTotal; empty without indicators or on errors.
     std::optional<model::Decimal> total;
-    std::optional<std::string> grade;           ///< from the rounded total
+    std::optional<std::string> grade;  ///< from the rounded total
     std::vector<Finding> findings;
 };
 
@@ -115,15 +115,15 @@ struct DepartmentResult {
 struct Evaluation {
     int year = 0;
     std::string authority;
-    std::string ruleSet;       ///< the rule set's name
+    std::string ruleSet;  ///< the rule set's name
     std::string ruleSetTitle;
     Rounding rounding;
-    std::vector<std::string> gradeNames;      ///< from the highest
+    std::vector<std::string> gradeNames;  ///< from the highest
     /// The rule set adjusts scores (deviation rule or execution caps): results.json then lists
     /// each project's adjustments, even when there are none.
     bool adjusts = false;
-    std::vector<ApplicationRule> application; ///< 结果应用 per grade; empty when the rule set has none
-    std::vector<ProjectResult> projects;      ///< sorted by code
+    std::vector<ApplicationRule> application;   ///< 结果应用 per grade; empty when the rule set has none
+    std::vector<ProjectResult> projects;        ///< sorted by code
     std::vector<DepartmentResult> departments;  ///< sorted by code
 };
 
@@ -134,4 +134,4 @@ bool needsFeedback(const ProjectResult& project, const RuleSet& rules);
 /// The 结果应用 advice for a project's grade; nullptr when unscored or the rule set has none.
 const ApplicationRule* applicationOf(const ProjectResult& project, const Evaluation& evaluation);
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

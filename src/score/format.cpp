@@ -42,8 +42,8 @@ std::string operatorSymbol(model::Operator op) {
     return {};
 }
 
-std::string quantityText(const model::Quantity& q, const std::string& unitOfMeasure, bool percentScale,
-                         model::Operator op, bool withOperator) {
+std::string quantityText(const model::Quantity& q, const std::string& unitOfMeasure, bool percentScale, model::Operator op,
+                         bool withOperator) {
     if (!q.value) return q.text;
     std::string out;
     if (withOperator && op != model::Operator::Qualitative) out += operatorSymbol(op);
@@ -55,7 +55,7 @@ std::string quantityText(const model::Quantity& q, const std::string& unitOfMeas
 
 namespace {
 bool startsWith(const std::string& s, std::size_t pos, const char* p) { return s.compare(pos, std::char_traits<char>::length(p), p) == 0; }
-} // namespace
+}  // namespace
 
 std::string normalizeWord(const std::string& text) {
     static const char* const kSpaces[] = {" ", "\t", "\r", "\n", "\xE3\x80\x80" /* U+3000 */, "\xC2\xA0" /* NBSP */};
@@ -66,12 +66,21 @@ std::string normalizeWord(const std::string& text) {
         changed = false;
         for (const char* s : kSpaces) {
             std::size_t n = std::char_traits<char>::length(s);
-            if (end - begin >= n && startsWith(text, begin, s)) { begin += n; changed = true; }
-            if (end - begin >= n && text.compare(end - n, n, s) == 0) { end -= n; changed = true; }
+            if (end - begin >= n && startsWith(text, begin, s)) {
+                begin += n;
+                changed = true;
+            }
+            if (end - begin >= n && text.compare(end - n, n, s) == 0) {
+                end -= n;
+                changed = true;
+            }
         }
         for (const char* s : kTrailing) {
             std::size_t n = std::char_traits<char>::length(s);
-            if (end - begin >= n && text.compare(end - n, n, s) == 0) { end -= n; changed = true; }
+            if (end - begin >= n && text.compare(end - n, n, s) == 0) {
+                end -= n;
+                changed = true;
+            }
         }
     }
     return text.substr(begin, end - begin);
@@ -94,4 +103,4 @@ std::string expandTemplate(const std::string& tmpl, const std::map<std::string, 
     return out;
 }
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

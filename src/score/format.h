@@ -32,8 +32,8 @@ std::string operatorSymbol(model::Operator op);
 
 /// A target or actual with its unit: "735人次", "95%"; `op` (if not Qualitative and
 /// `withOperator`) is put in front: "≥735人次". Falls back to the text as found.
-std::string quantityText(const model::Quantity& q, const std::string& unitOfMeasure, bool percentScale,
-                         model::Operator op, bool withOperator);
+std::string quantityText(const model::Quantity& q, const std::string& unitOfMeasure, bool percentScale, model::Operator op,
+                         bool withOperator);
 
 /// A word as matched against the rule set's lists: trimmed (ASCII, ideographic and no-break
 /// spaces) and without a trailing full stop (。 or .).
@@ -42,4 +42,4 @@ std::string normalizeWord(const std::string& text);
 /// Replaces each `{name}` in `tmpl` by values[name]; names were checked when the rule set loaded.
 std::string expandTemplate(const std::string& tmpl, const std::map<std::string, std::string>& values);
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

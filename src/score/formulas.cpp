@@ -17,7 +17,7 @@ namespace {
 const Decimal kZero;
 const Decimal kOne = Decimal::fromInt(1);
 const Decimal kHundred = Decimal::fromInt(100);
-} // namespace
+}  // namespace
 
 BudgetOutcome scoreBudget(Decimal adjusted, Decimal executed, const RuleSet& rules) {
     BudgetOutcome out;
@@ -33,8 +33,7 @@ BudgetOutcome scoreBudget(Decimal adjusted, Decimal executed, const RuleSet& rul
 namespace {
 
 /// 指标偏离: numerator / denominator is the 完成率 as the operator defines it.
-void applyDeviation(QuantitativeOutcome& out, Operator op, Decimal numerator, Decimal denominator,
-                    const RuleSet& rules) {
+void applyDeviation(QuantitativeOutcome& out, Operator op, Decimal numerator, Decimal denominator, const RuleSet& rules) {
     if (!rules.deviation) return;
     const DeviationRule& d = *rules.deviation;
     if (std::find(d.operators.begin(), d.operators.end(), op) == d.operators.end()) return;
@@ -45,10 +44,9 @@ void applyDeviation(QuantitativeOutcome& out, Operator op, Decimal numerator, De
     out.score = out.score - taken;
 }
 
-} // namespace
+}  // namespace
 
-QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actual, Decimal weight,
-                                      const RuleSet& rules) {
+QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actual, Decimal weight, const RuleSet& rules) {
     QuantitativeOutcome out;
     const int places = rules.rounding.indicator;
     const int ratePlaces = rules.rounding.rate;
@@ -102,15 +100,13 @@ QuantitativeOutcome scoreQuantitative(Operator op, Decimal target, Decimal actua
     return out;
 }
 
-QualitativeOutcome scoreQualitative(const Band& band, Decimal weight, std::optional<Decimal> selfScore,
-                                    const RuleSet& rules) {
+QualitativeOutcome scoreQualitative(const Band& band, Decimal weight, std::optional<Decimal> selfScore, const RuleSet& rules) {
     QualitativeOutcome out;
     const int places = rules.rounding.indicator;
     const bool top = !rules.bands.empty() && rules.bands.front().name == band.name;
     if (selfScore && weight > kZero) {
         bool inside = compareQuotient(*selfScore, weight, band.lower) >= 0 &&
-                      (top ? compareQuotient(*selfScore, weight, band.upper) <= 0
-                           : compareQuotient(*selfScore, weight, band.upper) < 0);
+                      (top ? compareQuotient(*selfScore, weight, band.upper) <= 0 : compareQuotient(*selfScore, weight, band.upper) < 0);
         if (inside) {
             out.score = selfScore->rounded(places);
             return out;
@@ -128,13 +124,10 @@ namespace {
 /// Builds one ratio from named figures; returns false when an input is missing.
 class RatioBuilder {
 public:
-    RatioBuilder(const std::map<std::string, Decimal>& now, const std::map<std::string, Decimal>* before)
-        : now_(now), before_(before) {}
+    RatioBuilder(const std::map<std::string, Decimal>& now, const std::map<std::string, Decimal>* before) : now_(now), before_(before) {}
 
     std::optional<Decimal> current(const std::string& name) const { return lookup(now_, name); }
-    std::optional<Decimal> previous(const std::string& name) const {
-        return before_ ? lookup(*before_, name) : std::nullopt;
-    }
+    std::optional<Decimal> previous(const std::string& name) const { return before_ ? lookup(*before_, name) : std::nullopt; }
 
 private:
     static std::optional<Decimal> lookup(const std::map<std::string, Decimal>& m, const std::string& name) {
@@ -170,10 +163,10 @@ void scoreRatio(RatioResult& r, const RuleSet& rules) {
     r.score = (left.isNegative() ? kZero : left).rounded(places);
 }
 
-} // namespace
+}  // namespace
 
-std::vector<RatioResult> departmentRatios(const std::map<std::string, Decimal>& thisYear,
-                                          const std::map<std::string, Decimal>* lastYear, const RuleSet& rules) {
+std::vector<RatioResult> departmentRatios(const std::map<std::string, Decimal>& thisYear, const std::map<std::string, Decimal>* lastYear,
+                                          const RuleSet& rules) {
     RatioBuilder f(thisYear, lastYear);
     const int places = rules.rounding.rate;
     std::vector<RatioResult> out;
@@ -207,10 +200,11 @@ std::vector<RatioResult> departmentRatios(const std::map<std::string, Decimal>& 
                           "人均公用经费变动率 = (本年公用经费 / 本年在职人数 − 上年公用经费 / 上年在职人数) / "
                           "(上年公用经费 / 上年在职人数)",
                           {{"本年公用经费", *p1}, {"本年在职人数", *n1}, {"上年公用经费", *p0}, {"上年在职人数", *n0}},
-                          {}, {}, {}};
+                          {},
+                          {},
+                          {}};
             // (p1/n1 − p0/n0) / (p0/n0) = (p1·n0 − p0·n1) / (p0·n1): one division, one rounding.
-            if (!n1->isZero() && !n0->isZero() && !p0->isZero())
-                r.value = divRound(*p1 * *n0 - *p0 * *n1, *p0 * *n1, places);
+            if (!n1->isZero() && !n0->isZero() && !p0->isZero()) r.value = divRound(*p1 * *n0 - *p0 * *n1, *p0 * *n1, places);
             out.push_back(std::move(r));
         }
     }
@@ -220,4 +214,4 @@ std::vector<RatioResult> departmentRatios(const std::map<std::string, Decimal>& 
     return out;
 }
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

@@ -47,7 +47,7 @@ void recount(DepartmentResult& d, const std::vector<ProjectResult>& publicProjec
     }
 }
 
-} // namespace
+}  // namespace
 
 PublicEvaluation publicView(const Evaluation& evaluation, const model::Dataset& dataset) {
     PublicEvaluation out;
@@ -104,8 +104,8 @@ PublicEvaluation publicView(const Evaluation& evaluation, const model::Dataset& 
         const model::Unit* dept = dataset.departmentOf(f.unitCode);
         if (dept && out.totalsWithheld(dept->code)) {
             for (auto it = f.figures.begin(); it != f.figures.end();) {
-                bool keep = std::find(kPublicFiguresWithClassified.begin(), kPublicFiguresWithClassified.end(),
-                                      it->first) != kPublicFiguresWithClassified.end();
+                bool keep = std::find(kPublicFiguresWithClassified.begin(), kPublicFiguresWithClassified.end(), it->first) !=
+                            kPublicFiguresWithClassified.end();
                 it = keep ? std::next(it) : f.figures.erase(it);
             }
         }
@@ -114,4 +114,4 @@ PublicEvaluation publicView(const Evaluation& evaluation, const model::Dataset& 
     return out;
 }
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

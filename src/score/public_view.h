@@ -30,8 +30,8 @@ namespace jixiao::score {
 /// - Personal data is blanked: 联系人, 联系电话 of every unit, 项目负责人 of every project,
 ///   the contact office of dataset.json and the dataset's folder path (it may name a person).
 struct PublicEvaluation {
-    Evaluation evaluation;                       ///< as evaluate() gives it, minus the above
-    model::Dataset dataset;                      ///< as read, minus the above
+    Evaluation evaluation;                          ///< as evaluate() gives it, minus the above
+    model::Dataset dataset;                         ///< as read, minus the above
     std::map<std::string, int> classifiedExcluded;  ///< department code → classified projects left out (>0 only)
 
     /// Classified projects of department `code` left out of its lists; 0 when none.
@@ -48,4 +48,4 @@ extern const std::vector<std::string> kPublicFiguresWithClassified;
 /// dataset says so. Pure: no I/O.
 PublicEvaluation publicView(const Evaluation& evaluation, const model::Dataset& dataset);
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

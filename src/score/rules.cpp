@@ -27,20 +27,20 @@ std::string severityName(FindingSeverity severity) {
 
 const std::vector<std::string>& findingCodes() {
     static const std::vector<std::string> codes = {
-        "execution_low",      "budget_adjusted",    "unmet_no_reason",    "target_too_low",
-        "self_score_mismatch", "met_but_deducted",  "weights_not_100",    "score_above_weight",
-        "fund_rows_mismatch", "actual_repeats_target", "actual_missing", "indicator_deviation", "execution_cap",
+        "execution_low",    "budget_adjusted",     "unmet_no_reason",    "target_too_low",     "self_score_mismatch",
+        "met_but_deducted", "weights_not_100",     "score_above_weight", "fund_rows_mismatch", "actual_repeats_target",
+        "actual_missing",   "indicator_deviation", "execution_cap",
     };
     return codes;
 }
 
 std::string findingName(const std::string& code) {
     static const std::map<std::string, std::string> names = {
-        {"execution_low", "执行率偏低未说明"},       {"budget_adjusted", "预算调整未说明"},
-        {"unmet_no_reason", "指标未完成未说明原因"}, {"target_too_low", "目标值设置偏低"},
+        {"execution_low", "执行率偏低未说明"},         {"budget_adjusted", "预算调整未说明"},
+        {"unmet_no_reason", "指标未完成未说明原因"},   {"target_too_low", "目标值设置偏低"},
         {"self_score_mismatch", "自评分与复核分不符"}, {"met_but_deducted", "已完成但自评扣分"},
-        {"weights_not_100", "分值合计不为100"},      {"score_above_weight", "自评分高于分值"},
-        {"fund_rows_mismatch", "资金分项与合计不符"}, {"actual_repeats_target", "实际完成值只重复指标值"},
+        {"weights_not_100", "分值合计不为100"},        {"score_above_weight", "自评分高于分值"},
+        {"fund_rows_mismatch", "资金分项与合计不符"},  {"actual_repeats_target", "实际完成值只重复指标值"},
         {"actual_missing", "实际完成值为空"},
     };
     auto it = names.find(code);
@@ -49,8 +49,7 @@ std::string findingName(const std::string& code) {
 
 const std::vector<std::string>& ratioNames() {
     static const std::vector<std::string> names = {
-        "预算执行率",     "预算调整率",     "结转结余变动率", "“三公”经费变动率",
-        "人均公用经费变动率", "政府采购执行率", "在职人员控制率",
+        "预算执行率", "预算调整率", "结转结余变动率", "“三公”经费变动率", "人均公用经费变动率", "政府采购执行率", "在职人员控制率",
     };
     return names;
 }
@@ -78,14 +77,11 @@ const std::vector<MessageSpec>& messageSpecs() {
         {"budget_adjusted", "message", true, {"initial", "adjusted", "change"}},
         {"unmet_no_reason", "message", true, {"indicator", "target", "actual", "completion", "variance"}},
         {"unmet_no_reason", "message_qualitative", true, {"indicator", "target", "actual", "band"}},
-        {"target_too_low", "message", true,
-         {"indicator", "target", "actual", "completion", "variance", "threshold"}},
+        {"target_too_low", "message", true, {"indicator", "target", "actual", "completion", "variance", "threshold"}},
         {"self_score_mismatch", "message", true, {"item", "self_score", "self_note", "score", "difference"}},
-        {"self_score_mismatch", "message_band", true,
-         {"indicator", "actual", "band", "band_range", "self_score", "self_note", "score"}},
+        {"self_score_mismatch", "message_band", true, {"indicator", "actual", "band", "band_range", "self_score", "self_note", "score"}},
         {"self_score_mismatch", "self_note", true, {"indicator_total", "scaled"}},
-        {"met_but_deducted", "message", true,
-         {"indicator", "target", "actual", "completion", "weight", "self_score"}},
+        {"met_but_deducted", "message", true, {"indicator", "target", "actual", "completion", "weight", "self_score"}},
         {"weights_not_100", "message", true, {"budget_weight", "indicator_sum", "sum"}},
         {"weights_not_100", "message_rescaled", true, {"indicator_sum", "expected"}},
         {"weights_not_100", "message_department", true, {"sum", "expected"}},
@@ -93,13 +89,14 @@ const std::vector<MessageSpec>& messageSpecs() {
         {"fund_rows_mismatch", "message", true, {"field", "sum", "total"}},
         {"actual_repeats_target", "message", true, {"indicator", "actual", "target"}},
         {"actual_missing", "message", true, {"indicator", "target"}},
-        {"indicator_deviation", "message", true,
+        {"indicator_deviation",
+         "message",
+         true,
          {"indicator", "target", "actual", "completion", "variance", "threshold", "points", "weight", "score"}},
         {"execution_cap", "message", true, {"rate", "band", "max_total", "total", "points"}},
     };
     return specs;
 }
-
 
 std::string joinNames(const std::vector<std::string>& names) {
     std::string out;
@@ -167,8 +164,7 @@ public:
         return v.text;
     }
 
-    Decimal number(const JsonValue& v, const std::string& path, Decimal lo, Decimal hi,
-                   const std::string& expected) const {
+    Decimal number(const JsonValue& v, const std::string& path, Decimal lo, Decimal hi, const std::string& expected) const {
         if (v.kind != JsonValue::Kind::Number) wrong(path, expected, v);
         auto d = Decimal::parse(v.text);
         if (!d || *d < lo || *d > hi) wrong(path, expected, v);
@@ -191,8 +187,7 @@ public:
         if (v.kind != JsonValue::Kind::Array) wrong(path, "文字数组（[\"…\", …]）", v);
         if (nonEmpty && v.items.empty()) fail(path, "不能为空数组", v.line);
         std::vector<std::string> out;
-        for (std::size_t i = 0; i < v.items.size(); ++i)
-            out.push_back(string(v.items[i], path + "[" + std::to_string(i) + "]"));
+        for (std::size_t i = 0; i < v.items.size(); ++i) out.push_back(string(v.items[i], path + "[" + std::to_string(i) + "]"));
         return out;
     }
 
@@ -204,9 +199,7 @@ public:
         wrong(path, "“提示”“需说明”或“需整改”", v);
     }
 
-    static std::string join(const std::string& path, const std::string& key) {
-        return path.empty() ? key : path + "." + key;
-    }
+    static std::string join(const std::string& path, const std::string& key) { return path.empty() ? key : path + "." + key; }
 
 private:
     std::string file_;
@@ -217,8 +210,7 @@ const Decimal kOne = Decimal::fromInt(1);
 const Decimal kHundred = Decimal::fromInt(100);
 const Decimal kHuge = Decimal::fromInt(1000000);
 
-void checkTemplate(const Checker& c, const std::string& path, const std::string& tmpl,
-                   const std::vector<std::string>& allowed, int line) {
+void checkTemplate(const Checker& c, const std::string& path, const std::string& tmpl, const std::vector<std::string>& allowed, int line) {
     for (std::size_t i = 0; i < tmpl.size(); ++i) {
         if (tmpl[i] == '}') c.fail(path, "中有多余的右花括号“}”", line);
         if (tmpl[i] != '{') continue;
@@ -242,12 +234,12 @@ void readIndicators(const Checker& c, const JsonValue& root, RuleSet& rules) {
     const JsonValue& total = c.require(ind, path, "total");
     rules.indicatorTotal = c.number(total, "indicators.total", kZero, kHundred, "0到100之间的数字");
     if (rules.budgetWeight + rules.indicatorTotal != kHundred)
-        c.fail("indicators.total", "应等于100减去budget.weight，即" + (kHundred - rules.budgetWeight).toString() +
-                                       "，实际为" + model::quoted(total.text), total.line);
+        c.fail("indicators.total",
+               "应等于100减去budget.weight，即" + (kHundred - rules.budgetWeight).toString() + "，实际为" + model::quoted(total.text),
+               total.line);
     if (const JsonValue* v = ind.find("rescale")) rules.rescale = c.boolean(*v, "indicators.rescale");
     if (const JsonValue* v = ind.find("accepted_totals")) {
-        if (v->kind != JsonValue::Kind::Array || v->items.empty())
-            c.wrong("indicators.accepted_totals", "非空的数字数组", *v);
+        if (v->kind != JsonValue::Kind::Array || v->items.empty()) c.wrong("indicators.accepted_totals", "非空的数字数组", *v);
         for (std::size_t i = 0; i < v->items.size(); ++i)
             rules.acceptedTotals.push_back(c.number(v->items[i], "indicators.accepted_totals[" + std::to_string(i) + "]",
                                                     Decimal::fromRaw(1), kHundred, "0到100之间的正数"));
@@ -281,18 +273,16 @@ void readIndicators(const Checker& c, const JsonValue& root, RuleSet& rules) {
         if (!seen.insert(name).second) c.fail(lp, "与其他一级指标的名称或别名重复", body.line);
         for (std::size_t i = 0; i < level.aliases.size(); ++i)
             if (!seen.insert(level.aliases[i]).second)
-                c.fail(lp + ".aliases[" + std::to_string(i) + "]", "与其他一级指标的名称或别名重复",
-                       body.find("aliases")->items[i].line);
+                c.fail(lp + ".aliases[" + std::to_string(i) + "]", "与其他一级指标的名称或别名重复", body.find("aliases")->items[i].line);
         rules.levels.push_back(std::move(level));
     }
     // Without rescaling the defaults are the points themselves, so they must fill the indicator
     // total exactly (财预〔2020〕10号: 产出50、效益30、满意度10 with 预算执行率10).
     if (!rules.rescale && defaults != rules.indicatorTotal)
-        c.fail("indicators.levels", "中各一级指标的默认分值合计应等于indicators.total（" +
-                                        rules.indicatorTotal.toString() + "），实际为" + defaults.toString(),
+        c.fail("indicators.levels",
+               "中各一级指标的默认分值合计应等于indicators.total（" + rules.indicatorTotal.toString() + "），实际为" + defaults.toString(),
                levels.line);
-    if (rules.rescale && defaults.isZero())
-        c.fail("indicators.levels", "中至少要有一个一级指标给出默认分值", levels.line);
+    if (rules.rescale && defaults.isZero()) c.fail("indicators.levels", "中至少要有一个一级指标给出默认分值", levels.line);
 }
 
 void readBands(const Checker& c, const JsonValue& root, RuleSet& rules) {
@@ -316,23 +306,22 @@ void readBands(const Checker& c, const JsonValue& root, RuleSet& rules) {
         bool top = rules.bands.empty();
         // Bands are [lower, upper); only the top band includes its upper bound (full marks).
         if (band.defaultShare < band.lower || band.defaultShare > band.upper || (!top && band.defaultShare == band.upper))
-            c.fail(bp + ".default", "应在本档区间" + band.lower.toString() + "–" + band.upper.toString() +
-                                        (top ? "内" : "（不含上限）内") + "，实际为" + band.defaultShare.toString(),
+            c.fail(bp + ".default",
+                   "应在本档区间" + band.lower.toString() + "–" + band.upper.toString() + (top ? "内" : "（不含上限）内") + "，实际为" +
+                       band.defaultShare.toString(),
                    body.find("default")->line);
-        if (top && band.upper != kOne)
-            c.fail(bp + ".upper", "应为1（最高一档须包含满分），实际为" + band.upper.toString(), upperLine);
+        if (top && band.upper != kOne) c.fail(bp + ".upper", "应为1（最高一档须包含满分），实际为" + band.upper.toString(), upperLine);
         if (!top && band.upper != rules.bands.back().lower)
-            c.fail(bp + ".upper", "应等于上一档" + model::quoted(rules.bands.back().name) + "的下限" +
-                                      rules.bands.back().lower.toString() + "（各档须覆盖0–100%且不重叠），实际为" +
-                                      band.upper.toString(),
+            c.fail(bp + ".upper",
+                   "应等于上一档" + model::quoted(rules.bands.back().name) + "的下限" + rules.bands.back().lower.toString() +
+                       "（各档须覆盖0–100%且不重叠），实际为" + band.upper.toString(),
                    upperLine);
         const JsonValue& wordsValue = c.require(body, bp, "words");
         band.words = c.strings(wordsValue, bp + ".words", true);
         for (std::size_t i = 0; i < band.words.size(); ++i) {
             // Stored as they are matched: trimmed, without a final 。
             band.words[i] = normalizeWord(band.words[i]);
-            if (band.words[i].empty())
-                c.fail(bp + ".words[" + std::to_string(i) + "]", "去掉空格和句号后为空", wordsValue.items[i].line);
+            if (band.words[i].empty()) c.fail(bp + ".words[" + std::to_string(i) + "]", "去掉空格和句号后为空", wordsValue.items[i].line);
             if (!words.insert(band.words[i]).second)
                 c.fail(bp + ".words[" + std::to_string(i) + "]", "中的" + model::quoted(band.words[i]) + "已出现在其他档次中",
                        wordsValue.items[i].line);
@@ -354,16 +343,16 @@ void readGrades(const Checker& c, const JsonValue& root, RuleSet& rules) {
         std::string gp = "grades." + name;
         Decimal lower = c.number(bound, gp, kZero, kHundred, "0到100之间的数字");
         if (!rules.grades.empty() && lower >= rules.grades.back().lower)
-            c.fail(gp, "应小于上一等级" + model::quoted(rules.grades.back().name) + "的下限" +
-                           rules.grades.back().lower.toString() + "（等级须从高到低排列），实际为" + lower.toString(),
+            c.fail(gp,
+                   "应小于上一等级" + model::quoted(rules.grades.back().name) + "的下限" + rules.grades.back().lower.toString() +
+                       "（等级须从高到低排列），实际为" + lower.toString(),
                    bound.line);
         rules.grades.push_back({name, lower});
         lastLine = bound.line;
     }
     if (rules.grades.empty()) c.fail("grades", "至少需要一个等级", g.line);
     if (!rules.grades.back().lower.isZero())
-        c.fail("grades." + rules.grades.back().name, "应为0（最低等级须包含所有低分），实际为" +
-                                                          rules.grades.back().lower.toString(),
+        c.fail("grades." + rules.grades.back().name, "应为0（最低等级须包含所有低分），实际为" + rules.grades.back().lower.toString(),
                lastLine);
 }
 
@@ -394,9 +383,11 @@ void readFindings(const Checker& c, const JsonValue& root, RuleSet& rules) {
 
 /// "≥" ">" "=" "≤" "<" as the rule file spells them.
 const std::vector<std::pair<std::string, model::Operator>>& operatorNames() {
-    static const std::vector<std::pair<std::string, model::Operator>> names = {
-        {"≥", model::Operator::Ge}, {">", model::Operator::Gt}, {"=", model::Operator::Eq},
-        {"≤", model::Operator::Le}, {"<", model::Operator::Lt}};
+    static const std::vector<std::pair<std::string, model::Operator>> names = {{"≥", model::Operator::Ge},
+                                                                               {">", model::Operator::Gt},
+                                                                               {"=", model::Operator::Eq},
+                                                                               {"≤", model::Operator::Le},
+                                                                               {"<", model::Operator::Lt}};
     return names;
 }
 
@@ -410,16 +401,14 @@ void readDeviation(const Checker& c, const JsonValue& root, RuleSet& rules) {
     d.threshold = c.number(c.require(*v, path, "threshold"), "deviation.threshold", Decimal::fromRaw(1), kHuge,
                            "正数（完成率超过100%的部分，0.3即完成率130%）");
     d.inclusive = c.boolean(c.require(*v, path, "inclusive"), "deviation.inclusive");
-    d.points = c.number(c.require(*v, path, "points"), "deviation.points", Decimal::fromRaw(1), kHundred,
-                        "0到100之间的正数（扣减的分值）");
+    d.points = c.number(c.require(*v, path, "points"), "deviation.points", Decimal::fromRaw(1), kHundred, "0到100之间的正数（扣减的分值）");
     const JsonValue& ops = c.require(*v, path, "operators");
     std::vector<std::string> texts = c.strings(ops, "deviation.operators", true);
     std::vector<std::string> allowed;
     for (const auto& [name, op] : operatorNames()) allowed.push_back(model::quoted(name));
     for (std::size_t i = 0; i < texts.size(); ++i) {
         const std::string ip = "deviation.operators[" + std::to_string(i) + "]";
-        auto it = std::find_if(operatorNames().begin(), operatorNames().end(),
-                               [&](const auto& n) { return n.first == texts[i]; });
+        auto it = std::find_if(operatorNames().begin(), operatorNames().end(), [&](const auto& n) { return n.first == texts[i]; });
         if (it == operatorNames().end()) c.wrong(ip, joinNames(allowed) + "之一（定性指标不适用）", ops.items[i]);
         if (std::find(d.operators.begin(), d.operators.end(), it->second) != d.operators.end())
             c.fail(ip, "中的" + model::quoted(texts[i]) + "重复", ops.items[i].line);
@@ -449,20 +438,20 @@ void readExecutionCaps(const Checker& c, const JsonValue& root, RuleSet& rules) 
         cap.from = c.number(from, bp + ".from", kZero, kOne, share);
         cap.below = c.number(below, bp + ".below", kZero, kOne, share);
         if (cap.below <= cap.from)
-            c.fail(bp + ".below", "应大于本档的from（" + cap.from.toString() + "），实际为" + cap.below.toString(),
-                   below.line);
+            c.fail(bp + ".below", "应大于本档的from（" + cap.from.toString() + "），实际为" + cap.below.toString(), below.line);
         cap.maxTotal = c.number(c.require(b, bp, "max_total"), bp + ".max_total", kZero, kHundred, "0到100之间的数字");
         if (!rules.executionCaps.empty()) {
             const ExecutionCap& prev = rules.executionCaps.back();
             // Bands run from the highest rate down and touch: each one's below is the previous
             // one's from, so that every rate falls in at most one band.
             if (cap.below != prev.from)
-                c.fail(bp + ".below", "应等于上一档的from（" + prev.from.toString() +
-                                          "）（各档须从高到低相接、不重叠），实际为" + cap.below.toString(),
+                c.fail(bp + ".below",
+                       "应等于上一档的from（" + prev.from.toString() + "）（各档须从高到低相接、不重叠），实际为" + cap.below.toString(),
                        below.line);
             if (cap.maxTotal >= prev.maxTotal)
-                c.fail(bp + ".max_total", "应小于上一档的max_total（" + prev.maxTotal.toString() +
-                                              "）（执行率越低，封顶分越低），实际为" + cap.maxTotal.toString(),
+                c.fail(bp + ".max_total",
+                       "应小于上一档的max_total（" + prev.maxTotal.toString() + "）（执行率越低，封顶分越低），实际为" +
+                           cap.maxTotal.toString(),
                        b.find("max_total")->line);
         }
         rules.executionCaps.push_back(cap);
@@ -481,8 +470,7 @@ void readApplication(const Checker& c, const JsonValue& root, RuleSet& rules) {
     for (const auto& g : rules.grades) {
         const std::string gp = path + "." + g.name;
         const JsonValue* body = v->find(g.name);
-        if (!body)
-            c.fail(path, "缺少等级" + model::quoted(g.name) + "（grades中的每个等级都须给出结果应用意见）", v->line);
+        if (!body) c.fail(path, "缺少等级" + model::quoted(g.name) + "（grades中的每个等级都须给出结果应用意见）", v->line);
         if (body->kind != JsonValue::Kind::Object) c.wrong(gp, "对象（{…}）", *body);
         c.onlyKeys(*body, gp, {"advice", "budget_change", "letter"});
         ApplicationRule a;
@@ -504,9 +492,8 @@ void readApplication(const Checker& c, const JsonValue& root, RuleSet& rules) {
 void readDepartment(const Checker& c, const JsonValue& root, RuleSet& rules) {
     const JsonValue& d = c.object(root, "", "department");
     c.onlyKeys(d, "department", {"indicator_total", "total_ratios", "ratios"});
-    rules.departmentIndicatorTotal = c.number(c.require(d, "department", "indicator_total"),
-                                              "department.indicator_total", Decimal::fromRaw(1), kHundred,
-                                              "0到100之间的正数");
+    rules.departmentIndicatorTotal = c.number(c.require(d, "department", "indicator_total"), "department.indicator_total",
+                                              Decimal::fromRaw(1), kHundred, "0到100之间的正数");
     const JsonValue& ratios = c.object(d, "department", "ratios");
     c.onlyKeys(ratios, "department.ratios", ratioNames());
     for (const auto& [name, body] : ratios.members) {
@@ -520,15 +507,13 @@ void readDepartment(const Checker& c, const JsonValue& root, RuleSet& rules) {
         if (kind.kind == JsonValue::Kind::String && kind.text == "at_least") {
             c.onlyKeys(body, rp, {"weight", "rule", "target"});
             rule.kind = RatioRuleKind::AtLeast;
-            rule.target = c.number(c.require(body, rp, "target"), rp + ".target", Decimal::fromRaw(1), kHuge,
-                                   "正数（比率，1即100%）");
+            rule.target = c.number(c.require(body, rp, "target"), rp + ".target", Decimal::fromRaw(1), kHuge, "正数（比率，1即100%）");
         } else if (kind.kind == JsonValue::Kind::String && kind.text == "at_most") {
             c.onlyKeys(body, rp, {"weight", "rule", "target", "deduct_per_point"});
             rule.kind = RatioRuleKind::AtMost;
-            rule.target = c.number(c.require(body, rp, "target"), rp + ".target", -kHuge, kHuge,
-                                   "数字（比率，1即100%）");
-            rule.deductPerPoint = c.number(c.require(body, rp, "deduct_per_point"), rp + ".deduct_per_point", kZero,
-                                           kHundred, "0到100之间的数字（每超出1个百分点扣减的分值）");
+            rule.target = c.number(c.require(body, rp, "target"), rp + ".target", -kHuge, kHuge, "数字（比率，1即100%）");
+            rule.deductPerPoint = c.number(c.require(body, rp, "deduct_per_point"), rp + ".deduct_per_point", kZero, kHundred,
+                                           "0到100之间的数字（每超出1个百分点扣减的分值）");
         } else {
             c.wrong(rp + ".rule", "“at_least”（不低于目标按比例得分）或“at_most”（不高于目标得满分，超出按百分点扣分）", kind);
         }
@@ -550,26 +535,26 @@ void readDepartment(const Checker& c, const JsonValue& root, RuleSet& rules) {
         terms.push_back(name + "（" + rule->weight.toString() + "）");
     }
     if (sum != kHundred)
-        c.fail("department.indicator_total", "与total_ratios所列比率的分值合计应为100，实际为" + joinNames(terms) + "，共" +
-                                                 sum.toString(),
+        c.fail("department.indicator_total", "与total_ratios所列比率的分值合计应为100，实际为" + joinNames(terms) + "，共" + sum.toString(),
                d.find("indicator_total")->line);
 }
 
-} // namespace
+}  // namespace
 
 RuleSet parseRules(const std::string& json, const std::string& displayName) {
     JsonValue root;
     try {
         root = parseJson(json);
     } catch (const JsonSyntaxError& e) {
-        throw RuleError(displayName + "：第" + std::to_string(e.line()) + "行第" + std::to_string(e.column()) +
-                        "列：JSON格式错误，" + e.what() + "。");
+        throw RuleError(displayName + "：第" + std::to_string(e.line()) + "行第" + std::to_string(e.column()) + "列：JSON格式错误，" +
+                        e.what() + "。");
     }
     Checker c(displayName);
     if (root.kind != JsonValue::Kind::Object)
         throw RuleError(displayName + "：评分规则文件应为一个JSON对象（{…}），实际为" + model::quoted(shown(root)) + "。");
-    c.onlyKeys(root, "", {"name", "title", "budget", "indicators", "qualitative", "thresholds", "rounding", "grades",
-                          "feedback", "deviation", "execution_caps", "result_application", "findings", "department"});
+    c.onlyKeys(root, "",
+               {"name", "title", "budget", "indicators", "qualitative", "thresholds", "rounding", "grades", "feedback", "deviation",
+                "execution_caps", "result_application", "findings", "department"});
 
     RuleSet rules;
     rules.file = displayName;
@@ -578,20 +563,19 @@ RuleSet parseRules(const std::string& json, const std::string& displayName) {
 
     const JsonValue& budget = c.object(root, "", "budget");
     c.onlyKeys(budget, "budget", {"weight"});
-    rules.budgetWeight = c.number(c.require(budget, "budget", "weight"), "budget.weight", kZero, kHundred,
-                                  "0到100之间的数字");
+    rules.budgetWeight = c.number(c.require(budget, "budget", "weight"), "budget.weight", kZero, kHundred, "0到100之间的数字");
 
     readIndicators(c, root, rules);
     readBands(c, root, rules);
 
     const JsonValue& t = c.object(root, "", "thresholds");
     c.onlyKeys(t, "thresholds", {"execution_rate", "over_achievement", "self_score_tolerance"});
-    rules.executionThreshold = c.number(c.require(t, "thresholds", "execution_rate"), "thresholds.execution_rate",
-                                        kZero, kOne, "0到1之间的数字（0.9即90%）");
-    rules.overAchievement = c.number(c.require(t, "thresholds", "over_achievement"), "thresholds.over_achievement",
-                                     kOne, kHuge, "不小于1的数字（1.2即完成率120%）");
-    rules.selfScoreTolerance = c.number(c.require(t, "thresholds", "self_score_tolerance"),
-                                        "thresholds.self_score_tolerance", kZero, kHundred, "0到100之间的数字（分）");
+    rules.executionThreshold =
+        c.number(c.require(t, "thresholds", "execution_rate"), "thresholds.execution_rate", kZero, kOne, "0到1之间的数字（0.9即90%）");
+    rules.overAchievement = c.number(c.require(t, "thresholds", "over_achievement"), "thresholds.over_achievement", kOne, kHuge,
+                                     "不小于1的数字（1.2即完成率120%）");
+    rules.selfScoreTolerance = c.number(c.require(t, "thresholds", "self_score_tolerance"), "thresholds.self_score_tolerance", kZero,
+                                        kHundred, "0到100之间的数字（分）");
 
     const JsonValue& r = c.object(root, "", "rounding");
     c.onlyKeys(r, "rounding", {"indicator", "total", "rate"});
@@ -611,9 +595,8 @@ RuleSet parseRules(const std::string& json, const std::string& displayName) {
         if (!known) {
             std::vector<std::string> names;
             for (const auto& b : rules.grades) names.push_back(b.name);
-            c.fail("feedback.grades[" + std::to_string(i) + "]", "中的等级" + model::quoted(g) + "不在grades中（可用：" +
-                                                                     joinNames(names) + "）",
-                   feedbackGrades.items[i].line);
+            c.fail("feedback.grades[" + std::to_string(i) + "]",
+                   "中的等级" + model::quoted(g) + "不在grades中（可用：" + joinNames(names) + "）", feedbackGrades.items[i].line);
         }
     }
     rules.feedbackSeverity = c.severity(c.require(fb, "feedback", "severity"), "feedback.severity");
@@ -633,8 +616,7 @@ RuleSet loadRules(const std::string& path) {
 }
 
 std::string ruleSetPath(const std::string& templatesDir, const std::string& name) {
-    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos ||
-        name.find("..") != std::string::npos)
+    if (name.empty() || name.find('/') != std::string::npos || name.find('\\') != std::string::npos || name.find("..") != std::string::npos)
         throw RuleError("评分规则名称" + model::quoted(name) + "无效：名称不能为空，也不能包含“/”“\\”或“..”。");
     std::string dir = templatesDir;
     if (!dir.empty() && dir.back() != '/') dir += '/';
@@ -691,9 +673,7 @@ const std::string& RuleSet::gradeOf(Decimal total) const {
     return grades.back().name;
 }
 
-const std::string& RuleSet::message(const std::string& code, const std::string& key) const {
-    return findings.at(code).messages.at(key);
-}
+const std::string& RuleSet::message(const std::string& code, const std::string& key) const { return findings.at(code).messages.at(key); }
 
 FindingSeverity RuleSet::severityOf(const std::string& code) const { return findings.at(code).severity; }
 
@@ -709,4 +689,4 @@ const ExecutionCap* RuleSet::capFor(Decimal rate) const {
     return nullptr;
 }
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

@@ -37,10 +37,10 @@ std::string severityName(FindingSeverity severity);
 
 /// A first-level indicator (一级指标) the rule set knows.
 struct LevelRule {
-    std::string name;                       ///< canonical name, e.g. 产出指标
-    std::optional<model::Decimal> weight;   ///< default points; empty = accepted, no default
-    std::vector<std::string> aliases;       ///< other spellings found in exports (产出)
-    std::vector<std::string> level2;        ///< known 二级指标 names
+    std::string name;                      ///< canonical name, e.g. 产出指标
+    std::optional<model::Decimal> weight;  ///< default points; empty = accepted, no default
+    std::vector<std::string> aliases;      ///< other spellings found in exports (产出)
+    std::vector<std::string> level2;       ///< known 二级指标 names
 };
 
 /// A band of the qualitative (定性) scale, as shares of the weight.
@@ -89,9 +89,9 @@ struct RatioRule {
 /// 指标偏离 (一体化 systems): an indicator whose 完成率 exceeds 100% by `threshold` or more
 /// loses `points` — its target was set too low.
 struct DeviationRule {
-    model::Decimal threshold;  ///< excess over 100% as a fraction: 0.3 → 完成率 130%
-    bool inclusive = true;     ///< true: 完成率 exactly 1 + threshold is deducted too
-    model::Decimal points;     ///< taken off the indicator's score, never below 0
+    model::Decimal threshold;                ///< excess over 100% as a fraction: 0.3 → 完成率 130%
+    bool inclusive = true;                   ///< true: 完成率 exactly 1 + threshold is deducted too
+    model::Decimal points;                   ///< taken off the indicator's score, never below 0
     std::vector<model::Operator> operators;  ///< the operators it applies to (定性 never)
 };
 
@@ -105,46 +105,46 @@ struct ExecutionCap {
 /// 结果应用: what a grade means for next year's budget.
 struct ApplicationRule {
     std::string grade;
-    std::string advice;               ///< Chinese advice text
-    model::Decimal changeMin;         ///< suggested budget change, fraction (−0.1 = 压减10%)
-    model::Decimal changeMax;         ///< changeMin ≤ changeMax
-    bool inLetter = false;            ///< repeated in the feedback letter's 整改要求
+    std::string advice;        ///< Chinese advice text
+    model::Decimal changeMin;  ///< suggested budget change, fraction (−0.1 = 压减10%)
+    model::Decimal changeMax;  ///< changeMin ≤ changeMax
+    bool inLetter = false;     ///< repeated in the feedback letter's 整改要求
 };
 
 /// A rule set: every number of the scoring method that varies between provinces.
 struct RuleSet {
-    std::string name;         ///< e.g. national-2020
-    std::string title;        ///< Chinese display name
-    std::string file;         ///< display name of the file it came from
+    std::string name;   ///< e.g. national-2020
+    std::string title;  ///< Chinese display name
+    std::string file;   ///< display name of the file it came from
 
-    model::Decimal budgetWeight;     ///< w_budget: points of 预算执行率
-    model::Decimal indicatorTotal;   ///< points the project indicators add up to (100 − w_budget)
-    bool rescale = false;            ///< scale the declared indicator weights to indicatorTotal
+    model::Decimal budgetWeight;                 ///< w_budget: points of 预算执行率
+    model::Decimal indicatorTotal;               ///< points the project indicators add up to (100 − w_budget)
+    bool rescale = false;                        ///< scale the declared indicator weights to indicatorTotal
     std::vector<model::Decimal> acceptedTotals;  ///< with rescale: declared sums that are fine
     ReverseVariant reverse = ReverseVariant::A;
-    std::vector<LevelRule> levels;   ///< first-level indicators, file order
+    std::vector<LevelRule> levels;  ///< first-level indicators, file order
 
-    std::vector<Band> bands;         ///< from the highest band down
+    std::vector<Band> bands;  ///< from the highest band down
 
-    model::Decimal executionThreshold;   ///< 执行率 below this without a reason → finding
-    model::Decimal overAchievement;      ///< 完成率 above this → target_too_low
-    model::Decimal selfScoreTolerance;   ///< points
+    model::Decimal executionThreshold;  ///< 执行率 below this without a reason → finding
+    model::Decimal overAchievement;     ///< 完成率 above this → target_too_low
+    model::Decimal selfScoreTolerance;  ///< points
 
     Rounding rounding;
     std::vector<GradeBound> grades;  ///< descending lower bounds, the last one 0
 
-    std::vector<std::string> feedbackGrades;  ///< grades whose unit gets a feedback letter
+    std::vector<std::string> feedbackGrades;                      ///< grades whose unit gets a feedback letter
     FindingSeverity feedbackSeverity = FindingSeverity::Rectify;  ///< …or any finding this severe
 
     std::map<std::string, FindingRule> findings;  ///< by finding code
 
-    std::optional<DeviationRule> deviation;   ///< absent: no deviation deduction
-    std::vector<ExecutionCap> executionCaps;  ///< from the highest band down; empty: no caps
+    std::optional<DeviationRule> deviation;    ///< absent: no deviation deduction
+    std::vector<ExecutionCap> executionCaps;   ///< from the highest band down; empty: no caps
     std::vector<ApplicationRule> application;  ///< per grade, in grade order; empty: none
 
-    model::Decimal departmentIndicatorTotal;  ///< points a 部门整体 indicator table adds up to
+    model::Decimal departmentIndicatorTotal;         ///< points a 部门整体 indicator table adds up to
     std::vector<std::string> departmentTotalRatios;  ///< ratios whose scores join the department total
-    std::vector<RatioRule> ratios;            ///< scored department ratios, file order
+    std::vector<RatioRule> ratios;                   ///< scored department ratios, file order
 
     /// The level named `name` or having it as an alias; nullptr if unknown.
     const LevelRule* findLevel(const std::string& name) const;
@@ -194,4 +194,4 @@ RuleSet loadRuleSet(const std::string& templatesDir, const std::string& name);
 /// anything else the name of a bundled rule set (yitihua-2022).
 RuleSet loadRulesOption(const std::string& templatesDir, const std::string& value);
 
-} // namespace jixiao::score
+}  // namespace jixiao::score

@@ -54,8 +54,8 @@ void authorize(Exchange& ex, WebStore& store, Role least) {
     }
     if (int(session->role) < int(least)) {
         static const char* const names[] = {"查看", "经办", "管理员"};
-        throw HttpError(403, "权限不足：此操作需要“" + std::string(names[int(least)]) + "”及以上角色，当前用户“" +
-                                 session->user + "”的角色是“" + names[int(session->role)] + "”。");
+        throw HttpError(403, "权限不足：此操作需要“" + std::string(names[int(least)]) + "”及以上角色，当前用户“" + session->user +
+                                 "”的角色是“" + names[int(session->role)] + "”。");
     }
 }
 
@@ -67,4 +67,4 @@ std::string clearedCookie(bool secure) {
     return std::string(kSessionCookie) + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "");
 }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -53,4 +53,4 @@ std::string sessionCookie(const std::string& token, bool secure);
 /// The Set-Cookie value that ends the session cookie.
 std::string clearedCookie(bool secure);
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

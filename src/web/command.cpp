@@ -74,7 +74,8 @@ int userCommand(const std::vector<std::string>& args) {
     if (!p) return usage(args[0], error);
     for (const auto& [name, value] : p->options)
         if (name != "role" && name != "data" && name != "password-stdin") return usage("user", "user 不认识选项 --" + name + "。");
-    if (p->words.size() != 2 || p->words[0] != "add") return usage("user", "用法为 jixiao user add 用户名 --role 角色 --data 文件夹 --password-stdin。");
+    if (p->words.size() != 2 || p->words[0] != "add")
+        return usage("user", "用法为 jixiao user add 用户名 --role 角色 --data 文件夹 --password-stdin。");
     const std::string name = p->words[1];
     auto role = parseRole(p->options["role"]);
     if (!role) return usage("user", "--role 应为 admin、staff 或 viewer，实际为“" + p->options["role"] + "”。");
@@ -108,8 +109,8 @@ int serveCommand(const std::vector<std::string>& args) {
     auto p = parse(std::vector<std::string>(args.begin() + 1, args.end()), {"secure-cookie"}, error);
     if (!p) return usage(args[0], error);
     if (!p->words.empty()) return usage("serve", "serve 不接受“" + p->words[0] + "”：数据文件夹用 --data 指定。");
-    static const std::vector<std::string> known{"data", "listen", "site", "max-upload", "jobs", "secure-cookie",
-                                                "templates", "fonts", "assets"};
+    static const std::vector<std::string> known{"data",          "listen",    "site",  "max-upload", "jobs",
+                                                "secure-cookie", "templates", "fonts", "assets"};
     for (const auto& [name, value] : p->options)
         if (std::find(known.begin(), known.end(), name) == known.end()) return usage("serve", "serve 不认识选项 --" + name + "。");
     ServeOptions o;
@@ -165,8 +166,7 @@ int serveCommand(const std::vector<std::string>& args) {
         return app::kExitTempFail;
     }
     if (server->workspace().store->users().empty())
-        std::cerr << "注意：还没有任何用户，请先运行 jixiao user add 用户名 --role admin --data " << o.paths.data
-                  << " --password-stdin\n";
+        std::cerr << "注意：还没有任何用户，请先运行 jixiao user add 用户名 --role admin --data " << o.paths.data << " --password-stdin\n";
     server->start();
     std::cerr << "jixiao 工作台已启动：http://" << o.host << ":" << server->port() << "/ （数据文件夹 " << o.paths.data
               << "；按 Ctrl+C 停止）\n";
@@ -183,11 +183,9 @@ int serveCommand(const std::vector<std::string>& args) {
     return app::kExitOk;
 }
 
-} // namespace
+}  // namespace
 
-bool isWebCommand(const std::vector<std::string>& args) {
-    return !args.empty() && (args[0] == "serve" || args[0] == "user");
-}
+bool isWebCommand(const std::vector<std::string>& args) { return !args.empty() && (args[0] == "serve" || args[0] == "user"); }
 
 int webCommand(const std::vector<std::string>& args) {
     for (const auto& a : args)
@@ -210,4 +208,4 @@ int webCommand(const std::vector<std::string>& args) {
     }
 }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

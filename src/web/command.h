@@ -15,4 +15,4 @@ bool isWebCommand(const std::vector<std::string>& args);
 /// installed share/jixiao, or the source tree) unless given. Returns the exit code.
 int webCommand(const std::vector<std::string>& args);
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -35,7 +35,7 @@ std::string realPath(const std::string& path) {
     return ::realpath(path.c_str(), buffer) ? std::string(buffer) : std::string();
 }
 
-} // namespace
+}  // namespace
 
 std::int64_t Exchange::id(const std::string& name) const {
     auto it = params.find(name);
@@ -83,8 +83,7 @@ void Exchange::sendJson(const Poco::Dynamic::Var& value, int status) {
     response.send() << body;
 }
 
-void Exchange::sendFile(const std::string& path, const std::string& contentType, const std::string& downloadName,
-                        bool inlineView) {
+void Exchange::sendFile(const std::string& path, const std::string& contentType, const std::string& downloadName, bool inlineView) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw HttpError(404, "找不到所请求的文件。");
     in.seekg(0, std::ios::end);
@@ -116,7 +115,8 @@ void securityHeaders(Poco::Net::HTTPServerResponse& response, bool frameableBySe
     response.set("Content-Security-Policy",
                  std::string("default-src 'self'; script-src 'self'; style-src 'self'") + (inlineStyles ? " 'unsafe-inline'" : "") +
                      "; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-src 'self'; "
-                     "frame-ancestors " + (frameableBySelf ? "'self'" : "'none'"));
+                     "frame-ancestors " +
+                     (frameableBySelf ? "'self'" : "'none'"));
     response.set("X-Content-Type-Options", "nosniff");
     response.set("X-Frame-Options", frameableBySelf ? "SAMEORIGIN" : "DENY");
     response.set("Referrer-Policy", "no-referrer");
@@ -201,8 +201,8 @@ void Router::add(const std::string& method, const std::string& pattern, Handler 
     routes_.push_back({method, split(pattern), std::move(handler)});
 }
 
-const Router::Handler* Router::find(const std::string& method, const std::string& path,
-                                    std::map<std::string, std::string>& params, bool& methodMismatch) const {
+const Router::Handler* Router::find(const std::string& method, const std::string& path, std::map<std::string, std::string>& params,
+                                    bool& methodMismatch) const {
     auto segments = split(path);
     methodMismatch = false;
     for (const auto& route : routes_) {
@@ -225,4 +225,4 @@ const Router::Handler* Router::find(const std::string& method, const std::string
     return nullptr;
 }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -47,8 +47,7 @@ struct Exchange {
 
     void sendJson(const Poco::Dynamic::Var& value, int status = 200);
     /// Sends a file from disk. `inlinePdf` lets a PDF show in the page's preview frame.
-    void sendFile(const std::string& path, const std::string& contentType, const std::string& downloadName,
-                  bool inlineView = false);
+    void sendFile(const std::string& path, const std::string& contentType, const std::string& downloadName, bool inlineView = false);
 };
 
 /// The security headers every response carries: a CSP without inline script, nosniff, no
@@ -93,4 +92,4 @@ private:
     std::vector<Route> routes_;
 };
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

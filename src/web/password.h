@@ -21,4 +21,4 @@ bool verifyPassword(const std::string& password, const std::string& hash);
 /// `bytes` random bytes from OpenSSL's generator, as lowercase hex.
 std::string randomHex(std::size_t bytes);
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -28,4 +28,4 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

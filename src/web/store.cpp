@@ -56,15 +56,16 @@ const char* const kTables[] = {
     "CREATE TABLE IF NOT EXISTS web_units (code TEXT PRIMARY KEY, name TEXT NOT NULL, dataset_id INTEGER NOT NULL)",
 };
 
-using RunTuple = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, Poco::Int64, Poco::Int64, std::string, std::string,
-                             std::string, std::string, std::string>;
-const char* const kRunColumns = "SELECT id, dataset_id, state, done, total, date, created_by, created_at, finished_at, message FROM web_runs";
+using RunTuple = Poco::Tuple<Poco::Int64, Poco::Int64, std::string, Poco::Int64, Poco::Int64, std::string, std::string, std::string,
+                             std::string, std::string>;
+const char* const kRunColumns =
+    "SELECT id, dataset_id, state, done, total, date, created_by, created_at, finished_at, message FROM web_runs";
 
 RunRow toRun(const RunTuple& t) {
     return {t.get<0>(), t.get<1>(), t.get<2>(), t.get<3>(), t.get<4>(), t.get<5>(), t.get<6>(), t.get<7>(), t.get<8>(), t.get<9>()};
 }
 
-} // namespace
+}  // namespace
 
 WebStore::WebStore(std::string path) : path_(std::move(path)) {}
 WebStore::~WebStore() = default;
@@ -119,8 +120,8 @@ std::pair<std::string, std::string> WebStore::createSession(const std::string& u
     std::lock_guard<std::mutex> lock(mutex_);
     Poco::Int64 t = nowSeconds;
     std::string u = user, h = publish::sha256Hex(token);
-    impl_->session << "INSERT INTO web_sessions (token_hash, user, csrf, created, last_seen) VALUES (?, ?, ?, ?, ?)", bind(h),
-        bind(u), bind(csrf), bind(t), bind(t), now;
+    impl_->session << "INSERT INTO web_sessions (token_hash, user, csrf, created, last_seen) VALUES (?, ?, ?, ?, ?)", bind(h), bind(u),
+        bind(csrf), bind(t), bind(t), now;
     return {token, csrf};
 }
 
@@ -154,8 +155,8 @@ void WebStore::endSession(const std::string& token) {
 
 void WebStore::audit(const AuditEntry& e) {
     std::lock_guard<std::mutex> lock(mutex_);
-    impl_->session << "INSERT INTO web_audit (at, user, action, target, detail, address) VALUES (?, ?, ?, ?, ?, ?)",
-        bind(e.at), bind(e.user), bind(e.action), bind(e.target), bind(e.detail), bind(e.address), now;
+    impl_->session << "INSERT INTO web_audit (at, user, action, target, detail, address) VALUES (?, ?, ?, ?, ?, ?)", bind(e.at),
+        bind(e.user), bind(e.action), bind(e.target), bind(e.detail), bind(e.address), now;
 }
 
 std::vector<AuditEntry> WebStore::auditLog(int limit, const std::string& action) {
@@ -166,8 +167,7 @@ std::vector<AuditEntry> WebStore::auditLog(int limit, const std::string& action)
                       "ORDER BY id DESC LIMIT ?",
         into(rows), bind(a), bind(a), bind(limit), now;
     std::vector<AuditEntry> out;
-    for (const auto& r : rows)
-        out.push_back({r.get<0>(), r.get<1>(), r.get<2>(), r.get<3>(), r.get<4>(), r.get<5>(), r.get<6>()});
+    for (const auto& r : rows) out.push_back({r.get<0>(), r.get<1>(), r.get<2>(), r.get<3>(), r.get<4>(), r.get<5>(), r.get<6>()});
     return out;
 }
 
@@ -206,8 +206,8 @@ std::optional<DatasetRecord> WebStore::dataset(std::int64_t id) {
 void WebStore::addUpload(std::int64_t datasetId, const UploadRecord& f) {
     std::lock_guard<std::mutex> lock(mutex_);
     Poco::Int64 id = datasetId, bytes = f.bytes;
-    impl_->session << "INSERT INTO web_uploads (dataset_id, stored, original, bytes) VALUES (?, ?, ?, ?)", bind(id),
-        bind(f.stored), bind(f.original), bind(bytes), now;
+    impl_->session << "INSERT INTO web_uploads (dataset_id, stored, original, bytes) VALUES (?, ?, ?, ?)", bind(id), bind(f.stored),
+        bind(f.original), bind(bytes), now;
 }
 
 void WebStore::saveUnitNames(std::int64_t datasetId, const std::vector<std::pair<std::string, std::string>>& names) {
@@ -238,8 +238,7 @@ std::vector<UploadRecord> WebStore::uploads(std::int64_t datasetId) {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<Poco::Tuple<std::string, std::string, Poco::Int64>> rows;
     Poco::Int64 id = datasetId;
-    impl_->session << "SELECT stored, original, bytes FROM web_uploads WHERE dataset_id = ? ORDER BY rowid", into(rows), bind(id),
-        now;
+    impl_->session << "SELECT stored, original, bytes FROM web_uploads WHERE dataset_id = ? ORDER BY rowid", into(rows), bind(id), now;
     std::vector<UploadRecord> out;
     for (const auto& r : rows) out.push_back({r.get<0>(), r.get<1>(), r.get<2>()});
     return out;
@@ -261,8 +260,8 @@ std::int64_t WebStore::createRun(std::int64_t datasetId, const std::string& date
 void WebStore::updateRun(const RunRow& r) {
     std::lock_guard<std::mutex> lock(mutex_);
     Poco::Int64 id = r.id, done = r.done, total = r.total;
-    impl_->session << "UPDATE web_runs SET state = ?, done = ?, total = ?, finished_at = ?, message = ? WHERE id = ?",
-        bind(r.state), bind(done), bind(total), bind(r.finishedAt), bind(r.message), bind(id), now;
+    impl_->session << "UPDATE web_runs SET state = ?, done = ?, total = ?, finished_at = ?, message = ? WHERE id = ?", bind(r.state),
+        bind(done), bind(total), bind(r.finishedAt), bind(r.message), bind(id), now;
 }
 
 std::optional<RunRow> WebStore::run(std::int64_t id) {
@@ -278,8 +277,7 @@ std::vector<RunRow> WebStore::runs(std::int64_t datasetId) {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<RunTuple> rows;
     Poco::Int64 ds = datasetId;
-    impl_->session << std::string(kRunColumns) + " WHERE ? = 0 OR dataset_id = ? ORDER BY id DESC", into(rows), bind(ds),
-        bind(ds), now;
+    impl_->session << std::string(kRunColumns) + " WHERE ? = 0 OR dataset_id = ? ORDER BY id DESC", into(rows), bind(ds), bind(ds), now;
     std::vector<RunRow> out;
     for (const auto& r : rows) out.push_back(toRun(r));
     return out;
@@ -296,4 +294,4 @@ int WebStore::markInterrupted(const std::string& at) {
     return count;
 }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

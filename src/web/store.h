@@ -126,4 +126,4 @@ private:
     std::mutex mutex_;
 };
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -52,7 +52,7 @@ private:
     std::int64_t left_;
 };
 
-} // namespace
+}  // namespace
 
 Upload::~Upload() {
     for (const auto& f : files) {
@@ -61,13 +61,11 @@ Upload::~Upload() {
     }
 }
 
-std::string megabytes(std::int64_t bytes) {
-    return std::to_string((bytes + 1024 * 1024 - 1) / (1024 * 1024)) + " MB";
-}
+std::string megabytes(std::int64_t bytes) { return std::to_string((bytes + 1024 * 1024 - 1) / (1024 * 1024)) + " MB"; }
 
 Upload receiveUpload(Exchange& ex, const std::string& dir, std::int64_t limit) {
-    const std::string tooLarge = "上传内容过大：每次最多上传 " + megabytes(limit) +
-                                 "。请分几次上传，或请管理员用 jixiao serve --max-upload 调大上限。";
+    const std::string tooLarge =
+        "上传内容过大：每次最多上传 " + megabytes(limit) + "。请分几次上传，或请管理员用 jixiao serve --max-upload 调大上限。";
     auto length = ex.request.getContentLength64();
     if (length > limit) {
         // Read what the client sends (up to a bound) so it sees the answer, not a reset connection.
@@ -77,8 +75,7 @@ Upload receiveUpload(Exchange& ex, const std::string& dir, std::int64_t limit) {
         while (drained < limit + (64 << 20) && (in.read(buffer, sizeof buffer) || in.gcount() > 0)) drained += in.gcount();
         throw HttpError(413, tooLarge);
     }
-    if (ex.request.getContentType().rfind("multipart/form-data", 0) != 0)
-        throw HttpError(400, "上传应使用 multipart/form-data 格式。");
+    if (ex.request.getContentType().rfind("multipart/form-data", 0) != 0) throw HttpError(400, "上传应使用 multipart/form-data 格式。");
     Poco::File(dir).createDirectories();
     Upload upload;
     FilePartHandler handler(upload, dir, limit);
@@ -95,4 +92,4 @@ Upload receiveUpload(Exchange& ex, const std::string& dir, std::int64_t limit) {
     return upload;
 }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -31,4 +31,4 @@ Upload receiveUpload(Exchange& ex, const std::string& dir, std::int64_t limit);
 /// "200 MB" style text of a byte count.
 std::string megabytes(std::int64_t bytes);
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

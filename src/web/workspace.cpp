@@ -67,8 +67,7 @@ std::string lower(std::string text) {
 
 void replaceAll(std::string& text, const std::string& from, const std::string& to) {
     if (from.empty()) return;
-    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
+    for (std::size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
 }
 
 /// The table a file name suggests, or "" (部门整体 before 单位: "部门整体" never contains 单位,
@@ -90,7 +89,7 @@ std::string csvField(const std::string& text) {
     return out + "\"";
 }
 
-} // namespace
+}  // namespace
 
 const std::vector<std::string>& sectionNames() {
     static const std::vector<std::string> names{"单位", "项目", "预算执行", "绩效指标", "部门整体"};
@@ -219,7 +218,7 @@ std::string shownWith(const std::map<std::string, std::string>& names, const std
     return text;
 }
 
-} // namespace
+}  // namespace
 
 std::string Datasets::shown(std::int64_t id, std::string text) { return shownWith(displayNames(id), folder(id), std::move(text)); }
 
@@ -322,14 +321,16 @@ std::string Datasets::problemsCsv(std::int64_t id) {
             std::string severity = p->getValue<std::string>("severity");
             std::string row = p->getValue<int>("row") > 0 ? std::to_string(p->getValue<int>("row")) : std::string();
             out += csvField(group->getValue<std::string>("name")) + "," +
-                   csvField(severity == "error" ? "错误" : severity == "warning" ? "警告" : "说明") + "," +
-                   csvField(p->getValue<std::string>("file")) + "," + csvField(p->getValue<std::string>("sheet")) + "," +
-                   csvField(row) + "," + csvField(p->getValue<std::string>("column")) + "," +
-                   csvField(p->getValue<std::string>("header")) + "," + csvField(p->getValue<std::string>("value")) + "," +
-                   csvField(p->getValue<std::string>("message")) + "," + csvField(p->getValue<std::string>("hint")) + "\r\n";
+                   csvField(severity == "error"     ? "错误"
+                            : severity == "warning" ? "警告"
+                                                    : "说明") +
+                   "," + csvField(p->getValue<std::string>("file")) + "," + csvField(p->getValue<std::string>("sheet")) + "," +
+                   csvField(row) + "," + csvField(p->getValue<std::string>("column")) + "," + csvField(p->getValue<std::string>("header")) +
+                   "," + csvField(p->getValue<std::string>("value")) + "," + csvField(p->getValue<std::string>("message")) + "," +
+                   csvField(p->getValue<std::string>("hint")) + "\r\n";
         }
     }
     return out;
 }
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -77,4 +77,4 @@ private:
     std::map<std::int64_t, Poco::JSON::Object::Ptr> checks_;
 };
 
-} // namespace jixiao::web
+}  // namespace jixiao::web

@@ -19,7 +19,6 @@
 
 using namespace jixiao::testing;
 
-
 TEST_CASE("help and version exit 0", "[app]") {
     auto help = runJixiao("--help");
     CHECK(help.code == 0);
@@ -60,8 +59,9 @@ TEST_CASE("help names every command and explains each with examples", "[app]") {
         CHECK(help.out.find("\n示例：\n  jixiao " + command + " ") != std::string::npos);
         CHECK(runJixiao(command + " --help").out == help.out);
     }
-    CHECK(runJixiao("help run").out.find("用法：jixiao run 数据集 -o 输出文件夹\n"
-                                      "检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json。\n\n选项：\n") == 0);
+    CHECK(runJixiao("help run")
+              .out.find("用法：jixiao run 数据集 -o 输出文件夹\n"
+                        "检查、评分并生成全部自评表、自评报告、反馈函、汇总表和 results.json。\n\n选项：\n") == 0);
     auto unknown = runJixiao("help chek");
     CHECK(unknown.code == 64);
     CHECK(unknown.err.find("jixiao：没有命令“chek”。\n\n用法：jixiao <命令>") == 0);
@@ -128,8 +128,9 @@ TEST_CASE("a log file that cannot be written exits 73 in Chinese", "[app]") {
     TinyDataset ds;
     auto r = runJixiao("check " + ds.path() + " --log /nonexistent/jixiao.log");
     CHECK(r.code == 73);
-    CHECK(r.err == "错误：无法写入日志文件“/nonexistent/jixiao.log”（所在的文件夹不存在）。"
-                   "请先建好文件夹、给运行 jixiao 的用户写入权限，或用 --log 指定别的文件。\n");
+    CHECK(r.err ==
+          "错误：无法写入日志文件“/nonexistent/jixiao.log”（所在的文件夹不存在）。"
+          "请先建好文件夹、给运行 jixiao 的用户写入权限，或用 --log 指定别的文件。\n");
     CHECK(r.out.empty());
 }
 
@@ -139,9 +140,10 @@ TEST_CASE("missing fonts are a Chinese error that says what to do", "[app]") {
     fonts.createDirectories();
     auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --fonts " + fonts.path());
     CHECK(r.code == 78);
-    CHECK(r.err == "生成 PDF 出错：找不到字体配置文件 " + fonts.path() + "/fonts.json（字体文件夹中应有 fonts.json，见随程序附带的 fonts/README.md）。"
-                   "请确认字体文件夹完整（重新安装 jixiao 软件包，或用 --fonts 指定字体文件夹），"
-                   "输出文件夹和临时文件夹所在的磁盘有空间；仍然出错时，请把这条信息发给技术支持。\n");
+    CHECK(r.err == "生成 PDF 出错：找不到字体配置文件 " + fonts.path() +
+                       "/fonts.json（字体文件夹中应有 fonts.json，见随程序附带的 fonts/README.md）。"
+                       "请确认字体文件夹完整（重新安装 jixiao 软件包，或用 --fonts 指定字体文件夹），"
+                       "输出文件夹和临时文件夹所在的磁盘有空间；仍然出错时，请把这条信息发给技术支持。\n");
 }
 
 TEST_CASE("usage errors exit 64 with a Chinese message", "[app]") {
@@ -176,8 +178,8 @@ TEST_CASE("a missing dataset exits 66", "[app]") {
     empty.createDirectories();
     auto noJson = runJixiao("check " + empty.path());
     CHECK(noJson.code == 66);
-    CHECK(noJson.err == "错误：" + empty.path() +
-                            "：找不到 dataset.json。每个数据集文件夹都需要一个 dataset.json，至少写明“年度”和“发文机关”。\n");
+    CHECK(noJson.err ==
+          "错误：" + empty.path() + "：找不到 dataset.json。每个数据集文件夹都需要一个 dataset.json，至少写明“年度”和“发文机关”。\n");
 }
 
 TEST_CASE("a dataset.json that is not JSON exits 78", "[app]") {
@@ -322,8 +324,7 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
     auto second = runJixiao("run " + ds.path() + " -o " + out2.path() + " --db " + db.path() + " --date 2025-06-01 --issue");
     REQUIRE(second.code == 0);
     CHECK(second.out.find("反馈函 测财绩函〔2025〕1号（测试中心）已于 2025-03-05 发出，沿用原成文日期和整改期限 2025-04-04，"
-                          "不采用本次的日期 2025-06-01。已发出的反馈函文号和日期不会改变。\n") !=
-          std::string::npos);
+                          "不采用本次的日期 2025-06-01。已发出的反馈函文号和日期不会改变。\n") != std::string::npos);
     std::string letter1 = slurp(out1.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf");
     CHECK(letter1 == slurp(out2.path() + "/101_测试局/102_测试中心_绩效评价结果反馈函.pdf"));
 
@@ -333,7 +334,8 @@ TEST_CASE("letters are numbered once and rectification is tracked until closed",
     auto overdue = runJixiao("rectify overdue --db " + db.path() + " --date 2025-04-05");
     CHECK(overdue.code == 1);
     CHECK(overdue.out.find("截至 2025-04-05，逾期未整改 1 项。") != std::string::npos);
-    auto record = runJixiao("rectify record --db " + db.path() + " --letter 测财绩函〔2025〕1号 --date 2025-04-01 --summary 已调整培训计划");
+    auto record =
+        runJixiao("rectify record --db " + db.path() + " --letter 测财绩函〔2025〕1号 --date 2025-04-01 --summary 已调整培训计划");
     CHECK(record.code == 0);
     CHECK(record.out == "测财绩函〔2025〕1号\t102\t发函 2025-03-05\t期限 2025-04-04\t已报送\t报送 2025-04-01：已调整培训计划\n");
     auto close = runJixiao("rectify close --db " + db.path() + " --letter 测财绩函〔2025〕1号 --date 2025-04-20 --summary 整改到位");
@@ -361,8 +363,9 @@ TEST_CASE("run with --documents renders only the documents asked for", "[app]") 
     CHECK(manifest.find("results.json") != std::string::npos);
     auto bad = runJixiao("run " + tiny + " -o " + out.path() + " --documents pdf");
     CHECK(bad.code == 64);
-    CHECK(bad.err == "jixiao：--documents 中的“pdf”不是 templates 下的表。可用：department-table、feedback-letter、project-report、"
-                     "project-table、summary，可加 -pdf、-xlsx 或 -docx 只生成一种格式，写 docx 另存可编辑的 DOCX，或写 all。\n");
+    CHECK(bad.err ==
+          "jixiao：--documents 中的“pdf”不是 templates 下的表。可用：department-table、feedback-letter、project-report、"
+          "project-table、summary，可加 -pdf、-xlsx 或 -docx 只生成一种格式，写 docx 另存可编辑的 DOCX，或写 all。\n");
 }
 
 TEST_CASE("run with --formats writes the formats asked for", "[app]") {
@@ -395,7 +398,8 @@ TEST_CASE("a project's documents do not change when another project's data does"
               "P001,产出指标,数量指标,培训人次,≥,735,人次,50,700\n"
               "P001,效益指标,社会效益指标,技能提升,定性,明显提升,,30,达成\n"
               "P001,满意度指标,服务对象满意度指标,学员满意度,≥,90,%,10,95%\n"
-              "P002,产出指标,数量指标," + otherIndicator + ",≥,12,个,90,12\n");
+              "P002,产出指标,数量指标," +
+                  otherIndicator + ",≥,12,个,90,12\n");
     };
     const TinyDataset before, after;
     fill(before, "乡村道路养护", "养护里程");
@@ -445,9 +449,9 @@ TEST_CASE("check --problems writes the problem list: 全部 and a sheet per depa
     CHECK(workbook.find("name=\"全部\"") != std::string::npos);
     CHECK(workbook.find("name=\"101测试局\"") != std::string::npos);
     const std::string strings = part("xl/sharedStrings.xml");
-    for (const char* text : {"文件", "工作表", "单元格", "行", "列", "取值", "类别", "问题", "如何修改", "预算执行.csv", "C2",
-                             "全年预算数", "约30万", "错误", "第2行“全年预算数”应为数字，实际为“约30万”。",
-                             "请只填写数字，如 1234.50；可以带千分位逗号或百分号。"}) {
+    for (const char* text :
+         {"文件", "工作表", "单元格", "行", "列", "取值", "类别", "问题", "如何修改", "预算执行.csv", "C2", "全年预算数", "约30万", "错误",
+          "第2行“全年预算数”应为数字，实际为“约30万”。", "请只填写数字，如 1234.50；可以带千分位逗号或百分号。"}) {
         INFO(text);
         CHECK(strings.find(std::string(">") + text + "<") != std::string::npos);
     }
@@ -460,9 +464,10 @@ TEST_CASE("run with every project in error reports the data errors and exits 65"
     Poco::TemporaryFile out;
     auto r = runJixiao("run " + ds.path() + " -o " + out.path() + " --date 2025-03-05");
     CHECK(r.code == 65);
-    CHECK(r.err == "预算执行.csv[C2] 错误：第2行“全年预算数”应为数字，实际为“约30万”。提示：请只填写数字，如 1234.50；可以带千分位逗号或百分号。\n"
-                   "项目.csv[2] 错误：项目“P001”在预算执行表中没有数据。提示：每个项目至少需要一行预算执行数据（年度资金总额）。\n"
-                   "错误：数据有 2 条错误，没有一个项目可以评分，未生成文件。请按上面的提示修改后重新运行。\n");
+    CHECK(r.err ==
+          "预算执行.csv[C2] 错误：第2行“全年预算数”应为数字，实际为“约30万”。提示：请只填写数字，如 1234.50；可以带千分位逗号或百分号。\n"
+          "项目.csv[2] 错误：项目“P001”在预算执行表中没有数据。提示：每个项目至少需要一行预算执行数据（年度资金总额）。\n"
+          "错误：数据有 2 条错误，没有一个项目可以评分，未生成文件。请按上面的提示修改后重新运行。\n");
 }
 
 TEST_CASE("init writes a dataset.json from what the exports show, and lists what is left", "[app]") {
@@ -493,15 +498,17 @@ TEST_CASE("init writes a dataset.json from what the exports show, and lists what
           "    \"部门整体\": {\"年份\": \"年度\"}\n"
           "  }\n"
           "}\n");
-    CHECK(r.out == "已写出 " + dir.path() + "/dataset.json。识别出的表：\n"
-                   "  单位：a_单位.csv\n  项目：b_项目.csv\n  预算执行：c_执行.csv\n  绩效指标：d_指标.csv\n  部门整体：e_部门.csv\n"
-                   "还需确认或修改（4 项）：\n"
-                   "  “部门整体”表的金额列没有注明单位，将按万元读取；如为元，请在 dataset.json 中写 \"金额单位\": {\"部门整体\": \"元\"}，"
-                   "或在列名中注明，如“全年预算数（元）”。\n"
-                   "  “发文机关”：请填写反馈函的落款单位，如 \"发文机关\": \"某某县财政局\"。\n"
-                   "  b_项目.csv 错误：“项目”表没有“是否涉密”列，无法判断哪些项目涉密，不能公开任何项目。"
-                   "提示：请在 b_项目.csv 中增加“是否涉密”列（也可写作“密级”），对每个项目填写“是”或“否”。\n"
-                   "  d_指标.csv[J1] 说明：无法识别的列名“备注”，该列将被忽略。\n");
+    CHECK(r.out ==
+          "已写出 " + dir.path() +
+              "/dataset.json。识别出的表：\n"
+              "  单位：a_单位.csv\n  项目：b_项目.csv\n  预算执行：c_执行.csv\n  绩效指标：d_指标.csv\n  部门整体：e_部门.csv\n"
+              "还需确认或修改（4 项）：\n"
+              "  “部门整体”表的金额列没有注明单位，将按万元读取；如为元，请在 dataset.json 中写 \"金额单位\": {\"部门整体\": \"元\"}，"
+              "或在列名中注明，如“全年预算数（元）”。\n"
+              "  “发文机关”：请填写反馈函的落款单位，如 \"发文机关\": \"某某县财政局\"。\n"
+              "  b_项目.csv 错误：“项目”表没有“是否涉密”列，无法判断哪些项目涉密，不能公开任何项目。"
+              "提示：请在 b_项目.csv 中增加“是否涉密”列（也可写作“密级”），对每个项目填写“是”或“否”。\n"
+              "  d_指标.csv[J1] 说明：无法识别的列名“备注”，该列将被忽略。\n");
     // What init wrote reads back; 发文机关 is left to fill in (a configuration error: 78).
     auto check = runJixiao("check " + dir.path());
     CHECK(check.code == 78);

@@ -19,7 +19,7 @@ struct Tree {
     std::string operator/(const std::string& sub) const { return root.path() + "/" + sub; }
 };
 
-} // namespace
+}  // namespace
 
 using jixiao::app::DataDirError;
 using jixiao::app::findDataDir;
@@ -49,9 +49,10 @@ TEST_CASE("a JIXIAO_DATA without templates and fonts is refused in Chinese", "[a
 
 TEST_CASE("a missing data folder is a Chinese error naming where it was looked for", "[app]") {
     Tree t{"opt/bin", "opt/share/jixiao/templates"};
-    CHECK_THROWS_MATCHES(findDataDir(t / "opt/bin", ""), DataDirError,
-                         Catch::Message("找不到 jixiao 的数据文件夹（模板、字体和评分规则，其中应有 templates 和 fonts 两个文件夹），已查找：“" +
-                                        (t / "opt/share/jixiao") + "”、“" + t.root.path() +
-                                        "”。请重新安装 jixiao 软件包，或用环境变量 JIXIAO_DATA 指定数据文件夹，"
-                                        "例如：JIXIAO_DATA=/usr/share/jixiao jixiao check 数据集文件夹"));
+    CHECK_THROWS_MATCHES(
+        findDataDir(t / "opt/bin", ""), DataDirError,
+        Catch::Message("找不到 jixiao 的数据文件夹（模板、字体和评分规则，其中应有 templates 和 fonts 两个文件夹），已查找：“" +
+                       (t / "opt/share/jixiao") + "”、“" + t.root.path() +
+                       "”。请重新安装 jixiao 软件包，或用环境变量 JIXIAO_DATA 指定数据文件夹，"
+                       "例如：JIXIAO_DATA=/usr/share/jixiao jixiao check 数据集文件夹"));
 }

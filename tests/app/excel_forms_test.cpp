@@ -35,14 +35,14 @@ const jixiao::layout::GridCell* findText(const jixiao::layout::Grid& g, const st
     return nullptr;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the bundled Excel forms fill both outputs", "[app][excel]") {
     const TinyDataset data;
     for (const std::string form : {"project-table-excel", "project-table-sichuan"}) {
         Poco::TemporaryFile out;
         auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + kSource +
-                        "/samples/excel-forms --documents " + form);
+                           "/samples/excel-forms --documents " + form);
         INFO(form << ": " << r.err);
         REQUIRE(r.code == 0);
         const std::string text = capture("pdftotext -layout " + outputFile(out.path(), ".pdf") + " -");
@@ -94,7 +94,7 @@ TEST_CASE("a copied 表样.xlsx edited like in WPS: both outputs follow", "[app]
 
     const TinyDataset data;
     auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
-                    " --documents my-excel-table");
+                       " --documents my-excel-table");
     INFO(r.err);
     REQUIRE(r.code == 0);
     const auto g = readBack(outputFile(out.path(), ".xlsx"));
@@ -126,9 +126,10 @@ TEST_CASE("check --templates names the cell of a broken Excel form", "[app][exce
     write(user.path() + "/typo/表样.xlsx", typo.bytes());
     auto r = runJixiao("check --templates " + user.path());
     CHECK(r.code == 78);
-    CHECK(r.out == "模板错误：templates/broken/表样.xlsx[Sheet1!C5]：{{#each 指标}} 没有对应的 {{/each}}"
-                   "（应写在重复块最后一行最后一个非空单元格的末尾）。\n"
-                   "模板错误：templates/typo/表样.xlsx[Sheet1!A1]：未知字段“项目明称”。是否指“项目名称”？\n");
+    CHECK(r.out ==
+          "模板错误：templates/broken/表样.xlsx[Sheet1!C5]：{{#each 指标}} 没有对应的 {{/each}}"
+          "（应写在重复块最后一行最后一个非空单元格的末尾）。\n"
+          "模板错误：templates/typo/表样.xlsx[Sheet1!A1]：未知字段“项目明称”。是否指“项目名称”？\n");
     CHECK(r.err == "模板有 2 处问题，请按上面的提示修改后再运行 jixiao check --templates " + user.path() + "。\n");
 }
 

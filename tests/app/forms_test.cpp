@@ -26,7 +26,7 @@ std::vector<std::string> filesUnder(const std::string& dir) {
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a user's templates folder adds a form that --documents selects by folder name", "[app]") {
     Poco::TemporaryFile user, out;
@@ -37,7 +37,7 @@ TEST_CASE("a user's templates folder adds a form that --documents selects by fol
         { "each": "指标", "rows": [ [ "{{三级指标}}", "{{实际完成值}}{{计量单位}}" ] ] } ] } } ] })");
     const TinyDataset data;
     auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
-                    " --documents my-table,summary");
+                       " --documents my-table,summary");
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(filesUnder(out.path()) == std::vector<std::string>{"101_测试局/P001_我的表.pdf", "101_测试局/P001_我的表.xlsx",
@@ -51,13 +51,14 @@ TEST_CASE("a user's templates folder adds a form that --documents selects by fol
     // One format of a form, by folder or short name; a name that is no form is a usage error.
     Poco::TemporaryFile out2;
     r = runJixiao("run " + data.path() + " -o " + out2.path() + " --date 2025-03-05 --templates " + user.path() +
-               " --documents my-table-xlsx,report");
+                  " --documents my-table-xlsx,report");
     REQUIRE(r.code == 0);
     CHECK(filesUnder(out2.path() + "/101_测试局") == std::vector<std::string>{"P001_培训项目_绩效自评报告.pdf", "P001_我的表.xlsx"});
     auto bad = runJixiao("run " + data.path() + " -o " + out2.path() + " --templates " + user.path() + " --documents my-tabel");
     CHECK(bad.code == 64);
-    CHECK(bad.err == "jixiao：--documents 中的“my-tabel”不是 templates 下的表。可用：department-table、feedback-letter、my-table、"
-                     "project-report、project-table、summary，可加 -pdf、-xlsx 或 -docx 只生成一种格式，写 docx 另存可编辑的 DOCX，或写 all。\n");
+    CHECK(bad.err ==
+          "jixiao：--documents 中的“my-tabel”不是 templates 下的表。可用：department-table、feedback-letter、my-table、"
+          "project-report、project-table、summary，可加 -pdf、-xlsx 或 -docx 只生成一种格式，写 docx 另存可编辑的 DOCX，或写 all。\n");
     bad = runJixiao("run " + data.path() + " -o " + out2.path() + " --documents report-xlsx");
     CHECK(bad.code == 64);
     CHECK(bad.err == "jixiao：表“project-report”不生成 xlsx（form.json 的 formats 中没有），实际写了“report-xlsx”。\n");
@@ -78,7 +79,8 @@ TEST_CASE("check --templates reports every mistake in Chinese with file, line an
     CHECK(r.out ==
           "模板错误：文件夹 templates/loose 有 layout.json 但没有 form.json，不会生成。请从相近的表复制一个 form.json 放进去，例如 "
           "templates/project-table/form.json。\n"
-          "模板错误：templates/my-table/layout.json:3:15: colspan 为 2，从第 2 列起超出了表格的最后一列：表格共 2 列（columns 中有 2 个列宽）。"
+          "模板错误：templates/my-table/layout.json:3:15: colspan 为 2，从第 2 列起超出了表格的最后一列：表格共 2 列（columns 中有 2 "
+          "个列宽）。"
           "请把 colspan 改为 1 或更小。\n"
           "模板错误：templates/other/layout.json:1: “三级指标”是列表“指标”中每一项的字段，只能写在 {{#each 指标}} 与 {{/each}} 之间。\n");
     CHECK(r.err == "模板有 3 处问题，请按上面的提示修改后再运行 jixiao check --templates " + user.path() + "。\n");
@@ -86,10 +88,11 @@ TEST_CASE("check --templates reports every mistake in Chinese with file, line an
     // The same colspan mistake stops a run with the same sentence and exit 78 (it was exit 70 in English).
     Poco::TemporaryFile out;
     const TinyDataset data;
-    auto run = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
-                      " --documents my-table");
+    auto run =
+        runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() + " --documents my-table");
     CHECK(run.code == 78);
-    CHECK(run.err.find("模板错误：templates/my-table/layout.json:3:15: colspan 为 2，从第 2 列起超出了表格的最后一列") != std::string::npos);
+    CHECK(run.err.find("模板错误：templates/my-table/layout.json:3:15: colspan 为 2，从第 2 列起超出了表格的最后一列") !=
+          std::string::npos);
 
     auto ok = runJixiao("check --templates " + kSource + "/templates");
     CHECK(ok.code == 0);
@@ -158,7 +161,7 @@ TEST_CASE("a 表样.xlsx form in a user's folder renders to PDF and XLSX and is 
     REQUIRE(runJixiao("check --templates " + user.path()).code == 0);
     const TinyDataset data;
     auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
-                    " --documents excel-table");
+                       " --documents excel-table");
     INFO(r.err);
     REQUIRE(r.code == 0);
     CHECK(filesUnder(out.path() + "/101_测试局") == std::vector<std::string>{"P001_表样自评表.pdf", "P001_表样自评表.xlsx"});

@@ -28,7 +28,6 @@ using jixiao::testing::shellQuote;
 using jixiao::testing::slurp;
 using jixiao::testing::write;
 
-
 /// The run every golden test looks at, made once.
 const std::string& tinyRun() {
     // A unique folder per test process: ctest runs the test cases in parallel processes.
@@ -58,7 +57,7 @@ std::string xlsxPart(const std::string& file, const std::string& part) {
 
 const char* kTable = "/101_青山县民政局/T001_居家养老服务补助_项目支出绩效自评表";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("golden: project self-evaluation table text, pages and fonts", "[golden]") {
     std::string pdf = tinyRun() + kTable + ".pdf";
@@ -110,7 +109,8 @@ TEST_CASE("golden: self-evaluation report outline and department table", "[golde
     }
     std::string outline = capture("pdfinfo -dests " + shellQuote(report) + " 2>/dev/null; pdftk 2>/dev/null");
     checkGolden("T001_report.txt", text);
-    std::string dept = capture("pdftotext -layout " + shellQuote(tinyRun() + "/101_青山县民政局/101_青山县民政局_部门整体支出绩效自评表.pdf") + " -");
+    std::string dept =
+        capture("pdftotext -layout " + shellQuote(tinyRun() + "/101_青山县民政局/101_青山县民政局_部门整体支出绩效自评表.pdf") + " -");
     checkGolden("101_department.txt", dept);
 }
 
@@ -120,8 +120,9 @@ namespace {
 std::string longDataset(const std::string& dir, int n) {
     write(dir + "/dataset.json", R"({"年度": 2024, "发文机关": "测试县财政局"})");
     write(dir + "/单位.csv", "单位编码,单位名称\n101,测试局\n");
-    write(dir + "/项目.csv", "项目编码,项目名称,单位编码,是否涉密,年度总体目标,总体目标完成情况\n"
-                            "P060,六十项指标的综合治理项目,101,否,完成全年各项建设任务并通过验收,已完成全年各项建设任务\n");
+    write(dir + "/项目.csv",
+          "项目编码,项目名称,单位编码,是否涉密,年度总体目标,总体目标完成情况\n"
+          "P060,六十项指标的综合治理项目,101,否,完成全年各项建设任务并通过验收,已完成全年各项建设任务\n");
     write(dir + "/预算执行.csv", "项目编码,全年预算数,全年执行数\nP060,500,480\n");
     std::string rows = "项目编码,一级指标,二级指标,三级指标,指标性质,年度指标值,计量单位,分值,实际完成值,偏差原因分析\n";
     const char* level2[] = {"数量指标", "质量指标", "时效指标", "成本指标"};
@@ -134,7 +135,7 @@ std::string longDataset(const std::string& dir, int n) {
     return dir;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a project with 60 indicators and long texts paginates with repeated headers", "[golden]") {
     Poco::TemporaryFile folder, out;
@@ -171,8 +172,8 @@ TEST_CASE("an edited template changes the output without rebuilding", "[golden]"
     REQUIRE(at != std::string::npos);
     text.replace(at, std::string("偏差原因分析及改进措施").size(), "未完成原因及整改计划");
     std::ofstream(layout, std::ios::binary) << text;
-    std::string cmd = std::string(JIXIAO_BINARY) + " run " + JIXIAO_SOURCE_DIR + "/samples/tiny -o " + out.path() +
-                      " --templates " + templates.path() + " --date 2025-03-05 >/dev/null 2>&1";
+    std::string cmd = std::string(JIXIAO_BINARY) + " run " + JIXIAO_SOURCE_DIR + "/samples/tiny -o " + out.path() + " --templates " +
+                      templates.path() + " --date 2025-03-05 >/dev/null 2>&1";
     REQUIRE(std::system(cmd.c_str()) == 0);
     std::string pdf = out.path() + kTable + ".pdf";
     std::string rendered = capture("pdftotext " + shellQuote(pdf) + " -");
@@ -189,8 +190,8 @@ TEST_CASE("a template mistake stops the run with file, line and exit 78", "[gold
     std::string text = slurp(report);
     text.replace(text.find("{{project.code}}"), 16, "{{project.cod}}");
     std::ofstream(report, std::ios::binary) << text;
-    std::string cmd = std::string(JIXIAO_BINARY) + " run " + JIXIAO_SOURCE_DIR + "/samples/tiny -o " + out.path() +
-                      " --templates " + templates.path() + " --date 2025-03-05 2>&1";
+    std::string cmd = std::string(JIXIAO_BINARY) + " run " + JIXIAO_SOURCE_DIR + "/samples/tiny -o " + out.path() + " --templates " +
+                      templates.path() + " --date 2025-03-05 2>&1";
     std::string err = capture(cmd + "; echo \"exit=$?\"");
     CHECK(err.find("模板错误：templates/project-report/report.txt:6: 未知字段“project.cod”。是否指“project.code”？") != std::string::npos);
     CHECK(err.find("exit=78") != std::string::npos);

@@ -38,8 +38,8 @@ std::vector<Word> words(const std::string& pdf) {
         const std::size_t end = next == std::string::npos ? html.size() : next;
         const std::string part = html.substr(at, end - at);
         for (std::sregex_iterator it(part.begin(), part.end(), word), stop; it != stop; ++it) {
-            out.push_back(Word{page, std::stod((*it)[1]) * mm, std::stod((*it)[2]) * mm, std::stod((*it)[3]) * mm,
-                               std::stod((*it)[4]) * mm, (*it)[5]});
+            out.push_back(Word{page, std::stod((*it)[1]) * mm, std::stod((*it)[2]) * mm, std::stod((*it)[3]) * mm, std::stod((*it)[4]) * mm,
+                               (*it)[5]});
         }
         if (next == std::string::npos) break;
         ++page;
@@ -111,13 +111,14 @@ std::vector<std::pair<double, double>> rules(const std::string& pdf, int page) {
     return out;
 }
 
-constexpr double kTol = 0.5;  // mm
+constexpr double kTol = 0.5;                  // mm
 constexpr double k3hao = 16.0 * 25.4 / 72.0;  // 3号 character, mm
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the feedback letter follows GB/T 9704-2012 信函格式", "[app][letter]") {
-    const std::string pdf = countyLetters("--issue") + "/208_云溪县住房和城乡建设局/208002_云溪县城市建设综合服务中心_绩效评价结果反馈函.pdf";
+    const std::string pdf =
+        countyLetters("--issue") + "/208_云溪县住房和城乡建设局/208002_云溪县城市建设综合服务中心_绩效评价结果反馈函.pdf";
     const std::vector<Word> all = words(pdf);
     REQUIRE(all.size() > 20);
 
@@ -154,8 +155,7 @@ TEST_CASE("the feedback letter follows GB/T 9704-2012 信函格式", "[app][lett
             ++full;
             CHECK(w.x1 == Approx(184.0).margin(kTol));
             const Word& next = all[i + 1];
-            if (next.page == w.page && std::fabs((next.y1 - next.y0) - k3hao) <= 0.05)
-                CHECK(next.y0 - w.y0 == Approx(pitch).margin(0.05));
+            if (next.page == w.page && std::fabs((next.y1 - next.y0) - k3hao) <= 0.05) CHECK(next.y0 - w.y0 == Approx(pitch).margin(0.05));
         }
     }
     CHECK(full >= 2);
@@ -191,11 +191,11 @@ TEST_CASE("the feedback letter follows GB/T 9704-2012 信函格式", "[app][lett
 TEST_CASE("preprinted letterhead paper keeps the 版头's space; the 版记 names 抄送 and 印发机关", "[app][letter]") {
     Poco::TemporaryFile folder, db;
     const std::string data = folder.path() + "/county", out = folder.path() + "/out";
-    REQUIRE(std::system(("mkdir -p " + shellQuote(folder.path()) + " && cp -r " + shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") +
-                         " " + shellQuote(data)).c_str()) == 0);
+    REQUIRE(std::system(("mkdir -p " + shellQuote(folder.path()) + " && cp -r " +
+                         shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") + " " + shellQuote(data))
+                            .c_str()) == 0);
     std::string config = slurp(data + "/dataset.json");
-    config.replace(config.find('{'), 1,
-                   R"({"版头": "none", "抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室",)");
+    config.replace(config.find('{'), 1, R"({"版头": "none", "抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室",)");
     write(data + "/dataset.json", config);
     const auto run = runJixiao("run " + data + " -o " + out + " --db " + db.path() + " --date 2025-03-05 --documents letter --issue");
     INFO(run.err);

@@ -36,7 +36,7 @@ struct TwoLetterDataset : TinyDataset {
 
 const std::string kFolder = "/101_测试局/";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger and is never given again", "[app][letter]") {
     TwoLetterDataset ds;
@@ -48,9 +48,11 @@ TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger an
     auto issued = runJixiao("letters issue " + ds.path() + " -o " + out.path() + store + " --date 2025-03-05");
     INFO(issued.err);
     REQUIRE(issued.code == 0);
-    CHECK(issued.out == "已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n"
-                        "已发文 测财绩函〔2025〕2号：测试站，成文日期 2025-03-05，整改期限 2025-04-04\n"
-                        "已生成 6 个文件到 " + out.path() + "（评分项目 2/2 个，部门 0 个）\n");
+    CHECK(issued.out ==
+          "已发文 测财绩函〔2025〕1号：测试中心，成文日期 2025-03-05，整改期限 2025-04-04\n"
+          "已发文 测财绩函〔2025〕2号：测试站，成文日期 2025-03-05，整改期限 2025-04-04\n"
+          "已生成 6 个文件到 " +
+              out.path() + "（评分项目 2/2 个，部门 0 个）\n");
     // Only the letters: no 自评表 or report.
     const std::string manifest = slurp(out.path() + "/manifest.json");
     CHECK(manifest.find("自评表") == std::string::npos);
@@ -59,16 +61,19 @@ TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger an
 
     auto list = runJixiao("letters list" + store);
     CHECK(list.code == 0);
-    CHECK(list.out == "文号                 单位  评价年度  成文日期    整改期限    状态  说明\n"
-                      "测财绩函〔2025〕1号  102   2024      2025-03-05  2025-04-04  有效\n"
-                      "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  有效\n"
-                      "共 2 份反馈函，其中已作废 0 份。\n");
+    CHECK(list.out ==
+          "文号                 单位  评价年度  成文日期    整改期限    状态  说明\n"
+          "测财绩函〔2025〕1号  102   2024      2025-03-05  2025-04-04  有效\n"
+          "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  有效\n"
+          "共 2 份反馈函，其中已作废 0 份。\n");
 
     auto voided = runJixiao("letters void 测财绩函[2025]2号 --reason 单位名称有误 --date 2025-03-10" + store);
     CHECK(voided.code == 0);
-    CHECK(voided.out == "已作废 测财绩函〔2025〕2号（单位 103，成文日期 2025-03-05），作废日期 2025-03-10，原因：单位名称有误。"
-                        "该文号不再使用；其整改事项不再跟踪。\n"
-                        "如需改发，请运行 jixiao letters reissue 测财绩函〔2025〕2号 --db " + db.path() + "。\n");
+    CHECK(voided.out ==
+          "已作废 测财绩函〔2025〕2号（单位 103，成文日期 2025-03-05），作废日期 2025-03-10，原因：单位名称有误。"
+          "该文号不再使用；其整改事项不再跟踪。\n"
+          "如需改发，请运行 jixiao letters reissue 测财绩函〔2025〕2号 --db " +
+              db.path() + "。\n");
     auto twice = runJixiao("letters void 测财绩函〔2025〕2号 --reason 再次 --date 2025-03-11" + store);
     CHECK(twice.code == 65);
     CHECK(twice.err == "错误：反馈函 测财绩函〔2025〕2号 已于 2025-03-10 作废，不能重复作废。\n");
@@ -99,9 +104,10 @@ TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger an
     auto reissued = runJixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-12" + store);
     CHECK(reissued.code == 0);
     // The next number (2 is never reused), the voided letter's 30 days to the deadline.
-    CHECK(reissued.out == "已重新发文 测财绩函〔2025〕3号：单位 103，成文日期 2025-03-12，整改期限 2025-04-11。\n"
-                          "新文号替代已作废的 测财绩函〔2025〕2号。请用同一历史库再运行一次 jixiao letters issue 数据集 -o 输出文件夹，"
-                          "生成带新文号的反馈函。\n");
+    CHECK(reissued.out ==
+          "已重新发文 测财绩函〔2025〕3号：单位 103，成文日期 2025-03-12，整改期限 2025-04-11。\n"
+          "新文号替代已作废的 测财绩函〔2025〕2号。请用同一历史库再运行一次 jixiao letters issue 数据集 -o 输出文件夹，"
+          "生成带新文号的反馈函。\n");
     auto again = runJixiao("letters reissue 测财绩函〔2025〕2号 --date 2025-03-13" + store);
     CHECK(again.code == 65);
     CHECK(again.err == "错误：反馈函 测财绩函〔2025〕2号 已重新发文为 测财绩函〔2025〕3号，不能再次重新发文。\n");
@@ -119,17 +125,20 @@ TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger an
     CHECK(ledger.out ==
           "文号                 单位  评价年度  成文日期    整改期限    状态    说明\n"
           "测财绩函〔2025〕1号  102   2024      2025-03-05  2025-04-04  有效\n"
-          "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  已作废  2025-03-10 作废：单位名称有误；已重新发文为 测财绩函〔2025〕3号\n"
+          "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  已作废  2025-03-10 作废：单位名称有误；已重新发文为 "
+          "测财绩函〔2025〕3号\n"
           "测财绩函〔2025〕3号  103   2024      2025-03-12  2025-04-11  有效    重新发文，替代 测财绩函〔2025〕2号\n"
           "共 3 份反馈函，其中已作废 1 份。\n");
     auto onlyVoided = runJixiao("letters list --status 已作废" + store);
     CHECK(onlyVoided.out ==
           "文号                 单位  评价年度  成文日期    整改期限    状态    说明\n"
-          "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  已作废  2025-03-10 作废：单位名称有误；已重新发文为 测财绩函〔2025〕3号\n"
+          "测财绩函〔2025〕2号  103   2024      2025-03-05  2025-04-04  已作废  2025-03-10 作废：单位名称有误；已重新发文为 "
+          "测财绩函〔2025〕3号\n"
           "共 1 份反馈函，其中已作废 1 份。\n");
     CHECK(runJixiao("letters list --year 2026" + store).out == "共 0 份反馈函，其中已作废 0 份。\n");
     auto reportNew = runJixiao("rectify record --letter 测财绩函〔2025〕2号 --date 2025-03-20 --summary 已整改" + store);
-    CHECK(reportNew.err == "错误：反馈函 测财绩函〔2025〕2号 已于 2025-03-10 作废，其整改不再跟踪；请改用重新发出的 测财绩函〔2025〕3号。\n");
+    CHECK(reportNew.err ==
+          "错误：反馈函 测财绩函〔2025〕2号 已于 2025-03-10 作废，其整改不再跟踪；请改用重新发出的 测财绩函〔2025〕3号。\n");
 }
 
 TEST_CASE("letters: usage errors exit 64 and say what is missing", "[app][letter]") {
@@ -266,7 +275,7 @@ std::string pageCount(const std::string& pdf) {
     return info.substr(start, info.find('\n', start) - start);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's text and page count", "[app][letter][docx]") {
     TwoLetterDataset ds;
@@ -275,7 +284,7 @@ TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's text and
     INFO(letters.err);
     REQUIRE(letters.code == 0);
     auto reports = runJixiao("run " + std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny -o " + tiny.path() +
-                          " --date 2025-03-05 --documents report,docx");
+                             " --date 2025-03-05 --documents report,docx");
     REQUIRE(reports.code == 0);
     const std::vector<std::string> stems{out.path() + kFolder + "102_测试中心_绩效评价结果反馈函",
                                          tiny.path() + "/101_青山县民政局/T001_居家养老服务补助_绩效自评报告",
@@ -287,9 +296,9 @@ TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's text and
     }
     // A private profile: a second soffice would otherwise hand the job to a running one.
     Poco::File(lo.path()).createDirectories();
-    const std::string converted = capture("cd '" + lo.path() + "' && HOME='" + lo.path() +
-                                          "' timeout 300 soffice --headless -env:UserInstallation=file://" + lo.path() +
-                                          "/profile --convert-to pdf --outdir '" + lo.path() + "'" + files + " 2>&1");
+    const std::string converted =
+        capture("cd '" + lo.path() + "' && HOME='" + lo.path() + "' timeout 300 soffice --headless -env:UserInstallation=file://" +
+                lo.path() + "/profile --convert-to pdf --outdir '" + lo.path() + "'" + files + " 2>&1");
     INFO(converted);
     for (const auto& stem : stems) {
         CAPTURE(stem);

@@ -83,8 +83,8 @@ std::string fileWith(const std::string& dir, const std::string& part, const std:
 const std::string& yitihuaRun() {
     static Poco::TemporaryFile folder;
     static const std::string dir = [] {
-        std::string cmd = std::string(JIXIAO_BINARY) + " run " + JIXIAO_SOURCE_DIR + "/samples/county -o " +
-                          folder.path() + " --date 2025-03-05 --jobs 2 --rules yitihua-2022 --issue >/dev/null 2>&1";
+        std::string cmd = std::string(JIXIAO_BINARY) + " run " + JIXIAO_SOURCE_DIR + "/samples/county -o " + folder.path() +
+                          " --date 2025-03-05 --jobs 2 --rules yitihua-2022 --issue >/dev/null 2>&1";
         REQUIRE(std::system(cmd.c_str()) == 0);
         return folder.path();
     }();
@@ -92,10 +92,11 @@ const std::string& yitihuaRun() {
 }
 
 const std::string kCap = "预算执行率72.35%，在70%（含）至80%（不含）区间，总分最高89分，复核总分96.41分按封顶分计，扣减7.41分";
-const std::string kDeviation = "“年接待读者人次”年度指标值≥50000人次，实际完成68500人次，完成率137.00%，达到130%及以上，"
-                               "属指标偏离（年度指标值设定偏低），扣2.00分，该指标得8.00分";
+const std::string kDeviation =
+    "“年接待读者人次”年度指标值≥50000人次，实际完成68500人次，完成率137.00%，达到130%及以上，"
+    "属指标偏离（年度指标值设定偏低），扣2.00分，该指标得8.00分";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("yitihua-2022 on the county sample: caps and deductions in every document", "[app]") {
     const std::string& dir = yitihuaRun();

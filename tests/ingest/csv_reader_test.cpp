@@ -43,10 +43,7 @@ std::string dump(const Table& table) {
     return out;
 }
 
-std::string read(const std::string& bytes, const ReadLimits& limits = {}) {
-    return dump(ingest::readCsv(bytes, "项目.csv", limits));
-}
-
+std::string read(const std::string& bytes, const ReadLimits& limits = {}) { return dump(ingest::readCsv(bytes, "项目.csv", limits)); }
 
 const std::string kProjects =
     "项目编码,项目名称,单位编码\r\n"
@@ -58,7 +55,7 @@ const std::string kProjectsDump =
     "2:XM001|农村道路建设（二期）|001\n"
     "3:XM002|“两癌”免费检查|002\n";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("readCsv reads UTF-8 with or without BOM and GBK alike", "[ingest]") {
     auto [label, bytes] = GENERATE(table<std::string, std::string>({
@@ -84,12 +81,10 @@ TEST_CASE("readCsv numbers rows by record, as Excel shows them", "[ingest]") {
          "2:XM001|完成道路建设\\n确保通车\n"
          "3:XM002|第一行\\n第二行\\n第三行\n"
          "4:XM003|普通\n"},
-        {"empty records are skipped but counted",
-         "a,b\n\n,\n  ,\xE3\x80\x80\n\"\",\"\"\n1,2\n\n",
+        {"empty records are skipped but counted", "a,b\n\n,\n  ,\xE3\x80\x80\n\"\",\"\"\n1,2\n\n",
          "1:a|b\n"
          "6:1|2\n"},
-        {"doubled quotes, separators and quotes inside cells",
-         "名称,说明\n\"含\"\"引号\"\"和,逗号\",\"\"\"\"\n",
+        {"doubled quotes, separators and quotes inside cells", "名称,说明\n\"含\"\"引号\"\"和,逗号\",\"\"\"\"\n",
          "1:名称|说明\n"
          "2:含\"引号\"和,逗号|\"\n"},
         {"a quote inside an unquoted cell is text", "a\"b,c\"\n", "1:a\"b|c\"\n"},
@@ -129,15 +124,17 @@ TEST_CASE("readCsv names the row where an unterminated quote starts", "[ingest]"
          "项目.csv：第2行的引号没有闭合（从该行开始的单元格一直延续到文件末尾）。请检查该行是否少了一个英文双引号。"},
         {"a,b\n1,\"多\n行\"\n\n2,\"x\"\"\n3,4\n",
          "项目.csv：第4行的引号没有闭合（从该行开始的单元格一直延续到文件末尾）。请检查该行是否少了一个英文双引号。"},
-        {"\"",
-         "项目.csv：第1行的引号没有闭合（从该行开始的单元格一直延续到文件末尾）。请检查该行是否少了一个英文双引号。"},
+        {"\"", "项目.csv：第1行的引号没有闭合（从该行开始的单元格一直延续到文件末尾）。请检查该行是否少了一个英文双引号。"},
     }));
     CAPTURE(bytes);
     CHECK_THROWS_MATCHES(ingest::readCsv(bytes, "项目.csv"), ReadError, Catch::Message(message));
 }
 
 TEST_CASE("readCsv rejects bytes in no known encoding", "[ingest]") {
-    auto bytes = GENERATE(as<std::string>{}, "\xFF\xFE" "a\0b\0", "a,b\n\xD6\n", "\x81\x30\x20\x30");
+    auto bytes = GENERATE(as<std::string>{},
+                          "\xFF\xFE"
+                          "a\0b\0",
+                          "a,b\n\xD6\n", "\x81\x30\x20\x30");
     CHECK_THROWS_MATCHES(ingest::readCsv(bytes, "单位.csv"), ReadError,
                          Catch::Message("单位.csv：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）。"
                                         "请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。"));
@@ -149,9 +146,7 @@ TEST_CASE("readCsv enforces the limits", "[ingest]") {
     limits.maxColumns = 3;
     limits.maxCellBytes = 6;
 
-    SECTION("rows up to the limit are read, blank ones past it ignored") {
-        CHECK(read("a\nb\nc\n\n\n", limits) == "1:a\n2:b\n3:c\n");
-    }
+    SECTION("rows up to the limit are read, blank ones past it ignored") { CHECK(read("a\nb\nc\n\n\n", limits) == "1:a\n2:b\n3:c\n"); }
     SECTION("a row past the limit") {
         CHECK_THROWS_MATCHES(read("a\nb\n\n\"\"\nc\n", limits), ReadError,
                              Catch::Message("项目.csv：第5行超出了行数上限（3行）。请把文件拆分后再导入。"));

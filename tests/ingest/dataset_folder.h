@@ -56,4 +56,4 @@ inline std::vector<std::string> messages(const model::Diagnostics& diags) {
     return out;
 }
 
-} // namespace jixiao::testing
+}  // namespace jixiao::testing

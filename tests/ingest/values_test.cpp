@@ -29,25 +29,28 @@ std::string opName(std::optional<Operator> op) {
     return "?";
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("normalizeText folds full-width forms and trims every kind of space", "[ingest]") {
     auto [input, expected] = GENERATE(table<std::string, std::string>({
         {"项目编码", "项目编码"},
         {"  项目编码\t", "项目编码"},
-        {"\xE3\x80\x80项目编码\xE3\x80\x80", "项目编码"},          // ideographic space
-        {"\xC2\xA0单位名称\xC2\xA0", "单位名称"},                  // NBSP
-        {"\xEF\xBB\xBF单位编码", "单位编码"},                      // stray BOM
+        {"\xE3\x80\x80项目编码\xE3\x80\x80", "项目编码"},  // ideographic space
+        {"\xC2\xA0单位名称\xC2\xA0", "单位名称"},          // NBSP
+        {"\xEF\xBB\xBF单位编码", "单位编码"},              // stray BOM
         {"ＡＢＣ１２３", "ABC123"},
         {"（万元）", "(万元)"},
         {"９５％", "95%"},
-        {"年度\xE3\x80\x80指标", "年度 指标"},                     // inner U+3000 becomes a space
+        {"年度\xE3\x80\x80指标", "年度 指标"},  // inner U+3000 becomes a space
         {"ｅｍａｉｌ＠ｘ．ｃｎ", "email@x.cn"},
-        {"～", "~"},                                              // U+FF5E, last of the range
-        {"、。，", "、。,"},                                        // CJK punctuation stays
+        {"～", "~"},          // U+FF5E, last of the range
+        {"、。，", "、。,"},  // CJK punctuation stays
         {"", ""},
         {" \t\r\n", ""},
-        {"a\xFF" "b", "a\xFF" "b"},                                // invalid bytes pass through
+        {"a\xFF"
+         "b",
+         "a\xFF"
+         "b"},  // invalid bytes pass through
     }));
     CAPTURE(input);
     CHECK(ingest::normalizeText(input) == expected);
@@ -58,7 +61,7 @@ TEST_CASE("trimText trims but keeps full-width characters", "[ingest]") {
         {"  某某县（局）  ", "某某县（局）"},
         {"\xE3\x80\x80ＡＢＣ\xC2\xA0", "ＡＢＣ"},
         {"a b", "a b"},
-        {"\xE2\x80\x8B零宽\xE2\x80\x8B", "零宽"},                   // zero-width space
+        {"\xE2\x80\x8B零宽\xE2\x80\x8B", "零宽"},  // zero-width space
         {"\xE3\x80\x80", ""},
     }));
     CAPTURE(input);
@@ -94,14 +97,14 @@ std::string trimByReadingAll(const std::string& text) {
     return begin < end ? text.substr(begin, end - begin) : std::string();
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("trimText reads only the ends, and trims as a reading of the whole text would", "[ingest]") {
     // Random strings of spaces (ASCII, no-break, ideographic, zero-width), text, and broken
     // UTF-8: stray continuation bytes, truncated and overlong sequences.
-    const std::vector<std::string> pieces = {" ", "\t", "\xC2\xA0", "\xE3\x80\x80", "\xE2\x80\x8B", "\xEF\xBB\xBF",
-                                             "a", "某", "（", "\x80", "\xBF\x80", "\xE3\x80", "\xF0\x80\x80\x80",
-                                             "\xC0\xA0", "\xED\xA0\x80", "\xF4\x8F\xBF\xBF", "\xFF"};
+    const std::vector<std::string> pieces = {
+        " ",        "\t",       "\xC2\xA0",         "\xE3\x80\x80", "\xE2\x80\x8B", "\xEF\xBB\xBF",     "a",   "某", "（", "\x80",
+        "\xBF\x80", "\xE3\x80", "\xF0\x80\x80\x80", "\xC0\xA0",     "\xED\xA0\x80", "\xF4\x8F\xBF\xBF", "\xFF"};
     std::uint32_t seed = 12345;
     for (int round = 0; round < 20000; ++round) {
         std::string text;
@@ -141,10 +144,14 @@ TEST_CASE("parseNumber reads numbers as finance staff write them", "[ingest]") {
         {"１，２３４．５", "1234.5", false},
         {"－３", "-3", false},
         {"＋３", "3", false},
-        {"\xE2\x88\x92" "3.5", "-3.5", false},                     // U+2212 minus sign
+        {"\xE2\x88\x92"
+         "3.5",
+         "-3.5", false},  // U+2212 minus sign
         {"  42  ", "42", false},
-        {"\xE3\x80\x80" "42\xC2\xA0", "42", false},
-        {"0.123456789", "0.12345679", false},                       // rounds at 8 places
+        {"\xE3\x80\x80"
+         "42\xC2\xA0",
+         "42", false},
+        {"0.123456789", "0.12345679", false},  // rounds at 8 places
     }));
     CAPTURE(input);
     auto parsed = ingest::parseNumber(std::string_view(input));
@@ -154,10 +161,9 @@ TEST_CASE("parseNumber reads numbers as finance staff write them", "[ingest]") {
 }
 
 TEST_CASE("parseNumber rejects anything that is not a number", "[ingest]") {
-    auto input = GENERATE(as<std::string>{},
-        "", "   ", "十分", "12a", "a12", "1,23", "1,2345", "12,34", "1234,567", "0,123", ",123",
-        "1,,234", "--1", "+-1", "%", "-", ".", "1.2.3", "1。5", "95%%", "%95", "1e", "1e+",
-        "1 234", "N/A", "#DIV/0!", "95‰", "1/2", "3-5", "约100", "100万", "99999999999999");
+    auto input = GENERATE(as<std::string>{}, "", "   ", "十分", "12a", "a12", "1,23", "1,2345", "12,34", "1234,567", "0,123", ",123",
+                          "1,,234", "--1", "+-1", "%", "-", ".", "1.2.3", "1。5", "95%%", "%95", "1e", "1e+", "1 234", "N/A", "#DIV/0!",
+                          "95‰", "1/2", "3-5", "约100", "100万", "99999999999999");
     CAPTURE(input);
     CHECK_FALSE(ingest::parseNumber(std::string_view(input)));
 }
@@ -197,18 +203,55 @@ TEST_CASE("parseNumber on cells depends on the cell kind", "[ingest]") {
 
 TEST_CASE("parseOperator reads symbols and words in any width", "[ingest]") {
     auto [input, expected] = GENERATE(table<std::string, std::string>({
-        {"≥", "Ge"}, {"≧", "Ge"}, {"⩾", "Ge"}, {">=", "Ge"}, {"＞＝", "Ge"}, {"＞=", "Ge"},
-        {"> =", "Ge"}, {"大于等于", "Ge"}, {"大于或等于", "Ge"}, {"不低于", "Ge"}, {"不少于", "Ge"},
-        {"不小于", "Ge"}, {"正向", "Ge"}, {"正向指标", "Ge"},
-        {">", "Gt"}, {"＞", "Gt"}, {"大于", "Gt"}, {"高于", "Gt"},
-        {"=", "Eq"}, {"＝", "Eq"}, {"═", "Eq"}, {"﹦", "Eq"}, {"等于", "Eq"},
-        {"<", "Lt"}, {"＜", "Lt"}, {"小于", "Lt"}, {"低于", "Lt"},
-        {"≤", "Le"}, {"≦", "Le"}, {"⩽", "Le"}, {"<=", "Le"}, {"＜＝", "Le"}, {"小于等于", "Le"},
-        {"不高于", "Le"}, {"不超过", "Le"}, {"不多于", "Le"}, {"不大于", "Le"}, {"反向", "Le"},
+        {"≥", "Ge"},
+        {"≧", "Ge"},
+        {"⩾", "Ge"},
+        {">=", "Ge"},
+        {"＞＝", "Ge"},
+        {"＞=", "Ge"},
+        {"> =", "Ge"},
+        {"大于等于", "Ge"},
+        {"大于或等于", "Ge"},
+        {"不低于", "Ge"},
+        {"不少于", "Ge"},
+        {"不小于", "Ge"},
+        {"正向", "Ge"},
+        {"正向指标", "Ge"},
+        {">", "Gt"},
+        {"＞", "Gt"},
+        {"大于", "Gt"},
+        {"高于", "Gt"},
+        {"=", "Eq"},
+        {"＝", "Eq"},
+        {"═", "Eq"},
+        {"﹦", "Eq"},
+        {"等于", "Eq"},
+        {"<", "Lt"},
+        {"＜", "Lt"},
+        {"小于", "Lt"},
+        {"低于", "Lt"},
+        {"≤", "Le"},
+        {"≦", "Le"},
+        {"⩽", "Le"},
+        {"<=", "Le"},
+        {"＜＝", "Le"},
+        {"小于等于", "Le"},
+        {"不高于", "Le"},
+        {"不超过", "Le"},
+        {"不多于", "Le"},
+        {"不大于", "Le"},
+        {"反向", "Le"},
         {"反向指标", "Le"},
-        {"定性", "Qualitative"}, {"定性指标", "Qualitative"}, {"\xE3\x80\x80定性 ", "Qualitative"},
-        {"", "none"}, {"定量", "none"}, {"≥95", "none"}, {"大", "none"}, {"=>", "none"},
-        {"达成", "none"}, {"不", "none"},
+        {"定性", "Qualitative"},
+        {"定性指标", "Qualitative"},
+        {"\xE3\x80\x80定性 ", "Qualitative"},
+        {"", "none"},
+        {"定量", "none"},
+        {"≥95", "none"},
+        {"大", "none"},
+        {"=>", "none"},
+        {"达成", "none"},
+        {"不", "none"},
     }));
     CAPTURE(input);
     CHECK(opName(ingest::parseOperator(input)) == expected);
@@ -267,11 +310,10 @@ TEST_CASE("splitQuantity separates operator, text and number", "[ingest]") {
 
 TEST_CASE("parseYesNo reads yes and no in any width and case", "[ingest]") {
     auto [input, expected] = GENERATE(table<std::string, std::string>({
-        {"是", "yes"}, {"否", "no"}, {"涉密", "yes"}, {"非密", "no"}, {"不涉密", "no"},
-        {"Y", "yes"}, {"y", "yes"}, {"Ｙ", "yes"}, {"ｙｅｓ", "yes"}, {"N", "no"}, {"no", "no"},
-        {"TRUE", "yes"}, {"true", "yes"}, {"ＴＲＵＥ", "yes"}, {"False", "no"},
-        {"1", "yes"}, {"１", "yes"}, {"0", "no"}, {"０", "no"}, {" 是 ", "yes"},
-        {"", "none"}, {"是的", "none"}, {"2", "none"}, {"maybe", "none"}, {"对", "none"},
+        {"是", "yes"},    {"否", "no"},      {"涉密", "yes"},   {"非密", "no"}, {"不涉密", "no"}, {"Y", "yes"},    {"y", "yes"},
+        {"Ｙ", "yes"},    {"ｙｅｓ", "yes"}, {"N", "no"},       {"no", "no"},   {"TRUE", "yes"},  {"true", "yes"}, {"ＴＲＵＥ", "yes"},
+        {"False", "no"},  {"1", "yes"},      {"１", "yes"},     {"0", "no"},    {"０", "no"},     {" 是 ", "yes"}, {"", "none"},
+        {"是的", "none"}, {"2", "none"},     {"maybe", "none"}, {"对", "none"},
     }));
     CAPTURE(input);
     auto parsed = ingest::parseYesNo(input);

@@ -68,8 +68,8 @@ const char* kMain = "http://schemas.openxmlformats.org/spreadsheetml/2006/main";
 const char* kRel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships";
 
 std::string worksheet(const std::string& sheetData) {
-    return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"") + kMain +
-           "\"><sheetData>" + sheetData + "</sheetData></worksheet>";
+    return std::string("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n<worksheet xmlns=\"") + kMain + "\"><sheetData>" +
+           sheetData + "</sheetData></worksheet>";
 }
 
 std::string sharedStrings(const std::string& items) {
@@ -80,9 +80,10 @@ std::string sharedStrings(const std::string& items) {
 std::vector<Part> workbookParts(const std::string& sheetXml, const std::string& sharedXml = "") {
     std::vector<Part> parts = {
         {"[Content_Types].xml", "<?xml version=\"1.0\"?><Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\"/>"},
-        {"_rels/.rels", "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
-                        "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
-                        "Target=\"xl/workbook.xml\"/></Relationships>"},
+        {"_rels/.rels",
+         "<?xml version=\"1.0\"?><Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+         "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" "
+         "Target=\"xl/workbook.xml\"/></Relationships>"},
         {"xl/workbook.xml", std::string("<?xml version=\"1.0\"?><workbook xmlns=\"") + kMain + "\" xmlns:r=\"" + kRel +
                                 "\"><sheets><sheet name=\"Sheet1\" sheetId=\"1\" r:id=\"rId1\"/></sheets></workbook>"},
         {"xl/_rels/workbook.xml.rels",
@@ -134,7 +135,7 @@ void requireCell(const Table& t, std::size_t row, std::size_t column, CellKind k
     CHECK(c.text == text);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("xlsx: strings, numbers, formulas, booleans and blanks from libxlsxwriter", "[ingest]") {
     const std::string bytes = makeWorkbook([](lxw_workbook* wb) {
@@ -200,18 +201,13 @@ TEST_CASE("xlsx: sheets by name, first sheet by default, a missing sheet names t
         CHECK(t.sheet == "明细");
         requireCell(t, 0, 0, CellKind::Text, "第二");
     }
-    SECTION("by name, ignoring ASCII case as Excel does") {
-        CHECK(readXlsx(bytes, "项目.xlsx", "sheet1").sheet == "Sheet1");
-    }
-    SECTION("missing") {
-        CHECK(errorOf(bytes, "项目表") == "项目.xlsx：找不到工作表“项目表”，文件中的工作表有：Sheet1、明细。");
-    }
+    SECTION("by name, ignoring ASCII case as Excel does") { CHECK(readXlsx(bytes, "项目.xlsx", "sheet1").sheet == "Sheet1"); }
+    SECTION("missing") { CHECK(errorOf(bytes, "项目表") == "项目.xlsx：找不到工作表“项目表”，文件中的工作表有：Sheet1、明细。"); }
 }
 
 TEST_CASE("xlsx: readXlsxFile names the file without its folder", "[ingest]") {
-    const std::string bytes = makeWorkbook([](lxw_workbook* wb) {
-        worksheet_write_string(workbook_add_worksheet(wb, nullptr), 0, 0, "单位编码", nullptr);
-    });
+    const std::string bytes =
+        makeWorkbook([](lxw_workbook* wb) { worksheet_write_string(workbook_add_worksheet(wb, nullptr), 0, 0, "单位编码", nullptr); });
     const std::string folder = Poco::TemporaryFile::tempName();
     std::filesystem::create_directories(folder);
     const std::string path = folder + "/单位.xlsx";
@@ -252,13 +248,13 @@ TEST_CASE("xlsx: hand-made parts", "[ingest]") {
     }
 
     SECTION("rich text shared strings, phonetic runs left out, spaces and escapes kept") {
-        const Table t = readXlsx(
-            handMade(R"(<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>)",
-                     R"(<si><r><rPr><b/></rPr><t>年度</t></r><r><t xml:space="preserve"> 总体 </t></r><r><t>目标</t></r>)"
-                     R"(<rPh sb="0" eb="2"><t>ネンド</t></rPh><phoneticPr fontId="1"/></si>)"
-                     R"(<si><t>第一行_x000D_
+        const Table t =
+            readXlsx(handMade(R"(<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c><c r="C1" t="s"><v>2</v></c></row>)",
+                              R"(<si><r><rPr><b/></rPr><t>年度</t></r><r><t xml:space="preserve"> 总体 </t></r><r><t>目标</t></r>)"
+                              R"(<rPh sb="0" eb="2"><t>ネンド</t></rPh><phoneticPr fontId="1"/></si>)"
+                              R"(<si><t>第一行_x000D_
 第二行_x005F_x000D_</t></si><si><t/></si>)"),
-            "项目.xlsx", "");
+                     "项目.xlsx", "");
         REQUIRE(t.rows.size() == 1);
         REQUIRE(t.rows[0].cells.size() == 2);  // the empty shared string is an empty cell
         requireCell(t, 0, 0, CellKind::Text, "年度 总体 目标");
@@ -274,8 +270,8 @@ TEST_CASE("xlsx: hand-made parts", "[ingest]") {
 
     SECTION("data descriptors, zip64 and stored entries read the same") {
         for (ZipStyle style : {ZipStyle::DataDescriptor, ZipStyle::Zip64, ZipStyle::Stored}) {
-            const Table t = readXlsx(makeZip(workbookParts(worksheet(R"(<row r="1"><c r="A1"><v>42</v></c></row>)")), style),
-                                     "项目.xlsx", "");
+            const Table t =
+                readXlsx(makeZip(workbookParts(worksheet(R"(<row r="1"><c r="A1"><v>42</v></c></row>)")), style), "项目.xlsx", "");
             requireCell(t, 0, 0, CellKind::Number, "42");
         }
     }
@@ -289,8 +285,7 @@ TEST_CASE("xlsx: hand-made parts", "[ingest]") {
 
 TEST_CASE("xlsx: files that are not workbooks", "[ingest]") {
     CHECK(errorOf("") == "项目.xlsx：文件为空。");
-    CHECK(errorOf("项目编码,项目名称\nP001,道路\n") ==
-          "项目.xlsx：不是有效的 XLSX 文件（无法识别 ZIP 结构），请确认它是 Excel 工作簿。");
+    CHECK(errorOf("项目编码,项目名称\nP001,道路\n") == "项目.xlsx：不是有效的 XLSX 文件（无法识别 ZIP 结构），请确认它是 Excel 工作簿。");
     CHECK(errorOf(std::string("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) + std::string(600, '\0')) ==
           "项目.xlsx：这是旧版 Excel（.xls）或加密的工作簿，无法读取。请在 Excel 中另存为 .xlsx 或 CSV。");
     CHECK(errorOf(makeZip({{"readme.txt", "hello"}})) ==
@@ -371,8 +366,7 @@ TEST_CASE("xlsx: limits against bombs and runaway files", "[ingest]") {
         const std::string bytes = makeZip(workbookParts(bomb));
         CHECK(bytes.size() < 200'000);
         const auto start = std::chrono::steady_clock::now();
-        CHECK(errorOf(bytes) ==
-              "项目.xlsx：压缩比异常（xl/worksheets/sheet1.xml 的压缩比超过 200 倍），疑似压缩炸弹，已拒绝读取。");
+        CHECK(errorOf(bytes) == "项目.xlsx：压缩比异常（xl/worksheets/sheet1.xml 的压缩比超过 200 倍），疑似压缩炸弹，已拒绝读取。");
         CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(1));
     }
     SECTION("the size of one part, counted on what is inflated") {
@@ -415,7 +409,8 @@ TEST_CASE("xlsx: limits against bombs and runaway files", "[ingest]") {
               "（如“billion laughs”实体膨胀攻击），已拒绝读取。");
         // Behind a comment and a processing instruction, in the workbook part.
         auto parts = workbookParts(worksheet(""));
-        parts[2].content = "<?xml version=\"1.0\"?><!-- <!x --><?pi <!x ?><!DOCTYPE workbook SYSTEM \"http://example.com/x.dtd\"><workbook/>";
+        parts[2].content =
+            "<?xml version=\"1.0\"?><!-- <!x --><?pi <!x ?><!DOCTYPE workbook SYSTEM \"http://example.com/x.dtd\"><workbook/>";
         CHECK(errorOf(makeZip(parts)) ==
               "项目.xlsx：xl/workbook.xml 含有 DTD 声明（<!DOCTYPE>），XLSX 文件不应包含，可能是恶意构造的文件"
               "（如“billion laughs”实体膨胀攻击），已拒绝读取。");
@@ -438,8 +433,8 @@ TEST_CASE("xlsx: limits against bombs and runaway files", "[ingest]") {
               "项目.xlsx[Sheet1!B2]：单元格内容超过 10 字节的上限，已拒绝读取。");
         CHECK(errorOf(handMade(R"(<row r="1"><c t="s"><v>1</v></c></row>)", "<si><t>a</t></si><si><t>一二三四</t></si>"), "", limits) ==
               "项目.xlsx：共享字符串表（xl/sharedStrings.xml）第 2 项超过 10 字节的单元格上限，已拒绝读取。");
-        const Table t = readXlsx(handMade(R"(<row r="2"><c r="C2" t="inlineStr"><is><t>1234567890</t></is></c></row>)"),
-                                 "项目.xlsx", "", limits);
+        const Table t =
+            readXlsx(handMade(R"(<row r="2"><c r="C2" t="inlineStr"><is><t>1234567890</t></is></c></row>)"), "项目.xlsx", "", limits);
         requireCell(t, 0, 2, CellKind::Text, "1234567890");
     }
 }
@@ -512,10 +507,12 @@ TEST_CASE("write the XLSX fuzz seed corpus", "[.corpus]") {
               worksheet_write_number(ws, 3, 2, 95, nullptr);
               worksheet_write_string(workbook_add_worksheet(wb, "明细"), 0, 0, "备注", nullptr);
           }));
-    const std::string rich = R"(<row r="1"><c r="A1" t="s"><v>0</v></c><c t="inlineStr"><is><r><t>实际</t></r><r><t>完成值</t></r></is></c>)"
-                             R"(<c r="D1" t="str"><f>A1</f><v>x_x000D_y</v></c><c t="e"><v>#N/A</v></c><c t="b"><v>0</v></c></row>)"
-                             R"(<row><c><v>1E-3</v></c></row>)";
-    const std::string items = R"(<si><r><rPr><b/></rPr><t xml:space="preserve">年度 </t></r><r><t>目标</t></r><rPh sb="0" eb="1"><t>x</t></rPh></si>)";
+    const std::string rich =
+        R"(<row r="1"><c r="A1" t="s"><v>0</v></c><c t="inlineStr"><is><r><t>实际</t></r><r><t>完成值</t></r></is></c>)"
+        R"(<c r="D1" t="str"><f>A1</f><v>x_x000D_y</v></c><c t="e"><v>#N/A</v></c><c t="b"><v>0</v></c></row>)"
+        R"(<row><c><v>1E-3</v></c></row>)";
+    const std::string items =
+        R"(<si><r><rPr><b/></rPr><t xml:space="preserve">年度 </t></r><r><t>目标</t></r><rPh sb="0" eb="1"><t>x</t></rPh></si>)";
     write("handmade.xlsx", handMade(rich, items));
     write("data_descriptor.xlsx", makeZip(workbookParts(worksheet(rich), sharedStrings(items)), ZipStyle::DataDescriptor));
     // Stored parts let the fuzzer mutate the XML itself (the CRC fails only after parsing).

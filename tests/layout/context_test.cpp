@@ -69,7 +69,7 @@ const Value& at(const Value& root, const std::string& path) {
 
 std::string text(const Value& root, const std::string& path) { return at(root, path).toText(); }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("run facts come from the evaluation and dataset.json", "[layout]") {
     Scored s;
@@ -173,8 +173,7 @@ TEST_CASE("a letter context holds the letter, the unit, the office and each proj
     Scored s;
     const model::Unit* unit = s.dataset.findUnit("101");
     REQUIRE(unit != nullptr);
-    Value ctx = layout::letterContext(*unit, {&s.project("P001")}, s.dataset, s.facts,
-                                      {"某财绩函〔2025〕3号", "2025-03-05", "2025-04-04"});
+    Value ctx = layout::letterContext(*unit, {&s.project("P001")}, s.dataset, s.facts, {"某财绩函〔2025〕3号", "2025-03-05", "2025-04-04"});
     CHECK(text(ctx, "letter.number") == "某财绩函〔2025〕3号");
     CHECK(text(ctx, "letter.date") == "2025-03-05");
     CHECK(text(ctx, "letter.deadline") == "2025-04-04");

@@ -51,7 +51,7 @@ bool hasMerge(const Grid& g, int r0, int c0, int r1, int c1) {
     return false;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("number formats show numbers as Excel does", "[layout][excel]") {
     CHECK(formatGridNumber(dec("1234.5"), "#,##0.00") == "1,234.50");
@@ -293,8 +293,7 @@ TEST_CASE("mistakes in an Excel form are named by cell, in Chinese", "[layout][e
         worksheet_write_string(book.sheet, 0, 0, "{{project.nmae}}", nullptr);
         worksheet_write_formula_num(book.sheet, 1, 0, "=XLOOKUP(1,A1:A1,A1:A1)", nullptr, 0);
         const ExcelForm form = ExcelForm::parse(book.bytes(), "templates/t/表样.xlsx");
-        CHECK_THROWS_WITH(form.fill(sampleData()),
-                          "templates/t/表样.xlsx[Sheet1!A1]：未知字段“project.nmae”。是否指“project.name”？");
+        CHECK_THROWS_WITH(form.fill(sampleData()), "templates/t/表样.xlsx[Sheet1!A1]：未知字段“project.nmae”。是否指“project.name”？");
         const auto problems = form.check(sampleData());
         REQUIRE(problems.size() == 1);
         CHECK(problems[0] == "templates/t/表样.xlsx[Sheet1!A1]：未知字段“project.nmae”。是否指“project.name”？");
@@ -302,8 +301,9 @@ TEST_CASE("mistakes in an Excel form are named by cell, in Chinese", "[layout][e
         worksheet_write_formula_num(ok.sheet, 1, 0, "=XLOOKUP(1,A1:A1,A1:A1)", nullptr, 0);
         const auto more = ExcelForm::parse(ok.bytes(), "templates/t/表样.xlsx").check(sampleData());
         REQUIRE(more.size() == 1);
-        CHECK(more[0] == "templates/t/表样.xlsx[Sheet1!A2]：公式中的函数“XLOOKUP”无法计算缓存值（支持 SUM、MIN、MAX、"
-                         "AVERAGE、COUNT、COUNTA、ROUND、ROUNDUP、ROUNDDOWN、INT、ABS、IF、IFERROR、AND、OR、NOT），"
-                         "请改用这些函数。");
+        CHECK(more[0] ==
+              "templates/t/表样.xlsx[Sheet1!A2]：公式中的函数“XLOOKUP”无法计算缓存值（支持 SUM、MIN、MAX、"
+              "AVERAGE、COUNT、COUNTA、ROUND、ROUNDUP、ROUNDDOWN、INT、ABS、IF、IFERROR、AND、OR、NOT），"
+              "请改用这些函数。");
     }
 }

@@ -68,4 +68,4 @@ inline void insertColumn(layout::Grid& g, int at, double width) {
     }
 }
 
-} // namespace jixiao::testing
+}  // namespace jixiao::testing

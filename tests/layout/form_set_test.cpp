@@ -62,14 +62,14 @@ const char* kTable = R"J({
   ]
 })J";
 
-} // namespace
+}  // namespace
 
 TEST_CASE("the bundled forms are ordinary folders with a form.json", "[layout]") {
     const FormSet set = FormSet::load({kBundled, kBundled});
     std::vector<std::string> names;
     for (const auto& f : set.forms()) names.push_back(f.name);
-    CHECK(names == std::vector<std::string>{"department-table", "feedback-letter", "problems", "project-report", "project-table",
-                                            "summary"});
+    CHECK(names ==
+          std::vector<std::string>{"department-table", "feedback-letter", "problems", "project-report", "project-table", "summary"});
     const Form* table = set.find("table");
     REQUIRE(table);
     CHECK(table->name == "project-table");
@@ -154,14 +154,17 @@ TEST_CASE("form.json mistakes are reported with line and column", "[layout]") {
     CHECK(problem("{\n  \"per\": \"project\",\n  \"fromats\": [\"pdf\"]\n}") ==
           "templates/x/form.json:3:14: 未知的设置“fromats”。是否指“formats”？");
     CHECK(problem("{\"per\": \"projects\", \"formats\": [\"pdf\"]}") ==
-          "templates/x/form.json:1:9: “per”应为 project（每个项目）、department（每个部门）、unit（每个收到反馈函的单位）、run（每次运行一份）或 "
+          "templates/x/form.json:1:9: “per”应为 "
+          "project（每个项目）、department（每个部门）、unit（每个收到反馈函的单位）、run（每次运行一份）或 "
           "check（问题清单），实际为“projects”。");
     CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\", \"doc\"]}") ==
           "templates/x/form.json:1:39: 格式“doc”无法识别。可用：pdf、xlsx、docx、ofd。");
     CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\"], \"file\": \"../{{项目名称}}\"}") ==
-          "templates/x/form.json:1:48: “file”是输出文件名，不能含有斜杠（/ 或 \\），文件都写在输出文件夹（按部门分的子文件夹）中。实际为“../{{项目名称}}”。");
+          "templates/x/form.json:1:48: “file”是输出文件名，不能含有斜杠（/ 或 "
+          "\\），文件都写在输出文件夹（按部门分的子文件夹）中。实际为“../{{项目名称}}”。");
     CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\"], \"file\": \"a\\tb\"}") ==
-          "templates/x/form.json:1:48: “file”是输出文件名，不能含有控制字符（如换行、制表符），文件都写在输出文件夹（按部门分的子文件夹）中。实际为“a\tb”。");
+          "templates/x/form.json:1:48: "
+          "“file”是输出文件名，不能含有控制字符（如换行、制表符），文件都写在输出文件夹（按部门分的子文件夹）中。实际为“a\tb”。");
     CHECK(problem("{\"formats\": [\"pdf\"]}") ==
           "templates/x/form.json:1:1: 缺少“per”：每个项目一份写 \"per\": \"project\"，每个部门一份写 \"department\"。");
     CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\"], \"file\": \"{{项目名}}\"}") ==
@@ -183,14 +186,18 @@ TEST_CASE("check --templates finds unknown fields, unbalanced each and table sha
           "templates/x/layout.json:2: {{#each 指标}} 没有对应的 {{/each}}。");
     CHECK(problem("{ \"blocks\": [\n  { \"paragraph\": \"{{三级指标}}{{/each}}\" } ] }") ==
           "templates/x/layout.json:2: 多余的 {{/each}}，前面没有对应的开始标记。");
-    CHECK(problem("{ \"blocks\": [ { \"table\": { \"columns\": [20, 30],\n  \"rows\": [\n    [ \"a\", { \"text\": \"b\", \"colspan\": 3 } ] ] } } ] }") ==
-          "templates/x/layout.json:3:12: colspan 为 3，从第 2 列起超出了表格的最后一列：表格共 2 列（columns 中有 2 个列宽）。请把 colspan 改为 1 或更小。");
+    CHECK(problem("{ \"blocks\": [ { \"table\": { \"columns\": [20, 30],\n  \"rows\": [\n    [ \"a\", { \"text\": \"b\", \"colspan\": 3 } "
+                  "] ] } } ] }") ==
+          "templates/x/layout.json:3:12: colspan 为 3，从第 2 列起超出了表格的最后一列：表格共 2 列（columns 中有 2 个列宽）。请把 colspan "
+          "改为 1 或更小。");
     CHECK(problem("{ \"blocks\": [ { \"table\": { \"columns\": [20, 30],\n  \"rows\": [\n    [ \"a\", \"b\", \"c\" ] ] } } ] }") ==
           "templates/x/layout.json:3:17: 这一行的单元格超出了表格的列数：表格共 2 列（columns 中有 2 个列宽），排到这个单元格时已没有空列。"
           "请删去多余的单元格或减小 colspan，或在 columns 中增加列宽。");
     CHECK(problem("{ \"blocks\": [ { \"table\": { \"columns\": [20, 30],\n  \"rows\": [\n    [ \"a\" ] ] } } ] }") ==
-          "templates/x/layout.json:3:5: 这一行没有占满表格的列：第 2 列没有单元格（表格共 2 列（columns 中有 2 个列宽））。请补一个单元格（空白可写 \"\"）或加大 colspan。");
-    CHECK(problem("{ \"blocks\": [ { \"table\": { \"columns\": [20, 30],\n  \"rows\": [\n    [ { \"text\": \"a\", \"rowspan\": 3 }, \"b\" ],\n    [ \"c\" ] ] } } ] }") ==
+          "templates/x/layout.json:3:5: 这一行没有占满表格的列：第 2 列没有单元格（表格共 2 列（columns 中有 2 "
+          "个列宽））。请补一个单元格（空白可写 \"\"）或加大 colspan。");
+    CHECK(problem("{ \"blocks\": [ { \"table\": { \"columns\": [20, 30],\n  \"rows\": [\n    [ { \"text\": \"a\", \"rowspan\": 3 }, \"b\" "
+                  "],\n    [ \"c\" ] ] } } ] }") ==
           "templates/x/layout.json:3:7: rowspan 为 3，超出了表格的最后一行（从这一行起只有 2 行）。请把 rowspan 改为 2 或更小。");
 }
 
@@ -200,7 +207,8 @@ TEST_CASE("a folder with a layout.json but no form.json is reported, not silentl
     const FormSet set = FormSet::load(user.folders());
     CHECK(set.find("my-table") == nullptr);
     const std::vector<std::string> expected{
-        "文件夹 templates/my-table 有 layout.json 但没有 form.json，不会生成。请从相近的表复制一个 form.json 放进去，例如 templates/project-table/form.json。"};
+        "文件夹 templates/my-table 有 layout.json 但没有 form.json，不会生成。请从相近的表复制一个 form.json 放进去，例如 "
+        "templates/project-table/form.json。"};
     CHECK(set.ignored() == expected);
     CHECK(user.check() == expected);
 }

@@ -8,14 +8,26 @@ using jixiao::model::Decimal;
 
 namespace {
 Decimal d(const char* text) { return *Decimal::parse(text); }
-} // namespace
+}  // namespace
 
 TEST_CASE("Decimal parses plain and exponent notation exactly", "[model]") {
-    struct Case { const char* text; const char* shown; };
+    struct Case {
+        const char* text;
+        const char* shown;
+    };
     const Case cases[] = {
-        {"0", "0"}, {"37.24", "37.24"}, {"-0.0476", "-0.0476"}, {"+12", "12"}, {"1E-3", "0.001"},
-        {"2.5e2", "250"}, {"0.123456789", "0.12345679"}, {"0.000000005", "0.00000001"}, {"007.50", "7.5"},
-        {".5", "0.5"}, {"5.", "5"}, {"23333.56", "23333.56"},
+        {"0", "0"},
+        {"37.24", "37.24"},
+        {"-0.0476", "-0.0476"},
+        {"+12", "12"},
+        {"1E-3", "0.001"},
+        {"2.5e2", "250"},
+        {"0.123456789", "0.12345679"},
+        {"0.000000005", "0.00000001"},
+        {"007.50", "7.5"},
+        {".5", "0.5"},
+        {"5.", "5"},
+        {"23333.56", "23333.56"},
     };
     for (const auto& c : cases) {
         INFO(c.text);
@@ -35,11 +47,15 @@ TEST_CASE("Decimal rejects what is not a plain number", "[model]") {
 }
 
 TEST_CASE("Decimal rounds half away from zero on the decimal value", "[model]") {
-    struct Case { const char* value; int places; const char* rounded; };
+    struct Case {
+        const char* value;
+        int places;
+        const char* rounded;
+    };
     const Case cases[] = {
-        {"89.995", 2, "90.00"}, {"89.994999", 2, "89.99"}, {"79.995", 2, "80.00"}, {"0.125", 2, "0.13"},
-        {"-0.125", 2, "-0.13"}, {"2.5", 0, "3"}, {"-2.5", 0, "-3"}, {"9.5238095", 2, "9.52"},
-        {"0.8620370", 4, "0.8620"}, {"1.00005", 4, "1.0001"}, {"0", 2, "0.00"},
+        {"89.995", 2, "90.00"},     {"89.994999", 2, "89.99"}, {"79.995", 2, "80.00"}, {"0.125", 2, "0.13"},
+        {"-0.125", 2, "-0.13"},     {"2.5", 0, "3"},           {"-2.5", 0, "-3"},      {"9.5238095", 2, "9.52"},
+        {"0.8620370", 4, "0.8620"}, {"1.00005", 4, "1.0001"},  {"0", 2, "0.00"},
     };
     for (const auto& c : cases) {
         INFO(c.value << " to " << c.places);

@@ -17,7 +17,7 @@ std::string syntaxError(const std::string& text) {
     }
     return "parsed";
 }
-} // namespace
+}  // namespace
 
 TEST_CASE("JSON reader keeps number text, order and escapes", "[model]") {
     auto v = parseJson("\xEF\xBB\xBF{\"b\": 0.1, \"a\": [true, false, null, -1.5e2], \"s\": \"\\u4e2d\\n\\ud83d\\ude00\"}");

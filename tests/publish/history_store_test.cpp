@@ -89,7 +89,7 @@ int inChild(F&& child) {
     return WEXITSTATUS(status);
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("history store: a new store is created and migrated to the current schema", "[publish]") {
     TempDir dir;
@@ -121,9 +121,9 @@ TEST_CASE("history store: a store written by a newer jixiao is refused", "[publi
         auto raw = rawSession(path);
         raw << "PRAGMA user_version = " + std::to_string(StoreDb::kSchemaVersion + 1), now;
     }
-    const std::string expected = "历史库 " + path + " 由较新版本的 jixiao 写入（格式版本 " +
-                                 std::to_string(StoreDb::kSchemaVersion + 1) + "，本程序最高支持 " +
-                                 std::to_string(StoreDb::kSchemaVersion) + "）。为免损坏，不予打开；请升级 jixiao 后再运行。";
+    const std::string expected = "历史库 " + path + " 由较新版本的 jixiao 写入（格式版本 " + std::to_string(StoreDb::kSchemaVersion + 1) +
+                                 "，本程序最高支持 " + std::to_string(StoreDb::kSchemaVersion) +
+                                 "）。为免损坏，不予打开；请升级 jixiao 后再运行。";
     CHECK_THROWS_WITH(StoreDb::open(path), expected);
     // Refusing must not have changed the file.
     auto raw = rawSession(path);
@@ -145,8 +145,7 @@ TEST_CASE("history store: other files are refused, not written to", "[publish]")
     SECTION("a file that is not a database") {
         const std::string path = dir.file("notes.db");
         std::ofstream(path) << std::string(4096, 'x');
-        CHECK_THROWS_WITH(StoreDb::open(path),
-                          "无法打开历史库 " + path + "（文件已损坏或不是 jixiao 的历史库）。");
+        CHECK_THROWS_WITH(StoreDb::open(path), "无法打开历史库 " + path + "（文件已损坏或不是 jixiao 的历史库）。");
     }
     SECTION("an empty path") { CHECK_THROWS_WITH(StoreDb::open(""), "历史库路径不能为空。"); }
 }
@@ -351,8 +350,7 @@ TEST_CASE("history store: rectification from letter to 销号, and overdue items
     CHECK(reported.reports[0].date == "2025-03-20");
     CHECK(reported.reports[0].summary == "已收回违规资金");
     CHECK(reported.reports[0].file == std::optional<std::string>(report));
-    CHECK(reported.reports[0].fileSha256 ==
-          std::optional<std::string>("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
+    CHECK(reported.reports[0].fileSha256 == std::optional<std::string>("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"));
 
     // Reported items are the bureau's move, not overdue.
     auto overdue = store.letters.overdue("2025-04-05");
@@ -406,14 +404,12 @@ TEST_CASE("history store: last year's 部门整体 figures come from the latest 
     auto first = store.run.beginRun(runInfo(2024));
     store.run.saveFigures(first, 2024, "101", {{"预算数", "1000.50"}, {"执行数", "930"}});
     store.run.saveFigures(first, 2024, "102", {{"预算数", "80"}});
-    CHECK(store.run.lastYearFigures("101", 2025) ==
-          std::map<std::string, std::string>{{"预算数", "1000.50"}, {"执行数", "930"}});
+    CHECK(store.run.lastYearFigures("101", 2025) == std::map<std::string, std::string>{{"预算数", "1000.50"}, {"执行数", "930"}});
 
     // A later run of 2024 corrects 101: its whole set wins, never a mix with the first run's.
     auto second = store.run.beginRun(runInfo(2024));
     store.run.saveFigures(second, 2024, "101", {{"预算数", "1000.5"}, {"人员经费", "12.3"}});
-    CHECK(store.run.lastYearFigures("101", 2025) ==
-          std::map<std::string, std::string>{{"预算数", "1000.5"}, {"人员经费", "12.3"}});
+    CHECK(store.run.lastYearFigures("101", 2025) == std::map<std::string, std::string>{{"预算数", "1000.5"}, {"人员经费", "12.3"}});
     // Saving again in the same run replaces that run's set.
     store.run.saveFigures(second, 2024, "101", {{"预算数", "1001"}});
     CHECK(store.run.lastYearFigures("101", 2025) == std::map<std::string, std::string>{{"预算数", "1001"}});
@@ -476,8 +472,7 @@ TEST_CASE("history store: results keep exact decimals and the latest run per yea
                       "项目 P003 的全年预算数应为精确小数文本（如 37.24），实际为“1e3”。");
     auto noRate = project("P003", "1", "0");
     noRate.rate = "86.2%";
-    CHECK_THROWS_WITH(store.run.saveResults(next, 2025, {noRate}),
-                      "项目 P003 的执行率应为精确小数文本（如 37.24），实际为“86.2%”。");
+    CHECK_THROWS_WITH(store.run.saveResults(next, 2025, {noRate}), "项目 P003 的执行率应为精确小数文本（如 37.24），实际为“86.2%”。");
 }
 
 TEST_CASE("history store: a change interrupted midway leaves nothing behind", "[publish]") {

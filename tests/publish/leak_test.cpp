@@ -81,8 +81,8 @@ std::string money(long long cents) { return amountForms(cents)[1]; }
 
 /// A random dataset: what is public, and the needles that must never be found.
 struct RandomDataset {
-    std::vector<std::string> secrets;        ///< classified names, codes, amounts, texts; personal data; withheld totals
-    std::vector<std::string> publicNames;    ///< public project names (positive controls)
+    std::vector<std::string> secrets;      ///< classified names, codes, amounts, texts; personal data; withheld totals
+    std::vector<std::string> publicNames;  ///< public project names (positive controls)
     int classified = 0;
 };
 
@@ -120,10 +120,13 @@ RandomDataset makeDataset(unsigned seed, const std::string& folder) {
 
     RandomDataset out;
     std::string units = "单位编码,单位名称,主管部门编码,单位类型,联系人,联系电话\n";
-    std::string projects = "项目编码,项目名称,单位编码,项目类别,功能分类科目,资金来源,是否涉密,实施期,年度总体目标,总体目标完成情况,项目负责人\n";
+    std::string projects =
+        "项目编码,项目名称,单位编码,项目类别,功能分类科目,资金来源,是否涉密,实施期,年度总体目标,总体目标完成情况,项目负责人\n";
     std::string funds = "项目编码,资金类别,年初预算数,全年预算数,全年执行数,偏差原因\n";
-    std::string indicators = "项目编码,单位编码,一级指标,二级指标,三级指标,指标性质,年度指标值,计量单位,分值,实际完成值,偏差原因分析,改进措施\n";
-    std::string figures = "单位编码,年度,预算数,预算调整数,执行数,结转结余总额,三公经费,在职人员经费,公用经费,在职人数,编制数,政府采购预算,政府采购执行数\n";
+    std::string indicators =
+        "项目编码,单位编码,一级指标,二级指标,三级指标,指标性质,年度指标值,计量单位,分值,实际完成值,偏差原因分析,改进措施\n";
+    std::string figures =
+        "单位编码,年度,预算数,预算调整数,执行数,结转结余总额,三公经费,在职人员经费,公用经费,在职人数,编制数,政府采购预算,政府采购执行数\n";
 
     const int departmentCount = pick(2, 3);
     int publicSerial = 0;
@@ -172,8 +175,8 @@ RandomDataset makeDataset(unsigned seed, const std::string& folder) {
             long long executed = adjusted - pick(0, int(adjusted / 20));  // ≥ 95%: no execution_low warning
             std::string owner = person();
             out.secrets.push_back(owner);
-            projects += code + "," + name + "," + unit + ",部门预算项目,2050101,一般公共预算," + (secret ? "是" : "否") +
-                        ",2024," + goal + "," + achieved + "," + owner + "\n";
+            projects += code + "," + name + "," + unit + ",部门预算项目,2050101,一般公共预算," + (secret ? "是" : "否") + ",2024," + goal +
+                        "," + achieved + "," + owner + "\n";
             funds += code + ",," + money(adjusted) + "," + money(adjusted) + "," + money(executed) + ",\n";
             if (secret)
                 for (long long cents : {adjusted, executed})
@@ -194,16 +197,17 @@ RandomDataset makeDataset(unsigned seed, const std::string& folder) {
             // classified spending when the department has any.
             std::vector<long long> totals{6100000 + pick(0, 899999), 6100000 + pick(0, 899999), 6100000 + pick(0, 899999),
                                           6100000 + pick(0, 899999), 6100000 + pick(0, 899999), 6100000 + pick(0, 899999)};
-            figures += deptCode + "," + std::to_string(year) + "," + money(totals[0]) + "," + money(totals[1]) + "," +
-                       money(totals[2]) + "," + money(totals[3]) + ",12.30," + money(100000 + pick(0, 200000)) + "," +
-                       money(10000 + pick(0, 80000)) + ",120,130," + money(totals[4]) + "," + money(totals[5]) + "\n";
+            figures += deptCode + "," + std::to_string(year) + "," + money(totals[0]) + "," + money(totals[1]) + "," + money(totals[2]) +
+                       "," + money(totals[3]) + ",12.30," + money(100000 + pick(0, 200000)) + "," + money(10000 + pick(0, 80000)) +
+                       ",120,130," + money(totals[4]) + "," + money(totals[5]) + "\n";
             if (deptHasClassified && year == 2024)
                 for (long long cents : totals)
                     for (const auto& form : amountForms(cents)) out.secrets.push_back(form);
         }
     }
-    write(folder + "/dataset.json", "{\"年度\": 2024, \"发文机关\": \"随机县财政局\", \"金额单位\": \"万元\", "
-                                    "\"评分规则\": \"national-2020\", \"公开日期\": \"2025-08-20\"}");
+    write(folder + "/dataset.json",
+          "{\"年度\": 2024, \"发文机关\": \"随机县财政局\", \"金额单位\": \"万元\", "
+          "\"评分规则\": \"national-2020\", \"公开日期\": \"2025-08-20\"}");
     write(folder + "/单位.csv", units);
     write(folder + "/项目.csv", projects);
     write(folder + "/预算执行.csv", funds);
@@ -252,7 +256,7 @@ PublicBytes readPublished(const std::string& dir) {
     return all;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("no classified project and no personal data reaches any published byte", "[publish]") {
     for (unsigned seed : {20250820u, 7u, 1234567u}) {
@@ -286,9 +290,8 @@ TEST_CASE("no classified project and no personal data reaches any published byte
         CHECK(bytes.html.find("另有涉密项目") != std::string::npos);
         CHECK(bytes.pdf.find("另有涉密项目") != std::string::npos);
 
-        const std::map<std::string, const std::string*> channels{{"HTML", &bytes.html},         {"PDF", &bytes.pdf},
-                                                                 {"XLSX", &bytes.xlsx},         {"manifest", &bytes.manifest},
-                                                                 {"file names", &bytes.paths}};
+        const std::map<std::string, const std::string*> channels{
+            {"HTML", &bytes.html}, {"PDF", &bytes.pdf}, {"XLSX", &bytes.xlsx}, {"manifest", &bytes.manifest}, {"file names", &bytes.paths}};
         REQUIRE(ds.secrets.size() > 20);
         for (const auto& secret : ds.secrets) {
             for (const auto& [channel, text] : channels) {

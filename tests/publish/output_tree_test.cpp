@@ -26,8 +26,7 @@ namespace {
 using jixiao::testing::slurp;
 using jixiao::testing::TempDir;
 
-
-} // namespace
+}  // namespace
 
 TEST_CASE("an output tree writes files without a flush each and then its manifest", "[publish]") {
     TempDir dir;
@@ -135,9 +134,18 @@ TEST_CASE("two documents never share a path: cut names keep their end and differ
 
 // Defect 15: bidi controls (U+202E) were kept in output file names.
 TEST_CASE("file names lose bidi and other invisible format controls", "[publish]") {
-    CHECK(publish::safeName("补助\xE2\x80\xAE" "TXT.exe") == "补助_TXT.exe");
-    CHECK(publish::safeName("a\xE2\x80\x8E" "b\xE2\x80\x8F" "c\xE2\x80\xAA" "d\xE2\x81\xA6" "e\xE2\x81\xA9" "f\xD8\x9C" "g\xEF\xBB\xBF" "h") == "a_b_c_d_e_f_g_h");
-    CHECK(publish::safeName("项目\xE2\x80\x8B" "名称") == "项目_名称");
+    CHECK(publish::safeName("补助\xE2\x80\xAE"
+                            "TXT.exe") == "补助_TXT.exe");
+    CHECK(publish::safeName("a\xE2\x80\x8E"
+                            "b\xE2\x80\x8F"
+                            "c\xE2\x80\xAA"
+                            "d\xE2\x81\xA6"
+                            "e\xE2\x81\xA9"
+                            "f\xD8\x9C"
+                            "g\xEF\xBB\xBF"
+                            "h") == "a_b_c_d_e_f_g_h");
+    CHECK(publish::safeName("项目\xE2\x80\x8B"
+                            "名称") == "项目_名称");
 }
 
 namespace {
@@ -151,7 +159,7 @@ pid_t endedPid() {
     return child;
 }
 
-} // namespace
+}  // namespace
 
 // Defect 12: /dev/shm/jixiao-xlsx-* and the publish staging folders in $TMPDIR of killed runs
 // were never removed. Only ours, of a process that is gone, may go: the folders are shared.
@@ -236,10 +244,10 @@ TEST_CASE("a run removes the files of the previous run it replaced, nothing else
     // A manifest naming paths outside the folder removes nothing there.
     std::ofstream(outside.path / "victim.pdf") << "x";
     const std::string victim = (outside.path / "victim.pdf").string();
-    std::ofstream(dir.path / "manifest.json")
-        << "{\"files\":[{\"path\":\"../" + outside.path.filename().string() + "/victim.pdf\",\"sha256\":\"" +
-               publish::sha256Hex("x") + "\",\"kind\":\"自评表\"},{\"path\":\"" + victim + "\",\"sha256\":\"" +
-               publish::sha256Hex("x") + "\",\"kind\":\"自评表\"}]}";
+    std::ofstream(dir.path / "manifest.json") << "{\"files\":[{\"path\":\"../" + outside.path.filename().string() +
+                                                     "/victim.pdf\",\"sha256\":\"" + publish::sha256Hex("x") +
+                                                     "\",\"kind\":\"自评表\"},{\"path\":\"" + victim + "\",\"sha256\":\"" +
+                                                     publish::sha256Hex("x") + "\",\"kind\":\"自评表\"}]}";
     CHECK(run([](publish::OutputTree& t) { t.write("304", "304001_自评表", ".pdf", "new", "自评表"); }) == std::vector<std::string>{});
     CHECK(slurp(victim) == "x");
 }

@@ -12,9 +12,9 @@
 
 using namespace jixiao;
 using namespace jixiao::testing;
+using model::Operator;
 using Poco::JSON::Array;
 using Poco::JSON::Object;
-using model::Operator;
 
 namespace {
 
@@ -43,7 +43,7 @@ Object::Ptr parse(const std::string& text) {
     return parser.parse(text).extract<Object::Ptr>();
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("results.json follows results.md", "[publish]") {
     auto d = sampleDataset();
@@ -175,7 +175,7 @@ TEST_CASE("results.json writes exact decimal text, sorted, byte for byte the sam
     // Projects in code order, keys in the order of results.md.
     CHECK(text.find("\"code\": \"P001\"") < text.find("\"code\": \"P002\""));
     CHECK(text.find("\"code\": \"P002\"") < text.find("\"code\": \"P003\""));
-    const char* keys[] = {"\n  \"year\"", "\n  \"authority\"", "\n  \"rule_set\"",
+    const char* keys[] = {"\n  \"year\"",     "\n  \"authority\"",   "\n  \"rule_set\"",
                           "\n  \"projects\"", "\n  \"departments\"", "\n  \"diagnostics\""};
     for (std::size_t i = 1; i < std::size(keys); ++i) CHECK(text.find(keys[i - 1]) < text.find(keys[i]));
     CHECK(text.rfind("{\n  \"year\": 2024,\n  \"authority\": \"某某县财政局\",\n", 0) == 0);
@@ -220,7 +220,8 @@ TEST_CASE("a generated array is written like the array of its items, in parts or
     generated.set("items", JsonNode::generated(3, item));
 
     const std::string text = publish::toJson(whole);
-    CHECK(text == "{\n  \"items\": [\n    {\n      \"i\": 0\n    },\n    {\n      \"i\": 1\n    },\n    {\n      \"i\": 2\n    }\n  ]\n}\n");
+    CHECK(text ==
+          "{\n  \"items\": [\n    {\n      \"i\": 0\n    },\n    {\n      \"i\": 1\n    },\n    {\n      \"i\": 2\n    }\n  ]\n}\n");
     CHECK(publish::toJson(generated) == text);
     std::string parts;
     publish::writeJson(generated, [&parts](std::string_view part) { parts += part; });

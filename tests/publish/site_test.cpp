@@ -63,9 +63,7 @@ Published publishTo(const std::string& dataset, const std::string& dir, const st
 /// A copy of samples/tiny whose dataset.json and project list a test may change.
 struct TinyCopy {
     Poco::TemporaryFile dir;
-    TinyCopy() {
-        fs::copy(kSource + "/samples/tiny", dir.path(), fs::copy_options::recursive);
-    }
+    TinyCopy() { fs::copy(kSource + "/samples/tiny", dir.path(), fs::copy_options::recursive); }
     std::string path() const { return dir.path(); }
     void replace(const std::string& file, const std::string& from, const std::string& to) const {
         std::string text = slurp(path() + "/" + file);
@@ -76,7 +74,7 @@ struct TinyCopy {
     }
 };
 
-} // namespace
+}  // namespace
 
 TEST_CASE("hrefFor percent-encodes everything but unreserved characters and slashes", "[publish]") {
     CHECK(publish::hrefFor("index.html") == "index.html");
@@ -110,8 +108,8 @@ TEST_CASE("commitSite writes only what changed, removes what is gone and says wh
         CHECK(second.nothingChanged());
         CHECK(second.unchanged == 4);
     }
-    CHECK(contains(manifest1, "\"path\": \"a/index.html\",\n      \"bytes\": 8,\n      \"sha256\": \"" +
-                                  publish::sha256Hex("<p>a</p>") + "\",\n      \"kind\": \"网页\"\n"));
+    CHECK(contains(manifest1, "\"path\": \"a/index.html\",\n      \"bytes\": 8,\n      \"sha256\": \"" + publish::sha256Hex("<p>a</p>") +
+                                  "\",\n      \"kind\": \"网页\"\n"));
     CHECK(manifest1.rfind("{\n  \"year\": 2024,\n  \"authority\": \"测试县财政局\",\n  \"publish_date\": \"2025-08-20\",\n", 0) == 0);
 
     // Files the staging does not hold are removed, whether a manifest listed them or not.
@@ -177,8 +175,9 @@ TEST_CASE("publish builds the disclosure site of samples/tiny without the classi
     auto p = publishTo(kSource + "/samples/tiny", site, "2025-08-20");
     INFO(p.err);
     REQUIRE(p.code == 0);
-    CHECK(p.out == "已公开到 " + site + "：新增 12 个、更新 0 个、删除 0 个文件，0 个未变，已更新 manifest.json"
-                   "（部门 1 个，公开项目 2 个，涉密项目 1 个不予公开）。\n");
+    CHECK(p.out == "已公开到 " + site +
+                       "：新增 12 个、更新 0 个、删除 0 个文件，0 个未变，已更新 manifest.json"
+                       "（部门 1 个，公开项目 2 个，涉密项目 1 个不予公开）。\n");
     const std::string dept = "101_青山县民政局/";
     CHECK(listFiles(site) == std::vector<std::string>{
                                  dept + "101_青山县民政局_部门整体支出绩效自评表.pdf",
@@ -198,9 +197,10 @@ TEST_CASE("publish builds the disclosure site of samples/tiny without the classi
 
     std::string index = slurp(site + "/index.html");
     CHECK(contains(index, "<h1>青山县财政局2024年度预算绩效自评结果公开</h1>"));
-    CHECK(contains(index, "<tr><td><a href=\"101_%E9%9D%92%E5%B1%B1%E5%8E%BF%E6%B0%91%E6%94%BF%E5%B1%80/index.html\">"
-                          "青山县民政局</a></td><td class=\"r num\">2</td><td class=\"r num\">93.23</td>"
-                          "<td>另有涉密项目1个，按规定不予公开</td></tr>"));
+    CHECK(contains(index,
+                   "<tr><td><a href=\"101_%E9%9D%92%E5%B1%B1%E5%8E%BF%E6%B0%91%E6%94%BF%E5%B1%80/index.html\">"
+                   "青山县民政局</a></td><td class=\"r num\">2</td><td class=\"r num\">93.23</td>"
+                   "<td>另有涉密项目1个，按规定不予公开</td></tr>"));
     CHECK(contains(index, "<footer>发布机关：青山县财政局　公开日期：2025年8月20日</footer>"));
 
     std::string page = slurp(site + "/" + dept + "index.html");
@@ -211,16 +211,18 @@ TEST_CASE("publish builds the disclosure site of samples/tiny without the classi
     CHECK(contains(page, "<h2 class=\"c\">部门整体支出绩效自评表</h2>"));  // the form's title under the page's <h1>
     CHECK(contains(page, "T001_%E5%B1%85%E5%AE%B6"));
     // The department's totals would reveal T003's 50.00: withheld, while 基本支出 (315 + 62) stays.
-    CHECK(contains(page, "<td colspan=\"2\" class=\"l\">部门预算合计</td><td data-label=\"全年预算数\" class=\"c num\">—</td>"
-                         "<td data-label=\"全年执行数\" class=\"c num\">—</td>"));
+    CHECK(contains(page,
+                   "<td colspan=\"2\" class=\"l\">部门预算合计</td><td data-label=\"全年预算数\" class=\"c num\">—</td>"
+                   "<td data-label=\"全年执行数\" class=\"c num\">—</td>"));
     CHECK(contains(page, "377.00"));
     CHECK_FALSE(contains(page, "900.00"));
     CHECK_FALSE(contains(page, "T003"));
     CHECK_FALSE(contains(page, "救助管理信息系统"));
 
     std::string project = slurp(site + "/" + dept + "T002_特困人员供养服务设施改造_项目支出绩效自评表.html");
-    CHECK(contains(project, "<nav><a href=\"../index.html\">公开目录</a> <a href=\"../projects.html\">全部项目</a> "
-                            "<a href=\"index.html\">青山县民政局</a></nav>"));
+    CHECK(contains(project,
+                   "<nav><a href=\"../index.html\">公开目录</a> <a href=\"../projects.html\">全部项目</a> "
+                   "<a href=\"index.html\">青山县民政局</a></nav>"));
     CHECK(contains(project, "<p class=\"downloads\">下载：<a href=\"T002_"));
     CHECK_FALSE(contains(project, "陈国庆"));  // 项目负责人
 
@@ -237,7 +239,8 @@ TEST_CASE("publish builds the disclosure site of samples/tiny without the classi
     CHECK(contains(all, "<form id=\"filter\" class=\"filter\" hidden>"));
     CHECK(contains(all, "<select id=\"grade\"><option value=\"\">全部</option><option value=\"优\">优</option>"));
     CHECK(contains(all, "<tr data-grade=\"优\"><td class=\"num\">2024-101-001</td><td><a href=\"101_%E9%9D%92"));
-    CHECK(contains(all, "\">T001 居家养老服务补助</a></td><td>青山县民政局</td><td class=\"r num\">99.50</td><td class=\"c\">优</td></tr>"));
+    CHECK(
+        contains(all, "\">T001 居家养老服务补助</a></td><td>青山县民政局</td><td class=\"r num\">99.50</td><td class=\"c\">优</td></tr>"));
     CHECK(contains(all, "<tr data-grade=\"良\"><td class=\"num\">2024-101-002</td>"));
     CHECK_FALSE(contains(all, "T003"));
     CHECK_FALSE(contains(all, "<script>"));
@@ -272,8 +275,9 @@ TEST_CASE("publish updates and removes files when a project becomes classified",
     auto p = publishTo(data.path(), site, "2025-08-20");
     INFO(p.err);
     CHECK(p.code == 0);
-    CHECK(p.out == "已公开到 " + site + "：新增 0 个、更新 5 个、删除 3 个文件，4 个未变，已更新 manifest.json"
-                   "（部门 1 个，公开项目 1 个，涉密项目 2 个不予公开）。\n");
+    CHECK(p.out == "已公开到 " + site +
+                       "：新增 0 个、更新 5 个、删除 3 个文件，4 个未变，已更新 manifest.json"
+                       "（部门 1 个，公开项目 1 个，涉密项目 2 个不予公开）。\n");
     for (const auto& f : listFiles(site)) CHECK_FALSE(contains(f, "T002"));
     CHECK(contains(slurp(site + "/index.html"), "另有涉密项目2个，按规定不予公开"));
 }
@@ -284,8 +288,9 @@ TEST_CASE("publish refuses before the 公开日期 unless forced", "[publish]") 
     auto early = publishTo(kSource + "/samples/tiny", site, "2025-08-19");
     CHECK(early.code == app::kExitTempFail);
     CHECK(early.out.empty());
-    CHECK(early.err == "未到公开日期：本数据集的公开日期为2025年8月20日，今天是2025年8月19日，未公开任何文件。"
-                       "到期后再运行，或用 --force 提前公开。\n");
+    CHECK(early.err ==
+          "未到公开日期：本数据集的公开日期为2025年8月20日，今天是2025年8月19日，未公开任何文件。"
+          "到期后再运行，或用 --force 提前公开。\n");
     CHECK_FALSE(fs::exists(site));
 
     auto forced = publishTo(kSource + "/samples/tiny", site, "2025-08-19", true);
@@ -304,8 +309,9 @@ TEST_CASE("publish refuses a dataset without 公开日期, with errors, or while
     noDate.replace("dataset.json", ",\n  \"公开日期\": \"2025-08-20\"", "");
     auto missing = publishTo(noDate.path(), site, "2025-09-01");
     CHECK(missing.code == 78);
-    CHECK(missing.err == "错误：dataset.json 没有填写“公开日期”，无法确定何时可以公开，未公开任何文件。"
-                         "请填写“公开日期”（例如 \"公开日期\": \"2025-08-20\"），或用 --force 立即公开。\n");
+    CHECK(missing.err ==
+          "错误：dataset.json 没有填写“公开日期”，无法确定何时可以公开，未公开任何文件。"
+          "请填写“公开日期”（例如 \"公开日期\": \"2025-08-20\"），或用 --force 立即公开。\n");
     CHECK_FALSE(fs::exists(site));
 
     // samples/broken's 公开日期 is not a date: a configuration error (78), before its data errors.
@@ -379,8 +385,9 @@ TEST_CASE("publish refuses a site folder holding symbolic links and changes noth
     publish::SiteStaging staging;
     staging.add("index.html", "new", "网页");
     CHECK_THROWS_WITH(publish::commitSite(staging, publish::siteManifestJson(staging.files(), 2024, "x", "2025-08-20"), root),
-                      "公开文件夹中的 " + root + "/assets 是符号链接，为免删除或写入公开文件夹之外的文件，本次没有改动任何文件。"
-                      "请删除该链接后重新运行。");
+                      "公开文件夹中的 " + root +
+                          "/assets 是符号链接，为免删除或写入公开文件夹之外的文件，本次没有改动任何文件。"
+                          "请删除该链接后重新运行。");
     CHECK(slurp(outside.path() + "/keep.txt") == "not the site's");
     CHECK(slurp(root + "/index.html") == "old");
 }

@@ -180,8 +180,8 @@ std::pair<Gray, Gray> renderBoth(const std::string& templateBytes, const std::st
     options.fonts = fonts;
     spit(dir + "/ours.pdf", render::renderPdf(filled, meta, options));
     spit(dir + "/form.xlsx", render::renderXlsx(filled, meta));
-    REQUIRE(run("cd " + dir + " && soffice -env:UserInstallation=file://" + dir +
-                "/lo --headless --convert-to pdf --outdir " + dir + "/lo-out form.xlsx") == 0);
+    REQUIRE(run("cd " + dir + " && soffice -env:UserInstallation=file://" + dir + "/lo --headless --convert-to pdf --outdir " + dir +
+                "/lo-out form.xlsx") == 0);
     REQUIRE(std::filesystem::exists(dir + "/lo-out/form.pdf"));
     REQUIRE(run("pdftoppm -gray -r 50 -f 1 -l 1 " + dir + "/ours.pdf " + dir + "/ours") == 0);
     REQUIRE(run("pdftoppm -gray -r 50 -f 1 -l 1 " + dir + "/lo-out/form.pdf " + dir + "/lo") == 0);
@@ -201,7 +201,7 @@ std::string tempDir(const char* name) {
     return dir;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a filled Excel form's XLSX keeps the template's looks", "[render][excel]") {
     const Grid filled = layout::ExcelForm::parse(templateBook(true, "黑体", 24), "表样.xlsx").fill(projectData(4));
@@ -213,7 +213,8 @@ TEST_CASE("a filled Excel form's XLSX keeps the template's looks", "[render][exc
     const Grid back = layout::readGrid(xlsx, "out.xlsx");
     REQUIRE(back.rowCount() == filled.rowCount());
     REQUIRE(back.columns == filled.columns);
-    for (int c = 0; c < filled.columns; ++c) CHECK(back.columnWidths[std::size_t(c)] == Approx(filled.columnWidths[std::size_t(c)]).margin(0.01));
+    for (int c = 0; c < filled.columns; ++c)
+        CHECK(back.columnWidths[std::size_t(c)] == Approx(filled.columnWidths[std::size_t(c)]).margin(0.01));
     for (int r = 0; r < filled.rowCount(); ++r) CHECK(back.rowHeights[std::size_t(r)] == filled.rowHeights[std::size_t(r)]);
     for (int r = 0; r < filled.rowCount(); ++r)
         for (int c = 0; c < filled.columns; ++c) {
@@ -276,7 +277,6 @@ TEST_CASE("the PDF looks like the XLSX as LibreOffice prints it", "[render][exce
     CHECK(farShare < 0.03);
     std::filesystem::remove_all(dir);
 }
-
 
 // What a user does in WPS with a copied 表样.xlsx: a 计量单位 column after 三级指标, another font
 // for the header row and a wider name column. The edit is made on the workbook itself (read,

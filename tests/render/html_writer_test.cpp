@@ -49,14 +49,14 @@ Document sample() {
     return doc;
 }
 
-
-} // namespace
+}  // namespace
 
 TEST_CASE("an HTML page is a self-contained HTML5 document for phones", "[render]") {
     std::string html = render::renderHtml(sample(), {});
     CHECK(html.rfind("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n", 0) == 0);
     CHECK(contains(html, "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"));
-    CHECK(contains(html, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"));
+    CHECK(contains(
+        html, "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; img-src data:\">"));
     CHECK(contains(html, "<title>示例项目支出绩效自评表（2024年度）</title>"));
     CHECK(contains(html, "<meta name=\"author\" content=\"测试县财政局\">"));
     CHECK(contains(html, "<meta name=\"keywords\" content=\"绩效自评,P001\">"));
@@ -144,8 +144,9 @@ TEST_CASE("HTML options: navigation, downloads and footer, escaped", "[render]")
     options.footer = "发布机关：测试县财政局\n公开日期：2025年8月20日";
     std::string html = render::renderHtml(sample(), options);
     CHECK(contains(html, "<nav><a href=\"../index.html\">公开目录</a> <a href=\"index.html\">部门</a></nav>\n<main>\n"));
-    CHECK(contains(html, "<p class=\"downloads\">下载：<a href=\"P001_%E9%A1%B9%E7%9B%AE.pdf\">PDF</a> "
-                         "<a href=\"a&quot;b.xlsx\">XLSX</a></p>\n<article>"));
+    CHECK(contains(html,
+                   "<p class=\"downloads\">下载：<a href=\"P001_%E9%A1%B9%E7%9B%AE.pdf\">PDF</a> "
+                   "<a href=\"a&quot;b.xlsx\">XLSX</a></p>\n<article>"));
     CHECK(contains(html, "<footer>发布机关：测试县财政局<br>公开日期：2025年8月20日</footer>\n</body>"));
 }
 
@@ -177,8 +178,8 @@ TEST_CASE("escapeHtml", "[render]") {
         {"tab\tnew\nline", "tab\tnew\nline"},
         {std::string("nul\0x", 5), "nulx"},
         {"bell\x07\x1b", "bell"},
-        {"c1\xc2\x85x", "c1x"},                     // U+0085, a C1 control
-        {"bad\xff utf8", "bad\xef\xbf\xbd utf8"},   // malformed → U+FFFD
+        {"c1\xc2\x85x", "c1x"},                    // U+0085, a C1 control
+        {"bad\xff utf8", "bad\xef\xbf\xbd utf8"},  // malformed → U+FFFD
         {"<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"},
     };
     for (const auto& c : cases) {

@@ -6,9 +6,9 @@
 #include <string>
 #include <vector>
 
-using jixiao::render::breakLines;
 using jixiao::model::decodeUtf8;
 using jixiao::model::encodeUtf8;
+using jixiao::render::breakLines;
 using jixiao::render::isCjkBreakable;
 using jixiao::render::isNoLineEnd;
 using jixiao::render::isNoLineStart;
@@ -21,7 +21,7 @@ double unitWidth(char32_t cp) { return isCjkBreakable(cp) ? 1.0 : 0.5; }
 
 Lines wrap(const std::string& text, double width) { return breakLines(text, unitWidth, width); }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("line breaking follows the Chinese rules", "[render]") {
     struct Case {
@@ -33,12 +33,10 @@ TEST_CASE("line breaking follows the Chinese rules", "[render]") {
     const std::vector<Case> cases = {
         {"fits on one line", "项目支出绩效", 6, {"项目支出绩效"}},
         {"breaks between any two ideographs", "项目支出绩效自评表", 4, {"项目支出", "绩效自评", "表"}},
-        {"comma never starts a line: the ideograph before it moves down",
-         "一二三四，五六", 4, {"一二三", "四，五六"}},
+        {"comma never starts a line: the ideograph before it moves down", "一二三四，五六", 4, {"一二三", "四，五六"}},
         {"full stop never starts a line", "一二三四。", 4, {"一二三", "四。"}},
         {"enumeration comma never starts a line", "甲乙丙丁、戊", 4, {"甲乙丙", "丁、戊"}},
-        {"closing bracket and full stop stay with their character",
-         "一二三（四）。五", 4, {"一二三", "（四）。", "五"}},
+        {"closing bracket and full stop stay with their character", "一二三（四）。五", 4, {"一二三", "（四）。", "五"}},
         {"opening bracket never ends a line", "一二三（四五）", 4, {"一二三", "（四五）"}},
         {"opening book title mark never ends a line", "一二三《四五》", 4, {"一二三", "《四五》"}},
         {"closing quote never starts a line", "他说“好的”六七", 5, {"他说“好", "的”六七"}},
@@ -110,8 +108,8 @@ TEST_CASE("a character exactly filling the line stays on it", "[render]") {
 TEST_CASE("UTF-8 decoding replaces malformed sequences", "[render]") {
     CHECK(decodeUtf8("a\xE4\xB8\xAD") == U"a中");
     CHECK(decodeUtf8("\xE4\xB8") == U"\uFFFD");
-    CHECK(decodeUtf8("\xC0\xAFx") == U"\uFFFDx");        // overlong "/"
-    CHECK(decodeUtf8("\xED\xA0\x80") == U"\uFFFD");      // surrogate
+    CHECK(decodeUtf8("\xC0\xAFx") == U"\uFFFDx");    // overlong "/"
+    CHECK(decodeUtf8("\xED\xA0\x80") == U"\uFFFD");  // surrogate
     CHECK(decodeUtf8("\xFF") == U"\uFFFD");
     CHECK(encodeUtf8(U"中文𠀀") == "中文\xF0\xA0\x80\x80");
 }

@@ -207,8 +207,7 @@ TEST_CASE("samples/county: every page of every PDF prints well", "[render]") {
                 if (p.scored() && score::needsFeedback(p, scored.rules)) byUnit[p.unitCode].push_back(&p);
             int number = 0;
             for (const auto& [code, projects] : byUnit) {
-                const layout::LetterFacts letter{"云财绩函〔2025〕" + std::to_string(++number) + "号", "2025-03-05", "2025-04-04",
-                                                 false};
+                const layout::LetterFacts letter{"云财绩函〔2025〕" + std::to_string(++number) + "号", "2025-03-05", "2025-04-04", false};
                 check(layout::letterContext(*scored.dataset.findUnit(code), projects, scored.dataset, facts, letter));
             }
             break;
@@ -218,8 +217,8 @@ TEST_CASE("samples/county: every page of every PDF prints well", "[render]") {
         }
     }
     CHECK(found == std::vector<std::string>{});
-    CHECK(documents == std::map<std::string, int>{
-                           {"department-table", 12}, {"feedback-letter", 10}, {"project-report", 66}, {"project-table", 66}});
+    CHECK(documents ==
+          std::map<std::string, int>{{"department-table", 12}, {"feedback-letter", 10}, {"project-report", 66}, {"project-table", 66}});
     INFO(onePage << " of 66 project tables on one page");
     CHECK(onePage > 34);  // 34 were on one page before the tables were fitted
 }

@@ -47,7 +47,7 @@ model::Project executedProject(const std::string& executed) {
     return p;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("yitihua-2022 differs from national-2020 only by its own parameters", "[score]") {
     const auto& y = yitihua();
@@ -70,8 +70,7 @@ TEST_CASE("yitihua-2022 differs from national-2020 only by its own parameters", 
     CHECK(y.deviation->operators == std::vector<Operator>{Operator::Ge, Operator::Gt, Operator::Eq});
     REQUIRE(y.executionCaps.size() == 4);
     std::vector<std::string> caps;
-    for (const auto& c : y.executionCaps)
-        caps.push_back(c.from.toString() + "-" + c.below.toString() + ":" + c.maxTotal.toString());
+    for (const auto& c : y.executionCaps) caps.push_back(c.from.toString() + "-" + c.below.toString() + ":" + c.maxTotal.toString());
     CHECK(caps == std::vector<std::string>{"0.7-0.8:89", "0.6-0.7:79", "0.5-0.6:69", "0-0.5:59"});
     REQUIRE(y.application.size() == 5);
     CHECK(y.application[2].grade == "中");
@@ -89,7 +88,9 @@ TEST_CASE("yitihua-2022 differs from national-2020 only by its own parameters", 
 
 TEST_CASE("deviation parameter mistakes name the key and line", "[score]") {
     const std::string f = kFile + "：";
-    struct Case { std::string from, to, message; };
+    struct Case {
+        std::string from, to, message;
+    };
     const Case cases[] = {
         {"\"threshold\": 0.3", "\"threshold\": 0",
          f + "第85行：键“deviation.threshold”应为正数（完成率超过100%的部分，0.3即完成率130%），实际为“0”。"},
@@ -101,8 +102,7 @@ TEST_CASE("deviation parameter mistakes name the key and line", "[score]") {
         {"\"points\": 2,", "\"points\": 101,", f + "第87行：键“deviation.points”应为0到100之间的正数（扣减的分值），实际为“101”。"},
         {"\"operators\": [\"≥\", \">\", \"=\"]", "\"operators\": [\"≥\", \"定性\"]",
          f + "第88行：键“deviation.operators[1]”应为“≥”、“>”、“=”、“≤”、“<”之一（定性指标不适用），实际为“定性”。"},
-        {"\"operators\": [\"≥\", \">\", \"=\"]", "\"operators\": [\"≥\", \"≥\"]",
-         f + "第88行：键“deviation.operators[1]”中的“≥”重复。"},
+        {"\"operators\": [\"≥\", \">\", \"=\"]", "\"operators\": [\"≥\", \"≥\"]", f + "第88行：键“deviation.operators[1]”中的“≥”重复。"},
         {"\"operators\": [\"≥\", \">\", \"=\"]", "\"operators\": []", f + "第88行：键“deviation.operators”不能为空数组。"},
         {"\"operators\": [\"≥\", \">\", \"=\"]", "\"operators\": [\"≥\"], \"limit\": 1",
          f + "第88行：键“deviation.limit”未知，此处可用的键：threshold、inclusive、points、operators。"},
@@ -115,7 +115,9 @@ TEST_CASE("deviation parameter mistakes name the key and line", "[score]") {
 
 TEST_CASE("execution cap mistakes name the key and line", "[score]") {
     const std::string f = kFile + "：";
-    struct Case { std::string from, to, message; };
+    struct Case {
+        std::string from, to, message;
+    };
     const Case cases[] = {
         {"{ \"from\": 0.7, \"below\": 0.8", "{ \"from\": 0.8, \"below\": 0.8",
          f + "第93行：键“execution_caps.bands[0].below”应大于本档的from（0.8），实际为0.8。"},
@@ -125,8 +127,7 @@ TEST_CASE("execution cap mistakes name the key and line", "[score]") {
          f + "第94行：键“execution_caps.bands[1].below”应等于上一档的from（0.7）（各档须从高到低相接、不重叠），实际为0.65。"},
         {"\"below\": 0.7, \"max_total\": 79", "\"below\": 0.7, \"max_total\": 89",
          f + "第94行：键“execution_caps.bands[1].max_total”应小于上一档的max_total（89）（执行率越低，封顶分越低），实际为89。"},
-        {"\"max_total\": 59", "\"max_total\": -1",
-         f + "第96行：键“execution_caps.bands[3].max_total”应为0到100之间的数字，实际为“-1”。"},
+        {"\"max_total\": 59", "\"max_total\": -1", f + "第96行：键“execution_caps.bands[3].max_total”应为0到100之间的数字，实际为“-1”。"},
         {"\"max_total\": 59 }", "\"maximum\": 59 }",
          f + "第96行：键“execution_caps.bands[3].maximum”未知，此处可用的键：from、below、max_total。"},
         {"{ \"from\": 0, \"below\": 0.5, \"max_total\": 59 }", "0.5",
@@ -144,22 +145,24 @@ TEST_CASE("execution cap mistakes name the key and line", "[score]") {
 
 TEST_CASE("结果应用 mistakes name the key and line", "[score]") {
     const std::string f = kFile + "：";
-    struct Case { std::string from, to, message; };
+    struct Case {
+        std::string from, to, message;
+    };
     const Case cases[] = {
         {"\"budget_change\": [-0.1, -0.05]", "\"budget_change\": [-0.05, -0.1]",
          f + "第103行：键“result_application.中.budget_change[1]”应不小于下限-0.05，实际为-0.1。"},
         {"\"budget_change\": [-0.1, -0.05]", "\"budget_change\": [-0.1]",
          f + "第103行：键“result_application.中.budget_change”应为两个数字组成的数组（[下限, 上限]，如[-0.1, -0.05]），实际为“[…]”。"},
         {"\"budget_change\": [-1, -0.5]", "\"budget_change\": [-1.5, -0.5]",
-         f + "第105行：键“result_application.差.budget_change[0]”应为-1到1之间的数字（预算调整比例，-0.1即压减10%，-1即取消），实际为“-1.5”。"},
+         f + "第105行：键“result_application.差.budget_change[0]”应为-1到1之间的数字（预算调整比例，-0.1即压减10%，-1即取消），实际为“-1."
+             "5”。"},
         {"\"advice\": \"绩效一般，下年度预算适当压减，并督促整改\"", "\"advice\": \"\"",
          f + "第103行：键“result_application.中.advice”应为非空文字，实际为“”。"},
         {"[-0.1, -0.05], \"letter\": true", "[-0.1, -0.05], \"letter\": 1",
          f + "第103行：键“result_application.中.letter”应为true或false，实际为“1”。"},
         {"    \"低\": { \"advice\"", "    \"较差\": { \"advice\"",
          f + "第104行：键“result_application.较差”未知，此处可用的键：优、良、中、低、差。"},
-        {"\"advice\": \"绩效优秀，下年度预算优先保障\", ", "",
-         f + "第101行：缺少键“result_application.优.advice”。"},
+        {"\"advice\": \"绩效优秀，下年度预算优先保障\", ", "", f + "第101行：缺少键“result_application.优.advice”。"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.from, c.to);
@@ -167,8 +170,7 @@ TEST_CASE("结果应用 mistakes name the key and line", "[score]") {
     }
     // Every grade needs its advice.
     CHECK(errorOf(mutated("    \"良\": { \"advice\": \"绩效良好，下年度预算原则上维持\", \"budget_change\": [0, 0], \"letter\": false },\n",
-                          "")) ==
-          f + "第99行：键“result_application”缺少等级“良”（grades中的每个等级都须给出结果应用意见）。");
+                          "")) == f + "第99行：键“result_application”缺少等级“良”（grades中的每个等级都须给出结果应用意见）。");
 }
 
 TEST_CASE("the findings of the parameters are required only with them", "[score]") {
@@ -189,8 +191,9 @@ TEST_CASE("deviation: exactly 130% is deducted, just below is not", "[score]") {
     auto p = scored(project);
     REQUIRE(codes(p.findings) == std::vector<std::string>{"indicator_deviation"});
     const auto& f = p.findings[0];
-    CHECK(f.message == "“带动就业”年度指标值≥100人，实际完成130人，完成率130.00%，达到130%及以上，属指标偏离（年度指标值设定偏低），"
-                       "扣2.00分，该指标得28.00分");
+    CHECK(f.message ==
+          "“带动就业”年度指标值≥100人，实际完成130人，完成率130.00%，达到130%及以上，属指标偏离（年度指标值设定偏低），"
+          "扣2.00分，该指标得28.00分");
     CHECK(f.severity == score::FindingSeverity::Rectify);
     CHECK(f.indicator == std::size_t(2));
     CHECK(f.points->toString() == "2");
@@ -254,18 +257,20 @@ TEST_CASE("deviation: inclusive false, operators, small weights", "[score]") {
 }
 
 TEST_CASE("execution caps at their edges", "[score]") {
-    struct Case { const char* executed; const char* total; const char* uncapped; const char* grade; };
+    struct Case {
+        const char* executed;
+        const char* total;
+        const char* uncapped;
+        const char* grade;
+    };
     const Case cases[] = {
-        {"80", "98.00", nullptr, "优"},   // exactly 80%: no cap
-        {"79.99", "89.00", "98.00", "良"},  // 7.999 points for the budget round to 8.00
-        {"70", "89.00", "97.00", "良"},   // exactly 70%: the 70–80 band
-        {"69.996", "89.00", "97.00", "良"},  // shown as 70.00%: the band of the rate as shown
-        {"69.99", "79.00", "97.00", "中"},
-        {"60", "79.00", "96.00", "中"},   // exactly 60%
-        {"59.99", "69.00", "96.00", "低"},
-        {"50", "69.00", "95.00", "低"},   // exactly 50%
-        {"49.99", "59.00", "95.00", "差"},
-        {"0", "59.00", "90.00", "差"},
+        {"80", "98.00", nullptr, "优"},                                      // exactly 80%: no cap
+        {"79.99", "89.00", "98.00", "良"},                                   // 7.999 points for the budget round to 8.00
+        {"70", "89.00", "97.00", "良"},                                      // exactly 70%: the 70–80 band
+        {"69.996", "89.00", "97.00", "良"},                                  // shown as 70.00%: the band of the rate as shown
+        {"69.99", "79.00", "97.00", "中"},  {"60", "79.00", "96.00", "中"},  // exactly 60%
+        {"59.99", "69.00", "96.00", "低"},  {"50", "69.00", "95.00", "低"},  // exactly 50%
+        {"49.99", "59.00", "95.00", "差"},  {"0", "59.00", "90.00", "差"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.executed);
@@ -284,8 +289,7 @@ TEST_CASE("execution caps at their edges", "[score]") {
         CHECK(p.findings[1].points->toFixed(2) == (*p.uncappedTotal - *p.total).toFixed(2));
     }
     auto p = scored(executedProject("70"));
-    CHECK(p.findings[1].message ==
-          "预算执行率70.00%，在70%（含）至80%（不含）区间，总分最高89分，复核总分97.00分按封顶分计，扣减8.00分");
+    CHECK(p.findings[1].message == "预算执行率70.00%，在70%（含）至80%（不含）区间，总分最高89分，复核总分97.00分按封顶分计，扣减8.00分");
     CHECK(p.findings[1].severity == score::FindingSeverity::Rectify);
     CHECK(!p.findings[1].indicator);
 
@@ -352,7 +356,7 @@ TEST_CASE("the rules option takes a bundled name or a file", "[score]") {
         score::loadRulesOption(dir, "yitihua");
         FAIL("accepted");
     } catch (const score::RuleError& e) {
-        CHECK(std::string(e.what()) == "找不到评分规则“yitihua”（" + dir +
-                                           "/rules/yitihua.json）。可用的评分规则：hubei、national-2020、yitihua-2022。");
+        CHECK(std::string(e.what()) ==
+              "找不到评分规则“yitihua”（" + dir + "/rules/yitihua.json）。可用的评分规则：hubei、national-2020、yitihua-2022。");
     }
 }

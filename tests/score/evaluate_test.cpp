@@ -32,7 +32,7 @@ std::vector<std::string> messages(const model::Diagnostics& diags, model::Severi
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("a project meeting every target scores 100", "[score]") {
     auto p = one(fullProject("P001"));
@@ -204,8 +204,8 @@ TEST_CASE("score_above_weight", "[score]") {
     project.funds[0].selfScore = dec("12");
     project.indicators[0].selfScore = dec("30");
     auto p = one(project);
-    REQUIRE(codes(p.findings) == std::vector<std::string>{"score_above_weight", "self_score_mismatch",
-                                                          "score_above_weight", "self_score_mismatch"});
+    REQUIRE(codes(p.findings) ==
+            std::vector<std::string>{"score_above_weight", "self_score_mismatch", "score_above_weight", "self_score_mismatch"});
     CHECK(p.findings[0].message == "预算执行率自评得分12.00分，高于分值10分");
     CHECK(p.findings[1].message == "预算执行率自评得分12.00分，复核得分10.00分，相差2.00分");
     CHECK(p.findings[2].message == "“培训人次”自评得分30.00分，高于分值25分");
@@ -314,13 +314,12 @@ TEST_CASE("row errors raised by score", "[score]") {
         {[](model::Project& p) { p.indicators[0].level1 = "决策指标"; }, "一级指标",
          "第2行“一级指标”为“决策指标”，不是评分规则“national-2020”中的一级指标（可用：产出指标、效益指标、满意度指标、成本指标）。",
          "请检查指标名称，或在评分规则的indicators.levels中增加该一级指标。"},
-        {[](model::Project& p) { p.indicators[0].actual = words("良好"); }, "实际完成值",
-         "第2行“实际完成值”应为数字，实际为“良好”。",
+        {[](model::Project& p) { p.indicators[0].actual = words("良好"); }, "实际完成值", "第2行“实际完成值”应为数字，实际为“良好”。",
          "定量指标（指标性质为“≥”）的实际完成值须填写数值；如为定性指标，请将指标性质填为“定性”。"},
         {[](model::Project& p) { p.indicators[0].target = words(""); }, "年度指标值",
          "第2行“年度指标值”为空，定量指标（指标性质为“≥”）须填写年度指标值。", "如为定性指标，请将指标性质填为“定性”。"},
-        {[](model::Project& p) { p.indicators[0].target = num("-5"); }, "年度指标值",
-         "第2行“年度指标值”为负数（-5），无法按完成率计分。", "请改用正数表示，例如将“增长率≥-5%”改为“下降率≤5%”。"},
+        {[](model::Project& p) { p.indicators[0].target = num("-5"); }, "年度指标值", "第2行“年度指标值”为负数（-5），无法按完成率计分。",
+         "请改用正数表示，例如将“增长率≥-5%”改为“下降率≤5%”。"},
         {[](model::Project& p) { p.indicators[0].weight = dec("-5"); }, "分值", "第2行“分值”应为不小于0的数字，实际为“-5”。", ""},
         {[](model::Project& p) {
              p.indicators[0].level1 = "成本指标";
@@ -395,7 +394,8 @@ TEST_CASE("missing weights are filled from the rule set and said so", "[score]")
         auto ev = run(datasetWith({project}), diags);
         CHECK(ev.projects[0].indicators[1].weight.toString() == "30");
         CHECK(messages(diags, model::Severity::Note) ==
-              std::vector<std::string>{"项目“P001”一级指标“产出指标”有1项指标未填分值，已按评分规则“national-2020”将该级的默认分值50分扣除已填的20分后余下的30分计入该项。"});
+              std::vector<std::string>{"项目“P001”一级指标“产出指标”有1项指标未填分值，已按评分规则“national-"
+                                       "2020”将该级的默认分值50分扣除已填的20分后余下的30分计入该项。"});
     }
     SECTION("unequal thirds still add up") {
         model::Diagnostics diags;
@@ -411,7 +411,8 @@ TEST_CASE("missing weights are filled from the rule set and said so", "[score]")
         CHECK(p.indicators[2].weight.toString() == "16.66");
         CHECK(p.total->toString() == "100");
         CHECK(messages(diags, model::Severity::Note) ==
-              std::vector<std::string>{"项目“P001”一级指标“产出指标”有3项指标未填分值，已按评分规则“national-2020”将该级的默认分值50分平均分配，每项16.67分（最后一项16.66分）。"});
+              std::vector<std::string>{"项目“P001”一级指标“产出指标”有3项指标未填分值，已按评分规则“national-"
+                                       "2020”将该级的默认分值50分平均分配，每项16.67分（最后一项16.66分）。"});
     }
 }
 
@@ -469,7 +470,8 @@ TEST_CASE("hubei: budget 20, indicators scaled to 80, bands 50/80", "[score]") {
         project.funds[0].reason = "采购延期";
         project.indicators[0].actual = num("700");
         project.indicators[0].reason = "疫情影响";
-        project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("部分达成"), "10", "", 5);
+        project.indicators[3] =
+            indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("部分达成"), "10", "", 5);
         project.indicators[3].reason = "宣传不到位";
         auto n = one(project, national());
         auto h = one(project, hubei());
@@ -478,9 +480,9 @@ TEST_CASE("hubei: budget 20, indicators scaled to 80, bands 50/80", "[score]") {
         CHECK(n.indicators[0].score->toString() == "23.81");
         CHECK(h.indicators[0].score->toString() == "21.16");  // 700/735 × 25 × 80/90
         CHECK(n.indicators[3].score->toString() == "6");
-        CHECK(h.indicators[3].score->toString() == "4.44");   // 50% of 8.89
-        CHECK(n.total->toFixed(2) == "93.43");  // 8.62 + 23.81 + 25 + 30 + 6
-        CHECK(h.total->toFixed(2) == "91.73");  // 17.24 + 21.16 + 22.22 + 26.67 + 4.44
+        CHECK(h.indicators[3].score->toString() == "4.44");  // 50% of 8.89
+        CHECK(n.total->toFixed(2) == "93.43");               // 8.62 + 23.81 + 25 + 30 + 6
+        CHECK(h.total->toFixed(2) == "91.73");               // 17.24 + 21.16 + 22.22 + 26.67 + 4.44
         // Completion and variance do not depend on the rule set.
         CHECK(n.indicators[0].completion == h.indicators[0].completion);
         CHECK(n.indicators[0].variance == h.indicators[0].variance);
@@ -498,11 +500,13 @@ TEST_CASE("hubei: budget 20, indicators scaled to 80, bands 50/80", "[score]") {
         CHECK(ev.projects[0].indicators[0].weight.toString() == "20");
         CHECK(ev.projects[0].total->toString() == "100");
         CHECK(ev.projects[0].findings.empty());
-        CHECK(messages(diags, model::Severity::Warning) ==
-              std::vector<std::string>{
-                  "项目“P001”一级指标“产出指标”分值合计40分，与评分规则“hubei”的默认分值50分（按本表指标分值合计80分折算为44.44分）不一致。",
-                  "项目“P001”一级指标“效益指标”分值合计30分，与评分规则“hubei”的默认分值30分（按本表指标分值合计80分折算为26.67分）不一致。",
-                  "项目“P001”一级指标“满意度指标”分值合计10分，与评分规则“hubei”的默认分值10分（按本表指标分值合计80分折算为8.89分）不一致。"});
+        CHECK(
+            messages(diags, model::Severity::Warning) ==
+            std::vector<std::string>{
+                "项目“P001”一级指标“产出指标”分值合计40分，与评分规则“hubei”的默认分值50分（按本表指标分值合计80分折算为44.44分）不一致。",
+                "项目“P001”一级指标“效益指标”分值合计30分，与评分规则“hubei”的默认分值30分（按本表指标分值合计80分折算为26.67分）不一致。",
+                "项目“P001”一级指标“满意度指标”分值合计10分，与评分规则“hubei”的默认分值10分（按本表指标分值合计80分折算为8."
+                "89分）不一致。"});
     }
     SECTION("weights on no accepted scale, and self scores on the unit's scale") {
         auto project = fullProject("P001");
@@ -554,8 +558,8 @@ TEST_CASE("departments: weighted total, grade counts, ratios and own indicators"
     CHECK(a.ratios[0].value->toString() == "0.93");
     CHECK(a.ratios[1].name == "“三公”经费变动率");
     CHECK(a.ratios[1].value->toString() == "0.2");
-    CHECK(a.ratios[1].figures == std::vector<std::pair<std::string, model::Decimal>>{{"本年三公经费", dec("12")},
-                                                                                      {"上年三公经费", dec("10")}});
+    CHECK(a.ratios[1].figures ==
+          std::vector<std::pair<std::string, model::Decimal>>{{"本年三公经费", dec("12")}, {"上年三公经费", dec("10")}});
     REQUIRE(a.indicators.size() == 2);
     CHECK(a.indicatorTotal->toString() == "90");
     CHECK(a.total->toString() == "99.3");  // 预算执行率 93% of 10 points, plus 90
@@ -577,8 +581,7 @@ TEST_CASE("departments: weighted total, grade counts, ratios and own indicators"
 
 TEST_CASE("department figures add up over units when the department has none of its own", "[score]") {
     auto d = datasetWith({fullProject("P001")});
-    d.figures = {{"10101", 2024, {{"预算数", dec("100")}, {"执行数", dec("90")}}, {}},
-                 {"101", 2023, {{"预算数", dec("1")}}, {}}};
+    d.figures = {{"10101", 2024, {{"预算数", dec("100")}, {"执行数", dec("90")}}, {}}, {"101", 2023, {{"预算数", dec("1")}}, {}}};
     model::Unit second;
     second.code = "10102";
     second.name = "某某县第二中学";
@@ -703,9 +706,9 @@ TEST_CASE("every rule parameter reaches the result", "[score]") {
     project.funds = {fundTotal("43.2", "43.2", "37.24")};  // 86.20%, no reason
     project.indicators[0].actual = num("700");
     project.indicators[0].reason = "疫情影响";
-    project.indicators[0].selfScore = dec("20");           // 3.81 from 23.81
+    project.indicators[0].selfScore = dec("20");  // 3.81 from 23.81
     project.indicators[2].target = num("20000");
-    project.indicators[2].actual = num("23333.56");       // 116.67%
+    project.indicators[2].actual = num("23333.56");  // 116.67%
     project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Le, num("5"), num("8"), "10", "起", 5);
     project.indicators[3].reason = "天气原因";
     const auto base = one(project);
@@ -734,7 +737,7 @@ TEST_CASE("every rule parameter reaches the result", "[score]") {
     }
     SECTION("reverse variant") {
         auto p = one(project, with("\"reverse_variant\": \"A\"", "\"reverse_variant\": \"B\""));
-        CHECK(p.indicators[3].score->toString() == "4");  // 10 × (1 − 3/5)
+        CHECK(p.indicators[3].score->toString() == "4");        // 10 × (1 − 3/5)
         CHECK(base.indicators[3].score->toString() == "6.25");  // 10 × 5/8
     }
     SECTION("severities, sentences and feedback") {

@@ -21,7 +21,7 @@ score::RuleSet variantB() {
     return r;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("scoring.md examples: quantitative indicators", "[score]") {
     const auto& rules = jixiao::testing::national();
@@ -71,13 +71,18 @@ TEST_CASE("scoring.md example: budget execution 43.2 / 37.24", "[score]") {
 
 TEST_CASE("budget execution edge cases", "[score]") {
     const auto& rules = jixiao::testing::national();
-    struct Case { const char* a; const char* b; const char* rate; const char* score; };
+    struct Case {
+        const char* a;
+        const char* b;
+        const char* rate;
+        const char* score;
+    };
     const Case cases[] = {
-        {"100", "100", "1", "10"},          // fully executed
-        {"100", "120", "1.2", "10"},        // over-executed: capped at the weight
-        {"100", "0", "0", "0"},             // nothing spent
-        {"100", "-5", "-0.05", "0"},        // a refund larger than spending never scores below 0
-        {"3", "2", "0.6667", "6.67"},       // 6.666… rounds half up once
+        {"100", "100", "1", "10"},     // fully executed
+        {"100", "120", "1.2", "10"},   // over-executed: capped at the weight
+        {"100", "0", "0", "0"},        // nothing spent
+        {"100", "-5", "-0.05", "0"},   // a refund larger than spending never scores below 0
+        {"3", "2", "0.6667", "6.67"},  // 6.666… rounds half up once
         {"0.0003", "0.0002", "0.6667", "6.67"},
     };
     for (const auto& c : cases) {
@@ -99,7 +104,7 @@ TEST_CASE("quantitative table per operator", "[score]") {
         const char* a;
         const char* completion;  // "null" when not defined
         const char* variance;
-        const char* score;       // w = 10
+        const char* score;  // w = 10
         bool met;
     };
     const Case cases[] = {
@@ -147,18 +152,20 @@ TEST_CASE("quantitative table per operator", "[score]") {
 
 TEST_CASE("反向 variant B boundaries", "[score]") {
     const auto rules = variantB();
-    struct Case { const char* t; const char* a; const char* score; const char* completion; };
+    struct Case {
+        const char* t;
+        const char* a;
+        const char* score;
+        const char* completion;
+    };
     const Case cases[] = {
-        {"90", "0", "8.00", "2.0000"},
-        {"90", "45", "8.00", "1.5000"},
-        {"90", "90", "8.00", "1.0000"},      // a = t: full
-        {"90", "91", "7.91", "0.9889"},
-        {"90", "120", "5.33", "0.6667"},
+        {"90", "0", "8.00", "2.0000"},      {"90", "45", "8.00", "1.5000"},
+        {"90", "90", "8.00", "1.0000"},  // a = t: full
+        {"90", "91", "7.91", "0.9889"},     {"90", "120", "5.33", "0.6667"},
         {"90", "179.99", "0.00", "0.0001"},  // 8 × 0.01/90 = 0.00089 → 0.00
         {"90", "180", "0.00", "0.0000"},     // a = 2t: 0
         {"90", "500", "0.00", "0.0000"},     // beyond 2t: 0, completion clamped
-        {"0", "0", "8.00", "null"},
-        {"0", "1", "0.00", "null"},
+        {"0", "0", "8.00", "null"},         {"0", "1", "0.00", "null"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.t, c.a);
@@ -188,21 +195,15 @@ TEST_CASE("qualitative bands, national and hubei", "[score]") {
     };
     // w = 10; national 部分达成 [6, 8) default 6, 未达成 [0, 6); hubei [5, 8) default 5, [0, 5).
     const Case cases[] = {
-        {"达成", nullptr, "10.00", false, "10.00", false},
-        {"达成", "8", "8.00", false, "8.00", false},          // lower bound inclusive
-        {"达成", "10", "10.00", false, "10.00", false},       // top band includes full marks
-        {"达成", "7.99", "10.00", true, "10.00", true},
-        {"达成年度指标", "9.5", "9.50", false, "9.50", false},
-        {"部分达成", nullptr, "6.00", false, "5.00", false},
-        {"基本完成", "7", "7.00", false, "7.00", false},
-        {"部分达成", "8", "6.00", true, "5.00", true},          // upper bound excluded
-        {"部分达成", "6", "6.00", false, "6.00", false},
-        {"部分达成", "5.5", "6.00", true, "5.50", false},
-        {"部分达成", "5", "6.00", true, "5.00", false},
-        {"未达成", nullptr, "0.00", false, "0.00", false},
-        {"未完成", "5.5", "5.50", false, "0.00", true},
-        {"否", "6", "0.00", true, "0.00", true},
-        {"  达成。", nullptr, "10.00", false, "10.00", false},   // trimmed, final 。 ignored
+        {"达成", nullptr, "10.00", false, "10.00", false},     {"达成", "8", "8.00", false, "8.00", false},  // lower bound inclusive
+        {"达成", "10", "10.00", false, "10.00", false},                                                      // top band includes full marks
+        {"达成", "7.99", "10.00", true, "10.00", true},        {"达成年度指标", "9.5", "9.50", false, "9.50", false},
+        {"部分达成", nullptr, "6.00", false, "5.00", false},   {"基本完成", "7", "7.00", false, "7.00", false},
+        {"部分达成", "8", "6.00", true, "5.00", true},  // upper bound excluded
+        {"部分达成", "6", "6.00", false, "6.00", false},       {"部分达成", "5.5", "6.00", true, "5.50", false},
+        {"部分达成", "5", "6.00", true, "5.00", false},        {"未达成", nullptr, "0.00", false, "0.00", false},
+        {"未完成", "5.5", "5.50", false, "0.00", true},        {"否", "6", "0.00", true, "0.00", true},
+        {"  达成。", nullptr, "10.00", false, "10.00", false},  // trimmed, final 。 ignored
     };
     for (const auto& c : cases) {
         CAPTURE(c.word, c.self ? c.self : "none");
@@ -227,11 +228,15 @@ TEST_CASE("qualitative bands, national and hubei", "[score]") {
 
 TEST_CASE("rounding edges: half up on the decimal value, then grade", "[score]") {
     const auto& rules = jixiao::testing::national();
-    struct Case { const char* total; const char* rounded; const char* grade; };
+    struct Case {
+        const char* total;
+        const char* rounded;
+        const char* grade;
+    };
     const Case cases[] = {
         {"89.995", "90.00", "优"}, {"89.994", "89.99", "良"}, {"79.995", "80.00", "良"},
         {"79.994", "79.99", "中"}, {"59.995", "60.00", "中"}, {"59.99499999", "59.99", "差"},
-        {"100", "100.00", "优"},   {"0", "0.00", "差"},      {"90", "90.00", "优"},
+        {"100", "100.00", "优"},   {"0", "0.00", "差"},       {"90", "90.00", "优"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.total);
@@ -256,7 +261,7 @@ TEST_CASE("property: scores stay within weight and move with the actual", "[scor
     std::mt19937 rng(20240601);
     std::uniform_int_distribution<int> opPick(0, 4);
     std::uniform_int_distribution<std::int64_t> amount(-200000, 2000000);  // in 0.01 units
-    std::uniform_int_distribution<std::int64_t> weightPick(0, 5000);     // 0..50.00
+    std::uniform_int_distribution<std::int64_t> weightPick(0, 5000);       // 0..50.00
     const Operator ops[] = {Operator::Ge, Operator::Gt, Operator::Eq, Operator::Lt, Operator::Le};
     const score::RuleSet rulesA = jixiao::testing::national();
     const score::RuleSet rulesB = variantB();
@@ -314,9 +319,9 @@ TEST_CASE("property: qualitative scores stay inside the weight", "[score]") {
 TEST_CASE("department ratios with formulas", "[score]") {
     const auto& rules = jixiao::testing::national();
     std::map<std::string, Decimal> now = {
-        {"预算数", dec("1000")},      {"执行数", dec("930")},      {"预算调整数", dec("150")},
-        {"结转结余总额", dec("80")},   {"三公经费", dec("12")},     {"公用经费", dec("200")},
-        {"在职人数", dec("50")},      {"政府采购预算", dec("300")}, {"政府采购执行数", dec("270")},
+        {"预算数", dec("1000")},     {"执行数", dec("930")},       {"预算调整数", dec("150")},
+        {"结转结余总额", dec("80")}, {"三公经费", dec("12")},      {"公用经费", dec("200")},
+        {"在职人数", dec("50")},     {"政府采购预算", dec("300")}, {"政府采购执行数", dec("270")},
     };
     std::map<std::string, Decimal> before = {
         {"结转结余总额", dec("100")}, {"三公经费", dec("10")}, {"公用经费", dec("180")}, {"在职人数", dec("48")}};

@@ -37,7 +37,7 @@ const score::DepartmentResult& department(const score::Evaluation& ev, const std
     return *it;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("public view: classified projects are removed and only counted", "[score]") {
     Tiny t;

@@ -69,8 +69,8 @@ std::vector<std::string> differences(const score::RuleSet& a, const score::RuleS
     cmp("executionThreshold", a.executionThreshold == b.executionThreshold);
     cmp("overAchievement", a.overAchievement == b.overAchievement);
     cmp("selfScoreTolerance", a.selfScoreTolerance == b.selfScoreTolerance);
-    cmp("rounding", a.rounding.indicator == b.rounding.indicator && a.rounding.total == b.rounding.total &&
-                        a.rounding.rate == b.rounding.rate);
+    cmp("rounding",
+        a.rounding.indicator == b.rounding.indicator && a.rounding.total == b.rounding.total && a.rounding.rate == b.rounding.rate);
     bool grades = a.grades.size() == b.grades.size();
     for (std::size_t i = 0; grades && i < a.grades.size(); ++i)
         grades = a.grades[i].name == b.grades[i].name && a.grades[i].lower == b.grades[i].lower;
@@ -85,14 +85,13 @@ std::vector<std::string> differences(const score::RuleSet& a, const score::RuleS
     cmp("departmentTotalRatios", a.departmentTotalRatios == b.departmentTotalRatios);
     bool ratios = a.ratios.size() == b.ratios.size();
     for (std::size_t i = 0; ratios && i < a.ratios.size(); ++i)
-        ratios = a.ratios[i].name == b.ratios[i].name && a.ratios[i].weight == b.ratios[i].weight &&
-                 a.ratios[i].kind == b.ratios[i].kind && a.ratios[i].target == b.ratios[i].target &&
-                 a.ratios[i].deductPerPoint == b.ratios[i].deductPerPoint;
+        ratios = a.ratios[i].name == b.ratios[i].name && a.ratios[i].weight == b.ratios[i].weight && a.ratios[i].kind == b.ratios[i].kind &&
+                 a.ratios[i].target == b.ratios[i].target && a.ratios[i].deductPerPoint == b.ratios[i].deductPerPoint;
     cmp("ratios", ratios);
     return out;
 }
 
-} // namespace
+}  // namespace
 
 TEST_CASE("shipped national-2020 rule set", "[score]") {
     const auto& r = jixiao::testing::national();
@@ -137,9 +136,8 @@ TEST_CASE("shipped national-2020 rule set", "[score]") {
 
 TEST_CASE("switching national-2020 to hubei changes exactly what the files say", "[score]") {
     auto diff = differences(jixiao::testing::national(), jixiao::testing::hubei());
-    CHECK(diff == std::vector<std::string>{"name", "title", "budgetWeight", "indicatorTotal", "rescale",
-                                           "acceptedTotals", "bands.部分达成.lower", "bands.部分达成.default",
-                                           "bands.未达成.upper"});
+    CHECK(diff == std::vector<std::string>{"name", "title", "budgetWeight", "indicatorTotal", "rescale", "acceptedTotals",
+                                           "bands.部分达成.lower", "bands.部分达成.default", "bands.未达成.upper"});
     const auto& h = jixiao::testing::hubei();
     CHECK(h.budgetWeight.toString() == "20");
     CHECK(h.indicatorTotal.toString() == "80");
@@ -149,7 +147,9 @@ TEST_CASE("switching national-2020 to hubei changes exactly what the files say",
 
 TEST_CASE("rule file mistakes name the file and the key", "[score]") {
     const std::string f = "templates/rules/hubei.json：";
-    struct Case { std::string from, to, message; };
+    struct Case {
+        std::string from, to, message;
+    };
     const Case cases[] = {
         {"\"优\": 90", "\"优\": \"abc\"", f + "第72行：键“grades.优”应为0到100之间的数字，实际为“abc”。"},
         {"\"良\": 80", "\"良\": 95", f + "第73行：键“grades.良”应小于上一等级“优”的下限90（等级须从高到低排列），实际为95。"},
@@ -166,33 +166,36 @@ TEST_CASE("rule file mistakes name the file and the key", "[score]") {
          f + "第49行：键“qualitative.部分达成.words[1]”中的“完成”已出现在其他档次中。"},
         {"\"self_score_tolerance\"", "\"self_score_tolerence\"",
          f + "第62行：键“thresholds.self_score_tolerence”未知，此处可用的键：execution_rate、over_achievement、self_score_tolerance。"},
-        {"\"execution_rate\": 0.9", "\"execution_rate\": 90", f + "第60行：键“thresholds.execution_rate”应为0到1之间的数字（0.9即90%），实际为“90”。"},
-        {"\"reverse_variant\": \"A\"", "\"reverse_variant\": \"C\"",
-         f + "第12行：键“indicators.reverse_variant”应为“A”或“B”，实际为“C”。"},
+        {"\"execution_rate\": 0.9", "\"execution_rate\": 90",
+         f + "第60行：键“thresholds.execution_rate”应为0到1之间的数字（0.9即90%），实际为“90”。"},
+        {"\"reverse_variant\": \"A\"", "\"reverse_variant\": \"C\"", f + "第12行：键“indicators.reverse_variant”应为“A”或“B”，实际为“C”。"},
         {"执行率{rate}", "执行率{rat}",
          f + "第86行：键“findings.execution_low.message”中的占位符“{rat}”未知，可用：{rate}、{threshold}、{budget}、{executed}。"},
-        {"低于{threshold}，", "低于{threshold，",
-         f + "第86行：键“findings.execution_low.message”中的占位符缺少右花括号“}”。"},
+        {"低于{threshold}，", "低于{threshold，", f + "第86行：键“findings.execution_low.message”中的占位符缺少右花括号“}”。"},
         {"\"severity\": \"需说明\"", "\"severity\": \"重要\"",
          f + "第85行：键“findings.execution_low.severity”应为“提示”“需说明”或“需整改”，实际为“重要”。"},
-        {"\"weight\": 10\n  }", "\"weight\": 20\n  }",
-         f + "第10行：键“indicators.total”应等于100减去budget.weight，即80，实际为“90”。"},
+        {"\"weight\": 10\n  }", "\"weight\": 20\n  }", f + "第10行：键“indicators.total”应等于100减去budget.weight，即80，实际为“90”。"},
         {"\"weight\": 50", "\"weight\": 40",
          f + "第13行：键“indicators.levels”中各一级指标的默认分值合计应等于indicators.total（90），实际为80。"},
         {"\"indicator\": 2", "\"indicator\": 2.5", f + "第66行：键“rounding.indicator”应为0到4之间的整数，实际为“2.5”。"},
         {"[\"中\", \"差\"]", "[\"中\", \"劣\"]", f + "第79行：键“feedback.grades[1]”中的等级“劣”不在grades中（可用：优、良、中、差）。"},
-        {"\"aliases\": [\"效益\"]", "\"aliases\": [\"产出\"]", f + "第21行：键“indicators.levels.效益指标.aliases[0]”与其他一级指标的名称或别名重复。"},
+        {"\"aliases\": [\"效益\"]", "\"aliases\": [\"产出\"]",
+         f + "第21行：键“indicators.levels.效益指标.aliases[0]”与其他一级指标的名称或别名重复。"},
         {"\"rule\": \"at_least\", \"target\": 1 },\n      \"预算调整率\"",
          "\"rule\": \"at_least\", \"target\": 1 },\n      \"预算调整比率\"",
-         f + "第140行：键“department.ratios.预算调整比率”未知，此处可用的键：预算执行率、预算调整率、结转结余变动率、“三公”经费变动率、人均公用经费变动率、政府采购执行率、在职人员控制率。"},
+         f + "第140行：键“department.ratios."
+             "预算调整比率”未知，此处可用的键：预算执行率、预算调整率、结转结余变动率、“三公”经费变动率、人均公用经费变动率、政府采购执行率"
+             "、在职人员控制率。"},
         {"\"rule\": \"at_least\", \"target\": 1 }", "\"rule\": \"at_least\", \"target\": 0 }",
          f + "第139行：键“department.ratios.预算执行率.target”应为正数（比率，1即100%），实际为“0”。"},
         {"\"total_ratios\": [\"预算执行率\"]", "\"total_ratios\": [\"预算执行率\", \"在职人员控制率\"]",
-         f + "第136行：键“department.indicator_total”与total_ratios所列比率的分值合计应为100，实际为indicator_total（90）、预算执行率（10）、在职人员控制率（5），共105。"},
+         f + "第136行：键“department.indicator_total”与total_ratios所列比率的分值合计应为100，实际为indicator_"
+             "total（90）、预算执行率（10）、在职人员控制率（5），共105。"},
         {"\"total_ratios\": [\"预算执行率\"]", "\"total_ratios\": [\"预算完成率\"]",
          f + "第137行：键“department.total_ratios[0]”中的“预算完成率”不在department.ratios中（计入总分的比率须给出计分方法）。"},
         {"\"message_rescaled\"", "\"message_scaled\"",
-         f + "第114行：键“findings.weights_not_100.message_scaled”未知，此处可用的键：severity、message、message_rescaled、message_department。"},
+         f + "第114行：键“findings.weights_not_100.message_scaled”未知，此处可用的键：severity、message、message_rescaled、message_"
+             "department。"},
     };
     for (const auto& c : cases) {
         CAPTURE(c.from, c.to);
@@ -206,9 +209,11 @@ TEST_CASE("rule file missing keys and wrong types", "[score]") {
     std::string text = mutated("    \"execution_rate\": 0.9,\n", "");
     CHECK(errorOf(text) == f + "第58行：缺少键“thresholds.execution_rate”。");
     CHECK(errorOf(mutated("\"name\": \"national-2020\",", "")) == f + "第1行：缺少键“name”。");
-    CHECK(errorOf(mutated("\"rescale\": false", "\"rescale\": \"no\"")) == f + "第11行：键“indicators.rescale”应为true或false，实际为“no”。");
+    CHECK(errorOf(mutated("\"rescale\": false", "\"rescale\": \"no\"")) ==
+          f + "第11行：键“indicators.rescale”应为true或false，实际为“no”。");
     CHECK(errorOf(mutated("\"grades\": {", "\"grades\": [], \"x\": {")) ==
-          f + "第70行：键“x”未知，此处可用的键：name、title、budget、indicators、qualitative、thresholds、rounding、grades、feedback、deviation、execution_caps、result_application、findings、department。");
+          f + "第70行：键“x”未知，此处可用的键：name、title、budget、indicators、qualitative、thresholds、rounding、grades、feedback、devia"
+              "tion、execution_caps、result_application、findings、department。");
     CHECK(errorOf("{\"说明\": 1}") == f + "第1行：键“说明”应为文字，实际为“1”。");
     CHECK(errorOf(mutated("[\"部分达成\", \"基本达成\"", "[\"部分达成\", \" 。\"")) ==
           f + "第49行：键“qualitative.部分达成.words[1]”去掉空格和句号后为空。");
@@ -216,8 +221,7 @@ TEST_CASE("rule file missing keys and wrong types", "[score]") {
 
 TEST_CASE("rule file JSON syntax errors give line and column", "[score]") {
     CHECK(errorOf("{\n  \"name\": \"x\",\n}", "bad.json") == "bad.json：第3行第1列：JSON格式错误，对象的最后一项后面不能有逗号。");
-    CHECK(errorOf("{ // 注释\n}", "bad.json") ==
-          "bad.json：第1行第3列：JSON格式错误，JSON不允许注释，说明文字请写在“说明”字段中。");
+    CHECK(errorOf("{ // 注释\n}", "bad.json") == "bad.json：第1行第3列：JSON格式错误，JSON不允许注释，说明文字请写在“说明”字段中。");
     CHECK(errorOf("{\"a\": 1, \"a\": 2}", "bad.json") == "bad.json：第1行第10列：JSON格式错误，键“a”重复。");
     CHECK(errorOf("{\"名称\": 1 \"b\": 2}", "bad.json") == "bad.json：第1行第10列：JSON格式错误，此处应为逗号“,”或右花括号“}”。");
     CHECK(errorOf("{\"a\": [1, 2,]}", "bad.json") == "bad.json：第1行第13列：JSON格式错误，数组的最后一项后面不能有逗号。");
@@ -245,7 +249,8 @@ TEST_CASE("rule set names map to files inside the rules folder", "[score]") {
         score::loadRuleSet(kRulesDir, "shanxi");
         FAIL("accepted");
     } catch (const score::RuleError& e) {
-        CHECK(std::string(e.what()) == "找不到评分规则“shanxi”（" + kRulesDir + "/rules/shanxi.json）。可用的评分规则：hubei、national-2020、yitihua-2022。");
+        CHECK(std::string(e.what()) ==
+              "找不到评分规则“shanxi”（" + kRulesDir + "/rules/shanxi.json）。可用的评分规则：hubei、national-2020、yitihua-2022。");
     }
     try {
         score::loadRules("/nonexistent/x.json");

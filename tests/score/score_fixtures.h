@@ -25,8 +25,7 @@ inline model::Decimal dec(const std::string& text) {
 inline const score::RuleSet& shippedRules(const std::string& name) {
     static const score::RuleSet national = score::loadRules(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/national-2020.json");
     static const score::RuleSet hubei = score::loadRules(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/hubei.json");
-    static const score::RuleSet yitihua =
-        score::loadRules(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/yitihua-2022.json");
+    static const score::RuleSet yitihua = score::loadRules(std::string(JIXIAO_SOURCE_DIR) + "/templates/rules/yitihua-2022.json");
     if (name == "hubei") return hubei;
     if (name == "yitihua-2022") return yitihua;
     return national;
@@ -52,9 +51,8 @@ inline model::Quantity words(const std::string& text) {
 }
 
 /// A project indicator row at `row` of 绩效指标.csv.
-inline model::Indicator indicator(const std::string& level1, const std::string& level3, model::Operator op,
-                                  model::Quantity target, model::Quantity actual, const char* weight,
-                                  const std::string& unit = "", int row = 2) {
+inline model::Indicator indicator(const std::string& level1, const std::string& level3, model::Operator op, model::Quantity target,
+                                  model::Quantity actual, const char* weight, const std::string& unit = "", int row = 2) {
     model::Indicator ind;
     ind.level1 = level1;
     ind.level2 = level1 == "产出指标" ? "数量指标" : level1 == "效益指标" ? "社会效益指标" : "服务对象满意度指标";
@@ -134,4 +132,4 @@ inline std::vector<std::string> codes(const std::vector<score::Finding>& finding
     return out;
 }
 
-} // namespace jixiao::testing
+}  // namespace jixiao::testing
