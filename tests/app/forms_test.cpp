@@ -176,7 +176,8 @@ TEST_CASE("a 表样.xlsx form in a user's folder renders to PDF and XLSX and is 
     CHECK(bad.out.find("是否指“实际完成值”？") != std::string::npos);
 }
 
-TEST_CASE("two forms writing the same file name stop the run before anything is written; layout.json formats point to form.json", "[app]") {
+TEST_CASE("two forms writing the same file name stop the run before anything is written — layout.json formats point to form.json",
+          "[app]") {
     // A copied table whose form.json keeps the bundled file name (Chinese names for the same fields).
     Poco::TemporaryFile user, out;
     Poco::File(kSource + "/templates/project-table").copyTo(user.path() + "/my-table");

@@ -188,7 +188,7 @@ TEST_CASE("the feedback letter follows GB/T 9704-2012 信函格式", "[app][lett
     CHECK(redAt(pdf, 106.0, 297.0 - 20.0 - 0.4));
 }
 
-TEST_CASE("preprinted letterhead paper keeps the 版头's space; the 版记 names 抄送 and 印发机关", "[app][letter]") {
+TEST_CASE("preprinted letterhead paper keeps the 版头's space — the 版记 names 抄送 and 印发机关", "[app][letter]") {
     Poco::TemporaryFile folder, db;
     const std::string data = folder.path() + "/county", out = folder.path() + "/out";
     REQUIRE(std::system(("mkdir -p " + shellQuote(folder.path()) + " && cp -r " +

@@ -38,7 +38,7 @@ const std::string kFolder = "/101_测试局/";
 
 }  // namespace
 
-TEST_CASE("letters: issue, void, reissue; a voided number stays in the ledger and is never given again", "[app][letter]") {
+TEST_CASE("letters: issue, void, reissue — a voided number stays in the ledger and is never given again", "[app][letter]") {
     TwoLetterDataset ds;
     Poco::TemporaryFile out, db;
     const std::string store = " --db " + db.path();

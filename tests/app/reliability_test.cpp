@@ -389,7 +389,7 @@ TEST_CASE("SIGTERM stops a run at a file boundary: whole files, no temporary fil
     CHECK(runTiny(out.path()).code == 0);  // the folder is free again
 }
 
-TEST_CASE("SIGTERM stops a publish before it touches the site; its staging folder is removed", "[app]") {
+TEST_CASE("SIGTERM stops a publish before it touches the site — its staging folder is removed", "[app]") {
     Poco::TemporaryFile site, tmp, errFile;
     tmp.createDirectories();
     const pid_t pid = spawnJixiao({"publish", kCounty, "--to", site.path(), "--force", "--date", "2025-09-01"}, tmp.path(), errFile.path());

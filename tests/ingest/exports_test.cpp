@@ -216,7 +216,7 @@ TEST_CASE("exports: tables are found by their header, and the choice is reported
     CHECK(ds.unreadSections == std::vector<std::string>{"预算执行"});
 }
 
-TEST_CASE("exports: a note sheet first is skipped; a wrong sheet lists the workbook's sheets", "[ingest]") {
+TEST_CASE("exports: a note sheet first is skipped — a wrong sheet lists the workbook's sheets", "[ingest]") {
     Folder f;
     f.base();
     f.remove("项目.csv");
@@ -277,7 +277,7 @@ TEST_CASE("exports: dataset.json keys that are misspelt are named with a suggest
               "提示：请改为 \"公开日期\": \"2025-08-20\"。"});
 }
 
-TEST_CASE("exports: fund rows of other provinces' forms are kept; a blank operator is noted", "[ingest]") {
+TEST_CASE("exports: fund rows of other provinces' forms are kept — a blank operator is noted", "[ingest]") {
     Folder f;
     f.base();
     f.file("预算执行.csv",

@@ -142,7 +142,7 @@ TEST_CASE("an empty project record gives the form's blank document data", "[layo
     CHECK(at(ctx, "project.budget.funds").items().size() == 4);
 }
 
-TEST_CASE("a department context lists its projects; the public view leaves classified ones out", "[layout]") {
+TEST_CASE("a department context lists its projects — the public view leaves classified ones out", "[layout]") {
     Scored s;
     const score::DepartmentResult& d = s.department("101");
     Value internal = layout::departmentContext(d, s.evaluation, s.dataset, s.facts, false);

@@ -213,7 +213,7 @@ TEST_CASE("a folder with a layout.json but no form.json is reported, not silentl
     CHECK(user.check() == expected);
 }
 
-TEST_CASE("the feedback letter is the form whose form.json says role letter; a user's copy replaces the bundled one", "[layout]") {
+TEST_CASE("the feedback letter is the form whose form.json says role letter — a user's copy replaces the bundled one", "[layout]") {
     // A bureau's own letter, copied under its own folder name with its form.json as it was.
     UserTemplates user;
     user.copyBundled("feedback-letter", "my-letter");

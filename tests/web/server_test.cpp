@@ -364,7 +364,7 @@ TEST_CASE("serve: datasets are checked like `jixiao check`", "[web]") {
     CHECK(r.error() == "“年度”应为四位数字的年份，例如 2024，实际为“20x4”。");
 }
 
-TEST_CASE("serve: two users run two datasets at once; both finish, and their documents download", "[web]") {
+TEST_CASE("serve: two users run two datasets at once — both finish, and their documents download", "[web]") {
     Fixture f;
     Client one = loggedIn(f, "clerk"), two = loggedIn(f, "clerk2");
     std::int64_t a = upload(one, "county"), b = upload(two, "county");
@@ -532,7 +532,7 @@ TEST_CASE("serve: preview and publish — roles on the server, CSRF, 公开日�
                                               "clerk dataset-create"});
 }
 
-TEST_CASE("serve: only an admin manages users; every change is audited", "[web]") {
+TEST_CASE("serve: only an admin manages users — every change is audited", "[web]") {
     Fixture f;
     Client clerk = loggedIn(f, "clerk"), admin = loggedIn(f, "admin"), reader = loggedIn(f, "reader");
     const std::string body = R"({"name":"auditor","role":"viewer","password":"auditor-password"})";
@@ -599,7 +599,7 @@ TEST_CASE("serve: only an admin manages users; every change is audited", "[web]"
 }
 
 TEST_CASE(
-    "serve: one run per dataset at a time, others queued; a second waiting run is refused; letters name their units; 作废 and 重新发文",
+    "serve: one run per dataset at a time, others queued — a second waiting run is refused — letters name their units — 作废 and 重新发文",
     "[web]") {
     Fixture f;
     Client clerk = loggedIn(f, "clerk");
@@ -712,7 +712,7 @@ TEST_CASE(
           successor->getValue<std::string>("letter"));
 }
 
-TEST_CASE("serve: the store's run lock is held only while the workspace runs; `jixiao run` goes beside it", "[web]") {
+TEST_CASE("serve: the store's run lock is held only while the workspace runs — `jixiao run` goes beside it", "[web]") {
     Fixture f;
     Client clerk = loggedIn(f, "clerk");
     const std::int64_t a = upload(clerk, "county"), b = upload(clerk, "county");
