@@ -3,6 +3,7 @@
 #include "model/text.h"
 #include "render/render_error.h"
 #include "render/xlsx_grid.h"
+#include "render/xlsx_scratch.h"
 #include "render/xlsx_sheet.h"
 
 #include <xlsxwriter.h>
@@ -166,7 +167,12 @@ struct XlsxWorkbookWriter::Impl {
         if (sheets == 0) throw RenderError("工作簿中至少要有一个工作表");
         lxw_workbook* book = guard.book;
         guard.book = nullptr;  // workbook_close frees it, whatever it returns
-        check(workbook_close(book), "writing " + file.path());
+        const lxw_error closed = workbook_close(book);
+        // A part that outgrew memory and could not be spilled to disk: the library may not
+        // have noticed.
+        if (const std::string failure = xlsx::takeScratchFailure(); !failure.empty())
+            throw ScratchFileError("无法写入 XLSX 的临时文件，多半是磁盘空间不足或临时文件夹没有写权限（" + failure + "）");
+        check(closed, "writing " + file.path());
         return file.read();
     }
 
