@@ -205,6 +205,29 @@ bool isZipFile(const std::string& bytes) { return bytes.size() >= 4 && bytes.com
 
 std::string where(const Table& t) { return t.sheet.empty() ? t.file : t.file + "[" + t.sheet + "]"; }
 
+/// True when no character of `utf8` can be one XML forbids, judged on the bytes without
+/// decoding them: false at a C0 control but tab, LF and CR, and at any lead byte that could
+/// start a surrogate, U+FFFE, U+FFFF, an overlong form or a code point above U+10FFFF (those
+/// texts are decoded and checked character by character).
+bool plainlyXmlSafe(std::string_view utf8) {
+    const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
+    const std::size_t n = utf8.size();
+    for (std::size_t i = 0; i < n; ++i) {
+        const unsigned char b = p[i];
+        if (b >= 0x20 && b < 0xC0) continue;  // ASCII and continuation bytes
+        if (b < 0x20) {
+            if (b == '\t' || b == '\n' || b == '\r') continue;
+            return false;
+        }
+        const unsigned next = i + 1 < n ? p[i + 1] : 0;
+        if (b < 0xC2 || b == 0xED || b >= 0xF5) return false;
+        if (b == 0xE0 && next < 0xA0) return false;
+        if (b == 0xEF && next == 0xBF && i + 2 < n && p[i + 2] >= 0xBE) return false;
+        if ((b == 0xF0 && next < 0x90) || (b == 0xF4 && next >= 0x90)) return false;
+    }
+    return true;
+}
+
 /// Removes from every cell the characters no XML file can hold (model::xmlAllows: control
 /// characters pasted from other programs, U+FFFE/U+FFFF), with a warning naming the cell: one
 /// of them in a name would make the XLSX parts that show it unreadable.
@@ -212,6 +235,7 @@ void dropXmlForbidden(Table& table, Diagnostics& diags) {
     for (Row& row : table.rows) {
         for (std::size_t col = 0; col < row.cells.size(); ++col) {
             Cell& cell = row.cells[col];
+            if (plainlyXmlSafe(cell.text)) continue;
             const std::u32string cps = model::decodeUtf8(cell.text);
             if (std::all_of(cps.begin(), cps.end(), model::xmlAllows)) continue;
             std::string kept, shown, found;
