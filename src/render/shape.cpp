@@ -11,6 +11,19 @@ using model::decodeUtf8;
 
 void Shaper::append(Shaped& out, std::string_view utf8, FontRole role, double sizePt, bool bold) const {
     const std::u32string text = decodeUtf8(utf8);
+    // The five arrays grow once per text, not character by character (a table cell's text is
+    // shaped into a fresh Shaped).
+    const std::size_t need = out.text.size() + text.size();
+    if (need > out.text.capacity()) {
+        const std::size_t to = std::max(need, 2 * out.text.capacity());
+        out.text.reserve(to);
+        out.advance.reserve(to);
+        out.face.reserve(to);
+        out.size.reserve(to);
+        out.bold.reserve(to);
+    }
+    int lastFace = -1;  // the face of the previous character and whether it is emboldened
+    bool lastBold = false;
     for (size_t i = 0; i < text.size(); ++i) {
         char32_t cp = text[i];
         if (cp == U'\r') {
@@ -35,8 +48,12 @@ void Shaper::append(Shaped& out, std::string_view utf8, FontRole role, double si
         if (face < 0) {
             throw RenderError("没有一种字体能显示这段文字，也不能显示替代字符");
         }
+        if (face != lastFace) {
+            lastFace = face;
+            lastBold = (bold && !fonts_.spec(face).bold) || fonts_.emboldens(role, face);
+        }
         const double adv = fonts_.face(face).advance(cp) * sizePt / 1000.0;
-        push(out, cp, face, sizePt, adv, (bold && !fonts_.spec(face).bold) || fonts_.emboldens(role, face));
+        push(out, cp, face, sizePt, adv, lastBold);
     }
 }
 
