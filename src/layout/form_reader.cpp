@@ -1,5 +1,6 @@
 #include "layout/form_spec.h"
 
+#include "model/file_read.h"
 #include "model/json.h"
 #include "model/text.h"
 
@@ -7,7 +8,6 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
@@ -20,11 +20,9 @@ using Members = std::vector<std::pair<std::string, JsonValue>>;
 namespace {
 
 std::string readFile(const std::string& path, const std::string& shown) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw TemplateError(shown + ": 找不到模板文件。");
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
+    std::string text;
+    if (model::readFile(path, text) != 0) throw TemplateError(shown + ": 找不到模板文件。");
+    return text;
 }
 
 /// Walks a layout.json in document order, naming the line of each value in messages and

@@ -1,5 +1,6 @@
 #include "render/xlsx_writer.h"
 
+#include "model/file_read.h"
 #include "model/text.h"
 #include "render/render_error.h"
 #include "render/xlsx_grid.h"
@@ -14,12 +15,10 @@
 #include <cstdio>
 #include <ctime>
 #include <deque>
-#include <fstream>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <set>
-#include <sstream>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -82,12 +81,10 @@ public:
     const std::string& path() const { return path_; }
 
     std::string read() const {
-        std::ifstream in(path_, std::ios::binary);
-        if (!in) throw ScratchFileError("无法读回临时文件 " + path_ + "（" + model::systemReason(errno) + "）");
-        std::ostringstream bytes;
-        bytes << in.rdbuf();
-        if (!in && !in.eof()) throw ScratchFileError("无法读回临时文件 " + path_ + "（" + model::systemReason(errno) + "）");
-        return bytes.str();
+        std::string bytes;
+        if (int err = model::readFile(path_, bytes))
+            throw ScratchFileError("无法读回临时文件 " + path_ + "（" + model::systemReason(err) + "）");
+        return bytes;
     }
 
 private:

@@ -3,14 +3,13 @@
 #include "app/cli.h"
 #include "app/letters_command.h"
 #include "app/publish_command.h"
-#include "ingest/dataset_reader.h"
 #include "layout/template_text.h"
 #include "model/date.h"
+#include "model/file_read.h"
 #include "publish/atomic_file.h"
 #include "publish/letter_register.h"
 #include "publish/store_db.h"
 #include "render/render_error.h"
-#include "score/rules.h"
 #include "web/password.h"
 #include "web/upload.h"
 #include "web/zip_file.h"
@@ -92,12 +91,11 @@ Object::Ptr itemJson(const publish::RectificationItem& item, const std::map<std:
 /// one); 404 otherwise.
 Array::Ptr manifestFiles(Workspace& ws, std::int64_t runId) {
     RunRow run = ws.runs.status(runId);
-    std::ifstream in(ws.options.paths.run(runId) + "/manifest.json", std::ios::binary);
-    if (run.state != "done" || !in) throw HttpError(404, "运行 " + std::to_string(runId) + " 尚未完成，没有可下载的文件。");
-    std::ostringstream text;
-    text << in.rdbuf();
+    std::string text;
+    if (run.state != "done" || model::readFile(ws.options.paths.run(runId) + "/manifest.json", text) != 0)
+        throw HttpError(404, "运行 " + std::to_string(runId) + " 尚未完成，没有可下载的文件。");
     Poco::JSON::Parser parser;
-    return parser.parse(text.str()).extract<Object::Ptr>()->getArray("files");
+    return parser.parse(text).extract<Object::Ptr>()->getArray("files");
 }
 
 /// The department folder of an output path ("201_教育局/…" → "201_教育局"), "" at the top.
@@ -471,13 +469,7 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         std::ostringstream out, err;
         int code = app::kExitOk;
         try {
-            code = app::runPublish(p, out, err);
-        } catch (const ingest::NoInputError& e) {
-            throw HttpError(422, e.what());
-        } catch (const ingest::ConfigError& e) {
-            throw HttpError(422, e.what());
-        } catch (const score::RuleError& e) {
-            throw HttpError(422, std::string("评分规则错误：") + e.what());
+            withInputErrorsAs422([&] { code = app::runPublish(p, out, err); });
         } catch (const layout::TemplateError& e) {
             throw HttpError(500, std::string("模板错误：") + e.what());
         } catch (const render::RenderError& e) {
