@@ -2,6 +2,7 @@
 
 #include "layout/excel_form.h"
 #include "layout/field_names.h"
+#include "model/file_read.h"
 #include "model/json.h"
 #include "model/text.h"
 
@@ -10,10 +11,8 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace jixiao::layout {
 
@@ -39,18 +38,6 @@ std::vector<std::string> subfolders(const std::string& dir) {
     return out;
 }
 
-/// The parts of a form.json that describe the form (its body is read separately).
-struct FormJson {
-    std::string title;
-    std::string shortName;
-    FormPer per = FormPer::Project;
-    std::vector<FormFormat> formats;
-    std::optional<TextTemplate> file;
-    std::string filePattern;
-    bool isPublic = false;
-    bool isLetter = false;
-};
-
 /// A file name pattern may not leave the output folder or hide characters: no slash or
 /// backslash, no "..", no control characters (the values filled in are made safe by publish).
 std::optional<std::string> unsafeFilePattern(const std::string& source) {
@@ -70,14 +57,14 @@ std::optional<std::string> unsafeFilePattern(const std::string& source) {
     return std::nullopt;
 }
 
-FormJson readFormJson(const std::string& path, const std::string& shown) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw TemplateError(shown + ": 无法读取。");
-    std::ostringstream source;
-    source << in.rdbuf();
+/// A form with what its form.json says (title, short_name, per, formats, file, public, role);
+/// its name and body are the caller's.
+Form readFormJson(const std::string& path, const std::string& shown) {
+    std::string source;
+    if (model::readFile(path, source) != 0) throw TemplateError(shown + ": 无法读取。");
     JsonValue root;
     try {
-        root = model::parseJson(source.str());
+        root = model::parseJson(source);
     } catch (const model::JsonSyntaxError& e) {
         throw TemplateError(shown + ":" + std::to_string(e.line()) + ":" + std::to_string(e.column()) + ": 不是有效的 JSON：" + e.what() +
                             "。");
@@ -91,7 +78,7 @@ FormJson readFormJson(const std::string& path, const std::string& shown) {
         if (v.kind != JsonValue::Kind::String) fail(v, model::quoted(key) + "应为文字（用双引号括起来）。");
         return v.text;
     };
-    FormJson form;
+    Form form;
     bool hasPer = false;
     const JsonValue* role = nullptr;
     for (const auto& [key, v] : root.members) {
@@ -205,17 +192,9 @@ std::shared_ptr<const ExcelForm> loadExcel(const std::string& path, const std::s
 
 Form readForm(const Found& found, const TemplateFolders& folders) {
     const std::string shownDir = "templates/" + found.name + "/";
-    FormJson json = readFormJson(found.formJson, shownDir + kFormFile);
-    Form form;
+    Form form = readFormJson(found.formJson, shownDir + kFormFile);
     form.name = found.name;
-    form.title = json.title.empty() ? found.name : json.title;
-    form.shortName = json.shortName;
-    form.per = json.per;
-    form.formats = json.formats;
-    form.file = json.file;
-    form.filePattern = json.filePattern;
-    form.isPublic = json.isPublic;
-    form.isLetter = json.isLetter;
+    if (form.title.empty()) form.title = found.name;
     const bool hasLayout = exists(join(found.folder(), kLayoutFile));
     const bool hasWorkbook = exists(join(found.folder(), kWorkbookFile));
     if (hasLayout && hasWorkbook)
