@@ -220,6 +220,18 @@ std::string shownWith(const std::map<std::string, std::string>& names, const std
 
 }  // namespace
 
+void withInputErrorsAs422(const std::function<void()>& work) {
+    try {
+        work();
+    } catch (const ingest::NoInputError& e) {
+        throw HttpError(422, e.what());
+    } catch (const ingest::ConfigError& e) {
+        throw HttpError(422, e.what());
+    } catch (const score::RuleError& e) {
+        throw HttpError(422, std::string("评分规则错误：") + e.what());
+    }
+}
+
 std::string Datasets::shown(std::int64_t id, std::string text) { return shownWith(displayNames(id), folder(id), std::move(text)); }
 
 std::map<std::string, std::string> Datasets::displayNames(std::int64_t id) {
@@ -235,15 +247,7 @@ Poco::JSON::Object::Ptr Datasets::check(std::int64_t id) {
     }
     const std::string dir = folder(id);
     app::Scored s;
-    try {
-        s = app::scoreDataset(dir, "", paths_.templates);
-    } catch (const ingest::NoInputError& e) {
-        throw HttpError(422, e.what());
-    } catch (const ingest::ConfigError& e) {
-        throw HttpError(422, e.what());
-    } catch (const score::RuleError& e) {
-        throw HttpError(422, std::string("评分规则错误：") + e.what());
-    }
+    withInputErrorsAs422([&] { s = app::scoreDataset(dir, "", paths_.templates); });
     const auto names = displayNames(id);
     auto shown = [&](std::string text) { return shownWith(names, dir, std::move(text)); };
     // Problems grouped by the department of their project, in order of first appearance.

@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -34,6 +35,11 @@ struct ReceivedFile {
     std::string path;      ///< where it is stored
     std::int64_t bytes = 0;
 };
+
+/// Runs `work` — a step of the CLI's pipeline over a dataset — and turns the errors of unusable
+/// input (no data, dataset.json, the scoring rules) into HttpError 422 with their message: the
+/// one mapping for every request that reads a dataset.
+void withInputErrorsAs422(const std::function<void()>& work);
 
 /// The five input tables of a dataset, as dataset.json's "files" names them.
 const std::vector<std::string>& sectionNames();
