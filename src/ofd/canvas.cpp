@@ -60,28 +60,6 @@ std::string colorValue(const layout::Color& c) {
 
 bool isBlack(const layout::Color& c) { return c.r == 0.0 && c.g == 0.0 && c.b == 0.0; }
 
-std::string utf8(std::u32string_view text) {
-    std::string out;
-    for (char32_t c : text) {
-        if (c < 0x80) {
-            out.push_back(static_cast<char>(c));
-        } else if (c < 0x800) {
-            out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-        } else if (c < 0x10000) {
-            out.push_back(static_cast<char>(0xE0 | (c >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-        } else {
-            out.push_back(static_cast<char>(0xF0 | (c >> 18)));
-            out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-        }
-    }
-    return out;
-}
-
 /// DeltaX (GB/T 33190 11.3): the advances between characters, a run of equal values written
 /// once as "g N value".
 std::string deltas(const std::vector<std::string>& values) {
@@ -386,7 +364,7 @@ struct OfdCanvas::State {
                 Xml::Attrs code{{"X", mm(t->code.x)}, {"Y", mm(t->code.y)}};
                 if (!t->code.deltaX.empty()) code.emplace_back("DeltaX", deltas(t->code.deltaX));
                 xml.open("TextCode", code);
-                xml.text(utf8(t->code.text));
+                xml.text(model::encodeUtf8(t->code.text));
                 xml.close("TextCode");
                 xml.close("TextObject");
             } else {
