@@ -4,6 +4,7 @@
 #include "render/html_writer.h"
 #include "render/line_break.h"
 #include "render/paged.h"
+#include "render/table_geometry.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/Path.h>
@@ -322,18 +323,11 @@ private:
         }
         const std::vector<layout::PlacedCell> placed = layout::placeCells(t);
         const int columns = int(t.columnWidths.size());
-        double total = 0.0;
-        for (double w : t.columnWidths) total += w;
+        // The columns' edges of the PDF and the XLSX (render/table_geometry), each rounded to a
+        // twip, so that the rounding never adds up over the columns.
+        const std::vector<double> edges = tableColumnEdges(t, widthPt_, layout::mmToPt(1.0));
         std::vector<long> widths;
-        for (double w : t.columnWidths) {
-            double pt = t.widthUnit == layout::WidthUnit::Relative ? (total > 0 ? w / total * widthPt_ : 0.0) : layout::mmToPt(w);
-            widths.push_back(twips(pt));
-        }
-        if (t.widthUnit == layout::WidthUnit::Mm) {
-            const double sum = layout::mmToPt(total);
-            if (sum > widthPt_)
-                for (auto& w : widths) w = long(double(w) * widthPt_ / sum);
-        }
+        for (std::size_t c = 0; c + 1 < edges.size(); ++c) widths.push_back(twips(edges[c + 1]) - twips(edges[c]));
         long tableWidth = 0;
         for (long w : widths) tableWidth += w;
         const long pad = twipsMm(t.cellPaddingMm);
