@@ -9,38 +9,27 @@ namespace {
 
 constexpr double kInchPt = 72.0;
 
-/// Paper sizes in millimetres by Excel's paper code (the ones Chinese offices use).
-void paperMm(int code, double& w, double& h) {
-    switch (code) {
-    case 1:
-        w = 215.9;
-        h = 279.4;
-        return;  // Letter
-    case 5:
-        w = 215.9;
-        h = 355.6;
-        return;  // Legal
-    case 8:
-        w = 297.0;
-        h = 420.0;
-        return;  // A3
-    case 11:
-        w = 148.0;
-        h = 210.0;
-        return;  // A5
-    case 12:
-        w = 257.0;
-        h = 364.0;
-        return;  // B4 (JIS)
-    case 13:
-        w = 182.0;
-        h = 257.0;
-        return;  // B5 (JIS)
-    default:
-        w = 210.0;
-        h = 297.0;
-        return;  // A4 and everything else
-    }
+/// A paper size in millimetres, by Excel's paper code.
+struct Paper {
+    int code;
+    double widthMm, heightMm;
+};
+
+/// The paper sizes Chinese offices use; any other code is A4.
+constexpr Paper kPapers[] = {
+    {1, 215.9, 279.4},   // Letter
+    {5, 215.9, 355.6},   // Legal
+    {8, 297.0, 420.0},   // A3
+    {9, 210.0, 297.0},   // A4
+    {11, 148.0, 210.0},  // A5
+    {12, 257.0, 364.0},  // B4 (JIS)
+    {13, 182.0, 257.0},  // B5 (JIS)
+};
+
+const Paper& paperOf(int code) {
+    for (const Paper& p : kPapers)
+        if (p.code == code) return p;
+    return kPapers[3];
 }
 
 /// One section of a number format, split into what goes before, the digits and after.
@@ -136,15 +125,13 @@ std::string general(const model::Decimal& v) { return v.toString(); }
 }  // namespace
 
 double GridPrint::paperWidthPt() const {
-    double w, h;
-    paperMm(paper, w, h);
-    return mmToPt(landscape ? h : w);
+    const Paper& p = paperOf(paper);
+    return mmToPt(landscape ? p.heightMm : p.widthMm);
 }
 
 double GridPrint::paperHeightPt() const {
-    double w, h;
-    paperMm(paper, w, h);
-    return mmToPt(landscape ? w : h);
+    const Paper& p = paperOf(paper);
+    return mmToPt(landscape ? p.widthMm : p.heightMm);
 }
 
 bool operator==(const GridFont& a, const GridFont& b) {

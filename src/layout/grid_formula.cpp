@@ -138,30 +138,10 @@ struct Val {
     bool flag = false;
     int r0 = 0, c0 = 0, r1 = 0, c1 = 0;
 
-    static Val num(Decimal d) {
-        Val v;
-        v.kind = Kind::Number;
-        v.number = d;
-        return v;
-    }
-    static Val str(std::string s) {
-        Val v;
-        v.kind = Kind::Text;
-        v.text = std::move(s);
-        return v;
-    }
-    static Val boolean(bool b) {
-        Val v;
-        v.kind = Kind::Bool;
-        v.flag = b;
-        return v;
-    }
-    static Val error(std::string e) {
-        Val v;
-        v.kind = Kind::Error;
-        v.text = std::move(e);
-        return v;
-    }
+    static Val num(Decimal d) { return {Kind::Number, d, {}}; }
+    static Val str(std::string s) { return {Kind::Text, {}, std::move(s)}; }
+    static Val boolean(bool b) { return {Kind::Bool, {}, {}, b}; }
+    static Val error(std::string e) { return {Kind::Error, {}, std::move(e)}; }
 };
 
 class Evaluator {
