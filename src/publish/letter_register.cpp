@@ -110,18 +110,8 @@ struct LetterKey {
 
 LetterKey findLetter(StoreDb::Impl& db, const LetterRef& ref) {
     std::vector<Poco::Tuple<int, int>> rows;
-    if (!ref.text.empty()) {
-        db.session << "SELECT year, seq FROM letters WHERE text = ?", into(rows), bind(normalizeLetterText(ref.text)), now;
-        if (rows.empty()) throw StoreRequestError("历史库中没有文号为“" + ref.text + "”的反馈函。");
-    } else {
-        requireYear(ref.year);
-        // A letter in force before a voided one.
-        db.session << "SELECT year, seq FROM letters WHERE year = ? AND unit_code = ?"
-                      " ORDER BY voided_on IS NOT NULL, seq",
-            into(rows), bind(ref.year), bind(ref.unitCode), now;
-        if (rows.empty())
-            throw StoreRequestError("历史库中没有 " + std::to_string(ref.year) + " 年发给单位 " + ref.unitCode + " 的反馈函。");
-    }
+    db.session << "SELECT year, seq FROM letters WHERE text = ?", into(rows), bind(normalizeLetterText(ref.text)), now;
+    if (rows.empty()) throw StoreRequestError("历史库中没有文号为“" + ref.text + "”的反馈函。");
     return {rows[0].get<0>(), rows[0].get<1>()};
 }
 
@@ -263,13 +253,6 @@ std::string formatLetterNumber(const std::string& prefix, int year, int seq) {
 LetterRef LetterRef::byNumber(std::string text) {
     LetterRef ref;
     ref.text = std::move(text);
-    return ref;
-}
-
-LetterRef LetterRef::byUnit(std::string unitCode, int year) {
-    LetterRef ref;
-    ref.unitCode = std::move(unitCode);
-    ref.year = year;
     return ref;
 }
 

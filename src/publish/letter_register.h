@@ -50,16 +50,13 @@ struct IssuedLetter {
     bool voided() const { return voidedOn.has_value(); }
 };
 
-/// Which letter a rectification action is about: its number as printed, or unit and year.
+/// Which letter an action (rectification, void, reissue) is about: its number as printed —
+/// what users type, from the letter in their hands.
 struct LetterRef {
-    std::string text;      ///< e.g. 某财绩函〔2025〕12号; [] () （） 【】 are accepted for 〔〕
-    std::string unitCode;  ///< used with `year` when `text` is empty
-    int year = 0;
+    std::string text;  ///< e.g. 某财绩函〔2025〕12号; [] () （） 【】 are accepted for 〔〕
 
     /// By the printed number.
     static LetterRef byNumber(std::string text);
-    /// By the addressed unit and the letter's year.
-    static LetterRef byUnit(std::string unitCode, int year);
 };
 
 /// 待整改 (letter issued, nothing reported) → 已报送 (the unit reported) → 已销号 (closed).

@@ -357,14 +357,14 @@ TEST_CASE("history store: rectification from letter to 销号, and overdue items
     REQUIRE(overdue.size() == 1);
     CHECK(overdue[0].unitCode == "102");
 
-    CHECK_THROWS_WITH(store.letters.closeRectification(LetterRef::byUnit("102", 2025), "2025-04-10", ""),
+    CHECK_THROWS_WITH(store.letters.closeRectification(LetterRef::byNumber("某财绩函〔2025〕2号"), "2025-04-10", ""),
                       "反馈函 某财绩函〔2025〕2号 尚未报送整改情况，不能销号。请先登记整改报告（jixiao rectify record）。");
-    CHECK_THROWS_WITH(store.letters.closeRectification(LetterRef::byUnit("101", 2025), "2025-03-19", ""),
+    CHECK_THROWS_WITH(store.letters.closeRectification(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-03-19", ""),
                       "销号日期 2025-03-19 早于最近一次整改报告日期 2025-03-20。");
-    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("102", 2025), "2025-03-01", "已整改", std::nullopt),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byNumber("某财绩函〔2025〕2号"), "2025-03-01", "已整改", std::nullopt),
                       "整改报告日期 2025-03-01 早于反馈函 某财绩函〔2025〕2号 的发文日期 2025-03-05。");
 
-    auto second = store.letters.recordReport(LetterRef::byUnit("101", 2025), "2025-03-28", "补充材料", std::nullopt);
+    auto second = store.letters.recordReport(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-03-28", "补充材料", std::nullopt);
     REQUIRE(second.reports.size() == 2);
     CHECK(second.reports[1].date == "2025-03-28");
     CHECK_FALSE(second.reports[1].file);
@@ -375,17 +375,15 @@ TEST_CASE("history store: rectification from letter to 销号, and overdue items
     CHECK(closed.closedOn == std::optional<std::string>("2025-04-02"));
     CHECK(closed.closeNote == std::optional<std::string>("经核查已整改到位"));
 
-    CHECK_THROWS_WITH(store.letters.closeRectification(LetterRef::byUnit("101", 2025), "2025-04-03", ""),
+    CHECK_THROWS_WITH(store.letters.closeRectification(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-04-03", ""),
                       "反馈函 某财绩函〔2025〕1号 的整改已于 2025-04-02 销号，不能重复销号。");
-    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("101", 2025), "2025-04-03", "再报", std::nullopt),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-04-03", "再报", std::nullopt),
                       "反馈函 某财绩函〔2025〕1号 的整改已于 2025-04-02 销号，不能再报送整改情况。");
     CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byNumber("某财绩函〔2025〕9号"), "2025-04-03", "x", std::nullopt),
                       "历史库中没有文号为“某财绩函〔2025〕9号”的反馈函。");
-    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("999", 2025), "2025-04-03", "x", std::nullopt),
-                      "历史库中没有 2025 年发给单位 999 的反馈函。");
-    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("102", 2025), "2025-04-03", "  ", std::nullopt),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byNumber("某财绩函〔2025〕2号"), "2025-04-03", "  ", std::nullopt),
                       "整改情况摘要不能为空。");
-    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byUnit("102", 2025), "2025-04-03", "x", dir.file("无.pdf")),
+    CHECK_THROWS_WITH(store.letters.recordReport(LetterRef::byNumber("某财绩函〔2025〕2号"), "2025-04-03", "x", dir.file("无.pdf")),
                       "无法读取整改报告文件 " + dir.file("无.pdf") + "（文件或文件夹不存在）。");
     CHECK_THROWS_WITH(store.letters.overdue("明天"), "当天日期“明天”无效，应为 YYYY-MM-DD 格式的日期，如 2025-03-05。");
 
@@ -574,7 +572,7 @@ TEST_CASE("history store: a rectification report file must be a regular file of 
             ::alarm(20);
             Store store(path);
             try {
-                store.letters.recordReport(LetterRef::byUnit("101", 2025), "2025-03-20", "已整改", c.file);
+                store.letters.recordReport(LetterRef::byNumber("某财绩函〔2025〕1号"), "2025-03-20", "已整改", c.file);
             } catch (const StoreRequestError& e) {
                 if (e.what() == c.message) return 0;
                 std::fprintf(stderr, "child: unexpected message %s\n", e.what());
