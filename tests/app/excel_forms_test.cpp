@@ -35,6 +35,21 @@ const jixiao::layout::GridCell* findText(const jixiao::layout::Grid& g, const st
     return nullptr;
 }
 
+/// Runs the tiny dataset into `out` with a user's form "my-excel-table": the sample's
+/// form.json and `workbook` as its 表样.xlsx. Returns the XLSX made, read back.
+jixiao::layout::Grid runMyExcelTable(const std::string& workbook, const std::string& out) {
+    Poco::TemporaryFile user;
+    const std::string folder = user.path() + "/my-excel-table";
+    write(folder + "/form.json", slurp(kSource + "/samples/excel-forms/project-table-excel/form.json"));
+    write(folder + "/表样.xlsx", workbook);
+    const TinyDataset data;
+    auto r =
+        runJixiao("run " + data.path() + " -o " + out + " --date 2025-03-05 --templates " + user.path() + " --documents my-excel-table");
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+    return readBack(outputFile(out, ".xlsx"));
+}
+
 }  // namespace
 
 TEST_CASE("the bundled Excel forms fill both outputs", "[app][excel]") {
@@ -71,9 +86,6 @@ TEST_CASE("the bundled Excel forms fill both outputs", "[app][excel]") {
 // header font and a width, runs, and both outputs follow.
 TEST_CASE("a copied 表样.xlsx edited like in WPS: both outputs follow", "[app][excel]") {
     using namespace jixiao;
-    Poco::TemporaryFile user, out;
-    const std::string folder = user.path() + "/my-excel-table";
-    write(folder + "/form.json", slurp(kSource + "/samples/excel-forms/project-table-excel/form.json"));
     layout::Grid t = layout::readGrid(slurp(kSource + "/samples/excel-forms/project-table-excel/表样.xlsx"), "表样.xlsx");
     int levelColumn = -1;
     REQUIRE(findText(t, "三级指标", &levelColumn) != nullptr);
@@ -90,14 +102,9 @@ TEST_CASE("a copied 表样.xlsx edited like in WPS: both outputs follow", "[app]
     const int style = t.addStyle(header);
     for (auto& cell : t.rows[std::size_t(headerRow)]) cell.style = style;
     t.columnWidths[std::size_t(levelColumn)] = 30;
-    write(folder + "/表样.xlsx", render::renderXlsx(t, {}));
 
-    const TinyDataset data;
-    auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
-                       " --documents my-excel-table");
-    INFO(r.err);
-    REQUIRE(r.code == 0);
-    const auto g = readBack(outputFile(out.path(), ".xlsx"));
+    Poco::TemporaryFile out;
+    const auto g = runMyExcelTable(render::renderXlsx(t, {}), out.path());
     int unitColumn = -1;
     const layout::GridCell* unitHead = findText(g, "计量单位", &unitColumn);
     REQUIRE(unitHead != nullptr);
@@ -137,16 +144,8 @@ TEST_CASE("check --templates names the cell of a broken Excel form", "[app][exce
 // workbook as LibreOffice writes it (its own styles, column records and merges) is a form too.
 TEST_CASE("a 表样.xlsx edited and saved by LibreOffice: both outputs follow", "[app][excel]") {
     using namespace jixiao;
-    Poco::TemporaryFile user, out;
-    const std::string folder = user.path() + "/my-excel-table";
-    write(folder + "/form.json", slurp(kSource + "/samples/excel-forms/project-table-excel/form.json"));
-    write(folder + "/表样.xlsx", slurp(kSource + "/tests/app/excel_forms/表样-libreoffice.xlsx"));
-    const TinyDataset data;
-    auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
-                       " --documents my-excel-table");
-    INFO(r.err);
-    REQUIRE(r.code == 0);
-    const auto g = readBack(outputFile(out.path(), ".xlsx"));
+    Poco::TemporaryFile out;
+    const auto g = runMyExcelTable(slurp(kSource + "/tests/app/excel_forms/表样-libreoffice.xlsx"), out.path());
     int column = -1;
     const layout::GridCell* head = findText(g, "计量单位", &column);
     REQUIRE(head != nullptr);

@@ -351,6 +351,17 @@ bool waitUntil(pid_t pid, const std::function<bool()>& ready) {
     return false;
 }
 
+/// Stops `pid` with SIGTERM, reaps it, and checks that `started` (it had reached the moment
+/// the test stops it at) and that the signal ended it.
+void stopWithSigterm(pid_t pid, bool started) {
+    ::kill(pid, SIGTERM);
+    int status = 0;
+    REQUIRE(::waitpid(pid, &status, 0) == pid);
+    REQUIRE(started);
+    CHECK(WIFSIGNALED(status));
+    CHECK(WTERMSIG(status) == SIGTERM);
+}
+
 const std::string kCounty = std::string(JIXIAO_SOURCE_DIR) + "/samples/county";
 
 }  // namespace
@@ -366,12 +377,7 @@ TEST_CASE("SIGTERM stops a run at a file boundary: whole files, no temporary fil
             if (f.size() > 4 && f.compare(f.size() - 4, 4, ".pdf") == 0) return true;
         return false;
     });
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    REQUIRE(started);
-    CHECK(WIFSIGNALED(status));
-    CHECK(WTERMSIG(status) == SIGTERM);
+    stopWithSigterm(pid, started);
     CHECK(slurp(errFile.path())
               .find("收到终止信号（SIGTERM），已停止：已写出的文件都是完整的，临时文件已删除；"
                     "输出文件夹中没有 manifest.json，表示本次输出不完整，重新运行即可补齐。\n") != std::string::npos);
@@ -394,12 +400,7 @@ TEST_CASE("SIGTERM stops a publish before it touches the site — its staging fo
     tmp.createDirectories();
     const pid_t pid = spawnJixiao({"publish", kCounty, "--to", site.path(), "--force", "--date", "2025-09-01"}, tmp.path(), errFile.path());
     const bool started = waitUntil(pid, [&] { return filesUnder(tmp.path()).size() > 3; });
-    ::kill(pid, SIGTERM);
-    int status = 0;
-    REQUIRE(::waitpid(pid, &status, 0) == pid);
-    REQUIRE(started);
-    CHECK(WIFSIGNALED(status));
-    CHECK(WTERMSIG(status) == SIGTERM);
+    stopWithSigterm(pid, started);
     CHECK(slurp(errFile.path()).find("收到终止信号（SIGTERM），已停止：公开文件夹没有改动，临时文件已删除。重新运行即可公开。\n") !=
           std::string::npos);
     CHECK(filesUnder(site.path()).empty());

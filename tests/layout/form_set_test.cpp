@@ -1,5 +1,6 @@
 #include "layout/field_names.h"
 #include "layout/form_set.h"
+#include "support.h"
 
 #include <catch2/catch.hpp>
 
@@ -7,30 +8,18 @@
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
-#include <fstream>
-#include <sstream>
-
 using namespace jixiao::layout;
+using jixiao::testing::slurp;
 
 namespace {
 
 const std::string kBundled = std::string(JIXIAO_SOURCE_DIR) + "/templates";
 
-std::string slurp(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 /// A user's templates folder, written in the test.
 struct UserTemplates {
     Poco::TemporaryFile dir;
     UserTemplates() { Poco::File(dir.path()).createDirectories(); }
-    void write(const std::string& rel, const std::string& text) const {
-        Poco::File(Poco::Path(dir.path() + "/" + rel).parent()).createDirectories();
-        std::ofstream(dir.path() + "/" + rel, std::ios::binary) << text;
-    }
+    void write(const std::string& rel, const std::string& text) const { jixiao::testing::write(dir.path() + "/" + rel, text); }
     /// A bundled form folder copied under another name, as templates/README.md says.
     void copyBundled(const std::string& from, const std::string& to) const {
         Poco::File(kBundled + "/" + from).copyTo(dir.path() + "/" + to);
@@ -61,6 +50,16 @@ const char* kTable = R"J({
       ] } }
   ]
 })J";
+
+/// What `check --templates` says about a user's form "x" made of `formJson` and `layout`: its
+/// one problem, or how many there were.
+std::string problemOf(const std::string& formJson, const std::string& layout = kTable) {
+    UserTemplates user;
+    user.write("x/form.json", formJson);
+    user.write("x/layout.json", layout);
+    auto all = user.check();
+    return all.size() == 1 ? all[0] : std::to_string(all.size()) + " problems";
+}
 
 }  // namespace
 
@@ -144,41 +143,28 @@ TEST_CASE("every Chinese field name is documented in templates/README.md", "[lay
 }
 
 TEST_CASE("form.json mistakes are reported with line and column", "[layout]") {
-    auto problem = [](const std::string& formJson) {
-        UserTemplates user;
-        user.write("x/form.json", formJson);
-        user.write("x/layout.json", kTable);
-        auto all = user.check();
-        return all.size() == 1 ? all[0] : std::to_string(all.size()) + " problems";
-    };
-    CHECK(problem("{\n  \"per\": \"project\",\n  \"fromats\": [\"pdf\"]\n}") ==
+    CHECK(problemOf("{\n  \"per\": \"project\",\n  \"fromats\": [\"pdf\"]\n}") ==
           "templates/x/form.json:3:14: 未知的设置“fromats”。是否指“formats”？");
-    CHECK(problem("{\"per\": \"projects\", \"formats\": [\"pdf\"]}") ==
+    CHECK(problemOf("{\"per\": \"projects\", \"formats\": [\"pdf\"]}") ==
           "templates/x/form.json:1:9: “per”应为 "
           "project（每个项目）、department（每个部门）、unit（每个收到反馈函的单位）、run（每次运行一份）或 "
           "check（问题清单），实际为“projects”。");
-    CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\", \"doc\"]}") ==
+    CHECK(problemOf("{\"per\": \"project\", \"formats\": [\"pdf\", \"doc\"]}") ==
           "templates/x/form.json:1:39: 格式“doc”无法识别。可用：pdf、xlsx、docx、ofd。");
-    CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\"], \"file\": \"../{{项目名称}}\"}") ==
+    CHECK(problemOf("{\"per\": \"project\", \"formats\": [\"pdf\"], \"file\": \"../{{项目名称}}\"}") ==
           "templates/x/form.json:1:48: “file”是输出文件名，不能含有斜杠（/ 或 "
           "\\），文件都写在输出文件夹（按部门分的子文件夹）中。实际为“../{{项目名称}}”。");
-    CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\"], \"file\": \"a\\tb\"}") ==
+    CHECK(problemOf("{\"per\": \"project\", \"formats\": [\"pdf\"], \"file\": \"a\\tb\"}") ==
           "templates/x/form.json:1:48: "
           "“file”是输出文件名，不能含有控制字符（如换行、制表符），文件都写在输出文件夹（按部门分的子文件夹）中。实际为“a\tb”。");
-    CHECK(problem("{\"formats\": [\"pdf\"]}") ==
+    CHECK(problemOf("{\"formats\": [\"pdf\"]}") ==
           "templates/x/form.json:1:1: 缺少“per”：每个项目一份写 \"per\": \"project\"，每个部门一份写 \"department\"。");
-    CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\"], \"file\": \"{{项目名}}\"}") ==
+    CHECK(problemOf("{\"per\": \"project\", \"formats\": [\"pdf\"], \"file\": \"{{项目名}}\"}") ==
           "templates/x/form.json:1: 未知字段“项目名”。是否指“项目名称”？");
 }
 
 TEST_CASE("check --templates finds unknown fields, unbalanced each and table shape mistakes", "[layout]") {
-    auto problem = [](const std::string& layout) {
-        UserTemplates user;
-        user.write("x/form.json", R"({"per": "project", "formats": ["pdf"]})");
-        user.write("x/layout.json", layout);
-        auto all = user.check();
-        return all.size() == 1 ? all[0] : std::to_string(all.size()) + " problems";
-    };
+    auto problem = [](const std::string& layout) { return problemOf(R"({"per": "project", "formats": ["pdf"]})", layout); };
     // A field in a branch the data never takes is still checked.
     CHECK(problem("{ \"blocks\": [\n  { \"paragraph\": \"{{#if 总分}}{{项目名称}}{{#else}}{{project.nmae}}{{/if}}\" } ] }") ==
           "templates/x/layout.json:2: 未知字段“project.nmae”。是否指“project.name”？");
@@ -233,18 +219,11 @@ TEST_CASE("the feedback letter is the form whose form.json says role letter — 
     CHECK_THROWS_WITH(FormSet::load(user.folders()), twoLetters);
     CHECK(user.check() == std::vector<std::string>{twoLetters});
 
-    auto problem = [](const std::string& formJson) {
-        UserTemplates other;
-        other.write("x/form.json", formJson);
-        other.write("x/layout.json", kTable);
-        auto all = other.check();
-        return all.size() == 1 ? all[0] : std::to_string(all.size()) + " problems";
-    };
-    CHECK(problem("{\"per\": \"unit\", \"formats\": [\"pdf\"], \"role\": \"letters\"}") ==
+    CHECK(problemOf("{\"per\": \"unit\", \"formats\": [\"pdf\"], \"role\": \"letters\"}") ==
           "templates/x/form.json:1:45: “role”只能写 \"letter\"（绩效评价结果反馈函：jixiao letters issue "
           "发文、登记文号的表），实际为“letters”。"
           "不是反馈函的表不写 role。");
-    CHECK(problem("{\"per\": \"project\", \"formats\": [\"pdf\"], \"role\": \"letter\"}") ==
+    CHECK(problemOf("{\"per\": \"project\", \"formats\": [\"pdf\"], \"role\": \"letter\"}") ==
           "templates/x/form.json:1:48: 写了 \"role\": \"letter\" 的反馈函是每个收到反馈函的单位一份：请把“per”改为 \"unit\"。");
 }
 
