@@ -7,6 +7,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <string>
 
 using namespace jixiao::layout;
@@ -64,6 +65,25 @@ TEST_CASE("number formats show numbers as Excel does", "[layout][excel]") {
     CHECK(formatGridNumber(dec("-3"), "0.00;(0.00)") == "(3.00)");
     CHECK(formatGridNumber(dec("7.25"), "0.0#") == "7.25");
     CHECK(formatGridNumber(dec("7.2"), "0.0#") == "7.2");
+}
+
+TEST_CASE("paper sizes by Excel's paper code, turned for landscape, A4 for codes not known", "[layout][excel]") {
+    auto size = [](int paper, bool landscape) {
+        GridPrint p;
+        p.paper = paper;
+        p.landscape = landscape;
+        return std::to_string(std::lround(p.paperWidthPt() / 72.0 * 25.4 * 10)) + "x" +
+               std::to_string(std::lround(p.paperHeightPt() / 72.0 * 25.4 * 10));
+    };
+    CHECK(size(9, false) == "2100x2970");
+    CHECK(size(9, true) == "2970x2100");
+    CHECK(size(8, false) == "2970x4200");
+    CHECK(size(11, false) == "1480x2100");
+    CHECK(size(1, false) == "2159x2794");
+    CHECK(size(5, true) == "3556x2159");
+    CHECK(size(12, false) == "2570x3640");
+    CHECK(size(13, false) == "1820x2570");
+    CHECK(size(70, false) == "2100x2970");
 }
 
 TEST_CASE("formula references move and ranges over a block widen", "[layout][excel]") {
