@@ -29,7 +29,7 @@ void putAdler(std::string& out, uLong adler) {
     for (int shift = 24; shift >= 0; shift -= 8) out.push_back(static_cast<char>((adler >> shift) & 0xFF));
 }
 
-uLong adlerOf(std::string_view data) { return adler32(1, reinterpret_cast<const Bytef*>(data.data()), inputSize(data)); }
+uLong adlerOf(std::string_view data) { return libdeflate_adler32(1, data.data(), data.size()); }
 
 struct FreeCompressor {
     void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
