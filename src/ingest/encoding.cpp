@@ -235,13 +235,20 @@ long long gbScore(std::string_view bytes) {
 
 bool validUtf8(std::string_view bytes) {
     auto p = reinterpret_cast<const unsigned char*>(bytes.data());
-    for (std::size_t i = 0; i < bytes.size();) {
+    const std::size_t n = bytes.size();
+    for (std::size_t i = 0; i < n;) {
         if (p[i] < 0x80) {
             ++i;
             continue;
         }
+        // The common case of Chinese text, a three-byte sequence whose lead byte puts no limit
+        // on its second byte (E1–EC, EE, EF; E0 and ED do), checked inline.
+        if (p[i] >= 0xE1 && p[i] <= 0xEF && p[i] != 0xED && i + 2 < n && (p[i + 1] & 0xC0) == 0x80 && (p[i + 2] & 0xC0) == 0x80) {
+            i += 3;
+            continue;
+        }
         char32_t cp = 0;
-        std::size_t len = decodeUtf8(p + i, bytes.size() - i, cp);
+        std::size_t len = decodeUtf8(p + i, n - i, cp);
         if (len == 0) return false;
         i += len;
     }
