@@ -11,6 +11,17 @@
 
 namespace jixiao::app {
 
+namespace {
+
+/// A workbook form's options: its sheets (a province's summary runs to 60,000 rows) are written
+/// row by row, never held as cells.
+render::XlsxOptions workbookOptions(render::XlsxOptions options) {
+    options.rowByRow = true;
+    return options;
+}
+
+}  // namespace
+
 BuiltForm buildForm(const layout::Form& form, const layout::Value& data, const layout::FixedDate& created) {
     if (form.kind == layout::FormKind::Excel) {
         FilledGrid filled{form.excel->fill(data), {}};
@@ -44,7 +55,7 @@ std::vector<FormFile> renderForm(const layout::Form& form, const BuiltForm& buil
             if (format == layout::FormFormat::Ofd) files.push_back({".ofd", render::renderOfd(pages(layOut), pdf)});
         } else if (const auto* book = std::get_if<layout::Workbook>(&built)) {
             // form_set refuses "pdf" for a workbook form
-            if (format == layout::FormFormat::Xlsx) files.push_back({".xlsx", render::renderXlsx(*book, xo)});
+            if (format == layout::FormFormat::Xlsx) files.push_back({".xlsx", render::renderXlsx(*book, workbookOptions(xo))});
         }
     }
     if (const auto* filled = std::get_if<FilledGrid>(&built)) {
@@ -71,7 +82,7 @@ std::vector<FormFile> formFiles(const layout::Form& form, const layout::Value& d
     render::XlsxOptions xo;
     xo.tempDir = tempDir;
     xo.sheetName = form.title;
-    render::XlsxWorkbookWriter writer(xo);
+    render::XlsxWorkbookWriter writer(workbookOptions(xo));
     form.layout->buildWorkbook(data, created, writer);
     files.push_back({".xlsx", writer.finish()});
     return files;

@@ -145,6 +145,7 @@ public:
         edges_ = gridEdges(doc_, typeWidthMm_);
         for (size_t i = 1; i < edges_.size(); ++i) plan_.columnMm.push_back(edges_[i] - edges_[i - 1]);
 
+        plan_.items.reserve(itemCount());
         bool previousWasTable = false;
         double previousSpaceAfterPt = 0.0;
         for (const layout::Block& block : doc_.blocks) {
@@ -161,6 +162,24 @@ public:
     }
 
 private:
+    /// How many items the flow makes, at most: the items of a 60,000-row sheet are reserved
+    /// once rather than copied each time the vector doubles (old and new both held).
+    std::size_t itemCount() const {
+        std::size_t n = 0;
+        for (const layout::Block& block : doc_.blocks) {
+            if (const auto* t = std::get_if<Table>(&block)) {
+                for (const auto& row : t->rows) n += row.cells.size();
+            } else if (const auto* s = std::get_if<layout::Signature>(&block)) {
+                n += s->lines.size();
+            } else if (const auto* a = std::get_if<layout::AttachmentNote>(&block)) {
+                n += a->items().size();
+            } else {
+                n += 1;
+            }
+        }
+        return n;
+    }
+
     /// A row merged across the whole grid.
     void addFlowRow(const std::string& text, const layout::TextStyle& style, uint8_t align, const layout::LineSpacing& spacing,
                     double extraPt) {

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <optional>
+#include <tuple>
 
 namespace jixiao::render::xlsx {
 
@@ -127,14 +129,20 @@ public:
             check(worksheet_set_column(ws, col, col, columnCharsFromMm(plan.columnMm[c]), nullptr),
                   "setting the column widths of " + where);
         }
-        for (size_t r = 0; r < plan.rowPt.size(); ++r) {
-            check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowPt[r], nullptr), "setting the row heights of " + where);
+        // Before the cells: in constant_memory mode libxlsxwriter refuses an autofilter over rows
+        // already written out.
+        views(ws, in, plan, where);
+        if (in.rowByRow) {
+            writeRowByRow(ws, plan, resolver, where);
+        } else {
+            for (size_t r = 0; r < plan.rowPt.size(); ++r) {
+                check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowPt[r], nullptr), "setting the row heights of " + where);
+            }
+            for (const Item& item : plan.items) writeItem(ws, item, resolver, where);
         }
-        for (const Item& item : plan.items) writeItem(ws, item, resolver, where);
 
         const std::optional<Rows> titles = printTitles(plan);
         printSetup(ws, doc, titles, where);
-        views(ws, in, plan, where);
         std::vector<int> breaks = plan.pageBreaks;
         if (in.charts != nullptr && !in.charts->empty()) {
             const std::vector<int> more = charts(ws, in, plan, resolver, titles);
@@ -149,32 +157,98 @@ private:
         return keep_.back().c_str();
     }
 
-    void writeItem(lxw_worksheet* ws, const Item& item, const Resolver& resolver, const std::string& where) {
+    /// constant_memory: libxlsxwriter writes a row out once a later row is touched, so every
+    /// row is set and filled in order. A merge spanning rows writes its first cell and blanks
+    /// row by row and is registered on its last row, where worksheet_merge_range's own writes
+    /// to the rows already written out are refused (and ignored by it) and its blanks of the
+    /// last row land.
+    void writeRowByRow(lxw_worksheet* ws, const SheetPlan& plan, const Resolver& resolver, const std::string& where) {
+        std::vector<const Item*> order;
+        order.reserve(plan.items.size());
+        for (const Item& item : plan.items) order.push_back(&item);
+        std::stable_sort(order.begin(), order.end(), [](const Item* a, const Item* b) {
+            return std::tie(a->area.row, a->area.col) < std::tie(b->area.row, b->area.col);
+        });
+        std::vector<const Item*> open;  // merges spanning rows, first row written, last row not yet
+        std::size_t next = 0;
+        const int rows = static_cast<int>(plan.rowPt.size());
+        for (int r = 0; r < rows || next < order.size() || !open.empty(); ++r) {
+            if (r < rows) {
+                check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowPt[static_cast<size_t>(r)], nullptr),
+                      "setting the row heights of " + where);
+            }
+            for (auto it = open.begin(); it != open.end();) {
+                const Item& item = **it;
+                const Area& a = item.area;
+                lxw_format* f = formats_.get(item.style);
+                if (a.lastRow == r) {
+                    check(worksheet_merge_range(ws, static_cast<lxw_row_t>(a.row), static_cast<lxw_col_t>(a.col),
+                                                static_cast<lxw_row_t>(a.lastRow), static_cast<lxw_col_t>(a.lastCol), "", f),
+                          "merging " + cellName(a.row, a.col) + ":" + cellName(a.lastRow, a.lastCol) + " of " + where);
+                    it = open.erase(it);
+                } else {
+                    blanks(ws, r, a.col, a.lastCol, f, where);
+                    ++it;
+                }
+            }
+            for (; next < order.size() && order[next]->area.row == r; ++next) {
+                const Item& item = *order[next];
+                if (item.area.lastRow == item.area.row) {
+                    writeItem(ws, item, resolver, where);
+                    continue;
+                }
+                writeContent(ws, item, resolver, where);
+                blanks(ws, r, item.area.col + 1, item.area.lastCol, formats_.get(item.style), where);
+                open.push_back(&item);
+            }
+        }
+        // The last row out to the sheet's file, and the row buffer libxlsxwriter keeps per sheet
+        // until the workbook closes (a pointer per Excel column, 128 KB: 300 MB for a province's
+        // 2,400 department sheets) released. With the row written, workbook_close's own flush of
+        // the last row has nothing to write and never reads the buffer.
+        lxw_worksheet_write_single_row(ws);
+        std::free(ws->array);
+        ws->array = nullptr;
+    }
+
+    void blanks(lxw_worksheet* ws, int row, int firstCol, int lastCol, lxw_format* f, const std::string& where) {
+        for (int c = firstCol; c <= lastCol; ++c) {
+            check(worksheet_write_blank(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(c), f),
+                  "writing the merged cell " + cellName(row, c) + " of " + where);
+        }
+    }
+
+    /// A cell's own content at the first cell of its area: formula, number or text.
+    void writeContent(lxw_worksheet* ws, const Item& item, const Resolver& resolver, const std::string& where) {
         lxw_format* f = formats_.get(item.style);
-        const Area& a = item.area;
-        const auto row = static_cast<lxw_row_t>(a.row);
-        const auto col = static_cast<lxw_col_t>(a.col);
-        const std::string at = where + " cell " + cellName(a.row, a.col);
+        const auto row = static_cast<lxw_row_t>(item.area.row);
+        const auto col = static_cast<lxw_col_t>(item.area.col);
+        const std::string at = where + " cell " + cellName(item.area.row, item.area.col);
         const Cell* cell = item.cell;
-        const bool formula = cell != nullptr && !cell->formula.empty();
-        const bool number = cell != nullptr && !formula && cell->value.has_value();
+        if (cell != nullptr && !cell->formula.empty()) {
+            const std::string resolved = resolver.formula(cell->formula);
+            const double cached = cell->value ? cell->value->toDouble() : 0.0;
+            check(worksheet_write_formula_num(ws, row, col, resolved.c_str(), f, cached), "writing the formula of " + at);
+        } else if (cell != nullptr && cell->value.has_value()) {
+            check(worksheet_write_number(ws, row, col, cell->value->toDouble(), f), "writing the number of " + at);
+        } else {
+            check(worksheet_write_string(ws, row, col, item.text.c_str(), f), "writing the text of " + at);
+        }
+    }
+
+    void writeItem(lxw_worksheet* ws, const Item& item, const Resolver& resolver, const std::string& where) {
+        const Area& a = item.area;
+        const Cell* cell = item.cell;
+        const bool content = cell != nullptr && (!cell->formula.empty() || cell->value.has_value());
         const bool merged = a.lastRow > a.row || a.lastCol > a.col;
         if (merged) {
             // A merge writes its first cell as a string; numbers and formulas overwrite it with
             // the same format, as libxlsxwriter's documentation prescribes.
-            check(worksheet_merge_range(ws, row, col, static_cast<lxw_row_t>(a.lastRow), static_cast<lxw_col_t>(a.lastCol),
-                                        formula || number ? "" : item.text.c_str(), f),
+            check(worksheet_merge_range(ws, static_cast<lxw_row_t>(a.row), static_cast<lxw_col_t>(a.col), static_cast<lxw_row_t>(a.lastRow),
+                                        static_cast<lxw_col_t>(a.lastCol), content ? "" : item.text.c_str(), formats_.get(item.style)),
                   "merging " + cellName(a.row, a.col) + ":" + cellName(a.lastRow, a.lastCol) + " of " + where);
         }
-        if (formula) {
-            const std::string resolved = resolver.formula(cell->formula);
-            const double cached = cell->value ? cell->value->toDouble() : 0.0;
-            check(worksheet_write_formula_num(ws, row, col, resolved.c_str(), f, cached), "writing the formula of " + at);
-        } else if (number) {
-            check(worksheet_write_number(ws, row, col, cell->value->toDouble(), f), "writing the number of " + at);
-        } else if (!merged) {
-            check(worksheet_write_string(ws, row, col, item.text.c_str(), f), "writing the text of " + at);
-        }
+        if (content || !merged) writeContent(ws, item, resolver, where);
     }
 
     /// Print titles: the header rows of the longest table, the one that runs over pages. A

@@ -36,6 +36,8 @@ struct SheetInput {
     bool autofilter = false;
     int freezeRows = -1;
     const std::vector<Chart>* charts = nullptr;
+    /// The workbook is in constant_memory mode: cells are written in row order.
+    bool rowByRow = false;
 };
 
 /// Plans and writes one sheet. C strings handed to libxlsxwriter are kept in `keep` until

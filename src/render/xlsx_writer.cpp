@@ -123,7 +123,8 @@ struct XlsxWorkbookWriter::Impl {
     Impl(const layout::Metadata& meta, const XlsxOptions& options) : file(options.tempDir) {
         keep.push_back(options.tempDir.empty() ? std::string("/tmp") : options.tempDir);
         lxw_workbook_options wbOptions{};
-        wbOptions.constant_memory = LXW_FALSE;  // merges need the whole sheet in memory
+        wbOptions.constant_memory = options.rowByRow ? LXW_TRUE : LXW_FALSE;
+        rowByRow = options.rowByRow;
         wbOptions.tmpdir = keep.back().data();
         guard.book = workbook_new_opt(file.path().c_str(), &wbOptions);
         if (guard.book == nullptr) throw RenderError("生成 XLSX 时内存不足，无法创建工作簿");
@@ -156,7 +157,7 @@ struct XlsxWorkbookWriter::Impl {
     }
 
     void write(const layout::Sheet& s) {
-        writeSheet(guard.book, *formats, keep, SheetInput{tabName(s.name), &s.flow, s.autofilter, s.freezeRows, &s.charts});
+        writeSheet(guard.book, *formats, keep, SheetInput{tabName(s.name), &s.flow, s.autofilter, s.freezeRows, &s.charts, rowByRow});
         ++sheets;
     }
 
@@ -179,6 +180,7 @@ struct XlsxWorkbookWriter::Impl {
     std::optional<FormatCache> formats;
     std::set<std::string> taken;
     int sheets = 0;
+    bool rowByRow = false;
 };
 
 XlsxWorkbookWriter::XlsxWorkbookWriter(XlsxOptions options) : options_(std::move(options)) {}
@@ -219,13 +221,15 @@ std::string renderXlsx(const layout::Document& doc, const XlsxOptions& options) 
     std::string requested = options.sheetName;
     if (requested.empty()) requested = doc.meta.title.empty() ? std::string("Sheet1") : doc.meta.title;
     XlsxWorkbookWriter::Impl book(doc.meta, options);
-    writeSheet(book.guard.book, *book.formats, book.keep, SheetInput{book.tabName(requested), &doc, false, -1, nullptr});
+    writeSheet(book.guard.book, *book.formats, book.keep, SheetInput{book.tabName(requested), &doc, false, -1, nullptr, book.rowByRow});
     ++book.sheets;
     return book.close();
 }
 
 std::string renderXlsx(const layout::Grid& grid, const layout::Metadata& meta, const XlsxOptions& options) {
-    XlsxWorkbookWriter::Impl book(meta, options);
+    XlsxOptions cellsKept = options;
+    cellsKept.rowByRow = false;  // a filled form's cells are written in its template's order
+    XlsxWorkbookWriter::Impl book(meta, cellsKept);
     xlsx::writeGridSheet(book.guard.book, book.keep, grid, book.tabName(grid.sheetName));
     ++book.sheets;
     return book.close();

@@ -15,6 +15,11 @@ struct XlsxOptions {
     std::string tempDir;
     /// Tab name of the sheet in the single-Document form; empty = the document's title.
     std::string sheetName;
+    /// libxlsxwriter's constant_memory mode: each row goes to the sheet's temporary file as
+    /// soon as it is complete and strings are written inline (no shared-string table), so a
+    /// sheet of 60,000 rows never holds its cells. Other bytes than without it; merges that
+    /// span rows are registered on their last row.
+    bool rowByRow = false;
 };
 
 /// Renders one Document as a one-sheet workbook and returns the XLSX bytes (publish writes

@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -469,6 +470,106 @@ TEST_CASE("xlsx: a workbook written one sheet at a time gives the same bytes", "
     CHECK(renderError([&] { empty.finish(); }) == "工作簿中至少要有一个工作表");
     render::XlsxWorkbookWriter unnamed;
     CHECK(renderError([&] { unnamed.sheet(layout::Sheet{}); }) == "工作簿的属性应在第一个工作表之前给出");
+}
+
+namespace {
+
+/// A sheet's rows, cells and merges as text, strings resolved whether shared or inline: what
+/// a reader sees, so that a workbook written row by row can be compared with one written whole.
+struct SheetContent {
+    std::vector<std::string> rows;    // <row> without the optional spans
+    std::vector<std::string> cells;   // "A1 s=3 text|number|formula"
+    std::vector<std::string> merges;  // sorted
+};
+
+SheetContent sheetContent(const std::map<std::string, std::string>& parts, const std::string& sheetPart) {
+    std::vector<std::string> shared;
+    if (auto it = parts.find("xl/sharedStrings.xml"); it != parts.end()) {
+        const std::regex si("<si><t[^>]*>(.*?)</t></si>");
+        for (std::sregex_iterator m(it->second.begin(), it->second.end(), si), end; m != end; ++m) shared.push_back(m->str(1));
+    }
+    const std::string sheet = part(parts, sheetPart);
+    SheetContent out;
+    const std::regex row("<row [^>]*>");
+    for (std::sregex_iterator m(sheet.begin(), sheet.end(), row), end; m != end; ++m)
+        out.rows.push_back(std::regex_replace(m->str(0), std::regex(" spans=\"[0-9:]+\""), ""));
+    const std::regex cell("<c r=\"([A-Z]+[0-9]+)\"( s=\"[0-9]+\")?( t=\"([a-zA-Z]+)\")?(/>|>(.*?)</c>)");
+    for (std::sregex_iterator m(sheet.begin(), sheet.end(), cell), end; m != end; ++m) {
+        std::string content = m->str(6);
+        std::smatch v;
+        if (m->str(4) == "s" && std::regex_search(content, v, std::regex("<v>([0-9]+)</v>"))) {
+            content = "text " + shared.at(std::stoul(v.str(1)));
+        } else if (m->str(4) == "inlineStr" && std::regex_search(content, v, std::regex("<is><t[^>]*>(.*?)</t></is>"))) {
+            content = "text " + v.str(1);
+        }
+        out.cells.push_back(m->str(1) + m->str(2) + " " + content);
+    }
+    const std::regex merge("<mergeCell ref=\"[A-Z0-9:]+\"/>");
+    for (std::sregex_iterator m(sheet.begin(), sheet.end(), merge), end; m != end; ++m) out.merges.push_back(m->str(0));
+    std::sort(out.merges.begin(), out.merges.end());
+    return out;
+}
+
+void checkSameContent(const std::map<std::string, std::string>& whole, const std::map<std::string, std::string>& rowByRow,
+                      const std::string& sheetPart) {
+    INFO(sheetPart);
+    const SheetContent a = sheetContent(whole, sheetPart);
+    const SheetContent b = sheetContent(rowByRow, sheetPart);
+    CHECK(b.rows == a.rows);
+    CHECK(b.cells == a.cells);
+    CHECK(b.merges == a.merges);
+    CHECK_FALSE(a.cells.empty());
+}
+
+}  // namespace
+
+TEST_CASE("xlsx: a workbook written row by row shows the same cells, merges spanning rows included", "[render]") {
+    render::XlsxOptions rowByRow;
+    rowByRow.rowByRow = true;
+
+    // The self-evaluation form: header cells merged over two rows beside merges within a row,
+    // 一级指标 over twelve rows, 二级指标 over four.
+    const auto whole = unzip(render::renderXlsx(selfEvaluation()));
+    const std::string bytes = render::renderXlsx(selfEvaluation(), rowByRow);
+    keep("自评表-逐行.xlsx", bytes);
+    const auto streamed = unzip(bytes);
+    CHECK(streamed.count("xl/sharedStrings.xml") == 0);  // strings are inline
+    const std::string sheet = part(streamed, "xl/worksheets/sheet1.xml");
+    CHECK(cellXml(sheet, "A11").find("t=\"inlineStr\"><is><t>产出指标</t></is>") != std::string::npos);
+    CHECK(sheet.find("<mergeCell ref=\"A11:A22\"/>") != std::string::npos);
+    CHECK(sheet.find("<mergeCell ref=\"A9:A10\"/>") != std::string::npos);
+    checkSameContent(whole, streamed, "xl/worksheets/sheet1.xml");
+    CHECK(part(streamed, "xl/workbook.xml") == part(whole, "xl/workbook.xml"));  // print titles
+
+    // The summary through the writer: the same sheets, filters, charts; the same bytes twice.
+    const layout::Workbook book = summary();
+    const auto wholeBook = unzip(render::renderXlsx(book));
+    auto written = [&] {
+        render::XlsxWorkbookWriter writer(rowByRow);
+        writer.properties(book.meta);
+        for (layout::Sheet next : book.sheets) writer.sheet(std::move(next));
+        return writer.finish();
+    };
+    const std::string first = written();
+    CHECK(written() == first);
+    CHECK(render::renderXlsx(book, rowByRow) == first);
+    const auto streamedBook = unzip(first);
+    for (const char* sheetPart : {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"})
+        checkSameContent(wholeBook, streamedBook, sheetPart);
+    for (const char* same : {"xl/workbook.xml", "xl/drawings/drawing1.xml"}) CHECK(part(streamedBook, same) == part(wholeBook, same));
+    // The charts name the same ranges; without the cells in memory libxlsxwriter caches no
+    // values in them (Excel and LibreOffice read the ranges).
+    auto ranges = [](const std::string& chart) {
+        std::vector<std::string> out;
+        const std::regex f("<c:f>[^<]*</c:f>");
+        for (std::sregex_iterator m(chart.begin(), chart.end(), f), end; m != end; ++m) out.push_back(m->str(0));
+        return out;
+    };
+    for (const char* chart : {"xl/charts/chart1.xml", "xl/charts/chart2.xml"}) {
+        CHECK(ranges(part(streamedBook, chart)) == ranges(part(wholeBook, chart)));
+        CHECK(ranges(part(streamedBook, chart)).size() == 2);
+    }
+    CHECK(part(streamedBook, "xl/worksheets/sheet1.xml").find("<autoFilter ref=\"A1:F5\"/>") != std::string::npos);
 }
 
 TEST_CASE("xlsx: a pie chart draws its first series with percentages", "[render]") {
