@@ -26,6 +26,29 @@ std::vector<std::string> filesUnder(const std::string& dir) {
     return out;
 }
 
+/// A 表样.xlsx: 项目名称 and its value, then a row per indicator: its 三级指标 and `field`.
+std::string indicatorBook(const std::string& field) {
+    ::jixiao::testing::TestBook b;
+    worksheet_write_string(b.sheet, 0, 0, "项目名称", nullptr);
+    worksheet_write_string(b.sheet, 0, 1, "{{项目名称}}", nullptr);
+    worksheet_write_string(b.sheet, 1, 0, "{{#each 指标}}{{三级指标}}", nullptr);
+    worksheet_write_string(b.sheet, 1, 1, ("{{" + field + "}}{{/each}}").c_str(), nullptr);
+    return b.bytes();
+}
+
+/// The form.json of "excel-table" making `formats` (a JSON list).
+std::string excelTableForm(const std::string& formats) {
+    return R"({"title": "表样自评表", "per": "project", "formats": )" + formats + R"(, "file": "{{项目编码}}_表样自评表"})";
+}
+
+/// Runs `data` with the form "excel-table" of the `user` templates folder into `out`, `more`
+/// options added; the run must succeed.
+void runExcelTable(const TinyDataset& data, const std::string& user, const std::string& out, const std::string& more = "") {
+    auto r = runJixiao("run " + data.path() + " -o " + out + " --date 2025-03-05 --templates " + user + " --documents excel-table" + more);
+    INFO(r.err);
+    REQUIRE(r.code == 0);
+}
+
 }  // namespace
 
 TEST_CASE("a user's templates folder adds a form that --documents selects by folder name", "[app]") {
@@ -147,29 +170,16 @@ TEST_CASE("the recipe of templates/README.md works as written", "[app]") {
 
 TEST_CASE("a 表样.xlsx form in a user's folder renders to PDF and XLSX and is checked by cell", "[app]") {
     Poco::TemporaryFile user, out;
-    auto book = [](const std::string& field) {
-        ::jixiao::testing::TestBook b;
-        worksheet_write_string(b.sheet, 0, 0, "项目名称", nullptr);
-        worksheet_write_string(b.sheet, 0, 1, "{{项目名称}}", nullptr);
-        worksheet_write_string(b.sheet, 1, 0, "{{#each 指标}}{{三级指标}}", nullptr);
-        worksheet_write_string(b.sheet, 1, 1, ("{{" + field + "}}{{/each}}").c_str(), nullptr);
-        return b.bytes();
-    };
-    write(user.path() + "/excel-table/form.json",
-          R"({"title": "表样自评表", "per": "project", "formats": ["pdf", "xlsx"], "file": "{{项目编码}}_表样自评表"})");
-    write(user.path() + "/excel-table/表样.xlsx", book("实际完成值"));
+    write(user.path() + "/excel-table/form.json", excelTableForm(R"(["pdf", "xlsx"])"));
+    write(user.path() + "/excel-table/表样.xlsx", indicatorBook("实际完成值"));
     REQUIRE(runJixiao("check --templates " + user.path()).code == 0);
-    const TinyDataset data;
-    auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
-                       " --documents excel-table");
-    INFO(r.err);
-    REQUIRE(r.code == 0);
+    runExcelTable(TinyDataset(), user.path(), out.path());
     CHECK(filesUnder(out.path() + "/101_测试局") == std::vector<std::string>{"P001_表样自评表.pdf", "P001_表样自评表.xlsx"});
     const std::string text = capture("pdftotext -layout " + out.path() + "/101_测试局/P001_表样自评表.pdf -");
     CHECK(text.find("培训项目") != std::string::npos);
     CHECK(text.find("培训人次") != std::string::npos);
     // A misspelt field is named by its cell.
-    write(user.path() + "/excel-table/表样.xlsx", book("实际完成"));
+    write(user.path() + "/excel-table/表样.xlsx", indicatorBook("实际完成"));
     auto bad = runJixiao("check --templates " + user.path());
     CHECK(bad.code == 78);
     CHECK(bad.out.find("模板错误：templates/excel-table/表样.xlsx[Sheet1!B2]") == 0);
@@ -218,20 +228,11 @@ TEST_CASE("two forms writing the same file name stop the run before anything is 
 // pages as its PDF, by form.json or by --formats; only DOCX stays refused.
 TEST_CASE("a 表样.xlsx form writes an OFD of its PDF's pages", "[app]") {
     Poco::TemporaryFile user, out, out2;
-    ::jixiao::testing::TestBook book;
-    worksheet_write_string(book.sheet, 0, 0, "项目名称", nullptr);
-    worksheet_write_string(book.sheet, 0, 1, "{{项目名称}}", nullptr);
-    worksheet_write_string(book.sheet, 1, 0, "{{#each 指标}}{{三级指标}}", nullptr);
-    worksheet_write_string(book.sheet, 1, 1, "{{实际完成值}}{{/each}}", nullptr);
-    write(user.path() + "/excel-table/表样.xlsx", book.bytes());
-    write(user.path() + "/excel-table/form.json",
-          R"({"title": "表样自评表", "per": "project", "formats": ["pdf", "ofd"], "file": "{{项目编码}}_表样自评表"})");
+    write(user.path() + "/excel-table/表样.xlsx", indicatorBook("实际完成值"));
+    write(user.path() + "/excel-table/form.json", excelTableForm(R"(["pdf", "ofd"])"));
     REQUIRE(runJixiao("check --templates " + user.path()).code == 0);
     const TinyDataset data;
-    auto r = runJixiao("run " + data.path() + " -o " + out.path() + " --date 2025-03-05 --templates " + user.path() +
-                       " --documents excel-table");
-    INFO(r.err);
-    REQUIRE(r.code == 0);
+    runExcelTable(data, user.path(), out.path());
     CHECK(filesUnder(out.path() + "/101_测试局") == std::vector<std::string>{"P001_表样自评表.ofd", "P001_表样自评表.pdf"});
     const std::string ofd = slurp(out.path() + "/101_测试局/P001_表样自评表.ofd");
     CHECK(ofd.compare(0, 4, "PK\x03\x04") == 0);
@@ -241,11 +242,8 @@ TEST_CASE("a 表样.xlsx form writes an OFD of its PDF's pages", "[app]") {
     CHECK(std::regex_search(info, std::regex("\nPages: +1\n")));
 
     // --formats asks for it too.
-    write(user.path() + "/excel-table/form.json",
-          R"({"title": "表样自评表", "per": "project", "formats": ["pdf", "xlsx"], "file": "{{项目编码}}_表样自评表"})");
-    r = runJixiao("run " + data.path() + " -o " + out2.path() + " --date 2025-03-05 --templates " + user.path() +
-                  " --documents excel-table --formats pdf,ofd");
-    REQUIRE(r.code == 0);
+    write(user.path() + "/excel-table/form.json", excelTableForm(R"(["pdf", "xlsx"])"));
+    runExcelTable(data, user.path(), out2.path(), " --formats pdf,ofd");
     CHECK(filesUnder(out2.path() + "/101_测试局") == std::vector<std::string>{"P001_表样自评表.ofd", "P001_表样自评表.pdf"});
     CHECK(slurp(out2.path() + "/101_测试局/P001_表样自评表.ofd") == ofd);
 
