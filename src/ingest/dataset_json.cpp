@@ -75,8 +75,9 @@ std::vector<std::string> sectionNames() {
 
 /// The keys dataset.json may hold (input.md), and names users write for them.
 const std::vector<std::string>& knownKeys() {
-    static const std::vector<std::string> keys = {"年度",     "发文机关", "文号前缀", "联系处室", "联系电话", "版头",  "抄送",   "印发机关",
-                                                  "评分规则", "金额单位", "偏差阈值", "整改期限", "公开日期", "files", "sheets", "columns"};
+    static const std::vector<std::string> keys = {"年度",     "发文机关", "文号前缀", "联系处室", "联系电话", "版头",
+                                                  "抄送",     "印发机关", "版记格式", "评分规则", "金额单位", "偏差阈值",
+                                                  "整改期限", "公开日期", "files",    "sheets",   "columns"};
     return keys;
 }
 std::optional<std::string> keyFor(const std::string& key) {
@@ -364,6 +365,18 @@ Settings readSettings(const std::string& folder, Diagnostics& diags) {
         if (!n || n->percent || n->value.rounded(0) != n->value || n->value < Decimal::fromInt(1) || n->value > Decimal::fromInt(365))
             diags.error(keyAt("整改期限"), days, "“整改期限”应为1到365之间的天数，实际为" + q(days) + "。", "例如 \"整改期限\": 30");
         else s.config.rectificationDays = int(n->value.raw() / Decimal::kScale);
+    }
+    if (std::string format = optText("版记格式"); !format.empty()) {
+        if (format != "公文" && format != "信函")
+            diags.error(
+                keyAt("版记格式"), format, "“版记格式”应为“公文”或“信函”，实际为" + q(format) + "。",
+                "例如 \"版记格式\": \"信函\"（只印抄送，不加分隔线），或删去此项（按公文格式印分隔线、抄送、印发机关和印发日期）。");
+        else s.config.colophonFormat = format;
+        if (format == "信函" && !s.config.printer.empty())
+            diags.warning(keyAt("印发机关"), s.config.printer,
+                          "“版记格式”为“信函”时，反馈函的版记只印抄送（GB/T 9704-2012 10.1），“印发机关”" + q(s.config.printer) +
+                              "和印发日期不会印出。",
+                          "如需印出，请删去 \"版记格式\": \"信函\"；否则删去 \"印发机关\"。");
     }
     if (std::string date = optText("公开日期"); !date.empty()) {
         if (!model::Date::parse(date))

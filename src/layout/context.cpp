@@ -443,6 +443,7 @@ Value letterContext(const model::Unit& unit, const std::vector<const score::Proj
     root.set("letterhead", ds.config.letterhead.empty() ? facts.authority : ds.config.letterhead);
     root.set("copy_to", ds.config.copyTo);
     root.set("printer", ds.config.printer);
+    root.set("colophon_format", ds.config.colophonFormat);
     Value& u = root.set("unit", Value::map());
     u.set("code", unit.code);
     u.set("name", unit.name);

@@ -322,9 +322,11 @@ struct ColophonLine {
 
 /// 版记 at the foot of the last page's type area (a new page when the last has no room).
 /// GB/T 9704-2012 7.4.1: separator rules as wide as the type area, a thick one above the first
-/// line and one whose bottom is the type area's bottom edge, thin ones between the lines.
+/// line and one whose bottom is the type area's bottom edge, thin ones between the lines;
+/// 10.1 (信函格式, `rules` false): the lines alone.
 struct Colophon {
     std::vector<ColophonLine> lines;                   ///< top to bottom
+    bool rules = true;                                 ///< the separator rules (分隔线)
     TextStyle style{FontRole::FangSong, 14.0, false};  ///< 4号仿宋
     double lineHeightPt = 24.0;                        ///< baseline distance
     double thickRuleMm = 0.35;                         ///< the first and the last rule

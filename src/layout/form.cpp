@@ -351,7 +351,7 @@ public:
     Checker(Scopes scopes, std::string file) : scopes_(std::move(scopes)), file_(std::move(file)) {}
 
     void frame(const FormTemplate::Spec& s) {
-        for (const TextTemplate* t : {&s.title, &s.subject, &s.keywords, &s.headerText, &s.watermark}) text(*t);
+        for (const TextTemplate* t : {&s.title, &s.subject, &s.keywords, &s.headerText, &s.watermark, &s.colophonFormat}) text(*t);
         if (s.letterheadText) {
             text(s.letterheadText->first);
             text(s.letterheadText->second);
@@ -479,6 +479,7 @@ Document frame(const FormTemplate::Spec& spec, const Scopes& scopes, const Value
         ColophonLine line{left.render(scopes), right.render(scopes)};
         if (!line.left.empty() || !line.right.empty()) colophon.lines.push_back(std::move(line));
     }
+    colophon.rules = spec.colophonFormat.render(scopes) != "信函";
     if (!colophon.lines.empty()) doc.colophon = std::move(colophon);
     return doc;
 }

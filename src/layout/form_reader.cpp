@@ -414,6 +414,7 @@ public:
                                                        "sheets",
                                                        "letterhead",
                                                        "colophon",
+                                                       "colophon_format",
                                                        "watermark",
                                                        "formats"};
         s->title = tmpl("", 1);
@@ -421,6 +422,7 @@ public:
         s->keywords = tmpl("", 1);
         s->headerText = tmpl("", 1);
         s->watermark = tmpl("", 1);
+        s->colophonFormat = tmpl("", 1);
         bool hasBlocks = false;
         for (const auto& [k, v] : keys(root, known)) {
             int line = v.line;
@@ -430,6 +432,7 @@ public:
             if (k == "file" || k == "formats") movedToFormJson(k, v);
             if (k == "header_text") s->headerText = tmpl(v, k);
             if (k == "watermark") s->watermark = tmpl(v, k);
+            if (k == "colophon_format") s->colophonFormat = tmpl(v, k);
             if (k == "letterhead") letterhead(object(v, "letterhead"), *s);
             if (k == "colophon") {
                 for (const auto& item : array(v, "colophon")) {

@@ -111,6 +111,7 @@ struct FormTemplate::Spec {
     std::optional<std::pair<TextTemplate, TextTemplate>> letterheadText;
     Letterhead letterhead;
     std::vector<std::pair<TextTemplate, TextTemplate>> colophon;  // 版记 lines: left, right
+    TextTemplate colophonFormat;                                  // "信函": the 版记 without rules
     PageSetup page;
     HeaderFooter headerFooter;
     std::vector<BlockSpec> blocks;

@@ -50,6 +50,7 @@ struct DatasetConfig {
     std::string letterhead;                    ///< 版头: 发文机关标志 of letters; empty = authority, "none" = preprinted paper
     std::string copyTo;                        ///< 抄送 of letters (版记), may be empty
     std::string printer;                       ///< 印发机关 of letters (版记), may be empty
+    std::string colophonFormat = "公文";       ///< 版记格式: "公文" (GB/T 9704 7.4) or "信函" (10.1: 抄送 only, no rules)
 };
 
 enum class UnitKind { Department, Unit };

@@ -278,37 +278,48 @@ private:
 
     /// 版记: one frame as wide as the type area, pinned to its bottom edge (as in the PDF), the
     /// lines between separator rules (GB/T 9704 7.4.1): thick above the first line and below
-    /// the last, thin between them.
+    /// the last, thin between them. A rule is a paragraph of its own, as high as the rule and
+    /// shaded black: LibreOffice drops the frame of paragraphs that have borders, and Word and
+    /// WPS draw the shading alike. The rules fall where the PDF draws them: the last one inside
+    /// the last line's height, ending on the type area's bottom edge, a thin one centred on
+    /// each boundary between two lines, the first one on top of the first line.
     void colophon(const layout::Colophon& c) {
         const double size = c.style.sizePt;
         const long rightTab = twips(widthPt_ - size);
-        // Borders in eighths of a point; the thin rule also as "between", for Word's grouping
-        // of paragraphs with equal borders.
-        auto rule = [](const char* side, double mm) {
-            return std::string("<w:") + side + " w:val=\"single\" w:sz=\"" + std::to_string(std::lround(layout::mmToPt(mm) * 8.0)) +
-                   "\" w:space=\"0\" w:color=\"000000\"/>";
-        };
+        const long line = twips(c.lineHeightPt);
+        const long thick = twips(layout::mmToPt(c.thickRuleMm)), thin = twips(layout::mmToPt(c.thinRuleMm));
         const std::string frame =
             "<w:framePr w:w=\"" + std::to_string(twips(widthPt_)) +
             "\" w:wrap=\"around\" w:vAnchor=\"margin\" w:hAnchor=\"margin\" w:xAlign=\"center\" w:yAlign=\"bottom\"/>";
-        for (std::size_t i = 0; i < c.lines.size(); ++i) {
-            const auto& line = c.lines[i];
-            const bool last = i + 1 == c.lines.size();
+        auto exact = [](long tw) {
             layout::ParagraphFormat f;
             f.align = Align::Left;
-            f.lineSpacing = {layout::LineSpacing::Mode::Exact, c.lineHeightPt};
-            std::string borders = "<w:pBdr>";
-            if (i == 0) borders += rule("top", c.thickRuleMm);
-            borders += last ? rule("bottom", c.thickRuleMm) : rule("bottom", c.thinRuleMm) + rule("between", c.thinRuleMm);
-            borders += "</w:pBdr>";
+            f.lineSpacing = {layout::LineSpacing::Mode::Exact, double(tw) / 20.0};
+            return f;
+        };
+        auto rule = [&](long tw, bool keep) {
+            std::string p = pPr(exact(tw), 1.0, Align::Left,
+                                (keep ? "<w:keepNext/>" : "") + frame + "<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"000000\"/>");
+            // The paragraph mark as small as Word allows, so that it never makes the line taller.
+            p.insert(p.size() - std::string("</w:pPr>").size(), "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr>");
+            out_ += "<w:p>" + p + "</w:p>";
+        };
+        if (c.rules) rule(thick, true);
+        for (std::size_t i = 0; i < c.lines.size(); ++i) {
+            const auto& text = c.lines[i];
+            const bool first = i == 0, last = i + 1 == c.lines.size();
+            const long height = c.rules ? line - (first ? 0 : thin - thin / 2) - (last ? thick : thin / 2) : line;
             const std::string tabs =
-                line.right.empty() ? std::string() : "<w:tabs><w:tab w:val=\"right\" w:pos=\"" + std::to_string(rightTab) + "\"/></w:tabs>";
+                text.right.empty() ? std::string() : "<w:tabs><w:tab w:val=\"right\" w:pos=\"" + std::to_string(rightTab) + "\"/></w:tabs>";
             const std::string props = rPr(c.style.role, size, c.style.bold);
-            out_ += "<w:p>" + pPr(f, size, Align::Left, (last ? "" : "<w:keepNext/>") + frame + borders + tabs, twips(size)) +
-                    runs(line.left, props);
-            if (!line.right.empty()) out_ += "<w:r>" + props + "<w:tab/></w:r>" + runs(line.right, props);
+            out_ += "<w:p>" + pPr(exact(height), size, Align::Left, (last && !c.rules ? "" : "<w:keepNext/>") + frame + tabs, twips(size)) +
+                    runs(text.left, props);
+            if (!text.right.empty()) out_ += "<w:r>" + props + "<w:tab/></w:r>" + runs(text.right, props);
             out_ += "</w:p>";
+            if (c.rules) rule(last ? thick : thin, !last);
         }
+        // The frame's anchor: a document cannot end in a framed paragraph.
+        out_ += "<w:p>" + pPr(exact(20), 1.0) + "</w:p>";
     }
 
     /// A table; cut before each of `pageRows` into tables of their own, the second and later

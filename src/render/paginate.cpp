@@ -224,18 +224,20 @@ private:
 
     // 版记 at the foot of the last page's type area, its lines between separator rules: the
     // first rule (thick) on top of the first line, a thin one between two lines, the last
-    // (thick) ending at the type area's bottom edge.
+    // (thick) ending at the type area's bottom edge. 信函格式 (GB/T 9704 10.1): no rules.
     void colophon(const layout::Colophon& c) {
         const double size = c.style.sizePt;
         const double lh = c.lineHeightPt;
-        const double thick = layout::mmToPt(c.thickRuleMm), thin = layout::mmToPt(c.thinRuleMm);
+        const double thick = c.rules ? layout::mmToPt(c.thickRuleMm) : 0.0, thin = layout::mmToPt(c.thinRuleMm);
         const double height = lh * static_cast<double>(c.lines.size());
         if (!fresh_ && height + thick > room() + kEps) newPage();
-        const layout::Color black{0.0, 0.0, 0.0};
-        page().items.push_back(PagedFill{left_, bottom_ + height, width(), thick, black});
-        for (std::size_t k = 1; k < c.lines.size(); ++k)
-            page().items.push_back(PagedFill{left_, bottom_ + lh * static_cast<double>(k) - thin / 2.0, width(), thin, black});
-        page().items.push_back(PagedFill{left_, bottom_, width(), thick, black});
+        if (c.rules) {
+            const layout::Color black{0.0, 0.0, 0.0};
+            page().items.push_back(PagedFill{left_, bottom_ + height, width(), thick, black});
+            for (std::size_t k = 1; k < c.lines.size(); ++k)
+                page().items.push_back(PagedFill{left_, bottom_ + lh * static_cast<double>(k) - thin / 2.0, width(), thin, black});
+            page().items.push_back(PagedFill{left_, bottom_, width(), thick, black});
+        }
         double top = bottom_ + height;
         for (const layout::ColophonLine& line : c.lines) {
             const double baseline = top - (lh - size) / 2.0 - kEmBoxTop * size;

@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "pdf_measure.h"
 #include "support.h"
 
 #include <Poco/TemporaryFile.h>
@@ -19,42 +20,6 @@
 using namespace jixiao::testing;
 
 namespace {
-
-struct Word {
-    int page = 0;
-    double x0 = 0, y0 = 0, x1 = 0, y1 = 0;  // mm from the top left corner
-    std::string text;
-};
-
-std::vector<Word> words(const std::string& pdf) {
-    const std::string html = capture("pdftotext -bbox " + shellQuote(pdf) + " -");
-    std::vector<Word> out;
-    const double mm = 25.4 / 72.0;
-    int page = -1;  // the part before the first <page> is the header
-    std::size_t at = 0;
-    static const std::regex word(R"re(<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>)re");
-    for (;;) {
-        const std::size_t next = html.find("<page ", at);
-        const std::size_t end = next == std::string::npos ? html.size() : next;
-        const std::string part = html.substr(at, end - at);
-        for (std::sregex_iterator it(part.begin(), part.end(), word), stop; it != stop; ++it) {
-            out.push_back(Word{page, std::stod((*it)[1]) * mm, std::stod((*it)[2]) * mm, std::stod((*it)[3]) * mm, std::stod((*it)[4]) * mm,
-                               (*it)[5]});
-        }
-        if (next == std::string::npos) break;
-        ++page;
-        at = next + 1;
-    }
-    return out;
-}
-
-const Word& find(const std::vector<Word>& all, const std::string& prefix, int page = -1) {
-    for (const Word& w : all) {
-        if (w.text.compare(0, prefix.size(), prefix) == 0 && (page < 0 || w.page == page)) return w;
-    }
-    FAIL("no word starting with " << prefix);
-    return all.front();
-}
 
 std::size_t chars(const std::string& utf8) {
     std::size_t n = 0;
@@ -85,30 +50,6 @@ bool redAt(const std::string& pdf, double xMm, double yMm) {
     const int x = int(xMm / 25.4 * 72.0), y = int(yMm / 25.4 * 72.0);
     const std::size_t at = header + (std::size_t(y) * 595 + std::size_t(x)) * 3;
     return (unsigned char)ppm[at] > 200 && (unsigned char)ppm[at + 1] < 120;
-}
-
-/// The horizontal rules on page `page` (1-based) that run the whole width of the type area
-/// (x 28–184 mm): top and bottom edge in mm from the top, from a 300 dpi grey raster.
-std::vector<std::pair<double, double>> rules(const std::string& pdf, int page) {
-    const std::string p = std::to_string(page);
-    const std::string pgm = capture("pdftoppm -gray -r 300 -f " + p + " -l " + p + " " + shellQuote(pdf));
-    int w = 0, h = 0;
-    REQUIRE(std::sscanf(pgm.c_str(), "P5 %d %d 255", &w, &h) == 2);
-    const std::size_t header = pgm.find("255\n") + 4;
-    REQUIRE(pgm.size() == header + std::size_t(w) * std::size_t(h));
-    const double px = 25.4 / 300.0;  // mm per pixel
-    const int from = int(28.0 / px) + 2, to = int(184.0 / px) - 2;
-    std::vector<std::pair<double, double>> out;
-    bool inRule = false;
-    for (int y = 0; y < h; ++y) {
-        int dark = 0;
-        for (int x = from; x < to; ++x) dark += (unsigned char)pgm[header + std::size_t(y) * std::size_t(w) + std::size_t(x)] < 128;
-        const bool full = dark == to - from;
-        if (full && !inRule) out.push_back({y * px, 0.0});
-        if (full) out.back().second = (y + 1) * px;
-        inRule = full;
-    }
-    return out;
 }
 
 constexpr double kTol = 0.5;                  // mm
@@ -244,4 +185,54 @@ TEST_CASE("preprinted letterhead paper keeps the 版头's space — the 版记 n
     CHECK(copy.y1 < found[1].first);
     CHECK(found[1].second < printer.y0);
     CHECK(printer.y1 < found[2].first);
+}
+
+TEST_CASE("版记格式 信函 — the 版记 has 抄送 only and no separator rules (GB/T 9704-2012 10.1)", "[app][letter]") {
+    Poco::TemporaryFile folder, db;
+    const std::string data = folder.path() + "/county", out = folder.path() + "/out";
+    REQUIRE(std::system(("mkdir -p " + shellQuote(folder.path()) + " && cp -r " +
+                         shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") + " " + shellQuote(data))
+                            .c_str()) == 0);
+    std::string config = slurp(data + "/dataset.json");
+    config.replace(config.find('{'), 1, R"({"抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室", "版记格式": "信函",)");
+    write(data + "/dataset.json", config);
+    const auto run = runJixiao("run " + data + " -o " + out + " --db " + db.path() + " --date 2025-03-05 --documents letter --issue");
+    INFO(run.err);
+    REQUIRE(run.code == 0);
+    // A 印发机关 the 信函 版记 leaves out is said, not dropped silently.
+    CHECK(contains(run.out + run.err,
+                   "dataset.json[1] 警告：“版记格式”为“信函”时，反馈函的版记只印抄送（GB/T 9704-2012 10.1），“印发机关”“云溪县财政局办公室”"
+                   "和印发日期不会印出。提示：如需印出，请删去 \"版记格式\": \"信函\"；否则删去 \"印发机关\"。\n"));
+    const std::string pdf = out + "/208_云溪县住房和城乡建设局/208002_云溪县城市建设综合服务中心_绩效评价结果反馈函.pdf";
+    const std::vector<Word> all = words(pdf);
+    REQUIRE(all.size() > 20);
+    const int last = all.back().page;
+    const double oneChar = 14.0 * 25.4 / 72.0, line = 24.0 * 25.4 / 72.0;
+    // 抄送 alone, one character in, on the last line of the type area.
+    const Word& copy = find(all, "抄送：县审计局，县发展和改革局。", last);
+    CHECK(copy.x0 == Approx(28.0 + oneChar).margin(kTol));
+    CHECK(copy.y1 <= 262.0);
+    CHECK(copy.y0 > 262.0 - line);
+    for (const Word& w : all) {
+        CHECK_FALSE(contains(w.text, "印发"));
+        CHECK_FALSE((w.page == last && w.text == "云溪县财政局办公室"));
+    }
+    // No rule anywhere near the 版记: those above belong to the attached table.
+    for (const auto& rule : rules(pdf, last + 1)) CHECK(rule.second < copy.y0 - 3.0);
+}
+
+TEST_CASE("版记格式 accepts 公文 or 信函 only", "[app][letter]") {
+    Poco::TemporaryFile folder;
+    const std::string data = folder.path() + "/county";
+    REQUIRE(std::system(("mkdir -p " + shellQuote(folder.path()) + " && cp -r " +
+                         shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") + " " + shellQuote(data))
+                            .c_str()) == 0);
+    std::string config = slurp(data + "/dataset.json");
+    config.replace(config.find('{'), 1, R"({"版记格式": "函",)");
+    write(data + "/dataset.json", config);
+    const auto check = runJixiao("check " + data);
+    CHECK(check.code == 78);  // a configuration error
+    CHECK(contains(check.out + check.err,
+                   "dataset.json[1] 错误：“版记格式”应为“公文”或“信函”，实际为“函”。提示：例如 \"版记格式\": \"信函\"（只印抄送，"
+                   "不加分隔线），或删去此项（按公文格式印分隔线、抄送、印发机关和印发日期）。\n"));
 }

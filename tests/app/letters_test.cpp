@@ -1,5 +1,6 @@
 #include <catch2/catch.hpp>
 
+#include "pdf_measure.h"
 #include "support.h"
 
 #include <Poco/DirectoryIterator.h>
@@ -8,6 +9,7 @@
 #include <Poco/TemporaryFile.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -249,10 +251,11 @@ TEST_CASE("a re-run into the same folder replaces its 草稿 letters; an issued 
 
 namespace {
 
-/// The characters a PDF shows, whitespace left out, sorted: the same text whatever order a
-/// tool reads table cells and footers in.
-std::string sortedText(const std::string& pdf) {
-    const std::string text = capture("pdftotext '" + pdf + "' -");
+/// The characters a PDF shows (page `page` only, if given), whitespace left out, in reading
+/// order.
+std::vector<std::string> characters(const std::string& pdf, int page = 0) {
+    const std::string pages = page > 0 ? "-f " + std::to_string(page) + " -l " + std::to_string(page) + " " : std::string();
+    const std::string text = capture("pdftotext " + pages + shellQuote(pdf) + " -");
     std::vector<std::string> chars;
     for (std::size_t i = 0; i < text.size();) {
         const unsigned char lead = static_cast<unsigned char>(text[i]);
@@ -261,10 +264,21 @@ std::string sortedText(const std::string& pdf) {
         i += n;
         if (c != " " && c != "\n" && c != "\t" && c != "\f" && c != "\u3000") chars.push_back(c);
     }
-    std::sort(chars.begin(), chars.end());
+    return chars;
+}
+
+std::string joined(const std::vector<std::string>& chars) {
     std::string out;
     for (const auto& c : chars) out += c;
     return out;
+}
+
+/// The same characters sorted: the same text whatever order a tool reads table cells and
+/// footers in.
+std::string sortedText(const std::string& pdf, int page = 0) {
+    std::vector<std::string> chars = characters(pdf, page);
+    std::sort(chars.begin(), chars.end());
+    return joined(chars);
 }
 
 std::string pageCount(const std::string& pdf) {
@@ -277,37 +291,116 @@ std::string pageCount(const std::string& pdf) {
 
 }  // namespace
 
-TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's text and page count", "[app][letter][docx]") {
-    TwoLetterDataset ds;
-    Poco::TemporaryFile out, db, tiny, lo;
+TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's pages — the same text on each, the 版记 at the foot",
+          "[app][letter][docx]") {
+    // One dataset with the 版记 of GB/T 9704 7.4 (rules, 抄送, 印发机关 and 印发日期), one with
+    // the 信函格式 版记 of 10.1 (抄送 only).
+    TwoLetterDataset ds, strict;
+    const std::string config =
+        R"("年度": 2024, "发文机关": "测试县财政局", "文号前缀": "测财绩", "联系处室": "绩效管理股", "抄送": "县审计局")";
+    write(ds.path() + "/dataset.json", "{" + config + R"(, "印发机关": "测试县财政局办公室"})");
+    write(strict.path() + "/dataset.json", "{" + config + R"(, "版记格式": "信函"})");
+    Poco::TemporaryFile out, db, strictOut, strictDb, tiny, lo;
     auto letters = runJixiao("letters issue " + ds.path() + " -o " + out.path() + " --db " + db.path() + " --date 2025-03-05");
     INFO(letters.err);
     REQUIRE(letters.code == 0);
+    REQUIRE(
+        runJixiao("letters issue " + strict.path() + " -o " + strictOut.path() + " --db " + strictDb.path() + " --date 2025-03-05").code ==
+        0);
     auto reports = runJixiao("run " + std::string(JIXIAO_SOURCE_DIR) + "/samples/tiny -o " + tiny.path() +
                              " --date 2025-03-05 --documents report,docx");
     REQUIRE(reports.code == 0);
-    const std::vector<std::string> stems{out.path() + kFolder + "102_测试中心_绩效评价结果反馈函",
-                                         tiny.path() + "/101_青山县民政局/T001_居家养老服务补助_绩效自评报告",
-                                         tiny.path() + "/101_青山县民政局/T003_救助管理信息系统安全保障_绩效自评报告"};
+    // samples/county with a 版记: a letter of two pages and an attached table of two.
+    Poco::TemporaryFile county, countyDb;
+    REQUIRE(std::system(("mkdir -p " + shellQuote(county.path()) + " && cp -r " +
+                         shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") + " " + shellQuote(county.path() + "/data"))
+                            .c_str()) == 0);
+    std::string countyConfig = slurp(county.path() + "/data/dataset.json");
+    countyConfig.replace(countyConfig.find('{'), 1, R"({"抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室",)");
+    write(county.path() + "/data/dataset.json", countyConfig);
+    REQUIRE(runJixiao("run " + county.path() + "/data -o " + county.path() + "/out --db " + countyDb.path() +
+                      " --date 2025-03-05 --documents letter,docx --issue")
+                .code == 0);
+    const std::vector<std::string> stems{
+        out.path() + kFolder + "102_测试中心_绩效评价结果反馈函", strictOut.path() + kFolder + "102_测试中心_绩效评价结果反馈函",
+        tiny.path() + "/101_青山县民政局/T001_居家养老服务补助_绩效自评报告",
+        tiny.path() + "/101_青山县民政局/T003_救助管理信息系统安全保障_绩效自评报告",
+        county.path() + "/out/208_云溪县住房和城乡建设局/208002_云溪县城市建设综合服务中心_绩效评价结果反馈函"};
+    // The two letters have the same name: the 信函 one is converted from a copy named apart.
+    Poco::File(lo.path()).createDirectories();
     std::string files;
-    for (const auto& stem : stems) {
-        REQUIRE(Poco::File(stem + ".docx").exists());
-        files += " '" + stem + ".docx'";
+    std::vector<std::string> converts;
+    for (std::size_t i = 0; i < stems.size(); ++i) {
+        REQUIRE(Poco::File(stems[i] + ".docx").exists());
+        std::string docx = stems[i] + ".docx";
+        if (i == 1) {
+            Poco::File(docx).copyTo(lo.path() + "/信函版记.docx");
+            docx = lo.path() + "/信函版记.docx";
+        }
+        files += " " + shellQuote(docx);
+        converts.push_back(lo.path() + "/" + Poco::Path(docx).getBaseName() + ".pdf");
     }
     // A private profile: a second soffice would otherwise hand the job to a running one.
-    Poco::File(lo.path()).createDirectories();
     const std::string converted =
         capture("cd '" + lo.path() + "' && HOME='" + lo.path() + "' timeout 300 soffice --headless -env:UserInstallation=file://" +
                 lo.path() + "/profile --convert-to pdf --outdir '" + lo.path() + "'" + files + " 2>&1");
     INFO(converted);
-    for (const auto& stem : stems) {
-        CAPTURE(stem);
-        const std::string pdf = lo.path() + "/" + Poco::Path(stem).getFileName() + ".pdf";
+    for (std::size_t i = 0; i < stems.size(); ++i) {
+        const std::string &pdf = converts[i], ours = stems[i] + ".pdf";
+        CAPTURE(stems[i]);
         REQUIRE(Poco::File(pdf).exists());
-        CHECK(pageCount(pdf) == pageCount(stem + ".pdf"));
-        CHECK(pageCount(pdf) != "");
-        CHECK(sortedText(pdf) == sortedText(stem + ".pdf"));
+        const std::string pages = pageCount(ours);
+        REQUIRE(pageCount(pdf) == pages);
+        REQUIRE(pages != "");
+        CHECK(sortedText(pdf) == sortedText(ours));
     }
+    // Page by page where LibreOffice's substitutes for the Office fonts (仿宋_GB2312 and the
+    // others are not free) break no line elsewhere: the county letter's own pages have the same
+    // text in the same order, its attached table pages the same characters (two cells wrap
+    // elsewhere). With many figures in a line (the test letters, the reports) a line may break
+    // one character earlier, and only the whole text is the same.
+    REQUIRE(pageCount(stems.back() + ".pdf") == "4");
+    for (int page = 1; page <= 4; ++page) {
+        CAPTURE(page);
+        const std::string &pdf = converts.back(), ours = stems.back() + ".pdf";
+        CHECK(sortedText(pdf, page) == sortedText(ours, page));
+        if (page <= 2) CHECK(joined(characters(pdf, page)) == joined(characters(ours, page)));
+    }
+    // The 版记 at the foot of the last page's type area, where the PDF has it: the lines and the
+    // separator rules (GB/T 9704 7.4.1) of the DOCX as LibreOffice draws them.
+    const double oneChar = 14.0 * 25.4 / 72.0;
+    const int last = std::stoi(pageCount(converts[0]));
+    const std::vector<Word> ours = words(stems[0] + ".pdf"), theirs = words(converts[0]);
+    const Word& copy = find(ours, "抄送：县审计局。", last - 1);
+    const Word& loCopy = find(theirs, "抄送：县审计局。", last - 1);
+    CHECK(loCopy.x0 == Approx(28.0 + oneChar).margin(0.5));
+    CHECK(loCopy.y0 == Approx(copy.y0).margin(0.5));
+    CHECK(find(theirs, "测试县财政局办公室", last - 1).y0 == Approx(find(ours, "测试县财政局办公室", last - 1).y0).margin(0.5));
+    CHECK(find(theirs, "日印发", last - 1).x1 == Approx(184.0 - oneChar).margin(0.5));
+    auto colophonRules = [&](const std::string& pdf, double above) {
+        std::vector<std::pair<double, double>> found;  // those above belong to the attached table
+        for (const auto& rule : rules(pdf, last))
+            if (rule.second > above - 3.0) found.push_back(rule);
+        return found;
+    };
+    const auto ourRules = colophonRules(stems[0] + ".pdf", copy.y0), loRules = colophonRules(converts[0], loCopy.y0);
+    REQUIRE(ourRules.size() == 3);
+    REQUIRE(loRules.size() == 3);
+    for (std::size_t k = 0; k < 3; ++k) {
+        CAPTURE(k);
+        CHECK(loRules[k].first == Approx(ourRules[k].first).margin(0.15));
+        CHECK(loRules[k].second == Approx(ourRules[k].second).margin(0.15));
+    }
+    // The 信函 版记: 抄送 alone on the type area's last line, no rules.
+    const int strictLast = std::stoi(pageCount(converts[1]));
+    const std::vector<Word> strictOurs = words(stems[1] + ".pdf"), strictTheirs = words(converts[1]);
+    const Word& strictCopy = find(strictTheirs, "抄送：县审计局。", strictLast - 1);
+    CHECK(strictCopy.y0 == Approx(find(strictOurs, "抄送：县审计局。", strictLast - 1).y0).margin(0.5));
+    CHECK(strictCopy.y1 <= 262.0 + 0.1);
+    CHECK(strictCopy.y0 > 262.0 - 24.0 * 25.4 / 72.0);
+    for (const auto& rule : rules(converts[1], strictLast)) CHECK(rule.second < strictCopy.y0 - 3.0);
+    for (const Word& w : strictTheirs) CHECK_FALSE(contains(w.text, "印发"));
+
     // The letter's parts: 版头 in the first page's header, fonts by role, the 28-character
     // grid as character spacing on the 22-line pitch.
     const std::string docx = slurp(stems[0] + ".docx");
