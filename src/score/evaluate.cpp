@@ -126,6 +126,7 @@ public:
         // indicator total; the budget line keeps its own weight.
         scaled_ = kind_ == TableKind::Project && rules_.rescale && out.declaredSum > kZero && out.declaredSum != rules_.indicatorTotal;
         declaredSum_ = out.declaredSum;
+        out.rows.reserve(work.size());
         for (std::size_t i = 0; i < work.size(); ++i) {
             Row& w = work[i];
             w.result.weight = scaled_ ? mulDiv(w.declaredScale, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces) : w.declaredScale;
@@ -562,6 +563,7 @@ public:
         for (const auto& g : rules_.grades) ev.gradeNames.push_back(g.name);
         ev.adjusts = rules_.deviation || !rules_.executionCaps.empty();
         ev.application = rules_.application;
+        ev.projects.reserve(data_.projects.size());  // 20,000 results: no doubling
         for (const auto& p : data_.projects) ev.projects.push_back(project(p));
         std::sort(ev.projects.begin(), ev.projects.end(), [](const ProjectResult& a, const ProjectResult& b) { return a.code < b.code; });
         departments(ev);
