@@ -13,7 +13,36 @@ namespace jixiao::render::xlsx {
 using model::decodeUtf8;
 using model::encodeUtf8;
 
+namespace {
+
+/// True when `text` is well-formed UTF-8 holding nothing cleanText drops or replaces, judged
+/// on the bytes: ASCII but the C0 controls other than tab and LF, and two- and three-byte
+/// sequences whose lead byte rules out overlong forms, surrogates and U+FFFE/U+FFFF. Anything
+/// else (four-byte sequences too) is left to the decoding path.
+bool alreadyClean(std::string_view text) {
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t n = text.size();
+    auto continuation = [&](std::size_t at) { return at < n && (p[at] & 0xC0) == 0x80; };
+    for (std::size_t i = 0; i < n;) {
+        const unsigned char b = p[i];
+        if ((b >= 0x20 && b < 0x80) || b == '\t' || b == '\n') {
+            ++i;
+        } else if (b >= 0xC2 && b <= 0xDF && continuation(i + 1)) {
+            i += 2;
+        } else if (((b >= 0xE1 && b <= 0xEC) || b == 0xEE || (b == 0xEF && !(i + 1 < n && p[i + 1] == 0xBF))) && continuation(i + 1) &&
+                   continuation(i + 2)) {
+            i += 3;
+        } else {
+            return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
 std::string cleanText(const std::string& text) {
+    if (alreadyClean(text)) return text;
     std::u32string cps = decodeUtf8(text);
     std::u32string kept;
     kept.reserve(cps.size());
