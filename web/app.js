@@ -51,7 +51,9 @@ async function api(method, path, body) {
 
 function badge(kind, text) { return el('span', { class: 'badge ' + kind }, text); }
 function card(title, ...children) { return el('section', { class: 'card' }, title ? el('h2', {}, title) : null, ...children); }
+/// A table whose cells name their column (data-label): on a phone each row reads as a short list (app.css).
 function table(headers, rows) {
+  for (const tr of rows) Array.from(tr.children).forEach((td, k) => { if (headers[k]) td.setAttribute('data-label', headers[k]); });
   return el('div', { class: 'table-wrap' }, el('table', {}, el('thead', {}, el('tr', {}, headers.map((h) => el('th', {}, h)))),
     el('tbody', {}, rows)));
 }

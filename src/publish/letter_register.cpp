@@ -330,7 +330,8 @@ IssuedLetter LetterRegister::reissueLetter(const LetterRef& ref, const std::stri
         WriteTransaction tx(s);
         const IssuedLetter old = loadLetter(db_.impl(), findLetter(db_.impl(), ref));
         if (!old.voided())
-            throw StoreRequestError("反馈函 " + old.number.text + " 未作废，不能重新发文。如需改发，请先作废它（jixiao letters void）。");
+            throw LetterInForceError("反馈函 " + old.number.text + " 未作废，不能重新发文。如需改发，请先作废它（jixiao letters void）。",
+                                     old.number.text);
         if (old.replacedBy)
             throw StoreRequestError("反馈函 " + old.number.text + " 已重新发文为 " + *old.replacedBy + "，不能再次重新发文。");
         if (date < *old.voidedOn)

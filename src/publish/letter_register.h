@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace jixiao::publish {
@@ -88,6 +89,16 @@ struct RectificationItem {
 
 /// The feedback letters (绩效评价结果反馈函) of the history store, their numbers and the
 /// rectification each opens. Works on an open StoreDb, which must outlive it.
+/// reissueLetter of a letter that is still in force. The message tells a command-line user to
+/// void it first (`jixiao letters void`); `letter` lets another front end (the web workspace)
+/// say how it is done there.
+class LetterInForceError : public StoreRequestError {
+public:
+    LetterInForceError(const std::string& message, std::string letterNumber)
+        : StoreRequestError(message), letter(std::move(letterNumber)) {}
+    std::string letter;  ///< the letter's number as printed
+};
+
 class LetterRegister {
 public:
     explicit LetterRegister(StoreDb& db) : db_(db) {}
@@ -108,7 +119,8 @@ public:
     IssuedLetter voidLetter(const LetterRef& letter, const std::string& date, const std::string& reason);
     /// Issues a new letter for a voided one, on the same evaluation and unit: the next number
     /// of `date`'s year, dated `date`, with as many days to the deadline as the voided letter
-    /// gave, and a new rectification item. A voided letter is reissued at most once.
+    /// gave, and a new rectification item. A voided letter is reissued at most once; a letter
+    /// still in force is refused with LetterInForceError.
     IssuedLetter reissueLetter(const LetterRef& voided, const std::string& date);
 
     /// Records a rectification report (待整改/已报送 → 已报送). `file`, when given, must be

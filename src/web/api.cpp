@@ -448,7 +448,14 @@ void addApiRoutes(Router& router, Workspace& workspace) {
         if (letter.empty()) throw HttpError(400, "请选择已作废的反馈函（letter）。");
         publish::StoreDb db = history();
         publish::LetterRegister ledger(db);
-        auto change = app::reissueLetter(ledger, letter, date);
+        app::LetterChange change;
+        try {
+            change = app::reissueLetter(ledger, letter, date);
+        } catch (const publish::LetterInForceError& e) {
+            throw HttpError(400, "反馈函 " + e.letter +
+                                     " 仍然有效，不能重新发文。如需改发，请先在本页“作废反馈函”中选择它、填写作废原因并作废，"
+                                     "再在“重新发文”中选择它。");
+        }
         ws->audit(ex, "letter-reissue", letter, "新文号 " + change.letter.number.text);
         Object::Ptr o = object();
         o->set("letter", change.letter.number.text);

@@ -1,12 +1,13 @@
-// Loaded by site_check.sh into a copy of every published page: measures, at the window's
-// width, whether the page scrolls sideways or any table cell is cut off or lies off-screen,
-// and records the answer on <html data-overflow="…"> for the dumped DOM ("none" when clean).
+// Loaded by site_check.sh into a copy of every published page, and run by web_e2e.js in every
+// workspace page at phone width: measures, at the window's width, whether the page scrolls
+// sideways or any table cell is cut off or lies off-screen (also inside a table's scrolling
+// wrapper), and records the answer on <html data-overflow="…"> ("none" when clean).
 (function () {
   const width = document.documentElement.clientWidth;
   const found = [];
   const page = document.scrollingElement.scrollWidth;
   if (page > width) found.push('page ' + page + 'px wide');
-  for (const el of document.querySelectorAll('.tw, th, td')) {
+  for (const el of document.querySelectorAll('.tw, .table-wrap, th, td')) {
     const box = el.getBoundingClientRect();
     if (box.width === 0 && box.height === 0) continue;  // not shown at this width
     const name = el.tagName.toLowerCase() + ' "' + el.textContent.trim().slice(0, 12) + '"';

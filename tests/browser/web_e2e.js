@@ -28,7 +28,11 @@ function zipNames(buffer) {
   return names;
 }
 
+/// The public site's check for sideways scrolling and cut-off cells (overflow.js).
+const OVERFLOW_CHECK = fs.readFileSync(path.join(SOURCE, 'tests', 'browser', 'overflow.js'), 'utf8');
+
 /// Screenshots at both widths; `fullPage` takes the whole page, not only what the window shows.
+/// At phone width the page must not scroll sideways, nor any table (overflow.js).
 async function shoot(page, name, fullPage = false) {
   for (const [w, h] of [[1366, 768], [390, 844]]) {
     await page.setViewport({ width: w, height: h });
@@ -36,6 +40,11 @@ async function shoot(page, name, fullPage = false) {
     const file = path.join(OUT, `${name}-${w}x${h}.png`);
     await page.screenshot({ path: file, fullPage });
     check(fs.statSync(file).size > 5000, `screenshot ${path.basename(file)} is not blank`);
+    if (w === 390) {
+      await page.evaluate(OVERFLOW_CHECK);
+      const overflow = await page.evaluate(() => document.documentElement.getAttribute('data-overflow'));
+      check(overflow === 'none', `${name} at ${w}x${h}: nothing scrolls sideways or is cut off (${overflow})`);
+    }
   }
   await page.setViewport({ width: 1366, height: 768 });
 }

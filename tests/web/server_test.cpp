@@ -660,7 +660,10 @@ TEST_CASE(
     CHECK(r.error() == "请填写作废原因（reason）。");
     r = clerk.send("POST", "/api/letters/reissue", "{\"letter\":\"" + old + "\",\"date\":\"2025-03-06\"}");
     CHECK(r.status == 400);
-    CHECK(r.error() == "反馈函 " + old + " 未作废，不能重新发文。如需改发，请先作废它（jixiao letters void）。");
+    // The page's user is told what to do in the page, not on the command line.
+    CHECK(r.error() ==
+          "反馈函 " + old +
+              " 仍然有效，不能重新发文。如需改发，请先在本页“作废反馈函”中选择它、填写作废原因并作废，再在“重新发文”中选择它。");
     r = clerk.send("POST", "/api/letters/void", voidBody);
     REQUIRE(r.status == 200);
     CHECK(r.json()->getValue<std::string>("message") ==
