@@ -35,7 +35,15 @@ BuiltForm buildForm(const layout::Form& form, const layout::Value& data, const l
 }
 
 std::vector<FormFile> renderForm(const layout::Form& form, const BuiltForm& built, const std::vector<layout::FormFormat>& formats,
-                                 const render::PdfOptions& pdf, const std::string& tempDir) {
+                                 const render::PdfOptions& options, const std::string& tempDir) {
+    // The PDF and the OFD embed subsets of the same glyphs: their outlines are deflated once.
+    const auto makes = [&formats](layout::FormFormat f) { return std::find(formats.begin(), formats.end(), f) != formats.end(); };
+    std::optional<render::PdfOptions> shared;
+    if (makes(layout::FormFormat::Pdf) && makes(layout::FormFormat::Ofd)) {
+        shared = options;
+        shared->outlineCache = std::make_shared<pdf::OutlineCache>();
+    }
+    const render::PdfOptions& pdf = shared ? *shared : options;
     std::vector<FormFile> files;
     render::XlsxOptions xo;
     xo.tempDir = tempDir;

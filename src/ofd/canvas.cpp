@@ -269,7 +269,8 @@ struct OfdCanvas::State {
     };
 
     const pdf::FontSet& fonts;
-    std::shared_ptr<const pdf::GlyphPrefix> prefix;  // may be null
+    std::shared_ptr<const pdf::GlyphPrefix> prefix;   // may be null
+    std::shared_ptr<pdf::OutlineCache> outlineCache;  // may be null
     layout::Metadata meta;
     unsigned nextId = 1;
     std::vector<Page> pages;
@@ -279,8 +280,8 @@ struct OfdCanvas::State {
     // The colour and matrix of an open beginColor.
     std::optional<std::pair<layout::Color, std::array<double, 6>>> color;
 
-    State(const pdf::FontSet& f, std::shared_ptr<const pdf::GlyphPrefix> p)
-        : fonts(f), prefix(std::move(p)), faces(static_cast<size_t>(f.faceCount())) {
+    State(const pdf::FontSet& f, std::shared_ptr<const pdf::GlyphPrefix> p, std::shared_ptr<pdf::OutlineCache> c)
+        : fonts(f), prefix(std::move(p)), outlineCache(std::move(c)), faces(static_cast<size_t>(f.faceCount())) {
         if (!prefix) return;
         // The prefix's characters come first in each face's subset, in its order, as in the PDF.
         for (size_t face = 0; face < faces.size(); ++face) add(faces[face], prefix->chars(static_cast<int>(face)));
@@ -475,8 +476,9 @@ struct OfdCanvas::State {
     }
 };
 
-OfdCanvas::OfdCanvas(const pdf::FontSet& fonts, std::shared_ptr<const pdf::GlyphPrefix> prefix)
-    : s_(std::make_unique<State>(fonts, std::move(prefix))) {}
+OfdCanvas::OfdCanvas(const pdf::FontSet& fonts, std::shared_ptr<const pdf::GlyphPrefix> prefix,
+                     std::shared_ptr<pdf::OutlineCache> outlineCache)
+    : s_(std::make_unique<State>(fonts, std::move(prefix), std::move(outlineCache))) {}
 
 OfdCanvas::~OfdCanvas() = default;
 
@@ -598,7 +600,7 @@ std::string OfdCanvas::save() {
         for (int face : s.faceOrder) {
             const State::FaceUse& use = s.faces[static_cast<size_t>(face)];
             pdf::FontSubset subset = pdf::subsetFont(s.fonts.face(face), use.chars);
-            std::string packed = pdf::compressSubset(subset, face, s.prefix.get());
+            std::string packed = pdf::compressSubset(subset, face, s.prefix.get(), s.outlineCache.get());
             parts.push_back(part("Doc_0/Res/" + State::fontFile(use), std::move(subset.program), std::move(packed)));
         }
     }

@@ -32,8 +32,10 @@ class OfdCanvas {
 public:
     /// `prefix` (may be null): the characters every document of the form draws
     /// (pdf/glyph_prefix.h); each face's subset starts with them, so that their outlines are
-    /// compressed once per run. Same drawing calls and prefix: same bytes.
-    explicit OfdCanvas(const pdf::FontSet& fonts, std::shared_ptr<const pdf::GlyphPrefix> prefix = nullptr);
+    /// compressed once per run. `outlineCache` (may be null): the document's deflated glyph
+    /// outlines, shared with its PDF. Same drawing calls and prefix: same bytes.
+    explicit OfdCanvas(const pdf::FontSet& fonts, std::shared_ptr<const pdf::GlyphPrefix> prefix = nullptr,
+                       std::shared_ptr<pdf::OutlineCache> outlineCache = nullptr);
     ~OfdCanvas();
     OfdCanvas(const OfdCanvas&) = delete;
     OfdCanvas& operator=(const OfdCanvas&) = delete;

@@ -314,6 +314,7 @@ struct PdfCanvas::State {
     layout::Metadata meta;                         // as set, for the XMP packet
     std::uint64_t idHash = 0xCBF29CE484222325ULL;  // of everything drawn and the metadata
     std::shared_ptr<const GlyphPrefix> prefix;     // may be null
+    std::shared_ptr<OutlineCache> outlineCache;    // may be null
     HpdfError error;
     HPDF_Doc doc = nullptr;
     std::vector<FaceUse> faces;
@@ -389,7 +390,7 @@ struct PdfCanvas::State {
     // the outlines a glyph prefix shares are compressed once per run (flate.h).
     HPDF_Dict fontFile(int face, const FontSubset& subset) {
         if (!compress) return stream(subset.program, "font file");
-        return stream(compressSubset(subset, face, prefix.get()), "font file", true);
+        return stream(compressSubset(subset, face, prefix.get(), outlineCache.get()), "font file", true);
     }
 
     // Writes /Filter inside a stream's dictionary (called by HPDF_Dict_Write after the
@@ -617,13 +618,15 @@ struct PdfCanvas::State {
     }
 };
 
-PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix, Profile profile)
+PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix, Profile profile,
+                     std::shared_ptr<OutlineCache> outlineCache)
     : s_(std::make_unique<State>()) {
     s_->profile = profile;
     if (fonts.faceCount() == 0) throw PdfError("内部错误：字体集合中没有字体");
     s_->fonts = fonts;
     s_->compress = compress;
     s_->prefix = std::move(prefix);
+    s_->outlineCache = std::move(outlineCache);
     s_->faces.resize(static_cast<size_t>(fonts.faceCount()));
     if (s_->prefix) {
         // The prefix's characters take the first CIDs of each face, in its order.

@@ -29,8 +29,10 @@ enum class Profile {
 class PdfCanvas {
 public:
     /// A new empty document using `fonts`; `compress` Flate-compresses content and fonts.
-    /// With a `prefix`, each face's subset starts with the prefix's characters.
-    PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix = nullptr, Profile profile = Profile::Plain);
+    /// With a `prefix`, each face's subset starts with the prefix's characters; with an
+    /// `outlineCache`, the subsets' glyph outlines are deflated through it (glyph_prefix.h).
+    PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const GlyphPrefix> prefix = nullptr, Profile profile = Profile::Plain,
+              std::shared_ptr<OutlineCache> outlineCache = nullptr);
     ~PdfCanvas();
     PdfCanvas(const PdfCanvas&) = delete;
     PdfCanvas& operator=(const PdfCanvas&) = delete;

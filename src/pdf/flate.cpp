@@ -111,6 +111,25 @@ std::string openEnded(std::string blocks) {
     return blocks;
 }
 
+/// The zlib stream of head, then `middle` (reopened deflate blocks of `middleSize` bytes with
+/// Adler-32 `middleAdler`), then the tail.
+std::string assemble(std::string_view head, std::string_view middle, unsigned long middleAdler, std::size_t middleSize,
+                     const DeflatedTail& tail) {
+    std::string out;
+    out.reserve(head.size() / 2 + middle.size() + tail.blocks.size() + 64);
+    out += "\x78\x9C";  // deflate, 32 KB window, default level (RFC 1950 2.2)
+    std::string headBlocks;
+    deflateInto(compressor(), head, false, headBlocks);
+    out += openEnded(std::move(headBlocks));
+    out += middle;
+    out += tail.blocks;
+    uLong adler = adlerOf(head);
+    adler = adler32_combine(adler, middleAdler, static_cast<z_off_t>(middleSize));
+    adler = adler32_combine(adler, tail.adler, static_cast<z_off_t>(tail.size));
+    putAdler(out, adler);
+    return out;
+}
+
 }  // namespace
 
 std::string flate(std::string_view data) {
@@ -128,28 +147,20 @@ FlatePrefix::FlatePrefix(std::string bytes) : bytes_(std::move(bytes)) {
     adler_ = adlerOf(bytes_);
 }
 
-std::string FlatePrefix::compress(std::string_view head, std::string_view tail) const {
-    std::string out;
-    out.reserve(head.size() + deflated_.size() + tail.size() / 2 + 64);
-    out += "\x78\x9C";  // deflate, 32 KB window, default level (RFC 1950 2.2)
-    // The head as stored blocks (RFC 1951 3.2.4): header byte 0 (not last, type 00, padded
-    // to the byte boundary), LEN and its complement, little-endian, then the bytes.
-    for (std::size_t at = 0; at < head.size(); at += 0xFFFF) {
-        const std::size_t len = std::min<std::size_t>(0xFFFF, head.size() - at);
-        out.push_back('\0');
-        out.push_back(static_cast<char>(len & 0xFF));
-        out.push_back(static_cast<char>(len >> 8));
-        out.push_back(static_cast<char>(~len & 0xFF));
-        out.push_back(static_cast<char>((~len >> 8) & 0xFF));
-        out.append(head.substr(at, len));
-    }
-    out += deflated_;
-    deflateInto(compressor(), tail, false, out);
-    uLong adler = adlerOf(head);
-    adler = adler32_combine(adler, adler_, static_cast<z_off_t>(bytes_.size()));
-    adler = adler32_combine(adler, adlerOf(tail), static_cast<z_off_t>(tail.size()));
-    putAdler(out, adler);
-    return out;
+DeflatedTail deflateTail(std::string_view data) {
+    DeflatedTail tail;
+    deflateInto(compressor(), data, false, tail.blocks);
+    tail.adler = adlerOf(data);
+    tail.size = data.size();
+    return tail;
+}
+
+std::string flate(std::string_view head, const DeflatedTail& tail) { return assemble(head, {}, 1, 0, tail); }
+
+std::string FlatePrefix::compress(std::string_view head, std::string_view tail) const { return compress(head, deflateTail(tail)); }
+
+std::string FlatePrefix::compress(std::string_view head, const DeflatedTail& tail) const {
+    return assemble(head, deflated_, adler_, bytes_.size(), tail);
 }
 
 }  // namespace jixiao::pdf

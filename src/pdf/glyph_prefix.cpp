@@ -31,11 +31,29 @@ const std::vector<char32_t>& GlyphPrefix::chars(int face) const { return chars_.
 
 const FlatePrefix* GlyphPrefix::outlines(int face) const { return outlines_.at(static_cast<std::size_t>(face)).get(); }
 
-std::string compressSubset(const FontSubset& subset, int face, const GlyphPrefix* prefix) {
+const DeflatedTail& OutlineCache::deflated(int face, std::size_t shared, std::string_view outlines) {
+    auto found = entries_.find(face);
+    if (found != entries_.end() && found->second.shared == shared && found->second.outlines == outlines) {
+        ++hits_;
+        return found->second.tail;
+    }
+    Entry& entry = entries_[face];
+    entry.shared = shared;
+    entry.outlines.assign(outlines);
+    entry.tail = deflateTail(outlines);
+    return entry.tail;
+}
+
+std::string compressSubset(const FontSubset& subset, int face, const GlyphPrefix* prefix, OutlineCache* outlines) {
     const std::string_view program = subset.program;
     const FlatePrefix* shared = prefix ? prefix->outlines(face) : nullptr;
-    if (shared == nullptr || program.substr(subset.glyfOffset, shared->bytes().size()) != shared->bytes()) return flate(program);
-    return shared->compress(program.substr(0, subset.glyfOffset), program.substr(subset.glyfOffset + shared->bytes().size()));
+    if (shared != nullptr && program.substr(subset.glyfOffset, shared->bytes().size()) != shared->bytes()) shared = nullptr;
+    const std::size_t sharedSize = shared ? shared->bytes().size() : 0;
+    const std::string_view head = program.substr(0, subset.glyfOffset);
+    const std::string_view rest = program.substr(subset.glyfOffset + sharedSize);
+    DeflatedTail own;
+    const DeflatedTail& tail = outlines ? outlines->deflated(face, sharedSize, rest) : (own = deflateTail(rest));
+    return shared ? shared->compress(head, tail) : flate(head, tail);
 }
 
 }  // namespace jixiao::pdf

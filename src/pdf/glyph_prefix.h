@@ -4,7 +4,11 @@
 #include "pdf/fonts.h"
 #include "pdf/subsetter.h"
 
+#include <cstddef>
+#include <map>
 #include <memory>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace jixiao::pdf {
@@ -32,10 +36,35 @@ private:
     std::vector<std::unique_ptr<const FlatePrefix>> outlines_;
 };
 
-/// The zlib stream of `subset`, a subset of face `face` made by subsetFont: when its glyph
-/// outlines start with the prefix's shared ones (its characters begin with prefix->chars(face)),
-/// only the bytes around them are compressed (FlatePrefix); otherwise, or without a prefix,
-/// the whole program. The PDF's FontFile2 streams and the OFD's font parts both come from here.
-std::string compressSubset(const FontSubset& subset, int face, const GlyphPrefix* prefix);
+/// The deflated glyph outlines of one document's subsets, by face, so that its PDF and its OFD
+/// deflate them once: their subsets of a face differ only before the glyf table (the OFD's has
+/// a cmap, subsetter.h), and glyf, the last table, is most of a subset's bytes. One per
+/// document (render::PdfOptions::outlines), used by one thread at a time.
+class OutlineCache {
+public:
+    /// `outlines` (the end of face `face`'s glyf table after `shared` bytes of prefix outlines)
+    /// deflated: the kept result when the face's last request was for the same bytes, else
+    /// deflated now (deflateTail) and kept.
+    const DeflatedTail& deflated(int face, std::size_t shared, std::string_view outlines);
+    /// How many requests were answered from the cache (for tests).
+    int hits() const { return hits_; }
+
+private:
+    struct Entry {
+        std::size_t shared = 0;
+        std::string outlines;
+        DeflatedTail tail;
+    };
+    std::map<int, Entry> entries_;
+    int hits_ = 0;
+};
+
+/// The zlib stream of `subset`, a subset of face `face` made by subsetFont: its tables before
+/// glyf, then its glyph outlines (glyf is the last table). When the outlines start with the
+/// prefix's shared ones (its characters begin with prefix->chars(face)), those come
+/// pre-compressed (FlatePrefix) and only the rest is deflated; otherwise, or without a prefix,
+/// the whole glyf table. The outlines deflated are taken from and kept in `outlines` when given.
+/// The PDF's FontFile2 streams and the OFD's font parts both come from here.
+std::string compressSubset(const FontSubset& subset, int face, const GlyphPrefix* prefix, OutlineCache* outlines = nullptr);
 
 }  // namespace jixiao::pdf

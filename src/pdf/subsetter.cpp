@@ -398,9 +398,10 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars, 
     }
 
     // The sfnt: offset table, table directory (sorted by tag), then the tables on 4-byte
-    // boundaries: glyf first, so that the bytes after the directory begin with the outlines
-    // of glyphs 1, 2, ... (which the spec allows: any order of table data); documents that
-    // draw the same leading characters then share those bytes (glyph_prefix.h).
+    // boundaries: glyf last (the spec allows any order of table data), so that the program
+    // ends with the outlines of glyphs 0, 1, 2, ...: documents that draw the same leading
+    // characters share those bytes, and a document's PDF and OFD subsets, which differ only
+    // in the cmap, share the whole glyf table (glyph_prefix.h).
     const size_t count = tables.size();
     size_t power = 1;
     size_t log2 = 0;
@@ -409,13 +410,13 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars, 
         ++log2;
     }
     std::vector<const std::pair<const std::string, std::string>*> order;
-    order.push_back(&*tables.find("glyf"));
     for (const auto& entry : tables) {
         if (entry.first != "glyf") order.push_back(&entry);
     }
+    order.push_back(&*tables.find("glyf"));
     std::map<std::string, size_t> offsetOf;
-    size_t offset = 12 + 16 * count;
-    subset.glyfOffset = offset;
+    const size_t directoryEnd = 12 + 16 * count;
+    size_t offset = directoryEnd;
     for (const auto* entry : order) {
         offsetOf[entry->first] = offset;
         offset += (entry->second.size() + 3) / 4 * 4;
@@ -442,9 +443,10 @@ FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars, 
         out.append(entry->second);
         padTo4(out);
     }
+    subset.glyfOffset = offsetOf["glyf"];
     const size_t headAt = offsetOf["head"];
     // head.checkSumAdjustment makes the whole font sum to 0xB1B0AFBA ('head' spec).
-    set32(out, headAt + 8, 0xB1B0AFBAu - (fontSum + checksum(std::string_view(out).substr(0, subset.glyfOffset))));
+    set32(out, headAt + 8, 0xB1B0AFBAu - (fontSum + checksum(std::string_view(out).substr(0, directoryEnd))));
 
     subset.tag = tagFor(source, chars);
     return subset;

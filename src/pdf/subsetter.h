@@ -15,7 +15,7 @@ struct FontSubset {
     std::string program;                   ///< the sfnt bytes: a complete, valid TrueType font
     std::vector<std::uint16_t> source;     ///< per subset glyph, its glyph id in the original face
     std::string tag;                       ///< six capitals for the "ABCDEF+Name" subset font name
-    std::size_t glyfOffset = 0;            ///< where glyf starts in program: right after the directory
+    std::size_t glyfOffset = 0;            ///< where glyf starts in program: the last table, to the program's end
     std::vector<std::uint32_t> glyphEnds;  ///< per subset glyph, where its data ends within glyf
 };
 

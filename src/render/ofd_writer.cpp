@@ -5,7 +5,7 @@
 namespace jixiao::render {
 
 std::string renderOfd(const PagedDocument& paged, const PdfOptions& options) {
-    ofd::OfdCanvas canvas(options.fonts, options.prefix);
+    ofd::OfdCanvas canvas(options.fonts, options.prefix, options.outlineCache);
     canvas.setMetadata(paged.meta);
     drawPaged(paged, canvas);
     return canvas.save();

@@ -5,7 +5,7 @@
 namespace jixiao::render {
 
 std::string renderPdf(const PagedDocument& paged, const PdfOptions& options, PdfStats* stats) {
-    pdf::PdfCanvas canvas(options.fonts, options.compress, options.prefix, options.profile);
+    pdf::PdfCanvas canvas(options.fonts, options.compress, options.prefix, options.profile, options.outlineCache);
     canvas.setMetadata(paged.meta);
     drawPaged(paged, canvas);
     if (stats != nullptr) {

@@ -21,6 +21,10 @@ struct PdfOptions {
     std::shared_ptr<const pdf::GlyphPrefix> prefix;
     /// PDF/A-1b unless asked otherwise (`--pdf-profile plain`); see docs/formats.md.
     pdf::Profile profile = pdf::Profile::PdfA1b;
+    /// One document's deflated glyph outlines, set by a batch for the renderings of one
+    /// document (its PDF and its OFD deflate them once); null: each rendering deflates its
+    /// own. Does not change the bytes.
+    std::shared_ptr<pdf::OutlineCache> outlineCache = nullptr;
 };
 
 /// Statistics of one rendering, for benchmarks and tests.

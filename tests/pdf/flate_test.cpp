@@ -76,6 +76,24 @@ TEST_CASE("a flate prefix makes streams of head, prefix and tail", "[pdf]") {
     }
 }
 
+TEST_CASE("a tail deflated once ends several streams", "[pdf]") {
+    // A document's PDF and OFD end their font programs with the same glyph outlines.
+    const pdf::FlatePrefix prefix(sample(20000, 21));
+    for (const std::string& tailBytes : {std::string(), sample(40000, 22)}) {
+        const pdf::DeflatedTail tail = pdf::deflateTail(tailBytes);
+        CHECK(tail.size == tailBytes.size());
+        for (const std::string& head : {std::string(), std::string("OFD subset directory and cmap"), sample(3000, 23)}) {
+            INFO("head " << head.size() << " tail " << tailBytes.size());
+            CHECK(inflated(pdf::flate(head, tail), head.size() + tailBytes.size()) == head + tailBytes);
+            const std::string whole = head + prefix.bytes() + tailBytes;
+            CHECK(inflated(prefix.compress(head, tail), whole.size()) == whole);
+            CHECK(prefix.compress(head, tail) == prefix.compress(head, tailBytes));
+            // Deflating the parts apart costs little: the block ends.
+            CHECK(pdf::flate(head, tail).size() <= pdf::flate(head).size() + pdf::flate(tailBytes).size() + 8);
+        }
+    }
+}
+
 TEST_CASE("a stream made with a flate prefix is the same on every thread", "[pdf]") {
     const pdf::FlatePrefix prefix(sample(20000, 8));
     const std::string head = sample(100, 9), tail = sample(50000, 10);

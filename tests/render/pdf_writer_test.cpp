@@ -3,6 +3,7 @@
 #include "pdf/subsetter.h"
 #include "pdf/canvas.h"
 #include "pdf/fonts.h"
+#include "render/ofd_writer.h"
 #include "render/pdf_writer.h"
 #include "render/render_error.h"
 #include "model/text.h"
@@ -602,6 +603,43 @@ TEST_CASE("documents rendered with a glyph prefix look and read as without one",
             const std::string suffix = "-" + std::to_string(page) + ".pgm";
             const std::string digits = plainStats.pages >= 10 && page < 10 ? "-0" + std::to_string(page) + ".pgm" : suffix;
             CHECK(readPgm(outputDir() / (name + "-p" + digits)).pixels == readPgm(outputDir() / (name + "-q" + digits)).pixels);
+        }
+    }
+}
+
+TEST_CASE("a document's PDF and OFD deflate their glyph outlines once and keep their bytes", "[render][ofd]") {
+    // A batch making both formats gives their renderings one OutlineCache per document: the
+    // OFD's subsets differ from the PDF's only in the cmap, before the glyf table, so the
+    // outlines the PDF deflated end the OFD's font parts too. The bytes are those of the
+    // renderings made alone, so a PDF does not depend on whether an OFD is made beside it.
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
+    Document blank;
+    blank.blocks.push_back(layout::Paragraph::plain("项目支出绩效自评表 年初预算数 全年执行数 执行率 得分",
+                                                    layout::TextStyle{layout::FontRole::Title, 18.0, false}));
+    blank.blocks.push_back(layout::Paragraph::plain("年度总体目标 实际完成情况 偏差原因分析"));
+    Document kai;  // a face the prefix has nothing of
+    kai.blocks.push_back(
+        layout::Paragraph::plain("甲乙丙丁戊己庚辛壬癸 年度总体目标", layout::TextStyle{layout::FontRole::Kai, 12.0, false}));
+    for (const bool withPrefix : {true, false}) {
+        render::PdfOptions alone = options();
+        if (withPrefix) alone.prefix = render::prepareGlyphPrefix(blank, options());
+        for (const Document& doc : {reportDocument(), kai}) {
+            INFO("prefix " << withPrefix << ", " << doc.blocks.size() << " blocks");
+            render::PdfStats stats;
+            const std::string pdf = render::renderPdf(doc, alone, &stats);
+            const std::string ofd = render::renderOfd(doc, alone);
+            REQUIRE(stats.embeddedFaces > 0);
+            render::PdfOptions both = alone;
+            both.outlineCache = std::make_shared<pdf::OutlineCache>();
+            CHECK(render::renderPdf(doc, both) == pdf);
+            CHECK(both.outlineCache->hits() == 0);
+            CHECK(render::renderOfd(doc, both) == ofd);
+            CHECK(both.outlineCache->hits() == stats.embeddedFaces);  // every face's outlines deflated once
+            // The PDF's fonts are whole: every page renders and its text reads back.
+            const fs::path file =
+                writeFile(std::string("outlines-") + (withPrefix ? "p" : "n") + std::to_string(doc.blocks.size()) + ".pdf", pdf);
+            CHECK(run("pdffonts " + quoted(file)).find(" no ") == std::string::npos);
+            CHECK_FALSE(run("pdftotext " + quoted(file) + " -").empty());
         }
     }
 }
