@@ -36,6 +36,17 @@ inline void write(const std::string& path, const std::string& text) {
     std::ofstream(path, std::ios::binary) << text;
 }
 
+/// A copy of samples/county at `dest` (the folders above it created) whose dataset.json has
+/// `settings` — JSON members such as R"("版头": "none")" — added first, on its first line.
+inline void copyCounty(const std::string& dest, const std::string& settings = "") {
+    std::filesystem::create_directories(std::filesystem::path(dest).parent_path());
+    std::filesystem::copy(std::string(JIXIAO_SOURCE_DIR) + "/samples/county", dest, std::filesystem::copy_options::recursive);
+    if (settings.empty()) return;
+    std::string config = slurp(dest + "/dataset.json");
+    config.replace(config.find('{'), 1, "{" + settings + ",");
+    write(dest + "/dataset.json", config);
+}
+
 inline bool contains(const std::string& haystack, const std::string& needle) { return haystack.find(needle) != std::string::npos; }
 
 /// `s` as one single-quoted shell word.

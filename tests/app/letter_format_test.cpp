@@ -132,12 +132,7 @@ TEST_CASE("the feedback letter follows GB/T 9704-2012 信函格式", "[app][lett
 TEST_CASE("preprinted letterhead paper keeps the 版头's space — the 版记 names 抄送 and 印发机关", "[app][letter]") {
     Poco::TemporaryFile folder, db;
     const std::string data = folder.path() + "/county", out = folder.path() + "/out";
-    REQUIRE(std::system(("mkdir -p " + shellQuote(folder.path()) + " && cp -r " +
-                         shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") + " " + shellQuote(data))
-                            .c_str()) == 0);
-    std::string config = slurp(data + "/dataset.json");
-    config.replace(config.find('{'), 1, R"({"版头": "none", "抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室",)");
-    write(data + "/dataset.json", config);
+    copyCounty(data, R"("版头": "none", "抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室")");
     const auto run = runJixiao("run " + data + " -o " + out + " --db " + db.path() + " --date 2025-03-05 --documents letter --issue");
     INFO(run.err);
     REQUIRE(run.code == 0);
@@ -190,12 +185,7 @@ TEST_CASE("preprinted letterhead paper keeps the 版头's space — the 版记 n
 TEST_CASE("版记格式 信函 — the 版记 has 抄送 only and no separator rules (GB/T 9704-2012 10.1)", "[app][letter]") {
     Poco::TemporaryFile folder, db;
     const std::string data = folder.path() + "/county", out = folder.path() + "/out";
-    REQUIRE(std::system(("mkdir -p " + shellQuote(folder.path()) + " && cp -r " +
-                         shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") + " " + shellQuote(data))
-                            .c_str()) == 0);
-    std::string config = slurp(data + "/dataset.json");
-    config.replace(config.find('{'), 1, R"({"抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室", "版记格式": "信函",)");
-    write(data + "/dataset.json", config);
+    copyCounty(data, R"("抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室", "版记格式": "信函")");
     const auto run = runJixiao("run " + data + " -o " + out + " --db " + db.path() + " --date 2025-03-05 --documents letter --issue");
     INFO(run.err);
     REQUIRE(run.code == 0);
@@ -224,12 +214,7 @@ TEST_CASE("版记格式 信函 — the 版记 has 抄送 only and no separator r
 TEST_CASE("版记格式 accepts 公文 or 信函 only", "[app][letter]") {
     Poco::TemporaryFile folder;
     const std::string data = folder.path() + "/county";
-    REQUIRE(std::system(("mkdir -p " + shellQuote(folder.path()) + " && cp -r " +
-                         shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") + " " + shellQuote(data))
-                            .c_str()) == 0);
-    std::string config = slurp(data + "/dataset.json");
-    config.replace(config.find('{'), 1, R"({"版记格式": "函",)");
-    write(data + "/dataset.json", config);
+    copyCounty(data, R"("版记格式": "函")");
     const auto check = runJixiao("check " + data);
     CHECK(check.code == 78);  // a configuration error
     CHECK(contains(check.out + check.err,

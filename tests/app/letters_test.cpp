@@ -312,12 +312,7 @@ TEST_CASE("docx: letters and reports open in LibreOffice with the PDF's pages �
     REQUIRE(reports.code == 0);
     // samples/county with a 版记: a letter of two pages and an attached table of two.
     Poco::TemporaryFile county, countyDb;
-    REQUIRE(std::system(("mkdir -p " + shellQuote(county.path()) + " && cp -r " +
-                         shellQuote(std::string(JIXIAO_SOURCE_DIR) + "/samples/county") + " " + shellQuote(county.path() + "/data"))
-                            .c_str()) == 0);
-    std::string countyConfig = slurp(county.path() + "/data/dataset.json");
-    countyConfig.replace(countyConfig.find('{'), 1, R"({"抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室",)");
-    write(county.path() + "/data/dataset.json", countyConfig);
+    copyCounty(county.path() + "/data", R"("抄送": "县审计局，县发展和改革局", "印发机关": "云溪县财政局办公室")");
     REQUIRE(runJixiao("run " + county.path() + "/data -o " + county.path() + "/out --db " + countyDb.path() +
                       " --date 2025-03-05 --documents letter,docx --issue")
                 .code == 0);
