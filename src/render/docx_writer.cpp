@@ -102,8 +102,9 @@ std::vector<double> emAdvances(const std::u32string& text) {
 class BodyWriter {
 public:
     /// `pageRows`: per table (index into doc.blocks), the body rows that start a page in the
-    /// PDF; the table is cut there (tableBreaks).
-    BodyWriter(const layout::Document& doc, std::map<std::size_t, std::vector<int>> pageRows) : doc_(doc), pageRows_(std::move(pageRows)) {
+    /// PDF; the table is cut there (tableBreaks). `colophonPage`: the PDF's 版记 starts a page.
+    BodyWriter(const layout::Document& doc, std::map<std::size_t, std::vector<int>> pageRows, bool colophonPage)
+        : doc_(doc), pageRows_(std::move(pageRows)), colophonPage_(colophonPage) {
         const auto& m = doc.page.marginsMm;
         const bool landscape = doc.page.orientation == layout::Orientation::Landscape;
         widthPt_ = layout::mmToPt((landscape ? 297.0 : 210.0) - m.left - m.right);
@@ -304,6 +305,11 @@ private:
             p.insert(p.size() - std::string("</w:pPr>").size(), "<w:rPr><w:sz w:val=\"2\"/><w:szCs w:val=\"2\"/></w:rPr>");
             out_ += "<w:p>" + p + "</w:p>";
         };
+        // Where the PDF starts a page for the 版记, a paragraph of its own takes the break: the
+        // frame then falls on that page in Word (after it in the flow) and in LibreOffice
+        // (anchored to the paragraph after the frame).
+        if (colophonPage_ && !out_.empty()) breakPending_ = true;
+        if (breakPending_) out_ += "<w:p>" + pPr(exact(20), 1.0) + "</w:p>";
         if (c.rules) rule(thick, true);
         for (std::size_t i = 0; i < c.lines.size(); ++i) {
             const auto& text = c.lines[i];
@@ -441,6 +447,7 @@ private:
 
     const layout::Document& doc_;
     std::map<std::size_t, std::vector<int>> pageRows_;
+    bool colophonPage_ = false;
     double widthPt_ = 0.0;
     bool breakPending_ = false;
     std::string out_;
@@ -572,7 +579,7 @@ std::string renderDocx(const layout::Document& doc, const PagedDocument& paged) 
             last = std::max(last, page);
         }
     }
-    BodyWriter body(doc, std::move(pageRows));
+    BodyWriter body(doc, std::move(pageRows), paged.colophonPage);
     const std::string flow = body.write();
     const double widthPt = body.widthPt();
     const BodyWriter::Grid grid = body.grid();

@@ -92,6 +92,7 @@ struct PagedPage {
 struct PagedDocument {
     layout::Metadata meta;
     std::vector<PagedPage> pages;
+    bool colophonPage = false;  ///< the 版记 starts a page (the last had no room for it)
 };
 
 /// No generated document is longer: a table of a thousand projects takes some forty pages,

@@ -231,6 +231,7 @@ private:
         const double thick = c.rules ? layout::mmToPt(c.thickRuleMm) : 0.0, thin = layout::mmToPt(c.thinRuleMm);
         const double height = lh * static_cast<double>(c.lines.size());
         if (!fresh_ && height + thick > room() + kEps) newPage();
+        out_.colophonPage = fresh_;
         if (c.rules) {
             const layout::Color black{0.0, 0.0, 0.0};
             page().items.push_back(PagedFill{left_, bottom_ + height, width(), thick, black});

@@ -9,9 +9,14 @@
 #include "layout/form_set.h"
 #include "model/text.h"
 #include "pdf/fonts.h"
+#include "render/docx_writer.h"
 #include "render/paged.h"
 
 #include <catch2/catch.hpp>
+
+#include "support.h"
+
+#include <Poco/TemporaryFile.h>
 
 #include <algorithm>
 #include <map>
@@ -281,4 +286,47 @@ TEST_CASE("a balanced title's bookmark is the title's text without its break mar
         for (const render::PagedItem& item : page.items)
             if (const auto* b = std::get_if<render::PagedBookmark>(&item)) titles.push_back(b->title);
     CHECK(titles == std::vector<std::string>{"关于2024年度项目支出绩效自评情况的报告"});
+}
+
+TEST_CASE("a 版记 with no room left on the last page starts a page — in the PDF and in the DOCX", "[render][docx]") {
+    // Paragraphs enough that the last page has no room left for two 版记 lines.
+    auto letter = [](int paragraphs) {
+        layout::Document doc;
+        doc.meta.title = "版记另起一页";
+        for (int i = 0; i < paragraphs; ++i) doc.blocks.emplace_back(layout::Paragraph::plain("第" + std::to_string(i + 1) + "段"));
+        doc.colophon = layout::Colophon{};
+        doc.colophon->lines = {{"抄送：县审计局。", ""}, {"测试县财政局办公室", "2025年3月5日印发"}};
+        return doc;
+    };
+    int n = 1;
+    while (n < 200 && !render::paginate(letter(n), fonts()).colophonPage) ++n;
+    REQUIRE(n < 200);
+    auto documentXml = [](const layout::Document& doc, const render::PagedDocument& paged) {
+        Poco::TemporaryFile docx;
+        jixiao::testing::write(docx.path(), render::renderDocx(doc, paged));
+        return jixiao::testing::capture("unzip -p " + jixiao::testing::shellQuote(docx.path()) + " word/document.xml");
+    };
+    // One paragraph fewer: the 版记 fits under the text, nothing breaks the page.
+    const layout::Document fits = letter(n - 1);
+    const render::PagedDocument fitsPaged = render::paginate(fits, fonts());
+    CHECK_FALSE(fitsPaged.colophonPage);
+    CHECK(documentXml(fits, fitsPaged).find("<w:pageBreakBefore/>") == std::string::npos);
+    // The 版记 alone on a new page of the PDF; in the DOCX an empty paragraph takes the page
+    // break just before the frame (Word puts the frame on the page it follows, LibreOffice on
+    // the page of the paragraph after it).
+    const layout::Document full = letter(n);
+    const render::PagedDocument paged = render::paginate(full, fonts());
+    REQUIRE(paged.pages.size() >= 2);
+    const std::u32string colophon = U"抄送：县审计局。测试县财政局办公室2025年3月5日印发";
+    CHECK(paged.pages.back().text.compare(0, colophon.size(), colophon) == 0);  // then the page number
+    CHECK(paged.pages.back().text.find(U"段") == std::u32string::npos);
+    const std::string xml = documentXml(full, paged);
+    const std::size_t frame = xml.find("<w:framePr ");
+    REQUIRE(frame != std::string::npos);
+    const std::size_t framed = xml.rfind("<w:p>", frame);
+    const std::size_t before = xml.rfind("<w:p>", framed - 1);
+    const std::string breaker = xml.substr(before, framed - before);
+    CHECK(breaker.find("<w:pageBreakBefore/>") != std::string::npos);
+    CHECK(breaker.find("<w:r>") == std::string::npos);
+    CHECK(xml.find("<w:pageBreakBefore/>") == xml.rfind("<w:pageBreakBefore/>"));  // the only one
 }
