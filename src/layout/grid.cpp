@@ -15,12 +15,14 @@ struct Paper {
     double widthMm, heightMm;
 };
 
+constexpr Paper kA4{9, 210.0, 297.0};
+
 /// The paper sizes Chinese offices use; any other code is A4.
 constexpr Paper kPapers[] = {
-    {1, 215.9, 279.4},   // Letter
-    {5, 215.9, 355.6},   // Legal
-    {8, 297.0, 420.0},   // A3
-    {9, 210.0, 297.0},   // A4
+    {1, 215.9, 279.4},  // Letter
+    {5, 215.9, 355.6},  // Legal
+    {8, 297.0, 420.0},  // A3
+    kA4,
     {11, 148.0, 210.0},  // A5
     {12, 257.0, 364.0},  // B4 (JIS)
     {13, 182.0, 257.0},  // B5 (JIS)
@@ -29,7 +31,7 @@ constexpr Paper kPapers[] = {
 const Paper& paperOf(int code) {
     for (const Paper& p : kPapers)
         if (p.code == code) return p;
-    return kPapers[3];
+    return kA4;
 }
 
 /// One section of a number format, split into what goes before, the digits and after.

@@ -87,8 +87,6 @@ struct RectificationItem {
     std::optional<std::string> closeNote;
 };
 
-/// The feedback letters (绩效评价结果反馈函) of the history store, their numbers and the
-/// rectification each opens. Works on an open StoreDb, which must outlive it.
 /// reissueLetter of a letter that is still in force. The message tells a command-line user to
 /// void it first (`jixiao letters void`); `letter` lets another front end (the web workspace)
 /// say how it is done there.
@@ -99,6 +97,8 @@ public:
     std::string letter;  ///< the letter's number as printed
 };
 
+/// The feedback letters (绩效评价结果反馈函) of the history store, their numbers and the
+/// rectification each opens. Works on an open StoreDb, which must outlive it.
 class LetterRegister {
 public:
     explicit LetterRegister(StoreDb& db) : db_(db) {}
