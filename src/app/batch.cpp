@@ -36,6 +36,7 @@
 #include <future>
 #include <mutex>
 #include <optional>
+#include <thread>
 #include <variant>
 
 namespace jixiao::app {
@@ -292,12 +293,44 @@ void saveHistory(publish::RunStore& store, std::int64_t runId, const Scored& s) 
     }
 }
 
+/// Runs `work(i)` for i in [0, count) on up to `jobs` threads (the calling one among them). An
+/// error stops the items not yet begun; the error of the lowest item that failed is rethrown
+/// after the join, as a loop over the items in order would have thrown it.
+void inParallel(std::size_t count, int jobs, const std::function<void(std::size_t)>& work) {
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    std::size_t failedAt = count;
+    std::exception_ptr error;
+    auto body = [&] {
+        for (std::size_t i; !stop && (i = next++) < count;) {
+            try {
+                work(i);
+            } catch (...) {
+                std::lock_guard<std::mutex> lock(mutex);
+                if (i < failedAt) {
+                    failedAt = i;
+                    error = std::current_exception();
+                }
+                stop = true;
+            }
+        }
+    };
+    const std::size_t helpers = std::min<std::size_t>(static_cast<std::size_t>(std::max(1, jobs)), count) - (count > 0 ? 1 : 0);
+    std::vector<std::thread> threads;
+    for (std::size_t t = 0; t < helpers; ++t) threads.emplace_back(body);
+    body();
+    for (auto& t : threads) t.join();
+    if (error) std::rethrow_exception(error);
+}
+
 /// The forms made per unit (the feedback letter) for each unit with a project the rule set sends a letter for (grade 中/差
 /// or a finding to rectify), in unit-code order so numbers follow the codes. Without `issue`
 /// the letters are 草稿: watermarked, no number taken, nothing stored. With it each takes its
 /// number from the store, which never changes it: a letter issued before keeps its number,
-/// date and deadline, and the run says so. Prints the numbers to `out`.
-void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t runId, bool issue, std::ostream& out) {
+/// date and deadline, and the run says so. Prints the numbers to `out`. The numbers are taken
+/// one letter at a time; the letters are then made on `jobs` threads (the same bytes).
+void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t runId, bool issue, int jobs, std::ostream& out) {
     const auto& s = job.scored;
     std::map<std::string, std::vector<const score::ProjectResult*>> byUnit;
     for (const auto& p : s.evaluation.projects)
@@ -310,6 +343,13 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
         for (const auto& letter : letters.issuedLetters(std::nullopt))
             if (!letter.voided()) inForce[letter.evaluationKey] = letter;
     int drafts = 0;
+    /// A letter to make: its unit, projects and what the register gave it.
+    struct Letter {
+        const model::Unit* unit;
+        const std::vector<const score::ProjectResult*>* projects;
+        layout::LetterFacts facts;
+    };
+    std::vector<Letter> made;
     for (const auto& [unitCode, projects] : byUnit) {
         const model::Unit* unit = s.dataset.findUnit(unitCode);
         if (!unit) continue;
@@ -353,12 +393,16 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
         } else {
             ++drafts;
         }
-        layout::Value ctx = layout::letterContext(*unit, projects, s.dataset, job.facts, facts);
-        const model::Unit* department = s.dataset.departmentOf(unitCode);
-        for (const auto& form : job.unitForms)
-            writeForm(job, form, ctx, layout::fixedDate(facts.date), departmentFolder(s.dataset, department ? department->code : ""),
-                      job.scratchDir);
+        made.push_back({unit, &projects, facts});
     }
+    inParallel(made.size(), jobs, [&](std::size_t i) {
+        const Letter& letter = made[i];
+        const layout::Value ctx = layout::letterContext(*letter.unit, *letter.projects, s.dataset, job.facts, letter.facts);
+        const model::Unit* department = s.dataset.departmentOf(letter.unit->code);
+        for (const auto& form : job.unitForms)
+            writeForm(job, form, ctx, layout::fixedDate(letter.facts.date), departmentFolder(s.dataset, department ? department->code : ""),
+                      job.scratchDir);
+    });
     if (drafts > 0) {
         out << "已生成 " << drafts << " 份反馈函草稿（带“草稿”水印，未取文号）。核对无误后加 --issue 重新运行即正式发文。\n";
     }
@@ -573,7 +617,7 @@ int publishRun(const RunRequest& req, const Job& job, Outputs& outputs, std::int
                std::future<void>& results, std::ostream& out) {
     const Scored& scored = job.scored;
     saveHistory(*outputs.store, runId, scored);
-    if (!job.unitForms.empty()) issueLetters(job, *outputs.letters, runId, req.issueLetters, out);
+    if (!job.unitForms.empty()) issueLetters(job, *outputs.letters, runId, req.issueLetters, req.jobs, out);
     writeRunForms(job, *outputs.letters);
     results.get();
     // A run that made every document replaces the previous run's: its files this run made no
