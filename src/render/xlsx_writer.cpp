@@ -6,6 +6,7 @@
 #include "render/xlsx_grid.h"
 #include "render/xlsx_scratch.h"
 #include "render/xlsx_sheet.h"
+#include "render/xlsx_zip.h"
 
 #include <xlsxwriter.h>
 
@@ -170,6 +171,12 @@ struct XlsxWorkbookWriter::Impl {
         // have noticed.
         if (const std::string failure = xlsx::takeScratchFailure(); !failure.empty())
             throw ScratchFileError("无法写入 XLSX 的临时文件，多半是磁盘空间不足或临时文件夹没有写权限（" + failure + "）");
+        // The archive (render/xlsx_zip) could not be written, or would need ZIP64.
+        if (const std::string failure = xlsx::takeZipFailure(); !failure.empty()) {
+            if (closed == LXW_ERROR_ZIP_FILE_OPERATION)
+                throw ScratchFileError("无法写入 XLSX 的临时文件，多半是磁盘空间不足或临时文件夹没有写权限（" + failure + "）");
+            throw RenderError("无法生成 XLSX：" + failure);
+        }
         check(closed, "writing " + file.path());
         return file.read();
     }

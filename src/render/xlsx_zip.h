@@ -1,0 +1,31 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace jixiao::render::xlsx {
+
+/// libxlsxwriter 1.1.4 (Debian 12's) packs a workbook's parts into the XLSX with the system
+/// minizip, calling exactly zipOpen, zipOpenNewFileInZip4_64, zipWriteInFileInZip,
+/// zipCloseFileInZip and zipClose through its symbol table. This module defines those five, so
+/// the program's definitions win: the archive is built in memory and written to the library's
+/// file with one write at zipClose; each part is deflated whole by libdeflate (level
+/// `kPartLevel`) and its CRC-32 taken by libdeflate; a part that is byte for byte one the process
+/// has already deflated twice (theme, styles, content types, relationships, ...) reuses those
+/// bytes. A part bigger than `kWholePartLimit` (a sheet of a province's summary) is deflated as it
+/// arrives (zlib, level 6) and written on, so memory stays bounded. No ZIP64: an archive, a part
+/// or an entry count beyond the 32/16-bit fields is refused with a reason (`takeZipFailure`).
+/// Nothing else in the program calls minizip (Poco::Zip has its own zip code).
+constexpr int kPartLevel = 6;
+constexpr std::size_t kWholePartLimit = std::size_t(1) << 20;
+
+/// How many archives this module has opened in the process: the evidence (for the guard test)
+/// that libxlsxwriter's calls reach it, not a minizip the library was built with.
+std::uint64_t archivesOpened();
+
+/// Why the calling thread's last archive failed (cleared by the call); empty when none did.
+/// libxlsxwriter only reports a zip error code, so the workbook's owner asks after closing it.
+std::string takeZipFailure();
+
+}  // namespace jixiao::render::xlsx

@@ -1,0 +1,213 @@
+#include "layout/document.h"
+#include "render/xlsx_writer.h"
+#include "render/xlsx_zip.h"
+
+#include <Poco/StreamCopier.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
+
+#include <xlsxwriter/third_party/zip.h>
+
+#include <catch2/catch.hpp>
+
+#include <dlfcn.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <unistd.h>
+
+// libxlsxwriter's packaging (its five minizip calls) goes to render/xlsx_zip: an archive built in
+// memory, parts deflated by libdeflate, repeated parts deflated once.
+
+namespace fs = std::filesystem;
+using namespace jixiao;
+using render::xlsx::archivesOpened;
+using render::xlsx::kWholePartLimit;
+using render::xlsx::takeZipFailure;
+
+namespace {
+
+fs::path freshDir(const std::string& name) {
+    fs::path dir = fs::temp_directory_path() / ("jixiao-zip-test-" + std::to_string(::getpid()) + "-" + name);
+    fs::remove_all(dir);
+    fs::create_directories(dir);
+    return dir;
+}
+
+std::string readAll(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+std::map<std::string, std::string> unzip(const std::string& bytes) {
+    std::istringstream in(bytes);
+    Poco::Zip::ZipArchive archive(in);
+    std::map<std::string, std::string> parts;
+    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
+        Poco::Zip::ZipInputStream zin(in, it->second);
+        std::string content;
+        Poco::StreamCopier::copyToString(zin, content);
+        parts[it->first] = content;
+    }
+    return parts;
+}
+
+/// Python's zipfile reads every member and checks its CRC-32 (`-t`); 0 when the archive is sound.
+int pythonZipTest(const fs::path& path) { return std::system(("python3 -m zipfile -t '" + path.string() + "' >/dev/null 2>&1").c_str()); }
+
+zip_fileinfo excelDate() {
+    zip_fileinfo info{};
+    info.tmz_date.tm_year = 1980;
+    info.tmz_date.tm_mday = 1;
+    return info;
+}
+
+int openPart(zipFile zip, const char* name, int method, int zip64 = 0) {
+    const zip_fileinfo info = excelDate();
+    return zipOpenNewFileInZip4_64(zip, name, &info, nullptr, 0, nullptr, 0, nullptr, method, Z_DEFAULT_COMPRESSION, 0, -MAX_WBITS, 8,
+                                   Z_DEFAULT_STRATEGY, nullptr, 0, 0, 0, zip64);
+}
+
+void addPart(zipFile zip, const char* name, const std::string& bytes, int method = Z_DEFLATED) {
+    REQUIRE(openPart(zip, name, method) == ZIP_OK);
+    for (std::size_t at = 0; at < bytes.size(); at += 16384) {
+        const std::size_t n = std::min<std::size_t>(16384, bytes.size() - at);
+        REQUIRE(zipWriteInFileInZip(zip, bytes.data() + at, static_cast<unsigned>(n)) == ZIP_OK);
+    }
+    REQUIRE(zipCloseFileInZip(zip) == ZIP_OK);
+}
+
+std::string patterned(std::size_t n, unsigned seed) {
+    std::string s(n, '\0');
+    unsigned x = seed;
+    for (std::size_t i = 0; i < n; ++i) {
+        x = x * 1103515245u + 12345u;
+        s[i] = (i % 61 == 60) ? '\n' : static_cast<char>('a' + (x >> 16) % 7);
+    }
+    return s;
+}
+
+layout::Document smallWorkbook() {
+    layout::Document doc;
+    doc.meta.title = "项目支出绩效自评表";
+    doc.meta.created = layout::FixedDate{2025, 3, 5, 9, 30, 0, 480};
+    layout::Table table;
+    table.columnWidths = {100, 200};
+    layout::TableRow row;
+    row.cells = {layout::Cell::label("项目名称"), layout::Cell::label("乡村道路养护")};
+    table.rows.push_back(row);
+    doc.blocks.push_back(table);
+    return doc;
+}
+
+}  // namespace
+
+TEST_CASE("xlsx zip: libxlsxwriter packs every workbook with jixiao's zip writer", "[render][xlsx]") {
+    // If a libxlsxwriter bound its own minizip, the XLSX would still come out, only slower:
+    // the call counter is what notices.
+    for (const char* name : {"zipOpen", "zipOpenNewFileInZip4_64", "zipWriteInFileInZip", "zipCloseFileInZip", "zipClose"}) {
+        INFO(name);
+        CHECK(::dlsym(RTLD_DEFAULT, name) != nullptr);
+    }
+    CHECK(::dlsym(RTLD_DEFAULT, "zipOpen") == reinterpret_cast<void*>(&zipOpen));
+    const std::uint64_t before = archivesOpened();
+    const std::string bytes = render::renderXlsx(smallWorkbook());
+    CHECK(archivesOpened() == before + 1);
+
+    const auto parts = unzip(bytes);
+    for (const char* name : {"[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml", "xl/workbook.xml",
+                             "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml"}) {
+        INFO(name);
+        REQUIRE(parts.count(name) == 1);
+        CHECK(parts.at(name).rfind("<?xml", 0) == 0);
+    }
+    const std::string strings =
+        parts.count("xl/sharedStrings.xml") ? parts.at("xl/sharedStrings.xml") : parts.at("xl/worksheets/sheet1.xml");
+    CHECK(strings.find("乡村道路养护") != std::string::npos);
+
+    const fs::path dir = freshDir("workbook");
+    std::ofstream(dir / "book.xlsx", std::ios::binary) << bytes;
+    CHECK(pythonZipTest(dir / "book.xlsx") == 0);
+    // The same workbook again (its constant parts now from the cache of repeated parts): same bytes.
+    CHECK(render::renderXlsx(smallWorkbook()) == bytes);
+    CHECK(render::renderXlsx(smallWorkbook()) == bytes);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("xlsx zip: small, big and stored parts read back, dated as Excel dates them", "[render][xlsx]") {
+    const fs::path dir = freshDir("parts");
+    const fs::path path = dir / "parts.zip";
+    const std::string small = "<?xml version=\"1.0\"?><a/>";
+    const std::string big = patterned(3 * kWholePartLimit + 12345, 7);  // deflated as it arrives
+    const std::string stored = patterned(5000, 11);
+    zipFile zip = zipOpen(path.c_str(), APPEND_STATUS_CREATE);
+    REQUIRE(zip != nullptr);
+    addPart(zip, "small.xml", small);
+    addPart(zip, "xl/big.xml", big);
+    addPart(zip, "stored.bin", stored, 0);
+    addPart(zip, "empty.xml", "");
+    REQUIRE(zipClose(zip, nullptr) == ZIP_OK);
+    CHECK(takeZipFailure().empty());
+
+    const std::string bytes = readAll(path);
+    CHECK(bytes.size() < big.size() / 2);
+    const auto parts = unzip(bytes);
+    REQUIRE(parts.size() == 4);
+    CHECK(parts.at("small.xml") == small);
+    CHECK(parts.at("xl/big.xml") == big);
+    CHECK(parts.at("stored.bin") == stored);
+    CHECK(parts.at("empty.xml").empty());
+    // Local header of the first part: time 00:00:00, date 1980-01-01 (day 1 + month 1 * 32).
+    REQUIRE(bytes.size() > 14);
+    CHECK(bytes.substr(10, 4) == std::string("\x00\x00\x21\x00", 4));
+    CHECK(pythonZipTest(path) == 0);
+    fs::remove_all(dir);
+}
+
+TEST_CASE("xlsx zip: a part seen again is deflated once and gives the same archive", "[render][xlsx]") {
+    // Content no earlier test wrote: the first archive deflates it, the second deflates it and
+    // keeps it, the third takes it from the cache.
+    const std::string part = "<theme>" + std::to_string(::getpid()) + patterned(20000, 3) + "</theme>";
+    const fs::path dir = freshDir("repeat");
+    std::string first;
+    for (int i = 0; i < 3; ++i) {
+        const fs::path path = dir / ("r" + std::to_string(i) + ".zip");
+        zipFile zip = zipOpen(path.c_str(), APPEND_STATUS_CREATE);
+        REQUIRE(zip != nullptr);
+        addPart(zip, "xl/theme/theme1.xml", part);
+        REQUIRE(zipClose(zip, nullptr) == ZIP_OK);
+        const std::string bytes = readAll(path);
+        if (i == 0) first = bytes;
+        INFO("archive " << i);
+        CHECK(bytes == first);
+        CHECK(unzip(bytes).at("xl/theme/theme1.xml") == part);
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("xlsx zip: what it does not write is refused", "[render][xlsx]") {
+    const fs::path dir = freshDir("refuse");
+    const fs::path path = dir / "refused.zip";
+    zipFile zip = zipOpen(path.c_str(), APPEND_STATUS_CREATE);
+    REQUIRE(zip != nullptr);
+    CHECK(openPart(zip, "xl/worksheets/sheet1.xml", Z_DEFLATED, 1) == ZIP_PARAMERROR);
+    CHECK(takeZipFailure() == "XLSX 的 ZIP64 格式未实现（xl/worksheets/sheet1.xml）");
+    CHECK(openPart(zip, "a.bin", 12) == ZIP_PARAMERROR);        // bzip2
+    CHECK(zipWriteInFileInZip(zip, "x", 1) == ZIP_PARAMERROR);  // no part open
+    CHECK(zipClose(zip, nullptr) == ZIP_OK);                    // an empty archive is still one
+    CHECK(pythonZipTest(path) == 0);
+
+    CHECK(zipOpen(path.c_str(), APPEND_STATUS_ADDINZIP) == nullptr);
+    errno = 0;
+    CHECK(zipOpen((dir / "missing" / "book.xlsx").c_str(), APPEND_STATUS_CREATE) == nullptr);
+    CHECK(errno == ENOENT);
+    fs::remove_all(dir);
+}
