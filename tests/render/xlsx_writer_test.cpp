@@ -2,6 +2,7 @@
 #include "model/decimal.h"
 #include "render/render_error.h"
 #include "render/xlsx_writer.h"
+#include "render/xlsx_zip.h"
 
 #include <Poco/StreamCopier.h>
 #include <Poco/Zip/ZipArchive.h>
@@ -10,6 +11,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -717,7 +719,9 @@ TEST_CASE("xlsx: LibreOffice opens the workbook and shows its Chinese text", "[r
     }
     const fs::path dir = scratchDir();
     const fs::path xlsx = dir / "自评表.xlsx";
+    const std::uint64_t zipped = render::xlsx::archivesOpened();
     std::ofstream(xlsx, std::ios::binary) << render::renderXlsx(selfEvaluation());
+    CHECK(render::xlsx::archivesOpened() == zipped + 1);  // packed by render/xlsx_zip, not minizip
     // A private profile: a second soffice would otherwise hand the job to a running one.
     const std::string out =
         run("cd '" + dir.string() + "' && HOME='" + dir.string() + "' timeout 120 soffice --headless -env:UserInstallation=file://" +

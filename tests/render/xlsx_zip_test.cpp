@@ -146,7 +146,11 @@ TEST_CASE("xlsx zip: small, big and stored parts read back, dated as Excel dates
     const fs::path dir = freshDir("parts");
     const fs::path path = dir / "parts.zip";
     const std::string small = "<?xml version=\"1.0\"?><a/>";
-    const std::string big = patterned(3 * kWholePartLimit + 12345, 7);  // deflated as it arrives
+    // Deflated as it arrives; incompressible, so the archive goes to the file before the part
+    // ends and its header's sizes are written into the file afterwards.
+    std::string big(kWholePartLimit + kWholePartLimit / 2 + 12345, '\0');
+    unsigned x = 7;
+    for (char& c : big) c = static_cast<char>((x = x * 1103515245u + 12345u) >> 23);
     const std::string stored = patterned(5000, 11);
     zipFile zip = zipOpen(path.c_str(), APPEND_STATUS_CREATE);
     REQUIRE(zip != nullptr);
@@ -158,7 +162,7 @@ TEST_CASE("xlsx zip: small, big and stored parts read back, dated as Excel dates
     CHECK(takeZipFailure().empty());
 
     const std::string bytes = readAll(path);
-    CHECK(bytes.size() < big.size() / 2);
+    CHECK(bytes.size() < big.size() + small.size() + stored.size() + 1000);
     const auto parts = unzip(bytes);
     REQUIRE(parts.size() == 4);
     CHECK(parts.at("small.xml") == small);
