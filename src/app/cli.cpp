@@ -14,6 +14,7 @@
 #include "layout/form_set.h"
 #include "layout/template_text.h"
 #include "model/date.h"
+#include "model/text_store.h"
 #include "publish/atomic_file.h"
 #include "publish/interrupt.h"
 #include "pdf/pdf_error.h"
@@ -273,6 +274,9 @@ private:
             return kExitConfig;
         } catch (const render::ScratchFileError& e) {
             std::cerr << "无法写出文件：" << e.what() << "。\n";
+            return kExitCannotCreate;
+        } catch (const model::TextStoreError& e) {
+            std::cerr << e.what() << "。\n";
             return kExitCannotCreate;
         } catch (const layout::LayoutError& e) {
             std::cerr << "模板排版出错：" << e.what() << "。请检查模板（见 templates/README.md）。\n";

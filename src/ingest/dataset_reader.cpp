@@ -668,8 +668,8 @@ private:
             }
             p.period = r.text("实施期");
             checkPeriod(r, p.period);
-            p.goal = r.text("年度总体目标");
-            p.achieved = r.text("总体目标完成情况");
+            p.goal = ds.texts->put(r.text("年度总体目标"));
+            p.achieved = ds.texts->put(r.text("总体目标完成情况"));
             p.owner = r.text("项目负责人");
             p.source = r.source();
             if (p.code.empty()) return;
@@ -749,7 +749,7 @@ private:
                 auto executed = r.number("全年执行数", true, true);
                 if (adjusted) allAdjusted += *adjusted;
                 if (executed) allExecuted += *executed;
-                f.reason = r.text("偏差原因");
+                f.reason = ds.texts->put(r.text("偏差原因"));
                 f.selfScore = r.number("自评得分", false, false);
                 f.source = r.source();
                 if (code.empty() || !r.ok || !adjusted || !executed) return;
@@ -894,8 +894,8 @@ private:
                 }
             }
             ind.weight = r.number("分值", false, false);
-            ind.reason = r.text("偏差原因分析");
-            ind.measures = r.text("改进措施");
+            ind.reason = ds.texts->put(r.text("偏差原因分析"));
+            ind.measures = ds.texts->put(r.text("改进措施"));
             ind.selfScore = r.number("自评得分", false, false);
             ind.source = r.source();
             if (!r.ok) return;

@@ -49,10 +49,12 @@ Value indicatorValue(const score::IndicatorResult& r) {
     v.set("deduction", num(r.deduction));
     v.set("self_score", num(r.selfScore));
     v.set("band", r.band ? Value(*r.band) : Value());
-    v.set("reason", in.reason);
-    v.set("measures", in.measures);
-    std::string analysis = in.reason;
-    if (!in.measures.empty()) analysis += (analysis.empty() ? "" : "；") + in.measures;
+    std::string reason = in.reason.str();
+    std::string measures = in.measures.str();
+    std::string analysis = reason;
+    if (!measures.empty()) analysis += (analysis.empty() ? "" : "；") + measures;
+    v.set("reason", std::move(reason));
+    v.set("measures", std::move(measures));
     v.set("analysis", analysis);
     v.set("met", Value(r.completion ? *r.completion >= Decimal::fromInt(1) : (r.band && r.band == std::string("达成"))));
     return v;
@@ -301,8 +303,8 @@ Value projectContext(const score::ProjectResult& p, const model::Dataset& ds, co
     v.set("function_class", src ? src->functionClass : std::string());
     v.set("funding_source", src ? src->fundingSource : std::string());
     v.set("period", src ? src->period : std::string());
-    v.set("goal", src ? src->goal : std::string());
-    v.set("achieved", src ? src->achieved : std::string());
+    v.set("goal", src ? src->goal.str() : std::string());
+    v.set("achieved", src ? src->achieved.str() : std::string());
     Value& unit = v.set("unit", Value::map());
     unit.set("code", p.unitCode);
     unit.set("name", unitName(ds, p.unitCode));
@@ -322,7 +324,7 @@ Value projectContext(const score::ProjectResult& p, const model::Dataset& ds, co
     std::string reason;
     if (src)
         for (const auto& f : src->funds)
-            if (!f.reason.empty()) reason += (reason.empty() ? "" : "；") + f.reason;
+            if (!f.reason.empty()) reason += (reason.empty() ? "" : "；") + f.reason.str();
     budget.set("reason", reason);
     const Value& funds = budget.set("funds", fundsValue(p, ds));
     Value& lines = budget.set("fund_lines", Value::list());

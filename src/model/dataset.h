@@ -2,6 +2,7 @@
 
 #include "model/decimal.h"
 #include "model/diagnostic.h"
+#include "model/text_store.h"
 
 #include <map>
 #include <memory>
@@ -82,7 +83,7 @@ struct FundingRow {
     std::optional<Decimal> initial;    ///< 年初预算数 (A0), may be blank
     Decimal adjusted;                  ///< 全年预算数 (A)
     Decimal executed;                  ///< 全年执行数 (B)
-    std::string reason;                ///< 偏差原因 / 预算调整说明
+    Text reason;                       ///< 偏差原因 / 预算调整说明
     std::optional<Decimal> selfScore;  ///< the unit's own score for execution
     SourceRef source;
 };
@@ -110,8 +111,8 @@ struct Indicator {
     std::string unitOfMeasure;      ///< 计量单位
     std::optional<Decimal> weight;  ///< 分值; empty → from the rule set
     Quantity actual;
-    std::string reason;    ///< 偏差原因分析
-    std::string measures;  ///< 改进措施
+    Text reason;    ///< 偏差原因分析
+    Text measures;  ///< 改进措施
     std::optional<Decimal> selfScore;
     SourceRef source;
     /// True when target and actual compare on the percent scale.
@@ -128,8 +129,8 @@ struct Project {
     std::string fundingSource;  ///< 资金来源
     bool classified = false;    ///< 涉密: never in public outputs
     std::string period;         ///< 实施期
-    std::string goal;           ///< 年度总体目标
-    std::string achieved;       ///< 总体目标完成情况
+    Text goal;                  ///< 年度总体目标
+    Text achieved;              ///< 总体目标完成情况
     std::string owner;          ///< 项目负责人: personal data
     SourceRef source;
     std::vector<FundingRow> funds;
@@ -147,6 +148,8 @@ struct DepartmentFigures {
 /// Everything read from one dataset folder. Vectors are sorted by code (and year).
 struct Dataset {
     std::string folder;
+    /// Where the rows' narratives (Text) lie; shared by copies of the dataset.
+    std::shared_ptr<TextStore> texts = std::make_shared<TextStore>();
     DatasetConfig config;
     std::vector<Unit> units;
     std::vector<Project> projects;

@@ -71,8 +71,8 @@ Node indicator(const score::IndicatorResult& r, const score::Rounding& rounding,
     n.set("declared_weight", number(r.declaredWeight));
     n.set("weight_filled", Node::flag(r.weightFilled));
     n.set("status", Node::string(statusName(r.status)));
-    n.set("reason", Node::string(in.reason));
-    n.set("measures", Node::string(in.measures));
+    n.set("reason", Node::string(in.reason.str()));
+    n.set("measures", Node::string(in.measures.str()));
     n.set("row", rowOf(in.source));
     return n;
 }

@@ -379,7 +379,7 @@ private:
         const IndicatorResult& r = w.result;
         const int places = rules_.rounding.indicator;
         auto values = rowValues(w);
-        const bool reasonGiven = !normalizeWord(r.row->reason).empty();
+        const bool reasonGiven = !normalizeWord(r.row->reason.str()).empty();
         if (r.status == IndicatorStatus::Scored) {
             if (!w.met && !reasonGiven) add(w, index, "unmet_no_reason", r.qualitative ? "message_qualitative" : "message", values);
             // A deviation deduction says what target_too_low says, and what it cost.
@@ -516,7 +516,7 @@ BudgetFigures budgetFigures(const model::Project& p) {
     const model::FundingRow* total = nullptr;
     for (const auto& row : p.funds) {
         if (row.kind == model::FundKind::Total && !total) total = &row;
-        if (!normalizeWord(row.reason).empty()) b.reasonGiven = true;
+        if (!normalizeWord(row.reason.str()).empty()) b.reasonGiven = true;
     }
     if (total) {
         b.initial = total->initial;

@@ -88,7 +88,7 @@ TEST_CASE("aliases, dataset.json mappings, units in yuan, title rows and GBK", "
     CHECK(funds[1].kind == model::FundKind::CarryOver);
     CHECK_FALSE(funds[1].initial);
     CHECK(funds[1].executed.toString() == "12.24");
-    CHECK(funds[1].reason == "结转");
+    CHECK(funds[1].reason.str() == "结转");
 }
 
 TEST_CASE("a wrong 合计 row is reported, not read", "[ingest]") {

@@ -43,7 +43,7 @@ score::ProjectResult scored(model::Project p, const score::RuleSet& rules = yiti
 model::Project executedProject(const std::string& executed) {
     auto p = fullProject("P001");
     p.funds[0].executed = dec(executed);
-    p.funds[0].reason = "";
+    p.funds[0].reason = {};
     return p;
 }
 

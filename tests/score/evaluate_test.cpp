@@ -60,9 +60,9 @@ TEST_CASE("execution_low: the scoring.md budget example", "[score]") {
     CHECK_FALSE(p.findings[0].indicator);
     CHECK(p.findings[0].source.file() == "预算执行.csv");
 
-    project.funds[0].reason = "部分设备采购延至次年";
+    project.funds[0].reason = narrative("部分设备采购延至次年");
     CHECK(one(project).findings.empty());
-    project.funds[0].reason.clear();
+    project.funds[0].reason = {};
     project.funds[0].executed = dec("38.88");  // exactly 90%: not below
     CHECK(one(project).findings.empty());
 }
@@ -76,7 +76,7 @@ TEST_CASE("budget_adjusted", "[score]") {
     CHECK(p.initial->toString() == "40");
     project.funds = {fundTotal("50", "43.2", "43.2")};
     CHECK(one(project).findings[0].message == "年初预算50.00万元，全年预算调整为43.20万元（调减6.80万元），未说明调整原因");
-    project.funds[0].reason = "年中追减";
+    project.funds[0].reason = narrative("年中追减");
     CHECK(one(project).findings.empty());
     project.funds = {fundTotal(nullptr, "43.2", "43.2")};  // blank 年初预算数: nothing to compare
     CHECK(one(project).findings.empty());
@@ -96,7 +96,7 @@ TEST_CASE("unmet_no_reason: the scoring.md 培训人次 example", "[score]") {
     CHECK(*p.findings[0].indicator == 0);
     CHECK(p.findings[0].source.row == 2);
 
-    project.indicators[0].reason = "部分学员因疫情未能参训";
+    project.indicators[0].reason = narrative("部分学员因疫情未能参训");
     CHECK(one(project).findings.empty());
 
     // Qualitative rows below the top band need a reason too.
@@ -136,10 +136,10 @@ TEST_CASE("target_too_low", "[score]") {
 TEST_CASE("self_score_mismatch", "[score]") {
     auto project = fullProject("P001");
     project.funds = {fundTotal("43.2", "43.2", "37.24")};
-    project.funds[0].reason = "采购延期";
+    project.funds[0].reason = narrative("采购延期");
     project.funds[0].selfScore = dec("9");
     project.indicators[0].actual = num("700");
-    project.indicators[0].reason = "疫情影响";
+    project.indicators[0].reason = narrative("疫情影响");
     project.indicators[0].selfScore = dec("20");
     auto p = one(project);
     REQUIRE(codes(p.findings) == std::vector<std::string>{"self_score_mismatch", "self_score_mismatch"});
@@ -157,7 +157,7 @@ TEST_CASE("self_score_mismatch", "[score]") {
     // A qualitative self score outside its band: the band default applies and the row is listed.
     project = fullProject("P001");
     project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("部分达成"), "10", "", 5);
-    project.indicators[3].reason = "宣传不到位";
+    project.indicators[3].reason = narrative("宣传不到位");
     project.indicators[3].selfScore = dec("9");
     p = one(project);
     CHECK(p.indicators[3].selfScoreOutsideBand);
@@ -180,7 +180,7 @@ TEST_CASE("met_but_deducted", "[score]") {
     CHECK(p.findings[0].message == "“培训人次”已达到年度指标值≥735人次（实际完成735人次），自评得分20.00分低于分值25分，且未说明扣分原因");
     CHECK(p.findings[1].message == "“培训人次”自评得分20.00分，复核得分25.00分，相差5.00分");
     // With a reason the deduction is explained; the difference is still listed.
-    project.indicators[0].reason = "质量抽查有瑕疵";
+    project.indicators[0].reason = narrative("质量抽查有瑕疵");
     CHECK(codes(one(project).findings) == std::vector<std::string>{"self_score_mismatch"});
 }
 
@@ -467,12 +467,12 @@ TEST_CASE("hubei: budget 20, indicators scaled to 80, bands 50/80", "[score]") {
     SECTION("the same inputs under both rule sets") {
         auto project = fullProject("P001");
         project.funds = {fundTotal("43.2", "43.2", "37.24")};
-        project.funds[0].reason = "采购延期";
+        project.funds[0].reason = narrative("采购延期");
         project.indicators[0].actual = num("700");
-        project.indicators[0].reason = "疫情影响";
+        project.indicators[0].reason = narrative("疫情影响");
         project.indicators[3] =
             indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("部分达成"), "10", "", 5);
-        project.indicators[3].reason = "宣传不到位";
+        project.indicators[3].reason = narrative("宣传不到位");
         auto n = one(project, national());
         auto h = one(project, hubei());
         CHECK(n.budgetScore.toString() == "8.62");
@@ -512,7 +512,7 @@ TEST_CASE("hubei: budget 20, indicators scaled to 80, bands 50/80", "[score]") {
         auto project = fullProject("P001");
         project.indicators[3].weight = dec("15");
         project.indicators[0].actual = num("700");
-        project.indicators[0].reason = "疫情影响";
+        project.indicators[0].reason = narrative("疫情影响");
         project.indicators[0].selfScore = dec("20");
         auto p = one(project, hubei());
         REQUIRE(codes(p.findings) == std::vector<std::string>{"weights_not_100", "self_score_mismatch"});
@@ -650,7 +650,7 @@ TEST_CASE("property: totals stay within 100 and grades match totals", "[score]")
             p.unitCode = i % 2 ? "101" : "10101";
             std::int64_t a = amount(rng) + 1;
             p.funds = {fundTotal(nullptr, std::to_string(a).c_str(), std::to_string(amount(rng)).c_str())};
-            p.funds[0].reason = "说明";
+            p.funds[0].reason = narrative("说明");
             int n = rows(rng);
             for (int k = 0; k < n; ++k) {
                 Operator op = ops[opPick(rng)];
@@ -705,12 +705,12 @@ TEST_CASE("every rule parameter reaches the result", "[score]") {
     auto project = fullProject("P001");
     project.funds = {fundTotal("43.2", "43.2", "37.24")};  // 86.20%, no reason
     project.indicators[0].actual = num("700");
-    project.indicators[0].reason = "疫情影响";
+    project.indicators[0].reason = narrative("疫情影响");
     project.indicators[0].selfScore = dec("20");  // 3.81 from 23.81
     project.indicators[2].target = num("20000");
     project.indicators[2].actual = num("23333.56");  // 116.67%
     project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Le, num("5"), num("8"), "10", "起", 5);
-    project.indicators[3].reason = "天气原因";
+    project.indicators[3].reason = narrative("天气原因");
     const auto base = one(project);
     REQUIRE(codes(base.findings) == std::vector<std::string>{"execution_low", "self_score_mismatch"});
     REQUIRE(base.total->toString() == "93.68");  // 8.62 + 23.81 + 25 + 30 + 6.25
@@ -771,7 +771,7 @@ TEST_CASE("every rule parameter reaches the result", "[score]") {
     SECTION("band words") {
         auto p = project;
         p.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("满意"), words("较好"), "10", "", 5);
-        p.indicators[3].reason = "有投诉";
+        p.indicators[3].reason = narrative("有投诉");
         CHECK_FALSE(one(p).total);
         auto rules = with("[\"部分达成\", \"基本达成\"", "[\"部分达成\", \"较好\", \"基本达成\"");
         auto scored = one(p, rules);

@@ -35,6 +35,12 @@ inline const score::RuleSet& national() { return shippedRules("national-2020"); 
 inline const score::RuleSet& hubei() { return shippedRules("hubei"); }
 inline const score::RuleSet& yitihua() { return shippedRules("yitihua-2022"); }
 
+/// A narrative (偏差原因, 改进措施 …) as ingest holds it: in a store kept for the whole test run.
+inline model::Text narrative(const std::string& s) {
+    static model::TextStore store;
+    return store.put(s);
+}
+
 /// A number quantity as ingest produces it ("735" → value 735).
 inline model::Quantity num(const std::string& text) {
     model::Quantity q;

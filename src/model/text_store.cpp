@@ -1,0 +1,92 @@
+#include "model/text_store.h"
+
+#include "model/text.h"
+
+#include <cerrno>
+#include <cstdlib>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace jixiao::model {
+
+namespace {
+
+constexpr std::size_t kFlushAt = 256u << 10;
+
+std::string tempDir() {
+    const char* dir = std::getenv("TMPDIR");
+    return dir && *dir ? dir : "/tmp";
+}
+
+[[noreturn]] void fail(const std::string& dir, int err) {
+    throw TextStoreError("无法在临时文件夹 " + dir + " 中写入临时文件（" + systemReason(err) +
+                         "）。请确认磁盘有空间、该文件夹可写，或用环境变量 TMPDIR 指定另一个临时文件夹");
+}
+
+int openScratch() {
+    const std::string dir = tempDir();
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    std::string name = dir + "/jixiao-text-XXXXXX";
+    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    if (fd < 0) fail(dir, errno);
+    ::unlink(name.c_str());
+    return fd;
+}
+
+}  // namespace
+
+std::string Text::str() const {
+    if (empty() || !store_) return {};
+    return store_->read(where_ >> kSizeBits, size());
+}
+
+TextStore::~TextStore() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+Text TextStore::put(std::string_view text) {
+    Text t;
+    if (text.empty()) return t;
+    if (text.size() > Text::kSizeMask) throw TextStoreError("一段文字超过 16 MB（" + std::to_string(text.size()) + " 字节），无法处理。");
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (fd_ < 0) fd_ = openScratch();
+    t.store_ = this;
+    t.where_ = end_ << Text::kSizeBits | text.size();
+    pending_.append(text);
+    end_ += text.size();
+    if (pending_.size() >= kFlushAt) flushLocked();
+    return t;
+}
+
+void TextStore::flushLocked() const {
+    std::uint64_t at = flushed_.load();
+    std::size_t done = 0;
+    while (done < pending_.size()) {
+        ssize_t n = ::pwrite(fd_, pending_.data() + done, pending_.size() - done, static_cast<off_t>(at + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) fail(tempDir(), n < 0 ? errno : ENOSPC);
+        done += static_cast<std::size_t>(n);
+    }
+    pending_.clear();
+    flushed_.store(at + done);
+}
+
+std::string TextStore::read(std::uint64_t offset, std::size_t size) const {
+    std::string out(size, '\0');
+    if (offset + size > flushed_.load()) {
+        // Still (partly) in the write buffer: flushed first, under the writers' lock.
+        std::lock_guard<std::mutex> lock(mutex_);
+        flushLocked();
+    }
+    std::size_t done = 0;
+    while (done < size) {
+        ssize_t n = ::pread(fd_, out.data() + done, size - done, static_cast<off_t>(offset + done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw TextStoreError("无法读回临时文件夹 " + tempDir() + " 中的临时文件（" + systemReason(n < 0 ? errno : EIO) + "）");
+        done += static_cast<std::size_t>(n);
+    }
+    return out;
+}
+
+}  // namespace jixiao::model

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace jixiao::model {
+
+class TextStore;
+
+/// A narrative (年度总体目标, 偏差原因分析, 改进措施 …) held out of memory: where it lies in its
+/// run's TextStore, not what it says. 16 bytes however long the text; the store must outlive it
+/// (the Dataset that holds the rows owns their store).
+class Text {
+public:
+    Text() = default;
+    bool empty() const { return size() == 0; }
+    std::size_t size() const { return static_cast<std::size_t>(where_ & kSizeMask); }
+    /// The text, read back from the store (thread-safe; empty for an empty Text).
+    std::string str() const;
+
+private:
+    friend class TextStore;
+    static constexpr int kSizeBits = 24;
+    static constexpr std::uint64_t kSizeMask = (std::uint64_t{1} << kSizeBits) - 1;
+    const TextStore* store_ = nullptr;
+    std::uint64_t where_ = 0;  ///< offset << 24 | size
+};
+
+/// The scratch file could not be created or written (disk full, TMPDIR not writable).
+class TextStoreError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+/// A run's narratives, spilled to an unlinked scratch file in TMPDIR (or /tmp) as ingest reads
+/// them and read back with pread when a document needs one. Not memory-mapped: its pages stay in
+/// the page cache, not in the process's resident set. The file is made on the first non-empty
+/// text and vanishes with the store (or the process).
+class TextStore {
+public:
+    TextStore() = default;
+    TextStore(const TextStore&) = delete;
+    TextStore& operator=(const TextStore&) = delete;
+    ~TextStore();
+
+    /// Appends `text` (at most 16 MiB − 1 bytes). Throws TextStoreError when the file cannot be
+    /// made or written.
+    Text put(std::string_view text);
+    /// Bytes spilled so far.
+    std::uint64_t bytes() const { return end_; }
+
+private:
+    friend class Text;
+    std::string read(std::uint64_t offset, std::size_t size) const;
+    void flushLocked() const;
+
+    mutable std::mutex mutex_;
+    int fd_ = -1;
+    std::uint64_t end_ = 0;                          ///< offset of the next text
+    mutable std::atomic<std::uint64_t> flushed_{0};  ///< bytes already in the file
+    mutable std::string pending_;                    ///< appended, not yet written
+};
+
+}  // namespace jixiao::model
