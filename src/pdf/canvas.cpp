@@ -378,7 +378,7 @@ struct PdfCanvas::State {
     void putContent(int index) {
         auto* attr = static_cast<HPDF_PageAttr>(pages[static_cast<size_t>(index)]->attr);
         std::string& content = contents[static_cast<size_t>(index)];
-        if (compress) content = flate(content);
+        if (compress) content = flateFast(content);
         check(HPDF_Stream_Write(attr->stream, reinterpret_cast<const HPDF_BYTE*>(content.data()), static_cast<HPDF_UINT>(content.size())),
               "page content");
         std::string().swap(content);

@@ -13,6 +13,7 @@ namespace jixiao::pdf {
 namespace {
 
 constexpr int kLevel = 6;         // every stream of a document: libdeflate's level 6, slightly smaller than zlib's
+constexpr int kFastLevel = 1;     // page contents: libdeflate's quickest
 constexpr int kPrefixLevel = 12;  // the shared prefix, compressed once per run: libdeflate's smallest output
 
 std::string zlibError(int rc, const char* what) {
@@ -46,6 +47,12 @@ Compressor newCompressor(int level) {
 /// thread, as a compressor must not be shared while it works.
 libdeflate_compressor& compressor() {
     thread_local const Compressor mine = newCompressor(kLevel);
+    return *mine;
+}
+
+/// This thread's libdeflate compressor at kFastLevel (as compressor()).
+libdeflate_compressor& fastCompressor() {
+    thread_local const Compressor mine = newCompressor(kFastLevel);
     return *mine;
 }
 
@@ -135,6 +142,12 @@ std::string assemble(std::string_view head, std::string_view middle, unsigned lo
 std::string flate(std::string_view data) {
     std::string out;
     deflateInto(compressor(), data, true, out);
+    return out;
+}
+
+std::string flateFast(std::string_view data) {
+    std::string out;
+    deflateInto(fastCompressor(), data, true, out);
     return out;
 }
 

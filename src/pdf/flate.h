@@ -11,6 +11,12 @@ namespace jixiao::pdf {
 /// FlatePrefix (libdeflate: about twice zlib's speed at a slightly smaller size).
 std::string flate(std::string_view data);
 
+/// The zlib stream of `data` made by libdeflate's fastest level (1): about 2.5 times the speed
+/// of flate() for about 3.5 % more bytes on page contents (their operators repeat so much that
+/// the quickest match search finds nearly every match). For the pages' content streams, which
+/// in a long document are most of the bytes deflated (a 110-page feedback letter: 1.3 MB).
+std::string flateFast(std::string_view data);
+
 /// The end of a zlib stream deflated on its own, to be put after other parts (FlatePrefix,
 /// flate(head, tail)): the raw deflate blocks of some bytes, the last one final, with what the
 /// stream's Adler-32 trailer needs. Made once, it may end several streams: a document's PDF

@@ -44,6 +44,22 @@ TEST_CASE("flate writes a zlib stream of the data", "[pdf]") {
     CHECK(inflated(pdf::flate(""), 0).empty());
 }
 
+TEST_CASE("flateFast writes a zlib stream of the data, page contents a little larger than flate's", "[pdf]") {
+    const std::string data = sample(100000, 1);
+    CHECK(inflated(pdf::flateFast(data), data.size()) == data);
+    CHECK(inflated(pdf::flateFast(""), 0).empty());
+    // A page's operators as PdfCanvas writes them: the fast level stays within 10 % of flate's size.
+    std::string page;
+    for (int row = 0; row < 400; ++row) {
+        const std::string y = std::to_string(700 - row) + "." + std::to_string(row % 97);
+        page += "42.51968 " + y + " 56.69291 19.75394 re\nS\nBT\n/F2 9 Tf\n1 0 0 1 52.86614 " + y + " Tm\n(\x00" +
+                std::string(1, static_cast<char>(row % 200 + 1)) + ") Tj\nET\n";
+    }
+    const std::string fast = pdf::flateFast(page);
+    CHECK(inflated(fast, page.size()) == page);
+    CHECK(fast.size() < pdf::flate(page).size() * 11 / 10);
+}
+
 // zlib's size for `data` at its default level (the prefix, compressed at libdeflate's level 12, is smaller).
 std::size_t zlibSize(const std::string& data) {
     uLongf size = compressBound(data.size());
