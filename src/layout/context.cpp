@@ -36,10 +36,10 @@ Value indicatorValue(const score::IndicatorResult& r) {
     v.set("level1", in.level1);
     v.set("level2", in.level2);
     v.set("level3", in.level3);
-    v.set("operator", score::operatorSymbol(r.op));
+    v.set("operator", score::operatorSymbol(r.op()));
     v.set("qualitative", Value(r.qualitative));
-    v.set("target", score::quantityText(in.target, in.unitOfMeasure, r.percentScale, r.op, true));
-    v.set("actual", in.actual.empty() ? std::string() : score::quantityText(in.actual, in.unitOfMeasure, r.percentScale, r.op, false));
+    v.set("target", score::quantityText(in.target, in.unitOfMeasure, r.percentScale(), r.op(), true));
+    v.set("actual", in.actual.empty() ? std::string() : score::quantityText(in.actual, in.unitOfMeasure, r.percentScale(), r.op(), false));
     v.set("unit", in.unitOfMeasure);
     v.set("weight", Value(r.weight));
     v.set("weight_filled", Value(r.weightFilled));
@@ -47,7 +47,7 @@ Value indicatorValue(const score::IndicatorResult& r) {
     v.set("variance", num(r.variance));
     v.set("score", num(r.score));
     v.set("deduction", num(r.deduction));
-    v.set("self_score", num(r.selfScore));
+    v.set("self_score", num(r.selfScore()));
     v.set("band", r.band ? Value(*r.band) : Value());
     std::string reason = in.reason.str();
     std::string measures = in.measures.str();
@@ -56,7 +56,7 @@ Value indicatorValue(const score::IndicatorResult& r) {
     v.set("reason", std::move(reason));
     v.set("measures", std::move(measures));
     v.set("analysis", analysis);
-    v.set("met", Value(r.completion ? *r.completion >= Decimal::fromInt(1) : (r.band && r.band == std::string("达成"))));
+    v.set("met", Value(r.completion ? *r.completion >= Decimal::fromInt(1) : (r.band && *r.band == "达成")));
     return v;
 }
 

@@ -24,7 +24,7 @@ Node textOrNull(const std::string& s) { return s.empty() ? Node::null() : Node::
 
 const char* operatorName(const score::IndicatorResult& r) {
     if (r.qualitative) return "qualitative";
-    switch (r.op) {
+    switch (r.op()) {
     case model::Operator::Ge: return ">=";
     case model::Operator::Gt: return ">";
     case model::Operator::Eq: return "=";
@@ -66,9 +66,9 @@ Node indicator(const score::IndicatorResult& r, const score::Rounding& rounding,
     n.set("variance", number(r.variance));
     n.set("score", number(r.score));
     if (adjusts) n.set("deduction", number(r.deduction));
-    n.set("self_score", number(r.selfScore));
-    n.set("band", text(r.band));
-    n.set("declared_weight", number(r.declaredWeight));
+    n.set("self_score", number(r.selfScore()));
+    n.set("band", r.band ? Node::string(*r.band) : Node::null());
+    n.set("declared_weight", number(r.declaredWeight()));
     n.set("weight_filled", Node::flag(r.weightFilled));
     n.set("status", Node::string(statusName(r.status)));
     n.set("reason", Node::string(in.reason.str()));

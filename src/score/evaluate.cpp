@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 
@@ -162,10 +163,6 @@ private:
         Row w;
         IndicatorResult& r = w.result;
         r.row = &ind;
-        r.op = ind.op;
-        r.percentScale = ind.percentScale();
-        r.declaredWeight = ind.weight;
-        r.selfScore = ind.selfScore;
         // A 定性 indicator, or one whose target is words only (the national form leaves the
         // 指标性质 of text targets such as “有效提升” blank or as ≥).
         r.qualitative = ind.op == Operator::Qualitative || (!ind.target.value && !ind.target.empty());
@@ -221,7 +218,7 @@ private:
             if (w.level && std::find(order.begin(), order.end(), w.level) == order.end()) order.push_back(w.level);
         for (Row& w : work) {
             // Rows of an unknown level already carry an error; the others need a default.
-            if (w.result.declaredWeight || w.result.status == IndicatorStatus::Error) continue;
+            if (w.result.declaredWeight() || w.result.status == IndicatorStatus::Error) continue;
             if (kind_ == TableKind::Department) {
                 fail(w.result, "分值", "", cell(w.result.row->source, "分值") + "为空，部门整体绩效指标须填写分值。",
                      "请填写该指标的分值。");
@@ -240,7 +237,7 @@ private:
             Decimal given;
             for (Row& w : work) {
                 if (w.level != level) continue;
-                if (w.result.declaredWeight) given += w.declaredScale;
+                if (w.result.declaredWeight()) given += w.declaredScale;
                 else if (w.result.status != IndicatorStatus::Error) missing.push_back(&w);
             }
             if (missing.empty()) continue;
@@ -287,14 +284,16 @@ private:
         const int ratePlaces = rules_.rounding.rate;
         std::map<std::string, std::string> v;
         v["indicator"] = r.row->level3;
-        v["target"] = r.qualitative ? r.row->target.text : quantityText(r.row->target, r.row->unitOfMeasure, r.percentScale, r.op, true);
-        v["actual"] = r.qualitative ? r.row->actual.text : quantityText(r.row->actual, r.row->unitOfMeasure, r.percentScale, r.op, false);
+        v["target"] =
+            r.qualitative ? r.row->target.text : quantityText(r.row->target, r.row->unitOfMeasure, r.percentScale(), r.op(), true);
+        v["actual"] =
+            r.qualitative ? r.row->actual.text : quantityText(r.row->actual, r.row->unitOfMeasure, r.percentScale(), r.op(), false);
         v["completion"] = r.completion ? percentText(*r.completion, ratePlaces) : "—";
         v["variance"] = r.variance ? percentText(*r.variance, ratePlaces) : "—";
-        v["band"] = r.band.value_or("");
+        v["band"] = r.band ? *r.band : std::string();
         v["weight"] = w.declaredScale.rounded(rules_.rounding.indicator).toString();
         v["score"] = r.score ? r.score->toFixed(rules_.rounding.indicator) : "";
-        v["self_score"] = r.selfScore ? r.selfScore->toFixed(rules_.rounding.indicator) : "";
+        v["self_score"] = r.selfScore() ? r.selfScore()->toFixed(rules_.rounding.indicator) : "";
         return v;
     }
 
@@ -311,7 +310,7 @@ private:
     void evaluateRow(Row& w, std::size_t index) {
         IndicatorResult& r = w.result;
         const int places = rules_.rounding.indicator;
-        std::optional<Decimal> self = r.selfScore;
+        std::optional<Decimal> self = r.selfScore();
         if (self && scaled_) self = mulDiv(*self, rules_.indicatorTotal, declaredSum_, Decimal::kPlaces);
         try {
             if (r.row->actual.empty()) {
@@ -328,7 +327,7 @@ private:
                     band = &rules_.bands.front();
                 if (band) {
                     QualitativeOutcome q = scoreQualitative(*band, r.weight, self, rules_);
-                    r.band = band->name;
+                    r.band = bandName(band->name);
                     r.score = q.score;
                     r.selfScoreOutsideBand = q.selfOutside;
                     w.met = band == &rules_.bands.front();
@@ -348,11 +347,11 @@ private:
             } else if (!r.row->actual.value) {
                 fail(r, "实际完成值", r.row->actual.text,
                      cell(r.row->source, "实际完成值") + "应为数字，实际为" + model::quoted(r.row->actual.text) + "。",
-                     "定量指标（指标性质为" + model::quoted(operatorSymbol(r.op)) +
+                     "定量指标（指标性质为" + model::quoted(operatorSymbol(r.op())) +
                          "）的实际完成值须填写数值；如为定性指标，请将指标性质填为“定性”。");
                 return;
             } else {
-                QuantitativeOutcome q = scoreQuantitative(r.op, *r.row->target.value, *r.row->actual.value, r.weight, rules_);
+                QuantitativeOutcome q = scoreQuantitative(r.op(), *r.row->target.value, *r.row->actual.value, r.weight, rules_);
                 r.completion = q.completion;
                 r.variance = q.variance;
                 r.score = q.score;
@@ -378,28 +377,33 @@ private:
     void rowFindings(Row& w, std::size_t index, std::optional<Decimal> scaledSelf) {
         const IndicatorResult& r = w.result;
         const int places = rules_.rounding.indicator;
-        auto values = rowValues(w);
+        // The figures as the sentences show them, made only for a row that has a finding.
+        std::optional<std::map<std::string, std::string>> made;
+        auto values = [&]() -> const std::map<std::string, std::string>& {
+            if (!made) made = rowValues(w);
+            return *made;
+        };
         const bool reasonGiven = !normalizeWord(r.row->reason.str()).empty();
         if (r.status == IndicatorStatus::Scored) {
-            if (!w.met && !reasonGiven) add(w, index, "unmet_no_reason", r.qualitative ? "message_qualitative" : "message", values);
+            if (!w.met && !reasonGiven) add(w, index, "unmet_no_reason", r.qualitative ? "message_qualitative" : "message", values());
             // A deviation deduction says what target_too_low says, and what it cost.
             if (!r.qualitative && w.overAchieved && !r.deduction) {
-                auto v = values;
+                auto v = values();
                 v["threshold"] = thresholdText(rules_.overAchievement);
                 add(w, index, "target_too_low", "message", v);
             }
             if (r.deduction) {
-                auto v = values;
+                auto v = values();
                 v["threshold"] = thresholdText(Decimal::fromInt(1) + rules_.deviation->threshold);
                 v["points"] = r.deduction->toFixed(places);
                 add(w, index, "indicator_deviation", "message", v);
                 w.findings.back().points = r.deduction;
             }
         }
-        if (!r.selfScore || !r.score) return;
-        const Decimal self = *r.selfScore;
+        if (!r.selfScore() || !r.score) return;
+        const Decimal self = *r.selfScore();
         const Decimal tolerance = rules_.selfScoreTolerance;
-        auto v = values;
+        auto v = values();
         v["self_note"] = "";
         if (scaled_) {
             v["self_note"] =
@@ -851,6 +855,14 @@ Evaluation evaluate(const model::Dataset& dataset, const RuleSet& rules, model::
         return Evaluator(dataset, local, diags).run();
     }
     return Evaluator(dataset, rules, diags).run();
+}
+
+const std::string* bandName(const std::string& name) {
+    // A handful of names per rule set; nodes of a set never move, and none is ever erased.
+    static std::mutex mutex;
+    static std::set<std::string> names;
+    std::lock_guard<std::mutex> lock(mutex);
+    return &*names.insert(name).first;
 }
 
 const ApplicationRule* applicationOf(const ProjectResult& project, const Evaluation& evaluation) {

@@ -43,7 +43,7 @@ TEST_CASE("a project meeting every target scores 100", "[score]") {
     CHECK(p.budgetScore.toString() == "10");
     CHECK(p.departmentCode == "101");
     REQUIRE(p.indicators.size() == 4);
-    CHECK(p.indicators[1].percentScale);
+    CHECK(p.indicators[1].percentScale());
     CHECK(p.indicators[1].completion->toString() == "1.0316");
 }
 
@@ -377,7 +377,7 @@ TEST_CASE("missing weights are filled from the rule set and said so", "[score]")
         const auto& p = ev.projects[0];
         CHECK(p.indicators[0].weight.toString() == "25");
         CHECK(p.indicators[0].weightFilled);
-        CHECK_FALSE(p.indicators[0].declaredWeight);
+        CHECK_FALSE(p.indicators[0].declaredWeight());
         CHECK(p.total->toString() == "100");
         CHECK(p.findings.empty());
         REQUIRE(diags.list().size() == 1);
