@@ -3,6 +3,7 @@
 #include "model/text.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace jixiao::render {
 
@@ -12,7 +13,22 @@ using model::encodeUtf8;
 
 namespace {
 
-bool inList(char32_t cp, std::u32string_view list) {
+/// The ASCII characters of a list as a bit set: figures and Latin words, most of a table's
+/// characters after the ideographs, are looked up without a search.
+struct AsciiSet {
+    std::uint64_t bits[2] = {0, 0};
+    constexpr bool has(char32_t cp) const { return ((bits[cp >> 6] >> (cp & 63)) & 1u) != 0; }
+};
+
+constexpr AsciiSet asciiOf(std::u32string_view list) {
+    AsciiSet set;
+    for (const char32_t cp : list)
+        if (cp < 128) set.bits[cp >> 6] |= std::uint64_t{1} << (cp & 63);
+    return set;
+}
+
+bool inList(char32_t cp, std::u32string_view list, const AsciiSet& ascii) {
+    if (cp < 128) return ascii.has(cp);
     // No ideograph (U+3400..U+9FFF) is in any list: most characters skip the search.
     if (cp >= 0x3400 && cp <= 0x9FFF) return false;
     return list.find(cp) != std::u32string_view::npos;
@@ -38,6 +54,10 @@ constexpr std::u32string_view kNoEnd =
 // Marks written doubled that must stay on one line: —— (破折号), …… (省略号), ⸺.
 constexpr std::u32string_view kDoubled = U"\u2014\u2015\u2025\u2026\u2E3A\u2E3B";
 
+constexpr AsciiSet kNoStartAscii = asciiOf(kNoStart);
+constexpr AsciiSet kNoEndAscii = asciiOf(kNoEnd);
+constexpr AsciiSet kDoubledAscii = asciiOf(kDoubled);
+
 bool isSpace(char32_t cp) { return cp == U' ' || cp == U'\t'; }
 
 // A cluster is a stretch that must not be broken: a Latin word, a figure, one ideograph,
@@ -47,8 +67,9 @@ struct Cluster {
     std::size_t end;
 };
 
-std::vector<Cluster> clustersOf(std::u32string_view text, std::size_t begin, std::size_t end) {
-    std::vector<Cluster> units;
+// The clusters of [begin, end) into `out` (cleared first): units found and glued in one pass.
+void clustersOf(std::u32string_view text, std::size_t begin, std::size_t end, std::vector<Cluster>& out) {
+    out.clear();
     std::size_t i = begin;
     while (i < end) {
         if (isSpace(text[i])) {
@@ -59,24 +80,19 @@ std::vector<Cluster> clustersOf(std::u32string_view text, std::size_t begin, std
         if (!isCjkBreakable(text[i])) {
             while (j < end && !isSpace(text[j]) && !isCjkBreakable(text[j])) ++j;
         }
-        units.push_back(Cluster{i, j});
-        i = j;
-    }
-
-    std::vector<Cluster> glued;
-    for (const Cluster& u : units) {
-        if (!glued.empty()) {
-            const char32_t last = text[glued.back().end - 1];
-            const char32_t first = text[u.begin];
-            const bool doubled = last == first && inList(first, kDoubled);
+        if (!out.empty()) {
+            const char32_t last = text[out.back().end - 1];
+            const char32_t first = text[i];
+            const bool doubled = last == first && inList(first, kDoubled, kDoubledAscii);
             if (isNoLineStart(first) || isNoLineEnd(last) || doubled) {
-                glued.back().end = u.end;
+                out.back().end = j;
+                i = j;
                 continue;
             }
         }
-        glued.push_back(u);
+        out.push_back(Cluster{i, j});
+        i = j;
     }
-    return glued;
 }
 
 double sumOf(const std::vector<double>& advances, std::size_t begin, std::size_t end) {
@@ -87,10 +103,10 @@ double sumOf(const std::vector<double>& advances, std::size_t begin, std::size_t
 
 // Greedy filling of one hard line [begin, end).
 void breakHardLine(std::u32string_view text, const std::vector<double>& advances, std::size_t begin, std::size_t end, double maxWidth,
-                   double& avail, std::vector<LineSpan>& out) {
+                   double& avail, std::vector<LineSpan>& out, std::vector<Cluster>& clusters) {
     // Rounding in width sums must not push a character that fits exactly to the next line.
     const double eps = 1e-9 * std::max(1.0, maxWidth);
-    const std::vector<Cluster> clusters = clustersOf(text, begin, end);
+    clustersOf(text, begin, end, clusters);
     if (clusters.empty()) {
         out.push_back(LineSpan{begin, begin, 0.0, true});
         avail = maxWidth;
@@ -146,9 +162,9 @@ void breakHardLine(std::u32string_view text, const std::vector<double>& advances
 
 }  // namespace
 
-bool isNoLineStart(char32_t cp) { return inList(cp, kNoStart); }
+bool isNoLineStart(char32_t cp) { return inList(cp, kNoStart, kNoStartAscii); }
 
-bool isNoLineEnd(char32_t cp) { return inList(cp, kNoEnd); }
+bool isNoLineEnd(char32_t cp) { return inList(cp, kNoEnd, kNoEndAscii); }
 
 bool isCjkBreakable(char32_t cp) {
     if (cp < 0x00B7) return false;
@@ -175,11 +191,12 @@ bool isCjkBreakable(char32_t cp) {
 
 std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances, double maxWidth, double firstLineWidth) {
     std::vector<LineSpan> lines;
+    std::vector<Cluster> clusters;  // one hard line's, reused
     double avail = firstLineWidth;
     std::size_t begin = 0;
     for (std::size_t i = 0; i <= text.size(); ++i) {
         if (i == text.size() || text[i] == U'\n') {
-            breakHardLine(text, advances, begin, i, maxWidth, avail, lines);
+            breakHardLine(text, advances, begin, i, maxWidth, avail, lines, clusters);
             begin = i + 1;
         }
     }
