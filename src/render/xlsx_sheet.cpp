@@ -184,7 +184,7 @@ private:
                 if (a.lastRow == r) {
                     check(worksheet_merge_range(ws, static_cast<lxw_row_t>(a.row), static_cast<lxw_col_t>(a.col),
                                                 static_cast<lxw_row_t>(a.lastRow), static_cast<lxw_col_t>(a.lastCol), "", f),
-                          "merging " + cellName(a.row, a.col) + ":" + cellName(a.lastRow, a.lastCol) + " of " + where);
+                          [&] { return "merging " + cellName(a.row, a.col) + ":" + cellName(a.lastRow, a.lastCol) + " of " + where; });
                     it = open.erase(it);
                 } else {
                     blanks(ws, r, a.col, a.lastCol, f, where);
@@ -214,7 +214,7 @@ private:
     void blanks(lxw_worksheet* ws, int row, int firstCol, int lastCol, lxw_format* f, const std::string& where) {
         for (int c = firstCol; c <= lastCol; ++c) {
             check(worksheet_write_blank(ws, static_cast<lxw_row_t>(row), static_cast<lxw_col_t>(c), f),
-                  "writing the merged cell " + cellName(row, c) + " of " + where);
+                  [&] { return "writing the merged cell " + cellName(row, c) + " of " + where; });
         }
     }
 
@@ -223,16 +223,16 @@ private:
         lxw_format* f = formats_.get(item.style);
         const auto row = static_cast<lxw_row_t>(item.area.row);
         const auto col = static_cast<lxw_col_t>(item.area.col);
-        const std::string at = where + " cell " + cellName(item.area.row, item.area.col);
+        const auto at = [&] { return where + " cell " + cellName(item.area.row, item.area.col); };
         const Cell* cell = item.cell;
         if (cell != nullptr && !cell->formula.empty()) {
             const std::string resolved = resolver.formula(cell->formula);
             const double cached = cell->value ? cell->value->toDouble() : 0.0;
-            check(worksheet_write_formula_num(ws, row, col, resolved.c_str(), f, cached), "writing the formula of " + at);
+            check(worksheet_write_formula_num(ws, row, col, resolved.c_str(), f, cached), [&] { return "writing the formula of " + at(); });
         } else if (cell != nullptr && cell->value.has_value()) {
-            check(worksheet_write_number(ws, row, col, cell->value->toDouble(), f), "writing the number of " + at);
+            check(worksheet_write_number(ws, row, col, cell->value->toDouble(), f), [&] { return "writing the number of " + at(); });
         } else {
-            check(worksheet_write_string(ws, row, col, item.text.c_str(), f), "writing the text of " + at);
+            check(worksheet_write_string(ws, row, col, item.text.c_str(), f), [&] { return "writing the text of " + at(); });
         }
     }
 
@@ -246,7 +246,7 @@ private:
             // the same format, as libxlsxwriter's documentation prescribes.
             check(worksheet_merge_range(ws, static_cast<lxw_row_t>(a.row), static_cast<lxw_col_t>(a.col), static_cast<lxw_row_t>(a.lastRow),
                                         static_cast<lxw_col_t>(a.lastCol), content ? "" : item.text.c_str(), formats_.get(item.style)),
-                  "merging " + cellName(a.row, a.col) + ":" + cellName(a.lastRow, a.lastCol) + " of " + where);
+                  [&] { return "merging " + cellName(a.row, a.col) + ":" + cellName(a.lastRow, a.lastCol) + " of " + where; });
         }
         if (content || !merged) writeContent(ws, item, resolver, where);
     }

@@ -10,12 +10,22 @@
 #include <deque>
 #include <map>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 namespace jixiao::render::xlsx {
 
 /// The libxlsxwriter boundary: a failed call becomes a RenderError naming the operation.
 void check(lxw_error err, const std::string& what);
+
+/// The same, with the operation described only when the call failed: a sheet has thousands of
+/// cells, and naming each (cell name, sheet) on success costs more than writing it.
+template <class Describe, class = std::enable_if_t<std::is_invocable_r_v<std::string, Describe>>>
+void check(lxw_error err, Describe&& describe) {
+    if (err == LXW_NO_ERROR) return;
+    const std::string what = describe();
+    check(err, what);
+}
 
 /// One lxw_format per distinct look, created in first-use order (deterministic).
 class FormatCache {
