@@ -72,6 +72,17 @@ std::uint32_t dosDateTime(const zip_fileinfo& info) {
     return (date << 16) | (time & 0xFFFF);
 }
 
+/// Whether bytes could be text by zlib's rule (minizip marks such parts "text" in the central
+/// directory, from zlib's guess): none of the control bytes 0-6, 14-25, 28-31.
+bool textBytes(const char* data, std::size_t n) {
+    constexpr std::uint32_t kBinary = 0xF3FFC07Fu;  // bit b set: byte b is not text
+    for (std::size_t i = 0; i < n; ++i) {
+        const auto b = static_cast<unsigned char>(data[i]);
+        if (b < 32 && ((kBinary >> b) & 1u) != 0) return false;
+    }
+    return true;
+}
+
 struct CompressorDeleter {
     void operator()(libdeflate_compressor* c) const { libdeflate_free_compressor(c); }
 };
@@ -129,6 +140,7 @@ struct Entry {
     std::uint64_t size = 0;
     std::uint64_t offset = 0;
     std::uint32_t internalAttr = 0;
+    bool text = true;  // no binary byte so far
     std::uint32_t externalAttr = 0;
     std::uint32_t madeBy = 0;
 };
@@ -198,6 +210,7 @@ struct Archive {
     int deflateSome(const char* data, std::size_t n, int mode) {
         if (n > 0) part.crc = static_cast<std::uint32_t>(libdeflate_crc32(part.crc, data, n));
         part.size += n;
+        if (part.text && !textBytes(data, n)) part.text = false;
         z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data));
         z.avail_in = static_cast<uInt>(n);
         unsigned char buf[1 << 15];
@@ -245,6 +258,7 @@ struct Archive {
             if (const int rc = patchHeader(); rc != ZIP_OK) return rc;
         } else {
             part.size = raw.size();
+            part.text = textBytes(raw.data(), raw.size());
             part.crc = static_cast<std::uint32_t>(libdeflate_crc32(0, raw.data(), raw.size()));
             part.offset = size();
             if (part.offset > kMax32) return fail(ZIP_PARAMERROR, "工作簿超过了不带 ZIP64 的 XLSX 能容纳的 4 GB");
@@ -295,10 +309,10 @@ struct Archive {
             put32(out, e.packed);
             put32(out, e.size);
             put16(out, static_cast<std::uint32_t>(e.name.size()));
-            put16(out, 0);  // extra field
-            put16(out, 0);  // comment
-            put16(out, 0);  // disk
-            put16(out, e.internalAttr);
+            put16(out, 0);                                                  // extra field
+            put16(out, 0);                                                  // comment
+            put16(out, 0);                                                  // disk
+            put16(out, e.internalAttr | (e.text && e.size > 0 ? 1u : 0u));  // bit 0: text
             put32(out, e.externalAttr);
             put32(out, e.offset);
             out += e.name;

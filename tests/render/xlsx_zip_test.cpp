@@ -85,6 +85,19 @@ void addPart(zipFile zip, const char* name, const std::string& bytes, int method
     REQUIRE(zipCloseFileInZip(zip) == ZIP_OK);
 }
 
+/// The internal file attributes of each entry of the central directory, by name.
+std::map<std::string, int> internalAttributes(const std::string& zip) {
+    std::map<std::string, int> out;
+    const std::string signature("PK\x01\x02", 4);
+    for (std::size_t at = zip.find(signature); at != std::string::npos && at + 46 <= zip.size(); at = zip.find(signature, at + 4)) {
+        const auto u16 = [&](std::size_t o) {
+            return static_cast<unsigned char>(zip[at + o]) | static_cast<unsigned char>(zip[at + o + 1]) << 8;
+        };
+        out[zip.substr(at + 46, static_cast<std::size_t>(u16(28)))] = u16(36);
+    }
+    return out;
+}
+
 std::string patterned(std::size_t n, unsigned seed) {
     std::string s(n, '\0');
     unsigned x = seed;
@@ -172,6 +185,12 @@ TEST_CASE("xlsx zip: small, big and stored parts read back, dated as Excel dates
     // Local header of the first part: time 00:00:00, date 1980-01-01 (day 1 + month 1 * 32).
     REQUIRE(bytes.size() > 14);
     CHECK(bytes.substr(10, 4) == std::string("\x00\x00\x21\x00", 4));
+    // Bit 0, "text", as minizip set it from zlib's guess: XML yes, random bytes and empty parts no.
+    const auto attributes = internalAttributes(bytes);
+    CHECK(attributes.at("small.xml") == 1);
+    CHECK(attributes.at("xl/big.xml") == 0);
+    CHECK(attributes.at("stored.bin") == 1);
+    CHECK(attributes.at("empty.xml") == 0);
     CHECK(pythonZipTest(path) == 0);
     fs::remove_all(dir);
 }
