@@ -651,9 +651,9 @@ private:
             r.project = p.code;
             p.name = r.required("项目名称");
             p.unitCode = r.required("单位编码");
-            p.category = r.text("项目类别");
-            p.functionClass = r.text("功能分类科目");
-            p.fundingSource = r.text("资金来源");
+            p.category = ds.names->intern(r.text("项目类别"));
+            p.functionClass = ds.names->intern(r.text("功能分类科目"));
+            p.fundingSource = ds.names->intern(r.text("资金来源"));
             // Fail closed: a project whose classification is unknown must not reach the public.
             if (std::string c = r.text("是否涉密"); c.empty() && r.has("是否涉密")) {
                 r.error("是否涉密", c, "第" + std::to_string(r.row()) + "行“是否涉密”为空。",
@@ -666,7 +666,7 @@ private:
                             "涉密项目不会出现在公开材料中，请务必填写明确。");
                 else p.classified = *yes;
             }
-            p.period = r.text("实施期");
+            p.period = ds.names->intern(r.text("实施期"));
             checkPeriod(r, p.period);
             p.goal = ds.texts->put(r.text("年度总体目标"));
             p.achieved = ds.texts->put(r.text("总体目标完成情况"));
@@ -834,19 +834,19 @@ private:
         if (!lt.present) return;
         eachRow(lt, [&](RowReader& r) {
             model::Indicator ind;
-            ind.projectCode = r.text("项目编码");
-            ind.unitCode = r.text("单位编码");
+            ind.projectCode = ds.names->intern(r.text("项目编码"));
+            ind.unitCode = ds.names->intern(r.text("单位编码"));
             r.project = ind.projectCode;
             if (ind.projectCode.empty() == ind.unitCode.empty()) {
-                r.error(ind.projectCode.empty() ? "项目编码" : "单位编码", ind.projectCode.empty() ? "" : ind.projectCode,
+                r.error(ind.projectCode.empty() ? "项目编码" : "单位编码", ind.projectCode.empty() ? std::string() : ind.projectCode.str(),
                         "绩效指标表第" + std::to_string(r.row()) + "行应填写“项目编码”或“单位编码”中的一个，" +
                             (ind.projectCode.empty() ? "两者都为空。" : "不能同时填写。"),
                         "项目指标填项目编码；部门整体指标填单位编码。");
             }
-            ind.level1 = r.required("一级指标");
-            ind.level2 = r.required("二级指标");
-            ind.level3 = r.required("三级指标");
-            ind.unitOfMeasure = normalizeText(r.text("计量单位"));
+            ind.level1 = ds.names->intern(r.required("一级指标"));
+            ind.level2 = ds.names->intern(r.required("二级指标"));
+            ind.level3 = ds.names->intern(r.required("三级指标"));
+            ind.unitOfMeasure = ds.names->intern(normalizeText(r.text("计量单位")));
             std::string opText = r.text("指标性质");
             std::optional<model::Operator> op;
             if (!opText.empty()) {
@@ -903,17 +903,18 @@ private:
                 model::Project* p = findProject(ds, ind.projectCode);
                 if (!p && !projectsRead(ds)) return;
                 if (!p) {
-                    r.error(
-                        "项目编码", ind.projectCode,
-                        "绩效指标表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(ind.projectCode) + "在项目表中不存在。",
-                        projectHint(ds, ind.projectCode));
+                    r.error("项目编码", ind.projectCode,
+                            "绩效指标表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(ind.projectCode.str()) +
+                                "在项目表中不存在。",
+                            projectHint(ds, ind.projectCode));
                     return;
                 }
                 p->indicators.push_back(std::move(ind));
             } else {
                 if (!ds.findUnit(ind.unitCode)) {
                     r.error("单位编码", ind.unitCode,
-                            "绩效指标表第" + std::to_string(r.row()) + "行的单位编码" + model::quoted(ind.unitCode) + "在单位表中不存在。",
+                            "绩效指标表第" + std::to_string(r.row()) + "行的单位编码" + model::quoted(ind.unitCode.str()) +
+                                "在单位表中不存在。",
                             unitHint(ds, ind.unitCode));
                     return;
                 }

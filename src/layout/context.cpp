@@ -33,14 +33,14 @@ std::string unitName(const model::Dataset& ds, const std::string& code) {
 Value indicatorValue(const score::IndicatorResult& r) {
     const model::Indicator& in = *r.row;
     Value v = Value::map();
-    v.set("level1", in.level1);
-    v.set("level2", in.level2);
-    v.set("level3", in.level3);
+    v.set("level1", in.level1.str());
+    v.set("level2", in.level2.str());
+    v.set("level3", in.level3.str());
     v.set("operator", score::operatorSymbol(r.op()));
     v.set("qualitative", Value(r.qualitative));
     v.set("target", score::quantityText(in.target, in.unitOfMeasure, r.percentScale(), r.op(), true));
     v.set("actual", in.actual.empty() ? std::string() : score::quantityText(in.actual, in.unitOfMeasure, r.percentScale(), r.op(), false));
-    v.set("unit", in.unitOfMeasure);
+    v.set("unit", in.unitOfMeasure.str());
     v.set("weight", Value(r.weight));
     v.set("weight_filled", Value(r.weightFilled));
     v.set("completion", num(r.completion));
@@ -563,11 +563,12 @@ Value fieldSample(FormPer per) {
     // One of everything: a department D with a unit U, a project P of U with a funding row of
     // each kind, an indicator, a capped total with its finding, and a 结果应用 rule for its grade.
     static const model::Indicator indicator = [] {
+        static model::NamePool names;
         model::Indicator in;
-        in.projectCode = "P";
-        in.level1 = "产出指标";
-        in.level2 = "数量指标";
-        in.level3 = "指标";
+        in.projectCode = names.intern("P");
+        in.level1 = names.intern("产出指标");
+        in.level2 = names.intern("数量指标");
+        in.level3 = names.intern("指标");
         return in;
     }();
     model::Dataset ds;

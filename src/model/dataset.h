@@ -2,6 +2,7 @@
 
 #include "model/decimal.h"
 #include "model/diagnostic.h"
+#include "model/name_pool.h"
 #include "model/text_store.h"
 
 #include <map>
@@ -101,14 +102,14 @@ struct Quantity {
 
 /// 三级绩效指标: one row of the indicator table, owned by a project or by a unit.
 struct Indicator {
-    std::string projectCode;  ///< owner when a project indicator
-    std::string unitCode;     ///< owner when a 部门整体 indicator
-    std::string level1;
-    std::string level2;
-    std::string level3;
+    Name projectCode;  ///< owner when a project indicator
+    Name unitCode;     ///< owner when a 部门整体 indicator
+    Name level1;
+    Name level2;
+    Name level3;
     Operator op = Operator::Ge;
     Quantity target;
-    std::string unitOfMeasure;      ///< 计量单位
+    Name unitOfMeasure;             ///< 计量单位
     std::optional<Decimal> weight;  ///< 分值; empty → from the rule set
     Quantity actual;
     Text reason;    ///< 偏差原因分析
@@ -124,14 +125,14 @@ struct Project {
     std::string code;
     std::string name;
     std::string unitCode;
-    std::string category;       ///< 项目类别
-    std::string functionClass;  ///< 功能分类科目
-    std::string fundingSource;  ///< 资金来源
-    bool classified = false;    ///< 涉密: never in public outputs
-    std::string period;         ///< 实施期
-    Text goal;                  ///< 年度总体目标
-    Text achieved;              ///< 总体目标完成情况
-    std::string owner;          ///< 项目负责人: personal data
+    Name category;            ///< 项目类别
+    Name functionClass;       ///< 功能分类科目
+    Name fundingSource;       ///< 资金来源
+    bool classified = false;  ///< 涉密: never in public outputs
+    Name period;              ///< 实施期
+    Text goal;                ///< 年度总体目标
+    Text achieved;            ///< 总体目标完成情况
+    std::string owner;        ///< 项目负责人: personal data
     SourceRef source;
     std::vector<FundingRow> funds;
     std::vector<Indicator> indicators;
@@ -150,6 +151,8 @@ struct Dataset {
     std::string folder;
     /// Where the rows' narratives (Text) lie; shared by copies of the dataset.
     std::shared_ptr<TextStore> texts = std::make_shared<TextStore>();
+    /// One copy of each short repeated value of the rows (Name); shared by copies of the dataset.
+    std::shared_ptr<NamePool> names = std::make_shared<NamePool>();
     DatasetConfig config;
     std::vector<Unit> units;
     std::vector<Project> projects;

@@ -173,13 +173,13 @@ private:
                 std::vector<std::string> names;
                 for (const auto& l : rules_.levels) names.push_back(l.name);
                 fail(r, "一级指标", ind.level1,
-                     cell(ind.source, "一级指标") + "为" + model::quoted(ind.level1) + "，不是评分规则" + model::quoted(rules_.name) +
+                     cell(ind.source, "一级指标") + "为" + model::quoted(ind.level1.str()) + "，不是评分规则" + model::quoted(rules_.name) +
                          "中的一级指标（可用：" + joinNames(names) + "）。",
                      "请检查指标名称，或在评分规则的indicators.levels中增加该一级指标。");
             } else if (!w.level->level2.empty() && !ind.level2.empty() &&
                        std::find(w.level->level2.begin(), w.level->level2.end(), ind.level2) == w.level->level2.end()) {
                 report_.warning(ind.source, "二级指标", ind.level2,
-                                cell(ind.source, "二级指标") + "为" + model::quoted(ind.level2) + "，不是一级指标" +
+                                cell(ind.source, "二级指标") + "为" + model::quoted(ind.level2.str()) + "，不是一级指标" +
                                     model::quoted(w.level->name) + "下的二级指标（可用：" + joinNames(w.level->level2) + "）。");
             }
         }
@@ -410,7 +410,7 @@ private:
                 expandTemplate(rules_.message("self_score_mismatch", "self_note"),
                                {{"indicator_total", rules_.indicatorTotal.toString()}, {"scaled", scaledSelf->toFixed(places)}});
         }
-        v["item"] = model::quoted(r.row->level3);
+        v["item"] = model::quoted(r.row->level3.str());
         // The specific findings come first; the difference itself is listed as well, since
         // scoring.md asks for every own score that differs, "listed with both numbers".
         if (self > w.declaredScale) add(w, index, "score_above_weight", "message", v);
@@ -757,9 +757,10 @@ private:
                 codes.insert(d->code);
             } else if (warnedUnits.insert(ind.unitCode).second) {
                 Reporter report(diags_, "");
-                report.warning(ind.source, "单位编码", ind.unitCode,
-                               "单位" + model::quoted(ind.unitCode) + "不是主管部门（或在单位表中不存在），其部门整体绩效指标未评分。",
-                               "部门整体绩效指标应由主管部门填报。");
+                report.warning(
+                    ind.source, "单位编码", ind.unitCode,
+                    "单位" + model::quoted(ind.unitCode.str()) + "不是主管部门（或在单位表中不存在），其部门整体绩效指标未评分。",
+                    "部门整体绩效指标应由主管部门填报。");
             }
         }
         std::map<std::string, std::vector<const ProjectResult*>> byDepartment;

@@ -311,7 +311,7 @@ TEST_CASE("row errors raised by score", "[score]") {
         std::string hint;
     };
     const std::vector<Case> cases = {
-        {[](model::Project& p) { p.indicators[0].level1 = "决策指标"; }, "一级指标",
+        {[](model::Project& p) { p.indicators[0].level1 = name("决策指标"); }, "一级指标",
          "第2行“一级指标”为“决策指标”，不是评分规则“national-2020”中的一级指标（可用：产出指标、效益指标、满意度指标、成本指标）。",
          "请检查指标名称，或在评分规则的indicators.levels中增加该一级指标。"},
         {[](model::Project& p) { p.indicators[0].actual = words("良好"); }, "实际完成值", "第2行“实际完成值”应为数字，实际为“良好”。",
@@ -322,7 +322,7 @@ TEST_CASE("row errors raised by score", "[score]") {
          "请改用正数表示，例如将“增长率≥-5%”改为“下降率≤5%”。"},
         {[](model::Project& p) { p.indicators[0].weight = dec("-5"); }, "分值", "第2行“分值”应为不小于0的数字，实际为“-5”。", ""},
         {[](model::Project& p) {
-             p.indicators[0].level1 = "成本指标";
+             p.indicators[0].level1 = name("成本指标");
              p.indicators[0].weight.reset();
          },
          "分值", "第2行“分值”为空，评分规则“national-2020”没有一级指标“成本指标”的默认分值，无法补齐。", "请填写该指标的分值。"},
@@ -528,18 +528,18 @@ TEST_CASE("departments: weighted total, grade counts, ratios and own indicators"
     auto p2 = fullProject("P002", "10101");
     p2.funds = {fundTotal("43.2", "43.2", "37.24")};
     auto p3 = fullProject("P003", "102");
-    p3.indicators[0].level1 = "决策指标";  // error: unscored
+    p3.indicators[0].level1 = name("决策指标");  // error: unscored
     auto d = datasetWith({p1, p2, p3});
     model::DepartmentFigures now{"101", 2024, {{"预算数", dec("1000")}, {"执行数", dec("930")}, {"三公经费", dec("12")}}, {}};
     model::DepartmentFigures before{"101", 2023, {{"三公经费", dec("10")}}, {}};
     d.figures = {before, now};
     auto own1 = indicator("产出指标", "重点工作完成率", Operator::Ge, num("100"), num("100"), "50", "%", 2);
-    own1.level1 = "履职效能";
-    own1.unitCode = "101";
+    own1.level1 = name("履职效能");
+    own1.unitCode = name("101");
     auto own2 = indicator("满意度指标", "群众满意度", Operator::Qualitative, words("满意"), words("达成"), "40", "", 3);
-    own2.unitCode = "101";
+    own2.unitCode = name("101");
     auto stray = own1;
-    stray.unitCode = "10101";
+    stray.unitCode = name("10101");
     d.unitIndicators = {own1, own2, stray};
 
     model::Diagnostics diags;
@@ -601,7 +601,7 @@ TEST_CASE("department figures add up over units when the department has none of 
 TEST_CASE("department indicator weights must make the department total", "[score]") {
     auto d = datasetWith({});
     auto own = indicator("产出指标", "重点工作完成率", Operator::Ge, num("100"), num("90"), "60", "%", 2);
-    own.unitCode = "101";
+    own.unitCode = name("101");
     d.unitIndicators = {own};
     model::Diagnostics diags;
     auto ev = run(d, diags);

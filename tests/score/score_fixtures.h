@@ -41,6 +41,13 @@ inline model::Text narrative(const std::string& s) {
     return store.put(s);
 }
 
+/// A short repeated value (指标名称, 计量单位, a code) as ingest holds it: interned in a pool kept
+/// for the whole test run.
+inline model::Name name(const std::string& s) {
+    static model::NamePool pool;
+    return pool.intern(s);
+}
+
 /// A number quantity as ingest produces it ("735" → value 735).
 inline model::Quantity num(const std::string& text) {
     model::Quantity q;
@@ -60,13 +67,13 @@ inline model::Quantity words(const std::string& text) {
 inline model::Indicator indicator(const std::string& level1, const std::string& level3, model::Operator op, model::Quantity target,
                                   model::Quantity actual, const char* weight, const std::string& unit = "", int row = 2) {
     model::Indicator ind;
-    ind.level1 = level1;
-    ind.level2 = level1 == "产出指标" ? "数量指标" : level1 == "效益指标" ? "社会效益指标" : "服务对象满意度指标";
-    ind.level3 = level3;
+    ind.level1 = name(level1);
+    ind.level2 = name(level1 == "产出指标" ? "数量指标" : level1 == "效益指标" ? "社会效益指标" : "服务对象满意度指标");
+    ind.level3 = name(level3);
     ind.op = op;
     ind.target = std::move(target);
     ind.actual = std::move(actual);
-    ind.unitOfMeasure = unit;
+    ind.unitOfMeasure = name(unit);
     if (weight) ind.weight = dec(weight);
     ind.source = model::SourceRef::inFile("绩效指标.csv", row);
     return ind;
