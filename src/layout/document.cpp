@@ -130,4 +130,21 @@ const char* officeFontName(FontRole role) {
     return "宋体";
 }
 
+void WorkbookSink::beginSheet(Sheet&& head, std::vector<Table> /*tables*/) { pending_ = std::move(head); }
+
+void WorkbookSink::blocks(std::vector<Block>&& blocks) {
+    for (Block& b : blocks) pending_.flow.blocks.push_back(std::move(b));
+}
+
+void WorkbookSink::tableRows(std::vector<TableRow>&& rows) {
+    auto& table = std::get<Table>(pending_.flow.blocks.back());
+    for (TableRow& r : rows) table.rows.push_back(std::move(r));
+}
+
+void WorkbookSink::endSheet() {
+    Sheet whole = std::move(pending_);
+    pending_ = Sheet{};
+    sheet(std::move(whole));
+}
+
 }  // namespace jixiao::layout

@@ -395,11 +395,30 @@ struct Workbook {
 /// Receives a workbook as it is built: its properties first, then each sheet in tab order,
 /// so that a renderer can write and release a sheet before the next one is built (a
 /// province's summary is never held whole).
+///
+/// A sheet whose size grows with the data (the summary's 全部项目: a row per project) comes in
+/// parts instead: beginSheet, then its flow's blocks in order, a long table's rows in runs
+/// (tableRows) after the block that starts it, then endSheet. No rowspan crosses from one run
+/// into the next. A sink that writes rows as they come overrides the four; by default they
+/// put the sheet together and hand it to sheet().
 class WorkbookSink {
 public:
     virtual ~WorkbookSink() = default;
     virtual void properties(const Metadata& meta) = 0;
     virtual void sheet(Sheet&& sheet) = 0;
+
+    /// A sheet's start: `head` with everything but its flow's blocks; `tables` the tables (no
+    /// rows) its flow will hold, in order, whose column widths make the sheet's grid.
+    virtual void beginSheet(Sheet&& head, std::vector<Table> tables);
+    /// The next blocks of the flow; the last may be a table whose further rows follow.
+    virtual void blocks(std::vector<Block>&& blocks);
+    /// More rows of the table that ended the last blocks().
+    virtual void tableRows(std::vector<TableRow>&& rows);
+    /// The sheet is complete.
+    virtual void endSheet();
+
+private:
+    Sheet pending_;  // the default parts: the sheet put together
 };
 
 /// Millimetres to PDF points (1/72 inch).

@@ -24,8 +24,10 @@ public:
         for (const auto& b : specs) block(b, out);
     }
 
-    /// The sheets of one sheet entry: one, or one per item of its `each` list.
+    /// The sheets of one sheet entry: one, or one per item of its `each` list. A sheet that
+    /// can be handed over in parts (inParts) is, so that its rows are never held together.
     void sheets(const SheetSpec& s, const Document& page, WorkbookSink& out) {
+        const bool parts = inParts(s.blocks);
         auto one = [&] {
             Sheet sheet;
             sheet.name = render(s.name);
@@ -33,7 +35,6 @@ public:
             sheet.flow.headerFooter = page.headerFooter;
             sheet.autofilter = s.autofilter;
             sheet.freezeRows = s.freezeRows;
-            blocks(s.blocks, sheet.flow.blocks);
             for (const auto& c : s.charts) {
                 Chart chart;
                 chart.type = c.type;
@@ -42,6 +43,11 @@ public:
                 for (const auto& [name, values] : c.series) chart.series.push_back({render(name), render(values)});
                 sheet.charts.push_back(std::move(chart));
             }
+            if (parts) {
+                sheetInParts(s.blocks, std::move(sheet), out);
+                return;
+            }
+            blocks(s.blocks, sheet.flow.blocks);
             out.sheet(std::move(sheet));
         };
         if (s.each.empty()) one();
@@ -49,6 +55,114 @@ public:
     }
 
 private:
+    /// Where each row and cell of a table being built came from, kept only to explain a
+    /// table whose cells do not fit its columns.
+    struct Tracking {
+        std::vector<const RowSpec*> rows;
+        std::vector<std::vector<const CellSpec*>> cells;
+    };
+
+    /// Rows of a table handed to the sink together (WorkbookSink::tableRows).
+    static constexpr std::size_t kRowsPerPart = 256;
+
+    /// True when a sheet of these blocks can be handed over in parts: its tables all at the
+    /// top of the flow (their column widths, which make the sheet's grid, are known before any
+    /// row), no formula (it may name a cell further down) and no merged column (equal
+    /// neighbours are found only in the whole list).
+    static bool inParts(const std::vector<BlockSpec>& specs) {
+        for (const auto& b : specs) {
+            if (b.kind == BlockSpec::Kind::Table ? !rowsInParts(b.rows) : holdsTable(b)) return false;
+        }
+        return true;
+    }
+    static bool holdsTable(const BlockSpec& b) {
+        if (b.kind == BlockSpec::Kind::Table) return true;
+        for (const auto* list : {&b.blocks, &b.elseBlocks})
+            for (const auto& x : *list)
+                if (holdsTable(x)) return true;
+        if (b.include)
+            for (const auto& x : b.include->blocks)
+                if (holdsTable(x)) return true;
+        return false;
+    }
+    static bool rowsInParts(const std::vector<RowSpec>& specs) {
+        for (const auto& r : specs) {
+            if (!r.merge.empty() || !rowsInParts(r.rows) || !rowsInParts(r.elseRows)) return false;
+            for (const auto& c : r.cells)
+                if (c.formula) return false;
+        }
+        return true;
+    }
+
+    /// A table being handed over in parts: the rows made since the last part, where each came
+    /// from (for shape messages), and the last row a rowspan reaches.
+    struct Part {
+        const BlockSpec* spec = nullptr;
+        WorkbookSink* out = nullptr;
+        Table table;  // headerRows only in the first part
+        bool first = true;
+        int reach = -1;
+        Tracking tracking;
+    };
+
+    /// One sheet in parts: the blocks before a table together, each table in runs of rows.
+    void sheetInParts(const std::vector<BlockSpec>& specs, Sheet&& head, WorkbookSink& out) {
+        std::vector<Table> tables;
+        for (const auto& b : specs)
+            if (b.kind == BlockSpec::Kind::Table) tables.push_back(b.table);
+        out.beginSheet(std::move(head), std::move(tables));
+        std::vector<Block> pending;
+        for (const auto& b : specs) {
+            if (b.kind != BlockSpec::Kind::Table) {
+                block(b, pending);
+                continue;
+            }
+            if (!pending.empty()) out.blocks(std::move(pending));
+            pending.clear();
+            Part part;
+            part.spec = &b;
+            part.out = &out;
+            part.table = b.table;
+            part_ = &part;
+            track_ = &part.tracking;
+            for (const auto& r : b.rows) rows(r, part.table.rows);
+            track_ = nullptr;
+            part_ = nullptr;
+            if (part.first || !part.table.rows.empty()) handOver(part);
+        }
+        if (!pending.empty()) out.blocks(std::move(pending));
+        out.endSheet();
+    }
+
+    /// After a row was added to the part: hands the part over once it is long enough and no
+    /// rowspan reaches past its last row.
+    void rowAdded() {
+        Part& p = *part_;
+        const int at = int(p.table.rows.size()) - 1;
+        for (const Cell& c : p.table.rows.back().cells) p.reach = std::max(p.reach, at + c.rowspan - 1);
+        if (p.table.rows.size() >= kRowsPerPart && p.reach <= at && at + 1 >= p.table.headerRows) handOver(p);
+    }
+
+    void handOver(Part& p) {
+        try {
+            placeCells(p.table);
+        } catch (const TableShapeError& e) {
+            throw TemplateError(shapeMessage(e, p.table, p.tracking));
+        }
+        if (p.first) {
+            std::vector<Block> start;
+            start.push_back(std::move(p.table));
+            p.out->blocks(std::move(start));
+        } else {
+            p.out->tableRows(std::move(p.table.rows));
+        }
+        p.first = false;
+        p.table = p.spec->table;
+        p.table.headerRows = 0;
+        p.reach = -1;
+        p.tracking = Tracking{};
+    }
+
     std::string render(const TextTemplate& t) const { return t.render(scopes_); }
     bool test(const TextTemplate& cond) const { return render(cond) == "1"; }
 
@@ -179,6 +293,7 @@ private:
                 track_->cells.emplace_back();
                 for (const auto& c : r.cells) track_->cells.back().push_back(&c);
             }
+            if (part_) rowAdded();
             break;
         }
         case RowSpec::Kind::If:
@@ -197,7 +312,6 @@ private:
 
     /// Merges equal neighbours down the listed columns of the rows from `first` on; a column's
     /// runs never cross the runs of the columns before it (二级 within 一级).
-    struct Tracking;
     static void merge(std::vector<TableRow>& rows, std::size_t first, const std::vector<int>& columns, Tracking* track) {
         if (columns.empty() || rows.size() <= first) return;
         std::vector<std::size_t> runStart(rows.size(), first);
@@ -225,13 +339,6 @@ private:
                     if (track) track->cells[i].erase(track->cells[i].begin() + columns[m]);
                 }
     }
-
-    /// Where each row and cell of a table being built came from, kept only to explain a
-    /// table whose cells do not fit its columns.
-    struct Tracking {
-        std::vector<const RowSpec*> rows;
-        std::vector<std::vector<const CellSpec*>> cells;
-    };
 
     /// Throws TemplateError naming the layout.json line and column of the first cell that
     /// does not fit the table `b` built as `t` (too many cells, a span past the edge, a hole).
@@ -322,6 +429,7 @@ private:
     const FormTemplate::Spec& spec_;
     Scopes scopes_;
     Tracking* track_ = nullptr;
+    Part* part_ = nullptr;  // the table being handed over in parts
 };
 
 }  // namespace

@@ -113,16 +113,14 @@ constexpr double kFillerMinMm = 2.0;
 
 /// The union of all tables' column edges, plus the type area's right edge when the tables are
 /// narrower; with no table, one column over the type area.
-std::vector<double> gridEdges(const Document& doc, double typeWidthMm) {
+std::vector<double> gridEdges(const std::vector<const Table*>& tables, double typeWidthMm) {
     std::vector<double> all{0.0};
     double widest = 0.0;
-    for (const layout::Block& block : doc.blocks) {
-        if (const auto* table = std::get_if<Table>(&block)) {
-            if (table->columnWidths.empty()) continue;  // placeCells reports it
-            std::vector<double> e = tableColumnEdges(*table, typeWidthMm, 1.0);
-            widest = std::max(widest, e.back());
-            all.insert(all.end(), e.begin() + 1, e.end());
-        }
+    for (const Table* table : tables) {
+        if (table->columnWidths.empty()) continue;  // placeCells reports it
+        std::vector<double> e = tableColumnEdges(*table, typeWidthMm, 1.0);
+        widest = std::max(widest, e.back());
+        all.insert(all.end(), e.begin() + 1, e.end());
     }
     if (widest < typeWidthMm - kFillerMinMm) all.push_back(typeWidthMm);
     std::sort(all.begin(), all.end());
@@ -164,184 +162,227 @@ std::string ideographicSpaces(double chars) {
     return s;
 }
 
-class Planner {
-public:
-    Planner(const Document& doc, const std::string& sheetName) : doc_(doc), sheet_(sheetName) {}
-
-    SheetPlan plan() {
-        const PageGeometry geo = geometryOf(doc_.page);
-        typeWidthMm_ = geo.typeWidthMm;
-        edges_ = gridEdges(doc_, typeWidthMm_);
-        for (size_t i = 1; i < edges_.size(); ++i) plan_.columnMm.push_back(edges_[i] - edges_[i - 1]);
-
-        plan_.items.reserve(itemCount());
-        bool previousWasTable = false;
-        double previousSpaceAfterPt = 0.0;
-        for (const layout::Block& block : doc_.blocks) {
-            const bool isTable = std::holds_alternative<Table>(block);
-            if (isTable && previousWasTable) {
-                const double gap = std::max(previousSpaceAfterPt, std::get<Table>(block).spaceBeforePt);
-                if (gap > 0.0) plan_.addRow(gap);
-            }
-            std::visit([this](const auto& b) { add(b); }, block);
-            previousWasTable = isTable;
-            previousSpaceAfterPt = isTable ? std::get<Table>(block).spaceAfterPt : 0.0;
-        }
-        return std::move(plan_);
-    }
-
-private:
-    /// How many items the flow makes, at most: the items of a 60,000-row sheet are reserved
-    /// once rather than copied each time the vector doubles (old and new both held).
-    std::size_t itemCount() const {
+/// How many items a block makes, at most.
+std::size_t itemCount(const layout::Block& block) {
+    if (const auto* t = std::get_if<Table>(&block)) {
         std::size_t n = 0;
-        for (const layout::Block& block : doc_.blocks) {
-            if (const auto* t = std::get_if<Table>(&block)) {
-                for (const auto& row : t->rows) n += row.cells.size();
-            } else if (const auto* s = std::get_if<layout::Signature>(&block)) {
-                n += s->lines.size();
-            } else if (const auto* a = std::get_if<layout::AttachmentNote>(&block)) {
-                n += a->items().size();
-            } else {
-                n += 1;
-            }
-        }
+        for (const auto& row : t->rows) n += row.cells.size();
         return n;
     }
-
-    /// A row merged across the whole grid.
-    void addFlowRow(const std::string& text, const layout::TextStyle& style, uint8_t align, const layout::LineSpacing& spacing,
-                    double extraPt) {
-        Item item;
-        item.text = cleanText(text);
-        item.style.font = layout::officeFontName(style.role);
-        item.style.sizePt = style.sizePt;
-        item.style.bold = style.bold;
-        item.style.align = align;
-        const double width = plan_.widthPt(0, plan_.lastColumn());
-        const int lines = wrappedLines(item.text, width, style.sizePt, true);
-        const int row = plan_.addRow(lines * lineHeightPt(spacing, style.sizePt) + extraPt);
-        item.area = Area{row, 0, row, plan_.lastColumn()};
-        plan_.items.push_back(std::move(item));
-    }
-
-    void add(const layout::Heading& h) {
-        addFlowRow(h.text, h.style, lxwAlign(h.format.align, false, true), h.format.lineSpacing,
-                   h.format.spaceBeforePt + h.format.spaceAfterPt);
-    }
-
-    void add(const layout::Paragraph& p) {
-        layout::TextStyle style = p.style;
-        // The sheet has one style per cell; a paragraph made only of bold runs is bold.
-        bool allBold = !p.runs.empty();
-        for (const layout::Run& run : p.runs) allBold = allBold && run.bold;
-        style.bold = style.bold || allBold;
-        addFlowRow(ideographicSpaces(p.format.firstLineIndentChars) + p.text(), style, lxwAlign(p.format.align, false, true),
-                   p.format.lineSpacing, p.format.spaceBeforePt + p.format.spaceAfterPt);
-    }
-
-    void add(const layout::Signature& s) {
-        const double lineH = lineHeightPt(s.lineSpacing, s.style.sizePt);
-        for (int i = 0; i < static_cast<int>(std::lround(s.spaceBeforeLines)); ++i) plan_.addRow(lineH);
-        // GB/T 9704 7.3.5: the date ends `rightIndentChars` from the right edge and the lines
-        // above are centred on it; right-aligned text padded with ideographic spaces does that.
-        const double lastEms = s.lines.empty() ? 0.0 : lineEms(decodeUtf8(s.lines.back()));
-        for (size_t i = 0; i < s.lines.size(); ++i) {
-            double pad = s.rightIndentChars;
-            if (i + 1 < s.lines.size()) pad += (lastEms - lineEms(decodeUtf8(s.lines[i]))) / 2.0;
-            addFlowRow(s.lines[i] + ideographicSpaces(std::max(0.0, pad)), s.style, LXW_ALIGN_RIGHT, s.lineSpacing, 0.0);
-        }
-    }
-
-    void add(const layout::AttachmentNote& n) {
-        const std::string indent = ideographicSpaces(n.format.firstLineIndentChars);
-        const std::string under = ideographicSpaces(lineEms(decodeUtf8(n.label)));
-        bool first = true;
-        for (const auto& [number, name] : n.items()) {
-            addFlowRow(indent + (first ? n.label : under) + number + name, n.style, LXW_ALIGN_LEFT, n.format.lineSpacing,
-                       first ? n.format.spaceBeforePt : 0.0);
-            first = false;
-        }
-    }
-
-    void add(const layout::Spacer& s) { plan_.addRow(ptFromMm(s.heightMm)); }
-
-    void add(const layout::PageBreak&) {
-        const int next = static_cast<int>(plan_.rowPt.size());
-        if (next > 0 && (plan_.pageBreaks.empty() || plan_.pageBreaks.back() != next)) {
-            plan_.pageBreaks.push_back(next);
-        }
-    }
-
-    void add(const Table& table) {
-        const std::vector<layout::PlacedCell> placed = layout::placeCells(table);
-        const std::vector<double> edges = tableColumnEdges(table, typeWidthMm_, 1.0);
-        std::vector<int> gridCol;  // table column edge -> grid edge
-        for (double e : edges) gridCol.push_back(gridIndex(edges_, e));
-        for (size_t c = 0; c + 1 < gridCol.size(); ++c) {
-            if (gridCol[c + 1] <= gridCol[c]) {
-                throw RenderError("工作表“" + sheet_ + "”：表格第 " + std::to_string(c + 1) + " 列太窄，无法成为电子表格的一列");
-            }
-        }
-
-        const int firstRow = static_cast<int>(plan_.rowPt.size());
-        const int rows = static_cast<int>(table.rows.size());
-        const double padPt = std::min(ptFromMm(table.cellPaddingMm), 3.0);
-        const double lineSpacing = std::max(table.lineSpacing, 1.35);
-
-        std::vector<double> heights(static_cast<size_t>(rows), 0.0);
-        for (int r = 0; r < rows; ++r) {
-            const double size = table.style.sizePt;
-            heights[static_cast<size_t>(r)] = std::max(ptFromMm(table.rows[static_cast<size_t>(r)].minHeightMm), size * 1.35 + 2 * padPt);
-        }
-
-        std::vector<RowsNeed> needs;
-        for (const layout::PlacedCell& pc : placed) {
-            const Cell& cell = *pc.cell;
-            const bool header = pc.row < table.headerRows;
-            Item item;
-            item.cell = &cell;
-            item.text = cleanText(cell.text);
-            item.area = Area{firstRow + pc.row, gridCol[static_cast<size_t>(pc.column)], firstRow + pc.row + cell.rowspan - 1,
-                             gridCol[static_cast<size_t>(pc.column + cell.colspan)] - 1};
-            Style& st = item.style;
-            st.font = layout::officeFontName(cell.role.value_or(table.style.role));
-            st.sizePt = cell.sizePt.value_or(table.style.sizePt);
-            st.bold = cell.bold || table.style.bold || header;
-            st.align =
-                header && cell.align == Align::Auto ? static_cast<uint8_t>(LXW_ALIGN_CENTER) : lxwAlign(cell.align, cell.number, false);
-            st.border = true;
-            st.fill = header;
-            const bool numeric = cell.value.has_value() || !cell.formula.empty();
-            st.wrap = !numeric;
-            if (numeric) st.numberFormat = cell.numberFormat;
-
-            const double width = plan_.widthPt(item.area.col, item.area.lastCol);
-            const int lines = wrappedLines(item.text, width, st.sizePt, st.wrap);
-            needs.push_back(RowsNeed{pc.row, pc.row + cell.rowspan - 1, lines * st.sizePt * lineSpacing + 2 * padPt});
-
-            if (!cell.id.empty()) {
-                if (!plan_.ids.emplace(cell.id, item.area).second) {
-                    throw RenderError("工作表“" + sheet_ + "”：单元格 id“" + cell.id + "”重复");
-                }
-                plan_.idOrder.emplace_back(cell.id, item.area);
-            }
-            plan_.items.push_back(std::move(item));
-        }
-        fitRowHeights(heights, needs);  // as the PDF grows them (table_geometry.h)
-        for (double h : heights) plan_.addRow(h);
-        plan_.tables.push_back(TablePlacement{firstRow, table.headerRows, rows, gridCol.front(), gridCol.back() - 1});
-    }
-
-    const Document& doc_;
-    const std::string& sheet_;
-    double typeWidthMm_ = 0.0;
-    std::vector<double> edges_;
-    SheetPlan plan_;
-};
+    if (const auto* s = std::get_if<layout::Signature>(&block)) return s->lines.size();
+    if (const auto* a = std::get_if<layout::AttachmentNote>(&block)) return a->items().size();
+    return 1;
+}
 
 }  // namespace
 
-SheetPlan planSheet(const Document& doc, const std::string& sheetName) { return Planner(doc, sheetName).plan(); }
+void PageFill::row(int row, double h, bool manualBreak) {
+    for (Run& run : runs_) {
+        const double top = run.first >= 0 && row > run.last ? run.titlesPt : 0.0;
+        if (manualBreak || (run.used + h > pagePt_ && run.used > top)) run.used = top;
+        run.used += h;
+    }
+}
+
+void PageFill::titlesCandidate(int first, int last, double titlesPt) {
+    // Up to its own last row a run with print titles fills pages as the run without them.
+    runs_.push_back(Run{first, last, titlesPt, runs_.front().used});
+}
+
+const PageFill::Run& PageFill::run(int titlesFirst) const {
+    for (const Run& r : runs_) {
+        if (r.first == titlesFirst) return r;
+    }
+    return runs_.front();
+}
+
+double PageFill::usedOnLastPage(int titlesFirst) const { return run(titlesFirst).used; }
+
+double PageFill::titlesPt(int titlesFirst) const { return run(titlesFirst).titlesPt; }
+
+double typeAreaHeightPt(const layout::PageSetup& page) {
+    const double heightMm = page.orientation == layout::Orientation::Landscape ? kA4ShortMm : kA4LongMm;
+    return ptFromMm(std::max(20.0, heightMm - page.marginsMm.top - page.marginsMm.bottom));
+}
+
+SheetPlanner::SheetPlanner(const layout::PageSetup& page, const std::vector<const Table*>& tables, std::string sheetName,
+                           std::vector<std::pair<int, int>> watched)
+    : sheet_(std::move(sheetName)), watched_(std::move(watched)) {
+    const PageGeometry geo = geometryOf(page);
+    typeWidthMm_ = geo.typeWidthMm;
+    edges_ = gridEdges(tables, typeWidthMm_);
+    for (size_t i = 1; i < edges_.size(); ++i) plan_.columnMm.push_back(edges_[i] - edges_[i - 1]);
+    plan_.fill = PageFill(typeAreaHeightPt(page));
+}
+
+void SheetPlanner::add(const layout::Block& block) {
+    const bool isTable = std::holds_alternative<Table>(block);
+    if (isTable && previousWasTable_) {
+        const double gap = std::max(previousSpaceAfterPt_, std::get<Table>(block).spaceBeforePt);
+        if (gap > 0.0) plan_.addRow(gap);
+    }
+    std::visit([this](const auto& b) { addBlock(b); }, block);
+    previousWasTable_ = isTable;
+    previousSpaceAfterPt_ = isTable ? std::get<Table>(block).spaceAfterPt : 0.0;
+}
+
+void SheetPlanner::addAll(const std::vector<layout::Block>& blocks) {
+    std::size_t items = plan_.items.size();
+    for (const layout::Block& block : blocks) items += itemCount(block);
+    plan_.items.reserve(items);
+    for (const layout::Block& block : blocks) add(block);
+}
+
+void SheetPlanner::addRows(const Table& more) { tableRows(more, true); }
+
+void SheetPlanner::item(Item&& item) {
+    const std::pair<int, int> at{item.area.row, item.area.col};
+    if ((item.cell != nullptr && !item.cell->id.empty()) || std::find(watched_.begin(), watched_.end(), at) != watched_.end())
+        plan_.numberFormats.emplace(at, item.style.numberFormat);
+    plan_.items.push_back(std::move(item));
+}
+
+/// A row merged across the whole grid.
+void SheetPlanner::flowRow(const std::string& text, const layout::TextStyle& style, uint8_t align, const layout::LineSpacing& spacing,
+                           double extraPt) {
+    Item it;
+    it.text = cleanText(text);
+    it.style.font = layout::officeFontName(style.role);
+    it.style.sizePt = style.sizePt;
+    it.style.bold = style.bold;
+    it.style.align = align;
+    const double width = plan_.widthPt(0, plan_.lastColumn());
+    const int lines = wrappedLines(it.text, width, style.sizePt, true);
+    const int row = plan_.addRow(lines * lineHeightPt(spacing, style.sizePt) + extraPt);
+    it.area = Area{row, 0, row, plan_.lastColumn()};
+    item(std::move(it));
+}
+
+void SheetPlanner::addBlock(const layout::Heading& h) {
+    flowRow(h.text, h.style, lxwAlign(h.format.align, false, true), h.format.lineSpacing, h.format.spaceBeforePt + h.format.spaceAfterPt);
+}
+
+void SheetPlanner::addBlock(const layout::Paragraph& p) {
+    layout::TextStyle style = p.style;
+    // The sheet has one style per cell; a paragraph made only of bold runs is bold.
+    bool allBold = !p.runs.empty();
+    for (const layout::Run& run : p.runs) allBold = allBold && run.bold;
+    style.bold = style.bold || allBold;
+    flowRow(ideographicSpaces(p.format.firstLineIndentChars) + p.text(), style, lxwAlign(p.format.align, false, true), p.format.lineSpacing,
+            p.format.spaceBeforePt + p.format.spaceAfterPt);
+}
+
+void SheetPlanner::addBlock(const layout::Signature& s) {
+    const double lineH = lineHeightPt(s.lineSpacing, s.style.sizePt);
+    for (int i = 0; i < static_cast<int>(std::lround(s.spaceBeforeLines)); ++i) plan_.addRow(lineH);
+    // GB/T 9704 7.3.5: the date ends `rightIndentChars` from the right edge and the lines
+    // above are centred on it; right-aligned text padded with ideographic spaces does that.
+    const double lastEms = s.lines.empty() ? 0.0 : lineEms(decodeUtf8(s.lines.back()));
+    for (size_t i = 0; i < s.lines.size(); ++i) {
+        double pad = s.rightIndentChars;
+        if (i + 1 < s.lines.size()) pad += (lastEms - lineEms(decodeUtf8(s.lines[i]))) / 2.0;
+        flowRow(s.lines[i] + ideographicSpaces(std::max(0.0, pad)), s.style, LXW_ALIGN_RIGHT, s.lineSpacing, 0.0);
+    }
+}
+
+void SheetPlanner::addBlock(const layout::AttachmentNote& n) {
+    const std::string indent = ideographicSpaces(n.format.firstLineIndentChars);
+    const std::string under = ideographicSpaces(lineEms(decodeUtf8(n.label)));
+    bool first = true;
+    for (const auto& [number, name] : n.items()) {
+        flowRow(indent + (first ? n.label : under) + number + name, n.style, LXW_ALIGN_LEFT, n.format.lineSpacing,
+                first ? n.format.spaceBeforePt : 0.0);
+        first = false;
+    }
+}
+
+void SheetPlanner::addBlock(const layout::Spacer& s) { plan_.addRow(ptFromMm(s.heightMm)); }
+
+void SheetPlanner::addBlock(const layout::PageBreak&) {
+    const int next = plan_.rowCount();
+    if (next > 0 && (plan_.pageBreaks.empty() || plan_.pageBreaks.back() != next)) plan_.pageBreaks.push_back(next);
+}
+
+void SheetPlanner::addBlock(const Table& table) { tableRows(table, false); }
+
+/// The rows of a table, or (`continues`) more rows of the table added last.
+void SheetPlanner::tableRows(const Table& table, bool continues) {
+    const std::vector<layout::PlacedCell> placed = layout::placeCells(table);
+    const std::vector<double> edges = tableColumnEdges(table, typeWidthMm_, 1.0);
+    std::vector<int> gridCol;  // table column edge -> grid edge
+    for (double e : edges) gridCol.push_back(gridIndex(edges_, e));
+    for (size_t c = 0; c + 1 < gridCol.size(); ++c) {
+        if (gridCol[c + 1] <= gridCol[c]) {
+            throw RenderError("工作表“" + sheet_ + "”：表格第 " + std::to_string(c + 1) + " 列太窄，无法成为电子表格的一列");
+        }
+    }
+
+    const int firstRow = plan_.rowCount();
+    const int rows = static_cast<int>(table.rows.size());
+    const double padPt = std::min(ptFromMm(table.cellPaddingMm), 3.0);
+    const double lineSpacing = std::max(table.lineSpacing, 1.35);
+
+    std::vector<double> heights(static_cast<size_t>(rows), 0.0);
+    for (int r = 0; r < rows; ++r) {
+        const double size = table.style.sizePt;
+        heights[static_cast<size_t>(r)] = std::max(ptFromMm(table.rows[static_cast<size_t>(r)].minHeightMm), size * 1.35 + 2 * padPt);
+    }
+
+    std::vector<RowsNeed> needs;
+    needs.reserve(placed.size());
+    for (const layout::PlacedCell& pc : placed) {
+        const Cell& cell = *pc.cell;
+        const bool header = pc.row < table.headerRows;
+        Item it;
+        it.cell = &cell;
+        it.text = cleanText(cell.text);
+        it.area = Area{firstRow + pc.row, gridCol[static_cast<size_t>(pc.column)], firstRow + pc.row + cell.rowspan - 1,
+                       gridCol[static_cast<size_t>(pc.column + cell.colspan)] - 1};
+        Style& st = it.style;
+        st.font = layout::officeFontName(cell.role.value_or(table.style.role));
+        st.sizePt = cell.sizePt.value_or(table.style.sizePt);
+        st.bold = cell.bold || table.style.bold || header;
+        st.align = header && cell.align == Align::Auto ? static_cast<uint8_t>(LXW_ALIGN_CENTER) : lxwAlign(cell.align, cell.number, false);
+        st.border = true;
+        st.fill = header;
+        const bool numeric = cell.value.has_value() || !cell.formula.empty();
+        st.wrap = !numeric;
+        if (numeric) st.numberFormat = cell.numberFormat;
+
+        const double width = plan_.widthPt(it.area.col, it.area.lastCol);
+        const int lines = wrappedLines(it.text, width, st.sizePt, st.wrap);
+        needs.push_back(RowsNeed{pc.row, pc.row + cell.rowspan - 1, lines * st.sizePt * lineSpacing + 2 * padPt});
+
+        if (!cell.id.empty()) {
+            if (!plan_.ids.emplace(cell.id, it.area).second) {
+                throw RenderError("工作表“" + sheet_ + "”：单元格 id“" + cell.id + "”重复");
+            }
+            plan_.idOrder.emplace_back(cell.id, it.area);
+        }
+        item(std::move(it));
+    }
+    fitRowHeights(heights, needs);  // as the PDF grows them (table_geometry.h)
+    double titlesPt = 0.0;
+    for (int r = 0; r < rows; ++r) {
+        plan_.addRow(heights[static_cast<size_t>(r)]);
+        if (continues || r >= table.headerRows) continue;
+        titlesPt += plan_.rowHeight(firstRow + r);
+        if (r + 1 == table.headerRows) plan_.fill.titlesCandidate(firstRow, firstRow + r, titlesPt);
+    }
+    if (continues) {
+        plan_.tables.back().rows += rows;
+    } else {
+        plan_.tables.push_back(TablePlacement{firstRow, table.headerRows, rows, gridCol.front(), gridCol.back() - 1});
+    }
+}
+
+SheetPlan planSheet(const Document& doc, const std::string& sheetName) {
+    std::vector<const Table*> tables;
+    for (const layout::Block& block : doc.blocks)
+        if (const auto* t = std::get_if<Table>(&block)) tables.push_back(t);
+    SheetPlanner planner(doc.page, tables, sheetName);
+    planner.addAll(doc.blocks);
+    return std::move(planner.plan());
+}
 
 }  // namespace jixiao::render::xlsx

@@ -75,6 +75,8 @@ std::optional<std::pair<int, int>> parseA1(const std::string& s) {
     return std::make_pair(static_cast<int>(row - 1), static_cast<int>(col - 1));
 }
 
+}  // namespace
+
 std::optional<Area> parseA1Range(const std::string& spec) {
     const size_t colon = spec.find(':');
     const auto first = parseA1(spec.substr(0, colon));
@@ -83,8 +85,6 @@ std::optional<Area> parseA1Range(const std::string& spec) {
     return Area{std::min(first->first, last->first), std::min(first->second, last->second), std::max(first->first, last->first),
                 std::max(first->second, last->second)};
 }
-
-}  // namespace
 
 std::vector<Area> Resolver::cells(const std::string& body, const std::string& context) const {
     std::vector<Area> found;

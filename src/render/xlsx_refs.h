@@ -5,6 +5,7 @@
 
 #include "render/xlsx_plan.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,9 @@ namespace jixiao::render::xlsx {
 
 /// "A1"-style name of a 0-based cell.
 std::string cellName(int row, int col);
+
+/// An explicit A1 range ("C2:C9", "$C$2", one cell) as an area; nullopt for anything else.
+std::optional<Area> parseA1Range(const std::string& spec);
 
 /// Resolves the references of one sheet's formulas and chart ranges. Throws RenderError
 /// naming the sheet and the formula or chart for unknown ids and unusable ranges.

@@ -82,73 +82,99 @@ struct Rows {
     int last = 0;
 };
 
-double typeAreaHeightPt(const layout::PageSetup& page) {
-    const double heightMm = page.orientation == layout::Orientation::Landscape ? kA4ShortMm : kA4LongMm;
-    return ptFromMm(std::max(20.0, heightMm - page.marginsMm.top - page.marginsMm.bottom));
-}
-
-double rowsHeightPt(const SheetPlan& plan, int first, int last) {
-    double pt = 0.0;
-    for (int r = first; r <= last; ++r) pt += plan.rowPt[static_cast<size_t>(r)];
-    return pt;
-}
-
-/// The height the flow fills on its last printed page, paginated the way spreadsheets do:
-/// whole rows, manual breaks, print titles at the top of every page after their own.
-double usedOnLastPage(const SheetPlan& plan, double pagePt, const std::optional<Rows>& titles) {
-    const double titlesPt = titles ? rowsHeightPt(plan, titles->first, titles->last) : 0.0;
-    double used = 0.0;
-    size_t nextBreak = 0;
-    for (int r = 0; r < static_cast<int>(plan.rowPt.size()); ++r) {
-        const double h = plan.rowPt[static_cast<size_t>(r)];
-        const double top = titles && r > titles->last ? titlesPt : 0.0;
-        const bool manual = nextBreak < plan.pageBreaks.size() && plan.pageBreaks[nextBreak] == r;
-        if (manual) ++nextBreak;
-        if (manual || (used + h > pagePt && used > top)) used = top;
-        used += h;
+/// The cells of a chart's value range whose number format its value axis shows, when the
+/// range is an explicit A1 one (an id's format is kept anyway).
+std::vector<std::pair<int, int>> watchedCells(const SheetInput& in) {
+    std::vector<std::pair<int, int>> cells;
+    if (in.charts == nullptr) return cells;
+    for (const Chart& c : *in.charts) {
+        if (c.series.empty()) continue;
+        if (std::optional<Area> a = parseA1Range(c.series[0].values)) cells.emplace_back(a->row, a->col);
     }
-    return used;
+    return cells;
 }
 
+/// One sheet: its worksheet, its planner (whose plan holds the rows not yet written) and what
+/// is settled once the flow is complete.
 class SheetWriter {
 public:
-    SheetWriter(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep) : book_(book), formats_(formats), keep_(keep) {}
-
-    void write(const SheetInput& in) {
-        const std::string& name = in.name;
-        const Document& doc = *in.flow;
-        SheetPlan plan = planSheet(doc, name);
-        const Resolver resolver(plan, name);
-        const std::string where = "sheet \"" + name + "\"";
-
-        lxw_worksheet* ws = workbook_add_worksheet(book_, keep(name));
-        if (ws == nullptr) throw RenderError("生成 XLSX 时无法添加工作表“" + name + "”（名称无效或内存不足）");
-
+    SheetWriter(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in,
+                const std::vector<const Table*>& tables)
+        : book_(book),
+          formats_(formats),
+          keep_(keep),
+          in_(in),
+          where_("sheet \"" + in.name + "\""),
+          planner_(in.flow->page, tables, in.name, watchedCells(in)),
+          resolver_(planner_.plan(), in_.name) {
+        ws_ = workbook_add_worksheet(book_, this->keep(in_.name));
+        if (ws_ == nullptr) throw RenderError("生成 XLSX 时无法添加工作表“" + in_.name + "”（名称无效或内存不足）");
+        const SheetPlan& plan = planner_.plan();
         for (size_t c = 0; c < plan.columnMm.size(); ++c) {
             const auto col = static_cast<lxw_col_t>(c);
-            check(worksheet_set_column(ws, col, col, columnCharsFromMm(plan.columnMm[c]), nullptr),
-                  "setting the column widths of " + where);
+            check(worksheet_set_column(ws_, col, col, columnCharsFromMm(plan.columnMm[c]), nullptr),
+                  "setting the column widths of " + where_);
         }
-        // Before the cells: in constant_memory mode libxlsxwriter refuses an autofilter over rows
-        // already written out.
-        views(ws, in, plan, where);
-        if (in.rowByRow) {
-            writeRowByRow(ws, plan, resolver, where);
-        } else {
-            for (size_t r = 0; r < plan.rowPt.size(); ++r) {
-                check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowPt[r], nullptr), "setting the row heights of " + where);
+    }
+    SheetWriter(const SheetWriter&) = delete;  // the resolver refers to the plan and the name
+    SheetWriter& operator=(const SheetWriter&) = delete;
+
+    /// The whole flow planned first (a formula may name a cell further down), then written.
+    void writeWhole(const Document& doc) {
+        planner_.addAll(doc.blocks);
+        autofilter();
+        writePlanned();
+        finish();
+    }
+
+    /// The next blocks of a flow that comes in parts: each planned, written and released.
+    void blocks(const std::vector<layout::Block>& blocks) {
+        for (const layout::Block& block : blocks) {
+            // A table is complete once the next block comes: its filter set before any later row
+            // (constant_memory refuses a filter over rows already written out).
+            autofilter();
+            planner_.add(block);
+            writePlanned();
+        }
+    }
+
+    /// More rows of the table that came last.
+    void rows(const Table& more) {
+        planner_.addRows(more);
+        writePlanned();
+    }
+
+    /// Views, print setup, charts and page breaks, once the flow is complete.
+    void finish() {
+        autofilter();
+        const SheetPlan& plan = planner_.plan();
+        int freeze = in_.freezeRows;
+        if (freeze < 0) {
+            freeze = 0;
+            if (plan.tables.size() == 1 && plan.tables.front().headerRows > 0) {
+                freeze = plan.tables.front().firstRow + plan.tables.front().headerRows;
             }
-            for (const Item& item : plan.items) writeItem(ws, item, resolver, where);
         }
+        if (freeze > 0) worksheet_freeze_panes(ws_, static_cast<lxw_row_t>(freeze), 0);
 
         const std::optional<Rows> titles = printTitles(plan);
-        printSetup(ws, doc, titles, where);
+        printSetup(ws_, *in_.flow, titles, where_);
         std::vector<int> breaks = plan.pageBreaks;
-        if (in.charts != nullptr && !in.charts->empty()) {
-            const std::vector<int> more = charts(ws, in, plan, resolver, titles);
+        if (in_.charts != nullptr && !in_.charts->empty()) {
+            const std::vector<int> more = charts(ws_, in_, plan, resolver_, titles);
             breaks.insert(breaks.end(), more.begin(), more.end());
         }
-        pageBreaks(ws, breaks, where);
+        pageBreaks(ws_, breaks, where_);
+        if (in_.rowByRow) {
+            // The last row out to the sheet's file, and the row buffer libxlsxwriter keeps per
+            // sheet until the workbook closes (a pointer per Excel column, 128 KB: 300 MB for a
+            // province's 2,400 department sheets) released. With the row written,
+            // workbook_close's own flush of the last row has nothing to write and never reads
+            // the buffer.
+            lxw_worksheet_write_single_row(ws_);
+            std::free(ws_->array);
+            ws_->array = nullptr;
+        }
     }
 
 private:
@@ -157,12 +183,26 @@ private:
         return keep_.back().c_str();
     }
 
-    /// constant_memory: libxlsxwriter writes a row out once a later row is touched, so every
-    /// row is set and filled in order. A merge spanning rows writes its first cell and blanks
-    /// row by row and is registered on its last row, where worksheet_merge_range's own writes
-    /// to the rows already written out are refused (and ignored by it) and its blanks of the
-    /// last row land.
-    void writeRowByRow(lxw_worksheet* ws, const SheetPlan& plan, const Resolver& resolver, const std::string& where) {
+    /// Writes the rows and items planned since the last call and releases them. constant_memory:
+    /// libxlsxwriter writes a row out once a later row is touched, so every row is set and
+    /// filled in order. A merge spanning rows writes its first cell and blanks row by row and
+    /// is registered on its last row, where worksheet_merge_range's own writes to the rows
+    /// already written out are refused (and ignored by it) and its blanks of the last row land.
+    /// (No merge spans two parts: layout cuts a table's rows where no rowspan is open.)
+    void writePlanned() {
+        SheetPlan& plan = planner_.plan();
+        lxw_worksheet* ws = ws_;
+        const std::string& where = where_;
+        const int first = plan.firstRow;
+        const int rows = plan.rowCount();
+        if (!in_.rowByRow) {
+            for (int r = first; r < rows; ++r) {
+                check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowHeight(r), nullptr), "setting the row heights of " + where);
+            }
+            for (const Item& item : plan.items) writeItem(ws, item, resolver_, where);
+            plan.release();
+            return;
+        }
         std::vector<const Item*> order;
         order.reserve(plan.items.size());
         for (const Item& item : plan.items) order.push_back(&item);
@@ -171,11 +211,9 @@ private:
         });
         std::vector<const Item*> open;  // merges spanning rows, first row written, last row not yet
         std::size_t next = 0;
-        const int rows = static_cast<int>(plan.rowPt.size());
-        for (int r = 0; r < rows || next < order.size() || !open.empty(); ++r) {
+        for (int r = first; r < rows || next < order.size() || !open.empty(); ++r) {
             if (r < rows) {
-                check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowPt[static_cast<size_t>(r)], nullptr),
-                      "setting the row heights of " + where);
+                check(worksheet_set_row(ws, static_cast<lxw_row_t>(r), plan.rowHeight(r), nullptr), "setting the row heights of " + where);
             }
             for (auto it = open.begin(); it != open.end();) {
                 const Item& item = **it;
@@ -194,21 +232,27 @@ private:
             for (; next < order.size() && order[next]->area.row == r; ++next) {
                 const Item& item = *order[next];
                 if (item.area.lastRow == item.area.row) {
-                    writeItem(ws, item, resolver, where);
+                    writeItem(ws, item, resolver_, where);
                     continue;
                 }
-                writeContent(ws, item, resolver, where);
+                writeContent(ws, item, resolver_, where);
                 blanks(ws, r, item.area.col + 1, item.area.lastCol, formats_.get(item.style), where);
                 open.push_back(&item);
             }
         }
-        // The last row out to the sheet's file, and the row buffer libxlsxwriter keeps per sheet
-        // until the workbook closes (a pointer per Excel column, 128 KB: 300 MB for a province's
-        // 2,400 department sheets) released. With the row written, workbook_close's own flush of
-        // the last row has nothing to write and never reads the buffer.
-        lxw_worksheet_write_single_row(ws);
-        std::free(ws->array);
-        ws->array = nullptr;
+        plan.release();
+    }
+
+    /// The filter on the last header row of the sheet's first table, once that table is complete.
+    void autofilter() {
+        const SheetPlan& plan = planner_.plan();
+        if (!in_.autofilter || filtered_ || plan.tables.empty()) return;
+        filtered_ = true;
+        const TablePlacement& t = plan.tables.front();
+        const int headerRow = t.firstRow + std::max(0, t.headerRows - 1);
+        check(worksheet_autofilter(ws_, static_cast<lxw_row_t>(headerRow), static_cast<lxw_col_t>(t.firstCol),
+                                   static_cast<lxw_row_t>(t.firstRow + t.rows - 1), static_cast<lxw_col_t>(t.lastCol)),
+              "setting the autofilter of " + where_);
     }
 
     void blanks(lxw_worksheet* ws, int row, int firstCol, int lastCol, lxw_format* f, const std::string& where) {
@@ -320,34 +364,15 @@ private:
         check(worksheet_set_h_pagebreaks(ws, breaks.data()), "setting the page breaks of " + where);
     }
 
-    void views(lxw_worksheet* ws, const SheetInput& in, const SheetPlan& plan, const std::string& where) {
-        int freeze = in.freezeRows;
-        if (freeze < 0) {
-            freeze = 0;
-            if (plan.tables.size() == 1 && plan.tables.front().headerRows > 0) {
-                freeze = plan.tables.front().firstRow + plan.tables.front().headerRows;
-            }
-        }
-        if (freeze > 0) worksheet_freeze_panes(ws, static_cast<lxw_row_t>(freeze), 0);
-
-        if (in.autofilter && !plan.tables.empty()) {
-            const TablePlacement& t = plan.tables.front();
-            const int headerRow = t.firstRow + std::max(0, t.headerRows - 1);
-            check(worksheet_autofilter(ws, static_cast<lxw_row_t>(headerRow), static_cast<lxw_col_t>(t.firstCol),
-                                       static_cast<lxw_row_t>(t.firstRow + t.rows - 1), static_cast<lxw_col_t>(t.lastCol)),
-                  "setting the autofilter of " + where);
-        }
-    }
-
     /// Inserts the charts below the flow and returns the page breaks that keep each chart on
     /// one printed page (a chart that does not fit the rest of a page starts a new one).
     std::vector<int> charts(lxw_worksheet* ws, const SheetInput& in, const SheetPlan& plan, const Resolver& resolver,
                             const std::optional<Rows>& titles) {
         const double pagePt = typeAreaHeightPt(in.flow->page);
-        const double titlesPt = titles ? rowsHeightPt(plan, titles->first, titles->last) : 0.0;
-        double used = usedOnLastPage(plan, pagePt, titles);
+        const double titlesPt = titles ? plan.fill.titlesPt(titles->first) : 0.0;
+        double used = plan.fill.usedOnLastPage(titles ? titles->first : -1);
         std::vector<int> breaks;
-        int row = static_cast<int>(plan.rowPt.size());
+        int row = plan.rowCount();
         double gridMm = 0.0;
         for (double w : plan.columnMm) gridMm += w;
         const double gridPx = gridMm * kPxPerMm;
@@ -425,21 +450,67 @@ private:
     }
 
     static std::string numberFormatAt(const SheetPlan& plan, const Area& area) {
-        for (const Item& item : plan.items) {
-            if (item.area.row == area.row && item.area.col == area.col) return item.style.numberFormat;
-        }
-        return {};
+        auto it = plan.numberFormats.find({area.row, area.col});
+        return it == plan.numberFormats.end() ? std::string() : it->second;
     }
 
     lxw_workbook* book_;
     FormatCache& formats_;
     std::deque<std::string>& keep_;
+    const SheetInput in_;
+    const std::string where_;
+    SheetPlanner planner_;
+    const Resolver resolver_;
+    lxw_worksheet* ws_ = nullptr;
+    bool filtered_ = false;
 };
 
 }  // namespace
 
+struct SheetStream::Impl {
+    Impl(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in,
+         const std::vector<const Table*>& tables)
+        : writer(book, formats, keep, in, tables) {}
+    SheetWriter writer;
+    std::optional<Table> open;  // the settings of the table that came last, for its further rows
+};
+
 void writeSheet(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in) {
-    SheetWriter(book, formats, keep).write(in);
+    std::vector<const Table*> tables;
+    for (const layout::Block& block : in.flow->blocks)
+        if (const auto* t = std::get_if<Table>(&block)) tables.push_back(t);
+    SheetWriter(book, formats, keep, in, tables).writeWhole(*in.flow);
 }
+
+SheetStream::SheetStream(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in,
+                         const std::vector<Table>& tables) {
+    std::vector<const Table*> shapes;
+    for (const Table& t : tables) shapes.push_back(&t);
+    impl_ = std::make_unique<Impl>(book, formats, keep, in, shapes);
+}
+
+SheetStream::~SheetStream() = default;
+
+void SheetStream::blocks(const std::vector<layout::Block>& blocks) {
+    impl_->writer.blocks(blocks);
+    for (const layout::Block& block : blocks) {
+        if (const auto* t = std::get_if<Table>(&block)) {
+            impl_->open = *t;
+            impl_->open->rows.clear();
+            impl_->open->headerRows = 0;
+        } else {
+            impl_->open.reset();
+        }
+    }
+}
+
+void SheetStream::tableRows(std::vector<layout::TableRow>&& rows) {
+    if (!impl_->open) throw RenderError("工作表的表格行应紧跟在表格之后");
+    impl_->open->rows = std::move(rows);
+    impl_->writer.rows(*impl_->open);
+    impl_->open->rows.clear();
+}
+
+void SheetStream::finish() { impl_->writer.finish(); }
 
 }  // namespace jixiao::render::xlsx

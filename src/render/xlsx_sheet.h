@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -53,5 +54,30 @@ struct SheetInput {
 /// Plans and writes one sheet. C strings handed to libxlsxwriter are kept in `keep` until
 /// the workbook is closed.
 void writeSheet(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in);
+
+/// One sheet written as its flow comes (layout::WorkbookSink's parts): `in.flow` gives the
+/// page and header/footer (its blocks are not read), `tables` every table the flow will hold
+/// (for the column grid); each block, and each run of a table's rows, is planned, written and
+/// released before the next comes. The same cells as writeSheet of the whole flow; a formula
+/// can only name cells above it. `in` (its pointers) must outlive the stream.
+class SheetStream {
+public:
+    SheetStream(lxw_workbook* book, FormatCache& formats, std::deque<std::string>& keep, const SheetInput& in,
+                const std::vector<Table>& tables);
+    ~SheetStream();
+    SheetStream(const SheetStream&) = delete;
+    SheetStream& operator=(const SheetStream&) = delete;
+
+    /// The next blocks of the flow.
+    void blocks(const std::vector<layout::Block>& blocks);
+    /// More rows of the table that ended the last blocks(). Throws RenderError when no table did.
+    void tableRows(std::vector<layout::TableRow>&& rows);
+    /// Print setup, views, charts: the flow is complete.
+    void finish();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
 
 }  // namespace jixiao::render::xlsx

@@ -162,7 +162,27 @@ struct XlsxWorkbookWriter::Impl {
         ++sheets;
     }
 
+    /// A sheet that comes in parts (XlsxWorkbookWriter::beginSheet ... endSheet).
+    void begin(layout::Sheet&& h, const std::vector<layout::Table>& tables) {
+        head = std::move(h);
+        const SheetInput in{tabName(head->name), &head->flow, head->autofilter, head->freezeRows, &head->charts, rowByRow};
+        stream = std::make_unique<xlsx::SheetStream>(guard.book, *formats, keep, in, tables);
+    }
+
+    xlsx::SheetStream& open() {
+        if (!stream) throw RenderError("工作表的内容应在工作表开始（beginSheet）之后给出");
+        return *stream;
+    }
+
+    void end() {
+        open().finish();
+        stream.reset();
+        head.reset();
+        ++sheets;
+    }
+
     std::string close() {
+        if (stream) throw RenderError("工作表“" + head->name + "”还没有结束（endSheet）");
         if (sheets == 0) throw RenderError("工作簿中至少要有一个工作表");
         lxw_workbook* book = guard.book;
         guard.book = nullptr;  // workbook_close frees it, whatever it returns
@@ -188,6 +208,8 @@ struct XlsxWorkbookWriter::Impl {
     std::set<std::string> taken;
     int sheets = 0;
     bool rowByRow = false;
+    std::optional<layout::Sheet> head;          // the sheet coming in parts: page, charts, options
+    std::unique_ptr<xlsx::SheetStream> stream;  // and its writer
 };
 
 XlsxWorkbookWriter::XlsxWorkbookWriter(XlsxOptions options) : options_(std::move(options)) {}
@@ -199,6 +221,27 @@ void XlsxWorkbookWriter::sheet(layout::Sheet&& sheet) {
     if (!impl_) throw RenderError("工作簿的属性应在第一个工作表之前给出");
     const layout::Sheet released = std::move(sheet);  // dropped once libxlsxwriter has its cells
     impl_->write(released);
+}
+
+void XlsxWorkbookWriter::beginSheet(layout::Sheet&& head, std::vector<layout::Table> tables) {
+    if (!impl_) throw RenderError("工作簿的属性应在第一个工作表之前给出");
+    impl_->begin(std::move(head), tables);
+}
+
+void XlsxWorkbookWriter::blocks(std::vector<layout::Block>&& blocks) {
+    if (!impl_) throw RenderError("工作簿的属性应在第一个工作表之前给出");
+    const std::vector<layout::Block> released = std::move(blocks);  // dropped once written
+    impl_->open().blocks(released);
+}
+
+void XlsxWorkbookWriter::tableRows(std::vector<layout::TableRow>&& rows) {
+    if (!impl_) throw RenderError("工作簿的属性应在第一个工作表之前给出");
+    impl_->open().tableRows(std::move(rows));
+}
+
+void XlsxWorkbookWriter::endSheet() {
+    if (!impl_) throw RenderError("工作簿的属性应在第一个工作表之前给出");
+    impl_->end();
 }
 
 std::string XlsxWorkbookWriter::finish() {

@@ -58,7 +58,8 @@ std::string renderXlsx(const layout::Workbook& book, const XlsxOptions& options 
 
 /// Writes a workbook as layout builds it (layout::FormTemplate::buildWorkbook with a sink):
 /// each sheet is planned, handed to libxlsxwriter and released before the next one is built,
-/// so that a province's summary is never held whole as layout. Same bytes as renderXlsx of
+/// a sheet that comes in parts (the summary's 全部项目, a row per project) block by block and
+/// run of rows by run of rows, so that a province's summary is never held whole as layout. Same bytes as renderXlsx of
 /// the same Workbook. Throws as renderXlsx does; finish() throws RenderError when no sheet
 /// was written. A writer that is destroyed unfinished removes its temporary file.
 class XlsxWorkbookWriter : public layout::WorkbookSink {
@@ -70,6 +71,11 @@ public:
 
     void properties(const layout::Metadata& meta) override;
     void sheet(layout::Sheet&& sheet) override;
+    /// A sheet in parts: each block and each run of rows written and released as it comes.
+    void beginSheet(layout::Sheet&& head, std::vector<layout::Table> tables) override;
+    void blocks(std::vector<layout::Block>&& blocks) override;
+    void tableRows(std::vector<layout::TableRow>&& rows) override;
+    void endSheet() override;
     /// The XLSX bytes of the workbook.
     std::string finish();
 

@@ -175,6 +175,71 @@ TEST_CASE("a sheets template builds a workbook with one sheet per item", "[layou
     CHECK(log.events == expected);
 }
 
+TEST_CASE("a sheet whose table grows with a list comes to the sink in parts", "[layout]") {
+    Templates t("f", R"({ "title": "汇总", "sheets": [
+      { "name": "全部", "blocks": [ { "heading": "全部项目" },
+        { "table": { "columns": [1, 2], "header_rows": 1, "rows": [ [ "编码", "名称" ],
+          { "each": "items", "rows": [ [ "{{code}}", "{{name}}" ] ] } ] } },
+        { "paragraph": "注" } ] },
+      { "name": "公式", "blocks": [ { "table": { "columns": [1], "rows": [ [ { "value": "n", "formula": "={a}" } ] ] } } ] } ] })");
+    Value root = Value::map();
+    root.set("n", Decimal::fromInt(1));
+    Value& items = root.set("items", Value::list());
+    for (int i = 1; i <= 600; ++i) {
+        Value& item = items.push(Value::map());
+        item.set("code", "P" + std::to_string(i));
+        item.set("name", "项目" + std::to_string(i));
+    }
+    auto form = FormTemplate::load(t.dir.path(), "f");
+
+    // What a sink sees: runs of 256 rows after the table's first, never the whole list; a sheet
+    // with a formula (it may name a cell further down) comes whole.
+    struct Log : WorkbookSink {
+        std::vector<std::string> events;
+        void properties(const Metadata&) override {}
+        void sheet(Sheet&& sheet) override { events.push_back("sheet " + sheet.name); }
+        void beginSheet(Sheet&& head, std::vector<Table> tables) override {
+            events.push_back("begin " + head.name + " tables " + std::to_string(tables.size()) + " columns " +
+                             std::to_string(tables.at(0).columnWidths.size()));
+        }
+        void blocks(std::vector<Block>&& blocks) override {
+            for (const Block& b : blocks)
+                events.push_back(std::holds_alternative<Table>(b) ? "table " + std::to_string(std::get<Table>(b).rows.size()) : "block");
+        }
+        void tableRows(std::vector<TableRow>&& rows) override {
+            events.push_back("rows " + std::to_string(rows.size()) + " from " + rows.front().cells.front().text);
+        }
+        void endSheet() override { events.push_back("end"); }
+    } log;
+    form.buildWorkbook(root, fixedDate("2025-03-05"), log);
+    CHECK(log.events == std::vector<std::string>{"begin 全部 tables 1 columns 2", "block", "table 256", "rows 256 from P256",
+                                                 "rows 89 from P512", "block", "end", "sheet 公式"});
+
+    // By default the parts are put together: the workbook as built whole.
+    const Workbook book = form.buildWorkbook(root, fixedDate("2025-03-05"));
+    REQUIRE(book.sheets.size() == 2);
+    const auto& blocks = book.sheets[0].flow.blocks;
+    REQUIRE(blocks.size() == 3);
+    const Table& table = std::get<Table>(blocks[1]);
+    CHECK(table.headerRows == 1);
+    REQUIRE(table.rows.size() == 601);
+    CHECK(table.rows[600].cells[1].text == "项目600");
+    CHECK(std::get<Paragraph>(blocks[2]).text() == "注");
+
+    // A table that does not fit its columns is reported at its layout.json line in parts too.
+    Templates bad("f", R"({ "title": "汇总", "sheets": [ { "name": "全部", "blocks": [
+        { "table": { "columns": [1, 2], "header_rows": 1, "rows": [ [ "编码", "名称" ],
+          { "each": "items", "rows": [ [ "{{code}}", "{{name}}" ] ] },
+          [ { "text": "合计", "rowspan": 2 }, "" ] ] } } ] } ] })");
+    try {
+        FormTemplate::load(bad.dir.path(), "f").buildWorkbook(root, fixedDate("2025-03-05"), log);
+        FAIL("no error");
+    } catch (const TemplateError& e) {
+        CHECK(std::string(e.what()) ==
+              "templates/f/layout.json:4:13: rowspan 为 2，超出了表格的最后一行（从这一行起只有 1 行）。请把 rowspan 改为 1 或更小。");
+    }
+}
+
 // The layout.json fuzz target's seeds and the inputs it once failed on (scripts/fuzz --long
 // layout_json): each loads and builds, or is refused with a TemplateError or LayoutError.
 TEST_CASE("layout.json fuzz seeds and regressions: only a template error or success", "[layout]") {

@@ -574,6 +574,118 @@ TEST_CASE("xlsx: a workbook written row by row shows the same cells, merges span
     CHECK(part(streamedBook, "xl/worksheets/sheet1.xml").find("<autoFilter ref=\"A1:F5\"/>") != std::string::npos);
 }
 
+namespace {
+
+/// `book` handed to a writer as layout hands a sheet in parts: the tables' settings first, then
+/// block by block, each table's rows after its first run in runs of `run` rows, cut only where
+/// no rowspan is open.
+std::string writtenInParts(const layout::Workbook& book, const render::XlsxOptions& options, std::size_t run) {
+    render::XlsxWorkbookWriter writer(options);
+    writer.properties(book.meta);
+    for (const layout::Sheet& sheet : book.sheets) {
+        layout::Sheet head = sheet;
+        head.flow.blocks.clear();
+        std::vector<Table> tables;
+        for (const layout::Block& b : sheet.flow.blocks) {
+            if (const auto* t = std::get_if<Table>(&b)) {
+                tables.push_back(*t);
+                tables.back().rows.clear();
+            }
+        }
+        writer.beginSheet(std::move(head), tables);
+        for (const layout::Block& b : sheet.flow.blocks) {
+            const auto* t = std::get_if<Table>(&b);
+            if (t == nullptr) {
+                writer.blocks({b});
+                continue;
+            }
+            Table part = *t;
+            part.rows.clear();
+            bool first = true;
+            int reach = -1;
+            auto handOver = [&] {
+                if (first) writer.blocks({part});
+                else writer.tableRows(std::move(part.rows));
+                first = false;
+                part.rows.clear();
+                part.headerRows = 0;
+                reach = -1;
+            };
+            for (const TableRow& row : t->rows) {
+                part.rows.push_back(row);
+                const int at = int(part.rows.size()) - 1;
+                for (const Cell& c : row.cells) reach = std::max(reach, at + c.rowspan - 1);
+                if (part.rows.size() >= run && reach <= at && at + 1 >= part.headerRows) handOver();
+            }
+            if (first || !part.rows.empty()) handOver();
+        }
+        writer.endSheet();
+    }
+    return writer.finish();
+}
+
+/// A sheet with one table of `rows` projects, as the summary's 全部项目.
+layout::Sheet projectList(int rows) {
+    layout::Sheet sheet;
+    sheet.name = "全部项目";
+    sheet.flow.page.orientation = layout::Orientation::Landscape;
+    sheet.autofilter = true;
+    sheet.flow.blocks.push_back(layout::Heading{});
+    std::get<layout::Heading>(sheet.flow.blocks.back()).text = "全部项目";
+    Table t;
+    t.columnWidths = {18, 60, 30, 22, 16};
+    t.widthUnit = layout::WidthUnit::Mm;
+    t.headerRows = 1;
+    t.rows.push_back(TableRow{
+        {Cell::label("项目编码"), Cell::label("项目名称"), Cell::label("主管部门"), Cell::label("全年预算数"), Cell::label("执行率")}});
+    for (int i = 0; i < rows; ++i) {
+        const std::string n = std::to_string(i + 1);
+        Cell rate = Cell::figure("", dec(i % 3 == 0 ? "0.862" : "1"), "0.00%");
+        rate.id = "rate." + n;
+        t.rows.push_back(TableRow{{Cell::label("P" + n),
+                                   Cell::label("项目" + n + (i % 7 == 0 ? "：名称很长需要在单元格中换行显示的农村公路养护工程" : "")),
+                                   Cell::label(i % 2 == 0 ? "交通运输局" : "教育局"), money(i % 5 == 0 ? "1234.5" : "100"), rate}});
+    }
+    sheet.flow.blocks.push_back(t);
+    sheet.flow.blocks.push_back(layout::Paragraph::plain("注：执行率按全年预算数计算。"));
+    sheet.charts.push_back(layout::Chart{layout::ChartType::Bar, "执行率", "A3:A6", {layout::ChartSeries{"执行率", "E3:E6"}}});
+    return sheet;
+}
+
+}  // namespace
+
+TEST_CASE("xlsx: a sheet written in parts gives the bytes of the sheet written whole", "[render]") {
+    layout::Workbook book = summary();
+    book.sheets.push_back(projectList(700));
+    layout::Sheet form;
+    form.name = "自评表";
+    form.flow = selfEvaluation();  // merges over twelve rows, formulas naming cells above them
+    book.sheets.push_back(form);
+    render::XlsxOptions rowByRow;
+    rowByRow.rowByRow = true;
+    for (const render::XlsxOptions& options : {render::XlsxOptions{}, rowByRow}) {
+        INFO("row by row: " << options.rowByRow);
+        const std::string whole = render::renderXlsx(book, options);
+        for (std::size_t run : {std::size_t(1), std::size_t(5), std::size_t(256)}) {
+            INFO("runs of " << run << " rows");
+            CHECK(writtenInParts(book, options, run) == whole);
+        }
+    }
+    // The filter spans the whole list, written in runs (constant_memory refuses a filter over
+    // rows already written out: it is set once the table is complete, before the next row).
+    const auto parts = unzip(writtenInParts(book, rowByRow, 256));
+    CHECK(part(parts, "xl/worksheets/sheet3.xml").find("<autoFilter ref=\"A2:E702\"/>") != std::string::npos);
+
+    render::XlsxWorkbookWriter writer;
+    writer.properties(book.meta);
+    CHECK(renderError([&] { writer.blocks({layout::Spacer{}}); }) == "工作表的内容应在工作表开始（beginSheet）之后给出");
+    layout::Sheet open;
+    open.name = "全部项目";
+    writer.beginSheet(std::move(open), {});
+    CHECK(renderError([&] { writer.tableRows({TableRow{{Cell::label("x")}}}); }) == "工作表的表格行应紧跟在表格之后");
+    CHECK(renderError([&] { writer.finish(); }) == "工作表“全部项目”还没有结束（endSheet）");
+}
+
 TEST_CASE("xlsx: a pie chart draws its first series with percentages", "[render]") {
     layout::Workbook book = summary();
     book.sheets[0].charts.resize(1);
