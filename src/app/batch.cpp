@@ -633,7 +633,7 @@ int publishRun(const RunRequest& req, const Job& job, Outputs& outputs, std::int
     outputs.tree.writeManifest();
 
     outputs.store->finishRun(runId, rendered.failed == 0 ? publish::RunStatus::Completed : publish::RunStatus::Failed, req.clock());
-    out << "已生成 " << outputs.tree.entries().size() + 1 << " 个文件到 " << req.output << "（评分项目 " << scoredProjects(scored) << "/"
+    out << "已生成 " << outputs.tree.fileCount() + 1 << " 个文件到 " << req.output << "（评分项目 " << scoredProjects(scored) << "/"
         << rendered.projects << " 个，部门 " << rendered.departments << " 个）\n";
     // A document that cannot be made is the templates' or fonts' doing (a loop running past
     // the page limit, a 发文机关 too long for its box): configuration. 73 is for writing.

@@ -168,13 +168,20 @@ void OutputTree::begin(const std::string& startedAt) {
 }
 
 std::vector<std::string> OutputTree::removeReplaced() {
+    std::vector<std::string> removed;
+    if (previous_.empty()) {
+        ::unlink((root_ + "/" + kPreviousManifest).c_str());
+        return removed;
+    }
     std::set<std::pair<std::string, std::string>> kinds;  // (kind, extension) written this run
     std::set<std::string> written;
-    for (const ManifestEntry& e : entries()) {
-        kinds.insert({e.kind, extensionOf(e.path)});
-        written.insert(e.path);
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        for (const Written& w : written_) {
+            kinds.insert({kinds_[w.kind], extensionOf(w.path)});
+            written.insert(w.path);
+        }
     }
-    std::vector<std::string> removed;
     std::set<std::string> folders;
     for (const ManifestEntry& e : previous_) {
         if (written.count(e.path) || !kinds.count({e.kind, extensionOf(e.path)}) || !insideWithoutLinks(root_, e.path)) continue;
@@ -239,41 +246,76 @@ std::string OutputTree::writeStreamed(const std::string& folder, const std::stri
         size += part.size();
     });
     file.commit();
-    ManifestEntry e{rel, size, sha.hex(), kind, std::move(sources)};
+    Written w{rel, size, sha.digest(), 0, {}};
+    for (const std::string& source : sources) (w.sources += source) += '\0';
     std::lock_guard<std::mutex> lock(mutex_);
-    entries_.push_back(std::move(e));
+    const auto known = std::find(kinds_.begin(), kinds_.end(), kind);
+    w.kind = static_cast<std::uint32_t>(known - kinds_.begin());
+    if (known == kinds_.end()) kinds_.push_back(kind);
+    written_.push_back(std::move(w));
     return rel;
+}
+
+ManifestEntry OutputTree::entryOf(const Written& w, const std::vector<std::string>& kinds) {
+    ManifestEntry e{w.path, w.bytes, digestHex(w.digest), kinds[w.kind], {}};
+    for (std::size_t start = 0; start < w.sources.size();) {
+        const std::size_t end = w.sources.find('\0', start);
+        e.sources.push_back(w.sources.substr(start, end - start));
+        start = end + 1;
+    }
+    return e;
+}
+
+std::vector<const OutputTree::Written*> OutputTree::sorted() const {
+    std::vector<const Written*> out;
+    out.reserve(written_.size());
+    for (const Written& w : written_) out.push_back(&w);
+    std::sort(out.begin(), out.end(), [](const Written* a, const Written* b) { return a->path < b->path; });
+    return out;
 }
 
 std::vector<ManifestEntry> OutputTree::entries() const {
     std::lock_guard<std::mutex> lock(mutex_);
-    auto out = entries_;
-    std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.path < b.path; });
+    std::vector<ManifestEntry> out;
+    for (const Written* w : sorted()) out.push_back(entryOf(*w, kinds_));
     return out;
 }
 
-std::string OutputTree::manifestJson() const {
-    JsonNode files = JsonNode::array();
-    for (const auto& e : entries()) {
-        JsonNode f = JsonNode::object();
-        f.set("path", JsonNode::string(e.path));
-        f.set("bytes", JsonNode::integer(static_cast<long long>(e.bytes)));
-        f.set("sha256", JsonNode::string(e.sha256));
-        f.set("kind", JsonNode::string(e.kind));
-        JsonNode sources = JsonNode::array();
-        for (const auto& s : e.sources) sources.push(JsonNode::string(s));
-        f.set("sources", std::move(sources));
-        files.push(std::move(f));
-    }
+std::size_t OutputTree::fileCount() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return written_.size();
+}
+
+void OutputTree::writeManifestJson(const ByteSink& sink) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::vector<const Written*> files = sorted();
     JsonNode root = JsonNode::object();
-    root.set("files", std::move(files));
-    return toJson(root);
+    root.set("files", JsonNode::generated(files.size(), [&](std::size_t i) {
+                 const ManifestEntry e = entryOf(*files[i], kinds_);
+                 JsonNode f = JsonNode::object();
+                 f.set("path", JsonNode::string(e.path));
+                 f.set("bytes", JsonNode::integer(static_cast<long long>(e.bytes)));
+                 f.set("sha256", JsonNode::string(e.sha256));
+                 f.set("kind", JsonNode::string(e.kind));
+                 JsonNode sources = JsonNode::array();
+                 for (const auto& s : e.sources) sources.push(JsonNode::string(s));
+                 f.set("sources", std::move(sources));
+                 return f;
+             }));
+    writeJson(root, sink);
+}
+
+std::string OutputTree::manifestJson() const {
+    std::string out;
+    writeManifestJson([&out](std::string_view part) { out += part; });
+    return out;
 }
 
 void OutputTree::writeManifest() const {
-    const std::string manifest = manifestJson();
     syncFileSystem(root_);
-    writeFileAtomic(root_ + "/manifest.json", manifest);
+    AtomicFile file(root_ + "/manifest.json");
+    writeManifestJson([&file](std::string_view part) { file.append(part); });
+    file.commit();
 }
 
 }  // namespace jixiao::publish

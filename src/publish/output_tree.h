@@ -3,7 +3,9 @@
 #include "publish/file_lock.h"
 #include "publish/json_writer.h"
 
+#include <array>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <stdexcept>
@@ -74,9 +76,14 @@ public:
 
     /// Everything written so far, sorted by path.
     std::vector<ManifestEntry> entries() const;
+    /// How many files were written so far.
+    std::size_t fileCount() const;
 
     /// The manifest: every file with bytes, SHA-256, kind and source rows, sorted by path.
     std::string manifestJson() const;
+    /// The same text passed to `sink` in parts, made one file at a time (a province's run lists
+    /// 300,000 files).
+    void writeManifestJson(const ByteSink& sink) const;
     /// Flushes every file written so far to disk, then writes `<root>/manifest.json`, flushed
     /// too. Files are written without a flush each (one disk flush per file costs more than
     /// rendering it), so the manifest is what records a run's files as complete: written
@@ -89,9 +96,23 @@ private:
     /// Throws OutputError when `<root>/<folder>` is a symbolic link.
     void checkFolder(const std::string& folder);
 
+    /// A file written, as the tree keeps it until the manifest: the digest's bytes, the kind
+    /// as an index into kinds_, each source row ended by a NUL (a few allocations, not a dozen).
+    struct Written {
+        std::string path;
+        std::size_t bytes = 0;
+        std::array<unsigned char, 32> digest{};
+        std::uint32_t kind = 0;
+        std::string sources;
+    };
+    static ManifestEntry entryOf(const Written& w, const std::vector<std::string>& kinds);
+    /// The files written so far in path order (under the lock).
+    std::vector<const Written*> sorted() const;
+
     std::string root_;
     mutable std::mutex mutex_;
-    std::vector<ManifestEntry> entries_;
+    std::vector<Written> written_;
+    std::vector<std::string> kinds_;       ///< the kinds of the files, in first-written order
     std::set<std::string> paths_;          ///< every path written or being written
     std::set<std::string> folders_;        ///< subfolders checked not to be symbolic links
     std::vector<ManifestEntry> previous_;  ///< the previous manifest's files (begin)

@@ -3,6 +3,8 @@
 #include <Poco/Crypto/DigestEngine.h>
 #include <Poco/Crypto/OpenSSLInitializer.h>
 
+#include <algorithm>
+
 namespace jixiao::publish {
 
 namespace {
@@ -29,6 +31,24 @@ Sha256::~Sha256() = default;
 void Sha256::update(std::string_view part) { impl_->engine.update(part.data(), static_cast<unsigned>(part.size())); }
 
 std::string Sha256::hex() { return Poco::DigestEngine::digestToHex(impl_->engine.digest()); }
+
+std::array<unsigned char, 32> Sha256::digest() {
+    const Poco::DigestEngine::Digest& d = impl_->engine.digest();
+    std::array<unsigned char, 32> out{};
+    std::copy_n(d.begin(), std::min(d.size(), out.size()), out.begin());
+    return out;
+}
+
+std::string digestHex(const std::array<unsigned char, 32>& digest) {
+    static const char* const kHex = "0123456789abcdef";
+    std::string out;
+    out.reserve(64);
+    for (unsigned char b : digest) {
+        out += kHex[b >> 4];
+        out += kHex[b & 15];
+    }
+    return out;
+}
 
 std::string sha256Hex(std::string_view bytes) {
     Sha256 sha;

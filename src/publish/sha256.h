@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -21,6 +22,8 @@ public:
 
     /// The digest as lowercase hex; the object is reset afterwards.
     std::string hex();
+    /// The digest's 32 bytes; the object is reset afterwards.
+    std::array<unsigned char, 32> digest();
 
 private:
     struct Impl;
@@ -29,5 +32,8 @@ private:
 
 /// SHA-256 of `bytes` as lowercase hex.
 std::string sha256Hex(std::string_view bytes);
+
+/// A digest's 32 bytes as lowercase hex.
+std::string digestHex(const std::array<unsigned char, 32>& digest);
 
 }  // namespace jixiao::publish

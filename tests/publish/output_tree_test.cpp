@@ -61,6 +61,37 @@ TEST_CASE("writing to disk reports the folder it could not flush", "[publish]") 
     }
 }
 
+TEST_CASE("the manifest lists every file sorted by path with its digest, kind and source rows", "[publish]") {
+    TempDir dir;
+    publish::OutputTree tree(dir.path.string());
+    tree.write("", "b", ".txt", "yz", "评分结果");
+    tree.write("", "a", ".txt", "x", "项目支出绩效自评表", {"项目.xlsx[项目清单!5]", ""});
+    tree.write("", "c", ".txt", "", "项目支出绩效自评表", {"指标.csv[7]"});
+    const std::string expected =
+        "{\n  \"files\": [\n"
+        "    {\n      \"path\": \"a.txt\",\n      \"bytes\": 1,\n      \"sha256\": \"" +
+        publish::sha256Hex("x") +
+        "\",\n      \"kind\": \"项目支出绩效自评表\",\n"
+        "      \"sources\": [\n        \"项目.xlsx[项目清单!5]\",\n        \"\"\n      ]\n    },\n"
+        "    {\n      \"path\": \"b.txt\",\n      \"bytes\": 2,\n      \"sha256\": \"" +
+        publish::sha256Hex("yz") +
+        "\",\n      \"kind\": \"评分结果\",\n      \"sources\": []\n    },\n"
+        "    {\n      \"path\": \"c.txt\",\n      \"bytes\": 0,\n      \"sha256\": \"" +
+        publish::sha256Hex("") +
+        "\",\n      \"kind\": \"项目支出绩效自评表\",\n"
+        "      \"sources\": [\n        \"指标.csv[7]\"\n      ]\n    }\n  ]\n}\n";
+    CHECK(tree.manifestJson() == expected);
+    tree.writeManifest();
+    CHECK(slurp(dir.path / "manifest.json") == expected);
+    CHECK(tree.fileCount() == 3);
+    const auto entries = tree.entries();
+    REQUIRE(entries.size() == 3);
+    CHECK(entries[0].sources == std::vector<std::string>{"项目.xlsx[项目清单!5]", ""});
+    CHECK(entries[1].kind == "评分结果");
+    CHECK(entries[1].sources.empty());
+    CHECK(entries[2].sha256 == publish::sha256Hex(""));
+}
+
 TEST_CASE("a file streamed part by part is written and listed like one written whole", "[publish]") {
     TempDir dir;
     publish::OutputTree tree(dir.path.string());
