@@ -279,12 +279,13 @@ void addFiguresFromStore(const publish::RunStore& store, model::Dataset& ds) {
 /// Saves this year's project results and 部门整体 figures, for next year's ratios and for
 /// year-over-year comparison.
 void saveHistory(publish::RunStore& store, std::int64_t runId, const Scored& s) {
-    std::vector<publish::ProjectYear> rows;
     auto text = [](const std::optional<model::Decimal>& d) { return d ? std::optional<std::string>(d->toString()) : std::nullopt; };
-    for (const auto& p : s.evaluation.projects)
-        rows.push_back({p.code, p.unitCode, p.departmentCode, p.name, p.adjusted.toString(), p.executed.toString(), text(p.rate),
-                        text(p.total), p.grade});
-    store.saveResults(runId, s.evaluation.year, rows);
+    const auto& projects = s.evaluation.projects;
+    store.saveResults(runId, s.evaluation.year, projects.size(), [&](std::size_t i) {
+        const auto& p = projects[i];
+        return publish::ProjectYear{p.code,       p.unitCode,    p.departmentCode, p.name, p.adjusted.toString(), p.executed.toString(),
+                                    text(p.rate), text(p.total), p.grade};
+    });
     for (const auto& f : s.dataset.figures) {
         if (f.year != s.dataset.config.year) continue;
         std::map<std::string, std::string> figures;

@@ -132,21 +132,20 @@ std::vector<RunRecord> RunStore::runs() const {
     });
 }
 
-void RunStore::saveResults(std::int64_t runId, int year, const std::vector<ProjectYear>& projects) {
+void RunStore::saveResults(std::int64_t runId, int year, std::size_t count, const std::function<ProjectYear(std::size_t)>& project) {
     requireYear(year);
-    for (const auto& p : projects) {
-        requireText("项目编码", p.projectCode);
-        const std::string who = "项目 " + p.projectCode + " 的";
-        requireDecimal(who + "全年预算数", p.adjusted);
-        requireDecimal(who + "全年执行数", p.executed);
-        requireOptionalDecimal(who + "执行率", p.rate);
-        requireOptionalDecimal(who + "总分", p.total);
-    }
     guarded(db_.path(), [&] {
         auto& s = db_.impl().session;
-        WriteTransaction tx(s);
+        WriteTransaction tx(s);  // rolled back when a project is refused
         db_.impl().requireRun(runId);
-        for (const auto& p : projects) {
+        for (std::size_t i = 0; i < count; ++i) {
+            const ProjectYear p = project(i);
+            requireText("项目编码", p.projectCode);
+            const std::string who = "项目 " + p.projectCode + " 的";
+            requireDecimal(who + "全年预算数", p.adjusted);
+            requireDecimal(who + "全年执行数", p.executed);
+            requireOptionalDecimal(who + "执行率", p.rate);
+            requireOptionalDecimal(who + "总分", p.total);
             try {
                 s << "INSERT INTO project_results (run_id, year, project_code, unit_code, department_code, name,"
                      " adjusted, executed, rate, total, grade) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -4,6 +4,7 @@
 #include "publish/store_db.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -79,10 +80,11 @@ public:
     /// All runs, oldest first.
     std::vector<RunRecord> runs() const;
 
-    /// Saves the results of `year` for the given projects, all or nothing. May be called
-    /// several times per run (in batches); saving a project twice in one run and year is
-    /// refused.
-    void saveResults(std::int64_t runId, int year, const std::vector<ProjectYear>& projects);
+    /// Saves the results of `year` for `count` projects, all or nothing: the i-th made by
+    /// `project(i)` as it is inserted (a province's 60,000 are never held together). May be
+    /// called several times per run (in batches); saving a project twice in one run and year
+    /// is refused.
+    void saveResults(std::int64_t runId, int year, std::size_t count, const std::function<ProjectYear(std::size_t)>& project);
     /// Per year, oldest first, the project's result from the latest run that saved it.
     std::vector<ProjectYearRecord> projectHistory(const std::string& projectCode) const;
 

@@ -67,6 +67,11 @@ ProjectYear project(const std::string& code, const std::string& adjusted, const 
     return {code, "101", "1", "项目" + code, adjusted, executed, std::nullopt, std::nullopt, std::nullopt};
 }
 
+/// Saves `projects` as a run hands them over: one at a time, made as they are inserted.
+void saveResults(RunStore& store, std::int64_t run, int year, const std::vector<ProjectYear>& projects) {
+    store.saveResults(run, year, projects.size(), [&](std::size_t i) { return projects[i]; });
+}
+
 /// Runs `child` in a forked process and returns its exit status. The child must not touch
 /// SQLite connections of the parent, so callers open none before forking.
 template <class F>
@@ -429,7 +434,7 @@ TEST_CASE("history store: results keep exact decimals and the latest run per yea
         auto run = store.run.beginRun(runInfo(2024));
         ProjectYear full{"P001", "101", "1", "农村义务教育营养改善计划", "43.20", "37.24", "0.86203704", "89.995", "良"};
         ProjectYear big = project("P002", "123456789012345678901234567890.12345678901", "-0.00000001");
-        store.run.saveResults(run, 2024, {full, big});
+        saveResults(store.run, run, 2024, {full, big});
     }
     Store store(path);
     auto p1 = store.run.projectHistory("P001");
@@ -454,9 +459,9 @@ TEST_CASE("history store: results keep exact decimals and the latest run per yea
     CHECK_FALSE(p2[0].result.grade);
 
     auto rerun = store.run.beginRun(runInfo(2024));
-    store.run.saveResults(rerun, 2024, {project("P001", "43.2", "40")});
+    saveResults(store.run, rerun, 2024, {project("P001", "43.2", "40")});
     auto next = store.run.beginRun(runInfo(2025));
-    store.run.saveResults(next, 2025, {project("P001", "50", "50")});
+    saveResults(store.run, next, 2025, {project("P001", "50", "50")});
     auto history = store.run.projectHistory("P001");
     REQUIRE(history.size() == 2);
     CHECK(history[0].year == 2024);
@@ -466,11 +471,15 @@ TEST_CASE("history store: results keep exact decimals and the latest run per yea
     CHECK(history[1].result.executed == "50");
     CHECK(store.run.projectHistory("P404").empty());
 
-    CHECK_THROWS_WITH(store.run.saveResults(next, 2025, {project("P003", "1e3", "0")}),
+    CHECK_THROWS_WITH(saveResults(store.run, next, 2025, {project("P003", "1e3", "0")}),
                       "项目 P003 的全年预算数应为精确小数文本（如 37.24），实际为“1e3”。");
     auto noRate = project("P003", "1", "0");
     noRate.rate = "86.2%";
-    CHECK_THROWS_WITH(store.run.saveResults(next, 2025, {noRate}), "项目 P003 的执行率应为精确小数文本（如 37.24），实际为“86.2%”。");
+    CHECK_THROWS_WITH(saveResults(store.run, next, 2025, {noRate}), "项目 P003 的执行率应为精确小数文本（如 37.24），实际为“86.2%”。");
+    // A project refused after others were inserted: none of them is saved.
+    CHECK_THROWS_WITH(saveResults(store.run, next, 2025, {project("P004", "1", "1"), noRate}),
+                      "项目 P003 的执行率应为精确小数文本（如 37.24），实际为“86.2%”。");
+    CHECK(store.run.projectHistory("P004").empty());
 }
 
 TEST_CASE("history store: a change interrupted midway leaves nothing behind", "[publish]") {
@@ -482,15 +491,15 @@ TEST_CASE("history store: a change interrupted midway leaves nothing behind", "[
             auto run = store.run.beginRun(runInfo(2024));
             // P001 is inserted, then its duplicate fails: the whole batch must roll back.
             CHECK_THROWS_WITH(
-                store.run.saveResults(run, 2024, {project("P001", "1", "1"), project("P002", "2", "2"), project("P001", "3", "3")}),
+                saveResults(store.run, run, 2024, {project("P001", "1", "1"), project("P002", "2", "2"), project("P001", "3", "3")}),
                 "运行 1 已保存过项目 P001 的 2024 年度结果，不能重复保存。");
-            CHECK_THROWS_WITH(store.run.saveResults(7, 2024, {project("P009", "1", "1")}), "历史库中没有编号为 7 的运行记录。");
+            CHECK_THROWS_WITH(saveResults(store.run, 7, 2024, {project("P009", "1", "1")}), "历史库中没有编号为 7 的运行记录。");
         }
         Store store(path);
         CHECK(store.run.projectHistory("P001").empty());
         CHECK(store.run.projectHistory("P002").empty());
         // And the store is usable afterwards.
-        store.run.saveResults(1, 2024, {project("P001", "1", "1")});
+        saveResults(store.run, 1, 2024, {project("P001", "1", "1")});
         CHECK(store.run.projectHistory("P001").size() == 1);
     }
     SECTION("a process killed inside a transaction") {
