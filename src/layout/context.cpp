@@ -64,7 +64,7 @@ Value findingsValue(const std::vector<score::Finding>& findings, const std::vect
     Value list = Value::list();
     for (const auto& f : findings) {
         Value& v = list.push(Value::map());
-        v.set("code", f.code);
+        v.set("code", f.code.str());
         v.set("severity", score::severityName(f.severity));
         v.set("message", f.message);
         v.set("indicator", f.indicator && *f.indicator < indicators.size() ? Value(indicators[*f.indicator].row->level3) : Value());
@@ -537,7 +537,7 @@ Value summaryContext(const score::Evaluation& evaluation, const model::Dataset& 
                  x.set("project_code", p.code);
                  x.set("project_name", p.name);
                  x.set("department_name", unitName(ds, p.departmentCode));
-                 x.set("code", f.code);
+                 x.set("code", f.code.str());
                  x.set("code_name", score::findingName(f.code));
                  x.set("severity", score::severityName(f.severity));
                  x.set("message", f.message);
@@ -588,7 +588,7 @@ Value fieldSample(FormPer per) {
     score::IndicatorResult ir;
     ir.row = &indicator;
     score::Finding cap;
-    cap.code = "execution_cap";
+    cap.code = score::ruleName("execution_cap");
     cap.severity = score::FindingSeverity::Rectify;
     cap.indicator = 0;
     cap.points = Decimal::fromInt(1);

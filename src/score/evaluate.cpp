@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <set>
 #include <stdexcept>
 
@@ -299,9 +298,9 @@ private:
 
     void add(Row& w, std::size_t index, const std::string& code, const std::string& key, const std::map<std::string, std::string>& values) {
         Finding f;
-        f.code = code;
+        f.code = ruleName(code);
         f.severity = rules_.severityOf(code);
-        f.indicator = index;
+        f.indicator = static_cast<std::uint32_t>(index);
         f.message = expandTemplate(rules_.message(code, key), values);
         f.source = w.result.row->source;
         w.findings.push_back(std::move(f));
@@ -327,7 +326,7 @@ private:
                     band = &rules_.bands.front();
                 if (band) {
                     QualitativeOutcome q = scoreQualitative(*band, r.weight, self, rules_);
-                    r.band = bandName(band->name);
+                    r.band = &ruleName(band->name).str();
                     r.score = q.score;
                     r.selfScoreOutsideBand = q.selfOutside;
                     w.met = band == &rules_.bands.front();
@@ -463,7 +462,7 @@ private:
                  {"sum", (rules_.budgetWeight + sum).toString()}};
         }
         if (bad && !work.empty()) {
-            Finding f{"weights_not_100",
+            Finding f{ruleName("weights_not_100"),
                       rules_.severityOf("weights_not_100"),
                       std::nullopt,
                       expandTemplate(rules_.message("weights_not_100", key), v),
@@ -581,7 +580,7 @@ private:
 
     Finding budgetFinding(const std::string& code, const std::string& key, const std::map<std::string, std::string>& v,
                           const SourceRef& at) const {
-        return {code, rules_.severityOf(code), std::nullopt, expandTemplate(rules_.message(code, key), v), at, std::nullopt};
+        return {ruleName(code), rules_.severityOf(code), std::nullopt, expandTemplate(rules_.message(code, key), v), at, std::nullopt};
     }
 
     ProjectResult project(const model::Project& p) {
@@ -858,12 +857,10 @@ Evaluation evaluate(const model::Dataset& dataset, const RuleSet& rules, model::
     return Evaluator(dataset, rules, diags).run();
 }
 
-const std::string* bandName(const std::string& name) {
-    // A handful of names per rule set; nodes of a set never move, and none is ever erased.
-    static std::mutex mutex;
-    static std::set<std::string> names;
-    std::lock_guard<std::mutex> lock(mutex);
-    return &*names.insert(name).first;
+model::Name ruleName(const std::string& text) {
+    // A few dozen names in all (finding codes, bands), never released.
+    static model::NamePool names;
+    return names.intern(text);
 }
 
 const ApplicationRule* applicationOf(const ProjectResult& project, const Evaluation& evaluation) {

@@ -17,26 +17,6 @@ namespace jixiao::score {
 // What `evaluate` yields: every figure a document shows, already rounded as the rule set says,
 // so that layout and render never compute a number.
 
-/// One problem found by the checks of scoring.md (问题).
-struct Finding {
-    std::string code;  ///< stable code, e.g. execution_low
-    FindingSeverity severity = FindingSeverity::Notice;
-    std::optional<std::size_t> indicator;  ///< index into the owner's indicators, if about one
-    std::string message;                   ///< Chinese sentence with the figures
-    model::SourceRef source;               ///< the row it concerns (file empty when none)
-    /// Points this finding took off a score (indicator_deviation: the indicator's score;
-    /// execution_cap: the total); empty for findings that only report.
-    std::optional<model::Decimal> points;
-};
-
-/// How an indicator row was scored.
-enum class IndicatorStatus : std::uint8_t {
-    Scored,         ///< scored from its actual
-    Missing,        ///< no actual: scores 0 (actual_missing)
-    RepeatsTarget,  ///< the actual only repeats the target text: scores 0 (actual_repeats_target)
-    Error,          ///< an error diagnostic was raised; no score
-};
-
 /// A figure that may be absent, exact, in the 8 bytes of a Decimal (std::optional<Decimal>
 /// takes 16; a run holds six per indicator row, 300,000 rows at 20,000 projects). The raw value
 /// INT64_MIN stands for "none": a figure rounded to fewer than 8 places never has it, and
@@ -68,9 +48,29 @@ private:
     model::Decimal value_ = kNone;
 };
 
-/// The name of a qualitative band, held once per run for every row that matched it: the
-/// rows keep a pointer (never null for a name; the names live until the program ends).
-const std::string* bandName(const std::string& name);
+/// A name of the rule set's vocabulary (a finding's code, a band) as results carry it: one copy
+/// per process, 8 bytes a use instead of a copy of the string.
+model::Name ruleName(const std::string& text);
+
+/// One problem found by the checks of scoring.md (问题).
+struct Finding {
+    model::Name code;  ///< stable code, e.g. execution_low (ruleName)
+    FindingSeverity severity = FindingSeverity::Notice;
+    std::optional<std::uint32_t> indicator;  ///< index into the owner's indicators, if about one
+    std::string message;                     ///< Chinese sentence with the figures
+    model::SourceRef source;                 ///< the row it concerns (file empty when none)
+    /// Points this finding took off a score (indicator_deviation: the indicator's score;
+    /// execution_cap: the total); empty for findings that only report.
+    OptionalDecimal points;
+};
+
+/// How an indicator row was scored.
+enum class IndicatorStatus : std::uint8_t {
+    Scored,         ///< scored from its actual
+    Missing,        ///< no actual: scores 0 (actual_missing)
+    RepeatsTarget,  ///< the actual only repeats the target text: scores 0 (actual_repeats_target)
+    Error,          ///< an error diagnostic was raised; no score
+};
 
 /// One 三级指标 with what was computed for it: the row as read is referred to, never copied,
 /// and the figures are held compactly (64 bytes a row).
@@ -78,7 +78,7 @@ struct IndicatorResult {
     /// The row as read: names, operator, target, actual, declared weight, own score, texts and
     /// source. Points into the dataset, which outlives its evaluation.
     const model::Indicator* row = nullptr;
-    /// Qualitative rows: the band matched (bandName), else null.
+    /// Qualitative rows: the band matched (the text of its ruleName), else null.
     const std::string* band = nullptr;
     model::Decimal weight;              ///< points used: declared or filled, then rescaled (exact)
     OptionalDecimal completion;         ///< 完成率 as a fraction, rounded to rate places

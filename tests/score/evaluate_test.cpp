@@ -624,9 +624,9 @@ TEST_CASE("needsFeedback follows the rule set", "[score]") {
     score::ProjectResult p;
     p.grade = "良";
     CHECK_FALSE(score::needsFeedback(p, rules));
-    p.findings.push_back({"execution_low", score::FindingSeverity::Explain, std::nullopt, "", {}, std::nullopt});
+    p.findings.push_back({score::ruleName("execution_low"), score::FindingSeverity::Explain, std::nullopt, "", {}, std::nullopt});
     CHECK_FALSE(score::needsFeedback(p, rules));
-    p.findings.push_back({"fund_rows_mismatch", score::FindingSeverity::Rectify, std::nullopt, "", {}, std::nullopt});
+    p.findings.push_back({score::ruleName("fund_rows_mismatch"), score::FindingSeverity::Rectify, std::nullopt, "", {}, std::nullopt});
     CHECK(score::needsFeedback(p, rules));
     score::ProjectResult q;
     q.grade = "中";

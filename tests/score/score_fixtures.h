@@ -141,7 +141,7 @@ inline score::ProjectResult scoreOne(model::Project project, const score::RuleSe
 /// The codes of `findings`, in order.
 inline std::vector<std::string> codes(const std::vector<score::Finding>& findings) {
     std::vector<std::string> out;
-    for (const auto& f : findings) out.push_back(f.code);
+    for (const auto& f : findings) out.push_back(f.code.str());
     return out;
 }
 
