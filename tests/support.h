@@ -7,6 +7,9 @@
 #include <catch2/catch.hpp>
 
 #include <Poco/File.h>
+#include <Poco/StreamCopier.h>
+#include <Poco/Zip/ZipArchive.h>
+#include <Poco/Zip/ZipStream.h>
 #include <Poco/Path.h>
 #include <Poco/TemporaryFile.h>
 
@@ -14,6 +17,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <random>
 #include <sstream>
 #include <string>
@@ -28,6 +32,18 @@ inline std::string slurp(const std::string& path) {
     std::ostringstream s;
     s << in.rdbuf();
     return s.str();
+}
+
+/// Every part of a ZIP archive (an XLSX, a DOCX) by name, inflated by Poco::Zip.
+inline std::map<std::string, std::string> unzipParts(const std::string& bytes) {
+    std::istringstream in(bytes);
+    Poco::Zip::ZipArchive archive(in);
+    std::map<std::string, std::string> parts;
+    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
+        Poco::Zip::ZipInputStream zin(in, it->second);
+        Poco::StreamCopier::copyToString(zin, parts[it->first]);
+    }
+    return parts;
 }
 
 /// Writes `text` to `path`, creating the folders above it.

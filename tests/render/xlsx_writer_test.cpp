@@ -3,10 +3,7 @@
 #include "render/render_error.h"
 #include "render/xlsx_writer.h"
 #include "render/xlsx_zip.h"
-
-#include <Poco/StreamCopier.h>
-#include <Poco/Zip/ZipArchive.h>
-#include <Poco/Zip/ZipStream.h>
+#include "support.h"
 
 #include <catch2/catch.hpp>
 
@@ -19,7 +16,6 @@
 #include <functional>
 #include <map>
 #include <regex>
-#include <sstream>
 #include <string>
 #include <unistd.h>
 #include <vector>
@@ -143,19 +139,6 @@ Document selfEvaluation() {
     return doc;
 }
 
-std::map<std::string, std::string> unzip(const std::string& bytes) {
-    std::istringstream in(bytes);
-    Poco::Zip::ZipArchive archive(in);
-    std::map<std::string, std::string> parts;
-    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
-        Poco::Zip::ZipInputStream zin(in, it->second);
-        std::string content;
-        Poco::StreamCopier::copyToString(zin, content);
-        parts[it->first] = content;
-    }
-    return parts;
-}
-
 std::string part(const std::map<std::string, std::string>& parts, const std::string& name) {
     auto it = parts.find(name);
     INFO("part " << name);
@@ -212,7 +195,7 @@ std::string run(const std::string& command, int* status) {
 TEST_CASE("xlsx: the self-evaluation form becomes a sheet with merges, numbers and formulas", "[render]") {
     const std::string bytes = render::renderXlsx(selfEvaluation());
     keep("自评表.xlsx", bytes);
-    const auto parts = unzip(bytes);
+    const auto parts = testing::unzipParts(bytes);
     const std::string sheet = part(parts, "xl/worksheets/sheet1.xml");
 
     SECTION("title rows are merged across the grid, tables keep their spans") {
@@ -315,7 +298,7 @@ TEST_CASE("xlsx: a prefix range that is not contiguous becomes a list", "[render
     t.rows.push_back(TableRow{{Cell::label("丙"), money("3", "x.3")}});
     t.rows.push_back(TableRow{{Cell::label("合计"), formula("=SUM({x.*})+LEN(\"{x.1}\")", "4", "4.00", "0.00")}});
     doc.blocks.push_back(t);
-    const std::string sheet = part(unzip(render::renderXlsx(doc)), "xl/worksheets/sheet1.xml");
+    const std::string sheet = part(testing::unzipParts(render::renderXlsx(doc)), "xl/worksheets/sheet1.xml");
     // Braces inside a string literal are text, not a reference.
     CHECK(cellXml(sheet, "B4").find("<f>SUM(B1,B3)+LEN(\"{x.1}\")</f><v>4</v>") != std::string::npos);
     // One table with no header rows: nothing to freeze, nothing to repeat.
@@ -356,7 +339,7 @@ TEST_CASE("xlsx: sheet names are fixed, shortened and made unique", "[render]") 
         s.flow.blocks.push_back(layout::Paragraph::plain("内容"));
         book.sheets.push_back(s);
     }
-    const std::string workbook = part(unzip(render::renderXlsx(book)), "xl/workbook.xml");
+    const std::string workbook = part(testing::unzipParts(render::renderXlsx(book)), "xl/workbook.xml");
     CHECK(workbook.find("<sheet name=\"部门_汇总\" sheetId=\"1\"") != std::string::npos);
     CHECK(workbook.find("<sheet name=\"部门_汇总(2)\" sheetId=\"2\"") != std::string::npos);
     CHECK(workbook.find("<sheet name=\"Sheet\" sheetId=\"3\"") != std::string::npos);
@@ -424,7 +407,7 @@ layout::Workbook summary() {
 TEST_CASE("xlsx: the summary workbook has filters, frozen headers and charts", "[render]") {
     const std::string bytes = render::renderXlsx(summary());
     keep("汇总表.xlsx", bytes);
-    const auto parts = unzip(bytes);
+    const auto parts = testing::unzipParts(bytes);
     const std::string sheet = part(parts, "xl/worksheets/sheet1.xml");
     CHECK(sheet.find("<autoFilter ref=\"A1:F5\"/>") != std::string::npos);
     CHECK(sheet.find("<pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/>") != std::string::npos);
@@ -531,10 +514,10 @@ TEST_CASE("xlsx: a workbook written row by row shows the same cells, merges span
 
     // The self-evaluation form: header cells merged over two rows beside merges within a row,
     // 一级指标 over twelve rows, 二级指标 over four.
-    const auto whole = unzip(render::renderXlsx(selfEvaluation()));
+    const auto whole = testing::unzipParts(render::renderXlsx(selfEvaluation()));
     const std::string bytes = render::renderXlsx(selfEvaluation(), rowByRow);
     keep("自评表-逐行.xlsx", bytes);
-    const auto streamed = unzip(bytes);
+    const auto streamed = testing::unzipParts(bytes);
     CHECK(streamed.count("xl/sharedStrings.xml") == 0);  // strings are inline
     const std::string sheet = part(streamed, "xl/worksheets/sheet1.xml");
     CHECK(cellXml(sheet, "A11").find("t=\"inlineStr\"><is><t>产出指标</t></is>") != std::string::npos);
@@ -545,7 +528,7 @@ TEST_CASE("xlsx: a workbook written row by row shows the same cells, merges span
 
     // The summary through the writer: the same sheets, filters, charts; the same bytes twice.
     const layout::Workbook book = summary();
-    const auto wholeBook = unzip(render::renderXlsx(book));
+    const auto wholeBook = testing::unzipParts(render::renderXlsx(book));
     auto written = [&] {
         render::XlsxWorkbookWriter writer(rowByRow);
         writer.properties(book.meta);
@@ -555,7 +538,7 @@ TEST_CASE("xlsx: a workbook written row by row shows the same cells, merges span
     const std::string first = written();
     CHECK(written() == first);
     CHECK(render::renderXlsx(book, rowByRow) == first);
-    const auto streamedBook = unzip(first);
+    const auto streamedBook = testing::unzipParts(first);
     for (const char* sheetPart : {"xl/worksheets/sheet1.xml", "xl/worksheets/sheet2.xml"})
         checkSameContent(wholeBook, streamedBook, sheetPart);
     for (const char* same : {"xl/workbook.xml", "xl/drawings/drawing1.xml"}) CHECK(part(streamedBook, same) == part(wholeBook, same));
@@ -673,7 +656,7 @@ TEST_CASE("xlsx: a sheet written in parts gives the bytes of the sheet written w
     }
     // The filter spans the whole list, written in runs (constant_memory refuses a filter over
     // rows already written out: it is set once the table is complete, before the next row).
-    const auto parts = unzip(writtenInParts(book, rowByRow, 256));
+    const auto parts = testing::unzipParts(writtenInParts(book, rowByRow, 256));
     CHECK(part(parts, "xl/worksheets/sheet3.xml").find("<autoFilter ref=\"A2:E702\"/>") != std::string::npos);
 
     render::XlsxWorkbookWriter writer;
@@ -691,7 +674,7 @@ TEST_CASE("xlsx: a pie chart draws its first series with percentages", "[render]
     book.sheets[0].charts.resize(1);
     book.sheets[0].charts[0].type = layout::ChartType::Pie;
     book.sheets[0].charts[0].series.push_back(layout::ChartSeries{"忽略", "{s.*}"});
-    const std::string pie = part(unzip(render::renderXlsx(book)), "xl/charts/chart1.xml");
+    const std::string pie = part(testing::unzipParts(render::renderXlsx(book)), "xl/charts/chart1.xml");
     CHECK(pie.find("<c:pieChart>") != std::string::npos);
     CHECK(pie.find("<c:showPercent val=\"1\"/>") != std::string::npos);
     CHECK(pie.find("<c:f>'所有项目'!$B$7:$B$10</c:f>") != std::string::npos);
@@ -744,7 +727,7 @@ TEST_CASE("xlsx: tables with different grids share the union of their column edg
     doc.blocks.push_back(a);
     doc.blocks.push_back(layout::PageBreak{});
     doc.blocks.push_back(b);
-    const std::string sheet = part(unzip(render::renderXlsx(doc)), "xl/worksheets/sheet1.xml");
+    const std::string sheet = part(testing::unzipParts(render::renderXlsx(doc)), "xl/worksheets/sheet1.xml");
     // Edges 0, 1/4, 1/2, 3/4, 1 of the type area: four grid columns of equal width.
     CHECK(std::regex_search(sheet, std::regex("<col min=\"4\" max=\"4\"")));
     CHECK_FALSE(std::regex_search(sheet, std::regex("<col min=\"5\"")));
@@ -790,7 +773,7 @@ Document letter() {
 TEST_CASE("xlsx: paragraphs, spacers, signatures and page setup", "[render]") {
     const std::string bytes = render::renderXlsx(letter());
     keep("反馈函.xlsx", bytes);
-    const auto parts = unzip(bytes);
+    const auto parts = testing::unzipParts(bytes);
     const std::string sheet = part(parts, "xl/worksheets/sheet1.xml");
     const std::string strings = part(parts, "xl/sharedStrings.xml");
     // A table of 100 mm in a 247 mm type area: its two columns and a filler column; the
@@ -817,7 +800,7 @@ TEST_CASE("xlsx: paragraphs, spacers, signatures and page setup", "[render]") {
 }
 
 TEST_CASE("xlsx: an empty document is an empty sheet", "[render]") {
-    const auto parts = unzip(render::renderXlsx(Document{}));
+    const auto parts = testing::unzipParts(render::renderXlsx(Document{}));
     CHECK(part(parts, "xl/workbook.xml").find("<sheet name=\"Sheet1\"") != std::string::npos);
     CHECK(part(parts, "xl/worksheets/sheet1.xml").find("<sheetData/>") != std::string::npos);
 }

@@ -1,10 +1,7 @@
 #include "layout/document.h"
 #include "render/xlsx_writer.h"
 #include "render/xlsx_zip.h"
-
-#include <Poco/StreamCopier.h>
-#include <Poco/Zip/ZipArchive.h>
-#include <Poco/Zip/ZipStream.h>
+#include "support.h"
 
 #include <xlsxwriter/third_party/zip.h>
 
@@ -18,7 +15,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 #include <unistd.h>
 
@@ -38,26 +34,6 @@ fs::path freshDir(const std::string& name) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
-}
-
-std::string readAll(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
-}
-
-std::map<std::string, std::string> unzip(const std::string& bytes) {
-    std::istringstream in(bytes);
-    Poco::Zip::ZipArchive archive(in);
-    std::map<std::string, std::string> parts;
-    for (auto it = archive.headerBegin(); it != archive.headerEnd(); ++it) {
-        Poco::Zip::ZipInputStream zin(in, it->second);
-        std::string content;
-        Poco::StreamCopier::copyToString(zin, content);
-        parts[it->first] = content;
-    }
-    return parts;
 }
 
 /// Python's zipfile reads every member and checks its CRC-32 (`-t`); 0 when the archive is sound.
@@ -135,7 +111,7 @@ TEST_CASE("xlsx zip: libxlsxwriter packs every workbook with jixiao's zip writer
     const std::string bytes = render::renderXlsx(smallWorkbook());
     CHECK(archivesOpened() == before + 1);
 
-    const auto parts = unzip(bytes);
+    const auto parts = testing::unzipParts(bytes);
     for (const char* name : {"[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml", "xl/workbook.xml",
                              "xl/_rels/workbook.xml.rels", "xl/styles.xml", "xl/theme/theme1.xml", "xl/worksheets/sheet1.xml"}) {
         INFO(name);
@@ -175,9 +151,9 @@ TEST_CASE("xlsx zip: small, big and stored parts read back, dated as Excel dates
     REQUIRE(zipClose(zip, nullptr) == ZIP_OK);
     CHECK(takeZipFailure().empty());
 
-    const std::string bytes = readAll(path);
+    const std::string bytes = testing::slurp(path.string());
     CHECK(bytes.size() < big.size() + small.size() + stored.size() + 2000);
-    const auto parts = unzip(bytes);
+    const auto parts = testing::unzipParts(bytes);
     REQUIRE(parts.size() == 5);
     CHECK(parts.at("small.xml") == small);
     CHECK(parts.at("xl/big.xml") == big);
@@ -209,11 +185,11 @@ TEST_CASE("xlsx zip: a part seen again is deflated once and gives the same archi
         REQUIRE(zip != nullptr);
         addPart(zip, "xl/theme/theme1.xml", part);
         REQUIRE(zipClose(zip, nullptr) == ZIP_OK);
-        const std::string bytes = readAll(path);
+        const std::string bytes = testing::slurp(path.string());
         if (i == 0) first = bytes;
         INFO("archive " << i);
         CHECK(bytes == first);
-        CHECK(unzip(bytes).at("xl/theme/theme1.xml") == part);
+        CHECK(testing::unzipParts(bytes).at("xl/theme/theme1.xml") == part);
     }
     fs::remove_all(dir);
 }
