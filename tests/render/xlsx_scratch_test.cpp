@@ -1,5 +1,6 @@
 #include "model/text.h"
 #include "render/xlsx_scratch.h"
+#include "support.h"
 
 #include <xlsxwriter.h>
 
@@ -21,13 +22,6 @@ using jixiao::render::xlsx::kScratchInMemoryLimit;
 using jixiao::render::xlsx::takeScratchFailure;
 
 namespace {
-
-fs::path freshDir(const std::string& name) {
-    fs::path dir = fs::temp_directory_path() / ("jixiao-scratch-test-" + std::to_string(::getpid()) + "-" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
 
 std::string patterned(std::size_t n) {
     std::string s(n, '\0');
@@ -57,7 +51,8 @@ TEST_CASE("libxlsxwriter's calls reach the scratch streams in memory", "[render]
 }
 
 TEST_CASE("a small scratch stream stays in memory and reads back what was written", "[render][xlsx]") {
-    const fs::path dir = freshDir("small");
+    const jixiao::testing::TempDir temp("jixiao-scratch-test-small-");
+    const fs::path& dir = temp.path;
     std::string d = dir.string();
     FILE* f = lxw_tmpfile(d.data());
     REQUIRE(f != nullptr);
@@ -79,7 +74,8 @@ TEST_CASE("a small scratch stream stays in memory and reads back what was writte
 }
 
 TEST_CASE("a big scratch stream moves to an unlinked file in the library's folder", "[render][xlsx]") {
-    const fs::path dir = freshDir("big");
+    const jixiao::testing::TempDir temp("jixiao-scratch-test-big-");
+    const fs::path& dir = temp.path;
     std::string d = dir.string();
     FILE* f = lxw_tmpfile(d.data());
     REQUIRE(f != nullptr);
@@ -92,7 +88,8 @@ TEST_CASE("a big scratch stream moves to an unlinked file in the library's folde
 }
 
 TEST_CASE("a big scratch stream that cannot move to disk fails and says why", "[render][xlsx]") {
-    const fs::path dir = freshDir("gone");
+    const jixiao::testing::TempDir temp("jixiao-scratch-test-gone-");
+    const fs::path& dir = temp.path;
     fs::remove_all(dir);
     std::string d = dir.string();
     FILE* f = lxw_tmpfile(d.data());

@@ -29,13 +29,6 @@ using render::xlsx::takeZipFailure;
 
 namespace {
 
-fs::path freshDir(const std::string& name) {
-    fs::path dir = fs::temp_directory_path() / ("jixiao-zip-test-" + std::to_string(::getpid()) + "-" + name);
-    fs::remove_all(dir);
-    fs::create_directories(dir);
-    return dir;
-}
-
 /// Python's zipfile reads every member and checks its CRC-32 (`-t`); 0 when the archive is sound.
 int pythonZipTest(const fs::path& path) { return std::system(("python3 -m zipfile -t '" + path.string() + "' >/dev/null 2>&1").c_str()); }
 
@@ -122,7 +115,8 @@ TEST_CASE("xlsx zip: libxlsxwriter packs every workbook with jixiao's zip writer
         parts.count("xl/sharedStrings.xml") ? parts.at("xl/sharedStrings.xml") : parts.at("xl/worksheets/sheet1.xml");
     CHECK(strings.find("乡村道路养护") != std::string::npos);
 
-    const fs::path dir = freshDir("workbook");
+    const testing::TempDir temp("jixiao-zip-test-workbook-");
+    const fs::path& dir = temp.path;
     std::ofstream(dir / "book.xlsx", std::ios::binary) << bytes;
     CHECK(pythonZipTest(dir / "book.xlsx") == 0);
     // The same workbook again (its constant parts now from the cache of repeated parts): same bytes.
@@ -132,7 +126,8 @@ TEST_CASE("xlsx zip: libxlsxwriter packs every workbook with jixiao's zip writer
 }
 
 TEST_CASE("xlsx zip: small, big and stored parts read back, dated as Excel dates them", "[render][xlsx]") {
-    const fs::path dir = freshDir("parts");
+    const testing::TempDir temp("jixiao-zip-test-parts-");
+    const fs::path& dir = temp.path;
     const fs::path path = dir / "parts.zip";
     const std::string small = "<?xml version=\"1.0\"?><a/>";
     // Deflated as it arrives; incompressible, so the archive goes to the file before the part
@@ -177,7 +172,8 @@ TEST_CASE("xlsx zip: a part seen again is deflated once and gives the same archi
     // Content no earlier test wrote: the first archive deflates it, the second deflates it and
     // keeps it, the third takes it from the cache.
     const std::string part = "<theme>" + std::to_string(::getpid()) + patterned(20000, 3) + "</theme>";
-    const fs::path dir = freshDir("repeat");
+    const testing::TempDir temp("jixiao-zip-test-repeat-");
+    const fs::path& dir = temp.path;
     std::string first;
     for (int i = 0; i < 3; ++i) {
         const fs::path path = dir / ("r" + std::to_string(i) + ".zip");
@@ -195,7 +191,8 @@ TEST_CASE("xlsx zip: a part seen again is deflated once and gives the same archi
 }
 
 TEST_CASE("xlsx zip: what it does not write is refused", "[render][xlsx]") {
-    const fs::path dir = freshDir("refuse");
+    const testing::TempDir temp("jixiao-zip-test-refuse-");
+    const fs::path& dir = temp.path;
     const fs::path path = dir / "refused.zip";
     zipFile zip = zipOpen(path.c_str(), APPEND_STATUS_CREATE);
     REQUIRE(zip != nullptr);
