@@ -27,8 +27,6 @@
 
 #include <Poco/File.h>
 #include <Poco/Path.h>
-#include <Poco/Runnable.h>
-#include <Poco/ThreadPool.h>
 
 #include <atomic>
 #include <exception>
@@ -409,56 +407,31 @@ void issueLetters(const Job& job, publish::LetterRegister& letters, std::int64_t
     }
 }
 
-/// Runs `work(i)` for i in [0, count) over a Poco thread pool. An item whose document cannot be
-/// made (RenderError, PdfError) is recorded and skipped; any other error — output, a full
-/// disk, a stop request — stops the batch and is rethrown after the join.
+/// Runs `work(i)` for i in [0, count) on `jobs` threads (inParallel). An item whose document
+/// cannot be made (RenderError, PdfError) is recorded and skipped; any other error — output, a
+/// full disk, a stop request — stops the batch and is rethrown after the join.
 class Pool {
 public:
     template <class Fn>
     static std::vector<std::pair<std::size_t, std::string>> run(std::size_t count, int jobs, Progress& progress, Fn work) {
-        std::atomic<std::size_t> next{0};
-        std::atomic<bool> stop{false};
         std::mutex mutex;
         std::vector<std::pair<std::size_t, std::string>> failures;
-        std::exception_ptr fatal;
-        auto body = [&] {
-            for (std::size_t i; !stop && (i = next++) < count;) {
-                try {
-                    work(i);
-                } catch (const render::ScratchFileError&) {
-                    // The disk, not the document: every later document would fail the same way.
-                    std::lock_guard<std::mutex> lock(mutex);
-                    if (!fatal) fatal = std::current_exception();
-                    stop = true;
-                } catch (const render::RenderError& e) {
-                    std::lock_guard<std::mutex> lock(mutex);
-                    failures.emplace_back(i, e.what());
-                } catch (const pdf::PdfError& e) {
-                    std::lock_guard<std::mutex> lock(mutex);
-                    failures.emplace_back(i, e.what());
-                } catch (...) {
-                    std::lock_guard<std::mutex> lock(mutex);
-                    if (!fatal) fatal = std::current_exception();
-                    stop = true;
-                }
-                progress.step();
+        auto skip = [&](std::size_t i, const char* what) {
+            std::lock_guard<std::mutex> lock(mutex);
+            failures.emplace_back(i, what);
+        };
+        inParallel(count, jobs, [&](std::size_t i) {
+            try {
+                work(i);
+            } catch (const render::ScratchFileError&) {
+                throw;  // The disk, not the document: every later document would fail the same way.
+            } catch (const render::RenderError& e) {
+                skip(i, e.what());
+            } catch (const pdf::PdfError& e) {
+                skip(i, e.what());
             }
-        };
-        int threads = std::max(1, std::min<int>(jobs, int(count)));
-        Poco::ThreadPool pool(threads, threads);
-        std::vector<std::unique_ptr<Poco::Runnable>> runnables;
-        struct Task : Poco::Runnable {
-            std::function<void()> fn;
-            void run() override { fn(); }
-        };
-        for (int t = 0; t < threads; ++t) {
-            auto task = std::make_unique<Task>();
-            task->fn = body;
-            pool.start(*task);
-            runnables.push_back(std::move(task));
-        }
-        pool.joinAll();
-        if (fatal) std::rethrow_exception(fatal);
+            progress.step();
+        });
         std::sort(failures.begin(), failures.end());
         return failures;
     }
