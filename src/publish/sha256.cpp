@@ -40,14 +40,7 @@ std::array<unsigned char, 32> Sha256::digest() {
 }
 
 std::string digestHex(const std::array<unsigned char, 32>& digest) {
-    static const char* const kHex = "0123456789abcdef";
-    std::string out;
-    out.reserve(64);
-    for (unsigned char b : digest) {
-        out += kHex[b >> 4];
-        out += kHex[b & 15];
-    }
-    return out;
+    return Poco::DigestEngine::digestToHex(Poco::DigestEngine::Digest(digest.begin(), digest.end()));
 }
 
 std::string sha256Hex(std::string_view bytes) {
