@@ -6,29 +6,75 @@
 #include "model/file_read.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <filesystem>
+#include <functional>
 
 namespace jixiao::ingest {
 
 namespace {
 
+// A CSV file is read in parts (model::FileParts, 64 KiB) and never held whole. Its structure
+// (separators, quotes, line breaks) is ASCII, and neither UTF-8 nor GB18030 uses an ASCII byte
+// inside a multi-byte character, so the parser works on the file's own bytes and converts each
+// cell to UTF-8 once it is complete: the same cells as converting the whole text first.
+//
+// The encoding is decided by the whole file (encoding.h), so a file is read twice: a first pass
+// judges the encoding and checks the structure without keeping any cell; the second delivers
+// the rows. When the first pass sees something a limit or an unterminated quote may refuse, a
+// pass with every cell converted finds the error exactly as it reads (one error, named as
+// before), so that no row is delivered from a file that will be refused.
+
+/// Where the parser's bytes come from: the next part, empty at the end.
+using Parts = std::function<std::string_view()>;
+
 /// The separator the header line uses: a comma unless `;` or TAB clearly outnumber it there
 /// (European Excel writes `;`, some systems export TAB-separated text with a .csv name).
-char detectSeparator(const std::string& text) {
-    std::size_t commas = 0, semicolons = 0, tabs = 0;
-    bool quoted = false;
-    for (char c : text) {
-        if (c == '"') quoted = !quoted;  // a doubled quote toggles twice: no change
-        if (quoted) continue;
-        if (c == '\n' || c == '\r') break;
-        if (c == ',') ++commas;
-        else if (c == ';') ++semicolons;
-        else if (c == '\t') ++tabs;
+class SeparatorCount {
+public:
+    /// Counts the separators of a part of the text; true once the header line has ended.
+    bool feed(std::string_view part) {
+        for (char c : part) {
+            if (c == '"') quoted_ = !quoted_;  // a doubled quote toggles twice: no change
+            if (quoted_) continue;
+            if (c == '\n' || c == '\r') return true;
+            if (c == ',') ++commas_;
+            else if (c == ';') ++semicolons_;
+            else if (c == '\t') ++tabs_;
+        }
+        return false;
     }
-    if (semicolons > commas && semicolons >= tabs) return ';';
-    if (tabs > commas && tabs > semicolons) return '\t';
-    return ',';
-}
+
+    char separator() const {
+        if (semicolons_ > commas_ && semicolons_ >= tabs_) return ';';
+        if (tabs_ > commas_ && tabs_ > semicolons_) return '\t';
+        return ',';
+    }
+
+private:
+    std::size_t commas_ = 0, semicolons_ = 0, tabs_ = 0;
+    bool quoted_ = false;
+};
+
+/// Watches the raw bytes for what may become a character XML forbids: a C0 control but tab,
+/// LF and CR (the same byte in both encodings), or U+FFFE/U+FFFF in UTF-8 (EF BF BE/BF).
+class ControlWatch {
+public:
+    void feed(std::string_view part) {
+        for (char ch : part) {
+            const auto b = static_cast<unsigned char>(ch);
+            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') seen_ = true;
+            if ((b == 0xBE || b == 0xBF) && last_[0] == 0xEF && last_[1] == 0xBF) seen_ = true;
+            last_[0] = last_[1];
+            last_[1] = b;
+        }
+    }
+    bool seen() const { return seen_; }
+
+private:
+    unsigned char last_[2] = {0, 0};
+    bool seen_ = false;
+};
 
 bool blankRow(const Row& row) {
     for (const Cell& cell : row.cells) {
@@ -37,87 +83,136 @@ bool blankRow(const Row& row) {
     return true;
 }
 
-/// RFC 4180 as Excel reads it. Separators, quotes and line breaks are ASCII, and UTF-8 never
-/// uses ASCII bytes inside a multi-byte character, so scanning bytes is safe.
+/// RFC 4180 as Excel reads it, over a file's own bytes a part at a time. With an encoding it
+/// delivers rows and throws ReadError at the first problem; with TextEncoding::Unknown (the
+/// first pass, before the encoding is known) it only walks the records, keeps no cell and
+/// notes whether a limit or an unterminated quote may refuse the file (`doubtful`).
 class CsvParser {
 public:
-    CsvParser(const std::string& text, const std::string& file, const ReadLimits& limits)
-        : text_(text), file_(file), limits_(limits), separator_(detectSeparator(text)) {}
+    CsvParser(Parts parts, const std::string& file, const ReadLimits& limits, char separator, TextEncoding encoding)
+        : parts_(std::move(parts)),
+          file_(file),
+          limits_(limits),
+          separator_(separator),
+          encoding_(encoding),
+          scan_(encoding == TextEncoding::Unknown),
+          // A cell converted to UTF-8 is at least 3/4 of its bytes (a four-byte GB18030 code
+          // becomes 3 or 4): beyond this many bytes it is over the limit whatever they are.
+          keepBytes_(limits.maxCellBytes / 3 * 4 + 4) {
+        if (!scan_ && refill()) pos_ = byteOrderMarkLength(buf_, encoding_);
+    }
 
-    std::vector<Row> parse() {
-        std::vector<Row> rows;
-        int record = 0;
-        while (pos_ < text_.size()) {
-            Row row;
-            row.row = ++record;
-            // Records of a file are as wide as its header: reserving the widest so far allocates
-            // each row once (growth by doubling held 60% more at 300,000 rows).
-            row.cells.reserve(width_);
+    /// The next non-blank record into `row`; false at the end.
+    bool next(Row& row) {
+        for (;;) {
+            if (peek() < 0) return false;
+            row.row = ++record_;
             readRecord(row);
-            width_ = std::max(width_, row.cells.size());
             if (blankRow(row)) continue;
             // Blank records past the limit are harmless; Excel shows data rows only up to it.
             if (std::size_t(row.row) > limits_.maxRows) {
                 throw ReadError(file_ + "：第" + std::to_string(row.row) + "行超出了行数上限（" + std::to_string(limits_.maxRows) +
                                 "行）。请把文件拆分后再导入。");
             }
-            rows.push_back(std::move(row));
+            return true;
         }
-        return rows;
+    }
+
+    /// First pass: walks every record; true when a limit or an unterminated quote may refuse
+    /// the file (cells are judged by their bytes, each at most 3 bytes of UTF-8).
+    bool doubtful() {
+        Row none;
+        while (peek() >= 0) {
+            none.row = ++record_;
+            readRecord(none);
+        }
+        return doubtful_ || std::size_t(record_) > limits_.maxRows;
     }
 
 private:
     void readRecord(Row& row) {
+        std::size_t count = 0;
         for (;;) {
-            Cell cell;
-            readCell(row.row, cell.text);
-            if (cell.text.size() > limits_.maxCellBytes) {
-                throw ReadError(file_ + "：第" + std::to_string(row.row) + "行" + model::columnLetter(int(row.cells.size())) +
-                                "列的单元格超出了长度上限（" + std::to_string(limits_.maxCellBytes) +
-                                "字节）。请检查该单元格前后的英文双引号是否成对。");
+            const std::string_view bytes = readCell(row.row);
+            ++count;
+            if (scan_) {
+                if (bytes_ > limits_.maxCellBytes / 3 || count > limits_.maxColumns) doubtful_ = true;
+            } else {
+                if (count > row.cells.size()) row.cells.emplace_back();
+                Cell& cell = row.cells[count - 1];
+                cell.text.clear();
+                if (!tooLong_) appendAsUtf8(cell.text, bytes, encoding_);
+                if (tooLong_ || cell.text.size() > limits_.maxCellBytes) {
+                    throw ReadError(file_ + "：第" + std::to_string(row.row) + "行" + model::columnLetter(int(count - 1)) +
+                                    "列的单元格超出了长度上限（" + std::to_string(limits_.maxCellBytes) +
+                                    "字节）。请检查该单元格前后的英文双引号是否成对。");
+                }
+                cell.kind = cell.text.empty() ? CellKind::Empty : CellKind::Text;
+                if (count > limits_.maxColumns) {
+                    throw ReadError(file_ + "：第" + std::to_string(row.row) + "行的列数超出了上限（" + std::to_string(limits_.maxColumns) +
+                                    "列）。请检查该行的分隔符和引号是否正确。");
+                }
             }
-            cell.kind = cell.text.empty() ? CellKind::Empty : CellKind::Text;
-            row.cells.push_back(std::move(cell));
-            if (row.cells.size() > limits_.maxColumns) {
-                throw ReadError(file_ + "：第" + std::to_string(row.row) + "行的列数超出了上限（" + std::to_string(limits_.maxColumns) +
-                                "列）。请检查该行的分隔符和引号是否正确。");
-            }
-            if (pos_ < text_.size() && text_[pos_] == separator_) {
+            if (peek() == static_cast<unsigned char>(separator_)) {
                 ++pos_;
                 continue;
             }
             skipLineBreak();
+            if (!scan_) row.cells.resize(count);
             return;
         }
     }
 
-    void readCell(int record, std::string& out) {
-        if (pos_ < text_.size() && text_[pos_] == '"') {
+    /// The cell's bytes with its quotes resolved: a view of the part when the cell lies in it
+    /// unquoted, else the bytes gathered in `cell_`. Valid until the next read.
+    std::string_view readCell(int record) {
+        cell_.clear();
+        bytes_ = 0;
+        tooLong_ = false;
+        bool gathered = false;
+        if (peek() == '"') {
             ++pos_;
-            readQuoted(record, out);
+            readQuoted(record);
+            gathered = true;
         }
         // Unquoted text, or what follows a closing quote: Excel keeps it (`"ab"c` → abc).
-        std::size_t end = pos_;
-        while (end < text_.size() && text_[end] != separator_ && text_[end] != '\n' && text_[end] != '\r') ++end;
-        out.append(text_, pos_, end - pos_);
-        pos_ = end;
+        for (;;) {
+            std::size_t end = pos_;
+            while (end < buf_.size() && buf_[end] != separator_ && buf_[end] != '\n' && buf_[end] != '\r') ++end;
+            const std::string_view run = buf_.substr(pos_, end - pos_);
+            pos_ = end;
+            if (!gathered && end < buf_.size()) {
+                bytes_ = run.size();
+                return run;
+            }
+            keep(run);
+            gathered = true;
+            if (end < buf_.size() || !refill()) return cell_;
+        }
     }
 
-    void readQuoted(int record, std::string& out) {
+    void readQuoted(int record) {
         for (;;) {
-            std::size_t next = text_.find_first_of("\"\r", pos_);
-            if (next == std::string::npos) {
+            const std::size_t next = buf_.find_first_of("\"\r", pos_);
+            if (next == std::string_view::npos) {
+                keep(buf_.substr(pos_));
+                pos_ = buf_.size();
+                if (refill()) continue;
+                if (scan_) {
+                    doubtful_ = true;
+                    return;
+                }
                 throw ReadError(file_ + "：第" + std::to_string(record) +
                                 "行的引号没有闭合（从该行开始的单元格一直延续到文件末尾）。请检查该行是否少了一个英文双引号。");
             }
-            out.append(text_, pos_, next - pos_);
+            keep(buf_.substr(pos_, next - pos_));
             pos_ = next + 1;
-            if (text_[next] == '\r') {
+            if (buf_[next] == '\r') {
                 // A line break inside a cell becomes LF, as Excel stores it (Alt+Enter).
-                out += '\n';
-                if (pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
-            } else if (pos_ < text_.size() && text_[pos_] == '"') {
-                out += '"';
+                keep("\n");
+                if (peek() == '\n') ++pos_;
+            } else if (peek() == '"') {
+                keep("\"");
                 ++pos_;
             } else {
                 return;
@@ -125,47 +220,189 @@ private:
         }
     }
 
-    /// CRLF, LF or a lone CR (old Mac exports) ends a record.
-    void skipLineBreak() {
-        if (pos_ >= text_.size()) return;
-        char c = text_[pos_++];
-        if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n') ++pos_;
+    /// Gathers bytes of a cell; past what any cell within the limit can hold only counts them.
+    void keep(std::string_view bytes) {
+        bytes_ += bytes.size();
+        if (scan_) return;
+        if (cell_.size() + bytes.size() > keepBytes_) tooLong_ = true;
+        else cell_.append(bytes);
     }
 
-    const std::string& text_;
+    /// CRLF, LF or a lone CR (old Mac exports) ends a record.
+    void skipLineBreak() {
+        const int c = peek();
+        if (c < 0) return;
+        ++pos_;
+        if (c == '\r' && peek() == '\n') ++pos_;
+    }
+
+    /// The byte at the reading position, reading the next part when this one is done; −1 at the end.
+    int peek() {
+        if (pos_ == buf_.size() && !refill()) return -1;
+        return static_cast<unsigned char>(buf_[pos_]);
+    }
+
+    bool refill() {
+        buf_ = parts_();
+        pos_ = 0;
+        return !buf_.empty();
+    }
+
+    Parts parts_;
     const std::string& file_;
     const ReadLimits& limits_;
-    char separator_;
+    const char separator_;
+    const TextEncoding encoding_;
+    const bool scan_;
+    const std::size_t keepBytes_;
+    std::string_view buf_;
     std::size_t pos_ = 0;
-    std::size_t width_ = 0;
+    int record_ = 0;
+    std::string cell_;
+    std::size_t bytes_ = 0;  ///< bytes of the current cell, quotes resolved
+    bool tooLong_ = false;   ///< the current cell is over the limit
+    bool doubtful_ = false;
 };
+
+/// The bytes of a CSV file, from the file a part at a time or from bytes held by the caller.
+struct CsvBytes {
+    std::string path;                         ///< empty for held bytes
+    std::shared_ptr<const std::string> held;  ///< the bytes when there is no file
+    std::string file;                         ///< display name
+
+    /// A fresh reading from the start: `parts` gives each part in turn.
+    struct Reading {
+        std::unique_ptr<model::FileParts> file;
+        Parts parts;
+    };
+
+    Reading read() const {
+        Reading r;
+        if (held) {
+            auto done = std::make_shared<bool>(false);
+            r.parts = [held = held, done]() -> std::string_view {
+                if (*done) return {};
+                *done = true;
+                return *held;
+            };
+            return r;
+        }
+        r.file = std::make_unique<model::FileParts>(path);
+        r.parts = [f = r.file.get(), name = file]() -> std::string_view {
+            std::string_view part = f->next();
+            // Opened and judged before: a failure now means the file changed or went away.
+            if (part.empty() && f->error() != 0)
+                throw ReadError(name + "：读取文件时出错。请确认文件没有损坏，并且没有被其他程序独占打开。");
+            return part;
+        };
+        return r;
+    }
+};
+
+/// The rows of a CSV file from the `start`-th on, converted as they are read.
+class CsvRows : public RowSource {
+public:
+    CsvRows(CsvBytes bytes, ReadLimits limits, char separator, TextEncoding encoding, bool xmlSafe, std::size_t start)
+        : bytes_(std::move(bytes)),
+          limits_(limits),
+          separator_(separator),
+          encoding_(encoding),
+          xmlSafe_(xmlSafe),
+          start_(start),
+          reading_(bytes_.read()),
+          parser_(reading_.parts, bytes_.file, limits_, separator_, encoding_) {
+        Row row;
+        for (std::size_t i = 0; i < start_ && parser_.next(row); ++i) {
+        }
+    }
+
+    bool next(Row& row) override {
+        if (!parser_.next(row)) return false;
+        ++given_;
+        return true;
+    }
+    std::unique_ptr<RowSource> again() const override {
+        return std::make_unique<CsvRows>(bytes_, limits_, separator_, encoding_, xmlSafe_, start_);
+    }
+    bool xmlSafe() const override { return xmlSafe_; }
+    /// From now on `again` starts where this source is now.
+    void startHere() { start_ += given_; }
+
+private:
+    const CsvBytes bytes_;
+    const ReadLimits limits_;
+    const char separator_;
+    const TextEncoding encoding_;
+    const bool xmlSafe_;
+    std::size_t start_;
+    std::size_t given_ = 0;
+    CsvBytes::Reading reading_;
+    CsvParser parser_;
+};
+
+/// Opens a CSV for reading row by row: judges its encoding and structure (throwing ReadError
+/// as a whole read would), then holds the first `held` rows and leaves the others to `rest`.
+Table openCsv(CsvBytes bytes, const ReadLimits& limits, std::size_t held) {
+    SeparatorCount count;
+    {
+        CsvBytes::Reading reading = bytes.read();
+        for (std::string_view part = reading.parts(); !part.empty() && !count.feed(part); part = reading.parts()) {
+        }
+    }
+    const char separator = count.separator();
+    EncodingSniffer sniffer;
+    ControlWatch controls;
+    bool doubtful = false;
+    {
+        CsvBytes::Reading reading = bytes.read();
+        Parts watched = [&]() -> std::string_view {
+            std::string_view part = reading.parts();
+            sniffer.feed(part);
+            controls.feed(part);
+            return part;
+        };
+        doubtful = CsvParser(watched, bytes.file, limits, separator, TextEncoding::Unknown).doubtful();
+    }
+    const TextEncoding encoding = sniffer.result();
+    if (encoding == TextEncoding::Unknown) {
+        throw ReadError(bytes.file + "：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。");
+    }
+    if (doubtful) {
+        CsvBytes::Reading reading = bytes.read();
+        CsvParser parser(reading.parts, bytes.file, limits, separator, encoding);
+        Row row;
+        while (parser.next(row)) {
+        }
+    }
+    Table table;
+    table.file = bytes.file;
+    auto rows = std::make_unique<CsvRows>(std::move(bytes), limits, separator, encoding, !controls.seen(), 0);
+    Row row;
+    while (table.rows.size() < held && rows->next(row)) table.rows.push_back(row);
+    if (table.rows.size() == held) {
+        rows->startHere();
+        table.rest = std::move(rows);
+    }
+    return table;
+}
 
 }  // namespace
 
 Table readCsv(std::string bytes, const std::string& displayName, const ReadLimits& limits) {
-    TextEncoding encoding = detectEncoding(bytes);
-    if (encoding == TextEncoding::Unknown) {
-        throw ReadError(displayName +
-                        "：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。");
-    }
-    std::string text = toUtf8(bytes, encoding);
-    std::string().swap(bytes);  // released before the rows are built: a big file is not held twice
-    Table table;
-    table.file = displayName;
-    table.rows = CsvParser(text, displayName, limits).parse();
+    Table table = openCsv(CsvBytes{{}, std::make_shared<const std::string>(std::move(bytes)), displayName}, limits, SIZE_MAX);
     return table;
 }
 
 Table readCsvFile(const std::string& path, const ReadLimits& limits) {
     std::string displayName = std::filesystem::path(path).filename().string();
-    std::string content;
-    // A folder cannot be read (EISDIR) and reads nothing: it cannot be opened as a file.
-    if (const int err = model::readFile(path, content); err != 0 && content.empty()) {
-        throw ReadError("无法打开文件“" + path + "”。请确认文件存在，并且没有被其他程序独占打开。");
-    } else if (err != 0) {
-        throw ReadError(displayName + "：读取文件时出错。请确认文件没有损坏，并且没有被其他程序独占打开。");
+    {
+        // A folder cannot be read (EISDIR) and reads nothing: it cannot be opened as a file.
+        model::FileParts file(path);
+        if (file.next().empty() && file.error() != 0) {
+            throw ReadError("无法打开文件“" + path + "”。请确认文件存在，并且没有被其他程序独占打开。");
+        }
     }
-    return readCsv(content, displayName, limits);
+    return openCsv(CsvBytes{path, nullptr, displayName}, limits, kHeldRows);
 }
 
 }  // namespace jixiao::ingest

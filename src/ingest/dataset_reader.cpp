@@ -31,13 +31,25 @@ std::string readBytes(const std::string& path) {
     return bytes;
 }
 
+/// The first bytes of a file, enough for its signature (a CSV file is then read row by row,
+/// never whole).
+std::string readStart(const std::string& path) {
+    model::FileParts file(path);
+    const std::string_view part = file.next();
+    if (file.error() != 0) throw ReadError(Poco::Path(path).getFileName() + "：无法打开文件。");
+    return std::string(part.substr(0, 8));
+}
+
+bool isOleFile(const std::string& bytes) { return bytes.size() >= 8 && bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0; }
+bool isZipFile(const std::string& bytes) { return bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0; }
+
 /// A section file by content: XLSX by its zip signature, an OLE file (.xls, .et, encrypted
-/// workbooks) refused with the way out, anything else as CSV.
-Table readTableBytes(std::string bytes, const std::string& name, const std::string& sheet, const ReadLimits& limits) {
-    if (bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0) return readXlsx(bytes, name, sheet, limits);
-    if (bytes.size() >= 8 && bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0)
-        throw ReadError(name + "：这是旧版 Excel（.xls）或加密的工作簿，无法读取。请在 Excel 中另存为 .xlsx 或 CSV。");
-    return readCsv(std::move(bytes), name, limits);
+/// workbooks) refused with the way out, anything else as CSV (read row by row).
+Table readTableAt(const std::string& path, const std::string& start, const std::string& name, const std::string& sheet,
+                  const ReadLimits& limits) {
+    if (isZipFile(start)) return readXlsx(readBytes(path), name, sheet, limits);
+    if (isOleFile(start)) throw ReadError(name + "：这是旧版 Excel（.xls）或加密的工作簿，无法读取。请在 Excel 中另存为 .xlsx 或 CSV。");
+    return readCsvFile(path, limits);
 }
 
 /// The money unit of each column of a table, once its header and settings are read.
@@ -200,9 +212,6 @@ std::string extensionOf(const std::string& file) {
     return dot == std::string::npos ? std::string() : lower(file.substr(dot));
 }
 
-bool isOleFile(const std::string& bytes) { return bytes.size() >= 8 && bytes.compare(0, 8, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") == 0; }
-bool isZipFile(const std::string& bytes) { return bytes.size() >= 4 && bytes.compare(0, 4, "PK\x03\x04") == 0; }
-
 std::string where(const Table& t) { return t.sheet.empty() ? t.file : t.file + "[" + t.sheet + "]"; }
 
 /// True when no character of `utf8` can be one XML forbids, judged on the bytes without
@@ -231,8 +240,8 @@ bool plainlyXmlSafe(std::string_view utf8) {
 /// Removes from every cell the characters no XML file can hold (model::xmlAllows: control
 /// characters pasted from other programs, U+FFFE/U+FFFF), with a warning naming the cell: one
 /// of them in a name would make the XLSX parts that show it unreadable.
-void dropXmlForbidden(Table& table, Diagnostics& diags) {
-    for (Row& row : table.rows) {
+void dropXmlForbidden(const Table& table, Row& row, Diagnostics& diags) {
+    {
         for (std::size_t col = 0; col < row.cells.size(); ++col) {
             Cell& cell = row.cells[col];
             if (plainlyXmlSafe(cell.text)) continue;
@@ -257,6 +266,15 @@ void dropXmlForbidden(Table& table, Diagnostics& diags) {
             cell.text = std::move(kept);
         }
     }
+}
+
+/// The same for every row of a table, those still in its file included (read once more, so
+/// that the warnings come in row order before anything else is said about the table).
+void dropXmlForbidden(Table& table, Diagnostics& diags) {
+    for (Row& row : table.rows) dropXmlForbidden(table, row, diags);
+    if (!table.rest || table.rest->xmlSafe()) return;
+    Row row;
+    for (auto again = table.rest->again(); again->next(row);) dropXmlForbidden(table, row, diags);
 }
 
 class DatasetReader {
@@ -404,19 +422,21 @@ private:
             if (ext == ".xls") oldExcel.push_back(file);
             if (ext != ".xlsx" && ext != ".csv" && ext != ".et") continue;
             try {
-                std::string bytes = readBytes(Poco::Path(folder_, file).toString());
-                if (isOleFile(bytes)) {
+                const std::string path = Poco::Path(folder_, file).toString();
+                const std::string start = readStart(path);
+                if (isOleFile(start)) {
                     oldExcel.push_back(file);
                     continue;
                 }
-                if (isZipFile(bytes)) {
+                if (isZipFile(start)) {
+                    const std::string bytes = readBytes(path);
                     for (const auto& sheet : xlsxSheetNames(bytes, file, limits_)) {
                         Candidate c{readXlsx(bytes, file, sheet, limits_), std::nullopt};
                         c.best = bestSection(c.table);
                         if (c.best) candidates.push_back(std::move(c));
                     }
                 } else {
-                    Candidate c{readCsv(std::move(bytes), file, limits_), std::nullopt};
+                    Candidate c{readCsvFile(path, limits_), std::nullopt};
                     c.best = bestSection(c.table);
                     if (c.best) candidates.push_back(std::move(c));
                 }
@@ -478,8 +498,10 @@ private:
                 lt.table = std::move(pre->second);
                 preloaded_.erase(pre);
             } else {
-                std::string bytes = readBytes(Poco::Path(folder_, loc.file).toString());
-                if (isZipFile(bytes)) {
+                const std::string path = Poco::Path(folder_, loc.file).toString();
+                const std::string start = readStart(path);
+                if (isZipFile(start)) {
+                    const std::string bytes = readBytes(path);
                     sheets = xlsxSheetNames(bytes, loc.file, limits_);
                     if (!loc.sheetGiven && sheets.size() > 1) {
                         for (const auto& sheet : sheets) {
@@ -501,7 +523,7 @@ private:
                         lt.table = readXlsx(bytes, loc.file, loc.sheet, limits_);
                     }
                 } else {
-                    lt.table = readTableBytes(std::move(bytes), loc.file, loc.sheet, limits_);
+                    lt.table = readTableAt(path, start, loc.file, loc.sheet, limits_);
                 }
             }
         } catch (const ReadError& e) {
@@ -588,20 +610,35 @@ private:
                         "“" + name + "”表的" + quotedList(converted) + "以元为单位，已换算为万元。");
     }
 
-    /// Calls `fn` for each data row, then releases the row's cells, so that a big table and
-    /// the records made from it are not both whole in memory. Total rows are kept for `onTotal`.
+    /// Calls `fn` for each data row: the rows the table holds (their cells released once
+    /// read), then those still in its file, one at a time, so that a big table is never whole
+    /// in memory. Total rows go to `onTotal` (valid during the call).
     template <class Fn>
     void eachRow(LoadedTable& lt, Fn&& fn, std::optional<std::function<void(const Row&)>> onTotal = {}) {
-        for (size_t i = lt.map.firstDataIndex(); i < lt.table.rows.size(); ++i) {
-            Row& row = lt.table.rows[i];
+        auto visit = [&](Row& row) {
             if (isTotalRow(row)) {
                 if (onTotal) (*onTotal)(row);
-                continue;
+                return;
             }
             RowReader r(lt.table, lt.map, row, diags_, &lt.money, lt.source);
             fn(r);
-            std::vector<Cell>().swap(row.cells);
+        };
+        for (size_t i = lt.map.firstDataIndex(); i < lt.table.rows.size(); ++i) {
+            visit(lt.table.rows[i]);
+            std::vector<Cell>().swap(lt.table.rows[i].cells);
         }
+        if (!lt.table.rest) return;
+        model::Diagnostics shown;  // the warnings were given when the table was loaded
+        Row row;
+        try {
+            while (lt.table.rest->next(row)) {
+                if (!lt.table.rest->xmlSafe()) dropXmlForbidden(lt.table, row, shown);
+                visit(row);
+            }
+        } catch (const ReadError& e) {
+            diags_.error({lt.table.file, lt.table.sheet, 0, -1, {}}, {}, e.what());
+        }
+        lt.table.rest.reset();
     }
 
     void readUnits(model::Dataset& ds) {
@@ -727,8 +764,8 @@ private:
         if (!lt.present) return;
         Decimal allAdjusted, allExecuted;  // every data row, as a plain SUM over the column gives
         bool tenfoldWarned = false;
-        std::vector<const Row*> totalRows;
-        std::function<void(const Row&)> onTotal = [&](const Row& row) { totalRows.push_back(&row); };
+        std::vector<Row> totalRows;
+        std::function<void(const Row&)> onTotal = [&](const Row& row) { totalRows.push_back(row); };
         eachRow(
             lt,
             [&](RowReader& r) {
@@ -795,7 +832,8 @@ private:
         }
         // The trailing 合计 row is checked, never read as data. Exports differ in whether it adds
         // every row or each project's total once, so either sum is accepted.
-        for (const Row* row : totalRows) {
+        for (const Row& total : totalRows) {
+            const Row* row = &total;
             MoneyColumns totals = lt.money;
             totals.plausibility = false;  // a total is as large as it is
             RowReader r(lt.table, lt.map, *row, diags_, &totals);
@@ -1002,7 +1040,7 @@ private:
 }  // namespace
 
 Table readTableFile(const std::string& path, const std::string& sheet, const ReadLimits& limits) {
-    return readTableBytes(readBytes(path), Poco::Path(path).getFileName(), sheet, limits);
+    return readTableAt(path, readStart(path), Poco::Path(path).getFileName(), sheet, limits);
 }
 
 model::Dataset readDataset(const std::string& folder, Diagnostics& diags, const ReadLimits& limits) {

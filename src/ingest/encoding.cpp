@@ -265,10 +265,11 @@ bool validGb18030(std::string_view bytes) {
     return true;
 }
 
-std::string sanitizeUtf8(std::string_view bytes) {
-    if (validUtf8(bytes)) return std::string(bytes);
-    std::string out;
-    out.reserve(bytes.size());
+void appendSanitizedUtf8(std::string& out, std::string_view bytes) {
+    if (validUtf8(bytes)) {
+        out.append(bytes);
+        return;
+    }
     auto p = reinterpret_cast<const unsigned char*>(bytes.data());
     for (std::size_t i = 0; i < bytes.size();) {
         char32_t cp = 0;
@@ -281,14 +282,16 @@ std::string sanitizeUtf8(std::string_view bytes) {
             i += len;
         }
     }
-    return out;
 }
 
-std::string gb18030ToUtf8(std::string_view bytes) {
-    std::string out;
-    out.reserve(bytes.size() * 3 / 2);
+void appendGb18030AsUtf8(std::string& out, std::string_view bytes) {
     auto p = reinterpret_cast<const unsigned char*>(bytes.data());
     for (std::size_t i = 0; i < bytes.size();) {
+        if (p[i] < 0x80) {
+            out += static_cast<char>(p[i]);
+            ++i;
+            continue;
+        }
         std::size_t len = gbSequenceLength(p + i, bytes.size() - i);
         if (len == 0) {
             model::appendUtf8(out, kReplacement);
@@ -296,7 +299,7 @@ std::string gb18030ToUtf8(std::string_view bytes) {
             continue;
         }
         if (len == 1) {
-            model::appendUtf8(out, p[i] == 0x80 ? char32_t(0x20AC) : char32_t(p[i]));
+            model::appendUtf8(out, char32_t(0x20AC));  // 0x80, code page 936's €
         } else if (len == 2) {
             model::appendUtf8(out, decodeTwoByte(p + i));
         } else {
@@ -308,34 +311,87 @@ std::string gb18030ToUtf8(std::string_view bytes) {
         }
         i += len;
     }
-    return out;
 }
+
+/// True for a byte that is never inside a multi-byte character of UTF-8 or GB18030 (every
+/// trail byte of both is 0x30 or above): a text cut after it cuts no character.
+bool cutsNoCharacter(char c) { return static_cast<unsigned char>(c) < 0x30; }
 
 }  // namespace
 
-TextEncoding detectEncoding(const std::string& bytes) {
-    if (bytes.compare(0, 3, "\xEF\xBB\xBF") == 0) return TextEncoding::Utf8Bom;
-    if (bytes.compare(0, 4, "\x84\x31\x95\x33") == 0 && validGb18030(bytes)) return TextEncoding::Gb18030;
-    bool utf8 = validUtf8(bytes);
-    bool gb = validGb18030(bytes);
-    if (utf8 && gb) return gbScore(bytes) > utf8Score(bytes) ? TextEncoding::Gb18030 : TextEncoding::Utf8;
-    if (utf8) return TextEncoding::Utf8;
-    if (gb) return TextEncoding::Gb18030;
+void EncodingSniffer::judge(std::string_view whole) {
+    if (utf8_) utf8_ = validUtf8(whole);
+    if (gb_) gb_ = validGb18030(whole);
+    // The scores only decide between two valid readings.
+    if (utf8_ && gb_) {
+        utf8Score_ += utf8Score(whole);
+        gbScore_ += gbScore(whole);
+    }
+}
+
+void EncodingSniffer::feed(std::string_view part) {
+    if (head_.size() < 4) head_.append(part.substr(0, 4 - head_.size()));
+    if (head_.compare(0, 3, "\xEF\xBB\xBF") == 0) return;  // decided by its BOM
+    std::size_t cut = part.size();
+    while (cut > 0 && !cutsNoCharacter(part[cut - 1])) --cut;
+    if (cut == 0) {
+        carry_.append(part);
+        return;
+    }
+    if (!carry_.empty()) {
+        std::size_t first = 0;
+        while (!cutsNoCharacter(part[first])) ++first;
+        carry_.append(part.substr(0, first + 1));
+        judge(carry_);
+        carry_.clear();
+        part.remove_prefix(first + 1);
+        cut -= first + 1;
+    }
+    judge(part.substr(0, cut));
+    carry_.assign(part.substr(cut));
+}
+
+TextEncoding EncodingSniffer::result() {
+    if (head_.compare(0, 3, "\xEF\xBB\xBF") == 0) return TextEncoding::Utf8Bom;
+    if (!carry_.empty()) {
+        judge(carry_);
+        carry_.clear();
+    }
+    if (head_.compare(0, 4, "\x84\x31\x95\x33") == 0 && gb_) return TextEncoding::Gb18030;
+    if (utf8_ && gb_) return gbScore_ > utf8Score_ ? TextEncoding::Gb18030 : TextEncoding::Utf8;
+    if (utf8_) return TextEncoding::Utf8;
+    if (gb_) return TextEncoding::Gb18030;
     return TextEncoding::Unknown;
 }
 
-std::string toUtf8(const std::string& bytes, TextEncoding encoding) {
+TextEncoding detectEncoding(const std::string& bytes) {
+    EncodingSniffer sniffer;
+    sniffer.feed(bytes);
+    return sniffer.result();
+}
+
+std::size_t byteOrderMarkLength(std::string_view start, TextEncoding encoding) {
+    if (encoding == TextEncoding::Utf8Bom && start.compare(0, 3, "\xEF\xBB\xBF") == 0) return 3;
+    if (encoding == TextEncoding::Gb18030 && start.compare(0, 4, "\x84\x31\x95\x33") == 0) return 4;
+    return 0;
+}
+
+void appendAsUtf8(std::string& out, std::string_view bytes, TextEncoding encoding) {
     switch (encoding) {
-    case TextEncoding::Utf8: return sanitizeUtf8(bytes);
-    case TextEncoding::Utf8Bom: return sanitizeUtf8(std::string_view(bytes).substr(bytes.compare(0, 3, "\xEF\xBB\xBF") == 0 ? 3 : 0));
-    case TextEncoding::Gb18030: {
-        std::string out = gb18030ToUtf8(bytes);
-        if (out.compare(0, 3, "\xEF\xBB\xBF") == 0) out.erase(0, 3);
-        return out;
-    }
+    case TextEncoding::Utf8:
+    case TextEncoding::Utf8Bom: appendSanitizedUtf8(out, bytes); return;
+    case TextEncoding::Gb18030: appendGb18030AsUtf8(out, bytes); return;
     case TextEncoding::Unknown: break;
     }
-    throw std::invalid_argument("toUtf8: unknown text encoding");
+    throw std::invalid_argument("appendAsUtf8: unknown text encoding");
+}
+
+std::string toUtf8(const std::string& bytes, TextEncoding encoding) {
+    if (encoding == TextEncoding::Unknown) throw std::invalid_argument("toUtf8: unknown text encoding");
+    std::string out;
+    out.reserve(encoding == TextEncoding::Gb18030 ? bytes.size() * 3 / 2 : bytes.size());
+    appendAsUtf8(out, std::string_view(bytes).substr(byteOrderMarkLength(bytes, encoding)), encoding);
+    return out;
 }
 
 std::string utf8ToGb18030(const std::string& utf8) {

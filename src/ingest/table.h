@@ -1,5 +1,7 @@
 #pragma once
 
+#include <cstddef>
+#include <memory>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -23,12 +25,35 @@ struct Row {
     std::vector<Cell> cells;  ///< index = column (A = 0); trailing empty cells may be absent
 };
 
+/// The rows of a table that follow the ones it holds, read from the file as they are asked
+/// for (CSV), so that a province's export is never held whole.
+class RowSource {
+public:
+    virtual ~RowSource() = default;
+    /// Fills `row` with the next row (fully empty rows left out), reusing its storage; false
+    /// after the last. Throws ReadError only if the file changed or became unreadable since
+    /// the table was opened (every limit was checked then).
+    virtual bool next(Row& row) = 0;
+    /// A new source of the same rows from the start, for a second pass over them.
+    virtual std::unique_ptr<RowSource> again() const = 0;
+    /// False when some cell may hold a character XML forbids (a control character, U+FFFE or
+    /// U+FFFF): known from the bytes when the table was opened.
+    virtual bool xmlSafe() const = 0;
+};
+
 /// A sheet or a CSV file, rows in file order, fully empty rows left out.
 struct Table {
     std::string file;   ///< display name of the file (as the user named it, no folder)
     std::string sheet;  ///< sheet name; empty for CSV
+    /// Every row, or for a table opened to be read row by row (readCsvFile) the first
+    /// kHeldRows, where the header is looked for; the others then come from `rest`.
     std::vector<Row> rows;
+    std::unique_ptr<RowSource> rest;
 };
+
+/// Rows a table read row by row holds: the header is looked for in the first ten, and a
+/// two-row header reads one more.
+constexpr std::size_t kHeldRows = 11;
 
 /// Bounds on what a reader accepts, against zip bombs and runaway files.
 struct ReadLimits {

@@ -21,9 +21,14 @@ namespace {
 using jixiao::testing::TempDir;
 
 /// One line per row, "row:cell|cell"; an Empty cell shows as <>, a line break in a cell as \n.
+/// The rows a table read row by row leaves in its file are read too.
 std::string dump(const Table& table) {
+    std::vector<jixiao::ingest::Row> rows = table.rows;
+    if (table.rest) {
+        for (jixiao::ingest::Row row; table.rest->next(row);) rows.push_back(row);
+    }
     std::string out;
-    for (const auto& row : table.rows) {
+    for (const auto& row : rows) {
         out += std::to_string(row.row) + ":";
         for (std::size_t c = 0; c < row.cells.size(); ++c) {
             if (c > 0) out += '|';
@@ -191,4 +196,112 @@ TEST_CASE("readCsvFile reports a file it cannot open", "[ingest]") {
     std::string full = (dir.path / path).string();
     CHECK_THROWS_MATCHES(ingest::readCsvFile(full), ReadError,
                          Catch::Message("无法打开文件“" + full + "”。请确认文件存在，并且没有被其他程序独占打开。"));
+}
+
+namespace {
+
+/// A file of a dozen short rows and one long one, then the row "T," + `cell` + ",end" placed so that the
+/// part edge (64 KiB) falls `into` bytes into it, then 20 more rows; in `encoding`.
+std::string acrossPartEdge(const std::string& cell, std::size_t into, const std::string& encoding) {
+    auto encode = [&](const std::string& utf8) { return encoding == "GBK" ? ingest::utf8ToGb18030(utf8) : utf8; };
+    std::string bytes = (encoding == "UTF-8 with BOM" ? "\xEF\xBB\xBF" : "") + encode("编码,名称,说明\r\n");
+    const std::size_t edge = 65536 - into;
+    for (int i = 0; i < 12; ++i) bytes += "F" + std::to_string(i) + ",filler,text\r\n";
+    bytes += "P," + std::string(edge - bytes.size() - 3, 'x') + "\r\n";
+    bytes += encode("T," + cell + ",end\r\n");
+    for (int i = 0; i < 20; ++i) bytes += encode("A" + std::to_string(i) + ",后面的行,说明\r\n");
+    return bytes;
+}
+
+}  // namespace
+
+TEST_CASE("readCsvFile reads a file in parts as readCsv reads it whole, whatever a part edge cuts", "[ingest]") {
+    TempDir dir;
+    const std::string path = (dir.path / "项目.csv").string();
+    auto [cell, shown] = GENERATE(table<std::string, std::string>({
+        {"\"含\"\"引号\"\"和,逗号\"", "含\"引号\"和,逗号"},
+        {"\"第一行\r\n第二行\r第三行\"", "第一行\\n第二行\\n第三行"},
+        {"中文￥€𠀀字符", "中文￥€𠀀字符"},
+        {"\"ab\"c字", "abc字"},
+        {"\"\"", "<>"},
+    }));
+    auto encoding = GENERATE(as<std::string>{}, "UTF-8", "UTF-8 with BOM", "GBK");
+    for (std::size_t into = 0; into < cell.size() + 12; ++into) {
+        CAPTURE(cell, encoding, into);
+        const std::string bytes = acrossPartEdge(cell, into, encoding);
+        REQUIRE(bytes.size() > 65536 + 20);
+        {
+            std::ofstream out(path, std::ios::binary);
+            out << bytes;
+        }
+        Table table = ingest::readCsvFile(path);
+        CHECK(table.rows.size() == ingest::kHeldRows);
+        const std::string whole = dump(ingest::readCsv(bytes, "项目.csv"));
+        CHECK(dump(table) == whole);
+        CHECK(whole.find(":T|" + shown + "|end\n") != std::string::npos);
+        CHECK(whole.find(":A19|后面的行|说明\n") != std::string::npos);
+    }
+}
+
+TEST_CASE("readCsvFile finds every error before it gives a row, in rows past the first too", "[ingest]") {
+    TempDir dir;
+    const std::string path = (dir.path / "项目.csv").string();
+    auto rows = [](int n) {
+        std::string s = "a,b\n";
+        for (int i = 2; i <= n; ++i) s += std::to_string(i) + ",x\n";
+        return s;
+    };
+    ReadLimits limits;
+    limits.maxRows = 30;
+    limits.maxColumns = 3;
+    limits.maxCellBytes = 6;
+    auto [bytes, message] = GENERATE_COPY(table<std::string, std::string>({
+        {rows(20) + "21,\"abc\n22,3\n",
+         "项目.csv：第21行的引号没有闭合（从该行开始的单元格一直延续到文件末尾）。请检查该行是否少了一个英文双引号。"},
+        {rows(20) + "21,项目x\n22,\"abc\n", "项目.csv：第21行B列的单元格超出了长度上限（6字节）。请检查该单元格前后的英文双引号是否成对。"},
+        {rows(20) + "21,\"abcde\"\"f\"\n", "项目.csv：第21行B列的单元格超出了长度上限（6字节）。请检查该单元格前后的英文双引号是否成对。"},
+        {rows(20) + "21,1,2,3\n", "项目.csv：第21行的列数超出了上限（3列）。请检查该行的分隔符和引号是否正确。"},
+        {rows(31), "项目.csv：第31行超出了行数上限（30行）。请把文件拆分后再导入。"},
+        {rows(20) + "\xFF\n",
+         "项目.csv：无法识别文件编码（既不是 UTF-8 也不是 GBK/GB18030）。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”。"},
+    }));
+    CAPTURE(bytes);
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << bytes;
+    }
+    CHECK_THROWS_MATCHES(ingest::readCsvFile(path, limits), ReadError, Catch::Message(message));
+    CHECK_THROWS_MATCHES(ingest::readCsv(bytes, "项目.csv", limits), ReadError, Catch::Message(message));
+    // Blank records past the row limit are harmless, as in a whole read.
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << rows(30) + "\n\n,\n";
+    }
+    Table table = ingest::readCsvFile(path, limits);
+    CHECK(dump(table) == dump(ingest::readCsv(rows(30), "项目.csv", limits)));
+}
+
+TEST_CASE("readCsvFile bounds a long cell across parts by the limit, not by the file", "[ingest]") {
+    TempDir dir;
+    const std::string path = (dir.path / "项目.csv").string();
+    ReadLimits limits;
+    limits.maxCellBytes = 90'000;
+    const std::string within = "a,b\n1,\"" + std::string(89'990, 'y') + "\"\"\"\n2,z\n";
+    {
+        std::ofstream out(path, std::ios::binary);
+        out << within;
+    }
+    CHECK(dump(ingest::readCsvFile(path, limits)) == "1:a|b\n2:1|" + std::string(89'990, 'y') + "\"\n3:2|z\n");
+    // 300,000 bytes of one quoted cell: the message names the cell, whichever way it goes on.
+    for (const std::string& after : {std::string("\"\n3,4\n"), std::string()}) {
+        {
+            std::ofstream out(path, std::ios::binary);
+            out << "a,b\n1,\"" + std::string(300'000, 'y') + after;
+        }
+        CHECK_THROWS_MATCHES(ingest::readCsvFile(path, limits), ReadError,
+                             Catch::Message(after.empty() ? "项目.csv：第2行的引号没有闭合（从该行开始的单元格一直延续到文件末尾）。"
+                                                            "请检查该行是否少了一个英文双引号。"
+                                                          : "项目.csv：第2行B列的单元格超出了长度上限（90000字节）。"
+                                                            "请检查该单元格前后的英文双引号是否成对。"));
+    }
 }
