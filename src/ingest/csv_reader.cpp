@@ -6,6 +6,7 @@
 #include "model/file_read.h"
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -61,23 +62,43 @@ private:
 class ControlWatch {
 public:
     void feed(std::string_view part) {
-        for (char ch : part) {
-            const auto b = static_cast<unsigned char>(ch);
-            if (b < 0x20 && b != '\t' && b != '\n' && b != '\r') seen_ = true;
-            if ((b == 0xBE || b == 0xBF) && last_[0] == 0xEF && last_[1] == 0xBF) seen_ = true;
-            last_[0] = last_[1];
-            last_[1] = b;
+        if (seen_ || part.empty()) return;
+        const auto* p = reinterpret_cast<const unsigned char*>(part.data());
+        const std::size_t n = part.size();
+        // The two bytes before this part, for EF BF BE/BF across its start.
+        auto at = [&](std::size_t i, std::size_t back) { return i >= back ? p[i - back] : last_[2 + i - back]; };
+        for (std::size_t i = 0; i < n; ++i) {
+            const unsigned char kind = kKinds[p[i]];
+            if (kind == 0) continue;
+            if (kind == kControl || (at(i, 1) == 0xBF && at(i, 2) == 0xEF)) {
+                seen_ = true;
+                return;
+            }
         }
+        last_[0] = n >= 2 ? p[n - 2] : last_[1];
+        last_[1] = p[n - 1];
     }
     bool seen() const { return seen_; }
 
 private:
+    static constexpr unsigned char kControl = 1;  ///< a C0 control but TAB, LF, CR
+    static constexpr unsigned char kLast = 2;     ///< BE or BF, the last byte of U+FFFE/U+FFFF
+    static constexpr std::array<unsigned char, 256> kKinds = [] {
+        std::array<unsigned char, 256> kinds{};
+        for (int b = 0; b < 0x20; ++b)
+            if (b != '\t' && b != '\n' && b != '\r') kinds[std::size_t(b)] = kControl;
+        kinds[0xBE] = kinds[0xBF] = kLast;
+        return kinds;
+    }();
+
     unsigned char last_[2] = {0, 0};
     bool seen_ = false;
 };
 
 bool blankRow(const Row& row) {
     for (const Cell& cell : row.cells) {
+        // Printable ASCII is never a space: such a cell is not blank, nothing to trim.
+        if (!cell.text.empty() && static_cast<unsigned char>(cell.text[0]) - 0x21u < 0x5Eu) return false;
         if (!trimText(cell.text).empty()) return false;
     }
     return true;
@@ -99,6 +120,8 @@ public:
           // A cell converted to UTF-8 is at least 3/4 of its bytes (a four-byte GB18030 code
           // becomes 3 or 4): beyond this many bytes it is over the limit whatever they are.
           keepBytes_(limits.maxCellBytes / 3 * 4 + 4) {
+        endsRun_[static_cast<unsigned char>(separator_)] = endsRun_['\n'] = endsRun_['\r'] = true;
+        endsQuoted_['"'] = endsQuoted_['\r'] = true;
         if (!scan_ && refill()) pos_ = byteOrderMarkLength(buf_, encoding_);
     }
 
@@ -178,7 +201,7 @@ private:
         // Unquoted text, or what follows a closing quote: Excel keeps it (`"ab"c` → abc).
         for (;;) {
             std::size_t end = pos_;
-            while (end < buf_.size() && buf_[end] != separator_ && buf_[end] != '\n' && buf_[end] != '\r') ++end;
+            while (end < buf_.size() && !endsRun_[static_cast<unsigned char>(buf_[end])]) ++end;
             const std::string_view run = buf_.substr(pos_, end - pos_);
             pos_ = end;
             if (!gathered && end < buf_.size()) {
@@ -193,8 +216,9 @@ private:
 
     void readQuoted(int record) {
         for (;;) {
-            const std::size_t next = buf_.find_first_of("\"\r", pos_);
-            if (next == std::string_view::npos) {
+            std::size_t next = pos_;
+            while (next < buf_.size() && !endsQuoted_[static_cast<unsigned char>(buf_[next])]) ++next;
+            if (next == buf_.size()) {
                 keep(buf_.substr(pos_));
                 pos_ = buf_.size();
                 if (refill()) continue;
@@ -255,6 +279,8 @@ private:
     const TextEncoding encoding_;
     const bool scan_;
     const std::size_t keepBytes_;
+    bool endsRun_[256] = {};     ///< bytes that end an unquoted run: the separator, LF, CR
+    bool endsQuoted_[256] = {};  ///< bytes that stop a quoted run: the quote, CR
     std::string_view buf_;
     std::size_t pos_ = 0;
     int record_ = 0;

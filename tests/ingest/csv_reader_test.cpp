@@ -224,6 +224,8 @@ TEST_CASE("readCsvFile reads a file in parts as readCsv reads it whole, whatever
         {"中文￥€𠀀字符", "中文￥€𠀀字符"},
         {"\"ab\"c字", "abc字"},
         {"\"\"", "<>"},
+        {"x\xEF\xBF\xBEy", "x\xEF\xBF\xBEy"},  // U+FFFE (GBK has no code for it: '?')
+        {"\"a\x01\"", "a\x01"},
     }));
     auto encoding = GENERATE(as<std::string>{}, "UTF-8", "UTF-8 with BOM", "GBK");
     for (std::size_t into = 0; into < cell.size() + 12; ++into) {
@@ -238,8 +240,12 @@ TEST_CASE("readCsvFile reads a file in parts as readCsv reads it whole, whatever
         CHECK(table.rows.size() == ingest::kHeldRows);
         const std::string whole = dump(ingest::readCsv(bytes, "项目.csv"));
         CHECK(dump(table) == whole);
-        CHECK(whole.find(":T|" + shown + "|end\n") != std::string::npos);
+        std::string want = shown;
+        if (const auto at = want.find("\xEF\xBF\xBE"); encoding == "GBK" && at != std::string::npos) want.replace(at, 3, "?");
+        CHECK(whole.find(":T|" + want + "|end\n") != std::string::npos);
         CHECK(whole.find(":A19|后面的行|说明\n") != std::string::npos);
+        // Known from the bytes while the file is judged: a cell the XML writers could not carry.
+        CHECK(table.rest->xmlSafe() == (whole.find('\x01') == std::string::npos && whole.find("\xEF\xBF\xBE") == std::string::npos));
     }
 }
 
