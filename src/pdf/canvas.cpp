@@ -322,7 +322,8 @@ struct PdfCanvas::State {
     std::vector<double> lineWidths;     // per page, the width outside q/Q (PDF starts at 1)
     std::vector<std::string> contents;  // per page, its content stream, handed to libharu on saving
     std::vector<std::pair<int, HPDF_Outline>> outlineStack;
-    std::string ops;  // reused buffer for one text object
+    std::string ops;                     // reused buffer for one text object
+    std::vector<void*> detachedLengths;  // stream lengths taken out of the xref (directLength), freed with the canvas
     bool hasOutline = false;
     bool saved = false;
 
@@ -360,14 +361,15 @@ struct PdfCanvas::State {
 
     // A stream object holding `content`, deflated here when compressing (flate.h: libdeflate,
     // faster than libharu's zlib) unless it is `deflated` already. libharu writes it as it is
-    // and writeFlateFilter names the filter (libharu drops /Filter from a stream it does not
+    // and writeFlateEntries names the filter (libharu drops /Filter from a stream it does not
     // compress itself).
     HPDF_Dict stream(const std::string& content, const char* what, bool deflated = false) {
         HPDF_Dict dict = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), what);
+        directLength(dict);
         dict->filter = HPDF_STREAM_FILTER_NONE;
         const std::string packed = compress && !deflated ? flate(content) : std::string();
         const std::string& bytes = compress && !deflated ? packed : content;
-        if (compress) dict->write_fn = writeFlateFilter;
+        dict->write_fn = compress ? writeFlateEntries : writeEntries;
         check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(bytes.data()), static_cast<HPDF_UINT>(bytes.size())),
               what);
         return dict;
@@ -383,7 +385,7 @@ struct PdfCanvas::State {
               "page content");
         std::string().swap(content);
         attr->contents->filter = HPDF_STREAM_FILTER_NONE;
-        if (compress) attr->contents->write_fn = writeFlateFilter;
+        attr->contents->write_fn = compress ? writeFlateEntries : writeEntries;
     }
 
     // The FontFile2 stream of a subset. Compressed here rather than by libharu, so that
@@ -393,9 +395,55 @@ struct PdfCanvas::State {
         return stream(compressSubset(subset, face, prefix.get(), outlineCache.get()), "font file", true);
     }
 
-    // Writes /Filter inside a stream's dictionary (called by HPDF_Dict_Write after the
-    // other entries).
-    static HPDF_STATUS writeFlateFilter(HPDF_Dict, HPDF_Stream out) { return HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012"); }
+    // libharu makes every stream's /Length an indirect object of its own ("6 0 obj 1917
+    // endobj" and a cross-reference line: ~40 bytes a stream, ~440 bytes of a table PDF),
+    // because it learns the length only while writing the stream through a filter. Ours are
+    // written unfiltered (deflated beforehand or not at all), so the length is known: the
+    // number leaves the cross-reference table (it is its last entry, just added by
+    // HPDF_DictStream_New; object numbers stay consecutive), its /Length entry is hidden
+    // (HPDF_OTYPE_HIDDEN: HPDF_Dict_Write skips it, still finds the number and sets it) and
+    // writeEntries writes "/Length n" in the dictionary. Should the number not be the last
+    // entry, the stream keeps libharu's indirect length.
+    void directLength(HPDF_Dict dict) {
+        HPDF_Proxy proxy = lengthProxy(dict);
+        HPDF_List entries = doc->xref->entries;
+        if (proxy == nullptr || entries->count == 0) return;
+        auto* last = static_cast<HPDF_XrefEntry>(HPDF_List_ItemAt(entries, entries->count - 1));
+        if (last == nullptr || last->obj != proxy->obj) return;
+        HPDF_List_RemoveByIndex(entries, entries->count - 1);
+        HPDF_FreeMem(doc->mmgr, last);
+        detachedLengths.push_back(proxy->obj);  // no longer freed with the xref: ~PdfCanvas frees it
+        proxy->header.obj_id |= HPDF_OTYPE_HIDDEN;
+    }
+
+    // The reference libharu keeps in a stream dictionary's /Length entry, or null.
+    static HPDF_Proxy lengthProxy(HPDF_Dict dict) {
+        for (HPDF_UINT k = 0; k < dict->list->count; ++k) {
+            auto* element = static_cast<HPDF_DictElement>(HPDF_List_ItemAt(dict->list, k));
+            if (element == nullptr || std::strcmp(element->key, "Length") != 0) continue;
+            auto* header = static_cast<HPDF_Obj_Header*>(element->value);
+            return header != nullptr && header->obj_class == HPDF_OCLASS_PROXY ? static_cast<HPDF_Proxy>(element->value) : nullptr;
+        }
+        return nullptr;
+    }
+
+    // Writes a direct /Length (directLength) inside a stream's dictionary (called by
+    // HPDF_Dict_Write after the other entries): the stream's bytes, which libharu copies
+    // unfiltered.
+    static HPDF_STATUS writeEntries(HPDF_Dict dict, HPDF_Stream out) {
+        HPDF_Proxy proxy = lengthProxy(dict);
+        if (proxy == nullptr || (proxy->header.obj_id & HPDF_OTYPE_HIDDEN) == 0) return HPDF_OK;
+        HPDF_STATUS rc = HPDF_Stream_WriteStr(out, "/Length ");
+        if (rc == HPDF_OK) rc = HPDF_Stream_WriteUInt(out, HPDF_Stream_Size(dict->stream));
+        if (rc == HPDF_OK) rc = HPDF_Stream_WriteStr(out, "\012");
+        return rc;
+    }
+
+    // writeEntries, then /Filter (libharu drops it from a stream it does not compress itself).
+    static HPDF_STATUS writeFlateEntries(HPDF_Dict dict, HPDF_Stream out) {
+        const HPDF_STATUS rc = writeEntries(dict, out);
+        return rc != HPDF_OK ? rc : HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+    }
 
     // A text string (ISO 32000-1 7.9.2.2) for document information and outline titles:
     // UTF-16BE after a byte order mark, which libharu writes as a hex string. (libharu's own
@@ -487,7 +535,9 @@ struct PdfCanvas::State {
         const std::string producer = std::string("Haru Free PDF Library ") + HPDF_GetVersion();
         const std::string xmp = xmpPacket(meta, producer);
         HPDF_Dict metadata = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), what);
+        directLength(metadata);
         metadata->filter = HPDF_STREAM_FILTER_NONE;
+        metadata->write_fn = writeEntries;
         check(HPDF_Dict_AddName(metadata, "Type", "Metadata"), what);
         check(HPDF_Dict_AddName(metadata, "Subtype", "XML"), what);
         check(HPDF_Stream_Write(metadata->stream, reinterpret_cast<const HPDF_BYTE*>(xmp.data()), static_cast<HPDF_UINT>(xmp.size())),
@@ -640,7 +690,10 @@ PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const 
 }
 
 PdfCanvas::~PdfCanvas() {
-    if (s_ && s_->doc != nullptr) HPDF_Free(s_->doc);
+    if (s_ && s_->doc != nullptr) {
+        for (void* length : s_->detachedLengths) HPDF_Obj_ForceFree(s_->doc->mmgr, length);
+        HPDF_Free(s_->doc);
+    }
 }
 
 void PdfCanvas::setMetadata(const layout::Metadata& meta) {
@@ -673,8 +726,14 @@ void PdfCanvas::setMetadata(const layout::Metadata& meta) {
 
 int PdfCanvas::addPage(double widthPt, double heightPt) {
     HPDF_Page page = s_->checked(HPDF_AddPage(s_->doc), "HPDF_AddPage");
+    s_->directLength(static_cast<HPDF_PageAttr>(page->attr)->contents);
     s_->check(HPDF_Page_SetWidth(page, static_cast<HPDF_REAL>(widthPt)), "HPDF_Page_SetWidth");
     s_->check(HPDF_Page_SetHeight(page, static_cast<HPDF_REAL>(heightPt)), "HPDF_Page_SetHeight");
+    // libharu gives every page /ProcSet [/PDF /Text /ImageB /ImageC /ImageI]: obsolete since
+    // PDF 1.4 (ISO 32000-1 14.2), optional before, and ~50 bytes of every page dictionary.
+    HPDF_Dict resources = s_->checked(static_cast<HPDF_Dict>(HPDF_Dict_GetItem(page, "Resources", HPDF_OCLASS_DICT)), "page resources");
+    const HPDF_STATUS removed = HPDF_Dict_RemoveElement(resources, "ProcSet");
+    if (removed != HPDF_DICT_ITEM_NOT_FOUND) s_->check(removed, "page resources");
     s_->pages.push_back(page);
     s_->lineWidths.push_back(1.0);
     s_->contents.emplace_back();
@@ -709,11 +768,12 @@ void PdfCanvas::drawText(int pageIndex, int face, double sizePt, double x, doubl
         ops += " Tc\n";
     }
     if (emboldenSynthetic) ops += "2 Tr\n";  // fill, then stroke the outlines
-    ops += "1 0 0 1 ";
+    // BT starts from the identity text matrix, so moving the line to (x, baseline) places
+    // the text as "1 0 0 1 x baseline Tm" would, in eight bytes fewer.
     appendNumber(ops, x);
     ops += ' ';
     appendNumber(ops, baseline);
-    ops += " Tm\n(";
+    ops += " Td\n(";
     for (char32_t cp : text) appendCode(ops, s_->cidFor(face, cp));
     ops += ") Tj\nET\n";
     if (styled) ops += "Q\n";

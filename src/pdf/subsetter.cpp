@@ -225,7 +225,11 @@ std::string cmapTable(const std::vector<char32_t>& chars) {
 // Name IDs 0–6 (copyright, family, subfamily, unique ID, full name, version, PostScript
 // name): what identifies the font and its licence, without the long licence text and
 // descriptions some faces carry. Only the Windows (platform 3) records when there are any:
-// the Macintosh records repeat them, and the font is only ever read from the PDF.
+// the Macintosh records repeat them, and the font is only ever read from the PDF. Of those,
+// one language: US English (0x0409) when the face has it, else the first one listed; the
+// others repeat the copyright and translate the names (a face in three languages tripled the
+// table, ~110 deflated bytes per PDF). A string that several records share (family and full
+// name, often) is stored once.
 std::string nameTable(std::string_view name) {
     const size_t count = u16(name, 2);
     const size_t strings = u16(name, 4);
@@ -243,16 +247,31 @@ std::string nameTable(std::string_view name) {
         if (offset > name.size() || length > name.size() - offset) continue;
         kept.emplace_back(rec, name.substr(offset, length));
     }
+    if (windows && !kept.empty()) {
+        std::uint32_t language = u16(name, kept.front().first + 4);
+        for (const auto& entry : kept) {
+            if (u16(name, entry.first + 4) == 0x0409) language = 0x0409;
+        }
+        kept.erase(std::remove_if(kept.begin(), kept.end(),
+                                  [&name, language](const auto& entry) { return u16(name, entry.first + 4) != language; }),
+                   kept.end());
+    }
     std::string t;
     put16(t, 0);
     put16(t, static_cast<std::uint32_t>(kept.size()));
     put16(t, static_cast<std::uint32_t>(6 + 12 * kept.size()));
     std::string storage;
+    std::vector<std::pair<std::string_view, size_t>> stored;  // each distinct string and where it went
     for (const auto& [rec, text] : kept) {
         t.append(name.substr(rec, 8));  // platform, encoding, language, name ID
         put16(t, static_cast<std::uint32_t>(text.size()));
-        put16(t, static_cast<std::uint32_t>(storage.size()));
-        storage.append(text);
+        auto same = std::find_if(stored.begin(), stored.end(), [&text = text](const auto& s) { return s.first == text; });
+        if (same == stored.end()) {
+            stored.emplace_back(text, storage.size());
+            storage.append(text);
+            same = stored.end() - 1;
+        }
+        put16(t, static_cast<std::uint32_t>(same->second));
     }
     return t + storage;
 }

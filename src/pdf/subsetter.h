@@ -34,11 +34,11 @@ enum class CharMap { Include, Omit };
 /// even where the face draws two characters with one glyph. The components of composite
 /// glyphs follow, renumbered. Kept: glyf, loca, hmtx, hhea, maxp, head, a cmap of `chars`
 /// (unless `charMap` is CharMap::Omit), OS/2, post (format 3), name (IDs 0–6, Windows
-/// records) and the hinting tables (cvt, fpgm, prep) that the glyphs' instructions refer to. The tag is derived from a hash of
-/// the subset's contents, so the same characters give the same bytes. Throws PdfError
-/// when the face's licence flags (OS/2 fsType) forbid embedding or subsetting, when a
-/// composite glyph names a glyph the face lacks, or when the subset would need more than
-/// 65535 glyphs.
+/// records of one language) and the hinting tables (cvt, fpgm, prep) that the glyphs'
+/// instructions refer to. The tag is derived from a hash of the subset's contents, so the same
+/// characters give the same bytes. Throws PdfError when the face's licence flags (OS/2
+/// fsType) forbid embedding or subsetting, when a composite glyph names a glyph the face
+/// lacks, or when the subset would need more than 65535 glyphs.
 FontSubset subsetFont(const FontFace& face, const std::vector<char32_t>& chars, CharMap charMap = CharMap::Include);
 
 }  // namespace jixiao::pdf
