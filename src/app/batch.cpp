@@ -162,14 +162,14 @@ std::variant<std::vector<Selected>, std::string> selectForms(const layout::FormS
 }
 
 /// The form's PDF options with the glyph prefix of its document for an empty record
-/// (`blank`), for a paged form rendered as PDF or OFD.
+/// (`blank`) and its fixed text (prefixDocument), for a paged form rendered as PDF or OFD.
 void withPrefix(Selected& s, const layout::Value& blank, const layout::FixedDate& created) {
     const layout::Form& form = *s.form;
     auto has = [&](layout::FormFormat f) { return std::find(s.formats.begin(), s.formats.end(), f) != s.formats.end(); };
     const bool paged = has(layout::FormFormat::Pdf) || has(layout::FormFormat::Ofd);
     if (!paged || (form.kind == layout::FormKind::Layout && form.layout->isWorkbook())) return;
     if (form.kind == layout::FormKind::Excel) s.pdf = render::withGridGlyphPrefix(s.pdf, [&] { return form.excel->fill(blank); });
-    else s.pdf = render::withGlyphPrefix(s.pdf, [&] { return formDocument(form, blank, created); });
+    else s.pdf = render::withGlyphPrefix(s.pdf, [&] { return prefixDocument(form, blank, created); });
 }
 
 /// `--formats` laid over the selection: PDF and XLSX where selected and asked for, OFD (the

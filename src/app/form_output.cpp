@@ -7,6 +7,7 @@
 #include "render/xlsx_writer.h"
 
 #include <algorithm>
+#include <iterator>
 #include <optional>
 
 namespace jixiao::app {
@@ -32,6 +33,14 @@ BuiltForm buildForm(const layout::Form& form, const layout::Value& data, const l
     }
     if (form.layout->isWorkbook()) return form.layout->buildWorkbook(data, created);
     return form.layout->build(data, created);
+}
+
+layout::Document prefixDocument(const layout::Form& form, const layout::Value& blank, const layout::FixedDate& created) {
+    layout::Document doc = formDocument(form, blank, created);
+    std::vector<layout::Block> fixed = form.layout->fixedText();
+    doc.blocks.push_back(layout::PageBreak{});
+    doc.blocks.insert(doc.blocks.end(), std::make_move_iterator(fixed.begin()), std::make_move_iterator(fixed.end()));
+    return doc;
 }
 
 std::vector<FormFile> renderForm(const layout::Form& form, const BuiltForm& built, const std::vector<layout::FormFormat>& formats,

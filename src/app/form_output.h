@@ -46,4 +46,10 @@ std::vector<FormFile> formFiles(const layout::Form& form, const layout::Value& d
 /// site need). Throws TemplateError for a workbook or a 表样.xlsx form.
 layout::Document formDocument(const layout::Form& form, const layout::Value& data, const layout::FixedDate& created);
 
+/// What a layout.json form's PDF glyph prefix is made from: its document for `blank` (an empty
+/// record), then, after a page break, its fixed text in every branch (FormTemplate::fixedText),
+/// so that sentences a record shows only under a condition are in the prefix too. It depends on
+/// the templates and `blank` only. Throws as formDocument.
+layout::Document prefixDocument(const layout::Form& form, const layout::Value& blank, const layout::FixedDate& created);
+
 }  // namespace jixiao::app

@@ -15,6 +15,50 @@ using Scopes = std::vector<const Value*>;
 
 namespace {
 
+/// A snippet's output: paragraphs split at blank lines; a paragraph starting with "#"
+/// is a heading of that many levels ("## （一）资金情况").
+void textFile(const std::string& text, const BlockSpec& b, std::vector<Block>& out) {
+    std::vector<std::string> paragraphs;
+    std::string cur;
+    std::istringstream in(text);
+    std::string line;
+    auto flush = [&] {
+        auto s = cur.find_first_not_of(" \n");
+        if (s != std::string::npos) {
+            auto e = cur.find_last_not_of(" \n");
+            paragraphs.push_back(cur.substr(s, e - s + 1));
+        }
+        cur.clear();
+    };
+    while (std::getline(in, line)) {
+        if (line.find_first_not_of(" \t\r") == std::string::npos) {
+            flush();
+            continue;
+        }
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        cur += (cur.empty() ? "" : "\n") + line;
+    }
+    flush();
+    for (auto& p : paragraphs) {
+        if (p[0] == '#') {
+            int level = int(p.find_first_not_of('#'));
+            Heading h;
+            h.level = level;
+            h.text = p.substr(std::size_t(level));
+            h.text.erase(0, h.text.find_first_not_of(' '));
+            // As in official documents (GB/T 9704): headings keep the body size and indent,
+            // 一、 in the heading (黑体-like) face, （一） in 楷体, deeper levels in the body face.
+            h.style = TextStyle{level == 1 ? FontRole::Heading : level == 2 ? FontRole::Kai : b.style.role, b.style.sizePt, false};
+            h.format = ParagraphFormat{Align::Left, b.format.firstLineIndentChars, b.format.lineSpacing, 0.0, 0.0};
+            out.push_back(std::move(h));
+        } else {
+            // Line breaks inside a paragraph of a snippet are soft: the text reflows.
+            p.erase(std::remove(p.begin(), p.end(), '\n'), p.end());
+            out.push_back(Paragraph::plain(p, b.style, b.format));
+        }
+    }
+}
+
 /// Builds blocks and rows from specs for one data tree.
 class Builder {
 public:
@@ -173,12 +217,10 @@ private:
         if (list.kind() != Value::Kind::List)
             throw TemplateError(file + ":" + std::to_string(line) + ": " + model::quoted(path) + "不是列表，不能用于 each。");
         const std::size_t count = list.size();
+        LoopVariables loop;
         list.forEachItem([&](const Value& item, std::size_t i) {
-            Value loop = Value::map();
-            loop.set("@index", Value(model::Decimal::fromInt(std::int64_t(i) + 1)));
-            loop.set("@first", Value(i == 0));
-            loop.set("@last", Value(i + 1 == count));
-            scopes_.push_back(&loop);
+            loop.at(i, count);
+            scopes_.push_back(&loop.scope);
             scopes_.push_back(&item);
             fn();
             scopes_.pop_back();
@@ -233,50 +275,6 @@ private:
             inner.blocks(b.include->blocks, out);
             break;
         }
-        }
-    }
-
-    /// A snippet's output: paragraphs split at blank lines; a paragraph starting with "#"
-    /// is a heading of that many levels ("## （一）资金情况").
-    void textFile(const std::string& text, const BlockSpec& b, std::vector<Block>& out) {
-        std::vector<std::string> paragraphs;
-        std::string cur;
-        std::istringstream in(text);
-        std::string line;
-        auto flush = [&] {
-            auto s = cur.find_first_not_of(" \n");
-            if (s != std::string::npos) {
-                auto e = cur.find_last_not_of(" \n");
-                paragraphs.push_back(cur.substr(s, e - s + 1));
-            }
-            cur.clear();
-        };
-        while (std::getline(in, line)) {
-            if (line.find_first_not_of(" \t\r") == std::string::npos) {
-                flush();
-                continue;
-            }
-            if (!line.empty() && line.back() == '\r') line.pop_back();
-            cur += (cur.empty() ? "" : "\n") + line;
-        }
-        flush();
-        for (auto& p : paragraphs) {
-            if (p[0] == '#') {
-                int level = int(p.find_first_not_of('#'));
-                Heading h;
-                h.level = level;
-                h.text = p.substr(std::size_t(level));
-                h.text.erase(0, h.text.find_first_not_of(' '));
-                // As in official documents (GB/T 9704): headings keep the body size and indent,
-                // 一、 in the heading (黑体-like) face, （一） in 楷体, deeper levels in the body face.
-                h.style = TextStyle{level == 1 ? FontRole::Heading : level == 2 ? FontRole::Kai : b.style.role, b.style.sizePt, false};
-                h.format = ParagraphFormat{Align::Left, b.format.firstLineIndentChars, b.format.lineSpacing, 0.0, 0.0};
-                out.push_back(std::move(h));
-            } else {
-                // Line breaks inside a paragraph of a snippet are soft: the text reflows.
-                p.erase(std::remove(p.begin(), p.end(), '\n'), p.end());
-                out.push_back(Paragraph::plain(p, b.style, b.format));
-            }
         }
     }
 
@@ -592,6 +590,44 @@ Document frame(const FormTemplate::Spec& spec, const Scopes& scopes, const Value
     return doc;
 }
 }  // namespace
+
+namespace {
+
+/// The fixed running text of blocks in every branch (FormTemplate::fixedText).
+class FixedText {
+public:
+    explicit FixedText(std::vector<Block>& out) : out_(out) {}
+
+    void blocks(const std::vector<BlockSpec>& specs) {
+        for (const auto& b : specs) block(b);
+    }
+
+private:
+    void block(const BlockSpec& b) {
+        switch (b.kind) {
+        case BlockSpec::Kind::Paragraph: {
+            std::string text = b.text.fixedText();
+            if (!text.empty()) out_.push_back(Paragraph::plain(std::move(text), b.style));
+            break;
+        }
+        case BlockSpec::Kind::TextFile: textFile(b.text.fixedText(), b, out_); break;
+        case BlockSpec::Kind::Each: blocks(b.blocks); break;
+        case BlockSpec::Kind::Include: blocks(b.include->blocks); break;
+        default: break;  // whole blocks under a condition (notes few records have), headings, tables, signatures
+        }
+    }
+
+    std::vector<Block>& out_;
+};
+
+}  // namespace
+
+std::vector<Block> FormTemplate::fixedText() const {
+    if (isWorkbook()) throw TemplateError(spec_->file + ": 这是工作簿模板（sheets），不是文档模板（blocks）。");
+    std::vector<Block> out;
+    FixedText(out).blocks(spec_->blocks);
+    return out;
+}
 
 bool FormTemplate::isWorkbook() const { return !spec_->sheets.empty(); }
 

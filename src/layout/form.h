@@ -41,6 +41,15 @@ public:
     /// Throws TemplateError when the template describes a workbook (`sheets`).
     Document build(const Value& data, const FixedDate& created) const;
 
+    /// The running text of the template's paragraphs and snippets (text_file; their "#"
+    /// headings in the heading faces) as written, every branch of their ifs and each body once,
+    /// no field filled (TextTemplate::fixedText); one paragraph each. Not a document anyone
+    /// reads: with the document for an empty record it names the characters the documents of
+    /// the form draw from their sentences (the PDF glyph prefix). Most records show most of a
+    /// report's conditional sentences; paragraphs in an if block (notes few records have),
+    /// table cells, headings and signatures are left out. Throws TemplateError for a workbook.
+    std::vector<Block> fixedText() const;
+
     /// True when the template describes a multi-sheet workbook (`sheets` instead of `blocks`).
     bool isWorkbook() const;
 

@@ -24,10 +24,24 @@ struct Filter {
     std::string arg;  // unquoted
 };
 
+/// A dotted path split into its parts once, when parsed.
+std::vector<std::string> splitPath(const std::string& path) {
+    std::vector<std::string> parts;
+    size_t start = 0;
+    for (;;) {
+        auto dot = path.find('.', start);
+        parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
+        if (dot == std::string::npos) break;
+        start = dot + 1;
+    }
+    return parts;
+}
+
 struct Operand {
     bool literal = false;
-    Value value;       // when literal
-    std::string path;  // otherwise
+    Value value;                     // when literal
+    std::string path;                // otherwise
+    std::vector<std::string> parts;  // the path's parts
 };
 
 struct Comparison {
@@ -47,6 +61,7 @@ struct TextTemplate::Node {
     int line = 0;
     std::string text;                         // Text
     std::string path;                         // Expr, Each
+    std::vector<std::string> parts;           // path split at its dots
     std::vector<Filter> filters;              // Expr
     std::vector<Condition> conditions;        // If: one per branch (else has none)
     std::vector<std::vector<Node>> branches;  // If: conditions.size() or +1 with else; Each: [0]
@@ -112,6 +127,7 @@ private:
                 n.line = tagLine;
                 n.path = trim(tag.substr(5));
                 if (n.path.empty()) fail(tagLine, "{{#each}} 需要一个列表字段，如 {{#each indicators}}。");
+                n.parts = splitPath(n.path);
                 std::string s;
                 n.branches.push_back(parseUntil({"/each"}, s));
                 if (s != "/each") fail(tagLine, "{{#each " + n.path + "}} 没有对应的 {{/each}}。");
@@ -167,6 +183,7 @@ private:
         parts.push_back(trim(cur));
         n.path = parts[0];
         checkPath(n.path, tagLine);
+        n.parts = splitPath(n.path);
         for (size_t i = 1; i < parts.size(); ++i) {
             Filter f;
             auto colon = parts[i].find(':');
@@ -208,6 +225,7 @@ private:
         } else {
             checkPath(t, tagLine);
             o.path = t;
+            o.parts = splitPath(t);
         }
         return o;
     }
@@ -272,29 +290,19 @@ private:
 /// Evaluation state: the scope chain (innermost last) and loop variables.
 class Renderer {
 public:
-    Renderer(const std::string& file) : file_(file) {}
+    explicit Renderer(const std::string& file) : file_(file) {}
 
     void push(const Value* scope) { scopes_.push_back(scope); }
     void pop() { scopes_.pop_back(); }
 
-    const Value& lookup(const std::string& path, int line) const {
-        const std::vector<std::string> parts = split(path);
+    const Value& lookup(const std::string& path, int line) const { return lookup(path, splitPath(path), line); }
+
+    /// `path` looked up by its parts (split when the template was parsed).
+    const Value& lookup(const std::string& path, const std::vector<std::string>& parts, int line) const {
         for (auto s = scopes_.rbegin(); s != scopes_.rend(); ++s)
             if (const Value* v = walk(**s, path, parts, line)) return *v;
         if (const Value* v = chineseName(path, line)) return *v;
         unknownRoot(path, parts[0], line);
-    }
-
-    static std::vector<std::string> split(const std::string& path) {
-        std::vector<std::string> parts;
-        size_t start = 0;
-        for (;;) {
-            auto dot = path.find('.', start);
-            parts.push_back(path.substr(start, dot == std::string::npos ? std::string::npos : dot - start));
-            if (dot == std::string::npos) break;
-            start = dot + 1;
-        }
-        return parts;
     }
 
     /// `parts` looked up in one scope: nullptr when the scope lacks the first part; a path
@@ -325,7 +333,7 @@ public:
                     if (i == 0) continue;  // the record itself is no list item
                     if (f->path[0] != '@' && !scope.get(listKindMarker(f->list))) continue;
                 }
-                if (const Value* v = walk(scope, f->path, split(f->path), line)) return v;
+                if (const Value* v = walk(scope, f->path, splitPath(f->path), line)) return v;
             }
         }
         return nullptr;
@@ -372,18 +380,18 @@ public:
         return model::closestMatch(key, names).value_or(std::string());
     }
 
-    Value operand(const Operand& o, int line) const { return o.literal ? o.value : lookup(o.path, line); }
+    const Value& operand(const Operand& o, int line) const { return o.literal ? o.value : lookup(o.path, o.parts, line); }
 
     bool test(const Condition& cond, int line) const {
         for (const auto& all : cond) {
             bool ok = true;
             for (const auto& c : all) {
                 bool r;
-                Value l = operand(c.left, line);
+                const Value& l = operand(c.left, line);
                 if (c.op.empty()) {
                     r = l.truthy();
                 } else {
-                    Value rv = operand(c.right, line);
+                    const Value& rv = operand(c.right, line);
                     r = compare(l, c.op, rv);
                 }
                 if (c.negate) r = !r;
@@ -417,7 +425,7 @@ public:
     /// The list an {{#each}} walks; none for a missing value. A value that is no list is the
     /// template's error.
     const Value* eachList(const Node& n) const {
-        const Value& list = lookup(n.path, n.line);
+        const Value& list = lookup(n.path, n.parts, n.line);
         if (list.isNull()) return nullptr;
         if (list.kind() != Value::Kind::List)
             throw TemplateError(file_ + ":" + std::to_string(n.line) + ": " + model::quoted(n.path) + "不是列表，不能用于 {{#each}}。");
@@ -426,18 +434,16 @@ public:
 
     /// The loop's own names for item `i` of `count`: @index (from 1), @first, @last.
     static Value loopVariables(std::size_t i, std::size_t count) {
-        Value loop = Value::map();
-        loop.set("@index", Value(model::Decimal::fromInt(std::int64_t(i) + 1)));
-        loop.set("@first", Value(i == 0));
-        loop.set("@last", Value(i + 1 == count));
-        return loop;
+        LoopVariables loop;
+        loop.at(i, count);
+        return loop.scope;
     }
 
     void run(const std::vector<Node>& nodes, std::string& out) {
         for (const auto& n : nodes) {
             switch (n.type) {
             case Node::Type::Text: out += n.text; break;
-            case Node::Type::Expr: out += format(lookup(n.path, n.line), n.filters, n.line); break;
+            case Node::Type::Expr: out += format(lookup(n.path, n.parts, n.line), n.filters, n.line); break;
             case Node::Type::If: {
                 size_t k = 0;
                 for (; k < n.conditions.size(); ++k)
@@ -449,9 +455,10 @@ public:
                 const Value* list = eachList(n);
                 if (!list) break;
                 const size_t count = list->size();
+                LoopVariables loop;
                 list->forEachItem([&](const Value& item, size_t i) {
-                    Value loop = loopVariables(i, count);
-                    push(&loop);
+                    loop.at(i, count);
+                    push(&loop.scope);
                     push(&item);
                     run(n.branches[0], out);
                     pop();
@@ -469,7 +476,7 @@ public:
         for (const auto& n : nodes) {
             switch (n.type) {
             case Node::Type::Text: break;
-            case Node::Type::Expr: lookup(n.path, n.line); break;
+            case Node::Type::Expr: lookup(n.path, n.parts, n.line); break;
             case Node::Type::If:
                 for (const auto& cond : n.conditions)
                     for (const auto& all : cond)
@@ -535,9 +542,16 @@ public:
     }
 
 private:
-    std::string file_;
+    const std::string& file_;
     std::vector<const Value*> scopes_;
 };
+
+void appendFixedText(const std::vector<Node>& nodes, std::string& out) {
+    for (const auto& n : nodes) {
+        if (n.type == Node::Type::Text) out += n.text;
+        for (const auto& branch : n.branches) appendFixedText(branch, out);
+    }
+}
 
 std::string groupThousands(const std::string& fixed) {
     bool negative = !fixed.empty() && fixed[0] == '-';
@@ -595,6 +609,24 @@ void TextTemplate::check(const std::vector<const Value*>& scopes) const {
     Renderer r(file_);
     for (const Value* s : scopes) r.push(s);
     if (nodes_) r.check(*nodes_);
+}
+
+LoopVariables::LoopVariables()
+    : scope(Value::map()),
+      index_(&scope.set("@index", Value())),
+      first_(&scope.set("@first", Value())),
+      last_(&scope.set("@last", Value())) {}
+
+void LoopVariables::at(std::size_t i, std::size_t count) {
+    *index_ = Value(model::Decimal::fromInt(std::int64_t(i) + 1));
+    *first_ = Value(i == 0);
+    *last_ = Value(i + 1 == count);
+}
+
+std::string TextTemplate::fixedText() const {
+    std::string out;
+    if (nodes_) appendFixedText(*nodes_, out);
+    return model::tidyPunctuation(std::move(out));
 }
 
 const Value& resolvePath(const std::vector<const Value*>& scopes, const std::string& path, const std::string& file, int line) {

@@ -41,12 +41,32 @@ public:
     /// layout/context.h fieldSample), in every branch of every {{#if}}, an {{#each}} body
     /// against the list's first item. Throws TemplateError as render does.
     void check(const std::vector<const Value*>& scopes) const;
+    /// The template's own text without any field: every branch of every {{#if}} and each
+    /// {{#each}} body once, in the order written (the characters any record may show besides
+    /// its data; FormTemplate::fixedText).
+    std::string fixedText() const;
 
     struct Node;
 
 private:
     std::shared_ptr<const std::vector<Node>> nodes_;
     std::string file_;
+};
+
+/// The names a loop adds to the scope of each item: @index (from 1), @first, @last. One map
+/// per loop, its fields set again for each item.
+struct LoopVariables {
+    LoopVariables();
+    LoopVariables(const LoopVariables&) = delete;
+    LoopVariables& operator=(const LoopVariables&) = delete;
+    /// Sets the fields for item `i` of `count`.
+    void at(std::size_t i, std::size_t count);
+    Value scope;
+
+private:
+    Value* index_;
+    Value* first_;
+    Value* last_;
 };
 
 /// Looks a dotted path up in a scope chain (innermost last), as templates do; `file` and

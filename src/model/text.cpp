@@ -178,8 +178,14 @@ std::size_t displayWidth(std::string_view text) {
 }
 
 std::string tidyPunctuation(std::string text) {
-    std::size_t at = text.find_first_of("\xE3\xEF");
-    if (at == std::string::npos) return text;
+    // The first mark followed by another; most texts have none and are returned as they are.
+    std::size_t at = 0;
+    const std::size_t size = text.size();
+    for (; at + 6 <= size; ++at) {
+        const auto b = static_cast<unsigned char>(text[at]);
+        if ((b == 0xE3 || b == 0xEF) && isClauseMark(text, at) && isClauseMark(text, at + 3)) break;
+    }
+    if (at + 6 > size) return text;
     std::string out;
     out.reserve(text.size());
     out.append(text, 0, at);

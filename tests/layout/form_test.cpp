@@ -108,6 +108,25 @@ TEST_CASE("text files become headings and paragraphs", "[layout]") {
     CHECK(std::get<Heading>(doc.blocks[2]).level == 2);
 }
 
+TEST_CASE("a layout's fixed text is its running text in every branch, in the faces it is drawn in", "[layout]") {
+    Templates t("f", R"({ "blocks": [
+        { "heading": "标题{{project.name}}", "level": 1 },
+        { "paragraph": "执行率{{#if project.rate}}为{{project.rate|percent}}{{#else}}无法计算{{/if}}。", "role": "kai", "size": 12 },
+        { "if": "project.none", "blocks": [ { "paragraph": "少见的说明" } ] },
+        { "text_file": "f/body.txt", "size": 14 },
+        { "table": { "columns": [20], "rows": [ [ "表格文字" ] ] } } ] })");
+    t.add("f/body.txt", "# 一、概况\n\n{{#if project.none}}有{{#else}}没有{{/if}}说明。\n");
+    const FormTemplate form = FormTemplate::load(t.dir.path(), "f");
+    const std::vector<Block> fixed = form.fixedText();
+    REQUIRE(fixed.size() == 3);
+    CHECK(std::get<Paragraph>(fixed[0]).text() == "执行率为无法计算。");
+    CHECK(std::get<Paragraph>(fixed[0]).style.role == FontRole::Kai);
+    CHECK(std::get<Heading>(fixed[1]).text == "一、概况");
+    CHECK(std::get<Heading>(fixed[1]).style.role == FontRole::Heading);
+    CHECK(std::get<Paragraph>(fixed[2]).text() == "有没有说明。");
+    CHECK(std::get<Paragraph>(fixed[2]).style.sizePt == 14.0);
+}
+
 TEST_CASE("layout mistakes name the file, the line and a suggestion", "[layout]") {
     CHECK(loadError("{ \"blocks\": [\n  { \"paragraf\": \"x\" } ] }") ==
           "templates/f/layout.json:2: 未知的设置“paragraf”。是否指“paragraph”？");

@@ -124,3 +124,19 @@ TEST_CASE("template mistakes name file, line and a suggestion", "[layout]") {
     CHECK(errorOf("{{project.name|percent}}") == "t.txt:1: 格式“percent”只能用于数字，实际值为“农村饮水安全/巩固提升”。");
     CHECK(errorOf("{{#each project.name}}{{/each}}") == "t.txt:1: “project.name”不是列表，不能用于 {{#each}}。");
 }
+
+TEST_CASE("a template's fixed text holds every branch and each body once, no field", "[layout]") {
+    const TextTemplate t = TextTemplate::parse(
+        "项目{{project.name}}：{{#if project.grade}}等级{{project.grade}}，{{#elif project.budget}}无等级，"
+        "{{#else}}未评分。{{/if}}{{#each project.findings}}问题{{@index}}{{message}}；{{/each}}完。",
+        "t.txt");
+    CHECK(t.fixedText() == "项目：等级，无等级，未评分。问题；完。");
+    CHECK(TextTemplate::parse("{{project.name}}", "t.txt").fixedText().empty());
+    CHECK(TextTemplate{}.fixedText().empty());
+}
+
+TEST_CASE("loops set their variables for every item", "[layout]") {
+    CHECK(render("{{#each project.findings}}{{@index}}{{#if @first}}首{{/if}}{{#if @last}}末{{/if}}{{message}}{{/each}}") ==
+          "1首执行率偏低2末指标未完成");
+    CHECK(render("{{#each project.findings}}{{#each project.findings}}{{@index}}{{/each}}{{@index}}|{{/each}}") == "121|122|");
+}

@@ -172,6 +172,13 @@ TEST_CASE("clause marks in a row become the second one", "[model]") {
     CHECK(model::tidyPunctuation("一，。二、，三：；") == "一。二，三；");
     CHECK(model::tidyPunctuation("好吗？；是的！。") == "好吗？；是的！。");
     CHECK(model::tidyPunctuation("plain text") == "plain text");
+    // Marks at either end, a lone mark, runs of three, and text too short to hold two marks.
+    CHECK(model::tidyPunctuation("，。开头") == "。开头");
+    CHECK(model::tidyPunctuation("结尾、；") == "结尾；");
+    CHECK(model::tidyPunctuation("、，。") == "。");
+    CHECK(model::tidyPunctuation("。") == "。");
+    CHECK(model::tidyPunctuation("a。b，c") == "a。b，c");
+    CHECK(model::tidyPunctuation("") == "");
 }
 
 TEST_CASE("samples/county: every page of every PDF prints well", "[render]") {
