@@ -136,7 +136,7 @@ std::string assemble(std::string_view head, std::string_view middle, unsigned lo
     out.reserve(head.size() / 2 + middle.size() + tail.blocks.size() + 64);
     out += "\x78\x9C";  // deflate, 32 KB window, default level (RFC 1950 2.2)
     std::string headBlocks;
-    deflateInto(compressor(), head, false, headBlocks);
+    deflateInto(fastCompressor(), head, false, headBlocks);
     out += openEnded(std::move(headBlocks));
     out += middle;
     out += tail.blocks;

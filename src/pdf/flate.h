@@ -32,14 +32,14 @@ struct DeflatedTail {
 DeflatedTail deflateTail(std::string_view data);
 
 /// The zlib stream of `head` followed by the bytes of `tail`: the head's deflate blocks
-/// (level 6, the last one reopened and ended on a byte boundary, RFC 1951 3.2.3), then the
+/// (level 1, the last one reopened and ended on a byte boundary, RFC 1951 3.2.3), then the
 /// tail's. A little larger than flate(head + bytes) (the tail does not refer back into the
 /// head), but the tail is deflated once for every stream it ends.
 std::string flate(std::string_view head, const DeflatedTail& tail);
 
 /// Bytes that many streams hold at the same place, compressed once so that each stream only
 /// pays for what differs. Deflate's output for a stream `head + bytes() + tail` is put
-/// together from three parts: the deflate blocks of `head` (level 6, reopened as in
+/// together from three parts: the deflate blocks of `head` (level 1, reopened as in
 /// flate(head, tail)), those of bytes() made once (libdeflate at its smallest, level 12,
 /// reopened), and the deflate blocks of `tail` (deflateTail), the last one final.
 /// The tail does not refer back into bytes() (libdeflate has no preset dictionary): zlib with

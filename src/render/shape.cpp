@@ -9,8 +9,63 @@ using layout::Align;
 using layout::FontRole;
 using model::decodeUtf8;
 
+namespace {
+
+// `utf8` decoded as model::decodeUtf8 decodes it, into `out` (its storage reused): ASCII and
+// well-formed three-byte sequences (CJK) here, a text with anything else by decodeUtf8.
+void decodeInto(std::u32string& out, std::string_view utf8) {
+    out.resize(utf8.size());
+    char32_t* to = out.data();
+    std::size_t n = 0;
+    const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
+    const std::size_t size = utf8.size();
+    for (std::size_t i = 0; i < size;) {
+        const char32_t b0 = p[i];
+        if (b0 < 0x80u) {
+            to[n++] = b0;
+            ++i;
+            continue;
+        }
+        if ((b0 & 0xF0u) == 0xE0u && i + 2 < size && (p[i + 1] & 0xC0u) == 0x80u && (p[i + 2] & 0xC0u) == 0x80u) {
+            const char32_t cp = ((b0 & 0x0Fu) << 12) | (char32_t{p[i + 1] & 0x3Fu} << 6) | char32_t{p[i + 2] & 0x3Fu};
+            if (cp >= 0x800u && (cp < 0xD800u || cp > 0xDFFFu)) {
+                to[n++] = cp;
+                i += 3;
+                continue;
+            }
+        }
+        out = decodeUtf8(utf8);
+        return;
+    }
+    out.resize(n);
+}
+
+}  // namespace
+
+const Shaper::Choice& Shaper::choose(FontRole role, char32_t cp) const {
+    const int r = static_cast<int>(role);
+    Choice& slot = choices_[(cp ^ (static_cast<char32_t>(r) * 0x9E5u)) % choices_.size()];
+    if (slot.role == r && slot.cp == cp) return slot;
+    char32_t drawn = cp;
+    int face = fonts_.faceFor(role, drawn);
+    if (face < 0) {
+        drawn = kMissing;
+        face = fonts_.faceFor(role, drawn);
+    }
+    if (face < 0) {
+        drawn = U'?';
+        face = fonts_.faceFor(role, drawn);
+    }
+    if (face < 0) {
+        throw RenderError("没有一种字体能显示这段文字，也不能显示替代字符");
+    }
+    slot = Choice{cp, r, drawn, face, fonts_.face(face).advance(drawn)};
+    return slot;
+}
+
 void Shaper::append(Shaped& out, std::string_view utf8, FontRole role, double sizePt, bool bold) const {
-    const std::u32string text = decodeUtf8(utf8);
+    decodeInto(text_, utf8);
+    const std::u32string& text = text_;
     // The five arrays grow once per text, not character by character (a table cell's text is
     // shaped into a fresh Shaped).
     const std::size_t need = out.text.size() + text.size();
@@ -36,24 +91,14 @@ void Shaper::append(Shaped& out, std::string_view utf8, FontRole role, double si
             continue;
         }
         if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0) || cp == 0xFEFF || cp == 0x200B) continue;
-        int face = fonts_.faceFor(role, cp);
-        if (face < 0) {
-            cp = kMissing;
-            face = fonts_.faceFor(role, cp);
-        }
-        if (face < 0) {
-            cp = U'?';
-            face = fonts_.faceFor(role, cp);
-        }
-        if (face < 0) {
-            throw RenderError("没有一种字体能显示这段文字，也不能显示替代字符");
-        }
+        const Choice& choice = choose(role, cp);
+        const int face = choice.face;
         if (face != lastFace) {
             lastFace = face;
             lastBold = (bold && !fonts_.spec(face).bold) || fonts_.emboldens(role, face);
         }
-        const double adv = fonts_.face(face).advance(cp) * sizePt / 1000.0;
-        push(out, cp, face, sizePt, adv, lastBold);
+        const double adv = choice.advance * sizePt / 1000.0;
+        push(out, choice.drawn, face, sizePt, adv, lastBold);
     }
 }
 

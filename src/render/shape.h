@@ -9,6 +9,7 @@
 #include "render/paged.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,6 +43,7 @@ public:
 
     /// Appends `utf8` in `role` at `sizePt`: per character the first face of the role that
     /// covers it (□ or ? when none does; RenderError when not even those can be drawn).
+    /// One Shaper serves one document on one thread: it keeps what it looked up.
     void append(Shaped& out, std::string_view utf8, layout::FontRole role, double sizePt, bool bold) const;
 
     const pdf::FontSet& fonts() const { return fonts_; }
@@ -55,7 +57,22 @@ private:
         out.bold.push_back(bold ? 1 : 0);
     }
 
+    // What a character becomes in a role: the character drawn (□ or ? stand in for one no face
+    // covers), its face and its advance in 1/1000 em. A document draws a few hundred distinct
+    // characters, so a small direct-mapped table answers most lookups at once (the role's face
+    // chain and the face's cmap and metrics were ~65 instructions a character).
+    struct Choice {
+        char32_t cp = 0;
+        int role = -1;  // -1: empty
+        char32_t drawn = 0;
+        int face = -1;
+        int advance = 0;
+    };
+    const Choice& choose(layout::FontRole role, char32_t cp) const;
+
     const pdf::FontSet& fonts_;
+    mutable std::array<Choice, 1024> choices_{};
+    mutable std::u32string text_;  // the text being appended, decoded (reused)
 };
 
 // Places line [span) of `shaped` on `page` starting at x, as one run per face, size and

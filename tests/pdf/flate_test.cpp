@@ -106,8 +106,9 @@ TEST_CASE("a tail deflated once ends several streams", "[pdf]") {
             const std::string whole = head + prefix.bytes() + tailBytes;
             CHECK(inflated(prefix.compress(head, tail), whole.size()) == whole);
             CHECK(prefix.compress(head, tail) == prefix.compress(head, tailBytes));
-            // Deflating the parts apart costs little: the block ends.
-            CHECK(pdf::flate(head, tail).size() <= pdf::flate(head).size() + tail.blocks.size() + 8);
+            // Deflating the parts apart costs little: the block ends. (The head, a font's
+            // tables before its outlines, is deflated at flateFast()'s level.)
+            CHECK(pdf::flate(head, tail).size() <= pdf::flateFast(head).size() + tail.blocks.size() + 8);
         }
     }
 }
