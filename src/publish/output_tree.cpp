@@ -96,10 +96,10 @@ std::vector<ManifestEntry> manifestFiles(const std::string& path) {
 }
 
 /// ".pdf" of "a/b.pdf"; empty without an extension.
-std::string extensionOf(const std::string& path) {
+std::string extensionOf(std::string_view path) {
     const std::size_t dot = path.rfind('.');
     const std::size_t slash = path.rfind('/');
-    return dot == std::string::npos || (slash != std::string::npos && dot < slash) ? std::string() : path.substr(dot);
+    return dot == std::string::npos || (slash != std::string::npos && dot < slash) ? std::string() : std::string(path.substr(dot));
 }
 
 /// Whether relative `path` names a regular file inside `root` reached through real folders
@@ -174,7 +174,7 @@ std::vector<std::string> OutputTree::removeReplaced() {
         return removed;
     }
     std::set<std::pair<std::string, std::string>> kinds;  // (kind, extension) written this run
-    std::set<std::string> written;
+    std::unordered_set<std::string_view> written;
     {
         std::lock_guard<std::mutex> lock(mutex_);
         for (const Written& w : written_) {
@@ -226,15 +226,18 @@ std::string OutputTree::writeStreamed(const std::string& folder, const std::stri
     throwIfStopRequested();  // a safe point: the files written so far are whole
     std::string rel = folder.empty() ? std::string() : safeName(folder) + "/";
     rel += safeName(stem) + ext;
+    std::string_view path;
     {
         // Reserved before writing: a second document on the same path is refused, whichever
         // thread comes first, and never replaces the first one's file.
         std::lock_guard<std::mutex> lock(mutex_);
-        if (!paths_.insert(rel).second) {
+        if (paths_.count(rel)) {
             const bool changed = (folder.empty() ? std::string() : folder + "/") + stem + ext != rel;
             throw OutputError("两个文件要写到同一路径 " + rel + (changed ? "（名称中的特殊字符已替换为“_”）" : "") +
                               "，后一个未写出。请检查项目或单位的编码与名称是否重复。");
         }
+        path = keep(rel);
+        paths_.insert(path);
     }
     if (!folder.empty()) checkFolder(safeName(folder));
     AtomicFile file(root_ + "/" + rel, Durability::Later);
@@ -246,21 +249,41 @@ std::string OutputTree::writeStreamed(const std::string& folder, const std::stri
         size += part.size();
     });
     file.commit();
-    Written w{rel, size, sha.digest(), 0, {}};
-    for (const std::string& source : sources) (w.sources += source) += '\0';
+    std::string joined;
+    for (const std::string& source : sources) (joined += source) += '\0';
     std::lock_guard<std::mutex> lock(mutex_);
     const auto known = std::find(kinds_.begin(), kinds_.end(), kind);
-    w.kind = static_cast<std::uint32_t>(known - kinds_.begin());
+    const auto kindIndex = static_cast<std::uint32_t>(known - kinds_.begin());
     if (known == kinds_.end()) kinds_.push_back(kind);
-    written_.push_back(std::move(w));
+    // A project's documents name the same source rows: the text is kept once for them (its
+    // files come close together, even from several threads).
+    std::string_view kept;
+    for (auto it = written_.rbegin(); it != written_.rend() && it - written_.rbegin() < 8 && kept.empty(); ++it)
+        if (it->sources == joined) kept = it->sources;
+    if (kept.empty()) kept = keep(joined);
+    written_.push_back({path, kept, size, sha.digest(), kindIndex});
     return rel;
 }
 
+std::string_view OutputTree::keep(std::string_view text) {
+    constexpr std::size_t kBlock = 64 * 1024;
+    if (text.size() > blockLeft_) {
+        blockLeft_ = std::max(kBlock, text.size());
+        blocks_.emplace_back(new char[blockLeft_]);
+        blockFree_ = blocks_.back().get();
+    }
+    std::copy(text.begin(), text.end(), blockFree_);
+    const std::string_view copy(blockFree_, text.size());
+    blockFree_ += text.size();
+    blockLeft_ -= text.size();
+    return copy;
+}
+
 ManifestEntry OutputTree::entryOf(const Written& w, const std::vector<std::string>& kinds) {
-    ManifestEntry e{w.path, w.bytes, digestHex(w.digest), kinds[w.kind], {}};
+    ManifestEntry e{std::string(w.path), w.bytes, digestHex(w.digest), kinds[w.kind], {}};
     for (std::size_t start = 0; start < w.sources.size();) {
         const std::size_t end = w.sources.find('\0', start);
-        e.sources.push_back(w.sources.substr(start, end - start));
+        e.sources.emplace_back(w.sources.substr(start, end - start));
         start = end + 1;
     }
     return e;

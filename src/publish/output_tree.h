@@ -6,11 +6,15 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_set>
 #include <vector>
 
 namespace jixiao::publish {
@@ -96,26 +100,34 @@ private:
     /// Throws OutputError when `<root>/<folder>` is a symbolic link.
     void checkFolder(const std::string& folder);
 
-    /// A file written, as the tree keeps it until the manifest: the digest's bytes, the kind
-    /// as an index into kinds_, each source row ended by a NUL (a few allocations, not a dozen).
+    /// A file written, as the tree keeps it until the manifest (a province's run writes 190,000):
+    /// its path and its source rows (each ended by a NUL) as views of text kept in blocks_, the
+    /// digest's bytes, the kind as an index into kinds_ — 80 bytes and the text, no allocation
+    /// of its own.
     struct Written {
-        std::string path;
+        std::string_view path;
+        std::string_view sources;
         std::size_t bytes = 0;
         std::array<unsigned char, 32> digest{};
         std::uint32_t kind = 0;
-        std::string sources;
     };
     static ManifestEntry entryOf(const Written& w, const std::vector<std::string>& kinds);
     /// The files written so far in path order (under the lock).
     std::vector<const Written*> sorted() const;
+    /// A copy of `text` that lives as long as the tree, packed into blocks that never move
+    /// (under the lock).
+    std::string_view keep(std::string_view text);
 
     std::string root_;
     mutable std::mutex mutex_;
-    std::vector<Written> written_;
-    std::vector<std::string> kinds_;       ///< the kinds of the files, in first-written order
-    std::set<std::string> paths_;          ///< every path written or being written
-    std::set<std::string> folders_;        ///< subfolders checked not to be symbolic links
-    std::vector<ManifestEntry> previous_;  ///< the previous manifest's files (begin)
+    std::deque<Written> written_;  ///< grows without moving (or doubling) what it holds
+    std::vector<std::unique_ptr<char[]>> blocks_;
+    char* blockFree_ = nullptr;                   ///< where the next text kept goes, in blocks_.back()
+    std::size_t blockLeft_ = 0;                   ///< bytes free from there
+    std::vector<std::string> kinds_;              ///< the kinds of the files, in first-written order
+    std::unordered_set<std::string_view> paths_;  ///< every path written or being written (views of blocks_)
+    std::set<std::string> folders_;               ///< subfolders checked not to be symbolic links
+    std::vector<ManifestEntry> previous_;         ///< the previous manifest's files (begin)
     FileLock lock_;
 };
 
