@@ -6,7 +6,6 @@
 #include "model/file_read.h"
 
 #include <algorithm>
-#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -57,41 +56,22 @@ private:
     bool quoted_ = false;
 };
 
-/// Watches the raw bytes for what may become a character XML forbids: a C0 control but tab,
-/// LF and CR (the same byte in both encodings), or U+FFFE/U+FFFF in UTF-8 (EF BF BE/BF).
+/// Watches the raw bytes for what may become a character XML forbids (mayHoldXmlForbidden),
+/// U+FFFE/U+FFFF cut by a part edge included.
 class ControlWatch {
 public:
     void feed(std::string_view part) {
         if (seen_ || part.empty()) return;
-        const auto* p = reinterpret_cast<const unsigned char*>(part.data());
-        const std::size_t n = part.size();
-        // The two bytes before this part, for EF BF BE/BF across its start.
-        auto at = [&](std::size_t i, std::size_t back) { return i >= back ? p[i - back] : last_[2 + i - back]; };
-        for (std::size_t i = 0; i < n; ++i) {
-            const unsigned char kind = kKinds[p[i]];
-            if (kind == 0) continue;
-            if (kind == kControl || (at(i, 1) == 0xBF && at(i, 2) == 0xEF)) {
-                seen_ = true;
-                return;
-            }
-        }
-        last_[0] = n >= 2 ? p[n - 2] : last_[1];
-        last_[1] = p[n - 1];
+        std::string edge = last_;
+        edge.append(part.substr(0, 2));
+        seen_ = mayHoldXmlForbidden(edge) || mayHoldXmlForbidden(part);
+        last_.append(part.substr(part.size() >= 2 ? part.size() - 2 : 0));
+        if (last_.size() > 2) last_.erase(0, last_.size() - 2);
     }
     bool seen() const { return seen_; }
 
 private:
-    static constexpr unsigned char kControl = 1;  ///< a C0 control but TAB, LF, CR
-    static constexpr unsigned char kLast = 2;     ///< BE or BF, the last byte of U+FFFE/U+FFFF
-    static constexpr std::array<unsigned char, 256> kKinds = [] {
-        std::array<unsigned char, 256> kinds{};
-        for (int b = 0; b < 0x20; ++b)
-            if (b != '\t' && b != '\n' && b != '\r') kinds[std::size_t(b)] = kControl;
-        kinds[0xBE] = kinds[0xBF] = kLast;
-        return kinds;
-    }();
-
-    unsigned char last_[2] = {0, 0};
+    std::string last_;  ///< the last two bytes fed
     bool seen_ = false;
 };
 

@@ -47,7 +47,7 @@ bool isZipFile(const std::string& bytes) { return bytes.size() >= 4 && bytes.com
 /// workbooks) refused with the way out, anything else as CSV (read row by row).
 Table readTableAt(const std::string& path, const std::string& start, const std::string& name, const std::string& sheet,
                   const ReadLimits& limits) {
-    if (isZipFile(start)) return readXlsx(readBytes(path), name, sheet, limits);
+    if (isZipFile(start)) return readXlsx(readBytes(path), name, sheet, limits, kHeldRows);
     if (isOleFile(start)) throw ReadError(name + "：这是旧版 Excel（.xls）或加密的工作簿，无法读取。请在 Excel 中另存为 .xlsx 或 CSV。");
     return readCsvFile(path, limits);
 }
@@ -431,7 +431,7 @@ private:
                 if (isZipFile(start)) {
                     const std::string bytes = readBytes(path);
                     for (const auto& sheet : xlsxSheetNames(bytes, file, limits_)) {
-                        Candidate c{readXlsx(bytes, file, sheet, limits_), std::nullopt};
+                        Candidate c{readXlsx(bytes, file, sheet, limits_, kHeldRows), std::nullopt};
                         c.best = bestSection(c.table);
                         if (c.best) candidates.push_back(std::move(c));
                     }
@@ -505,7 +505,7 @@ private:
                     sheets = xlsxSheetNames(bytes, loc.file, limits_);
                     if (!loc.sheetGiven && sheets.size() > 1) {
                         for (const auto& sheet : sheets) {
-                            Table t = readXlsx(bytes, loc.file, sheet, limits_);
+                            Table t = readXlsx(bytes, loc.file, sheet, limits_, kHeldRows);
                             if (hasRequired(matchHeaders(t, section, mapping), section)) {
                                 lt.table = std::move(t);
                                 break;
@@ -520,7 +520,7 @@ private:
                             return lt;
                         }
                     } else {
-                        lt.table = readXlsx(bytes, loc.file, loc.sheet, limits_);
+                        lt.table = readXlsx(bytes, loc.file, loc.sheet, limits_, kHeldRows);
                     }
                 } else {
                     lt.table = readTableAt(path, start, loc.file, loc.sheet, limits_);

@@ -4,6 +4,7 @@
 
 #include <Poco/Windows936Encoding.h>
 
+#include <array>
 #include <climits>
 #include <cstddef>
 #include <cstdint>
@@ -368,6 +369,23 @@ TextEncoding detectEncoding(const std::string& bytes) {
     EncodingSniffer sniffer;
     sniffer.feed(bytes);
     return sniffer.result();
+}
+
+bool mayHoldXmlForbidden(std::string_view bytes) {
+    static constexpr unsigned char kControl = 1, kLast = 2;  // kLast: BE or BF, the end of U+FFFE/U+FFFF
+    static constexpr std::array<unsigned char, 256> kKinds = [] {
+        std::array<unsigned char, 256> kinds{};
+        for (int b = 0; b < 0x20; ++b)
+            if (b != '\t' && b != '\n' && b != '\r') kinds[std::size_t(b)] = kControl;
+        kinds[0xBE] = kinds[0xBF] = kLast;
+        return kinds;
+    }();
+    const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        const unsigned char kind = kKinds[p[i]];
+        if (kind == kControl || (kind == kLast && i >= 2 && p[i - 1] == 0xBF && p[i - 2] == 0xEF)) return true;
+    }
+    return false;
 }
 
 std::size_t byteOrderMarkLength(std::string_view start, TextEncoding encoding) {

@@ -39,6 +39,10 @@ std::size_t byteOrderMarkLength(std::string_view start, TextEncoding encoding);
 /// at ASCII bytes never does, in either encoding). Bytes invalid in the encoding become U+FFFD.
 void appendAsUtf8(std::string& out, std::string_view bytes, TextEncoding encoding);
 
+/// True when `bytes` (UTF-8, or GB18030 whose ASCII bytes are the same) may hold a character XML
+/// forbids: a C0 control but TAB, LF and CR, or U+FFFE/U+FFFF (EF BF BE/BF).
+bool mayHoldXmlForbidden(std::string_view bytes);
+
 /// Converts to UTF-8 without BOM. Unknown → throws std::invalid_argument.
 std::string toUtf8(const std::string& bytes, TextEncoding encoding);
 

@@ -1,7 +1,9 @@
 #include "ingest/xlsx_reader.h"
 
+#include "ingest/encoding.h"
 #include "model/file_read.h"
 #include "model/text.h"
+#include "model/text_store.h"
 
 #include <Poco/Checksum.h>
 #include <Poco/Exception.h>
@@ -17,6 +19,8 @@
 #include <climits>
 #include <cstdint>
 #include <cstdio>
+#include <cstring>
+#include <exception>
 #include <istream>
 #include <map>
 #include <memory>
@@ -693,9 +697,82 @@ private:
     bool inItem_ = false;
 };
 
+/// The rows of a sheet past those its table holds, spilled to a scratch file (model::TextStore)
+/// as the sheet is read and read back one at a time, so that a big sheet is never whole in memory.
+class SpilledRows : public RowSource {
+public:
+    struct Spill {
+        model::TextStore store;
+        std::vector<model::Text> rows;    ///< one per row, in order
+        std::map<std::size_t, Row> held;  ///< rows too long for the store (16 MiB), kept as they are
+        bool xmlSafe = true;
+    };
+
+    explicit SpilledRows(std::shared_ptr<const Spill> spill) : spill_(std::move(spill)) {}
+
+    /// Appends a row. Throws model::TextStoreError when the scratch file cannot be written.
+    static void add(Spill& spill, const Row& row) {
+        std::string bytes;
+        auto put32 = [&](std::uint32_t v) { bytes.append(reinterpret_cast<const char*>(&v), sizeof v); };
+        put32(std::uint32_t(row.row));
+        put32(std::uint32_t(row.cells.size()));
+        for (const Cell& cell : row.cells) {
+            bytes += static_cast<char>(cell.kind);
+            put32(std::uint32_t(cell.text.size()));
+            bytes += cell.text;
+            if (spill.xmlSafe && mayHoldXmlForbidden(cell.text)) spill.xmlSafe = false;
+        }
+        if (bytes.size() < (std::size_t{1} << 24)) {
+            spill.rows.push_back(spill.store.put(bytes));
+        } else {
+            spill.held[spill.rows.size()] = row;
+            spill.rows.emplace_back();
+        }
+    }
+
+    bool next(Row& row) override {
+        if (next_ == spill_->rows.size()) return false;
+        const std::size_t index = next_++;
+        if (auto it = spill_->held.find(index); it != spill_->held.end()) {
+            row = it->second;
+            return true;
+        }
+        const std::string bytes = spill_->rows[index].str();
+        std::size_t at = 0;
+        auto get32 = [&] {
+            std::uint32_t v = 0;
+            std::memcpy(&v, bytes.data() + at, sizeof v);
+            at += sizeof v;
+            return v;
+        };
+        row.row = int(get32());
+        row.cells.resize(get32());
+        for (Cell& cell : row.cells) {
+            cell.kind = static_cast<CellKind>(bytes[at++]);
+            const std::uint32_t size = get32();
+            cell.text.assign(bytes, at, size);
+            at += size;
+        }
+        return true;
+    }
+
+    std::unique_ptr<RowSource> again() const override { return std::make_unique<SpilledRows>(spill_); }
+    bool xmlSafe() const override { return spill_->xmlSafe; }
+
+private:
+    std::shared_ptr<const Spill> spill_;
+    std::size_t next_ = 0;
+};
+
 class SheetHandler : public PartHandler {
 public:
-    SheetHandler(Context& ctx, const std::vector<std::string>& shared, Table& table) : PartHandler(ctx), shared_(shared), table_(table) {}
+    /// Rows past the first `held` go to `spill` when there is one.
+    SheetHandler(Context& ctx, const std::vector<std::string>& shared, Table& table, std::size_t held = SIZE_MAX,
+                 SpilledRows::Spill* spill = nullptr)
+        : PartHandler(ctx), shared_(shared), table_(table), held_(held), spill_(spill) {}
+
+    /// What stopped the parse that is not the file's fault (the scratch file), to be rethrown.
+    std::exception_ptr failure() const { return failure_; }
 
     void startElement(const XMLString&, const XMLString& localName, const XMLString&, const Attributes& attrs) override {
         if (aborted()) return;
@@ -766,6 +843,16 @@ private:
         inRow_ = false;
         if (row_.cells.empty()) return;  // fully empty rows are left out
         if (!charge(sizeof(Row))) return;
+        if (spill_ && table_.rows.size() >= held_) {
+            // No exception may cross expat's frames: kept, the parse stopped, rethrown after it.
+            try {
+                SpilledRows::add(*spill_, row_);
+            } catch (...) {
+                failure_ = std::current_exception();
+                abort("scratch");
+            }
+            return;
+        }
         table_.rows.push_back(std::move(row_));
         row_ = Row{};
     }
@@ -862,6 +949,9 @@ private:
 
     const std::vector<std::string>& shared_;
     Table& table_;
+    const std::size_t held_;
+    SpilledRows::Spill* spill_;
+    std::exception_ptr failure_;
     Row row_;
     std::uint64_t lastRow_ = 0;
     std::uint64_t nextColumn_ = 0;
@@ -985,23 +1075,31 @@ std::string inflatePart(Context& ctx, const ZipDirectory& zip, const ZipEntry& e
     return out;
 }
 
-Table readWorkbook(Context& ctx, const std::string& wanted) {
+Table readWorkbook(Context& ctx, const std::string& wanted, std::size_t held) {
     const ZipDirectory zip(ctx);
     LocatedSheet located = locateSheet(ctx, zip, wanted);
     Table table;
     table.file = ctx.file();
     table.sheet = located.sheets[located.index].name;
-    SheetHandler sheetHandler(ctx, located.shared, table);
-    parsePart(ctx, zip, *located.entry, sheetHandler);
+    auto spill = held == SIZE_MAX ? nullptr : std::make_shared<SpilledRows::Spill>();
+    SheetHandler sheetHandler(ctx, located.shared, table, held, spill.get());
+    try {
+        parsePart(ctx, zip, *located.entry, sheetHandler);
+    } catch (const ReadError&) {
+        if (sheetHandler.failure()) std::rethrow_exception(sheetHandler.failure());
+        throw;
+    }
+    if (spill && !spill->rows.empty()) table.rest = std::make_unique<SpilledRows>(std::move(spill));
     return table;
 }
 
 }  // namespace
 
-Table readXlsx(const std::string& bytes, const std::string& displayName, const std::string& sheet, const ReadLimits& limits) {
+Table readXlsx(const std::string& bytes, const std::string& displayName, const std::string& sheet, const ReadLimits& limits,
+               std::size_t held) {
     Context ctx(bytes, displayName, limits);
     try {
-        return readWorkbook(ctx, sheet);
+        return readWorkbook(ctx, sheet, held);
     } catch (const ReadError&) {
         throw;
     } catch (const Poco::Exception& e) {

@@ -2,6 +2,7 @@
 
 #include "ingest/table.h"
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,8 +12,12 @@ namespace jixiao::ingest {
 /// Poco::XML SAX). `sheet` empty = the first sheet in workbook order. Shared strings, inline
 /// strings, numbers, booleans, errors and formula cells' cached values are read; dates stay
 /// serial numbers. Throws ReadError for a file that is not a workbook, a missing sheet
-/// (naming the sheets that exist), or any limit exceeded.
-Table readXlsx(const std::string& bytes, const std::string& displayName, const std::string& sheet, const ReadLimits& limits = {});
+/// (naming the sheets that exist), or any limit exceeded. With `held` given, only the first
+/// `held` rows stay in Table::rows: the others are spilled to a scratch file (model::TextStore)
+/// as the sheet is read and come back one at a time from Table::rest; every ReadError is still
+/// thrown before any row is given. Throws model::TextStoreError when the scratch file fails.
+Table readXlsx(const std::string& bytes, const std::string& displayName, const std::string& sheet, const ReadLimits& limits = {},
+               std::size_t held = SIZE_MAX);
 
 /// The names of a workbook's sheets, in workbook order. Throws ReadError.
 std::vector<std::string> xlsxSheetNames(const std::string& bytes, const std::string& displayName, const ReadLimits& limits = {});

@@ -1,5 +1,6 @@
 #include "ingest/csv_reader.h"
 #include "ingest/xlsx_reader.h"
+#include "model/text_store.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/Path.h>
@@ -9,6 +10,7 @@
 #include <xlsxwriter.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -518,4 +520,77 @@ TEST_CASE("write the XLSX fuzz seed corpus", "[.corpus]") {
     // Stored parts let the fuzzer mutate the XML itself (the CRC fails only after parsing).
     write("stored.xlsx", makeZip(workbookParts(worksheet(rich), sharedStrings(items)), ZipStyle::Stored));
     write("zip64.xlsx", makeZip(workbookParts(worksheet(rich), sharedStrings(items)), ZipStyle::Zip64));
+}
+
+namespace {
+
+/// "row:kind text|…" per row, the rows the table holds then those from Table::rest.
+std::string dumpAll(const Table& t) {
+    std::vector<Row> rows = t.rows;
+    if (t.rest) {
+        for (Row row; t.rest->next(row);) rows.push_back(row);
+    }
+    std::string out;
+    for (const Row& row : rows) {
+        out += std::to_string(row.row) + ":";
+        for (const Cell& cell : row.cells) out += std::to_string(int(cell.kind)) + cell.text + "|";
+        out += "\n";
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("xlsx: rows past the held ones are spilled and come back as a whole read gives them", "[ingest]") {
+    const std::string bytes = makeWorkbook([](lxw_workbook* wb) {
+        lxw_worksheet* ws = workbook_add_worksheet(wb, "指标");
+        for (lxw_row_t r = 0; r < 40; ++r) {
+            if (r == 20) continue;  // an absent row stays absent
+            worksheet_write_string(ws, r, 0, ("P" + std::to_string(r)).c_str(), nullptr);
+            if (r % 3 == 0) worksheet_write_number(ws, r, 2, double(r) + 0.25, nullptr);
+            if (r == 33) worksheet_write_string(ws, r, 3, "含\x01控制字符", nullptr);
+            if (r == 35) worksheet_write_boolean(ws, r, 4, 1, nullptr);
+        }
+    });
+    const Table whole = readXlsx(bytes, "指标.xlsx", "");
+    CHECK_FALSE(whole.rest);
+    const Table held = readXlsx(bytes, "指标.xlsx", "", {}, 11);
+    CHECK(held.rows.size() == 11);
+    REQUIRE(held.rest);
+    CHECK(dumpAll(held) == dumpAll(whole));
+    CHECK(dumpAll(whole).find("34:1P33|0|233.25|1含\x01控制字符|\n") != std::string::npos);
+    // The control character in row 34 is known, and a second pass reads the same rows.
+    CHECK_FALSE(held.rest->xmlSafe());
+    Row row;
+    auto again = held.rest->again();
+    REQUIRE(again->next(row));
+    CHECK(row.row == 12);
+    const Table plain = readXlsx(makeWorkbook([](lxw_workbook* wb) {
+                                     lxw_worksheet* ws = workbook_add_worksheet(wb, "指标");
+                                     for (lxw_row_t r = 0; r < 20; ++r) worksheet_write_string(ws, r, 0, "￥", nullptr);
+                                 }),
+                                 "指标.xlsx", "", {}, 11);
+    REQUIRE(plain.rest);
+    CHECK(plain.rest->xmlSafe());
+}
+
+TEST_CASE("xlsx: a spill that cannot be written stops the read with the scratch folder's message", "[ingest]") {
+    const std::string bytes = makeWorkbook([](lxw_workbook* wb) {
+        lxw_worksheet* ws = workbook_add_worksheet(wb, "指标");
+        for (lxw_row_t r = 0; r < 20; ++r) worksheet_write_string(ws, r, 0, "P001", nullptr);
+    });
+    const char* old = std::getenv("TMPDIR");
+    const std::string saved = old ? old : "";
+    ::setenv("TMPDIR", "/nonexistent-jixiao-tmp", 1);
+    std::string message;
+    try {
+        readXlsx(bytes, "指标.xlsx", "", {}, 11);
+    } catch (const jixiao::model::TextStoreError& e) {
+        message = e.what();
+    }
+    if (old) ::setenv("TMPDIR", saved.c_str(), 1);
+    else ::unsetenv("TMPDIR");
+    CHECK(message ==
+          "无法在临时文件夹 /nonexistent-jixiao-tmp 中写入临时文件（文件或文件夹不存在）。请确认磁盘有空间、该文件夹可写，"
+          "或用环境变量 TMPDIR 指定另一个临时文件夹");
 }
