@@ -106,6 +106,14 @@ libdeflate_compressor* compressor() {
     return c.get();
 }
 
+libdeflate_compressor* fastCompressor() {
+    thread_local std::unique_ptr<libdeflate_compressor, CompressorDeleter> c(libdeflate_alloc_compressor(kSheetPartLevel));
+    return c.get();
+}
+
+/// A workbook's sheets and shared strings: what differs between workbooks (kSheetPartLevel).
+bool sheetPart(const std::string& name) { return name.rfind("xl/worksheets/", 0) == 0 || name == "xl/sharedStrings.xml"; }
+
 /// Deflated bytes of parts seen more than once, keyed by a hash of their content (checked byte
 /// for byte on a hit). A part enters on its second sighting; bounded in entries and part size.
 class RepeatedParts {
@@ -281,18 +289,22 @@ struct Archive {
                 localHeader(part.crc, part.packed, part.size);
                 out += raw;
             } else {
-                const std::size_t hash = raw.size() <= kCachedPartLimit ? std::hash<std::string_view>()(raw) : 0;
+                // Sheets are deflated at their own level and never cached, so a part's bytes depend
+                // on its name and content only, not on which workbook came first.
+                const bool sheet = sheetPart(part.name);
+                const bool cacheable = !sheet && raw.size() <= kCachedPartLimit;
+                const std::size_t hash = cacheable ? std::hash<std::string_view>()(raw) : 0;
                 std::shared_ptr<const RepeatedParts::Part> cached;
-                if (raw.size() <= kCachedPartLimit) cached = repeatedParts().find(hash, raw);
+                if (cacheable) cached = repeatedParts().find(hash, raw);
                 std::string deflated;
                 if (cached == nullptr) {
-                    libdeflate_compressor* c = compressor();
+                    libdeflate_compressor* c = sheet ? fastCompressor() : compressor();
                     if (c == nullptr) return fail(ZIP_INTERNALERROR, "生成 XLSX 时内存不足，无法压缩 " + part.name);
                     deflated.resize(libdeflate_deflate_compress_bound(c, raw.size()));
                     const std::size_t n = libdeflate_deflate_compress(c, raw.data(), raw.size(), deflated.data(), deflated.size());
                     if (n == 0) return fail(ZIP_INTERNALERROR, "压缩 " + part.name + " 失败");
                     deflated.resize(n);
-                    if (raw.size() <= kCachedPartLimit) repeatedParts().offer(hash, raw, deflated);
+                    if (cacheable) repeatedParts().offer(hash, raw, deflated);
                 }
                 const std::string& bytes = cached != nullptr ? cached->deflated : deflated;
                 part.packed = bytes.size();
