@@ -88,8 +88,9 @@ Scored scoreDataset(const std::string& folder, const std::string& rulesFile, con
 /// — in the formats its form.json names, then results.json and the manifest, written
 /// atomically under `output`. Projects are rendered over a thread pool;
 /// one that fails is reported and skipped. Returns the exit code. Its phases: read (forms,
-/// dataset, rules: nothing is created before they are read), score, render (each project's
-/// and department's documents), publish (history store, letters, the run's forms,
+/// dataset, rules: nothing is created before they are read), score, render (the feedback
+/// letters, which show projects whole, then each project's and department's documents, a
+/// project's detail let go once they are made), publish (history store, the run's forms,
 /// results.json, manifest).
 int runBatch(const RunRequest& request, std::ostream& out, std::ostream& err);
 
