@@ -457,7 +457,7 @@ Value letterContext(const model::Unit& unit, const std::vector<const score::Proj
     for (const auto* p : projects) {
         Value item = projectContext(*p, ds, facts);
         Value& entry = list.push(Value::map());
-        entry.set("project", *item.get("project"));
+        entry.set("project", item.take("project"));
         const score::ApplicationRule* a = applicationOf(*p, facts);
         if (a && a->inLetter) applicationInLetter = true;
     }

@@ -127,6 +127,13 @@ const Value* Value::get(const std::string& key) const {
     return it == m->end() ? nullptr : &it->second;
 }
 
+Value Value::take(const std::string& key) {
+    auto* m = std::get_if<std::map<std::string, Value>>(&data_);
+    if (!m) return Value();
+    auto it = m->find(key);
+    return it == m->end() ? Value() : std::move(it->second);
+}
+
 bool Value::truthy() const {
     switch (kind()) {
     case Kind::Null: return false;

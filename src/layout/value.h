@@ -55,6 +55,8 @@ public:
     Value& set(const std::string& key, Value v);
     /// The field, or nullptr when this is not a map or has no such key.
     const Value* get(const std::string& key) const;
+    /// The field moved out (null when there is none), for a value that is not needed whole.
+    Value take(const std::string& key);
 
     /// Truthiness in conditions: null, false, 0, "" and empty lists are false.
     bool truthy() const;

@@ -66,7 +66,12 @@ namespace {
 
 void escape(std::string& out, const std::string& s) {
     out += '"';
-    for (unsigned char c : s) {
+    std::size_t plain = 0;  // start of the bytes not yet copied, which need no escape
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        const auto c = static_cast<unsigned char>(s[i]);
+        if (c >= 0x20 && c != '"' && c != '\\') continue;  // UTF-8 passes through: Chinese stays readable
+        out.append(s, plain, i - plain);
+        plain = i + 1;
         switch (c) {
         case '"': out += "\\\""; break;
         case '\\': out += "\\\\"; break;
@@ -75,16 +80,14 @@ void escape(std::string& out, const std::string& s) {
         case '\t': out += "\\t"; break;
         case '\b': out += "\\b"; break;
         case '\f': out += "\\f"; break;
-        default:
-            if (c < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", c);
-                out += buf;
-            } else {
-                out += char(c);  // UTF-8 passes through: Chinese stays readable
-            }
+        default: {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+        }
         }
     }
+    out.append(s, plain, s.size() - plain);
     out += '"';
 }
 
@@ -101,8 +104,8 @@ struct Output {
 
 void write(Output& o, const JsonNode& n, int depth) {
     std::string& out = o.text;
-    const std::string pad(std::size_t(depth + 1) * 2, ' ');
-    const std::string closePad(std::size_t(depth) * 2, ' ');
+    const std::size_t pad = std::size_t(depth + 1) * 2;  // spaces before an item or member
+    const std::size_t closePad = std::size_t(depth) * 2;
     switch (n.kind) {
     case JsonNode::Kind::Null: out += "null"; return;
     case JsonNode::Kind::Bool: out += n.boolean ? "true" : "false"; return;
@@ -118,13 +121,14 @@ void write(Output& o, const JsonNode& n, int depth) {
         }
         out += "[\n";
         for (std::size_t i = 0; i < count; ++i) {
-            out += pad;
+            out.append(pad, ' ');
             if (generated) write(o, n.item(i), depth + 1);
             else write(o, n.items[i], depth + 1);
             out += i + 1 < count ? ",\n" : "\n";
             o.itemDone();
         }
-        out += closePad + "]";
+        out.append(closePad, ' ');
+        out += ']';
         return;
     }
     case JsonNode::Kind::Object:
@@ -134,13 +138,14 @@ void write(Output& o, const JsonNode& n, int depth) {
         }
         out += "{\n";
         for (std::size_t i = 0; i < n.members.size(); ++i) {
-            out += pad;
+            out.append(pad, ' ');
             escape(out, n.members[i].first);
             out += ": ";
             write(o, n.members[i].second, depth + 1);
             out += i + 1 < n.members.size() ? ",\n" : "\n";
         }
-        out += closePad + "}";
+        out.append(closePad, ' ');
+        out += '}';
         return;
     }
 }

@@ -140,3 +140,12 @@ TEST_CASE("loops set their variables for every item", "[layout]") {
           "1首执行率偏低2末指标未完成");
     CHECK(render("{{#each project.findings}}{{#each project.findings}}{{@index}}{{/each}}{{@index}}|{{/each}}") == "121|122|");
 }
+
+TEST_CASE("a field taken out of a map leaves the rest", "[layout]") {
+    Value v = sample();
+    Value project = v.take("project");
+    CHECK(project.get("name")->asText() == "农村饮水安全/巩固提升");
+    CHECK(v.get("date")->asText() == "2025-03-05");
+    CHECK(v.take("missing").isNull());
+    CHECK(Value("text").take("project").isNull());
+}

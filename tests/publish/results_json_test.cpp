@@ -228,3 +228,14 @@ TEST_CASE("a generated array is written like the array of its items, in parts or
     CHECK(parts == text);
     CHECK(publish::toJson(JsonNode::generated(0, item)) == "[]\n");
 }
+
+TEST_CASE("JSON strings escape quotes, backslashes and control characters and keep the rest as written", "[publish]") {
+    using publish::JsonNode;
+    CHECK(publish::toJson(JsonNode::string("")) == "\"\"\n");
+    CHECK(publish::toJson(JsonNode::string("“健康”")) == "\"“健康”\"\n");
+    CHECK(publish::toJson(JsonNode::string("\"a\\b\"")) == "\"\\\"a\\\\b\\\"\"\n");
+    CHECK(publish::toJson(JsonNode::string(std::string("x\n\r\t\b\f\x01y\x1f", 10))) == "\"x\\n\\r\\t\\b\\f\\u0001y\\u001f\\u0000\"\n");
+    JsonNode key = JsonNode::object();
+    key.set("键\"", JsonNode::string("值"));
+    CHECK(publish::toJson(key) == "{\n  \"键\\\"\": \"值\"\n}\n");
+}
