@@ -16,13 +16,32 @@ bool isContinuation(unsigned char b) { return (b & 0xC0u) == 0x80u; }
 
 std::u32string decodeUtf8(std::string_view text) {
     std::u32string out;
-    out.reserve(text.size());
+    decodeUtf8(text, out);
+    return out;
+}
+
+void decodeUtf8(std::string_view text, std::u32string& out) {
+    // Every byte read gives at most one code point: the code points are written in place and
+    // the string cut to their count (push_back's capacity check and terminator per code point
+    // were most of the work on CJK text).
+    out.resize(text.size());
+    char32_t* const first = out.data();
+    char32_t* to = first;
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const size_t size = text.size();
     size_t i = 0;
-    while (i < text.size()) {
-        const auto b0 = static_cast<unsigned char>(text[i]);
+    while (i < size) {
+        const char32_t b0 = p[i];
         if (b0 < 0x80u) {
-            out.push_back(b0);
+            *to++ = b0;
             ++i;
+            continue;
+        }
+        if ((b0 & 0xF0u) == 0xE0u && i + 2 < size && isContinuation(p[i + 1]) && isContinuation(p[i + 2])) {
+            // A whole three-byte sequence (CJK), the common case, as the general path below takes it.
+            const char32_t cp = ((b0 & 0x0Fu) << 12) | (char32_t{p[i + 1] & 0x3Fu} << 6) | char32_t{p[i + 2] & 0x3Fu};
+            *to++ = cp < 0x800u || (cp >= 0xD800u && cp <= 0xDFFFu) ? kReplacement : cp;
+            i += 3;
             continue;
         }
         int length = 0;
@@ -41,24 +60,23 @@ std::u32string decodeUtf8(std::string_view text) {
             cp = b0 & 0x07u;
             minimum = 0x10000;
         } else {
-            out.push_back(kReplacement);
+            *to++ = kReplacement;
             ++i;
             continue;
         }
         int taken = 1;
-        while (taken < length && i + static_cast<size_t>(taken) < text.size() &&
-               isContinuation(static_cast<unsigned char>(text[i + static_cast<size_t>(taken)]))) {
-            cp = (cp << 6) | (static_cast<unsigned char>(text[i + static_cast<size_t>(taken)]) & 0x3Fu);
+        while (taken < length && i + static_cast<size_t>(taken) < size && isContinuation(p[i + static_cast<size_t>(taken)])) {
+            cp = (cp << 6) | (p[i + static_cast<size_t>(taken)] & 0x3Fu);
             ++taken;
         }
         if (taken < length || cp < minimum || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-            out.push_back(kReplacement);
+            *to++ = kReplacement;
         } else {
-            out.push_back(cp);
+            *to++ = cp;
         }
         i += static_cast<size_t>(taken);
     }
-    return out;
+    out.resize(static_cast<size_t>(to - first));
 }
 
 std::string systemReason(int err) {

@@ -12,6 +12,8 @@ namespace jixiao::model {
 /// Decodes UTF-8; each malformed or overlong sequence (and each surrogate) becomes U+FFFD, so
 /// text from a bad cell still renders instead of failing the document.
 std::u32string decodeUtf8(std::string_view text);
+/// The same into `out`, whose storage is reused (a caller decoding many texts in a row keeps one).
+void decodeUtf8(std::string_view text, std::u32string& out);
 
 /// Appends the UTF-8 encoding of `cp` (U+FFFD for values that are not scalar values).
 void appendUtf8(std::string& out, char32_t cp);

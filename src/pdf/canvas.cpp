@@ -14,6 +14,7 @@
 #include <hpdf_version.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -299,6 +300,9 @@ struct PdfCanvas::State {
         HPDF_Dict font = nullptr;
         std::vector<char32_t> chars;                       // CID k draws chars[k-1]
         std::unordered_map<char32_t, std::uint16_t> cids;  // lookup only, never iterated
+        // The CIDs of recently drawn characters, by their low bits (CID 0: empty): most
+        // lookups end here rather than in the hash map.
+        std::array<std::pair<char32_t, std::uint16_t>, 256> recent{};
     };
 
     FontSet fonts;
@@ -470,6 +474,14 @@ struct PdfCanvas::State {
 
     std::uint16_t cidFor(int face, char32_t cp) {
         FaceUse& use = faces[static_cast<size_t>(face)];
+        std::pair<char32_t, std::uint16_t>& recent = use.recent[cp & 0xFFu];
+        if (recent.first == cp && recent.second != 0) return recent.second;
+        recent = {cp, cidAdded(use, face, cp)};
+        return recent.second;
+    }
+
+    // cidFor through the hash map: the character's CID, handed out now if it is new.
+    std::uint16_t cidAdded(FaceUse& use, int face, char32_t cp) {
         auto [it, added] = use.cids.try_emplace(cp, 0);
         if (added) {
             // CID 0 is .notdef; 65535 is left out so that the subset's glyph count, which

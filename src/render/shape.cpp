@@ -9,39 +9,6 @@ using layout::Align;
 using layout::FontRole;
 using model::decodeUtf8;
 
-namespace {
-
-// `utf8` decoded as model::decodeUtf8 decodes it, into `out` (its storage reused): ASCII and
-// well-formed three-byte sequences (CJK) here, a text with anything else by decodeUtf8.
-void decodeInto(std::u32string& out, std::string_view utf8) {
-    out.resize(utf8.size());
-    char32_t* to = out.data();
-    std::size_t n = 0;
-    const auto* p = reinterpret_cast<const unsigned char*>(utf8.data());
-    const std::size_t size = utf8.size();
-    for (std::size_t i = 0; i < size;) {
-        const char32_t b0 = p[i];
-        if (b0 < 0x80u) {
-            to[n++] = b0;
-            ++i;
-            continue;
-        }
-        if ((b0 & 0xF0u) == 0xE0u && i + 2 < size && (p[i + 1] & 0xC0u) == 0x80u && (p[i + 2] & 0xC0u) == 0x80u) {
-            const char32_t cp = ((b0 & 0x0Fu) << 12) | (char32_t{p[i + 1] & 0x3Fu} << 6) | char32_t{p[i + 2] & 0x3Fu};
-            if (cp >= 0x800u && (cp < 0xD800u || cp > 0xDFFFu)) {
-                to[n++] = cp;
-                i += 3;
-                continue;
-            }
-        }
-        out = decodeUtf8(utf8);
-        return;
-    }
-    out.resize(n);
-}
-
-}  // namespace
-
 const Shaper::Choice& Shaper::choose(FontRole role, char32_t cp) const {
     const int r = static_cast<int>(role);
     Choice& slot = choices_[(cp ^ (static_cast<char32_t>(r) * 0x9E5u)) % choices_.size()];
@@ -64,7 +31,7 @@ const Shaper::Choice& Shaper::choose(FontRole role, char32_t cp) const {
 }
 
 void Shaper::append(Shaped& out, std::string_view utf8, FontRole role, double sizePt, bool bold) const {
-    decodeInto(text_, utf8);
+    decodeUtf8(utf8, text_);
     const std::u32string& text = text_;
     // The five arrays grow once per text, not character by character (a table cell's text is
     // shaped into a fresh Shaped).

@@ -78,7 +78,8 @@ double lineEms(std::u32string_view line) {
 /// Excel keeps about 2 px of each side of a cell free; CJK wraps anywhere at exactly one em
 /// per character, Latin at spaces, which the 0.55 em per narrow character allows for.
 int wrappedLines(const std::string& text, double widthPt, double sizePt, bool wrap) {
-    const std::u32string cps = decodeUtf8(text);
+    thread_local std::u32string cps;  // reused: a sheet measures every cell's text
+    decodeUtf8(text, cps);
     int lines = 0;
     size_t start = 0;
     while (true) {
