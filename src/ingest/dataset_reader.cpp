@@ -12,6 +12,7 @@
 #include <Poco/Path.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <functional>
 #include <map>
@@ -66,9 +67,8 @@ const Decimal kImplausibleWan = Decimal::fromInt(100000);
 /// One data row with its table and header map: typed access with diagnostics at the cell.
 class RowReader {
 public:
-    RowReader(const Table& table, const HeaderMap& map, const Row& row, Diagnostics& diags, MoneyColumns* money,
-              std::shared_ptr<const model::SourceTable> source = {})
-        : table_(table), map_(map), row_(row), diags_(diags), money_(money), source_(std::move(source)) {}
+    RowReader(const Table& table, const HeaderMap& map, const Row& row, Diagnostics& diags, MoneyColumns* money, std::uint32_t source = 0)
+        : table_(table), map_(map), row_(row), diags_(diags), money_(money), source_(source) {}
 
     std::string project;  ///< project the row belongs to, stamped on its diagnostics
 
@@ -163,7 +163,7 @@ private:
     const Row& row_;
     Diagnostics& diags_;
     MoneyColumns* money_;
-    std::shared_ptr<const model::SourceTable> source_;
+    std::uint32_t source_;
 };
 
 /// "合计"/"总计" in the row's first non-empty cell marks the trailing total row.
@@ -180,7 +180,7 @@ bool isTotalRow(const Row& row) {
 struct LoadedTable {
     Table table;
     HeaderMap map;
-    std::shared_ptr<const model::SourceTable> source;  ///< file, sheet and map.columns, shared by the rows' SourceRefs
+    std::uint32_t source = 0;  ///< file, sheet and map.columns (SourceTable::hold), shared by the rows' SourceRefs
     MoneyColumns money;
     bool present = false;
 };
@@ -532,7 +532,7 @@ private:
         }
         dropXmlForbidden(lt.table, diags_);
         lt.map = mapHeaders(lt.table, section, mapping, diags_);
-        lt.source = std::make_shared<const model::SourceTable>(model::SourceTable{lt.table.file, lt.table.sheet, lt.map.columns});
+        lt.source = model::SourceTable::hold(model::SourceTable{lt.table.file, lt.table.sheet, lt.map.columns});
         lt.present = hasRequired(lt.map, section);
         if (!lt.present && loc.sheetGiven && sheets.size() > 1) {
             // The sheet dataset.json names is not this table: say which sheets there are.
@@ -872,13 +872,13 @@ private:
         if (!lt.present) return;
         eachRow(lt, [&](RowReader& r) {
             model::Indicator ind;
-            ind.projectCode = ds.names->intern(r.text("项目编码"));
+            const std::string projectCode = r.text("项目编码");
             ind.unitCode = ds.names->intern(r.text("单位编码"));
-            r.project = ind.projectCode;
-            if (ind.projectCode.empty() == ind.unitCode.empty()) {
-                r.error(ind.projectCode.empty() ? "项目编码" : "单位编码", ind.projectCode.empty() ? std::string() : ind.projectCode.str(),
+            r.project = projectCode;
+            if (projectCode.empty() == ind.unitCode.empty()) {
+                r.error(projectCode.empty() ? "项目编码" : "单位编码", projectCode,
                         "绩效指标表第" + std::to_string(r.row()) + "行应填写“项目编码”或“单位编码”中的一个，" +
-                            (ind.projectCode.empty() ? "两者都为空。" : "不能同时填写。"),
+                            (projectCode.empty() ? "两者都为空。" : "不能同时填写。"),
                         "项目指标填项目编码；部门整体指标填单位编码。");
             }
             ind.level1 = ds.names->intern(r.required("一级指标"));
@@ -901,8 +901,9 @@ private:
                             "第" + std::to_string(r.row()) + "行“年度指标值”中的符号与“指标性质”" + model::quoted(opText) + "矛盾。");
                 op = target.op;
             }
-            ind.target = target.quantity;
-            ind.target.text = targetText;
+            ind.target.value = target.quantity.value;
+            ind.target.percentSign = target.quantity.percentSign;
+            ind.target.setText(*ds.names, targetText);
             ind.op = op.value_or(target.quantity.value ? model::Operator::Ge : model::Operator::Qualitative);
             if (opText.empty() && !op && ind.op == model::Operator::Ge)
                 diags_.note(r.at("指标性质"), {},
@@ -915,14 +916,13 @@ private:
                         "第" + std::to_string(r.row()) + "行“年度指标值”应为数字，实际为" + model::quoted(targetText) + "。",
                         "定量指标的指标值应为数字，如 95%、735；定性指标请在“指标性质”中写“定性”。");
             std::string actualText = r.text("实际完成值");
-            ind.actual.text = actualText;
             if (!actualText.empty() && ind.op != model::Operator::Qualitative) {
                 auto actual = splitQuantity(actualText);
                 // An actual that starts with an operator merely repeats the target ("≥266米"):
                 // kept as text so that scoring flags it, never read as a value.
                 if (!actual.op) {
-                    ind.actual = actual.quantity;
-                    ind.actual.text = actualText;
+                    ind.actual.value = actual.quantity.value;
+                    ind.actual.percentSign = actual.quantity.percentSign;
                     if (!ind.actual.value && actualText != targetText)
                         r.error("实际完成值", actualText,
                                 "第" + std::to_string(r.row()) + "行“实际完成值”应为数字，实际为" + model::quoted(actualText) + "。",
@@ -931,20 +931,20 @@ private:
                     ind.actual.percentSign = actual.quantity.percentSign;
                 }
             }
+            ind.actual.setText(*ds.names, actualText);
             ind.weight = r.number("分值", false, false);
             ind.reason = ds.texts->put(r.text("偏差原因分析"));
             ind.measures = ds.texts->put(r.text("改进措施"));
             ind.selfScore = r.number("自评得分", false, false);
             ind.source = r.source();
             if (!r.ok) return;
-            if (!ind.projectCode.empty()) {
-                model::Project* p = findProject(ds, ind.projectCode);
+            if (!projectCode.empty()) {
+                model::Project* p = findProject(ds, projectCode);
                 if (!p && !projectsRead(ds)) return;
                 if (!p) {
-                    r.error("项目编码", ind.projectCode,
-                            "绩效指标表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(ind.projectCode.str()) +
-                                "在项目表中不存在。",
-                            projectHint(ds, ind.projectCode));
+                    r.error("项目编码", projectCode,
+                            "绩效指标表第" + std::to_string(r.row()) + "行的项目编码" + model::quoted(projectCode) + "在项目表中不存在。",
+                            projectHint(ds, projectCode));
                     return;
                 }
                 p->indicators.push_back(std::move(ind));

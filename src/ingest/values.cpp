@@ -277,7 +277,7 @@ std::optional<model::Operator> parseOperator(std::string_view text) {
 namespace {
 
 /// The number of a quantity's text, when it is one, optionally followed by a unit word.
-void readValue(model::Quantity& quantity) {
+void readValue(SplitQuantity::Rest& quantity) {
     std::string s = numberText(quantity.text);
     std::size_t end = 0;
     auto scanned = scanNumber(s, end);

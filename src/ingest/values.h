@@ -47,8 +47,13 @@ std::optional<model::Operator> parseOperator(std::string_view text);
 /// `value` its number if it is one (a unit word after the number is allowed: "735人次",
 /// "≤5天"), percent set when it carries % or ％.
 struct SplitQuantity {
+    struct Rest {
+        std::string text;
+        std::optional<model::Decimal> value;
+        bool percentSign = false;
+    };
     std::optional<model::Operator> op;
-    model::Quantity quantity;
+    Rest quantity;
 };
 SplitQuantity splitQuantity(std::string_view text);
 

@@ -565,7 +565,6 @@ Value fieldSample(FormPer per) {
     static const model::Indicator indicator = [] {
         static model::NamePool names;
         model::Indicator in;
-        in.projectCode = names.intern("P");
         in.level1 = names.intern("产出指标");
         in.level2 = names.intern("数量指标");
         in.level3 = names.intern("指标");

@@ -1,27 +1,66 @@
 #include "model/dataset.h"
 
 #include <algorithm>
+#include <deque>
+#include <mutex>
+#include <tuple>
 
 namespace jixiao::model {
 
-SourceRef SourceRef::inFile(std::string file, int row) {
-    return {std::make_shared<const SourceTable>(SourceTable{std::move(file), {}, {}}), row};
+namespace {
+
+/// The process's source tables, each held once; ids are positions + 1.
+struct HeldTables {
+    std::mutex mutex;
+    std::deque<SourceTable> tables;  ///< never move once held
+    std::map<std::tuple<std::string, std::string, std::map<std::string, int>>, std::uint32_t> ids;
+};
+
+HeldTables& held() {
+    static HeldTables* tables = new HeldTables;  // never destroyed: rows may be read at exit
+    return *tables;
 }
+
+const SourceTable* tableOf(std::uint32_t id) {
+    if (id == 0) return nullptr;
+    HeldTables& h = held();
+    std::lock_guard<std::mutex> lock(h.mutex);
+    return &h.tables[id - 1];
+}
+
+}  // namespace
+
+std::uint32_t SourceTable::hold(SourceTable table) {
+    HeldTables& h = held();
+    std::lock_guard<std::mutex> lock(h.mutex);
+    auto key = std::make_tuple(table.file, table.sheet, table.columns);
+    auto found = h.ids.find(key);
+    if (found != h.ids.end()) return found->second;
+    h.tables.push_back(std::move(table));
+    const auto id = static_cast<std::uint32_t>(h.tables.size());
+    h.ids.emplace(std::move(key), id);
+    return id;
+}
+
+SourceRef SourceRef::inFile(std::string file, int row) { return {SourceTable::hold(SourceTable{std::move(file), {}, {}}), row}; }
 
 const std::string& SourceRef::file() const {
     static const std::string none;
-    return table ? table->file : none;
+    const SourceTable* t = tableOf(table);
+    return t ? t->file : none;
 }
 
 const std::string& SourceRef::sheet() const {
     static const std::string none;
-    return table ? table->sheet : none;
+    const SourceTable* t = tableOf(table);
+    return t ? t->sheet : none;
 }
 
 int SourceRef::column(const std::string& header) const {
-    if (!table) return -1;
-    auto it = table->columns.find(header);
-    return it == table->columns.end() ? -1 : it->second;
+    const SourceTable* t = tableOf(table);
+    if (!t) return -1;
+    auto it = t->columns.find(header);
+    return it == t->columns.end() ? -1 : it->second;
 }
 
 bool Indicator::percentScale() const { return unitOfMeasure == "%" || unitOfMeasure == "％" || target.percentSign || actual.percentSign; }

@@ -1,7 +1,9 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 
@@ -68,6 +70,38 @@ public:
 
 private:
     std::int64_t raw_ = 0;
+};
+
+/// A figure that may be absent, exact, in the 8 bytes of a Decimal (std::optional<Decimal>
+/// takes 16; a run holds eight per indicator row: target, actual, weight and own score as read,
+/// four figures of the evaluation). The raw value
+/// INT64_MIN stands for "none": a figure rounded to fewer than 8 places never has it, and
+/// storing it throws std::overflow_error, which scoring reports as a number too large. Reads
+/// like std::optional<Decimal>.
+class OptionalDecimal {
+public:
+    constexpr OptionalDecimal() = default;
+    constexpr OptionalDecimal(std::nullopt_t) {}
+    OptionalDecimal(Decimal d) : value_(checked(d)) {}
+    OptionalDecimal(const std::optional<Decimal>& d) : value_(d ? checked(*d) : kNone) {}
+
+    bool has_value() const { return value_ != kNone; }
+    explicit operator bool() const { return has_value(); }
+    const Decimal& operator*() const { return value_; }
+    const Decimal* operator->() const { return &value_; }
+    Decimal value_or(Decimal fallback) const { return has_value() ? value_ : fallback; }
+    void reset() { value_ = kNone; }
+    operator std::optional<Decimal>() const { return has_value() ? std::optional<Decimal>(value_) : std::nullopt; }
+    friend bool operator==(const OptionalDecimal& a, const OptionalDecimal& b) { return a.value_ == b.value_; }
+    friend bool operator!=(const OptionalDecimal& a, const OptionalDecimal& b) { return a.value_ != b.value_; }
+
+private:
+    static constexpr Decimal kNone = Decimal::fromRaw(std::numeric_limits<std::int64_t>::min());
+    static Decimal checked(Decimal d) {
+        if (d == kNone) throw std::overflow_error("decimal out of range");
+        return d;
+    }
+    Decimal value_ = kNone;
 };
 
 // Quotients computed exactly and rounded once. Scores are quotients (a / t × w, B / A × w):

@@ -2,9 +2,11 @@
 
 #include "model/text.h"
 
+#include <array>
 #include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
+#include <stdexcept>
 #include <unistd.h>
 
 namespace jixiao::model {
@@ -34,25 +36,41 @@ int openScratch() {
     return fd;
 }
 
+/// The live stores by slot, so that an 8-byte Text finds its store.
+std::array<std::atomic<const TextStore*>, 256> gStores{};
+
 }  // namespace
 
 std::string Text::str() const {
-    if (empty() || !store_) return {};
-    return store_->read(where_ >> kSizeBits, size());
+    if (empty()) return {};
+    return gStores[where_ >> (kOffsetBits + kSizeBits)].load(std::memory_order_acquire)->read(where_ >> kSizeBits & kOffsetMask, size());
+}
+
+TextStore::TextStore() {
+    for (std::size_t s = 1; s < gStores.size(); ++s) {
+        const TextStore* free = nullptr;
+        if (gStores[s].compare_exchange_strong(free, this)) {
+            slot_ = s;
+            return;
+        }
+    }
+    throw std::length_error("too many text stores alive at once (255)");
 }
 
 TextStore::~TextStore() {
+    gStores[slot_].store(nullptr);
     if (fd_ >= 0) ::close(fd_);
 }
 
 Text TextStore::put(std::string_view text) {
     Text t;
     if (text.empty()) return t;
-    if (text.size() > Text::kSizeMask) throw TextStoreError("一段文字超过 16 MB（" + std::to_string(text.size()) + " 字节），无法处理。");
+    if (text.size() > Text::kSizeMask) throw TextStoreError("一段文字超过 1 MB（" + std::to_string(text.size()) + " 字节），无法处理。");
     std::lock_guard<std::mutex> lock(mutex_);
+    if (end_ + text.size() > Text::kOffsetMask)
+        throw TextStoreError("临时文件中的文字超过 64 GB，无法处理。请分批处理数据（如按主管部门拆分数据文件夹）。");
     if (fd_ < 0) fd_ = openScratch();
-    t.store_ = this;
-    t.where_ = end_ << Text::kSizeBits | text.size();
+    t.where_ = slot_ << (Text::kOffsetBits + Text::kSizeBits) | end_ << Text::kSizeBits | text.size();
     pending_.append(text);
     end_ += text.size();
     if (pending_.size() >= kFlushAt) flushLocked();

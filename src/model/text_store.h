@@ -12,7 +12,7 @@ namespace jixiao::model {
 class TextStore;
 
 /// A narrative (年度总体目标, 偏差原因分析, 改进措施 …) held out of memory: where it lies in its
-/// run's TextStore, not what it says. 16 bytes however long the text; the store must outlive it
+/// run's TextStore, not what it says. 8 bytes however long the text; the store must outlive it
 /// (the Dataset that holds the rows owns their store).
 class Text {
 public:
@@ -24,10 +24,13 @@ public:
 
 private:
     friend class TextStore;
-    static constexpr int kSizeBits = 24;
+    static constexpr int kSizeBits = 20;
+    static constexpr int kOffsetBits = 36;
     static constexpr std::uint64_t kSizeMask = (std::uint64_t{1} << kSizeBits) - 1;
-    const TextStore* store_ = nullptr;
-    std::uint64_t where_ = 0;  ///< offset << 24 | size
+    static constexpr std::uint64_t kOffsetMask = (std::uint64_t{1} << kOffsetBits) - 1;
+    /// The store's slot (1..255) << 56 | offset << 20 | size: a Text finds its store without a
+    /// pointer to it.
+    std::uint64_t where_ = 0;
 };
 
 /// The scratch file could not be created or written (disk full, TMPDIR not writable).
@@ -39,16 +42,17 @@ public:
 /// A run's narratives, spilled to an unlinked scratch file in TMPDIR (or /tmp) as ingest reads
 /// them and read back with pread when a document needs one. Not memory-mapped: its pages stay in
 /// the page cache, not in the process's resident set. The file is made on the first non-empty
-/// text and vanishes with the store (or the process).
+/// text and vanishes with the store (or the process). At most 255 stores live at once.
 class TextStore {
 public:
-    TextStore() = default;
+    TextStore();
     TextStore(const TextStore&) = delete;
     TextStore& operator=(const TextStore&) = delete;
     ~TextStore();
 
-    /// Appends `text` (at most 16 MiB − 1 bytes). Throws TextStoreError when the file cannot be
-    /// made or written.
+    /// Appends `text` (at most 1 MiB − 1 bytes; a cell holds at most 128 KiB). Throws
+    /// TextStoreError when the text is longer, the store past 64 GiB, or the file cannot be made
+    /// or written.
     Text put(std::string_view text);
     /// Bytes spilled so far.
     std::uint64_t bytes() const { return end_; }
@@ -58,6 +62,7 @@ private:
     std::string read(std::uint64_t offset, std::size_t size) const;
     void flushLocked() const;
 
+    std::uint64_t slot_ = 0;
     mutable std::mutex mutex_;
     int fd_ = -1;
     std::uint64_t end_ = 0;                          ///< offset of the next text

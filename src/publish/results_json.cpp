@@ -57,10 +57,10 @@ Node indicator(const score::IndicatorResult& r, const score::Rounding& rounding,
     // Quantitative values are numbers (percent points for % indicators, as in the input);
     // text targets and actuals, and actuals that are not used as numbers, stay text.
     if (!r.qualitative && in.target.value) n.set("target", Node::number(*in.target.value));
-    else n.set("target", textOrNull(in.target.text));
+    else n.set("target", textOrNull(in.target.text()));
     n.set("unit", Node::string(in.unitOfMeasure));
     if (!r.qualitative && in.actual.value && r.status == score::IndicatorStatus::Scored) n.set("actual", Node::number(*in.actual.value));
-    else n.set("actual", textOrNull(in.actual.text));
+    else n.set("actual", textOrNull(in.actual.text()));
     n.set("weight", Node::number(r.weight.rounded(rounding.indicator)));
     n.set("completion", number(r.completion));
     n.set("variance", number(r.variance));

@@ -190,12 +190,12 @@ private:
         }
         if (!r.qualitative) {
             if (!ind.target.value) {
-                fail(r, "年度指标值", ind.target.text,
+                fail(r, "年度指标值", ind.target.text(),
                      cell(ind.source, "年度指标值") + "为空，定量指标（指标性质为" + model::quoted(operatorSymbol(ind.op)) +
                          "）须填写年度指标值。",
                      "如为定性指标，请将指标性质填为“定性”。");
             } else if (ind.target.value->isNegative()) {
-                fail(r, "年度指标值", ind.target.text,
+                fail(r, "年度指标值", ind.target.text(),
                      cell(ind.source, "年度指标值") + "为负数（" + ind.target.value->toString() + "），无法按完成率计分。",
                      "请改用正数表示，例如将“增长率≥-5%”改为“下降率≤5%”。");
             }
@@ -284,9 +284,9 @@ private:
         std::map<std::string, std::string> v;
         v["indicator"] = r.row->level3;
         v["target"] =
-            r.qualitative ? r.row->target.text : quantityText(r.row->target, r.row->unitOfMeasure, r.percentScale(), r.op(), true);
+            r.qualitative ? r.row->target.text() : quantityText(r.row->target, r.row->unitOfMeasure, r.percentScale(), r.op(), true);
         v["actual"] =
-            r.qualitative ? r.row->actual.text : quantityText(r.row->actual, r.row->unitOfMeasure, r.percentScale(), r.op(), false);
+            r.qualitative ? r.row->actual.text() : quantityText(r.row->actual, r.row->unitOfMeasure, r.percentScale(), r.op(), false);
         v["completion"] = r.completion ? percentText(*r.completion, ratePlaces) : "—";
         v["variance"] = r.variance ? percentText(*r.variance, ratePlaces) : "—";
         v["band"] = r.band ? *r.band : std::string();
@@ -317,12 +317,12 @@ private:
                 r.score = kZero.rounded(places);
                 add(w, index, "actual_missing", "message", rowValues(w));
             } else if (r.qualitative) {
-                const Band* band = rules_.matchBand(r.row->actual.text);
+                const Band* band = rules_.matchBand(r.row->actual.text());
                 // A qualitative actual that repeats its target word (“及时” for “及时”, “显著提升”
                 // for “显著提升”) says the target was met; only an operator-led text (“≥266米”)
                 // merely repeats the target.
-                if (!band && !r.row->target.empty() && !looksLikeTarget(r.row->actual.text) &&
-                    normalizeWord(r.row->actual.text) == normalizeWord(r.row->target.text))
+                if (!band && !r.row->target.empty() && !looksLikeTarget(r.row->actual.text()) &&
+                    normalizeWord(r.row->actual.text()) == normalizeWord(r.row->target.text()))
                     band = &rules_.bands.front();
                 if (band) {
                     QualitativeOutcome q = scoreQualitative(*band, r.weight, self, rules_);
@@ -330,22 +330,22 @@ private:
                     r.score = q.score;
                     r.selfScoreOutsideBand = q.selfOutside;
                     w.met = band == &rules_.bands.front();
-                } else if (looksLikeTarget(r.row->actual.text)) {
+                } else if (looksLikeTarget(r.row->actual.text())) {
                     repeatsTarget(w, index);
                 } else {
                     std::vector<std::string> lists;
                     for (const auto& b : rules_.bands) lists.push_back(b.name + "档：" + joinNames(b.words));
-                    fail(r, "实际完成值", r.row->actual.text,
-                         cell(r.row->source, "实际完成值") + "应为定性指标的评价用语，实际为" + model::quoted(r.row->actual.text) +
+                    fail(r, "实际完成值", r.row->actual.text(),
+                         cell(r.row->source, "实际完成值") + "应为定性指标的评价用语，实际为" + model::quoted(r.row->actual.text()) +
                              "，不在评分规则" + model::quoted(rules_.name) + "的词表中。可用的词：" + joinNames(lists, "；") + "。",
                          "请改为上述词语之一，或在评分规则的qualitative.<档次>.words中增加该词。");
                     return;
                 }
-            } else if (looksLikeTarget(r.row->actual.text)) {
+            } else if (looksLikeTarget(r.row->actual.text())) {
                 repeatsTarget(w, index);
             } else if (!r.row->actual.value) {
-                fail(r, "实际完成值", r.row->actual.text,
-                     cell(r.row->source, "实际完成值") + "应为数字，实际为" + model::quoted(r.row->actual.text) + "。",
+                fail(r, "实际完成值", r.row->actual.text(),
+                     cell(r.row->source, "实际完成值") + "应为数字，实际为" + model::quoted(r.row->actual.text()) + "。",
                      "定量指标（指标性质为" + model::quoted(operatorSymbol(r.op())) +
                          "）的实际完成值须填写数值；如为定性指标，请将指标性质填为“定性”。");
                 return;
@@ -359,7 +359,7 @@ private:
                 w.overAchieved = q.overAchieved;
             }
         } catch (const std::overflow_error&) {
-            fail(r, "实际完成值", r.row->actual.text, cell(r.row->source, "实际完成值") + "或年度指标值的数值过大，无法计算完成率。");
+            fail(r, "实际完成值", r.row->actual.text(), cell(r.row->source, "实际完成值") + "或年度指标值的数值过大，无法计算完成率。");
             return;
         }
         rowFindings(w, index, self);
@@ -369,7 +369,7 @@ private:
         w.result.status = IndicatorStatus::RepeatsTarget;
         w.result.score = kZero.rounded(rules_.rounding.indicator);
         auto v = rowValues(w);
-        v["actual"] = w.result.row->actual.text;
+        v["actual"] = w.result.row->actual.text();
         add(w, index, "actual_repeats_target", "message", v);
     }
 

@@ -17,36 +17,8 @@ namespace jixiao::score {
 // What `evaluate` yields: every figure a document shows, already rounded as the rule set says,
 // so that layout and render never compute a number.
 
-/// A figure that may be absent, exact, in the 8 bytes of a Decimal (std::optional<Decimal>
-/// takes 16; a run holds six per indicator row, 300,000 rows at 20,000 projects). The raw value
-/// INT64_MIN stands for "none": a figure rounded to fewer than 8 places never has it, and
-/// storing it throws std::overflow_error, which scoring reports as a number too large. Reads
-/// like std::optional<Decimal>.
-class OptionalDecimal {
-public:
-    constexpr OptionalDecimal() = default;
-    constexpr OptionalDecimal(std::nullopt_t) {}
-    OptionalDecimal(model::Decimal d) : value_(checked(d)) {}
-    OptionalDecimal(const std::optional<model::Decimal>& d) : value_(d ? checked(*d) : kNone) {}
-
-    bool has_value() const { return value_ != kNone; }
-    explicit operator bool() const { return has_value(); }
-    const model::Decimal& operator*() const { return value_; }
-    const model::Decimal* operator->() const { return &value_; }
-    model::Decimal value_or(model::Decimal fallback) const { return has_value() ? value_ : fallback; }
-    void reset() { value_ = kNone; }
-    operator std::optional<model::Decimal>() const { return has_value() ? std::optional<model::Decimal>(value_) : std::nullopt; }
-    friend bool operator==(const OptionalDecimal& a, const OptionalDecimal& b) { return a.value_ == b.value_; }
-    friend bool operator!=(const OptionalDecimal& a, const OptionalDecimal& b) { return a.value_ != b.value_; }
-
-private:
-    static constexpr model::Decimal kNone = model::Decimal::fromRaw(std::numeric_limits<std::int64_t>::min());
-    static model::Decimal checked(model::Decimal d) {
-        if (d == kNone) throw std::overflow_error("decimal out of range");
-        return d;
-    }
-    model::Decimal value_ = kNone;
-};
+/// Figures that may be absent, in 8 bytes (model/decimal.h).
+using model::OptionalDecimal;
 
 /// A name of the rule set's vocabulary (a finding's code, a band) as results carry it: one copy
 /// per process, 8 bytes a use instead of a copy of the string.
@@ -90,10 +62,10 @@ struct IndicatorResult {
     bool selfScoreOutsideBand = false;  ///< own score outside its band: the band default applied
     IndicatorStatus status = IndicatorStatus::Scored;
 
-    model::Operator op() const { return row->op; }                                       ///< as declared
-    bool percentScale() const { return row->percentScale(); }                            ///< target and actual in percent points
-    const std::optional<model::Decimal>& declaredWeight() const { return row->weight; }  ///< 分值 as in the file
-    const std::optional<model::Decimal>& selfScore() const { return row->selfScore; }    ///< 自评得分 as in the file
+    model::Operator op() const { return row->op; }                         ///< as declared
+    bool percentScale() const { return row->percentScale(); }              ///< target and actual in percent points
+    const OptionalDecimal& declaredWeight() const { return row->weight; }  ///< 分值 as in the file
+    const OptionalDecimal& selfScore() const { return row->selfScore; }    ///< 自评得分 as in the file
 };
 
 /// One project's result.

@@ -44,7 +44,7 @@ std::string operatorSymbol(model::Operator op) {
 
 std::string quantityText(const model::Quantity& q, const std::string& unitOfMeasure, bool percentScale, model::Operator op,
                          bool withOperator) {
-    if (!q.value) return q.text;
+    if (!q.value) return q.text();
     std::string out;
     if (withOperator && op != model::Operator::Qualitative) out += operatorSymbol(op);
     out += q.value->toString();

@@ -59,7 +59,7 @@ TEST_CASE("a clean dataset reads into the model", "[ingest]") {
     CHECK(p.indicators[0].op == model::Operator::Ge);
     CHECK(p.indicators[0].target.value->toString() == "735");
     CHECK(p.indicators[1].op == model::Operator::Qualitative);
-    CHECK(p.indicators[1].actual.text == "达成");
+    CHECK(p.indicators[1].actual.text() == "达成");
     CHECK(p.indicators[2].percentScale());
     CHECK(p.indicators[2].actual.value->toString() == "95");
     CHECK(p.indicators[2].source.row == 4);

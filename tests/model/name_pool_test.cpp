@@ -53,3 +53,21 @@ TEST_CASE("name pool: a dataset's copies share its names", "[model]") {
     CHECK(copy.unitIndicators[0].level3 == "培训人次");
     CHECK(moved.unitIndicators[0].level3 == "培训人次");
 }
+
+TEST_CASE("name pool: names of two pools compare by their text, and pools come and go", "[model]") {
+    model::NamePool first;
+    model::NamePool second;
+    const model::Name a = first.intern("产出指标");
+    const model::Name b = second.intern("产出指标");
+    const model::Name c = second.intern("效益指标");
+    CHECK(a == b);
+    CHECK(&a.str() != &b.str());
+    CHECK(a != c);
+    CHECK(a != model::Name());
+    // More pools over a run than live at once (each dataset has its own).
+    for (int i = 0; i < 600; ++i) {
+        model::NamePool pool;
+        CHECK(pool.intern("指标" + std::to_string(i)).str() == "指标" + std::to_string(i));
+    }
+    CHECK(a.str() == "产出指标");
+}

@@ -27,9 +27,10 @@ model::Dataset sampleDataset() {
     p1.funds[0].selfScore = dec("9");
     p1.indicators[0].actual = num("700");
     p1.indicators[0].reason = narrative("部分学员未能参训");
-    p1.indicators[3] = indicator("满意度指标", "学生满意度", Operator::Qualitative, words("满意"), words("达成"), "10", "", 5);
+    p1.indicators[3] =
+        indicator("满意度指标", "学生满意度", Operator::Qualitative, textQuantity("满意"), textQuantity("达成"), "10", "", 5);
     auto p2 = fullProject("P002", "10101");
-    p2.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("满意"), words("较好"), "10", "", 9);
+    p2.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, textQuantity("满意"), textQuantity("较好"), "10", "", 9);
     auto p3 = fullProject("P003", "102");
     p3.name = "“健康”宣传\n第二期";
     p3.classified = true;

@@ -101,7 +101,8 @@ TEST_CASE("unmet_no_reason: the scoring.md 培训人次 example", "[score]") {
 
     // Qualitative rows below the top band need a reason too.
     project = fullProject("P001");
-    project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("基本达成"), "10", "", 5);
+    project.indicators[3] =
+        indicator("满意度指标", "群众评价", Operator::Qualitative, textQuantity("群众满意"), textQuantity("基本达成"), "10", "", 5);
     p = one(project);
     REQUIRE(codes(p.findings) == std::vector<std::string>{"unmet_no_reason"});
     CHECK(p.findings[0].message == "“群众评价”实际完成情况为“基本达成”（部分达成），未分析偏差原因");
@@ -156,7 +157,8 @@ TEST_CASE("self_score_mismatch", "[score]") {
 
     // A qualitative self score outside its band: the band default applies and the row is listed.
     project = fullProject("P001");
-    project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("部分达成"), "10", "", 5);
+    project.indicators[3] =
+        indicator("满意度指标", "群众评价", Operator::Qualitative, textQuantity("群众满意"), textQuantity("部分达成"), "10", "", 5);
     project.indicators[3].reason = narrative("宣传不到位");
     project.indicators[3].selfScore = dec("9");
     p = one(project);
@@ -246,9 +248,9 @@ TEST_CASE("fund_rows_mismatch", "[score]") {
 
 TEST_CASE("actual_repeats_target and actual_missing score 0", "[score]") {
     auto project = fullProject("P001");
-    project.indicators[0].actual = words("≥735人次");
+    project.indicators[0].actual = textQuantity("≥735人次");
     project.indicators[0].actual.value = dec("735");  // even when ingest found the number in it
-    project.indicators[1].actual = words("");
+    project.indicators[1].actual = textQuantity("");
     auto p = one(project);
     REQUIRE(codes(p.findings) == std::vector<std::string>{"actual_repeats_target", "actual_missing"});
     CHECK(p.findings[0].message == "“培训人次”实际完成值填写为“≥735人次”，只是重复了年度指标值≥735人次，未填写实际完成数，按0分计");
@@ -262,25 +264,28 @@ TEST_CASE("actual_repeats_target and actual_missing score 0", "[score]") {
     CHECK(*p.grade == "差");
 
     project = fullProject("P001");
-    project.indicators[0].actual = words("735人次以上");
+    project.indicators[0].actual = textQuantity("735人次以上");
     CHECK(codes(one(project).findings) == std::vector<std::string>{"actual_repeats_target"});
     // A qualitative actual that repeats its target word says the target was met (a real
     // Shanghai table: 费用结算及时性, 年度指标值“及时”, 实际完成值“及时”).
     project = fullProject("P001");
-    project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("及时"), words("及时"), "10", "", 5);
+    project.indicators[3] =
+        indicator("满意度指标", "群众评价", Operator::Qualitative, textQuantity("及时"), textQuantity("及时"), "10", "", 5);
     auto met = one(project);
     CHECK(met.findings.empty());
     CHECK(met.indicators[3].status == score::IndicatorStatus::Scored);
     CHECK(*met.indicators[3].band == "达成");
     CHECK(met.indicators[3].score->toString() == "10");
-    project.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("显著提升"), words("显著提升"), "10", "", 5);
+    project.indicators[3] =
+        indicator("满意度指标", "群众评价", Operator::Qualitative, textQuantity("显著提升"), textQuantity("显著提升"), "10", "", 5);
     CHECK(*one(project).indicators[3].band == "达成");
 }
 
 TEST_CASE("a word outside the band lists is an error, the rest of the batch is scored", "[score]") {
     model::Diagnostics diags;
     auto bad = fullProject("P001");
-    bad.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("较好"), "10", "", 5);
+    bad.indicators[3] =
+        indicator("满意度指标", "群众评价", Operator::Qualitative, textQuantity("群众满意"), textQuantity("较好"), "10", "", 5);
     auto ev = run(datasetWith({bad, fullProject("P002")}), diags);
     REQUIRE(ev.projects.size() == 2);
     const auto& p = ev.projects[0];
@@ -314,9 +319,10 @@ TEST_CASE("row errors raised by score", "[score]") {
         {[](model::Project& p) { p.indicators[0].level1 = name("决策指标"); }, "一级指标",
          "第2行“一级指标”为“决策指标”，不是评分规则“national-2020”中的一级指标（可用：产出指标、效益指标、满意度指标、成本指标）。",
          "请检查指标名称，或在评分规则的indicators.levels中增加该一级指标。"},
-        {[](model::Project& p) { p.indicators[0].actual = words("良好"); }, "实际完成值", "第2行“实际完成值”应为数字，实际为“良好”。",
+        {[](model::Project& p) { p.indicators[0].actual = textQuantity("良好"); }, "实际完成值",
+         "第2行“实际完成值”应为数字，实际为“良好”。",
          "定量指标（指标性质为“≥”）的实际完成值须填写数值；如为定性指标，请将指标性质填为“定性”。"},
-        {[](model::Project& p) { p.indicators[0].target = words(""); }, "年度指标值",
+        {[](model::Project& p) { p.indicators[0].target = textQuantity(""); }, "年度指标值",
          "第2行“年度指标值”为空，定量指标（指标性质为“≥”）须填写年度指标值。", "如为定性指标，请将指标性质填为“定性”。"},
         {[](model::Project& p) { p.indicators[0].target = num("-5"); }, "年度指标值", "第2行“年度指标值”为负数（-5），无法按完成率计分。",
          "请改用正数表示，例如将“增长率≥-5%”改为“下降率≤5%”。"},
@@ -448,7 +454,7 @@ TEST_CASE("a zero budget gives no rate and a warning", "[score]") {
 
 TEST_CASE("text targets are scored by band even without 定性", "[score]") {
     auto project = fullProject("P001");
-    project.indicators[2] = indicator("效益指标", "群众获得感", Operator::Ge, words("有效提升"), words("达成"), "30", "", 4);
+    project.indicators[2] = indicator("效益指标", "群众获得感", Operator::Ge, textQuantity("有效提升"), textQuantity("达成"), "30", "", 4);
     auto p = one(project);
     CHECK(p.indicators[2].qualitative);
     CHECK(*p.indicators[2].band == "达成");
@@ -471,7 +477,7 @@ TEST_CASE("hubei: budget 20, indicators scaled to 80, bands 50/80", "[score]") {
         project.indicators[0].actual = num("700");
         project.indicators[0].reason = narrative("疫情影响");
         project.indicators[3] =
-            indicator("满意度指标", "群众评价", Operator::Qualitative, words("群众满意"), words("部分达成"), "10", "", 5);
+            indicator("满意度指标", "群众评价", Operator::Qualitative, textQuantity("群众满意"), textQuantity("部分达成"), "10", "", 5);
         project.indicators[3].reason = narrative("宣传不到位");
         auto n = one(project, national());
         auto h = one(project, hubei());
@@ -536,7 +542,7 @@ TEST_CASE("departments: weighted total, grade counts, ratios and own indicators"
     auto own1 = indicator("产出指标", "重点工作完成率", Operator::Ge, num("100"), num("100"), "50", "%", 2);
     own1.level1 = name("履职效能");
     own1.unitCode = name("101");
-    auto own2 = indicator("满意度指标", "群众满意度", Operator::Qualitative, words("满意"), words("达成"), "40", "", 3);
+    auto own2 = indicator("满意度指标", "群众满意度", Operator::Qualitative, textQuantity("满意"), textQuantity("达成"), "40", "", 3);
     own2.unitCode = name("101");
     auto stray = own1;
     stray.unitCode = name("10101");
@@ -657,8 +663,8 @@ TEST_CASE("property: totals stay within 100 and grades match totals", "[score]")
                 auto w = std::to_string(amount(rng) % 3000 / 100.0).substr(0, 5);
                 model::Indicator ind =
                     op == Operator::Qualitative
-                        ? indicator(levels[k % 3], "定性" + std::to_string(k), op, words("目标"), words(bandWords[coin(rng) % 5]),
-                                    w.c_str(), "", k + 2)
+                        ? indicator(levels[k % 3], "定性" + std::to_string(k), op, textQuantity("目标"),
+                                    textQuantity(bandWords[coin(rng) % 5]), w.c_str(), "", k + 2)
                         : indicator(levels[k % 3], "定量" + std::to_string(k), op, num(std::to_string(amount(rng) % 500)),
                                     num(std::to_string(amount(rng) % 700)), w.c_str(), "", k + 2);
                 if (coin(rng) == 0) ind.weight.reset();
@@ -770,7 +776,8 @@ TEST_CASE("every rule parameter reaches the result", "[score]") {
     }
     SECTION("band words") {
         auto p = project;
-        p.indicators[3] = indicator("满意度指标", "群众评价", Operator::Qualitative, words("满意"), words("较好"), "10", "", 5);
+        p.indicators[3] =
+            indicator("满意度指标", "群众评价", Operator::Qualitative, textQuantity("满意"), textQuantity("较好"), "10", "", 5);
         p.indicators[3].reason = narrative("有投诉");
         CHECK_FALSE(one(p).total);
         auto rules = with("[\"部分达成\", \"基本达成\"", "[\"部分达成\", \"较好\", \"基本达成\"");

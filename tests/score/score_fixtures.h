@@ -41,25 +41,27 @@ inline model::Text narrative(const std::string& s) {
     return store.put(s);
 }
 
-/// A short repeated value (指标名称, 计量单位, a code) as ingest holds it: interned in a pool kept
-/// for the whole test run.
-inline model::Name name(const std::string& s) {
+/// The pool of the fixtures' short repeated values, kept for the whole test run.
+inline model::NamePool& fixturePool() {
     static model::NamePool pool;
-    return pool.intern(s);
+    return pool;
 }
+
+/// A short repeated value (指标名称, 计量单位, a code) as ingest holds it.
+inline model::Name name(const std::string& s) { return fixturePool().intern(s); }
 
 /// A number quantity as ingest produces it ("735" → value 735).
 inline model::Quantity num(const std::string& text) {
     model::Quantity q;
-    q.text = text;
     q.value = model::Decimal::parse(text);
+    q.setText(fixturePool(), text);
     return q;
 }
 
-/// A text quantity ("达成").
-inline model::Quantity words(const std::string& text) {
+/// A text quantity ("达成"). (Not `words`: tests/app/pdf_measure.h has a `words(const std::string&)` of its own.)
+inline model::Quantity textQuantity(const std::string& text) {
     model::Quantity q;
-    q.text = text;
+    q.setText(fixturePool(), text);
     return q;
 }
 
