@@ -192,6 +192,13 @@ void overrideFormats(std::vector<Selected>& selected, const OutputFormats& forma
     }
 }
 
+/// Hands the memory freed so far back to the system. Freed blocks scattered among those still
+/// held count in the run's resident size until then; the worker threads allocate in arenas of
+/// their own and would not reuse what the main thread freed. After scoring (the rows and cells
+/// ingest let go: 228 -> 188 MiB at 20,000 projects), every 4,096 projects released and after the
+/// documents (60,000 projects: 470 -> 249 MiB).
+void handBackFreedMemory() { ::malloc_trim(0); }
+
 /// Each project's detail — its indicator and funding rows as read and its indicator results —
 /// let go once its documents are made and results.json is past it: what the run makes after
 /// the documents (the department documents, the store, the summary) reads of a project only
@@ -234,19 +241,16 @@ private:
             std::vector<model::Indicator>().swap(src.indicators);
             std::vector<model::FundingRow>().swap(src.funds);
         }
+        // Freed among blocks still held, the rows would count until the documents are done.
+        if (++released_ % 4096 == 0) handBackFreedMemory();
     }
 
     Scored& scored_;
     std::mutex mutex_;
     bool resultsWritten_ = false;
     std::vector<std::size_t> waiting_;
+    std::atomic<std::size_t> released_{0};
 };
-
-/// Hands the memory freed so far back to the system. Freed blocks scattered among those still
-/// held count in the run's resident size until then; the worker threads allocate in arenas of
-/// their own and would not reuse what the main thread freed. After scoring (the rows and cells
-/// ingest let go: 228 -> 188 MiB at 20,000 projects) and after the documents.
-void handBackFreedMemory() { ::malloc_trim(0); }
 
 /// Everything the workers share; read-only except the output tree and the failure list.
 struct Job {
