@@ -118,6 +118,28 @@ struct TempDir {
     TempDir& operator=(const TempDir&) = delete;
 };
 
+/// Sets an environment variable for the life of the object and puts the old value (or its
+/// absence) back when it goes.
+struct ScopedEnv {
+    ScopedEnv(const char* name, const std::string& value) : name_(name) {
+        const char* old = std::getenv(name);
+        had_ = old != nullptr;
+        if (had_) old_ = old;
+        ::setenv(name, value.c_str(), 1);
+    }
+    ~ScopedEnv() {
+        if (had_) ::setenv(name_, old_.c_str(), 1);
+        else ::unsetenv(name_);
+    }
+    ScopedEnv(const ScopedEnv&) = delete;
+    ScopedEnv& operator=(const ScopedEnv&) = delete;
+
+private:
+    const char* name_;
+    bool had_ = false;
+    std::string old_;
+};
+
 /// What a program run by the tests did: exit code (-1 when it did not exit normally) and
 /// both streams.
 struct Outcome {

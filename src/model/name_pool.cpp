@@ -1,5 +1,7 @@
 #include "model/name_pool.h"
 
+#include "model/slot_registry.h"
+
 #include <stdexcept>
 
 namespace jixiao::model {
@@ -7,7 +9,7 @@ namespace jixiao::model {
 namespace {
 
 /// The live pools by slot, so that a 4-byte Name finds its text without a pointer to its pool.
-std::array<std::atomic<const NamePool*>, 256> gPools{};
+SlotRegistry<NamePool> gPools;
 
 /// Block and position of a value's index: block k starts at index (64 << k) − 64.
 std::pair<int, std::uint32_t> blockOf(std::uint32_t index, int firstBits) {
@@ -25,22 +27,13 @@ const std::string& Name::none() {
 
 const std::string& Name::str() const {
     if (id_ == 0) return none();
-    return gPools[id_ >> kIndexBits].load(std::memory_order_acquire)->at((id_ & ((1u << kIndexBits) - 1)) - 1);
+    return gPools.at(id_ >> kIndexBits)->at((id_ & ((1u << kIndexBits) - 1)) - 1);
 }
 
-NamePool::NamePool() {
-    for (std::uint32_t s = 1; s < gPools.size(); ++s) {
-        const NamePool* free = nullptr;
-        if (gPools[s].compare_exchange_strong(free, this)) {
-            slot_ = s;
-            return;
-        }
-    }
-    throw std::length_error("too many name pools alive at once (255)");
-}
+NamePool::NamePool() : slot_(gPools.claim(this, "name pools")) {}
 
 NamePool::~NamePool() {
-    gPools[slot_].store(nullptr);
+    gPools.release(slot_);
     for (auto& block : blocks_) delete[] block.load();
 }
 

@@ -1,5 +1,6 @@
 #include "model/text_store.h"
 
+#include "model/slot_registry.h"
 #include "model/text.h"
 
 #include <array>
@@ -37,28 +38,19 @@ int openScratch() {
 }
 
 /// The live stores by slot, so that an 8-byte Text finds its store.
-std::array<std::atomic<const TextStore*>, 256> gStores{};
+SlotRegistry<TextStore> gStores;
 
 }  // namespace
 
 std::string Text::str() const {
     if (empty()) return {};
-    return gStores[where_ >> (kOffsetBits + kSizeBits)].load(std::memory_order_acquire)->read(where_ >> kSizeBits & kOffsetMask, size());
+    return gStores.at(static_cast<std::uint32_t>(where_ >> (kOffsetBits + kSizeBits)))->read(where_ >> kSizeBits & kOffsetMask, size());
 }
 
-TextStore::TextStore() {
-    for (std::size_t s = 1; s < gStores.size(); ++s) {
-        const TextStore* free = nullptr;
-        if (gStores[s].compare_exchange_strong(free, this)) {
-            slot_ = s;
-            return;
-        }
-    }
-    throw std::length_error("too many text stores alive at once (255)");
-}
+TextStore::TextStore() : slot_(gStores.claim(this, "text stores")) {}
 
 TextStore::~TextStore() {
-    gStores[slot_].store(nullptr);
+    gStores.release(static_cast<std::uint32_t>(slot_));
     if (fd_ >= 0) ::close(fd_);
 }
 

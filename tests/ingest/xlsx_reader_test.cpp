@@ -1,6 +1,7 @@
 #include "ingest/csv_reader.h"
 #include "ingest/xlsx_reader.h"
 #include "model/text_store.h"
+#include "support.h"
 
 #include <Poco/DateTime.h>
 #include <Poco/Path.h>
@@ -579,17 +580,15 @@ TEST_CASE("xlsx: a spill that cannot be written stops the read with the scratch 
         lxw_worksheet* ws = workbook_add_worksheet(wb, "指标");
         for (lxw_row_t r = 0; r < 20; ++r) worksheet_write_string(ws, r, 0, "P001", nullptr);
     });
-    const char* old = std::getenv("TMPDIR");
-    const std::string saved = old ? old : "";
-    ::setenv("TMPDIR", "/nonexistent-jixiao-tmp", 1);
     std::string message;
-    try {
-        readXlsx(bytes, "指标.xlsx", "", {}, 11);
-    } catch (const jixiao::model::TextStoreError& e) {
-        message = e.what();
+    {
+        const jixiao::testing::ScopedEnv tmpdir("TMPDIR", "/nonexistent-jixiao-tmp");
+        try {
+            readXlsx(bytes, "指标.xlsx", "", {}, 11);
+        } catch (const jixiao::model::TextStoreError& e) {
+            message = e.what();
+        }
     }
-    if (old) ::setenv("TMPDIR", saved.c_str(), 1);
-    else ::unsetenv("TMPDIR");
     CHECK(message ==
           "无法在临时文件夹 /nonexistent-jixiao-tmp 中写入临时文件（文件或文件夹不存在）。请确认磁盘有空间、该文件夹可写，"
           "或用环境变量 TMPDIR 指定另一个临时文件夹");

@@ -2,6 +2,7 @@
 
 #include "model/dataset.h"
 #include "model/text_store.h"
+#include "support.h"
 
 #include <cstdlib>
 #include <string>
@@ -47,18 +48,16 @@ TEST_CASE("text store: narratives read back as put, before and after the buffer 
 }
 
 TEST_CASE("text store: a scratch folder that cannot be written is said in Chinese", "[model]") {
-    const char* old = std::getenv("TMPDIR");
-    const std::string saved = old ? old : "";
-    ::setenv("TMPDIR", "/nonexistent-jixiao-tmp", 1);
-    model::TextStore store;
     std::string message;
-    try {
-        store.put("年度总体目标");
-    } catch (const model::TextStoreError& e) {
-        message = e.what();
+    {
+        const testing::ScopedEnv tmpdir("TMPDIR", "/nonexistent-jixiao-tmp");
+        model::TextStore store;
+        try {
+            store.put("年度总体目标");
+        } catch (const model::TextStoreError& e) {
+            message = e.what();
+        }
     }
-    if (old) ::setenv("TMPDIR", saved.c_str(), 1);
-    else ::unsetenv("TMPDIR");
     CHECK(message ==
           "无法在临时文件夹 /nonexistent-jixiao-tmp 中写入临时文件（文件或文件夹不存在）。请确认磁盘有空间、该文件夹可写，"
           "或用环境变量 TMPDIR 指定另一个临时文件夹");
