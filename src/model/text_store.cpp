@@ -1,5 +1,6 @@
 #include "model/text_store.h"
 
+#include "model/scratch_file.h"
 #include "model/slot_registry.h"
 #include "model/text.h"
 
@@ -28,12 +29,8 @@ std::string tempDir() {
 
 int openScratch() {
     const std::string dir = tempDir();
-    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-    if (fd >= 0) return fd;
-    std::string name = dir + "/jixiao-text-XXXXXX";
-    fd = ::mkostemp(name.data(), O_CLOEXEC);
+    const int fd = openScratchFile(dir, "jixiao-text-");
     if (fd < 0) fail(dir, errno);
-    ::unlink(name.c_str());
     return fd;
 }
 
@@ -70,16 +67,10 @@ Text TextStore::put(std::string_view text) {
 }
 
 void TextStore::flushLocked() const {
-    std::uint64_t at = flushed_.load();
-    std::size_t done = 0;
-    while (done < pending_.size()) {
-        ssize_t n = ::pwrite(fd_, pending_.data() + done, pending_.size() - done, static_cast<off_t>(at + done));
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) fail(tempDir(), n < 0 ? errno : ENOSPC);
-        done += static_cast<std::size_t>(n);
-    }
+    const std::uint64_t at = flushed_.load();
+    if (const int err = writeAt(fd_, pending_.data(), pending_.size(), at)) fail(tempDir(), err);
+    flushed_.store(at + pending_.size());
     pending_.clear();
-    flushed_.store(at + done);
 }
 
 std::string TextStore::read(std::uint64_t offset, std::size_t size) const {

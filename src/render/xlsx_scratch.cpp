@@ -1,5 +1,6 @@
 #include "render/xlsx_scratch.h"
 
+#include "model/scratch_file.h"
 #include "model/text.h"
 
 #include <xlsxwriter.h>
@@ -31,24 +32,16 @@ struct Scratch {
     /// Moves the bytes to an unlinked file in `dir`; false (with the reason recorded) when it
     /// cannot be made or written.
     bool spill() {
-        std::string pattern = (dir.empty() ? std::string("/tmp") : dir) + "/jixiao-xlsx-part-XXXXXX";
-        std::vector<char> path(pattern.begin(), pattern.end());
-        path.push_back('\0');
-        fd = ::mkostemp(path.data(), O_CLOEXEC);
-        if (fd < 0) return fail("无法在 " + pattern.substr(0, pattern.rfind('/')) + " 中创建临时文件");
-        ::unlink(path.data());
-        for (std::size_t done = 0; done < size;) {
-            const ssize_t n = ::pwrite(fd, bytes.data() + done, size - done, static_cast<off_t>(done));
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return fail("无法写入临时文件（" + pattern.substr(0, pattern.rfind('/')) + "）");
-            done += static_cast<std::size_t>(n);
-        }
+        fd = model::openScratchFile(folder(), "jixiao-xlsx-part-");
+        if (fd < 0) return fail("无法在 " + folder() + " 中创建临时文件");
+        if (const int err = model::writeAt(fd, bytes.data(), size, 0)) return fail("无法写入临时文件（" + folder() + "）", err);
         std::vector<char>().swap(bytes);
         return true;
     }
 
-    bool fail(const std::string& what) {
-        const int err = errno;
+    std::string folder() const { return dir.empty() ? std::string("/tmp") : dir; }
+
+    bool fail(const std::string& what, int err = errno) {
         scratchFailure = what + "（" + model::systemReason(err) + "）";
         errno = err;
         return false;
@@ -74,15 +67,9 @@ ssize_t scratchWrite(void* cookie, const char* buf, std::size_t n) {
     const std::size_t end = s->pos + n;
     if (s->fd < 0 && end > kScratchInMemoryLimit && !s->spill()) return -1;
     if (s->fd >= 0) {
-        std::size_t done = 0;
-        while (done < n) {
-            const ssize_t put = ::pwrite(s->fd, buf + done, n - done, static_cast<off_t>(s->pos + done));
-            if (put < 0 && errno == EINTR) continue;
-            if (put <= 0) {
-                s->fail("无法写入临时文件（" + (s->dir.empty() ? std::string("/tmp") : s->dir) + "）");
-                return -1;
-            }
-            done += static_cast<std::size_t>(put);
+        if (const int err = model::writeAt(s->fd, buf, n, s->pos)) {
+            s->fail("无法写入临时文件（" + s->folder() + "）", err);
+            return -1;
         }
     } else {
         if (end > s->bytes.size()) s->bytes.resize(std::max(end, s->bytes.size() * 2));

@@ -1,5 +1,6 @@
 #include "render/xlsx_zip.h"
 
+#include "model/scratch_file.h"
 #include "model/text.h"
 
 #include <libdeflate.h>
@@ -189,13 +190,8 @@ struct Archive {
     std::uint64_t size() const { return written + out.size(); }
 
     int flush() {
-        std::size_t done = 0;
-        while (done < out.size()) {
-            const ssize_t n = ::pwrite(fd, out.data() + done, out.size() - done, static_cast<off_t>(written + done));
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) return fail(ZIP_ERRNO, "无法写入 " + path + "（" + model::systemReason(errno) + "）");
-            done += static_cast<std::size_t>(n);
-        }
+        if (const int err = model::writeAt(fd, out.data(), out.size(), written))
+            return fail(ZIP_ERRNO, "无法写入 " + path + "（" + model::systemReason(err) + "）");
         written += out.size();
         out.clear();
         return ZIP_OK;
@@ -261,10 +257,8 @@ struct Archive {
             if (pos >= written) {
                 out[static_cast<std::size_t>(pos - written)] = fields[i];
             } else {
-                ssize_t n;
-                do n = ::pwrite(fd, fields + i, 1, static_cast<off_t>(pos));
-                while (n < 0 && errno == EINTR);
-                if (n != 1) return fail(ZIP_ERRNO, "无法写入 " + path + "（" + model::systemReason(errno) + "）");
+                if (const int err = model::writeAt(fd, fields + i, 1, pos))
+                    return fail(ZIP_ERRNO, "无法写入 " + path + "（" + model::systemReason(err) + "）");
             }
         }
         return ZIP_OK;
