@@ -290,7 +290,12 @@ private:
 /// Evaluation state: the scope chain (innermost last) and loop variables.
 class Renderer {
 public:
-    explicit Renderer(const std::string& file) : file_(file) {}
+    /// Starts from `scopes` (outermost first), with room for a few nested loops' two scopes
+    /// each: one allocation per render rather than one per doubling.
+    Renderer(const std::string& file, const std::vector<const Value*>& scopes) : file_(file) {
+        scopes_.reserve(scopes.size() + 6);
+        scopes_.assign(scopes.begin(), scopes.end());
+    }
 
     void push(const Value* scope) { scopes_.push_back(scope); }
     void pop() { scopes_.pop_back(); }
@@ -598,16 +603,14 @@ TextTemplate TextTemplate::parse(const std::string& source, const std::string& f
 std::string TextTemplate::render(const Value& data) const { return render(std::vector<const Value*>{&data}); }
 
 std::string TextTemplate::render(const std::vector<const Value*>& scopes) const {
-    Renderer r(file_);
-    for (const Value* s : scopes) r.push(s);
+    Renderer r(file_, scopes);
     std::string out;
     if (nodes_) r.run(*nodes_, out);
     return model::tidyPunctuation(std::move(out));
 }
 
 void TextTemplate::check(const std::vector<const Value*>& scopes) const {
-    Renderer r(file_);
-    for (const Value* s : scopes) r.push(s);
+    Renderer r(file_, scopes);
     if (nodes_) r.check(*nodes_);
 }
 
@@ -630,8 +633,7 @@ std::string TextTemplate::fixedText() const {
 }
 
 const Value& resolvePath(const std::vector<const Value*>& scopes, const std::string& path, const std::string& file, int line) {
-    Renderer r(file);
-    for (const Value* s : scopes) r.push(s);
+    Renderer r(file, scopes);
     return r.lookup(path, line);
 }
 

@@ -23,7 +23,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 // This file reaches into libharu's private structures: the document's memory manager and
@@ -298,8 +297,10 @@ struct PdfCanvas::State {
     // that pages can refer to it, filled in by save()) and the characters drawn with it.
     struct FaceUse {
         HPDF_Dict font = nullptr;
-        std::vector<char32_t> chars;                       // CID k draws chars[k-1]
-        std::unordered_map<char32_t, std::uint16_t> cids;  // lookup only, never iterated
+        std::vector<char32_t> chars;  // CID k draws chars[k-1]
+        // The CIDs by character, open addressing (linear probing) at most half full: 0 is an
+        // empty slot, CID k's character is chars[k-1]. One array rather than a node a character.
+        std::vector<std::uint16_t> cidSlots;
         // The CIDs of recently drawn characters, by their low bits (CID 0: empty): most
         // lookups end here rather than in the hash map.
         std::array<std::pair<char32_t, std::uint16_t>, 256> recent{};
@@ -480,22 +481,39 @@ struct PdfCanvas::State {
         return recent.second;
     }
 
-    // cidFor through the hash map: the character's CID, handed out now if it is new.
+    // Where `cp` is first looked for in a table of `slots` slots (a power of two).
+    static std::size_t slotOf(char32_t cp, std::size_t slots) {
+        return static_cast<std::size_t>((static_cast<std::uint64_t>(cp) * 0x9E3779B97F4A7C15ULL) >> 40) & (slots - 1);
+    }
+
+    // The slot of `cp` in use.cidSlots: the one holding its CID, or the empty one where it goes.
+    static std::size_t probe(const FaceUse& use, char32_t cp) {
+        const std::size_t mask = use.cidSlots.size() - 1;
+        std::size_t at = slotOf(cp, use.cidSlots.size());
+        for (std::uint16_t cid = use.cidSlots[at]; cid != 0 && use.chars[cid - 1u] != cp; cid = use.cidSlots[at]) at = (at + 1) & mask;
+        return at;
+    }
+
+    // cidFor through the CID table: the character's CID, handed out now if it is new.
     std::uint16_t cidAdded(FaceUse& use, int face, char32_t cp) {
-        auto [it, added] = use.cids.try_emplace(cp, 0);
-        if (added) {
-            // CID 0 is .notdef; 65535 is left out so that the subset's glyph count, which
-            // adds .notdef and composite components, still fits maxp's 16 bits.
-            if (use.chars.size() >= 0xFFFD) {
-                use.cids.erase(it);
-                throw PdfError("一份 PDF 中用字体“" + fonts.spec(face).name +
-                               "”显示的不同字符超过了 65533 个（PDF 中一种字体的上限），无法生成。多半是数据中混入了大量乱码，"
-                               "请检查这份文档用到的数据中过长的文字");
-            }
-            use.chars.push_back(cp);
-            it->second = static_cast<std::uint16_t>(use.chars.size());
+        if (use.cidSlots.empty()) use.cidSlots.assign(256, 0);
+        const std::size_t at = probe(use, cp);
+        if (use.cidSlots[at] != 0) return use.cidSlots[at];
+        // CID 0 is .notdef; 65535 is left out so that the subset's glyph count, which
+        // adds .notdef and composite components, still fits maxp's 16 bits.
+        if (use.chars.size() >= 0xFFFD) {
+            throw PdfError("一份 PDF 中用字体“" + fonts.spec(face).name +
+                           "”显示的不同字符超过了 65533 个（PDF 中一种字体的上限），无法生成。多半是数据中混入了大量乱码，"
+                           "请检查这份文档用到的数据中过长的文字");
         }
-        return it->second;
+        use.chars.push_back(cp);
+        const auto cid = static_cast<std::uint16_t>(use.chars.size());
+        use.cidSlots[at] = cid;
+        if (2 * use.chars.size() > use.cidSlots.size()) {
+            use.cidSlots.assign(2 * use.cidSlots.size(), 0);
+            for (std::size_t k = 0; k < use.chars.size(); ++k) use.cidSlots[probe(use, use.chars[k])] = static_cast<std::uint16_t>(k + 1);
+        }
+        return cid;
     }
 
     // Writes operators at the end of page `index`'s content stream, kept here until saving:

@@ -95,15 +95,15 @@ void clustersOf(std::u32string_view text, std::size_t begin, std::size_t end, st
     }
 }
 
-double sumOf(const std::vector<double>& advances, std::size_t begin, std::size_t end) {
+double sumOf(const double* advances, std::size_t begin, std::size_t end) {
     double w = 0.0;
     for (std::size_t k = begin; k < end; ++k) w += advances[k];
     return w;
 }
 
 // Greedy filling of one hard line [begin, end).
-void breakHardLine(std::u32string_view text, const std::vector<double>& advances, std::size_t begin, std::size_t end, double maxWidth,
-                   double& avail, std::vector<LineSpan>& out, std::vector<Cluster>& clusters) {
+void breakHardLine(std::u32string_view text, const double* advances, std::size_t begin, std::size_t end, double maxWidth, double& avail,
+                   std::vector<LineSpan>& out, std::vector<Cluster>& clusters) {
     // Rounding in width sums must not push a character that fits exactly to the next line.
     const double eps = 1e-9 * std::max(1.0, maxWidth);
     clustersOf(text, begin, end, clusters);
@@ -189,17 +189,22 @@ bool isCjkBreakable(char32_t cp) {
     return false;
 }
 
-std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances, double maxWidth, double firstLineWidth) {
-    std::vector<LineSpan> lines;
-    std::vector<Cluster> clusters;  // one hard line's, reused
+void appendLines(std::u32string_view text, const double* advances, std::size_t begin, std::size_t end, double maxWidth,
+                 double firstLineWidth, std::vector<LineSpan>& out) {
+    thread_local std::vector<Cluster> clusters;  // one hard line's, reused from call to call
     double avail = firstLineWidth;
-    std::size_t begin = 0;
-    for (std::size_t i = 0; i <= text.size(); ++i) {
-        if (i == text.size() || text[i] == U'\n') {
-            breakHardLine(text, advances, begin, i, maxWidth, avail, lines, clusters);
-            begin = i + 1;
+    std::size_t from = begin;
+    for (std::size_t i = begin; i <= end; ++i) {
+        if (i == end || text[i] == U'\n') {
+            breakHardLine(text, advances, from, i, maxWidth, avail, out, clusters);
+            from = i + 1;
         }
     }
+}
+
+std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances, double maxWidth, double firstLineWidth) {
+    std::vector<LineSpan> lines;
+    appendLines(text, advances.data(), 0, text.size(), maxWidth, firstLineWidth, lines);
     return lines;
 }
 

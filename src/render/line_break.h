@@ -33,6 +33,12 @@ struct LineSpan {
 /// for a first-line indent). `advances[i]` is the width of `text[i]`; any unit works.
 std::vector<LineSpan> breakLines(std::u32string_view text, const std::vector<double>& advances, double maxWidth, double firstLineWidth);
 
+/// breakLines for the code points [begin, end) of `text` (`advances` indexed as `text`),
+/// appending the lines to `out` with their positions in `text`: many short texts (a table's
+/// cells) are laid out in one buffer, without a vector per text.
+void appendLines(std::u32string_view text, const double* advances, std::size_t begin, std::size_t end, double maxWidth,
+                 double firstLineWidth, std::vector<LineSpan>& out);
+
 /// Breaks a title into as few lines as fit `maxWidth`, all of nearly the same width (GB/T 9704
 /// 7.3.1: a title breaks between words into balanced lines). `marks` are the positions where
 /// a line may start (between words, set by the template); when a part between marks is wider

@@ -42,12 +42,14 @@ double lineHeightFor(const layout::LineSpacing& spacing, double size) {
 // ---------------------------------------------------------------------------------------
 // Tables
 
+// A table's cells keep their text and lines in the Flow's cellText_ and cellLines_.
 struct CellBox {
     const layout::Cell* cell = nullptr;
     int r0 = 0, r1 = 0;  // first and last row
     double x = 0.0, width = 0.0;
-    Shaped shaped;
-    std::vector<LineSpan> lines;
+    size_t textBegin = 0, textEnd = 0;  // the cell's characters in cellText_
+    size_t firstLine = 0;               // its lines: cellLines_[firstLine, firstLine + lineCount)
+    size_t lineCount = 0;
     double lineHeight = 0.0;
     double size = 0.0;
     Align align = Align::Left;
@@ -55,7 +57,7 @@ struct CellBox {
     size_t consumed = 0;  // lines already shown by earlier fragments (flowed text)
     bool label = false;   // a merged cell whose whole text is repeated on every page it spans
 
-    double neededHeight(size_t lineCount) const { return static_cast<double>(lineCount) * lineHeight + 2.0 * padding; }
+    double neededHeight(size_t count) const { return static_cast<double>(count) * lineHeight + 2.0 * padding; }
 };
 
 // One row, or part of a row, on a page.
@@ -451,6 +453,8 @@ private:
 
         std::vector<CellBox> cells;
         cells.reserve(placed.size());
+        cellText_.clear();
+        cellLines_.clear();
         for (const layout::PlacedCell& pc : placed) {
             const layout::Cell& c = *pc.cell;
             CellBox box;
@@ -463,10 +467,14 @@ private:
             box.lineHeight = t.lineSpacing * box.size;
             box.padding = padding;
             box.align = c.align == Align::Auto ? (c.number ? Align::Right : Align::Left) : c.align;
-            shaper_.append(box.shaped, c.text, c.role.value_or(t.style.role), box.size, c.bold || t.style.bold);
+            box.textBegin = cellText_.text.size();
+            shaper_.append(cellText_, c.text, c.role.value_or(t.style.role), box.size, c.bold || t.style.bold);
+            box.textEnd = cellText_.text.size();
             const double inner = std::max(1.0, box.width - 2.0 * padding);
-            shrinkFigure(box, inner);
-            box.lines = breakLines(box.shaped.text, box.shaped.advance, inner, inner);
+            shrinkFigure(box, cellText_, inner);
+            box.firstLine = cellLines_.size();
+            appendLines(cellText_.text, cellText_.advance.data(), box.textBegin, box.textEnd, inner, inner, cellLines_);
+            box.lineCount = cellLines_.size() - box.firstLine;
             cells.push_back(std::move(box));
         }
 
@@ -480,7 +488,7 @@ private:
         }
         std::vector<RowsNeed> needs;
         needs.reserve(cells.size());
-        for (const CellBox& b : cells) needs.push_back(RowsNeed{b.r0, b.r1, b.neededHeight(b.lines.size())});
+        for (const CellBox& b : cells) needs.push_back(RowsNeed{b.r0, b.r1, b.neededHeight(b.lineCount)});
         fitRowHeights(rowH, needs);
 
         double headerH = 0.0;
@@ -489,7 +497,7 @@ private:
         // are divided by a page break, each part shows the whole label. Longer merged text
         // (more than a quarter of the type area) flows on from page to page instead.
         for (CellBox& b : cells) {
-            b.label = b.r1 > b.r0 && b.r0 >= t.headerRows && b.neededHeight(b.lines.size()) <= (top_ - bottom_) / 4;
+            b.label = b.r1 > b.r0 && b.r0 >= t.headerRows && b.neededHeight(b.lineCount) <= (top_ - bottom_) / 4;
         }
         // A row may only be cut where every cell can show at least one line on each side.
         double oneLine = minRow;
@@ -567,7 +575,7 @@ private:
                 if (b.r0 >= first && b.r1 <= last && slices[static_cast<size_t>(b.r1 - first)].completesRow) continue;
                 double h = 0.0;
                 for (int r = std::max(b.r0, first); r <= to; ++r) h += slices[static_cast<size_t>(r - first)].height;
-                const double need = b.neededHeight(b.lines.size());
+                const double need = b.neededHeight(b.lineCount);
                 if (h + kEps >= need) continue;
                 if (b.r0 > first) {
                     while (!slices.empty() && slices.back().row >= b.r0) {
@@ -595,16 +603,18 @@ private:
     // A figure broken over two lines is easily misread ("1.5" / "0"), so a one-line number
     // cell that is too wide is set smaller instead, down to kMinFigureScale of its size;
     // beyond that it wraps like text.
-    static void shrinkFigure(CellBox& box, double inner) {
+    static void shrinkFigure(CellBox& box, Shaped& shaped, double inner) {
         constexpr double kMinFigureScale = 0.6;
-        if (!box.cell->number || box.shaped.text.find(U'\n') != std::u32string::npos) return;
+        if (!box.cell->number) return;
+        const std::u32string_view text = std::u32string_view(shaped.text).substr(box.textBegin, box.textEnd - box.textBegin);
+        if (text.find(U'\n') != std::u32string_view::npos) return;
         double w = 0.0;
-        for (double a : box.shaped.advance) w += a;
+        for (size_t i = box.textBegin; i < box.textEnd; ++i) w += shaped.advance[i];
         if (w <= inner) return;
         const double scale = std::max(kMinFigureScale, inner / w);
-        for (size_t i = 0; i < box.shaped.text.size(); ++i) {
-            box.shaped.advance[i] *= scale;
-            box.shaped.size[i] *= scale;
+        for (size_t i = box.textBegin; i < box.textEnd; ++i) {
+            shaped.advance[i] *= scale;
+            shaped.size[i] *= scale;
         }
         box.size *= scale;
     }
@@ -614,7 +624,7 @@ private:
         double need = minRow;
         for (const CellBox& b : cells) {
             if (b.r1 == r && b.r0 <= r) {
-                need = std::max(need, b.neededHeight(b.lines.size() - b.consumed));
+                need = std::max(need, b.neededHeight(b.lineCount - b.consumed));
             }
         }
         return need;
@@ -665,7 +675,7 @@ private:
     // after a page break); text too long for the fragment flows on from where it stopped.
     void drawFragment(CellBox& b, double top, double height, bool lastFragment, bool track, size_t blockIndex) {
         page().items.push_back(PagedRect{b.x, top - height, b.width, height, kBorderWidth});
-        const size_t total = b.lines.size();
+        const size_t total = b.lineCount;
         const double usable = height - 2.0 * b.padding;
         const auto fit = static_cast<size_t>(std::max(0.0, std::floor(usable / b.lineHeight + kEps)));
         size_t from = 0;
@@ -684,12 +694,12 @@ private:
         const double innerLeft = b.x + b.padding;
         const double innerWidth = b.width - 2.0 * b.padding;
         for (size_t k = from; k < from + count; ++k) {
-            const LineSpan& span = b.lines[k];
-            const double size = b.shaped.maxSize(span.begin, span.end, b.size);
+            const LineSpan& span = cellLines_[b.firstLine + k];
+            const double size = cellText_.maxSize(span.begin, span.end, b.size);
             const Align align = b.align == Align::Justify ? Align::Justify : b.align;
             const LinePlacement at = placeLine(span, align, innerLeft, innerWidth, size);
             const double baseline = lineTop - (b.lineHeight - size) / 2.0 - kEmBoxTop * size;
-            drawLine(b.shaped, span, at.x, baseline, at.spacing);
+            drawLine(cellText_, span, at.x, baseline, at.spacing);
             lineTop -= b.lineHeight;
         }
         page().cells.push_back(PagedCell{blockIndex, b.r0, b.r1, !track, from == 0 && count == total});
@@ -742,6 +752,8 @@ private:
 
     const layout::Document& doc_;
     Shaper shaper_;
+    Shaped cellText_;                  // the text of the table being laid out, cell after cell (CellBox)
+    std::vector<LineSpan> cellLines_;  // its cells' lines, cell after cell
     PagedDocument out_;
     double pageW_ = 0.0, pageH_ = 0.0;
     double left_ = 0.0, right_ = 0.0, top_ = 0.0, bottom_ = 0.0;

@@ -30,6 +30,15 @@ struct Shaped {
     std::vector<double> size;
     std::vector<char> bold;  // synthetic emboldening needed
 
+    /// Empty again, keeping the arrays' room for the next texts.
+    void clear() {
+        text.clear();
+        advance.clear();
+        face.clear();
+        size.clear();
+        bold.clear();
+    }
+
     double maxSize(size_t begin, size_t end, double fallback) const {
         double m = 0.0;
         for (size_t i = begin; i < end; ++i) m = std::max(m, size[i]);

@@ -8,6 +8,7 @@
 
 using jixiao::model::decodeUtf8;
 using jixiao::model::encodeUtf8;
+using jixiao::render::appendLines;
 using jixiao::render::breakLines;
 using jixiao::render::isCjkBreakable;
 using jixiao::render::isNoLineEnd;
@@ -94,6 +95,34 @@ TEST_CASE("line spans carry widths, the first-line width and paragraph ends", "[
     CHECK(lines[2].begin == 8);
     CHECK(lines[2].end == 9);
     CHECK(lines[2].endsParagraph);
+}
+
+TEST_CASE("appendLines breaks a part of a buffer as breakLines breaks it alone", "[render]") {
+    // Two cells' texts in one buffer: the second one's lines come after the first one's, at
+    // its positions in the buffer, the same lines as it gets on its own.
+    const std::u32string first = U"一二三";
+    const std::u32string second = U"四五六七，八\n\n九";
+    const std::u32string buffer = first + second;
+    std::vector<double> advances;
+    for (char32_t cp : buffer) advances.push_back(cp == U'\n' ? 0.0 : 10.0);
+    std::vector<jixiao::render::LineSpan> lines;
+    appendLines(buffer, advances.data(), 0, first.size(), 20.0, 20.0, lines);
+    REQUIRE(lines.size() == 2);
+    appendLines(buffer, advances.data(), first.size(), buffer.size(), 30.0, 20.0, lines);
+    const auto alone = breakLines(second, std::vector<double>(advances.begin() + 3, advances.end()), 30.0, 20.0);
+    REQUIRE(lines.size() == 2 + alone.size());
+    CHECK(alone.size() == 5);
+    for (size_t k = 0; k < alone.size(); ++k) {
+        CHECK(lines[2 + k].begin == alone[k].begin + first.size());
+        CHECK(lines[2 + k].end == alone[k].end + first.size());
+        CHECK(lines[2 + k].width == alone[k].width);
+        CHECK(lines[2 + k].endsParagraph == alone[k].endsParagraph);
+    }
+    // An empty part is one empty line where it stands.
+    appendLines(buffer, advances.data(), 3, 3, 30.0, 30.0, lines);
+    CHECK(lines.back().begin == 3);
+    CHECK(lines.back().end == 3);
+    CHECK(lines.back().endsParagraph);
 }
 
 TEST_CASE("a character exactly filling the line stays on it", "[render]") {

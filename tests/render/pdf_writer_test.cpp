@@ -990,6 +990,22 @@ TEST_CASE("one PDF drawing more than 65533 distinct characters in one face is re
     canvas.drawText(page, 0, 10, 10, 30, U"\U00010000", 0, false);  // characters already used still draw
 }
 
+TEST_CASE("a canvas gives each character of a face one CID, in the order first drawn", "[render]") {
+    // Thousands of characters (the CID table grows several times), each drawn again later
+    // next to one 256 code points away, which the recent-character cache holds in the same slot.
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
+    pdf::PdfCanvas canvas(fonts, false);
+    const int page = canvas.addPage(595, 842);
+    std::vector<char32_t> expected;
+    for (char32_t cp = 0x4E00; cp < 0x4E00 + 3000; ++cp) {
+        canvas.drawText(page, 0, 10, 10, 10, std::u32string(1, cp), 0, false);
+        expected.push_back(cp);
+        if (cp >= 0x4E00 + 256) canvas.drawText(page, 0, 10, 10, 10, std::u32string{cp - 256, cp, cp - 256}, 0, false);
+    }
+    canvas.drawText(page, 0, 10, 10, 10, U"\u4E00\u4E01\u4E00", 0, false);
+    CHECK(canvas.charsByFace()[0] == expected);
+}
+
 TEST_CASE("a full GB/T 9704 page holds 22 lines of 28 characters", "[render][letter]") {
     Cleanup cleanup;
     Document doc;
