@@ -264,6 +264,25 @@ TEST_CASE("run writes documents, results.json and a manifest, byte-identical twi
     CHECK(slurp(a.path() + "/results.json").find("\"year\": 2024") != std::string::npos);
 }
 
+TEST_CASE("run makes the same summary alongside the documents as alone", "[app]") {
+    // samples/county has projects enough for the summary to begin before the last documents
+    // render; with --documents summary no document is made beside it.
+    Poco::TemporaryFile all, alone;
+    const std::string county = std::string(JIXIAO_SOURCE_DIR) + "/samples/county";
+    auto full = runJixiao("run " + county + " -o " + all.path() + " --date 2025-03-05 --jobs 2");
+    INFO(full.err);
+    REQUIRE(full.code == 0);
+    auto summary = runJixiao("run " + county + " -o " + alone.path() + " --date 2025-03-05 --jobs 1 --documents summary");
+    INFO(summary.err);
+    REQUIRE(summary.code == 0);
+    const std::string workbook = "/2024年度绩效自评汇总表.xlsx";
+    const std::string made = slurp(all.path() + workbook);
+    CHECK(made.size() > 10000);
+    CHECK(made == slurp(alone.path() + workbook));
+    const std::string manifest = slurp(alone.path() + "/manifest.json");
+    CHECK(manifest.find("项目支出绩效自评表") == std::string::npos);
+}
+
 TEST_CASE("run refuses a bad date and a bad job count", "[app]") {
     auto date = runJixiao("run x -o y --date 2025-02-30");
     CHECK(date.code == 64);
