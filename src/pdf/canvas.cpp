@@ -17,10 +17,12 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstddef>
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -285,6 +287,61 @@ std::string xmpPacket(const layout::Metadata& meta, const std::string& producer)
     return x;
 }
 
+// libharu allocates each object, name, number and stream buffer of a document on its own
+// (~2,300 mallocs and frees a table PDF). Its allocator (HPDF_NewEx) takes no context, so the
+// documents of a thread take their memory from blocks of the thread's arena, handed out in
+// order and given back all at once when the thread's last open document is freed; libharu's
+// frees do nothing. Up to kKeptBlocks blocks stay for the next documents.
+class HpdfArena {
+public:
+    static void* allocate(HPDF_UINT size) { return arena().take(size); }
+    static void release(void*) {}
+    static void opened() { ++arena().documents_; }
+    static void closed() {
+        HpdfArena& a = arena();
+        if (--a.documents_ == 0) a.reset();
+    }
+
+private:
+    static constexpr std::size_t kBlock = 64 * 1024;
+    static constexpr std::size_t kKeptBlocks = 32;
+    static constexpr std::size_t kAlign = alignof(std::max_align_t);
+
+    static HpdfArena& arena() {
+        thread_local HpdfArena a;
+        return a;
+    }
+
+    void* take(std::size_t size) {
+        const std::size_t need = (std::max<std::size_t>(size, 1) + kAlign - 1) & ~(kAlign - 1);
+        if (need > kBlock / 2) return large_.emplace_back(new std::byte[need]).get();
+        if (current_ == blocks_.size() || used_ + need > kBlock) {
+            if (current_ < blocks_.size()) ++current_;
+            if (current_ == blocks_.size()) blocks_.emplace_back(new std::byte[kBlock]);
+            used_ = 0;
+        }
+        void* at = blocks_[current_].get() + used_;
+        used_ += need;
+        return at;
+    }
+
+    void reset() {
+        if (blocks_.size() > kKeptBlocks) blocks_.resize(kKeptBlocks);
+        large_.clear();
+        current_ = 0;
+        used_ = 0;
+    }
+
+    std::vector<std::unique_ptr<std::byte[]>> blocks_;
+    std::vector<std::unique_ptr<std::byte[]>> large_;  // one allocation each: more than half a block
+    std::size_t current_ = 0;                          // the block being filled
+    std::size_t used_ = 0;                             // of it
+    int documents_ = 0;                                // open on this thread
+};
+
+extern "C" void* allocateForHpdf(HPDF_UINT size) { return HpdfArena::allocate(size); }
+extern "C" void releaseForHpdf(void* at) { HpdfArena::release(at); }
+
 std::int16_t s16(std::string_view b, size_t at) {
     if (at + 2 > b.size()) return 0;
     return static_cast<std::int16_t>((static_cast<unsigned char>(b[at]) << 8) | static_cast<unsigned char>(b[at + 1]));
@@ -324,6 +381,16 @@ struct PdfCanvas::State {
     std::vector<void*> detachedLengths;  // stream lengths taken out of the xref (directLength), freed with the canvas
     bool hasOutline = false;
     bool saved = false;
+
+    State() = default;
+    State(const State&) = delete;
+    State& operator=(const State&) = delete;
+    ~State() {
+        if (doc == nullptr) return;
+        for (void* length : detachedLengths) HPDF_Obj_ForceFree(doc->mmgr, length);
+        HPDF_Free(doc);
+        HpdfArena::closed();
+    }
 
     void check(HPDF_STATUS status, const std::string& what) {
         if (status == HPDF_OK && error.code == HPDF_OK) return;
@@ -715,17 +782,16 @@ PdfCanvas::PdfCanvas(const FontSet& fonts, bool compress, std::shared_ptr<const 
             for (char32_t cp : s_->prefix->chars(face)) s_->cidFor(face, cp);
         }
     }
-    s_->doc = HPDF_New(recordHpdfError, &s_->error);
-    if (s_->doc == nullptr) throw PdfError("内存不足：PDF 库（libharu）无法新建文档");
+    HpdfArena::opened();
+    s_->doc = HPDF_NewEx(recordHpdfError, allocateForHpdf, releaseForHpdf, 0, &s_->error);
+    if (s_->doc == nullptr) {
+        HpdfArena::closed();
+        throw PdfError("内存不足：PDF 库（libharu）无法新建文档");
+    }
     s_->check(HPDF_SetCompressionMode(s_->doc, compress ? HPDF_COMP_ALL : HPDF_COMP_NONE), "HPDF_SetCompressionMode");
 }
 
-PdfCanvas::~PdfCanvas() {
-    if (s_ && s_->doc != nullptr) {
-        for (void* length : s_->detachedLengths) HPDF_Obj_ForceFree(s_->doc->mmgr, length);
-        HPDF_Free(s_->doc);
-    }
-}
+PdfCanvas::~PdfCanvas() = default;  // State frees the document
 
 void PdfCanvas::setMetadata(const layout::Metadata& meta) {
     const layout::FixedDate& d = meta.created;

@@ -1006,6 +1006,36 @@ TEST_CASE("a canvas gives each character of a face one CID, in the order first d
     CHECK(canvas.charsByFace()[0] == expected);
 }
 
+TEST_CASE("canvases open at once on one thread keep their documents apart", "[render]") {
+    // libharu's memory comes from a per-thread arena given back when the thread's last open
+    // document is freed: documents made and freed while another is open must not reuse its memory.
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
+    auto draw = [](pdf::PdfCanvas& canvas, char32_t from, int pages) {
+        for (int p = 0; p < pages; ++p) {
+            const int page = canvas.addPage(595, 842);
+            for (int line = 0; line < 40; ++line) {
+                std::u32string text;
+                for (char32_t k = 0; k < 30; ++k) text.push_back(from + static_cast<char32_t>(p * 1200 + line * 30) + k);
+                canvas.drawText(page, 0, 10, 40, 800 - 18 * line, text, 0, false);
+                canvas.strokeRect(page, 30, 790 - 18 * line, 500, 18, 0.5);
+            }
+        }
+    };
+    pdf::PdfCanvas alone(fonts, true);
+    draw(alone, 0x4E00, 2);
+    const std::string expected = alone.save();
+
+    pdf::PdfCanvas first(fonts, true);
+    draw(first, 0x4E00, 1);
+    for (char32_t from : {0x5E00, 0x6E00}) {  // made, saved and freed while `first` is open
+        pdf::PdfCanvas other(fonts, true);
+        draw(other, from, 3);
+        CHECK(other.save().size() > 10000);
+    }
+    draw(first, 0x4E00 + 1200, 1);  // its second page, as `alone` drew it
+    CHECK(first.save() == expected);
+}
+
 TEST_CASE("a full GB/T 9704 page holds 22 lines of 28 characters", "[render][letter]") {
     Cleanup cleanup;
     Document doc;
