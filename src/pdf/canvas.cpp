@@ -41,6 +41,9 @@ namespace jixiao::pdf {
 
 namespace {
 
+// The dictionary entry of a deflated stream (writeFlateEntries).
+constexpr std::string_view kFlateEntry = "/Filter /FlateDecode\012";
+
 // What libharu reported; the first error wins because later ones are consequences.
 struct HpdfError {
     HPDF_STATUS code = HPDF_OK;
@@ -432,15 +435,17 @@ struct PdfCanvas::State {
     // A stream object holding `content`, deflated here when compressing (flate.h: libdeflate,
     // faster than libharu's zlib) as `packing` says. libharu writes it as it is and
     // writeFlateEntries names the filter (libharu drops /Filter from a stream it does not
-    // compress itself).
+    // compress itself). Content that deflate does not make smaller, counting the zlib wrapper
+    // and the /Filter entry (a CIDSet of a few bytes), is written as it is.
     HPDF_Dict stream(const std::string& content, const char* what, Packing packing = Packing::Deflate) {
         HPDF_Dict dict = checked(HPDF_DictStream_New(doc->mmgr, doc->xref), what);
         directLength(dict);
         dict->filter = HPDF_STREAM_FILTER_NONE;
         const bool pack = compress && packing != Packing::Deflated;
         const std::string packed = pack ? (packing == Packing::DeflateFast ? flateFast(content) : flate(content)) : std::string();
-        const std::string& bytes = pack ? packed : content;
-        dict->write_fn = compress ? writeFlateEntries : writeEntries;
+        const bool filtered = compress && (!pack || packed.size() + kFlateEntry.size() < content.size());
+        const std::string& bytes = pack && filtered ? packed : content;
+        dict->write_fn = filtered ? writeFlateEntries : writeEntries;
         check(HPDF_Stream_Write(dict->stream, reinterpret_cast<const HPDF_BYTE*>(bytes.data()), static_cast<HPDF_UINT>(bytes.size())),
               what);
         return dict;
@@ -513,7 +518,7 @@ struct PdfCanvas::State {
     // writeEntries, then /Filter (libharu drops it from a stream it does not compress itself).
     static HPDF_STATUS writeFlateEntries(HPDF_Dict dict, HPDF_Stream out) {
         const HPDF_STATUS rc = writeEntries(dict, out);
-        return rc != HPDF_OK ? rc : HPDF_Stream_WriteStr(out, "/Filter /FlateDecode\012");
+        return rc != HPDF_OK ? rc : HPDF_Stream_WriteStr(out, kFlateEntry.data());
     }
 
     // A text string (ISO 32000-1 7.9.2.2) for document information and outline titles:

@@ -6,7 +6,7 @@
 namespace jixiao::pdf {
 
 GlyphPrefix::GlyphPrefix(const FontSet& fonts, std::vector<std::vector<char32_t>> chars)
-    : chars_(std::move(chars)), outlines_(chars_.size()) {
+    : chars_(std::move(chars)), outlines_(chars_.size()), whole_(chars_.size()) {
     if (chars_.size() != static_cast<std::size_t>(fonts.faceCount())) {
         throw PdfError("内部错误：字形前缀有 " + std::to_string(chars_.size()) + " 种字体的字符，字体集合却有 " +
                        std::to_string(fonts.faceCount()) + " 种字体");
@@ -24,12 +24,20 @@ GlyphPrefix::GlyphPrefix(const FontSet& fonts, std::vector<std::vector<char32_t>
             lead = k;
         }
         outlines_[face] = std::make_unique<const FlatePrefix>(subset.program.substr(subset.glyfOffset, subset.glyphEnds[lead]));
+        // Made before whole_[face] is set, so compressSubset compresses it.
+        std::string compressed = compressSubset(subset, static_cast<int>(face), this);
+        whole_[face] = WholeSubset{subset.program, std::move(compressed)};
     }
 }
 
 const std::vector<char32_t>& GlyphPrefix::chars(int face) const { return chars_.at(static_cast<std::size_t>(face)); }
 
 const FlatePrefix* GlyphPrefix::outlines(int face) const { return outlines_.at(static_cast<std::size_t>(face)).get(); }
+
+const std::string* GlyphPrefix::compressedProgram(int face, std::string_view program) const {
+    const WholeSubset& whole = whole_.at(static_cast<std::size_t>(face));
+    return !whole.program.empty() && program == whole.program ? &whole.compressed : nullptr;
+}
 
 const DeflatedTail& OutlineCache::deflated(int face, std::size_t shared, std::string_view outlines) {
     auto found = entries_.find(face);
@@ -46,6 +54,9 @@ const DeflatedTail& OutlineCache::deflated(int face, std::size_t shared, std::st
 
 std::string compressSubset(const FontSubset& subset, int face, const GlyphPrefix* prefix, OutlineCache* outlines) {
     const std::string_view program = subset.program;
+    if (prefix != nullptr) {
+        if (const std::string* compressed = prefix->compressedProgram(face, program)) return *compressed;
+    }
     const FlatePrefix* shared = prefix ? prefix->outlines(face) : nullptr;
     if (shared != nullptr && program.substr(subset.glyfOffset, shared->bytes().size()) != shared->bytes()) shared = nullptr;
     const std::size_t sharedSize = shared ? shared->bytes().size() : 0;

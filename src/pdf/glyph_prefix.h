@@ -30,10 +30,20 @@ public:
     const std::vector<char32_t>& chars(int face) const;
     /// The prepared compression of face `face`'s leading glyph outlines, or null.
     const FlatePrefix* outlines(int face) const;
+    /// The zlib stream of `program` when it is the font program of a document that draws
+    /// nothing but the prefix's characters in face `face` (a form's title face): compressed
+    /// once here, as compressSubset would compress it. Null for any other program.
+    const std::string* compressedProgram(int face, std::string_view program) const;
 
 private:
+    /// A face's subset of the prefix's characters alone, and its compression.
+    struct WholeSubset {
+        std::string program;
+        std::string compressed;
+    };
     std::vector<std::vector<char32_t>> chars_;
     std::vector<std::unique_ptr<const FlatePrefix>> outlines_;
+    std::vector<WholeSubset> whole_;
 };
 
 /// The deflated glyph outlines of one document's subsets, by face, so that its PDF and its OFD

@@ -3,6 +3,7 @@
 #include "pdf/subsetter.h"
 #include "pdf/canvas.h"
 #include "pdf/fonts.h"
+#include "pdf/glyph_prefix.h"
 #include "render/ofd_writer.h"
 #include "render/pdf_writer.h"
 #include "render/render_error.h"
@@ -12,6 +13,8 @@
 #include <catch2/catch.hpp>
 
 #include <Poco/TemporaryFile.h>
+
+#include <zlib.h>
 
 #include <array>
 #include <chrono>
@@ -623,7 +626,9 @@ TEST_CASE("a document's PDF and OFD deflate their glyph outlines once and keep t
     for (const bool withPrefix : {true, false}) {
         render::PdfOptions alone = options();
         if (withPrefix) alone.prefix = render::prepareGlyphPrefix(blank, options());
-        for (const Document& doc : {reportDocument(), kai}) {
+        const Document report = reportDocument();
+        for (const Document* each : std::array<const Document*, 2>{&report, &kai}) {
+            const Document& doc = *each;
             INFO("prefix " << withPrefix << ", " << doc.blocks.size() << " blocks");
             render::PdfStats stats;
             const std::string pdf = render::renderPdf(doc, alone, &stats);
@@ -634,7 +639,11 @@ TEST_CASE("a document's PDF and OFD deflate their glyph outlines once and keep t
             CHECK(render::renderPdf(doc, both) == pdf);
             CHECK(both.outlineCache->hits() == 0);
             CHECK(render::renderOfd(doc, both) == ofd);
-            CHECK(both.outlineCache->hits() == stats.embeddedFaces);  // every face's outlines deflated once
+            // Every face's outlines deflated once; but a face the PDF draws with the prefix's
+            // characters alone (the Kai document's UMing) takes the prefix's compressed
+            // program, so only the OFD deflates the little after its prefix outlines.
+            const int wholeFromPrefix = withPrefix && &doc == &kai ? 1 : 0;
+            CHECK(both.outlineCache->hits() == stats.embeddedFaces - wholeFromPrefix);
             // The PDF's fonts are whole: every page renders and its text reads back.
             const fs::path file =
                 writeFile(std::string("outlines-") + (withPrefix ? "p" : "n") + std::to_string(doc.blocks.size()) + ".pdf", pdf);
@@ -642,6 +651,72 @@ TEST_CASE("a document's PDF and OFD deflate their glyph outlines once and keep t
             CHECK_FALSE(run("pdftotext " + quoted(file) + " -").empty());
         }
     }
+}
+
+TEST_CASE("a face drawn with the prefix's characters alone takes its font program compressed once", "[render]") {
+    const pdf::FontSet fonts = pdf::FontSet::bundled(kFonts);
+    std::vector<std::vector<char32_t>> chars(static_cast<size_t>(fonts.faceCount()));
+    const std::u32string title = model::decodeUtf8("项目支出绩效自评表");
+    chars[0].assign(title.begin(), title.end());
+    const pdf::GlyphPrefix prefix(fonts, chars);
+    const pdf::FontSubset subset = pdf::subsetFont(fonts.face(0), chars[0], pdf::CharMap::Omit);
+    const std::string* whole = prefix.compressedProgram(0, subset.program);
+    REQUIRE(whole != nullptr);
+    CHECK(prefix.compressedProgram(0, subset.program) == whole);  // made once, when the prefix was
+    CHECK(pdf::compressSubset(subset, 0, &prefix) == *whole);
+    // The stream compressSubset would put together: the tables before glyf, the prefix's
+    // outlines, then the rest of glyf.
+    const pdf::FlatePrefix* outlines = prefix.outlines(0);
+    REQUIRE(outlines != nullptr);
+    const std::string_view program = subset.program;
+    CHECK(*whole == outlines->compress(program.substr(0, subset.glyfOffset), program.substr(subset.glyfOffset + outlines->bytes().size())));
+    std::string inflated(subset.program.size() + 1, '\0');
+    uLongf length = inflated.size();
+    REQUIRE(uncompress(reinterpret_cast<Bytef*>(inflated.data()), &length, reinterpret_cast<const Bytef*>(whole->data()), whole->size()) ==
+            Z_OK);
+    inflated.resize(length);
+    CHECK(inflated == subset.program);
+    // Any other program of the face is compressed as a document's own.
+    std::vector<char32_t> more = chars[0];
+    more.push_back(U'甲');
+    CHECK(prefix.compressedProgram(0, pdf::subsetFont(fonts.face(0), more, pdf::CharMap::Omit).program) == nullptr);
+    CHECK(prefix.compressedProgram(0, pdf::subsetFont(fonts.face(0), chars[0], pdf::CharMap::Include).program) == nullptr);
+    CHECK(prefix.compressedProgram(1, pdf::subsetFont(fonts.face(1), chars[0], pdf::CharMap::Omit).program) == nullptr);
+}
+
+TEST_CASE("a stream deflate would not make smaller is written unfiltered", "[render]") {
+    Cleanup cleanup;
+    // A short document's CIDSet (PDF/A-1b) is a few 0xFF bytes: deflated, with the zlib wrapper
+    // and the /Filter entry, it would take more than it holds. ToUnicode still pays for deflate.
+    Document doc;
+    doc.blocks.push_back(layout::Paragraph::plain("甲乙丙丁戊己庚辛壬癸", layout::TextStyle{layout::FontRole::Kai, 12.0, false}));
+    const std::string pdf = render::renderPdf(doc, options());
+    const std::regex reference("/(CIDSet|ToUnicode) (\\d+) 0 R");
+    int cidSets = 0, kaiCidSets = 0, cmaps = 0;
+    for (auto it = std::sregex_iterator(pdf.begin(), pdf.end(), reference); it != std::sregex_iterator(); ++it) {
+        const std::string header = "\n" + (*it)[2].str() + " 0 obj\n<<\n";
+        const size_t at = pdf.find(header);
+        REQUIRE(at != std::string::npos);
+        const size_t body = pdf.find("stream\r\n", at);
+        REQUIRE(body != std::string::npos);
+        const std::string dict = pdf.substr(at, body - at);
+        INFO(dict);
+        if ((*it)[1] == "CIDSet") {
+            ++cidSets;
+            CHECK(dict.find("/Filter") == std::string::npos);
+            // The Kai face's 11 CIDs (.notdef and ten characters): 0xFF, then three bits set.
+            if (dict.find("/Length 2\n") != std::string::npos && pdf.compare(body + 8, 2, "\xFF\xE0") == 0) ++kaiCidSets;
+        } else {
+            ++cmaps;
+            CHECK(dict.find("/Filter /FlateDecode") != std::string::npos);
+        }
+    }
+    CHECK(cidSets >= 1);
+    CHECK(kaiCidSets == 1);
+    CHECK(cmaps == cidSets);
+    const fs::path file = writeFile("unfiltered-cidset.pdf", pdf);
+    CHECK(run("pdffonts " + quoted(file)).find(" no ") == std::string::npos);
+    CHECK(run("pdftotext " + quoted(file) + " -").find("甲乙丙丁戊己庚辛壬癸") != std::string::npos);
 }
 
 TEST_CASE("PDFs rendered on four threads at once equal a single-threaded rendering", "[render]") {
