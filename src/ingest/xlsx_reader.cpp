@@ -702,7 +702,7 @@ private:
 class SpilledRows : public RowSource {
 public:
     struct Spill {
-        model::TextStore store;
+        model::TextStore store{0};        ///< nothing held in memory: these rows are what must not be
         std::vector<model::Text> rows;    ///< one per row, in order
         std::map<std::size_t, Row> held;  ///< rows too long for the store (16 MiB), kept as they are
         bool xmlSafe = true;

@@ -4,6 +4,7 @@
 #include "model/slot_registry.h"
 #include "model/text.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstdlib>
@@ -44,7 +45,7 @@ std::string Text::str() const {
     return gStores.at(static_cast<std::uint32_t>(where_ >> (kOffsetBits + kSizeBits)))->read(where_ >> kSizeBits & kOffsetMask, size());
 }
 
-TextStore::TextStore() : slot_(gStores.claim(this, "text stores")) {}
+TextStore::TextStore(std::size_t resident) : slot_(gStores.claim(this, "text stores")), resident_(resident) {}
 
 TextStore::~TextStore() {
     gStores.release(static_cast<std::uint32_t>(slot_));
@@ -58,8 +59,17 @@ Text TextStore::put(std::string_view text) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (end_ + text.size() > Text::kOffsetMask)
         throw TextStoreError("临时文件中的文字超过 64 GB，无法处理。请分批处理数据（如按主管部门拆分数据文件夹）。");
-    if (fd_ < 0) fd_ = openScratch();
     t.where_ = slot_ << (Text::kOffsetBits + Text::kSizeBits) | end_ << Text::kSizeBits | text.size();
+    if (!spilling_ && end_ + text.size() <= resident_) {
+        // Pages of head_ are touched only as texts arrive: a small run holds only its texts.
+        if (!head_) head_.reset(new char[resident_]);
+        std::copy(text.begin(), text.end(), head_.get() + end_);
+        end_ += text.size();
+        headEnd_.store(end_, std::memory_order_release);
+        return t;
+    }
+    spilling_ = true;
+    if (fd_ < 0) fd_ = openScratch();
     pending_.append(text);
     end_ += text.size();
     if (pending_.size() >= kFlushAt) flushLocked();
@@ -74,6 +84,10 @@ void TextStore::flushLocked() const {
 }
 
 std::string TextStore::read(std::uint64_t offset, std::size_t size) const {
+    const std::uint64_t inMemory = headEnd_.load(std::memory_order_acquire);
+    if (offset + size <= inMemory) return std::string(head_.get() + offset, size);
+    // In the file, which starts where the memory stopped.
+    offset -= inMemory;
     std::string out(size, '\0');
     if (offset + size > flushed_.load()) {
         // Still (partly) in the write buffer: flushed first, under the writers' lock.

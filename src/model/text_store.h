@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -39,13 +40,17 @@ public:
     using std::runtime_error::runtime_error;
 };
 
-/// A run's narratives, spilled to an unlinked scratch file in TMPDIR (or /tmp) as ingest reads
-/// them and read back with pread when a document needs one. Not memory-mapped: its pages stay in
-/// the page cache, not in the process's resident set. The file is made on the first non-empty
-/// text and vanishes with the store (or the process). At most 255 stores live at once.
+/// A run's narratives. The first `resident` bytes (16 MiB: a county's texts) stay in memory, so
+/// that reading one is a copy; the rest are spilled to an unlinked scratch file in TMPDIR (or
+/// /tmp) as ingest reads them and read back with pread when a document needs one. Not
+/// memory-mapped: their pages stay in the page cache, not in the process's resident set. The
+/// file is made on the first text that does not fit in memory and vanishes with the store (or
+/// the process). At most 255 stores live at once.
 class TextStore {
 public:
-    TextStore();
+    static constexpr std::size_t kResident = std::size_t(16) << 20;
+
+    explicit TextStore(std::size_t resident = kResident);
     TextStore(const TextStore&) = delete;
     TextStore& operator=(const TextStore&) = delete;
     ~TextStore();
@@ -54,7 +59,7 @@ public:
     /// TextStoreError when the text is longer, the store past 64 GiB, or the file cannot be made
     /// or written.
     Text put(std::string_view text);
-    /// Bytes spilled so far.
+    /// Bytes stored so far, in memory and spilled.
     std::uint64_t bytes() const { return end_; }
 
 private:
@@ -64,10 +69,14 @@ private:
 
     std::uint64_t slot_ = 0;
     mutable std::mutex mutex_;
+    const std::size_t resident_;
+    std::unique_ptr<char[]> head_;           ///< the texts in memory: offsets [0, headEnd_)
+    std::atomic<std::uint64_t> headEnd_{0};  ///< grows until a text does not fit, then stays
+    bool spilling_ = false;                  ///< from that text on, every text goes to the file
     int fd_ = -1;
     std::uint64_t end_ = 0;                          ///< offset of the next text
     mutable std::atomic<std::uint64_t> flushed_{0};  ///< bytes already in the file
-    mutable std::string pending_;                    ///< appended, not yet written
+    mutable std::string pending_;                    ///< appended to the file, not yet written
 };
 
 }  // namespace jixiao::model

@@ -38,10 +38,16 @@ void writeFileAtomic(const std::string& path, const std::string& bytes, Durabili
 
 AtomicFile::AtomicFile(std::string path, Durability durability) : path_(std::move(path)), durability_(durability) {
     Poco::Path target(path_);
-    if (const int err = makeFolders(target.parent().toString()))
-        throw OutputError("无法创建文件夹 " + target.parent().toString() + "（" + model::systemReason(err) + "）。");
-    tmp_ = target.parent().toString() + "." + target.getFileName() + ".tmp-XXXXXX";
+    const std::string folder = target.parent().toString();
+    tmp_ = folder + "." + target.getFileName() + ".tmp-XXXXXX";
     fd_ = ::mkstemp(tmp_.data());
+    // The folder is made only when it is missing: a run writes thousands of files into folders
+    // that already exist.
+    if (fd_ < 0 && errno == ENOENT) {
+        if (const int err = makeFolders(folder)) throw OutputError("无法创建文件夹 " + folder + "（" + model::systemReason(err) + "）。");
+        tmp_.replace(tmp_.size() - 6, 6, "XXXXXX");
+        fd_ = ::mkstemp(tmp_.data());
+    }
     if (fd_ < 0) throw OutputError("无法写入 " + path_ + "（" + model::systemReason(errno) + "）。");
 }
 
@@ -76,9 +82,6 @@ void AtomicFile::append(std::string_view bytes) {
 void AtomicFile::commit() {
     // mkstemp creates 0600; outputs are meant to be read by others (e.g. a web server).
     ::fchmod(fd_, 0644);
-    // Later: the disk write starts now, in the background, so that the caller's one flush at
-    // the end has little left to wait for. Only a hint; that flush reports any failure.
-    if (durability_ == Durability::Later) ::sync_file_range(fd_, 0, 0, SYNC_FILE_RANGE_WRITE);
     if (durability_ == Durability::Now && ::fsync(fd_) != 0) fail("写入 " + path_ + " 失败");
     const int fd = fd_;
     fd_ = -1;
@@ -91,9 +94,13 @@ void syncFileSystem(const std::string& path) {
     if (fd < 0 || ::syncfs(fd) != 0) {
         const int err = errno;
         if (fd >= 0) ::close(fd);
-        throw OutputError("无法将 " + path + " 中的文件写入磁盘（" + model::systemReason(err) + "）。");
+        throw syncError(path, err);
     }
     ::close(fd);
+}
+
+OutputError syncError(const std::string& path, int err) {
+    return OutputError("无法将 " + path + " 中的文件写入磁盘（" + model::systemReason(err) + "）。");
 }
 
 namespace {

@@ -15,8 +15,9 @@ public:
 /// When writeFileAtomic forces a file to disk.
 enum class Durability {
     Now,    ///< before the rename: once the call returns, a power cut keeps the new content
-    Later,  ///< not at all: the caller flushes once for many files (syncFileSystem) before it
-            ///< records them as done; a fsync per file costs a disk flush per file
+    Later,  ///< not at all: the caller flushes once for many files (syncFileSystem,
+            ///< BackgroundFlush) before it records them as done; a fsync per file costs a
+            ///< disk flush per file
 };
 
 /// Writes `bytes` to `path` so that readers only ever see the old file or the complete new
@@ -55,6 +56,8 @@ int makeFolders(const std::string& path);
 /// Flushes everything written to the file system that holds `path` to disk (syncfs).
 /// Throws OutputError.
 void syncFileSystem(const std::string& path);
+/// The error syncFileSystem throws: "无法将 <path> 中的文件写入磁盘（<errno text>）。".
+OutputError syncError(const std::string& path, int err);
 
 /// Makes a file or folder name from user data (project names may contain `/`, `..`, control
 /// characters): path separators, characters Windows forbids and invisible format characters

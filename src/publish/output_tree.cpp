@@ -165,6 +165,7 @@ void OutputTree::begin(const std::string& startedAt) {
     syncFileSystem(root_);  // the removal is on disk before any file is replaced
     previous_ = manifestFiles(previous);
     sweepTemporaries(root_, 2);
+    flush_ = std::make_unique<BackgroundFlush>(root_);
 }
 
 std::vector<std::string> OutputTree::removeReplaced() {
@@ -249,6 +250,7 @@ std::string OutputTree::writeStreamed(const std::string& folder, const std::stri
         size += part.size();
     });
     file.commit();
+    if (flush_) flush_->written(size);
     std::string joined;
     for (const std::string& source : sources) (joined += source) += '\0';
     std::lock_guard<std::mutex> lock(mutex_);
@@ -335,7 +337,8 @@ std::string OutputTree::manifestJson() const {
 }
 
 void OutputTree::writeManifest() const {
-    syncFileSystem(root_);
+    if (flush_) flush_->finish();
+    else syncFileSystem(root_);
     AtomicFile file(root_ + "/manifest.json");
     writeManifestJson([&file](std::string_view part) { file.append(part); });
     file.commit();

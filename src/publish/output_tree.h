@@ -1,5 +1,6 @@
 #pragma once
 
+#include "publish/background_flush.h"
 #include "publish/file_lock.h"
 #include "publish/json_writer.h"
 
@@ -53,7 +54,8 @@ public:
     /// moves `manifest.json` durably aside to `.jixiao-previous-manifest.json` (kept there
     /// until a run completes, also through a killed run), so that a run failing or killed
     /// half-way never leaves a manifest vouching for files it replaced, and sweeps the
-    /// temporary files of killed runs (`.<name>.tmp-XXXXXX`, `jixiao-xlsx-*`). Throws OutputError.
+    /// temporary files of killed runs (`.<name>.tmp-XXXXXX`, `jixiao-xlsx-*`). From then on the
+    /// files written go to disk in the background (BackgroundFlush). Throws OutputError.
     void begin(const std::string& startedAt);
 
     /// After a run that wrote every document it meant to: removes the files of the previous
@@ -88,10 +90,11 @@ public:
     /// The same text passed to `sink` in parts, made one file at a time (a province's run lists
     /// 300,000 files).
     void writeManifestJson(const ByteSink& sink) const;
-    /// Flushes every file written so far to disk, then writes `<root>/manifest.json`, flushed
-    /// too. Files are written without a flush each (one disk flush per file costs more than
-    /// rendering it), so the manifest is what records a run's files as complete: written
-    /// last, it never lists a file a power cut could have lost. Throws OutputError.
+    /// Flushes every file written so far to disk (the rest of what begin's background flush
+    /// has not written yet), then writes `<root>/manifest.json`, flushed too. Files are written
+    /// without a flush each (one disk flush per file costs more than rendering it), so the
+    /// manifest is what records a run's files as complete: written last, it never lists a
+    /// file a power cut could have lost. Throws OutputError.
     void writeManifest() const;
 
     const std::string& root() const { return root_; }
@@ -129,6 +132,7 @@ private:
     std::set<std::string> folders_;               ///< subfolders checked not to be symbolic links
     std::vector<ManifestEntry> previous_;         ///< the previous manifest's files (begin)
     FileLock lock_;
+    std::unique_ptr<BackgroundFlush> flush_;  ///< from begin() on
 };
 
 }  // namespace jixiao::publish

@@ -12,7 +12,7 @@
 using namespace jixiao;
 
 TEST_CASE("text store: narratives read back as put, before and after the buffer is written", "[model]") {
-    model::TextStore store;
+    model::TextStore store(4096);  // a few texts in memory, the rest through the file
     CHECK(store.bytes() == 0);
     const model::Text none = store.put("");
     CHECK(none.empty());
@@ -21,7 +21,7 @@ TEST_CASE("text store: narratives read back as put, before and after the buffer 
 
     const model::Text goal = store.put("完成农村义务教育营养改善计划，覆盖学生 1.2 万人");
     CHECK(goal.size() == std::string("完成农村义务教育营养改善计划，覆盖学生 1.2 万人").size());
-    CHECK(goal.str() == "完成农村义务教育营养改善计划，覆盖学生 1.2 万人");  // still in the write buffer
+    CHECK(goal.str() == "完成农村义务教育营养改善计划，覆盖学生 1.2 万人");  // in memory
 
     // Enough texts to pass the buffer several times; each reads back whole and in place.
     std::vector<model::Text> texts;
@@ -51,7 +51,7 @@ TEST_CASE("text store: a scratch folder that cannot be written is said in Chines
     std::string message;
     {
         const testing::ScopedEnv tmpdir("TMPDIR", "/nonexistent-jixiao-tmp");
-        model::TextStore store;
+        model::TextStore store(0);  // nothing held in memory: the first text goes to the file
         try {
             store.put("年度总体目标");
         } catch (const model::TextStoreError& e) {
@@ -61,6 +61,26 @@ TEST_CASE("text store: a scratch folder that cannot be written is said in Chines
     CHECK(message ==
           "无法在临时文件夹 /nonexistent-jixiao-tmp 中写入临时文件（文件或文件夹不存在）。请确认磁盘有空间、该文件夹可写，"
           "或用环境变量 TMPDIR 指定另一个临时文件夹");
+}
+
+TEST_CASE("text store: texts go to the file once one does not fit in memory, and all read back", "[model]") {
+    model::TextStore store(100);
+    const std::string a(40, 'a'), b(40, 'b'), c(40, 'c'), d(10, 'd');
+    const model::Text ta = store.put(a), tb = store.put(b);
+    const model::Text tc = store.put(c);  // 120 > 100: to the file
+    const model::Text td = store.put(d);  // would fit in memory, but the file has begun: order stays
+    CHECK(store.bytes() == 130);
+    CHECK(ta.str() == a);
+    CHECK(tb.str() == b);
+    CHECK(tc.str() == c);
+    CHECK(td.str() == d);
+    {
+        // Texts kept in memory need no scratch folder at all.
+        const testing::ScopedEnv tmpdir("TMPDIR", "/nonexistent-jixiao-tmp");
+        model::TextStore small;
+        const model::Text t = small.put("年度总体目标");
+        CHECK(t.str() == "年度总体目标");
+    }
 }
 
 TEST_CASE("text store: a dataset's copies share its narratives", "[model]") {
