@@ -60,7 +60,7 @@ Text TextStore::put(std::string_view text) {
     if (end_ + text.size() > Text::kOffsetMask)
         throw TextStoreError("临时文件中的文字超过 64 GB，无法处理。请分批处理数据（如按主管部门拆分数据文件夹）。");
     t.where_ = slot_ << (Text::kOffsetBits + Text::kSizeBits) | end_ << Text::kSizeBits | text.size();
-    if (!spilling_ && end_ + text.size() <= resident_) {
+    if (fd_ < 0 && end_ + text.size() <= resident_) {
         // Pages of head_ are touched only as texts arrive: a small run holds only its texts.
         if (!head_) head_.reset(new char[resident_]);
         std::copy(text.begin(), text.end(), head_.get() + end_);
@@ -68,7 +68,7 @@ Text TextStore::put(std::string_view text) {
         headEnd_.store(end_, std::memory_order_release);
         return t;
     }
-    spilling_ = true;
+    // The first text that does not fit opens the file; from then on every text goes there.
     if (fd_ < 0) fd_ = openScratch();
     pending_.append(text);
     end_ += text.size();

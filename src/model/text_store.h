@@ -70,10 +70,9 @@ private:
     std::uint64_t slot_ = 0;
     mutable std::mutex mutex_;
     const std::size_t resident_;
-    std::unique_ptr<char[]> head_;           ///< the texts in memory: offsets [0, headEnd_)
-    std::atomic<std::uint64_t> headEnd_{0};  ///< grows until a text does not fit, then stays
-    bool spilling_ = false;                  ///< from that text on, every text goes to the file
-    int fd_ = -1;
+    std::unique_ptr<char[]> head_;                   ///< the texts in memory: offsets [0, headEnd_)
+    std::atomic<std::uint64_t> headEnd_{0};          ///< grows until a text does not fit, then stays
+    int fd_ = -1;                                    ///< open once a text did not fit in memory: every later text goes to the file
     std::uint64_t end_ = 0;                          ///< offset of the next text
     mutable std::atomic<std::uint64_t> flushed_{0};  ///< bytes already in the file
     mutable std::string pending_;                    ///< appended to the file, not yet written
