@@ -98,10 +98,11 @@ const char* describe(HPDF_STATUS code) {
 // then most of the work left, so the font file is compressed here, with a glyph prefix's
 // outlines compressed once per run (fontFile below).
 
-// Numbers in content streams as libharu 2.3.0 wrote them: the value as HPDF_REAL (float),
-// five decimals, trailing zeros trimmed; so text lands where it did before the fonts were
-// ours and text extraction (pdftotext -layout) reads the same. No exponent, and '.' as the
-// decimal point whatever the C locale (std::to_chars ignores it).
+// Numbers in content streams: the value as HPDF_REAL (float), as libharu 2.3.0 took it, to
+// two decimals (1/100 pt, 0.0035 mm: far below a printer's dot or a hairline), trailing zeros
+// trimmed. libharu wrote five; the three more digits were ~600 B of each table PDF's page
+// contents after deflate. No exponent, and '.' as the decimal point whatever the C locale
+// (std::to_chars ignores it).
 std::string shown(double v) {
     char text[32];
     std::snprintf(text, sizeof text, "%.6g", v);
@@ -116,10 +117,10 @@ void appendNumber(std::string& out, double v) {
             "页面上有内容画到了 PDF 能表示的范围之外（坐标 " + shown(v) +
             "，应在 ±32767 之内），多半是一行不能换行的文字过长。请缩短模板或 dataset.json 中单独成行的文字（如“发文机关”“版头”）");
     }
-    // The float in units of 1e-5, rounded to nearest with ties to even as the fixed format
-    // rounds; the product is exact (24 + 17 bits), so this equals std::to_chars(fixed, 5)
-    // with its zeros trimmed, at a tenth of the cost (checked on 20 million values).
-    const double scaled = std::nearbyint(static_cast<double>(static_cast<float>(v)) * 100000.0);
+    // The float in units of 1e-2, rounded to nearest with ties to even as the fixed format
+    // rounds; the product is exact (24 + 7 bits), so this equals std::to_chars(fixed, 2)
+    // with its zeros trimmed, at a tenth of the cost.
+    const double scaled = std::nearbyint(static_cast<double>(static_cast<float>(v)) * 100.0);
     const auto n = static_cast<long long>(scaled);
     const unsigned long long a = n < 0 ? static_cast<unsigned long long>(-n) : static_cast<unsigned long long>(n);
     if (a == 0) {
@@ -128,19 +129,13 @@ void appendNumber(std::string& out, double v) {
     }
     if (n < 0) out += '-';
     char buf[24];
-    const auto result = std::to_chars(buf, buf + sizeof buf, a / 100000);
+    const auto result = std::to_chars(buf, buf + sizeof buf, a / 100);
     out.append(buf, result.ptr);
-    unsigned frac = static_cast<unsigned>(a % 100000);
+    const unsigned frac = static_cast<unsigned>(a % 100);
     if (frac != 0) {
-        char digits[5];
-        for (int k = 4; k >= 0; --k) {
-            digits[k] = static_cast<char>('0' + frac % 10);
-            frac /= 10;
-        }
-        size_t length = 5;
-        while (digits[length - 1] == '0') --length;
         out += '.';
-        out.append(digits, length);
+        out += static_cast<char>('0' + frac / 10);
+        if (frac % 10 != 0) out += static_cast<char>('0' + frac % 10);
     }
 }
 

@@ -12,12 +12,13 @@ namespace jixiao::pdf {
 
 namespace {
 
-constexpr int kLevel = 6;      // every stream of a document: libdeflate's level 6, slightly smaller than zlib's
-constexpr int kFastLevel = 1;  // page contents: libdeflate's quickest
-// A document's own glyph outlines (deflateTail), the biggest single cost of a table PDF: level 4
-// takes ~70 % of level 6's time for ~1.7 % more bytes (median table PDF at 2,000 projects
-// +667 B, paid for by the leaner objects of canvas.cpp and subsetter.cpp).
-constexpr int kTailLevel = 4;
+constexpr int kLevel = 6;  // every stream of a document: libdeflate's level 6, slightly smaller than zlib's
+// libdeflate's quickest: page contents, the heads of font programs and a document's own glyph
+// outlines (deflateTail), the biggest single cost of a table PDF. For the outlines level 1 takes
+// ~73 % of level 4's time and ~58 % of level 6's for ~3.7 % (~5.5 %) more bytes (the tails of
+// 200 bench table PDFs: 133.9 -> 97.9 ms, +1,260 B a tail; paid for by page contents with two
+// decimals, see canvas.cpp, and the leaner objects of canvas.cpp and subsetter.cpp).
+constexpr int kFastLevel = 1;
 constexpr int kPrefixLevel = 12;  // the shared prefix, compressed once per run: libdeflate's smallest output
 
 std::string zlibError(int rc, const char* what) {
@@ -51,12 +52,6 @@ Compressor newCompressor(int level) {
 /// thread, as a compressor must not be shared while it works.
 libdeflate_compressor& compressor() {
     thread_local const Compressor mine = newCompressor(kLevel);
-    return *mine;
-}
-
-/// This thread's libdeflate compressor at kTailLevel (as compressor()).
-libdeflate_compressor& tailCompressor() {
-    thread_local const Compressor mine = newCompressor(kTailLevel);
     return *mine;
 }
 
@@ -172,7 +167,7 @@ FlatePrefix::FlatePrefix(std::string bytes) : bytes_(std::move(bytes)) {
 
 DeflatedTail deflateTail(std::string_view data) {
     DeflatedTail tail;
-    deflateInto(tailCompressor(), data, false, tail.blocks);
+    deflateInto(fastCompressor(), data, false, tail.blocks);
     tail.adler = adlerOf(data);
     tail.size = data.size();
     return tail;
