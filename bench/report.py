@@ -353,6 +353,7 @@ def main():
     log_dir = os.path.join(a.work, f"logs-{a.n}")
     subprocess.run(["rm", "-rf", out_root, log_dir], check=True)
     os.makedirs(out_root)
+    os.sync()  # the generated data and the build on disk before the first run (see done_with)
     skipped = dict(s.split(":", 1) for s in a.skip)
     wanted = {p for p in a.peers.split(",") if p and p != "none"}
     J = a.jobs
@@ -363,7 +364,9 @@ def main():
     # 60 s, 300 s while the inode table is unwritten). Measured on jixiao's PDF+XLSX run at 2,000
     # projects: 0.8 s of system time on a quiet disk, 1.4-1.8 s right after 4,000 files were removed.
     # So the outputs of a checked tool are set aside in out-N/.done and removed after the last run,
-    # unless the disk could not hold them (a 60,000-project run): then at once, as before.
+    # unless the disk could not hold them (a 60,000-project run): then at once, as before. Then
+    # everything is written out (sync) before the next tool starts, so that no tool's file system
+    # calls wait on the write-back of another's outputs (jixiao's flush thread calls syncfs).
     set_aside = os.path.join(out_root, ".done")
 
     def done_with(out):
@@ -376,6 +379,7 @@ def main():
             os.rename(out, os.path.join(set_aside, os.path.basename(out)))
         else:
             subprocess.run(["rm", "-rf", out], check=True)
+        os.sync()
 
     def run_jixiao(spec):
         """One jixiao process, J render threads, on the CSV form of the same projects."""
@@ -528,7 +532,8 @@ def main():
           + ", ".join(f"{r['label']} {fmt(r['first_pdf_s'], '.3f')} s" for r in ran))
     if not a.keep:
         print("- each tool's outputs were set aside after its checks and removed after the last run (or at once when"
-              " the disk was short): removing thousands of files slows the file creation of whatever runs next on ext4")
+              " the disk was short): removing thousands of files slows the file creation of whatever runs next on ext4;"
+              " then sync, so that no tool waits on the write-back of the one before")
     loads = [r for r in ran if r["other_cpu_load"] is not None]
     print("- other load during each run (CPUs kept busy by other processes, from /proc/stat): "
           + ", ".join(f"{r['label']} {r['other_cpu_load']:.2f}" for r in loads))
