@@ -3,6 +3,7 @@
 #include "pdf/pdf_error.h"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <utility>
 
@@ -46,19 +47,25 @@ void padTo4(std::string& out) {
 // table, zero-padded to a multiple of four bytes.
 std::uint32_t checksum(std::string_view data) {
     const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-    std::uint32_t sum = 0;
+    // Two big-endian words at a time, each added whole to a 64-bit sum (no carry between them
+    // is lost: a font has far fewer than 2^32 words); its low 32 bits are the checksum. The
+    // outlines of a table PDF's subsets are ~120 KB, summed once per document.
+    std::uint64_t sum = 0;
     size_t i = 0;
-    for (; i + 4 <= data.size(); i += 4) {
-        sum += (std::uint32_t{bytes[i]} << 24) | (std::uint32_t{bytes[i + 1]} << 16) | (std::uint32_t{bytes[i + 2]} << 8) | bytes[i + 3];
+    for (; i + 8 <= data.size(); i += 8) {
+        std::uint64_t pair;
+        std::memcpy(&pair, bytes + i, 8);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        pair = __builtin_bswap64(pair);
+#endif
+        sum += (pair >> 32) + (pair & 0xFFFFFFFFu);
     }
-    if (i < data.size()) {
-        std::uint32_t last = 0;
-        for (size_t k = 0; k < 4; ++k) {
-            last = (last << 8) | (i + k < data.size() ? static_cast<unsigned char>(data[i + k]) : 0u);
-        }
-        sum += last;
+    for (; i < data.size(); i += 4) {
+        std::uint32_t word = 0;
+        for (size_t k = 0; k < 4; ++k) word = (word << 8) | (i + k < data.size() ? bytes[i + k] : 0u);
+        sum += word;
     }
-    return sum;
+    return static_cast<std::uint32_t>(sum);
 }
 
 // Composite glyph component flags ('glyf' spec, "Composite glyph description").

@@ -117,17 +117,23 @@ time_t utcSeconds(const layout::FixedDate& d) {
 
 }  // namespace
 
+/// The name libxlsxwriter is given for a workbook built in memory: never opened.
+constexpr const char* kInMemoryName = "jixiao-in-memory.xlsx";
+
 /// An open workbook: libxlsxwriter's file, the C strings it was handed, the formats and the
 /// tab names so far. Sheets are added one at a time; close() gives the bytes.
 struct XlsxWorkbookWriter::Impl {
-    /// Opens a workbook with `meta`'s properties.
-    Impl(const layout::Metadata& meta, const XlsxOptions& options) : file(options.tempDir) {
+    /// Opens a workbook with `meta`'s properties. `inMemory`: its archive is built in memory
+    /// (xlsx::MemoryArchive), for a workbook whose layout is whole in memory anyway; else it is
+    /// written to a temporary file in options.tempDir as it is made, and read back.
+    Impl(const layout::Metadata& meta, const XlsxOptions& options, bool inMemory) {
+        if (!inMemory) file.emplace(options.tempDir);
         keep.push_back(options.tempDir.empty() ? std::string("/tmp") : options.tempDir);
         lxw_workbook_options wbOptions{};
         wbOptions.constant_memory = options.rowByRow ? LXW_TRUE : LXW_FALSE;
         rowByRow = options.rowByRow;
         wbOptions.tmpdir = keep.back().data();
-        guard.book = workbook_new_opt(file.path().c_str(), &wbOptions);
+        guard.book = workbook_new_opt(file ? file->path().c_str() : kInMemoryName, &wbOptions);
         if (guard.book == nullptr) throw RenderError("生成 XLSX 时内存不足，无法创建工作簿");
         formats.emplace(guard.book);
 
@@ -186,6 +192,8 @@ struct XlsxWorkbookWriter::Impl {
         if (sheets == 0) throw RenderError("工作簿中至少要有一个工作表");
         lxw_workbook* book = guard.book;
         guard.book = nullptr;  // workbook_close frees it, whatever it returns
+        std::optional<xlsx::MemoryArchive> memory;
+        if (!file) memory.emplace();
         const lxw_error closed = workbook_close(book);
         // A part that outgrew memory and could not be spilled to disk: the library may not
         // have noticed.
@@ -197,11 +205,14 @@ struct XlsxWorkbookWriter::Impl {
                 throw ScratchFileError("无法写入 XLSX 的临时文件，多半是磁盘空间不足或临时文件夹没有写权限（" + failure + "）");
             throw RenderError("无法生成 XLSX：" + failure);
         }
-        check(closed, "writing " + file.path());
-        return file.read();
+        check(closed, "writing " + (file ? file->path() : std::string(kInMemoryName)));
+        if (file) return file->read();
+        std::string bytes = memory->take();
+        if (bytes.empty()) throw RenderError("无法生成 XLSX：工作簿没有在内存中打包（libxlsxwriter 没有调用 jixiao 的 zipOpen）");
+        return bytes;
     }
 
-    TempFile file;
+    std::optional<TempFile> file;  // none for a workbook built in memory
     std::deque<std::string> keep;  // C strings handed to libxlsxwriter live until workbook_close
     WorkbookGuard guard;
     std::optional<FormatCache> formats;
@@ -215,7 +226,7 @@ struct XlsxWorkbookWriter::Impl {
 XlsxWorkbookWriter::XlsxWorkbookWriter(XlsxOptions options) : options_(std::move(options)) {}
 XlsxWorkbookWriter::~XlsxWorkbookWriter() = default;
 
-void XlsxWorkbookWriter::properties(const layout::Metadata& meta) { impl_ = std::make_unique<Impl>(meta, options_); }
+void XlsxWorkbookWriter::properties(const layout::Metadata& meta) { impl_ = std::make_unique<Impl>(meta, options_, false); }
 
 void XlsxWorkbookWriter::sheet(layout::Sheet&& sheet) {
     if (!impl_) throw RenderError("工作簿的属性应在第一个工作表之前给出");
@@ -270,7 +281,7 @@ std::string sheetNameFor(const std::string& requested) {
 std::string renderXlsx(const layout::Document& doc, const XlsxOptions& options) {
     std::string requested = options.sheetName;
     if (requested.empty()) requested = doc.meta.title.empty() ? std::string("Sheet1") : doc.meta.title;
-    XlsxWorkbookWriter::Impl book(doc.meta, options);
+    XlsxWorkbookWriter::Impl book(doc.meta, options, true);
     writeSheet(book.guard.book, *book.formats, book.keep, SheetInput{book.tabName(requested), &doc, false, -1, nullptr, book.rowByRow});
     ++book.sheets;
     return book.close();
@@ -279,14 +290,14 @@ std::string renderXlsx(const layout::Document& doc, const XlsxOptions& options) 
 std::string renderXlsx(const layout::Grid& grid, const layout::Metadata& meta, const XlsxOptions& options) {
     XlsxOptions cellsKept = options;
     cellsKept.rowByRow = false;  // a filled form's cells are written in its template's order
-    XlsxWorkbookWriter::Impl book(meta, cellsKept);
+    XlsxWorkbookWriter::Impl book(meta, cellsKept, true);
     xlsx::writeGridSheet(book.guard.book, book.keep, grid, book.tabName(grid.sheetName));
     ++book.sheets;
     return book.close();
 }
 
 std::string renderXlsx(const layout::Workbook& workbook, const XlsxOptions& options) {
-    XlsxWorkbookWriter::Impl book(workbook.meta, options);
+    XlsxWorkbookWriter::Impl book(workbook.meta, options, true);
     for (const layout::Sheet& s : workbook.sheets) book.write(s);
     return book.close();
 }

@@ -10,8 +10,10 @@ namespace jixiao::render {
 
 /// How to render an XLSX workbook.
 struct XlsxOptions {
-    /// Directory for the private temporary files libxlsxwriter needs (it can only write to a
-    /// path); empty = "/tmp". The files are removed before renderXlsx returns.
+    /// Directory for the private temporary files: a part of the workbook that outgrows memory
+    /// and, for a workbook written as it is made (XlsxWorkbookWriter), the workbook itself
+    /// (libxlsxwriter can only write to a path); a workbook renderXlsx makes whole is packed in
+    /// memory. Empty = "/tmp". The files are removed before the workbook's bytes are returned.
     std::string tempDir;
     /// Tab name of the sheet in the single-Document form; empty = the document's title.
     std::string sheetName;

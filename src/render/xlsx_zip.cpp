@@ -29,6 +29,7 @@ namespace {
 
 std::atomic<std::uint64_t> opened{0};
 thread_local std::string zipFailure;
+thread_local std::string* memoryTarget = nullptr;  // MemoryArchive: where the next archive goes
 
 constexpr std::uint32_t kLocalHeader = 0x04034b50;
 constexpr std::uint32_t kCentralHeader = 0x02014b50;
@@ -171,6 +172,7 @@ struct Entry {
 /// The archive being built: bytes not yet in the file, the directory, the open part.
 struct Archive {
     int fd = -1;
+    std::string* memory = nullptr;  // built in memory (MemoryArchive): no file, `out` kept whole
     std::string path;
     std::string out;
     std::uint64_t written = 0;  // bytes of the archive already in the file
@@ -190,6 +192,7 @@ struct Archive {
     std::uint64_t size() const { return written + out.size(); }
 
     int flush() {
+        if (memory != nullptr) return ZIP_OK;
         if (const int err = model::writeAt(fd, out.data(), out.size(), written))
             return fail(ZIP_ERRNO, "无法写入 " + path + "（" + model::systemReason(err) + "）");
         written += out.size();
@@ -349,6 +352,10 @@ struct Archive {
         put32(out, directoryAt);
         put16(out, static_cast<std::uint32_t>(commentLength));
         if (commentLength > 0) out.append(comment, commentLength);
+        if (memory != nullptr) {
+            *memory = std::move(out);
+            return ZIP_OK;
+        }
         if (const int rc = flush(); rc != ZIP_OK) return rc;
         const int fdClosed = ::close(fd);
         fd = -1;
@@ -360,6 +367,17 @@ struct Archive {
 }  // namespace
 
 std::uint64_t archivesOpened() { return opened.load(); }
+
+MemoryArchive::MemoryArchive() { memoryTarget = &bytes_; }
+
+MemoryArchive::~MemoryArchive() {
+    if (memoryTarget == &bytes_) memoryTarget = nullptr;
+}
+
+std::string MemoryArchive::take() {
+    if (memoryTarget == &bytes_) memoryTarget = nullptr;
+    return std::move(bytes_);
+}
 
 std::string takeZipFailure() {
     std::string failure;
@@ -379,15 +397,18 @@ zipFile zipOpen(const char* pathname, int append) {
         errno = EINVAL;
         return nullptr;
     }
-    const int fd = ::open(pathname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-    if (fd < 0) return nullptr;
+    std::string* const memory = jixiao::render::xlsx::memoryTarget;
+    jixiao::render::xlsx::memoryTarget = nullptr;
+    const int fd = memory != nullptr ? -1 : ::open(pathname, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+    if (memory == nullptr && fd < 0) return nullptr;
     auto* archive = new (std::nothrow) Archive;
     if (archive == nullptr) {
-        ::close(fd);
+        if (fd >= 0) ::close(fd);
         errno = ENOMEM;
         return nullptr;
     }
     archive->fd = fd;
+    archive->memory = memory;
     archive->path = pathname;
     ++jixiao::render::xlsx::opened;
     return archive;

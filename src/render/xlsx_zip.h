@@ -25,6 +25,25 @@ constexpr int kPartLevel = 6;
 constexpr int kSheetPartLevel = 1;
 constexpr std::size_t kWholePartLimit = std::size_t(1) << 20;
 
+/// Has the next archive this thread opens (libxlsxwriter's workbook_close) built in memory:
+/// zipOpen then leaves the library's file alone and zipClose puts the whole archive here, for
+/// take(). For a workbook made whole at once (a project's table), which would otherwise be
+/// written to a temporary file and read back; a request the thread does not use is withdrawn
+/// with the object.
+class MemoryArchive {
+public:
+    MemoryArchive();
+    ~MemoryArchive();
+    MemoryArchive(const MemoryArchive&) = delete;
+    MemoryArchive& operator=(const MemoryArchive&) = delete;
+
+    /// The archive's bytes once zipClose has run (empty when it has not).
+    std::string take();
+
+private:
+    std::string bytes_;
+};
+
 /// How many archives this module has opened in the process: the evidence (for the guard test)
 /// that libxlsxwriter's calls reach it, not a minizip the library was built with.
 std::uint64_t archivesOpened();

@@ -711,9 +711,17 @@ TEST_CASE("xlsx: chart and workbook errors", "[render]") {
 
     render::XlsxOptions options;
     options.tempDir = "/nonexistent-jixiao";
-    // The scratch file's name carries the process id, so that a later run can sweep it.
-    CHECK(renderError([&] { render::renderXlsx(selfEvaluation(), options); }) ==
+    // A workbook written as it is made goes to a scratch file, whose name carries the process
+    // id, so that a later run can sweep it.
+    render::XlsxWorkbookWriter streamed(options);
+    CHECK(renderError([&] { streamed.properties(selfEvaluation().meta); }) ==
           "无法创建临时文件 /nonexistent-jixiao/jixiao-xlsx-" + std::to_string(::getpid()) + "-XXXXXX（文件或文件夹不存在）");
+    // One made whole is packed in memory: no file, so the folder is not even looked at.
+    const std::uint64_t zipped = render::xlsx::archivesOpened();
+    const std::string whole = render::renderXlsx(selfEvaluation(), options);
+    CHECK(whole.rfind("PK\x03\x04", 0) == 0);
+    CHECK(render::xlsx::archivesOpened() == zipped + 1);
+    CHECK(whole == render::renderXlsx(selfEvaluation()));
 }
 
 TEST_CASE("xlsx: tables with different grids share the union of their column edges", "[render]") {

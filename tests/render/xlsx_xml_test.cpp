@@ -2,6 +2,7 @@
 #include "render/xlsx_writer.h"
 #include "render/xlsx_xml.h"
 
+#include <xlsxwriter/utility.h>
 #include <xlsxwriter/xmlwriter.h>
 
 #include <catch2/catch.hpp>
@@ -10,6 +11,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -84,6 +86,12 @@ void fill(Attributes& a, NewStr str, NewInt num, NewDbl dbl) {
     a.add(dbl("third", 1.0 / 3.0));
     a.add(dbl("big", 1e20));
     a.add(dbl("zero", -0.0));
+    // Row heights and widths: "%.16G" is not the shortest form of every two-decimal value.
+    for (double v : {0.07, 0.56, 0.69, 15.6, 19.75, 9.95, 123456789.12, 1e15, 1e16, 1.5e-7, -2.5, 0.0}) a.add(dbl("v", v));
+    for (double v :
+         {std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(),
+          std::numeric_limits<double>::max(), std::numeric_limits<double>::denorm_min()})
+        a.add(dbl("edge", v));
 }
 
 }  // namespace
@@ -123,6 +131,23 @@ TEST_CASE("xlsx xml: the library's tag helpers write what the library itself wri
     CHECK(written([&](FILE* f) {
               lxw_xml_empty_tag(f, "x", &ours.list);
           }).rfind("<x name=\"项目支出绩效自评表\" formula=\"IF(A1&lt;&gt;", 0) == 0);
+}
+
+TEST_CASE("xlsx xml: cell names are the library's", "[render][xlsx]") {
+    using CellName = void (*)(char*, lxw_row_t, lxw_col_t);
+    const auto libCell = library<CellName>("lxw_rowcol_to_cell");
+    for (lxw_row_t row : {0u, 1u, 8u, 9u, 99u, 65535u, 65536u, 999999u, 1048575u})
+        for (lxw_col_t col : {0, 1, 25, 26, 27, 51, 52, 701, 702, 703, 16383}) {  // what a worksheet holds
+            char ours[LXW_MAX_CELL_NAME_LENGTH] = {};
+            char theirs[LXW_MAX_CELL_NAME_LENGTH] = {};
+            lxw_rowcol_to_cell(ours, row, col);
+            libCell(theirs, row, col);
+            INFO("row " << row << " col " << col);
+            CHECK(std::string(ours) == theirs);
+        }
+    char name[LXW_MAX_CELL_NAME_LENGTH];
+    lxw_rowcol_to_cell(name, 1048575, 16383);
+    CHECK(std::string(name) == "XFD1048576");
 }
 
 TEST_CASE("xlsx xml: libxlsxwriter writes its parts through jixiao's tag helpers", "[render][xlsx]") {

@@ -165,6 +165,30 @@ TEST_CASE("xlsx zip: small, big and stored parts read back, dated as Excel dates
     CHECK(attributes.at("empty.xml") == 0);
     CHECK(attributes.at("tail.bin") == 0);
     CHECK(pythonZipTest(path) == 0);
+
+    // The same archive built in memory (render::xlsx::MemoryArchive): the same bytes, the big
+    // part's header patched in memory, and no file made.
+    const fs::path unused = dir / "never-made.zip";
+    render::xlsx::MemoryArchive memory;
+    zipFile inMemory = zipOpen(unused.c_str(), APPEND_STATUS_CREATE);
+    REQUIRE(inMemory != nullptr);
+    addPart(inMemory, "small.xml", small);
+    addPart(inMemory, "xl/big.xml", big);
+    addPart(inMemory, "stored.bin", stored, 0);
+    addPart(inMemory, "empty.xml", "");
+    addPart(inMemory, "tail.bin", std::string("<a>text\tand\r\n") + '\x01');
+    REQUIRE(zipClose(inMemory, nullptr) == ZIP_OK);
+    CHECK(memory.take() == bytes);
+    CHECK_FALSE(fs::exists(unused));
+
+    // A request for memory that no archive used is withdrawn with its object: the next archive
+    // goes to its file again.
+    { render::xlsx::MemoryArchive unusedRequest; }
+    zipFile again = zipOpen(path.c_str(), APPEND_STATUS_CREATE);
+    REQUIRE(again != nullptr);
+    addPart(again, "small.xml", small);
+    REQUIRE(zipClose(again, nullptr) == ZIP_OK);
+    CHECK(testing::unzipParts(testing::slurp(path.string())).at("small.xml") == small);
     fs::remove_all(dir);
 }
 
