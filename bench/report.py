@@ -168,6 +168,52 @@ def measure(cmds, out_dir, log_dir, name):
     return wall, first, runs, other
 
 
+# On ext4 without a journal (as on the machines this bench was written on), every file created in
+# the minutes after a removal first walks past the inodes freed in that time (fs/ext4/ialloc.c,
+# recently_deleted: 60 s after the removal, 360 s while the inode table block is unwritten, which
+# new files next to the freed ones keep it). Whichever tool runs then pays for files it never had:
+# jixiao's PDF+XLSX run at 2,000 projects took 0.3 s of system time on a settled disk and 1.0-1.8 s
+# after 4,000-12,000 files had been removed. So the bench notes when it removes outputs, and waits
+# until such a removal is 6 minutes old before it measures.
+RECENTLY_REMOVED_S = 360
+
+
+def remove(paths, work):
+    """rm -rf each path; notes the time in work/.removed-at when one existed."""
+    existing = [p for p in paths if os.path.lexists(p)]
+    if existing:
+        subprocess.run(["rm", "-rf"] + existing, check=True)
+        with open(os.path.join(work, ".removed-at"), "w") as f:
+            f.write(f"{time.time():.0f}\n")
+
+
+def ext4_without_journal(path):
+    """True when path is on ext4 mounted without a journal (no /proc/fs/jbd2 entry for its device)."""
+    rc, out, _ = run_cmd(["findmnt", "-n", "-o", "FSTYPE,SOURCE", "--target", path])
+    fields = out.split()
+    if rc != 0 or len(fields) < 2 or fields[0] != "ext4":
+        return False
+    device = os.path.basename(os.path.realpath(fields[1]))
+    try:
+        journals = os.listdir("/proc/fs/jbd2")
+    except OSError:
+        journals = []
+    return not any(j.startswith(device + "-") for j in journals)
+
+
+def settle(work):
+    """Waits until the bench's last removal of outputs is RECENTLY_REMOVED_S old (ext4 without a journal)."""
+    try:
+        removed_at = float(open(os.path.join(work, ".removed-at")).read())
+    except (OSError, ValueError):
+        return
+    wait = removed_at + RECENTLY_REMOVED_S - time.time()
+    if wait > 0 and ext4_without_journal(work):
+        print(f"== waiting {wait:.0f} s: the last outputs were removed {RECENTLY_REMOVED_S - wait:.0f} s ago, and on ext4"
+              " without a journal new files are slower to create for 6 minutes after a removal", flush=True)
+        time.sleep(wait)
+
+
 def run_cmd(args):
     r = subprocess.run(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     return r.returncode, r.stdout.decode("utf-8", "replace"), r.stderr.decode("utf-8", "replace")
@@ -351,27 +397,16 @@ def main():
         sys.exit(f"bench/report.py: {data}/bench.json holds {len(projects)} projects, expected {a.n}")
     out_root = os.path.join(a.work, f"out-{a.n}")
     log_dir = os.path.join(a.work, f"logs-{a.n}")
-    subprocess.run(["rm", "-rf", out_root, log_dir], check=True)
+    remove([out_root, log_dir], a.work)
     os.makedirs(out_root)
-    # ext4 puts a new folder's files in its parent's block groups and, without a journal, makes
-    # every file created there walk past the inodes freed in the last minutes (see done_with):
-    # an earlier bench's removed outputs slowed the next one's jixiao PDF+XLSX run from 0.4 s of
-    # system time to 1.0 s. Marked as the top of a hierarchy (chattr +T), out-N has each tool's
-    # output folder placed in block groups of its own choosing (ext4's Orlov allocator), for every
-    # tool alike. On another file system chattr fails and changes nothing.
-    if shutil.which("chattr"):
-        subprocess.run(["chattr", "+T", out_root], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    settle(a.work)
     os.sync()  # the generated data and the build on disk before the first run (see done_with)
     skipped = dict(s.split(":", 1) for s in a.skip)
     wanted = {p for p in a.peers.split(",") if p and p != "none"}
     J = a.jobs
 
-    # Removing a tool's thousands of files is not free for the tool that runs next: on ext4 without a
-    # journal (as on the machines this bench was written on) every file created in the following
-    # minutes first walks past the inodes freed in that time (fs/ext4/ialloc.c, recently_deleted:
-    # 60 s, 300 s while the inode table is unwritten). Measured on jixiao's PDF+XLSX run at 2,000
-    # projects: 0.8 s of system time on a quiet disk, 1.4-1.8 s right after 4,000 files were removed.
-    # So the outputs of a checked tool are set aside in out-N/.done and removed after the last run,
+    # Removing a tool's thousands of files is not free for the tool that runs next (see settle), so
+    # the outputs of a checked tool are set aside in out-N/.done and removed after the last run,
     # unless the disk could not hold them (a 60,000-project run): then at once, as before. Then
     # everything is written out (sync) before the next tool starts, so that no tool's file system
     # calls wait on the write-back of another's outputs (jixiao's flush thread calls syncfs).
@@ -386,7 +421,7 @@ def main():
             os.makedirs(set_aside, exist_ok=True)
             os.rename(out, os.path.join(set_aside, os.path.basename(out)))
         else:
-            subprocess.run(["rm", "-rf", out], check=True)
+            remove([out], a.work)
         os.sync()
 
     def run_jixiao(spec):
@@ -540,8 +575,8 @@ def main():
           + ", ".join(f"{r['label']} {fmt(r['first_pdf_s'], '.3f')} s" for r in ran))
     if not a.keep:
         print("- each tool's outputs were set aside after its checks and removed after the last run (or at once when"
-              " the disk was short): removing thousands of files slows the file creation of whatever runs next on ext4;"
-              " then sync, so that no tool waits on the write-back of the one before")
+              " the disk was short), then sync: removing thousands of files slows the file creation of whatever runs"
+              " next on ext4 without a journal, and the bench waits 6 minutes after its last removal before it measures")
     loads = [r for r in ran if r["other_cpu_load"] is not None]
     print("- other load during each run (CPUs kept busy by other processes, from /proc/stat): "
           + ", ".join(f"{r['label']} {r['other_cpu_load']:.2f}" for r in loads))
@@ -658,7 +693,7 @@ def main():
                    "environment": env, "tools": results, "targets": targets}, f, ensure_ascii=False, indent=1)
     print(f"\nWrote {os.path.relpath(out_json, a.repo)}" + ("" if a.keep else f"; outputs removed (--keep keeps {os.path.relpath(out_root, a.repo)})"))
     if not a.keep:
-        subprocess.run(["rm", "-rf", out_root], check=True)
+        remove([out_root], a.work)
 
 
 if __name__ == "__main__":
