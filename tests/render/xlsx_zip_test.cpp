@@ -136,14 +136,17 @@ TEST_CASE("xlsx zip: small, big and stored parts read back, dated as Excel dates
     unsigned x = 7;
     for (char& c : big) c = static_cast<char>((x = x * 1103515245u + 12345u) >> 23);
     const std::string stored = patterned(5000, 11);
-    zipFile zip = zipOpen(path.c_str(), APPEND_STATUS_CREATE);
-    REQUIRE(zip != nullptr);
-    addPart(zip, "small.xml", small);
-    addPart(zip, "xl/big.xml", big);
-    addPart(zip, "stored.bin", stored, 0);
-    addPart(zip, "empty.xml", "");
-    addPart(zip, "tail.bin", std::string("<a>text\tand\r\n") + '\x01');  // binary in the last, short word
-    REQUIRE(zipClose(zip, nullptr) == ZIP_OK);
+    const auto pack = [&](const fs::path& to) {
+        zipFile zip = zipOpen(to.c_str(), APPEND_STATUS_CREATE);
+        REQUIRE(zip != nullptr);
+        addPart(zip, "small.xml", small);
+        addPart(zip, "xl/big.xml", big);
+        addPart(zip, "stored.bin", stored, 0);
+        addPart(zip, "empty.xml", "");
+        addPart(zip, "tail.bin", std::string("<a>text\tand\r\n") + '\x01');  // binary in the last, short word
+        REQUIRE(zipClose(zip, nullptr) == ZIP_OK);
+    };
+    pack(path);
     CHECK(takeZipFailure().empty());
 
     const std::string bytes = testing::slurp(path.string());
@@ -170,14 +173,7 @@ TEST_CASE("xlsx zip: small, big and stored parts read back, dated as Excel dates
     // part's header patched in memory, and no file made.
     const fs::path unused = dir / "never-made.zip";
     render::xlsx::MemoryArchive memory;
-    zipFile inMemory = zipOpen(unused.c_str(), APPEND_STATUS_CREATE);
-    REQUIRE(inMemory != nullptr);
-    addPart(inMemory, "small.xml", small);
-    addPart(inMemory, "xl/big.xml", big);
-    addPart(inMemory, "stored.bin", stored, 0);
-    addPart(inMemory, "empty.xml", "");
-    addPart(inMemory, "tail.bin", std::string("<a>text\tand\r\n") + '\x01');
-    REQUIRE(zipClose(inMemory, nullptr) == ZIP_OK);
+    pack(unused);
     CHECK(memory.take() == bytes);
     CHECK_FALSE(fs::exists(unused));
 
