@@ -397,7 +397,8 @@ def main():
         sys.exit(f"bench/report.py: {data}/bench.json holds {len(projects)} projects, expected {a.n}")
     out_root = os.path.join(a.work, f"out-{a.n}")
     log_dir = os.path.join(a.work, f"logs-{a.n}")
-    remove([out_root, log_dir], a.work)
+    subprocess.run(["rm", "-rf", log_dir], check=True)
+    remove([out_root], a.work)  # outputs kept by --keep, or left by an interrupted run
     os.makedirs(out_root)
     settle(a.work)
     os.sync()  # the generated data and the build on disk before the first run (see done_with)
