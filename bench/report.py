@@ -408,7 +408,8 @@ def main():
 
     # Removing a tool's thousands of files is not free for the tool that runs next (see settle), so
     # the outputs of a checked tool are set aside in out-N/.done and removed after the last run,
-    # unless the disk could not hold them (a 60,000-project run): then at once, as before. Then
+    # unless the disk could not hold them (a 60,000-project run): then at once, as before, and the
+    # tools after it pay for the removal (settle waits before the first run only). Then
     # everything is written out (sync) before the next tool starts, so that no tool's file system
     # calls wait on the write-back of another's outputs (jixiao's flush thread calls syncfs).
     set_aside = os.path.join(out_root, ".done")
@@ -577,7 +578,7 @@ def main():
     if not a.keep:
         print("- each tool's outputs were set aside after its checks and removed after the last run (or at once when"
               " the disk was short), then sync: removing thousands of files slows the file creation of whatever runs"
-              " next on ext4 without a journal, and the bench waits 6 minutes after its last removal before it measures")
+              " next on ext4 without a journal, and the bench waits until its last removal is 6 minutes old before the first run")
     loads = [r for r in ran if r["other_cpu_load"] is not None]
     print("- other load during each run (CPUs kept busy by other processes, from /proc/stat): "
           + ", ".join(f"{r['label']} {r['other_cpu_load']:.2f}" for r in loads))

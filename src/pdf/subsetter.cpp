@@ -47,9 +47,9 @@ void padTo4(std::string& out) {
 // table, zero-padded to a multiple of four bytes.
 std::uint32_t checksum(std::string_view data) {
     const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-    // Two big-endian words at a time, each added whole to a 64-bit sum (no carry between them
-    // is lost: a font has far fewer than 2^32 words); its low 32 bits are the checksum. The
-    // outlines of a table PDF's subsets are ~120 KB, summed once per document.
+    // Two big-endian words at a time, both added to a 64-bit sum whose low 32 bits are the 32-bit
+    // sum of the words. The outlines of a table PDF's subsets are ~120 KB, summed once per
+    // document.
     std::uint64_t sum = 0;
     size_t i = 0;
     for (; i + 8 <= data.size(); i += 8) {

@@ -57,9 +57,11 @@ std::string asciiLower(std::string s) {
 }
 
 // ---------------------------------------------------------------------------------------
-// The workbook: libxlsxwriter writes to a file, which is read back and removed.
+// The workbook written as it is made (XlsxWorkbookWriter): libxlsxwriter writes it to a file,
+// which is read back and removed. One made whole (renderXlsx) is packed in memory instead.
 
-/// The one file libxlsxwriter writes; removed when the rendering ends, however it ends.
+/// The file libxlsxwriter writes a streamed workbook to; removed when the rendering ends,
+/// however it ends.
 class TempFile {
 public:
     explicit TempFile(const std::string& dir) {
